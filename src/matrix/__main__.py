@@ -1,0 +1,3 @@
+from matrix.cli import cli
+
+cli(prog_name="matrix")

@@ -1,0 +1,24 @@
+"""Failures: things that stop a command. Findings about user data are `Issue`s, not exceptions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matrix.models.issues import Issue
+
+
+class MatrixError(Exception):
+    """A job that cannot be done; the CLI prints it on one line and exits 2."""
+
+
+class PlanError(MatrixError):
+    """The plan cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, path: str, issues: list[Issue]):
+        self.path = path
+        self.issues = issues
+        errors = [i for i in issues if i.is_error]
+        first = errors[0].render() if errors else path
+        more = f" (and {len(errors) - 1} more; run `matrix plan check {path}`)" if len(errors) > 1 else ""
+        super().__init__(f"{first}{more}")

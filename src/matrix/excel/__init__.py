@@ -1,0 +1,1 @@
+"""Workbooks: `layout` declares where everything is; `writer` and `reader` both follow it."""

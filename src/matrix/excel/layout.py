@@ -1,0 +1,181 @@
+"""Where everything sits in a generated workbook, declared once for the writer and the reader.
+
+The reader finds columns by their header text (in any catalogue language), never by position, so
+an office that reorders columns is still read correctly. Sheet names are translated; the hidden
+metadata sheet records which name plays which role.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from matrix.models.plan import Activity, Indicator, Objective, Plan
+
+TEMPLATE_SCHEMA = 1
+"""Bump when the workbook layout changes in a way an older reader cannot follow."""
+
+META_SHEET = "_matrix"
+"""Very hidden; key/value rows, then one fingerprint row per plan row (see `fingerprint`)."""
+
+TITLE_ROW = 1
+SUBTITLE_ROW = 2
+HEADER_ROW = 3
+FIRST_DATA_ROW = 4
+NEW_ACTIVITY_ROWS = 50
+"""Blank, validated rows an office can use to report activities that are not in the plan."""
+
+MAX_ROWS = 20_000
+MAX_COLUMNS = 60
+"""Anything beyond this in a returned sheet is refused before parsing (see matrix.excel.safety)."""
+
+
+class SheetRole(StrEnum):
+    INSTRUCTIONS = "instructions"
+    MATRIX = "matrix"  # one per country in a regional workbook, plus REGIONAL
+    REGIONAL = "regional"
+    NEW_ACTIVITIES = "new_activities"
+    ACTORS = "actors"
+    LISTS = "lists"  # hidden: drop-down sources
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    STATUS = "status"
+    PERCENT = "percent"
+    ACTION_POINT = "action_point"
+    ACTOR = "actor"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    kind: Kind
+    width: float
+    locked: bool
+    needs_budget: bool = False
+
+    @property
+    def header_key(self) -> str:
+        return f"column.{self.key}"
+
+
+MATRIX_COLUMNS: tuple[Column, ...] = (
+    Column("ref", Kind.TEXT, 10, locked=True),
+    Column("action_point", Kind.TEXT, 22, locked=True),
+    Column("objective", Kind.TEXT, 30, locked=True),
+    Column("activity", Kind.TEXT, 45, locked=True),
+    Column("lead", Kind.TEXT, 12, locked=True),
+    Column("partners", Kind.TEXT, 20, locked=True),
+    Column("indicator", Kind.TEXT, 30, locked=True),
+    Column("unit", Kind.TEXT, 11, locked=True),
+    Column("baseline", Kind.NUMBER, 10, locked=True),
+    Column("target", Kind.NUMBER, 10, locked=True),
+    Column("start", Kind.DATE, 11, locked=True),
+    Column("end", Kind.DATE, 11, locked=True),
+    Column("budget", Kind.NUMBER, 12, locked=True, needs_budget=True),
+    Column("status", Kind.STATUS, 16, locked=False),
+    Column("actual", Kind.NUMBER, 12, locked=False),
+    Column("percent", Kind.PERCENT, 10, locked=True),  # a formula; never trusted on read-back
+    Column("funds_secured", Kind.NUMBER, 13, locked=False, needs_budget=True),
+    Column("comments", Kind.TEXT, 40, locked=False),
+    Column("next_steps", Kind.TEXT, 30, locked=False),
+    Column("support_needed", Kind.TEXT, 30, locked=False),
+)
+
+NEW_ACTIVITY_COLUMNS: tuple[Column, ...] = (
+    Column("action_point", Kind.ACTION_POINT, 26, locked=False),
+    Column("activity", Kind.TEXT, 45, locked=False),
+    Column("lead", Kind.ACTOR, 16, locked=False),
+    Column("partners", Kind.TEXT, 20, locked=False),
+    Column("indicator", Kind.TEXT, 30, locked=False),
+    Column("unit", Kind.TEXT, 11, locked=False),
+    Column("target", Kind.NUMBER, 10, locked=False),
+    Column("start", Kind.DATE, 11, locked=False),
+    Column("end", Kind.DATE, 11, locked=False),
+    Column("status", Kind.STATUS, 16, locked=False),
+    Column("actual", Kind.NUMBER, 12, locked=False),
+    Column("comments", Kind.TEXT, 40, locked=False),
+)
+
+
+def matrix_columns(plan: Plan) -> tuple[Column, ...]:
+    """The matrix columns this plan shows: budget columns only when some activity has a budget."""
+    return tuple(c for c in MATRIX_COLUMNS if plan.has_budgets or not c.needs_budget)
+
+
+LOCKED_KEYS = tuple(c.key for c in MATRIX_COLUMNS if c.locked and c.key != "percent")
+"""The plan-defined cells whose fingerprints detect edits (percent is derived, so excluded)."""
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One matrix row: an activity's indicator (or the activity alone when it has none)."""
+
+    ref: str
+    objective: Objective
+    activity: Activity
+    indicator: Indicator | None
+    indicator_index: int
+
+
+def row_ref(activity: Activity, index: int) -> str:
+    """'AP3-2' for an activity with one indicator; 'AP3-2.1', 'AP3-2.2' for several.
+
+    Plan ids cannot contain dots, so a ref always splits back unambiguously.
+    """
+    return activity.id if len(activity.indicators) <= 1 else f"{activity.id}.{index + 1}"
+
+
+def split_ref(ref: str) -> tuple[str, int]:
+    """(activity id, 0-based indicator index) of a ref written by `row_ref`."""
+    activity_id, dot, number = ref.rpartition(".")
+    if dot and number.isdigit():
+        return activity_id, int(number) - 1
+    return ref, 0
+
+
+def plan_rows(plan: Plan, office: str | None) -> list[PlanRow]:
+    """The rows of one matrix sheet in plan order: a country's activities, or with office=None
+    the region-wide ones."""
+    rows = []
+    for objective, activity in plan.activities():
+        applies = activity.regional if office is None else office in plan.activity_countries(activity)
+        if not applies:
+            continue
+        indicators = activity.indicators or [None]
+        for index, indicator in enumerate(indicators):
+            rows.append(PlanRow(row_ref(activity, index), objective, activity, indicator, index))
+    return rows
+
+
+def canonical(value: object) -> str:
+    """One text form per value, whichever library read it: 120, 120.0 and '120' agree."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == datetime.min.time() else value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return format(float(value), ".15g")
+    text = str(value).strip()
+    try:
+        return format(float(text), ".15g")
+    except ValueError:
+        return text
+
+
+def cell_fingerprint(value: object) -> str:
+    return hashlib.sha256(canonical(value).encode()).hexdigest()[:8]
+
+
+def fingerprint(values: dict[str, object]) -> str:
+    """'key=hash;key=hash...' over the locked cells of one row, so an edit names its cell."""
+    return ";".join(f"{key}={cell_fingerprint(values.get(key))}" for key in LOCKED_KEYS if key in values)

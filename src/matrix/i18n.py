@@ -1,0 +1,64 @@
+"""The message catalogue: every label a workbook or report shows, one YAML file per language.
+
+English is complete by definition; a test checks that French, Spanish and Arabic have exactly the
+same keys, so a missing translation is a failing test rather than an English word in an Arabic form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from importlib.resources import files
+
+import yaml
+
+from matrix.models.plan import Status
+
+LANGUAGES = ("en", "fr", "es", "ar")
+RIGHT_TO_LEFT = frozenset({"ar"})
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    if lang not in LANGUAGES:
+        raise ValueError(f"language '{lang}' is not available; choose one of {', '.join(LANGUAGES)}")
+    text = files("matrix.locales").joinpath(f"{lang}.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def t(lang: str, key: str, **params: object) -> str:
+    """Translate `key`; `params` fill `{name}` placeholders."""
+    template = catalogue(lang).get(key)
+    if template is None:
+        template = catalogue("en")[key]
+    return template.format(**params) if params else template
+
+
+def status_label(status: Status, lang: str) -> str:
+    return t(lang, f"status.{status.value}")
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[\s_-]+", " ", text).strip()
+
+
+@cache
+def _status_lookup() -> dict[str, Status]:
+    lookup = {}
+    for status in Status:
+        lookup[_normalise(status.value)] = status
+        for lang in LANGUAGES:
+            lookup[_normalise(status_label(status, lang))] = status
+    return lookup
+
+
+def parse_status(text: str) -> Status | None:
+    """Read a status typed in any catalogue language, any case, with stray spaces; None if unknown."""
+    return _status_lookup().get(_normalise(str(text)))
+
+
+def action_point_title(framework_id: str, ap_id: str, default: str, lang: str) -> str:
+    """Built-in frameworks have translated titles; a plan's own framework keeps its own words."""
+    return catalogue(lang).get(f"framework.{framework_id}.{ap_id}", default)

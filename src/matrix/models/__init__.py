@@ -1,0 +1,1 @@
+"""Pydantic models: the single source of truth every other module reads and writes."""

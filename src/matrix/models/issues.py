@@ -1,0 +1,54 @@
+"""A problem found in a plan or a workbook: data with a location, a code and a message.
+
+Codes, severities and message templates live in one catalogue, `matrix.codes`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Issue(BaseModel):
+    """One finding, addressable the way a user looks for it: file and line, or file, sheet and cell."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str = Field(description="Stable kebab-case code from the catalogue, e.g. 'unknown-actor'.")
+    severity: Severity = Field(description="error blocks acceptance; warning is for a human to read.")
+    message: str = Field(description="One line saying what is wrong and what to do.")
+    file: str | None = Field(default=None, description="The file the problem is in.")
+    line: int | None = Field(default=None, description="1-based line in a YAML plan.")
+    sheet: str | None = Field(default=None, description="Worksheet name in a workbook.")
+    cell: str | None = Field(default=None, description="A1 reference, e.g. 'K14'.")
+    value: Any = Field(default=None, description="The offending value, as read.")
+    fix: str | None = Field(default=None, description="A guessed correction, when one can be made.")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    @property
+    def where(self) -> str:
+        """`plan.yaml:12`, `SDN.xlsx  Matrix!K14`, or just the file."""
+        place = self.file or ""
+        if self.line is not None:
+            place = f"{place}:{self.line}"
+        if self.sheet:
+            ref = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+            place = f"{place}  {ref}" if place else ref
+        return place
+
+    def render(self) -> str:
+        return f"{self.where}  {self.severity.value}  {self.code}  {self.message}".strip()
+
+
+def has_errors(issues: list[Issue]) -> bool:
+    return any(issue.is_error for issue in issues)

@@ -1,0 +1,193 @@
+"""The plan: framework, countries, actors, objectives, activities, indicators, reporting calendar.
+
+These models define the shape of `plan.yaml` (extra fields are refused). Cross-references (lead
+actors, action points, countries) are checked by `matrix.plan_check`, which reports every problem
+at once with its line instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+SCHEMA_VERSION = 1
+
+Id = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"),
+]
+"""Letters, digits, '-' and '_' (no dots or spaces), because ids end up in cells and file names."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _normalise_choice(value: object) -> object:
+    """Accept 'UN agency', 'un-agency' and 'un_agency' alike: people type these by hand."""
+    if isinstance(value, str):
+        return re.sub(r"[\s-]+", "_", value.strip().lower())
+    return value
+
+
+class Scope(StrEnum):
+    NATIONAL = "national"
+    REGIONAL = "regional"
+    GLOBAL = "global"
+
+
+class ActorType(StrEnum):
+    GOVERNMENT = "government"
+    UN_AGENCY = "un_agency"
+    INTERNATIONAL_ORGANISATION = "international_organisation"
+    NGO = "ngo"
+    CIVIL_SOCIETY = "civil_society"
+    DONOR = "donor"
+    REGIONAL_BODY = "regional_body"
+    ACADEMIA = "academia"
+
+
+class Frequency(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    HALF_YEARLY = "half_yearly"
+    ANNUAL = "annual"
+
+
+class Status(StrEnum):
+    """Progress vocabulary; labels in each language come from the message catalogue."""
+
+    NOT_STARTED = "not_started"
+    ON_TRACK = "on_track"
+    DELAYED = "delayed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class ActionPoint(Strict):
+    number: int = Field(ge=1, le=99, description="Position in the framework, shown to users.")
+    id: Id = Field(description="Stable id objectives refer to, e.g. AP3.")
+    title: Text
+    description: str = ""
+
+
+class Framework(Strict):
+    id: Id
+    title: Text
+    action_points: list[ActionPoint] = Field(min_length=1)
+
+    def action_point(self, ref: str | int) -> ActionPoint | None:
+        """Find by id ('AP3') or number (3 or '3'), the two ways people write them."""
+        for ap in self.action_points:
+            if str(ref).strip().lower() in (ap.id.lower(), str(ap.number)):
+                return ap
+        return None
+
+
+class Region(Strict):
+    code: Id = Field(description="Short code used in file names, e.g. EHAGL.")
+    name: Text
+
+
+class Actor(Strict):
+    id: Id = Field(description="Short name used everywhere else in the plan, e.g. UNHCR.")
+    name: Text
+    type: ActorType
+
+    _normalise_type = field_validator("type", mode="before")(_normalise_choice)
+
+
+class Indicator(Strict):
+    name: Text
+    unit: Text | None = None
+    baseline: float = Field(default=0, ge=0)
+    target: float | None = Field(default=None, ge=0)
+    cumulative: bool = Field(
+        default=True,
+        description="True: actual is the total to date. False: actual is what was done in the period.",
+    )
+
+
+class Activity(Strict):
+    id: Id
+    title: Text
+    description: str = ""
+    lead: Id | None = Field(default=None, description="Actor id of the lead.")
+    partners: list[Id] = Field(default_factory=list)
+    countries: list[str] | None = Field(
+        default=None, description="ISO alpha-3 codes; omitted means every country of the plan."
+    )
+    regional: bool = Field(
+        default=False, description="Region-wide: reported once in the regional matrix."
+    )
+    indicators: list[Indicator] = Field(default_factory=list)
+    start: date | None = None
+    end: date | None = None
+    budget: float | None = Field(default=None, ge=0)
+    currency: str | None = None
+
+
+class Objective(Strict):
+    id: Id
+    action_point: str | int = Field(description="Action point id (AP3) or number (3).")
+    title: Text
+    activities: list[Activity] = Field(default_factory=list)
+
+
+class Reporting(Strict):
+    frequency: Frequency
+    first_period: str = Field(description="e.g. 2026-09, 2026-Q3, 2026-H2 or 2026.")
+    due_days: int = Field(default=15, ge=0, le=365, description="Days after a period ends.")
+    send_to: str = Field(default="", description="Who receives returns, shown in every workbook.")
+
+    _normalise_frequency = field_validator("frequency", mode="before")(_normalise_choice)
+
+
+class Plan(Strict):
+    schema_version: Literal[1]
+    id: Id
+    title: Text
+    scope: Scope
+    framework: str | Framework = Field(
+        default="10-point-plan", description="A built-in framework name or the plan's own."
+    )
+    region: Region | None = None
+    countries: list[str] = Field(min_length=1)
+    currency: str = "USD"
+    reporting: Reporting
+    actors: list[Actor] = Field(min_length=1)
+    objectives: list[Objective] = Field(default_factory=list)
+
+    _normalise_scope = field_validator("scope", mode="before")(_normalise_choice)
+
+    @property
+    def resolved_framework(self) -> Framework:
+        if isinstance(self.framework, Framework):
+            return self.framework
+        from matrix.frameworks import builtin_framework
+
+        return builtin_framework(self.framework)
+
+    def activities(self) -> list[tuple[Objective, Activity]]:
+        return [(o, a) for o in self.objectives for a in o.activities]
+
+    def activity_countries(self, activity: Activity) -> list[str]:
+        if activity.regional:
+            return []
+        return activity.countries if activity.countries is not None else self.countries
+
+    @property
+    def has_budgets(self) -> bool:
+        return any(a.budget is not None for _, a in self.activities())
+
+    def content_hash(self) -> str:
+        """Identifies this version of the plan; written into every workbook generated from it."""
+        canonical = self.model_dump_json(exclude_none=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,85 @@
+"""What an office sent back: the workbook's identity, its progress rows and the problems found.
+
+`matrix.validation` produces a `ValidationResult` per file; `matrix.store` records it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matrix.models.issues import Issue, has_errors
+from matrix.models.plan import Status
+
+
+class WorkbookIdentity(BaseModel):
+    """Read from the hidden metadata sheet, never from the file name."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template_schema: int
+    tool_version: str
+    plan_id: str
+    plan_hash: str = Field(description="Plan.content_hash() of the plan version it was generated from.")
+    office: str = Field(description="ISO alpha-3 country code, or the region code of a regional matrix.")
+    regional: bool = Field(description="True for a regional workbook (a sheet per country + regional).")
+    period: str
+    lang: str
+    generated_at: datetime
+
+
+class ProgressRow(BaseModel):
+    """One plan row as the office reported it; values already parsed and normalised."""
+
+    model_config = ConfigDict(frozen=True)
+
+    country: str = Field(description="The country the row is about, or the region code for region-wide rows.")
+    activity_id: str
+    indicator_index: int = Field(description="0-based index into the activity's indicators.")
+    ref: str
+    sheet: str
+    row: int = Field(description="Excel row, 1-based.")
+    status: Status | None = None
+    actual: float | None = None
+    funds_secured: float | None = None
+    comments: str = ""
+    next_steps: str = ""
+    support_needed: str = ""
+
+
+class ProposedActivity(BaseModel):
+    """An activity the office added on the New activities sheet: a stock-take, not yet in the plan."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sheet: str
+    row: int
+    action_point: str | None = Field(default=None, description="Framework action point id, when recognised.")
+    title: str
+    lead: str = ""
+    partners: str = ""
+    indicator: str = ""
+    unit: str = ""
+    target: float | None = None
+    start: date | None = None
+    end: date | None = None
+    status: Status | None = None
+    actual: float | None = None
+    comments: str = ""
+
+
+class ValidationResult(BaseModel):
+    """Everything known about one returned file; `accepted` means no error-severity issue."""
+
+    file: str
+    sha256: str | None = None
+    size: int | None = None
+    identity: WorkbookIdentity | None = None
+    issues: list[Issue] = Field(default_factory=list)
+    rows: list[ProgressRow] = Field(default_factory=list)
+    proposed: list[ProposedActivity] = Field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return self.identity is not None and not has_errors(self.issues)

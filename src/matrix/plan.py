@@ -1,0 +1,165 @@
+"""Load `plan.yaml` into a `Plan`, keeping the line of every value so problems point at it."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from matrix.codes import Code, did_you_mean
+from matrix.errors import PlanError
+from matrix.models import plan as plan_models
+from matrix.models.issues import Issue, has_errors
+from matrix.models.plan import SCHEMA_VERSION, Plan
+
+MAX_PLAN_BYTES = 20 * 1024 * 1024
+
+Path_ = tuple[str | int, ...]
+_SINGULAR = {
+    "objectives": "objective",
+    "activities": "activity",
+    "actors": "actor",
+    "indicators": "indicator",
+    "action_points": "action point",
+}
+
+
+class LineMap:
+    """Line numbers (1-based) of every key and value in a YAML document, by path."""
+
+    def __init__(self) -> None:
+        self._lines: dict[Path_, int] = {}
+
+    def line(self, path: Path_) -> int | None:
+        """The line of `path`, or of its nearest ancestor when the key itself is absent."""
+        for end in range(len(path), -1, -1):
+            if (found := self._lines.get(tuple(path[:end]))) is not None:
+                return found
+        return None
+
+    def record(self, node: yaml.Node, path: Path_, issues: list[Issue], file: str) -> None:
+        self._lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    issues.append(Code.DUPLICATE_KEY.issue(file=file, line=line, key=key))
+                seen[key] = line
+                self._lines[(*path, key)] = line
+                self.record(value_node, (*path, key), issues, file)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self.record(item, (*path, index), issues, file)
+
+
+def _describe(data: Any, path: Path_) -> str:
+    """'activity AP3-2' for the innermost object with an id along `path`, else 'plan'."""
+    where, node = "plan", data
+    for i, step in enumerate(path):
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(step, int) and i > 0 and isinstance(path[i - 1], str):
+            kind = _SINGULAR.get(path[i - 1], str(path[i - 1]))
+            ident = node.get("id") or node.get("name") if isinstance(node, dict) else None
+            where = f"{kind} {ident}" if ident else f"{kind} #{step + 1}"
+    return where
+
+
+def _field_names() -> list[str]:
+    names: set[str] = set()
+    for obj in vars(plan_models).values():
+        if isinstance(obj, type) and issubclass(obj, BaseModel):
+            names.update(obj.model_fields)
+    return sorted(names)
+
+
+def _clean_loc(loc: tuple) -> Path_:
+    """Drop pydantic's union-member tags ('str', 'Framework', 'function-after[...]') from a location."""
+    return tuple(
+        part
+        for part in loc
+        if isinstance(part, int) or not (part[:1].isupper() or "[" in part or part in {"str", "int", "float", "bool", "date", "constrained-str"})
+    )
+
+
+def _schema_issues(error: ValidationError, data: Any, lines: LineMap, file: str) -> list[Issue]:
+    issues, seen = [], set()
+    for err in error.errors():
+        path = _clean_loc(err["loc"])
+        field = next((str(p) for p in reversed(path) if isinstance(p, str)), "plan")
+        where = _describe(data, path)
+        line = lines.line(path)
+        if (path, err["type"]) in seen:
+            continue
+        seen.add((path, err["type"]))
+        if path == ("schema_version",) and err["type"] == "literal_error":
+            issue = Code.UNSUPPORTED_SCHEMA.issue(
+                file=file, line=line, found=err.get("input"), supported=SCHEMA_VERSION
+            )
+        elif err["type"] == "missing":
+            issue = Code.MISSING_FIELD.issue(file=file, line=lines.line(path[:-1]), where=where, field=field)
+        elif err["type"] == "extra_forbidden":
+            guess = difflib.get_close_matches(field, _field_names(), n=1, cutoff=0.7)
+            issue = Code.UNKNOWN_FIELD.issue(
+                file=file, line=line, where=where, field=field, hint=did_you_mean(guess), fix=guess[0] if guess else None
+            )
+        else:
+            reason = f"{field}: {err['msg'][0].lower()}{err['msg'][1:]} (found {err.get('input')!r})"
+            issue = Code.INVALID_VALUE.issue(file=file, line=line, where=where, reason=reason, value=err.get("input"))
+        issues.append(issue)
+    return issues
+
+
+def read_plan(path: str | Path) -> tuple[Plan | None, list[Issue]]:
+    """Parse and check a plan file; never raises for bad content, returns every issue found."""
+    from matrix.plan_check import check_plan
+
+    path = Path(path)
+    file = str(path)
+    try:
+        if path.stat().st_size > MAX_PLAN_BYTES:
+            return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=f"larger than {MAX_PLAN_BYTES // 2**20} MB")]
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=str(exc))]
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [Code.YAML_SYNTAX.issue(file=file, line=mark.line + 1 if mark else None, problem=problem)]
+    if root is None:
+        return None, [Code.PLAN_EMPTY.issue(file=file)]
+    if not isinstance(data, dict):
+        return None, [Code.PLAN_NOT_MAPPING.issue(file=file, line=1, found=type(data).__name__)]
+    issues: list[Issue] = []
+    lines = LineMap()
+    lines.record(root, (), issues, file)
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        return None, issues + _schema_issues(exc, data, lines, file)
+    issues += check_plan(plan, lines, file)
+    return plan, issues
+
+
+def load_plan(path: str | Path) -> Plan:
+    """The plan, or PlanError listing every error; warnings (gaps) do not stop anyone."""
+    plan, issues = read_plan(path)
+    if plan is None or has_errors(issues):
+        raise PlanError(str(path), issues)
+    return plan
+
+
+def check_plan_file(path: str | Path) -> list[Issue]:
+    """Every problem in the plan, errors and warnings, in line order."""
+    _, issues = read_plan(path)
+    return sorted(issues, key=lambda i: (i.line or 0, i.code))

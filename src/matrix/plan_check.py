@@ -1,0 +1,146 @@
+"""Cross-reference checks on a well-formed plan: ids, actors, action points, countries, dates, gaps."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from matrix.codes import Code, did_you_mean
+from matrix.countries import is_country, is_currency, suggest_countries, suggest_currencies
+from matrix.frameworks import builtin_framework, builtin_names
+from matrix.models.issues import Issue
+from matrix.models.plan import Framework, Plan, Scope
+from matrix.periods import EXAMPLES, Period
+from matrix.plan import LineMap
+
+
+def _guess(value: str, known: list[str]) -> list[str]:
+    by_case = [k for k in known if k.lower() == value.lower()]
+    return by_case or difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+
+
+def check_plan(plan: Plan, lines: LineMap, file: str) -> list[Issue]:
+    issues: list[Issue] = []
+
+    def add(code: Code, path: tuple, **params) -> None:
+        issues.append(code.issue(file=file, line=lines.line(path), **params))
+
+    framework = _framework(plan, add)
+    _check_unique_ids(plan, lines, add)
+    _check_countries(plan, add)
+    _check_reporting(plan, add)
+    actor_ids = [a.id for a in plan.actors]
+    used_action_points = set()
+    for oi, objective in enumerate(plan.objectives):
+        opath = ("objectives", oi)
+        if framework is not None:
+            ap = framework.action_point(objective.action_point)
+            if ap is None:
+                refs = [p.id for p in framework.action_points]
+                add(Code.UNKNOWN_ACTION_POINT, (*opath, "action_point"), objective=objective.id,
+                    ref=objective.action_point, framework=framework.id, hint=did_you_mean(_guess(str(objective.action_point), refs)))
+            elif objective.activities:
+                used_action_points.add(ap.id)
+        for ai, activity in enumerate(objective.activities):
+            issues += _check_activity(plan, activity, (*opath, "activities", ai), actor_ids, lines, file)
+    if framework is not None:
+        for ap in framework.action_points:
+            if ap.id not in used_action_points:
+                add(Code.EMPTY_ACTION_POINT, ("objectives",), ap=ap.id, title=ap.title)
+    return issues
+
+
+def _framework(plan: Plan, add) -> Framework | None:
+    if isinstance(plan.framework, Framework):
+        return plan.framework
+    try:
+        return builtin_framework(plan.framework)
+    except KeyError:
+        known = builtin_names()
+        add(Code.UNKNOWN_FRAMEWORK, ("framework",), name=plan.framework,
+            hint=did_you_mean(_guess(plan.framework, known)), known=", ".join(known))
+        return None
+
+
+def _ids(plan: Plan) -> Iterator[tuple[str, str, tuple]]:
+    for i, actor in enumerate(plan.actors):
+        yield "actor", actor.id, ("actors", i, "id")
+    if isinstance(plan.framework, Framework):
+        for i, ap in enumerate(plan.framework.action_points):
+            yield "action point", ap.id, ("framework", "action_points", i, "id")
+    for oi, objective in enumerate(plan.objectives):
+        yield "objective", objective.id, ("objectives", oi, "id")
+        for ai, activity in enumerate(objective.activities):
+            yield "activity", activity.id, ("objectives", oi, "activities", ai, "id")
+
+
+def _check_unique_ids(plan: Plan, lines: LineMap, add) -> None:
+    first: dict[tuple[str, str], tuple] = {}
+    for kind, ident, path in _ids(plan):
+        key = (kind, ident.lower())
+        if key in first:
+            add(Code.DUPLICATE_ID, path, kind=kind, id=ident, first_line=lines.line(first[key]))
+        else:
+            first[key] = path
+
+
+def _check_countries(plan: Plan, add) -> None:
+    for i, code in enumerate(plan.countries):
+        if not is_country(code):
+            guesses = suggest_countries(code)
+            add(Code.UNKNOWN_COUNTRY, ("countries", i), code=code, hint=did_you_mean(guesses))
+    if not is_currency(plan.currency):
+        add(Code.UNKNOWN_CURRENCY, ("currency",), code=plan.currency, hint=did_you_mean(suggest_currencies(plan.currency)))
+    if plan.scope in (Scope.REGIONAL, Scope.GLOBAL) and plan.region is None:
+        add(Code.REGIONAL_WITHOUT_REGION, ("scope",), scope=plan.scope.value)
+
+
+def _check_reporting(plan: Plan, add) -> None:
+    frequency = plan.reporting.frequency
+    try:
+        period = Period.parse(plan.reporting.first_period)
+        matches = period.frequency == frequency
+    except ValueError:
+        matches = False
+    if not matches:
+        add(Code.PERIOD_MISMATCH, ("reporting", "first_period"), period=plan.reporting.first_period,
+            frequency=frequency.value, example=EXAMPLES[frequency])
+
+
+def _check_activity(plan: Plan, activity, path: tuple, actor_ids: list[str], lines: LineMap, file: str) -> list[Issue]:
+    issues: list[Issue] = []
+
+    def add(code: Code, sub: tuple, **params) -> None:
+        issues.append(code.issue(file=file, line=lines.line((*path, *sub)), **params))
+
+    what = f"activity {activity.id}"
+    if activity.lead is None:
+        add(Code.ACTIVITY_WITHOUT_LEAD, ("id",), activity=activity.id)
+    elif activity.lead not in actor_ids:
+        guess = _guess(activity.lead, actor_ids)
+        issues.append(Code.UNKNOWN_ACTOR.issue(file=file, line=lines.line((*path, "lead")), what=what, role="lead actor",
+                                               actor=activity.lead, hint=did_you_mean(guess), fix=guess[0] if guess else None))
+    for i, partner in enumerate(activity.partners):
+        if partner not in actor_ids:
+            guess = _guess(partner, actor_ids)
+            issues.append(Code.UNKNOWN_ACTOR.issue(file=file, line=lines.line((*path, "partners", i)), what=what, role="partner",
+                                                   actor=partner, hint=did_you_mean(guess), fix=guess[0] if guess else None))
+    for i, code in enumerate(activity.countries or []):
+        if not is_country(code):
+            add(Code.UNKNOWN_COUNTRY, ("countries", i), code=code, hint=did_you_mean(suggest_countries(code)))
+        elif code not in plan.countries:
+            add(Code.COUNTRY_NOT_IN_PLAN, ("countries", i), activity=activity.id, code=code, countries=", ".join(plan.countries))
+    if activity.countries == [] and not activity.regional:
+        add(Code.ACTIVITY_WITHOUT_COUNTRY, ("countries",), activity=activity.id)
+    if activity.start and activity.end and activity.end < activity.start:
+        add(Code.END_BEFORE_START, ("end",), activity=activity.id, start=activity.start, end=activity.end)
+    if activity.currency and not is_currency(activity.currency):
+        add(Code.UNKNOWN_CURRENCY, ("currency",), code=activity.currency, hint=did_you_mean(suggest_currencies(activity.currency)))
+    if not activity.indicators:
+        add(Code.ACTIVITY_WITHOUT_INDICATOR, ("id",), activity=activity.id)
+    for i, indicator in enumerate(activity.indicators):
+        if indicator.target is None:
+            add(Code.INDICATOR_WITHOUT_TARGET, ("indicators", i), activity=activity.id, indicator=indicator.name)
+        elif not indicator.unit:
+            add(Code.TARGET_WITHOUT_UNIT, ("indicators", i, "target"), activity=activity.id, indicator=indicator.name)
+    return issues
