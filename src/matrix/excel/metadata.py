@@ -1,0 +1,84 @@
+"""The hidden `_matrix` sheet: which plan, version, office, period and language a workbook is for,
+which sheet plays which role, and a fingerprint of every plan row's locked cells.
+
+Rows are plain text in columns A-C so any reader (calamine, openpyxl, LibreOffice) sees the same:
+
+    template_schema | 1
+    ...             | ...
+    sheet           | matrix:SDN | Matrix          (role, sheet name)
+    fingerprint     | Matrix     | AP3-2 | ref=...;target=...   (sheet, ref, fingerprint)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from matrix.excel.layout import TEMPLATE_SCHEMA
+from matrix.models.returns import WorkbookIdentity
+
+IDENTITY_KEYS = (
+    "template_schema", "tool_version", "plan_id", "plan_hash", "office", "regional", "period", "lang",
+    "generated_at",
+)
+
+
+def matrix_role(office: str) -> str:
+    """Role key of the matrix sheet for a country (ISO3) or for region-wide rows (region code)."""
+    return f"matrix:{office}"
+
+
+@dataclass
+class Metadata:
+    identity: WorkbookIdentity
+    sheets: dict[str, str] = field(default_factory=dict)
+    """role key ('instructions', 'matrix:SDN', ...) -> sheet name as generated."""
+    fingerprints: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(role key of the matrix sheet, ref) -> fingerprint of the row's locked cells."""
+
+    def matrix_sheets(self) -> dict[str, str]:
+        """office code -> sheet name, for every matrix sheet."""
+        return {role.split(":", 1)[1]: name for role, name in self.sheets.items() if role.startswith("matrix:")}
+
+
+def metadata_rows(meta: Metadata) -> list[list[str]]:
+    identity = meta.identity.model_dump(mode="json")
+    rows = [[key, str(identity[key]).lower() if key == "regional" else str(identity[key])] for key in IDENTITY_KEYS]
+    rows += [["sheet", role, name] for role, name in meta.sheets.items()]
+    rows += [["fingerprint", role, ref, fp] for (role, ref), fp in meta.fingerprints.items()]
+    return rows
+
+
+def parse_metadata(rows: list[list[object]]) -> Metadata:
+    """Raises ValueError saying what is missing or wrong, for a one-line identity issue."""
+    values: dict[str, str] = {}
+    sheets: dict[str, str] = {}
+    fingerprints: dict[tuple[str, str], str] = {}
+    for row in rows:
+        cells = ["" if c is None else str(c).strip() for c in row] + ["", "", ""]
+        key = cells[0]
+        if key == "sheet":
+            sheets[cells[1]] = cells[2]
+        elif key == "fingerprint":
+            fingerprints[(cells[1], cells[2])] = cells[3]
+        elif key in IDENTITY_KEYS:
+            values[key] = cells[1]
+    missing = [k for k in IDENTITY_KEYS if not values.get(k)]
+    if missing:
+        raise ValueError(f"the hidden metadata lacks {', '.join(missing)}")
+    try:
+        schema = int(float(values["template_schema"]))
+    except ValueError:
+        raise ValueError(f"template_schema '{values['template_schema']}' is not a number") from None
+    if schema != TEMPLATE_SCHEMA:
+        raise ValueError(f"template schema {schema} is not the one this version of matrix reads ({TEMPLATE_SCHEMA})")
+    try:
+        identity = WorkbookIdentity(
+            **{**values, "template_schema": schema, "regional": values["regional"].lower() == "true",
+               "generated_at": datetime.fromisoformat(values["generated_at"])}
+        )
+    except (ValidationError, ValueError) as exc:
+        raise ValueError(f"the hidden metadata is damaged ({str(exc).splitlines()[0]})") from None
+    return Metadata(identity, sheets, fingerprints)
