@@ -68,15 +68,6 @@ class RawWorkbook:
         return meta.rows if meta is not None else None
 
 
-def column_letter(number: int) -> str:
-    """1 -> 'A', 27 -> 'AA'."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def read_workbook(path: Path, scan: FileScan | None = None) -> RawWorkbook:
     """Every worksheet's values. Runs the safety scan first unless given one; raises
     WorkbookReadError when the file must not or cannot be read."""

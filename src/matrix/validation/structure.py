@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from matrix.codes import Code
-from matrix.excel.layout import META_SHEET, Column
-from matrix.excel.reader import RawSheet, RawWorkbook, column_letter
+from matrix.excel.layout import META_SHEET, Column, column_letter
+from matrix.excel.reader import RawSheet, RawWorkbook
 from matrix.i18n import LANGUAGES, t
 from matrix.models.issues import Issue
 
@@ -49,7 +49,7 @@ class Table:
         return self.sheet.value(row, column) if column else ""
 
     def cell(self, row: int, key: str) -> str:
-        return f"{column_letter(self.columns[key])}{row}"
+        return f"{_letter(self.columns[key])}{row}"
 
 
 def _header_columns(sheet: RawSheet, row: int, lookup: dict[str, str]) -> list[tuple[str, int]]:
@@ -87,8 +87,8 @@ def read_table(
     for key, column in pairs:
         if key in positions:
             issues.append(Code.COLUMN_DUPLICATED.issue(
-                file=file, sheet=sheet.name, cell=f"{column_letter(column)}{row}", column=t(lang, f"column.{key}"),
-                first=column_letter(positions[key]), second=column_letter(column),
+                file=file, sheet=sheet.name, cell=f"{_letter(column)}{row}", column=t(lang, f"column.{key}"),
+                first=_letter(positions[key]), second=_letter(column),
             ))
         else:
             positions[key] = column
@@ -136,3 +136,8 @@ def _fits(sheet: RawSheet, columns: tuple[Column, ...], lang: str) -> bool:
     keys = {key for key, _ in pairs}
     ref_header = bool(_header_columns(sheet, row, header_lookup(("ref",), lang)))
     return ref_header == any(c.key == "ref" for c in columns) and len(keys) * 2 >= len(columns)
+
+
+def _letter(column: int) -> str:
+    """1-based column number -> letters."""
+    return column_letter(column - 1)
