@@ -7,10 +7,10 @@ from datetime import date
 
 import openpyxl
 import pytest
-from validation_helpers import SHEET, rewrite
 
 from matrix.errors import MatrixError
 from matrix.excel.reader import ExcelError, WorkbookReadError, read_workbook
+from validation_helpers import SHEET, rewrite
 
 
 @pytest.fixture

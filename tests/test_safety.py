@@ -9,10 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from validation_helpers import SHEET, rewrite
-
 from matrix.excel import safety
 from matrix.excel.safety import inspect_file, scan_file
+from validation_helpers import SHEET, rewrite
 
 
 def codes(path: Path) -> list[str]:
