@@ -117,16 +117,15 @@ def test_rows_inserted_above_the_header_are_harmless(tmp_path):
 
 def test_duplicated_ref(tmp_path):
     plan, path = filled(tmp_path)
+    ws = openpyxl.load_workbook(path)["Matrix"]
+    copy_at = f"{openpyxl.utils.get_column_letter(columns(ws)['ref'])}{ref_rows(ws)['AP1-2']}"
 
     def duplicate(wb, ws):
-        rows, cols = ref_rows(ws), columns(ws)
-        ws.cell(rows["AP1-2"], cols["ref"]).value = "AP1-1"
+        ws[copy_at].value = "AP1-1"
 
     edit(path, duplicate)
-    rows = ref_rows(openpyxl.load_workbook(path)["Matrix"])
-    ref_col = openpyxl.utils.get_column_letter(columns(openpyxl.load_workbook(path)["Matrix"])["ref"])
     assert issues_of(plan, path) == {
-        ("duplicate-ref", "Matrix", f"{ref_col}{rows['AP1-1'] + 1}"),
+        ("duplicate-ref", "Matrix", copy_at),
         ("plan-row-missing", "Matrix", None),
     }
 
