@@ -109,3 +109,14 @@ def test_regional_sheet_found_by_role(tmp_path):
     plan, path = make_matrix(tmp_path, DAR, regional=True)
     wb = openpyxl.load_workbook(path)
     assert sheet_of(wb, "EHAGL").title != sheet_of(wb, "KEN").title
+
+
+def test_sheet_calamine_cannot_parse_is_an_issue(tmp_path):
+    from validation_helpers import rewrite
+
+    plan, path = make_matrix(tmp_path, SUDAN)
+    broken = rewrite(path, tmp_path / "broken.xlsx", replace={
+        "xl/worksheets/sheet2.xml": (b"<sheetData>", b"<sheetData><row r=")})
+    result = validate_file(plan, broken)
+    assert [i.code for i in result.issues] == ["workbook-unreadable"]
+    assert not result.accepted
