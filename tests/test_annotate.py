@@ -8,13 +8,13 @@ import subprocess
 
 import openpyxl
 import pytest
-from conftest import SUDAN, require_tool
-from validation_helpers import columns, fill, fill_good, make_matrix, ref_rows, sheet_of
 
+from conftest import SUDAN, require_tool
 from matrix.annotate import FEEDBACK_SHEET, FILLS, annotate
 from matrix.errors import MatrixError
 from matrix.models.issues import Severity
 from matrix.validation import validate_file
+from validation_helpers import columns, fill, fill_good, make_matrix, ref_rows, sheet_of
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def cell_ref(path, ref, key):
 
 
 def test_problem_cells_are_filled_and_noted(returned, tmp_path):
-    plan, path, result = returned
+    _plan, path, result = returned
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     out = annotate(result, path, tmp_path / "feedback")
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before

@@ -9,12 +9,12 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import SUDAN
-from validation_helpers import fill, fill_good, make_matrix
 
+from conftest import SUDAN
 from matrix.codes import Code
 from matrix.plan import load_plan
 from matrix.validation import validate_file
+from validation_helpers import fill, fill_good, make_matrix
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def returns(tmp_path):
 
 
 def test_clean_return_exits_0(run, returns):
-    folder, path = returns
+    _folder, path = returns
     result = run("validate", path, "--plan", SUDAN)
     assert result.exit_code == 0
     assert result.stdout.strip() == f"{path}: valid"

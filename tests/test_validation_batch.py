@@ -6,12 +6,11 @@ from __future__ import annotations
 import os
 import shutil
 
-from conftest import SUDAN
-from validation_helpers import fill, fill_good, make_matrix
-
 import matrix.validation
+from conftest import SUDAN
 from matrix.models.returns import ValidationResult
 from matrix.validation import validate_paths, workbook_paths
+from validation_helpers import fill, fill_good, make_matrix
 
 
 def returns_folder(tmp_path, count=5):
@@ -33,7 +32,7 @@ def test_folder_means_its_workbooks_sorted_without_lock_files(tmp_path):
 
 
 def test_workers_give_the_same_results_in_input_order(tmp_path):
-    plan, folder, paths = returns_folder(tmp_path)
+    plan, folder, _paths = returns_folder(tmp_path)
     one = validate_paths(plan, [folder], workers=1)
     two = validate_paths(plan, [folder], workers=2)
     assert [r.model_dump() for r in one] == [r.model_dump() for r in two]
@@ -48,7 +47,7 @@ def crash_on_copies(plan, path, *, previous=None):
 
 
 def test_a_crashing_file_is_reported_and_the_rest_validated(tmp_path, monkeypatch):
-    plan, folder, paths = returns_folder(tmp_path)
+    plan, _folder, paths = returns_folder(tmp_path)
     monkeypatch.setattr(matrix.validation, "validate_file", crash_on_copies)
     results = validate_paths(plan, paths, workers=2)
     assert [r.file for r in results] == [str(p) for p in paths]
