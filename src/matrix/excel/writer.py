@@ -159,7 +159,6 @@ class _WorkbookWriter:
         wb = xlsxwriter.Workbook(str(path), {
             "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
             "in_memory": True,  # no temporary file per sheet: faster, and nothing left behind
-            "in_memory": True,  # no temporary files per sheet: faster, and nothing left behind
         })
         wb.set_properties({"title": self.plan.title, "subject": self.office, "comments": f"matrix {__version__}"})
         self.formats = self._formats(wb)
