@@ -395,3 +395,15 @@ def test_layout_helpers_the_writer_and_reader_share():
     label = layout.action_point_label(10, "استراتيجية المعلومات")
     assert label == "10. استراتيجية المعلومات"
     assert [layout.action_point_number(x) for x in (label, " 3 ", 3, "AP3", "", None)] == [10, 3, 3, None, None, None]
+
+
+def test_prefill_of_a_regional_workbook_goes_to_the_right_sheet(dar, tmp_path):
+    row = layout.plan_rows(dar, None)[0]
+    given = ProgressRow(country="EHAGL", activity_id=row.activity.id, indicator_index=0, ref=row.ref,
+                        sheet="Region-wide", row=5, status=Status.COMPLETED, actual=1)
+    path = tmp_path / "EHAGL.xlsx"
+    write_workbook(dar, "EHAGL", Period.parse("2026-Q4"), "en", path, regional=True,
+                   prefill={("EHAGL", row.ref): given})
+    sheets = matrix_sheets(open_workbook(path))
+    assert data_rows(sheets["EHAGL"], "en", dar)[row.ref]["status"] == "Completed"
+    assert all(r["status"] is None for office in dar.countries for r in data_rows(sheets[office], "en", dar).values())

@@ -313,6 +313,7 @@ class _WorkbookWriter:
         ws.write_string(row + 1, 1, t(lang, "instructions.warning"), f["warning"])
         ws.write_string(row + 3, 1, t(lang, "instructions.generated", version=__version__,
                                        date=self.generated_at.date(), hash=self.plan_hash[:12]), f["small"])
+        ws.fit_to_pages(1, 0)
         ws.protect("", PROTECTION)
 
     def _groups(self, rows: list[PlanRow]) -> list[tuple[ActionPoint | None, list[PlanRow]]]:
