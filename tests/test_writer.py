@@ -303,6 +303,7 @@ def test_regional_workbook_has_a_sheet_per_country_and_one_region_wide(regional,
     meta = metadata(wb)
     assert (meta.identity.office, meta.identity.regional, meta.identity.period) == ("EHAGL", True, "2026-Q3")
     sheets = matrix_sheets(wb)
+    columns = layout.matrix_columns(dar)
     assert list(sheets) == [*dar.countries, "EHAGL"]
     assert sheets["EHAGL"].title == t(lang, "sheet.regional")
     assert wb.sheetnames[: len(sheets) + 1] == [t(lang, "sheet.instructions"), *(ws.title for ws in sheets.values())]
@@ -314,7 +315,11 @@ def test_regional_workbook_has_a_sheet_per_country_and_one_region_wide(regional,
         for ref, row in rows.items():
             assert meta.fingerprints[matrix_role(office), ref] == locked_fingerprint(row)
         assert ws.protection.sheet and ws.freeze_panes == f"B{layout.FIRST_DATA_ROW}"
-        assert any(dv.type == "list" for dv in ws.data_validations.dataValidation)
+        assert ws.auto_filter.ref.startswith(f"A{layout.HEADER_ROW}:")
+        assert {dv.type for dv in ws.data_validations.dataValidation} == {"list", "decimal"}
+        for row in rows.values():
+            locks = [ws.cell(row["_row"], i).protection.locked for i in range(1, len(columns) + 1)]
+            assert locks == [c.locked for c in columns]
     assert len(meta.fingerprints) == sum(len(layout.plan_rows(dar, c)) for c in [*dar.countries, None])
     assert sheets["KEN"].title == country_name("KEN", lang)
 
