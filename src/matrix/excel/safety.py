@@ -36,7 +36,6 @@ CHUNK = 2**20
 MAX_CARRY = 4 * 2**20
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
 MACRO_CONTENT_TYPE = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -113,7 +112,7 @@ def _scan(path: Path, file: str) -> FileScan:
         head = handle.read(8)
     if head.startswith(OLE2_MAGIC):
         raise _Refused(_ole2_issue(path, file))
-    if not head.startswith(ZIP_MAGIC) and not head.startswith(b"PK"):
+    if not head.startswith(b"PK"):  # local file header, or an empty or spanned archive
         raise _Refused(_not_zip_issue(path, file))
     try:
         archive = zipfile.ZipFile(path)
