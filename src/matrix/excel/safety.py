@@ -41,8 +41,13 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 _ENTITY_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
-_FAR_REF = re.compile(rb' r="((?:[A-Z]{3}|[C-Z][A-Z]|B[I-Z])\d+|[A-Z]{0,3}\d{5,})"')
-"""Cell refs beyond column BH (60) and cell or row refs of 5+ digits: the candidates for the guard."""
+_DIGITS = len(str(MAX_ROWS))
+_FAR_REF = re.compile(
+    rb' r="((?:[A-Z]{3}|[C-Z][A-Z]|B[I-Z])\d+|[A-Z]{0,3}(?:[%d-9]\d{%d}|\d{%d,}))"' % (
+        int(str(MAX_ROWS)[0]), _DIGITS - 1, _DIGITS + 1)
+)
+"""Cell refs beyond column BH (MAX_COLUMNS = 60), and cell or row refs whose row number is near or
+beyond MAX_ROWS; `_check_ref` decides. A regex, so rows of a normal sheet cost no Python at all."""
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)\bt="e"([^>]*)>(?:(?!</(?:\w+:)?c>).){0,300}?<(?:\w+:)?v>([^<]*)<', re.DOTALL)
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
