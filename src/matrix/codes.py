@@ -65,6 +65,7 @@ class Code(Enum):
     WORKBOOK_UNREADABLE = ("workbook-unreadable", E, "the workbook cannot be read ({reason}); open it in Excel, save it again as .xlsx and send that file")
     READER_CRASHED = ("reader-crashed", E, "reading this workbook stopped the reader; open it in Excel, save it again as .xlsx and send that file")
     # --- workbook identity and structure (matrix.validation) -----------------------------------
+    VALIDATION_FAILED = ("validation-failed", E, "matrix could not finish checking this file ({reason}); this is a bug in matrix: please report it with the file")
     METADATA_MISSING = ("metadata-missing", E, "this workbook has no matrix metadata (its hidden sheet '{sheet_name}' is gone), so it was not made by `matrix generate` or was rebuilt by copying; fill in the matrix you were sent and return that file")
     METADATA_DAMAGED = ("metadata-damaged", E, "the workbook's hidden matrix metadata cannot be used: {reason}; fill in the matrix you were sent and return that file")
     OTHER_PLAN = ("other-plan", E, "this workbook is a matrix of plan '{found}', not of plan '{expected}'; validate it with its own plan")

@@ -51,6 +51,8 @@ def validate_file(plan: Plan, path: Path, *, previous: Previous | None = None) -
             _read_contents(plan, raw, meta, result, issues, previous or {})
     except WorkbookReadError as exc:  # calamine reads sheets on first use
         issues = [*issues, *exc.issues]
+    except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop a batch of returns
+        issues = [*issues, Code.VALIDATION_FAILED.issue(file=result.file, reason=f"{type(exc).__name__}: {exc}")]
     result.issues = sorted(issues, key=_position(raw))
     return result
 
