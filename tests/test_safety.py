@@ -240,3 +240,16 @@ def test_opendocument_bomb_is_judged_before_reading(tmp_path):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("mimetype", b"\0" * (4 * 2**20))
     assert codes(path) == ["zip-bomb"]
+
+
+def test_file_larger_than_a_matrix_can_be(xlsx, monkeypatch):
+    monkeypatch.setattr(safety, "MAX_FILE_BYTES", 1000)
+    assert codes(xlsx) == ["file-too-large"]
+
+
+def test_binary_workbook(tmp_path):
+    path = tmp_path / "SDN.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    assert codes(path) == ["xlsb-not-workbook"]
