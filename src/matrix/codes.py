@@ -76,7 +76,7 @@ class Code(Enum):
     SHEET_UNPROTECTED = ("sheet-unprotected", W, "sheet '{name}' is no longer protected, so its grey plan cells can be changed by accident; they were checked, but keep the protection on (Review > Protect Sheet)")
     HEADER_ROW_MISSING = ("header-row-missing", E, "sheet '{name}' has no header row with the matrix columns ({columns}); restore the header row from the matrix you were sent")
     COLUMN_MISSING = ("column-missing", E, "column '{column}' is missing (deleted or its header changed); put it back as in the matrix you were sent")
-    PLAN_COLUMN_MISSING = ("plan-column-missing", W, "plan column '{column}' was deleted; nothing you reported is lost, but keep the columns as sent")
+    PLAN_COLUMN_MISSING = ("plan-column-missing", W, "column '{column}' was deleted; the other columns were read, but keep the columns as sent")
     COLUMN_DUPLICATED = ("column-duplicated", E, "column '{column}' appears twice (columns {first} and {second}); delete the extra one")
     DUPLICATE_REF = ("duplicate-ref", E, "row {ref} appears twice (first in row {first}); keep one row per ref and delete the copy")
     UNKNOWN_REF = ("unknown-ref", E, "ref '{ref}' is not a row of the plan on this sheet{hint}; report activities that are not in the plan on the '{new_sheet}' sheet")
