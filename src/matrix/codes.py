@@ -48,6 +48,7 @@ class Code(Enum):
     # --- workbook identity and structure (matrix.validation) -----------------------------------
     # --- workbook values (matrix.validation.rules) ---------------------------------------------
     # --- store (matrix.store) ------------------------------------------------------------------
+    PERIOD_NOT_COLLECTED = ("period-not-collected", E, "this return is for period {found}, not {expected}; collect it with --period {found} or without --period")
 
     def __init__(self, slug: str, severity: Severity, template: str):
         self.slug = slug
