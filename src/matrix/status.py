@@ -12,6 +12,7 @@ from matrix.excel.layout import plan_rows
 from matrix.models.plan import Plan, Scope, Status
 from matrix.periods import Period, due_date, parse_for_plan
 from matrix.store import Store, Submission
+from matrix.text_table import number, table
 
 
 class ReturnState(StrEnum):
@@ -101,6 +102,18 @@ def status(plan: Plan, store: Store, period: str) -> PeriodStatus:
     return PeriodStatus(period_.id, due, offices)
 
 
+def render_status(period_status: PeriodStatus) -> str:
+    rows = [
+        (o.office, o.name, o.state.value + (f" (in {o.via})" if o.via else ""),
+         o.latest_return.date().isoformat() if o.latest_return else "", o.errors, o.warnings, o.reason or "")
+        for o in period_status.offices
+    ]
+    done = sum(o.state in (ReturnState.RETURNED, ReturnState.LATE) for o in period_status.offices)
+    body = table(("office", "name", "state", "latest return", "errors", "warnings", "first error"), rows)
+    return (f"period {period_status.period}, due {period_status.due.isoformat()}\n{body}\n"
+            f"{done} of {len(period_status.offices)} office(s) returned")
+
+
 def _first_error(submission: Submission) -> str | None:
     error = next((i for i in submission.problems if i.is_error), None)
     return error.message if error else None
@@ -156,6 +169,17 @@ def history(plan: Plan, store: Store, country: str, activity: str | None = None)
             support_needed=row.support_needed, received_at=stored.received_at, file=stored.file_name,
         ))
     return entries
+
+
+def render_history(entries: list[HistoryEntry]) -> str:
+    if not entries:
+        return "nothing reported yet"
+    rows = [
+        (e.period, e.ref, e.status.value if e.status else "", number(e.actual), number(e.target), e.unit,
+         e.comments, e.received_at.date().isoformat())
+        for e in entries
+    ]
+    return table(("period", "ref", "status", "actual", "target", "unit", "comments", "received"), rows)
 
 
 def _period(plan: Plan, text: str) -> Period:
