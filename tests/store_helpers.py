@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
-from validation_helpers import columns, good_values, ref_rows, sheet_of
 
 from matrix.codes import Code
 from matrix.excel.layout import META_SHEET, plan_rows
@@ -15,6 +14,7 @@ from matrix.generate import generate
 from matrix.models.plan import Plan, Status
 from matrix.models.returns import ProgressRow, ProposedActivity, ValidationResult, WorkbookIdentity
 from matrix.store import Store
+from validation_helpers import columns, good_values, ref_rows, sheet_of
 
 
 def make_result(

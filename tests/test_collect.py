@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import DAR, SUDAN
-from store_helpers import integrity_problems, returned_matrix
-from validation_helpers import fill
 
+from conftest import DAR, SUDAN
 from matrix.collect import collect, render_outcomes, return_files
 from matrix.errors import MatrixError
 from matrix.plan import load_plan
 from matrix.store import Outcome, Store
+from store_helpers import integrity_problems, returned_matrix
+from validation_helpers import fill
 
 
 @pytest.fixture(scope="module")

@@ -17,13 +17,13 @@ from pathlib import Path
 import hxl
 import openpyxl
 import pytest
+
 from conftest import ROOT, SUDAN
+from matrix.plan import load_plan
+from matrix.store import Store
 from store_helpers import integrity_problems, returned_matrix, variants
 from validation_helpers import fill
 from workbook_helpers import data_rows
-
-from matrix.plan import load_plan
-from matrix.store import Store
 
 
 @pytest.fixture
@@ -194,7 +194,7 @@ def test_two_collects_at_once_record_each_file_exactly_once(project):
             shutil.copy(path, folder / path.name)
     processes = [matrix_process(project, "collect", str(first)), matrix_process(project, "collect", str(second))]
     outputs = [p.communicate(timeout=300) for p in processes]
-    for process, (out, err) in zip(processes, outputs, strict=True):
+    for process, (_, err) in zip(processes, outputs, strict=True):
         assert process.returncode == 0, err
         assert "Traceback" not in err
     summaries = [next(line for line in out.splitlines() if "file(s):" in line) for out, _ in outputs]

@@ -5,13 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import DAR, SUDAN
-from store_helpers import make_result
 
+from conftest import DAR, SUDAN
 from matrix.errors import MatrixError
 from matrix.plan import load_plan
-from matrix.status import ReturnState, expected_offices, history, render_history, render_status, status
+from matrix.status import (
+    ReturnState,
+    expected_offices,
+    history,
+    render_history,
+    render_status,
+    status,
+)
 from matrix.store import Store
+from store_helpers import make_result
 
 ON_TIME = datetime(2026, 8, 5, 9, 0, tzinfo=UTC)  # Sudan's July returns are due on 10 August
 LATE = datetime(2026, 8, 20, 9, 0, tzinfo=UTC)

@@ -7,13 +7,12 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
-from conftest import DAR, SUDAN
-from store_helpers import integrity_problems, make_result
 
+from conftest import DAR, SUDAN
 from matrix.errors import MatrixError
 from matrix.plan import load_plan
-from matrix.store import Outcome, Store, default_store_path
-from matrix.store import schema
+from matrix.store import Outcome, Store, default_store_path, schema
+from store_helpers import integrity_problems, make_result
 
 
 @pytest.fixture(scope="module")

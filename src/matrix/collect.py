@@ -16,7 +16,7 @@ from matrix.models.returns import ValidationResult
 from matrix.periods import parse_for_plan
 from matrix.store import Outcome, Store
 from matrix.text_table import table
-from matrix.validation import validate_file, validate_paths, workbook_paths
+from matrix.validation import validate_paths, workbook_paths
 
 BATCH = 16
 """Files validated together (in parallel) before their results are recorded one by one."""
@@ -65,10 +65,7 @@ def collect(
     outcomes = []
     for start in range(0, len(files), BATCH):
         batch = files[start : start + BATCH]
-        previous = store.previous_actuals(plan, None, period) if period else None
-        results = validate_paths(plan, batch, previous=previous)
-        for path, result in zip(batch, results, strict=True):
-            result = _with_history(plan, store, path, result) if period is None else result
+        for path, result in zip(batch, _validate(plan, store, batch, period), strict=True):
             result = _check_period(result, period)
             recorded = store.record(result, plan, received_at)
             identity = result.identity
@@ -89,12 +86,23 @@ def collect(
     return outcomes
 
 
-def _with_history(plan: Plan, store: Store, path: Path, result: ValidationResult) -> ValidationResult:
-    """The period is only known once the file is read: validate again against earlier actuals."""
-    if result.identity is None:
-        return result
-    previous = store.previous_actuals(plan, result.identity.office, result.identity.period)
-    return validate_file(plan, path, previous=previous) if previous else result
+def _validate(plan: Plan, store: Store, batch: list[Path], period: str | None) -> list[ValidationResult]:
+    """Validate against the last accepted actuals of earlier periods. Without --period a file's
+    period is only known once it is read, so files that pass are validated again against theirs."""
+    if period is not None:
+        return validate_paths(plan, batch, previous=store.previous_actuals(plan, None, period))
+    results = validate_paths(plan, batch)
+    by_period: dict[str, list[int]] = {}
+    for index, result in enumerate(results):
+        if result.accepted and result.identity is not None:
+            by_period.setdefault(result.identity.period, []).append(index)
+    for found, indexes in by_period.items():
+        previous = store.previous_actuals(plan, None, found)
+        if previous:
+            again = validate_paths(plan, [batch[i] for i in indexes], previous=previous)
+            for index, result in zip(indexes, again, strict=True):
+                results[index] = result
+    return results
 
 
 def _check_period(result: ValidationResult, period: str | None) -> ValidationResult:
