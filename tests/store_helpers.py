@@ -1,4 +1,5 @@
-"""Building blocks for store tests: validation results made in code, and the store's soundness check."""
+"""Building blocks for store tests: validation results made in code, filled matrices, and the
+store's soundness check."""
 
 from __future__ import annotations
 

@@ -6,24 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conftest import DAR, SUDAN
+from conftest import DAR
 from matrix.collect import collect, render_outcomes, return_files
 from matrix.errors import MatrixError
 from matrix.plan import load_plan
-from matrix.store import Outcome, Store
+from matrix.store import Outcome
 from store_helpers import integrity_problems, returned_matrix
+
+pytest_plugins = ["store_fixtures"]
 from validation_helpers import fill
-
-
-@pytest.fixture(scope="module")
-def sudan():
-    return load_plan(SUDAN)
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "matrix.sqlite") as opened:
-        yield opened
 
 
 def test_collect_accepts_then_recognises_the_same_file(tmp_path, store, sudan):

@@ -6,9 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conftest import DAR, SUDAN
 from matrix.errors import MatrixError
-from matrix.plan import load_plan
 from matrix.status import (
     ReturnState,
     expected_offices,
@@ -17,27 +15,12 @@ from matrix.status import (
     render_status,
     status,
 )
-from matrix.store import Store
 from store_helpers import make_result
+
+pytest_plugins = ["store_fixtures"]
 
 ON_TIME = datetime(2026, 8, 5, 9, 0, tzinfo=UTC)  # Sudan's July returns are due on 10 August
 LATE = datetime(2026, 8, 20, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def sudan():
-    return load_plan(SUDAN)
-
-
-@pytest.fixture(scope="module")
-def dar():
-    return load_plan(DAR)
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "matrix.sqlite") as opened:
-        yield opened
 
 
 def states(found) -> dict[str, ReturnState]:

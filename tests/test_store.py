@@ -8,27 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conftest import DAR, SUDAN
 from matrix.errors import MatrixError
-from matrix.plan import load_plan
 from matrix.store import Outcome, Store, default_store_path, schema
 from store_helpers import integrity_problems, make_result
 
-
-@pytest.fixture(scope="module")
-def sudan():
-    return load_plan(SUDAN)
-
-
-@pytest.fixture(scope="module")
-def dar():
-    return load_plan(DAR)
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "matrix.sqlite") as opened:
-        yield opened
+pytest_plugins = ["store_fixtures"]
 
 
 def test_accepted_return_adds_its_rows(store, sudan):
