@@ -103,3 +103,11 @@ def test_summary_names_each_outcome(tmp_path, store, sudan):
     outcomes = collect(sudan, [path], store) + collect(sudan, [path], store)
     text = render_outcomes(outcomes)
     assert "2 file(s): 1 accepted, 0 superseded an earlier return, 1 duplicate, 0 rejected" in text
+
+
+def test_two_periods_in_one_run_are_checked_in_order(tmp_path, store, sudan):
+    august = returned_matrix(sudan, "2026-08", tmp_path, share=0.25)
+    july = returned_matrix(sudan, "2026-07", tmp_path, share=0.5)
+    outcomes = collect(sudan, [august, july], store)
+    assert [o.period for o in outcomes] == ["2026-08", "2026-07"]  # reported in the order given
+    assert outcomes[0].warnings > 0 and outcomes[1].warnings == 0

@@ -180,7 +180,7 @@ def project_plan(path: Path):
 @PROJECT_PLAN
 @click.option("--period", default=None, help="Only accept returns for this period; others are rejected.")
 @STORE
-@click.option("--received", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None,
+@click.option("--received", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None, metavar="DATE",
               help="When the returns arrived (UTC), for a backlog collected later; default: now.")
 def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_path: Path | None,
             received) -> None:

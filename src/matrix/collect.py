@@ -3,7 +3,7 @@ it in the store, one transaction per file, so an interrupted run can simply be r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +13,7 @@ from matrix.errors import MatrixError
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
-from matrix.periods import parse_for_plan
+from matrix.periods import Period, parse_for_plan
 from matrix.store import Outcome, Store
 from matrix.text_table import table
 from matrix.validation import validate_paths, workbook_paths
@@ -62,16 +62,16 @@ def collect(
         except ValueError as exc:
             raise MatrixError(str(exc)) from None
     files = return_files(paths)
-    outcomes = []
+    outcomes: dict[Path, CollectOutcome] = {}
     for start in range(0, len(files), BATCH):
         batch = files[start : start + BATCH]
-        for path, result in zip(batch, _validate(plan, store, batch, period), strict=True):
+        for index, result in _validated(plan, store, batch, period):
             result = _check_period(result, period)
             recorded = store.record(result, plan, received_at)
             identity = result.identity
             errors = [issue for issue in result.issues if issue.is_error]
             outcome = CollectOutcome(
-                file=path,
+                file=batch[index],
                 office=identity and identity.office,
                 period=identity and identity.period,
                 status=recorded.outcome,
@@ -80,29 +80,45 @@ def collect(
                 warnings=len(result.issues) - len(errors),
                 submission_id=recorded.submission_id,
             )
-            outcomes.append(outcome)
+            outcomes[batch[index]] = outcome
             if progress:
                 progress(outcome)
-    return outcomes
+    return [outcomes[path] for path in files]
 
 
-def _validate(plan: Plan, store: Store, batch: list[Path], period: str | None) -> list[ValidationResult]:
-    """Validate against the last accepted actuals of earlier periods. Without --period a file's
-    period is only known once it is read, so files that pass are validated again against theirs."""
+def _validated(
+    plan: Plan, store: Store, batch: list[Path], period: str | None
+) -> Iterator[tuple[int, ValidationResult]]:
+    """(index in batch, result) in the order to record them, each validated against the last
+    accepted actuals of earlier periods. Without --period a file's period is only known once it
+    is read, so returns that pass are validated again, period by period, oldest first: the caller
+    records each period's returns before the next period's are checked against them."""
     if period is not None:
-        return validate_paths(plan, batch, previous=store.previous_actuals(plan, None, period))
+        yield from enumerate(validate_paths(plan, batch, previous=store.previous_actuals(plan, None, period)))
+        return
     results = validate_paths(plan, batch)
-    by_period: dict[str, list[int]] = {}
+    by_period: dict[Period, list[int]] = {}
     for index, result in enumerate(results):
-        if result.accepted and result.identity is not None:
-            by_period.setdefault(result.identity.period, []).append(index)
-    for found, indexes in by_period.items():
-        previous = store.previous_actuals(plan, None, found)
-        if previous:
-            again = validate_paths(plan, [batch[i] for i in indexes], previous=previous)
-            for index, result in zip(indexes, again, strict=True):
-                results[index] = result
-    return results
+        found = _period_of(result)
+        if found is None:
+            yield index, result
+        else:
+            by_period.setdefault(found, []).append(index)
+    for found in sorted(by_period):
+        indexes = by_period[found]
+        previous = store.previous_actuals(plan, None, found.id)
+        again = validate_paths(plan, [batch[i] for i in indexes], previous=previous) if previous else None
+        yield from zip(indexes, again or [results[i] for i in indexes], strict=True)
+
+
+def _period_of(result: ValidationResult) -> Period | None:
+    """The period of a return that passed, the only kind worth checking against history."""
+    if not result.accepted or result.identity is None:
+        return None
+    try:
+        return Period.parse(result.identity.period)
+    except ValueError:
+        return None
 
 
 def _check_period(result: ValidationResult, period: str | None) -> ValidationResult:
