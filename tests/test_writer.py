@@ -33,28 +33,24 @@ def dar():
     return load_plan(DAR)
 
 
-@pytest.fixture(scope="module")
-def national(sudan, tmp_path_factory):
-    """lang -> openpyxl workbook of Sudan's national matrix for 2026-07."""
-    out = tmp_path_factory.mktemp("national")
+def every_language(plan, office, period, out, regional=False):
+    """lang -> openpyxl workbook of the same matrix written in each catalogue language."""
     books = {}
     for lang in LANGUAGES:
-        path = out / f"SDN_{lang}.xlsx"
-        write_workbook(sudan, "SDN", Period.parse("2026-07"), lang, path, generated_at=GENERATED_AT)
+        path = out / f"{office}_{lang}.xlsx"
+        write_workbook(plan, office, Period.parse(period), lang, path, regional=regional, generated_at=GENERATED_AT)
         books[lang] = open_workbook(path)
     return books
+
+
+@pytest.fixture(scope="module")
+def national(sudan, tmp_path_factory):
+    return every_language(sudan, "SDN", "2026-07", tmp_path_factory.mktemp("national"))
 
 
 @pytest.fixture(scope="module")
 def regional(dar, tmp_path_factory):
-    """lang -> openpyxl workbook of the EHAGL regional matrix for 2026-Q3."""
-    out = tmp_path_factory.mktemp("regional")
-    books = {}
-    for lang in LANGUAGES:
-        path = out / f"EHAGL_{lang}.xlsx"
-        write_workbook(dar, "EHAGL", Period.parse("2026-Q3"), lang, path, regional=True, generated_at=GENERATED_AT)
-        books[lang] = open_workbook(path)
-    return books
+    return every_language(dar, "EHAGL", "2026-Q3", tmp_path_factory.mktemp("regional"), regional=True)
 
 
 def matrix_sheets(wb):
@@ -111,7 +107,7 @@ def test_matrix_headers_rows_and_fingerprints(national, sudan, lang):
     columns = layout.matrix_columns(sudan)
     assert [c.value for c in ws[layout.HEADER_ROW]] == [t(lang, c.header_key) for c in columns]
     assert ws.cell(layout.TITLE_ROW, 1).value == sudan.title
-    assert "2026-07" in ws.cell(layout.SUBTITLE_ROW, 1).value
+    assert ("\u200e2026-07\u200e" if lang == "ar" else "2026-07") in ws.cell(layout.SUBTITLE_ROW, 1).value
     assert country_name("SDN", lang) in ws.cell(layout.SUBTITLE_ROW, 1).value
 
     rows = data_rows(ws, lang, sudan)
@@ -120,6 +116,9 @@ def test_matrix_headers_rows_and_fingerprints(national, sudan, lang):
     assert {ref for (_, ref) in fingerprints} == set(rows)
     for ref, row in rows.items():
         assert fingerprints[matrix_role("SDN"), ref] == locked_fingerprint(row), ref
+    for plan_row in layout.plan_rows(sudan, "SDN"):  # what the reader recomputes to show the plan's value
+        values = layout.plan_cell_values(sudan, plan_row, lang)
+        assert layout.fingerprint(values) == fingerprints[matrix_role("SDN"), plan_row.ref]
 
 
 def test_matrix_values_are_typed(national, sudan):
@@ -304,6 +303,7 @@ def test_regional_workbook_has_a_sheet_per_country_and_one_region_wide(regional,
     meta = metadata(wb)
     assert (meta.identity.office, meta.identity.regional, meta.identity.period) == ("EHAGL", True, "2026-Q3")
     sheets = matrix_sheets(wb)
+    columns = layout.matrix_columns(dar)
     assert list(sheets) == [*dar.countries, "EHAGL"]
     assert sheets["EHAGL"].title == t(lang, "sheet.regional")
     assert wb.sheetnames[: len(sheets) + 1] == [t(lang, "sheet.instructions"), *(ws.title for ws in sheets.values())]
@@ -315,7 +315,11 @@ def test_regional_workbook_has_a_sheet_per_country_and_one_region_wide(regional,
         for ref, row in rows.items():
             assert meta.fingerprints[matrix_role(office), ref] == locked_fingerprint(row)
         assert ws.protection.sheet and ws.freeze_panes == f"B{layout.FIRST_DATA_ROW}"
-        assert any(dv.type == "list" for dv in ws.data_validations.dataValidation)
+        assert ws.auto_filter.ref.startswith(f"A{layout.HEADER_ROW}:")
+        assert {dv.type for dv in ws.data_validations.dataValidation} == {"list", "decimal"}
+        for row in rows.values():
+            locks = [ws.cell(row["_row"], i).protection.locked for i in range(1, len(columns) + 1)]
+            assert locks == [c.locked for c in columns]
     assert len(meta.fingerprints) == sum(len(layout.plan_rows(dar, c)) for c in [*dar.countries, None])
     assert sheets["KEN"].title == country_name("KEN", lang)
 
@@ -388,3 +392,23 @@ def test_an_empty_country_sheet_still_has_headers_and_metadata(tmp_path):
     assert metadata(wb).fingerprints == {}
     assert wb["Matrix"].cell(layout.HEADER_ROW, 1).value == "Ref"
     assert date(2026, 10, 15) == due_date(plan.reporting, Period.parse("2026-Q3"))
+
+
+def test_layout_helpers_the_writer_and_reader_share():
+    assert [layout.column_letter(i) for i in (0, 25, 26, 51, 52, 701, 702)] == \
+           ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
+    label = layout.action_point_label(10, "استراتيجية المعلومات")
+    assert label == "10. استراتيجية المعلومات"
+    assert [layout.action_point_number(x) for x in (label, " 3 ", 3, "AP3", "", None)] == [10, 3, 3, None, None, None]
+
+
+def test_prefill_of_a_regional_workbook_goes_to_the_right_sheet(dar, tmp_path):
+    row = layout.plan_rows(dar, None)[0]
+    given = ProgressRow(country="EHAGL", activity_id=row.activity.id, indicator_index=0, ref=row.ref,
+                        sheet="Region-wide", row=5, status=Status.COMPLETED, actual=1)
+    path = tmp_path / "EHAGL.xlsx"
+    write_workbook(dar, "EHAGL", Period.parse("2026-Q4"), "en", path, regional=True,
+                   prefill={("EHAGL", row.ref): given})
+    sheets = matrix_sheets(open_workbook(path))
+    assert data_rows(sheets["EHAGL"], "en", dar)[row.ref]["status"] == "Completed"
+    assert all(r["status"] is None for office in dar.countries for r in data_rows(sheets[office], "en", dar).values())

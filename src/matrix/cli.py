@@ -126,8 +126,9 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
 
     Example:
 
+    \b
         matrix generate examples/sudan-joint-strategy.yaml --period 2026-07 --all -o out
-
+        matrix generate examples/dar-es-salaam-action-plan.yaml --period 2026-Q3 --regional --lang fr
         matrix generate plan.yaml --period 2026-08 --all --prefill -o out
     """
     from matrix.generate import generate as generate_workbooks
