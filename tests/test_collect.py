@@ -111,3 +111,8 @@ def test_two_periods_in_one_run_are_checked_in_order(tmp_path, store, sudan):
     outcomes = collect(sudan, [august, july], store)
     assert [o.period for o in outcomes] == ["2026-08", "2026-07"]  # reported in the order given
     assert outcomes[0].warnings > 0 and outcomes[1].warnings == 0
+
+
+def test_an_empty_folder_is_a_usage_error(tmp_path, store, sudan):
+    with pytest.raises(MatrixError, match="no workbooks"):
+        collect(sudan, [tmp_path], store)

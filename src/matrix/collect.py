@@ -61,7 +61,10 @@ def collect(
             period = parse_for_plan(plan.reporting, period).id
         except ValueError as exc:
             raise MatrixError(str(exc)) from None
+    paths = list(paths)
     files = return_files(paths)
+    if not files:
+        raise MatrixError(f"no workbooks (.xlsx) in {', '.join(map(str, paths))}")
     outcomes: dict[Path, CollectOutcome] = {}
     for start in range(0, len(files), BATCH):
         batch = files[start : start + BATCH]
