@@ -145,6 +145,8 @@ def matrix_process(cwd: Path, *args: str) -> subprocess.Popen:
 
 
 def count_submissions(path: Path) -> int:
+    if not path.exists():  # connecting would create it
+        return 0
     try:
         conn = sqlite3.connect(path, timeout=30)
         try:
