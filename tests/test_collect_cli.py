@@ -207,3 +207,12 @@ def test_two_collects_at_once_record_each_file_exactly_once(project):
         submissions = store.submissions(plan)
         assert len(submissions) == len({s.sha256 for s in submissions}) == 30
         assert sum(s.current for s in submissions) == 1
+
+
+def test_received_date_decides_late(run, project):
+    plan = load_plan(project / "plan.yaml")
+    returned_matrix(plan, "2026-07", project / "in")
+    assert run("collect", "in", "--received", "2026-08-20").exit_code == 0
+    result = run("status", "--period", "2026-07", "--format", "json")
+    office = json.loads(result.output)["offices"][0]
+    assert (result.exit_code, office["state"], office["latest_return"]) == (0, "late", "2026-08-20T00:00:00+00:00")

@@ -221,7 +221,7 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_
 @STORE
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def status(period: str, plan_file: Path, store_path: Path | None, fmt: str) -> None:
-    """Every expected office for PERIOD: returned, late, rejected or missing.
+    """Every expected office for the period: returned, late, rejected or missing.
 
     Exit 0 when every office has returned (late counts), 1 when any is missing or rejected.
 
