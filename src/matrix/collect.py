@@ -1,0 +1,164 @@
+"""Collect returned workbooks: validate each one (the same rules as `matrix validate`) and record
+it in the store, one transaction per file, so an interrupted run can simply be run again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from matrix.codes import Code
+from matrix.errors import MatrixError
+from matrix.models.issues import Issue
+from matrix.models.plan import Plan
+from matrix.models.returns import ValidationResult
+from matrix.periods import Period, parse_for_plan
+from matrix.store import Outcome, Store
+from matrix.text_table import table
+from matrix.validation import validate_paths, workbook_paths
+
+Previous = Mapping[tuple[str, str], float]
+BATCH = 16
+"""Files validated together (in parallel) before their results are recorded one by one."""
+
+
+@dataclass(frozen=True)
+class CollectOutcome:
+    file: Path
+    office: str | None
+    period: str | None
+    status: Outcome
+    reason: str | None
+    """The first error of a rejected file, as `sheet!cell: message`."""
+    errors: int
+    warnings: int
+    submission_id: int
+
+
+def return_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The workbooks to collect (folders expanded as `matrix validate` does), each file once."""
+    unique: dict[Path, Path] = {}
+    for path in workbook_paths(map(Path, paths)):
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def collect(
+    plan: Plan,
+    paths: Iterable[str | Path],
+    store: Store,
+    *,
+    period: str | None = None,
+    received_at: datetime | None = None,
+    progress: Callable[[CollectOutcome], None] | None = None,
+) -> list[CollectOutcome]:
+    """Validate and record every file; with `period`, a return for another period is rejected.
+
+    Cumulative actuals are checked against the last accepted ones of earlier periods.
+    """
+    if period is not None:
+        try:
+            period = parse_for_plan(plan.reporting, period).id
+        except ValueError as exc:
+            raise MatrixError(str(exc)) from None
+    paths = list(paths)
+    files = return_files(paths)
+    if not files:
+        raise MatrixError(f"no workbooks (.xlsx) in {', '.join(map(str, paths))}")
+    outcomes: dict[Path, CollectOutcome] = {}
+    previous = store.previous_actuals(plan, None, period) if period else None
+    for start in range(0, len(files), BATCH):
+        batch = files[start : start + BATCH]
+        for index, result in _validated(plan, store, batch, period, previous):
+            result = _check_period(result, period)
+            recorded = store.record(result, plan, received_at)
+            identity = result.identity
+            errors = [issue for issue in result.issues if issue.is_error]
+            outcome = CollectOutcome(
+                file=batch[index],
+                office=identity and identity.office,
+                period=identity and identity.period,
+                status=recorded.outcome,
+                reason=_reason(errors[0]) if errors and recorded.outcome is Outcome.REJECTED else None,
+                errors=len(errors),
+                warnings=len(result.issues) - len(errors),
+                submission_id=recorded.submission_id,
+            )
+            outcomes[batch[index]] = outcome
+            if progress:
+                progress(outcome)
+    return [outcomes[path] for path in files]
+
+
+def _validated(
+    plan: Plan, store: Store, batch: list[Path], period: str | None, previous: Previous | None
+) -> Iterator[tuple[int, ValidationResult]]:
+    """(index in batch, result) in the order to record them, each validated against the last
+    accepted actuals of earlier periods: with --period, `previous`, the same for the whole run.
+    Without, a file's period is only known once it is read, so returns that pass are validated
+    again, period by period, oldest first: the caller records each period's returns before the
+    next period's are checked against them."""
+    if period is not None:
+        yield from enumerate(validate_paths(plan, batch, previous=previous))
+        return
+    results = validate_paths(plan, batch)
+    by_period: dict[Period, list[int]] = {}
+    for index, result in enumerate(results):
+        found = _period_of(result)
+        if found is None:
+            yield index, result
+        else:
+            by_period.setdefault(found, []).append(index)
+    for found in sorted(by_period):
+        indexes = by_period[found]
+        offices = {results[i].identity.office for i in indexes if results[i].identity}
+        earlier = store.previous_actuals(plan, offices, found.id)
+        again = validate_paths(plan, [batch[i] for i in indexes], previous=earlier) if earlier else None
+        yield from zip(indexes, again or [results[i] for i in indexes], strict=True)
+
+
+def _period_of(result: ValidationResult) -> Period | None:
+    """The period of a return that passed, the only kind worth checking against history."""
+    if not result.accepted or result.identity is None:
+        return None
+    try:
+        return Period.parse(result.identity.period)
+    except ValueError:
+        return None
+
+
+def _check_period(result: ValidationResult, period: str | None) -> ValidationResult:
+    if period is None or result.identity is None or result.identity.period == period:
+        return result
+    issue = Code.PERIOD_NOT_COLLECTED.issue(file=result.file, found=result.identity.period, expected=period)
+    return result.model_copy(update={"issues": [*result.issues, issue], "rows": [], "proposed": []})
+
+
+def _reason(issue: Issue) -> str:
+    """'Matrix!O4: message': the file is already named next to it."""
+    place = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else issue.sheet
+    return f"{place}: {issue.message}" if place else issue.message
+
+
+SUMMARY = {
+    Outcome.ACCEPTED: "accepted",
+    Outcome.SUPERSEDED: "superseded an earlier return",
+    Outcome.DUPLICATE: "duplicate",
+    Outcome.REJECTED: "rejected",
+}
+
+
+def render_outcomes(outcomes: list[CollectOutcome]) -> str:
+    """The table `matrix collect` prints, and a last line counting each outcome."""
+    rows = [
+        (o.file.name, o.office or "?", o.period or "?", o.status.value, o.errors, o.warnings, o.reason or "")
+        for o in outcomes
+    ]
+    counts = ", ".join(
+        f"{sum(o.status is outcome for o in outcomes)} {label}" for outcome, label in SUMMARY.items()
+    )
+    body = table(("file", "office", "period", "result", "errors", "warnings", "first reason"), rows)
+    hint = "\nsee every problem of a rejected file with `matrix validate FILE`" if any(
+        o.status is Outcome.REJECTED for o in outcomes) else ""
+    return f"{body}\n{len(outcomes)} file(s): {counts}{hint}"
