@@ -116,6 +116,9 @@ def test_matrix_headers_rows_and_fingerprints(national, sudan, lang):
     assert {ref for (_, ref) in fingerprints} == set(rows)
     for ref, row in rows.items():
         assert fingerprints[matrix_role("SDN"), ref] == locked_fingerprint(row), ref
+    for plan_row in layout.plan_rows(sudan, "SDN"):  # what the reader recomputes to show the plan's value
+        values = layout.plan_cell_values(sudan, plan_row, lang)
+        assert layout.fingerprint(values) == fingerprints[matrix_role("SDN"), plan_row.ref]
 
 
 def test_matrix_values_are_typed(national, sudan):

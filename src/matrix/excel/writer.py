@@ -24,7 +24,7 @@ from matrix.countries import country_name
 from matrix.excel import layout
 from matrix.excel.layout import Column, Kind, PlanRow
 from matrix.excel.metadata import Metadata, matrix_role, metadata_rows
-from matrix.i18n import RIGHT_TO_LEFT, action_point_title, status_label, t
+from matrix.i18n import RIGHT_TO_LEFT, status_label, t
 from matrix.models.plan import ActionPoint, Plan, Status
 from matrix.models.returns import ProgressRow, WorkbookIdentity
 from matrix.periods import Period, due_date
@@ -327,26 +327,7 @@ class _WorkbookWriter:
     def _ap_label(self, ap: ActionPoint | None, fallback: str | int) -> str:
         if ap is None:
             return str(fallback)
-        return layout.action_point_label(ap.number, action_point_title(self.framework.id, ap.id, ap.title, self.lang))
-
-    def _locked_values(self, row: PlanRow, ap_label: str) -> dict[str, object]:
-        activity, indicator = row.activity, row.indicator
-        values: dict[str, object] = {
-            "ref": row.ref,
-            "action_point": ap_label,
-            "objective": row.objective.title,
-            "activity": activity.title,
-            "lead": activity.lead,
-            "partners": ", ".join(activity.partners) or None,
-            "indicator": indicator.name if indicator else None,
-            "unit": indicator.unit if indicator else None,
-            "baseline": indicator.baseline if indicator else None,
-            "target": indicator.target if indicator else None,
-            "start": activity.start,
-            "end": activity.end,
-            "budget": activity.budget,
-        }
-        return {key: value for key, value in values.items() if key in self.col}
+        return layout.localised_action_point_label(self.framework, ap, self.lang)
 
     def _matrix(self, ws: Worksheet, sheet: MatrixSheet) -> None:
         f, col, columns = self.formats, self.col, self.columns
@@ -366,7 +347,8 @@ class _WorkbookWriter:
             ws.write_string(r, col["action_point"], label, f["band"])
             r += 1
             for plan_row in group:
-                values = self._locked_values(plan_row, label)
+                values = {k: v for k, v in layout.plan_cell_values(self.plan, plan_row, self.lang, label).items()
+                          if k in col}
                 self.fingerprints[role, plan_row.ref] = layout.fingerprint(values)
                 given = self.prefill.get((sheet.office, plan_row.ref))
                 inputs = self._input_values(given)
