@@ -9,8 +9,14 @@ from datetime import datetime
 import pytest
 
 from conftest import require_tool
+from matrix.collect import collect
+from matrix.demo import REPORT_AT, SEED, Arrival, fill_workbook, run_demo
+from matrix.generate import generate
+from matrix.plan import load_plan
 from matrix.report.build import build_context
 from matrix.report.render import write_report
+from matrix.report.source import from_store, make_report
+from matrix.store import Store
 from report_helpers import PAYLOAD, dar_data, dar_plan
 
 pytestmark = pytest.mark.browser
@@ -119,4 +125,54 @@ def test_script_in_a_comment_is_shown_as_text(browser, plan, tmp_path):
     visit.assert_clean()
     assert visit.page.locator("script").count() == 0
     assert visit.text("#delayed tr[data-ref='TZA/OPS-2'] td.text") == PAYLOAD
+    visit.page.close()
+
+
+def test_demo_report_shows_the_store_figures(browser, tmp_path):
+    summary = run_demo(tmp_path / "demo")
+    plan = load_plan(summary.plan)
+    with Store.open(summary.store, create=False) as store:
+        ctx = from_store(plan, store, "2026-Q4", generated_at=REPORT_AT)
+    visit = Visit(browser, summary.report)
+    visit.assert_clean()
+    h = ctx.headline
+    assert visit.text("[data-figure=activities] .v") == str(h.activities)
+    assert visit.text("[data-value=returns-received]") == str(h.returns.received)
+    assert visit.text("[data-figure=funding] .v") == percent(h.funding.funded_percent)
+    for section in ctx.countries:
+        shown = visit.text(f"article[data-office={section.office}] [data-value=office-progress]")
+        assert shown == (percent(section.average_progress) if section.average_progress is not None else "–")
+    for ap in ctx.action_points:
+        cells = visit.page.locator(f"#action-points tr[data-ap={ap.id}] td").all_inner_texts()
+        assert cells[1] == str(ap.activities)
+        assert cells[2:2 + len(ap.status.counts)] == [str(c.count) for c in ap.status.counts]
+    assert visit.text("#returns tr[data-office=ZAF] .chip") == "Late"
+    assert visit.text("#returns tr[data-office=EHAGL] .chip") == "Missing"
+    visit.page.screenshot(path=tmp_path / "demo-report.png", full_page=True)
+    visit.page.close()
+
+
+def test_script_typed_in_a_workbook_comment_stays_text(browser, tmp_path):
+    import openpyxl
+
+    plan = dar_plan()
+    [blank] = generate(plan, "2026-Q3", countries=["KEN"], regional=False, lang="en", out_dir=tmp_path / "blank")
+    returned = tmp_path / blank.name
+    arrival = Arrival("KEN", "2026-Q3", REPORT_AT)
+    fill_workbook(plan, blank, returned, arrival, SEED)
+    wb = openpyxl.load_workbook(returned)
+    ws = wb["Matrix"]
+    headers = {cell.value: cell.column for cell in ws[3]}
+    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, headers["Ref"]).value == "LEG-1")
+    ws.cell(row, headers["Comments / evidence"]).value = PAYLOAD
+    wb.save(returned)
+    with Store.open(tmp_path / "matrix.sqlite") as store:
+        [outcome] = collect(plan, [returned], store, period="2026-Q3", received_at=REPORT_AT)
+        assert outcome.errors == 0, outcome.reason
+        path = make_report(plan, store, "2026-Q3", tmp_path / "report.html", generated_at=REPORT_AT)
+    assert PAYLOAD not in path.read_text(encoding="utf-8")
+    visit = Visit(browser, path)
+    visit.assert_clean()
+    assert visit.page.locator("script").count() == 0
+    assert visit.text("article[data-office=KEN] tr[data-ref='KEN/LEG-1'] td.text") == PAYLOAD
     visit.page.close()

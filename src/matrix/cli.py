@@ -373,3 +373,21 @@ def report(period: str, country: str | None, lang: str, plan_file: Path, store_p
     with Store.open(store_path, create=False) as store:
         path = make_report(plan, store, period, out_file, country=country, lang=lang)
     click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="matrix-demo")
+def demo(directory: Path) -> None:
+    """Run the whole cycle on the bundled Dar es Salaam example in DIRECTORY (default ./matrix-demo).
+
+    It writes the plan, generates every office's matrix for two quarters, fills them in as offices
+    would (with a few typical mistakes, one late office and one missing return), collects them into
+    a store, writes feedback copies of the rejected returns and renders the report.
+
+    Example:
+
+        matrix demo && open matrix-demo/report-2026-Q4.html
+    """
+    from matrix.demo import run_demo
+
+    click.echo(run_demo(directory).render())

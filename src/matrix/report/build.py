@@ -27,6 +27,7 @@ from matrix import __version__
 from matrix.countries import country_name
 from matrix.excel.layout import PlanRow, plan_rows
 from matrix.i18n import RIGHT_TO_LEFT, action_point_title, catalogue, status_label
+from matrix.models.issues import Issue
 from matrix.models.plan import Activity, Plan, Status
 from matrix.models.returns import ProgressRow
 from matrix.periods import Period, due_date, parse_for_plan, periods_between
@@ -54,6 +55,7 @@ from matrix.report.context import (
     TrendPoint,
 )
 from matrix.report.data import ReportData, Submission
+from matrix.status import expected_offices
 
 NOT_REPORTED = "not_reported"
 STATUS_ORDER = (
@@ -70,8 +72,6 @@ DUPLICATE_THRESHOLD = 0.75
 in the same office are shown as likely duplicates. 0.75 catches rewordings such as "Joint training
 of border officials on mixed movements" / "Training of border officials on mixed movements" while
 leaving apart activities that merely share a topic word."""
-OVER_TARGET = 150.0
-"""Progress above this share of the target is flagged as a likely typing mistake."""
 MAX_ERRORS_SHOWN = 3
 
 
@@ -112,14 +112,6 @@ class RowState:
     @property
     def capped(self) -> float | None:
         return None if self.progress is None else min(max(self.progress, 0.0), 100.0)
-
-
-def offices(plan: Plan) -> list[str]:
-    """Every office expected to report: the plan's countries, then the region for region-wide rows."""
-    out = list(plan.countries)
-    if plan.region and plan_rows(plan, None):
-        out.append(plan.region.code)
-    return out
 
 
 def _office_rows(plan: Plan, office: str) -> list[PlanRow]:
@@ -225,7 +217,7 @@ def return_states(plan: Plan, data: ReportData, period: Period, office_list: lis
         elif not accepted:
             state = "rejected"
             problems = [i for i in counted.issues if i.is_error]
-            errors = [f"{i.where}: {i.message}" if i.where else i.message for i in problems[:MAX_ERRORS_SHOWN]]
+            errors = [f"{_place(i)}: {i.message}" if _place(i) else i.message for i in problems[:MAX_ERRORS_SHOWN]]
             more = max(0, len(problems) - MAX_ERRORS_SHOWN)
         elif counted.received_at.date() > due:
             state = "late"
@@ -243,9 +235,16 @@ def return_states(plan: Plan, data: ReportData, period: Period, office_list: lis
     return out
 
 
+def _place(issue: Issue) -> str:
+    """'Matrix!J7': where in the workbook; the file is named next to it in the report."""
+    if issue.sheet and issue.cell:
+        return f"{issue.sheet}!{issue.cell}"
+    return issue.sheet or ""
+
+
 def office_name(plan: Plan, office: str, lang: str) -> str:
     if plan.region and office == plan.region.code and office not in plan.countries:
-        return _label(lang, "report.region_wide").format(region=plan.region.name)
+        return _label(lang, "report.region_wide").format(region=office)
     return country_name(office, lang)
 
 
@@ -345,7 +344,7 @@ def build_context(
     """
     current = parse_for_plan(plan.reporting, period)
     rtl = lang in RIGHT_TO_LEFT
-    all_offices = offices(plan)
+    all_offices = expected_offices(plan)
     if country is not None and country not in all_offices:
         raise ValueError(f"'{country}' is not an office of this plan; choose one of {', '.join(all_offices)}")
     office_list = [country] if country else all_offices
@@ -535,7 +534,7 @@ def build_context(
         changes=changes,
         trend=trend(plan, data, current, office_list),
         returns=returns,
-        quality=quality(plan, data, current, states, before, office_list, lang),
+        quality=quality(plan, data, current, office_list, lang),
     )
 
 
@@ -615,41 +614,17 @@ def trend(plan: Plan, data: ReportData, current: Period, office_list: list[str])
     )
 
 
-def quality(plan, data, current, states, before, office_list, lang) -> list[QualityWarning]:
-    """Warnings from validation of the accepted returns, then the report's own plausibility checks."""
-    out = []
-    for sub in sorted(data.submissions, key=lambda s: (office_list.index(s.office) if s.office in office_list else 0, s.received_at)):
-        if sub.period != current.id or not sub.accepted or sub.office not in office_list:
-            continue
-        for issue in sub.issues:
-            out.append(
-                QualityWarning(office_name=office_name(plan, sub.office, lang), where=issue.where, code=issue.code, message=issue.message)
-            )
-    old = {(s.office, s.row.ref): s for s in before}
-
-    def warn(s: RowState, check: str, **params: object) -> None:
-        out.append(
-            QualityWarning(
-                office_name=office_name(plan, s.office, lang), where=s.row.ref, code=check,
-                message=_label(lang, f"report.check.{check}").format(**params),
-            )
-        )
-
-    for s in states:
-        if s.reported is None:
-            continue
-        if s.reported.status is None:
-            warn(s, "no-status")
-        if s.status in (Status.DELAYED.value, Status.CANCELLED.value) and not s.reported.comments.strip():
-            warn(s, "no-explanation", status=status_text(s.status, lang))
-        if s.status == Status.COMPLETED.value and s.progress is not None and s.progress < 100:
-            warn(s, "completed-below-target", progress=f"{s.progress:.0f}")
-        if s.progress is not None and s.progress > OVER_TARGET:
-            warn(s, "far-above-target", progress=f"{s.progress:.0f}")
-        was = old.get((s.office, s.row.ref))
-        if (
-            was is not None and s.row.indicator is not None and s.row.indicator.cumulative
-            and was.achieved is not None and s.achieved is not None and s.achieved < was.achieved
-        ):
-            warn(s, "total-decreased", before=f"{was.achieved:g}", now=f"{s.achieved:g}")
-    return out
+def quality(plan: Plan, data: ReportData, current: Period, office_list: list[str], lang: str) -> list[QualityWarning]:
+    """The warnings validation found in the returns that count for the period: accepted, not replaced."""
+    counted = [
+        sub for sub in data.submissions
+        if sub.period == current.id and sub.accepted and not sub.superseded and sub.office in office_list
+    ]
+    counted.sort(key=lambda sub: (office_list.index(sub.office), sub.received_at))
+    return [
+        QualityWarning(office_name=office_name(plan, sub.office, lang), file=sub.file, where=_place(issue),
+                       code=issue.code, message=issue.message)
+        for sub in counted
+        for issue in sub.issues
+        if not issue.is_error
+    ]
