@@ -90,22 +90,19 @@ class DemoSummary:
     rejected: int = 0
 
     def render(self) -> str:
-        def rel(path: Path) -> str:
-            return str(path.relative_to(self.directory))
-
-        lines = [
-            f"matrix demo in {self.directory}",
-            f"  plan             {rel(self.plan)}",
-            f"  blank matrices   {len(self.matrices)} in {rel(self.matrices[0].parent.parent)}/",
-            f"  filled returns   {len(self.returns)} in {rel(self.returns[0].parent.parent)}/ "
-            f"({self.accepted} accepted, {self.rejected} rejected)",
-            f"  feedback copies  {', '.join(rel(p) for p in self.feedback) or 'none'}",
-            f"  store            {rel(self.store)}",
-            f"  report           {rel(self.report)}",
-            "",
-            f"open {self.report} in a browser; try next:",
-            f"  cd {self.directory} && matrix status --period {PERIODS[-1]}",
+        """Where everything is, one line each, for the terminal."""
+        rows = [
+            (self.plan.name, "the plan (the bundled Dar es Salaam example)"),
+            ("matrices/", f"{len(self.matrices)} blank matrices, {len(PERIODS)} quarters"),
+            ("returns/", f"{len(self.returns)} files the offices sent: {self.accepted} accepted, {self.rejected} rejected"),
+            ("feedback/", f"{len(self.feedback)} annotated copies of the rejected returns, for the offices"),
+            (self.store.name, "the store: every return and its history"),
+            (self.report.name, f"the progress report for {PERIODS[-1]}"),
         ]
+        width = max(len(name) for name, _ in rows) + 2
+        lines = [f"matrix demo in {self.directory}"] + [f"  {name:<{width}}{what}" for name, what in rows]
+        lines += ["", f"open {self.report} in a browser; then try:",
+                  f"  cd {self.directory} && matrix status --period {PERIODS[-1]}"]
         return "\n".join(lines)
 
 
