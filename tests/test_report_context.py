@@ -10,8 +10,10 @@ from pydantic import BaseModel
 from matrix.models.plan import Plan, Status
 from matrix.models.returns import ProgressRow
 from matrix.report import context as context_module
-from matrix.report.build import DUPLICATE_THRESHOLD, activity_status, build_context, similarity
+from matrix.report.build import build_context
+from matrix.report.counting import activity_status
 from matrix.report.data import PeriodData, ReportData, Submission
+from matrix.report.findings import DUPLICATE_THRESHOLD, similarity
 from report_helpers import dar_data, dar_plan
 
 AT = datetime(2027, 2, 1, 8, 0)
