@@ -34,13 +34,15 @@ from matrix.report.context import (
     TrendChart,
     TrendPoint,
 )
-from matrix.report.counting import STATUS_ORDER, Key, RowState, Snapshot, percent
+from matrix.report.counting import STATUS_ORDER, History, Key, RowState, Snapshot, percent
 from matrix.report.data import ReportData
 from matrix.report.findings import DUPLICATE_THRESHOLD, gaps, likely_duplicates, place, quality
 from matrix.report.words import Words
 from matrix.status import expected_offices
 
 MAX_ERRORS_SHOWN = 3
+MAX_DUPLICATES_SHOWN = 100
+"""A plan with hundreds of look-alike titles would otherwise bury the report in pairs."""
 TREND_WIDTH, TREND_HEIGHT = 640, 220
 TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 48, 596, 16, 184
 
@@ -66,10 +68,12 @@ def build_context(
     words = Words(plan, lang)
     first = Period.parse(plan.reporting.first_period)
     previous = current.previous() if current > first and current.previous().id in data.periods else None
-    now = Snapshot(plan, data, current, offices)
-    before = Snapshot(plan, data, previous, offices) if previous else None
+    history = History(plan, data)
+    now = Snapshot(plan, history, current, offices)
+    before = Snapshot(plan, history, previous, offices) if previous else None
     returns = return_states(plan, data, current, offices, words)
     lines = [activity_line(s, now, current, words) for s in now.rows]
+    duplicates = likely_duplicates(plan, data, current, offices, words)
     return ReportContext(
         lang=lang,
         direction="rtl" if words.rtl else "ltr",
@@ -96,14 +100,15 @@ def build_context(
         actors=actor_rows(plan, now, offices, words),
         delayed=[ln for ln in lines if ln.status == Status.DELAYED.value or ln.overdue],
         gaps=gaps(plan, now, offices, words),
-        duplicates=likely_duplicates(plan, data, current, offices, words),
+        duplicates=duplicates[:MAX_DUPLICATES_SHOWN],
+        duplicates_more=max(0, len(duplicates) - MAX_DUPLICATES_SHOWN),
         duplicate_threshold=100 * DUPLICATE_THRESHOLD,
         funding_by_action_point=funding_rows(
             {ap.id: (words.action_point(ap), now.keys(action_point=ap)) for ap in words.framework.action_points}, now
         ),
         funding_by_actor=funding_rows({a.id: (a.name, now.keys(lead=a.id)) for a in plan.actors}, now),
         changes=status_changes(now, before, words),
-        trend=trend(plan, data, current, offices),
+        trend=trend(plan, data, history, current, offices),
         returns=returns,
         quality=quality(data, current, offices, words),
     )
@@ -209,12 +214,15 @@ def country_sections(
     now: Snapshot, offices: list[str], returns: list[ReturnState], lines: list[ActivityLine], words: Words
 ) -> list[CountrySection]:
     by_office = {r.office: r for r in returns}
+    lines_of: dict[str, list[ActivityLine]] = defaultdict(list)
+    for line in lines:
+        lines_of[line.office].append(line)
     return [
         CountrySection(
             office=office, name=words.office(office), anchor=f"office-{office.lower()}",
             return_state=by_office[office], status=status_bar(now.statuses(now.keys(office=office)), words),
             average_progress=now.targets(now.keys(office=office)).average,
-            lines=[ln for ln in lines if ln.office == office],
+            lines=lines_of[office],
         )
         for office in offices
     ]
@@ -316,22 +324,21 @@ def status_changes(now: Snapshot, before: Snapshot | None, words: Words) -> list
     ]
 
 
-def trend(plan: Plan, data: ReportData, current: Period, offices: list[str]) -> TrendChart:
+def trend(plan: Plan, data: ReportData, history: History, current: Period, offices: list[str]) -> TrendChart:
     """Average progress and completed share over every stored period from the first to `current`."""
-    first = Period.parse(plan.reporting.first_period)
-    history = [p for p in periods_between(first, current) if p.id in data.periods or p == current]
-    span = max(len(history) - 1, 1)
+    shown = [p for p in periods_between(history.first, current) if p.id in data.periods or p == current]
+    span = max(len(shown) - 1, 1)
 
     def y(value: float | None) -> float | None:
         return None if value is None else TREND_BOTTOM - (TREND_BOTTOM - TREND_TOP) * min(value, 100.0) / 100.0
 
     points = []
-    for i, p in enumerate(history):
-        snap = Snapshot(plan, data, p, offices)
+    for i, p in enumerate(shown):
+        snap = Snapshot(plan, history, p, offices)
         average = snap.targets().average
         done = percent(snap.count(Status.COMPLETED), len(snap.activities))
         received = {s.office for s in data.submissions if s.period == p.id and s.accepted and s.office in offices}
-        x = TREND_LEFT + (TREND_RIGHT - TREND_LEFT) * (i / span if len(history) > 1 else 0.5)
+        x = TREND_LEFT + (TREND_RIGHT - TREND_LEFT) * (i / span if len(shown) > 1 else 0.5)
         points.append(TrendPoint(
             period=p.id, average_progress=average, completed_percent=done, delayed=snap.count(Status.DELAYED),
             returns_received=len(received), x=round(x, 1), y_progress=y(average), y_completed=y(done),

@@ -70,11 +70,21 @@ def office_rows(plan: Plan, office: str) -> list[PlanRow]:
     return plan_rows(plan, office if office in plan.countries else None)
 
 
-def row_states(plan: Plan, data: ReportData, period: Period, offices: list[str]) -> list[RowState]:
+class History:
+    """The stored rows of every period, indexed by (country, ref) once for all the report's snapshots."""
+
+    def __init__(self, plan: Plan, data: ReportData):
+        self.first = Period.parse(plan.reporting.first_period)
+        self.rows = {p: {(r.country, r.ref): r for r in d.rows} for p, d in data.periods.items()}
+
+    def periods(self, last: Period) -> list[str]:
+        """Stored period ids from the plan's first period to `last`, in order."""
+        return [p.id for p in periods_between(self.first, last) if p.id in self.rows]
+
+
+def row_states(plan: Plan, history: History, period: Period, offices: list[str]) -> list[RowState]:
     """Every plan row of every office as of `period`, in office then plan order."""
-    first = Period.parse(plan.reporting.first_period)
-    history = [p.id for p in periods_between(first, period) if p.id in data.periods]
-    by_period = {p: {(r.country, r.ref): r for r in data.periods[p].rows} for p in history}
+    by_period = {p: history.rows[p] for p in history.periods(period)}
     current = by_period.get(period.id, {})
     states = []
     for office in offices:
@@ -85,7 +95,7 @@ def row_states(plan: Plan, data: ReportData, period: Period, offices: list[str])
             if row.indicator is not None and row.indicator.cumulative:
                 achieved = reported.actual if reported else None
             elif row.indicator is not None:
-                values = [by_period[p][key].actual for p in history if key in by_period[p]]
+                values = [rows[key].actual for rows in by_period.values() if key in rows]
                 values = [v for v in values if v is not None]
                 achieved = sum(values) if values else None
             states.append(RowState(office, row, reported, achieved))
@@ -127,9 +137,9 @@ class Targets:
 class Snapshot:
     """The offices' rows and activities as of one period, and the figures drawn from them."""
 
-    def __init__(self, plan: Plan, data: ReportData, period: Period, offices: list[str]):
+    def __init__(self, plan: Plan, history: History, period: Period, offices: list[str]):
         self.period = period
-        self.rows = row_states(plan, data, period, offices)
+        self.rows = row_states(plan, history, period, offices)
         grouped: dict[Key, list[RowState]] = defaultdict(list)
         for state in self.rows:
             grouped[(state.office, state.row.activity.id)].append(state)
@@ -140,19 +150,33 @@ class Snapshot:
         self.action_point: dict[str, ActionPoint] = {
             a.id: framework.action_point(o.action_point) for o, a in plan.activities()
         }
+        self._index: dict[tuple[str, ...], list[Key]] = defaultdict(list)
+        for key in self.activities:
+            activity, ap = self.activity[key[1]], self.action_point[key[1]].id
+            for facet in [("office", key[0]), ("ap", ap), ("office+ap", key[0], ap), ("lead", activity.lead or "")]:
+                self._index[facet].append(key)
+            for partner in activity.partners:
+                self._index[("partner", partner)].append(key)
 
     def keys(
         self, *, office: str | None = None, action_point: ActionPoint | None = None, lead: str | None = None,
         partner: str | None = None,
     ) -> list[Key]:
-        """The counted activities, optionally of one office, action point, lead or partner."""
-        return [
-            key for key in self.activities
-            if (office is None or key[0] == office)
-            and (action_point is None or self.action_point[key[1]] == action_point)
-            and (lead is None or self.activity[key[1]].lead == lead)
-            and (partner is None or partner in self.activity[key[1]].partners)
-        ]
+        """The counted activities (in office, then plan order) of one office, action point, office and
+        action point, lead or partner; all of them with no argument."""
+        if office is not None and action_point is not None:
+            facet: tuple[str, ...] = ("office+ap", office, action_point.id)
+        elif office is not None:
+            facet = ("office", office)
+        elif action_point is not None:
+            facet = ("ap", action_point.id)
+        elif lead is not None:
+            facet = ("lead", lead)
+        elif partner is not None:
+            facet = ("partner", partner)
+        else:
+            return list(self.activities)
+        return list(self._index.get(facet, []))
 
     def statuses(self, keys: Iterable[Key]) -> list[str]:
         return [self.status[key] for key in keys]
