@@ -73,7 +73,7 @@ def build_context(
     before = Snapshot(plan, history, previous, offices) if previous else None
     returns = return_states(plan, data, current, offices, words)
     lines = [activity_line(s, now, current, words) for s in now.rows]
-    duplicates = likely_duplicates(plan, data, current, offices, words)
+    duplicates, duplicates_found = likely_duplicates(history, data, current, offices, words, MAX_DUPLICATES_SHOWN)
     return ReportContext(
         lang=lang,
         direction="rtl" if words.rtl else "ltr",
@@ -100,8 +100,8 @@ def build_context(
         actors=actor_rows(plan, now, offices, words),
         delayed=[ln for ln in lines if ln.status == Status.DELAYED.value or ln.overdue],
         gaps=gaps(plan, now, offices, words),
-        duplicates=duplicates[:MAX_DUPLICATES_SHOWN],
-        duplicates_more=max(0, len(duplicates) - MAX_DUPLICATES_SHOWN),
+        duplicates=duplicates,
+        duplicates_more=duplicates_found - len(duplicates),
         duplicate_threshold=100 * DUPLICATE_THRESHOLD,
         funding_by_action_point=funding_rows(
             {ap.id: (words.action_point(ap), now.keys(action_point=ap)) for ap in words.framework.action_points}, now

@@ -11,7 +11,7 @@ from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.periods import Period
 from matrix.report.context import Duplicate, Gaps, QualityWarning
-from matrix.report.counting import Snapshot, office_rows
+from matrix.report.counting import History, Snapshot
 from matrix.report.data import ReportData
 from matrix.report.words import Words
 
@@ -69,20 +69,23 @@ def similar_titles(titles: set[tuple[str, ...]]) -> dict[tuple[str, ...], dict[t
     return alike
 
 
-def likely_duplicates(plan: Plan, data: ReportData, period: Period, offices: list[str], words: Words) -> list[Duplicate]:
-    """Similar activities by different lead actors in the same office: plan activities and the
-    ones offices added on the New activities sheet."""
+def likely_duplicates(
+    history: History, data: ReportData, period: Period, offices: list[str], words: Words, limit: int
+) -> tuple[list[Duplicate], int]:
+    """Similar activities by different lead actors in the same office (plan activities and the ones
+    offices added on the New activities sheet): the first `limit` pairs, and how many there are."""
     proposed = data.periods[period.id].proposed if period.id in data.periods else {}
     per_office: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {}  # office -> shown as -> (words, lead)
     for office in offices:
         items = {}
-        for row in office_rows(plan, office):
+        for row in history.office_rows(office):
             items[f"{row.activity.id} {row.activity.title}"] = (normalise_title(row.activity.title), row.activity.lead or "")
         for activity in proposed.get(office, []):
             items.setdefault(activity.title, (normalise_title(activity.title), activity.lead.strip()))
         per_office[office] = items
     alike = similar_titles({title for items in per_office.values() for title, _ in items.values()})
-    found = []
+    found: list[Duplicate] = []
+    total = 0
     for office, items in per_office.items():
         order = {shown: i for i, shown in enumerate(items)}
         by_title: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
@@ -96,12 +99,13 @@ def likely_duplicates(plan: Plan, data: ReportData, period: Period, offices: lis
             for second, lead_b in by_title.get(title_b, ())
             if order[first] < order[second] and lead_a and lead_b and lead_a.casefold() != lead_b.casefold()
         ]
+        total += len(pairs)
         found += [
             Duplicate(office=office, office_name=words.office(office), first=first, first_lead=lead_a, second=second,
                       second_lead=lead_b, similarity=100 * ratio)
-            for _, _, first, lead_a, second, lead_b, ratio in sorted(pairs)
+            for _, _, first, lead_a, second, lead_b, ratio in sorted(pairs)[: limit - len(found)]
         ]
-    return found
+    return found, total
 
 
 def place(issue: Issue) -> str:
