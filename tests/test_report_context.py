@@ -177,3 +177,13 @@ def test_every_context_field_has_a_description():
     assert context_module.ReportContext in models
     missing = [f"{m.__name__}.{name}" for m in models for name, f in m.model_fields.items() if not f.description]
     assert missing == []
+
+
+def test_highlights_say_what_is_late_missing_and_short(ctx):
+    assert [(h.anchor, h.text) for h in ctx.highlights] == [
+        ("delayed", "Activities delayed or past their planned end: 2."),
+        ("trends", "Activities newly completed since 2026-Q3: 1."),
+        ("returns", "No usable return yet from: Mozambique, South Africa."),
+        ("funding", "Largest funding gap: 3. Operations, 145,000 USD still to find."),
+        ("duplicates", "Pairs of activities that look alike and may duplicate effort: 1."),
+    ]

@@ -25,6 +25,7 @@ from matrix.report.context import (
     Headline,
     HeatCell,
     HeatRow,
+    Highlight,
     ReportContext,
     ReturnsSummary,
     ReturnState,
@@ -74,6 +75,12 @@ def build_context(
     returns = return_states(plan, data, current, offices, words)
     lines = [activity_line(s, now, current, words) for s in now.rows]
     duplicates, duplicates_found = likely_duplicates(history, data, current, offices, words, MAX_DUPLICATES_SHOWN)
+    delayed = [ln for ln in lines if ln.status == Status.DELAYED.value or ln.overdue]
+    top = headline(now, before, returns, words)
+    found_gaps = gaps(plan, now, offices, words)
+    by_action_point = funding_rows(
+        {ap.id: (words.action_point(ap), now.keys(action_point=ap)) for ap in words.framework.action_points}, now
+    )
     return ReportContext(
         lang=lang,
         direction="rtl" if words.rtl else "ltr",
@@ -92,20 +99,20 @@ def build_context(
         currency=plan.currency,
         generated_at=generated_at,
         tool_version=__version__,
-        headline=headline(now, before, returns, words),
+        headline=top,
+        highlights=highlights(top, previous, delayed, returns, found_gaps.action_points_without_activity,
+                              by_action_point, duplicates_found, plan.currency, words),
         action_points=action_point_rows(now, before, words),
         heat_columns=[ap.id for ap in words.framework.action_points],
         heat_rows=heat_map(now, offices, words),
         countries=country_sections(now, offices, returns, lines, words),
         actors=actor_rows(plan, now, offices, words),
-        delayed=[ln for ln in lines if ln.status == Status.DELAYED.value or ln.overdue],
-        gaps=gaps(plan, now, offices, words),
+        delayed=delayed,
+        gaps=found_gaps,
         duplicates=duplicates,
         duplicates_more=duplicates_found - len(duplicates),
         duplicate_threshold=100 * DUPLICATE_THRESHOLD,
-        funding_by_action_point=funding_rows(
-            {ap.id: (words.action_point(ap), now.keys(action_point=ap)) for ap in words.framework.action_points}, now
-        ),
+        funding_by_action_point=by_action_point,
         funding_by_actor=funding_rows({a.id: (a.name, now.keys(lead=a.id)) for a in plan.actors}, now),
         changes=status_changes(now, before, words),
         trend=trend(plan, data, history, current, offices),
@@ -155,6 +162,39 @@ def headline(now: Snapshot, before: Snapshot | None, returns: list[ReturnState],
         ),
         funding=funding(_budgeted(now, now.activities), now),
     )
+
+
+def highlights(
+    top: Headline, previous: Period | None, delayed: list[ActivityLine], returns: list[ReturnState],
+    empty_action_points: list[str], funding: list[FundingRow], duplicates: int, currency: str, words: Words,
+) -> list[Highlight]:
+    """What is late, what is missing, where the money and the plan fall short: in sentences."""
+    out = []
+    late = len({(ln.office, ln.activity_id) for ln in delayed})
+    out.append(Highlight(
+        text=words.label("report.highlight.delayed").format(n=late) if late
+        else words.label("report.highlight.no_delays"),
+        anchor="delayed",
+    ))
+    if top.completed_change and top.completed_change > 0 and previous:
+        out.append(Highlight(text=words.label("report.highlight.completed").format(
+            n=top.completed_change, period=previous.id), anchor="trends"))
+    unusable = [r.name for r in returns if r.state in ("rejected", "missing")]
+    out.append(Highlight(
+        text=words.label("report.highlight.returns").format(offices=", ".join(unusable)) if unusable
+        else words.label("report.highlight.all_returns"),
+        anchor="returns",
+    ))
+    if funding and (widest := max(funding, key=lambda row: row.funding.gap)).funding.gap > 0:
+        out.append(Highlight(text=words.label("report.highlight.funding_gap").format(
+            label=widest.label, gap=f"{widest.funding.gap:,.0f}", currency=currency), anchor="funding"))
+    if empty_action_points:
+        out.append(Highlight(text=words.label("report.highlight.plan_gaps").format(n=len(empty_action_points)),
+                             anchor="gaps"))
+    if duplicates:
+        out.append(Highlight(text=words.label("report.highlight.duplicates").format(n=duplicates),
+                             anchor="duplicates"))
+    return out
 
 
 def action_point_rows(now: Snapshot, before: Snapshot | None, words: Words) -> list[ActionPointRow]:

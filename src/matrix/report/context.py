@@ -68,6 +68,11 @@ class Headline(Model):
     funding: Funding | None = Field(description="Plan-wide funding; None when the plan has no budgets.")
 
 
+class Highlight(Model):
+    text: str = Field(description="One sentence in the report's language.")
+    anchor: str = Field(description="HTML id of the section with the details.")
+
+
 class ActionPointRow(Model):
     id: str = Field(description="Action point id, e.g. AP3.")
     number: int = Field(description="Action point number.")
@@ -243,6 +248,7 @@ class ReportContext(Model):
     generated_at: datetime = Field(description="When the report was generated.")
     tool_version: str = Field(description="matrix version that made the report.")
     headline: Headline = Field(description="Headline figures.")
+    highlights: list[Highlight] = Field(description="The few sentences a reader should take away first.")
     action_points: list[ActionPointRow] = Field(description="Progress per action point, in framework order.")
     heat_columns: list[str] = Field(description="Action point ids, the heat map's columns.")
     heat_rows: list[HeatRow] = Field(description="Office × action point heat map.")
