@@ -4,11 +4,19 @@ rows, duplicated and unknown refs, and edited locked cells are each reported."""
 from __future__ import annotations
 
 import openpyxl
-from conftest import SUDAN
-from validation_helpers import columns, fill_good, header, issues_of, make_matrix, ref_rows, sheet_of
 
+from conftest import SUDAN
 from matrix.codes import Code
 from matrix.validation import validate_file
+from validation_helpers import (
+    columns,
+    fill_good,
+    header,
+    issues_of,
+    make_matrix,
+    ref_rows,
+    sheet_of,
+)
 
 
 def filled(tmp_path, lang="en"):
@@ -184,3 +192,11 @@ def test_edited_locked_text_and_date_cells(tmp_path):
     edit(path, edits)
     found = {(i.code, i.value) for i in validate_file(plan, path).issues}
     assert found == {("locked-cell-edited", "Something else"), ("locked-cell-edited", None)}
+
+
+def test_protection_removed_is_a_warning(tmp_path):
+    plan, path = filled(tmp_path)
+    edit(path, lambda wb, ws: setattr(ws.protection, "sheet", False))
+    result = validate_file(plan, path)
+    assert [(i.code, i.sheet, i.severity.value) for i in result.issues] == [("sheet-unprotected", "Matrix", "warning")]
+    assert result.accepted
