@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from datetime import UTC, datetime
 
 import pytest
-from conftest import DAR, SUDAN
-from store_helpers import integrity_problems, make_result
 
 from matrix.errors import MatrixError
-from matrix.plan import load_plan
-from matrix.store import Outcome, Store, default_store_path
-from matrix.store import schema
+from matrix.store import Outcome, Store, default_store_path, schema
+from store_helpers import integrity_problems, make_result
 
-
-@pytest.fixture(scope="module")
-def sudan():
-    return load_plan(SUDAN)
-
-
-@pytest.fixture(scope="module")
-def dar():
-    return load_plan(DAR)
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "matrix.sqlite") as opened:
-        yield opened
+pytest_plugins = ["store_fixtures"]
 
 
 def test_accepted_return_adds_its_rows(store, sudan):
@@ -99,11 +83,11 @@ def test_previous_actuals_are_the_last_cumulative_values_before_the_period(store
     store.record(make_result(sudan, "SDN", "2026-07", actual=3), sudan)
     store.record(make_result(sudan, "SDN", "2026-08", actual=6), sudan)
     store.record(make_result(sudan, "SDN", "2026-10", actual=9), sudan)
-    previous = store.previous_actuals(sudan, "SDN", "2026-09")
+    previous = store.previous_actuals(sudan, ["SDN"], "2026-09")
     assert previous[("SDN", "AP1-1")] == 6
     # AP3-2 counts incidents per period (cumulative: false): no running total to compare with
     assert ("SDN", "AP3-2") not in previous
-    assert store.previous_actuals(sudan, "SDN", "2026-07") == {}
+    assert store.previous_actuals(sudan, ["SDN"], "2026-07") == {}
 
 
 def test_latest_progress_feeds_prefill(store, sudan):
@@ -203,3 +187,59 @@ def test_default_path_follows_the_environment(monkeypatch, tmp_path):
     assert str(default_store_path()) == "matrix.sqlite"
     monkeypatch.setenv("MATRIX_STORE", str(tmp_path / "x.sqlite"))
     assert default_store_path() == tmp_path / "x.sqlite"
+
+
+def test_a_failure_half_way_through_a_file_records_nothing_of_it(store, sudan, monkeypatch):
+    store.record(make_result(sudan, "SDN", "2026-08"), sudan)
+
+    def crash(*args):
+        raise KeyboardInterrupt  # as if interrupted after the submission row was written
+
+    monkeypatch.setattr(store, "_insert_rows", crash)
+    with pytest.raises(KeyboardInterrupt):
+        store.record(make_result(sudan, "SDN", "2026-09"), sudan)
+    assert [s.period for s in store.submissions(sudan)] == ["2026-08"]
+    assert integrity_problems(store) == []
+
+
+def _open_and_close(path: str, go) -> None:
+    go.wait()
+    Store.open(path).close()
+
+
+def test_processes_creating_the_same_store_at_once_all_succeed(tmp_path):
+    context = multiprocessing.get_context("fork")
+    for round_ in range(20):
+        path, go = str(tmp_path / f"s{round_}.sqlite"), context.Event()
+        processes = [context.Process(target=_open_and_close, args=(path, go)) for _ in range(4)]
+        for process in processes:
+            process.start()
+        go.set()  # all four create the store at the same moment
+        for process in processes:
+            process.join()
+        assert [p.exitcode for p in processes] == [0] * 4
+
+
+def test_history_queries_follow_periods_not_arrival_order(store, sudan):
+    store.record(make_result(sudan, "SDN", "2026-08", actual=6, comments="august"), sudan)
+    store.record(make_result(sudan, "SDN", "2026-07", actual=3, comments="july"), sudan)
+    store.record(make_result(sudan, "SDN", "2026-07", actual=4, comments="july corrected"), sudan)
+    assert store.latest_progress(sudan, "2026-09")[("SDN", "AP1-1")].comments == "august"
+    assert store.latest_progress(sudan, "2026-08")[("SDN", "AP1-1")].comments == "july corrected"
+    assert store.previous_actuals(sudan, ["SDN"], "2026-08")[("SDN", "AP1-1")] == 4
+
+
+def test_a_blank_actual_keeps_the_last_known_total(store, sudan):
+    store.record(make_result(sudan, "SDN", "2026-07", actual=3), sudan)
+    store.record(make_result(sudan, "SDN", "2026-08", actual=None), sudan)
+    assert store.previous_actuals(sudan, None, "2026-09")[("SDN", "AP1-1")] == 3
+    assert store.latest_progress(sudan, "2026-09")[("SDN", "AP1-1")].actual is None
+
+
+def test_previous_actuals_for_some_offices(store, dar):
+    store.record(make_result(dar, "KEN", "2026-Q3", actual=2), dar)
+    store.record(make_result(dar, "ETH", "2026-Q3", actual=3), dar)
+    kenya = store.previous_actuals(dar, ["KEN"], "2026-Q4")
+    assert kenya and {country for country, _ in kenya} == {"KEN"}
+    region = store.previous_actuals(dar, ["EHAGL"], "2026-Q4")  # the regional matrix reports for all
+    assert {country for country, _ in region} == {"KEN", "ETH"}
