@@ -283,14 +283,21 @@ def actor_rows(plan: Plan, now: Snapshot, offices: list[str], words: Words) -> l
 
 
 def return_states(plan: Plan, data: ReportData, period: Period, offices: list[str], words: Words) -> list[ReturnState]:
-    """Each office's return: on time or late (its first accepted file counts), rejected (only
-    rejected files so far: the last one's errors are shown) or missing."""
+    """Each office's return, as `matrix status` sees it: on time or late (its first accepted file
+    counts), rejected (only rejected files so far: the last one's errors are shown) or missing. An
+    office that sent nothing itself counts as received when a regional return reported its rows."""
     due = due_date(plan.reporting, period)
+    files = sorted((s for s in data.submissions if s.period == period.id), key=lambda s: s.received_at)
     out = []
     for office in offices:
-        sent = sorted((s for s in data.submissions if s.office == office and s.period == period.id),
-                      key=lambda s: s.received_at)
+        sent = [s for s in files if s.office == office]
         accepted = [s for s in sent if s.accepted]
+        via = None
+        if not accepted:
+            covering = [s for s in files if s.accepted and not s.superseded and s.office != office
+                        and office in s.countries]
+            if covering:
+                accepted, via = covering, covering[-1].office
         shown = accepted[0] if accepted else (sent[-1] if sent else None)
         errors = [i for i in shown.issues if i.is_error] if shown and not accepted else []
         if shown is None:
@@ -302,6 +309,7 @@ def return_states(plan: Plan, data: ReportData, period: Period, offices: list[st
         out.append(ReturnState(
             office=office, name=words.office(office), state=state, state_label=words.label(f"report.return.{state}"),
             received_at=shown.received_at if shown else None, file=shown.file if shown else "",
+            via=words.office(via) if via else None,
             days_late=(shown.received_at.date() - due).days if state == "late" else None,
             errors=[f"{place(i)}: {i.message}" if place(i) else i.message for i in errors[:MAX_ERRORS_SHOWN]],
             more_errors=max(0, len(errors) - MAX_ERRORS_SHOWN),

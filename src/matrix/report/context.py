@@ -131,6 +131,7 @@ class ReturnState(Model):
     state_label: str = Field(description="The state in the report's language.")
     received_at: datetime | None = Field(description="When the counted (or last rejected) file arrived.")
     file: str = Field(description="File name of that return, empty when missing.")
+    via: str | None = Field(description="The regional return that reported this office, when it sent none itself.")
     days_late: int | None = Field(description="Days after the due date, for late returns.")
     errors: list[str] = Field(description="The first problems of a rejected return, 'where: message'.")
     more_errors: int = Field(description="How many more problems the rejected return had.")
