@@ -180,7 +180,7 @@ def test_every_context_field_has_a_description():
 
 
 def test_highlights_say_what_is_late_missing_and_short(ctx):
-    assert [(h.anchor, h.text) for h in ctx.highlights] == [
+    assert [(h.anchor, h.text.replace("\u2068", "").replace("\u2069", "")) for h in ctx.highlights] == [
         ("delayed", "Activities delayed or past their planned end: 2."),
         ("trends", "Activities newly completed since 2026-Q3: 1."),
         ("returns", "No usable return yet from: Mozambique, South Africa."),

@@ -172,28 +172,26 @@ def highlights(
     out = []
     late = len({(ln.office, ln.activity_id) for ln in delayed})
     out.append(Highlight(
-        text=words.label("report.highlight.delayed").format(n=late) if late
-        else words.label("report.highlight.no_delays"),
+        text=words.sentence("report.highlight.delayed", n=late) if late else words.label("report.highlight.no_delays"),
         anchor="delayed",
     ))
     if top.completed_change and top.completed_change > 0 and previous:
-        out.append(Highlight(text=words.label("report.highlight.completed").format(
-            n=top.completed_change, period=previous.id), anchor="trends"))
+        out.append(Highlight(text=words.sentence("report.highlight.completed", n=top.completed_change,
+                                                 period=previous.id), anchor="trends"))
     unusable = [r.name for r in returns if r.state in ("rejected", "missing")]
     out.append(Highlight(
-        text=words.label("report.highlight.returns").format(offices=", ".join(unusable)) if unusable
+        text=words.sentence("report.highlight.returns", offices=", ".join(unusable)) if unusable
         else words.label("report.highlight.all_returns"),
         anchor="returns",
     ))
     if funding and (widest := max(funding, key=lambda row: row.funding.gap)).funding.gap > 0:
-        out.append(Highlight(text=words.label("report.highlight.funding_gap").format(
-            label=widest.label, gap=f"{widest.funding.gap:,.0f}", currency=currency), anchor="funding"))
+        out.append(Highlight(text=words.sentence("report.highlight.funding_gap", label=widest.label,
+                                                 gap=f"{widest.funding.gap:,.0f}", currency=currency), anchor="funding"))
     if empty_action_points:
-        out.append(Highlight(text=words.label("report.highlight.plan_gaps").format(n=len(empty_action_points)),
+        out.append(Highlight(text=words.sentence("report.highlight.plan_gaps", n=len(empty_action_points)),
                              anchor="gaps"))
     if duplicates:
-        out.append(Highlight(text=words.label("report.highlight.duplicates").format(n=duplicates),
-                             anchor="duplicates"))
+        out.append(Highlight(text=words.sentence("report.highlight.duplicates", n=duplicates), anchor="duplicates"))
     return out
 
 
