@@ -100,7 +100,7 @@ def test_report_fits_a_phone_and_prints(browser, plan, tmp_path):
     visit.page.screenshot(path=tmp_path / "report-phone.png", full_page=True)
     visit.page.emulate_media(media="print")
     assert visit.page.evaluate("getComputedStyle(document.querySelector('thead')).display") == "table-header-group"
-    assert visit.page.evaluate("getComputedStyle(document.querySelector('#heatmap')).breakBefore") == "page"
+    assert visit.page.evaluate("getComputedStyle(document.querySelector('#delayed')).breakBefore") == "page"
     pdf = visit.page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF")
     (tmp_path / "report.pdf").write_bytes(pdf)
