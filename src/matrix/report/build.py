@@ -63,6 +63,7 @@ def build_context(
     """
     current = parse_for_plan(plan.reporting, period)
     all_offices = expected_offices(plan)
+    country = country.strip().upper() if country else None
     if country is not None and country not in all_offices:
         raise ValueError(f"'{country}' is not an office of this plan; choose one of {', '.join(all_offices)}")
     offices = [country] if country else all_offices
@@ -94,7 +95,6 @@ def build_context(
         period_end=current.end,
         due=due_date(plan.reporting, current),
         previous_period=previous.id if previous else None,
-        country=country,
         country_name=words.office(country) if country else None,
         currency=plan.currency,
         generated_at=generated_at,
@@ -103,7 +103,6 @@ def build_context(
         highlights=highlights(top, previous, delayed, returns, found_gaps.action_points_without_activity,
                               by_action_point, duplicates_found, plan.currency, words),
         action_points=action_point_rows(now, before, words),
-        heat_columns=[ap.id for ap in words.framework.action_points],
         heat_rows=heat_map(now, offices, words),
         countries=country_sections(now, offices, returns, lines, words),
         actors=actor_rows(plan, now, offices, words),
@@ -152,13 +151,12 @@ def headline(now: Snapshot, before: Snapshot | None, returns: list[ReturnState],
         status=status_bar(now.statuses(now.activities), words),
         indicators_with_target=targets.with_target,
         targets_reached=targets.reached,
-        targets_reached_percent=percent(targets.reached, targets.with_target),
         average_progress=targets.average,
         average_progress_change=_change(targets.average, before.targets().average) if before else None,
         completed_change=now.count(Status.COMPLETED) - before.count(Status.COMPLETED) if before else None,
         returns=ReturnsSummary(
             expected=len(returns), received=received, late=states.count("late"), rejected=states.count("rejected"),
-            missing=states.count("missing"), received_percent=percent(received, len(returns)),
+            missing=states.count("missing"),
         ),
         funding=funding(_budgeted(now, now.activities), now),
     )
