@@ -117,6 +117,11 @@ def test_arabic_report_is_right_to_left(browser, plan, tmp_path):
     assert visit.text("[data-figure=activities] .v") == str(ctx.headline.activities)
     visit.page.screenshot(path=tmp_path / "report-ar.png", full_page=True)
     visit.page.close()
+    phone = Visit(browser, path, viewport=PHONE)
+    phone.assert_clean()
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.page.screenshot(path=tmp_path / "report-ar-phone.png", full_page=True)
+    phone.page.close()
 
 
 def test_script_in_a_comment_is_shown_as_text(browser, plan, tmp_path):
