@@ -51,7 +51,13 @@ def test_status_in_any_language_case_and_spacing(matrix, typed):
 def test_status_unknown(matrix):
     found, row, [issue] = check(matrix, "AP3-1", {"status": "Going well"})
     assert found == {("status-unknown", cell_of(matrix[1], "AP3-1", "status"))}
-    assert row.status is None and '"Going well" is not a status' in issue.message
+    assert row.status is None and '"Going well" is not a status;' in issue.message
+
+
+def test_mistyped_status_gets_a_suggestion(matrix):
+    _, _, [issue] = check(matrix, "AP3-1", {"status": "Compelted"})
+    assert '"Compelted" is not a status; did you mean \'Completed\'?' in issue.message
+    assert issue.fix == "Completed"
 
 
 def test_status_missing(matrix):

@@ -84,7 +84,7 @@ class Code(Enum):
     LOCKED_CELL_EDITED = ("locked-cell-edited", E, "{column} of {ref} was changed from {old} to {new}; cells in grey come from the plan: put back {old} (ask the coordinator if the plan is wrong)")
     # --- workbook values (matrix.validation.rules) ---------------------------------------------
     STATUS_MISSING = ("status-missing", E, "no status for {ref}; choose one from the list: {choices}")
-    STATUS_UNKNOWN = ("status-unknown", E, "\"{text}\" is not a status; choose one from the list: {choices}")
+    STATUS_UNKNOWN = ("status-unknown", E, "\"{text}\" is not a status{hint}; choose one from the list: {choices}")
     ACTUAL_NOT_A_NUMBER = ("actual-not-a-number", E, "\"{text}\" is not a number; enter {what}")
     NOT_A_NUMBER = ("not-a-number", E, "\"{text}\" is not a number; enter {what}")
     NUMBER_FROM_TEXT = ("number-from-text", W, "read \"{text}\" as {number}; type numbers without separators, units or %")

@@ -125,7 +125,7 @@ def read_matrix_sheet(
     ctx: SheetContext, previous: Mapping[tuple[str, str], float],
 ) -> list[ProgressRow]:
     sheet = table.sheet
-    cells = CellReader(ctx.file, sheet.name, ctx.lang, ctx.date1904, ctx.issues)
+    cells = CellReader(ctx.file, table, ctx.lang, ctx.date1904, ctx.issues)
     expected = {plan_row.ref: plan_row for plan_row in plan_rows}
     inputs = [key for key in INPUT_KEYS if key in table.columns]
     seen: dict[str, int] = {}
@@ -169,24 +169,23 @@ def _read_row(
     table: Table, row: int, values: dict[str, object], office: str, plan_row: PlanRow, cells: CellReader,
     ctx: SheetContext, previous: Mapping[tuple[str, str], float],
 ) -> ProgressRow:
-    def cell(key: str) -> str:
-        return table.cell(row, key)
-
-    status = cells.status(values["status"], cell("status"))
+    status = cells.status(values["status"], (row, "status"))
     if status is None and is_blank(values["status"]):
         ctx.issues.append(Code.STATUS_MISSING.issue(
-            file=ctx.file, sheet=table.sheet.name, cell=cell("status"), ref=plan_row.ref, choices=cells.choices
+            file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, "status"), ref=plan_row.ref,
+            choices=cells.choices,
         ))
-    actual = cells.number(values["actual"], cell("actual"), lambda: actual_wanted(plan_row), Code.ACTUAL_NOT_A_NUMBER)
+    actual = cells.number(values["actual"], (row, "actual"), lambda: actual_wanted(plan_row), Code.ACTUAL_NOT_A_NUMBER)
     funds = None
     if "funds_secured" in values:
-        funds = cells.number(values["funds_secured"], cell("funds_secured"), f"the funds secured in {ctx.plan.currency}")
+        funds = cells.number(values["funds_secured"], (row, "funds_secured"),
+                             lambda: f"the funds secured in {ctx.plan.currency}")
     progress = ProgressRow(
         country=office, activity_id=plan_row.activity.id, indicator_index=plan_row.indicator_index,
         ref=plan_row.ref, sheet=table.sheet.name, row=row, status=status, actual=actual, funds_secured=funds,
-        comments=cells.text(values["comments"], cell("comments")),
-        next_steps=cells.text(values["next_steps"], cell("next_steps")),
-        support_needed=cells.text(values["support_needed"], cell("support_needed")),
+        comments=cells.text(values["comments"], (row, "comments")),
+        next_steps=cells.text(values["next_steps"], (row, "next_steps")),
+        support_needed=cells.text(values["support_needed"], (row, "support_needed")),
     )
     ctx.issues.extend(row_rules(progress, plan_row, table, ctx.lang, ctx.file, is_blank(values["actual"]), previous))
     return progress
