@@ -258,7 +258,10 @@ class ReportContext(Model):
     duplicate_threshold: float = Field(description="Similarity threshold used, 0-100.")
     funding_by_action_point: list[FundingRow] = Field(description="Funding per action point (budgeted ones).")
     funding_by_actor: list[FundingRow] = Field(description="Funding per lead actor (budgeted ones).")
-    changes: list[StatusChange] = Field(description="Rows whose status changed since the previous period.")
+    changes: list[StatusChange] = Field(
+        description="Rows whose status changed since the previous period, the first MAX_CHANGES_SHOWN."
+    )
+    changes_more: int = Field(description="How many more rows changed status than are shown.")
     trend: TrendChart = Field(description="Trends over all stored periods up to this one.")
     returns: list[ReturnState] = Field(description="Every expected office's return state, in office order.")
     quality: list[QualityWarning] = Field(description="Data-quality warnings.")
