@@ -78,7 +78,7 @@ class Code(Enum):
     PLAN_COLUMN_MISSING = ("plan-column-missing", W, "plan column '{column}' was deleted; nothing you reported is lost, but keep the columns as sent")
     COLUMN_DUPLICATED = ("column-duplicated", E, "column '{column}' appears twice (columns {first} and {second}); delete the extra one")
     DUPLICATE_REF = ("duplicate-ref", E, "row {ref} appears twice (first in row {first}); keep one row per ref and delete the copy")
-    UNKNOWN_REF = ("unknown-ref", E, "ref '{ref}' is not a row of the plan on this sheet; report activities that are not in the plan on the '{new_sheet}' sheet")
+    UNKNOWN_REF = ("unknown-ref", E, "ref '{ref}' is not a row of the plan on this sheet{hint}; report activities that are not in the plan on the '{new_sheet}' sheet")
     ROW_WITHOUT_REF = ("row-without-ref", E, "row {row} has values but no ref; put back its ref, or report a new activity on the '{new_sheet}' sheet")
     PLAN_ROW_MISSING = ("plan-row-missing", E, "row {ref} ({activity}) is missing; put it back as in the matrix you were sent and report on it")
     LOCKED_CELL_EDITED = ("locked-cell-edited", E, "{column} of {ref} was changed from {old} to {new}; cells in grey come from the plan: put back {old} (ask the coordinator if the plan is wrong)")

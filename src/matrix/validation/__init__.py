@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from matrix.codes import Code
-from matrix.excel.layout import NEW_ACTIVITY_COLUMNS, SheetRole, matrix_columns, plan_rows
+from matrix.excel.layout import NEW_ACTIVITY_COLUMNS, SheetRole, matrix_columns
 from matrix.excel.metadata import Metadata, matrix_role
 from matrix.excel.reader import RawWorkbook, WorkbookReadError, read_workbook
 from matrix.excel.safety import column_number
@@ -86,7 +86,7 @@ def _read_contents(
         table = read_table(sheet, columns, NEEDED, identity.lang, file, issues)
         if table is None:
             continue
-        rows = plan_rows(plan, None if identity.regional and office == region else office)
+        rows = ctx.planned.rows(None if identity.regional and office == region else office)
         result.rows += read_matrix_sheet(table, office, matrix_role(office), rows, meta.fingerprints, ctx, previous)
     if (sheet := sheets.get(SheetRole.NEW_ACTIVITIES.value)) is not None:
         table = read_table(sheet, NEW_ACTIVITY_COLUMNS, frozenset({"activity", "status"}), identity.lang, file, issues)
