@@ -341,3 +341,52 @@ def validate(paths: tuple[Path, ...], plan_file: Path | None, fmt: str, annotate
                 click.echo(f"no annotated copy of {result.file}: it could not be read", err=True)
     failed = any(not r.accepted or (strict and r.issues) for r in results)
     sys.exit(1 if failed else 0)
+
+
+# --- report and demo (matrix.report, matrix.demo) ----------------------------------------------
+
+
+@cli.command()
+@click.option("--period", required=True, help="Reporting period of the report, e.g. 2026-Q4.")
+@click.option("--country", default=None, metavar="ISO3", help="Report on one country (or the region code) only.")
+@click.option("--lang", type=click.Choice(["en", "fr", "es", "ar"]), default="en", show_default=True,
+              help="Language of the report; ar is right-to-left.")
+@PROJECT_PLAN
+@STORE
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The HTML file to write.")
+def report(period: str, country: str | None, lang: str, plan_file: Path, store_path: Path | None,
+           out_file: Path) -> None:
+    """Write the progress report for PERIOD as one self-contained HTML file.
+
+    It needs no network, reads well on a phone and prints cleanly to PDF.
+
+    Example:
+
+        matrix report --period 2026-Q4 -o report-2026-Q4.html
+    """
+    from matrix.report.source import make_report
+    from matrix.store import Store
+
+    plan = project_plan(plan_file)
+    with Store.open(store_path, create=False) as store:
+        path = make_report(plan, store, period, out_file, country=country, lang=lang)
+    click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="matrix-demo")
+def demo(directory: Path) -> None:
+    """Run the whole cycle on the bundled Dar es Salaam example in DIRECTORY (default ./matrix-demo).
+
+    It writes the plan, generates every office's matrix for two quarters, fills them in as offices
+    would (with a few typical mistakes, one late office and one missing return), collects them into
+    a store, writes feedback copies of the rejected returns and renders the report.
+
+    Example:
+
+        matrix demo ~/matrix-demo
+    """
+    from matrix.demo import run_demo
+
+    click.echo(run_demo(directory).render())
