@@ -24,14 +24,16 @@ _worker: tuple[Plan, Previous] | None = None
 
 
 def workbook_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a directory becomes its workbooks, sorted by name. Temporary lock files
-    Excel leaves next to open workbooks (~$name.xlsx) are skipped."""
+    """Files as given; a directory becomes every workbook under it (coordinators file returns in
+    one folder per period), sorted by path. Lock files Excel (~$name.xlsx) and LibreOffice
+    (.~lock.name#) leave next to open workbooks, and hidden folders, are skipped."""
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
             found += sorted(
-                p for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith("~$")
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
+                and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
             )
         else:
             found.append(path)
