@@ -1,6 +1,6 @@
 """The catalogue of every problem `matrix` can report: stable code, severity, message template.
 
-Tests format these templates instead of copying message text, and the README's list of codes is
+Tests format these templates instead of copying message text, and docs/issue-codes.md is
 checked against this file. Add new codes to the section of the module that reports them.
 """
 
@@ -145,3 +145,20 @@ def did_you_mean(candidates: list[str]) -> str:
         return ""
     quoted = " or ".join(f"'{c}'" for c in candidates)
     return f"; did you mean {quoted}?"
+
+
+def catalogue_markdown() -> str:
+    """docs/issue-codes.md, kept equal to this catalogue by tests/test_codes.py."""
+    lines = [
+        "# Issue codes",
+        "",
+        "Every problem `matrix` reports has one of these stable codes. Errors block a plan or a return;",
+        "warnings are for a person to read. Generated from `src/matrix/codes.py`; do not edit by hand.",
+        "",
+        "| code | severity | message |",
+        "|---|---|---|",
+    ]
+    for code in Code:
+        template = code.template.replace("|", "\\|")
+        lines.append(f"| `{code.slug}` | {code.severity.value} | {template} |")
+    return "\n".join(lines) + "\n"
