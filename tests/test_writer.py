@@ -412,3 +412,19 @@ def test_prefill_of_a_regional_workbook_goes_to_the_right_sheet(dar, tmp_path):
     sheets = matrix_sheets(open_workbook(path))
     assert data_rows(sheets["EHAGL"], "en", dar)[row.ref]["status"] == "Completed"
     assert all(r["status"] is None for office in dar.countries for r in data_rows(sheets[office], "en", dar).values())
+
+
+def test_rows_of_long_wrapped_text_get_a_height_that_fits(tmp_path):
+    """LibreOffice does not grow rows on opening, so long titles would overlap their neighbours."""
+    from openpyxl import load_workbook
+
+    from matrix.excel.writer import write_workbook
+    from matrix.periods import Period
+    from matrix.plan import load_plan
+
+    plan = load_plan(SUDAN)
+    path = tmp_path / "SDN.xlsx"
+    write_workbook(plan, "SDN", Period.parse("2026-07"), "en", path)
+    ws = load_workbook(path)["Matrix"]
+    long_rows = [r for r in range(4, ws.max_row + 1) if len(str(ws.cell(r, 4).value or "")) > 60]
+    assert long_rows and all(ws.row_dimensions[r].height and ws.row_dimensions[r].height >= 30 for r in long_rows)

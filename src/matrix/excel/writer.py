@@ -8,6 +8,7 @@ that starts with '=' stays text and never becomes a formula. Positions come from
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -92,6 +93,22 @@ def sheet_name(text: str, taken: set[str]) -> str:
         name = base[: 31 - len(suffix)] + suffix
     taken.add(name.casefold())
     return name
+
+
+LINE_HEIGHT = 15  # points, for the default 11-point font
+INSTRUCTIONS_WIDTH = 100
+
+
+def _row_height(cells: list[tuple[str, float]]) -> float | None:
+    """An explicit height for a row of wrapped text, or None when one line fits.
+
+    LibreOffice does not grow rows to fit wrapped text on opening a file that gives no height,
+    so long activity titles and instructions would overlap; a column width is roughly the
+    number of characters that fit on a line.
+    """
+    lines = max((sum(math.ceil(max(len(part), 1) / max(width - 1, 1)) for part in text.split("\n"))
+                 for text, width in cells if text), default=1)
+    return min(lines * LINE_HEIGHT, 409) if lines > 1 else None
 
 
 def _quoted(name: str) -> str:
@@ -270,7 +287,13 @@ class _WorkbookWriter:
         f, lang, plan = self.formats, self.lang, self.plan
         due = due_date(plan.reporting, self.period)
         ws.set_column(0, 0, 26)
-        ws.set_column(1, 1, 100)
+        ws.set_column(1, 1, INSTRUCTIONS_WIDTH)
+
+        def text(row: int, value: str, fmt=f["text"]) -> None:
+            ws.write_string(row, 1, value, fmt)
+            if height := _row_height([(value, INSTRUCTIONS_WIDTH)]):
+                ws.set_row(row, height)
+
         ws.write_string(0, 0, t(lang, "instructions.title"), f["title"])
         facts: list[tuple[str, str | date]] = [
             ("plan", plan.title),
@@ -287,9 +310,9 @@ class _WorkbookWriter:
             if isinstance(value, date):
                 ws.write_datetime(row, 1, value, f["date"])
             else:
-                ws.write_string(row, 1, value, f["text"])
+                text(row, value)
             row += 1
-        ws.write_string(row + 1, 1, t(lang, "instructions.about", office=self._office_label()), f["text"])
+        text(row + 1, t(lang, "instructions.about", office=self._office_label()))
         row += 3
         ws.write_string(row, 0, t(lang, "instructions.how"), f["label"])
         steps = [t(lang, "instructions.step.sheets", sheets=", ".join(s.name for s in self.sheets)),
@@ -301,18 +324,18 @@ class _WorkbookWriter:
         for number, step in enumerate(steps, 1):
             row += 1
             ws.write_string(row, 0, f"{number}.", f["label"])
-            ws.write_string(row, 1, step, f["text"])
+            text(row, step)
         row += 2
         ws.write_string(row, 0, t(lang, "instructions.statuses"), f["label"])
         for status, label in zip(Status, self.status_labels, strict=True):
             row += 1
             ws.write_string(row, 0, label, f["legend", status])
-            ws.write_string(row, 1, t(lang, f"status.{status.value}.help"), f["text"])
+            text(row, t(lang, f"status.{status.value}.help"))
         row += 2
         send = (t(lang, "instructions.send", send_to=plan.reporting.send_to, due=due) if plan.reporting.send_to
                 else t(lang, "instructions.send_unknown", due=due))
-        ws.write_string(row, 1, send, f["text"])
-        ws.write_string(row + 1, 1, t(lang, "instructions.warning"), f["warning"])
+        text(row, send)
+        text(row + 1, t(lang, "instructions.warning"), f["warning"])
         ws.write_string(row + 3, 1, t(lang, "instructions.generated", version=__version__,
                                        date=self.generated_at.date(), hash=self.plan_hash[:12]), f["small"])
         ws.fit_to_pages(1, 0)
@@ -340,6 +363,7 @@ class _WorkbookWriter:
         actual_letter, target_letter = layout.column_letter(actual_col), layout.column_letter(target_col)
         cells = [(i, c.key, c.locked, c.kind is Kind.DATE, self._cell_format(c))
                  for i, c in enumerate(columns) if i != percent_col]
+        widths = {c.key: c.width for c in columns}
         cumulative_rows: list[int] = []
         period_rows: list[int] = []
         r = layout.FIRST_DATA_ROW - 1
@@ -365,6 +389,10 @@ class _WorkbookWriter:
                         ws.write_string(r, i, value, fmt)
                     else:
                         ws.write_number(r, i, value, fmt)
+                height = _row_height([(v, widths[k]) for k, v in (*values.items(), *inputs.items())
+                                      if isinstance(v, str) and k in widths])
+                if height:
+                    ws.set_row(r, height)
                 target = values["target"]
                 if target:
                     actual = inputs.get("actual")
