@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from conftest import DAR
-from matrix.collect import collect, render_outcomes, return_files
+from matrix.collect import collect, render_outcomes
+from matrix.validation import workbook_paths
 from matrix.errors import MatrixError
 from matrix.plan import load_plan
 from matrix.store import Outcome
@@ -95,7 +96,7 @@ def test_regional_workbook_records_every_country_and_the_region(tmp_path, store)
 def test_folders_are_expanded_once_and_lock_files_skipped(tmp_path, sudan):
     path = returned_matrix(sudan, "2026-07", tmp_path)
     (tmp_path / "~$lock.xlsx").write_bytes(b"")
-    assert return_files([tmp_path, path]) == [path]
+    assert workbook_paths([tmp_path, path]) == [path]
 
 
 def test_summary_names_each_outcome(tmp_path, store, sudan):

@@ -198,11 +198,12 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_
     from datetime import UTC
 
     from matrix.collect import collect as collect_returns
-    from matrix.collect import render_outcomes, return_files
+    from matrix.collect import render_outcomes
     from matrix.store import Outcome, Store
+    from matrix.validation import returned_workbooks
 
     plan = project_plan(plan_file)
-    files = return_files(paths)
+    files = returned_workbooks(paths)
     received_at = received.replace(tzinfo=UTC) if received else None
     with Store.open(store_path) as store:
         if len(files) > 3:
@@ -297,14 +298,13 @@ def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_
 @cli.command()
 @click.argument("paths", metavar="FILE_OR_DIR...", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
-@click.option("--plan", "plan_file", type=EXISTING_FILE, help="The plan the workbooks were generated from "
-              "(default: plan.yaml in the current folder).")
+@PROJECT_PLAN
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Problems as lines to read, or JSON for scripts.")
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write into this folder a copy of each workbook with its problems marked and a Feedback sheet.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def validate(paths: tuple[Path, ...], plan_file: Path | None, fmt: str, annotate_dir: Path | None,
+def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: Path | None,
              strict: bool) -> None:
     """Check returned matrices and say exactly what to fix, by file, sheet and cell.
 
@@ -318,16 +318,10 @@ def validate(paths: tuple[Path, ...], plan_file: Path | None, fmt: str, annotate
     import json
 
     from matrix.annotate import annotate, can_annotate
-    from matrix.plan import load_plan
-    from matrix.validation import validate_paths, workbook_paths
+    from matrix.validation import returned_workbooks, validate_paths
 
-    plan_file = plan_file or Path("plan.yaml")
-    if not plan_file.is_file():
-        raise MatrixError("no plan.yaml in the current folder; pass the plan with --plan PLAN")
-    files = workbook_paths(paths)
-    if not files:
-        raise MatrixError(f"no workbooks (.xlsx) in {', '.join(map(str, paths))}")
-    results = validate_paths(load_plan(plan_file), files)
+    plan = project_plan(plan_file)
+    results = validate_paths(plan, returned_workbooks(paths))
     if fmt == "json":
         click.echo(json.dumps([r.model_dump(mode="json") | {"accepted": r.accepted} for r in results], indent=2))
     for result in results:

@@ -16,7 +16,7 @@ from matrix.models.returns import ValidationResult
 from matrix.periods import Period, parse_for_plan
 from matrix.store import Outcome, Store
 from matrix.text_table import table
-from matrix.validation import validate_paths, workbook_paths
+from matrix.validation import returned_workbooks, validate_paths
 
 Previous = Mapping[tuple[str, str], float]
 BATCH = 16
@@ -34,14 +34,6 @@ class CollectOutcome:
     errors: int
     warnings: int
     submission_id: int
-
-
-def return_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The workbooks to collect (folders expanded as `matrix validate` does), each file once."""
-    unique: dict[Path, Path] = {}
-    for path in workbook_paths(map(Path, paths)):
-        unique.setdefault(path.resolve(), path)
-    return list(unique.values())
 
 
 def collect(
@@ -62,10 +54,7 @@ def collect(
             period = parse_for_plan(plan.reporting, period).id
         except ValueError as exc:
             raise MatrixError(str(exc)) from None
-    paths = list(paths)
-    files = return_files(paths)
-    if not files:
-        raise MatrixError(f"no workbooks (.xlsx) in {', '.join(map(str, paths))}")
+    files = returned_workbooks(paths)
     outcomes: dict[Path, CollectOutcome] = {}
     previous = store.previous_actuals(plan, None, period) if period else None
     for start in range(0, len(files), BATCH):

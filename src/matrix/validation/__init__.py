@@ -18,13 +18,13 @@ from matrix.excel.safety import column_number
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
-from matrix.validation.batch import validate_paths, workbook_paths
+from matrix.validation.batch import returned_workbooks, validate_paths, workbook_paths
 from matrix.validation.identity import check_identity
 from matrix.validation.new_activities import read_new_activities
 from matrix.validation.rows import NEEDED, SheetContext, read_matrix_sheet
 from matrix.validation.structure import locate_sheets, read_table
 
-__all__ = ["validate_file", "validate_paths", "workbook_paths"]
+__all__ = ["returned_workbooks", "validate_file", "validate_paths", "workbook_paths"]
 
 Previous = Mapping[tuple[str, str], float]
 

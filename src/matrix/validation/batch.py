@@ -10,6 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from matrix.codes import Code
+from matrix.errors import MatrixError
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 
@@ -24,20 +25,31 @@ _worker: tuple[Plan, Previous] | None = None
 
 
 def workbook_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a directory becomes every workbook under it (coordinators file returns in
-    one folder per period), sorted by path. Lock files Excel (~$name.xlsx) and LibreOffice
-    (.~lock.name#) leave next to open workbooks, and hidden folders, are skipped."""
-    found: list[Path] = []
+    """Files as given, each once; a directory becomes every workbook under it (coordinators file
+    returns in one folder per period), sorted by path. Lock files Excel (~$name.xlsx) and
+    LibreOffice (.~lock.name#) leave next to open workbooks, and hidden folders, are skipped."""
+    found: dict[Path, Path] = {}
     for path in map(Path, paths):
         if path.is_dir():
-            found += sorted(
+            inside = sorted(
                 p for p in path.rglob("*")
                 if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
                 and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
             )
         else:
-            found.append(path)
-    return found
+            inside = [path]
+        for file in inside:
+            found.setdefault(file.resolve(), file)
+    return list(found.values())
+
+
+def returned_workbooks(paths: Iterable[Path]) -> list[Path]:
+    """`workbook_paths`, refusing none at all: a mistyped folder must not look like success."""
+    paths = list(paths)
+    files = workbook_paths(paths)
+    if not files:
+        raise MatrixError(f"no workbooks (.xlsx) in {', '.join(map(str, paths))}")
+    return files
 
 
 def validate_paths(
