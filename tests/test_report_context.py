@@ -149,15 +149,15 @@ def test_per_period_indicators_are_summed():
             "indicators": [{"name": "Sessions", "unit": "sessions", "target": 10, "cumulative": False}]}]}],
     })
 
-    def period(actual):
+    def period(actual, comments=""):
         row = ProgressRow(country="SDN", activity_id="X", indicator_index=0, ref="X", sheet="M", row=4,
-                          status=Status.ON_TRACK, actual=actual)
+                          status=Status.ON_TRACK, actual=actual, comments=comments)
         return PeriodData(rows=[row])
 
     subs = [Submission(office="SDN", period=p, file="f", received_at=AT, accepted=True) for p in ("2026-Q3", "2026-Q4")]
-    data = ReportData(periods={"2026-Q3": period(3), "2026-Q4": period(4)}, submissions=subs)
+    data = ReportData(periods={"2026-Q3": period(3), "2026-Q4": period(4, "Four sessions held")}, submissions=subs)
     ctx = build_context(plan, data, "2026-Q4", generated_at=AT)
-    line = ctx.countries[0].lines[0]
+    [line] = ctx.countries[0].lines  # listed in the office's section for its comment
     assert (line.achieved, line.progress) == (7, 70)
     assert [p.average_progress for p in ctx.trend.points] == [30, 70]
     assert ctx.headline.funding is None

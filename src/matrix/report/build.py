@@ -8,12 +8,11 @@ reported for the period (one value per office and activity), summed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import datetime
 
 from matrix import __version__
 from matrix.models.plan import Activity, Plan, Status
-from matrix.periods import Period, due_date, parse_for_plan, periods_between
+from matrix.periods import Period, due_date, parse_for_plan
 from matrix.report.context import (
     ActionPointRow,
     ActivityLine,
@@ -26,6 +25,7 @@ from matrix.report.context import (
     HeatCell,
     HeatRow,
     Highlight,
+    OfficeActionPoint,
     ReportContext,
     ReturnsSummary,
     ReturnState,
@@ -35,7 +35,15 @@ from matrix.report.context import (
     TrendChart,
     TrendPoint,
 )
-from matrix.report.counting import STATUS_ORDER, History, Key, RowState, Snapshot, percent
+from matrix.report.counting import (
+    FINISHED_VALUES,
+    STATUS_ORDER,
+    Figures,
+    Layout,
+    Snapshot,
+    percent,
+    snapshots,
+)
 from matrix.report.data import ReportData
 from matrix.report.findings import DUPLICATE_THRESHOLD, gaps, likely_duplicates, place, quality
 from matrix.report.words import Words
@@ -46,6 +54,12 @@ MAX_DUPLICATES_SHOWN = 100
 """A plan with hundreds of look-alike titles would otherwise bury the report in pairs."""
 MAX_CHANGES_SHOWN = 200
 """Status changes listed; the count says how many more there are."""
+MAX_DELAYED_SHOWN = 200
+"""Delayed or overdue rows listed in their section; the rest are counted, and `matrix export` has them all."""
+MAX_OFFICE_ITEMS = 25
+"""Rows needing attention listed per office (a global plan has thousands of rows per office)."""
+FAR_BELOW_TARGET = 25.0
+"""Progress (percent of target) under which a reported row needs attention in its office's section."""
 TREND_WIDTH, TREND_HEIGHT = 640, 220
 TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 48, 596, 16, 184
 
@@ -72,18 +86,27 @@ def build_context(
     words = Words(plan, lang)
     first = Period.parse(plan.reporting.first_period)
     previous = current.previous() if current > first and current.previous().id in data.periods else None
-    history = History(plan, data)
-    now = Snapshot(plan, history, current, offices)
-    before = Snapshot(plan, history, previous, offices) if previous else None
+    layout = Layout(plan, offices)
+    now: Snapshot | None = None
+    before: Snapshot | None = None
+    points: list[tuple[Period, Figures]] = []
+    for snap in snapshots(layout, data, first, current):
+        points.append((snap.period, snap.figures()))
+        if snap.period == current:
+            now = snap
+        elif snap.period == previous:
+            before = snap
+    assert now is not None  # snapshots() always ends with `current`
     returns = return_states(plan, data, current, offices, words)
-    lines = [activity_line(s, now, current, words) for s in now.rows]
-    duplicates, duplicates_found = likely_duplicates(history, data, current, offices, words, MAX_DUPLICATES_SHOWN)
-    delayed = [ln for ln in lines if ln.status == Status.DELAYED.value or ln.overdue]
+    duplicates, duplicates_found = likely_duplicates(layout, data, current, offices, words, MAX_DUPLICATES_SHOWN)
+    flagged = delayed_rows(now)
     changes = changed_rows(now, before)
-    top = headline(now, before, returns, words)
-    found_gaps = gaps(plan, now, offices, words)
+    secured = funds_secured(now)
+    top = headline(now, before, returns, secured, words)
+    found_gaps = gaps(plan, layout, offices, words)
     by_action_point = funding_rows(
-        {ap.id: (words.action_point(ap), now.keys(action_point=ap)) for ap in words.framework.action_points}, now
+        {ap.id: (words.action_point(ap), layout.activities_of(action_point=ap)) for ap in words.framework.action_points},
+        layout, secured,
     )
     return ReportContext(
         lang=lang,
@@ -103,32 +126,34 @@ def build_context(
         generated_at=generated_at,
         tool_version=__version__,
         headline=top,
-        highlights=highlights(top, previous, delayed, returns, found_gaps.action_points_without_activity,
+        highlights=highlights(top, previous, len({layout.row_key[j] for j in flagged}), returns,
+                              found_gaps.action_points_without_activity,
                               by_action_point, duplicates_found, plan.currency, words),
         action_points=action_point_rows(now, before, words),
         heat_rows=heat_map(now, offices, words),
-        countries=country_sections(now, offices, returns, lines, words),
+        countries=country_sections(now, offices, returns, words),
         actors=actor_rows(plan, now, offices, words),
-        delayed=delayed,
+        delayed=[activity_line(now, j, words) for j in flagged[:MAX_DELAYED_SHOWN]],
+        delayed_more=max(0, len(flagged) - MAX_DELAYED_SHOWN),
         gaps=found_gaps,
         duplicates=duplicates,
         duplicates_more=duplicates_found - len(duplicates),
         duplicate_threshold=100 * DUPLICATE_THRESHOLD,
         funding_by_action_point=by_action_point,
-        funding_by_actor=funding_rows({a.id: (a.name, now.keys(lead=a.id)) for a in plan.actors}, now),
-        changes=[status_change(s, was, words) for s, was in changes[:MAX_CHANGES_SHOWN]],
+        funding_by_actor=funding_rows({a.id: (a.name, layout.activities_of(lead=a.id)) for a in plan.actors}, layout, secured),
+        changes=[status_change(now, j, before, words) for j in changes[:MAX_CHANGES_SHOWN]],
         changes_more=max(0, len(changes) - MAX_CHANGES_SHOWN),
-        trend=trend(plan, data, history, current, offices),
+        trend=trend(data, points, offices),
         returns=returns,
         quality=quality(data, current, offices, words),
     )
 
 
-def status_bar(statuses: list[str], words: Words) -> StatusBar:
+def status_bar(figures: Figures, words: Words) -> StatusBar:
     """Counts per status and a stacked bar, filled from the right in a right-to-left report."""
-    total = len(statuses)
+    total = figures.activities
     counts = [
-        StatusCount(status=s, label=words.status(s), count=statuses.count(s), percent=percent(statuses.count(s), total))
+        StatusCount(status=s, label=words.status(s), count=figures.counts[s], percent=percent(figures.counts[s], total))
         for s in STATUS_ORDER
     ]
     segments, x = [], 0.0
@@ -146,33 +171,37 @@ def _change(now: float | None, before: float | None) -> float | None:
     return now - before if now is not None and before is not None else None
 
 
-def headline(now: Snapshot, before: Snapshot | None, returns: list[ReturnState], words: Words) -> Headline:
-    targets = now.targets()
+def headline(
+    now: Snapshot, before: Snapshot | None, returns: list[ReturnState], secured: dict[str, float], words: Words
+) -> Headline:
+    figures = now.figures()
+    earlier = before.figures() if before else None
     states = [r.state for r in returns]
     received = states.count("on_time") + states.count("late")
+    completed = Status.COMPLETED.value
     return Headline(
-        activities=len(now.activities),
-        status=status_bar(now.statuses(now.activities), words),
-        indicators_with_target=targets.with_target,
-        targets_reached=targets.reached,
-        average_progress=targets.average,
-        average_progress_change=_change(targets.average, before.targets().average) if before else None,
-        completed_change=now.count(Status.COMPLETED) - before.count(Status.COMPLETED) if before else None,
+        activities=figures.activities,
+        status=status_bar(figures, words),
+        indicators_with_target=figures.with_target,
+        targets_reached=figures.reached,
+        average_progress=figures.average,
+        average_progress_change=_change(figures.average, earlier.average) if earlier else None,
+        completed_change=figures.counts[completed] - earlier.counts[completed] if earlier else None,
         returns=ReturnsSummary(
             expected=len(returns), received=received, late=states.count("late"), rejected=states.count("rejected"),
             missing=states.count("missing"),
         ),
-        funding=funding(_budgeted(now, now.activities), now),
+        funding=funding(now.layout.activity_ids, now.layout, secured),
     )
 
 
 def highlights(
-    top: Headline, previous: Period | None, delayed: list[ActivityLine], returns: list[ReturnState],
+    top: Headline, previous: Period | None, late: int, returns: list[ReturnState],
     empty_action_points: list[str], funding: list[FundingRow], duplicates: int, currency: str, words: Words,
 ) -> list[Highlight]:
-    """What is late, what is missing, where the money and the plan fall short: in sentences."""
+    """What is late, what is missing, where the money and the plan fall short: in sentences.
+    `late`: activities (per office) delayed or past their planned end."""
     out = []
-    late = len({(ln.office, ln.activity_id) for ln in delayed})
     out.append(Highlight(
         text=words.sentence("report.highlight.delayed", n=late) if late else words.label("report.highlight.no_delays"),
         anchor="delayed",
@@ -200,14 +229,13 @@ def highlights(
 def action_point_rows(now: Snapshot, before: Snapshot | None, words: Words) -> list[ActionPointRow]:
     rows = []
     for ap in words.framework.action_points:
-        keys = now.keys(action_point=ap)
-        targets = now.targets(keys)
-        earlier = before.targets(before.keys(action_point=ap)).average if before else None
+        figures = now.figures(action_point=ap)
+        earlier = before.figures(action_point=ap).average if before else None
         rows.append(ActionPointRow(
-            id=ap.id, number=ap.number, title=words.action_point_title(ap), activities=len(keys),
-            status=status_bar(now.statuses(keys), words), average_progress=targets.average,
-            progress_change=_change(targets.average, earlier), targets_reached=targets.reached,
-            indicators_with_target=targets.with_target,
+            id=ap.id, number=ap.number, title=words.action_point_title(ap), activities=figures.activities,
+            status=status_bar(figures, words), average_progress=figures.average,
+            progress_change=_change(figures.average, earlier), targets_reached=figures.reached,
+            indicators_with_target=figures.with_target,
         ))
     return rows
 
@@ -225,59 +253,97 @@ def heat_map(now: Snapshot, offices: list[str], words: Words) -> list[HeatRow]:
     for office in offices:
         cells = []
         for ap in words.framework.action_points:
-            keys = now.keys(office=office, action_point=ap)
-            value = now.targets(keys).average
+            figures = now.figures(office=office, action_point=ap)
             cells.append(HeatCell(
-                value=value, level=heat_level(len(keys), value), activities=len(keys),
-                delayed=now.count(Status.DELAYED, keys),
+                value=figures.average, level=heat_level(figures.activities, figures.average),
+                activities=figures.activities, delayed=figures.counts[Status.DELAYED.value],
             ))
         rows.append(HeatRow(office=office, name=words.office(office), cells=cells))
     return rows
 
 
-def activity_line(s: RowState, now: Snapshot, period: Period, words: Words) -> ActivityLine:
-    activity, indicator, reported = s.row.activity, s.row.indicator, s.reported
-    finished = s.status in (Status.COMPLETED.value, Status.CANCELLED.value)
+def overdue(now: Snapshot, j: int) -> bool:
+    """Planned end passed before the period's end, and the row not finished."""
+    end = now.layout.rows[j].activity.end
+    return end is not None and end < now.period.end and now.status[j] not in FINISHED_VALUES
+
+
+def delayed_rows(now: Snapshot) -> list[int]:
+    """Rows reported delayed, or past their planned end and not finished, in office then plan order."""
+    delayed = Status.DELAYED.value
+    return [j for j, status in enumerate(now.status) if status == delayed or overdue(now, j)]
+
+
+def needs_attention(now: Snapshot, j: int) -> bool:
+    """What an office's section lists: delayed, overdue, far below target, or commented on."""
+    if now.status[j] == Status.DELAYED.value or overdue(now, j):
+        return True
+    progress, reported = now.progress[j], now.reported[j]
+    if progress is not None and progress < FAR_BELOW_TARGET and now.status[j] not in FINISHED_VALUES:
+        return True
+    return reported is not None and bool(reported[5] or reported[6] or reported[7])
+
+
+def activity_line(now: Snapshot, j: int, words: Words) -> ActivityLine:
+    row, office, reported = now.layout.rows[j], now.layout.row_office[j], now.reported[j]
+    activity, indicator, status, progress = row.activity, row.indicator, now.status[j], now.progress[j]
     return ActivityLine(
-        office=s.office, office_name=words.office(s.office), ref=s.row.ref, activity_id=activity.id,
-        activity=activity.title, action_point=words.action_point(now.action_point[activity.id]),
+        office=office, office_name=words.office(office), ref=row.ref, activity_id=activity.id,
+        activity=activity.title, action_point=words.action_point(now.layout.action_point[activity.id]),
         lead=activity.lead or "", partners=", ".join(activity.partners), indicator=indicator.name if indicator else "",
-        unit=(indicator.unit or "") if indicator else "", target=s.target, achieved=s.achieved, progress=s.progress,
-        progress_bar=s.capped or 0.0, status=s.status, status_label=words.status(s.status), end=activity.end,
-        overdue=activity.end is not None and activity.end < period.end and not finished,
-        comments=reported.comments if reported else "", next_steps=reported.next_steps if reported else "",
-        support_needed=reported.support_needed if reported else "",
+        unit=(indicator.unit or "") if indicator else "", target=now.layout.target[j], achieved=now.achieved[j],
+        progress=progress, progress_bar=now.capped(j) or 0.0, status=status, status_label=words.status(status),
+        end=activity.end, overdue=overdue(now, j),
+        comments=reported[5] if reported else "", next_steps=reported[6] if reported else "",
+        support_needed=reported[7] if reported else "",
     )
 
 
-def country_sections(
-    now: Snapshot, offices: list[str], returns: list[ReturnState], lines: list[ActivityLine], words: Words
-) -> list[CountrySection]:
+def country_sections(now: Snapshot, offices: list[str], returns: list[ReturnState], words: Words) -> list[CountrySection]:
+    """Per office: its figures per action point and the rows that need attention, the first
+    MAX_OFFICE_ITEMS of them (the export has every row)."""
     by_office = {r.office: r for r in returns}
-    lines_of: dict[str, list[ActivityLine]] = defaultdict(list)
-    for line in lines:
-        lines_of[line.office].append(line)
-    return [
-        CountrySection(
+    sections = []
+    for office in offices:
+        attention = [j for j in now.layout.office_span[office] if needs_attention(now, j)]
+        figures = now.figures(office=office)
+        sections.append(CountrySection(
             office=office, name=words.office(office), anchor=f"office-{office.lower()}",
-            return_state=by_office[office], status=status_bar(now.statuses(now.keys(office=office)), words),
-            average_progress=now.targets(now.keys(office=office)).average,
-            lines=lines_of[office],
-        )
-        for office in offices
-    ]
+            return_state=by_office[office], status=status_bar(figures, words), average_progress=figures.average,
+            action_points=[
+                OfficeActionPoint(label=words.action_point(ap), activities=f.activities, status=status_bar(f, words),
+                                  average_progress=f.average, delayed=f.counts[Status.DELAYED.value])
+                for ap in words.framework.action_points
+                if (f := now.figures(office=office, action_point=ap)).activities
+            ],
+            lines=[activity_line(now, j, words) for j in attention[:MAX_OFFICE_ITEMS]],
+            lines_more=max(0, len(attention) - MAX_OFFICE_ITEMS),
+        ))
+    return sections
 
 
 def actor_rows(plan: Plan, now: Snapshot, offices: list[str], words: Words) -> list[ActorRow]:
     """Actors with most to do first: what each leads and supports, and how what it leads is going."""
+    layout = now.layout
+    leads: dict[str, int] = defaultdict(int)
+    partners: dict[str, int] = defaultdict(int)
+    where: dict[str, set[str]] = defaultdict(set)
+    for office, activity_id in layout.keys:
+        activity = layout.activity[activity_id]
+        if activity.lead:
+            leads[activity.lead] += 1
+            where[activity.lead].add(office)
+        for partner in activity.partners:
+            partners[partner] += 1
+            where[partner].add(office)
     rows = []
     for actor in plan.actors:
-        led, partner = now.keys(lead=actor.id), now.keys(partner=actor.id)
+        led = now.figures(lead=actor.id)
         rows.append(ActorRow(
-            id=actor.id, name=actor.name, type_label=words.actor_type(actor.type.value), leads=len(led),
-            partners_in=len(partner), status=status_bar(now.statuses(led), words),
-            average_progress=now.targets(led).average, delayed=now.count(Status.DELAYED, led),
-            offices=sorted({key[0] for key in led + partner}, key=offices.index),
+            id=actor.id, name=actor.name, type_label=words.actor_type(actor.type.value), leads=leads[actor.id],
+            partners_in=partners[actor.id], status=status_bar(led, words),
+            average_progress=led.average, delayed=led.counts[Status.DELAYED.value],
+            offices=sorted(where[actor.id], key=offices.index),
         ))
     return sorted(rows, key=lambda a: (-(a.leads + a.partners_in), a.id))
 
@@ -317,91 +383,86 @@ def return_states(plan: Plan, data: ReportData, period: Period, offices: list[st
     return out
 
 
-def _budgeted(now: Snapshot, keys: Iterable[Key]) -> list[Activity]:
-    """The budgeted plan activities among `keys`, each once."""
-    ids = dict.fromkeys(key[1] for key in keys)
-    return [now.activity[i] for i in ids if now.activity[i].budget is not None]
-
-
-def _secured(now: Snapshot) -> dict[str, float]:
+def funds_secured(now: Snapshot) -> dict[str, float]:
     """Activity id -> funds secured: per office the largest value of its rows, summed over offices."""
-    per_office: dict[Key, float] = {}
-    for s in now.rows:
-        if s.reported and s.reported.funds_secured is not None:
-            key = (s.office, s.row.activity.id)
-            per_office[key] = max(per_office.get(key, 0.0), s.reported.funds_secured)
+    per_key: dict[int, float] = {}
+    for j, r in enumerate(now.reported):
+        if r is not None and r[4] is not None:
+            k = now.layout.row_key[j]
+            per_key[k] = max(per_key.get(k, 0.0), r[4])
     out: dict[str, float] = defaultdict(float)
-    for (_, activity_id), value in per_office.items():
-        out[activity_id] += value
+    for k, value in sorted(per_key.items()):
+        out[now.layout.keys[k][1]] += value
     return out
 
 
-def funding(activities: list[Activity], now: Snapshot) -> Funding | None:
+def funding(activity_ids: list[str], layout: Layout, secured: dict[str, float]) -> Funding | None:
+    """Requirement, secured and gap of the budgeted ones among these counted activities."""
+    activities: list[Activity] = [layout.activity[i] for i in activity_ids if layout.activity[i].budget is not None]
     if not activities:
         return None
-    secured = _secured(now)
     requirement = sum(a.budget or 0.0 for a in activities)
     got = sum(secured.get(a.id, 0.0) for a in activities)
     return Funding(requirement=requirement, secured=got, gap=max(requirement - got, 0.0),
                    funded_percent=percent(got, requirement))
 
 
-def funding_rows(groups: dict[str, tuple[str, list[Key]]], now: Snapshot) -> list[FundingRow]:
+def funding_rows(
+    groups: dict[str, tuple[str, list[str]]], layout: Layout, secured: dict[str, float]
+) -> list[FundingRow]:
     """One row per group (action point or lead actor) that has budgeted activities."""
     rows = []
-    for key, (label, keys) in groups.items():
-        found = funding(_budgeted(now, keys), now)
+    for key, (label, activity_ids) in groups.items():
+        found = funding(activity_ids, layout, secured)
         if found is not None:
             rows.append(FundingRow(key=key, label=label, funding=found,
                                    bar_secured=min(found.funded_percent or 0.0, 100.0)))
     return rows
 
 
-def changed_rows(now: Snapshot, before: Snapshot | None) -> list[tuple[RowState, str]]:
-    """Rows reported now whose status differs from the previous period's, with the old status."""
+def changed_rows(now: Snapshot, before: Snapshot | None) -> list[int]:
+    """Rows reported now whose status differs from the previous period's."""
     if before is None:
         return []
-    old = {(s.office, s.row.ref): s.status for s in before.rows}
     return [
-        (s, was)
-        for s in now.rows
-        if s.reported is not None and s.reported.status is not None
-        and (was := old.get((s.office, s.row.ref))) is not None and was != s.status
+        j for j, (r, status, was) in enumerate(zip(now.reported, now.status, before.status, strict=True))
+        if r is not None and r[2] is not None and status != was
     ]
 
 
-def status_change(s: RowState, was: str, words: Words) -> StatusChange:
+def status_change(now: Snapshot, j: int, before: Snapshot | None, words: Words) -> StatusChange:
+    row, status = now.layout.rows[j], now.status[j]
+    assert before is not None  # a change needs a previous period
     return StatusChange(
-        office_name=words.office(s.office), ref=s.row.ref, activity=s.row.activity.title,
-        before=words.status(was), after=words.status(s.status), after_status=s.status,
+        office_name=words.office(now.layout.row_office[j]), ref=row.ref, activity=row.activity.title,
+        before=words.status(before.status[j]), after=words.status(status), after_status=status,
     )
 
 
-def trend(plan: Plan, data: ReportData, history: History, current: Period, offices: list[str]) -> TrendChart:
-    """Average progress and completed share over every stored period from the first to `current`."""
-    shown = [p for p in periods_between(history.first, current) if p.id in data.periods or p == current]
-    span = max(len(shown) - 1, 1)
+def trend(data: ReportData, points: list[tuple[Period, Figures]], offices: list[str]) -> TrendChart:
+    """Average progress and completed share over every stored period from the first to the report's."""
+    span = max(len(points) - 1, 1)
 
     def y(value: float | None) -> float | None:
         return None if value is None else TREND_BOTTOM - (TREND_BOTTOM - TREND_TOP) * min(value, 100.0) / 100.0
 
-    points = []
-    for i, p in enumerate(shown):
-        snap = Snapshot(plan, history, p, offices)
-        average = snap.targets().average
-        done = percent(snap.count(Status.COMPLETED), len(snap.activities))
-        received = {s.office for s in data.submissions if s.period == p.id and s.accepted and s.office in offices}
-        x = TREND_LEFT + (TREND_RIGHT - TREND_LEFT) * (i / span if len(shown) > 1 else 0.5)
-        points.append(TrendPoint(
-            period=p.id, average_progress=average, completed_percent=done, delayed=snap.count(Status.DELAYED),
+    chosen = set(offices)
+    out = []
+    for i, (p, figures) in enumerate(points):
+        average = figures.average
+        done = percent(figures.counts[Status.COMPLETED.value], figures.activities)
+        received = {s.office for s in data.submissions if s.period == p.id and s.accepted and s.office in chosen}
+        x = TREND_LEFT + (TREND_RIGHT - TREND_LEFT) * (i / span if len(points) > 1 else 0.5)
+        out.append(TrendPoint(
+            period=p.id, average_progress=average, completed_percent=done, delayed=figures.counts[Status.DELAYED.value],
             returns_received=len(received), x=round(x, 1), y_progress=y(average), y_completed=y(done),
         ))
 
     def path(attr: str) -> str:
-        return " ".join(f"{p.x:.1f},{getattr(p, attr):.1f}" for p in points if getattr(p, attr) is not None)
+        return " ".join(f"{p.x:.1f},{getattr(p, attr):.1f}" for p in out if getattr(p, attr) is not None)
 
     return TrendChart(
-        points=points, progress_path=path("y_progress"), completed_path=path("y_completed"),
+        points=out, progress_path=path("y_progress"), completed_path=path("y_completed"),
         width=TREND_WIDTH, height=TREND_HEIGHT, gridlines=[(v, y(v) or 0.0) for v in (0, 25, 50, 75, 100)],
         plot_left=TREND_LEFT, plot_right=TREND_RIGHT,
     )

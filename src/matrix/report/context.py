@@ -135,6 +135,14 @@ class ReturnState(Model):
     more_errors: int = Field(description="How many more problems the rejected return had.")
 
 
+class OfficeActionPoint(Model):
+    label: str = Field(description="'3. Title' of the action point.")
+    activities: int = Field(description="Activities of this office under the action point.")
+    status: StatusBar = Field(description="Those activities by status.")
+    average_progress: float | None = Field(description="Mean capped progress towards target, 0-100.")
+    delayed: int = Field(description="Of which delayed.")
+
+
 class CountrySection(Model):
     office: str = Field(description="Country code or region code.")
     name: str = Field(description="Office name in the report's language.")
@@ -142,7 +150,11 @@ class CountrySection(Model):
     return_state: ReturnState = Field(description="Whether and when this office's return arrived.")
     status: StatusBar = Field(description="This office's activities by status.")
     average_progress: float | None = Field(description="Mean capped progress towards target, 0-100.")
-    lines: list[ActivityLine] = Field(description="Every indicator row of this office, in plan order.")
+    action_points: list[OfficeActionPoint] = Field(description="The office's figures per action point it has activities under.")
+    lines: list[ActivityLine] = Field(
+        description="Rows needing attention (delayed, past their end, far below target, commented), first ones in plan order."
+    )
+    lines_more: int = Field(description="How many more rows need attention than are listed (`matrix export` has all).")
 
 
 class ActorRow(Model):
@@ -251,7 +263,8 @@ class ReportContext(Model):
     heat_rows: list[HeatRow] = Field(description="Office × action point heat map.")
     countries: list[CountrySection] = Field(description="Per-office sections.")
     actors: list[ActorRow] = Field(description="Per-actor view, actors with something to do first.")
-    delayed: list[ActivityLine] = Field(description="Delayed or overdue rows, with the offices' comments.")
+    delayed: list[ActivityLine] = Field(description="Delayed or overdue rows, with the offices' comments, the first ones.")
+    delayed_more: int = Field(description="How many more delayed or overdue rows there are than are listed.")
     gaps: Gaps = Field(description="Where the plan or the reporting has holes.")
     duplicates: list[Duplicate] = Field(description="Likely duplicated effort, the first MAX_DUPLICATES_SHOWN.")
     duplicates_more: int = Field(description="How many more likely duplicates were found than are shown.")

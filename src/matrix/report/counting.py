@@ -8,19 +8,23 @@
 - *Progress* of an indicator row is achieved / target (achieved is the latest value for
   cumulative indicators, the sum over periods for per-period ones). Averages cap each row at 100 %
   so one over-achievement cannot hide another shortfall.
+
+A global plan has hundreds of thousands of rows per period and years of periods, so the plan's
+rows are laid out once as flat lists (`Layout`), every stored period is read once, in order
+(`snapshots`), and each period's figures are a few passes over lists, summed per office and
+action point and per activity, from which every other grouping is added up (`Snapshot.figures`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
-from matrix.excel.layout import PlanRow, plan_rows
+from matrix.excel.layout import PlanRow, row_ref
 from matrix.models.plan import ActionPoint, Activity, Plan, Status
-from matrix.models.returns import ProgressRow
 from matrix.periods import Period, periods_between
-from matrix.report.data import ReportData
+from matrix.report.data import ReportData, Reported
 
 NOT_REPORTED = "not_reported"
 STATUS_ORDER = (
@@ -32,77 +36,108 @@ STATUS_ORDER = (
     NOT_REPORTED,
 )
 FINISHED = {Status.COMPLETED, Status.CANCELLED}
+FINISHED_VALUES = frozenset(s.value for s in FINISHED)
 
 Key = tuple[str, str]
 """(office, activity id): one counted activity."""
 
 
-@dataclass(frozen=True, slots=True)
-class RowState:
-    office: str
-    row: PlanRow
-    reported: ProgressRow | None
-    achieved: float | None
-    status: str
-    """Status value, or NOT_REPORTED for a blank status or no return."""
-    target: float | None
-    progress: float | None
-    """achieved / target, 0-100 and beyond; None without a target or a value."""
-    capped: float | None
-    """progress within 0-100, for averages."""
+class Layout:
+    """The plan rows of the report's offices in office, then plan order, as parallel lists: row
+    `j` is `rows[j]` of office `row_office[j]` and belongs to counted activity `keys[row_key[j]]`."""
 
-    @classmethod
-    def of(cls, office: str, row: PlanRow, reported: ProgressRow | None, achieved: float | None) -> RowState:
-        status = reported.status.value if reported is not None and reported.status is not None else NOT_REPORTED
-        target = row.indicator.target if row.indicator else None
-        progress = 100.0 * achieved / target if achieved is not None and target else None
-        capped = None if progress is None else min(max(progress, 0.0), 100.0)
-        return cls(office, row, reported, achieved, status, target, progress, capped)
-
-
-class History:
-    """The stored rows of every period, indexed by (country, ref) once for all the report's snapshots."""
-
-    def __init__(self, plan: Plan, data: ReportData):
+    def __init__(self, plan: Plan, offices: list[str]):
         self.plan = plan
-        self.first = Period.parse(plan.reporting.first_period)
-        self.rows = {p: {(r.country, r.ref): r for r in d.rows} for p, d in data.periods.items()}
-        self._plan_rows: dict[str, list[PlanRow]] = {}
+        self.offices = offices
+        framework = plan.resolved_framework
+        pairs = plan.activities()
+        self.activity: dict[str, Activity] = {a.id: a for _, a in pairs}
+        self.action_point: dict[str, ActionPoint | None] = {
+            a.id: framework.action_point(o.action_point) for o, a in pairs
+        }
+        plan_rows = {
+            a.id: [PlanRow(row_ref(a, i), o, a, ind, i) for i, ind in enumerate(a.indicators or [None])]
+            for o, a in pairs
+        }
+        countries = {a.id: set(plan.activity_countries(a)) for _, a in pairs}
+        national = set(plan.countries)
+        self.keys: list[Key] = []
+        self.rows: list[PlanRow] = []
+        self.row_office: list[str] = []
+        self.row_key: list[int] = []
+        self.key_rows: list[range] = []
+        self.index: dict[str, dict[str, int]] = {}
+        """office -> ref -> row number, to place a stored row."""
+        self.office_span: dict[str, range] = {}
+        """office -> its row numbers."""
+        self.office_keys: dict[str, range] = {}
+        """office -> its counted activities' numbers in `keys`."""
+        for office in offices:
+            own: dict[str, int] = {}
+            first, first_key = len(self.rows), len(self.keys)
+            for _, activity in pairs:
+                if not (office in countries[activity.id] if office in national else activity.regional):
+                    continue
+                start = len(self.rows)
+                for row in plan_rows[activity.id]:
+                    own[row.ref] = len(self.rows)
+                    self.rows.append(row)
+                    self.row_office.append(office)
+                    self.row_key.append(len(self.keys))
+                self.key_rows.append(range(start, len(self.rows)))
+                self.keys.append((office, activity.id))
+            self.index[office] = own
+            self.office_span[office] = range(first, len(self.rows))
+            self.office_keys[office] = range(first_key, len(self.keys))
+        self.target = [r.indicator.target if r.indicator else None for r in self.rows]
+        self.cumulative = [j for j, r in enumerate(self.rows) if r.indicator is not None and r.indicator.cumulative]
+        self.per_period = [j for j, r in enumerate(self.rows) if r.indicator is not None and not r.indicator.cumulative]
+        self.with_target = [j for j, t in enumerate(self.target) if t]
+        self.key_first = [span.start for span in self.key_rows]
+        self.multi = [(k, span) for k, span in enumerate(self.key_rows) if len(span) > 1]
+        # Groups every figure is summed in: (office, action point) and plan activity.
+        self.groups: dict[tuple[str, str], int] = {}
+        self.key_group = []
+        for office, activity_id in self.keys:
+            ap = self.action_point[activity_id]
+            self.key_group.append(self.groups.setdefault((office, ap.id if ap else ""), len(self.groups)))
+        self.activity_ids = list(dict.fromkeys(activity_id for _, activity_id in self.keys))
+        number = {activity_id: i for i, activity_id in enumerate(self.activity_ids)}
+        self.key_activity = [number[activity_id] for _, activity_id in self.keys]
 
     def office_rows(self, office: str) -> list[PlanRow]:
         """A country's plan rows, or the region-wide ones for the region's code."""
-        if office not in self._plan_rows:
-            self._plan_rows[office] = plan_rows(self.plan, office if office in self.plan.countries else None)
-        return self._plan_rows[office]
+        return self.rows[self.office_span[office].start : self.office_span[office].stop]
 
-    def periods(self, last: Period) -> list[str]:
-        """Stored period ids from the plan's first period to `last`, in order."""
-        return [p.id for p in periods_between(self.first, last) if p.id in self.rows]
+    def has(self, *, office: str | None = None, action_point: ActionPoint | None = None) -> bool:
+        """Whether any activity is counted for this office, action point, or both."""
+        return any(
+            (office is None or o == office) and (action_point is None or ap == action_point.id) for o, ap in self.groups
+        )
 
-
-def row_states(history: History, period: Period, offices: list[str]) -> list[RowState]:
-    """Every plan row of every office as of `period`, in office then plan order."""
-    by_period = {p: history.rows[p] for p in history.periods(period)}
-    current = by_period.get(period.id, {})
-    states = []
-    for office in offices:
-        for row in history.office_rows(office):
-            key = (office, row.ref)
-            reported = current.get(key)
-            achieved = None
-            if row.indicator is not None and row.indicator.cumulative:
-                achieved = reported.actual if reported else None
-            elif row.indicator is not None:
-                values = [rows[key].actual for rows in by_period.values() if key in rows]
-                values = [v for v in values if v is not None]
-                achieved = sum(values) if values else None
-            states.append(RowState.of(office, row, reported, achieved))
-    return states
+    def activities_of(self, *, action_point: ActionPoint | None = None, lead: str | None = None,
+                      partner: str | None = None) -> list[str]:
+        """Counted plan activities (each once) of an action point, lead or partner; all with no argument."""
+        out = []
+        for activity_id in self.activity_ids:
+            activity, ap = self.activity[activity_id], self.action_point[activity_id]
+            if action_point is not None and (ap is None or ap.id != action_point.id):
+                continue
+            if lead is not None and activity.lead != lead:
+                continue
+            if partner is not None and partner not in activity.partners:
+                continue
+            out.append(activity_id)
+        return out
 
 
-def activity_status(states: Iterable[RowState]) -> str:
-    """The most pressing status among an activity's indicator rows (see the module docstring)."""
-    statuses = {s.status for s in states}
+def activity_status(states: Iterable[object]) -> str:
+    """The most pressing status among an activity's indicator rows (see the module docstring);
+    each item has a `status` value."""
+    return status_of({s.status for s in states})  # type: ignore[attr-defined]
+
+
+def status_of(statuses: set[str]) -> str:
     if NOT_REPORTED in statuses:
         return NOT_REPORTED
     found = {Status(s) for s in statuses}
@@ -115,75 +150,151 @@ def activity_status(states: Iterable[RowState]) -> str:
     return Status.ON_TRACK.value
 
 
-def mean(values: Iterable[float | None]) -> float | None:
-    found = [v for v in values if v is not None]
-    return sum(found) / len(found) if found else None
-
-
 def percent(part: float, whole: float) -> float | None:
     return 100.0 * part / whole if whole else None
 
 
-@dataclass(frozen=True)
-class Targets:
-    with_target: int
-    reached: int
-    average: float | None
-    """Mean capped progress of the rows with a target, 0-100."""
+@dataclass
+class Figures:
+    """Activities by status and progress towards target of one group of counted activities."""
+
+    counts: Counter = field(default_factory=Counter)
+    with_target: int = 0
+    reached: int = 0
+    capped_sum: float = 0.0
+    capped_n: int = 0
+
+    @property
+    def activities(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def average(self) -> float | None:
+        """Mean capped progress of the rows with a target, 0-100."""
+        return self.capped_sum / self.capped_n if self.capped_n else None
+
+    def add(self, other: Figures) -> Figures:
+        self.counts.update(other.counts)
+        self.with_target += other.with_target
+        self.reached += other.reached
+        self.capped_sum += other.capped_sum
+        self.capped_n += other.capped_n
+        return self
 
 
 class Snapshot:
     """The offices' rows and activities as of one period, and the figures drawn from them."""
 
-    def __init__(self, plan: Plan, history: History, period: Period, offices: list[str]):
+    def __init__(self, layout: Layout, period: Period, reported: list[Reported | None],
+                 achieved: list[float | None]):
+        self.layout = layout
         self.period = period
-        self.rows = row_states(history, period, offices)
-        grouped: dict[Key, list[RowState]] = defaultdict(list)
-        for state in self.rows:
-            grouped[(state.office, state.row.activity.id)].append(state)
-        self.activities = dict(grouped)
-        self.status = {key: activity_status(rows) for key, rows in self.activities.items()}
-        framework = plan.resolved_framework
-        self.activity: dict[str, Activity] = {a.id: a for _, a in plan.activities()}
-        self.action_point: dict[str, ActionPoint] = {
-            a.id: framework.action_point(o.action_point) for o, a in plan.activities()
-        }
-        self._index: dict[tuple[str, ...], list[Key]] = defaultdict(list)
-        for key in self.activities:
-            activity, ap = self.activity[key[1]], self.action_point[key[1]].id
-            for facet in [("office", key[0]), ("ap", ap), ("office+ap", key[0], ap), ("lead", activity.lead or "")]:
-                self._index[facet].append(key)
-            for partner in activity.partners:
-                self._index[("partner", partner)].append(key)
+        self.reported = reported
+        self.achieved = achieved
+        self.status = [NOT_REPORTED if r is None or r[2] is None else r[2] for r in reported]
+        self.progress = [100.0 * a / t if a is not None and t else None
+                         for a, t in zip(achieved, layout.target, strict=True)]
+        self.key_status = [self.status[j] for j in layout.key_first]
+        for k, span in layout.multi:
+            self.key_status[k] = status_of({self.status[j] for j in span})
+        self._figures: dict[tuple, Figures] = {}
+        self._groups: tuple[list[Figures], list[Figures]] | None = None
 
-    def keys(
-        self, *, office: str | None = None, action_point: ActionPoint | None = None, lead: str | None = None,
-        partner: str | None = None,
-    ) -> list[Key]:
-        """The counted activities (in office, then plan order) of one office, action point, office and
-        action point, lead or partner; all of them with no argument."""
-        if office is not None and action_point is not None:
-            facet: tuple[str, ...] = ("office+ap", office, action_point.id)
-        elif office is not None:
-            facet = ("office", office)
-        elif action_point is not None:
-            facet = ("ap", action_point.id)
-        elif lead is not None:
-            facet = ("lead", lead)
-        elif partner is not None:
-            facet = ("partner", partner)
+    def capped(self, j: int) -> float | None:
+        p = self.progress[j]
+        return None if p is None else min(max(p, 0.0), 100.0)
+
+    def _sums(self) -> tuple[list[Figures], list[Figures]]:
+        """Figures per (office, action point) group and per plan activity, in one pass."""
+        if self._groups is None:
+            layout = self.layout
+            groups = [Figures() for _ in layout.groups]
+            activities = [Figures() for _ in layout.activity_ids]
+            for (g, status), n in Counter(zip(layout.key_group, self.key_status, strict=True)).items():
+                groups[g].counts[status] += n
+            for (a, status), n in Counter(zip(layout.key_activity, self.key_status, strict=True)).items():
+                activities[a].counts[status] += n
+            progress, row_key, key_group, key_activity = self.progress, layout.row_key, layout.key_group, layout.key_activity
+            for j in layout.with_target:
+                k = row_key[j]
+                for f in (groups[key_group[k]], activities[key_activity[k]]):
+                    f.with_target += 1
+                    p = progress[j]
+                    if p is not None:
+                        f.capped_sum += min(max(p, 0.0), 100.0)
+                        f.capped_n += 1
+                        f.reached += p >= 100
+            self._groups = groups, activities
+        return self._groups
+
+    def figures(self, *, office: str | None = None, action_point: ActionPoint | None = None,
+                lead: str | None = None, partner: str | None = None) -> Figures:
+        """Figures of one office, action point, office and action point, lead or partner; of
+        every counted activity with no argument."""
+        facet = (office, action_point.id if action_point else None, lead, partner)
+        if facet in self._figures:
+            return self._figures[facet]
+        out = Figures()
+        if facet == (None, None, None, None):
+            out.counts = Counter(self.key_status)
+            for j in self.layout.with_target:
+                out.with_target += 1
+                p = self.progress[j]
+                if p is not None:
+                    out.capped_sum += min(max(p, 0.0), 100.0)
+                    out.capped_n += 1
+                    out.reached += p >= 100
+        elif lead is not None or partner is not None:
+            _, activities = self._sums()
+            chosen = set(self.layout.activities_of(lead=lead, partner=partner))
+            for a, activity_id in enumerate(self.layout.activity_ids):
+                if activity_id in chosen:
+                    out.add(activities[a])
         else:
-            return list(self.activities)
-        return list(self._index.get(facet, []))
+            groups, _ = self._sums()
+            for (o, ap), g in self.layout.groups.items():
+                if (office is None or o == office) and (action_point is None or ap == action_point.id):
+                    out.add(groups[g])
+        self._figures[facet] = out
+        return out
 
-    def statuses(self, keys: Iterable[Key]) -> list[str]:
-        return [self.status[key] for key in keys]
 
-    def count(self, status: Status, keys: Iterable[Key] | None = None) -> int:
-        return sum(1 for key in (self.activities if keys is None else keys) if self.status[key] == status.value)
+def _tuples(rows: Iterable[object]) -> Iterator[tuple]:
+    """Stored rows as `Reported` tuples: the store gives tuples already; a test may give ProgressRows."""
+    for r in rows:
+        if isinstance(r, tuple):
+            yield r
+        else:
+            status = r.status  # type: ignore[attr-defined]
+            yield Reported(r.country, r.ref, status.value if status is not None else None, r.actual,  # type: ignore[attr-defined]
+                           r.funds_secured, r.comments, r.next_steps, r.support_needed)  # type: ignore[attr-defined]
 
-    def targets(self, keys: Iterable[Key] | None = None) -> Targets:
-        rows = self.rows if keys is None else [s for key in keys for s in self.activities[key]]
-        with_target = [s for s in rows if s.target]
-        reached = sum(1 for s in with_target if s.progress is not None and s.progress >= 100)
-        return Targets(len(with_target), reached, mean(s.capped for s in with_target))
+
+def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> Iterator[Snapshot]:
+    """A snapshot as of every stored period from the plan's first period to `last`, and of `last`
+    itself, in order. Each period's rows are read once; the sums of per-period indicators run on."""
+    sums: dict[int, float] = {}
+    n = len(layout.rows)
+    for period in periods_between(first, last):
+        stored = data.periods.get(period.id)
+        if stored is None and period != last:
+            continue
+        reported: list[Reported | None] = [None] * n
+        if stored is not None:
+            index = layout.index
+            for r in _tuples(stored.rows):
+                own = index.get(r[0])
+                if own is not None and (j := own.get(r[1])) is not None:
+                    reported[j] = r  # type: ignore[assignment]
+        for j in layout.per_period:
+            r = reported[j]
+            if r is not None and r[3] is not None:
+                sums[j] = sums.get(j, 0) + r[3]
+        achieved: list[float | None] = [None] * n
+        for j in layout.cumulative:
+            r = reported[j]
+            if r is not None:
+                achieved[j] = r[3]
+        for j, value in sums.items():
+            achieved[j] = value
+        yield Snapshot(layout, period, reported, achieved)

@@ -1,17 +1,22 @@
 """What the report is computed from: the plan's progress as collected, period by period.
 
-A plain input, so the report can be built from the SQLite store (`matrix.report.build.from_store`)
-or from rows made in a test, and computed the same way either way.
+A plain input, so the report can be built from the SQLite store (`matrix.report.source`) or from
+rows made in a test, and computed the same way either way. A period's rows are any iterable of
+objects with `ProgressRow`'s fields: the store hands over lightweight `Reported` tuples, read one
+period at a time, since a global plan's history is millions of rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from matrix.models.issues import Issue
-from matrix.models.returns import ProgressRow, ProposedActivity
+from matrix.models.returns import ProposedActivity
 
 
 class Submission(BaseModel):
@@ -31,20 +36,35 @@ class Submission(BaseModel):
     issues: list[Issue] = Field(default_factory=list, description="Problems validation found in the file.")
 
 
-class PeriodData(BaseModel):
+class Reported(NamedTuple):
+    """One stored progress row, as the report reads it (the fields of `ProgressRow` it uses)."""
+
+    country: str
+    ref: str
+    status: str | None
+    actual: float | None
+    funds_secured: float | None
+    comments: str
+    next_steps: str
+    support_needed: str
+
+
+@dataclass
+class PeriodData:
     """The current picture of one period: the rows of the accepted return of every office."""
 
-    rows: list[ProgressRow] = Field(
-        default_factory=list,
-        description="Latest accepted value of every reported row; one row per (country, ref).",
-    )
-    proposed: dict[str, list[ProposedActivity]] = Field(
-        default_factory=dict, description="Office code -> activities it reported that are not in the plan."
-    )
+    rows: Iterable[Reported] = field(default_factory=list)
+    """Latest accepted value of every reported row, one per (country, ref); when a row appears
+    twice, the later one wins. Iterated once per report."""
+    proposed: dict[str, list[ProposedActivity]] = field(default_factory=dict)
+    """Office code -> activities it reported that are not in the plan."""
 
 
-class ReportData(BaseModel):
+@dataclass
+class ReportData:
     """Everything stored for a plan: progress per period and every submission."""
 
-    periods: dict[str, PeriodData] = Field(default_factory=dict, description="Period id -> its data.")
-    submissions: list[Submission] = Field(default_factory=list, description="Every file received.")
+    periods: dict[str, PeriodData] = field(default_factory=dict)
+    """Period id -> its data."""
+    submissions: list[Submission] = field(default_factory=list)
+    """Every file received."""

@@ -11,7 +11,7 @@ from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.periods import Period
 from matrix.report.context import Duplicate, Gaps, QualityWarning
-from matrix.report.counting import History, Snapshot
+from matrix.report.counting import Layout
 from matrix.report.data import ReportData
 from matrix.report.words import Words
 
@@ -24,18 +24,18 @@ officials" (0.86) and "Adopt counter-trafficking legislation" / "Adopt anti-traf
 the same verdicts on real titles, at a fraction of the cost on a plan with thousands of them."""
 
 
-def gaps(plan: Plan, now: Snapshot, offices: list[str], words: Words) -> Gaps:
+def gaps(plan: Plan, layout: Layout, offices: list[str], words: Words) -> Gaps:
     framework = plan.resolved_framework
-    used = {ap.id for ap in now.action_point.values() if ap is not None}
+    used = {ap.id for ap in layout.action_point.values() if ap is not None}
     per_action_point = []
     for ap in framework.action_points:
-        missing = [o for o in offices if not now.keys(office=o, action_point=ap)]
+        missing = [o for o in offices if not layout.has(office=o, action_point=ap)]
         if ap.id in used and missing:
             per_action_point.append(f"{words.action_point(ap)}: {', '.join(words.office(o) for o in missing)}")
-    activities = list(now.activity.values())
+    activities = list(layout.activity.values())
     return Gaps(
         action_points_without_activity=[words.action_point(ap) for ap in framework.action_points if ap.id not in used],
-        offices_without_activity=[words.office(o) for o in offices if not now.keys(office=o)],
+        offices_without_activity=[words.office(o) for o in offices if not layout.has(office=o)],
         action_point_office_gaps=per_action_point,
         activities_without_lead=[f"{a.id} {a.title}" for a in activities if not a.lead],
         activities_without_indicator=[f"{a.id} {a.title}" for a in activities if not a.indicators],
@@ -70,16 +70,15 @@ def similar_titles(titles: set[tuple[str, ...]]) -> dict[tuple[str, ...], dict[t
 
 
 def likely_duplicates(
-    history: History, data: ReportData, period: Period, offices: list[str], words: Words, limit: int
+    layout: Layout, data: ReportData, period: Period, offices: list[str], words: Words, limit: int
 ) -> tuple[list[Duplicate], int]:
     """Similar activities by different lead actors in the same office (plan activities and the ones
     offices added on the New activities sheet): the first `limit` pairs, and how many there are."""
     proposed = data.periods[period.id].proposed if period.id in data.periods else {}
     per_office: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {}  # office -> shown as -> (words, lead)
+    planned = {a.id: (f"{a.id} {a.title}", (normalise_title(a.title), a.lead or "")) for a in layout.activity.values()}
     for office in offices:
-        items = {}
-        for row in history.office_rows(office):
-            items[f"{row.activity.id} {row.activity.title}"] = (normalise_title(row.activity.title), row.activity.lead or "")
+        items = dict(planned[layout.keys[k][1]] for k in layout.office_keys[office])
         for activity in proposed.get(office, []):
             items.setdefault(activity.title, (normalise_title(activity.title), activity.lead.strip()))
         per_office[office] = items

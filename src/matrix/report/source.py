@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,8 +22,22 @@ if TYPE_CHECKING:
     from matrix.store import Store
 
 
+@dataclass(frozen=True)
+class StoredRows:
+    """One period's current rows, read from the open store each time they are iterated (in
+    `Reported` order, as plain tuples), so a report never holds every period's rows at once."""
+
+    store: Store
+    plan: Plan
+    period: str
+
+    def __iter__(self) -> Iterator[tuple]:
+        return self.store.progress(self.plan, self.period)
+
+
 def report_data(plan: Plan, store: Store) -> ReportData:
-    """Every period's current progress and every identified submission of this plan."""
+    """Every period's current progress (read when the report is computed, while `store` is open)
+    and every identified submission of this plan."""
     periods = {}
     for period in store.periods(plan):
         proposed: dict[str, list[ProposedActivity]] = {}
@@ -30,7 +46,7 @@ def report_data(plan: Plan, store: Store) -> ReportData:
                 proposed.setdefault(office, []).append(ProposedActivity.model_validate(fields))
             except ValidationError:
                 continue  # a stock-take row too damaged to compare; validation already reported it
-        periods[period] = PeriodData(rows=[s.row for s in store.current_rows(plan, period)], proposed=proposed)
+        periods[period] = PeriodData(rows=StoredRows(store, plan, period), proposed=proposed)
     submissions = [
         Submission(
             office=s.office, period=s.period, file=s.file_name, received_at=s.received_at, accepted=s.accepted,

@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -250,6 +250,17 @@ class Store:
             stored = _stored_row(r)
             latest[(stored.period, stored.row.country, stored.row.ref)] = stored
         return list(latest.values())
+
+    def progress(self, plan: Plan, period: str) -> Iterator[tuple]:
+        """The current rows of one period as plain tuples (country, ref, status, actual, funds_secured,
+        comments, next_steps, support_needed), oldest return first, so that a later row for the same
+        (country, ref) replaces an earlier one. A cursor: a global plan's period is hundreds of
+        thousands of rows, and the report reads each once rather than keeping them."""
+        return self.conn.execute(
+            f"""SELECT pr.country, pr.ref, pr.status, pr.actual, pr.funds_secured, pr.comments, pr.next_steps,
+                       pr.support_needed {_FROM} WHERE {_CURRENT} AND s.period = ? ORDER BY s.id""",
+            (plan.id, period),
+        )
 
     def latest_progress(self, plan: Plan, before_period: str) -> dict[tuple[str, str], ProgressRow]:
         """Each (country or region, ref)'s latest accepted row from periods before `before_period`:
