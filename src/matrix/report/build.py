@@ -264,14 +264,17 @@ def heat_map(now: Snapshot, offices: list[str], words: Words) -> list[HeatRow]:
 
 def overdue(now: Snapshot, j: int) -> bool:
     """Planned end passed before the period's end, and the row not finished."""
-    end = now.layout.rows[j].activity.end
-    return end is not None and end < now.period.end and now.status[j] not in FINISHED_VALUES
+    end = now.layout.row_end[j]
+    return end is not None and end < now.period_end and now.status[j] not in FINISHED_VALUES
 
 
 def delayed_rows(now: Snapshot) -> list[int]:
     """Rows reported delayed, or past their planned end and not finished, in office then plan order."""
-    delayed = Status.DELAYED.value
-    return [j for j, status in enumerate(now.status) if status == delayed or overdue(now, j)]
+    delayed, period_end = Status.DELAYED.value, now.period_end
+    return [
+        j for j, (status, end) in enumerate(zip(now.status, now.layout.row_end, strict=True))
+        if status == delayed or (end is not None and end < period_end and status not in FINISHED_VALUES)
+    ]
 
 
 def needs_attention(now: Snapshot, j: int) -> bool:

@@ -17,9 +17,10 @@ action point and per activity, from which every other grouping is added up (`Sna
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 from matrix.excel.layout import PlanRow, row_ref
 from matrix.models.plan import ActionPoint, Activity, Plan, Status
@@ -101,6 +102,12 @@ class Layout:
         for office, activity_id in self.keys:
             ap = self.action_point[activity_id]
             self.key_group.append(self.groups.setdefault((office, ap.id if ap else ""), len(self.groups)))
+        self.office_groups: dict[str, list[int]] = defaultdict(list)
+        self.ap_groups: dict[str, list[int]] = defaultdict(list)
+        for (office, ap_id), g in self.groups.items():
+            self.office_groups[office].append(g)
+            self.ap_groups[ap_id].append(g)
+        self.row_end = [r.activity.end for r in self.rows]
         self.activity_ids = list(dict.fromkeys(activity_id for _, activity_id in self.keys))
         number = {activity_id: i for i, activity_id in enumerate(self.activity_ids)}
         self.key_activity = [number[activity_id] for _, activity_id in self.keys]
@@ -109,11 +116,11 @@ class Layout:
         """A country's plan rows, or the region-wide ones for the region's code."""
         return self.rows[self.office_span[office].start : self.office_span[office].stop]
 
-    def has(self, *, office: str | None = None, action_point: ActionPoint | None = None) -> bool:
-        """Whether any activity is counted for this office, action point, or both."""
-        return any(
-            (office is None or o == office) and (action_point is None or ap == action_point.id) for o, ap in self.groups
-        )
+    def has(self, *, office: str, action_point: ActionPoint | None = None) -> bool:
+        """Whether any activity is counted for this office, or this office and action point."""
+        if action_point is None:
+            return bool(self.office_groups.get(office))
+        return (office, action_point.id) in self.groups
 
     def activities_of(self, *, action_point: ActionPoint | None = None, lead: str | None = None,
                       partner: str | None = None) -> list[str]:
@@ -189,6 +196,7 @@ class Snapshot:
                  achieved: list[float | None]):
         self.layout = layout
         self.period = period
+        self.period_end = period.end
         self.reported = reported
         self.achieved = achieved
         self.status = [NOT_REPORTED if r is None or r[2] is None else r[2] for r in reported]
@@ -252,22 +260,31 @@ class Snapshot:
                     out.add(activities[a])
         else:
             groups, _ = self._sums()
-            for (o, ap), g in self.layout.groups.items():
-                if (office is None or o == office) and (action_point is None or ap == action_point.id):
-                    out.add(groups[g])
+            if office is not None and action_point is not None:
+                chosen = [self.layout.groups[key]] if (key := (office, action_point.id)) in self.layout.groups else []
+            elif office is not None:
+                chosen = self.layout.office_groups.get(office, [])
+            else:
+                chosen = self.layout.ap_groups.get(action_point.id, []) if action_point else []
+            for g in chosen:
+                out.add(groups[g])
         self._figures[facet] = out
         return out
 
 
 def _tuples(rows: Iterable[object]) -> Iterator[tuple]:
     """Stored rows as `Reported` tuples: the store gives tuples already; a test may give ProgressRows."""
-    for r in rows:
-        if isinstance(r, tuple):
-            yield r
-        else:
-            status = r.status  # type: ignore[attr-defined]
-            yield Reported(r.country, r.ref, status.value if status is not None else None, r.actual,  # type: ignore[attr-defined]
-                           r.funds_secured, r.comments, r.next_steps, r.support_needed)  # type: ignore[attr-defined]
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return iter(())
+    if isinstance(first, tuple):
+        return chain((first,), rows)
+    return (
+        Reported(r.country, r.ref, r.status.value if r.status is not None else None, r.actual, r.funds_secured,
+                 r.comments, r.next_steps, r.support_needed)
+        for r in chain((first,), rows)
+    )
 
 
 def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> Iterator[Snapshot]:

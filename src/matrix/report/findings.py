@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
@@ -54,26 +55,62 @@ def similarity(a: str, b: str) -> float:
 
 
 def similar_titles(titles: set[tuple[str, ...]]) -> dict[tuple[str, ...], dict[tuple[str, ...], float]]:
-    """Normalised title -> {alike title: ratio}, itself included: each distinct pair compared once,
-    cheap upper bounds first (a long plan repeats titles, and most pairs differ in length)."""
+    """Normalised title -> {alike title: ratio}, itself included.
+
+    Comparing every pair is quadratic: a 3,000-activity plan is 4.5 million pairs. Two titles can
+    only reach the threshold if their words overlap enough (difflib's quick_ratio bound, 2 x shared
+    words / total words), and then they share one of their few rarest words (a prefix filter: with
+    at least 60 % of a title's words shared, any such pair shares one of its first 40 % + 1 in a
+    fixed rarest-first order). So only titles met through their rarest words are compared.
+    """
     ordered = sorted(titles, key=lambda words: (len(words), words))
     alike = {title: {title: 1.0} for title in ordered}
+    tokens = [frozenset((word, title[:i].count(word)) for i, word in enumerate(title)) for title in ordered]
+    frequency = Counter(token for own in tokens for token in own)
+    share = DUPLICATE_THRESHOLD / (2 - DUPLICATE_THRESHOLD)  # least share of either title's words in common
+    seen: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, a in enumerate(ordered):
-        matcher = difflib.SequenceMatcher(None, b=a, autojunk=False)
-        for b in ordered[i + 1 :]:
-            if 2 * len(a) < DUPLICATE_THRESHOLD * (len(a) + len(b)):
-                break  # every later title is longer still
-            matcher.set_seq1(b)
-            if matcher.quick_ratio() >= DUPLICATE_THRESHOLD and (ratio := matcher.ratio()) >= DUPLICATE_THRESHOLD:
+        rarest = sorted(tokens[i], key=lambda token: (frequency[token], token))
+        prefix = rarest[: len(a) - max(1, math.floor(share * len(a))) + 1]
+        candidates: set[int] = set()
+        for token in prefix:
+            candidates.update(seen[token])
+            seen[token].append(i)
+        for j in sorted(candidates):
+            b = ordered[j]
+            if 2 * len(tokens[i] & tokens[j]) < DUPLICATE_THRESHOLD * (len(a) + len(b)):
+                continue
+            ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+            if ratio >= DUPLICATE_THRESHOLD:
                 alike[a][b] = alike[b][a] = ratio
     return alike
+
+
+def office_pairs(
+    items: dict[str, tuple[tuple[str, ...], str]], alike: dict[tuple[str, ...], dict[tuple[str, ...], float]]
+) -> list[tuple]:
+    """Alike pairs of one office's activities (shown as -> (words, lead)) with different leads, in
+    the office's order: (first index, second index, first, lead, second, lead, ratio)."""
+    order = {shown: i for i, shown in enumerate(items)}
+    by_title: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
+    for shown, (title, lead) in items.items():
+        by_title[title].append((shown, lead))
+    return sorted(
+        (order[first], order[second], first, lead_a, second, lead_b, ratio)
+        for title_a, group in by_title.items()
+        for title_b, ratio in alike[title_a].items()
+        for first, lead_a in group
+        for second, lead_b in by_title.get(title_b, ())
+        if order[first] < order[second] and lead_a and lead_b and lead_a.casefold() != lead_b.casefold()
+    )
 
 
 def likely_duplicates(
     layout: Layout, data: ReportData, period: Period, offices: list[str], words: Words, limit: int
 ) -> tuple[list[Duplicate], int]:
     """Similar activities by different lead actors in the same office (plan activities and the ones
-    offices added on the New activities sheet): the first `limit` pairs, and how many there are."""
+    offices added on the New activities sheet): the first `limit` pairs, and how many there are.
+    Offices with the same plan activities and no additions of their own share one search."""
     proposed = data.periods[period.id].proposed if period.id in data.periods else {}
     per_office: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {}  # office -> shown as -> (words, lead)
     planned = {a.id: (f"{a.id} {a.title}", (normalise_title(a.title), a.lead or "")) for a in layout.activity.values()}
@@ -85,24 +122,20 @@ def likely_duplicates(
     alike = similar_titles({title for items in per_office.values() for title, _ in items.values()})
     found: list[Duplicate] = []
     total = 0
+    shared: dict[tuple[str, ...], list[tuple]] = {}
     for office, items in per_office.items():
-        order = {shown: i for i, shown in enumerate(items)}
-        by_title: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
-        for shown, (title, lead) in items.items():
-            by_title[title].append((shown, lead))
-        pairs = [
-            (order[first], order[second], first, lead_a, second, lead_b, ratio)
-            for title_a, group in by_title.items()
-            for title_b, ratio in alike[title_a].items()
-            for first, lead_a in group
-            for second, lead_b in by_title.get(title_b, ())
-            if order[first] < order[second] and lead_a and lead_b and lead_a.casefold() != lead_b.casefold()
-        ]
+        if proposed.get(office):
+            pairs = office_pairs(items, alike)
+        else:
+            same = tuple(items)
+            if same not in shared:
+                shared[same] = office_pairs(items, alike)
+            pairs = shared[same]
         total += len(pairs)
         found += [
             Duplicate(office=office, office_name=words.office(office), first=first, first_lead=lead_a, second=second,
                       second_lead=lead_b, similarity=100 * ratio)
-            for _, _, first, lead_a, second, lead_b, ratio in sorted(pairs)[: limit - len(found)]
+            for _, _, first, lead_a, second, lead_b, ratio in pairs[: limit - len(found)]
         ]
     return found, total
 
