@@ -62,11 +62,14 @@ class Layout:
         }
         countries = {a.id: set(plan.activity_countries(a)) for _, a in pairs}
         national = set(plan.countries)
+        ap_of = {a.id: ap.id if ap else "" for a, ap in ((a, self.action_point[a.id]) for _, a in pairs)}
         self.keys: list[Key] = []
         self.rows: list[PlanRow] = []
         self.row_office: list[str] = []
-        self.row_key: list[int] = []
         self.key_rows: list[range] = []
+        self.key_group: list[int] = []
+        self.groups: dict[tuple[str, str], int] = {}
+        """(office, action point id) -> group number; figures are summed per group and per activity."""
         self.index: dict[str, dict[str, int]] = {}
         """office -> ref -> row number, to place a stored row."""
         self.office_span: dict[str, range] = {}
@@ -74,34 +77,29 @@ class Layout:
         self.office_keys: dict[str, range] = {}
         """office -> its counted activities' numbers in `keys`."""
         for office in offices:
-            own: dict[str, int] = {}
+            if office in national:
+                applicable = [a.id for _, a in pairs if office in countries[a.id]]
+            else:
+                applicable = [a.id for _, a in pairs if a.regional]
             first, first_key = len(self.rows), len(self.keys)
-            for _, activity in pairs:
-                if not (office in countries[activity.id] if office in national else activity.regional):
-                    continue
+            self.keys += [(office, activity_id) for activity_id in applicable]
+            for activity_id in applicable:
                 start = len(self.rows)
-                for row in plan_rows[activity.id]:
-                    own[row.ref] = len(self.rows)
-                    self.rows.append(row)
-                    self.row_office.append(office)
-                    self.row_key.append(len(self.keys))
+                self.rows += plan_rows[activity_id]
                 self.key_rows.append(range(start, len(self.rows)))
-                self.keys.append((office, activity.id))
-            self.index[office] = own
+            groups = self.groups
+            self.key_group += [groups.setdefault((office, ap_of[i]), len(groups)) for i in applicable]
+            self.row_office += [office] * (len(self.rows) - first)
+            self.index[office] = {row.ref: first + n for n, row in enumerate(self.rows[first:])}
             self.office_span[office] = range(first, len(self.rows))
             self.office_keys[office] = range(first_key, len(self.keys))
+        self.row_key = [k for k, span in enumerate(self.key_rows) for _ in span]
         self.target = [r.indicator.target if r.indicator else None for r in self.rows]
         self.cumulative = [j for j, r in enumerate(self.rows) if r.indicator is not None and r.indicator.cumulative]
         self.per_period = [j for j, r in enumerate(self.rows) if r.indicator is not None and not r.indicator.cumulative]
         self.with_target = [j for j, t in enumerate(self.target) if t]
         self.key_first = [span.start for span in self.key_rows]
         self.multi = [(k, span) for k, span in enumerate(self.key_rows) if len(span) > 1]
-        # Groups every figure is summed in: (office, action point) and plan activity.
-        self.groups: dict[tuple[str, str], int] = {}
-        self.key_group = []
-        for office, activity_id in self.keys:
-            ap = self.action_point[activity_id]
-            self.key_group.append(self.groups.setdefault((office, ap.id if ap else ""), len(self.groups)))
         self.office_groups: dict[str, list[int]] = defaultdict(list)
         self.ap_groups: dict[str, list[int]] = defaultdict(list)
         for (office, ap_id), g in self.groups.items():
