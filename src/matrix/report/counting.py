@@ -109,6 +109,12 @@ class Layout:
         self.activity_ids = list(dict.fromkeys(activity_id for _, activity_id in self.keys))
         number = {activity_id: i for i, activity_id in enumerate(self.activity_ids)}
         self.key_activity = [number[activity_id] for _, activity_id in self.keys]
+        self.row_group = [self.key_group[k] for k in self.row_key]
+        self.row_activity = [self.key_activity[k] for k in self.row_key]
+        group_targets = Counter(self.row_group[j] for j in self.with_target)
+        activity_targets = Counter(self.row_activity[j] for j in self.with_target)
+        self.group_targets = [group_targets[g] for g in range(len(self.groups))]
+        self.activity_targets = [activity_targets[a] for a in range(len(self.activity_ids))]
 
     def office_rows(self, office: str) -> list[PlanRow]:
         """A country's plan rows, or the region-wide ones for the region's code."""
@@ -214,23 +220,29 @@ class Snapshot:
         """Figures per (office, action point) group and per plan activity, in one pass."""
         if self._groups is None:
             layout = self.layout
-            groups = [Figures() for _ in layout.groups]
-            activities = [Figures() for _ in layout.activity_ids]
-            for (g, status), n in Counter(zip(layout.key_group, self.key_status, strict=True)).items():
-                groups[g].counts[status] += n
-            for (a, status), n in Counter(zip(layout.key_activity, self.key_status, strict=True)).items():
-                activities[a].counts[status] += n
-            progress, row_key, key_group, key_activity = self.progress, layout.row_key, layout.key_group, layout.key_activity
-            for j in layout.with_target:
-                k = row_key[j]
-                for f in (groups[key_group[k]], activities[key_activity[k]]):
-                    f.with_target += 1
+            sums: list[tuple[list[float], list[int], list[int]]] = []
+            for size, of_row in ((len(layout.groups), layout.row_group), (len(layout.activity_ids), layout.row_activity)):
+                capped, counted, reached = [0.0] * size, [0] * size, [0] * size
+                progress = self.progress
+                for j in layout.with_target:
                     p = progress[j]
                     if p is not None:
-                        f.capped_sum += min(max(p, 0.0), 100.0)
-                        f.capped_n += 1
-                        f.reached += p >= 100
-            self._groups = groups, activities
+                        g = of_row[j]
+                        capped[g] += min(max(p, 0.0), 100.0)
+                        counted[g] += 1
+                        reached[g] += p >= 100
+                sums.append((capped, counted, reached))
+            out = []
+            for (capped, counted, reached), with_target, of_key in zip(
+                sums, (layout.group_targets, layout.activity_targets), (layout.key_group, layout.key_activity),
+                strict=True,
+            ):
+                figures = [Figures(Counter(), with_target[g], reached[g], capped[g], counted[g])
+                           for g in range(len(capped))]
+                for (g, status), n in Counter(zip(of_key, self.key_status, strict=True)).items():
+                    figures[g].counts[status] = n
+                out.append(figures)
+            self._groups = out[0], out[1]
         return self._groups
 
     def figures(self, *, office: str | None = None, action_point: ActionPoint | None = None,
@@ -242,14 +254,9 @@ class Snapshot:
             return self._figures[facet]
         out = Figures()
         if facet == (None, None, None, None):
-            out.counts = Counter(self.key_status)
-            for j in self.layout.with_target:
-                out.with_target += 1
-                p = self.progress[j]
-                if p is not None:
-                    out.capped_sum += min(max(p, 0.0), 100.0)
-                    out.capped_n += 1
-                    out.reached += p >= 100
+            progress = [p for p in map(self.progress.__getitem__, self.layout.with_target) if p is not None]
+            out = Figures(Counter(self.key_status), len(self.layout.with_target), sum(p >= 100 for p in progress),
+                          sum(min(max(p, 0.0), 100.0) for p in progress), len(progress))
         elif lead is not None or partner is not None:
             _, activities = self._sums()
             chosen = set(self.layout.activities_of(lead=lead, partner=partner))
@@ -296,9 +303,10 @@ def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> 
             continue
         reported: list[Reported | None] = [None] * n
         if stored is not None:
-            index = layout.index
+            index, country, own = layout.index, None, None
             for r in _tuples(stored.rows):
-                own = index.get(r[0])
+                if r[0] != country:  # the store gives a return's rows together
+                    country, own = r[0], index.get(r[0])
                 if own is not None and (j := own.get(r[1])) is not None:
                     reported[j] = r  # type: ignore[assignment]
         for j in layout.per_period:

@@ -59,26 +59,29 @@ def similar_titles(titles: set[tuple[str, ...]]) -> dict[tuple[str, ...], dict[t
 
     Comparing every pair is quadratic: a 3,000-activity plan is 4.5 million pairs. Two titles can
     only reach the threshold if their words overlap enough (difflib's quick_ratio bound, 2 x shared
-    words / total words), and then they share one of their few rarest words (a prefix filter: with
-    at least 60 % of a title's words shared, any such pair shares one of its first 40 % + 1 in a
-    fixed rarest-first order). So only titles met through their rarest words are compared.
+    words / total words), and then they share one of their few rarest words (a prefix filter: when
+    at least 60 % of a title's words are shared, the pair has one in common among the title's first
+    40 % + 1 words in a fixed rarest-first order). So only titles met through a rare word are compared.
     """
     ordered = sorted(titles, key=lambda words: (len(words), words))
     alike = {title: {title: 1.0} for title in ordered}
     tokens = [frozenset((word, title[:i].count(word)) for i, word in enumerate(title)) for title in ordered]
     frequency = Counter(token for own in tokens for token in own)
-    share = DUPLICATE_THRESHOLD / (2 - DUPLICATE_THRESHOLD)  # least share of either title's words in common
+    # Least share of a title's words any alike pair has in common: as the longer title of the pair
+    # (the one looking), and as the shorter one (already seen, in length order).
+    looking, seen_share = DUPLICATE_THRESHOLD / (2 - DUPLICATE_THRESHOLD), DUPLICATE_THRESHOLD
     seen: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, a in enumerate(ordered):
         rarest = sorted(tokens[i], key=lambda token: (frequency[token], token))
-        prefix = rarest[: len(a) - max(1, math.floor(share * len(a))) + 1]
         candidates: set[int] = set()
-        for token in prefix:
+        for token in rarest[: len(a) - max(1, math.floor(looking * len(a))) + 1]:
             candidates.update(seen[token])
+        for token in rarest[: len(a) - max(1, math.floor(seen_share * len(a))) + 1]:
             seen[token].append(i)
-        for j in sorted(candidates):
+        own, size = tokens[i], len(a)
+        for j in candidates:
             b = ordered[j]
-            if 2 * len(tokens[i] & tokens[j]) < DUPLICATE_THRESHOLD * (len(a) + len(b)):
+            if 2 * len(own & tokens[j]) < DUPLICATE_THRESHOLD * (size + len(b)):
                 continue
             ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
             if ratio >= DUPLICATE_THRESHOLD:
