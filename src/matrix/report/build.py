@@ -56,7 +56,7 @@ MAX_CHANGES_SHOWN = 200
 """Status changes listed; the count says how many more there are."""
 MAX_DELAYED_SHOWN = 200
 """Delayed or overdue rows listed in their section; the rest are counted, and `matrix export` has them all."""
-MAX_OFFICE_ITEMS = 25
+MAX_OFFICE_ITEMS = 20
 """Rows needing attention listed per office (a global plan has thousands of rows per office)."""
 FAR_BELOW_TARGET = 25.0
 """Progress (percent of target) under which a reported row needs attention in its office's section."""
@@ -277,14 +277,19 @@ def delayed_rows(now: Snapshot) -> list[int]:
     ]
 
 
-def needs_attention(now: Snapshot, j: int) -> bool:
-    """What an office's section lists: delayed, overdue, far below target, or commented on."""
-    if now.status[j] == Status.DELAYED.value or overdue(now, j):
-        return True
+def attention(now: Snapshot, j: int) -> int | None:
+    """Why an office's section lists a row, most pressing first: 0 delayed, 1 past its planned end,
+    2 far below target, 3 commented on; None when it needs no attention."""
+    if now.status[j] == Status.DELAYED.value:
+        return 0
+    if overdue(now, j):
+        return 1
     progress, reported = now.progress[j], now.reported[j]
     if progress is not None and progress < FAR_BELOW_TARGET and now.status[j] not in FINISHED_VALUES:
-        return True
-    return reported is not None and bool(reported[5] or reported[6] or reported[7])
+        return 2
+    if reported is not None and (reported[5] or reported[6] or reported[7]):
+        return 3
+    return None
 
 
 def activity_line(now: Snapshot, j: int, words: Words) -> ActivityLine:
@@ -303,12 +308,13 @@ def activity_line(now: Snapshot, j: int, words: Words) -> ActivityLine:
 
 
 def country_sections(now: Snapshot, offices: list[str], returns: list[ReturnState], words: Words) -> list[CountrySection]:
-    """Per office: its figures per action point and the rows that need attention, the first
+    """Per office: its figures per action point and the rows that need attention, the most pressing
     MAX_OFFICE_ITEMS of them (the export has every row)."""
     by_office = {r.office: r for r in returns}
     sections = []
     for office in offices:
-        attention = [j for j in now.layout.office_span[office] if needs_attention(now, j)]
+        ranked = sorted((rank, j) for j in now.layout.office_span[office] if (rank := attention(now, j)) is not None)
+        listed = [j for _, j in ranked]
         figures = now.figures(office=office)
         sections.append(CountrySection(
             office=office, name=words.office(office), anchor=f"office-{office.lower()}",
@@ -319,8 +325,8 @@ def country_sections(now: Snapshot, offices: list[str], returns: list[ReturnStat
                 for ap in words.framework.action_points
                 if (f := now.figures(office=office, action_point=ap)).activities
             ],
-            lines=[activity_line(now, j, words) for j in attention[:MAX_OFFICE_ITEMS]],
-            lines_more=max(0, len(attention) - MAX_OFFICE_ITEMS),
+            lines=[activity_line(now, j, words) for j in listed[:MAX_OFFICE_ITEMS]],
+            lines_more=max(0, len(listed) - MAX_OFFICE_ITEMS),
         ))
     return sections
 

@@ -152,7 +152,7 @@ class CountrySection(Model):
     average_progress: float | None = Field(description="Mean capped progress towards target, 0-100.")
     action_points: list[OfficeActionPoint] = Field(description="The office's figures per action point it has activities under.")
     lines: list[ActivityLine] = Field(
-        description="Rows needing attention (delayed, past their end, far below target, commented), first ones in plan order."
+        description="Rows needing attention, most pressing first: delayed, past their end, far below target, commented."
     )
     lines_more: int = Field(description="How many more rows need attention than are listed (`matrix export` has all).")
 
