@@ -243,3 +243,23 @@ def test_previous_actuals_for_some_offices(store, dar):
     assert kenya and {country for country, _ in kenya} == {"KEN"}
     region = store.previous_actuals(dar, ["EHAGL"], "2026-Q4")  # the regional matrix reports for all
     assert {country for country, _ in region} == {"KEN", "ETH"}
+
+
+def test_reads_in_one_state_while_another_process_records(store, sudan):
+    store.record(make_result(sudan, "SDN", "2026-09"), sudan)
+    writer = Store.open(store.path)
+    try:
+        with store.reading():
+            before = store.submissions(sudan)
+            writer.record(make_result(sudan, "SDN", "2026-10"), sudan)
+            during = store.submissions(sudan)
+            rows = list(store.progress(sudan, "2026-10"))
+        after = store.submissions(sudan)
+    finally:
+        writer.close()
+    assert [s.period for s in before] == [s.period for s in during] == ["2026-09"]
+    assert rows == []
+    assert [s.period for s in after] == ["2026-09", "2026-10"]
+    assert {(r[0], r[1]) for r in store.progress(sudan, "2026-10")} == {
+        (s.row.country, s.row.ref) for s in store.current_rows(sudan, "2026-10")
+    }

@@ -68,11 +68,13 @@ def from_store(
     lang: str = "en",
     generated_at: datetime | None = None,
 ) -> ReportContext:
+    """The report's figures for `period`, read from one state of the store."""
     try:
-        return build_context(
-            plan, report_data(plan, store), period, country=country, lang=lang,
-            generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
-        )
+        with store.reading():
+            return build_context(
+                plan, report_data(plan, store), period, country=country, lang=lang,
+                generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
+            )
     except ValueError as exc:
         raise MatrixError(str(exc)) from None
 

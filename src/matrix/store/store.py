@@ -13,6 +13,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -215,6 +216,19 @@ class Store:
         )
 
     # --- reading -------------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Several reads that see one state of the store, even while a `collect` records files
+        (WAL): a report reads period after period and must not mix two states."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
 
     def submissions(self, plan: Plan, period: str | None = None) -> list[Submission]:
         """Every submission for this plan (optionally one period), oldest first."""
