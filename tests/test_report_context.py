@@ -11,7 +11,7 @@ from matrix.models.plan import Plan, Status
 from matrix.models.returns import ProgressRow
 from matrix.report import context as context_module
 from matrix.report.build import build_context
-from matrix.report.counting import activity_status
+from matrix.report.counting import NOT_REPORTED, status_of
 from matrix.report.data import PeriodData, ReportData, Submission
 from matrix.report.findings import DUPLICATE_THRESHOLD, similarity
 from report_helpers import dar_data, dar_plan
@@ -132,11 +132,7 @@ def test_arabic_is_right_to_left_and_mirrors_bars(plan):
     ],
 )
 def test_activity_status_is_the_most_pressing(statuses, expected):
-    class Row:
-        def __init__(self, status):
-            self.status = status.value if status else "not_reported"
-
-    assert activity_status([Row(s) for s in statuses]) == expected
+    assert status_of({s.value if s else NOT_REPORTED for s in statuses}) == expected
 
 
 def test_per_period_indicators_are_summed():

@@ -118,10 +118,6 @@ class Layout:
         self.group_targets = [group_targets[g] for g in range(len(self.groups))]
         self.activity_targets = [activity_targets[a] for a in range(len(self.activity_ids))]
 
-    def office_rows(self, office: str) -> list[PlanRow]:
-        """A country's plan rows, or the region-wide ones for the region's code."""
-        return self.rows[self.office_span[office].start : self.office_span[office].stop]
-
     def has(self, *, office: str, action_point: ActionPoint | None = None) -> bool:
         """Whether any activity is counted for this office, or this office and action point."""
         if action_point is None:
@@ -144,13 +140,8 @@ class Layout:
         return out
 
 
-def activity_status(states: Iterable[object]) -> str:
-    """The most pressing status among an activity's indicator rows (see the module docstring);
-    each item has a `status` value."""
-    return status_of({s.status for s in states})  # type: ignore[attr-defined]
-
-
 def status_of(statuses: set[str]) -> str:
+    """An activity's status from its indicator rows' statuses: the most pressing (module docstring)."""
     if NOT_REPORTED in statuses:
         return NOT_REPORTED
     found = {Status(s) for s in statuses}
