@@ -26,7 +26,9 @@ def test_report_data_holds_every_period_and_submission(demo):
         }
         # read while the store is open, a later row of the same (country, ref) replacing an earlier one
         read = {p: {(r[0], r[1]): (r[2], r[3], r[5]) for r in d.rows} for p, d in data.periods.items()}
+        kenya = {p: {(r[0], r[1]) for r in d.rows} for p, d in report_data(plan, store, "KEN").periods.items()}
     assert read == stored
+    assert kenya == {p: {key for key in rows if key[0] == "KEN"} for p, rows in stored.items()}
     assert len(data.submissions) == len(demo.returns)
     assert [s.office for s in data.submissions if s.superseded] == []
     assert [p.title for p in data.periods["2026-Q4"].proposed["KEN"]] == [

@@ -79,7 +79,7 @@ def build_context(
     """
     current = parse_for_plan(plan.reporting, period)
     all_offices = expected_offices(plan)
-    country = country.strip().upper() if country else None
+    country = office_code(country)
     if country is not None and country not in all_offices:
         raise ValueError(f"'{country}' is not an office of this plan; choose one of {', '.join(all_offices)}")
     offices = [country] if country else all_offices
@@ -147,6 +147,11 @@ def build_context(
         returns=returns,
         quality=quality(data, current, offices, words),
     )
+
+
+def office_code(country: str | None) -> str | None:
+    """The office code a user typed (`--country ken `), as the plan writes it."""
+    return country.strip().upper() if country else None
 
 
 def status_bar(figures: Figures, words: Words) -> StatusBar:

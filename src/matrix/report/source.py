@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from matrix.errors import MatrixError
 from matrix.models.plan import Plan
 from matrix.models.returns import ProposedActivity
-from matrix.report.build import build_context
+from matrix.report.build import build_context, office_code
 from matrix.report.context import ReportContext
 from matrix.report.data import PeriodData, ReportData, Submission
 from matrix.report.render import write_report
@@ -30,23 +30,24 @@ class StoredRows:
     store: Store
     plan: Plan
     period: str
+    office: str | None = None
 
     def __iter__(self) -> Iterator[tuple]:
-        return self.store.progress(self.plan, self.period)
+        return self.store.progress(self.plan, self.period, self.office)
 
 
-def report_data(plan: Plan, store: Store) -> ReportData:
-    """Every period's current progress (read when the report is computed, while `store` is open)
-    and every identified submission of this plan."""
+def report_data(plan: Plan, store: Store, office: str | None = None) -> ReportData:
+    """Every period's current progress (read when the report is computed, while `store` is open;
+    only one office's rows for a one-office report) and every identified submission of this plan."""
     periods = {}
     for period in store.periods(plan):
         proposed: dict[str, list[ProposedActivity]] = {}
-        for office, fields in store.proposed(plan, period):
+        for proposer, fields in store.proposed(plan, period):
             try:
-                proposed.setdefault(office, []).append(ProposedActivity.model_validate(fields))
+                proposed.setdefault(proposer, []).append(ProposedActivity.model_validate(fields))
             except ValidationError:
                 continue  # a stock-take row too damaged to compare; validation already reported it
-        periods[period] = PeriodData(rows=StoredRows(store, plan, period), proposed=proposed)
+        periods[period] = PeriodData(rows=StoredRows(store, plan, period, office), proposed=proposed)
     submissions = [
         Submission(
             office=s.office, period=s.period, file=s.file_name, received_at=s.received_at, accepted=s.accepted,
@@ -72,7 +73,7 @@ def from_store(
     try:
         with store.reading():
             return build_context(
-                plan, report_data(plan, store), period, country=country, lang=lang,
+                plan, report_data(plan, store, office_code(country)), period, country=country, lang=lang,
                 generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
             )
     except ValueError as exc:

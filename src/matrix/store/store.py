@@ -265,16 +265,18 @@ class Store:
             latest[(stored.period, stored.row.country, stored.row.ref)] = stored
         return list(latest.values())
 
-    def progress(self, plan: Plan, period: str) -> Iterator[tuple]:
-        """The current rows of one period as plain tuples (country, ref, status, actual, funds_secured,
-        comments, next_steps, support_needed), oldest return first, so that a later row for the same
-        (country, ref) replaces an earlier one. A cursor: a global plan's period is hundreds of
-        thousands of rows, and the report reads each once rather than keeping them."""
-        return self.conn.execute(
-            f"""SELECT pr.country, pr.ref, pr.status, pr.actual, pr.funds_secured, pr.comments, pr.next_steps,
-                       pr.support_needed {_FROM} WHERE {_CURRENT} AND s.period = ? ORDER BY s.id""",
-            (plan.id, period),
-        )
+    def progress(self, plan: Plan, period: str, country: str | None = None) -> Iterator[tuple]:
+        """The current rows of one period (of one country or region code), as plain tuples (country,
+        ref, status, actual, funds_secured, comments, next_steps, support_needed), oldest return
+        first, so that a later row for the same (country, ref) replaces an earlier one. A cursor: a
+        global plan's period is hundreds of thousands of rows, and the report reads each once."""
+        sql = f"""SELECT pr.country, pr.ref, pr.status, pr.actual, pr.funds_secured, pr.comments, pr.next_steps,
+                         pr.support_needed {_FROM} WHERE {_CURRENT} AND s.period = ?"""
+        params = [plan.id, period]
+        if country is not None:
+            sql += " AND pr.country = ?"
+            params.append(country)
+        return self.conn.execute(sql + " ORDER BY s.id", params)
 
     def latest_progress(self, plan: Plan, before_period: str) -> dict[tuple[str, str], ProgressRow]:
         """Each (country or region, ref)'s latest accepted row from periods before `before_period`:
