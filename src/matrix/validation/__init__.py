@@ -14,7 +14,7 @@ from matrix.codes import Code
 from matrix.excel.layout import NEW_ACTIVITY_COLUMNS, SheetRole, matrix_columns
 from matrix.excel.metadata import Metadata, matrix_role
 from matrix.excel.reader import RawWorkbook, WorkbookReadError, read_workbook
-from matrix.excel.safety import column_number
+from matrix.excel.safety import column_number, scan_file
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
@@ -35,8 +35,12 @@ def validate_file(plan: Plan, path: Path, *, previous: Previous | None = None) -
     path = Path(path)
     result = ValidationResult(file=str(path))
     try:
-        result.sha256, result.size = _digest(path)
-        raw = read_workbook(path)
+        scan = scan_file(path)
+        if scan.content is not None:
+            result.sha256, result.size = hashlib.sha256(scan.content).hexdigest(), len(scan.content)
+        else:
+            result.sha256, result.size = _digest(path)
+        raw = read_workbook(path, scan)
     except OSError as exc:
         result.issues = [Code.FILE_UNREADABLE.issue(file=result.file, reason=exc.strerror or str(exc))]
         return result
