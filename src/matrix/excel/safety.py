@@ -358,18 +358,25 @@ def _scan_sheet(zip_: _Zip, sheet: SheetFacts) -> None:
     chunk of whole rows at a time."""
     carry = b""
     first = True
-    for chunk in _chunks(zip_, sheet.part):
+    chunks = _chunks(zip_, sheet.part)
+    chunk = next(chunks, None)
+    while chunk is not None:
+        following = next(chunks, None)
         data = carry + chunk if carry else chunk
-        cut = data.rfind(b"</row>")
-        end = cut + len(b"</row>") if cut >= 0 else data.rfind(b">") + 1
-        if end <= 0:
-            if len(data) > MAX_CARRY:
-                raise _Refused(Code.DAMAGED_FILE.issue(file=zip_.file, reason=f"part {sheet.part} has no XML structure"))
-            carry = data
-            continue
-        data, carry = (data, b"") if end == len(data) else (data[:end], data[end:])
+        if following is None:  # the last (for any real sheet, the only) chunk: no need to cut
+            carry = b""
+        else:
+            cut = data.rfind(b"</row>")
+            end = cut + len(b"</row>") if cut >= 0 else data.rfind(b">") + 1
+            if end <= 0:
+                if len(data) > MAX_CARRY:
+                    raise _Refused(Code.DAMAGED_FILE.issue(file=zip_.file, reason=f"part {sheet.part} has no XML structure"))
+                carry, chunk = data, following
+                continue
+            data, carry = data[:end], data[end:]
         _scan_sheet_piece(data, sheet, zip_.file, first)
         first = False
+        chunk = following
     if carry:
         _scan_sheet_piece(carry, sheet, zip_.file, first)
 

@@ -110,7 +110,7 @@ def check_locked(
     the fingerprint the writer stored, which tolerates what office software does to numbers and
     dates."""
     keys = table.locked_keys
-    if tuple(map(values.__getitem__, keys)) == ctx.planned.as_read(plan_row, keys):
+    if table.locked_values(values) == ctx.planned.as_read(plan_row, keys):
         return
     planned = ctx.planned.values(plan_row)
     for part in stored.split(";"):
@@ -191,13 +191,17 @@ def _read_row(
     table: Table, row: int, values: dict[str, object], office: str, plan_row: PlanRow, cells: CellReader,
     ctx: SheetContext, previous: Mapping[tuple[str, str], float],
 ) -> ProgressRow:
-    status = cells.status(values["status"], (row, "status"))
+    status = cells.known_status(values["status"])
+    if status is None:
+        status = cells.status(values["status"], (row, "status"))
     if status is None and is_blank(values["status"]):
         ctx.issues.append(Code.STATUS_MISSING.issue(
             file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, "status"), ref=plan_row.ref,
             choices=cells.choices,
         ))
-    actual = cells.number(values["actual"], (row, "actual"), lambda: actual_wanted(plan_row), Code.ACTUAL_NOT_A_NUMBER)
+    actual = values["actual"]
+    if type(actual) is not float or actual < 0:  # the common case needs no reading
+        actual = cells.number(actual, (row, "actual"), lambda: actual_wanted(plan_row), Code.ACTUAL_NOT_A_NUMBER)
     funds = None
     if "funds_secured" in values:
         funds = cells.number(values["funds_secured"], (row, "funds_secured"),
