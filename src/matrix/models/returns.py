@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Status
@@ -79,6 +79,10 @@ class ValidationResult(BaseModel):
     issues: list[Issue] = Field(default_factory=list)
     rows: list[ProgressRow] = Field(default_factory=list)
     proposed: list[ProposedActivity] = Field(default_factory=list)
+    _sheets: list[str] = PrivateAttr(default_factory=list)
+    """The workbook's sheets in order, for sorting issues added after reading."""
+    _actual_columns: dict[str, str] = PrivateAttr(default_factory=dict)
+    """Matrix sheet -> letter of its actual column, for issues added after reading."""
 
     @property
     def accepted(self) -> bool:

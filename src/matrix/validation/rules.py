@@ -8,7 +8,7 @@ from matrix.codes import Code
 from matrix.excel.layout import PlanRow
 from matrix.i18n import status_label, t
 from matrix.models.issues import Issue
-from matrix.models.plan import Status
+from matrix.models.plan import Indicator, Status
 from matrix.models.returns import ProgressRow
 from matrix.validation.structure import Table
 from matrix.validation.values import shown
@@ -63,17 +63,17 @@ def row_rules(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), value=actual,
             actual=shown(actual), target=shown(target), unit=indicator.unit or "the indicator's unit",
         ))
-    if previous and (issue := below_previous(row, plan_row, table.cell(row.row, "actual"), file, previous)):
+    if previous and (issue := below_previous(row, indicator, table.cell(row.row, "actual"), file, previous)):
         issues.append(issue)
     return issues
 
 
 def below_previous(
-    row: ProgressRow, plan_row: PlanRow, cell: str, file: str, previous: Mapping[tuple[str, str], float]
+    row: ProgressRow, indicator: Indicator | None, cell: str, file: str, previous: Mapping[tuple[str, str], float]
 ) -> Issue | None:
     """A cumulative actual lower than the last accepted one: the one rule that needs history, so it
     can also be applied to rows already read (`matrix collect` learns a file's period by reading it)."""
-    indicator, actual = plan_row.indicator, row.actual
+    actual = row.actual
     if indicator is None or not indicator.cumulative or actual is None:
         return None
     last = previous.get((row.country, row.ref))

@@ -65,6 +65,10 @@ class Table:
             return dict(zip(self._keys, self._pick(cells)))
         return {key: cells[column - 1] if column <= width else "" for key, column in self.columns.items()}
 
+    def letter(self, key: str) -> str:
+        """Column letter of a column; A when the column is not there."""
+        return self._letters.get(key, "A")
+
     def cell(self, row: int, key: str) -> str:
         """A1 reference of a column's cell; column A when the column is not there."""
         return f"{self._letters.get(key, 'A')}{row}"
