@@ -386,7 +386,9 @@ def _scan_sheet_piece(data: bytes, sheet: SheetFacts, file: str, first: bool) ->
     _refuse_entities(data, sheet.part, file)
     # XML allows any whitespace around attributes and either quote; one form makes the patterns
     # below literal (and so fast) without letting <c\nr = 'XFD1048576'> slip past them
-    data = data.translate(_PLAIN_ATTRIBUTES)
+    declared = data.find(b"?>") + 2 if first else 0
+    if b"\t" in data or b"\r" in data or b"'" in data or data.find(b"\n", declared) >= 0:
+        data = data.translate(_PLAIN_ATTRIBUTES)
     if _SPACED.search(data):
         data = _SPACED_EQUALS.sub(b' r="', data)
     if first:
