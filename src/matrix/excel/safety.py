@@ -19,7 +19,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
@@ -201,7 +201,7 @@ def _scan_zip(zip_: _Zip) -> FileScan:
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         what = "a Word document" if "word/document.xml" in names else "a zip archive without a workbook"
         raise _Refused(Code.NOT_A_WORKBOOK.issue(file=file, what=what))
-    if any(PurePosixPath(n).name.lower() == "vbaproject.bin" for n in names):
+    if any(n.rpartition("/")[2].lower() == "vbaproject.bin" for n in names):
         raise _Refused(Code.MACRO_ENABLED.issue(file=file))
     content_types = _read_small(zip_, "[Content_Types].xml")
     if MACRO_CONTENT_TYPE in content_types:
@@ -332,7 +332,7 @@ def _sheets(workbook: Element, rels: Element | None) -> list[SheetFacts]:
     targets = {}
     for rel in rels if rels is not None else []:
         target = rel.get("Target", "")
-        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         targets[rel.get("Id")] = _normalise_part(part)
     sheets = []
     for node in workbook.iter(f"{{{MAIN_NS}}}sheet"):

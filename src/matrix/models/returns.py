@@ -79,10 +79,12 @@ class ValidationResult(BaseModel):
     issues: list[Issue] = Field(default_factory=list)
     rows: list[ProgressRow] = Field(default_factory=list)
     proposed: list[ProposedActivity] = Field(default_factory=list)
-    _sheets: list[str] = PrivateAttr(default_factory=list)
-    """The workbook's sheets in order, for sorting issues added after reading."""
-    _actual_columns: dict[str, str] = PrivateAttr(default_factory=dict)
-    """Matrix sheet -> letter of its actual column, for issues added after reading."""
+    # set by validation, for issues added after reading; plain defaults, as a default_factory
+    # makes pydantic inspect its signature for every result
+    _sheets: tuple[str, ...] = PrivateAttr(default=())
+    """The workbook's sheets in order."""
+    _actual_columns: tuple[tuple[str, str], ...] = PrivateAttr(default=())
+    """(matrix sheet, letter of its actual column) pairs."""
 
     @property
     def accepted(self) -> bool:

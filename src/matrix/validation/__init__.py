@@ -70,7 +70,7 @@ def _validate(plan: Plan, path: Path, result: ValidationResult, previous: Previo
         result.issues = exc.issues
         return result
     issues: list[Issue] = []
-    result._sheets = list(raw.sheets)
+    result._sheets = tuple(raw.sheets)
     try:
         meta, issues = check_identity(plan, raw, result.file)
         result.identity = meta.identity if meta else None
@@ -90,10 +90,10 @@ def with_previous(plan: Plan, result: ValidationResult, previous: Previous) -> V
     collect` learns a return's period by reading it, and only then which history applies."""
     if not previous or not result.rows:
         return result
-    indicators = _indicators(plan)
+    indicators, letters = _indicators(plan), dict(result._actual_columns)
     found = []
     for row in result.rows:
-        letter = result._actual_columns.get(row.sheet, "A")
+        letter = letters.get(row.sheet, "A")
         indicator = indicators.get((row.activity_id, row.indicator_index))
         if issue := below_previous(row, indicator, f"{letter}{row.row}", result.file, previous):
             found.append(issue)
@@ -150,7 +150,7 @@ def _read_contents(
         table = read_table(sheet, columns, NEEDED, identity.lang, file, issues)
         if table is None:
             continue
-        result._actual_columns[sheet.name] = table.letter("actual")
+        result._actual_columns += ((sheet.name, table.letter("actual")),)
         rows = ctx.planned.rows(None if identity.regional and office == region else office)
         result.rows += read_matrix_sheet(table, office, matrix_role(office), rows, meta.fingerprints, ctx, previous)
     if (sheet := sheets.get(SheetRole.NEW_ACTIVITIES.value)) is not None:
@@ -159,7 +159,7 @@ def _read_contents(
             result.proposed = read_new_activities(table, plan.resolved_framework, ctx)
 
 
-def _position(sheets: list[str]):
+def _position(sheets: tuple[str, ...]):
     """Sort key for issues: file-level first, then sheet in workbook order, row, column."""
     order = {name: index for index, name in enumerate(sheets)}
 
