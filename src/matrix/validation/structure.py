@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
@@ -64,6 +65,12 @@ class Table:
         if width >= self._span and self._keys:
             return dict(zip(self._keys, self._pick(cells)))
         return {key: cells[column - 1] if column <= width else "" for key, column in self.columns.items()}
+
+    def data_rows(self) -> Iterator[tuple[int, dict[str, object]]]:
+        """(Excel row, `row_values`) of every row below the header."""
+        keys, pick, span = self._keys, self._pick, self._span
+        for row, cells in enumerate(self.sheet.rows[self.header_row:], self.header_row + 1):
+            yield row, dict(zip(keys, pick(cells))) if len(cells) >= span and keys else self.row_values(row)
 
     def letter(self, key: str) -> str:
         """Column letter of a column; A when the column is not there."""
