@@ -212,7 +212,7 @@ def _scan_zip(zip_: _Zip) -> FileScan:
     scan.date1904 = _date1904(workbook)
     scanned: set[str] = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
     for sheet in _sheets(workbook, rels):
-        if sheet.part not in names or sheet.part in scanned:
+        if sheet.part not in names:
             continue
         _scan_sheet(zip_, sheet)
         scan.sheets[sheet.name] = sheet
