@@ -250,7 +250,7 @@ def _chunks(zip_: _Zip, name: str) -> Iterator[bytes]:
         raise _Refused(Code.DAMAGED_FILE.issue(file=file, reason=f"part {name}: no local header")) from None
     if magic != b"PK\x03\x04":
         raise _Refused(Code.DAMAGED_FILE.issue(file=file, reason=f"part {name}: bad local header"))
-    if flags & 0x1:
+    if (flags | info.flag_bits) & 0x1:  # either header may say so
         raise _Refused(Code.ENCRYPTED_WORKBOOK.issue(file=file))
     start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
     data = memoryview(content)[start:start + info.compress_size]
