@@ -253,3 +253,50 @@ def test_binary_workbook(tmp_path):
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("xl/workbook.bin", b"\x83\x01\x00")
     assert codes(path) == ["xlsb-not-workbook"]
+
+
+def _long_sheet(tmp_path: Path, last: str) -> Path:
+    wb = openpyxl.Workbook()
+    wb.active.title = "Matrix"
+    for row in range(1, 400):
+        wb.active.cell(row, 1, f"AP1-{row}")
+        wb.active.cell(row, 2, row)
+    wb.active[last] = "x"
+    path = tmp_path / "long.xlsx"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("chunk", [4096, 5000, 2**20])
+def test_parts_scanned_in_chunks_miss_nothing(tmp_path, monkeypatch, chunk):
+    """A sheet larger than a chunk is scanned in pieces of whole rows: a far cell in the last
+    piece, or an error cell, is found wherever the cut falls."""
+    monkeypatch.setattr(safety, "CHUNK", chunk)
+    assert codes(_long_sheet(tmp_path, "C300")) == []
+    assert codes(_long_sheet(tmp_path, "C20001")) == ["used-range-too-large"]
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_stored_and_deflated_parts_are_read_alike(xlsx, tmp_path, compression):
+    path = rewrite(xlsx, tmp_path / "z.xlsx", compression=compression)
+    assert codes(path) == []
+    far = rewrite(xlsx, tmp_path / "far.xlsx", replace={SHEET: (b'<c r="B2"', b'<c r="XFD2"')}, compression=compression)
+    assert codes(far) == ["used-range-too-large"]
+
+
+def test_reference_no_reader_understands_is_refused(xlsx, tmp_path):
+    path = rewrite(xlsx, tmp_path / "ref.xlsx", replace={SHEET: (b'<c r="B2"', b'<c r="ABCDE2"')})
+    assert codes(path) == ["used-range-too-large"]
+
+
+def test_corrupted_part_is_damaged(xlsx, tmp_path):
+    path = rewrite(xlsx, tmp_path / "crc.xlsx", compression=zipfile.ZIP_STORED)
+    data = bytearray(path.read_bytes())
+    at = data.find(b"<sheetData>")
+    data[at + 1:at + 2] = b"S"  # one flipped byte: the CRC no longer matches
+    path.write_bytes(bytes(data))
+    assert codes(path) == ["damaged-file"]
+
+
+def test_the_bytes_scanned_are_the_bytes_read(xlsx):
+    assert scan_file(xlsx).content == xlsx.read_bytes()

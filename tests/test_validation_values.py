@@ -199,3 +199,17 @@ def test_grouped_thousands_read_back_exactly(number):
 def test_a_lone_decimal_comma_is_always_ambiguous(whole, fraction):
     reading = read_number_text(f"{whole},{fraction}")
     assert reading.value is None and reading.alternatives is not None
+
+
+@pytest.mark.parametrize("values", [{"actual": 50, "status": "Completed"}, {"actual": "5 0"}, {"actual": 90}])
+def test_history_applied_after_reading_is_the_same_as_while_reading(matrix, values):
+    """`matrix collect` learns a return's period by reading it, then applies the history rule to
+    the rows it read: the result is exactly what validating with that history gives."""
+    from matrix.validation import with_previous
+
+    plan, path = matrix
+    fill(path, {"AP3-1": values})
+    previous = {("SDN", "AP3-1"): 70.0}
+    once = with_previous(plan, validate_file(plan, path), previous)
+    assert once == validate_file(plan, path, previous=previous)
+    assert [i.code for i in once.issues].count("actual-below-previous") == (values["actual"] != 90)

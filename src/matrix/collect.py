@@ -16,7 +16,7 @@ from matrix.models.returns import ValidationResult
 from matrix.periods import Period, parse_for_plan
 from matrix.store import Outcome, Store
 from matrix.text_table import table
-from matrix.validation import returned_workbooks, validate_paths
+from matrix.validation import returned_workbooks, validate_paths, with_previous
 
 Previous = Mapping[tuple[str, str], float]
 BATCH = 16
@@ -85,9 +85,10 @@ def _validated(
 ) -> Iterator[tuple[int, ValidationResult]]:
     """(index in batch, result) in the order to record them, each validated against the last
     accepted actuals of earlier periods: with --period, `previous`, the same for the whole run.
-    Without, a file's period is only known once it is read, so returns that pass are validated
-    again, period by period, oldest first: the caller records each period's returns before the
-    next period's are checked against them."""
+    Without, a file's period is only known once it is read, so returns that pass are checked
+    against history after reading (`with_previous`, the same rule, without reading them again),
+    period by period, oldest first: the caller records each period's returns before the next
+    period's are checked against them."""
     if period is not None:
         yield from enumerate(validate_paths(plan, batch, previous=previous))
         return
@@ -103,8 +104,8 @@ def _validated(
         indexes = by_period[found]
         offices = {results[i].identity.office for i in indexes if results[i].identity}
         earlier = store.previous_actuals(plan, offices, found.id)
-        again = validate_paths(plan, [batch[i] for i in indexes], previous=earlier) if earlier else None
-        yield from zip(indexes, again or [results[i] for i in indexes], strict=True)
+        for index in indexes:
+            yield index, with_previous(plan, results[index], earlier)
 
 
 def _period_of(result: ValidationResult) -> Period | None:

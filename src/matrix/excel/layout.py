@@ -141,7 +141,8 @@ def action_point_number(text: object) -> int | None:
 
 def matrix_columns(plan: Plan) -> tuple[Column, ...]:
     """The matrix columns this plan shows: budget columns only when some activity has a budget."""
-    return tuple(c for c in MATRIX_COLUMNS if plan.has_budgets or not c.needs_budget)
+    budgets = plan.has_budgets  # a walk over every activity: once, not once per column
+    return tuple(c for c in MATRIX_COLUMNS if budgets or not c.needs_budget)
 
 
 LOCKED_KEYS = tuple(c.key for c in MATRIX_COLUMNS if c.locked and c.key != "percent")

@@ -57,6 +57,9 @@ def parse_metadata(rows: list[list[object]]) -> Metadata:
     sheets: dict[str, str] = {}
     fingerprints: dict[tuple[str, str], str] = {}
     for row in rows:
+        if len(row) >= 4 and row[0] == "fingerprint" and type(row[1]) is type(row[2]) is type(row[3]) is str:
+            fingerprints[(row[1].strip(), row[2].strip())] = row[3].strip()  # most rows: the plain case, first
+            continue
         cells = ["" if c is None else str(c).strip() for c in row] + ["", "", ""]
         key = cells[0]
         if key == "sheet":

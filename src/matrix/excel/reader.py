@@ -8,6 +8,7 @@ timedelta; empty cells are ''. Excel error cells, which calamine reads as blanks
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,8 +101,11 @@ def read_workbook(path: Path, scan: FileScan | None = None) -> RawWorkbook:
         raise WorkbookReadError(scan.issues)
     raw = RawWorkbook(path=path, date1904=scan.date1904)
     try:
-        with path.open("rb") as handle:
-            book = CalamineWorkbook.from_filelike(handle)
+        if scan.content is not None:  # the bytes the scan cleared, not the file again
+            book = CalamineWorkbook.from_filelike(io.BytesIO(scan.content))
+        else:
+            with path.open("rb") as handle:
+                book = CalamineWorkbook.from_filelike(handle)
     except (CalamineError, ValueError, OSError) as exc:
         raise _unreadable(str(path), exc) from None
     for name in book.sheet_names:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Status
@@ -79,6 +79,12 @@ class ValidationResult(BaseModel):
     issues: list[Issue] = Field(default_factory=list)
     rows: list[ProgressRow] = Field(default_factory=list)
     proposed: list[ProposedActivity] = Field(default_factory=list)
+    # set by validation, for issues added after reading; plain defaults, as a default_factory
+    # makes pydantic inspect its signature for every result
+    _sheets: tuple[str, ...] = PrivateAttr(default=())
+    """The workbook's sheets in order."""
+    _actual_columns: tuple[tuple[str, str], ...] = PrivateAttr(default=())
+    """(matrix sheet, letter of its actual column) pairs."""
 
     @property
     def accepted(self) -> bool:

@@ -94,6 +94,8 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
+        self._plan_refs: dict[int, tuple[Plan, int]] = {}
+        """id(plan) -> (plan, row id): a batch records every file against the same plan object."""
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, create: bool = True) -> Store:
@@ -164,9 +166,17 @@ class Store:
         return Recorded(Outcome.ACCEPTED, submission_id)
 
     def _plan_ref(self, plan: Plan) -> int:
+        """The plan's row, snapshot stored the first time; hashing and dumping a large plan costs
+        more than recording a return, so it is done once per plan object."""
+        cached = self._plan_refs.get(id(plan))
+        if cached is not None and cached[0] is plan:
+            return cached[1]
         digest = plan.content_hash()
+        if found := self.conn.execute("SELECT id FROM plans WHERE hash = ?", (digest,)).fetchone():
+            self._plan_refs = {id(plan): (plan, found[0])}  # committed before: safe to remember
+            return found[0]
         self.conn.execute(
-            "INSERT OR IGNORE INTO plans (plan_id, hash, title, snapshot, first_seen) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO plans (plan_id, hash, title, snapshot, first_seen) VALUES (?, ?, ?, ?, ?)",
             (plan.id, digest, plan.title, plan.model_dump_json(), datetime.now(UTC).isoformat(timespec="seconds")),
         )
         return self.conn.execute("SELECT id FROM plans WHERE hash = ?", (digest,)).fetchone()[0]

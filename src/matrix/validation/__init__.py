@@ -6,25 +6,28 @@ sheet and cell, and a message that says what to do.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from matrix.codes import Code
 from matrix.excel.layout import NEW_ACTIVITY_COLUMNS, SheetRole, matrix_columns
 from matrix.excel.metadata import Metadata, matrix_role
 from matrix.excel.reader import RawWorkbook, WorkbookReadError, read_workbook
-from matrix.excel.safety import column_number
+from matrix.excel.safety import column_number, scan_file
 from matrix.models.issues import Issue
-from matrix.models.plan import Plan
+from matrix.models.plan import Indicator, Plan
 from matrix.models.returns import ValidationResult
 from matrix.validation.batch import returned_workbooks, validate_paths, workbook_paths
 from matrix.validation.identity import check_identity
 from matrix.validation.new_activities import read_new_activities
 from matrix.validation.rows import NEEDED, SheetContext, read_matrix_sheet
+from matrix.validation.rules import below_previous
 from matrix.validation.structure import locate_sheets, read_table
 
-__all__ = ["returned_workbooks", "validate_file", "validate_paths", "workbook_paths"]
+__all__ = ["returned_workbooks", "validate_file", "validate_paths", "with_previous", "workbook_paths"]
 
 Previous = Mapping[tuple[str, str], float]
 
@@ -34,9 +37,32 @@ def validate_file(plan: Plan, path: Path, *, previous: Previous | None = None) -
     (country, ref) to the last accepted total to date, for cumulative indicators."""
     path = Path(path)
     result = ValidationResult(file=str(path))
+    with _no_cycle_collection():
+        return _validate(plan, path, result, previous)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Reading a workbook allocates a few objects per cell, none of them in reference cycles, and
+    the collector would otherwise walk them again and again (15% of the time); everything is still
+    freed by reference counting, and the collector runs as usual afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        result.sha256, result.size = _digest(path)
-        raw = read_workbook(path)
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _validate(plan: Plan, path: Path, result: ValidationResult, previous: Previous | None) -> ValidationResult:
+    try:
+        scan = scan_file(path)
+        if scan.content is not None:
+            result.sha256, result.size = hashlib.sha256(scan.content).hexdigest(), len(scan.content)
+        else:
+            result.sha256, result.size = _digest(path)
+        raw = read_workbook(path, scan)
     except OSError as exc:
         result.issues = [Code.FILE_UNREADABLE.issue(file=result.file, reason=exc.strerror or str(exc))]
         return result
@@ -44,6 +70,7 @@ def validate_file(plan: Plan, path: Path, *, previous: Previous | None = None) -
         result.issues = exc.issues
         return result
     issues: list[Issue] = []
+    result._sheets = tuple(raw.sheets)
     try:
         meta, issues = check_identity(plan, raw, result.file)
         result.identity = meta.identity if meta else None
@@ -53,8 +80,43 @@ def validate_file(plan: Plan, path: Path, *, previous: Previous | None = None) -
         issues = [*issues, *exc.issues]
     except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop a batch of returns
         issues = [*issues, Code.VALIDATION_FAILED.issue(file=result.file, reason=f"{type(exc).__name__}: {exc}")]
-    result.issues = sorted(issues, key=_position(raw))
+    result.issues = sorted(issues, key=_position(result._sheets))
     return result
+
+
+def with_previous(plan: Plan, result: ValidationResult, previous: Previous) -> ValidationResult:
+    """`result` as `validate_file(plan, file, previous=previous)` would have made it, without reading
+    the file again: the one rule that needs history, applied to the rows already read. `matrix
+    collect` learns a return's period by reading it, and only then which history applies."""
+    if not previous or not result.rows:
+        return result
+    indicators, letters = _indicators(plan), dict(result._actual_columns)
+    found = []
+    for row in result.rows:
+        letter = letters.get(row.sheet, "A")
+        indicator = indicators.get((row.activity_id, row.indicator_index))
+        if issue := below_previous(row, indicator, f"{letter}{row.row}", result.file, previous):
+            found.append(issue)
+    if not found:
+        return result
+    # sorted as validate_file sorts: stable, so each comes after the cell's own reading issues
+    return result.model_copy(update={"issues": sorted([*result.issues, *found], key=_position(result._sheets))})
+
+
+_INDICATORS: dict[int, tuple[Plan, dict[tuple[str, int], Indicator | None]]] = {}
+
+
+def _indicators(plan: Plan) -> dict[tuple[str, int], Indicator | None]:
+    """(activity id, indicator index) -> indicator, once per plan object."""
+    cached = _INDICATORS.get(id(plan))
+    if cached is None or cached[0] is not plan:
+        _INDICATORS.clear()  # one plan at a time; holding the plan keeps its id from being reused
+        found: dict[tuple[str, int], Indicator | None] = {}
+        for _, activity in plan.activities():
+            for index, indicator in enumerate(activity.indicators or [None]):
+                found[(activity.id, index)] = indicator
+        cached = _INDICATORS[id(plan)] = (plan, found)
+    return cached[1]
 
 
 def _digest(path: Path) -> tuple[str, int]:
@@ -88,6 +150,7 @@ def _read_contents(
         table = read_table(sheet, columns, NEEDED, identity.lang, file, issues)
         if table is None:
             continue
+        result._actual_columns += ((sheet.name, table.letter("actual")),)
         rows = ctx.planned.rows(None if identity.regional and office == region else office)
         result.rows += read_matrix_sheet(table, office, matrix_role(office), rows, meta.fingerprints, ctx, previous)
     if (sheet := sheets.get(SheetRole.NEW_ACTIVITIES.value)) is not None:
@@ -96,9 +159,9 @@ def _read_contents(
             result.proposed = read_new_activities(table, plan.resolved_framework, ctx)
 
 
-def _position(raw: RawWorkbook):
+def _position(sheets: tuple[str, ...]):
     """Sort key for issues: file-level first, then sheet in workbook order, row, column."""
-    order = {name: index for index, name in enumerate(raw.sheets)}
+    order = {name: index for index, name in enumerate(sheets)}
 
     def key(issue: Issue) -> tuple[int, int, int]:
         if issue.sheet is None:

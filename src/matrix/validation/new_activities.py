@@ -20,8 +20,7 @@ def read_new_activities(table: Table, framework: Framework, ctx: SheetContext) -
     cells = CellReader(ctx.file, table, ctx.lang, ctx.date1904, ctx.issues)
     where = {"file": ctx.file, "sheet": sheet.name}
     proposed = []
-    for row in range(table.header_row + 1, len(sheet.rows) + 1):
-        values = table.row_values(row)
+    for row, values in table.data_rows():
         if all(is_blank(v) for v in values.values()):
             continue
 

@@ -52,7 +52,7 @@ class PlannedCells:
         self.framework = plan.resolved_framework
         self._labels: dict[str, str] = {}
         self._rows: dict[str, dict[str, object]] = {}
-        self._tuples: dict[tuple[str, tuple[str, ...]], tuple[object, ...]] = {}
+        self._tuples: dict[tuple[str, ...], dict[str, tuple[object, ...]]] = {}
         self._plan_rows: dict[str | None, list[PlanRow]] = {}
 
     def _action_point_label(self, objective: Objective) -> str:
@@ -77,11 +77,12 @@ class PlannedCells:
 
     def as_read(self, row: PlanRow, keys: tuple[str, ...]) -> tuple[object, ...]:
         """The values calamine reads back from an untouched row (blanks are '')."""
-        key = (row.ref, keys)
-        if key not in self._tuples:
+        by_ref = self._tuples.setdefault(keys, {})
+        found = by_ref.get(row.ref)
+        if found is None:
             values = self.values(row)
-            self._tuples[key] = tuple("" if values[k] is None else values[k] for k in keys)
-        return self._tuples[key]
+            found = by_ref[row.ref] = tuple("" if values[k] is None else values[k] for k in keys)
+        return found
 
 
 _PLANNED: dict[tuple[int, str], PlannedCells] = {}
@@ -110,7 +111,7 @@ def check_locked(
     the fingerprint the writer stored, which tolerates what office software does to numbers and
     dates."""
     keys = table.locked_keys
-    if tuple(map(values.__getitem__, keys)) == ctx.planned.as_read(plan_row, keys):
+    if table.locked_values(values) == ctx.planned.as_read(plan_row, keys):
         return
     planned = ctx.planned.values(plan_row)
     for part in stored.split(";"):
@@ -140,8 +141,7 @@ def read_matrix_sheet(
     seen: dict[str, int] = {}
     unknown: list[tuple[int, str]] = []
     rows: list[ProgressRow] = []
-    for row in range(table.header_row + 1, len(sheet.rows) + 1):
-        values = table.row_values(row)
+    for row, values in table.data_rows():
         ref = _ref(values["ref"])
         if not ref or ref in seen or ref not in expected:
             _stray_row(table, row, values, ref, inputs, seen, unknown, ctx)
@@ -187,27 +187,39 @@ def _unknown_refs(table: Table, unknown: list[tuple[int, str]], missing: list[st
         ))
 
 
+def _text(cells: CellReader, values: dict[str, object], row: int, key: str) -> str:
+    value = values[key]
+    return value.strip() if type(value) is str else cells.text(value, (row, key))
+
+
 def _read_row(
     table: Table, row: int, values: dict[str, object], office: str, plan_row: PlanRow, cells: CellReader,
     ctx: SheetContext, previous: Mapping[tuple[str, str], float],
 ) -> ProgressRow:
-    status = cells.status(values["status"], (row, "status"))
-    if status is None and is_blank(values["status"]):
-        ctx.issues.append(Code.STATUS_MISSING.issue(
-            file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, "status"), ref=plan_row.ref,
-            choices=cells.choices,
-        ))
-    actual = cells.number(values["actual"], (row, "actual"), lambda: actual_wanted(plan_row), Code.ACTUAL_NOT_A_NUMBER)
-    funds = None
-    if "funds_secured" in values:
-        funds = cells.number(values["funds_secured"], (row, "funds_secured"),
-                             lambda: f"the funds secured in {ctx.plan.currency}")
-    progress = ProgressRow(
-        country=office, activity_id=plan_row.activity.id, indicator_index=plan_row.indicator_index,
-        ref=plan_row.ref, sheet=table.sheet.name, row=row, status=status, actual=actual, funds_secured=funds,
-        comments=cells.text(values["comments"], (row, "comments")),
-        next_steps=cells.text(values["next_steps"], (row, "next_steps")),
-        support_needed=cells.text(values["support_needed"], (row, "support_needed")),
-    )
-    ctx.issues.extend(row_rules(progress, plan_row, table, ctx.lang, ctx.file, is_blank(values["actual"]), previous))
+    """The row's progress; each reader runs only when a cell is not the plain case (a known status
+    word, a number of 0 or more, text), which keeps clean rows cheap."""
+    raw_status, raw_actual = values["status"], values["actual"]
+    status = cells.known_status(raw_status)
+    if status is None:
+        status = cells.status(raw_status, (row, "status"))
+        if status is None and is_blank(raw_status):
+            ctx.issues.append(Code.STATUS_MISSING.issue(
+                file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, "status"), ref=plan_row.ref,
+                choices=cells.choices,
+            ))
+    actual = raw_actual
+    if type(actual) is not float or actual < 0:
+        actual = cells.number(actual, (row, "actual"), lambda: actual_wanted(plan_row), Code.ACTUAL_NOT_A_NUMBER)
+    funds = values.get("funds_secured")
+    if funds is not None and (type(funds) is not float or funds < 0):
+        funds = cells.number(funds, (row, "funds_secured"), lambda: f"the funds secured in {ctx.plan.currency}")
+    progress = ProgressRow.model_validate({
+        "country": office, "activity_id": plan_row.activity.id, "indicator_index": plan_row.indicator_index,
+        "ref": plan_row.ref, "sheet": table.sheet.name, "row": row, "status": status, "actual": actual,
+        "funds_secured": funds, "comments": _text(cells, values, row, "comments"),
+        "next_steps": _text(cells, values, row, "next_steps"),
+        "support_needed": _text(cells, values, row, "support_needed"),
+    })
+    if issues := row_rules(progress, plan_row, table, ctx.lang, ctx.file, is_blank(raw_actual), previous):
+        ctx.issues.extend(issues)
     return progress

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from matrix.codes import Code
 from matrix.excel.layout import PlanRow
 from matrix.i18n import status_label, t
 from matrix.models.issues import Issue
-from matrix.models.plan import Status
+from matrix.models.plan import Indicator, Status
 from matrix.models.returns import ProgressRow
 from matrix.validation.structure import Table
 from matrix.validation.values import shown
@@ -32,38 +32,53 @@ def actual_wanted(plan_row: PlanRow) -> str:
 def row_rules(
     row: ProgressRow, plan_row: PlanRow, table: Table, lang: str, file: str, blank_actual: bool,
     previous: Mapping[tuple[str, str], float],
-) -> Iterator[Issue]:
-    where = {"file": file, "sheet": table.sheet.name}
+) -> list[Issue]:
+    """The issues of one row; most rows have none, and then nothing is built."""
+    issues: list[Issue] = []
     status, actual, indicator = row.status, row.actual, plan_row.indicator
     if status in NEEDS_COMMENT and not row.comments:
-        yield Code.COMMENT_REQUIRED.issue(
-            **where, cell=table.cell(row.row, "comments"), ref=row.ref,
+        issues.append(Code.COMMENT_REQUIRED.issue(
+            file=file, sheet=table.sheet.name, cell=table.cell(row.row, "comments"), ref=row.ref,
             status=status_label(status, "en").lower(),
             column=t(lang, "column.comments"),
-        )
+        ))
     if indicator is None:
-        return
-    actual_cell = table.cell(row.row, "actual")
+        return issues
     if status in NEEDS_ACTUAL and blank_actual:
-        yield Code.ACTUAL_MISSING.issue(
-            **where, cell=actual_cell, ref=row.ref,
+        issues.append(Code.ACTUAL_MISSING.issue(
+            file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), ref=row.ref,
             status=status_label(status, "en").lower(),
             what=actual_wanted(plan_row),
-        )
+        ))
     if actual is None:
-        return
+        return issues
     target = indicator.target
     if status is Status.COMPLETED and indicator.cumulative and target and actual < target:
-        yield Code.COMPLETED_BELOW_TARGET.issue(
-            **where, cell=actual_cell, value=actual, ref=row.ref, actual=shown(actual), target=shown(target)
-        )
+        issues.append(Code.COMPLETED_BELOW_TARGET.issue(
+            file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), value=actual, ref=row.ref,
+            actual=shown(actual), target=shown(target),
+        ))
     if target and actual > FAR_ABOVE * target:
-        yield Code.ACTUAL_FAR_ABOVE_TARGET.issue(
-            **where, cell=actual_cell, value=actual, actual=shown(actual), target=shown(target),
-            unit=indicator.unit or "the indicator's unit",
-        )
+        issues.append(Code.ACTUAL_FAR_ABOVE_TARGET.issue(
+            file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), value=actual,
+            actual=shown(actual), target=shown(target), unit=indicator.unit or "the indicator's unit",
+        ))
+    if previous and (issue := below_previous(row, indicator, table.cell(row.row, "actual"), file, previous)):
+        issues.append(issue)
+    return issues
+
+
+def below_previous(
+    row: ProgressRow, indicator: Indicator | None, cell: str, file: str, previous: Mapping[tuple[str, str], float]
+) -> Issue | None:
+    """A cumulative actual lower than the last accepted one: the one rule that needs history, so it
+    can also be applied to rows already read (`matrix collect` learns a file's period by reading it)."""
+    actual = row.actual
+    if indicator is None or not indicator.cumulative or actual is None:
+        return None
     last = previous.get((row.country, row.ref))
-    if indicator.cumulative and last is not None and actual < last:
-        yield Code.ACTUAL_BELOW_PREVIOUS.issue(
-            **where, cell=actual_cell, value=actual, actual=shown(actual), previous=shown(last)
-        )
+    if last is None or actual >= last:
+        return None
+    return Code.ACTUAL_BELOW_PREVIOUS.issue(
+        file=file, sheet=row.sheet, cell=cell, value=actual, actual=shown(actual), previous=shown(last)
+    )

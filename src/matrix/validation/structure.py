@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 
 from matrix.codes import Code
 from matrix.excel.layout import HEADER_ROW, LOCKED_KEYS, META_SHEET, Column, column_letter
@@ -47,13 +49,32 @@ class Table:
     def __post_init__(self) -> None:
         self._letters = {key: _letter(column) for key, column in self.columns.items()}
         self.locked_keys = tuple(key for key in LOCKED_KEYS if key in self.columns)
+        keys = self.locked_keys
+        self.locked_values = itemgetter(*keys) if len(keys) > 1 else lambda values: tuple(values[k] for k in keys)
+        """A row's locked values, as a tuple, from its `row_values`."""
+        self._keys = tuple(self.columns)
+        self._span = max(self.columns.values(), default=0)
+        # calamine's rows are as wide as the used range, so one C call picks a row's cells
+        self._pick = itemgetter(*(column - 1 for column in self.columns.values()), *(() if len(self.columns) > 1 else (0,)))
 
     def row_values(self, row: int) -> dict[str, object]:
         """column key -> value for one Excel row ('' for cells beyond the used range)."""
         rows = self.sheet.rows
         cells = rows[row - 1] if row <= len(rows) else []
         width = len(cells)
+        if width >= self._span and self._keys:
+            return dict(zip(self._keys, self._pick(cells)))
         return {key: cells[column - 1] if column <= width else "" for key, column in self.columns.items()}
+
+    def data_rows(self) -> Iterator[tuple[int, dict[str, object]]]:
+        """(Excel row, `row_values`) of every row below the header."""
+        keys, pick, span = self._keys, self._pick, self._span
+        for row, cells in enumerate(self.sheet.rows[self.header_row:], self.header_row + 1):
+            yield row, dict(zip(keys, pick(cells))) if len(cells) >= span and keys else self.row_values(row)
+
+    def letter(self, key: str) -> str:
+        """Column letter of a column; A when the column is not there."""
+        return self._letters.get(key, "A")
 
     def cell(self, row: int, key: str) -> str:
         """A1 reference of a column's cell; column A when the column is not there."""

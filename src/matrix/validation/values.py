@@ -203,6 +203,10 @@ class CellReader:
         self._add(Code.NOT_A_DATE, cell, value, text=plain_text(value))
         return None
 
+    def known_status(self, value: object) -> Status | None:
+        """The status of a word this sheet already used, without any check (None otherwise)."""
+        return self._statuses.get(value) if type(value) is str else None
+
     def status(self, value: object, cell: Cell) -> Status | None:
         """None for a blank (the caller decides whether that is allowed) or an unknown status."""
         if is_blank(value) or self.error_cell(value, cell):
