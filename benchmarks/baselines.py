@@ -31,7 +31,7 @@ from matrix.excel.layout import (
 from matrix.excel.metadata import Metadata, matrix_role, metadata_rows
 from matrix.i18n import action_point_title, catalogue, status_label, t
 from matrix.models.plan import Plan, Status
-from matrix.models.returns import WorkbookIdentity
+from matrix.models.returns import ProgressRow, WorkbookIdentity
 
 GENERATED_AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -66,8 +66,9 @@ class Content:
 
 
 def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
-                     prefill: dict[str, dict] | None = None) -> Content:
+                     prefill: dict[tuple[str, str], ProgressRow] | None = None) -> Content:
     prefill = prefill or {}
+    fill_keys = ("status", "actual", "funds_secured", "comments", "next_steps", "support_needed")
     framework = plan.resolved_framework
     columns = matrix_columns(plan)
     matrix_name = label(lang, "sheet.matrix")
@@ -83,9 +84,10 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
             "unit": (ind.unit or "") if ind else "", "baseline": ind.baseline if ind else None,
             "target": ind.target if ind else None, "start": act.start, "end": act.end, "budget": act.budget,
         }
-        filled = prefill.get(r.ref, {})
-        for key, value in filled.items():
-            values[key] = status_label(value, lang) if isinstance(value, Status) else value
+        if (filled := prefill.get((office, r.ref))) is not None:
+            for key in fill_keys:
+                value = getattr(filled, key)
+                values[key] = status_label(value, lang) if isinstance(value, Status) else value
         fingerprints[(matrix_role(office), r.ref)] = fingerprint(values)
         rows.append([values.get(c.key) for c in columns])
     identity = WorkbookIdentity(

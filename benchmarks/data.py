@@ -31,6 +31,7 @@ from matrix.models.plan import (
     Scope,
     Status,
 )
+from matrix.models.returns import ProgressRow
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 SRC = Path(__file__).resolve().parents[1] / "src" / "matrix"
@@ -145,26 +146,28 @@ def periods(count: int) -> list[str]:
     return [f"{2026 + m // 12}-{m % 12 + 1:02d}" for m in range(count)]
 
 
-def office_fill(plan: Plan, office: str, period: str, *, seed: int = 0) -> dict[str, dict]:
-    """What an office types into its matrix: ref -> {status, actual, comments, ...}.
+def office_fill(plan: Plan, office: str, period: str, *, seed: int = 0) -> dict[tuple[str, str], ProgressRow]:
+    """What an office types into its matrix, keyed by (office, ref) as the writer's `prefill` is.
 
     About 2% of rows carry a genuine error (a completed activity with no actual value), as in the
     returns the performance notes were measured on.
     """
-    from matrix.excel.layout import plan_rows
+    from matrix.excel.layout import FIRST_DATA_ROW, plan_rows
 
     rng = random.Random(f"{seed}:{office}:{period}")
     fill = {}
-    for row in plan_rows(plan, office):
+    for i, row in enumerate(plan_rows(plan, office)):
         status = rng.choice(STATUSES)
         target = (row.indicator.target if row.indicator else None) or 10.0
         actual = None if status == Status.NOT_STARTED else round(target * rng.random(), 0)
         if status == Status.COMPLETED and rng.random() < 0.2:
             actual = None
-        values = {"status": status, "actual": actual, "comments": rng.choice(COMMENTS)}
-        if row.activity.budget:
-            values["funds_secured"] = round(row.activity.budget * rng.random(), -2)
-        fill[row.ref] = values
+        fill[(office, row.ref)] = ProgressRow(
+            country=office, activity_id=row.activity.id, indicator_index=row.indicator_index, ref=row.ref,
+            sheet="", row=FIRST_DATA_ROW + i, status=status, actual=actual,
+            funds_secured=round(row.activity.budget * rng.random(), -2) if row.activity.budget else None,
+            comments=rng.choice(COMMENTS),
+        )
     return fill
 
 

@@ -42,14 +42,17 @@ class Timing:
     wall_all: list[float] = field(default_factory=list)
 
 
-def measure(fn: Callable[[], object], reps: int, *, setup: Callable[[], object] | None = None) -> Timing:
+def measure(fn: Callable[[], object], reps: int, *, setup: Callable[[], object] | None = None,
+            warmup: bool = True) -> Timing:
     """Run `fn` `reps` times (after `setup` each time, untimed) and keep the medians.
 
-    One untimed warm-up run comes first, so imports and caches are not billed to the first rep.
+    An untimed warm-up run comes first unless `warmup` is False, so imports and caches are not
+    billed to the first rep.
     """
-    if setup:
-        setup()
-    fn()
+    if warmup:
+        if setup:
+            setup()
+        fn()
     cpus, walls = [], []
     for _ in range(reps):
         if setup:
@@ -107,7 +110,8 @@ class Row:
     target_ratio: float | None = None
     target_abs: float | None = None
     note: str = ""
-    extra: dict = field(default_factory=dict)
+    others: dict[str, float] = field(default_factory=dict)
+    """Further baselines (name -> value in the same unit), printed as ratios after the main one."""
 
     @property
     def ratio(self) -> float | None:
@@ -129,25 +133,30 @@ class Row:
         return ""
 
     def as_json(self) -> dict:
-        return {**asdict(self), "ratio": self.ratio, "verdict": self.verdict}
+        return {**asdict(self), "ratio": self.ratio, "verdict": self.verdict,
+                "other_ratios": {k: self.value / v for k, v in self.others.items() if v > 0}}
 
 
 class Report:
     """Collects rows as measurements finish, prints them as a table, writes them as JSON."""
 
-    def __init__(self, *, quick: bool, out=sys.stdout):
-        self.quick = quick
+    def __init__(self, *, config: str, out=sys.stdout):
+        self.config = config
         self.rows: list[Row] = []
         self.skipped: list[dict] = []
         self.out = out
         self.started = datetime.now(UTC)
 
     def add(self, row: Row) -> Row:
+        if not self.rows or self.rows[-1].group != row.group:
+            print(f"[{row.group}]", file=self.out, flush=True)
         self.rows.append(row)
         print(format_row(row), file=self.out, flush=True)
         return row
 
     def skip(self, group: str, reason: str) -> None:
+        if {"group": group, "reason": reason} in self.skipped:
+            return
         self.skipped.append({"group": group, "reason": reason})
         print(f"  {group}: skipped ({reason})", file=self.out, flush=True)
 
@@ -173,7 +182,7 @@ class Report:
         return {
             "started": self.started.isoformat(timespec="seconds"),
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-            "quick": self.quick,
+            "config": self.config,
             "machine": machine(),
             "rows": [r.as_json() for r in self.rows],
             "skipped": self.skipped,
@@ -181,7 +190,7 @@ class Report:
 
     def write_json(self, folder: Path = RESULTS) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{self.started.strftime('%Y%m%dT%H%M%SZ')}{'-quick' if self.quick else ''}.json"
+        path = folder / f"{self.started.strftime('%Y%m%dT%H%M%SZ')}-{self.config}.json"
         path.write_text(json.dumps(self.as_json(), indent=2), encoding="utf-8")
         return path
 
@@ -208,12 +217,16 @@ def format_row(r: Row) -> str:
     elif r.target_abs is not None:
         target = f"<={fmt(r.target_abs, r.unit)} {target}"
     line = f"  {r.name:<44} {fmt(r.value, r.unit):>11}   {baseline:<30} {ratio:>7}  {target}"
-    return line + (f"  ({r.note})" if r.note else "")
+    extras = [f"{r.value / v:.2f}x {k}" for k, v in r.others.items() if v > 0]
+    if r.note:
+        extras.append(r.note)
+    return line + (f"  ({'; '.join(extras)})" if extras else "")
 
 
 def machine() -> dict:
+    from importlib.metadata import version
+
     import openpyxl
-    import python_calamine
     import xlsxwriter
 
     cpu = "unknown"
@@ -231,7 +244,7 @@ def machine() -> dict:
         "cpus": os.cpu_count(),
         "openpyxl": openpyxl.__version__,
         "xlsxwriter": xlsxwriter.__version__,
-        "python_calamine": getattr(python_calamine, "__version__", "?"),
+        "python_calamine": version("python-calamine"),
         "git": _git_head(),
     }
 
