@@ -1,0 +1,142 @@
+"""The report over a large store: building the store directly, and timing the report in a fresh process.
+
+The store is filled through the store's own API (`Store.record` with validation results made in
+code) rather than from thousands of workbooks: 200 countries × 3,000 activities × 8 periods is
+4.8 million progress rows, which would take hours to write and validate as files. The report
+runs in a child process with a memory cap, so a report that loads too much fails the benchmark
+instead of the machine, and so its peak RSS is measured on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.data import CACHE, STATUSES, build_plan, cached_dir, periods, source_hash
+from benchmarks.harness import _pythonpath
+
+MEMORY_CAP = 8 * 1024**3
+"""Bytes of address space the report process may use (the machine has 24 GiB shared with others)."""
+
+
+def store_path(countries: int, activities: int, n_periods: int) -> Path:
+    """A store holding one accepted return per country and period, built once and cached."""
+    key = f"{countries}x{activities}x{n_periods}-{source_hash('store', 'models')}"
+    for stale in CACHE.glob(f"store-{countries}x{activities}x{n_periods}-*"):
+        if stale.name != f"store-{key}":
+            _remove(stale)
+    folder = cached_dir("store", key, lambda tmp: fill_store(tmp / "store.sqlite", countries, activities, n_periods))
+    return folder / "store.sqlite"
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def fill_store(path: Path, countries: int, activities: int, n_periods: int) -> None:
+    from matrix import __version__
+    from matrix.excel.layout import TEMPLATE_SCHEMA, plan_rows
+    from matrix.models.plan import Status
+    from matrix.models.returns import ProgressRow, ValidationResult, WorkbookIdentity
+    from matrix.store import Store
+
+    plan = build_plan(activities, countries)
+    plan_hash = plan.content_hash()
+    rows_of = plan_rows(plan, plan.countries[0])  # every activity applies to every country
+    store = Store.open(path)
+    try:
+        for p, period in enumerate(periods(n_periods)):
+            received = datetime(2026, 1, 1, tzinfo=UTC).replace(month=p % 12 + 1)
+            for office in plan.countries:
+                rng = random.Random(f"{office}:{period}")
+                rows = []
+                for i, r in enumerate(rows_of):
+                    status = rng.choice(STATUSES) if p else Status.NOT_STARTED
+                    target = (r.indicator.target if r.indicator else None) or 10.0
+                    rows.append(ProgressRow.model_construct(
+                        country=office, activity_id=r.activity.id, indicator_index=r.indicator_index, ref=r.ref,
+                        sheet="Matrix", row=4 + i, status=status,
+                        actual=None if status == Status.NOT_STARTED else round(target * (p + 1) / (n_periods + 1)),
+                        funds_secured=None, comments="", next_steps="", support_needed="",
+                    ))
+                identity = WorkbookIdentity(
+                    template_schema=TEMPLATE_SCHEMA, tool_version=__version__, plan_id=plan.id, plan_hash=plan_hash,
+                    office=office, regional=False, period=period, lang="en", generated_at=received,
+                )
+                result = ValidationResult.model_construct(
+                    file=f"{office}_{period}.xlsx", sha256=f"{office}:{period}:{activities}", size=0,
+                    identity=identity, issues=[], rows=rows, proposed=[],
+                )
+                store.record(result, plan, received_at=received)
+    finally:
+        store.close()
+
+
+def time_report(countries: int, activities: int, n_periods: int, reps: int) -> dict:
+    """Median seconds to load, compute and render the report of the last period, in a fresh process."""
+    store = store_path(countries, activities, n_periods)
+    args = json.dumps({"store": str(store), "countries": countries, "activities": activities,
+                       "period": periods(n_periods)[-1], "reps": reps})
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.report_bench", args], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": _pythonpath()}, check=False, timeout=3600)
+    if proc.returncode != 0:
+        raise RuntimeError(f"report benchmark failed:\n{proc.stderr.strip()[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _child(args: dict) -> dict:
+    """Runs in the child: what `matrix report` does, step by step, each step timed."""
+    import resource
+    import statistics
+    import time
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+    from benchmarks import matrix_api
+
+    plan = build_plan(args["activities"], args["countries"])
+    steps: dict[str, list[float]] = {"load": [], "context": [], "render": []}
+    html = ""
+    for _ in range(args["reps"] + 1):  # the first run warms imports and template compilation
+        t0 = time.process_time()
+        data = matrix_api.report_data(plan, Path(args["store"]))
+        t1 = time.process_time()
+        context = matrix_api.report_context(plan, data, args["period"])
+        t2 = time.process_time()
+        html = matrix_api.render_report(context)
+        t3 = time.process_time()
+        for name, value in zip(steps, (t1 - t0, t2 - t1, t3 - t2), strict=True):
+            steps[name].append(value)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    floor = []
+    for _ in range(args["reps"]):
+        t0 = time.process_time()
+        sql_floor(Path(args["store"]), args["period"])
+        floor.append(time.process_time() - t0)
+    return {**{k: statistics.median(v[1:]) for k, v in steps.items()}, "sql_floor": statistics.median(floor),
+            "html_bytes": len(html.encode()), "peak_mib": peak}
+
+
+def sql_floor(store: Path, period: str) -> list[tuple]:
+    """The least any report must do: one pass over the period's rows, counted by country and status."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    try:
+        return conn.execute(
+            """SELECT pr.country, pr.status, count(*), sum(pr.actual) FROM progress pr
+               JOIN submissions s ON s.id = pr.submission_id
+               WHERE s.period = ? AND s.outcome = 'accepted' AND s.superseded_by IS NULL
+               GROUP BY pr.country, pr.status""", (period,)).fetchall()
+    finally:
+        conn.close()
+
+
+if __name__ == "__main__":
+    print(json.dumps(_child(json.loads(sys.argv[1]))))
