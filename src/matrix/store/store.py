@@ -1,0 +1,321 @@
+"""The store: every submission ever collected, its outcome and problems, and the progress rows of
+accepted returns, in one SQLite file in the project folder.
+
+Each file is recorded in one `BEGIN IMMEDIATE` transaction, so a killed process leaves a submission
+with all its rows or none, and two collecting processes queue for the write lock instead of racing.
+WAL mode lets `status` and `export` read while a `collect` writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from matrix.errors import MatrixError
+from matrix.excel.layout import split_ref
+from matrix.models.issues import Issue
+from matrix.models.plan import Indicator, Plan, Status
+from matrix.models.returns import ProgressRow, ValidationResult
+from matrix.periods import Period
+from matrix.store.schema import migrate, write_transaction
+
+DEFAULT_STORE = "matrix.sqlite"
+STORE_ENV = "MATRIX_STORE"
+BUSY_TIMEOUT_SECONDS = 120
+"""How long a writer waits for another one to finish a file before giving up."""
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def default_store_path() -> Path:
+    """`$MATRIX_STORE`, else matrix.sqlite in the current (project) folder."""
+    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"
+    SUPERSEDED = "superseded-previous"
+    """Accepted, and replaced an earlier accepted return for the same office and period."""
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    outcome: Outcome
+    submission_id: int
+    """The new submission, or for a duplicate the one recorded before."""
+    superseded_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: int
+    file_name: str
+    sha256: str | None
+    received_at: datetime
+    office: str | None
+    period: str | None
+    accepted: bool
+    superseded_by: int | None
+    errors: int
+    warnings: int
+    problems: list[Issue]
+    row_count: int
+    countries: frozenset[str]
+    """Countries (and region code) the submission has progress rows for."""
+
+    @property
+    def current(self) -> bool:
+        return self.accepted and self.superseded_by is None
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """A progress row as the store keeps it, with the submission it came from."""
+
+    period: str
+    row: ProgressRow
+    submission_id: int
+    received_at: datetime
+    file_name: str
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, create: bool = True) -> Store:
+        """Open (and upgrade) the store; `create=False` for commands that only read."""
+        path = Path(path) if path is not None else default_store_path()
+        if path.is_dir():
+            raise MatrixError(f"store {path} is a folder; give a file path with --store")
+        if not path.exists():
+            if not create:
+                raise MatrixError(f"no store at {path}; collect returns first with `matrix collect FILES`")
+            if not path.parent.exists():
+                raise MatrixError(f"cannot create store {path}: folder {path.parent} does not exist")
+        elif path.stat().st_size:
+            with path.open("rb") as handle:
+                if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+                    raise MatrixError(f"{path} is not a matrix store (not a SQLite file); choose another --store path")
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn, str(path))
+        except sqlite3.Error as exc:
+            raise MatrixError(f"cannot open store {path}: {exc}") from None
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def record(self, result: ValidationResult, plan: Plan, received_at: datetime | None = None) -> Recorded:
+        """Record one validated file in one transaction: duplicate, rejected, accepted or superseding."""
+        received = (received_at or datetime.now(UTC)).isoformat(timespec="seconds")
+        accepted = result.accepted
+        with write_transaction(self.conn):
+            if result.sha256:
+                seen = self.conn.execute(
+                    "SELECT id, outcome FROM submissions WHERE sha256 = ? ORDER BY outcome = 'accepted' DESC, id",
+                    (result.sha256,),
+                ).fetchone()
+                # A file accepted before, or rejected before and rejected again, changes nothing;
+                # a file rejected before that passes now (plan fixed, other --period) is recorded.
+                if seen and (seen[1] == "accepted" or not accepted):
+                    return Recorded(Outcome.DUPLICATE, seen[0])
+            plan_ref = self._plan_ref(plan)
+            submission_id = self._insert_submission(result, plan_ref, received, accepted)
+            if not accepted:
+                return Recorded(Outcome.REJECTED, submission_id)
+            self._insert_rows(submission_id, result)
+            identity = result.identity
+            assert identity is not None  # accepted implies an identity
+            previous = self.conn.execute(
+                """SELECT s.id FROM submissions s JOIN plans p ON p.id = s.plan_ref
+                   WHERE p.plan_id = ? AND s.office = ? AND s.period = ? AND s.outcome = 'accepted'
+                     AND s.superseded_by IS NULL AND s.id != ?""",
+                (plan.id, identity.office, identity.period, submission_id),
+            ).fetchall()
+            for (old_id,) in previous:
+                self.conn.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (submission_id, old_id))
+        if previous:
+            return Recorded(Outcome.SUPERSEDED, submission_id, previous[-1][0])
+        return Recorded(Outcome.ACCEPTED, submission_id)
+
+    def _plan_ref(self, plan: Plan) -> int:
+        digest = plan.content_hash()
+        self.conn.execute(
+            "INSERT OR IGNORE INTO plans (plan_id, hash, title, snapshot, first_seen) VALUES (?, ?, ?, ?, ?)",
+            (plan.id, digest, plan.title, plan.model_dump_json(), datetime.now(UTC).isoformat(timespec="seconds")),
+        )
+        return self.conn.execute("SELECT id FROM plans WHERE hash = ?", (digest,)).fetchone()[0]
+
+    def _insert_submission(self, result: ValidationResult, plan_ref: int, received: str, accepted: bool) -> int:
+        identity = result.identity
+        errors = sum(issue.is_error for issue in result.issues)
+        problems = json.dumps([issue.model_dump(mode="json", fallback=str) for issue in result.issues])
+        cursor = self.conn.execute(
+            """INSERT INTO submissions (plan_ref, sha256, file_name, size, received_at, plan_hash, office,
+                   regional, period, lang, generated_at, outcome, errors, warnings, problems, row_count,
+                   proposed_count)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                plan_ref, result.sha256, Path(result.file).name, result.size, received,
+                identity and identity.plan_hash, identity and identity.office,
+                identity and int(identity.regional), identity and identity.period, identity and identity.lang,
+                identity and identity.generated_at.isoformat(),
+                "accepted" if accepted else "rejected", errors, len(result.issues) - errors, problems,
+                len(result.rows) if accepted else 0, len(result.proposed) if accepted else 0,
+            ),
+        )
+        return cursor.lastrowid
+
+    def _insert_rows(self, submission_id: int, result: ValidationResult) -> None:
+        self.conn.executemany(
+            """INSERT INTO progress (submission_id, country, activity_id, indicator_index, ref, sheet, row,
+                   status, actual, funds_secured, comments, next_steps, support_needed)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (submission_id, r.country, r.activity_id, r.indicator_index, r.ref, r.sheet, r.row,
+                 r.status and r.status.value, r.actual, r.funds_secured, r.comments, r.next_steps,
+                 r.support_needed)
+                for r in result.rows
+            ],
+        )
+        self.conn.executemany(
+            """INSERT INTO proposed_activities (submission_id, sheet, row, action_point, title, lead, partners,
+                   indicator, unit, target, start, "end", status, actual, comments)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (submission_id, p.sheet, p.row, p.action_point, p.title, p.lead, p.partners, p.indicator,
+                 p.unit, p.target, p.start and p.start.isoformat(), p.end and p.end.isoformat(),
+                 p.status and p.status.value, p.actual, p.comments)
+                for p in result.proposed
+            ],
+        )
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def submissions(self, plan: Plan, period: str | None = None) -> list[Submission]:
+        """Every submission for this plan (optionally one period), oldest first."""
+        sql = """SELECT s.id, s.file_name, s.sha256, s.received_at, s.office, s.period, s.outcome,
+                        s.superseded_by, s.errors, s.warnings, s.problems, s.row_count,
+                        (SELECT group_concat(DISTINCT country) FROM progress WHERE submission_id = s.id)
+                 FROM submissions s JOIN plans p ON p.id = s.plan_ref
+                 WHERE p.plan_id = ?""" + (" AND s.period = ?" if period else "") + " ORDER BY s.id"
+        rows = self.conn.execute(sql, (plan.id, period) if period else (plan.id,)).fetchall()
+        return [
+            Submission(
+                id=r[0], file_name=r[1], sha256=r[2], received_at=datetime.fromisoformat(r[3]), office=r[4],
+                period=r[5], accepted=r[6] == "accepted", superseded_by=r[7], errors=r[8], warnings=r[9],
+                problems=[Issue.model_validate(i) for i in json.loads(r[10])], row_count=r[11],
+                countries=frozenset(r[12].split(",")) if r[12] else frozenset(),
+            )
+            for r in rows
+        ]
+
+    def current_rows(self, plan: Plan, period: str | None = None, country: str | None = None) -> list[StoredRow]:
+        """The progress that counts: rows of accepted returns not superseded, one per (period, country,
+        ref); when a national and a regional return both report a row, the later one wins."""
+        sql = """SELECT s.period, s.id, s.received_at, s.file_name, pr.country, pr.activity_id,
+                        pr.indicator_index, pr.ref, pr.sheet, pr.row, pr.status, pr.actual, pr.funds_secured,
+                        pr.comments, pr.next_steps, pr.support_needed
+                 FROM progress pr
+                 JOIN submissions s ON s.id = pr.submission_id
+                 JOIN plans p ON p.id = s.plan_ref
+                 WHERE p.plan_id = ? AND s.outcome = 'accepted' AND s.superseded_by IS NULL"""
+        params: list[object] = [plan.id]
+        if period:
+            sql += " AND s.period = ?"
+            params.append(period)
+        if country:
+            sql += " AND pr.country = ?"
+            params.append(country)
+        latest: dict[tuple[str, str, str], StoredRow] = {}
+        for r in self.conn.execute(sql + " ORDER BY s.id", params):
+            row = ProgressRow(
+                country=r[4], activity_id=r[5], indicator_index=r[6], ref=r[7], sheet=r[8], row=r[9],
+                status=Status(r[10]) if r[10] else None, actual=r[11], funds_secured=r[12], comments=r[13],
+                next_steps=r[14], support_needed=r[15],
+            )
+            latest[(r[0], row.country, row.ref)] = StoredRow(
+                period=r[0], row=row, submission_id=r[1], received_at=datetime.fromisoformat(r[2]), file_name=r[3]
+            )
+        return list(latest.values())
+
+    def latest_progress(self, plan: Plan, before_period: str) -> dict[tuple[str, str], ProgressRow]:
+        """Each (country or region, ref)'s latest accepted row from periods before `before_period`:
+        what `generate --prefill` writes into a new period's matrices."""
+        return {key: stored.row for key, stored in self._latest_before(plan, before_period).items()}
+
+    def previous_actuals(self, plan: Plan, office: str | None, period: str) -> dict[tuple[str, str], float]:
+        """Last accepted actual of every cumulative indicator from periods before `period`, for the
+        rows an office reports (all offices when None): validation's `previous`, to catch a total
+        that went down."""
+        countries = {office} if office in plan.countries else None
+        indicators = _indicators(plan)
+        previous = {}
+        for (country, ref), stored in self._latest_before(plan, period, keep=lambda s: s.row.actual is not None).items():
+            indicator = indicators.get(split_ref(ref))
+            if indicator is not None and indicator.cumulative and (countries is None or country in countries):
+                previous[(country, ref)] = stored.row.actual
+        return previous
+
+    def _latest_before(self, plan: Plan, period: str, keep=lambda stored: True) -> dict[tuple[str, str], StoredRow]:
+        cutoff = Period.parse(period)
+        rows = [s for s in self.current_rows(plan) if _before(s.period, cutoff) and keep(s)]
+        rows.sort(key=lambda s: (Period.parse(s.period), s.submission_id))
+        return {(s.row.country, s.row.ref): s for s in rows}
+
+    def proposed(self, plan: Plan, period: str) -> list[tuple[str, dict[str, object]]]:
+        """New activities offices proposed in their current returns for `period`: (office, fields)."""
+        cursor = self.conn.execute(
+            """SELECT s.office, pa.* FROM proposed_activities pa
+               JOIN submissions s ON s.id = pa.submission_id JOIN plans p ON p.id = s.plan_ref
+               WHERE p.plan_id = ? AND s.period = ? AND s.outcome = 'accepted' AND s.superseded_by IS NULL
+               ORDER BY s.office, pa.sheet, pa.row""",
+            (plan.id, period),
+        )
+        names = [d[0] for d in cursor.description]
+        return [(r[0], dict(zip(names[2:], r[2:], strict=True))) for r in cursor]
+
+    def periods(self, plan: Plan) -> list[str]:
+        """Periods with at least one current accepted return, in order."""
+        found = {
+            r[0]
+            for r in self.conn.execute(
+                """SELECT DISTINCT s.period FROM submissions s JOIN plans p ON p.id = s.plan_ref
+                   WHERE p.plan_id = ? AND s.outcome = 'accepted'""",
+                (plan.id,),
+            )
+        }
+        return sorted(found, key=Period.parse)
+
+
+def _before(period: str, cutoff: Period) -> bool:
+    try:
+        return Period.parse(period) < cutoff
+    except ValueError:
+        return False
+
+
+def _indicators(plan: Plan) -> dict[tuple[str, int], Indicator]:
+    return {(a.id, i): ind for _, a in plan.activities() for i, ind in enumerate(a.indicators)}
+

@@ -1,0 +1,205 @@
+"""The store: recording outcomes, supersession, queries, migrations and refusal of foreign files."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+from conftest import DAR, SUDAN
+from store_helpers import integrity_problems, make_result
+
+from matrix.errors import MatrixError
+from matrix.plan import load_plan
+from matrix.store import Outcome, Store, default_store_path
+from matrix.store import schema
+
+
+@pytest.fixture(scope="module")
+def sudan():
+    return load_plan(SUDAN)
+
+
+@pytest.fixture(scope="module")
+def dar():
+    return load_plan(DAR)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "matrix.sqlite") as opened:
+        yield opened
+
+
+def test_accepted_return_adds_its_rows(store, sudan):
+    result = make_result(sudan, "SDN", "2026-09", proposed=2)
+    recorded = store.record(result, sudan)
+    assert recorded.outcome is Outcome.ACCEPTED
+    rows = store.current_rows(sudan, "2026-09")
+    assert {(r.row.country, r.row.ref) for r in rows} == {("SDN", r.ref) for r in result.rows}
+    assert all(r.row.actual == 5 for r in rows)
+    assert [p["title"] for _, p in store.proposed(sudan, "2026-09")] == ["Idea 0", "Idea 1"]
+    [submission] = store.submissions(sudan, "2026-09")
+    assert (submission.office, submission.accepted, submission.row_count) == ("SDN", True, len(result.rows))
+    assert integrity_problems(store) == []
+
+
+def test_same_file_again_is_a_duplicate_and_changes_nothing(store, sudan):
+    result = make_result(sudan, "SDN", "2026-09")
+    first = store.record(result, sudan)
+    again = store.record(result, sudan)
+    assert again.outcome is Outcome.DUPLICATE
+    assert again.submission_id == first.submission_id
+    assert len(store.submissions(sudan)) == 1
+
+
+def test_newer_return_supersedes_and_both_stay(store, sudan):
+    old = store.record(make_result(sudan, "SDN", "2026-09", actual=5), sudan)
+    new = store.record(make_result(sudan, "SDN", "2026-09", actual=7), sudan)
+    assert new.outcome is Outcome.SUPERSEDED
+    assert new.superseded_id == old.submission_id
+    first, second = store.submissions(sudan, "2026-09")
+    assert first.superseded_by == second.id and not first.current and second.current
+    assert {r.row.actual for r in store.current_rows(sudan, "2026-09")} == {7}
+
+
+def test_rejected_file_is_recorded_with_reasons_and_adds_no_rows(store, sudan):
+    recorded = store.record(make_result(sudan, "SDN", "2026-09", rejected=True), sudan)
+    assert recorded.outcome is Outcome.REJECTED
+    [submission] = store.submissions(sudan)
+    assert (submission.accepted, submission.errors, submission.row_count) == (False, 1, 0)
+    assert [i.code for i in submission.problems] == ["invalid-value"]
+    assert store.current_rows(sudan) == []
+    assert store.record(make_result(sudan, "SDN", "2026-09", rejected=True), sudan).outcome is Outcome.DUPLICATE
+
+
+def test_rejected_return_does_not_supersede_an_accepted_one(store, sudan):
+    store.record(make_result(sudan, "SDN", "2026-09", actual=5), sudan)
+    store.record(make_result(sudan, "SDN", "2026-09", rejected=True), sudan)
+    assert {r.row.actual for r in store.current_rows(sudan, "2026-09")} == {5}
+
+
+def test_a_rejected_file_that_passes_later_is_recorded(store, sudan):
+    result = make_result(sudan, "SDN", "2026-09")
+    failing = result.model_copy(update={"issues": make_result(sudan, "SDN", "2026-09", rejected=True).issues})
+    assert store.record(failing, sudan).outcome is Outcome.REJECTED
+    assert store.record(result, sudan).outcome is Outcome.ACCEPTED
+    assert store.record(result, sudan).outcome is Outcome.DUPLICATE
+
+
+def test_unreadable_file_is_recorded_without_identity(store, sudan):
+    result = make_result(sudan, "SDN", "2026-09").model_copy(
+        update={"identity": None, "rows": [], "sha256": None}
+    )
+    assert store.record(result, sudan).outcome is Outcome.REJECTED
+    assert store.submissions(sudan)[0].office is None
+
+
+def test_previous_actuals_are_the_last_cumulative_values_before_the_period(store, sudan):
+    store.record(make_result(sudan, "SDN", "2026-07", actual=3), sudan)
+    store.record(make_result(sudan, "SDN", "2026-08", actual=6), sudan)
+    store.record(make_result(sudan, "SDN", "2026-10", actual=9), sudan)
+    previous = store.previous_actuals(sudan, "SDN", "2026-09")
+    assert previous[("SDN", "AP1-1")] == 6
+    # AP3-2 counts incidents per period (cumulative: false): no running total to compare with
+    assert ("SDN", "AP3-2") not in previous
+    assert store.previous_actuals(sudan, "SDN", "2026-07") == {}
+
+
+def test_latest_progress_feeds_prefill(store, sudan):
+    store.record(make_result(sudan, "SDN", "2026-07", actual=3, comments="first"), sudan)
+    store.record(make_result(sudan, "SDN", "2026-08", actual=6, comments="second"), sudan)
+    prefill = store.latest_progress(sudan, "2026-09")
+    assert prefill[("SDN", "AP1-1")].comments == "second"
+    assert prefill[("SDN", "AP3-2")].actual == 6
+    assert store.latest_progress(sudan, "2026-08")[("SDN", "AP1-1")].comments == "first"
+
+
+def test_regional_return_carries_country_and_region_rows(store, dar):
+    store.record(make_result(dar, "EHAGL", "2026-Q3"), dar)
+    countries = {r.row.country for r in store.current_rows(dar, "2026-Q3")}
+    assert countries == {*dar.countries, "EHAGL"}
+    assert store.submissions(dar)[0].countries == countries
+
+
+def test_plans_are_kept_apart(store, sudan, dar):
+    store.record(make_result(sudan, "SDN", "2026-09"), sudan)
+    assert store.submissions(dar) == []
+    assert store.current_rows(dar) == []
+
+
+def test_received_at_is_kept(store, sudan):
+    when = datetime(2026, 10, 3, 9, 30, tzinfo=UTC)
+    store.record(make_result(sudan, "SDN", "2026-09"), sudan, received_at=when)
+    assert store.submissions(sudan)[0].received_at == when
+
+
+# --- opening, versions, migrations ---------------------------------------------------------------
+
+
+def test_new_store_is_versioned_and_in_wal_mode(tmp_path):
+    with Store.open(tmp_path / "s.sqlite") as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_store_from_a_newer_matrix_is_refused(tmp_path):
+    path = tmp_path / "s.sqlite"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {len(schema.MIGRATIONS) + 1}")
+    conn.close()
+    with pytest.raises(MatrixError, match="newer version of matrix"):
+        Store.open(path)
+
+
+def test_older_store_is_upgraded_in_place(tmp_path, monkeypatch, sudan):
+    path = tmp_path / "s.sqlite"
+    with Store.open(path) as store:
+        store.record(make_result(sudan, "SDN", "2026-09"), sudan)
+    later = [*schema.MIGRATIONS, "ALTER TABLE submissions ADD COLUMN note TEXT NOT NULL DEFAULT '';"]
+    monkeypatch.setattr(schema, "MIGRATIONS", later)
+    with Store.open(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(later)
+        assert store.conn.execute("SELECT note FROM submissions").fetchall() == [("",)]
+        assert len(store.current_rows(sudan)) > 0
+
+
+def test_failed_migration_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "s.sqlite"
+    Store.open(path).close()
+    broken = [*schema.MIGRATIONS, "CREATE TABLE extra (x);", "NOT SQL AT ALL;"]
+    monkeypatch.setattr(schema, "MIGRATIONS", broken)
+    with pytest.raises(MatrixError):
+        Store.open(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(broken) - 2
+    assert conn.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'extra'").fetchone()[0] == 0
+
+
+def test_other_files_are_not_touched(tmp_path):
+    text = tmp_path / "notes.sqlite"
+    text.write_text("not a database")
+    with pytest.raises(MatrixError, match="not a matrix store"):
+        Store.open(text)
+    assert text.read_text() == "not a database"
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE customers (name)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(MatrixError, match="not a matrix store"):
+        Store.open(other)
+
+
+def test_reading_commands_do_not_create_a_store(tmp_path):
+    with pytest.raises(MatrixError, match="no store at"):
+        Store.open(tmp_path / "missing.sqlite", create=False)
+    assert not (tmp_path / "missing.sqlite").exists()
+
+
+def test_default_path_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("MATRIX_STORE", raising=False)
+    assert str(default_store_path()) == "matrix.sqlite"
+    monkeypatch.setenv("MATRIX_STORE", str(tmp_path / "x.sqlite"))
+    assert default_store_path() == tmp_path / "x.sqlite"
