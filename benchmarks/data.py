@@ -10,6 +10,7 @@ so the same parameters build the same plan on every machine.
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import shutil
 from collections.abc import Callable
@@ -33,7 +34,6 @@ from matrix.models.plan import (
 )
 from matrix.models.returns import ProgressRow
 
-CACHE = Path(__file__).resolve().parent / ".cache"
 SRC = Path(__file__).resolve().parents[1] / "src" / "matrix"
 
 ACTORS = [
@@ -176,20 +176,29 @@ def source_hash(*parts: str) -> str:
     digest = hashlib.sha256()
     for part in parts:
         base = SRC / part
-        files = sorted(base.rglob("*.py")) if base.is_dir() else [base] if base.exists() else []
+        files = sorted(f for f in base.rglob("*") if f.suffix in (".py", ".yaml")) if base.is_dir() else (
+            [base] if base.exists() else [])
         for f in files:
             digest.update(f.relative_to(SRC).as_posix().encode())
             digest.update(f.read_bytes())
     return digest.hexdigest()[:10]
 
 
+def cache_root() -> Path:
+    """benchmarks/.cache, or $MATRIX_BENCH_CACHE (the tests use a temporary folder)."""
+    return Path(os.environ.get("MATRIX_BENCH_CACHE") or Path(__file__).resolve().parent / ".cache")
+
+
 def cached_dir(name: str, key: str, build: Callable[[Path], None]) -> Path:
-    """A folder under benchmarks/.cache built once per key; a failed build leaves nothing behind."""
-    final = CACHE / f"{name}-{key}"
+    """A folder under the cache built once per key (older keys of the same name are removed);
+    a failed build leaves nothing behind."""
+    root = cache_root()
+    final = root / f"{name}-{key}"
     if (final / ".complete").exists():
         return final
-    shutil.rmtree(final, ignore_errors=True)
-    partial = CACHE / f".{name}-{key}.partial"
+    for stale in root.glob(f"{name}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    partial = root / f".{name}-{key}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     build(partial)

@@ -17,7 +17,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.data import CACHE, STATUSES, build_plan, cached_dir, periods, source_hash
+from benchmarks.data import STATUSES, build_plan, cached_dir, periods, source_hash
 from benchmarks.harness import _pythonpath
 
 MEMORY_CAP = 8 * 1024**3
@@ -26,18 +26,10 @@ MEMORY_CAP = 8 * 1024**3
 
 def store_path(countries: int, activities: int, n_periods: int) -> Path:
     """A store holding one accepted return per country and period, built once and cached."""
-    key = f"{countries}x{activities}x{n_periods}-{source_hash('store', 'models')}"
-    for stale in CACHE.glob(f"store-{countries}x{activities}x{n_periods}-*"):
-        if stale.name != f"store-{key}":
-            _remove(stale)
-    folder = cached_dir("store", key, lambda tmp: fill_store(tmp / "store.sqlite", countries, activities, n_periods))
+    size = f"{countries}x{activities}x{n_periods}"
+    folder = cached_dir(f"store-{size}", source_hash("store", "models"),
+                        lambda tmp: fill_store(tmp / "store.sqlite", countries, activities, n_periods))
     return folder / "store.sqlite"
-
-
-def _remove(path: Path) -> None:
-    import shutil
-
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def fill_store(path: Path, countries: int, activities: int, n_periods: int) -> None:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from benchmarks import baselines, matrix_api
-from benchmarks.data import CACHE, build_plan, office_fill, periods, source_hash
+from benchmarks import baselines, matrix_api, report_bench
+from benchmarks.data import build_plan, cache_root, office_fill, periods, source_hash
 from benchmarks.harness import Report, Row, measure, peak_rss_mib
 
 GENERATE_TARGET = 2.0  # × xlsxwriter writing the same workbook
@@ -52,11 +52,19 @@ CONFIGS = {c.name: c for c in (FULL, QUICK, TINY)}
 
 PERIOD = "2026-01"
 WRITER, VALIDATION, COLLECT = ("matrix.excel.writer",), ("matrix.validation",), ("matrix.collect", "matrix.store")
+REPORT = ("matrix.report.render",)
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # a parent package is missing
+        return False
 
 
 def has(report: Report, group: str, modules: tuple[str, ...]) -> bool:
     """Whether this checkout has the matrix modules a figure times; says so when it has not."""
-    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    missing = [m for m in modules if not _importable(m)]
     if missing:
         report.skip(group, f"{', '.join(missing)} not in this checkout")
     return not missing
@@ -91,9 +99,9 @@ def corpus(rows: int, count: int, countries: int) -> list[Path]:
 
     Built with two processes and cached; a larger corpus reuses the files of a smaller one.
     """
-    key = source_hash("excel", "models", "i18n.py")
-    folder = CACHE / f"returns-{rows}x{countries}-{key}"
-    for stale in CACHE.glob(f"returns-{rows}x{countries}-*"):
+    key = source_hash("excel", "models", "i18n.py", "locales")
+    folder = cache_root() / f"returns-{rows}x{countries}-{key}"
+    for stale in cache_root().glob(f"returns-{rows}x{countries}-*"):
         if stale != folder:
             shutil.rmtree(stale, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
@@ -252,11 +260,36 @@ def bench_memory(cfg: Config, report: Report, work: Path) -> None:
                    target_ratio=MEMORY_SLACK, note="must stay flat"))
 
 
+# ---- report ----------------------------------------------------------------------------------
+
+
+def bench_report(cfg: Config, report: Report, work: Path) -> None:
+    group = "report (load store, compute, render) for the last period"
+    if not has(report, group, REPORT + COLLECT):
+        return
+    totals = {}
+    for countries, activities, n_periods in cfg.report_sizes:
+        size = f"{countries} countries x {activities} activities x {n_periods} periods"
+        r = report_bench.time_report(countries, activities, n_periods, cfg.report_reps)
+        render = r["context"] + r["render"]
+        totals[countries * activities * n_periods] = r["load"] + render
+        report.add(Row(group, f"{size}: SQL floor (one GROUP BY)", r["sql_floor"], "s"))
+        report.add(Row(group, f"{size}: load from store", r["load"], "s", "SQL floor", r["sql_floor"]))
+        report.add(Row(group, f"{size}: compute + render", render, "s", "SQL floor", r["sql_floor"],
+                       target_abs=REPORT_TARGET, note=f"{r['html_bytes'] / 1e6:.1f} MB HTML, peak {r['peak_mib']:.0f} MiB"))
+        report.add(Row(group, f"{size}: total", r["load"] + render, "s", "SQL floor", r["sql_floor"],
+                       target_abs=REPORT_TARGET))
+    (small, t_small), (large, t_large) = sorted(totals.items())[0], sorted(totals.items())[-1]
+    report.add(Row(group, f"growth {small:,} -> {large:,} rows", t_large / t_small, "x", "size ratio", large / small,
+                   target_ratio=LINEAR_SLACK, note="linear when the ratio is about 1"))
+
+
 SUITES = {
     "generate": bench_generate,
     "read": bench_read_one,
     "many": bench_read_many,
     "memory": bench_memory,
+    "report": bench_report,
 }
 
 
