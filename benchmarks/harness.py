@@ -64,6 +64,19 @@ def measure(fn: Callable[[], object], reps: int, *, setup: Callable[[], object] 
     return Timing(statistics.median(cpus), statistics.median(walls), reps, cpus, walls)
 
 
+def self_peak_mib() -> float:
+    """Peak RSS of this process image (VmHWM): Linux carries ru_maxrss over fork and exec, so a
+    child forked from a big parent would otherwise report the parent's size."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def peak_rss_mib(code: str, *, env: dict[str, str] | None = None, timeout: float = 1800) -> dict:
     """Run `code` in a fresh Python process; its own and its children's peak RSS in MiB.
 
@@ -71,8 +84,9 @@ def peak_rss_mib(code: str, *, env: dict[str, str] | None = None, timeout: float
     """
     probe = (
         "import json, resource, sys\n"
+        "from benchmarks.harness import self_peak_mib\n"
         f"{code}\n"
-        "_s = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "_s = self_peak_mib()\n"
         "_c = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
         "print(json.dumps({'self': _s, 'children': _c}))\n"
     )

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.data import STATUSES, build_plan, cached_dir, periods, source_hash
-from benchmarks.harness import _pythonpath
+from benchmarks.harness import _pythonpath, self_peak_mib
 
 MEMORY_CAP = 8 * 1024**3
 """Bytes of address space the report process may use (the machine has 24 GiB shared with others)."""
@@ -105,7 +105,7 @@ def _child(args: dict) -> dict:
         t3 = time.process_time()
         for name, value in zip(steps, (t1 - t0, t2 - t1, t3 - t2), strict=True):
             steps[name].append(value)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = self_peak_mib()
     floor = []
     for _ in range(args["reps"]):
         t0 = time.process_time()
