@@ -100,3 +100,44 @@ def plan_check(plan_file: Path) -> None:
     print_issues(issues)
     click.echo(summary(str(plan_file), issues), err=True)
     sys.exit(1 if has_errors(issues) else 0)
+
+
+@cli.command()
+@click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
+@click.option("--period", required=True, help="Reporting period in the plan's frequency, e.g. 2026-09 or 2026-Q3.")
+@click.option("--country", "countries", multiple=True, metavar="ISO3",
+              help="A country of the plan (repeat for several).")
+@click.option("--all", "all_countries", is_flag=True, help="Every country of the plan.")
+@click.option("--regional", is_flag=True, help="One regional workbook: a sheet per country plus region-wide rows.")
+@click.option("--lang", type=click.Choice(["en", "fr", "es", "ar"]), default="en", show_default=True,
+              help="Language of the workbook.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Folder to write the workbooks in.")
+@click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
+def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_countries: bool, regional: bool,
+             lang: str, out_dir: Path, force: bool) -> None:
+    """Write the Excel implementation matrix each country office fills in for PERIOD.
+
+    Files are named OFFICE_PERIOD_PLAN.xlsx; existing files are kept unless --force.
+
+    Example:
+
+        matrix generate examples/sudan-joint-strategy.yaml --period 2026-07 --all -o out
+    """
+    from matrix.generate import generate as generate_workbooks
+    from matrix.plan import load_plan
+
+    if sum((bool(countries), all_countries, regional)) != 1:
+        raise click.UsageError("choose exactly one of --country ISO3 (repeatable), --all or --regional")
+    plan = load_plan(plan_file)
+    count = 1 if regional else len(countries or plan.countries)
+    options = {"countries": list(countries) or None, "regional": regional, "lang": lang, "out_dir": out_dir,
+               "force": force}
+    if count > 3:  # the bar appears with the first workbook, so an up-front refusal stays one line
+        bar = click.progressbar(length=count, label="writing workbooks", file=sys.stderr)
+        paths = generate_workbooks(plan, period, progress=lambda _: bar.update(1), **options)
+        bar.render_finish()
+    else:
+        paths = generate_workbooks(plan, period, **options)
+    for path in paths:
+        click.echo(str(path))

@@ -22,8 +22,8 @@ def _guess(value: str, known: list[str]) -> list[str]:
 def check_plan(plan: Plan, lines: LineMap, file: str) -> list[Issue]:
     issues: list[Issue] = []
 
-    def add(code: Code, path: tuple, **params) -> None:
-        issues.append(code.issue(file=file, line=lines.line(path), **params))
+    def add(rule: Code, path: tuple, **params) -> None:
+        issues.append(rule.issue(file=file, line=lines.line(path), **params))
 
     framework = _framework(plan, add)
     _check_unique_ids(plan, lines, add)
@@ -110,8 +110,8 @@ def _check_reporting(plan: Plan, add) -> None:
 def _check_activity(plan: Plan, activity, path: tuple, actor_ids: list[str], lines: LineMap, file: str) -> list[Issue]:
     issues: list[Issue] = []
 
-    def add(code: Code, sub: tuple, **params) -> None:
-        issues.append(code.issue(file=file, line=lines.line((*path, *sub)), **params))
+    def add(rule: Code, sub: tuple, **params) -> None:
+        issues.append(rule.issue(file=file, line=lines.line((*path, *sub)), **params))
 
     what = f"activity {activity.id}"
     if activity.lead is None:

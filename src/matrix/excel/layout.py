@@ -24,6 +24,8 @@ TITLE_ROW = 1
 SUBTITLE_ROW = 2
 HEADER_ROW = 3
 FIRST_DATA_ROW = 4
+"""Matrix rows from here on: per action point a heading row (ref cell empty, `action_point_label`
+in the action point column), then that action point's plan rows."""
 NEW_ACTIVITY_ROWS = 50
 """Blank, validated rows an office can use to report activities that are not in the plan."""
 
@@ -101,6 +103,34 @@ NEW_ACTIVITY_COLUMNS: tuple[Column, ...] = (
     Column("actual", Kind.NUMBER, 12, locked=False),
     Column("comments", Kind.TEXT, 40, locked=False),
 )
+
+
+ACTOR_COLUMNS: tuple[Column, ...] = (
+    Column("actor_id", Kind.TEXT, 16, locked=True),
+    Column("actor_name", Kind.TEXT, 60, locked=True),
+    Column("actor_type", Kind.TEXT, 28, locked=True),
+)
+
+
+def column_letter(index: int) -> str:
+    """'A' for 0, 'Z' for 25, 'AA' for 26."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def action_point_label(number: int, title: str) -> str:
+    """'3. Protection-sensitive entry systems': the action point as shown in cells and drop-downs."""
+    return f"{number}. {title}"
+
+
+def action_point_number(text: object) -> int | None:
+    """The number an `action_point_label` starts with ('3. ...' or a bare '3'), whatever its language."""
+    head = str(text or "").strip().split(".", 1)[0].strip()
+    return int(head) if head.isdigit() else None
 
 
 def matrix_columns(plan: Plan) -> tuple[Column, ...]:

@@ -1,0 +1,106 @@
+"""`matrix generate`: one workbook per country office (or one per region), named so people can
+sort and recognise them, never overwriting without being asked and never leaving half a file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from matrix.errors import MatrixError
+from matrix.i18n import LANGUAGES
+from matrix.models.plan import Plan
+from matrix.models.returns import ProgressRow
+from matrix.periods import Period, parse_for_plan
+
+
+def workbook_name(office: str, period: Period, plan: Plan) -> str:
+    """'SDN_2026-Q3_sdn-joint-strategy.xlsx': sorts by office, then period."""
+    return f"{office}_{period.id}_{plan.id}.xlsx"
+
+
+def offices(plan: Plan, countries: list[str] | None, regional: bool) -> list[str]:
+    """The offices to write for: the region code, the named countries, or every plan country."""
+    if regional:
+        if countries:
+            raise MatrixError("choose either countries or --regional, not both")
+        if plan.region is None:
+            raise MatrixError(f"plan {plan.id} has no region; add `region: {{code: ..., name: ...}}` to write a "
+                              "regional matrix, or choose countries")
+        return [plan.region.code]
+    if not countries:
+        return list(plan.countries)
+    wanted = list(dict.fromkeys(code.strip().upper() for code in countries))
+    unknown = [code for code in wanted if code not in plan.countries]
+    if unknown:
+        raise MatrixError(f"{', '.join(unknown)} not in plan {plan.id}; its countries are "
+                          f"{', '.join(plan.countries)}")
+    return wanted
+
+
+def generate(
+    plan: Plan,
+    period: str,
+    *,
+    countries: list[str] | None,
+    regional: bool,
+    lang: str,
+    out_dir: Path,
+    force: bool = False,
+    prefill: Mapping[tuple[str, str], ProgressRow] | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> list[Path]:
+    """Write the workbooks and return their paths. `countries=None` means every plan country;
+    `regional` writes the single regional workbook instead. `progress` is called after each file."""
+    from matrix.excel.writer import write_workbook
+
+    try:
+        parsed = parse_for_plan(plan.reporting, period)
+    except ValueError as exc:
+        raise MatrixError(str(exc)) from None
+    if lang not in LANGUAGES:
+        raise MatrixError(f"language '{lang}' is not available; choose one of {', '.join(LANGUAGES)}")
+    out_dir = Path(out_dir)
+    targets = {office: out_dir / workbook_name(office, parsed, plan) for office in offices(plan, countries, regional)}
+    existing = [str(path) for path in targets.values() if path.exists()]
+    if existing and not force:
+        raise MatrixError(f"{len(existing)} workbook(s) already exist ({', '.join(existing)}); "
+                          "use --force to overwrite")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MatrixError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
+
+    written = []
+    for office, path in targets.items():
+        _write_atomically(path, lambda tmp, office=office: write_workbook(
+            plan, office, parsed, lang, tmp, regional=regional, prefill=prefill))
+        written.append(path)
+        if progress:
+            progress(path)
+    return written
+
+
+def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write next to `path`, then rename over it: a reader never sees half a workbook."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise MatrixError(f"cannot write in {path.parent}: {exc.strerror or exc}") from None
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; the workbook is meant to be shared
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise MatrixError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
