@@ -10,6 +10,7 @@ floor), and only unzipping the sheets and shared strings (the I/O floor).
 from __future__ import annotations
 
 import zipfile
+from itertools import zip_longest
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -73,9 +74,14 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
     columns = matrix_columns(plan)
     matrix_name = label(lang, "sheet.matrix")
     rows, fingerprints = [], {}
+    band = None
     for r in plan_rows(plan, office):
         ind, act = r.indicator, r.activity
         ap = framework.action_point(r.objective.action_point)
+        if ap != band:  # a band row names each action point, as in the generated matrix
+            band = ap
+            rows.append([action_point_title(framework.id, ap.id, ap.title, lang) if c.key == "action_point" else None
+                         for c in columns])
         values = {
             "ref": r.ref,
             "action_point": action_point_title(framework.id, ap.id, ap.title, lang) if ap else "",
@@ -106,6 +112,7 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
     statuses = [status_label(s, lang) for s in Status]
     action_points = [f"{ap.id} {action_point_title(framework.id, ap.id, ap.title, lang)}"
                      for ap in framework.action_points]
+    actors = [a.id for a in plan.actors]
     actor_cols = tuple(Column(k, Kind.TEXT, w, locked=True) for k, w in (("id", 12), ("name", 50), ("type", 24)))
     return Content(
         sheets=[
@@ -113,10 +120,11 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
             Sheet(matrix_name, columns, HEADER_ROW, rows, title=[plan.title, f"{office} - {period}"], protect=True),
             Sheet(names["new_activities"], NEW_ACTIVITY_COLUMNS, 1, [], protect=True, blank_rows=NEW_ACTIVITY_ROWS),
             Sheet(names["actors"], actor_cols, 1, [[a.id, a.name, a.type.value] for a in plan.actors], protect=True),
-            Sheet(names["lists"], (text,), 0, [[s] for s in statuses], state="hidden"),
-            Sheet(META_SHEET, (text,) * 4, 0, meta, state="veryHidden"),
+            Sheet(names["lists"], (text,) * 3, 0, list(map(list, zip_longest(statuses, action_points, actors))),
+                  state="hidden", protect=True),
+            Sheet(META_SHEET, (text,) * 4, 0, meta, state="veryHidden", protect=True),
         ],
-        statuses=statuses, action_points=action_points, actors=[a.id for a in plan.actors],
+        statuses=statuses, action_points=action_points, actors=actors,
     )
 
 
@@ -155,6 +163,7 @@ def write_xlsxwriter(content: Content, path: Path) -> None:
                                             "num_format": {"number": "#,##0.##", "date": "yyyy-mm-dd"}.get(kind, "")})
     for kind in Kind:
         fmt.setdefault((kind, True), fmt[(Kind.TEXT, True)])
+    status_formats = [wb.add_format({"bg_color": fill}) for fill in STATUS_FILLS]
     lists = content.sheets[4].name
     wb.define_name("StatusList", f"='{lists}'!$A$1:$A${len(content.statuses)}")
     for sheet in content.sheets:
@@ -185,7 +194,7 @@ def write_xlsxwriter(content: Content, path: Path) -> None:
             for c in range(len(sheet.columns)):
                 ws.write_blank(r, c, None, cell_fmt[c])
         if sheet.header_row:
-            _validations_xlsxwriter(ws, sheet, content, start, max(last - 1, start))
+            _validations_xlsxwriter(ws, sheet, content, start, max(last - 1, start), status_formats)
             ws.freeze_panes(sheet.header_row, 1)
             ws.autofilter(sheet.header_row - 1, 0, max(last - 1, start), len(sheet.columns) - 1)
         if sheet.protect:
@@ -219,13 +228,21 @@ def _validations(sheet: Sheet, content: Content) -> list[tuple[int, dict]]:
     return out
 
 
-def _validations_xlsxwriter(ws, sheet: Sheet, content: Content, first: int, last: int) -> None:
+STATUS_FILLS = ("#F2F2F2", "#C6EFCE", "#FFEB9C", "#BDD7EE", "#D9D9D9")
+
+
+def _validations_xlsxwriter(ws, sheet: Sheet, content: Content, first: int, last: int, status_formats) -> None:
     for c, v in _validations(sheet, content):
         ws.data_validation(first, c, last, c, v)
+        if v["source"] == "=StatusList" if "source" in v else False:
+            for text, fmt in zip(content.statuses, status_formats, strict=True):
+                ws.conditional_format(first, c, last, c, {"type": "cell", "criteria": "==", "value": f'"{text}"',
+                                                          "format": fmt})
 
 
 def write_openpyxl(content: Content, path: Path) -> None:
     from openpyxl import Workbook
+    from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
     from openpyxl.workbook.defined_name import DefinedName
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -290,6 +307,10 @@ def write_openpyxl(content: Content, path: Path) -> None:
                 )
                 dv.add(ref)
                 ws.data_validations.append(dv)
+                if source == "=StatusList":
+                    for text, fill in zip(content.statuses, STATUS_FILLS, strict=True):
+                        ws.conditional_formatting.add(ref, CellIsRule(
+                            operator="equal", formula=[f'"{text}"'], fill=PatternFill("solid", bgColor=fill[1:])))
             ws.freeze_panes = f"B{sheet.header_row + 1}"
             ws.auto_filter.ref = f"A{sheet.header_row}:{_col(len(sheet.columns) - 1)}{max(last - 1, start)}"
         if sheet.protect:
