@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]  # measure this checkout, not an installed copy
 
-from benchmarks.harness import HEADER, Report  # noqa: E402
+from benchmarks.harness import HEADER, RESULTS, Report  # noqa: E402
 from benchmarks.suites import CONFIGS, SUITES, run  # noqa: E402
 
 
@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", choices=sorted(CONFIGS), help="named configuration (overrides --quick)")
     parser.add_argument("--only", nargs="+", choices=sorted(SUITES), help="run only these measurements")
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON results")
     args = parser.parse_args(argv)
     cfg = CONFIGS[args.config or ("quick" if args.quick else "full")]
     report = Report(config=cfg.name)
@@ -36,9 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{report.table()}")
     if args.markdown:
         print(f"\n{report.markdown()}")
-    path = report.write_json()
-    print(f"\n{len(report.rows)} figures in {time.perf_counter() - started:.0f} s; results written to "
-          f"{path.relative_to(ROOT)}")
+    path = report.write_json(args.results)
+    print(f"\n{len(report.rows)} figures in {time.perf_counter() - started:.0f} s; results written to {path}")
     misses = [r for r in report.rows if r.verdict.startswith("MISS")]
     if misses:
         print(f"{len(misses)} target(s) missed: " + ", ".join(f"{r.group}: {r.name}" for r in misses))
