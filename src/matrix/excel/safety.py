@@ -1,0 +1,328 @@
+"""Checks on an untrusted workbook file before any parser sees it.
+
+Returned files come from every kind of office software, and a few may be hostile. Everything here
+works from bytes with bounded memory: the file type is sniffed from its first bytes, zip members
+are judged by their directory entries before being decompressed, and parts are then streamed in
+chunks to refuse XML entities and used ranges that would make calamine allocate gigabytes (see
+perf-baselines §5). The same pass collects the few facts calamine
+cannot see (sheet states, protection, validations, error cells, the 1904 date system), so the
+reader never opens the zip twice.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree as SafeET
+
+from matrix.codes import Code
+from matrix.excel.layout import MAX_COLUMNS, MAX_ROWS
+from matrix.models.issues import Issue
+
+MAX_FILE_BYTES = 50 * 2**20
+MAX_MEMBER_BYTES = 100 * 2**20
+MAX_TOTAL_BYTES = 300 * 2**20
+MAX_MEMBERS = 5_000
+MAX_RATIO = 200
+"""Compression ratio above which a member is a bomb; real sheet XML compresses 5-50 times."""
+RATIO_FLOOR = 2**20
+"""Members smaller than this (uncompressed) are never judged by their ratio."""
+CHUNK = 2**20
+MAX_CARRY = 4 * 2**20
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+MACRO_CONTENT_TYPE = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+_ENTITY_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
+_BIG_COLUMN = re.compile(rb'\br="((?:[A-Z]{3}|[C-Z][A-Z]|B[I-Z])\d+)"')  # beyond BH (60 columns)
+_BIG_ROW = re.compile(rb'\br="([A-Z]{0,3})(\d{5,})"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)\bt="e"([^>]*)>(?:(?!</(?:\w+:)?c>).){0,300}?<(?:\w+:)?v>([^<]*)<', re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
+_ANY_CELL = re.compile(rb"<c(?:\s[^>]*)?/?>")
+_CELL_LETTERS = re.compile(r"([A-Z]{1,3})(\d+)")
+
+
+@dataclass
+class SheetFacts:
+    """What the zip scan learnt about one worksheet."""
+
+    name: str
+    part: str
+    state: str = "visible"
+    protected: bool = False
+    validations: bool = False
+    errors: dict[str, str] = field(default_factory=dict)
+    """A1 cell -> Excel error shown there (#REF!, #DIV/0!, ...); calamine reads these as blanks."""
+
+
+@dataclass
+class FileScan:
+    issues: list[Issue] = field(default_factory=list)
+    sheets: dict[str, SheetFacts] = field(default_factory=dict)
+    date1904: bool = False
+
+
+class _Refused(Exception):
+    """Stops the scan at the first reason to refuse the file; carries that one issue."""
+
+    def __init__(self, issue: Issue):
+        self.issue = issue
+
+
+def inspect_file(path: Path) -> list[Issue]:
+    """Every reason to refuse `path` before parsing it; empty when a parser may open it."""
+    return scan_file(path).issues
+
+
+def scan_file(path: Path) -> FileScan:
+    """The safety verdict and, for a safe file, the structure facts calamine cannot see."""
+    file = str(path)
+    try:
+        return _scan(Path(path), file)
+    except _Refused as refused:
+        return FileScan(issues=[refused.issue])
+    except OSError as exc:
+        return FileScan(issues=[Code.FILE_UNREADABLE.issue(file=file, reason=exc.strerror or str(exc))])
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def _scan(path: Path, file: str) -> FileScan:
+    size = path.stat().st_size
+    if size == 0:
+        raise _Refused(Code.FILE_EMPTY.issue(file=file))
+    if size > MAX_FILE_BYTES:
+        raise _Refused(Code.FILE_TOO_LARGE.issue(file=file, size=round(size / 2**20, 1), limit=MAX_FILE_BYTES // 2**20))
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(OLE2_MAGIC):
+        raise _Refused(_ole2_issue(path, file))
+    if not head.startswith(ZIP_MAGIC) and not head.startswith(b"PK"):
+        raise _Refused(_not_zip_issue(path, file))
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise _Refused(Code.TRUNCATED_FILE.issue(file=file)) from None
+    with archive:
+        return _scan_zip(archive, file)
+
+
+def _ole2_issue(path: Path, file: str) -> Issue:
+    """An OLE2 compound file is a legacy .xls, or an .xlsx encrypted with a password to open."""
+    data = path.read_bytes()
+    if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data:
+        return Code.ENCRYPTED_WORKBOOK.issue(file=file)
+    return Code.LEGACY_XLS.issue(file=file)
+
+
+def _not_zip_issue(path: Path, file: str) -> Issue:
+    with path.open("rb") as handle:
+        sample = handle.read(4096)
+    lowered = sample.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) or b"<html" in lowered:
+        if b"<html" in lowered or b"<table" in lowered:
+            return Code.HTML_NOT_WORKBOOK.issue(file=file)
+        return Code.NOT_A_WORKBOOK.issue(file=file, what="an XML file")
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" not in sample and _is_text(sample)):
+        return Code.CSV_NOT_WORKBOOK.issue(file=file)
+    if sample.startswith(b"%PDF"):
+        return Code.NOT_A_WORKBOOK.issue(file=file, what="a PDF document")
+    return Code.NOT_A_WORKBOOK.issue(file=file, what="unknown binary content")
+
+
+def _is_text(sample: bytes) -> bool:
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:  # a cut multi-byte character at the end is still text
+            return all(b >= 0x20 or b in b"\t\r\n" for b in sample[:512])
+    return True
+
+
+def _scan_zip(archive: zipfile.ZipFile, file: str) -> FileScan:
+    members = archive.infolist()
+    names = {m.filename for m in members}
+    if len(members) > MAX_MEMBERS:
+        raise _Refused(Code.ZIP_BOMB.issue(file=file, detail=f"{len(members)} parts"))
+    if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
+        raise _Refused(Code.ODS_NOT_WORKBOOK.issue(file=file))
+    if "xl/workbook.bin" in names:
+        raise _Refused(Code.XLSB_NOT_WORKBOOK.issue(file=file))
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        what = "a Word document" if "word/document.xml" in names else "a zip archive without a workbook"
+        raise _Refused(Code.NOT_A_WORKBOOK.issue(file=file, what=what))
+    _check_sizes(members, file)
+    if any(PurePosixPath(n).name.lower() == "vbaproject.bin" for n in names):
+        raise _Refused(Code.MACRO_ENABLED.issue(file=file))
+    content_types = _read_small(archive, "[Content_Types].xml", file)
+    if MACRO_CONTENT_TYPE in content_types:
+        raise _Refused(Code.MACRO_ENABLED.issue(file=file))
+    scan = FileScan()
+    workbook = _parse(archive, "xl/workbook.xml", file)
+    rels = _parse(archive, "xl/_rels/workbook.xml.rels", file) if "xl/_rels/workbook.xml.rels" in names else None
+    scan.date1904 = _date1904(workbook)
+    scanned: set[str] = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
+    for sheet in _sheets(workbook, rels):
+        if sheet.part not in names:
+            continue
+        _scan_sheet(archive, sheet, file)
+        scan.sheets[sheet.name] = sheet
+        scanned.add(sheet.part)
+    for member in members:
+        if member.filename not in scanned and member.filename.endswith((".xml", ".rels", ".vml")):
+            _scan_part(archive, member.filename, file)
+    return scan
+
+
+def _check_sizes(members: list[zipfile.ZipInfo], file: str) -> None:
+    """Judge every member by its directory entry, before decompressing a byte of it."""
+    total = 0
+    for member in members:
+        if member.file_size > MAX_MEMBER_BYTES:
+            raise _Refused(Code.ZIP_BOMB.issue(file=file, detail=f"part {member.filename} declares {member.file_size // 2**20} MB"))
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise _Refused(Code.ZIP_BOMB.issue(file=file, detail=f"part {member.filename} is compressed {ratio:.0f} to 1"))
+        total += member.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise _Refused(Code.ZIP_BOMB.issue(file=file, detail=f"{total // 2**20} MB uncompressed"))
+
+
+def _chunks(archive: zipfile.ZipFile, name: str, file: str):
+    """Decompressed chunks of a member, never more than its directory entry declared.
+
+    zipfile stops at the declared size and checks the CRC, so a lying entry ends in BadZipFile.
+    """
+    try:
+        with archive.open(name) as stream:
+            while chunk := stream.read(CHUNK):
+                yield chunk
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+        raise _Refused(Code.DAMAGED_FILE.issue(file=file, reason=f"part {name}: {exc}")) from None
+    except RuntimeError as exc:  # zipfile raises RuntimeError for encrypted members
+        raise _Refused(Code.ENCRYPTED_WORKBOOK.issue(file=file)) from exc
+
+
+def _refuse_entities(data: bytes, part: str, file: str) -> None:
+    if any(marker in data for marker in _ENTITY_MARKERS):
+        raise _Refused(Code.XML_ENTITIES.issue(file=file, part=part))
+
+
+def _scan_part(archive: zipfile.ZipFile, name: str, file: str) -> None:
+    carry = b""
+    for chunk in _chunks(archive, name, file):
+        _refuse_entities(carry + chunk, name, file)
+        carry = chunk[-16:]
+
+
+def _read_small(archive: zipfile.ZipFile, name: str, file: str) -> bytes:
+    data = b"".join(_chunks(archive, name, file))
+    _refuse_entities(data, name, file)
+    return data
+
+
+def _parse(archive: zipfile.ZipFile, name: str, file: str) -> Element:
+    data = _read_small(archive, name, file)
+    try:
+        return SafeET.fromstring(data)
+    except Exception as exc:  # defusedxml and expat raise several unrelated types
+        raise _Refused(Code.DAMAGED_FILE.issue(file=file, reason=f"part {name}: {exc}")) from None
+
+
+def _date1904(workbook: Element) -> bool:
+    props = workbook.find(f"{{{MAIN_NS}}}workbookPr")
+    return props is not None and props.get("date1904", "").lower() in ("1", "true")
+
+
+def _sheets(workbook: Element, rels: Element | None) -> list[SheetFacts]:
+    targets = {}
+    for rel in rels if rels is not None else []:
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        targets[rel.get("Id")] = _normalise_part(part)
+    sheets = []
+    for node in workbook.iter(f"{{{MAIN_NS}}}sheet"):
+        part = targets.get(node.get(f"{{{REL_NS}}}id"))
+        if part:
+            sheets.append(SheetFacts(name=node.get("name", ""), part=part, state=node.get("state", "visible")))
+    return sheets
+
+
+def _normalise_part(part: str) -> str:
+    stack: list[str] = []
+    for piece in part.split("/"):
+        if piece == "..":
+            if stack:
+                stack.pop()
+        elif piece not in ("", "."):
+            stack.append(piece)
+    return "/".join(stack)
+
+
+def _scan_sheet(archive: zipfile.ZipFile, sheet: SheetFacts, file: str) -> None:
+    """Stream a worksheet: refuse entities and oversized used ranges, collect the tail facts."""
+    carry = b""
+    first = True
+    for chunk in _chunks(archive, sheet.part, file):
+        data = carry + chunk
+        cut = data.rfind(b"</row>")
+        end = cut + len(b"</row>") if cut >= 0 else data.rfind(b">") + 1
+        if end <= 0:
+            if len(data) > MAX_CARRY:
+                raise _Refused(Code.DAMAGED_FILE.issue(file=file, reason=f"part {sheet.part} has no XML structure"))
+            carry = data
+            continue
+        data, carry = data[:end], data[end:]
+        _scan_sheet_piece(data, sheet, file, first)
+        first = False
+    if carry:
+        _scan_sheet_piece(carry, sheet, file, first)
+
+
+def _scan_sheet_piece(data: bytes, sheet: SheetFacts, file: str, first: bool) -> None:
+    _refuse_entities(data, sheet.part, file)
+    if first and (match := _DIMENSION.search(data)):
+        for ref in match.group(1).decode("ascii", "replace").split(":"):
+            _check_ref(ref.replace("$", ""), sheet, file)
+    if match := _BIG_COLUMN.search(data):
+        _too_large(match.group(1).decode(), sheet, file)
+    for match in _BIG_ROW.finditer(data):
+        if int(match.group(2)) > MAX_ROWS:
+            _too_large((match.group(1) + match.group(2)).decode(), sheet, file)
+    cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+    if cells != data.count(b'<c r="') and any(b' r="' not in m.group(0) for m in _ANY_CELL.finditer(data)):
+        raise _Refused(Code.CELLS_WITHOUT_REFERENCE.issue(file=file, sheet=sheet.name, name=sheet.name))
+    if b't="e"' in data:
+        for match in _ERROR_CELL.finditer(data):
+            if ref := _CELL_REF.search(match.group(1) + match.group(2)):
+                sheet.errors[ref.group(1).decode()] = match.group(3).decode("utf-8", "replace")
+    if b"sheetProtection" in data:
+        sheet.protected = True
+    if b"dataValidation" in data:
+        sheet.validations = True
+
+
+def _check_ref(ref: str, sheet: SheetFacts, file: str) -> None:
+    if match := _CELL_LETTERS.fullmatch(ref):
+        if column_number(match.group(1)) > MAX_COLUMNS or int(match.group(2)) > MAX_ROWS:
+            _too_large(ref, sheet, file)
+
+
+def _too_large(cell: str, sheet: SheetFacts, file: str) -> None:
+    raise _Refused(Code.USED_RANGE_TOO_LARGE.issue(
+        file=file, sheet=sheet.name, value=cell, last=cell, name=sheet.name, rows=f"{MAX_ROWS:,}", columns=MAX_COLUMNS
+    ))

@@ -1,0 +1,102 @@
+"""Returned workbook -> ValidationResult: safety, identity, structure, values, new activities.
+
+`validate_file` never raises for a bad file: whatever is wrong becomes an issue with a file,
+sheet and cell, and a message that says what to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+
+from matrix.codes import Code
+from matrix.excel.layout import NEW_ACTIVITY_COLUMNS, SheetRole, matrix_columns, plan_rows
+from matrix.excel.metadata import Metadata, matrix_role
+from matrix.excel.reader import RawWorkbook, WorkbookReadError, read_workbook
+from matrix.excel.safety import column_number
+from matrix.models.issues import Issue
+from matrix.models.plan import Plan
+from matrix.models.returns import ValidationResult
+from matrix.validation.batch import validate_paths, workbook_paths
+from matrix.validation.identity import check_identity
+from matrix.validation.new_activities import read_new_activities
+from matrix.validation.rows import NEEDED, SheetContext, read_matrix_sheet
+from matrix.validation.structure import locate_sheets, read_table
+
+__all__ = ["validate_file", "validate_paths", "workbook_paths"]
+
+Previous = Mapping[tuple[str, str], float]
+
+
+def validate_file(plan: Plan, path: Path, *, previous: Previous | None = None) -> ValidationResult:
+    """Everything wrong with one returned workbook, and what it reports. `previous` maps
+    (country, ref) to the last accepted total to date, for cumulative indicators."""
+    path = Path(path)
+    result = ValidationResult(file=str(path))
+    try:
+        result.sha256, result.size = _digest(path)
+        raw = read_workbook(path)
+    except OSError as exc:
+        result.issues = [Code.FILE_UNREADABLE.issue(file=result.file, reason=exc.strerror or str(exc))]
+        return result
+    except WorkbookReadError as exc:
+        result.issues = exc.issues
+        return result
+    meta, issues = check_identity(plan, raw, result.file)
+    result.identity = meta.identity if meta else None
+    if meta is not None and not issues:
+        _read_contents(plan, raw, meta, result, issues, previous or {})
+    result.issues = sorted(issues, key=_position(raw))
+    return result
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(2**20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _read_contents(
+    plan: Plan, raw: RawWorkbook, meta: Metadata, result: ValidationResult, issues: list[Issue], previous: Previous
+) -> None:
+    identity, file = meta.identity, result.file
+    offices = meta.matrix_sheets()
+    region = plan.region.code if plan.region else None
+    columns = matrix_columns(plan)
+    roles = [matrix_role(office) for office in offices] + [SheetRole.NEW_ACTIVITIES.value]
+    looks_like = {role: columns for role in roles} | {SheetRole.NEW_ACTIVITIES.value: NEW_ACTIVITY_COLUMNS}
+    sheets = locate_sheets(raw, meta.sheets, roles, looks_like, identity.lang, file, issues,
+                           required=frozenset(roles[:-1]))
+    new_sheet = meta.sheets.get(SheetRole.NEW_ACTIVITIES.value, "New activities")
+    ctx = SheetContext(plan, file, identity.lang, raw.date1904, new_sheet, issues)
+    for office in offices:
+        sheet = sheets.get(matrix_role(office))
+        if sheet is None:
+            continue
+        table = read_table(sheet, columns, NEEDED, identity.lang, file, issues)
+        if table is None:
+            continue
+        rows = plan_rows(plan, None if identity.regional and office == region else office)
+        result.rows += read_matrix_sheet(table, office, matrix_role(office), rows, meta.fingerprints, ctx, previous)
+    if (sheet := sheets.get(SheetRole.NEW_ACTIVITIES.value)) is not None:
+        table = read_table(sheet, NEW_ACTIVITY_COLUMNS, frozenset({"activity", "status"}), identity.lang, file, issues)
+        if table is not None:
+            result.proposed = read_new_activities(table, plan.resolved_framework, ctx)
+
+
+def _position(raw: RawWorkbook):
+    """Sort key for issues: file-level first, then sheet in workbook order, row, column."""
+    order = {name: index for index, name in enumerate(raw.sheets)}
+
+    def key(issue: Issue) -> tuple[int, int, int]:
+        if issue.sheet is None:
+            return (-1, 0, 0)
+        letters = (issue.cell or "").rstrip("0123456789")
+        digits = (issue.cell or "")[len(letters):]
+        return (order.get(issue.sheet, len(order)), int(digits) if digits else 0, column_number(letters))
+
+    return key

@@ -1,0 +1,67 @@
+"""The rules a coordinator expects of one reported row, once its cells have been read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from matrix.codes import Code
+from matrix.excel.layout import PlanRow
+from matrix.i18n import status_label, t
+from matrix.models.issues import Issue
+from matrix.models.plan import Status
+from matrix.models.returns import ProgressRow
+from matrix.validation.structure import Table
+from matrix.validation.values import shown
+
+FAR_ABOVE = 3
+"""An actual value more than this many times the target is probably a typo or the wrong unit."""
+NEEDS_COMMENT = frozenset({Status.DELAYED, Status.CANCELLED})
+NEEDS_ACTUAL = frozenset({Status.ON_TRACK, Status.DELAYED, Status.COMPLETED})
+
+
+def actual_wanted(plan_row: PlanRow) -> str:
+    """What the actual column asks for, to finish 'enter ...' in messages."""
+    indicator = plan_row.indicator
+    if indicator is None:
+        return "a number"
+    unit = f" in {indicator.unit}" if indicator.unit else ""
+    when = "the total to date" if indicator.cumulative else "what was achieved in this period"
+    return f"{when}{unit} ({indicator.name})"
+
+
+def row_rules(
+    row: ProgressRow, plan_row: PlanRow, table: Table, lang: str, file: str, blank_actual: bool,
+    previous: Mapping[tuple[str, str], float],
+) -> Iterator[Issue]:
+    where = {"file": file, "sheet": table.sheet.name}
+    status, actual, indicator = row.status, row.actual, plan_row.indicator
+    label = status_label(status, lang) if status else ""
+    if status in NEEDS_COMMENT and not row.comments:
+        yield Code.COMMENT_REQUIRED.issue(
+            **where, cell=table.cell(row.row, "comments"), ref=row.ref, status=label.lower(),
+            column=t(lang, "column.comments"),
+        )
+    if indicator is None:
+        return
+    actual_cell = table.cell(row.row, "actual")
+    if status in NEEDS_ACTUAL and blank_actual:
+        yield Code.ACTUAL_MISSING.issue(
+            **where, cell=actual_cell, ref=row.ref, status=label.lower(), what=actual_wanted(plan_row)
+        )
+    if actual is None:
+        return
+    target = indicator.target
+    if status is Status.COMPLETED and indicator.cumulative and target and actual < target:
+        yield Code.COMPLETED_BELOW_TARGET.issue(
+            **where, cell=actual_cell, value=actual, ref=row.ref, actual=shown(actual), target=shown(target)
+        )
+    if target and actual > FAR_ABOVE * target:
+        yield Code.ACTUAL_FAR_ABOVE_TARGET.issue(
+            **where, cell=actual_cell, value=actual, actual=shown(actual), target=shown(target),
+            unit=indicator.unit or "the indicator's unit",
+        )
+    last = previous.get((row.country, row.ref))
+    if indicator.cumulative and last is not None and actual < last:
+        yield Code.ACTUAL_BELOW_PREVIOUS.issue(
+            **where, cell=actual_cell, value=actual, actual=shown(actual), previous=shown(last)
+        )
