@@ -33,18 +33,37 @@ def validate_paths(plan: Plan, paths: list[Path], workers: int | None = None):
     return validate(plan, paths, workers=workers)
 
 
-def open_store(path: Path):
-    from matrix.store import Store
-
-    return Store.open(path)
-
-
 def collect(plan: Plan, paths: list[Path], store_path: Path):
     """Validate and record `paths` into the store at `store_path` (created if missing)."""
     from matrix.collect import collect as run
+    from matrix.store import Store
 
-    store = open_store(store_path)
+    store = Store.open(store_path)
     try:
         return run(plan, paths, store)
     finally:
         store.close()
+
+
+def report_data(plan: Plan, store_path: Path):
+    """What `matrix report` loads from the store before computing anything."""
+    from matrix.report.source import report_data as load
+    from matrix.store import Store
+
+    store = Store.open(store_path, create=False)
+    try:
+        return load(plan, store)
+    finally:
+        store.close()
+
+
+def report_context(plan: Plan, data, period: str):
+    from matrix.report.build import build_context
+
+    return build_context(plan, data, period, generated_at=GENERATED_AT)
+
+
+def render_report(context) -> str:
+    from matrix.report.render import render_report as render
+
+    return render(context)

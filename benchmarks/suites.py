@@ -52,7 +52,7 @@ CONFIGS = {c.name: c for c in (FULL, QUICK, TINY)}
 
 PERIOD = "2026-01"
 WRITER, VALIDATION, COLLECT = ("matrix.excel.writer",), ("matrix.validation",), ("matrix.collect", "matrix.store")
-REPORT = ("matrix.report.render",)
+REPORT = ("matrix.report.source", "matrix.report.render")
 
 
 def _importable(module: str) -> bool:
