@@ -124,6 +124,8 @@ class Row:
     target_ratio: float | None = None
     target_abs: float | None = None
     note: str = ""
+    failed: str = ""
+    """Why the measurement could not finish (out of memory, timed out); counts as a miss."""
     others: dict[str, float] = field(default_factory=dict)
     """Further baselines (name -> value in the same unit), printed as ratios after the main one."""
 
@@ -135,7 +137,9 @@ class Row:
 
     @property
     def verdict(self) -> str:
-        """'pass', 'miss by N×' / 'miss by N s', or '' when there is no target."""
+        """'pass', 'MISS by N×' / 'MISS by N s', or '' when there is no target."""
+        if self.failed:
+            return f"MISS: {self.failed}"
         if self.target_ratio is not None and self.ratio is not None:
             if self.ratio <= self.target_ratio:
                 return "pass"
@@ -213,8 +217,8 @@ HEADER = f"  {'measurement':<44} {'value':>11}   {'baseline':<30} {'ratio':>7}  
 
 
 def fmt(value: float | None, unit: str) -> str:
-    if value is None:
-        return ""
+    if value is None or value != value:  # NaN: no figure
+        return "-"
     if unit == "s":
         return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
     if unit == "MiB":

@@ -71,15 +71,25 @@ def fill_store(path: Path, countries: int, activities: int, n_periods: int) -> N
         store.close()
 
 
-def time_report(countries: int, activities: int, n_periods: int, reps: int) -> dict:
+class ReportFailed(Exception):
+    """The report did not finish within the memory cap or the time limit; the message says which."""
+
+
+def time_report(countries: int, activities: int, n_periods: int, reps: int, timeout: float) -> dict:
     """Median seconds to load, compute and render the report of the last period, in a fresh process."""
     store = store_path(countries, activities, n_periods)
     args = json.dumps({"store": str(store), "countries": countries, "activities": activities,
                        "period": periods(n_periods)[-1], "reps": reps})
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.report_bench", args], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": _pythonpath()}, check=False, timeout=3600)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "benchmarks.report_bench", args], capture_output=True,
+                              text=True, env={**os.environ, "PYTHONPATH": _pythonpath()}, check=False, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ReportFailed(f"did not finish in {timeout:.0f} s") from None
     if proc.returncode != 0:
-        raise RuntimeError(f"report benchmark failed:\n{proc.stderr.strip()[-3000:]}")
+        last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
+        if "MemoryError" in proc.stderr:
+            last = f"MemoryError under a {MEMORY_CAP // 1024**3} GiB cap"
+        raise ReportFailed(last)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
