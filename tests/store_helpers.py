@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from pathlib import Path
+
+import openpyxl
+from validation_helpers import columns, good_values, ref_rows, sheet_of
 
 from matrix.codes import Code
 from matrix.excel.layout import plan_rows
+from matrix.generate import generate
 from matrix.models.plan import Plan, Status
 from matrix.models.returns import ProgressRow, ProposedActivity, ValidationResult, WorkbookIdentity
 from matrix.store import Store
@@ -57,3 +62,32 @@ def integrity_problems(store: Store) -> list[str]:
         if expected != found:
             problems.append(f"submission {sid} should have {expected} progress rows but has {found}")
     return problems
+
+
+def returned_matrix(
+    plan: Plan, period: str, folder: Path, *, office: str | None = None, regional: bool = False,
+    share: float = 0.5, comments: str = "Progress as planned", name: str | None = None,
+    prefill: dict | None = None,
+) -> Path:
+    """Generate `office`'s matrix (or the regional one) for `period` and fill it in as the office
+    would: every row on track at `share` of its target, with `comments`; saved as `name` if given."""
+    office = office or plan.countries[0]
+    [path] = generate(plan, period, countries=None if regional else [office], regional=regional, lang="en",
+                      out_dir=folder, force=True, prefill=prefill)
+    sheets = [*plan.countries, plan.region.code] if regional and plan.region else [office]
+    wb = openpyxl.load_workbook(path)
+    for sheet_office in sheets:
+        ws = sheet_of(wb, sheet_office)
+        cols, refs = columns(ws), ref_rows(ws)
+        region_wide = sheet_office not in plan.countries
+        targets = {r.ref: r.indicator.target if r.indicator else None
+                   for r in plan_rows(plan, None if region_wide else sheet_office)}
+        for ref, cells in good_values(plan, list(refs)).items():
+            target = targets.get(ref)
+            cells["actual"] = round(target * share) if target else cells["actual"]
+            cells["comments"] = comments
+            for key, value in cells.items():
+                ws.cell(refs[ref], cols[key]).value = value
+    out = folder / name if name else path
+    wb.save(out)
+    return out

@@ -114,8 +114,12 @@ def plan_check(plan_file: Path) -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="Folder to write the workbooks in.")
 @click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
+@click.option("--prefill", is_flag=True,
+              help="Start each row from the office's latest accepted status, actual and comments in the store.")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Store to pre-fill from [default: $MATRIX_STORE, else ./matrix.sqlite].")
 def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_countries: bool, regional: bool,
-             lang: str, out_dir: Path, force: bool) -> None:
+             lang: str, out_dir: Path, force: bool, prefill: bool, store_path: Path | None) -> None:
     """Write the Excel implementation matrix each country office fills in for PERIOD.
 
     Files are named OFFICE_PERIOD_PLAN.xlsx; existing files are kept unless --force.
@@ -123,6 +127,8 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
     Example:
 
         matrix generate examples/sudan-joint-strategy.yaml --period 2026-07 --all -o out
+
+        matrix generate plan.yaml --period 2026-08 --all --prefill -o out
     """
     from matrix.generate import generate as generate_workbooks
     from matrix.plan import load_plan
@@ -133,6 +139,11 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
     count = 1 if regional else len(countries or plan.countries)
     options = {"countries": list(countries) or None, "regional": regional, "lang": lang, "out_dir": out_dir,
                "force": force}
+    if prefill:
+        from matrix.store import Store
+
+        with Store.open(store_path, create=False) as store:
+            options["prefill"] = store.latest_progress(plan, period)
     if count > 3:  # the bar appears with the first workbook, so an up-front refusal stays one line
         bar = click.progressbar(length=count, label="writing workbooks", file=sys.stderr)
         paths = generate_workbooks(plan, period, progress=lambda _: bar.update(1), **options)
@@ -141,3 +152,142 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
         paths = generate_workbooks(plan, period, **options)
     for path in paths:
         click.echo(str(path))
+
+
+# --- collect, status, history, export (matrix.collect, matrix.status, matrix.export, matrix.store) ---
+
+PROJECT_PLAN = click.option(
+    "--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), default="plan.yaml", show_default=True,
+    help="The plan the matrices were generated from.",
+)
+STORE = click.option(
+    "--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="The store [default: $MATRIX_STORE, else ./matrix.sqlite].",
+)
+
+
+def project_plan(path: Path):
+    from matrix.plan import load_plan
+
+    if not path.is_file():
+        raise MatrixError(f"no plan at {path}; run in the project folder or give --plan PLAN")
+    return load_plan(path)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...",
+                type=click.Path(exists=True, path_type=Path))
+@PROJECT_PLAN
+@click.option("--period", default=None, help="Only accept returns for this period; others are rejected.")
+@STORE
+@click.option("--received", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None,
+              help="When the returns arrived (UTC), for a backlog collected later; default: now.")
+def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_path: Path | None,
+            received) -> None:
+    """Validate returned matrices and record them in the store, with their history.
+
+    The same file twice is a duplicate; a newer return from an office for a period supersedes
+    the older one (both are kept); a rejected file is recorded with its reasons. Exit 0 when
+    every file was accepted or a duplicate, 1 when any was rejected.
+
+    Example:
+
+        matrix collect returns/ --period 2026-09
+    """
+    from datetime import UTC
+
+    from matrix.collect import collect as collect_returns
+    from matrix.collect import render_outcomes, return_files
+    from matrix.store import Outcome, Store
+
+    plan = project_plan(plan_file)
+    files = return_files(paths)
+    received_at = received.replace(tzinfo=UTC) if received else None
+    with Store.open(store_path) as store:
+        if len(files) > 3:
+            with click.progressbar(length=len(files), label="collecting", file=sys.stderr) as bar:
+                outcomes = collect_returns(plan, files, store, period=period, received_at=received_at,
+                                           progress=lambda _: bar.update(1))
+        else:
+            outcomes = collect_returns(plan, files, store, period=period, received_at=received_at)
+    click.echo(render_outcomes(outcomes))
+    sys.exit(1 if any(o.status is Outcome.REJECTED for o in outcomes) else 0)
+
+
+@cli.command()
+@click.option("--period", required=True, help="Reporting period, e.g. 2026-09 or 2026-Q3.")
+@PROJECT_PLAN
+@STORE
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def status(period: str, plan_file: Path, store_path: Path | None, fmt: str) -> None:
+    """Every expected office for PERIOD: returned, late, rejected or missing.
+
+    Exit 0 when every office has returned (late counts), 1 when any is missing or rejected.
+
+    Example:
+
+        matrix status --period 2026-09 --format json
+    """
+    import json
+
+    from matrix.status import render_status
+    from matrix.status import status as period_status
+    from matrix.store import Store
+
+    plan = project_plan(plan_file)
+    with Store.open(store_path, create=False) as store:
+        found = period_status(plan, store, period)
+    click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False) if fmt == "json" else render_status(found))
+    sys.exit(0 if found.complete else 1)
+
+
+@cli.command()
+@click.argument("country")
+@click.option("--activity", default=None, metavar="ID", help="Only this activity (or one indicator ref).")
+@PROJECT_PLAN
+@STORE
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def history(country: str, activity: str | None, plan_file: Path, store_path: Path | None, fmt: str) -> None:
+    """What COUNTRY (or the region) reported, period by period.
+
+    Example:
+
+        matrix history SDN --activity AP3-1
+    """
+    import json
+
+    from matrix.status import history as country_history
+    from matrix.status import render_history
+    from matrix.store import Store
+
+    plan = project_plan(plan_file)
+    with Store.open(store_path, create=False) as store:
+        entries = country_history(plan, store, country, activity)
+    if fmt == "json":
+        click.echo(json.dumps([e.as_json() for e in entries], indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_history(entries))
+
+
+@cli.command()
+@click.option("--period", default=None, help="One period; every period up to the latest collected when omitted.")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "json", "hxl"]), required=True)
+@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write.")
+@PROJECT_PLAN
+@STORE
+def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_path: Path | None) -> None:
+    """Write the consolidated dataset: one row per country, activity indicator and period, with the
+    plan's fields and the progress reported. HXL is CSV with a hashtag row for HXL tools.
+
+    Example:
+
+        matrix export --period 2026-09 --format xlsx -o progress-2026-09.xlsx
+    """
+    from matrix.export import export as export_dataset
+    from matrix.store import Store
+
+    plan = project_plan(plan_file)
+    with Store.open(store_path, create=False) as store:
+        count = export_dataset(plan, store, period, fmt, out_path, keep=[plan_file])
+    click.echo(f"wrote {out_path} ({count} rows)")

@@ -103,6 +103,7 @@ class Code(Enum):
     NEW_ACTIVITY_ACTION_POINT = ("new-activity-action-point", W, "\"{text}\" is not an action point of the framework; choose one from the list")
     NEW_ACTIVITY_DATES = ("new-activity-dates", W, "new activity '{title}' ends ({end}) before it starts ({start}); check the dates")
     # --- store (matrix.store) ------------------------------------------------------------------
+    PERIOD_NOT_COLLECTED = ("period-not-collected", E, "this return is for period {found}, not {expected}; collect it with --period {found} or without --period")
 
     def __init__(self, slug: str, severity: Severity, template: str):
         self.slug = slug

@@ -279,7 +279,10 @@ class Store:
         return previous
 
     def _latest_before(self, plan: Plan, period: str, keep=lambda stored: True) -> dict[tuple[str, str], StoredRow]:
-        cutoff = Period.parse(period)
+        try:
+            cutoff = Period.parse(period)
+        except ValueError as exc:
+            raise MatrixError(str(exc)) from None
         rows = [s for s in self.current_rows(plan) if _before(s.period, cutoff) and keep(s)]
         rows.sort(key=lambda s: (Period.parse(s.period), s.submission_id))
         return {(s.row.country, s.row.ref): s for s in rows}

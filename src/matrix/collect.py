@@ -1,0 +1,133 @@
+"""Collect returned workbooks: validate each one (the same rules as `matrix validate`) and record
+it in the store, one transaction per file, so an interrupted run can simply be run again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from matrix.codes import Code
+from matrix.errors import MatrixError
+from matrix.models.issues import Issue
+from matrix.models.plan import Plan
+from matrix.models.returns import ValidationResult
+from matrix.periods import parse_for_plan
+from matrix.store import Outcome, Store
+from matrix.text_table import table
+from matrix.validation import validate_file, validate_paths, workbook_paths
+
+BATCH = 16
+"""Files validated together (in parallel) before their results are recorded one by one."""
+
+
+@dataclass(frozen=True)
+class CollectOutcome:
+    file: Path
+    office: str | None
+    period: str | None
+    status: Outcome
+    reason: str | None
+    """The first error of a rejected file, as `sheet!cell: message`."""
+    errors: int
+    warnings: int
+    submission_id: int
+
+
+def return_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The workbooks to collect (folders expanded as `matrix validate` does), each file once."""
+    unique: dict[Path, Path] = {}
+    for path in workbook_paths(map(Path, paths)):
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def collect(
+    plan: Plan,
+    paths: Iterable[str | Path],
+    store: Store,
+    *,
+    period: str | None = None,
+    received_at: datetime | None = None,
+    progress: Callable[[CollectOutcome], None] | None = None,
+) -> list[CollectOutcome]:
+    """Validate and record every file; with `period`, a return for another period is rejected.
+
+    Cumulative actuals are checked against the last accepted ones of earlier periods.
+    """
+    if period is not None:
+        try:
+            period = parse_for_plan(plan.reporting, period).id
+        except ValueError as exc:
+            raise MatrixError(str(exc)) from None
+    files = return_files(paths)
+    outcomes = []
+    for start in range(0, len(files), BATCH):
+        batch = files[start : start + BATCH]
+        previous = store.previous_actuals(plan, None, period) if period else None
+        results = validate_paths(plan, batch, previous=previous)
+        for path, result in zip(batch, results, strict=True):
+            result = _with_history(plan, store, path, result) if period is None else result
+            result = _check_period(result, period)
+            recorded = store.record(result, plan, received_at)
+            identity = result.identity
+            errors = [issue for issue in result.issues if issue.is_error]
+            outcome = CollectOutcome(
+                file=path,
+                office=identity and identity.office,
+                period=identity and identity.period,
+                status=recorded.outcome,
+                reason=_reason(errors[0]) if errors and recorded.outcome is Outcome.REJECTED else None,
+                errors=len(errors),
+                warnings=len(result.issues) - len(errors),
+                submission_id=recorded.submission_id,
+            )
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+    return outcomes
+
+
+def _with_history(plan: Plan, store: Store, path: Path, result: ValidationResult) -> ValidationResult:
+    """The period is only known once the file is read: validate again against earlier actuals."""
+    if result.identity is None:
+        return result
+    previous = store.previous_actuals(plan, result.identity.office, result.identity.period)
+    return validate_file(plan, path, previous=previous) if previous else result
+
+
+def _check_period(result: ValidationResult, period: str | None) -> ValidationResult:
+    if period is None or result.identity is None or result.identity.period == period:
+        return result
+    issue = Code.PERIOD_NOT_COLLECTED.issue(file=result.file, found=result.identity.period, expected=period)
+    return result.model_copy(update={"issues": [*result.issues, issue], "rows": [], "proposed": []})
+
+
+def _reason(issue: Issue) -> str:
+    """'Matrix!O4: message': the file is already named next to it."""
+    place = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else issue.sheet
+    return f"{place}: {issue.message}" if place else issue.message
+
+
+SUMMARY = {
+    Outcome.ACCEPTED: "accepted",
+    Outcome.SUPERSEDED: "superseded an earlier return",
+    Outcome.DUPLICATE: "duplicate",
+    Outcome.REJECTED: "rejected",
+}
+
+
+def render_outcomes(outcomes: list[CollectOutcome]) -> str:
+    """The table `matrix collect` prints, and a last line counting each outcome."""
+    rows = [
+        (o.file.name, o.office or "?", o.period or "?", o.status.value, o.errors, o.warnings, o.reason or "")
+        for o in outcomes
+    ]
+    counts = ", ".join(
+        f"{sum(o.status is outcome for o in outcomes)} {label}" for outcome, label in SUMMARY.items()
+    )
+    body = table(("file", "office", "period", "result", "errors", "warnings", "first reason"), rows)
+    hint = "\nsee every problem of a rejected file with `matrix validate FILE`" if any(
+        o.status is Outcome.REJECTED for o in outcomes) else ""
+    return f"{body}\n{len(outcomes)} file(s): {counts}{hint}"

@@ -1,0 +1,292 @@
+"""The consolidated dataset: one row per country × activity indicator × period, plan fields and
+reported progress side by side, as xlsx, csv, json or HXL.
+
+Text a spreadsheet would run as a formula (starting with = + - @, tab or CR) is neutralised: a
+leading apostrophe in csv and HXL, Excel's own quote prefix (the hidden apostrophe) in xlsx, where
+it is also written as a string. Files are written to a temporary name and renamed into place.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from matrix import __version__
+from matrix.errors import MatrixError
+from matrix.excel.layout import plan_rows
+from matrix.models.plan import Plan
+from matrix.periods import Period, parse_for_plan, periods_between
+from matrix.status import expected_offices, office_name
+from matrix.store import Store
+
+FORMATS = ("xlsx", "csv", "json", "hxl")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    key: str
+    hxl: str
+    kind: str = "text"  # text | number | money | date | datetime | percent
+    width: float = 14
+
+
+COLUMNS: tuple[ExportColumn, ...] = (
+    ExportColumn("period", "#date+period", width=9),
+    ExportColumn("country", "#country+code", width=8),
+    ExportColumn("country_name", "#country+name", width=16),
+    ExportColumn("action_point", "#sector+code", width=8),
+    ExportColumn("action_point_title", "#sector+name", width=28),
+    ExportColumn("objective", "#subsector+code", width=9),
+    ExportColumn("objective_title", "#subsector+name", width=30),
+    ExportColumn("activity", "#activity+code", width=10),
+    ExportColumn("activity_title", "#activity+name", width=40),
+    ExportColumn("ref", "#indicator+code", width=10),
+    ExportColumn("lead", "#org+lead", width=10),
+    ExportColumn("partners", "#org+partner", width=18),
+    ExportColumn("indicator", "#indicator+name", width=30),
+    ExportColumn("unit", "#indicator+unit", width=10),
+    ExportColumn("cumulative", "#indicator+cumulative", width=10),
+    ExportColumn("baseline", "#indicator+baseline+num", "number", 9),
+    ExportColumn("target", "#targeted+num", "number", 9),
+    ExportColumn("start", "#date+start", "date", 11),
+    ExportColumn("end", "#date+end", "date", 11),
+    ExportColumn("budget", "#value+budget", "money", 12),
+    ExportColumn("currency", "#currency", width=8),
+    ExportColumn("status", "#status", width=12),
+    ExportColumn("actual", "#reached+num", "number", 9),
+    ExportColumn("percent_of_target", "#indicator+pct", "percent", 9),
+    ExportColumn("funds_secured", "#value+funding", "money", 12),
+    ExportColumn("comments", "#meta+comments", width=40),
+    ExportColumn("next_steps", "#meta+next_steps", width=30),
+    ExportColumn("support_needed", "#meta+support_needed", width=30),
+    ExportColumn("reported", "#date+reported", "datetime", 16),
+    ExportColumn("source_file", "#meta+source", width=24),
+)
+
+Row = dict[str, Any]
+
+
+def dataset(plan: Plan, store: Store, period: str | None = None) -> list[Row]:
+    """Every expected row for `period` (every period up to the latest collected when None), with
+    the progress that counts for it; rows nobody reported have empty progress fields."""
+    periods = _periods(plan, store, period)
+    framework = plan.resolved_framework
+    progress = {(s.period, s.row.country, s.row.ref): s for s in store.current_rows(plan)}
+    rows = []
+    for period_ in periods:
+        for office in expected_offices(plan):
+            region_wide = office not in plan.countries
+            for planned in plan_rows(plan, None if region_wide else office):
+                activity, indicator = planned.activity, planned.indicator
+                ap = framework.action_point(planned.objective.action_point)
+                stored = progress.get((period_, office, planned.ref))
+                reported = stored.row if stored else None
+                target = indicator.target if indicator else None
+                actual = reported.actual if reported else None
+                rows.append({
+                    "period": period_, "country": office, "country_name": office_name(plan, office),
+                    "action_point": ap.id if ap else str(planned.objective.action_point),
+                    "action_point_title": ap.title if ap else "",
+                    "objective": planned.objective.id, "objective_title": planned.objective.title,
+                    "activity": activity.id, "activity_title": activity.title, "ref": planned.ref,
+                    "lead": activity.lead or "", "partners": ", ".join(activity.partners),
+                    "indicator": indicator.name if indicator else "",
+                    "unit": (indicator.unit or "") if indicator else "",
+                    "cumulative": ("yes" if indicator.cumulative else "no") if indicator else "",
+                    "baseline": indicator.baseline if indicator else None, "target": target,
+                    "start": activity.start, "end": activity.end, "budget": activity.budget,
+                    "currency": (activity.currency or plan.currency) if activity.budget is not None else "",
+                    "status": reported.status.value if reported and reported.status else "",
+                    "actual": actual,
+                    "percent_of_target": round(actual / target, 4) if actual is not None and target else None,
+                    "funds_secured": reported.funds_secured if reported else None,
+                    "comments": reported.comments if reported else "",
+                    "next_steps": reported.next_steps if reported else "",
+                    "support_needed": reported.support_needed if reported else "",
+                    "reported": stored.received_at if stored else None,
+                    "source_file": stored.file_name if stored else "",
+                })
+    return rows
+
+
+def _periods(plan: Plan, store: Store, period: str | None) -> list[str]:
+    try:
+        if period is not None:
+            return [parse_for_plan(plan.reporting, period).id]
+    except ValueError as exc:
+        raise MatrixError(str(exc)) from None
+    collected = store.periods(plan)
+    if not collected:
+        raise MatrixError(f"nothing has been collected for plan {plan.id} yet; run `matrix collect FILES` first")
+    first = Period.parse(plan.reporting.first_period)
+    return [p.id for p in periods_between(first, Period.parse(collected[-1]))]
+
+
+def export(
+    plan: Plan, store: Store, period: str | None, fmt: str, out_path: str | Path, *, keep: Iterable[Path] = ()
+) -> int:
+    """Write the dataset to `out_path`; returns the number of rows. Refuses to write over the store
+    or any file in `keep` (the plan)."""
+    if fmt not in FORMATS:
+        raise MatrixError(f"unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    out_path = Path(out_path)
+    protected = {Path(f"{store.path}{suffix}").resolve() for suffix in ("", "-wal", "-shm")}
+    protected |= {Path(p).resolve() for p in keep}
+    if out_path.resolve() in protected:
+        raise MatrixError(f"{out_path} is one of matrix's inputs; write the export to another file")
+    if not out_path.parent.is_dir():
+        raise MatrixError(f"cannot write {out_path}: folder {out_path.parent} does not exist")
+    rows = dataset(plan, store, period)
+    writer = {"csv": _write_csv, "hxl": _write_hxl, "json": _write_json, "xlsx": _write_xlsx}[fmt]
+    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
+    os.close(fd)
+    try:
+        writer(Path(tmp), plan, store, period, rows)
+        os.replace(tmp, out_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(rows)
+
+
+def neutralise(text: str) -> str:
+    """"'=SUM(A1)": a spreadsheet shows the text instead of running it."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _plain(value: Any) -> Any:
+    """A value as text-file cell: 12 rather than 12.0, ISO dates, formula-safe text."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+def _write_csv(path: Path, plan, store, period, rows: list[Row]) -> None:
+    # utf-8-sig: Excel reads a BOM-marked CSV as UTF-8, so names in Arabic or French stay intact
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow([c.key for c in COLUMNS])
+        out.writerows([_plain(row[c.key]) for c in COLUMNS] for row in rows)
+
+
+def _write_hxl(path: Path, plan, store, period, rows: list[Row]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow([c.key for c in COLUMNS])
+        out.writerow([c.hxl for c in COLUMNS])
+        out.writerows([_plain(row[c.key]) for c in COLUMNS] for row in rows)
+
+
+def _write_json(path: Path, plan: Plan, store: Store, period: str | None, rows: list[Row]) -> None:
+    periods = sorted({row["period"] for row in rows}, key=Period.parse)
+    document = {
+        "plan": {"id": plan.id, "title": plan.title, "version": plan.content_hash()},
+        "periods": periods,
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "tool_version": __version__,
+        "rows": rows,
+        "proposed_activities": _proposed(plan, store, periods),
+    }
+    with path.open("w", encoding="utf-8") as handle:
+        json.dump(document, handle, ensure_ascii=False, indent=1, default=_json_value)
+
+
+def _json_value(value: Any) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot export {type(value).__name__}")
+
+
+def _proposed(plan: Plan, store: Store, periods: list[str]) -> list[Row]:
+    return [{"period": p, "office": office, **fields} for p in periods for office, fields in store.proposed(plan, p)]
+
+
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(text: str, used: set[str]) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\, unique ignoring case."""
+    base = _SHEET_NAME_BAD.sub(" ", text).strip().strip("'")[:31] or "Sheet"
+    name, n = base, 2
+    while name.lower() in used:
+        name = f"{base[: 31 - len(str(n)) - 1]} {n}"
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+def _write_xlsx(path: Path, plan: Plan, store: Store, period: str | None, rows: list[Row]) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"remove_timezone": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+    formats = {
+        "header": book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True,
+                                   "valign": "top"}),
+        "text": book.add_format({"valign": "top"}),
+        "formula_text": book.add_format({"valign": "top", "quote_prefix": True}),
+        "number": book.add_format({"valign": "top"}),
+        "money": book.add_format({"num_format": "#,##0", "valign": "top"}),
+        "percent": book.add_format({"num_format": "0%", "valign": "top"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+        "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"}),
+    }
+    used: set[str] = set()
+    _xlsx_sheet(book, _sheet_name("All rows", used), COLUMNS, rows, formats)
+    by_action_point: dict[str, list[Row]] = {}
+    for row in rows:
+        by_action_point.setdefault(f"{row['action_point']} {row['action_point_title']}", []).append(row)
+    for title, ap_rows in by_action_point.items():
+        _xlsx_sheet(book, _sheet_name(title, used), COLUMNS, ap_rows, formats)
+    periods = sorted({row["period"] for row in rows}, key=Period.parse)
+    proposed = _proposed(plan, store, periods)
+    if proposed:
+        keys = list(proposed[0])
+        columns = tuple(
+            ExportColumn(k, "", "number" if k in ("target", "actual", "row") else "text", 16) for k in keys
+        )
+        _xlsx_sheet(book, _sheet_name("Proposed activities", used), columns, proposed, formats)
+    book.close()
+
+
+def _xlsx_sheet(book, name: str, columns: tuple[ExportColumn, ...], rows: list[Row], formats) -> None:
+    sheet = book.add_worksheet(name)
+    for col, column in enumerate(columns):
+        sheet.write_string(0, col, column.key, formats["header"])
+        sheet.set_column(col, col, column.width)
+    for r, row in enumerate(rows, start=1):
+        for col, column in enumerate(columns):
+            _xlsx_cell(sheet, r, col, row[column.key], column.kind, formats)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+
+
+def _xlsx_cell(sheet, r: int, col: int, value: Any, kind: str, formats) -> None:
+    if value is None or value == "":
+        return
+    if isinstance(value, datetime):
+        sheet.write_datetime(r, col, value.astimezone(UTC), formats["datetime"])
+    elif isinstance(value, date):
+        sheet.write_datetime(r, col, datetime(value.year, value.month, value.day), formats["date"])
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        sheet.write_number(r, col, value, formats[kind if kind in ("money", "percent") else "number"])
+    else:
+        text = str(value)
+        sheet.write_string(r, col, text, formats["formula_text" if text.startswith(FORMULA_STARTS) else "text"])

@@ -1,0 +1,189 @@
+"""Who returned what: each expected office's return for a period, and a country's history."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from matrix.countries import country_name
+from matrix.errors import MatrixError
+from matrix.excel.layout import plan_rows
+from matrix.models.plan import Plan, Scope, Status
+from matrix.periods import Period, due_date, parse_for_plan
+from matrix.store import Store, Submission
+from matrix.text_table import number, table
+
+
+class ReturnState(StrEnum):
+    RETURNED = "returned"
+    LATE = "late"
+    """Returned (and accepted) after the due date."""
+    REJECTED = "rejected"
+    """Only rejected files so far: the office has to send a corrected one."""
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class OfficeStatus:
+    office: str
+    name: str
+    state: ReturnState
+    latest_return: datetime | None
+    """When the office's latest file (accepted or not) was received."""
+    file: str | None
+    errors: int
+    warnings: int
+    via: str | None = None
+    """The regional return that reported this country, when the country sent none of its own."""
+    reason: str | None = None
+    """First error of a rejected return."""
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["state"] = self.state.value
+        data["latest_return"] = self.latest_return.isoformat() if self.latest_return else None
+        return data
+
+
+@dataclass(frozen=True)
+class PeriodStatus:
+    period: str
+    due: date
+    offices: list[OfficeStatus]
+
+    @property
+    def complete(self) -> bool:
+        return all(o.state in (ReturnState.RETURNED, ReturnState.LATE) for o in self.offices)
+
+    def as_json(self) -> dict[str, object]:
+        return {"period": self.period, "due": self.due.isoformat(), "complete": self.complete,
+                "offices": [o.as_json() for o in self.offices]}
+
+
+def expected_offices(plan: Plan) -> list[str]:
+    """Every country office, plus the region for a regional or global plan."""
+    region = [plan.region.code] if plan.region and plan.scope is not Scope.NATIONAL else []
+    return [*plan.countries, *region]
+
+
+def office_name(plan: Plan, office: str) -> str:
+    return plan.region.name if plan.region and office == plan.region.code else country_name(office)
+
+
+def status(plan: Plan, store: Store, period: str) -> PeriodStatus:
+    """Every expected office's state for `period`: returned, late, rejected or missing."""
+    period_ = _period(plan, period)
+    due = due_date(plan.reporting, period_)
+    submissions = store.submissions(plan, period_.id)
+    offices = []
+    for office in expected_offices(plan):
+        own = [s for s in submissions if s.office == office]
+        accepted = [s for s in own if s.accepted]
+        current = next((s for s in accepted if s.current), None)
+        via = None
+        if current is None:
+            # a country with no return of its own may be reported in the regional workbook
+            covering = [s for s in submissions if s.current and s.office != office and office in s.countries]
+            if covering:
+                current, accepted, via = covering[-1], covering, covering[-1].office
+        latest = max((s.received_at for s in own), default=current.received_at if current else None)
+        shown = current or (own[-1] if own else None)
+        if current is not None:
+            state = ReturnState.LATE if accepted[0].received_at.date() > due else ReturnState.RETURNED
+        else:
+            state = ReturnState.REJECTED if own else ReturnState.MISSING
+        offices.append(OfficeStatus(
+            office=office, name=office_name(plan, office), state=state, latest_return=latest,
+            file=shown.file_name if shown else None, errors=shown.errors if shown else 0,
+            warnings=shown.warnings if shown else 0, via=via,
+            reason=_first_error(shown) if state is ReturnState.REJECTED and shown else None,
+        ))
+    return PeriodStatus(period_.id, due, offices)
+
+
+def render_status(period_status: PeriodStatus) -> str:
+    rows = [
+        (o.office, o.name, o.state.value + (f" (in {o.via})" if o.via else ""),
+         o.latest_return.date().isoformat() if o.latest_return else "", o.errors, o.warnings, o.reason or "")
+        for o in period_status.offices
+    ]
+    done = sum(o.state in (ReturnState.RETURNED, ReturnState.LATE) for o in period_status.offices)
+    body = table(("office", "name", "state", "latest return", "errors", "warnings", "first error"), rows)
+    return (f"period {period_status.period}, due {period_status.due.isoformat()}\n{body}\n"
+            f"{done} of {len(period_status.offices)} office(s) returned")
+
+
+def _first_error(submission: Submission) -> str | None:
+    error = next((i for i in submission.problems if i.is_error), None)
+    return error.message if error else None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    period: str
+    ref: str
+    activity: str
+    indicator: str
+    unit: str
+    target: float | None
+    status: Status | None
+    actual: float | None
+    funds_secured: float | None
+    comments: str
+    next_steps: str
+    support_needed: str
+    received_at: datetime
+    file: str
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["status"] = self.status.value if self.status else None
+        data["received_at"] = self.received_at.isoformat()
+        return data
+
+
+def history(plan: Plan, store: Store, country: str, activity: str | None = None) -> list[HistoryEntry]:
+    """What `country` (or the region) reported, period by period, in plan order within a period."""
+    country = country.strip().upper()
+    if country not in expected_offices(plan):
+        raise MatrixError(f"'{country}' is not in the plan; choose one of {', '.join(expected_offices(plan))}")
+    rows = store.current_rows(plan, country=country)
+    if activity is not None:
+        rows = [r for r in rows if activity in (r.row.activity_id, r.row.ref)]
+        if not rows and not any(activity == a.id for _, a in plan.activities()):
+            raise MatrixError(f"activity '{activity}' is not in the plan and has no history")
+    office = None if plan.region and country == plan.region.code else country
+    order = {r.ref: n for n, r in enumerate(plan_rows(plan, office))}
+    indicators = {r.ref: r for r in plan_rows(plan, office)}
+    rows.sort(key=lambda s: (Period.parse(s.period), order.get(s.row.ref, len(order)), s.row.ref))
+    entries = []
+    for stored in rows:
+        row, planned = stored.row, indicators.get(stored.row.ref)
+        indicator = planned.indicator if planned else None
+        entries.append(HistoryEntry(
+            period=stored.period, ref=row.ref, activity=planned.activity.title if planned else row.activity_id,
+            indicator=indicator.name if indicator else "", unit=(indicator.unit or "") if indicator else "",
+            target=indicator.target if indicator else None, status=row.status, actual=row.actual,
+            funds_secured=row.funds_secured, comments=row.comments, next_steps=row.next_steps,
+            support_needed=row.support_needed, received_at=stored.received_at, file=stored.file_name,
+        ))
+    return entries
+
+
+def render_history(entries: list[HistoryEntry]) -> str:
+    if not entries:
+        return "nothing reported yet"
+    rows = [
+        (e.period, e.ref, e.status.value if e.status else "", number(e.actual), number(e.target), e.unit,
+         e.comments, e.received_at.date().isoformat())
+        for e in entries
+    ]
+    return table(("period", "ref", "status", "actual", "target", "unit", "comments", "received"), rows)
+
+
+def _period(plan: Plan, text: str) -> Period:
+    try:
+        return parse_for_plan(plan.reporting, text)
+    except ValueError as exc:
+        raise MatrixError(str(exc)) from None
