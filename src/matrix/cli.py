@@ -291,3 +291,40 @@ def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_
     with Store.open(store_path, create=False) as store:
         count = export_dataset(plan, store, period, fmt, out_path, keep=[plan_file])
     click.echo(f"wrote {out_path} ({count} rows)")
+
+
+# --- report and demo (matrix.report, matrix.demo) ----------------------------------------------
+
+
+@cli.command()
+@click.option("--period", required=True, help="Reporting period of the report, e.g. 2026-Q4.")
+@click.option("--country", default=None, metavar="ISO3", help="Report on one country (or the region code) only.")
+@click.option("--lang", type=click.Choice(["en", "fr", "es", "ar"]), default="en", show_default=True,
+              help="Language of the report; ar is right-to-left.")
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), default="plan.yaml",
+              show_default=True, help="The plan the returns were collected for.")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The store [default: $MATRIX_STORE, else ./matrix.sqlite].")
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The HTML file to write.")
+def report(period: str, country: str | None, lang: str, plan_file: Path, store_path: Path | None,
+           out_file: Path) -> None:
+    """Write the progress report for PERIOD as one self-contained HTML file.
+
+    It needs no network, reads well on a phone and prints cleanly to PDF.
+
+    Example:
+
+        matrix report --period 2026-Q4 -o report-2026-Q4.html
+    """
+    from matrix.report.source import make_report
+    from matrix.store import Store
+
+    if not plan_file.is_file():
+        raise MatrixError(f"no plan at {plan_file}; run in the project folder or give --plan PLAN")
+    from matrix.plan import load_plan
+
+    plan = load_plan(plan_file)
+    with Store.open(store_path, create=False) as store:
+        path = make_report(plan, store, period, out_file, country=country, lang=lang)
+    click.echo(f"wrote {path}")

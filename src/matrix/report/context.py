@@ -1,0 +1,259 @@
+"""Everything the report template may show, computed in Python; templates only format.
+
+Percentages are 0-100 floats (None when there is nothing to divide by). Chart geometry (bar
+segments, line points) is computed here too, so a template never does arithmetic.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StatusCount(Model):
+    status: str = Field(description="Status value (not_started, on_track, ...) or 'not_reported'.")
+    label: str = Field(description="The status in the report's language.")
+    count: int = Field(description="How many activities have this status.")
+    percent: float | None = Field(description="Share of all activities counted, 0-100.")
+
+
+class BarSegment(Model):
+    status: str = Field(description="Status value; selects the colour class.")
+    x: float = Field(description="Left edge in a 0-100 wide bar (mirrored for right-to-left).")
+    width: float = Field(description="Width in the 0-100 wide bar.")
+
+
+class StatusBar(Model):
+    counts: list[StatusCount] = Field(description="Count per status, every status in a fixed order.")
+    segments: list[BarSegment] = Field(description="Stacked bar geometry, zero-width segments left out.")
+    total: int = Field(description="Activities counted.")
+    description: str = Field(description="Text equivalent of the bar, for screen readers.")
+
+
+class ReturnsSummary(Model):
+    expected: int = Field(description="Offices expected to send a return for the period.")
+    received: int = Field(description="Offices with an accepted return.")
+    late: int = Field(description="Accepted returns received after the due date.")
+    rejected: int = Field(description="Offices whose only returns were rejected.")
+    missing: int = Field(description="Offices that sent nothing.")
+    received_percent: float | None = Field(description="received / expected, 0-100.")
+
+
+class Funding(Model):
+    requirement: float = Field(description="Sum of the plan's activity budgets.")
+    secured: float = Field(description="Sum of the funds secured the offices reported.")
+    gap: float = Field(description="requirement - secured, never below 0.")
+    funded_percent: float | None = Field(description="secured / requirement, 0-100.")
+
+
+class Headline(Model):
+    activities: int = Field(description="Activities counted: one per activity and office it applies to.")
+    status: StatusBar = Field(description="Activities by status.")
+    indicators_with_target: int = Field(description="Indicator rows that have a target.")
+    targets_reached: int = Field(description="Indicator rows whose achieved value reached the target.")
+    targets_reached_percent: float | None = Field(description="targets_reached / indicators_with_target.")
+    average_progress: float | None = Field(
+        description="Mean progress towards target over indicator rows with a target, each capped at 100."
+    )
+    average_progress_change: float | None = Field(
+        description="Change of average_progress since the previous period, in percentage points."
+    )
+    completed_change: int | None = Field(description="Change in completed activities since the previous period.")
+    returns: ReturnsSummary = Field(description="Returns received against expected.")
+    funding: Funding | None = Field(description="Plan-wide funding; None when the plan has no budgets.")
+
+
+class ActionPointRow(Model):
+    id: str = Field(description="Action point id, e.g. AP3.")
+    number: int = Field(description="Action point number.")
+    title: str = Field(description="Action point title in the report's language when available.")
+    activities: int = Field(description="Activities counted under this action point.")
+    status: StatusBar = Field(description="Activities by status.")
+    average_progress: float | None = Field(description="Mean capped progress towards target, 0-100.")
+    progress_change: float | None = Field(description="Change since the previous period, percentage points.")
+    targets_reached: int = Field(description="Indicator rows that reached their target.")
+    indicators_with_target: int = Field(description="Indicator rows with a target.")
+
+
+class HeatCell(Model):
+    value: float | None = Field(description="Mean capped progress, 0-100; None when nothing was reported.")
+    level: str = Field(
+        description="Colour class: 'none' (no activity), 'unreported', 'p0', 'p25', 'p50', 'p75' or 'p100'."
+    )
+    activities: int = Field(description="Activities of this action point in this office.")
+    delayed: int = Field(description="Of which delayed.")
+
+
+class HeatRow(Model):
+    office: str = Field(description="Country code or region code.")
+    name: str = Field(description="Office name in the report's language.")
+    cells: list[HeatCell] = Field(description="One cell per action point, in framework order.")
+
+
+class ActivityLine(Model):
+    office: str = Field(description="Country code or region code.")
+    office_name: str = Field(description="Office name in the report's language.")
+    ref: str = Field(description="Row reference: activity id, or id.n for its n-th indicator.")
+    activity_id: str = Field(description="Plan activity id.")
+    activity: str = Field(description="Activity title from the plan.")
+    action_point: str = Field(description="'3. Title' of the activity's action point.")
+    lead: str = Field(description="Lead actor id, empty when none.")
+    partners: str = Field(description="Partner actor ids, comma-separated.")
+    indicator: str = Field(description="Indicator name, empty when the activity has none.")
+    unit: str = Field(description="Indicator unit.")
+    target: float | None = Field(description="Indicator target.")
+    achieved: float | None = Field(description="Total achieved to date (summed over periods for per-period indicators).")
+    progress: float | None = Field(description="achieved towards target, 0-100 and more (not capped).")
+    progress_bar: float = Field(description="progress capped to 0-100, for the small bar.")
+    status: str = Field(description="Status value, or 'not_reported'.")
+    status_label: str = Field(description="Status in the report's language.")
+    end: date | None = Field(description="Planned end date.")
+    overdue: bool = Field(description="Planned end date passed and not completed or cancelled.")
+    comments: str = Field(description="Comments from the office's workbook (shown as text).")
+    next_steps: str = Field(description="Next steps from the office's workbook (shown as text).")
+    support_needed: str = Field(description="Support needed, from the office's workbook (shown as text).")
+
+
+class ReturnState(Model):
+    office: str = Field(description="Country code or region code.")
+    name: str = Field(description="Office name in the report's language.")
+    state: str = Field(description="'on_time', 'late', 'rejected' or 'missing'.")
+    state_label: str = Field(description="The state in the report's language.")
+    received_at: datetime | None = Field(description="When the counted (or last rejected) file arrived.")
+    file: str = Field(description="File name of that return, empty when missing.")
+    days_late: int | None = Field(description="Days after the due date, for late returns.")
+    errors: list[str] = Field(description="The first problems of a rejected return, 'where: message'.")
+    more_errors: int = Field(description="How many more problems the rejected return had.")
+
+
+class CountrySection(Model):
+    office: str = Field(description="Country code or region code.")
+    name: str = Field(description="Office name in the report's language.")
+    anchor: str = Field(description="HTML id of the section.")
+    return_state: ReturnState = Field(description="Whether and when this office's return arrived.")
+    status: StatusBar = Field(description="This office's activities by status.")
+    average_progress: float | None = Field(description="Mean capped progress towards target, 0-100.")
+    lines: list[ActivityLine] = Field(description="Every indicator row of this office, in plan order.")
+
+
+class ActorRow(Model):
+    id: str = Field(description="Actor id.")
+    name: str = Field(description="Actor name.")
+    type_label: str = Field(description="Actor type in the report's language.")
+    leads: int = Field(description="Activities (per office) this actor leads.")
+    partners_in: int = Field(description="Activities (per office) this actor is a partner in.")
+    status: StatusBar = Field(description="Status of the activities it leads.")
+    average_progress: float | None = Field(description="Mean capped progress of what it leads, 0-100.")
+    delayed: int = Field(description="Delayed activities it leads.")
+    offices: list[str] = Field(description="Offices where it leads or partners, as codes.")
+
+
+class Gaps(Model):
+    action_points_without_activity: list[str] = Field(description="'3. Title' of action points with no activity.")
+    offices_without_activity: list[str] = Field(description="Offices (names) with no activity at all.")
+    action_point_office_gaps: list[str] = Field(
+        description="'3. Title: Kenya, Malawi' for action points some offices have no activity under."
+    )
+    activities_without_lead: list[str] = Field(description="'ID Title' of activities with no lead actor.")
+    activities_without_indicator: list[str] = Field(description="'ID Title' of activities with no indicator.")
+    indicators_without_target: list[str] = Field(description="'ID: indicator' of indicators with no target.")
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, name) for name in type(self).model_fields)
+
+
+class Duplicate(Model):
+    office: str = Field(description="Country code or region code.")
+    office_name: str = Field(description="Office name in the report's language.")
+    first: str = Field(description="First activity: 'ID Title' (plan) or the title an office proposed.")
+    first_lead: str = Field(description="Lead of the first activity.")
+    second: str = Field(description="Second activity.")
+    second_lead: str = Field(description="Lead of the second activity.")
+    similarity: float = Field(description="difflib ratio of the normalised titles, 0-100.")
+
+
+class FundingRow(Model):
+    key: str = Field(description="Action point id or actor id.")
+    label: str = Field(description="'3. Title' or the actor's name.")
+    funding: Funding = Field(description="Requirement, secured and gap.")
+    bar_secured: float = Field(description="Secured as a 0-100 bar width (capped).")
+
+
+class StatusChange(Model):
+    office_name: str = Field(description="Office name.")
+    ref: str = Field(description="Row reference.")
+    activity: str = Field(description="Activity title.")
+    before: str = Field(description="Status label in the previous period.")
+    after: str = Field(description="Status label now.")
+    after_status: str = Field(description="Status value now, for the colour.")
+
+
+class TrendPoint(Model):
+    period: str = Field(description="Period id.")
+    average_progress: float | None = Field(description="Mean capped progress, 0-100.")
+    completed_percent: float | None = Field(description="Completed activities, share of all, 0-100.")
+    delayed: int = Field(description="Delayed activities.")
+    returns_received: int = Field(description="Accepted returns.")
+    x: float = Field(description="Chart x coordinate of this period.")
+    y_progress: float | None = Field(description="Chart y coordinate of average_progress.")
+    y_completed: float | None = Field(description="Chart y coordinate of completed_percent.")
+
+
+class TrendChart(Model):
+    points: list[TrendPoint] = Field(description="One point per stored period up to the report's period.")
+    progress_path: str = Field(description="SVG polyline points of average progress.")
+    completed_path: str = Field(description="SVG polyline points of completed share.")
+    width: int = Field(description="SVG viewBox width.")
+    height: int = Field(description="SVG viewBox height.")
+    gridlines: list[tuple[int, float]] = Field(description="(percent label, y) of the horizontal gridlines.")
+    plot_left: int = Field(description="x of the plot's left edge.")
+    plot_right: int = Field(description="x of the plot's right edge.")
+
+
+class QualityWarning(Model):
+    office_name: str = Field(description="Office name.")
+    where: str = Field(description="File, sheet and cell, or the row reference.")
+    code: str = Field(description="Issue code or report check code.")
+    message: str = Field(description="What is wrong (shown as text).")
+
+
+class ReportContext(Model):
+    lang: str = Field(description="Report language: en, fr, es or ar.")
+    direction: str = Field(description="'rtl' for Arabic, else 'ltr'.")
+    labels: dict[str, str] = Field(description="Every catalogue label the templates use, for this language.")
+    plan_id: str = Field(description="Plan id.")
+    plan_title: str = Field(description="Plan title.")
+    plan_hash: str = Field(description="First 12 characters of the plan's content hash.")
+    framework_title: str = Field(description="Framework title.")
+    period: str = Field(description="Report period id.")
+    period_start: date = Field(description="First day of the period.")
+    period_end: date = Field(description="Last day of the period.")
+    due: date = Field(description="Due date of the period's returns.")
+    previous_period: str | None = Field(description="Previous period id when it has data, else None.")
+    country: str | None = Field(description="Country code when the report is for one country only.")
+    country_name: str | None = Field(description="That country's name.")
+    currency: str = Field(description="ISO 4217 code of the plan's budgets.")
+    generated_at: datetime = Field(description="When the report was generated.")
+    tool_version: str = Field(description="matrix version that made the report.")
+    headline: Headline = Field(description="Headline figures.")
+    action_points: list[ActionPointRow] = Field(description="Progress per action point, in framework order.")
+    heat_columns: list[str] = Field(description="Action point ids, the heat map's columns.")
+    heat_rows: list[HeatRow] = Field(description="Office × action point heat map.")
+    countries: list[CountrySection] = Field(description="Per-office sections.")
+    actors: list[ActorRow] = Field(description="Per-actor view, actors with something to do first.")
+    delayed: list[ActivityLine] = Field(description="Delayed or overdue rows, with the offices' comments.")
+    gaps: Gaps = Field(description="Where the plan or the reporting has holes.")
+    duplicates: list[Duplicate] = Field(description="Likely duplicated effort.")
+    duplicate_threshold: float = Field(description="Similarity threshold used, 0-100.")
+    funding_by_action_point: list[FundingRow] = Field(description="Funding per action point (budgeted ones).")
+    funding_by_actor: list[FundingRow] = Field(description="Funding per lead actor (budgeted ones).")
+    changes: list[StatusChange] = Field(description="Rows whose status changed since the previous period.")
+    trend: TrendChart = Field(description="Trends over all stored periods up to this one.")
+    returns: list[ReturnState] = Field(description="Every expected office's return state, in office order.")
+    quality: list[QualityWarning] = Field(description="Data-quality warnings.")

@@ -1,0 +1,72 @@
+"""A small, fully known store content for the Dar es Salaam example: two quarters of returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from matrix.codes import Code
+from matrix.excel.layout import plan_rows
+from matrix.models.plan import Status
+from matrix.models.returns import ProgressRow, ProposedActivity
+from matrix.plan import load_plan
+from matrix.report.data import PeriodData, ReportData, Submission
+
+from conftest import DAR
+
+PAYLOAD = "<script>alert(1)</script>"
+
+
+def dar_plan():
+    return load_plan(DAR)
+
+
+def _rows(plan, office: str, statuses: dict[str, tuple[Status | None, float | None, str]]) -> list[ProgressRow]:
+    """Every plan row of `office`; refs not in `statuses` are on track with half the target."""
+    out = []
+    region = plan.region.code
+    for i, row in enumerate(plan_rows(plan, None if office == region else office)):
+        target = row.indicator.target if row.indicator and row.indicator.target else 0
+        status, actual, comment = statuses.get(row.ref, (Status.ON_TRACK, target / 2, ""))
+        out.append(
+            ProgressRow(
+                country=office, activity_id=row.activity.id, indicator_index=row.indicator_index, ref=row.ref,
+                sheet="Matrix", row=5 + i, status=status, actual=actual,
+                funds_secured=10000.0 if row.activity.budget else None, comments=comment,
+            )
+        )
+    return out
+
+
+def dar_data(plan) -> ReportData:
+    """Q3: every country and the region report, KEN's LEG-1 delayed. Q4: KEN completes CAP-1,
+    TZA is delayed on OPS-2 with the payload comment, MWI is late, ZAF only sent a rejected file,
+    MOZ sent nothing; ETH proposes a near copy of CAP-1 led by IOM."""
+    q3_offices = ["ETH", "KEN", "TZA", "MWI", "MOZ", "ZAF", "EHAGL"]
+    q3 = [r for o in q3_offices for r in _rows(plan, o, {"LEG-1": (Status.DELAYED, 0, "Parliament in recess")} if o == "KEN" else {})]
+    q4_special = {
+        "ETH": {"CAP-1": (Status.ON_TRACK, 120, "")},
+        "KEN": {"CAP-1": (Status.COMPLETED, 150, "All sessions held"), "LEG-1": (Status.ON_TRACK, 0, "")},
+        "TZA": {"OPS-2": (Status.DELAYED, 20, PAYLOAD)},
+        "MWI": {"LEG-2": (Status.DELAYED, 0, "")},
+        "EHAGL": {},
+    }
+    q4 = [r for o, special in q4_special.items() for r in _rows(plan, o, special)]
+    at = lambda day, month=10: datetime(2026, month, day, 9, 0)  # noqa: E731
+    subs = [Submission(office=o, period="2026-Q3", file=f"{o}_2026-Q3.xlsx", received_at=at(15), accepted=True) for o in q3_offices]
+    warning = Code.INDICATOR_WITHOUT_TARGET.issue(file="ETH_2026-Q4.xlsx", sheet="Matrix", cell="K7", activity="X", indicator="Y")
+    subs += [
+        Submission(office="ETH", period="2026-Q4", file="ETH_2026-Q4.xlsx", received_at=at(10, 1).replace(year=2027), accepted=True, issues=[warning]),
+        Submission(office="KEN", period="2026-Q4", file="KEN_2026-Q4.xlsx", received_at=at(12, 1).replace(year=2027), accepted=True),
+        Submission(office="TZA", period="2026-Q4", file="TZA_2026-Q4.xlsx", received_at=at(20, 1).replace(year=2027), accepted=True),
+        Submission(office="MWI", period="2026-Q4", file="MWI_2026-Q4.xlsx", received_at=at(30, 1).replace(year=2027), accepted=True),
+        Submission(office="EHAGL", period="2026-Q4", file="EHAGL_2026-Q4.xlsx", received_at=at(5, 1).replace(year=2027), accepted=True),
+        Submission(
+            office="ZAF", period="2026-Q4", file="ZAF_2026-Q4.xlsx", received_at=at(14, 1).replace(year=2027), accepted=False,
+            issues=[Code.UNKNOWN_ACTOR.issue(file="ZAF_2026-Q4.xlsx", sheet="Matrix", cell="E9", what="row 9", role="lead", actor="XYZ", hint="")],
+        ),
+    ]
+    proposed = {"ETH": [ProposedActivity(sheet="New activities", row=4, title="Training of border and immigration officials on mixed movements", lead="IOM")]}
+    return ReportData(
+        periods={"2026-Q3": PeriodData(rows=q3), "2026-Q4": PeriodData(rows=q4, proposed=proposed)},
+        submissions=subs,
+    )

@@ -1,0 +1,178 @@
+"""The report's figures, computed from a known store content (tests/report_helpers.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from pydantic import BaseModel
+
+from matrix.models.plan import Plan, Status
+from matrix.models.returns import ProgressRow
+from matrix.report import context as context_module
+from matrix.report.build import DUPLICATE_THRESHOLD, activity_status, build_context, similarity
+from matrix.report.data import PeriodData, ReportData, Submission
+from report_helpers import dar_data, dar_plan
+
+AT = datetime(2027, 2, 1, 8, 0)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return dar_plan()
+
+
+@pytest.fixture(scope="module")
+def ctx(plan):
+    return build_context(plan, dar_data(plan), "2026-Q4", generated_at=AT)
+
+
+def counts(bar) -> dict[str, int]:
+    return {c.status: c.count for c in bar.counts}
+
+
+def test_headline_counts_every_activity_once_per_office(ctx):
+    h = ctx.headline
+    assert h.activities == 43
+    assert counts(h.status) == {
+        "completed": 1, "on_track": 27, "delayed": 2, "not_started": 0, "cancelled": 0, "not_reported": 13,
+    }
+    assert sum(c.count for c in h.status.counts) == h.activities
+    assert h.completed_change == 1
+
+
+def test_returns_received_late_rejected_missing(ctx):
+    r = ctx.headline.returns
+    assert (r.expected, r.received, r.late, r.rejected, r.missing) == (7, 5, 1, 1, 1)
+    states = {ret.office: (ret.state, ret.days_late) for ret in ctx.returns}
+    assert states == {
+        "ETH": ("on_time", None), "KEN": ("on_time", None), "TZA": ("on_time", None), "MWI": ("late", 9),
+        "MOZ": ("missing", None), "ZAF": ("rejected", None), "EHAGL": ("on_time", None),
+    }
+    zaf = next(ret for ret in ctx.returns if ret.office == "ZAF")
+    assert zaf.errors == ["ZAF_2026-Q4.xlsx  Matrix!E9: row 9: lead 'XYZ' is not among the actors"]
+
+
+def test_funding_sums_budgets_once_and_secured_per_office(ctx):
+    f = ctx.headline.funding
+    assert (f.requirement, f.secured, f.gap) == (660_000, 140_000, 520_000)
+    by_ap = {row.key: (row.funding.requirement, row.funding.secured) for row in ctx.funding_by_action_point}
+    assert by_ap == {"CAP": (145_000, 50_000), "OPS": (195_000, 50_000), "OUT": (80_000, 20_000),
+                     "DAT": (90_000, 10_000), "COO": (150_000, 10_000)}
+    assert {row.key for row in ctx.funding_by_actor} == {"UNHCR", "IOM", "GOV", "SADC"}
+
+
+def test_progress_heat_map_and_targets(ctx):
+    heat = {row.office: {ap: cell for ap, cell in zip(ctx.heat_columns, row.cells, strict=True)} for row in ctx.heat_rows}
+    assert heat["KEN"]["CAP"].value == 100 and heat["KEN"]["CAP"].level == "p100"
+    assert heat["KEN"]["LEG"].value == 0 and heat["KEN"]["LEG"].level == "p0"
+    assert heat["ZAF"]["LEG"].level == "none"
+    assert heat["MOZ"]["CAP"].level == "unreported"
+    assert heat["TZA"]["OPS"].delayed == 1
+    assert ctx.headline.targets_reached == 1  # KEN CAP-1: 150 of 150
+    assert ctx.headline.indicators_with_target == 48
+
+
+def test_late_and_delayed_with_comments(ctx):
+    delayed = {(ln.office, ln.ref): ln.comments for ln in ctx.delayed}
+    assert delayed == {("TZA", "OPS-2"): "<script>alert(1)</script>", ("MWI", "LEG-2"): ""}
+
+
+def test_changes_since_previous_period(ctx):
+    assert ctx.previous_period == "2026-Q3"
+    changes = {(c.office_name, c.ref, c.after_status) for c in ctx.changes}
+    assert changes == {("Kenya", "LEG-1", "on_track"), ("Kenya", "CAP-1", "completed"),
+                       ("Tanzania", "OPS-2", "delayed"), ("Malawi", "LEG-2", "delayed")}
+    assert [p.period for p in ctx.trend.points] == ["2026-Q3", "2026-Q4"]
+    assert [p.returns_received for p in ctx.trend.points] == [7, 5]
+
+
+def test_gaps_duplicates_and_quality(ctx):
+    assert any(g.startswith("1. Legislative") and "South Africa" in g for g in ctx.gaps.action_point_office_gaps)
+    assert ctx.gaps.activities_without_lead == [] and ctx.gaps.indicators_without_target == []
+    assert [(d.office, d.first_lead, d.second_lead) for d in ctx.duplicates] == [("ETH", "UNHCR", "IOM")]
+    codes = {(w.office_name, w.where, w.code) for w in ctx.quality}
+    assert ("Malawi", "LEG-2", "no-explanation") in codes
+    assert ("Tanzania", "OPS-2", "total-decreased") in codes
+    assert ("Ethiopia", "ETH_2026-Q4.xlsx  Matrix!K7", "indicator-without-target") in codes
+
+
+def test_one_country_report(plan):
+    ctx = build_context(plan, dar_data(plan), "2026-Q4", country="KEN", generated_at=AT)
+    assert [s.office for s in ctx.countries] == ["KEN"]
+    assert ctx.headline.returns.expected == 1
+    assert counts(ctx.headline.status)["completed"] == 1
+    with pytest.raises(ValueError, match="not an office"):
+        build_context(plan, dar_data(plan), "2026-Q4", country="FRA", generated_at=AT)
+
+
+def test_period_must_belong_to_the_plan(plan):
+    with pytest.raises(ValueError, match="quarter"):
+        build_context(plan, dar_data(plan), "2026-09", generated_at=AT)
+
+
+def test_arabic_is_right_to_left_and_mirrors_bars(plan):
+    ctx = build_context(plan, dar_data(plan), "2026-Q4", lang="ar", generated_at=AT)
+    assert ctx.direction == "rtl"
+    first = ctx.headline.status.segments[0]
+    assert first.status == "completed" and first.x + first.width == pytest.approx(100)
+    assert ctx.labels["report.title"] == "تقرير التقدم"
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        ([Status.DELAYED, Status.COMPLETED], "delayed"),
+        ([Status.COMPLETED, Status.CANCELLED], "completed"),
+        ([Status.CANCELLED], "cancelled"),
+        ([Status.NOT_STARTED, Status.CANCELLED], "not_started"),
+        ([Status.NOT_STARTED, Status.COMPLETED], "on_track"),
+        ([Status.ON_TRACK, None], "not_reported"),
+    ],
+)
+def test_activity_status_is_the_most_pressing(statuses, expected):
+    class Row:
+        def __init__(self, status):
+            self.status = status.value if status else "not_reported"
+
+    assert activity_status([Row(s) for s in statuses]) == expected
+
+
+def test_per_period_indicators_are_summed():
+    plan = Plan.model_validate({
+        "schema_version": 1, "id": "p", "title": "T", "scope": "national", "countries": ["SDN"],
+        "reporting": {"frequency": "quarterly", "first_period": "2026-Q3"},
+        "actors": [{"id": "A", "name": "A", "type": "ngo"}],
+        "objectives": [{"id": "O", "action_point": 1, "title": "O", "activities": [{
+            "id": "X", "title": "X", "lead": "A",
+            "indicators": [{"name": "Sessions", "unit": "sessions", "target": 10, "cumulative": False}]}]}],
+    })
+
+    def period(actual):
+        row = ProgressRow(country="SDN", activity_id="X", indicator_index=0, ref="X", sheet="M", row=4,
+                          status=Status.ON_TRACK, actual=actual)
+        return PeriodData(rows=[row])
+
+    subs = [Submission(office="SDN", period=p, file="f", received_at=AT, accepted=True) for p in ("2026-Q3", "2026-Q4")]
+    data = ReportData(periods={"2026-Q3": period(3), "2026-Q4": period(4)}, submissions=subs)
+    ctx = build_context(plan, data, "2026-Q4", generated_at=AT)
+    line = ctx.countries[0].lines[0]
+    assert (line.achieved, line.progress) == (7, 70)
+    assert [p.average_progress for p in ctx.trend.points] == [30, 70]
+    assert ctx.headline.funding is None
+    assert ctx.gaps.action_points_without_activity[0].startswith("2. ")
+
+
+def test_similarity_threshold_separates_rewording_from_topic():
+    assert similarity("Joint training of border officials on mixed movements",
+                      "Training of border officials on mixed-movements!") >= DUPLICATE_THRESHOLD
+    assert similarity("Information campaigns on the risks of irregular movement",
+                      "Awareness-raising against xenophobia in host communities") < DUPLICATE_THRESHOLD
+
+
+def test_every_context_field_has_a_description():
+    models = [m for m in vars(context_module).values()
+              if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == context_module.__name__]
+    assert context_module.ReportContext in models
+    missing = [f"{m.__name__}.{name}" for m in models for name, f in m.model_fields.items() if not f.description]
+    assert missing == []
