@@ -265,12 +265,12 @@ def bench_memory(cfg: Config, report: Report, work: Path) -> None:
 
 
 def bench_report(cfg: Config, report: Report, work: Path) -> None:
-    group = "report (load store, compute, render) for the last period"
+    group = "report for the last period over a store of countries x activities x periods"
     if not has(report, group, REPORT + COLLECT):
         return
     totals = {}
     for countries, activities, n_periods in cfg.report_sizes:
-        size = f"{countries} countries x {activities} activities x {n_periods} periods"
+        size = f"{countries}x{activities}x{n_periods}"
         try:
             r = report_bench.time_report(countries, activities, n_periods, cfg.report_reps, cfg.report_timeout)
         except report_bench.ReportFailed as exc:
@@ -278,7 +278,7 @@ def bench_report(cfg: Config, report: Report, work: Path) -> None:
             continue
         render = r["context"] + r["render"]
         totals[countries * activities * n_periods] = r["load"] + render
-        report.add(Row(group, f"{size}: SQL floor (one GROUP BY)", r["sql_floor"], "s"))
+        report.add(Row(group, f"{size}: SQL floor (GROUP BY)", r["sql_floor"], "s"))
         report.add(Row(group, f"{size}: load from store", r["load"], "s", "SQL floor", r["sql_floor"]))
         report.add(Row(group, f"{size}: compute + render", render, "s", "SQL floor", r["sql_floor"],
                        target_abs=REPORT_TARGET, note=f"{r['html_bytes'] / 1e6:.1f} MB HTML, peak {r['peak_mib']:.0f} MiB"))
