@@ -85,6 +85,13 @@ INDICATORS = [
     ("Returns assisted", "people"), ("Households supported", "households"), ("Meetings held", "meetings"),
     ("Standard operating procedures adopted", "procedures"), ("Share of cases decided", "%"),
 ]
+PLACES = ["the northern border region", "the capital", "the main transit hub", "coastal departure points",
+          "the eastern camps", "urban areas", "the southern corridor", "reception centres", "detention facilities",
+          "host communities", "the airport", "the western provinces", "the refugee settlements", "border crossings",
+          "the central highlands", "secondary cities"]
+GROUPS = ["", " for women and girls", " for unaccompanied children", " for survivors of trafficking",
+          " for stranded migrants", " for asylum-seekers", " for host community youth"]
+
 COMMENTS = [
     "", "", "", "Work plan agreed with the ministry.", "Delayed by the rainy season; resumes next month.",
     "Funding confirmed for the second half of the year.", "Two sessions postponed because of elections.",
@@ -106,6 +113,8 @@ def build_plan(activities: int, countries: int = 1, *, seed: int = 7) -> Plan:
     rng = random.Random(seed)
     actor_ids = [a[0] for a in ACTORS]
     per_ap = [activities // 10 + (1 if i < activities % 10 else 0) for i in range(10)]
+    titles = [f"{v} {s} in {p}{g}" for v in VERBS for s in SUBJECTS for p in PLACES for g in GROUPS]
+    rng.shuffle(titles)  # 20,160 distinct titles: a large plan repeats no title, as a real one would not
     objectives = []
     number = 0
     for ap, count in enumerate(per_ap, start=1):
@@ -117,7 +126,7 @@ def build_plan(activities: int, countries: int = 1, *, seed: int = 7) -> Plan:
             start = date(2026, 1, 1) + timedelta(days=30 * rng.randrange(12))
             acts.append(Activity(
                 id=f"AP{ap}-{number}",
-                title=f"{rng.choice(VERBS)} {rng.choice(SUBJECTS)}",
+                title=titles[number - 1],
                 lead=rng.choice(actor_ids),
                 partners=rng.sample(actor_ids, rng.randrange(0, 4)),
                 indicators=[Indicator(name=name, unit=unit, target=target, cumulative=rng.random() < 0.8)],
