@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from conftest import DAR
 from matrix.codes import Code
 from matrix.excel.layout import plan_rows
 from matrix.models.plan import Status
 from matrix.models.returns import ProgressRow, ProposedActivity
 from matrix.plan import load_plan
 from matrix.report.data import PeriodData, ReportData, Submission
-
-from conftest import DAR
 
 PAYLOAD = "<script>alert(1)</script>"
 
@@ -42,7 +41,8 @@ def dar_data(plan) -> ReportData:
     TZA is delayed on OPS-2 with the payload comment, MWI is late, ZAF only sent a rejected file,
     MOZ sent nothing; ETH proposes a near copy of CAP-1 led by IOM."""
     q3_offices = ["ETH", "KEN", "TZA", "MWI", "MOZ", "ZAF", "EHAGL"]
-    q3 = [r for o in q3_offices for r in _rows(plan, o, {"LEG-1": (Status.DELAYED, 0, "Parliament in recess")} if o == "KEN" else {})]
+    kenya_q3 = {"LEG-1": (Status.DELAYED, 0, "Parliament in recess")}
+    q3 = [r for o in q3_offices for r in _rows(plan, o, kenya_q3 if o == "KEN" else {})]
     q4_special = {
         "ETH": {"CAP-1": (Status.ON_TRACK, 120, "")},
         "KEN": {"CAP-1": (Status.COMPLETED, 150, "All sessions held"), "LEG-1": (Status.ON_TRACK, 0, "")},
@@ -51,21 +51,28 @@ def dar_data(plan) -> ReportData:
         "EHAGL": {},
     }
     q4 = [r for o, special in q4_special.items() for r in _rows(plan, o, special)]
-    at = lambda day, month=10: datetime(2026, month, day, 9, 0)  # noqa: E731
-    subs = [Submission(office=o, period="2026-Q3", file=f"{o}_2026-Q3.xlsx", received_at=at(15), accepted=True) for o in q3_offices]
-    warning = Code.INDICATOR_WITHOUT_TARGET.issue(file="ETH_2026-Q4.xlsx", sheet="Matrix", cell="K7", activity="X", indicator="Y")
-    subs += [
-        Submission(office="ETH", period="2026-Q4", file="ETH_2026-Q4.xlsx", received_at=at(10, 1).replace(year=2027), accepted=True, issues=[warning]),
-        Submission(office="KEN", period="2026-Q4", file="KEN_2026-Q4.xlsx", received_at=at(12, 1).replace(year=2027), accepted=True),
-        Submission(office="TZA", period="2026-Q4", file="TZA_2026-Q4.xlsx", received_at=at(20, 1).replace(year=2027), accepted=True),
-        Submission(office="MWI", period="2026-Q4", file="MWI_2026-Q4.xlsx", received_at=at(30, 1).replace(year=2027), accepted=True),
-        Submission(office="EHAGL", period="2026-Q4", file="EHAGL_2026-Q4.xlsx", received_at=at(5, 1).replace(year=2027), accepted=True),
-        Submission(
-            office="ZAF", period="2026-Q4", file="ZAF_2026-Q4.xlsx", received_at=at(14, 1).replace(year=2027), accepted=False,
-            issues=[Code.UNKNOWN_ACTOR.issue(file="ZAF_2026-Q4.xlsx", sheet="Matrix", cell="E9", what="row 9", role="lead", actor="XYZ", hint="")],
-        ),
+    def sent(office: str, period: str, received: datetime, accepted: bool = True, issues=()) -> Submission:
+        return Submission(office=office, period=period, file=f"{office}_{period}.xlsx", received_at=received,
+                          accepted=accepted, issues=list(issues))
+
+    january = [datetime(2027, 1, day, 9, 0) for day in range(1, 32)]
+    warning = Code.INDICATOR_WITHOUT_TARGET.issue(
+        file="ETH_2026-Q4.xlsx", sheet="Matrix", cell="K7", activity="X", indicator="Y"
+    )
+    error = Code.UNKNOWN_ACTOR.issue(
+        file="ZAF_2026-Q4.xlsx", sheet="Matrix", cell="E9", what="row 9", role="lead", actor="XYZ", hint=""
+    )
+    subs = [sent(o, "2026-Q3", datetime(2026, 10, 15, 9, 0)) for o in q3_offices] + [
+        sent("ETH", "2026-Q4", january[9], issues=[warning]),
+        sent("KEN", "2026-Q4", january[11]),
+        sent("TZA", "2026-Q4", january[19]),
+        sent("MWI", "2026-Q4", january[29]),  # due on 21 January: 9 days late
+        sent("EHAGL", "2026-Q4", january[4]),
+        sent("ZAF", "2026-Q4", january[13], accepted=False, issues=[error]),
     ]
-    proposed = {"ETH": [ProposedActivity(sheet="New activities", row=4, title="Training of border and immigration officials on mixed movements", lead="IOM")]}
+    proposed = {"ETH": [ProposedActivity(
+        sheet="New activities", row=4, title="Training of border and immigration officials on mixed movements", lead="IOM"
+    )]}
     return ReportData(
         periods={"2026-Q3": PeriodData(rows=q3), "2026-Q4": PeriodData(rows=q4, proposed=proposed)},
         submissions=subs,

@@ -7,8 +7,8 @@ import string
 import pytest
 
 from matrix.excel import layout
-from matrix.i18n import LANGUAGES, catalogue, t
-from matrix.models.plan import ActorType
+from matrix.i18n import LANGUAGES, catalogue, parse_status, status_label, t
+from matrix.models.plan import ActorType, Status
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -51,3 +51,14 @@ def test_sheet_names_are_valid_excel_names(lang):
     names = [t(lang, f"sheet.{r}").casefold() for r in ("instructions", "matrix", "regional", "new_activities",
                                                          "actors", "lists")]
     assert len(set(names)) == len(names)
+
+
+def test_status_labels_stay_distinct_after_the_normalisation_parse_status_applies():
+    """parse_status ignores case, spaces, '-' and '_': two statuses must never meet under that."""
+    owner = {}
+    for lang in LANGUAGES:
+        for status in Status:
+            for text in (status.value, status_label(status, lang)):
+                key = " ".join(text.casefold().replace("_", " ").replace("-", " ").split())
+                assert owner.setdefault(key, status) is status, (lang, text)
+                assert parse_status(text) is status

@@ -33,28 +33,24 @@ def dar():
     return load_plan(DAR)
 
 
-@pytest.fixture(scope="module")
-def national(sudan, tmp_path_factory):
-    """lang -> openpyxl workbook of Sudan's national matrix for 2026-07."""
-    out = tmp_path_factory.mktemp("national")
+def every_language(plan, office, period, out, regional=False):
+    """lang -> openpyxl workbook of the same matrix written in each catalogue language."""
     books = {}
     for lang in LANGUAGES:
-        path = out / f"SDN_{lang}.xlsx"
-        write_workbook(sudan, "SDN", Period.parse("2026-07"), lang, path, generated_at=GENERATED_AT)
+        path = out / f"{office}_{lang}.xlsx"
+        write_workbook(plan, office, Period.parse(period), lang, path, regional=regional, generated_at=GENERATED_AT)
         books[lang] = open_workbook(path)
     return books
+
+
+@pytest.fixture(scope="module")
+def national(sudan, tmp_path_factory):
+    return every_language(sudan, "SDN", "2026-07", tmp_path_factory.mktemp("national"))
 
 
 @pytest.fixture(scope="module")
 def regional(dar, tmp_path_factory):
-    """lang -> openpyxl workbook of the EHAGL regional matrix for 2026-Q3."""
-    out = tmp_path_factory.mktemp("regional")
-    books = {}
-    for lang in LANGUAGES:
-        path = out / f"EHAGL_{lang}.xlsx"
-        write_workbook(dar, "EHAGL", Period.parse("2026-Q3"), lang, path, regional=True, generated_at=GENERATED_AT)
-        books[lang] = open_workbook(path)
-    return books
+    return every_language(dar, "EHAGL", "2026-Q3", tmp_path_factory.mktemp("regional"), regional=True)
 
 
 def matrix_sheets(wb):
@@ -120,6 +116,9 @@ def test_matrix_headers_rows_and_fingerprints(national, sudan, lang):
     assert {ref for (_, ref) in fingerprints} == set(rows)
     for ref, row in rows.items():
         assert fingerprints[matrix_role("SDN"), ref] == locked_fingerprint(row), ref
+    for plan_row in layout.plan_rows(sudan, "SDN"):  # what the reader recomputes to show the plan's value
+        values = layout.plan_cell_values(sudan, plan_row, lang)
+        assert layout.fingerprint(values) == fingerprints[matrix_role("SDN"), plan_row.ref]
 
 
 def test_matrix_values_are_typed(national, sudan):
@@ -388,3 +387,11 @@ def test_an_empty_country_sheet_still_has_headers_and_metadata(tmp_path):
     assert metadata(wb).fingerprints == {}
     assert wb["Matrix"].cell(layout.HEADER_ROW, 1).value == "Ref"
     assert date(2026, 10, 15) == due_date(plan.reporting, Period.parse("2026-Q3"))
+
+
+def test_layout_helpers_the_writer_and_reader_share():
+    assert [layout.column_letter(i) for i in (0, 25, 26, 51, 52, 701, 702)] == \
+           ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
+    label = layout.action_point_label(10, "استراتيجية المعلومات")
+    assert label == "10. استراتيجية المعلومات"
+    assert [layout.action_point_number(x) for x in (label, " 3 ", 3, "AP3", "", None)] == [10, 3, 3, None, None, None]

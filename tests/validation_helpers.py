@@ -3,6 +3,7 @@ the way an office would (or would not)."""
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -92,3 +93,22 @@ def issues_of(plan: Plan, path: Path, **kwargs) -> set[tuple[str, str | None, st
 
 def header(lang: str, key: str) -> str:
     return t(lang, f"column.{key}")
+
+
+def rewrite(src: Path, dst: Path, *, replace: dict[str, tuple[bytes, bytes]] | None = None,
+            add: dict[str, bytes] | None = None, compression: int = zipfile.ZIP_DEFLATED) -> Path:
+    """A copy of a zip with some parts' bytes replaced and parts added."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if replace and info.filename in replace:
+                old, new = replace[info.filename]
+                assert old in data, (info.filename, old)
+                data = data.replace(old, new)
+            zout.writestr(info.filename, data)
+        for name, data in (add or {}).items():
+            zout.writestr(name, data)
+    return dst
+
+
+SHEET = "xl/worksheets/sheet1.xml"

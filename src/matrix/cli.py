@@ -126,7 +126,9 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
 
     Example:
 
+    \b
         matrix generate examples/sudan-joint-strategy.yaml --period 2026-07 --all -o out
+        matrix generate examples/dar-es-salaam-action-plan.yaml --period 2026-Q3 --regional --lang fr
 
         matrix generate plan.yaml --period 2026-08 --all --prefill -o out
     """
@@ -293,6 +295,55 @@ def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_
     click.echo(f"wrote {out_path} ({count} rows)")
 
 
+@cli.command()
+@click.argument("paths", metavar="FILE_OR_DIR...", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--plan", "plan_file", type=EXISTING_FILE, help="The plan the workbooks were generated from "
+              "(default: plan.yaml in the current folder).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Problems as lines to read, or JSON for scripts.")
+@click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write into this folder a copy of each workbook with its problems marked and a Feedback sheet.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def validate(paths: tuple[Path, ...], plan_file: Path | None, fmt: str, annotate_dir: Path | None,
+             strict: bool) -> None:
+    """Check returned matrices and say exactly what to fix, by file, sheet and cell.
+
+    A folder means every workbook in it. Exit 0 when every file is valid (warnings allowed
+    unless --strict), 1 when any has errors, 2 for usage errors.
+
+    Example:
+
+        matrix validate returns/ --plan plan.yaml --annotate feedback/
+    """
+    import json
+
+    from matrix.annotate import annotate, can_annotate
+    from matrix.plan import load_plan
+    from matrix.validation import validate_paths, workbook_paths
+
+    plan_file = plan_file or Path("plan.yaml")
+    if not plan_file.is_file():
+        raise MatrixError("no plan.yaml in the current folder; pass the plan with --plan PLAN")
+    files = workbook_paths(paths)
+    if not files:
+        raise MatrixError(f"no workbooks (.xlsx) in {', '.join(map(str, paths))}")
+    results = validate_paths(load_plan(plan_file), files)
+    if fmt == "json":
+        click.echo(json.dumps([r.model_dump(mode="json") | {"accepted": r.accepted} for r in results], indent=2))
+    for result in results:
+        if fmt == "text":
+            print_issues(result.issues)
+            click.echo(summary(result.file, result.issues))
+        if annotate_dir is not None:
+            if can_annotate(result):
+                click.echo(f"wrote {annotate(result, Path(result.file), annotate_dir)}", err=True)
+            else:
+                click.echo(f"no annotated copy of {result.file}: it could not be read", err=True)
+    failed = any(not r.accepted or (strict and r.issues) for r in results)
+    sys.exit(1 if failed else 0)
+
+
 # --- report and demo (matrix.report, matrix.demo) ----------------------------------------------
 
 
@@ -301,10 +352,8 @@ def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_
 @click.option("--country", default=None, metavar="ISO3", help="Report on one country (or the region code) only.")
 @click.option("--lang", type=click.Choice(["en", "fr", "es", "ar"]), default="en", show_default=True,
               help="Language of the report; ar is right-to-left.")
-@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), default="plan.yaml",
-              show_default=True, help="The plan the returns were collected for.")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The store [default: $MATRIX_STORE, else ./matrix.sqlite].")
+@PROJECT_PLAN
+@STORE
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write.")
 def report(period: str, country: str | None, lang: str, plan_file: Path, store_path: Path | None,
@@ -320,11 +369,25 @@ def report(period: str, country: str | None, lang: str, plan_file: Path, store_p
     from matrix.report.source import make_report
     from matrix.store import Store
 
-    if not plan_file.is_file():
-        raise MatrixError(f"no plan at {plan_file}; run in the project folder or give --plan PLAN")
-    from matrix.plan import load_plan
-
-    plan = load_plan(plan_file)
+    plan = project_plan(plan_file)
     with Store.open(store_path, create=False) as store:
         path = make_report(plan, store, period, out_file, country=country, lang=lang)
     click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="matrix-demo")
+def demo(directory: Path) -> None:
+    """Run the whole cycle on the bundled Dar es Salaam example in DIRECTORY (default ./matrix-demo).
+
+    It writes the plan, generates every office's matrix for two quarters, fills them in as offices
+    would (with a few typical mistakes, one late office and one missing return), collects them into
+    a store, writes feedback copies of the rejected returns and renders the report.
+
+    Example:
+
+        matrix demo && open matrix-demo/report-2026-Q4.html
+    """
+    from matrix.demo import run_demo
+
+    click.echo(run_demo(directory).render())

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from matrix.models.plan import Activity, Indicator, Objective, Plan
+from matrix.i18n import action_point_title
+from matrix.models.plan import ActionPoint, Activity, Framework, Indicator, Objective, Plan
 
 TEMPLATE_SCHEMA = 1
 """Bump when the workbook layout changes in a way an older reader cannot follow."""
@@ -127,6 +128,11 @@ def action_point_label(number: int, title: str) -> str:
     return f"{number}. {title}"
 
 
+def localised_action_point_label(framework: Framework, ap: ActionPoint, lang: str) -> str:
+    """`action_point_label` with the action point's title in `lang` (built-in frameworks)."""
+    return action_point_label(ap.number, action_point_title(framework.id, ap.id, ap.title, lang))
+
+
 def action_point_number(text: object) -> int | None:
     """The number an `action_point_label` starts with ('3. ...' or a bare '3'), whatever its language."""
     head = str(text or "").strip().split(".", 1)[0].strip()
@@ -181,6 +187,31 @@ def plan_rows(plan: Plan, office: str | None) -> list[PlanRow]:
         for index, indicator in enumerate(indicators):
             rows.append(PlanRow(row_ref(activity, index), objective, activity, indicator, index))
     return rows
+
+
+def plan_cell_values(plan: Plan, row: PlanRow, lang: str, ap_label: str | None = None) -> dict[str, object]:
+    """The plan-defined cells of a matrix row exactly as the writer writes and fingerprints them
+    (every key; a sheet shows only its `matrix_columns`). `ap_label` saves the action point lookup."""
+    activity, indicator = row.activity, row.indicator
+    if ap_label is None:
+        framework = plan.resolved_framework
+        ap = framework.action_point(row.objective.action_point)
+        ap_label = localised_action_point_label(framework, ap, lang) if ap else str(row.objective.action_point)
+    return {
+        "ref": row.ref,
+        "action_point": ap_label,
+        "objective": row.objective.title,
+        "activity": activity.title,
+        "lead": activity.lead,
+        "partners": ", ".join(activity.partners) or None,
+        "indicator": indicator.name if indicator else None,
+        "unit": indicator.unit if indicator else None,
+        "baseline": indicator.baseline if indicator else None,
+        "target": indicator.target if indicator else None,
+        "start": activity.start,
+        "end": activity.end,
+        "budget": activity.budget,
+    }
 
 
 def canonical(value: object) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
 
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from matrix.codes import Code
@@ -45,7 +46,7 @@ _ENTITY_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
 _BIG_COLUMN = re.compile(rb'\br="((?:[A-Z]{3}|[C-Z][A-Z]|B[I-Z])\d+)"')  # beyond BH (60 columns)
 _BIG_ROW = re.compile(rb'\br="([A-Z]{0,3})(\d{5,})"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)\bt="e"([^>]*)>(?:(?!</(?:\w+:)?c>).){0,300}?<(?:\w+:)?v>([^<]*)<', re.S)
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)\bt="e"([^>]*)>(?:(?!</(?:\w+:)?c>).){0,300}?<(?:\w+:)?v>([^<]*)<', re.DOTALL)
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
 _ANY_CELL = re.compile(rb"<c(?:\s[^>]*)?/?>")
 _CELL_LETTERS = re.compile(r"([A-Z]{1,3})(\d+)")
@@ -239,7 +240,7 @@ def _parse(archive: zipfile.ZipFile, name: str, file: str) -> Element:
     data = _read_small(archive, name, file)
     try:
         return SafeET.fromstring(data)
-    except Exception as exc:  # defusedxml and expat raise several unrelated types
+    except (SafeET.ParseError, DefusedXmlException) as exc:
         raise _Refused(Code.DAMAGED_FILE.issue(file=file, reason=f"part {name}: {exc}")) from None
 
 
@@ -317,9 +318,9 @@ def _scan_sheet_piece(data: bytes, sheet: SheetFacts, file: str, first: bool) ->
 
 
 def _check_ref(ref: str, sheet: SheetFacts, file: str) -> None:
-    if match := _CELL_LETTERS.fullmatch(ref):
-        if column_number(match.group(1)) > MAX_COLUMNS or int(match.group(2)) > MAX_ROWS:
-            _too_large(ref, sheet, file)
+    match = _CELL_LETTERS.fullmatch(ref)
+    if match and (column_number(match.group(1)) > MAX_COLUMNS or int(match.group(2)) > MAX_ROWS):
+        _too_large(ref, sheet, file)
 
 
 def _too_large(cell: str, sheet: SheetFacts, file: str) -> None:

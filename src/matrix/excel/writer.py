@@ -24,7 +24,7 @@ from matrix.countries import country_name
 from matrix.excel import layout
 from matrix.excel.layout import Column, Kind, PlanRow
 from matrix.excel.metadata import Metadata, matrix_role, metadata_rows
-from matrix.i18n import RIGHT_TO_LEFT, action_point_title, status_label, t
+from matrix.i18n import RIGHT_TO_LEFT, status_label, t
 from matrix.models.plan import ActionPoint, Plan, Status
 from matrix.models.returns import ProgressRow, WorkbookIdentity
 from matrix.periods import Period, due_date
@@ -125,7 +125,9 @@ class _WorkbookWriter:
         self.framework = plan.resolved_framework
         self.status_labels = [status_label(s, lang) for s in Status]
         self.action_points = sorted(self.framework.action_points, key=lambda ap: ap.number)
+        self.objective_ap = {o.id: self.framework.action_point(o.action_point) for o in plan.objectives}
         self.fingerprints: dict[tuple[str, str], str] = {}
+        self.plan_hash = plan.content_hash()
 
         taken = {layout.META_SHEET.casefold()}
         self.names = {
@@ -156,6 +158,7 @@ class _WorkbookWriter:
     def write(self, path: Path) -> None:
         wb = xlsxwriter.Workbook(str(path), {
             "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
+            "in_memory": True,  # no temporary file per sheet: faster, and nothing left behind
         })
         wb.set_properties({"title": self.plan.title, "subject": self.office, "comments": f"matrix {__version__}"})
         self.formats = self._formats(wb)
@@ -309,53 +312,22 @@ class _WorkbookWriter:
         ws.write_string(row, 1, send, f["text"])
         ws.write_string(row + 1, 1, t(lang, "instructions.warning"), f["warning"])
         ws.write_string(row + 3, 1, t(lang, "instructions.generated", version=__version__,
-                                       date=self.generated_at.date(), hash=plan.content_hash()[:12]), f["small"])
+                                       date=self.generated_at.date(), hash=self.plan_hash[:12]), f["small"])
         ws.protect("", PROTECTION)
 
     def _groups(self, rows: list[PlanRow]) -> list[tuple[ActionPoint | None, list[PlanRow]]]:
         """Rows under their action point, in action point order, plan order within each."""
-        def key(row: PlanRow) -> int:
-            ap = self.framework.action_point(row.objective.action_point)
+        def number(row: PlanRow) -> int:
+            ap = self.objective_ap[row.objective.id]
             return ap.number if ap else 0
 
-        ordered = sorted(rows, key=key)
-        return [(self.framework.action_point(group[0].objective.action_point), group)
-                for group in (list(g) for _, g in groupby(ordered, key=key))]
+        return [(self.objective_ap[group[0].objective.id], group)
+                for group in (list(g) for _, g in groupby(sorted(rows, key=number), key=number))]
 
     def _ap_label(self, ap: ActionPoint | None, fallback: str | int) -> str:
         if ap is None:
             return str(fallback)
-        return layout.action_point_label(ap.number, action_point_title(self.framework.id, ap.id, ap.title, self.lang))
-
-    def _locked_values(self, row: PlanRow, ap_label: str) -> dict[str, object]:
-        activity, indicator = row.activity, row.indicator
-        values: dict[str, object] = {
-            "ref": row.ref,
-            "action_point": ap_label,
-            "objective": row.objective.title,
-            "activity": activity.title,
-            "lead": activity.lead,
-            "partners": ", ".join(activity.partners) or None,
-            "indicator": indicator.name if indicator else None,
-            "unit": indicator.unit if indicator else None,
-            "baseline": indicator.baseline if indicator else None,
-            "target": indicator.target if indicator else None,
-            "start": activity.start,
-            "end": activity.end,
-            "budget": activity.budget,
-        }
-        return {key: value for key, value in values.items() if key in self.col}
-
-    def _write_value(self, ws: Worksheet, row: int, col: int, column: Column, value: object) -> None:
-        fmt = self._cell_format(column)
-        if value is None or value == "":
-            ws.write_blank(row, col, None, fmt)
-        elif column.kind is Kind.DATE:
-            ws.write_datetime(row, col, value, fmt)
-        elif isinstance(value, int | float):
-            ws.write_number(row, col, value, fmt)
-        else:
-            ws.write_string(row, col, str(value), fmt)
+        return layout.localised_action_point_label(self.framework, ap, self.lang)
 
     def _matrix(self, ws: Worksheet, sheet: MatrixSheet) -> None:
         f, col, columns = self.formats, self.col, self.columns
@@ -363,6 +335,8 @@ class _WorkbookWriter:
         self._sheet_basics(ws, columns, self.plan.title, self._subtitle(sheet.label))
         actual_col, target_col, percent_col = col["actual"], col["target"], col["percent"]
         actual_letter, target_letter = layout.column_letter(actual_col), layout.column_letter(target_col)
+        cells = [(i, c.key, c.locked, c.kind is Kind.DATE, self._cell_format(c))
+                 for i, c in enumerate(columns) if i != percent_col]
         cumulative_rows: list[int] = []
         period_rows: list[int] = []
         r = layout.FIRST_DATA_ROW - 1
@@ -373,15 +347,21 @@ class _WorkbookWriter:
             ws.write_string(r, col["action_point"], label, f["band"])
             r += 1
             for plan_row in group:
-                values = self._locked_values(plan_row, label)
+                values = {k: v for k, v in layout.plan_cell_values(self.plan, plan_row, self.lang, label).items()
+                          if k in col}
                 self.fingerprints[role, plan_row.ref] = layout.fingerprint(values)
                 given = self.prefill.get((sheet.office, plan_row.ref))
                 inputs = self._input_values(given)
-                for i, column in enumerate(columns):
-                    if i == percent_col:
-                        continue
-                    value = values[column.key] if column.locked else inputs.get(column.key)
-                    self._write_value(ws, r, i, column, value)
+                for i, key, locked, is_date, fmt in cells:
+                    value = values[key] if locked else inputs.get(key)
+                    if value is None or value == "":
+                        ws.write_blank(r, i, None, fmt)
+                    elif is_date:
+                        ws.write_datetime(r, i, value, fmt)
+                    elif isinstance(value, str):
+                        ws.write_string(r, i, value, fmt)
+                    else:
+                        ws.write_number(r, i, value, fmt)
                 target = values["target"]
                 if target:
                     actual = inputs.get("actual")
@@ -476,7 +456,7 @@ class _WorkbookWriter:
     def _metadata(self, ws: Worksheet) -> None:
         identity = WorkbookIdentity(
             template_schema=layout.TEMPLATE_SCHEMA, tool_version=__version__, plan_id=self.plan.id,
-            plan_hash=self.plan.content_hash(), office=self.office, regional=self.regional,
+            plan_hash=self.plan_hash, office=self.office, regional=self.regional,
             period=self.period.id, lang=self.lang, generated_at=self.generated_at,
         )
         roles = {"instructions": self.names["instructions"]}

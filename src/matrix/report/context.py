@@ -218,8 +218,9 @@ class TrendChart(Model):
 
 class QualityWarning(Model):
     office_name: str = Field(description="Office name.")
-    where: str = Field(description="File, sheet and cell, or the row reference.")
-    code: str = Field(description="Issue code or report check code.")
+    file: str = Field(description="The return the warning is about.")
+    where: str = Field(description="Sheet and cell, e.g. Matrix!O8.")
+    code: str = Field(description="Issue code from the catalogue.")
     message: str = Field(description="What is wrong (shown as text).")
 
 

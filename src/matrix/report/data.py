@@ -24,6 +24,7 @@ class Submission(BaseModel):
     file: str = Field(description="File name as received.")
     received_at: datetime = Field(description="When the file was received (collected).")
     accepted: bool = Field(description="False when validation found errors and the file was rejected.")
+    superseded: bool = Field(default=False, description="Accepted, then replaced by a later return of the office.")
     issues: list[Issue] = Field(default_factory=list, description="Problems validation found in the file.")
 
 

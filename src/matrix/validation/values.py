@@ -126,7 +126,7 @@ class CellReader:
         """A number of 0 or more; `what` finishes 'enter ...' in messages."""
         if is_blank(value) or self.error_cell(value, cell):
             return None
-        if isinstance(value, bool) or isinstance(value, date | time | timedelta):
+        if isinstance(value, bool | date | time | timedelta):
             self._add(code, cell, value, text=plain_text(value), what=what)
             return None
         if isinstance(value, int | float):

@@ -1,0 +1,293 @@
+"""`matrix demo`: the whole cycle on the bundled Dar es Salaam example, in one folder.
+
+Plan, generate every office's matrix for two quarters, fill them in as offices would (with openpyxl,
+from a seeded random generator, so every run gives the same figures), collect them into a store
+with the dates they "arrived", write feedback copies of the rejected ones, and render the report.
+
+The offices make the mistakes real offices make: a number typed as text, a delay left unexplained,
+a target changed in a locked cell; one office is late and the regional bureau misses the second
+quarter. The example plan ships inside the package (`matrix/demo_data/`), so the demo works from a
+plain `pip install`.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from importlib.resources import files
+from pathlib import Path
+
+from matrix.errors import MatrixError
+from matrix.excel import layout
+from matrix.excel.metadata import parse_metadata
+from matrix.i18n import status_label, t
+from matrix.models.plan import Activity, Plan, Status
+from matrix.periods import Period, due_date
+
+PLAN_RESOURCE = "demo_data/dar-es-salaam-action-plan.yaml"
+PERIODS = ("2026-Q3", "2026-Q4")
+SEED = 2026
+REPORT_AT = datetime(2027, 2, 3, 9, 0, tzinfo=UTC)
+"""When the demo's report says it was generated: fixed, so two runs give the same file."""
+
+DELAY_REASONS = (
+    "Funding for the second phase has not arrived yet.",
+    "The ministry asked to postpone until after the elections.",
+    "Partner staff were redeployed to the emergency response in the north.",
+    "Procurement of equipment took longer than planned.",
+)
+PROGRESS_NOTES = (
+    "Attendance lists and training report on file.",
+    "Working group met twice this quarter; minutes shared.",
+    "Figures from the border monitoring database.",
+    "",
+    "",
+)
+NEXT_STEPS = ("Second session planned for next quarter.", "Validation workshop with partners.", "")
+SUPPORT = ("Interpretation for two languages.", "Technical review of the draft by UNHCR.", "", "", "")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A slip an office makes in one return; the office sends a corrected file `fixed_after` days
+    later, or never when None."""
+
+    office: str
+    period: str
+    kind: str  # "number-as-text", "number-with-separator", "unexplained-delay" or "edited-target"
+    fixed_after: int | None
+
+
+MISTAKES = (
+    Mistake("MOZ", "2026-Q3", "number-as-text", fixed_after=3),
+    Mistake("KEN", "2026-Q4", "unexplained-delay", fixed_after=4),
+    Mistake("ETH", "2026-Q4", "edited-target", fixed_after=None),
+    Mistake("MOZ", "2026-Q4", "number-with-separator", fixed_after=None),  # read with a warning
+)
+LATE = {("ZAF", "2026-Q4"): 12}
+"""(office, period) -> days after the due date the return arrives."""
+MISSING = {("EHAGL", "2026-Q4")}
+PROPOSED = {
+    ("KEN", "2026-Q4"): {
+        "action_point": "CAP", "activity": "Training of border and immigration officials on mixed movements",
+        "lead": "IOM", "partners": "GOV", "indicator": "Officials trained", "unit": "people", "target": 60,
+        "status": Status.ON_TRACK, "actual": 25, "comments": "Funded by a bilateral donor; started in November.",
+    },
+}
+
+
+@dataclass
+class DemoSummary:
+    directory: Path
+    plan: Path
+    matrices: list[Path] = field(default_factory=list)
+    returns: list[Path] = field(default_factory=list)
+    feedback: list[Path] = field(default_factory=list)
+    store: Path | None = None
+    report: Path | None = None
+    accepted: int = 0
+    rejected: int = 0
+
+    def render(self) -> str:
+        """Where everything is, one line each, for the terminal."""
+        rows = [
+            (self.plan.name, "the plan (the bundled Dar es Salaam example)"),
+            ("matrices/", f"{len(self.matrices)} blank matrices, {len(PERIODS)} quarters"),
+            ("returns/", f"{len(self.returns)} files the offices sent: {self.accepted} accepted, {self.rejected} rejected"),
+            ("feedback/", f"{len(self.feedback)} annotated copies of the rejected returns, for the offices"),
+            (self.store.name, "the store: every return and its history"),
+            (self.report.name, f"the progress report for {PERIODS[-1]}"),
+        ]
+        width = max(len(name) for name, _ in rows) + 2
+        lines = [f"matrix demo in {self.directory}"] + [f"  {name:<{width}}{what}" for name, what in rows]
+        lines += ["", f"open {self.report} in a browser; then try:",
+                  f"  cd {self.directory} && matrix status --period {PERIODS[-1]}"]
+        return "\n".join(lines)
+
+
+def run_demo(directory: str | Path, *, seed: int = SEED) -> DemoSummary:
+    """Run the whole cycle in `directory` (created; it must be empty or absent)."""
+    from matrix.annotate import annotate, can_annotate
+    from matrix.collect import collect
+    from matrix.generate import generate
+    from matrix.plan import load_plan
+    from matrix.report.source import make_report
+    from matrix.store import Outcome, Store
+    from matrix.validation import validate_file
+
+    directory = Path(directory)
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise MatrixError(f"{directory} already exists and is not an empty folder; choose a new folder for the demo")
+    directory.mkdir(parents=True, exist_ok=True)
+    plan_path = directory / "plan.yaml"
+    plan_path.write_text(files("matrix").joinpath(PLAN_RESOURCE).read_text(encoding="utf-8"), encoding="utf-8")
+    plan = load_plan(plan_path)
+    summary = DemoSummary(directory=directory, plan=plan_path, store=directory / "matrix.sqlite")
+
+    with Store.open(summary.store) as store:
+        for period_id in PERIODS:
+            blank_dir = directory / "matrices" / period_id
+            matrices = generate(plan, period_id, countries=None, regional=False, lang="en", out_dir=blank_dir)
+            matrices += generate(plan, period_id, countries=None, regional=True, lang="en", out_dir=blank_dir)
+            summary.matrices += matrices
+            for blank, arrival in _returns(plan, period_id, matrices):
+                target = directory / "returns" / period_id / arrival.file_name(blank)
+                fill_workbook(plan, blank, target, arrival, seed)
+                summary.returns.append(target)
+                [outcome] = collect(plan, [target], store, period=period_id, received_at=arrival.received_at)
+                if outcome.status is Outcome.REJECTED:
+                    summary.rejected += 1
+                    result = validate_file(plan, target)
+                    if can_annotate(result):
+                        summary.feedback.append(annotate(result, target, directory / "feedback"))
+                else:
+                    summary.accepted += 1
+        summary.report = make_report(
+            plan, store, PERIODS[-1], directory / f"report-{PERIODS[-1]}.html", generated_at=REPORT_AT
+        )
+    return summary
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One file an office sends: when, and whether it carries its mistake."""
+
+    office: str
+    period: str
+    received_at: datetime
+    mistake: Mistake | None = None
+    version: int = 1
+
+    def file_name(self, blank: Path) -> str:
+        return blank.name if self.version == 1 else f"{blank.stem}_v{self.version}{blank.suffix}"
+
+
+def _returns(plan: Plan, period_id: str, matrices: list[Path]) -> list[tuple[Path, Arrival]]:
+    """Every file the offices send for a period, in the order they arrive."""
+    period = Period.parse(period_id)
+    due = due_date(plan.reporting, period)
+    arrivals = []
+    region = plan.region.code if plan.region else None
+    for index, blank in enumerate(matrices):
+        office = blank.name.split("_", 1)[0]
+        if (office, period_id) in MISSING:
+            continue
+        # countries report in the week before the due date, the regional bureau compiles last
+        day = due - timedelta(days=1 if office == region else 8 - index)
+        if (office, period_id) in LATE:
+            day = due + timedelta(days=LATE[office, period_id])
+        at = datetime.combine(day, datetime.min.time(), UTC).replace(hour=9 + index % 7)
+        mistake = next((m for m in MISTAKES if (m.office, m.period) == (office, period_id)), None)
+        if mistake is None:
+            arrivals.append((blank, Arrival(office, period_id, at)))
+            continue
+        arrivals.append((blank, Arrival(office, period_id, at, mistake)))
+        if mistake.fixed_after is not None:
+            arrivals.append((blank, Arrival(office, period_id, at + timedelta(days=mistake.fixed_after), None, 2)))
+    return sorted(arrivals, key=lambda item: item[1].received_at)
+
+
+# --- filling a workbook in, as an office would ----------------------------------------------------
+
+
+def _elapsed(activity: Activity, on: date) -> float:
+    """Share of the activity's planned time gone by `on`, 0 to 1."""
+    if activity.start is None or activity.end is None:
+        return 0.5
+    span = (activity.end - activity.start).days or 1
+    return min(max((on - activity.start).days / span, 0.0), 1.0)
+
+
+def office_values(plan: Plan, office: str, period_id: str, row: layout.PlanRow, seed: int) -> dict[str, object]:
+    """What an office reports on one row: the same office and activity perform alike every period,
+    so totals to date only grow."""
+    period = Period.parse(period_id)
+    pace_rng = random.Random(f"{seed}:{office}:{row.activity.id}")
+    kind = pace_rng.random()  # one in five activities slow, one in five fast, the rest about on plan
+    pace = pace_rng.uniform(0.4, 0.7) if kind < 0.2 else pace_rng.uniform(1.7, 2.4) if kind > 0.8 else pace_rng.uniform(0.8, 1.3)
+    rng = random.Random(f"{seed}:{office}:{row.ref}:{period_id}")
+    elapsed = _elapsed(row.activity, period.end)
+    indicator = row.indicator
+    target = indicator.target if indicator and indicator.target else None
+    done = min(elapsed * pace, 1.0)
+    actual = None
+    if target is not None:
+        actual = target * done
+        actual = float(int(actual)) if target <= 10 else float(round(actual))
+    if elapsed == 0:
+        status, actual = Status.NOT_STARTED, 0.0 if target is not None else None
+    elif target is not None and actual is not None and actual >= target:
+        status = Status.COMPLETED
+    elif pace < 0.7:
+        status = Status.DELAYED
+    else:
+        status = Status.ON_TRACK
+    comments = rng.choice(DELAY_REASONS) if status is Status.DELAYED else rng.choice(PROGRESS_NOTES)
+    funds = None
+    if row.activity.budget is not None and row.indicator_index == 0:
+        share = row.activity.budget / max(len(plan.activity_countries(row.activity)), 1)
+        funds = float(round(share * min(0.25 + 0.5 * elapsed * pace, 1.0), -2))
+    return {
+        "status": status, "actual": actual, "funds_secured": funds, "comments": comments,
+        "next_steps": rng.choice(NEXT_STEPS) if status is not Status.COMPLETED else "",
+        "support_needed": rng.choice(SUPPORT) if status is Status.DELAYED else "",
+    }
+
+
+def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed: int) -> None:
+    """Fill `blank` in as `arrival.office` would and save it as `target` (the blank is kept)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(blank)
+    meta = parse_metadata([list(r) for r in wb[layout.META_SHEET].iter_rows(values_only=True)])
+    lang = meta.identity.lang
+    region = plan.region.code if plan.region else None
+    mistake = arrival.mistake
+    for office, sheet_name in meta.matrix_sheets().items():
+        ws = wb[sheet_name]
+        columns = _columns(ws, lang, layout.MATRIX_COLUMNS)
+        rows = {r.ref: r for r in layout.plan_rows(plan, None if office == region and meta.identity.regional else office)}
+        for excel_row in range(layout.FIRST_DATA_ROW, ws.max_row + 1):
+            plan_row = rows.get(str(ws.cell(excel_row, columns["ref"]).value or "").strip())
+            if plan_row is None:
+                continue
+            values = office_values(plan, office, arrival.period, plan_row, seed)
+            if mistake and mistake.kind == "unexplained-delay" and plan_row.activity.id == "LEG-1":
+                values |= {"status": Status.DELAYED, "comments": ""}
+            if mistake and mistake.kind == "number-as-text" and plan_row.activity.id == "CAP-1":
+                values["actual"] = f"about {values['actual']:.0f}"
+            if mistake and mistake.kind == "number-with-separator" and plan_row.ref == "OPS-1.2":
+                values["actual"] = f"{values['actual']:,.0f}"
+            if mistake and mistake.kind == "edited-target" and plan_row.activity.id == "CAP-1":
+                ws.cell(excel_row, columns["target"]).value = 200
+            for key, value in values.items():
+                if key in columns:
+                    cell = ws.cell(excel_row, columns[key])
+                    cell.value = status_label(value, lang) if isinstance(value, Status) else value
+    proposed = PROPOSED.get((arrival.office, arrival.period))
+    new_sheet = meta.sheets.get(layout.SheetRole.NEW_ACTIVITIES.value)
+    if proposed and new_sheet:
+        ws = wb[new_sheet]
+        columns = _columns(ws, lang, layout.NEW_ACTIVITY_COLUMNS)
+        framework = plan.resolved_framework
+        ap = framework.action_point(proposed["action_point"])
+        for key, value in proposed.items():
+            if key == "action_point":
+                value = layout.localised_action_point_label(framework, ap, lang)
+            ws.cell(layout.FIRST_DATA_ROW, columns[key]).value = (
+                status_label(value, lang) if isinstance(value, Status) else value
+            )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.properties.modified = wb.properties.created = arrival.received_at.replace(tzinfo=None)
+    wb.save(target)
+
+
+def _columns(ws, lang: str, columns: tuple[layout.Column, ...]) -> dict[str, int]:
+    """Column key -> 1-based column number, found by header text as the reader does."""
+    by_header = {t(lang, c.header_key): c.key for c in columns}
+    return {
+        by_header[cell.value]: cell.column
+        for cell in ws[layout.HEADER_ROW]
+        if isinstance(cell.value, str) and cell.value in by_header
+    }

@@ -1,0 +1,46 @@
+"""The report's words in its language: labels, statuses, office and action point names."""
+
+from __future__ import annotations
+
+from matrix.countries import country_name
+from matrix.excel.layout import localised_action_point_label
+from matrix.i18n import RIGHT_TO_LEFT, action_point_title, catalogue, status_label
+from matrix.models.plan import ActionPoint, Plan, Status
+from matrix.report.counting import NOT_REPORTED
+
+
+class Words:
+    def __init__(self, plan: Plan, lang: str):
+        self.plan = plan
+        self.lang = lang
+        self.rtl = lang in RIGHT_TO_LEFT
+        self.framework = plan.resolved_framework
+
+    def label(self, key: str) -> str:
+        return catalogue(self.lang).get(key) or catalogue("en")[key]
+
+    def labels(self) -> dict[str, str]:
+        """Every catalogue entry templates use: report.* and the status labels."""
+        own = catalogue(self.lang)
+        return {k: own.get(k, v) for k, v in catalogue("en").items() if k.startswith(("report.", "status."))}
+
+    def status(self, status: str) -> str:
+        if status == NOT_REPORTED:
+            return self.label("report.status.not_reported")
+        return status_label(Status(status), self.lang)
+
+    def office(self, office: str) -> str:
+        region = self.plan.region
+        if region and office == region.code and office not in self.plan.countries:
+            return self.label("report.region_wide").format(region=office)
+        return country_name(office, self.lang)
+
+    def action_point_title(self, ap: ActionPoint) -> str:
+        return action_point_title(self.framework.id, ap.id, ap.title, self.lang)
+
+    def action_point(self, ap: ActionPoint) -> str:
+        """'3. Operations', as the workbooks show it."""
+        return localised_action_point_label(self.framework, ap, self.lang)
+
+    def actor_type(self, value: str) -> str:
+        return catalogue(self.lang).get(f"actor_type.{value}", value.replace("_", " "))

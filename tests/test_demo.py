@@ -1,0 +1,77 @@
+"""`matrix demo`: the whole cycle on the bundled example, from the command line."""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+
+import pytest
+
+from conftest import DAR
+from matrix.demo import PERIODS, PLAN_RESOURCE, run_demo
+from matrix.plan import load_plan
+from matrix.store import Store
+
+SECTIONS = ("summary", "returns", "action-points", "heatmap", "delayed", "trends", "funding", "actors", "gaps",
+            "duplicates", "quality", "offices")
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("demo") / "matrix-demo"
+    run_demo(directory)
+    return directory
+
+
+def test_demo_command_runs_the_cycle(run, tmp_path):
+    result = run("demo", "here")
+    assert result.exit_code == 0, result.output
+    assert "report-2026-Q4.html" in result.output
+    assert "12 accepted, 3 rejected" in result.output
+    assert (tmp_path / "here" / "report-2026-Q4.html").is_file()
+
+
+def test_demo_writes_every_file(demo_dir):
+    assert (demo_dir / "plan.yaml").read_text(encoding="utf-8") == DAR.read_text(encoding="utf-8")
+    for period in PERIODS:
+        assert len(list((demo_dir / "matrices" / period).glob("*.xlsx"))) == 7  # six countries and the region
+    assert len(list((demo_dir / "returns" / "2026-Q3").glob("*.xlsx"))) == 8  # MOZ sent a corrected file
+    assert len(list((demo_dir / "returns" / "2026-Q4").glob("*.xlsx"))) == 7  # KEN resent, region missing
+    assert sorted(p.name.split("_")[0] for p in (demo_dir / "feedback").iterdir()) == ["ETH", "KEN", "MOZ"]
+
+
+def test_demo_store_has_both_periods(demo_dir):
+    plan = load_plan(demo_dir / "plan.yaml")
+    with Store.open(demo_dir / "matrix.sqlite", create=False) as store:
+        assert store.periods(plan) == list(PERIODS)
+        rejected = {(s.office, s.period) for s in store.submissions(plan) if not s.accepted}
+    assert rejected == {("MOZ", "2026-Q3"), ("KEN", "2026-Q4"), ("ETH", "2026-Q4")}
+
+
+def test_demo_report_shows_late_missing_and_rejected_offices(demo_dir):
+    html = (demo_dir / "report-2026-Q4.html").read_text(encoding="utf-8")
+    states = dict(re.findall(r'<tr data-office="(\w+)" data-state="(\w+)">', html))
+    assert states == {"ETH": "rejected", "KEN": "on_time", "TZA": "on_time", "MWI": "on_time", "MOZ": "on_time",
+                      "ZAF": "late", "EHAGL": "missing"}
+    for section in SECTIONS:
+        assert f'id="{section}"' in html
+    assert "Training of border and immigration officials on mixed movements" in html  # a likely duplicate
+    assert 'data-code="number-from-text"' in html
+
+
+def test_demo_is_deterministic(demo_dir, tmp_path):
+    again = run_demo(tmp_path / "again")
+    assert again.report.read_text(encoding="utf-8") == (demo_dir / "report-2026-Q4.html").read_text(encoding="utf-8")
+
+
+def test_demo_refuses_a_folder_in_use(run, tmp_path):
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("mine")
+    result = run("demo", "busy")
+    assert result.exit_code == 2
+    assert "not an empty folder" in result.output
+    assert (tmp_path / "busy" / "notes.txt").read_text() == "mine"
+
+
+def test_bundled_plan_is_the_example():
+    assert files("matrix").joinpath(PLAN_RESOURCE).read_text(encoding="utf-8") == DAR.read_text(encoding="utf-8")
