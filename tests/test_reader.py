@@ -68,6 +68,13 @@ def test_unsafe_file_raises_read_error_with_its_issue(tmp_path):
 
 def test_calamine_failure_becomes_workbook_unreadable(book, tmp_path):
     broken = rewrite(book, tmp_path / "broken.xlsx", replace={SHEET: (b"<sheetData>", b"<sheetData><row r=")})
+    raw = read_workbook(broken)  # sheets are read on first use
     with pytest.raises(WorkbookReadError) as caught:
-        read_workbook(broken)
+        _ = raw.sheets["Matrix"].rows
     assert [i.code for i in caught.value.issues] == ["workbook-unreadable"]
+
+
+def test_only_the_sheets_used_are_read(book):
+    raw = read_workbook(book)
+    assert raw.sheets["Matrix"].rows
+    assert raw.sheets["Lists"]._rows is None

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from conftest import DAR, SUDAN
-from validation_helpers import fill_good, issues_of, make_matrix, sheet_of
 
+from conftest import DAR, SUDAN
 from matrix.excel.layout import META_SHEET, plan_rows
 from matrix.models.plan import Status
 from matrix.validation import validate_file
+from validation_helpers import fill_good, issues_of, make_matrix, sheet_of
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "es", "ar"])
@@ -58,7 +58,7 @@ def test_blank_matrix_asks_for_every_status(tmp_path):
 
 
 def test_workbook_of_another_plan(tmp_path):
-    plan, path = make_matrix(tmp_path, SUDAN)
+    _plan, path = make_matrix(tmp_path, SUDAN)
     other, _ = make_matrix(tmp_path / "other", DAR)
     [issue] = validate_file(other, path).issues
     assert issue.code == "other-plan"
@@ -106,6 +106,17 @@ def test_unhidden_metadata_is_still_read(tmp_path):
 
 
 def test_regional_sheet_found_by_role(tmp_path):
-    plan, path = make_matrix(tmp_path, DAR, regional=True)
+    _plan, path = make_matrix(tmp_path, DAR, regional=True)
     wb = openpyxl.load_workbook(path)
     assert sheet_of(wb, "EHAGL").title != sheet_of(wb, "KEN").title
+
+
+def test_sheet_calamine_cannot_parse_is_an_issue(tmp_path):
+    from validation_helpers import rewrite
+
+    plan, path = make_matrix(tmp_path, SUDAN)
+    broken = rewrite(path, tmp_path / "broken.xlsx", replace={
+        "xl/worksheets/sheet2.xml": (b"<sheetData>", b"<sheetData><row r=")})
+    result = validate_file(plan, broken)
+    assert [i.code for i in result.issues] == ["workbook-unreadable"]
+    assert not result.accepted

@@ -7,12 +7,12 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
-from conftest import SUDAN
-from validation_helpers import columns, fill_good, make_matrix
 
+from conftest import SUDAN
 from matrix.excel import layout
 from matrix.models.plan import Status
 from matrix.validation import validate_file
+from validation_helpers import columns, fill_good, make_matrix
 
 KEYS = tuple(c.key for c in layout.NEW_ACTIVITY_COLUMNS)
 ROW = layout.FIRST_DATA_ROW

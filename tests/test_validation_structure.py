@@ -4,11 +4,19 @@ rows, duplicated and unknown refs, and edited locked cells are each reported."""
 from __future__ import annotations
 
 import openpyxl
-from conftest import SUDAN
-from validation_helpers import columns, fill_good, header, issues_of, make_matrix, ref_rows, sheet_of
 
+from conftest import SUDAN
 from matrix.codes import Code
 from matrix.validation import validate_file
+from validation_helpers import (
+    columns,
+    fill_good,
+    header,
+    issues_of,
+    make_matrix,
+    ref_rows,
+    sheet_of,
+)
 
 
 def filled(tmp_path, lang="en"):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from conftest import SUDAN
-from validation_helpers import columns, fill, fill_good, make_matrix, ref_rows, sheet_of
 
+from conftest import SUDAN
 from matrix.codes import Code
 from matrix.models.plan import Status
 from matrix.validation import validate_file
+from validation_helpers import columns, fill, fill_good, make_matrix, ref_rows, sheet_of
 
 
 @pytest.fixture
@@ -80,13 +80,13 @@ def test_plain_number_typed_as_text_is_fine(matrix):
 
 @pytest.mark.parametrize("typed", ["1,5", "1.250"])
 def test_ambiguous_numbers_are_errors(matrix, typed):
-    found, row, [issue] = check(matrix, "AP3-1", {"actual": typed})
+    found, row, [_issue] = check(matrix, "AP3-1", {"actual": typed})
     assert found == {("number-ambiguous", cell_of(matrix[1], "AP3-1", "actual"))}
     assert row.actual is None
 
 
 def test_negative_number(matrix):
-    found, row, _ = check(matrix, "AP3-1", {"actual": -5})
+    found, _row, _ = check(matrix, "AP3-1", {"actual": -5})
     assert found == {("number-negative", cell_of(matrix[1], "AP3-1", "actual"))}
 
 

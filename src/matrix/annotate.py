@@ -47,8 +47,8 @@ def annotate(result: ValidationResult, source: Path, out_dir: Path) -> Path:
     if not can_annotate(result):
         raise MatrixError(f"no annotated copy of {source}: it could not be read (see its errors)")
     target = annotated_path(source, out_dir)
-    if target.resolve() == source.resolve():
-        raise MatrixError(f"the annotated copy would overwrite {source}; choose another --annotate folder")
+    if target.exists() and (target.resolve() == source.resolve() or not _is_annotated_copy(target)):
+        raise MatrixError(f"{target} exists and is not an annotated copy; choose another --annotate folder")
     wb = openpyxl.load_workbook(source, keep_vba=False, keep_links=False)
     by_cell: dict[tuple[str, str], list[Issue]] = defaultdict(list)
     for issue in result.issues:
@@ -68,6 +68,19 @@ def annotate(result: ValidationResult, source: Path, out_dir: Path) -> Path:
     except OSError as exc:
         raise MatrixError(f"cannot write {target}: {exc.strerror or exc}") from None
     return target
+
+
+def _is_annotated_copy(path: Path) -> bool:
+    """A workbook this module wrote before (its first sheet is the Feedback sheet), safe to replace."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            head = archive.read("xl/workbook.xml")[:4096]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    sheets = head.split(b"<sheet ", 1)
+    return len(sheets) == 2 and f'name="{FEEDBACK_SHEET}"'.encode() in sheets[1].split(b"/>", 1)[0]
 
 
 def _text(cell, value: object) -> None:

@@ -16,7 +16,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from matrix.codes import Code
 from matrix.errors import MatrixError
 from matrix.excel.layout import META_SHEET
-from matrix.excel.safety import FileScan, column_number, scan_file
+from matrix.excel.safety import FileScan, SheetFacts, column_number, scan_file
 from matrix.models.issues import Issue
 
 
@@ -38,20 +38,34 @@ class ExcelError:
         return self.text
 
 
-@dataclass
 class RawSheet:
-    name: str
-    state: str
-    """'visible', 'hidden' or 'veryHidden'."""
-    protected: bool
-    validations: bool
-    rows: list[list[object]]
-    """rows[0] is Excel row 1 and rows[r][0] column A."""
+    """One worksheet; its cells are read by calamine the first time `rows` is used, so sheets
+    validation never looks at (instructions, lists) cost nothing."""
+
+    def __init__(self, book: CalamineWorkbook, facts: SheetFacts, file: str):
+        self.name, self.state = facts.name, facts.state
+        self.protected, self.validations = facts.protected, facts.validations
+        self._book, self._facts, self._file = book, facts, file
+        self._rows: list[list[object]] | None = None
+
+    @property
+    def rows(self) -> list[list[object]]:
+        """rows[0] is Excel row 1 and rows[r][0] column A. Raises WorkbookReadError."""
+        if self._rows is None:
+            try:
+                rows = self._book.get_sheet_by_name(self.name).to_python(skip_empty_area=False)
+            except (CalamineError, ValueError) as exc:
+                raise _unreadable(self._file, exc) from None
+            for ref, text in self._facts.errors.items():
+                _put(rows, ref, ExcelError(text))
+            self._rows = rows
+        return self._rows
 
     def value(self, row: int, column: int) -> object:
         """The value at 1-based Excel `row` and `column`; '' outside the used range."""
-        if 1 <= row <= len(self.rows) and 1 <= column <= len(self.rows[row - 1]):
-            return self.rows[row - 1][column - 1]
+        rows = self.rows
+        if 1 <= row <= len(rows) and 1 <= column <= len(rows[row - 1]):
+            return rows[row - 1][column - 1]
         return ""
 
 
@@ -68,8 +82,13 @@ class RawWorkbook:
         return meta.rows if meta is not None else None
 
 
+def _unreadable(file: str, exc: Exception) -> WorkbookReadError:
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return WorkbookReadError([Code.WORKBOOK_UNREADABLE.issue(file=file, reason=reason)])
+
+
 def read_workbook(path: Path, scan: FileScan | None = None) -> RawWorkbook:
-    """Every worksheet's values. Runs the safety scan first unless given one; raises
+    """The workbook's worksheets, their cells read on first use. Runs the safety scan first unless given one; raises
     WorkbookReadError when the file must not or cannot be read."""
     path = Path(path)
     scan = scan if scan is not None else scan_file(path)
@@ -79,17 +98,11 @@ def read_workbook(path: Path, scan: FileScan | None = None) -> RawWorkbook:
     try:
         with path.open("rb") as handle:
             book = CalamineWorkbook.from_filelike(handle)
-            for name in book.sheet_names:
-                facts = scan.sheets.get(name)
-                if facts is None:  # a chart sheet or a part the scan did not find: nothing to read
-                    continue
-                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                for ref, text in facts.errors.items():
-                    _put(rows, ref, ExcelError(text))
-                raw.sheets[name] = RawSheet(name, facts.state, facts.protected, facts.validations, rows)
     except (CalamineError, ValueError, OSError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise WorkbookReadError([Code.WORKBOOK_UNREADABLE.issue(file=str(path), reason=reason)]) from None
+        raise _unreadable(str(path), exc) from None
+    for name in book.sheet_names:
+        if (facts := scan.sheets.get(name)) is not None:  # chart sheets have no cells
+            raw.sheets[name] = RawSheet(book, facts, str(path))
     return raw
 
 

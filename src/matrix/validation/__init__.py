@@ -43,10 +43,14 @@ def validate_file(plan: Plan, path: Path, *, previous: Previous | None = None) -
     except WorkbookReadError as exc:
         result.issues = exc.issues
         return result
-    meta, issues = check_identity(plan, raw, result.file)
-    result.identity = meta.identity if meta else None
-    if meta is not None and not issues:
-        _read_contents(plan, raw, meta, result, issues, previous or {})
+    issues: list[Issue] = []
+    try:
+        meta, issues = check_identity(plan, raw, result.file)
+        result.identity = meta.identity if meta else None
+        if meta is not None and not issues:
+            _read_contents(plan, raw, meta, result, issues, previous or {})
+    except WorkbookReadError as exc:  # calamine reads sheets on first use
+        issues = [*issues, *exc.issues]
     result.issues = sorted(issues, key=_position(raw))
     return result
 

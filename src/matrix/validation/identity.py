@@ -10,6 +10,17 @@ from matrix.excel.reader import RawWorkbook
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 
+_HASHES: dict[int, tuple[Plan, str]] = {}
+
+
+def plan_hash(plan: Plan) -> str:
+    """Plan.content_hash(), once per plan object: a batch checks every file against the same plan."""
+    cached = _HASHES.get(id(plan))
+    if cached is None or cached[0] is not plan:
+        _HASHES.clear()  # one plan at a time; holding the plan keeps its id from being reused
+        cached = _HASHES[id(plan)] = (plan, plan.content_hash())
+    return cached[1]
+
 
 def check_identity(plan: Plan, raw: RawWorkbook, file: str) -> tuple[Metadata | None, list[Issue]]:
     """The workbook's metadata and any reason it is not a matrix of this plan version.
@@ -27,7 +38,7 @@ def check_identity(plan: Plan, raw: RawWorkbook, file: str) -> tuple[Metadata | 
     identity = meta.identity
     if identity.plan_id != plan.id:
         return meta, [Code.OTHER_PLAN.issue(file=file, found=identity.plan_id, expected=plan.id, value=identity.plan_id)]
-    expected = plan.content_hash()
+    expected = plan_hash(plan)
     if identity.plan_hash != expected:
         return meta, [Code.PLAN_VERSION_MISMATCH.issue(
             file=file, generated=identity.generated_at.date().isoformat(), plan=plan.id,

@@ -20,11 +20,12 @@ def read_new_activities(table: Table, framework: Framework, ctx: SheetContext) -
     cells = CellReader(ctx.file, sheet.name, ctx.lang, ctx.date1904, ctx.issues)
     proposed = []
     for row in range(table.header_row + 1, len(sheet.rows) + 1):
-        if all(is_blank(table.value(row, key)) for key in table.columns):
+        values = table.row_values(row)
+        if all(is_blank(v) for v in values.values()):
             continue
 
-        def value(key: str, row: int = row) -> object:
-            return table.value(row, key)
+        def value(key: str, values: dict[str, object] = values) -> object:
+            return values.get(key, "")
 
         def cell(key: str, row: int = row) -> str:
             return table.cell(row, key) if key in table.columns else f"A{row}"

@@ -10,7 +10,7 @@ from matrix.codes import Code
 from matrix.excel.layout import PlanRow, action_point_label, canonical, cell_fingerprint
 from matrix.i18n import action_point_title, t
 from matrix.models.issues import Issue
-from matrix.models.plan import Plan
+from matrix.models.plan import Objective, Plan
 from matrix.models.returns import ProgressRow
 from matrix.validation.rules import actual_wanted, row_rules
 from matrix.validation.structure import Table
@@ -31,29 +31,69 @@ class SheetContext:
     """Name of the New activities sheet, for messages that send people there."""
     issues: list[Issue]
 
+    def __post_init__(self) -> None:
+        self.planned = planned_cells(self.plan, self.lang)
 
-def plan_cell_values(plan: Plan, row: PlanRow, lang: str) -> dict[str, object]:
-    """The locked cells of a plan row as `matrix generate` writes them, to show what an edited
-    cell should say."""
-    framework = plan.resolved_framework
-    ap = framework.action_point(row.objective.action_point)
-    activity, indicator = row.activity, row.indicator
-    return {
-        "ref": row.ref,
-        "action_point": action_point_label(ap.number, action_point_title(framework.id, ap.id, ap.title, lang))
-        if ap else str(row.objective.action_point),
-        "objective": row.objective.title,
-        "activity": activity.title,
-        "lead": activity.lead,
-        "partners": ", ".join(activity.partners) or None,
-        "indicator": indicator.name if indicator else None,
-        "unit": indicator.unit if indicator else None,
-        "baseline": indicator.baseline if indicator else None,
-        "target": indicator.target if indicator else None,
-        "start": activity.start,
-        "end": activity.end,
-        "budget": activity.budget,
-    }
+
+class PlannedCells:
+    """The locked cells of every plan row as `matrix generate` writes them, built once per plan
+    and language and shared by every file of a batch."""
+
+    def __init__(self, plan: Plan, lang: str):
+        self.plan, self.lang = plan, lang
+        self.framework = plan.resolved_framework
+        self._labels: dict[str, str] = {}
+        self._rows: dict[str, dict[str, object]] = {}
+        self._tuples: dict[tuple[str, tuple[str, ...]], tuple[object, ...]] = {}
+
+    def _action_point_label(self, objective: Objective) -> str:
+        if objective.id not in self._labels:
+            ap = self.framework.action_point(objective.action_point)
+            self._labels[objective.id] = (
+                action_point_label(ap.number, action_point_title(self.framework.id, ap.id, ap.title, self.lang))
+                if ap else str(objective.action_point)
+            )
+        return self._labels[objective.id]
+
+    def values(self, row: PlanRow) -> dict[str, object]:
+        if row.ref not in self._rows:
+            activity, indicator = row.activity, row.indicator
+            self._rows[row.ref] = {
+                "ref": row.ref,
+                "action_point": self._action_point_label(row.objective),
+                "objective": row.objective.title,
+                "activity": activity.title,
+                "lead": activity.lead,
+                "partners": ", ".join(activity.partners) or None,
+                "indicator": indicator.name if indicator else None,
+                "unit": indicator.unit if indicator else None,
+                "baseline": indicator.baseline if indicator else None,
+                "target": indicator.target if indicator else None,
+                "start": activity.start,
+                "end": activity.end,
+                "budget": activity.budget,
+            }
+        return self._rows[row.ref]
+
+    def as_read(self, row: PlanRow, keys: tuple[str, ...]) -> tuple[object, ...]:
+        """The values calamine reads back from an untouched row (blanks are '')."""
+        key = (row.ref, keys)
+        if key not in self._tuples:
+            values = self.values(row)
+            self._tuples[key] = tuple("" if values[k] is None else values[k] for k in keys)
+        return self._tuples[key]
+
+
+_PLANNED: dict[tuple[int, str], PlannedCells] = {}
+
+
+def planned_cells(plan: Plan, lang: str) -> PlannedCells:
+    cached = _PLANNED.get((id(plan), lang))
+    if cached is None or cached.plan is not plan:
+        if len(_PLANNED) > 8:
+            _PLANNED.clear()
+        cached = _PLANNED[id(plan), lang] = PlannedCells(plan, lang)
+    return cached
 
 
 def _quoted(value: object) -> str:
@@ -62,23 +102,31 @@ def _quoted(value: object) -> str:
 
 
 def check_locked(
-    table: Table, row: int, plan_row: PlanRow, stored: str, ctx: SheetContext
+    table: Table, row: int, values: dict[str, object], plan_row: PlanRow, stored: str, ctx: SheetContext
 ) -> None:
-    """Report each locked cell whose value no longer matches its fingerprint, old and new value."""
-    plan_values: dict[str, object] | None = None
+    """Report each locked cell whose value no longer matches its fingerprint, old and new value.
+
+    A row still holding exactly the plan's values is unchanged; otherwise each cell is judged by
+    the fingerprint the writer stored, which tolerates what office software does to numbers and
+    dates."""
+    keys = table.locked_keys
+    if tuple(map(values.__getitem__, keys)) == ctx.planned.as_read(plan_row, keys):
+        return
+    planned = ctx.planned.values(plan_row)
     for part in stored.split(";"):
         key, _, digest = part.partition("=")
-        if key not in table.columns:
+        if key not in values or cell_fingerprint(values[key]) == digest:
             continue
-        value = table.value(row, key)
-        if cell_fingerprint(value) == digest:
-            continue
-        plan_values = plan_values or plan_cell_values(ctx.plan, plan_row, ctx.lang)
+        value = values[key]
         ctx.issues.append(Code.LOCKED_CELL_EDITED.issue(
             file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, key), value=plain_text(value) or None,
-            column=t(ctx.lang, f"column.{key}"), ref=plan_row.ref, old=_quoted(plan_values.get(key)),
+            column=t(ctx.lang, f"column.{key}"), ref=plan_row.ref, old=_quoted(planned.get(key)),
             new=_quoted(value),
         ))
+
+
+def _ref(value: object) -> str:
+    return value.strip() if isinstance(value, str) else canonical(value)
 
 
 def read_matrix_sheet(
@@ -88,28 +136,20 @@ def read_matrix_sheet(
     sheet = table.sheet
     cells = CellReader(ctx.file, sheet.name, ctx.lang, ctx.date1904, ctx.issues)
     expected = {plan_row.ref: plan_row for plan_row in plan_rows}
+    inputs = [key for key in INPUT_KEYS if key in table.columns]
     seen: dict[str, int] = {}
     rows: list[ProgressRow] = []
     for row in range(table.header_row + 1, len(sheet.rows) + 1):
-        ref = canonical(table.value(row, "ref"))
-        has_input = any(not is_blank(table.value(row, key)) for key in INPUT_KEYS if key in table.columns)
-        where = {"file": ctx.file, "sheet": sheet.name, "cell": table.cell(row, "ref")}
-        if not ref:
-            if has_input:
-                ctx.issues.append(Code.ROW_WITHOUT_REF.issue(**where, row=row, new_sheet=ctx.new_sheet))
-            continue
-        if ref in seen:
-            ctx.issues.append(Code.DUPLICATE_REF.issue(**where, value=ref, ref=ref, first=seen[ref]))
-            continue
-        if ref not in expected:
-            if has_input:
-                ctx.issues.append(Code.UNKNOWN_REF.issue(**where, value=ref, ref=ref, new_sheet=ctx.new_sheet))
+        values = table.row_values(row)
+        ref = _ref(values["ref"])
+        if not ref or ref in seen or ref not in expected:
+            _stray_row(table, row, values, ref, inputs, seen, ctx)
             continue
         seen[ref] = row
         plan_row = expected[ref]
         if (stored := fingerprints.get((role, ref))) is not None:
-            check_locked(table, row, plan_row, stored, ctx)
-        rows.append(_read_row(table, row, office, plan_row, cells, ctx, previous))
+            check_locked(table, row, values, plan_row, stored, ctx)
+        rows.append(_read_row(table, row, values, office, plan_row, cells, ctx, previous))
     for ref, plan_row in expected.items():
         if ref not in seen:
             ctx.issues.append(Code.PLAN_ROW_MISSING.issue(
@@ -118,31 +158,44 @@ def read_matrix_sheet(
     return rows
 
 
-def _read_row(
-    table: Table, row: int, office: str, plan_row: PlanRow, cells: CellReader, ctx: SheetContext,
-    previous: Mapping[tuple[str, str], float],
-) -> ProgressRow:
-    def value(key: str) -> object:
-        return table.value(row, key)
+def _stray_row(
+    table: Table, row: int, values: dict[str, object], ref: str, inputs: list[str], seen: dict[str, int],
+    ctx: SheetContext,
+) -> None:
+    """A row that is not a plan row: a heading or blank row, or one the office added or copied."""
+    has_input = any(not is_blank(values[key]) for key in inputs)
+    where = {"file": ctx.file, "sheet": table.sheet.name, "cell": table.cell(row, "ref")}
+    if not ref:
+        if has_input:
+            ctx.issues.append(Code.ROW_WITHOUT_REF.issue(**where, row=row, new_sheet=ctx.new_sheet))
+    elif ref in seen:
+        ctx.issues.append(Code.DUPLICATE_REF.issue(**where, value=ref, ref=ref, first=seen[ref]))
+    elif has_input:
+        ctx.issues.append(Code.UNKNOWN_REF.issue(**where, value=ref, ref=ref, new_sheet=ctx.new_sheet))
 
+
+def _read_row(
+    table: Table, row: int, values: dict[str, object], office: str, plan_row: PlanRow, cells: CellReader,
+    ctx: SheetContext, previous: Mapping[tuple[str, str], float],
+) -> ProgressRow:
     def cell(key: str) -> str:
         return table.cell(row, key)
 
-    status = cells.status(value("status"), cell("status"))
-    if status is None and is_blank(value("status")):
+    status = cells.status(values["status"], cell("status"))
+    if status is None and is_blank(values["status"]):
         ctx.issues.append(Code.STATUS_MISSING.issue(
             file=ctx.file, sheet=table.sheet.name, cell=cell("status"), ref=plan_row.ref, choices=cells.choices
         ))
-    actual = cells.number(value("actual"), cell("actual"), actual_wanted(plan_row), Code.ACTUAL_NOT_A_NUMBER)
+    actual = cells.number(values["actual"], cell("actual"), lambda: actual_wanted(plan_row), Code.ACTUAL_NOT_A_NUMBER)
     funds = None
-    if "funds_secured" in table.columns:
-        funds = cells.number(value("funds_secured"), cell("funds_secured"), f"the funds secured in {ctx.plan.currency}")
+    if "funds_secured" in values:
+        funds = cells.number(values["funds_secured"], cell("funds_secured"), f"the funds secured in {ctx.plan.currency}")
     progress = ProgressRow(
         country=office, activity_id=plan_row.activity.id, indicator_index=plan_row.indicator_index,
         ref=plan_row.ref, sheet=table.sheet.name, row=row, status=status, actual=actual, funds_secured=funds,
-        comments=cells.text(value("comments"), cell("comments")),
-        next_steps=cells.text(value("next_steps"), cell("next_steps")),
-        support_needed=cells.text(value("support_needed"), cell("support_needed")),
+        comments=cells.text(values["comments"], cell("comments")),
+        next_steps=cells.text(values["next_steps"], cell("next_steps")),
+        support_needed=cells.text(values["support_needed"], cell("support_needed")),
     )
-    ctx.issues.extend(row_rules(progress, plan_row, table, ctx.lang, ctx.file, is_blank(value("actual")), previous))
+    ctx.issues.extend(row_rules(progress, plan_row, table, ctx.lang, ctx.file, is_blank(values["actual"]), previous))
     return progress

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from matrix.codes import Code
-from matrix.excel.layout import META_SHEET, Column, column_letter
+from matrix.excel.layout import LOCKED_KEYS, META_SHEET, Column, column_letter
 from matrix.excel.reader import RawSheet, RawWorkbook
 from matrix.i18n import LANGUAGES, t
 from matrix.models.issues import Issue
@@ -44,12 +44,19 @@ class Table:
     header_row: int
     columns: dict[str, int]
 
-    def value(self, row: int, key: str) -> object:
-        column = self.columns.get(key)
-        return self.sheet.value(row, column) if column else ""
+    def __post_init__(self) -> None:
+        self._letters = {key: _letter(column) for key, column in self.columns.items()}
+        self.locked_keys = tuple(key for key in LOCKED_KEYS if key in self.columns)
+
+    def row_values(self, row: int) -> dict[str, object]:
+        """column key -> value for one Excel row ('' for cells beyond the used range)."""
+        rows = self.sheet.rows
+        cells = rows[row - 1] if row <= len(rows) else []
+        width = len(cells)
+        return {key: cells[column - 1] if column <= width else "" for key, column in self.columns.items()}
 
     def cell(self, row: int, key: str) -> str:
-        return f"{_letter(self.columns[key])}{row}"
+        return f"{self._letters[key]}{row}"
 
 
 def _header_columns(sheet: RawSheet, row: int, lookup: dict[str, str]) -> list[tuple[str, int]]:

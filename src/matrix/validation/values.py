@@ -8,6 +8,7 @@ with a warning that shows how they were read; anything that could mean two thing
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -23,6 +24,7 @@ _GROUPED_COMMA = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 _GROUPED_DOT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+)?")
+Wanted = str | Callable[[], str]
 EPOCH_1900 = date(1899, 12, 30)
 EPOCH_1904 = date(1904, 1, 1)
 MAX_SERIAL = 2_958_465  # 9999-12-31
@@ -110,6 +112,9 @@ class CellReader:
     date1904: bool
     issues: list[Issue]
 
+    def __post_init__(self) -> None:
+        self._statuses: dict[str, Status | None] = {}  # a sheet uses the same few words on every row
+
     def _add(self, code: Code, cell: str, value: object, **params: object) -> None:
         self.issues.append(code.issue(file=self.file, sheet=self.sheet, cell=cell, value=_jsonable(value), **params))
 
@@ -120,12 +125,19 @@ class CellReader:
         return False
 
     def text(self, value: object, cell: str) -> str:
+        if type(value) is str:  # the common case, first
+            return value.strip()
         return "" if self.error_cell(value, cell) else plain_text(value)
 
-    def number(self, value: object, cell: str, what: str, code: Code = Code.NOT_A_NUMBER) -> float | None:
-        """A number of 0 or more; `what` finishes 'enter ...' in messages."""
+    def number(self, value: object, cell: str, what: Wanted, code: Code = Code.NOT_A_NUMBER) -> float | None:
+        """A number of 0 or more; `what` finishes 'enter ...' in messages (a callable when it
+        costs something to say, since it is needed only when something is wrong)."""
+        if type(value) is float and value >= 0:  # the common case, first
+            return value
         if is_blank(value) or self.error_cell(value, cell):
             return None
+        if callable(what):
+            what = what()
         if isinstance(value, bool | date | time | timedelta):
             self._add(code, cell, value, text=plain_text(value), what=what)
             return None
@@ -169,7 +181,12 @@ class CellReader:
         """None for a blank (the caller decides whether that is allowed) or an unknown status."""
         if is_blank(value) or self.error_cell(value, cell):
             return None
-        status = parse_status(str(value)) if isinstance(value, str) else None
+        if isinstance(value, str):
+            if value not in self._statuses:
+                self._statuses[value] = parse_status(value)
+            status = self._statuses[value]
+        else:
+            status = None
         if status is None:
             self._add(Code.STATUS_UNKNOWN, cell, value, text=plain_text(value), choices=self.choices)
         return status

@@ -1,0 +1,121 @@
+"""The annotated copy: problem cells filled and noted, a Feedback sheet linking to them, payloads
+kept as text, the original untouched, unreadable files refused."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+
+import openpyxl
+import pytest
+
+from conftest import SUDAN, require_tool
+from matrix.annotate import FEEDBACK_SHEET, FILLS, annotate
+from matrix.errors import MatrixError
+from matrix.models.issues import Severity
+from matrix.validation import validate_file
+from validation_helpers import columns, fill, fill_good, make_matrix, ref_rows, sheet_of
+
+
+@pytest.fixture
+def returned(tmp_path):
+    plan, path = make_matrix(tmp_path / "returns", SUDAN)
+    fill_good(path, plan)
+    fill(path, {"AP3-1": {"actual": "about 40"}, "AP1-1": {"actual": 37}, "AP1-2": {"comments": "=cmd|' /C calc'!A0"}})
+    wb = openpyxl.load_workbook(path)  # the payload as text, the way Excel stores '=... typed with a quote
+    ws = sheet_of(wb, "SDN")
+    ws.cell(ref_rows(ws)["AP1-2"], columns(ws)["comments"]).data_type = "s"
+    wb.save(path)
+    return plan, path, validate_file(plan, path)
+
+
+def cell_ref(path, ref, key):
+    ws = openpyxl.load_workbook(path)["Matrix"]
+    return f"{openpyxl.utils.get_column_letter(columns(ws)[key])}{ref_rows(ws)[ref]}"
+
+
+def test_problem_cells_are_filled_and_noted(returned, tmp_path):
+    _plan, path, result = returned
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    out = annotate(result, path, tmp_path / "feedback")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    ws = openpyxl.load_workbook(out)["Matrix"]
+    error_cell, warning_cell = ws[cell_ref(path, "AP3-1", "actual")], ws[cell_ref(path, "AP1-1", "actual")]
+    assert error_cell.fill.start_color.rgb.endswith(FILLS[Severity.ERROR])
+    assert "is not a number" in error_cell.comment.text
+    assert warning_cell.fill.start_color.rgb.endswith(FILLS[Severity.WARNING])
+    assert "more than 3 times the target" in warning_cell.comment.text
+    assert ws[cell_ref(path, "AP1-2", "status")].comment is None
+
+
+def test_feedback_sheet_lists_every_problem_with_links(returned, tmp_path):
+    _, path, result = returned
+    wb = openpyxl.load_workbook(annotate(result, path, tmp_path / "feedback"))
+    assert wb.sheetnames[0] == FEEDBACK_SHEET and wb.active.title == FEEDBACK_SHEET
+    ws = wb[FEEDBACK_SHEET]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
+    assert [(r[1], r[2], r[3]) for r in rows] == [(i.code, i.sheet, i.cell) for i in result.issues]
+    link = ws.cell(5, 4).hyperlink
+    assert link.location == f"'Matrix'!{result.issues[0].cell}"
+
+
+def test_payloads_stay_text_in_the_copy(returned, tmp_path):
+    _, path, result = returned
+    out = annotate(result, path, tmp_path / "feedback")
+    ws = openpyxl.load_workbook(out)["Matrix"]
+    cell = ws[cell_ref(path, "AP1-2", "comments")]
+    assert cell.value == "=cmd|' /C calc'!A0" and cell.data_type == "s"
+    feedback = openpyxl.load_workbook(out)[FEEDBACK_SHEET]
+    assert all(c.data_type == "s" for row in feedback.iter_rows(min_row=4) for c in row if c.value is not None)
+
+
+def test_annotating_again_replaces_the_old_feedback(returned, tmp_path):
+    _, path, result = returned
+    first = annotate(result, path, tmp_path / "one")
+    again = annotate(result.model_copy(update={"file": str(first)}), first, tmp_path / "two")
+    assert openpyxl.load_workbook(again).sheetnames.count(FEEDBACK_SHEET) == 1
+
+
+def test_never_overwrites_a_file_it_did_not_write(returned, tmp_path):
+    _, path, result = returned
+    office_file = path.with_name(path.stem + "_feedback.xlsx")  # an office's own file with that name
+    office_file.write_bytes(path.read_bytes())
+    with pytest.raises(MatrixError, match="not an annotated copy"):
+        annotate(result, path, path.parent)
+    assert office_file.read_bytes() == path.read_bytes()
+
+
+def test_replaces_its_own_earlier_copy(returned, tmp_path):
+    _, path, result = returned
+    first = annotate(result, path, path.parent)
+    assert annotate(result, path, path.parent) == first
+
+
+def test_unreadable_file_gets_no_copy(tmp_path):
+    from matrix.plan import load_plan
+
+    bad = tmp_path / "SDN.xlsx"
+    bad.write_text("ref,status\n")
+    result = validate_file(load_plan(SUDAN), bad)
+    with pytest.raises(MatrixError, match="could not be read"):
+        annotate(result, bad, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_libreoffice_opens_the_copy_and_keeps_the_feedback_sheet(returned, tmp_path):
+    soffice = require_tool("soffice")
+    _, path, result = returned
+    out = annotate(result, path, tmp_path / "feedback")
+    converted = tmp_path / "lo"
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
+         "--outdir", str(converted), str(out)],
+        check=True, capture_output=True, timeout=180,
+    )
+    wb = openpyxl.load_workbook(converted / out.name)
+    assert wb.sheetnames[0] == FEEDBACK_SHEET
+    assert wb[FEEDBACK_SHEET].cell(5, 2).value == result.issues[0].code
+    ws = wb["Matrix"]
+    assert ws[cell_ref(path, "AP3-1", "actual")].fill.start_color.rgb.endswith(FILLS[Severity.ERROR])
+    assert ws[cell_ref(path, "AP3-1", "actual")].comment is not None

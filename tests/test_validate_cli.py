@@ -1,0 +1,132 @@
+"""`matrix validate` end to end: exit codes 0/1/2, text and JSON output, folders, --strict,
+--annotate, and hostile files failing fast with one line each and no traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+
+import openpyxl
+import pytest
+
+from conftest import SUDAN
+from matrix.codes import Code
+from matrix.plan import load_plan
+from matrix.validation import validate_file
+from validation_helpers import fill, fill_good, make_matrix
+
+
+@pytest.fixture
+def returns(tmp_path):
+    """A folder with one clean return and the plan next to it as plan.yaml."""
+    folder = tmp_path / "returns"
+    plan, path = make_matrix(folder, SUDAN)
+    fill_good(path, plan)
+    shutil.copy(SUDAN, tmp_path / "plan.yaml")
+    return folder, path
+
+
+def test_clean_return_exits_0(run, returns):
+    _folder, path = returns
+    result = run("validate", path, "--plan", SUDAN)
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"{path}: valid"
+
+
+def test_plan_yaml_in_the_current_folder_is_the_default(run, returns, monkeypatch):
+    folder, _ = returns
+    monkeypatch.chdir(folder.parent)
+    assert run("validate", "returns").exit_code == 0
+
+
+def test_no_plan_exits_2_saying_to_pass_one(run, returns, monkeypatch):
+    folder, path = returns
+    monkeypatch.chdir(folder)
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert "--plan" in result.stderr
+
+
+def test_missing_file_exits_2(run):
+    assert run("validate", "nowhere.xlsx", "--plan", SUDAN).exit_code == 2
+
+
+def test_empty_folder_exits_2(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("validate", tmp_path / "empty", "--plan", SUDAN)
+    assert result.exit_code == 2 and "no workbooks" in result.stderr
+
+
+def test_errors_exit_1_with_one_line_per_problem_in_cell_order(run, returns):
+    _, path = returns
+    fill(path, {"AP3-1": {"actual": "about 40"}, "AP1-1": {"status": "Delayed", "comments": None}})
+    result = run("validate", path, "--plan", SUDAN)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[-1] == f"{path}: 2 error(s), 0 warning(s)"
+    assert lines[0].startswith(f"{path}  Matrix!") and "  error  comment-required  " in lines[0]
+    message = Code.ACTUAL_NOT_A_NUMBER.message(text="about 40", what="the total to date in people (Officials trained)")
+    assert lines[1].endswith(f"  error  actual-not-a-number  {message}")
+
+
+def test_warnings_pass_unless_strict(run, returns):
+    _, path = returns
+    fill(path, {"AP3-1": {"actual": "1,250"}})
+    assert run("validate", path, "--plan", SUDAN).exit_code == 0
+    assert run("validate", path, "--plan", SUDAN, "--strict").exit_code == 1
+
+
+def test_json_equals_the_library_result(run, returns):
+    _, path = returns
+    fill(path, {"AP3-1": {"actual": "about 40"}})
+    result = run("validate", path, "--plan", SUDAN, "--format", "json")
+    assert result.exit_code == 1
+    [data] = json.loads(result.stdout)
+    expected = validate_file(load_plan(SUDAN), path).model_dump(mode="json")
+    assert data == expected | {"accepted": False}
+
+
+def hostile_files(folder):
+    """One file of each kind that must be refused before parsing."""
+    (folder / "a_empty.xlsx").write_bytes(b"")
+    (folder / "b_old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2048)
+    (folder / "c_text.csv").write_text("ref,status\nAP1-1,On track\n")
+    with zipfile.ZipFile(folder / "d_bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (8 * 2**20))
+    wb = openpyxl.Workbook()
+    wb.active["XFD1048576"] = 1
+    wb.save(folder / "e_far.xlsx")
+    (folder / "f_cut.xlsx").write_bytes((folder / "e_far.xlsx").read_bytes()[:300])
+
+
+def test_hostile_files_fail_fast_one_line_each_and_the_run_goes_on(run, returns):
+    folder, path = returns
+    hostile_files(folder)
+    result = run("validate", folder, "--plan", SUDAN)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    lines = result.stdout.splitlines()
+    codes = [line.split("  error  ")[1].split("  ")[0] for line in lines if "  error  " in line]
+    assert codes == ["file-empty", "legacy-xls", "csv-not-workbook", "zip-bomb", "used-range-too-large",
+                     "truncated-file"]
+    assert f"{path}: valid" in lines
+
+
+def test_annotate_writes_copies_and_says_which_files_got_none(run, returns, tmp_path):
+    folder, path = returns
+    fill(path, {"AP3-1": {"actual": "about 40"}})
+    (folder / "broken.xlsx").write_bytes(b"")
+    result = run("validate", folder, "--plan", SUDAN, "--annotate", tmp_path / "feedback")
+    assert result.exit_code == 1
+    copy = tmp_path / "feedback" / f"{path.stem}_feedback.xlsx"
+    assert f"wrote {copy}" in result.stderr
+    assert "no annotated copy of" in result.stderr and "broken.xlsx" in result.stderr
+    assert openpyxl.load_workbook(copy).sheetnames[0] == "Feedback"
+
+
+def test_help_has_an_example(run):
+    result = run("validate", "--help")
+    assert result.exit_code == 0 and "Example:" in result.stdout
