@@ -1,4 +1,5 @@
-"""Building blocks for store tests: validation results made in code, and the store's soundness check."""
+"""Building blocks for store tests: validation results made in code, filled matrices, and the
+store's soundness check."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
-from validation_helpers import columns, good_values, ref_rows, sheet_of
 
 from matrix.codes import Code
-from matrix.excel.layout import plan_rows
+from matrix.excel.layout import META_SHEET, plan_rows
 from matrix.generate import generate
 from matrix.models.plan import Plan, Status
 from matrix.models.returns import ProgressRow, ProposedActivity, ValidationResult, WorkbookIdentity
 from matrix.store import Store
+from validation_helpers import columns, good_values, ref_rows, sheet_of
 
 
 def make_result(
@@ -87,7 +88,27 @@ def returned_matrix(
             cells["actual"] = round(target * share) if target else cells["actual"]
             cells["comments"] = comments
             for key, value in cells.items():
-                ws.cell(refs[ref], cols[key]).value = value
+                cell = ws.cell(refs[ref], cols[key])
+                cell.value = value
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # text typed as '=..., not a formula
     out = folder / name if name else path
     wb.save(out)
+    return out
+
+
+def variants(path: Path, count: int, folder: Path) -> list[Path]:
+    """`count` copies of a filled matrix, each with its own comment on the first row, so each is
+    a distinct file (a distinct SHA-256) for the same office and period."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.load_workbook(path)
+    meta = {row[1]: row[2] for row in wb[META_SHEET].iter_rows(values_only=True) if row[0] == "sheet"}
+    ws = wb[next(name for role, name in meta.items() if role.startswith("matrix:"))]
+    cols, refs = columns(ws), ref_rows(ws)
+    cell = ws.cell(next(iter(refs.values())), cols["comments"])
+    out = []
+    for n in range(count):
+        cell.value = f"Version {n:03d}"
+        out.append(folder / f"return-{n:03d}.xlsx")
+        wb.save(out[-1])
     return out

@@ -5,25 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import DAR, SUDAN
-from store_helpers import integrity_problems, returned_matrix
-from validation_helpers import fill
 
+from conftest import DAR
 from matrix.collect import collect, render_outcomes, return_files
 from matrix.errors import MatrixError
 from matrix.plan import load_plan
-from matrix.store import Outcome, Store
+from matrix.store import Outcome
+from store_helpers import integrity_problems, returned_matrix
 
-
-@pytest.fixture(scope="module")
-def sudan():
-    return load_plan(SUDAN)
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "matrix.sqlite") as opened:
-        yield opened
+pytest_plugins = ["store_fixtures"]
+from validation_helpers import fill
 
 
 def test_collect_accepts_then_recognises_the_same_file(tmp_path, store, sudan):
@@ -112,3 +103,16 @@ def test_summary_names_each_outcome(tmp_path, store, sudan):
     outcomes = collect(sudan, [path], store) + collect(sudan, [path], store)
     text = render_outcomes(outcomes)
     assert "2 file(s): 1 accepted, 0 superseded an earlier return, 1 duplicate, 0 rejected" in text
+
+
+def test_two_periods_in_one_run_are_checked_in_order(tmp_path, store, sudan):
+    august = returned_matrix(sudan, "2026-08", tmp_path, share=0.25)
+    july = returned_matrix(sudan, "2026-07", tmp_path, share=0.5)
+    outcomes = collect(sudan, [august, july], store)
+    assert [o.period for o in outcomes] == ["2026-08", "2026-07"]  # reported in the order given
+    assert outcomes[0].warnings > 0 and outcomes[1].warnings == 0
+
+
+def test_an_empty_folder_is_a_usage_error(tmp_path, store, sudan):
+    with pytest.raises(MatrixError, match="no workbooks"):
+        collect(sudan, [tmp_path], store)

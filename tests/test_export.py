@@ -9,21 +9,18 @@ from datetime import date, datetime
 import hxl
 import openpyxl
 import pytest
-from conftest import DAR, SUDAN
-from store_helpers import make_result
 
+from conftest import DAR
 from matrix.errors import MatrixError
 from matrix.excel.layout import plan_rows
 from matrix.export import COLUMNS, dataset, export
 from matrix.plan import load_plan
 from matrix.store import Store
+from store_helpers import make_result
+
+pytest_plugins = ["store_fixtures"]
 
 FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")"
-
-
-@pytest.fixture(scope="module")
-def sudan():
-    return load_plan(SUDAN)
 
 
 @pytest.fixture

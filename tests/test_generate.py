@@ -106,3 +106,10 @@ def test_library_refuses_unknown_language_and_both_countries_and_region(tmp_path
     with pytest.raises(MatrixError, match="not both"):
         generate(plan, "2026-Q3", countries=["KEN"], regional=True, lang="en", out_dir=tmp_path)
     assert names(tmp_path) == []
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(run, tmp_path):
+    (tmp_path / "taken").write_text("a file, not a folder", encoding="utf-8")
+    result = run("generate", SUDAN, "--period", "2026-07", "--all", "-o", "taken/out")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot create taken/out")

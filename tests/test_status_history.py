@@ -5,32 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import DAR, SUDAN
-from store_helpers import make_result
 
 from matrix.errors import MatrixError
-from matrix.plan import load_plan
-from matrix.status import ReturnState, expected_offices, history, render_history, render_status, status
-from matrix.store import Store
+from matrix.status import (
+    ReturnState,
+    expected_offices,
+    history,
+    render_history,
+    render_status,
+    status,
+)
+from store_helpers import make_result
+
+pytest_plugins = ["store_fixtures"]
 
 ON_TIME = datetime(2026, 8, 5, 9, 0, tzinfo=UTC)  # Sudan's July returns are due on 10 August
 LATE = datetime(2026, 8, 20, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def sudan():
-    return load_plan(SUDAN)
-
-
-@pytest.fixture(scope="module")
-def dar():
-    return load_plan(DAR)
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "matrix.sqlite") as opened:
-        yield opened
 
 
 def states(found) -> dict[str, ReturnState]:

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from datetime import UTC, datetime
 
 import pytest
-from conftest import DAR, SUDAN
-from store_helpers import integrity_problems, make_result
 
 from matrix.errors import MatrixError
-from matrix.plan import load_plan
-from matrix.store import Outcome, Store, default_store_path
-from matrix.store import schema
+from matrix.store import Outcome, Store, default_store_path, schema
+from store_helpers import integrity_problems, make_result
 
-
-@pytest.fixture(scope="module")
-def sudan():
-    return load_plan(SUDAN)
-
-
-@pytest.fixture(scope="module")
-def dar():
-    return load_plan(DAR)
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "matrix.sqlite") as opened:
-        yield opened
+pytest_plugins = ["store_fixtures"]
 
 
 def test_accepted_return_adds_its_rows(store, sudan):
@@ -203,3 +187,34 @@ def test_default_path_follows_the_environment(monkeypatch, tmp_path):
     assert str(default_store_path()) == "matrix.sqlite"
     monkeypatch.setenv("MATRIX_STORE", str(tmp_path / "x.sqlite"))
     assert default_store_path() == tmp_path / "x.sqlite"
+
+
+def test_a_failure_half_way_through_a_file_records_nothing_of_it(store, sudan, monkeypatch):
+    store.record(make_result(sudan, "SDN", "2026-08"), sudan)
+
+    def crash(*args):
+        raise KeyboardInterrupt  # as if interrupted after the submission row was written
+
+    monkeypatch.setattr(store, "_insert_rows", crash)
+    with pytest.raises(KeyboardInterrupt):
+        store.record(make_result(sudan, "SDN", "2026-09"), sudan)
+    assert [s.period for s in store.submissions(sudan)] == ["2026-08"]
+    assert integrity_problems(store) == []
+
+
+def _open_and_close(path: str, go) -> None:
+    go.wait()
+    Store.open(path).close()
+
+
+def test_processes_creating_the_same_store_at_once_all_succeed(tmp_path):
+    context = multiprocessing.get_context("fork")
+    for round_ in range(20):
+        path, go = str(tmp_path / f"s{round_}.sqlite"), context.Event()
+        processes = [context.Process(target=_open_and_close, args=(path, go)) for _ in range(4)]
+        for process in processes:
+            process.start()
+        go.set()  # all four create the store at the same moment
+        for process in processes:
+            process.join()
+        assert [p.exitcode for p in processes] == [0] * 4

@@ -107,7 +107,7 @@ def test_matrix_headers_rows_and_fingerprints(national, sudan, lang):
     columns = layout.matrix_columns(sudan)
     assert [c.value for c in ws[layout.HEADER_ROW]] == [t(lang, c.header_key) for c in columns]
     assert ws.cell(layout.TITLE_ROW, 1).value == sudan.title
-    assert "2026-07" in ws.cell(layout.SUBTITLE_ROW, 1).value
+    assert ("\u200e2026-07\u200e" if lang == "ar" else "2026-07") in ws.cell(layout.SUBTITLE_ROW, 1).value
     assert country_name("SDN", lang) in ws.cell(layout.SUBTITLE_ROW, 1).value
 
     rows = data_rows(ws, lang, sudan)
@@ -303,6 +303,7 @@ def test_regional_workbook_has_a_sheet_per_country_and_one_region_wide(regional,
     meta = metadata(wb)
     assert (meta.identity.office, meta.identity.regional, meta.identity.period) == ("EHAGL", True, "2026-Q3")
     sheets = matrix_sheets(wb)
+    columns = layout.matrix_columns(dar)
     assert list(sheets) == [*dar.countries, "EHAGL"]
     assert sheets["EHAGL"].title == t(lang, "sheet.regional")
     assert wb.sheetnames[: len(sheets) + 1] == [t(lang, "sheet.instructions"), *(ws.title for ws in sheets.values())]
@@ -314,7 +315,11 @@ def test_regional_workbook_has_a_sheet_per_country_and_one_region_wide(regional,
         for ref, row in rows.items():
             assert meta.fingerprints[matrix_role(office), ref] == locked_fingerprint(row)
         assert ws.protection.sheet and ws.freeze_panes == f"B{layout.FIRST_DATA_ROW}"
-        assert any(dv.type == "list" for dv in ws.data_validations.dataValidation)
+        assert ws.auto_filter.ref.startswith(f"A{layout.HEADER_ROW}:")
+        assert {dv.type for dv in ws.data_validations.dataValidation} == {"list", "decimal"}
+        for row in rows.values():
+            locks = [ws.cell(row["_row"], i).protection.locked for i in range(1, len(columns) + 1)]
+            assert locks == [c.locked for c in columns]
     assert len(meta.fingerprints) == sum(len(layout.plan_rows(dar, c)) for c in [*dar.countries, None])
     assert sheets["KEN"].title == country_name("KEN", lang)
 
@@ -395,3 +400,15 @@ def test_layout_helpers_the_writer_and_reader_share():
     label = layout.action_point_label(10, "استراتيجية المعلومات")
     assert label == "10. استراتيجية المعلومات"
     assert [layout.action_point_number(x) for x in (label, " 3 ", 3, "AP3", "", None)] == [10, 3, 3, None, None, None]
+
+
+def test_prefill_of_a_regional_workbook_goes_to_the_right_sheet(dar, tmp_path):
+    row = layout.plan_rows(dar, None)[0]
+    given = ProgressRow(country="EHAGL", activity_id=row.activity.id, indicator_index=0, ref=row.ref,
+                        sheet="Region-wide", row=5, status=Status.COMPLETED, actual=1)
+    path = tmp_path / "EHAGL.xlsx"
+    write_workbook(dar, "EHAGL", Period.parse("2026-Q4"), "en", path, regional=True,
+                   prefill={("EHAGL", row.ref): given})
+    sheets = matrix_sheets(open_workbook(path))
+    assert data_rows(sheets["EHAGL"], "en", dar)[row.ref]["status"] == "Completed"
+    assert all(r["status"] is None for office in dar.countries for r in data_rows(sheets[office], "en", dar).values())

@@ -129,7 +129,6 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
     \b
         matrix generate examples/sudan-joint-strategy.yaml --period 2026-07 --all -o out
         matrix generate examples/dar-es-salaam-action-plan.yaml --period 2026-Q3 --regional --lang fr
-
         matrix generate plan.yaml --period 2026-08 --all --prefill -o out
     """
     from matrix.generate import generate as generate_workbooks
@@ -182,7 +181,7 @@ def project_plan(path: Path):
 @PROJECT_PLAN
 @click.option("--period", default=None, help="Only accept returns for this period; others are rejected.")
 @STORE
-@click.option("--received", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None,
+@click.option("--received", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None, metavar="DATE",
               help="When the returns arrived (UTC), for a backlog collected later; default: now.")
 def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_path: Path | None,
             received) -> None:
@@ -222,7 +221,7 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_
 @STORE
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def status(period: str, plan_file: Path, store_path: Path | None, fmt: str) -> None:
-    """Every expected office for PERIOD: returned, late, rejected or missing.
+    """Every expected office for the period: returned, late, rejected or missing.
 
     Exit 0 when every office has returned (late counts), 1 when any is missing or rejected.
 

@@ -3,7 +3,7 @@ it in the store, one transaction per file, so an interrupted run can simply be r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,10 +13,10 @@ from matrix.errors import MatrixError
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
-from matrix.periods import parse_for_plan
+from matrix.periods import Period, parse_for_plan
 from matrix.store import Outcome, Store
 from matrix.text_table import table
-from matrix.validation import validate_file, validate_paths, workbook_paths
+from matrix.validation import validate_paths, workbook_paths
 
 BATCH = 16
 """Files validated together (in parallel) before their results are recorded one by one."""
@@ -61,20 +61,20 @@ def collect(
             period = parse_for_plan(plan.reporting, period).id
         except ValueError as exc:
             raise MatrixError(str(exc)) from None
+    paths = list(paths)
     files = return_files(paths)
-    outcomes = []
+    if not files:
+        raise MatrixError(f"no workbooks (.xlsx) in {', '.join(map(str, paths))}")
+    outcomes: dict[Path, CollectOutcome] = {}
     for start in range(0, len(files), BATCH):
         batch = files[start : start + BATCH]
-        previous = store.previous_actuals(plan, None, period) if period else None
-        results = validate_paths(plan, batch, previous=previous)
-        for path, result in zip(batch, results, strict=True):
-            result = _with_history(plan, store, path, result) if period is None else result
+        for index, result in _validated(plan, store, batch, period):
             result = _check_period(result, period)
             recorded = store.record(result, plan, received_at)
             identity = result.identity
             errors = [issue for issue in result.issues if issue.is_error]
             outcome = CollectOutcome(
-                file=path,
+                file=batch[index],
                 office=identity and identity.office,
                 period=identity and identity.period,
                 status=recorded.outcome,
@@ -83,18 +83,45 @@ def collect(
                 warnings=len(result.issues) - len(errors),
                 submission_id=recorded.submission_id,
             )
-            outcomes.append(outcome)
+            outcomes[batch[index]] = outcome
             if progress:
                 progress(outcome)
-    return outcomes
+    return [outcomes[path] for path in files]
 
 
-def _with_history(plan: Plan, store: Store, path: Path, result: ValidationResult) -> ValidationResult:
-    """The period is only known once the file is read: validate again against earlier actuals."""
-    if result.identity is None:
-        return result
-    previous = store.previous_actuals(plan, result.identity.office, result.identity.period)
-    return validate_file(plan, path, previous=previous) if previous else result
+def _validated(
+    plan: Plan, store: Store, batch: list[Path], period: str | None
+) -> Iterator[tuple[int, ValidationResult]]:
+    """(index in batch, result) in the order to record them, each validated against the last
+    accepted actuals of earlier periods. Without --period a file's period is only known once it
+    is read, so returns that pass are validated again, period by period, oldest first: the caller
+    records each period's returns before the next period's are checked against them."""
+    if period is not None:
+        yield from enumerate(validate_paths(plan, batch, previous=store.previous_actuals(plan, None, period)))
+        return
+    results = validate_paths(plan, batch)
+    by_period: dict[Period, list[int]] = {}
+    for index, result in enumerate(results):
+        found = _period_of(result)
+        if found is None:
+            yield index, result
+        else:
+            by_period.setdefault(found, []).append(index)
+    for found in sorted(by_period):
+        indexes = by_period[found]
+        previous = store.previous_actuals(plan, None, found.id)
+        again = validate_paths(plan, [batch[i] for i in indexes], previous=previous) if previous else None
+        yield from zip(indexes, again or [results[i] for i in indexes], strict=True)
+
+
+def _period_of(result: ValidationResult) -> Period | None:
+    """The period of a return that passed, the only kind worth checking against history."""
+    if not result.accepted or result.identity is None:
+        return None
+    try:
+        return Period.parse(result.identity.period)
+    except ValueError:
+        return None
 
 
 def _check_period(result: ValidationResult, period: str | None) -> ValidationResult:

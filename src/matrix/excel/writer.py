@@ -128,6 +128,8 @@ class _WorkbookWriter:
         self.objective_ap = {o.id: self.framework.action_point(o.action_point) for o in plan.objectives}
         self.fingerprints: dict[tuple[str, str], str] = {}
         self.plan_hash = plan.content_hash()
+        # In right-to-left text '2026-Q3' would show as 'Q3-2026'; left-to-right marks keep it whole.
+        self.period_text = f"\u200e{period.id}\u200e" if lang in RIGHT_TO_LEFT else period.id
 
         taken = {layout.META_SHEET.casefold()}
         self.names = {
@@ -261,7 +263,7 @@ class _WorkbookWriter:
         return self.sheets[-1].label if self.regional else self.sheets[0].label
 
     def _subtitle(self, label: str) -> str:
-        return t(self.lang, "matrix.subtitle", office=label, period=self.period.id, start=self.period.start,
+        return t(self.lang, "matrix.subtitle", office=label, period=self.period_text, start=self.period.start,
                  end=self.period.end, due=due_date(self.plan.reporting, self.period))
 
     def _instructions(self, ws: Worksheet) -> None:
@@ -273,7 +275,7 @@ class _WorkbookWriter:
         facts: list[tuple[str, str | date]] = [
             ("plan", plan.title),
             ("office", self._office_label()),
-            ("period", t(lang, "instructions.period_value", period=self.period.id, start=self.period.start,
+            ("period", t(lang, "instructions.period_value", period=self.period_text, start=self.period.start,
                          end=self.period.end)),
             ("due", due),
         ]
@@ -313,6 +315,7 @@ class _WorkbookWriter:
         ws.write_string(row + 1, 1, t(lang, "instructions.warning"), f["warning"])
         ws.write_string(row + 3, 1, t(lang, "instructions.generated", version=__version__,
                                        date=self.generated_at.date(), hash=self.plan_hash[:12]), f["small"])
+        ws.fit_to_pages(1, 0)
         ws.protect("", PROTECTION)
 
     def _groups(self, rows: list[PlanRow]) -> list[tuple[ActionPoint | None, list[PlanRow]]]:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Self
 
 from matrix.errors import MatrixError
 from matrix.excel.layout import split_ref
@@ -108,7 +110,7 @@ class Store:
                     raise MatrixError(f"{path} is not a matrix store (not a SQLite file); choose another --store path")
         try:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn, str(path))
         except sqlite3.Error as exc:
@@ -118,7 +120,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -310,6 +312,20 @@ class Store:
             )
         }
         return sorted(found, key=Period.parse)
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch a new store to WAL. The switch does not wait on the busy handler when another process
+    is creating the same store at that moment, so wait for it here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _before(period: str, cutoff: Period) -> bool:

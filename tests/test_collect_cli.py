@@ -1,0 +1,218 @@
+"""The whole cycle through the command line, a collect killed half way, and two collects at once."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import hxl
+import openpyxl
+import pytest
+
+from conftest import ROOT, SUDAN
+from matrix.plan import load_plan
+from matrix.store import Store
+from store_helpers import integrity_problems, returned_matrix, variants
+from validation_helpers import fill
+from workbook_helpers import data_rows
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project folder with the Sudan plan as ./plan.yaml; `run` works in it."""
+    shutil.copy(SUDAN, tmp_path / "plan.yaml")
+    return tmp_path
+
+
+def test_the_whole_cycle(run, project):
+    plan = load_plan(project / "plan.yaml")
+    assert run("generate", "plan.yaml", "--period", "2026-07", "--all", "-o", "july").exit_code == 0
+    [blank] = (project / "july").glob("*.xlsx")
+    returned_matrix(plan, "2026-07", project / "july", share=0.5, comments="=1+1 is a formula")
+
+    result = run("collect", "july")
+    assert result.exit_code == 0, result.output
+    assert "accepted" in result.output and "1 file(s): 1 accepted" in result.output
+    assert (project / "matrix.sqlite").exists()
+
+    result = run("collect", "july")
+    assert result.exit_code == 0 and "duplicate" in result.output
+
+    corrected = returned_matrix(plan, "2026-07", project / "corrected", share=0.75, comments="Corrected")
+    result = run("collect", corrected, "--period", "2026-07")
+    assert result.exit_code == 0 and "superseded-previous" in result.output
+
+    broken = project / "broken" / "SDN.xlsx"
+    broken.parent.mkdir()
+    shutil.copy(corrected, broken)
+    fill(broken, {"AP1-1": {"actual": "lots"}})
+    result = run("collect", broken)
+    assert result.exit_code == 1
+    assert "rejected" in result.output and "Matrix!" in result.output
+
+    result = run("status", "--period", "2026-07")
+    assert result.exit_code == 0  # returned (late: collected after 10 August 2026) counts as returned
+    assert "SDN" in result.output
+    data = json.loads(run("status", "--period", "2026-07", "--format", "json").output)
+    assert data["offices"][0]["state"] in ("returned", "late") and data["offices"][0]["errors"] == 0
+    missing = run("status", "--period", "2026-08")
+    assert missing.exit_code == 1 and "missing" in missing.output
+
+    result = run("history", "SDN", "--activity", "AP1-1")
+    assert result.exit_code == 0 and "2026-07  AP1-1" in result.output and "Corrected" in result.output
+
+    for fmt, name in (("csv", "out.csv"), ("hxl", "out.hxl.csv"), ("json", "out.json"), ("xlsx", "out.xlsx")):
+        result = run("export", "--period", "2026-07", "--format", fmt, "-o", name)
+        assert result.exit_code == 0, result.output
+        assert (project / name).stat().st_size > 0
+    with (project / "out.csv").open(encoding="utf-8-sig") as handle:
+        first = next(csv.DictReader(handle))
+    assert (first["ref"], first["actual"], first["comments"]) == ("AP1-1", "9", "Corrected")
+    hxl_rows = list(hxl.data(str(project / "out.hxl.csv"), hxl.InputOptions(allow_local=True)))
+    assert hxl_rows[0].get("#reached") == "9"
+    assert json.loads((project / "out.json").read_text())["rows"][0]["status"] == "on_track"
+    assert openpyxl.load_workbook(project / "out.xlsx")["All rows"]["W2"].value == 9
+
+    # prefill: August's matrix starts from July's accepted values
+    result = run("generate", "plan.yaml", "--period", "2026-08", "--all", "--prefill", "-o", "august")
+    assert result.exit_code == 0, result.output
+    [august] = (project / "august").glob("*.xlsx")
+    rows = data_rows(openpyxl.load_workbook(august)["Matrix"], "en", plan)
+    assert (rows["AP1-1"]["actual"], rows["AP1-1"]["comments"], rows["AP1-1"]["status"]) == (9, "Corrected", "On track")
+    assert blank.exists()
+
+
+def test_formula_text_is_exported_as_text(run, project):
+    plan = load_plan(project / "plan.yaml")
+    returned_matrix(plan, "2026-07", project / "in", comments="=HYPERLINK(\"http://x\",\"y\")")
+    assert run("collect", "in").exit_code == 0
+    run("export", "--format", "xlsx", "-o", "out.xlsx")
+    run("export", "--format", "csv", "-o", "out.csv")
+    cell = openpyxl.load_workbook(project / "out.xlsx")["All rows"]["Z2"]
+    assert cell.value == "=HYPERLINK(\"http://x\",\"y\")" and cell.data_type == "s"
+    with (project / "out.csv").open(encoding="utf-8-sig") as handle:
+        assert next(csv.DictReader(handle))["comments"] == "'=HYPERLINK(\"http://x\",\"y\")"
+
+
+def test_missing_plan_and_store_are_one_line_errors(run, tmp_path):
+    result = run("status", "--period", "2026-07")
+    assert result.exit_code == 2 and "no plan at plan.yaml" in result.output
+    shutil.copy(SUDAN, tmp_path / "plan.yaml")
+    result = run("export", "--format", "csv", "-o", "x.csv")
+    assert result.exit_code == 2 and "no store at matrix.sqlite" in result.output
+    assert not (tmp_path / "matrix.sqlite").exists()
+    result = run("generate", "plan.yaml", "--period", "2026-08", "--all", "--prefill")
+    assert result.exit_code == 2 and "no store" in result.output
+
+
+def test_store_path_from_option_and_environment(run, project, monkeypatch):
+    plan = load_plan(project / "plan.yaml")
+    returned_matrix(plan, "2026-07", project / "in")
+    assert run("collect", "in", "--store", "a.sqlite").exit_code == 0
+    monkeypatch.setenv("MATRIX_STORE", str(project / "b.sqlite"))
+    assert run("collect", "in").exit_code == 0
+    assert (project / "a.sqlite").exists() and (project / "b.sqlite").exists()
+    assert not (project / "matrix.sqlite").exists()
+
+
+def test_export_refuses_to_overwrite_the_store(run, project):
+    plan = load_plan(project / "plan.yaml")
+    returned_matrix(plan, "2026-07", project / "in")
+    run("collect", "in")
+    size = (project / "matrix.sqlite").stat().st_size
+    for target in ("matrix.sqlite", "plan.yaml"):
+        result = run("export", "--format", "csv", "-o", target)
+        assert result.exit_code == 2 and "inputs" in result.output
+    assert (project / "matrix.sqlite").stat().st_size == size
+
+
+# --- real processes: a kill half way, and two at once -----------------------------------------
+
+
+def matrix_process(cwd: Path, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.Popen([sys.executable, "-m", "matrix", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def count_submissions(path: Path) -> int:
+    if not path.exists():  # connecting would create it
+        return 0
+    try:
+        conn = sqlite3.connect(path, timeout=30)
+        try:
+            return conn.execute("SELECT count(*) FROM submissions").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:  # not created yet
+        return 0
+
+
+@pytest.mark.slow
+def test_a_collect_killed_half_way_leaves_a_sound_store(project):
+    plan = load_plan(project / "plan.yaml")
+    files = variants(returned_matrix(plan, "2026-07", project / "one"), 40, project / "inbox")
+    store_path = project / "matrix.sqlite"
+    process = matrix_process(project, "collect", "inbox")
+    while count_submissions(store_path) == 0 and process.poll() is None:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+    with Store.open(store_path) as store:
+        assert integrity_problems(store) == []
+        recorded = len(store.submissions(plan))
+        assert 0 < recorded < len(files)
+
+    rerun = matrix_process(project, "collect", "inbox")
+    out, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err
+    assert f"{recorded} duplicate" in out
+    with Store.open(store_path) as store:
+        assert integrity_problems(store) == []
+        submissions = store.submissions(plan)
+        assert sorted(s.file_name for s in submissions) == sorted(f.name for f in files)
+        assert [s.file_name for s in submissions if s.current] == ["return-039.xlsx"]
+
+
+@pytest.mark.slow
+def test_two_collects_at_once_record_each_file_exactly_once(project):
+    plan = load_plan(project / "plan.yaml")
+    files = variants(returned_matrix(plan, "2026-07", project / "one"), 30, project / "inbox")
+    first, second = project / "first", project / "second"
+    for folder, chosen in ((first, files[:20]), (second, files[10:])):
+        folder.mkdir()
+        for path in chosen:
+            shutil.copy(path, folder / path.name)
+    processes = [matrix_process(project, "collect", str(first)), matrix_process(project, "collect", str(second))]
+    outputs = [p.communicate(timeout=300) for p in processes]
+    for process, (_, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err
+        assert "Traceback" not in err
+    summaries = [next(line for line in out.splitlines() if "file(s):" in line) for out, _ in outputs]
+    duplicates = sum(int(re.search(r"(\d+) duplicate", line).group(1)) for line in summaries)
+    assert duplicates == 10
+    with Store.open(project / "matrix.sqlite") as store:
+        assert integrity_problems(store) == []
+        submissions = store.submissions(plan)
+        assert len(submissions) == len({s.sha256 for s in submissions}) == 30
+        assert sum(s.current for s in submissions) == 1
+
+
+def test_received_date_decides_late(run, project):
+    plan = load_plan(project / "plan.yaml")
+    returned_matrix(plan, "2026-07", project / "in")
+    assert run("collect", "in", "--received", "2026-08-20").exit_code == 0
+    result = run("status", "--period", "2026-07", "--format", "json")
+    office = json.loads(result.output)["offices"][0]
+    assert (result.exit_code, office["state"], office["latest_return"]) == (0, "late", "2026-08-20T00:00:00+00:00")
