@@ -75,16 +75,23 @@ class ReportFailed(Exception):
     """The report did not finish within the memory cap or the time limit; the message says which."""
 
 
-def time_report(countries: int, activities: int, n_periods: int, reps: int, timeout: float) -> dict:
-    """Median seconds to load, compute and render the report of the last period, in a fresh process."""
+def time_report(countries: int, activities: int, n_periods: int, reps: int, limit: float,
+                *, duplicates: bool = True) -> dict:
+    """Median CPU seconds to load, compute and render the report of the last period, in a fresh
+    process; a step still running after `limit` seconds is reported under "failed".
+
+    `duplicates=False` is a diagnostic: the search for likely duplicated activities is replaced
+    by an empty list, to show what the rest of the report costs.
+    """
     store = store_path(countries, activities, n_periods)
     args = json.dumps({"store": str(store), "countries": countries, "activities": activities,
-                       "period": periods(n_periods)[-1], "reps": reps})
+                       "period": periods(n_periods)[-1], "reps": reps, "limit": limit, "duplicates": duplicates})
     try:
         proc = subprocess.run([sys.executable, "-m", "benchmarks.report_bench", args], capture_output=True,
-                              text=True, env={**os.environ, "PYTHONPATH": _pythonpath()}, check=False, timeout=timeout)
+                              text=True, env={**os.environ, "PYTHONPATH": _pythonpath()}, check=False,
+                              timeout=limit * 2 + 120)
     except subprocess.TimeoutExpired:
-        raise ReportFailed(f"did not finish in {timeout:.0f} s") from None
+        raise ReportFailed(f"did not finish in {limit * 2 + 120:.0f} s") from None
     if proc.returncode != 0:
         last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
         if "MemoryError" in proc.stderr:
@@ -93,36 +100,64 @@ def time_report(countries: int, activities: int, n_periods: int, reps: int, time
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+class _Deadline(Exception):
+    pass
+
+
 def _child(args: dict) -> dict:
     """Runs in the child: what `matrix report` does, step by step, each step timed."""
     import resource
+    import signal
     import statistics
     import time
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
     from benchmarks import matrix_api
 
+    if not args["duplicates"]:
+        import matrix.report.build
+
+        matrix.report.build.likely_duplicates = lambda *a, **k: []
+
+    def expire(*_):
+        raise _Deadline
+
+    signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, args["limit"])
     plan = build_plan(args["activities"], args["countries"])
     steps: dict[str, list[float]] = {"load": [], "context": [], "render": []}
-    html = ""
-    for _ in range(args["reps"] + 1):  # the first run warms imports and template compilation
-        t0 = time.process_time()
-        data = matrix_api.report_data(plan, Path(args["store"]))
-        t1 = time.process_time()
-        context = matrix_api.report_context(plan, data, args["period"])
-        t2 = time.process_time()
-        html = matrix_api.render_report(context)
-        t3 = time.process_time()
-        for name, value in zip(steps, (t1 - t0, t2 - t1, t3 - t2), strict=True):
-            steps[name].append(value)
-    peak = self_peak_mib()
+    html, failed = "", None
+    try:
+        for _ in range(args["reps"] + 1):  # the first run warms imports and template compilation
+            failed = "load"
+            t0 = time.process_time()
+            data = matrix_api.report_data(plan, Path(args["store"]))
+            steps["load"].append(time.process_time() - t0)
+            failed = "context"
+            t0 = time.process_time()
+            context = matrix_api.report_context(plan, data, args["period"])
+            steps["context"].append(time.process_time() - t0)
+            failed = "render"
+            t0 = time.process_time()
+            html = matrix_api.render_report(context)
+            steps["render"].append(time.process_time() - t0)
+            failed = None
+    except _Deadline:
+        pass
+    except MemoryError:
+        failed = f"{failed}: MemoryError under a {MEMORY_CAP // 1024**3} GiB cap"
+    signal.setitimer(signal.ITIMER_REAL, 0)
     floor = []
-    for _ in range(args["reps"]):
+    for _ in range(max(args["reps"], 1)):
         t0 = time.process_time()
         sql_floor(Path(args["store"]), args["period"])
         floor.append(time.process_time() - t0)
-    return {**{k: statistics.median(v[1:]) for k, v in steps.items()}, "sql_floor": statistics.median(floor),
-            "html_bytes": len(html.encode()), "peak_mib": peak}
+    # Medians of the timed reps; a step that only ran its warm-up (or never finished) keeps that one.
+    medians = {k: statistics.median(v[1:] or v) if v else None for k, v in steps.items()}
+    if failed and ":" not in failed:
+        failed = f"{failed} did not finish in {args['limit']:.0f} s"
+    return {**medians, "sql_floor": statistics.median(floor), "html_bytes": len(html.encode()),
+            "peak_mib": self_peak_mib(), "failed": failed if not all(steps.values()) else None}
 
 
 def sql_floor(store: Path, period: str) -> list[tuple]:
