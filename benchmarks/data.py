@@ -158,31 +158,46 @@ def periods(count: int) -> list[str]:
 def office_fill(plan: Plan, office: str, period: str, *, seed: int = 0) -> dict[tuple[str, str], ProgressRow]:
     """What an office types into its matrix, keyed by (office, ref) as the writer's `prefill` is.
 
-    About 2% of rows carry a genuine error (a completed activity with no actual value), as in the
-    returns the performance notes were measured on.
+    Offices mostly follow the rules (a comment when delayed or cancelled, totals to date that
+    never go down, the target reached when completed), so most returns are accepted and reach
+    the store; about one return in ten carries a few genuine errors (a completed activity with no
+    actual value, a delay without a comment) on about 2% of its rows, and is rejected.
     """
     from matrix.excel.layout import FIRST_DATA_ROW, plan_rows
 
     rng = random.Random(f"{seed}:{office}:{period}")
+    careless = rng.random() < 0.1
+    year, month = map(int, period.split("-"))
+    progress = min(1.0, ((year - 2026) * 12 + month) / 12)  # share of the year gone by
     fill = {}
     for i, row in enumerate(plan_rows(plan, office)):
-        status = rng.choice(STATUSES)
-        target = (row.indicator.target if row.indicator else None) or 10.0
-        actual = None if status == Status.NOT_STARTED else round(target * rng.random(), 0)
-        if status == Status.COMPLETED and rng.random() < 0.2:
-            actual = None
+        steady = random.Random(f"{seed}:{office}:{row.ref}")  # the same each period, so totals never drop
+        pace = steady.uniform(0.3, 1.2)
+        status = steady.choice(STATUSES) if progress < 1 else Status.COMPLETED
+        indicator = row.indicator
+        target = (indicator.target if indicator else None) or 10.0
+        actual = None if status == Status.NOT_STARTED else round(target * min(1.0, pace * progress))
+        if status == Status.COMPLETED:
+            actual = target
+        comments = steady.choice(COMMENTS)
+        if status in (Status.DELAYED, Status.CANCELLED) and not comments:
+            comments = "Waiting for the authorisation of the ministry."
+        if careless and rng.random() < 0.02:
+            actual, comments = (None, comments) if status != Status.NOT_STARTED else (actual, "")
+            status = Status.COMPLETED if status != Status.NOT_STARTED else Status.DELAYED
         fill[(office, row.ref)] = ProgressRow(
             country=office, activity_id=row.activity.id, indicator_index=row.indicator_index, ref=row.ref,
             sheet="", row=FIRST_DATA_ROW + i, status=status, actual=actual,
-            funds_secured=round(row.activity.budget * rng.random(), -2) if row.activity.budget else None,
-            comments=rng.choice(COMMENTS),
+            funds_secured=round(row.activity.budget * min(1.0, pace), -2) if row.activity.budget else None,
+            comments=comments,
         )
     return fill
 
 
 def source_hash(*parts: str) -> str:
-    """A hash of matrix's source files under the given sub-paths, so a cache follows code changes."""
-    digest = hashlib.sha256()
+    """A hash of matrix's source files under the given sub-paths and of this module (which decides
+    what the data holds), so a cache follows code changes."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
     for part in parts:
         base = SRC / part
         files = sorted(f for f in base.rglob("*") if f.suffix in (".py", ".yaml")) if base.is_dir() else (
