@@ -10,14 +10,14 @@ floor), and only unzipping the sheets and shared strings (the I/O floor).
 from __future__ import annotations
 
 import zipfile
-from itertools import zip_longest
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import zip_longest
 from pathlib import Path
 
 from matrix import __version__
 from matrix.excel.layout import (
-    FIRST_DATA_ROW,
+    ACTOR_COLUMNS,
     HEADER_ROW,
     META_SHEET,
     NEW_ACTIVITY_COLUMNS,
@@ -25,6 +25,7 @@ from matrix.excel.layout import (
     TEMPLATE_SCHEMA,
     Column,
     Kind,
+    column_letter,
     fingerprint,
     matrix_columns,
     plan_rows,
@@ -113,13 +114,12 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
     action_points = [f"{ap.id} {action_point_title(framework.id, ap.id, ap.title, lang)}"
                      for ap in framework.action_points]
     actors = [a.id for a in plan.actors]
-    actor_cols = tuple(Column(k, Kind.TEXT, w, locked=True) for k, w in (("id", 12), ("name", 50), ("type", 24)))
     return Content(
         sheets=[
             Sheet(names["instructions"], (text,), 1, instructions[1:], title=instructions[0], protect=True),
             Sheet(matrix_name, columns, HEADER_ROW, rows, title=[plan.title, f"{office} - {period}"], protect=True),
             Sheet(names["new_activities"], NEW_ACTIVITY_COLUMNS, 1, [], protect=True, blank_rows=NEW_ACTIVITY_ROWS),
-            Sheet(names["actors"], actor_cols, 1, [[a.id, a.name, a.type.value] for a in plan.actors], protect=True),
+            Sheet(names["actors"], ACTOR_COLUMNS, 1, [[a.id, a.name, a.type.value] for a in plan.actors], protect=True),
             Sheet(names["lists"], (text,) * 3, 0, list(map(list, zip_longest(statuses, action_points, actors))),
                   state="hidden", protect=True),
             Sheet(META_SHEET, (text,) * 4, 0, meta, state="veryHidden", protect=True),
@@ -128,20 +128,11 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
     )
 
 
-def _col(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
 def _percent_formula(columns: tuple[Column, ...], row: int) -> str | None:
     keys = [c.key for c in columns]
     if "target" not in keys or "actual" not in keys:
         return None
-    tgt, act = _col(keys.index("target")), _col(keys.index("actual"))
+    tgt, act = column_letter(keys.index("target")), column_letter(keys.index("actual"))
     return f'=IF(AND(ISNUMBER({act}{row}),{tgt}{row}>0),{act}{row}/{tgt}{row},"")'
 
 
@@ -274,7 +265,7 @@ def write_openpyxl(content: Content, path: Path) -> None:
         ws = wb.create_sheet(sheet.name)
         names = [f"{c.kind}-{'locked' if c.locked else 'input'}" for c in sheet.columns]
         for c, column in enumerate(sheet.columns, start=1):
-            ws.column_dimensions[_col(c - 1)].width = column.width
+            ws.column_dimensions[column_letter(c - 1)].width = column.width
         for r, text in enumerate(sheet.title, start=1):
             ws.cell(r, 1, text).font = title_font
         if sheet.header_row:
@@ -294,7 +285,7 @@ def write_openpyxl(content: Content, path: Path) -> None:
                 ws.cell(r, c + 1).style = names[c]
         if sheet.header_row:
             for c, v in _validations(sheet, content):
-                ref = f"{_col(c)}{start}:{_col(c)}{max(last - 1, start)}"
+                ref = f"{column_letter(c)}{start}:{column_letter(c)}{max(last - 1, start)}"
                 source = v.get("source")
                 if isinstance(source, list):
                     source = '"' + ",".join(source) + '"'
@@ -312,7 +303,7 @@ def write_openpyxl(content: Content, path: Path) -> None:
                         ws.conditional_formatting.add(ref, CellIsRule(
                             operator="equal", formula=[f'"{text}"'], fill=PatternFill("solid", bgColor=fill[1:])))
             ws.freeze_panes = f"B{sheet.header_row + 1}"
-            ws.auto_filter.ref = f"A{sheet.header_row}:{_col(len(sheet.columns) - 1)}{max(last - 1, start)}"
+            ws.auto_filter.ref = f"A{sheet.header_row}:{column_letter(len(sheet.columns) - 1)}{max(last - 1, start)}"
         if sheet.protect:
             ws.protection.sheet = True
             ws.protection.password = "matrix"

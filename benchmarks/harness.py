@@ -9,6 +9,7 @@ same files. Wall time is kept next to it because that is what a user waits for.
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import resource
@@ -217,7 +218,7 @@ HEADER = f"  {'measurement':<44} {'value':>11}   {'baseline':<30} {'ratio':>7}  
 
 
 def fmt(value: float | None, unit: str) -> str:
-    if value is None or value != value:  # NaN: no figure
+    if value is None or math.isnan(value):  # no figure
         return "-"
     if unit == "s":
         return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]  # measure this checkout, not an installed copy
 
-from benchmarks.harness import HEADER, RESULTS, Report  # noqa: E402
-from benchmarks.suites import CONFIGS, SUITES, run  # noqa: E402
+from benchmarks.harness import HEADER, RESULTS, Report
+from benchmarks.suites import CONFIGS, SUITES, run
 
 
 def main(argv: list[str] | None = None) -> int:

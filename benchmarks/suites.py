@@ -132,20 +132,22 @@ def corpus_countries(cfg: Config) -> int:
 
 
 def bench_generate(cfg: Config, report: Report, work: Path) -> None:
-    group = "generate one workbook"
     for size in cfg.plan_sizes:
-        plan = _plan(size, 1)
-        office = plan.countries[0]
-        content = baselines.workbook_content(plan, office, PERIOD)
-        xw = measure(lambda: baselines.write_xlsxwriter(content, work / "xw.xlsx"), cfg.reps)
-        op = measure(lambda: baselines.write_openpyxl(content, work / "op.xlsx"), cfg.reps)
-        report.add(Row(group, f"{size} rows: xlsxwriter (reference)", xw.cpu, "s"))
-        report.add(Row(group, f"{size} rows: plain openpyxl", op.cpu, "s", "xlsxwriter", xw.cpu))
-        if not has(report, group, WRITER):
-            continue
-        mx = measure(lambda: matrix_api.write_workbook(plan, office, PERIOD, work / "mx.xlsx"), cfg.reps)
-        report.add(Row(group, f"{size} rows: matrix write_workbook", mx.cpu, "s", "xlsxwriter", xw.cpu,
-                       target_ratio=GENERATE_TARGET, others={"openpyxl": op.cpu}, note=f"wall {mx.wall * 1000:.0f} ms"))
+        _generate(cfg, report, work, _plan(size, 1))
+
+
+def _generate(cfg: Config, report: Report, work: Path, plan) -> None:
+    group, size, office = "generate one workbook", len(plan.activities()), plan.countries[0]
+    content = baselines.workbook_content(plan, office, PERIOD)
+    xw = measure(lambda: baselines.write_xlsxwriter(content, work / "xw.xlsx"), cfg.reps)
+    op = measure(lambda: baselines.write_openpyxl(content, work / "op.xlsx"), cfg.reps)
+    report.add(Row(group, f"{size} rows: xlsxwriter (reference)", xw.cpu, "s"))
+    report.add(Row(group, f"{size} rows: plain openpyxl", op.cpu, "s", "xlsxwriter", xw.cpu))
+    if not has(report, group, WRITER):
+        return
+    mx = measure(lambda: matrix_api.write_workbook(plan, office, PERIOD, work / "mx.xlsx"), cfg.reps)
+    report.add(Row(group, f"{size} rows: matrix write_workbook", mx.cpu, "s", "xlsxwriter", xw.cpu,
+                   target_ratio=GENERATE_TARGET, others={"openpyxl": op.cpu}, note=f"wall {mx.wall * 1000:.0f} ms"))
 
 
 # ---- read / validate / collect ---------------------------------------------------------------
@@ -162,54 +164,64 @@ def _read_baselines(paths: list[Path], reps: int, openpyxl_reps: int) -> dict[st
     return out
 
 
+def _floor_rows(report: Report, group: str, prefix: str, floors: dict[str, float]) -> None:
+    for name, value in floors.items():
+        base = None if name == "calamine" else floors["calamine"]
+        report.add(Row(group, f"{prefix}{name}", value, "s", base and "calamine", base))
+
+
 def _others(floors: dict[str, float]) -> dict[str, float]:
     return {k: v for k, v in floors.items() if k != "calamine"}
 
 
+def _remove_store(path: Path) -> None:
+    """A store and its WAL files: a new store must not replay an old write-ahead log."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def bench_read_one(cfg: Config, report: Report, work: Path) -> None:
-    group = "read/validate/collect one workbook"
     for size in cfg.plan_sizes:
-        plan = _plan(size, 1)
-        path = work / f"returned-{size}.xlsx"
-        returned_workbook(plan, plan.countries[0], PERIOD, path)
-        floors = _read_baselines([path], cfg.reps, cfg.reps)
-        for name, value in floors.items():
-            report.add(Row(group, f"{size} rows: {name}", value, "s", None if name == "calamine" else "calamine",
-                           None if name == "calamine" else floors["calamine"]))
-        if has(report, group, VALIDATION):
-            v = measure(lambda: matrix_api.validate_file(plan, path), cfg.reps)
-            report.add(Row(group, f"{size} rows: matrix validate_file", v.cpu, "s", "calamine", floors["calamine"],
-                           target_ratio=READ_TARGET, others=_others(floors)))
-        if not has(report, group, COLLECT):
-            continue
-        store = work / "one.sqlite"
-        c = measure(lambda: matrix_api.collect(plan, [path], store), cfg.reps,
-                    setup=lambda: store.unlink(missing_ok=True))
+        _read_one(cfg, report, work, _plan(size, 1))
+
+
+def _read_one(cfg: Config, report: Report, work: Path, plan) -> None:
+    group, size = "read/validate/collect one workbook", len(plan.activities())
+    path, store = work / f"returned-{size}.xlsx", work / "one.sqlite"
+    returned_workbook(plan, plan.countries[0], PERIOD, path)
+    floors = _read_baselines([path], cfg.reps, cfg.reps)
+    _floor_rows(report, group, f"{size} rows: ", floors)
+    if has(report, group, VALIDATION):
+        v = measure(lambda: matrix_api.validate_file(plan, path), cfg.reps)
+        report.add(Row(group, f"{size} rows: matrix validate_file", v.cpu, "s", "calamine", floors["calamine"],
+                       target_ratio=READ_TARGET, others=_others(floors)))
+    if has(report, group, COLLECT):
+        c = measure(lambda: matrix_api.collect(plan, [path], store), cfg.reps, setup=lambda: _remove_store(store))
         report.add(Row(group, f"{size} rows: matrix collect (fresh store)", c.cpu, "s", "calamine", floors["calamine"],
                        target_ratio=READ_TARGET, others=_others(floors)))
 
 
 def bench_read_many(cfg: Config, report: Report, work: Path) -> None:
     countries = corpus_countries(cfg)
-    plan = _plan(cfg.corpus_rows, countries)
     for count in cfg.corpus_counts:
-        group = f"validate/collect {count} returned workbooks ({cfg.corpus_rows} rows), per workbook"
-        paths = corpus(cfg.corpus_rows, count, countries)
-        reps = cfg.corpus_reps if count > 10 else cfg.reps
-        floors = _read_baselines(paths, reps, reps if count <= cfg.openpyxl_corpus_max else 1)
-        for name, value in floors.items():
-            report.add(Row(group, name, value, "s", None if name == "calamine" else "calamine",
-                           None if name == "calamine" else floors["calamine"]))
-        if has(report, group, VALIDATION):
-            matrix_api.validate_file(plan, paths[0])  # imports, not billed
-            v = measure(lambda: matrix_api.validate_paths(plan, paths), reps, warmup=False)
-            report.add(Row(group, "matrix validate_paths CPU", v.cpu / count, "s", "calamine", floors["calamine"],
-                           target_ratio=READ_TARGET, others=_others(floors), note=f"wall {v.wall:.2f} s total"))
-        if not has(report, group, COLLECT):
-            continue
+        _read_many(cfg, report, work, _plan(cfg.corpus_rows, countries), corpus(cfg.corpus_rows, count, countries))
+
+
+def _read_many(cfg: Config, report: Report, work: Path, plan, paths: list[Path]) -> None:
+    count = len(paths)
+    group = f"validate/collect {count} returned workbooks ({cfg.corpus_rows} rows), per workbook"
+    reps = cfg.corpus_reps if count > 10 else cfg.reps
+    floors = _read_baselines(paths, reps, reps if count <= cfg.openpyxl_corpus_max else 1)
+    _floor_rows(report, group, "", floors)
+    if has(report, group, VALIDATION):
+        matrix_api.validate_file(plan, paths[0])  # imports, not billed
+        v = measure(lambda: matrix_api.validate_paths(plan, paths), reps, warmup=False)
+        report.add(Row(group, "matrix validate_paths CPU", v.cpu / count, "s", "calamine", floors["calamine"],
+                       target_ratio=READ_TARGET, others=_others(floors), note=f"wall {v.wall:.2f} s total"))
+    if has(report, group, COLLECT):
         store = work / "many.sqlite"
         matrix_api.collect(plan, paths[:1], work / "warm.sqlite")
-        c = measure(lambda: matrix_api.collect(plan, paths, store), reps, setup=lambda: store.unlink(missing_ok=True),
+        c = measure(lambda: matrix_api.collect(plan, paths, store), reps, setup=lambda: _remove_store(store),
                     warmup=False)
         report.add(Row(group, "matrix collect CPU", c.cpu / count, "s", "calamine", floors["calamine"],
                        target_ratio=READ_TARGET, others=_others(floors), note=f"wall {c.wall:.2f} s total"))
@@ -246,7 +258,7 @@ def bench_memory(cfg: Config, report: Report, work: Path) -> None:
     for count in cfg.corpus_counts:
         paths = corpus(cfg.corpus_rows, count, countries)
         store = work / f"rss-{count}.sqlite"
-        store.unlink(missing_ok=True)
+        _remove_store(store)
         floor = _probe("calamine", cfg.corpus_rows, countries, count, paths[0].parent, store)["peak_mib"]
         if not has(report, group, COLLECT):
             report.add(Row(group, f"calamine read {count} workbooks", floor, "MiB"))
@@ -296,7 +308,7 @@ def bench_report(cfg: Config, report: Report, work: Path) -> None:
         report.add(Row(group, f"{size}: total", r["load"] + render, "s", "SQL floor", floor))
     if len(totals) < 2:
         return
-    (small, t_small), (large, t_large) = sorted(totals.items())[0], sorted(totals.items())[-1]
+    (small, t_small), (large, t_large) = min(totals.items()), max(totals.items())
     report.add(Row(group, f"growth {small:,} -> {large:,} rows", t_large / t_small, "x", "size ratio", large / small,
                    target_ratio=LINEAR_SLACK, note="linear when the ratio is about 1"))
 

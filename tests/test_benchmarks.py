@@ -15,11 +15,11 @@ from python_calamine import CalamineWorkbook
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import baselines, matrix_api  # noqa: E402
-from benchmarks.data import build_plan, office_fill  # noqa: E402
-from benchmarks.harness import Report, Row, measure, peak_rss_mib  # noqa: E402
-from benchmarks.run import main  # noqa: E402
-from benchmarks.suites import SUITES  # noqa: E402
+from benchmarks import baselines, matrix_api
+from benchmarks.data import build_plan, office_fill
+from benchmarks.harness import Report, Row, measure, peak_rss_mib
+from benchmarks.run import main
+from benchmarks.suites import SUITES
 
 
 @pytest.fixture(autouse=True)
