@@ -119,3 +119,20 @@ def test_libreoffice_opens_the_copy_and_keeps_the_feedback_sheet(returned, tmp_p
     ws = wb["Matrix"]
     assert ws[cell_ref(path, "AP3-1", "actual")].fill.start_color.rgb.endswith(FILLS[Severity.ERROR])
     assert ws[cell_ref(path, "AP3-1", "actual")].comment is not None
+
+
+def test_the_offices_own_notes_and_feedback_sheet_are_kept(returned, tmp_path):
+    from openpyxl.comments import Comment
+
+    plan, path, _ = returned
+    wb = openpyxl.load_workbook(path)
+    ws = sheet_of(wb, "SDN")
+    ws.cell(ref_rows(ws)["AP3-1"], columns(ws)["actual"]).comment = Comment("Figure from the May report", "office")
+    wb.create_sheet(FEEDBACK_SHEET)["A1"] = "Our own feedback to partners"
+    wb.save(path)
+    out = annotate(validate_file(plan, path), path, tmp_path / "feedback")
+    copy = openpyxl.load_workbook(out)
+    assert copy.sheetnames[0] == f"{FEEDBACK_SHEET} (matrix)"
+    assert copy[FEEDBACK_SHEET]["A1"].value == "Our own feedback to partners"
+    note = copy["Matrix"][cell_ref(path, "AP3-1", "actual")].comment.text
+    assert note.startswith("Figure from the May report") and "is not a number" in note

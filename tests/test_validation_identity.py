@@ -120,3 +120,20 @@ def test_sheet_calamine_cannot_parse_is_an_issue(tmp_path):
     result = validate_file(plan, broken)
     assert [i.code for i in result.issues] == ["workbook-unreadable"]
     assert not result.accepted
+
+
+def test_return_saved_by_libreoffice_is_clean(tmp_path):
+    import subprocess
+
+    from conftest import require_tool
+
+    soffice = require_tool("soffice")
+    plan, path = make_matrix(tmp_path / "sent", SUDAN, lang="fr")
+    fill_good(path, plan, lang="fr")
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "xlsx",
+         "--outdir", str(tmp_path / "saved"), str(path)],
+        check=True, capture_output=True, timeout=180,
+    )
+    result = validate_file(plan, tmp_path / "saved" / path.name)
+    assert result.issues == [] and len(result.rows) == 16

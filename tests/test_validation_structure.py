@@ -192,3 +192,11 @@ def test_edited_locked_text_and_date_cells(tmp_path):
     edit(path, edits)
     found = {(i.code, i.value) for i in validate_file(plan, path).issues}
     assert found == {("locked-cell-edited", "Something else"), ("locked-cell-edited", None)}
+
+
+def test_protection_removed_is_a_warning(tmp_path):
+    plan, path = filled(tmp_path)
+    edit(path, lambda wb, ws: setattr(ws.protection, "sheet", False))
+    result = validate_file(plan, path)
+    assert [(i.code, i.sheet, i.severity.value) for i in result.issues] == [("sheet-unprotected", "Matrix", "warning")]
+    assert result.accepted

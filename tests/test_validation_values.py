@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import SUDAN
 from matrix.codes import Code
+from matrix.i18n import status_label
 from matrix.models.plan import Status
 from matrix.validation import validate_file
+from matrix.validation.values import NumberReading, read_number_text
 from validation_helpers import columns, fill, fill_good, make_matrix, ref_rows, sheet_of
 
 
@@ -35,12 +39,11 @@ def check(matrix, ref, values, **kwargs):
 
 # AP3-1: Officials trained, people, target 120, cumulative
 
-@pytest.mark.parametrize("typed", ["en bonne VOIE", "  On   track ", "on_track", "En curso", "جار وفق الخطة"])
+@pytest.mark.parametrize("typed", [
+    "en bonne VOIE", "  On   track ", "on_track", status_label(Status.ON_TRACK, "es").upper(),
+    " " + status_label(Status.ON_TRACK, "ar") + " ",
+])
 def test_status_in_any_language_case_and_spacing(matrix, typed):
-    from matrix.i18n import status_label
-
-    if typed == "جار وفق الخطة":
-        typed = status_label(Status.ON_TRACK, "ar")
     found, row, _ = check(matrix, "AP3-1", {"status": typed})
     assert found == set() and row.status is Status.ON_TRACK
 
@@ -48,7 +51,13 @@ def test_status_in_any_language_case_and_spacing(matrix, typed):
 def test_status_unknown(matrix):
     found, row, [issue] = check(matrix, "AP3-1", {"status": "Going well"})
     assert found == {("status-unknown", cell_of(matrix[1], "AP3-1", "status"))}
-    assert row.status is None and '"Going well" is not a status' in issue.message
+    assert row.status is None and '"Going well" is not a status;' in issue.message
+
+
+def test_mistyped_status_gets_a_suggestion(matrix):
+    _, _, [issue] = check(matrix, "AP3-1", {"status": "Compelted"})
+    assert '"Compelted" is not a status; did you mean \'Completed\'?' in issue.message
+    assert issue.fix == "Completed"
 
 
 def test_status_missing(matrix):
@@ -175,3 +184,18 @@ def test_formula_and_script_payloads_stay_plain_text(matrix, payload):
     result = validate_file(plan, path)
     assert result.issues == []
     assert next(r for r in result.rows if r.ref == "AP3-1").comments == payload
+
+
+@given(st.integers(min_value=1000, max_value=10**12))
+def test_grouped_thousands_read_back_exactly(number):
+    english = f"{number:,}"
+    french = english.replace(",", "\u202f")
+    assert read_number_text(english) == NumberReading(float(number), from_text=True)
+    assert read_number_text(french) == NumberReading(float(number), from_text=True)
+    assert read_number_text(str(number)) == NumberReading(float(number))
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=1, max_value=99))
+def test_a_lone_decimal_comma_is_always_ambiguous(whole, fraction):
+    reading = read_number_text(f"{whole},{fraction}")
+    assert reading.value is None and reading.alternatives is not None

@@ -59,7 +59,9 @@ def annotate(result: ValidationResult, source: Path, out_dir: Path) -> Path:
         worst = Severity.ERROR if any(i.is_error for i in issues) else Severity.WARNING
         cell.fill = PatternFill("solid", start_color=FILLS[worst], end_color=FILLS[worst])
         note = "\n".join(f"{i.severity.value}: {i.message}" for i in issues)
-        cell.comment = Comment(note, "matrix", width=320, height=40 + 40 * len(issues))
+        if cell.comment is not None:  # keep the office's own note, ours after it
+            note = f"{cell.comment.text}\n---\n{note}"
+        cell.comment = Comment(note, "matrix", width=320, height=40 + 40 * note.count("\n") + 40)
     _feedback(wb, result, by_cell)
     out_dir = Path(out_dir)
     try:
@@ -93,9 +95,14 @@ def _feedback(wb, result: ValidationResult, marked: dict) -> None:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    if FEEDBACK_SHEET in wb.sheetnames:  # a workbook annotated before and sent back again
-        del wb[FEEDBACK_SHEET]
-    ws = wb.create_sheet(FEEDBACK_SHEET, 0)
+    name = FEEDBACK_SHEET
+    if name in wb.sheetnames:
+        old = wb[name]
+        if [old.cell(4, c).value for c in (1, 2)] == list(HEADERS[:2]):  # ours, from an earlier round
+            del wb[name]
+        else:  # the office's own sheet of that name stays
+            name = f"{FEEDBACK_SHEET} (matrix)"
+    ws = wb.create_sheet(name, 0)
     errors = sum(i.is_error for i in result.issues)
     warnings = len(result.issues) - errors
     _text(ws["A1"], f"{Path(result.file).name}: {errors} error(s), {warnings} warning(s)")
@@ -112,7 +119,7 @@ def _feedback(wb, result: ValidationResult, marked: dict) -> None:
             _text(ws.cell(row, column), value)
         fill = FILLS[issue.severity]
         ws.cell(row, 1).fill = PatternFill("solid", start_color=fill, end_color=fill)
-        if (issue.sheet, issue.cell) in marked:
+        if (issue.sheet, issue.cell) in marked and issue.sheet is not None:
             link = ws.cell(row, 4)
             quoted = "'" + issue.sheet.replace("'", "''") + "'"
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted}!{issue.cell}", display=issue.cell)

@@ -72,6 +72,7 @@ class Code(Enum):
     OFFICE_NOT_IN_PLAN = ("office-not-in-plan", E, "this workbook is for '{office}', which plan '{plan}' does not cover; check which plan it belongs to")
     SHEET_MISSING = ("sheet-missing", E, "sheet '{name}' is missing (renamed or deleted); rename it back to '{name}', or fill in the matrix you were sent")
     SHEET_RENAMED = ("sheet-renamed", W, "sheet '{name}' was renamed '{found}'; it was read anyway, but keep the sheet names as sent")
+    SHEET_UNPROTECTED = ("sheet-unprotected", W, "sheet '{name}' is no longer protected, so its grey plan cells can be changed by accident; they were checked, but keep the protection on (Review > Protect Sheet)")
     HEADER_ROW_MISSING = ("header-row-missing", E, "sheet '{name}' has no header row with the matrix columns ({columns}); restore the header row from the matrix you were sent")
     COLUMN_MISSING = ("column-missing", E, "column '{column}' is missing (deleted or its header changed); put it back as in the matrix you were sent")
     PLAN_COLUMN_MISSING = ("plan-column-missing", W, "plan column '{column}' was deleted; nothing you reported is lost, but keep the columns as sent")
@@ -83,7 +84,7 @@ class Code(Enum):
     LOCKED_CELL_EDITED = ("locked-cell-edited", E, "{column} of {ref} was changed from {old} to {new}; cells in grey come from the plan: put back {old} (ask the coordinator if the plan is wrong)")
     # --- workbook values (matrix.validation.rules) ---------------------------------------------
     STATUS_MISSING = ("status-missing", E, "no status for {ref}; choose one from the list: {choices}")
-    STATUS_UNKNOWN = ("status-unknown", E, "\"{text}\" is not a status; choose one from the list: {choices}")
+    STATUS_UNKNOWN = ("status-unknown", E, "\"{text}\" is not a status{hint}; choose one from the list: {choices}")
     ACTUAL_NOT_A_NUMBER = ("actual-not-a-number", E, "\"{text}\" is not a number; enter {what}")
     NOT_A_NUMBER = ("not-a-number", E, "\"{text}\" is not a number; enter {what}")
     NUMBER_FROM_TEXT = ("number-from-text", W, "read \"{text}\" as {number}; type numbers without separators, units or %")

@@ -56,6 +56,10 @@ class RawSheet:
                 rows = self._book.get_sheet_by_name(self.name).to_python(skip_empty_area=False)
             except (CalamineError, ValueError) as exc:
                 raise _unreadable(self._file, exc) from None
+            except BaseException as exc:
+                if type(exc).__name__ != "PanicException":  # a Rust panic, which pyo3 raises as a BaseException
+                    raise
+                raise _unreadable(self._file, exc) from None
             for ref, text in self._facts.errors.items():
                 _put(rows, ref, ExcelError(text))
             self._rows = rows

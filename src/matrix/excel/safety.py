@@ -3,16 +3,16 @@
 Returned files come from every kind of office software, and a few may be hostile. Everything here
 works from bytes with bounded memory: the file type is sniffed from its first bytes, zip members
 are judged by their directory entries before being decompressed, and parts are then streamed in
-chunks to refuse XML entities and used ranges that would make calamine allocate gigabytes (see
-perf-baselines §5). The same pass collects the few facts calamine
-cannot see (sheet states, protection, validations, error cells, the 1904 date system), so the
-reader never opens the zip twice.
+chunks to refuse XML entities and used ranges that would make calamine allocate gigabytes. The
+same pass collects the few facts calamine cannot see (sheet states, protection, validations,
+error cells, the 1904 date system), so nothing else has to walk the XML.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
@@ -36,15 +36,19 @@ CHUNK = 2**20
 MAX_CARRY = 4 * 2**20
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
 MACRO_CONTENT_TYPE = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
-_ENTITY_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
-_FAR_REF = re.compile(rb' r="((?:[A-Z]{3}|[C-Z][A-Z]|B[I-Z])\d+|[A-Z]{0,3}\d{5,})"')
-"""Cell refs beyond column BH (60) and cell or row refs of 5+ digits: the candidates for the guard."""
+_ENTITY_START = re.compile(rb"<![DdEe]")
+"""The start of <!DOCTYPE or <!ENTITY (either case); comments and CDATA start differently."""
+_DIGITS = len(str(MAX_ROWS))
+_FAR_REF = re.compile(
+    rb' r="((?:[A-Z]{3}|[C-Z][A-Z]|B[I-Z])\d+|[A-Z]{0,3}(?:[%d-9]\d{%d}|\d{%d,}))"' % (
+        int(str(MAX_ROWS)[0]), _DIGITS - 1, _DIGITS + 1)
+)
+"""Cell refs beyond column BH (MAX_COLUMNS = 60), and cell or row refs whose row number is near or
+beyond MAX_ROWS; `_check_ref` decides. A regex, so rows of a normal sheet cost no Python at all."""
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)\bt="e"([^>]*)>(?:(?!</(?:\w+:)?c>).){0,300}?<(?:\w+:)?v>([^<]*)<', re.DOTALL)
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
@@ -94,6 +98,8 @@ def scan_file(path: Path) -> FileScan:
         return FileScan(issues=[refused.issue])
     except OSError as exc:
         return FileScan(issues=[Code.FILE_UNREADABLE.issue(file=file, reason=exc.strerror or str(exc))])
+    except Exception as exc:  # noqa: BLE001 - zipfile, zlib and expat fail in many ways on damaged bytes
+        return FileScan(issues=[Code.DAMAGED_FILE.issue(file=file, reason=f"{type(exc).__name__}: {exc}")])
 
 
 def column_number(letters: str) -> int:
@@ -113,12 +119,14 @@ def _scan(path: Path, file: str) -> FileScan:
         head = handle.read(8)
     if head.startswith(OLE2_MAGIC):
         raise _Refused(_ole2_issue(path, file))
-    if not head.startswith(ZIP_MAGIC) and not head.startswith(b"PK"):
+    if not head.startswith(b"PK"):  # local file header, or an empty or spanned archive
         raise _Refused(_not_zip_issue(path, file))
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise _Refused(Code.TRUNCATED_FILE.issue(file=file)) from None
+    except (ValueError, EOFError) as exc:
+        raise _Refused(Code.DAMAGED_FILE.issue(file=file, reason=str(exc))) from None
     with archive:
         return _scan_zip(archive, file)
 
@@ -213,15 +221,15 @@ def _chunks(archive: zipfile.ZipFile, name: str, file: str):
         with archive.open(name) as stream:
             while chunk := stream.read(CHUNK):
                 yield chunk
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         raise _Refused(Code.DAMAGED_FILE.issue(file=file, reason=f"part {name}: {exc}")) from None
     except RuntimeError as exc:  # zipfile raises RuntimeError for encrypted members
         raise _Refused(Code.ENCRYPTED_WORKBOOK.issue(file=file)) from exc
 
 
 def _refuse_entities(data: bytes, part: str, file: str) -> None:
-    # '!' is rare in workbook XML, and a one-byte search is far cheaper than four long ones
-    if b"!" in data and any(marker in data for marker in _ENTITY_MARKERS):
+    # '!' is rare in workbook XML, and a one-byte search costs almost nothing
+    if b"!" in data and _ENTITY_START.search(data):
         raise _Refused(Code.XML_ENTITIES.issue(file=file, part=part))
 
 

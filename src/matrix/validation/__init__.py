@@ -81,6 +81,8 @@ def _read_contents(
         sheet = sheets.get(matrix_role(office))
         if sheet is None:
             continue
+        if not sheet.protected:
+            issues.append(Code.SHEET_UNPROTECTED.issue(file=file, sheet=sheet.name, name=sheet.name))
         table = read_table(sheet, columns, NEEDED, identity.lang, file, issues)
         if table is None:
             continue

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from functools import partial
 from pathlib import Path
 
 from matrix.codes import Code
@@ -18,6 +17,10 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 """What a directory of returns is searched for; .xls and .csv only to tell people to resend."""
 PARALLEL_FROM = 8
 """Below this many files, starting worker processes costs more than it saves."""
+
+Previous = Mapping[tuple[str, str], float]
+_worker: tuple[Plan, Previous] | None = None
+"""The plan and previous values of a worker process, sent once rather than with every file."""
 
 
 def workbook_paths(paths: Iterable[Path]) -> list[Path]:
@@ -36,8 +39,7 @@ def workbook_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 def validate_paths(
-    plan: Plan, paths: Iterable[Path], *, previous: Mapping[tuple[str, str], float] | None = None,
-    workers: int | None = None,
+    plan: Plan, paths: Iterable[Path], *, previous: Previous | None = None, workers: int | None = None,
 ) -> list[ValidationResult]:
     """One result per workbook, in input order. `workers` defaults to 2 for large batches on a
     machine with 2 or more cores, else 1 (in this process)."""
@@ -49,19 +51,58 @@ def validate_paths(
         workers = min(2, os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
     if workers <= 1 or len(files) <= 1:
         return [validate_file(plan, path, previous=previous) for path in files]
+    results: list[ValidationResult | None] = [None] * len(files)
+    futures: list[Future] = []
     try:
-        with ProcessPoolExecutor(workers) as pool:
-            return list(pool.map(partial(validate_file, plan, previous=previous), files, chunksize=4))
+        with _pool(workers, plan, previous) as pool:
+            futures = [pool.submit(_validate, path) for path in files]
+            for index, future in enumerate(futures):
+                results[index] = future.result()
     except BrokenProcessPool:
-        return [_alone(plan, path, previous) for path in files]
+        # a native crash took the pool down: keep what finished, redo the rest one by one
+        for index, future in enumerate(futures):
+            if results[index] is None and _finished(future):
+                results[index] = future.result()
+        unfinished = [index for index, result in enumerate(results) if result is None]
+        for index, result in zip(unfinished, _one_by_one(plan, [files[i] for i in unfinished], previous),
+                                 strict=True):
+            results[index] = result
+    return [result for result in results if result is not None]
 
 
-def _alone(plan: Plan, path: Path, previous: dict[tuple[str, str], float]) -> ValidationResult:
-    """Validate one file in its own process, so a reader crash costs only that file."""
+def _pool(workers: int, plan: Plan, previous: Previous) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(plan, previous))
+
+
+def _start_worker(plan: Plan, previous: Previous) -> None:
+    global _worker
+    _worker = (plan, previous)
+
+
+def _validate(path: Path) -> ValidationResult:
     from matrix.validation import validate_file
 
+    assert _worker is not None, "worker started without its plan"
+    plan, previous = _worker
+    return validate_file(plan, path, previous=previous)
+
+
+def _finished(future: Future) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
+
+
+def _one_by_one(plan: Plan, files: list[Path], previous: Previous) -> list[ValidationResult]:
+    """Each file alone in a worker, so a file that crashes its reader costs only itself."""
+    results = []
+    pool = _pool(1, plan, previous)
     try:
-        with ProcessPoolExecutor(1) as pool:
-            return pool.submit(validate_file, plan, path, previous=previous).result()
-    except BrokenProcessPool:
-        return ValidationResult(file=str(path), issues=[Code.READER_CRASHED.issue(file=str(path))])
+        for path in files:
+            try:
+                results.append(pool.submit(_validate, path).result())
+            except BrokenProcessPool:
+                results.append(ValidationResult(file=str(path), issues=[Code.READER_CRASHED.issue(file=str(path))]))
+                pool.shutdown(wait=False)
+                pool = _pool(1, plan, previous)
+    finally:
+        pool.shutdown()
+    return results

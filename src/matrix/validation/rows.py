@@ -7,8 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from matrix.codes import Code
-from matrix.excel.layout import PlanRow, action_point_label, canonical, cell_fingerprint
-from matrix.i18n import action_point_title, t
+from matrix.excel.layout import (
+    PlanRow,
+    canonical,
+    cell_fingerprint,
+    localised_action_point_label,
+    plan_cell_values,
+)
+from matrix.i18n import t
 from matrix.models.issues import Issue
 from matrix.models.plan import Objective, Plan
 from matrix.models.returns import ProgressRow
@@ -50,29 +56,14 @@ class PlannedCells:
         if objective.id not in self._labels:
             ap = self.framework.action_point(objective.action_point)
             self._labels[objective.id] = (
-                action_point_label(ap.number, action_point_title(self.framework.id, ap.id, ap.title, self.lang))
-                if ap else str(objective.action_point)
+                localised_action_point_label(self.framework, ap, self.lang) if ap else str(objective.action_point)
             )
         return self._labels[objective.id]
 
     def values(self, row: PlanRow) -> dict[str, object]:
         if row.ref not in self._rows:
-            activity, indicator = row.activity, row.indicator
-            self._rows[row.ref] = {
-                "ref": row.ref,
-                "action_point": self._action_point_label(row.objective),
-                "objective": row.objective.title,
-                "activity": activity.title,
-                "lead": activity.lead,
-                "partners": ", ".join(activity.partners) or None,
-                "indicator": indicator.name if indicator else None,
-                "unit": indicator.unit if indicator else None,
-                "baseline": indicator.baseline if indicator else None,
-                "target": indicator.target if indicator else None,
-                "start": activity.start,
-                "end": activity.end,
-                "budget": activity.budget,
-            }
+            label = self._action_point_label(row.objective)
+            self._rows[row.ref] = plan_cell_values(self.plan, row, self.lang, ap_label=label)
         return self._rows[row.ref]
 
     def as_read(self, row: PlanRow, keys: tuple[str, ...]) -> tuple[object, ...]:

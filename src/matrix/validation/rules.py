@@ -35,10 +35,10 @@ def row_rules(
 ) -> Iterator[Issue]:
     where = {"file": file, "sheet": table.sheet.name}
     status, actual, indicator = row.status, row.actual, plan_row.indicator
-    label = status_label(status, lang) if status else ""
     if status in NEEDS_COMMENT and not row.comments:
         yield Code.COMMENT_REQUIRED.issue(
-            **where, cell=table.cell(row.row, "comments"), ref=row.ref, status=label.lower(),
+            **where, cell=table.cell(row.row, "comments"), ref=row.ref,
+            status=status_label(status, "en").lower(),
             column=t(lang, "column.comments"),
         )
     if indicator is None:
@@ -46,7 +46,9 @@ def row_rules(
     actual_cell = table.cell(row.row, "actual")
     if status in NEEDS_ACTUAL and blank_actual:
         yield Code.ACTUAL_MISSING.issue(
-            **where, cell=actual_cell, ref=row.ref, status=label.lower(), what=actual_wanted(plan_row)
+            **where, cell=actual_cell, ref=row.ref,
+            status=status_label(status, "en").lower(),
+            what=actual_wanted(plan_row),
         )
     if actual is None:
         return

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from matrix.codes import Code
-from matrix.excel.layout import LOCKED_KEYS, META_SHEET, Column, column_letter
+from matrix.excel.layout import HEADER_ROW, LOCKED_KEYS, META_SHEET, Column, column_letter
 from matrix.excel.reader import RawSheet, RawWorkbook
 from matrix.i18n import LANGUAGES, t
 from matrix.models.issues import Issue
@@ -71,6 +71,9 @@ def _header_columns(sheet: RawSheet, row: int, lookup: dict[str, str]) -> list[t
 def find_table(sheet: RawSheet, columns: tuple[Column, ...], lang: str) -> tuple[int, list[tuple[str, int]]] | None:
     """The header row (the one naming the most known columns) and its (key, column) pairs."""
     lookup = header_lookup(tuple(c.key for c in columns), lang)
+    found = _header_columns(sheet, HEADER_ROW, lookup)
+    if len({key for key, _ in found}) == len(columns):  # where the writer put it, untouched
+        return HEADER_ROW, found
     best: tuple[int, list[tuple[str, int]]] | None = None
     for row in range(1, min(len(sheet.rows), HEADER_SCAN_ROWS) + 1):
         found = _header_columns(sheet, row, lookup)

@@ -7,14 +7,16 @@ with a warning that shows how they were read; anything that could mean two thing
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
-from matrix.codes import Code
+from matrix.codes import Code, did_you_mean
 from matrix.excel.reader import ExcelError
-from matrix.i18n import parse_status, status_label
+from matrix.i18n import LANGUAGES, parse_status, status_label
 from matrix.models.issues import Issue
 from matrix.models.plan import Status
 
@@ -102,6 +104,18 @@ def plain_text(value: object) -> str:
     return str(value).strip()
 
 
+@cache
+def _status_words() -> dict[str, Status]:
+    return {status_label(s, lang).casefold(): s for s in Status for lang in LANGUAGES}
+
+
+def guess_status(text: str) -> Status | None:
+    """The status a mistyped word most likely means ('retardé' -> delayed), for a hint."""
+    words = _status_words()
+    close = difflib.get_close_matches(" ".join(text.casefold().split()), list(words), n=1, cutoff=0.6)
+    return words[close[0]] if close else None
+
+
 @dataclass
 class CellReader:
     """Parses the cells of one sheet, adding an issue located at the cell for each problem."""
@@ -115,8 +129,10 @@ class CellReader:
     def __post_init__(self) -> None:
         self._statuses: dict[str, Status | None] = {}  # a sheet uses the same few words on every row
 
-    def _add(self, code: Code, cell: str, value: object, **params: object) -> None:
-        self.issues.append(code.issue(file=self.file, sheet=self.sheet, cell=cell, value=_jsonable(value), **params))
+    def _add(self, code: Code, cell: str, value: object, fix: str | None = None, **params: object) -> None:
+        self.issues.append(code.issue(
+            file=self.file, sheet=self.sheet, cell=cell, value=_jsonable(value), fix=fix, **params
+        ))
 
     def error_cell(self, value: object, cell: str) -> bool:
         if isinstance(value, ExcelError):
@@ -188,7 +204,10 @@ class CellReader:
         else:
             status = None
         if status is None:
-            self._add(Code.STATUS_UNKNOWN, cell, value, text=plain_text(value), choices=self.choices)
+            guess = guess_status(plain_text(value))
+            label = status_label(guess, self.lang) if guess else None
+            self._add(Code.STATUS_UNKNOWN, cell, value, text=plain_text(value), choices=self.choices,
+                      hint=did_you_mean([label] if label else []), fix=label)
         return status
 
     @property
