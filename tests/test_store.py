@@ -83,11 +83,11 @@ def test_previous_actuals_are_the_last_cumulative_values_before_the_period(store
     store.record(make_result(sudan, "SDN", "2026-07", actual=3), sudan)
     store.record(make_result(sudan, "SDN", "2026-08", actual=6), sudan)
     store.record(make_result(sudan, "SDN", "2026-10", actual=9), sudan)
-    previous = store.previous_actuals(sudan, "SDN", "2026-09")
+    previous = store.previous_actuals(sudan, ["SDN"], "2026-09")
     assert previous[("SDN", "AP1-1")] == 6
     # AP3-2 counts incidents per period (cumulative: false): no running total to compare with
     assert ("SDN", "AP3-2") not in previous
-    assert store.previous_actuals(sudan, "SDN", "2026-07") == {}
+    assert store.previous_actuals(sudan, ["SDN"], "2026-07") == {}
 
 
 def test_latest_progress_feeds_prefill(store, sudan):
@@ -218,3 +218,28 @@ def test_processes_creating_the_same_store_at_once_all_succeed(tmp_path):
         for process in processes:
             process.join()
         assert [p.exitcode for p in processes] == [0] * 4
+
+
+def test_history_queries_follow_periods_not_arrival_order(store, sudan):
+    store.record(make_result(sudan, "SDN", "2026-08", actual=6, comments="august"), sudan)
+    store.record(make_result(sudan, "SDN", "2026-07", actual=3, comments="july"), sudan)
+    store.record(make_result(sudan, "SDN", "2026-07", actual=4, comments="july corrected"), sudan)
+    assert store.latest_progress(sudan, "2026-09")[("SDN", "AP1-1")].comments == "august"
+    assert store.latest_progress(sudan, "2026-08")[("SDN", "AP1-1")].comments == "july corrected"
+    assert store.previous_actuals(sudan, ["SDN"], "2026-08")[("SDN", "AP1-1")] == 4
+
+
+def test_a_blank_actual_keeps_the_last_known_total(store, sudan):
+    store.record(make_result(sudan, "SDN", "2026-07", actual=3), sudan)
+    store.record(make_result(sudan, "SDN", "2026-08", actual=None), sudan)
+    assert store.previous_actuals(sudan, None, "2026-09")[("SDN", "AP1-1")] == 3
+    assert store.latest_progress(sudan, "2026-09")[("SDN", "AP1-1")].actual is None
+
+
+def test_previous_actuals_for_some_offices(store, dar):
+    store.record(make_result(dar, "KEN", "2026-Q3", actual=2), dar)
+    store.record(make_result(dar, "ETH", "2026-Q3", actual=3), dar)
+    kenya = store.previous_actuals(dar, ["KEN"], "2026-Q4")
+    assert kenya and {country for country, _ in kenya} == {"KEN"}
+    region = store.previous_actuals(dar, ["EHAGL"], "2026-Q4")  # the regional matrix reports for all
+    assert {country for country, _ in region} == {"KEN", "ETH"}

@@ -3,7 +3,7 @@ it in the store, one transaction per file, so an interrupted run can simply be r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ from matrix.store import Outcome, Store
 from matrix.text_table import table
 from matrix.validation import validate_paths, workbook_paths
 
+Previous = Mapping[tuple[str, str], float]
 BATCH = 16
 """Files validated together (in parallel) before their results are recorded one by one."""
 
@@ -66,9 +67,10 @@ def collect(
     if not files:
         raise MatrixError(f"no workbooks (.xlsx) in {', '.join(map(str, paths))}")
     outcomes: dict[Path, CollectOutcome] = {}
+    previous = store.previous_actuals(plan, None, period) if period else None
     for start in range(0, len(files), BATCH):
         batch = files[start : start + BATCH]
-        for index, result in _validated(plan, store, batch, period):
+        for index, result in _validated(plan, store, batch, period, previous):
             result = _check_period(result, period)
             recorded = store.record(result, plan, received_at)
             identity = result.identity
@@ -90,14 +92,15 @@ def collect(
 
 
 def _validated(
-    plan: Plan, store: Store, batch: list[Path], period: str | None
+    plan: Plan, store: Store, batch: list[Path], period: str | None, previous: Previous | None
 ) -> Iterator[tuple[int, ValidationResult]]:
     """(index in batch, result) in the order to record them, each validated against the last
-    accepted actuals of earlier periods. Without --period a file's period is only known once it
-    is read, so returns that pass are validated again, period by period, oldest first: the caller
-    records each period's returns before the next period's are checked against them."""
+    accepted actuals of earlier periods: with --period, `previous`, the same for the whole run.
+    Without, a file's period is only known once it is read, so returns that pass are validated
+    again, period by period, oldest first: the caller records each period's returns before the
+    next period's are checked against them."""
     if period is not None:
-        yield from enumerate(validate_paths(plan, batch, previous=store.previous_actuals(plan, None, period)))
+        yield from enumerate(validate_paths(plan, batch, previous=previous))
         return
     results = validate_paths(plan, batch)
     by_period: dict[Period, list[int]] = {}
@@ -109,8 +112,9 @@ def _validated(
             by_period.setdefault(found, []).append(index)
     for found in sorted(by_period):
         indexes = by_period[found]
-        previous = store.previous_actuals(plan, None, found.id)
-        again = validate_paths(plan, [batch[i] for i in indexes], previous=previous) if previous else None
+        offices = {results[i].identity.office for i in indexes if results[i].identity}
+        earlier = store.previous_actuals(plan, offices, found.id)
+        again = validate_paths(plan, [batch[i] for i in indexes], previous=earlier) if earlier else None
         yield from zip(indexes, again or [results[i] for i in indexes], strict=True)
 
 

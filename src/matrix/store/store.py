@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -236,13 +237,7 @@ class Store:
     def current_rows(self, plan: Plan, period: str | None = None, country: str | None = None) -> list[StoredRow]:
         """The progress that counts: rows of accepted returns not superseded, one per (period, country,
         ref); when a national and a regional return both report a row, the later one wins."""
-        sql = """SELECT s.period, s.id, s.received_at, s.file_name, pr.country, pr.activity_id,
-                        pr.indicator_index, pr.ref, pr.sheet, pr.row, pr.status, pr.actual, pr.funds_secured,
-                        pr.comments, pr.next_steps, pr.support_needed
-                 FROM progress pr
-                 JOIN submissions s ON s.id = pr.submission_id
-                 JOIN plans p ON p.id = s.plan_ref
-                 WHERE p.plan_id = ? AND s.outcome = 'accepted' AND s.superseded_by IS NULL"""
+        sql = f"SELECT {_ROW_COLUMNS} {_FROM} WHERE {_CURRENT}"
         params: list[object] = [plan.id]
         if period:
             sql += " AND s.period = ?"
@@ -252,42 +247,62 @@ class Store:
             params.append(country)
         latest: dict[tuple[str, str, str], StoredRow] = {}
         for r in self.conn.execute(sql + " ORDER BY s.id", params):
-            row = ProgressRow(
-                country=r[4], activity_id=r[5], indicator_index=r[6], ref=r[7], sheet=r[8], row=r[9],
-                status=Status(r[10]) if r[10] else None, actual=r[11], funds_secured=r[12], comments=r[13],
-                next_steps=r[14], support_needed=r[15],
-            )
-            latest[(r[0], row.country, row.ref)] = StoredRow(
-                period=r[0], row=row, submission_id=r[1], received_at=datetime.fromisoformat(r[2]), file_name=r[3]
-            )
+            stored = _stored_row(r)
+            latest[(stored.period, stored.row.country, stored.row.ref)] = stored
         return list(latest.values())
 
     def latest_progress(self, plan: Plan, before_period: str) -> dict[tuple[str, str], ProgressRow]:
         """Each (country or region, ref)'s latest accepted row from periods before `before_period`:
         what `generate --prefill` writes into a new period's matrices."""
-        return {key: stored.row for key, stored in self._latest_before(plan, before_period).items()}
+        return {
+            (stored.row.country, stored.row.ref): stored.row
+            for stored in map(_stored_row, self._latest_before(plan, before_period, _ROW_COLUMNS))
+        }
 
-    def previous_actuals(self, plan: Plan, office: str | None, period: str) -> dict[tuple[str, str], float]:
+    def previous_actuals(
+        self, plan: Plan, offices: Collection[str] | None, period: str
+    ) -> dict[tuple[str, str], float]:
         """Last accepted actual of every cumulative indicator from periods before `period`, for the
-        rows an office reports (all offices when None): validation's `previous`, to catch a total
-        that went down."""
-        countries = {office} if office in plan.countries else None
+        rows these offices report (all when None; a regional office reports for every country):
+        validation's `previous`, to catch a total to date that went down."""
+        if offices is not None and any(office not in plan.countries for office in offices):
+            offices = None
         indicators = _indicators(plan)
         previous = {}
-        for (country, ref), stored in self._latest_before(plan, period, keep=lambda s: s.row.actual is not None).items():
+        for country, ref, actual in self._latest_before(
+            plan, period, "pr.country, pr.ref, pr.actual", countries=offices, with_actual=True
+        ):
             indicator = indicators.get(split_ref(ref))
-            if indicator is not None and indicator.cumulative and (countries is None or country in countries):
-                previous[(country, ref)] = stored.row.actual
+            if indicator is not None and indicator.cumulative:
+                previous[(country, ref)] = actual
         return previous
 
-    def _latest_before(self, plan: Plan, period: str, keep=lambda stored: True) -> dict[tuple[str, str], StoredRow]:
+    def _latest_before(
+        self, plan: Plan, period: str, columns: str, *, countries: Collection[str] | None = None,
+        with_actual: bool = False,
+    ) -> list[tuple]:
+        """`columns` of the latest current row per (country, ref) from periods before `period`, found
+        in SQL so a store with years of returns does not pass through Python row by row."""
         try:
             cutoff = Period.parse(period)
         except ValueError as exc:
             raise MatrixError(str(exc)) from None
-        rows = [s for s in self.current_rows(plan) if _before(s.period, cutoff) and keep(s)]
-        rows.sort(key=lambda s: (Period.parse(s.period), s.submission_id))
-        return {(s.row.country, s.row.ref): s for s in rows}
+        earlier = [p for p in self.periods(plan) if _before(p, cutoff)]
+        if not earlier:
+            return []
+        ranks = ", ".join("(?, ?)" for _ in earlier)
+        sql = f"""SELECT {columns}, ROW_NUMBER() OVER (
+                      PARTITION BY pr.country, pr.ref ORDER BY r.rank DESC, s.id DESC) AS latest
+                  {_FROM}
+                  JOIN (SELECT column1 AS period, column2 AS rank FROM (VALUES {ranks})) r ON r.period = s.period
+                  WHERE {_CURRENT}"""
+        params: list[object] = [*(v for rank, p in enumerate(earlier) for v in (p, rank)), plan.id]
+        if with_actual:
+            sql += " AND pr.actual IS NOT NULL"
+        if countries is not None:
+            sql += f" AND pr.country IN ({', '.join('?' for _ in countries)})"
+            params += list(countries)
+        return [row[:-1] for row in self.conn.execute(f"SELECT * FROM ({sql}) WHERE latest = 1", params)]
 
     def proposed(self, plan: Plan, period: str) -> list[tuple[str, dict[str, object]]]:
         """New activities offices proposed in their current returns for `period`: (office, fields)."""
@@ -326,6 +341,24 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+
+
+_ROW_COLUMNS = """s.period, s.id, s.received_at, s.file_name, pr.country, pr.activity_id, pr.indicator_index,
+    pr.ref, pr.sheet, pr.row, pr.status, pr.actual, pr.funds_secured, pr.comments, pr.next_steps,
+    pr.support_needed"""
+_FROM = "FROM progress pr JOIN submissions s ON s.id = pr.submission_id JOIN plans p ON p.id = s.plan_ref"
+_CURRENT = "p.plan_id = ? AND s.outcome = 'accepted' AND s.superseded_by IS NULL"
+"""The progress that counts: from accepted returns of this plan that no later return superseded."""
+
+
+def _stored_row(r: tuple) -> StoredRow:
+    row = ProgressRow(
+        country=r[4], activity_id=r[5], indicator_index=r[6], ref=r[7], sheet=r[8], row=r[9],
+        status=Status(r[10]) if r[10] else None, actual=r[11], funds_secured=r[12], comments=r[13],
+        next_steps=r[14], support_needed=r[15],
+    )
+    return StoredRow(period=r[0], row=row, submission_id=r[1], received_at=datetime.fromisoformat(r[2]),
+                     file_name=r[3])
 
 
 def _before(period: str, cutoff: Period) -> bool:
