@@ -177,3 +177,25 @@ def test_every_context_field_has_a_description():
     assert context_module.ReportContext in models
     missing = [f"{m.__name__}.{name}" for m in models for name, f in m.model_fields.items() if not f.description]
     assert missing == []
+
+
+def test_highlights_say_what_is_late_missing_and_short(ctx):
+    assert [(h.anchor, h.text.replace("\u2068", "").replace("\u2069", "")) for h in ctx.highlights] == [
+        ("delayed", "Activities delayed or past their planned end: 2."),
+        ("trends", "Activities newly completed since 2026-Q3: 1."),
+        ("returns", "No usable return yet from: Mozambique, South Africa."),
+        ("funding", "Largest funding gap: 3. Operations, 145,000 USD still to find."),
+        ("duplicates", "Pairs of activities that look alike and may duplicate effort: 1."),
+    ]
+
+
+def test_an_office_reported_in_a_regional_return_counts_as_received(plan):
+    data = dar_data(plan)
+    moz_rows = [r.model_copy(update={"country": "MOZ"}) for r in data.periods["2026-Q3"].rows if r.country == "MOZ"]
+    regional = Submission(office="EHAGL", period="2026-Q4", file="EHAGL_v2.xlsx", received_at=datetime(2027, 1, 6),
+                          accepted=True, countries=["EHAGL", "MOZ"])
+    data.periods["2026-Q4"].rows.extend(moz_rows)
+    data.submissions.append(regional)
+    ctx = build_context(plan, data, "2026-Q4", generated_at=AT)
+    moz = next(r for r in ctx.returns if r.office == "MOZ")
+    assert (moz.state, moz.via, moz.file) == ("on_time", "Region-wide (EHAGL)", "EHAGL_v2.xlsx")

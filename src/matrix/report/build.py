@@ -25,6 +25,7 @@ from matrix.report.context import (
     Headline,
     HeatCell,
     HeatRow,
+    Highlight,
     ReportContext,
     ReturnsSummary,
     ReturnState,
@@ -34,13 +35,15 @@ from matrix.report.context import (
     TrendChart,
     TrendPoint,
 )
-from matrix.report.counting import STATUS_ORDER, Key, RowState, Snapshot, percent
+from matrix.report.counting import STATUS_ORDER, History, Key, RowState, Snapshot, percent
 from matrix.report.data import ReportData
 from matrix.report.findings import DUPLICATE_THRESHOLD, gaps, likely_duplicates, place, quality
 from matrix.report.words import Words
 from matrix.status import expected_offices
 
 MAX_ERRORS_SHOWN = 3
+MAX_DUPLICATES_SHOWN = 100
+"""A plan with hundreds of look-alike titles would otherwise bury the report in pairs."""
 TREND_WIDTH, TREND_HEIGHT = 640, 220
 TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 48, 596, 16, 184
 
@@ -66,10 +69,18 @@ def build_context(
     words = Words(plan, lang)
     first = Period.parse(plan.reporting.first_period)
     previous = current.previous() if current > first and current.previous().id in data.periods else None
-    now = Snapshot(plan, data, current, offices)
-    before = Snapshot(plan, data, previous, offices) if previous else None
+    history = History(plan, data)
+    now = Snapshot(plan, history, current, offices)
+    before = Snapshot(plan, history, previous, offices) if previous else None
     returns = return_states(plan, data, current, offices, words)
     lines = [activity_line(s, now, current, words) for s in now.rows]
+    duplicates, duplicates_found = likely_duplicates(history, data, current, offices, words, MAX_DUPLICATES_SHOWN)
+    delayed = [ln for ln in lines if ln.status == Status.DELAYED.value or ln.overdue]
+    top = headline(now, before, returns, words)
+    found_gaps = gaps(plan, now, offices, words)
+    by_action_point = funding_rows(
+        {ap.id: (words.action_point(ap), now.keys(action_point=ap)) for ap in words.framework.action_points}, now
+    )
     return ReportContext(
         lang=lang,
         direction="rtl" if words.rtl else "ltr",
@@ -88,22 +99,23 @@ def build_context(
         currency=plan.currency,
         generated_at=generated_at,
         tool_version=__version__,
-        headline=headline(now, before, returns, words),
+        headline=top,
+        highlights=highlights(top, previous, delayed, returns, found_gaps.action_points_without_activity,
+                              by_action_point, duplicates_found, plan.currency, words),
         action_points=action_point_rows(now, before, words),
         heat_columns=[ap.id for ap in words.framework.action_points],
         heat_rows=heat_map(now, offices, words),
         countries=country_sections(now, offices, returns, lines, words),
         actors=actor_rows(plan, now, offices, words),
-        delayed=[ln for ln in lines if ln.status == Status.DELAYED.value or ln.overdue],
-        gaps=gaps(plan, now, offices, words),
-        duplicates=likely_duplicates(plan, data, current, offices, words),
+        delayed=delayed,
+        gaps=found_gaps,
+        duplicates=duplicates,
+        duplicates_more=duplicates_found - len(duplicates),
         duplicate_threshold=100 * DUPLICATE_THRESHOLD,
-        funding_by_action_point=funding_rows(
-            {ap.id: (words.action_point(ap), now.keys(action_point=ap)) for ap in words.framework.action_points}, now
-        ),
+        funding_by_action_point=by_action_point,
         funding_by_actor=funding_rows({a.id: (a.name, now.keys(lead=a.id)) for a in plan.actors}, now),
         changes=status_changes(now, before, words),
-        trend=trend(plan, data, current, offices),
+        trend=trend(plan, data, history, current, offices),
         returns=returns,
         quality=quality(data, current, offices, words),
     )
@@ -150,6 +162,37 @@ def headline(now: Snapshot, before: Snapshot | None, returns: list[ReturnState],
         ),
         funding=funding(_budgeted(now, now.activities), now),
     )
+
+
+def highlights(
+    top: Headline, previous: Period | None, delayed: list[ActivityLine], returns: list[ReturnState],
+    empty_action_points: list[str], funding: list[FundingRow], duplicates: int, currency: str, words: Words,
+) -> list[Highlight]:
+    """What is late, what is missing, where the money and the plan fall short: in sentences."""
+    out = []
+    late = len({(ln.office, ln.activity_id) for ln in delayed})
+    out.append(Highlight(
+        text=words.sentence("report.highlight.delayed", n=late) if late else words.label("report.highlight.no_delays"),
+        anchor="delayed",
+    ))
+    if top.completed_change and top.completed_change > 0 and previous:
+        out.append(Highlight(text=words.sentence("report.highlight.completed", n=top.completed_change,
+                                                 period=previous.id), anchor="trends"))
+    unusable = [r.name for r in returns if r.state in ("rejected", "missing")]
+    out.append(Highlight(
+        text=words.sentence("report.highlight.returns", offices=", ".join(unusable)) if unusable
+        else words.label("report.highlight.all_returns"),
+        anchor="returns",
+    ))
+    if funding and (widest := max(funding, key=lambda row: row.funding.gap)).funding.gap > 0:
+        out.append(Highlight(text=words.sentence("report.highlight.funding_gap", label=widest.label,
+                                                 gap=f"{widest.funding.gap:,.0f}", currency=currency), anchor="funding"))
+    if empty_action_points:
+        out.append(Highlight(text=words.sentence("report.highlight.plan_gaps", n=len(empty_action_points)),
+                             anchor="gaps"))
+    if duplicates:
+        out.append(Highlight(text=words.sentence("report.highlight.duplicates", n=duplicates), anchor="duplicates"))
+    return out
 
 
 def action_point_rows(now: Snapshot, before: Snapshot | None, words: Words) -> list[ActionPointRow]:
@@ -209,12 +252,15 @@ def country_sections(
     now: Snapshot, offices: list[str], returns: list[ReturnState], lines: list[ActivityLine], words: Words
 ) -> list[CountrySection]:
     by_office = {r.office: r for r in returns}
+    lines_of: dict[str, list[ActivityLine]] = defaultdict(list)
+    for line in lines:
+        lines_of[line.office].append(line)
     return [
         CountrySection(
             office=office, name=words.office(office), anchor=f"office-{office.lower()}",
             return_state=by_office[office], status=status_bar(now.statuses(now.keys(office=office)), words),
             average_progress=now.targets(now.keys(office=office)).average,
-            lines=[ln for ln in lines if ln.office == office],
+            lines=lines_of[office],
         )
         for office in offices
     ]
@@ -235,14 +281,21 @@ def actor_rows(plan: Plan, now: Snapshot, offices: list[str], words: Words) -> l
 
 
 def return_states(plan: Plan, data: ReportData, period: Period, offices: list[str], words: Words) -> list[ReturnState]:
-    """Each office's return: on time or late (its first accepted file counts), rejected (only
-    rejected files so far: the last one's errors are shown) or missing."""
+    """Each office's return, as `matrix status` sees it: on time or late (its first accepted file
+    counts), rejected (only rejected files so far: the last one's errors are shown) or missing. An
+    office that sent nothing itself counts as received when a regional return reported its rows."""
     due = due_date(plan.reporting, period)
+    files = sorted((s for s in data.submissions if s.period == period.id), key=lambda s: s.received_at)
     out = []
     for office in offices:
-        sent = sorted((s for s in data.submissions if s.office == office and s.period == period.id),
-                      key=lambda s: s.received_at)
+        sent = [s for s in files if s.office == office]
         accepted = [s for s in sent if s.accepted]
+        via = None
+        if not accepted:
+            covering = [s for s in files if s.accepted and not s.superseded and s.office != office
+                        and office in s.countries]
+            if covering:
+                accepted, via = covering, covering[-1].office
         shown = accepted[0] if accepted else (sent[-1] if sent else None)
         errors = [i for i in shown.issues if i.is_error] if shown and not accepted else []
         if shown is None:
@@ -254,6 +307,7 @@ def return_states(plan: Plan, data: ReportData, period: Period, offices: list[st
         out.append(ReturnState(
             office=office, name=words.office(office), state=state, state_label=words.label(f"report.return.{state}"),
             received_at=shown.received_at if shown else None, file=shown.file if shown else "",
+            via=words.office(via) if via else None,
             days_late=(shown.received_at.date() - due).days if state == "late" else None,
             errors=[f"{place(i)}: {i.message}" if place(i) else i.message for i in errors[:MAX_ERRORS_SHOWN]],
             more_errors=max(0, len(errors) - MAX_ERRORS_SHOWN),
@@ -316,22 +370,21 @@ def status_changes(now: Snapshot, before: Snapshot | None, words: Words) -> list
     ]
 
 
-def trend(plan: Plan, data: ReportData, current: Period, offices: list[str]) -> TrendChart:
+def trend(plan: Plan, data: ReportData, history: History, current: Period, offices: list[str]) -> TrendChart:
     """Average progress and completed share over every stored period from the first to `current`."""
-    first = Period.parse(plan.reporting.first_period)
-    history = [p for p in periods_between(first, current) if p.id in data.periods or p == current]
-    span = max(len(history) - 1, 1)
+    shown = [p for p in periods_between(history.first, current) if p.id in data.periods or p == current]
+    span = max(len(shown) - 1, 1)
 
     def y(value: float | None) -> float | None:
         return None if value is None else TREND_BOTTOM - (TREND_BOTTOM - TREND_TOP) * min(value, 100.0) / 100.0
 
     points = []
-    for i, p in enumerate(history):
-        snap = Snapshot(plan, data, p, offices)
+    for i, p in enumerate(shown):
+        snap = Snapshot(plan, history, p, offices)
         average = snap.targets().average
         done = percent(snap.count(Status.COMPLETED), len(snap.activities))
         received = {s.office for s in data.submissions if s.period == p.id and s.accepted and s.office in offices}
-        x = TREND_LEFT + (TREND_RIGHT - TREND_LEFT) * (i / span if len(history) > 1 else 0.5)
+        x = TREND_LEFT + (TREND_RIGHT - TREND_LEFT) * (i / span if len(shown) > 1 else 0.5)
         points.append(TrendPoint(
             period=p.id, average_progress=average, completed_percent=done, delayed=snap.count(Status.DELAYED),
             returns_received=len(received), x=round(x, 1), y_progress=y(average), y_completed=y(done),

@@ -68,6 +68,11 @@ class Headline(Model):
     funding: Funding | None = Field(description="Plan-wide funding; None when the plan has no budgets.")
 
 
+class Highlight(Model):
+    text: str = Field(description="One sentence in the report's language.")
+    anchor: str = Field(description="HTML id of the section with the details.")
+
+
 class ActionPointRow(Model):
     id: str = Field(description="Action point id, e.g. AP3.")
     number: int = Field(description="Action point number.")
@@ -126,6 +131,7 @@ class ReturnState(Model):
     state_label: str = Field(description="The state in the report's language.")
     received_at: datetime | None = Field(description="When the counted (or last rejected) file arrived.")
     file: str = Field(description="File name of that return, empty when missing.")
+    via: str | None = Field(description="The regional return that reported this office, when it sent none itself.")
     days_late: int | None = Field(description="Days after the due date, for late returns.")
     errors: list[str] = Field(description="The first problems of a rejected return, 'where: message'.")
     more_errors: int = Field(description="How many more problems the rejected return had.")
@@ -243,6 +249,7 @@ class ReportContext(Model):
     generated_at: datetime = Field(description="When the report was generated.")
     tool_version: str = Field(description="matrix version that made the report.")
     headline: Headline = Field(description="Headline figures.")
+    highlights: list[Highlight] = Field(description="The few sentences a reader should take away first.")
     action_points: list[ActionPointRow] = Field(description="Progress per action point, in framework order.")
     heat_columns: list[str] = Field(description="Action point ids, the heat map's columns.")
     heat_rows: list[HeatRow] = Field(description="Office × action point heat map.")
@@ -250,7 +257,8 @@ class ReportContext(Model):
     actors: list[ActorRow] = Field(description="Per-actor view, actors with something to do first.")
     delayed: list[ActivityLine] = Field(description="Delayed or overdue rows, with the offices' comments.")
     gaps: Gaps = Field(description="Where the plan or the reporting has holes.")
-    duplicates: list[Duplicate] = Field(description="Likely duplicated effort.")
+    duplicates: list[Duplicate] = Field(description="Likely duplicated effort, the first MAX_DUPLICATES_SHOWN.")
+    duplicates_more: int = Field(description="How many more likely duplicates were found than are shown.")
     duplicate_threshold: float = Field(description="Similarity threshold used, 0-100.")
     funding_by_action_point: list[FundingRow] = Field(description="Funding per action point (budgeted ones).")
     funding_by_actor: list[FundingRow] = Field(description="Funding per lead actor (budgeted ones).")

@@ -37,58 +37,66 @@ Key = tuple[str, str]
 """(office, activity id): one counted activity."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowState:
     office: str
     row: PlanRow
     reported: ProgressRow | None
     achieved: float | None
+    status: str
+    """Status value, or NOT_REPORTED for a blank status or no return."""
+    target: float | None
+    progress: float | None
+    """achieved / target, 0-100 and beyond; None without a target or a value."""
+    capped: float | None
+    """progress within 0-100, for averages."""
 
-    @property
-    def status(self) -> str:
-        if self.reported is None or self.reported.status is None:
-            return NOT_REPORTED
-        return self.reported.status.value
-
-    @property
-    def target(self) -> float | None:
-        return self.row.indicator.target if self.row.indicator else None
-
-    @property
-    def progress(self) -> float | None:
-        if self.achieved is None or not self.target:
-            return None
-        return 100.0 * self.achieved / self.target
-
-    @property
-    def capped(self) -> float | None:
-        return None if self.progress is None else min(max(self.progress, 0.0), 100.0)
+    @classmethod
+    def of(cls, office: str, row: PlanRow, reported: ProgressRow | None, achieved: float | None) -> RowState:
+        status = reported.status.value if reported is not None and reported.status is not None else NOT_REPORTED
+        target = row.indicator.target if row.indicator else None
+        progress = 100.0 * achieved / target if achieved is not None and target else None
+        capped = None if progress is None else min(max(progress, 0.0), 100.0)
+        return cls(office, row, reported, achieved, status, target, progress, capped)
 
 
-def office_rows(plan: Plan, office: str) -> list[PlanRow]:
-    """A country's plan rows, or the region-wide ones for the region's code."""
-    return plan_rows(plan, office if office in plan.countries else None)
+class History:
+    """The stored rows of every period, indexed by (country, ref) once for all the report's snapshots."""
+
+    def __init__(self, plan: Plan, data: ReportData):
+        self.plan = plan
+        self.first = Period.parse(plan.reporting.first_period)
+        self.rows = {p: {(r.country, r.ref): r for r in d.rows} for p, d in data.periods.items()}
+        self._plan_rows: dict[str, list[PlanRow]] = {}
+
+    def office_rows(self, office: str) -> list[PlanRow]:
+        """A country's plan rows, or the region-wide ones for the region's code."""
+        if office not in self._plan_rows:
+            self._plan_rows[office] = plan_rows(self.plan, office if office in self.plan.countries else None)
+        return self._plan_rows[office]
+
+    def periods(self, last: Period) -> list[str]:
+        """Stored period ids from the plan's first period to `last`, in order."""
+        return [p.id for p in periods_between(self.first, last) if p.id in self.rows]
 
 
-def row_states(plan: Plan, data: ReportData, period: Period, offices: list[str]) -> list[RowState]:
+def row_states(history: History, period: Period, offices: list[str]) -> list[RowState]:
     """Every plan row of every office as of `period`, in office then plan order."""
-    first = Period.parse(plan.reporting.first_period)
-    history = [p.id for p in periods_between(first, period) if p.id in data.periods]
-    by_period = {p: {(r.country, r.ref): r for r in data.periods[p].rows} for p in history}
+    by_period = {p: history.rows[p] for p in history.periods(period)}
     current = by_period.get(period.id, {})
     states = []
     for office in offices:
-        for row in office_rows(plan, office):
+        for row in history.office_rows(office):
             key = (office, row.ref)
             reported = current.get(key)
             achieved = None
             if row.indicator is not None and row.indicator.cumulative:
                 achieved = reported.actual if reported else None
             elif row.indicator is not None:
-                values = [by_period[p][key].actual for p in history if key in by_period[p]]
+                values = [rows[key].actual for rows in by_period.values() if key in rows]
                 values = [v for v in values if v is not None]
                 achieved = sum(values) if values else None
-            states.append(RowState(office, row, reported, achieved))
+            states.append(RowState.of(office, row, reported, achieved))
     return states
 
 
@@ -127,9 +135,9 @@ class Targets:
 class Snapshot:
     """The offices' rows and activities as of one period, and the figures drawn from them."""
 
-    def __init__(self, plan: Plan, data: ReportData, period: Period, offices: list[str]):
+    def __init__(self, plan: Plan, history: History, period: Period, offices: list[str]):
         self.period = period
-        self.rows = row_states(plan, data, period, offices)
+        self.rows = row_states(history, period, offices)
         grouped: dict[Key, list[RowState]] = defaultdict(list)
         for state in self.rows:
             grouped[(state.office, state.row.activity.id)].append(state)
@@ -140,19 +148,33 @@ class Snapshot:
         self.action_point: dict[str, ActionPoint] = {
             a.id: framework.action_point(o.action_point) for o, a in plan.activities()
         }
+        self._index: dict[tuple[str, ...], list[Key]] = defaultdict(list)
+        for key in self.activities:
+            activity, ap = self.activity[key[1]], self.action_point[key[1]].id
+            for facet in [("office", key[0]), ("ap", ap), ("office+ap", key[0], ap), ("lead", activity.lead or "")]:
+                self._index[facet].append(key)
+            for partner in activity.partners:
+                self._index[("partner", partner)].append(key)
 
     def keys(
         self, *, office: str | None = None, action_point: ActionPoint | None = None, lead: str | None = None,
         partner: str | None = None,
     ) -> list[Key]:
-        """The counted activities, optionally of one office, action point, lead or partner."""
-        return [
-            key for key in self.activities
-            if (office is None or key[0] == office)
-            and (action_point is None or self.action_point[key[1]] == action_point)
-            and (lead is None or self.activity[key[1]].lead == lead)
-            and (partner is None or partner in self.activity[key[1]].partners)
-        ]
+        """The counted activities (in office, then plan order) of one office, action point, office and
+        action point, lead or partner; all of them with no argument."""
+        if office is not None and action_point is not None:
+            facet: tuple[str, ...] = ("office+ap", office, action_point.id)
+        elif office is not None:
+            facet = ("office", office)
+        elif action_point is not None:
+            facet = ("ap", action_point.id)
+        elif lead is not None:
+            facet = ("lead", lead)
+        elif partner is not None:
+            facet = ("partner", partner)
+        else:
+            return list(self.activities)
+        return list(self._index.get(facet, []))
 
     def statuses(self, keys: Iterable[Key]) -> list[str]:
         return [self.status[key] for key in keys]

@@ -25,6 +25,9 @@ class Submission(BaseModel):
     received_at: datetime = Field(description="When the file was received (collected).")
     accepted: bool = Field(description="False when validation found errors and the file was rejected.")
     superseded: bool = Field(default=False, description="Accepted, then replaced by a later return of the office.")
+    countries: list[str] = Field(
+        default_factory=list, description="Offices the file reported rows for (a regional workbook: several)."
+    )
     issues: list[Issue] = Field(default_factory=list, description="Problems validation found in the file.")
 
 

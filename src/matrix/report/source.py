@@ -34,7 +34,7 @@ def report_data(plan: Plan, store: Store) -> ReportData:
     submissions = [
         Submission(
             office=s.office, period=s.period, file=s.file_name, received_at=s.received_at, accepted=s.accepted,
-            superseded=s.superseded_by is not None,
+            superseded=s.superseded_by is not None, countries=sorted(s.countries),
             issues=s.problems,
         )
         for s in store.submissions(plan)

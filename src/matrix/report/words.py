@@ -19,6 +19,11 @@ class Words:
     def label(self, key: str) -> str:
         return catalogue(self.lang).get(key) or catalogue("en")[key]
 
+    def sentence(self, key: str, **params: object) -> str:
+        """A label with its parameters isolated (Unicode FSI ... PDI), so a period id or an English
+        title inside Arabic text keeps its own direction, as <bdi> does in the templates."""
+        return self.label(key).format(**{name: f"\u2068{value}\u2069" for name, value in params.items()})
+
     def labels(self) -> dict[str, str]:
         """Every catalogue entry templates use: report.* and the status labels."""
         own = catalogue(self.lang)
