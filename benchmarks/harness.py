@@ -127,6 +127,8 @@ class Row:
     note: str = ""
     failed: str = ""
     """Why the measurement could not finish (out of memory, timed out); counts as a miss."""
+    timing: Timing | None = None
+    """The repetitions behind `value`, kept in the JSON for comparisons between runs."""
     others: dict[str, float] = field(default_factory=dict)
     """Further baselines (name -> value in the same unit), printed as ratios after the main one."""
 
@@ -152,8 +154,9 @@ class Row:
         return ""
 
     def as_json(self) -> dict:
-        return {**asdict(self), "ratio": self.ratio, "verdict": self.verdict,
+        data = {**asdict(self), "ratio": self.ratio, "verdict": self.verdict,
                 "other_ratios": {k: self.value / v for k, v in self.others.items() if v > 0}}
+        return {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in data.items()}
 
 
 class Report:

@@ -141,13 +141,14 @@ def _generate(cfg: Config, report: Report, work: Path, plan) -> None:
     content = baselines.workbook_content(plan, office, PERIOD)
     xw = measure(lambda: baselines.write_xlsxwriter(content, work / "xw.xlsx"), cfg.reps)
     op = measure(lambda: baselines.write_openpyxl(content, work / "op.xlsx"), cfg.reps)
-    report.add(Row(group, f"{size} rows: xlsxwriter (reference)", xw.cpu, "s"))
-    report.add(Row(group, f"{size} rows: plain openpyxl", op.cpu, "s", "xlsxwriter", xw.cpu))
+    report.add(Row(group, f"{size} rows: xlsxwriter (reference)", xw.cpu, "s", timing=xw))
+    report.add(Row(group, f"{size} rows: plain openpyxl", op.cpu, "s", "xlsxwriter", xw.cpu, timing=op))
     if not has(report, group, WRITER):
         return
     mx = measure(lambda: matrix_api.write_workbook(plan, office, PERIOD, work / "mx.xlsx"), cfg.reps)
     report.add(Row(group, f"{size} rows: matrix write_workbook", mx.cpu, "s", "xlsxwriter", xw.cpu,
-                   target_ratio=GENERATE_TARGET, others={"openpyxl": op.cpu}, note=f"wall {mx.wall * 1000:.0f} ms"))
+                   target_ratio=GENERATE_TARGET, others={"openpyxl": op.cpu}, note=f"wall {mx.wall * 1000:.0f} ms",
+                   timing=mx))
 
 
 # ---- read / validate / collect ---------------------------------------------------------------
@@ -194,11 +195,11 @@ def _read_one(cfg: Config, report: Report, work: Path, plan) -> None:
     if has(report, group, VALIDATION):
         v = measure(lambda: matrix_api.validate_file(plan, path), cfg.reps)
         report.add(Row(group, f"{size} rows: matrix validate_file", v.cpu, "s", "calamine", floors["calamine"],
-                       target_ratio=READ_TARGET, others=_others(floors)))
+                       target_ratio=READ_TARGET, others=_others(floors), timing=v))
     if has(report, group, COLLECT):
         c = measure(lambda: matrix_api.collect(plan, [path], store), cfg.reps, setup=lambda: _remove_store(store))
         report.add(Row(group, f"{size} rows: matrix collect (fresh store)", c.cpu, "s", "calamine", floors["calamine"],
-                       target_ratio=READ_TARGET, others=_others(floors)))
+                       target_ratio=READ_TARGET, others=_others(floors), timing=c))
 
 
 def bench_read_many(cfg: Config, report: Report, work: Path) -> None:
@@ -217,14 +218,14 @@ def _read_many(cfg: Config, report: Report, work: Path, plan, paths: list[Path])
         matrix_api.validate_file(plan, paths[0])  # imports, not billed
         v = measure(lambda: matrix_api.validate_paths(plan, paths), reps, warmup=False)
         report.add(Row(group, "matrix validate_paths CPU", v.cpu / count, "s", "calamine", floors["calamine"],
-                       target_ratio=READ_TARGET, others=_others(floors), note=f"wall {v.wall:.2f} s total"))
+                       target_ratio=READ_TARGET, others=_others(floors), note=f"wall {v.wall:.2f} s total", timing=v))
     if has(report, group, COLLECT):
         store = work / "many.sqlite"
         matrix_api.collect(plan, paths[:1], work / "warm.sqlite")
         c = measure(lambda: matrix_api.collect(plan, paths, store), reps, setup=lambda: _remove_store(store),
                     warmup=False)
         report.add(Row(group, "matrix collect CPU", c.cpu / count, "s", "calamine", floors["calamine"],
-                       target_ratio=READ_TARGET, others=_others(floors), note=f"wall {c.wall:.2f} s total"))
+                       target_ratio=READ_TARGET, others=_others(floors), note=f"wall {c.wall:.2f} s total", timing=c))
 
 
 # ---- memory ----------------------------------------------------------------------------------

@@ -104,3 +104,15 @@ def test_baseline_writers_write_the_cells_matrix_writes(tmp_path):
         assert baselines.read_calamine(tmp_path / name) > 0
         assert baselines.read_openpyxl(tmp_path / name) > 0
         assert baselines.unzip_only(tmp_path / name) > 0
+
+
+def test_compare_lines_up_two_runs(tmp_path):
+    from benchmarks.compare import compare
+
+    runs = []
+    for value in (1.0, 1.5):
+        report = Report(config="tiny", out=open("/dev/null", "w"))  # noqa: SIM115
+        report.add(Row("g", "a", value, "s", "b", 0.5, target_ratio=2.0))
+        runs.append(report.as_json())
+    [_, line] = compare(*runs)
+    assert "1.50x" in line and "2.00x" in line and "3.00x" in line
