@@ -76,16 +76,12 @@ class ReportFailed(Exception):
 
 
 def time_report(countries: int, activities: int, n_periods: int, reps: int, limit: float,
-                *, duplicates: bool = True) -> dict:
+                *, warmup: bool = True) -> dict:
     """Median CPU seconds to load, compute and render the report of the last period, in a fresh
-    process; a step still running after `limit` seconds is reported under "failed".
-
-    `duplicates=False` is a diagnostic: the search for likely duplicated activities is replaced
-    by an empty list, to show what the rest of the report costs.
-    """
+    process; a step still running after `limit` seconds is reported under "failed"."""
     store = store_path(countries, activities, n_periods)
     args = json.dumps({"store": str(store), "countries": countries, "activities": activities,
-                       "period": periods(n_periods)[-1], "reps": reps, "limit": limit, "duplicates": duplicates})
+                       "period": periods(n_periods)[-1], "reps": reps, "limit": limit, "warmup": int(warmup)})
     try:
         proc = subprocess.run([sys.executable, "-m", "benchmarks.report_bench", args], capture_output=True,
                               text=True, env={**os.environ, "PYTHONPATH": _pythonpath()}, check=False,
@@ -93,7 +89,8 @@ def time_report(countries: int, activities: int, n_periods: int, reps: int, limi
     except subprocess.TimeoutExpired:
         raise ReportFailed(f"did not finish in {limit * 2 + 120:.0f} s") from None
     if proc.returncode != 0:
-        last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
+        lines = [line for line in proc.stderr.strip().splitlines() if "Error" in line] or [f"exit {proc.returncode}"]
+        last = lines[-1]
         if "MemoryError" in proc.stderr:
             last = f"MemoryError under a {MEMORY_CAP // 1024**3} GiB cap"
         raise ReportFailed(last)
@@ -114,11 +111,6 @@ def _child(args: dict) -> dict:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
     from benchmarks import matrix_api
 
-    if not args["duplicates"]:
-        import matrix.report.build
-
-        matrix.report.build.likely_duplicates = lambda *a, **k: []
-
     def expire(*_):
         raise _Deadline
 
@@ -126,9 +118,10 @@ def _child(args: dict) -> dict:
     signal.setitimer(signal.ITIMER_REAL, args["limit"])
     plan = build_plan(args["activities"], args["countries"])
     steps: dict[str, list[float]] = {"load": [], "context": [], "render": []}
-    html, failed = "", None
+    failed, html_bytes = None, 0
     try:
-        for _ in range(args["reps"] + 1):  # the first run warms imports and template compilation
+        for _ in range(args["reps"] + args["warmup"]):  # a warm-up run compiles templates, imports
+            data = context = html = None  # free the last run's before loading the next
             failed = "load"
             t0 = time.process_time()
             data = matrix_api.report_data(plan, Path(args["store"]))
@@ -141,6 +134,7 @@ def _child(args: dict) -> dict:
             t0 = time.process_time()
             html = matrix_api.render_report(context)
             steps["render"].append(time.process_time() - t0)
+            html_bytes = len(html.encode())
             failed = None
     except _Deadline:
         pass
@@ -152,12 +146,13 @@ def _child(args: dict) -> dict:
         t0 = time.process_time()
         sql_floor(Path(args["store"]), args["period"])
         floor.append(time.process_time() - t0)
-    # Medians of the timed reps; a step that only ran its warm-up (or never finished) keeps that one.
-    medians = {k: statistics.median(v[1:] or v) if v else None for k, v in steps.items()}
+    # Medians of the timed reps; a step that only ran its warm-up keeps that one.
+    medians = {k: statistics.median(v[args["warmup"]:] or v) if v else None for k, v in steps.items()}
     if failed and ":" not in failed:
         failed = f"{failed} did not finish in {args['limit']:.0f} s"
-    return {**medians, "sql_floor": statistics.median(floor), "html_bytes": len(html.encode()),
-            "peak_mib": self_peak_mib(), "failed": failed if not all(steps.values()) else None}
+    return {**medians, "sql_floor": statistics.median(floor),
+            "peak_mib": self_peak_mib(), "failed": failed if not all(steps.values()) else None,
+            "html_bytes": html_bytes}
 
 
 def sql_floor(store: Path, period: str) -> list[tuple]:
