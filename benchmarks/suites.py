@@ -332,4 +332,7 @@ def run(cfg: Config, report: Report, only: list[str] | None = None) -> None:
                 continue
             work = Path(tmp) / name
             work.mkdir()
-            suite(cfg, report, work)
+            try:
+                suite(cfg, report, work)
+            except Exception as exc:  # one broken measurement must not lose the others' figures
+                report.skip(name, f"failed: {type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[-1]}")
