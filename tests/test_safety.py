@@ -221,3 +221,35 @@ def test_error_cells_and_date_system_are_collected(tmp_path):
 
 def test_missing_file_is_an_issue_not_an_exception(tmp_path):
     assert codes(tmp_path / "gone.xlsx") == ["file-unreadable"]
+
+
+@pytest.mark.parametrize("written", [b'<c\nr="XFD1048576"', b'<c\tr="XFD1048576"', b"<c r='XFD1048576'",
+                                     b'<c r = "XFD1048576"', b'<c\r\nr=\n"XFD1048576"'])
+def test_far_cell_written_unusually_is_still_found(xlsx, tmp_path, written):
+    path = rewrite(xlsx, tmp_path / "ws.xlsx", replace={SHEET: (b'<c r="B2"', written)})
+    assert codes(path) == ["used-range-too-large"]
+
+
+def test_cell_reference_hidden_in_entities(xlsx, tmp_path):
+    path = rewrite(xlsx, tmp_path / "ent.xlsx", replace={SHEET: (b'<c r="B2"', b'<c r="&#88;FD1048576"')})
+    assert codes(path) == ["damaged-file"]
+
+
+def test_opendocument_bomb_is_judged_before_reading(tmp_path):
+    path = tmp_path / "SDN.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", b"\0" * (4 * 2**20))
+    assert codes(path) == ["zip-bomb"]
+
+
+def test_file_larger_than_a_matrix_can_be(xlsx, monkeypatch):
+    monkeypatch.setattr(safety, "MAX_FILE_BYTES", 1000)
+    assert codes(xlsx) == ["file-too-large"]
+
+
+def test_binary_workbook(tmp_path):
+    path = tmp_path / "SDN.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    assert codes(path) == ["xlsb-not-workbook"]

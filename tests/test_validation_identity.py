@@ -137,3 +137,14 @@ def test_return_saved_by_libreoffice_is_clean(tmp_path):
     )
     result = validate_file(plan, tmp_path / "saved" / path.name)
     assert result.issues == [] and len(result.rows) == 16
+
+
+def test_workbook_for_an_office_the_plan_does_not_cover(tmp_path):
+    plan, path = make_matrix(tmp_path, SUDAN)
+    wb = openpyxl.load_workbook(path)
+    for row in wb[META_SHEET].iter_rows():
+        if row[0].value == "office":
+            row[1].value = "ERI"
+    wb.save(path)
+    result = validate_file(plan, path)
+    assert [(i.code, i.value) for i in result.issues] == [("office-not-in-plan", "ERI")]

@@ -200,3 +200,15 @@ def test_protection_removed_is_a_warning(tmp_path):
     result = validate_file(plan, path)
     assert [(i.code, i.sheet, i.severity.value) for i in result.issues] == [("sheet-unprotected", "Matrix", "warning")]
     assert result.accepted
+
+
+def test_mistyped_ref_gets_a_suggestion(tmp_path):
+    plan, path = filled(tmp_path)
+
+    def mistype(wb, ws):
+        ws.cell(ref_rows(ws)["AP3-1"], columns(ws)["ref"]).value = "AP3-l"
+
+    edit(path, mistype)
+    issues = {i.code: i for i in validate_file(plan, path).issues}
+    assert set(issues) == {"unknown-ref", "plan-row-missing"}
+    assert "did you mean 'AP3-1'?" in issues["unknown-ref"].message and issues["unknown-ref"].fix == "AP3-1"

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from matrix.codes import Code
-from matrix.excel.layout import NEW_ACTIVITY_COLUMNS, SheetRole, matrix_columns, plan_rows
+from matrix.excel.layout import NEW_ACTIVITY_COLUMNS, SheetRole, matrix_columns
 from matrix.excel.metadata import Metadata, matrix_role
 from matrix.excel.reader import RawWorkbook, WorkbookReadError, read_workbook
 from matrix.excel.safety import column_number
@@ -51,6 +51,8 @@ def validate_file(plan: Plan, path: Path, *, previous: Previous | None = None) -
             _read_contents(plan, raw, meta, result, issues, previous or {})
     except WorkbookReadError as exc:  # calamine reads sheets on first use
         issues = [*issues, *exc.issues]
+    except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop a batch of returns
+        issues = [*issues, Code.VALIDATION_FAILED.issue(file=result.file, reason=f"{type(exc).__name__}: {exc}")]
     result.issues = sorted(issues, key=_position(raw))
     return result
 
@@ -86,7 +88,7 @@ def _read_contents(
         table = read_table(sheet, columns, NEEDED, identity.lang, file, issues)
         if table is None:
             continue
-        rows = plan_rows(plan, None if identity.regional and office == region else office)
+        rows = ctx.planned.rows(None if identity.regional and office == region else office)
         result.rows += read_matrix_sheet(table, office, matrix_role(office), rows, meta.fingerprints, ctx, previous)
     if (sheet := sheets.get(SheetRole.NEW_ACTIVITIES.value)) is not None:
         table = read_table(sheet, NEW_ACTIVITY_COLUMNS, frozenset({"activity", "status"}), identity.lang, file, issues)

@@ -3,16 +3,18 @@ against their fingerprints, input cells read and the row rules applied."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from matrix.codes import Code
+from matrix.codes import Code, did_you_mean
 from matrix.excel.layout import (
     PlanRow,
     canonical,
     cell_fingerprint,
     localised_action_point_label,
     plan_cell_values,
+    plan_rows,
 )
 from matrix.i18n import t
 from matrix.models.issues import Issue
@@ -51,6 +53,7 @@ class PlannedCells:
         self._labels: dict[str, str] = {}
         self._rows: dict[str, dict[str, object]] = {}
         self._tuples: dict[tuple[str, tuple[str, ...]], tuple[object, ...]] = {}
+        self._plan_rows: dict[str | None, list[PlanRow]] = {}
 
     def _action_point_label(self, objective: Objective) -> str:
         if objective.id not in self._labels:
@@ -65,6 +68,12 @@ class PlannedCells:
             label = self._action_point_label(row.objective)
             self._rows[row.ref] = plan_cell_values(self.plan, row, self.lang, ap_label=label)
         return self._rows[row.ref]
+
+    def rows(self, office: str | None) -> list[PlanRow]:
+        """`layout.plan_rows` of a country, or with None of the region-wide sheet."""
+        if office not in self._plan_rows:
+            self._plan_rows[office] = plan_rows(self.plan, office)
+        return self._plan_rows[office]
 
     def as_read(self, row: PlanRow, keys: tuple[str, ...]) -> tuple[object, ...]:
         """The values calamine reads back from an untouched row (blanks are '')."""
@@ -125,35 +134,38 @@ def read_matrix_sheet(
     ctx: SheetContext, previous: Mapping[tuple[str, str], float],
 ) -> list[ProgressRow]:
     sheet = table.sheet
-    cells = CellReader(ctx.file, sheet.name, ctx.lang, ctx.date1904, ctx.issues)
+    cells = CellReader(ctx.file, table, ctx.lang, ctx.date1904, ctx.issues)
     expected = {plan_row.ref: plan_row for plan_row in plan_rows}
     inputs = [key for key in INPUT_KEYS if key in table.columns]
     seen: dict[str, int] = {}
+    unknown: list[tuple[int, str]] = []
     rows: list[ProgressRow] = []
     for row in range(table.header_row + 1, len(sheet.rows) + 1):
         values = table.row_values(row)
         ref = _ref(values["ref"])
         if not ref or ref in seen or ref not in expected:
-            _stray_row(table, row, values, ref, inputs, seen, ctx)
+            _stray_row(table, row, values, ref, inputs, seen, unknown, ctx)
             continue
         seen[ref] = row
         plan_row = expected[ref]
         if (stored := fingerprints.get((role, ref))) is not None:
             check_locked(table, row, values, plan_row, stored, ctx)
         rows.append(_read_row(table, row, values, office, plan_row, cells, ctx, previous))
-    for ref, plan_row in expected.items():
-        if ref not in seen:
-            ctx.issues.append(Code.PLAN_ROW_MISSING.issue(
-                file=ctx.file, sheet=sheet.name, value=ref, ref=ref, activity=plan_row.activity.title
-            ))
+    missing = [ref for ref in expected if ref not in seen]
+    _unknown_refs(table, unknown, missing, ctx)
+    for ref in missing:
+        ctx.issues.append(Code.PLAN_ROW_MISSING.issue(
+            file=ctx.file, sheet=sheet.name, value=ref, ref=ref, activity=expected[ref].activity.title
+        ))
     return rows
 
 
 def _stray_row(
     table: Table, row: int, values: dict[str, object], ref: str, inputs: list[str], seen: dict[str, int],
-    ctx: SheetContext,
+    unknown: list[tuple[int, str]], ctx: SheetContext,
 ) -> None:
-    """A row that is not a plan row: a heading or blank row, or one the office added or copied."""
+    """A row that is not a plan row: a heading or blank row, or one the office added or copied.
+    Unknown refs are collected, to be reported once every plan row has been seen."""
     has_input = any(not is_blank(values[key]) for key in inputs)
     where = {"file": ctx.file, "sheet": table.sheet.name, "cell": table.cell(row, "ref")}
     if not ref:
@@ -162,31 +174,40 @@ def _stray_row(
     elif ref in seen:
         ctx.issues.append(Code.DUPLICATE_REF.issue(**where, value=ref, ref=ref, first=seen[ref]))
     elif has_input:
-        ctx.issues.append(Code.UNKNOWN_REF.issue(**where, value=ref, ref=ref, new_sheet=ctx.new_sheet))
+        unknown.append((row, ref))
+
+
+def _unknown_refs(table: Table, unknown: list[tuple[int, str]], missing: list[str], ctx: SheetContext) -> None:
+    """Report refs that are not in the plan, suggesting a missing plan row they may be a typo of."""
+    for row, ref in unknown:
+        guess = difflib.get_close_matches(ref, missing, n=1, cutoff=0.7)
+        ctx.issues.append(Code.UNKNOWN_REF.issue(
+            file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, "ref"), value=ref, ref=ref,
+            new_sheet=ctx.new_sheet, hint=did_you_mean(guess), fix=guess[0] if guess else None,
+        ))
 
 
 def _read_row(
     table: Table, row: int, values: dict[str, object], office: str, plan_row: PlanRow, cells: CellReader,
     ctx: SheetContext, previous: Mapping[tuple[str, str], float],
 ) -> ProgressRow:
-    def cell(key: str) -> str:
-        return table.cell(row, key)
-
-    status = cells.status(values["status"], cell("status"))
+    status = cells.status(values["status"], (row, "status"))
     if status is None and is_blank(values["status"]):
         ctx.issues.append(Code.STATUS_MISSING.issue(
-            file=ctx.file, sheet=table.sheet.name, cell=cell("status"), ref=plan_row.ref, choices=cells.choices
+            file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, "status"), ref=plan_row.ref,
+            choices=cells.choices,
         ))
-    actual = cells.number(values["actual"], cell("actual"), lambda: actual_wanted(plan_row), Code.ACTUAL_NOT_A_NUMBER)
+    actual = cells.number(values["actual"], (row, "actual"), lambda: actual_wanted(plan_row), Code.ACTUAL_NOT_A_NUMBER)
     funds = None
     if "funds_secured" in values:
-        funds = cells.number(values["funds_secured"], cell("funds_secured"), f"the funds secured in {ctx.plan.currency}")
+        funds = cells.number(values["funds_secured"], (row, "funds_secured"),
+                             lambda: f"the funds secured in {ctx.plan.currency}")
     progress = ProgressRow(
         country=office, activity_id=plan_row.activity.id, indicator_index=plan_row.indicator_index,
         ref=plan_row.ref, sheet=table.sheet.name, row=row, status=status, actual=actual, funds_secured=funds,
-        comments=cells.text(values["comments"], cell("comments")),
-        next_steps=cells.text(values["next_steps"], cell("next_steps")),
-        support_needed=cells.text(values["support_needed"], cell("support_needed")),
+        comments=cells.text(values["comments"], (row, "comments")),
+        next_steps=cells.text(values["next_steps"], (row, "next_steps")),
+        support_needed=cells.text(values["support_needed"], (row, "support_needed")),
     )
     ctx.issues.extend(row_rules(progress, plan_row, table, ctx.lang, ctx.file, is_blank(values["actual"]), previous))
     return progress

@@ -56,7 +56,8 @@ class Table:
         return {key: cells[column - 1] if column <= width else "" for key, column in self.columns.items()}
 
     def cell(self, row: int, key: str) -> str:
-        return f"{self._letters[key]}{row}"
+        """A1 reference of a column's cell; column A when the column is not there."""
+        return f"{self._letters.get(key, 'A')}{row}"
 
 
 def _header_columns(sheet: RawSheet, row: int, lookup: dict[str, str]) -> list[tuple[str, int]]:

@@ -13,12 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from matrix.codes import Code, did_you_mean
 from matrix.excel.reader import ExcelError
 from matrix.i18n import LANGUAGES, parse_status, status_label
 from matrix.models.issues import Issue
 from matrix.models.plan import Status
+
+if TYPE_CHECKING:
+    from matrix.validation.structure import Table
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']+")
 _PLAIN = re.compile(r"[+-]?(\d+(\.\d+)?|\.\d+)")
@@ -27,6 +31,8 @@ _GROUPED_DOT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+)?")
 Wanted = str | Callable[[], str]
+Cell = tuple[int, str]
+"""(Excel row, column key)."""
 EPOCH_1900 = date(1899, 12, 30)
 EPOCH_1904 = date(1904, 1, 1)
 MAX_SERIAL = 2_958_465  # 9999-12-31
@@ -118,10 +124,13 @@ def guess_status(text: str) -> Status | None:
 
 @dataclass
 class CellReader:
-    """Parses the cells of one sheet, adding an issue located at the cell for each problem."""
+    """Parses the cells of one table, adding an issue located at the cell for each problem.
+
+    Cells are named by (Excel row, column key); their A1 reference is worked out only when there
+    is something to report, which is rare."""
 
     file: str
-    sheet: str
+    table: Table
     lang: str
     date1904: bool
     issues: list[Issue]
@@ -129,23 +138,24 @@ class CellReader:
     def __post_init__(self) -> None:
         self._statuses: dict[str, Status | None] = {}  # a sheet uses the same few words on every row
 
-    def _add(self, code: Code, cell: str, value: object, fix: str | None = None, **params: object) -> None:
+    def _add(self, code: Code, cell: Cell, value: object, fix: str | None = None, **params: object) -> None:
         self.issues.append(code.issue(
-            file=self.file, sheet=self.sheet, cell=cell, value=_jsonable(value), fix=fix, **params
+            file=self.file, sheet=self.table.sheet.name, cell=self.table.cell(*cell), value=_jsonable(value),
+            fix=fix, **params,
         ))
 
-    def error_cell(self, value: object, cell: str) -> bool:
+    def error_cell(self, value: object, cell: Cell) -> bool:
         if isinstance(value, ExcelError):
             self._add(Code.CELL_ERROR, cell, value, text=value.text)
             return True
         return False
 
-    def text(self, value: object, cell: str) -> str:
+    def text(self, value: object, cell: Cell) -> str:
         if type(value) is str:  # the common case, first
             return value.strip()
         return "" if self.error_cell(value, cell) else plain_text(value)
 
-    def number(self, value: object, cell: str, what: Wanted, code: Code = Code.NOT_A_NUMBER) -> float | None:
+    def number(self, value: object, cell: Cell, what: Wanted, code: Code = Code.NOT_A_NUMBER) -> float | None:
         """A number of 0 or more; `what` finishes 'enter ...' in messages (a callable when it
         costs something to say, since it is needed only when something is wrong)."""
         if type(value) is float and value >= 0:  # the common case, first
@@ -176,7 +186,7 @@ class CellReader:
             return None
         return number
 
-    def date(self, value: object, cell: str) -> date | None:
+    def date(self, value: object, cell: Cell) -> date | None:
         if is_blank(value) or self.error_cell(value, cell):
             return None
         if isinstance(value, datetime):
@@ -193,7 +203,7 @@ class CellReader:
         self._add(Code.NOT_A_DATE, cell, value, text=plain_text(value))
         return None
 
-    def status(self, value: object, cell: str) -> Status | None:
+    def status(self, value: object, cell: Cell) -> Status | None:
         """None for a blank (the caller decides whether that is allowed) or an unknown status."""
         if is_blank(value) or self.error_cell(value, cell):
             return None
