@@ -100,7 +100,7 @@ def test_report_fits_a_phone_and_prints(browser, plan, tmp_path):
     visit.page.screenshot(path=tmp_path / "report-phone.png", full_page=True)
     visit.page.emulate_media(media="print")
     assert visit.page.evaluate("getComputedStyle(document.querySelector('thead')).display") == "table-header-group"
-    assert visit.page.evaluate("getComputedStyle(document.querySelector('#heatmap')).breakBefore") == "page"
+    assert visit.page.evaluate("getComputedStyle(document.querySelector('#delayed')).breakBefore") == "page"
     pdf = visit.page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF")
     (tmp_path / "report.pdf").write_bytes(pdf)
@@ -117,6 +117,11 @@ def test_arabic_report_is_right_to_left(browser, plan, tmp_path):
     assert visit.text("[data-figure=activities] .v") == str(ctx.headline.activities)
     visit.page.screenshot(path=tmp_path / "report-ar.png", full_page=True)
     visit.page.close()
+    phone = Visit(browser, path, viewport=PHONE)
+    phone.assert_clean()
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.page.screenshot(path=tmp_path / "report-ar-phone.png", full_page=True)
+    phone.page.close()
 
 
 def test_script_in_a_comment_is_shown_as_text(browser, plan, tmp_path):

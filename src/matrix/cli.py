@@ -385,7 +385,7 @@ def demo(directory: Path) -> None:
 
     Example:
 
-        matrix demo && open matrix-demo/report-2026-Q4.html
+        matrix demo ~/matrix-demo
     """
     from matrix.demo import run_demo
 

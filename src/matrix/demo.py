@@ -37,13 +37,16 @@ DELAY_REASONS = (
     "Partner staff were redeployed to the emergency response in the north.",
     "Procurement of equipment took longer than planned.",
 )
-PROGRESS_NOTES = (
-    "Attendance lists and training report on file.",
-    "Working group met twice this quarter; minutes shared.",
-    "Figures from the border monitoring database.",
-    "",
-    "",
-)
+EVIDENCE = {
+    "people": "Attendance lists and activity reports on file.",
+    "reports": "Published on the regional data portal.",
+    "meetings": "Minutes shared with all partners.",
+    "dialogues": "Minutes shared with all partners.",
+    "border points": "Figures from the border monitoring database.",
+    "contacts": "Figures from the case management database.",
+}
+"""What an office names as evidence, by indicator unit; other units get a generic note."""
+GENERIC_EVIDENCE = "Working group met twice this quarter; minutes shared."
 NEXT_STEPS = ("Second session planned for next quarter.", "Validation workshop with partners.", "")
 SUPPORT = ("Interpretation for two languages.", "Technical review of the draft by UNHCR.", "", "", "")
 
@@ -79,13 +82,15 @@ PROPOSED = {
 
 @dataclass
 class DemoSummary:
+    """Where `run_demo` put everything, and how the returns fared."""
+
     directory: Path
     plan: Path
+    store: Path
+    report: Path
     matrices: list[Path] = field(default_factory=list)
     returns: list[Path] = field(default_factory=list)
     feedback: list[Path] = field(default_factory=list)
-    store: Path | None = None
-    report: Path | None = None
     accepted: int = 0
     rejected: int = 0
 
@@ -123,7 +128,10 @@ def run_demo(directory: str | Path, *, seed: int = SEED) -> DemoSummary:
     plan_path = directory / "plan.yaml"
     plan_path.write_text(files("matrix").joinpath(PLAN_RESOURCE).read_text(encoding="utf-8"), encoding="utf-8")
     plan = load_plan(plan_path)
-    summary = DemoSummary(directory=directory, plan=plan_path, store=directory / "matrix.sqlite")
+    summary = DemoSummary(
+        directory=directory, plan=plan_path, store=directory / "matrix.sqlite",
+        report=directory / f"report-{PERIODS[-1]}.html",
+    )
 
     with Store.open(summary.store) as store:
         for period_id in PERIODS:
@@ -143,9 +151,7 @@ def run_demo(directory: str | Path, *, seed: int = SEED) -> DemoSummary:
                         summary.feedback.append(annotate(result, target, directory / "feedback"))
                 else:
                     summary.accepted += 1
-        summary.report = make_report(
-            plan, store, PERIODS[-1], directory / f"report-{PERIODS[-1]}.html", generated_at=REPORT_AT
-        )
+        make_report(plan, store, PERIODS[-1], summary.report, generated_at=REPORT_AT)
     return summary
 
 
@@ -223,7 +229,11 @@ def office_values(plan: Plan, office: str, period_id: str, row: layout.PlanRow, 
         status = Status.DELAYED
     else:
         status = Status.ON_TRACK
-    comments = rng.choice(DELAY_REASONS) if status is Status.DELAYED else rng.choice(PROGRESS_NOTES)
+    if status is Status.DELAYED:
+        comments = rng.choice(DELAY_REASONS)
+    else:  # about half the offices name their evidence
+        unit = indicator.unit if indicator else None
+        comments = EVIDENCE.get(unit or "", GENERIC_EVIDENCE) if rng.random() < 0.5 else ""
     funds = None
     if row.activity.budget is not None and row.indicator_index == 0:
         share = row.activity.budget / max(len(plan.activity_countries(row.activity)), 1)

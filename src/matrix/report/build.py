@@ -44,6 +44,8 @@ from matrix.status import expected_offices
 MAX_ERRORS_SHOWN = 3
 MAX_DUPLICATES_SHOWN = 100
 """A plan with hundreds of look-alike titles would otherwise bury the report in pairs."""
+MAX_CHANGES_SHOWN = 200
+"""Status changes listed; the count says how many more there are."""
 TREND_WIDTH, TREND_HEIGHT = 640, 220
 TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 48, 596, 16, 184
 
@@ -63,6 +65,7 @@ def build_context(
     """
     current = parse_for_plan(plan.reporting, period)
     all_offices = expected_offices(plan)
+    country = country.strip().upper() if country else None
     if country is not None and country not in all_offices:
         raise ValueError(f"'{country}' is not an office of this plan; choose one of {', '.join(all_offices)}")
     offices = [country] if country else all_offices
@@ -76,6 +79,7 @@ def build_context(
     lines = [activity_line(s, now, current, words) for s in now.rows]
     duplicates, duplicates_found = likely_duplicates(history, data, current, offices, words, MAX_DUPLICATES_SHOWN)
     delayed = [ln for ln in lines if ln.status == Status.DELAYED.value or ln.overdue]
+    changes = changed_rows(now, before)
     top = headline(now, before, returns, words)
     found_gaps = gaps(plan, now, offices, words)
     by_action_point = funding_rows(
@@ -94,7 +98,6 @@ def build_context(
         period_end=current.end,
         due=due_date(plan.reporting, current),
         previous_period=previous.id if previous else None,
-        country=country,
         country_name=words.office(country) if country else None,
         currency=plan.currency,
         generated_at=generated_at,
@@ -103,7 +106,6 @@ def build_context(
         highlights=highlights(top, previous, delayed, returns, found_gaps.action_points_without_activity,
                               by_action_point, duplicates_found, plan.currency, words),
         action_points=action_point_rows(now, before, words),
-        heat_columns=[ap.id for ap in words.framework.action_points],
         heat_rows=heat_map(now, offices, words),
         countries=country_sections(now, offices, returns, lines, words),
         actors=actor_rows(plan, now, offices, words),
@@ -114,7 +116,8 @@ def build_context(
         duplicate_threshold=100 * DUPLICATE_THRESHOLD,
         funding_by_action_point=by_action_point,
         funding_by_actor=funding_rows({a.id: (a.name, now.keys(lead=a.id)) for a in plan.actors}, now),
-        changes=status_changes(now, before, words),
+        changes=[status_change(s, was, words) for s, was in changes[:MAX_CHANGES_SHOWN]],
+        changes_more=max(0, len(changes) - MAX_CHANGES_SHOWN),
         trend=trend(plan, data, history, current, offices),
         returns=returns,
         quality=quality(data, current, offices, words),
@@ -152,13 +155,12 @@ def headline(now: Snapshot, before: Snapshot | None, returns: list[ReturnState],
         status=status_bar(now.statuses(now.activities), words),
         indicators_with_target=targets.with_target,
         targets_reached=targets.reached,
-        targets_reached_percent=percent(targets.reached, targets.with_target),
         average_progress=targets.average,
         average_progress_change=_change(targets.average, before.targets().average) if before else None,
         completed_change=now.count(Status.COMPLETED) - before.count(Status.COMPLETED) if before else None,
         returns=ReturnsSummary(
             expected=len(returns), received=received, late=states.count("late"), rejected=states.count("rejected"),
-            missing=states.count("missing"), received_percent=percent(received, len(returns)),
+            missing=states.count("missing"),
         ),
         funding=funding(_budgeted(now, now.activities), now),
     )
@@ -355,19 +357,24 @@ def funding_rows(groups: dict[str, tuple[str, list[Key]]], now: Snapshot) -> lis
     return rows
 
 
-def status_changes(now: Snapshot, before: Snapshot | None, words: Words) -> list[StatusChange]:
+def changed_rows(now: Snapshot, before: Snapshot | None) -> list[tuple[RowState, str]]:
+    """Rows reported now whose status differs from the previous period's, with the old status."""
     if before is None:
         return []
     old = {(s.office, s.row.ref): s.status for s in before.rows}
     return [
-        StatusChange(
-            office_name=words.office(s.office), ref=s.row.ref, activity=s.row.activity.title,
-            before=words.status(was), after=words.status(s.status), after_status=s.status,
-        )
+        (s, was)
         for s in now.rows
-        if (was := old.get((s.office, s.row.ref))) is not None and was != s.status and s.reported is not None
-        and s.reported.status is not None
+        if s.reported is not None and s.reported.status is not None
+        and (was := old.get((s.office, s.row.ref))) is not None and was != s.status
     ]
+
+
+def status_change(s: RowState, was: str, words: Words) -> StatusChange:
+    return StatusChange(
+        office_name=words.office(s.office), ref=s.row.ref, activity=s.row.activity.title,
+        before=words.status(was), after=words.status(s.status), after_status=s.status,
+    )
 
 
 def trend(plan: Plan, data: ReportData, history: History, current: Period, offices: list[str]) -> TrendChart:

@@ -41,7 +41,6 @@ class ReturnsSummary(Model):
     late: int = Field(description="Accepted returns received after the due date.")
     rejected: int = Field(description="Offices whose only returns were rejected.")
     missing: int = Field(description="Offices that sent nothing.")
-    received_percent: float | None = Field(description="received / expected, 0-100.")
 
 
 class Funding(Model):
@@ -56,7 +55,6 @@ class Headline(Model):
     status: StatusBar = Field(description="Activities by status.")
     indicators_with_target: int = Field(description="Indicator rows that have a target.")
     targets_reached: int = Field(description="Indicator rows whose achieved value reached the target.")
-    targets_reached_percent: float | None = Field(description="targets_reached / indicators_with_target.")
     average_progress: float | None = Field(
         description="Mean progress towards target over indicator rows with a target, each capped at 100."
     )
@@ -97,7 +95,7 @@ class HeatCell(Model):
 class HeatRow(Model):
     office: str = Field(description="Country code or region code.")
     name: str = Field(description="Office name in the report's language.")
-    cells: list[HeatCell] = Field(description="One cell per action point, in framework order.")
+    cells: list[HeatCell] = Field(description="One cell per action point, in the order of action_points.")
 
 
 class ActivityLine(Model):
@@ -243,15 +241,13 @@ class ReportContext(Model):
     period_end: date = Field(description="Last day of the period.")
     due: date = Field(description="Due date of the period's returns.")
     previous_period: str | None = Field(description="Previous period id when it has data, else None.")
-    country: str | None = Field(description="Country code when the report is for one country only.")
-    country_name: str | None = Field(description="That country's name.")
+    country_name: str | None = Field(description="The office's name when the report is for one office only.")
     currency: str = Field(description="ISO 4217 code of the plan's budgets.")
     generated_at: datetime = Field(description="When the report was generated.")
     tool_version: str = Field(description="matrix version that made the report.")
     headline: Headline = Field(description="Headline figures.")
     highlights: list[Highlight] = Field(description="The few sentences a reader should take away first.")
     action_points: list[ActionPointRow] = Field(description="Progress per action point, in framework order.")
-    heat_columns: list[str] = Field(description="Action point ids, the heat map's columns.")
     heat_rows: list[HeatRow] = Field(description="Office × action point heat map.")
     countries: list[CountrySection] = Field(description="Per-office sections.")
     actors: list[ActorRow] = Field(description="Per-actor view, actors with something to do first.")
@@ -262,7 +258,10 @@ class ReportContext(Model):
     duplicate_threshold: float = Field(description="Similarity threshold used, 0-100.")
     funding_by_action_point: list[FundingRow] = Field(description="Funding per action point (budgeted ones).")
     funding_by_actor: list[FundingRow] = Field(description="Funding per lead actor (budgeted ones).")
-    changes: list[StatusChange] = Field(description="Rows whose status changed since the previous period.")
+    changes: list[StatusChange] = Field(
+        description="Rows whose status changed since the previous period, the first MAX_CHANGES_SHOWN."
+    )
+    changes_more: int = Field(description="How many more rows changed status than are shown.")
     trend: TrendChart = Field(description="Trends over all stored periods up to this one.")
     returns: list[ReturnState] = Field(description="Every expected office's return state, in office order.")
     quality: list[QualityWarning] = Field(description="Data-quality warnings.")

@@ -15,6 +15,7 @@ class Words:
         self.lang = lang
         self.rtl = lang in RIGHT_TO_LEFT
         self.framework = plan.resolved_framework
+        self._offices: dict[str, str] = {}
 
     def label(self, key: str) -> str:
         return catalogue(self.lang).get(key) or catalogue("en")[key]
@@ -35,10 +36,13 @@ class Words:
         return status_label(Status(status), self.lang)
 
     def office(self, office: str) -> str:
-        region = self.plan.region
-        if region and office == region.code and office not in self.plan.countries:
-            return self.label("report.region_wide").format(region=office)
-        return country_name(office, self.lang)
+        if office not in self._offices:
+            region = self.plan.region
+            if region and office == region.code and office not in self.plan.countries:
+                self._offices[office] = self.label("report.region_wide").format(region=office)
+            else:
+                self._offices[office] = country_name(office, self.lang)
+        return self._offices[office]
 
     def action_point_title(self, ap: ActionPoint) -> str:
         return action_point_title(self.framework.id, ap.id, ap.title, self.lang)
