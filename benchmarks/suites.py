@@ -335,4 +335,5 @@ def run(cfg: Config, report: Report, only: list[str] | None = None) -> None:
             try:
                 suite(cfg, report, work)
             except Exception as exc:  # one broken measurement must not lose the others' figures
-                report.skip(name, f"failed: {type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[-1]}")
+                last = (str(exc).strip().splitlines() or [""])[-1]
+                report.skip(name, f"failed: {type(exc).__name__}: {last}")
