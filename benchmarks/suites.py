@@ -334,6 +334,6 @@ def run(cfg: Config, report: Report, only: list[str] | None = None) -> None:
             work.mkdir()
             try:
                 suite(cfg, report, work)
-            except Exception as exc:  # one broken measurement must not lose the others' figures
+            except Exception as exc:  # noqa: BLE001 - one broken measurement must not lose the others' figures
                 last = (str(exc).strip().splitlines() or [""])[-1]
                 report.skip(name, f"failed: {type(exc).__name__}: {last}")
