@@ -1,0 +1,69 @@
+"""The few calls into matrix that the benchmarks time, in one place.
+
+Each function is the exact call a user's command makes, so the figures are the figures a
+coordinator sees (minus process start-up, which is measured separately).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from matrix.models.plan import Plan
+
+GENERATED_AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def write_workbook(plan: Plan, office: str, period: str, path: Path, prefill: dict | None = None) -> None:
+    from matrix.excel.writer import write_workbook as write
+    from matrix.periods import Period
+
+    write(plan, office, Period.parse(period), "en", path, prefill=prefill, generated_at=GENERATED_AT)
+
+
+def validate_file(plan: Plan, path: Path):
+    from matrix.validation import validate_file as validate
+
+    return validate(plan, path)
+
+
+def validate_paths(plan: Plan, paths: list[Path], workers: int | None = None):
+    from matrix.validation import validate_paths as validate
+
+    return validate(plan, paths, workers=workers)
+
+
+def collect(plan: Plan, paths: list[Path], store_path: Path):
+    """Validate and record `paths` into the store at `store_path` (created if missing)."""
+    from matrix.collect import collect as run
+    from matrix.store import Store
+
+    store = Store.open(store_path)
+    try:
+        return run(plan, paths, store)
+    finally:
+        store.close()
+
+
+def report_data(plan: Plan, store_path: Path):
+    """What `matrix report` loads from the store before computing anything."""
+    from matrix.report.source import report_data as load
+    from matrix.store import Store
+
+    store = Store.open(store_path, create=False)
+    try:
+        return load(plan, store)
+    finally:
+        store.close()
+
+
+def report_context(plan: Plan, data, period: str):
+    from matrix.report.build import build_context
+
+    return build_context(plan, data, period, generated_at=GENERATED_AT)
+
+
+def render_report(context) -> str:
+    from matrix.report.render import render_report as render
+
+    return render(context)

@@ -1,0 +1,174 @@
+"""The report over a large store: building the store directly, and timing the report in a fresh process.
+
+The store is filled through the store's own API (`Store.record` with validation results made in
+code) rather than from thousands of workbooks: 200 countries × 3,000 activities × 8 periods is
+4.8 million progress rows, which would take hours to write and validate as files. The report
+runs in a child process with a memory cap, so a report that loads too much fails the benchmark
+instead of the machine, and so its peak RSS is measured on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.data import STATUSES, build_plan, cached_dir, periods, source_hash
+from benchmarks.harness import _pythonpath, self_peak_mib
+
+MEMORY_CAP = 8 * 1024**3
+"""Bytes of address space the report process may use (the machine has 24 GiB shared with others)."""
+
+
+def store_path(countries: int, activities: int, n_periods: int) -> Path:
+    """A store holding one accepted return per country and period, built once and cached."""
+    size = f"{countries}x{activities}x{n_periods}"
+    folder = cached_dir(f"store-{size}", source_hash("store", "models"),
+                        lambda tmp: fill_store(tmp / "store.sqlite", countries, activities, n_periods))
+    return folder / "store.sqlite"
+
+
+def fill_store(path: Path, countries: int, activities: int, n_periods: int) -> None:
+    from matrix import __version__
+    from matrix.excel.layout import TEMPLATE_SCHEMA, plan_rows
+    from matrix.models.plan import Status
+    from matrix.models.returns import ProgressRow, ValidationResult, WorkbookIdentity
+    from matrix.store import Store
+
+    plan = build_plan(activities, countries)
+    plan_hash = plan.content_hash()
+    rows_of = plan_rows(plan, plan.countries[0])  # every activity applies to every country
+    store = Store.open(path)
+    try:
+        for p, period in enumerate(periods(n_periods)):
+            received = datetime(2026, 1, 1, tzinfo=UTC).replace(month=p % 12 + 1)
+            for office in plan.countries:
+                rng = random.Random(f"{office}:{period}")
+                rows = []
+                for i, r in enumerate(rows_of):
+                    status = rng.choice(STATUSES) if p else Status.NOT_STARTED
+                    target = (r.indicator.target if r.indicator else None) or 10.0
+                    rows.append(ProgressRow.model_construct(
+                        country=office, activity_id=r.activity.id, indicator_index=r.indicator_index, ref=r.ref,
+                        sheet="Matrix", row=4 + i, status=status,
+                        actual=None if status == Status.NOT_STARTED else round(target * (p + 1) / (n_periods + 1)),
+                        funds_secured=None, comments="", next_steps="", support_needed="",
+                    ))
+                identity = WorkbookIdentity(
+                    template_schema=TEMPLATE_SCHEMA, tool_version=__version__, plan_id=plan.id, plan_hash=plan_hash,
+                    office=office, regional=False, period=period, lang="en", generated_at=received,
+                )
+                result = ValidationResult.model_construct(
+                    file=f"{office}_{period}.xlsx", sha256=f"{office}:{period}:{activities}", size=0,
+                    identity=identity, issues=[], rows=rows, proposed=[],
+                )
+                store.record(result, plan, received_at=received)
+    finally:
+        store.close()
+
+
+class ReportFailed(Exception):
+    """The report did not finish within the memory cap or the time limit; the message says which."""
+
+
+def time_report(countries: int, activities: int, n_periods: int, reps: int, limit: float,
+                *, warmup: bool = True) -> dict:
+    """Median CPU seconds to load, compute and render the report of the last period, in a fresh
+    process; a step still running after `limit` seconds is reported under "failed"."""
+    store = store_path(countries, activities, n_periods)
+    args = json.dumps({"store": str(store), "countries": countries, "activities": activities,
+                       "period": periods(n_periods)[-1], "reps": reps, "limit": limit, "warmup": int(warmup)})
+    try:
+        proc = subprocess.run([sys.executable, "-m", "benchmarks.report_bench", args], capture_output=True,
+                              text=True, env={**os.environ, "PYTHONPATH": _pythonpath()}, check=False,
+                              timeout=limit * 2 + 120)
+    except subprocess.TimeoutExpired:
+        raise ReportFailed(f"did not finish in {limit * 2 + 120:.0f} s") from None
+    if proc.returncode != 0:
+        lines = [line for line in proc.stderr.strip().splitlines() if "Error" in line] or [f"exit {proc.returncode}"]
+        last = lines[-1]
+        if "MemoryError" in proc.stderr:
+            last = f"MemoryError under a {MEMORY_CAP // 1024**3} GiB cap"
+        raise ReportFailed(last)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+class _Deadline(Exception):
+    pass
+
+
+def _child(args: dict) -> dict:
+    """Runs in the child: what `matrix report` does, step by step, each step timed."""
+    import resource
+    import signal
+    import statistics
+    import time
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+    from benchmarks import matrix_api
+
+    def expire(*_):
+        raise _Deadline
+
+    signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, args["limit"])
+    plan = build_plan(args["activities"], args["countries"])
+    steps: dict[str, list[float]] = {"load": [], "context": [], "render": []}
+    failed, html_bytes = None, 0
+    try:
+        for _ in range(args["reps"] + args["warmup"]):  # a warm-up run compiles templates, imports
+            data = context = html = None  # free the last run's before loading the next
+            failed = "load"
+            t0 = time.process_time()
+            data = matrix_api.report_data(plan, Path(args["store"]))
+            steps["load"].append(time.process_time() - t0)
+            failed = "context"
+            t0 = time.process_time()
+            context = matrix_api.report_context(plan, data, args["period"])
+            steps["context"].append(time.process_time() - t0)
+            failed = "render"
+            t0 = time.process_time()
+            html = matrix_api.render_report(context)
+            steps["render"].append(time.process_time() - t0)
+            html_bytes = len(html.encode())
+            failed = None
+    except _Deadline:
+        pass
+    except MemoryError:
+        failed = f"{failed}: MemoryError under a {MEMORY_CAP // 1024**3} GiB cap"
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    floor = []
+    for _ in range(max(args["reps"], 1)):
+        t0 = time.process_time()
+        sql_floor(Path(args["store"]), args["period"])
+        floor.append(time.process_time() - t0)
+    # Medians of the timed reps; a step that only ran its warm-up keeps that one.
+    medians = {k: statistics.median(v[args["warmup"]:] or v) if v else None for k, v in steps.items()}
+    if failed and ":" not in failed:
+        failed = f"{failed} did not finish in {args['limit']:.0f} s"
+    return {**medians, "sql_floor": statistics.median(floor),
+            "peak_mib": self_peak_mib(), "failed": failed if not all(steps.values()) else None,
+            "html_bytes": html_bytes}
+
+
+def sql_floor(store: Path, period: str) -> list[tuple]:
+    """The least any report must do: one pass over the period's rows, counted by country and status."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    try:
+        return conn.execute(
+            """SELECT pr.country, pr.status, count(*), sum(pr.actual) FROM progress pr
+               JOIN submissions s ON s.id = pr.submission_id
+               WHERE s.period = ? AND s.outcome = 'accepted' AND s.superseded_by IS NULL
+               GROUP BY pr.country, pr.status""", (period,)).fetchall()
+    finally:
+        conn.close()
+
+
+if __name__ == "__main__":
+    print(json.dumps(_child(json.loads(sys.argv[1]))))
