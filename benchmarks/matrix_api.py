@@ -45,22 +45,16 @@ def collect(plan: Plan, paths: list[Path], store_path: Path):
         store.close()
 
 
-def report_data(plan: Plan, store_path: Path):
-    """What `matrix report` loads from the store before computing anything."""
-    from matrix.report.source import report_data as load
+def report_context(plan: Plan, store_path: Path, period: str):
+    """What `matrix report` computes: the store is read while the figures are built (one step)."""
+    from matrix.report.source import from_store
     from matrix.store import Store
 
     store = Store.open(store_path, create=False)
     try:
-        return load(plan, store)
+        return from_store(plan, store, period, generated_at=GENERATED_AT)
     finally:
         store.close()
-
-
-def report_context(plan: Plan, data, period: str):
-    from matrix.report.build import build_context
-
-    return build_context(plan, data, period, generated_at=GENERATED_AT)
 
 
 def render_report(context) -> str:

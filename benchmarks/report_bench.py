@@ -117,18 +117,14 @@ def _child(args: dict) -> dict:
     signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, args["limit"])
     plan = build_plan(args["activities"], args["countries"])
-    steps: dict[str, list[float]] = {"load": [], "context": [], "render": []}
+    steps: dict[str, list[float]] = {"context": [], "render": []}
     failed, html_bytes = None, 0
     try:
         for _ in range(args["reps"] + args["warmup"]):  # a warm-up run compiles templates, imports
-            data = context = html = None  # free the last run's before loading the next
-            failed = "load"
+            context = html = None  # free the last run's before computing the next
+            failed = "read + compute"
             t0 = time.process_time()
-            data = matrix_api.report_data(plan, Path(args["store"]))
-            steps["load"].append(time.process_time() - t0)
-            failed = "context"
-            t0 = time.process_time()
-            context = matrix_api.report_context(plan, data, args["period"])
+            context = matrix_api.report_context(plan, Path(args["store"]), args["period"])
             steps["context"].append(time.process_time() - t0)
             failed = "render"
             t0 = time.process_time()
