@@ -8,10 +8,10 @@ import pytest
 
 from conftest import DAR
 from matrix.collect import collect, render_outcomes
-from matrix.validation import workbook_paths
 from matrix.errors import MatrixError
 from matrix.plan import load_plan
 from matrix.store import Outcome
+from matrix.validation import workbook_paths
 from store_helpers import integrity_problems, returned_matrix
 
 pytest_plugins = ["store_fixtures"]

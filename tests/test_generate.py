@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DAR, SUDAN
-from workbook_helpers import metadata, open_workbook
 
+from conftest import DAR, SUDAN
 from matrix.errors import MatrixError
 from matrix.generate import generate
 from matrix.plan import load_plan
+from workbook_helpers import metadata, open_workbook
 
 DAR_COUNTRIES = ["ETH", "KEN", "TZA", "MWI", "MOZ", "ZAF"]
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import DAR, SUDAN, require_tool
-from workbook_helpers import data_rows, header_columns, locked_fingerprint, metadata, open_workbook
 
+from conftest import DAR, SUDAN, require_tool
 from matrix.excel import layout
 from matrix.excel.writer import write_workbook
 from matrix.i18n import status_label
@@ -20,6 +19,7 @@ from matrix.models.plan import Status
 from matrix.models.returns import ProgressRow
 from matrix.periods import Period
 from matrix.plan import load_plan
+from workbook_helpers import data_rows, header_columns, locked_fingerprint, metadata, open_workbook
 
 CASES = {
     "SDN_en": (SUDAN, "SDN", "2026-07", "en", False),

@@ -6,11 +6,10 @@ import textwrap
 
 import pytest
 
+from conftest import DAR, EXAMPLES, SUDAN
 from matrix import PlanError, load_plan
 from matrix.codes import Code
 from matrix.plan import check_plan_file
-
-from conftest import DAR, EXAMPLES, SUDAN
 
 MINIMAL = """\
 schema_version: 1

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from conftest import DAR
-from test_plan import MINIMAL, write
-
 from matrix.codes import Code
 from matrix.plan import check_plan_file, load_plan
+from test_plan import MINIMAL, write
 
 
 def errors(tmp_path, text):

@@ -34,3 +34,7 @@ def test_scripting_the_cycle_from_python(tmp_path):
     with matrix.Store.open(tmp_path / "store.sqlite") as store:
         outcomes = matrix.collect_returns(plan, [path], store)
     assert len(outcomes) == 1
+
+
+def test_every_lazy_entry_point_is_public():
+    assert set(matrix._LAZY) <= set(matrix.__all__)

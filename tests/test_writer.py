@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import DAR, SUDAN
-from test_plan import MINIMAL, write
-from workbook_helpers import data_rows, header_columns, locked_fingerprint, metadata, open_workbook
 
+from conftest import DAR, SUDAN
 from matrix import __version__
 from matrix.countries import country_name
 from matrix.excel import layout
@@ -19,6 +17,8 @@ from matrix.models.plan import Status
 from matrix.models.returns import ProgressRow
 from matrix.periods import Period, due_date
 from matrix.plan import load_plan
+from test_plan import MINIMAL, write
+from workbook_helpers import data_rows, header_columns, locked_fingerprint, metadata, open_workbook
 
 GENERATED_AT = datetime(2026, 8, 1, 9, 30, tzinfo=UTC)
 

@@ -46,6 +46,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Issue", "MatrixError", "Plan", "PlanError", "Severity", "ValidationResult", "__version__",
-    "check_plan_file", "load_plan", *_LAZY,
+    "Issue", "MatrixError", "Plan", "PlanError", "Severity", "Store", "ValidationResult", "__version__",
+    "check_plan_file", "collect_returns", "generate_matrices", "load_plan", "make_report", "run_demo",
+    "validate_file", "validate_paths", "write_workbook",
 ]
