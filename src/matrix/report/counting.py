@@ -17,14 +17,13 @@ action point and per activity, from which every other grouping is added up (`Sna
 
 from __future__ import annotations
 
-import gc
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 
 from matrix.excel.layout import PlanRow, row_ref
+from matrix.gcpause import cycle_collection_paused
 from matrix.models.plan import ActionPoint, Activity, Plan, Status
 from matrix.periods import Period, periods_between
 from matrix.report.data import ReportData, Reported
@@ -285,19 +284,6 @@ def _tuples(rows: Iterable[object]) -> Iterator[tuple]:
     )
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Hundreds of thousands of row tuples kept in a burst would make the cycle collector walk the
-    heap again and again; tuples of values hold no cycles, so it can wait until they are placed."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> Iterator[Snapshot]:
     """A snapshot as of every stored period from the plan's first period to `last`, and of `last`
     itself, in order. Each period's rows are read once; the sums of per-period indicators run on."""
@@ -309,7 +295,7 @@ def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> 
             continue
         reported: list[Reported | None] = [None] * n
         if stored is not None:
-            with _collector_paused():
+            with cycle_collection_paused():
                 index, country, own = layout.index, None, None
                 for r in _tuples(stored.rows):
                     if r[0] != country:  # the store gives a return's rows together

@@ -6,10 +6,8 @@ sheet and cell, and a message that says what to do.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 
 from matrix.codes import Code
@@ -17,6 +15,7 @@ from matrix.excel.layout import NEW_ACTIVITY_COLUMNS, SheetRole, matrix_columns
 from matrix.excel.metadata import Metadata, matrix_role
 from matrix.excel.reader import RawWorkbook, WorkbookReadError, read_workbook
 from matrix.excel.safety import column_number, scan_file
+from matrix.gcpause import cycle_collection_paused
 from matrix.models.issues import Issue
 from matrix.models.plan import Indicator, Plan
 from matrix.models.returns import ValidationResult
@@ -37,22 +36,8 @@ def validate_file(plan: Plan, path: Path, *, previous: Previous | None = None) -
     (country, ref) to the last accepted total to date, for cumulative indicators."""
     path = Path(path)
     result = ValidationResult(file=str(path))
-    with _no_cycle_collection():
+    with cycle_collection_paused():
         return _validate(plan, path, result, previous)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Reading a workbook allocates a few objects per cell, none of them in reference cycles, and
-    the collector would otherwise walk them again and again (15% of the time); everything is still
-    freed by reference counting, and the collector runs as usual afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _validate(plan: Plan, path: Path, result: ValidationResult, previous: Previous | None) -> ValidationResult:
