@@ -12,7 +12,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || sudo="sudo"
   echo "installing ${missing[*]} ..."
   $sudo apt-get update -qq
-  # with recommends, as verified on these machines: headless conversion needs some of them
+  # with recommends: the package set verified on these machines
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" fonts-dejavu-core >/dev/null
 fi
 
