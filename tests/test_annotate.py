@@ -80,7 +80,7 @@ def test_never_overwrites_a_file_it_did_not_write(returned, tmp_path):
     _, path, result = returned
     office_file = path.with_name(path.stem + "_feedback.xlsx")  # an office's own file with that name
     office_file.write_bytes(path.read_bytes())
-    with pytest.raises(MatrixError, match="not an annotated copy"):
+    with pytest.raises(MatrixError, match="not a feedback copy matrix wrote"):
         annotate(result, path, path.parent)
     assert office_file.read_bytes() == path.read_bytes()
 

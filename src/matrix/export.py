@@ -3,25 +3,23 @@ reported progress side by side, as xlsx, csv, json or HXL.
 
 Text a spreadsheet would run as a formula (starting with = + - @, tab or CR) is neutralised: a
 leading apostrophe in csv and HXL, Excel's own quote prefix (the hidden apostrophe) in xlsx, where
-it is also written as a string. Files are written to a temporary name and renamed into place.
+it is also written as a string.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from matrix import __version__
 from matrix.errors import MatrixError
 from matrix.excel.layout import plan_rows
+from matrix.files import Inputs, write_file
 from matrix.models.plan import Plan
 from matrix.periods import Period, parse_for_plan, periods_between
 from matrix.status import expected_offices, office_name
@@ -132,29 +130,23 @@ def _periods(plan: Plan, store: Store, period: str | None) -> list[str]:
 
 
 def export(
-    plan: Plan, store: Store, period: str | None, fmt: str, out_path: str | Path, *, keep: Iterable[Path] = ()
+    plan: Plan, store: Store, period: str | None, fmt: str, out_path: str | Path, *, inputs: Inputs | None = None
 ) -> int:
     """Write the dataset to `out_path`; returns the number of rows. Refuses to write over the store
-    or any file in `keep` (the plan)."""
+    or any of `inputs` (the plan)."""
     if fmt not in FORMATS:
         raise MatrixError(f"unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}")
-    out_path = Path(out_path)
-    protected = {Path(f"{store.path}{suffix}").resolve() for suffix in ("", "-wal", "-shm")}
-    protected |= {Path(p).resolve() for p in keep}
-    if out_path.resolve() in protected:
-        raise MatrixError(f"{out_path} is one of matrix's inputs; write the export to another file")
-    if not out_path.parent.is_dir():
-        raise MatrixError(f"cannot write {out_path}: folder {out_path.parent} does not exist")
+    inputs = (inputs or Inputs()).add_store(store.path)
+    inputs.refuse(out_path)
     rows = dataset(plan, store, period)
-    writer = {"csv": _write_csv, "hxl": _write_hxl, "json": _write_json, "xlsx": _write_xlsx}[fmt]
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    os.close(fd)
-    try:
-        writer(Path(tmp), plan, store, period, rows)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if fmt == "xlsx":
+        write_file(out_path, lambda out: _write_xlsx(out, plan, store, rows), inputs=inputs)
+    elif fmt == "json":
+        write_file(out_path, lambda out: _write_json(out, plan, store, rows), encoding="utf-8", inputs=inputs)
+    else:  # utf-8-sig: Excel reads a BOM-marked CSV as UTF-8, so names in Arabic or French stay intact
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        write_file(out_path, lambda out: _write_csv(out, rows, hxl=fmt == "hxl"), encoding=encoding, newline="",
+                   inputs=inputs)
     return len(rows)
 
 
@@ -178,23 +170,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _write_csv(path: Path, plan, store, period, rows: list[Row]) -> None:
-    # utf-8-sig: Excel reads a BOM-marked CSV as UTF-8, so names in Arabic or French stay intact
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow([c.key for c in COLUMNS])
-        out.writerows([_plain(row[c.key]) for c in COLUMNS] for row in rows)
+def _write_csv(out: IO[str], rows: list[Row], *, hxl: bool) -> None:
+    writer = csv.writer(out)
+    writer.writerow([c.key for c in COLUMNS])
+    if hxl:
+        writer.writerow([c.hxl for c in COLUMNS])
+    writer.writerows([_plain(row[c.key]) for c in COLUMNS] for row in rows)
 
 
-def _write_hxl(path: Path, plan, store, period, rows: list[Row]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow([c.key for c in COLUMNS])
-        out.writerow([c.hxl for c in COLUMNS])
-        out.writerows([_plain(row[c.key]) for c in COLUMNS] for row in rows)
-
-
-def _write_json(path: Path, plan: Plan, store: Store, period: str | None, rows: list[Row]) -> None:
+def _write_json(out: IO[str], plan: Plan, store: Store, rows: list[Row]) -> None:
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
     document = {
         "plan": {"id": plan.id, "title": plan.title, "version": plan.content_hash()},
@@ -204,8 +188,7 @@ def _write_json(path: Path, plan: Plan, store: Store, period: str | None, rows: 
         "rows": rows,
         "proposed_activities": _proposed(plan, store, periods),
     }
-    with path.open("w", encoding="utf-8") as handle:
-        json.dump(document, handle, ensure_ascii=False, indent=1, default=_json_value)
+    json.dump(document, out, ensure_ascii=False, indent=1, default=_json_value)
 
 
 def _json_value(value: Any) -> str:
@@ -232,10 +215,12 @@ def _sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
-def _write_xlsx(path: Path, plan: Plan, store: Store, period: str | None, rows: list[Row]) -> None:
+def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row]) -> None:
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"remove_timezone": True, "strings_to_formulas": False,
+    from matrix.excel.writer import close_workbook
+
+    book = xlsxwriter.Workbook(out, {"remove_timezone": True, "strings_to_formulas": False,
                                            "strings_to_urls": False, "strings_to_numbers": False})
     formats = {
         "header": book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True,
@@ -263,7 +248,7 @@ def _write_xlsx(path: Path, plan: Plan, store: Store, period: str | None, rows: 
             ExportColumn(k, "", "number" if k in ("target", "actual", "row") else "text", 16) for k in keys
         )
         _xlsx_sheet(book, _sheet_name("Proposed activities", used), columns, proposed, formats)
-    book.close()
+    close_workbook(book)
 
 
 def _xlsx_sheet(book, name: str, columns: tuple[ExportColumn, ...], rows: list[Row], formats) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from matrix.errors import MatrixError
+from matrix.files import describe, write_text
 from matrix.frameworks import builtin_framework, builtin_names
 from matrix.models.plan import Scope
 from matrix.templating import render
@@ -26,8 +26,8 @@ def init_project(directory: str | Path, scope: Scope = Scope.NATIONAL, framework
         scope=Scope(scope).value,
         framework=builtin_framework(framework),
     )
-    directory.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{PLAN_FILE}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)
-    return target
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MatrixError(f"cannot create {directory}: {describe(exc)}") from None
+    return write_text(target, text)

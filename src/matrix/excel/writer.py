@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import groupby
 from pathlib import Path
+from typing import BinaryIO
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
@@ -66,7 +67,7 @@ def write_workbook(
     office: str,
     period: Period,
     lang: str,
-    path: Path,
+    path: Path | BinaryIO,
     *,
     regional: bool = False,
     prefill: Mapping[tuple[str, str], ProgressRow] | None = None,
@@ -75,7 +76,19 @@ def write_workbook(
     """Write the national matrix of `office` (ISO3), or with `regional` the workbook of the region
     `office` (a sheet per plan country plus the region-wide rows). `prefill`, keyed by (country or
     region code, ref), fills the office's input cells, e.g. with last period's return."""
-    _WorkbookWriter(plan, office, period, lang, regional, prefill or {}, generated_at).write(Path(path))
+    _WorkbookWriter(plan, office, period, lang, regional, prefill or {}, generated_at).write(path)
+
+
+def close_workbook(wb: xlsxwriter.Workbook) -> None:
+    """Write out an xlsxwriter workbook. Its FileCreateError wraps the OSError (a full disk, say),
+    which is raised as itself: callers handle one kind of failure."""
+    try:
+        wb.close()
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, OSError):
+            raise cause from None
+        raise OSError(str(exc)) from exc
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
@@ -174,8 +187,8 @@ class _WorkbookWriter:
 
     # -- workbook ---------------------------------------------------------------------------------
 
-    def write(self, path: Path) -> None:
-        wb = xlsxwriter.Workbook(str(path), {
+    def write(self, path: Path | BinaryIO) -> None:
+        wb = xlsxwriter.Workbook(path, {
             "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
             "in_memory": True,  # no temporary file per sheet: faster, and nothing left behind
         })
@@ -197,10 +210,7 @@ class _WorkbookWriter:
         self._actors(actors)
         self._lists(lists)
         self._metadata(meta)
-        try:
-            wb.close()
-        except FileCreateError as exc:  # xlsxwriter wraps the OSError; callers handle OSError
-            raise OSError(str(exc.__context__ or exc)) from exc
+        close_workbook(wb)
 
     def _formats(self, wb: xlsxwriter.Workbook) -> dict:
         border = {"border": 1, "border_color": BORDER_COLOUR, "valign": "top", "text_wrap": True}

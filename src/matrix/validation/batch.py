@@ -3,10 +3,16 @@ results in input order, and a file that kills its reader reported instead of sto
 
 from __future__ import annotations
 
+import ctypes
 import os
-from collections.abc import Iterable, Mapping
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 
 from matrix.codes import Code
@@ -18,6 +24,8 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 """What a directory of returns is searched for; .xls and .csv only to tell people to resend."""
 PARALLEL_FROM = 8
 """Below this many files, starting worker processes costs more than it saves."""
+PR_SET_PDEATHSIG = 1
+"""prctl option (linux/prctl.h): the signal a process gets when its parent dies."""
 
 Previous = Mapping[tuple[str, str], float]
 _worker: tuple[Plan, Previous] | None = None
@@ -68,7 +76,7 @@ def validate_paths(
     results: list[ValidationResult | None] = [None] * len(files)
     futures: list[Future] = []
     try:
-        with _pool(workers, plan, previous) as pool:
+        with _workers(workers, plan, previous) as pool:
             futures = [pool.submit(_validate, path) for path in files]
             for index, future in enumerate(futures):
                 results[index] = future.result()
@@ -84,13 +92,78 @@ def validate_paths(
     return [result for result in results if result is not None]
 
 
-def _pool(workers: int, plan: Plan, previous: Previous) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(plan, previous))
+@contextmanager
+def _workers(count: int, plan: Plan, previous: Previous) -> Iterator[ProcessPoolExecutor]:
+    """A pool that waits for its work when the batch ends normally, and stops at once otherwise
+    (Ctrl-C must not wait for every queued file)."""
+    pool = ProcessPoolExecutor(count, initializer=_start_worker, initargs=(plan, previous, os.getpid()))
+    try:
+        yield pool
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
 
 
-def _start_worker(plan: Plan, previous: Previous) -> None:
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Drop the queued files and end the workers now, abandoning the files they are reading."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((pool._processes or {}).values())  # no public way before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def _start_worker(plan: Plan, previous: Previous, parent: int) -> None:
     global _worker
+    # Ctrl-C reaches every process in the terminal's group: the parent stops the batch and ends the
+    # workers. A worker forked from a parent that handles SIGTERM must still die of it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _exit_with_parent(parent)
     _worker = (plan, previous)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker must not outlive the batch that started it: after a killed collect, workers
+    stayed for minutes holding the store open. On Linux the kernel sends SIGTERM when the parent
+    dies; elsewhere a thread watches for the parent to change."""
+    watched = os.getppid()  # the batch's process, or the fork server that started this worker
+    if not _parent_death_signal(signal.SIGTERM):
+        threading.Thread(target=_watch_parent, args=(watched,), name="watch-parent", daemon=True).start()
+    if os.getppid() != watched or not _alive(parent):  # the parent died before the watch began
+        os._exit(1)
+
+
+def _parent_death_signal(signum: int) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(watched: int) -> None:
+    while os.getppid() == watched:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _validate(path: Path) -> ValidationResult:
@@ -107,16 +180,13 @@ def _finished(future: Future) -> bool:
 
 def _one_by_one(plan: Plan, files: list[Path], previous: Previous) -> list[ValidationResult]:
     """Each file alone in a worker, so a file that crashes its reader costs only itself."""
-    results = []
-    pool = _pool(1, plan, previous)
-    try:
-        for path in files:
-            try:
-                results.append(pool.submit(_validate, path).result())
-            except BrokenProcessPool:
-                results.append(ValidationResult(file=str(path), issues=[Code.READER_CRASHED.issue(file=str(path))]))
-                pool.shutdown(wait=False)
-                pool = _pool(1, plan, previous)
-    finally:
-        pool.shutdown()
+    results: list[ValidationResult] = []
+    while len(results) < len(files):
+        try:
+            with _workers(1, plan, previous) as pool:
+                for path in files[len(results):]:
+                    results.append(pool.submit(_validate, path).result())
+        except BrokenProcessPool:
+            path = files[len(results)]
+            results.append(ValidationResult(file=str(path), issues=[Code.READER_CRASHED.issue(file=str(path))]))
     return results
