@@ -48,6 +48,9 @@ def write_file(
     if inputs is not None:
         inputs.refuse(path)
     target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        what = "a folder" if target.is_dir() else "not a regular file"
+        raise MatrixError(f"cannot write {path}: it is {what}; give the path of a file")
     temporary: Path | None = None
     output: _Output | None = None
     try:
