@@ -4,6 +4,7 @@ results in input order, and a file that kills its reader reported instead of sto
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -77,7 +78,7 @@ def validate_paths(
     futures: list[Future] = []
     try:
         with _workers(workers, plan, previous) as pool:
-            futures = [pool.submit(_validate, path) for path in files]
+            futures = _submit(pool, files)
             for index, future in enumerate(futures):
                 results[index] = future.result()
     except BrokenProcessPool:
@@ -96,13 +97,30 @@ def validate_paths(
 def _workers(count: int, plan: Plan, previous: Previous) -> Iterator[ProcessPoolExecutor]:
     """A pool that waits for its work when the batch ends normally, and stops at once otherwise
     (Ctrl-C must not wait for every queued file)."""
-    pool = ProcessPoolExecutor(count, initializer=_start_worker, initargs=(plan, previous, os.getpid()))
+    context = multiprocessing.get_context()
+    # the workers' parent is this process, or with "forkserver" the server that forks them
+    parent = os.getpid() if context.get_start_method() != "forkserver" else None
+    pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
+                               initargs=(plan, previous, parent))
     try:
         yield pool
     except BaseException:
         _stop(pool)
         raise
     pool.shutdown()
+
+
+def _submit(pool: ProcessPoolExecutor, files: list[Path]) -> list[Future]:
+    """Submitting starts the workers: with Ctrl-C and SIGTERM held back until each has set its
+    own handlers, since one arriving in between would print a worker's traceback."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        return [pool.submit(_validate, path) for path in files]
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        return [pool.submit(_validate, path) for path in files]
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -119,24 +137,27 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join(timeout=5)
 
 
-def _start_worker(plan: Plan, previous: Previous, parent: int) -> None:
+def _start_worker(plan: Plan, previous: Previous, parent: int | None) -> None:
     global _worker
     # Ctrl-C reaches every process in the terminal's group: the parent stops the batch and ends the
     # workers. A worker forked from a parent that handles SIGTERM must still die of it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     _exit_with_parent(parent)
     _worker = (plan, previous)
 
 
-def _exit_with_parent(parent: int) -> None:
+def _exit_with_parent(parent: int | None) -> None:
     """A worker must not outlive the batch that started it: after a killed collect, workers
     stayed for minutes holding the store open. On Linux the kernel sends SIGTERM when the parent
-    dies; elsewhere a thread watches for the parent to change."""
-    watched = os.getppid()  # the batch's process, or the fork server that started this worker
+    dies; elsewhere a thread watches for the parent to change. `parent` is None when a fork server
+    started the worker (it ends with the batch's process)."""
+    watched = os.getppid() if parent is None else parent
     if not _parent_death_signal(signal.SIGTERM):
         threading.Thread(target=_watch_parent, args=(watched,), name="watch-parent", daemon=True).start()
-    if os.getppid() != watched or not _alive(parent):  # the parent died before the watch began
+    if os.getppid() != watched:  # the parent died before the watch began
         os._exit(1)
 
 
@@ -154,16 +175,6 @@ def _watch_parent(watched: int) -> None:
     while os.getppid() == watched:
         time.sleep(1)
     os._exit(1)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _validate(path: Path) -> ValidationResult:
@@ -185,7 +196,8 @@ def _one_by_one(plan: Plan, files: list[Path], previous: Previous) -> list[Valid
         try:
             with _workers(1, plan, previous) as pool:
                 for path in files[len(results):]:
-                    results.append(pool.submit(_validate, path).result())
+                    [future] = _submit(pool, [path])
+                    results.append(future.result())
         except BrokenProcessPool:
             path = files[len(results)]
             results.append(ValidationResult(file=str(path), issues=[Code.READER_CRASHED.issue(file=str(path))]))
