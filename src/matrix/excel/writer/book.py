@@ -32,6 +32,8 @@ class MatrixSheet:
 
 
 class Book:
+    """One workbook being written: its inputs, and what follows from them for every sheet."""
+
     def __init__(
         self,
         plan: Plan,
@@ -45,12 +47,8 @@ class Book:
         formats: Formats,
     ):
         self.plan, self.office, self.period, self.lang = plan, office, period, lang
-        self.regional, self.prefill, self.generated_at, self.formats = (
-            regional,
-            prefill,
-            generated_at,
-            formats,
-        )
+        self.regional, self.prefill = regional, prefill
+        self.generated_at, self.formats = generated_at, formats
         self.columns = layout.matrix_columns(plan)
         self.col = {c.key: i for i, c in enumerate(self.columns)}
         self.framework = plan.resolved_framework
