@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import IO, Any
 
 from matrix import __version__
 from matrix.errors import MatrixError
+from matrix.excel.addresses import sheet_name
 from matrix.excel.layout import plan_rows
 from matrix.files import Inputs, write_file
 from matrix.models.plan import Plan
@@ -201,20 +201,6 @@ def _proposed(plan: Plan, store: Store, periods: list[str]) -> list[Row]:
     return [{"period": p, "office": office, **fields} for p in periods for office, fields in store.proposed(plan, p)]
 
 
-_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-def _sheet_name(text: str, used: set[str]) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, unique ignoring case."""
-    base = _SHEET_NAME_BAD.sub(" ", text).strip().strip("'")[:31] or "Sheet"
-    name, n = base, 2
-    while name.lower() in used:
-        name = f"{base[: 31 - len(str(n)) - 1]} {n}"
-        n += 1
-    used.add(name.lower())
-    return name
-
-
 def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row]) -> None:
     import xlsxwriter
 
@@ -234,12 +220,12 @@ def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row]) -> No
         "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"}),
     }
     used: set[str] = set()
-    _xlsx_sheet(book, _sheet_name("All rows", used), COLUMNS, rows, formats)
+    _xlsx_sheet(book, sheet_name("All rows", used), COLUMNS, rows, formats)
     by_action_point: dict[str, list[Row]] = {}
     for row in rows:
         by_action_point.setdefault(f"{row['action_point']} {row['action_point_title']}", []).append(row)
     for title, ap_rows in by_action_point.items():
-        _xlsx_sheet(book, _sheet_name(title, used), COLUMNS, ap_rows, formats)
+        _xlsx_sheet(book, sheet_name(title, used), COLUMNS, ap_rows, formats)
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
     proposed = _proposed(plan, store, periods)
     if proposed:
@@ -247,7 +233,7 @@ def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row]) -> No
         columns = tuple(
             ExportColumn(k, "", "number" if k in ("target", "actual", "row") else "text", 16) for k in keys
         )
-        _xlsx_sheet(book, _sheet_name("Proposed activities", used), columns, proposed, formats)
+        _xlsx_sheet(book, sheet_name("Proposed activities", used), columns, proposed, formats)
     close_workbook(book)
 
 
