@@ -10,8 +10,6 @@ import re
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,9 +18,10 @@ import openpyxl
 import psutil
 import pytest
 
-from conftest import ROOT, SUDAN
+from conftest import SUDAN
 from matrix.plan import load_plan
 from matrix.store import Store
+from process_helpers import alive, matrix_process, workers_of
 from store_helpers import integrity_problems, returned_matrix, variants
 from validation_helpers import fill
 from workbook_helpers import data_rows
@@ -140,12 +139,6 @@ def test_export_refuses_to_overwrite_the_store(run, project):
 # --- real processes: a kill half way, and two at once -----------------------------------------
 
 
-def matrix_process(cwd: Path, *args: str, **options) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.Popen([sys.executable, "-m", "matrix", *args], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options)
-
-
 def count_submissions(path: Path) -> int:
     if not path.exists():  # connecting would create it
         return 0
@@ -233,17 +226,6 @@ def test_feedback_copies_among_returns_are_skipped_not_recorded(run, project):
         assert [s.file_name for s in store.submissions(plan)] == [path.name]
 
 
-def children_alive(pids: list[int]) -> list[int]:
-    alive = []
-    for pid in pids:
-        try:
-            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                alive.append(pid)
-        except psutil.NoSuchProcess:
-            pass
-    return alive
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "Ctrl-C"])
 def test_a_stopped_collect_leaves_no_worker_and_a_sound_store(project, how):
@@ -255,10 +237,7 @@ def test_a_stopped_collect_leaves_no_worker_and_a_sound_store(project, how):
     while process.poll() is None and not count_submissions(project / "matrix.sqlite"):
         first_batch |= {child.pid for child in parent.children(recursive=True)}
         time.sleep(0.005)
-    workers: list[int] = []
-    while process.poll() is None and not workers:  # the next batch's workers, busy reading
-        workers = [child.pid for child in parent.children(recursive=True) if child.pid not in first_batch]
-        time.sleep(0.005)
+    workers_of(process, besides=first_batch)  # the next batch's workers: let them start reading
     time.sleep(0.05)
     workers = [child.pid for child in parent.children(recursive=True) if child.pid not in first_batch]
     assert workers, "the batch ended before its workers were seen"
@@ -269,9 +248,9 @@ def test_a_stopped_collect_leaves_no_worker_and_a_sound_store(project, how):
     process.wait(timeout=60)
 
     deadline = time.monotonic() + 5
-    while children_alive(workers) and time.monotonic() < deadline:
+    while alive(workers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    survivors = children_alive(workers)
+    survivors = alive(workers)
     for pid in survivors:  # ours to end, so that a failure leaves nothing running
         os.kill(pid, signal.SIGKILL)
     assert survivors == [], f"workers outlived a collect stopped by {how}"

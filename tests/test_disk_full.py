@@ -12,13 +12,13 @@ import resource
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SUDAN, require_tool
+from conftest import SUDAN, require_tool
 from matrix.plan import load_plan
+from process_helpers import matrix_command, matrix_env
 from store_helpers import returned_matrix
 
 MOUNT_AND_RUN = r"""
@@ -30,14 +30,6 @@ cp -a "$FULL"/. "$AFTER"/
 exit $status
 """
 """Mount the tiny file system, put the staged files on it, run the command, copy out what is left."""
-
-
-def matrix_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "matrix", *map(str, args)]
-
-
-def environment() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
 
 
 def run(command: list[str], **options) -> subprocess.CompletedProcess:
@@ -67,7 +59,7 @@ def project(tmp_path_factory):
     folder = tmp_path_factory.mktemp("project")
     shutil.copy(SUDAN, folder / "plan.yaml")
     returned_matrix(load_plan(SUDAN), "2026-07", folder / "returns")
-    run(matrix_command("collect", "returns"), cwd=folder, env=environment())
+    run(matrix_command("collect", "returns"), cwd=folder, env=matrix_env())
     assert (folder / "matrix.sqlite").exists()
     return folder
 
@@ -81,7 +73,7 @@ def on_a_full_disk(project: Path, tmp_path: Path, args: list[str], staged: dict[
         (stage / name).write_bytes(content)
     command = matrix_command(*(arg.replace("FULL", str(full)) for arg in args))
     done = run([*namespace(), "sh", "-c", MOUNT_AND_RUN, "sh", *command], cwd=project,
-               env={**environment(), "SIZE": size, "FULL": str(full), "STAGE": str(stage), "AFTER": str(after)})
+               env={**matrix_env(), "SIZE": size, "FULL": str(full), "STAGE": str(stage), "AFTER": str(after)})
     assert done.returncode != 97, done.stderr
     return done, {p.relative_to(after).as_posix(): p.read_bytes() for p in after.rglob("*") if p.is_file()}
 
@@ -133,7 +125,7 @@ def test_a_file_size_limit_is_one_line_and_leaves_nothing(args, project, tmp_pat
     work = tmp_path / "work"
     shutil.copytree(project, work)
     (work / "out").mkdir()
-    done = run(matrix_command(*args), cwd=work, env=environment(), preexec_fn=limited_to(2048))
+    done = run(matrix_command(*args), cwd=work, env=matrix_env(), preexec_fn=limited_to(2048))
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith("error: cannot write out/")
     assert "File too large; free some space" in done.stderr and "Exception ignored" not in done.stderr

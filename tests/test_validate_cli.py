@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import zipfile
 
 import openpyxl
@@ -14,6 +16,8 @@ from conftest import SUDAN
 from matrix.codes import Code
 from matrix.plan import load_plan
 from matrix.validation import validate_file
+from process_helpers import alive, matrix_process, workers_of
+from store_helpers import variants
 from validation_helpers import fill, fill_good, make_matrix
 
 
@@ -180,3 +184,16 @@ def test_returns_with_the_same_name_in_subfolders_get_a_copy_each(run, tmp_path)
                  for office in ("kenya", "tanzania")}
     assert headlines == {"kenya": "return.xlsx: 1 error(s), 0 warning(s)",
                          "tanzania": "return.xlsx: 0 error(s), 0 warning(s)"}
+
+
+def test_ctrl_c_stops_a_batch_at_once_and_leaves_no_worker(returns, tmp_path):
+    folder, path = returns
+    variants(path, 40, folder / "more")
+    process = matrix_process(tmp_path, "validate", "returns", start_new_session=True)
+    workers = workers_of(process)
+    assert workers, "the batch ended before its workers were seen"
+    os.killpg(process.pid, signal.SIGINT)  # as the terminal sends Ctrl-C: to every process of the group
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.splitlines()[-1] == "stopped by Ctrl-C; no file was left half-written" and "Traceback" not in err
+    assert alive(workers) == []

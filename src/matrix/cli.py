@@ -340,14 +340,16 @@ def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Problems as lines to read, or JSON for scripts.")
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write into this folder a copy of each workbook with its problems marked and a Feedback sheet.")
+              help="Write into this folder (outside the returns) a copy of each workbook with its problems "
+                   "marked and a Feedback sheet.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: Path | None,
              strict: bool) -> None:
     """Check returned matrices and say exactly what to fix, by file, sheet and cell.
 
-    A folder means every workbook in it. Exit 0 when every file is valid (warnings allowed
-    unless --strict), 1 when any has errors, 2 for usage errors.
+    A folder means every workbook in it; feedback copies written by --annotate are skipped.
+    Exit 0 when every file is valid (warnings allowed unless --strict), 1 when any has errors,
+    2 for usage errors.
 
     Example:
 

@@ -28,7 +28,8 @@ PRIVATE = 0o600
 STORE_FILES = {"": "the store", "-wal": "the store's write-ahead log", "-shm": "the store's shared memory file",
                "-journal": "the store's journal"}
 """SQLite keeps a store's pending changes beside it under these suffixes."""
-DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+DISK_FULL = (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
+"""No space, a file larger than allowed, a quota reached."""
 
 
 def write_file(
