@@ -1,4 +1,4 @@
-"""`matrix` as a real process, for what only a process shows: signals, kills, workers, full disks."""
+"""`matrix` as a real process, for what only a process shows: signals, kills, workers, disks."""
 
 from __future__ import annotations
 
@@ -19,12 +19,22 @@ def matrix_command(*args: str | Path) -> list[str]:
 
 def matrix_env() -> dict[str, str]:
     """This checkout's matrix first on the path, whatever is installed."""
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
 
 
 def matrix_process(cwd: Path, *args: str, **options) -> subprocess.Popen:
-    return subprocess.Popen(matrix_command(*args), cwd=cwd, env=matrix_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **options)
+    return subprocess.Popen(
+        matrix_command(*args),
+        cwd=cwd,
+        env=matrix_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **options,
+    )
 
 
 def alive(pids: list[int]) -> list[int]:

@@ -29,16 +29,22 @@ status=$?
 cp -a "$FULL"/. "$AFTER"/
 exit $status
 """
-"""Mount the tiny file system, put the staged files on it, run the command, copy out what is left."""
+"""Mount the tiny file system, stage the files on it, run the command, copy out what is left."""
 
 
 def run(command: list[str], **options) -> subprocess.CompletedProcess:
-    return subprocess.run(command, check=False, capture_output=True, text=True, timeout=300, **options)
+    return subprocess.run(
+        command, check=False, capture_output=True, text=True, timeout=300, **options
+    )
 
 
 def namespace() -> list[str]:
     unshare = require_tool("unshare")
-    return [unshare, "--mount"] if os.geteuid() == 0 else [unshare, "--user", "--map-root-user", "--mount"]
+    return (
+        [unshare, "--mount"]
+        if os.geteuid() == 0
+        else [unshare, "--user", "--map-root-user", "--mount"]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -64,18 +70,31 @@ def project(tmp_path_factory):
     return folder
 
 
-def on_a_full_disk(project: Path, tmp_path: Path, args: list[str], staged: dict[str, bytes], size: str):
-    """Run `matrix ARGS` (FULL in them is the tiny file system) and return it and the files left there."""
+def on_a_full_disk(
+    project: Path, tmp_path: Path, args: list[str], staged: dict[str, bytes], size: str
+):
+    """Run `matrix ARGS` (FULL in them: the tiny file system); the run and the files left there."""
     stage, full, after = tmp_path / "stage", tmp_path / "full", tmp_path / "after"
     for folder in (stage, full, after):
         folder.mkdir()
     for name, content in staged.items():
         (stage / name).write_bytes(content)
     command = matrix_command(*(arg.replace("FULL", str(full)) for arg in args))
-    done = run([*namespace(), "sh", "-c", MOUNT_AND_RUN, "sh", *command], cwd=project,
-               env={**matrix_env(), "SIZE": size, "FULL": str(full), "STAGE": str(stage), "AFTER": str(after)})
+    done = run(
+        [*namespace(), "sh", "-c", MOUNT_AND_RUN, "sh", *command],
+        cwd=project,
+        env={
+            **matrix_env(),
+            "SIZE": size,
+            "FULL": str(full),
+            "STAGE": str(stage),
+            "AFTER": str(after),
+        },
+    )
     assert done.returncode != 97, done.stderr
-    return done, {p.relative_to(after).as_posix(): p.read_bytes() for p in after.rglob("*") if p.is_file()}
+    return done, {
+        p.relative_to(after).as_posix(): p.read_bytes() for p in after.rglob("*") if p.is_file()
+    }
 
 
 PREVIOUS = b"the previous file, which must survive"
@@ -84,13 +103,28 @@ WORKBOOK = "SDN_2026-07_sdn-joint-strategy.xlsx"
 CASES = {
     # name: (arguments, files already there, file system size)
     "init": (["init", "FULL"], {"filler": FILLER}, "4k"),
-    "generate": (["generate", "plan.yaml", "--period", "2026-07", "--all", "--force", "-o", "FULL"],
-                 {WORKBOOK: PREVIOUS}, "8k"),
-    "validate --annotate": (["validate", "returns", "--annotate", "FULL"], {"filler": FILLER}, "8k"),
-    "report": (["report", "--period", "2026-07", "-o", "FULL/report.html"], {"report.html": PREVIOUS}, "8k"),
+    "generate": (
+        ["generate", "plan.yaml", "--period", "2026-07", "--all", "--force", "-o", "FULL"],
+        {WORKBOOK: PREVIOUS},
+        "8k",
+    ),
+    "validate --annotate": (
+        ["validate", "returns", "--annotate", "FULL"],
+        {"filler": FILLER},
+        "8k",
+    ),
+    "report": (
+        ["report", "--period", "2026-07", "-o", "FULL/report.html"],
+        {"report.html": PREVIOUS},
+        "8k",
+    ),
     "demo": (["demo", "FULL/demo"], {"filler": FILLER}, "8k"),
     **{
-        f"export {fmt}": (["export", "--format", fmt, "-o", f"FULL/out.{fmt}"], {f"out.{fmt}": PREVIOUS}, "8k")
+        f"export {fmt}": (
+            ["export", "--format", fmt, "-o", f"FULL/out.{fmt}"],
+            {f"out.{fmt}": PREVIOUS},
+            "8k",
+        )
         for fmt in ("csv", "hxl", "json", "xlsx")
     },
 }
@@ -104,23 +138,31 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(case, project, tmp_path, tmp
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
     error = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert len(error) == 1 and done.stderr.strip().splitlines()[-1] == error[0], done.stderr
-    assert error[0].startswith("error: cannot ") and "No space left on device; free some space" in error[0]
+    assert (
+        error[0].startswith("error: cannot ")
+        and "No space left on device; free some space" in error[0]
+    )
     assert left == staged  # the old file as it was, and no temporary beside it
 
 
 def limited_to(size: int):
-    """For the child: files may not grow past `size` bytes (writes fail with EFBIG, not a signal)."""
+    """For the child: files may not grow past `size` bytes (writes fail with EFBIG, no signal)."""
+
     def limit() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
     return limit
 
 
-@pytest.mark.parametrize("args", [
-    ["init", "out"],
-    ["generate", "plan.yaml", "--period", "2026-07", "--all", "-o", "out"],
-    ["validate", "returns", "--annotate", "out"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["init", "out"],
+        ["generate", "plan.yaml", "--period", "2026-07", "--all", "-o", "out"],
+        ["validate", "returns", "--annotate", "out"],
+    ],
+)
 def test_a_file_size_limit_is_one_line_and_leaves_nothing(args, project, tmp_path):
     work = tmp_path / "work"
     shutil.copytree(project, work)
@@ -128,5 +170,7 @@ def test_a_file_size_limit_is_one_line_and_leaves_nothing(args, project, tmp_pat
     done = run(matrix_command(*args), cwd=work, env=matrix_env(), preexec_fn=limited_to(2048))
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith("error: cannot write out/")
-    assert "File too large; free some space" in done.stderr and "Exception ignored" not in done.stderr
+    assert (
+        "File too large; free some space" in done.stderr and "Exception ignored" not in done.stderr
+    )
     assert list((work / "out").iterdir()) == []

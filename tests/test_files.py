@@ -75,7 +75,8 @@ def test_ctrl_c_in_the_writer_leaves_nothing(tmp_path):
 
 def test_a_half_built_zip_archive_says_nothing_when_collected(tmp_path, monkeypatch):
     """openpyxl and xlsxwriter leave their ZipFile open when a write fails; collected later, it
-    writes its directory to the stream, which must not print 'Exception ignored in ZipFile.__del__'."""
+    writes its directory to the stream, which must not print "Exception ignored in
+    ZipFile.__del__"."""
     unraisable = []
     monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
 
@@ -84,7 +85,9 @@ def test_a_half_built_zip_archive_says_nothing_when_collected(tmp_path, monkeypa
         archive.writestr("xl/workbook.xml", b"<workbook/>" * 1000)
         raise OSError(28, "No space left on device")
 
-    with pytest.raises(MatrixError, match=r"^cannot write .*book.xlsx: No space left on device; free some space"):
+    with pytest.raises(
+        MatrixError, match=r"^cannot write .*book.xlsx: No space left on device; free some space"
+    ):
         write_file(tmp_path / "book.xlsx", zip_then_fail)
     gc.collect()
     assert unraisable == []
@@ -122,10 +125,14 @@ def project(tmp_path, monkeypatch):
 
 
 def test_an_input_is_refused_under_any_name(project):
-    inputs = Inputs(plan="plan.yaml", store="matrix.sqlite", returns=["returns", "returns/KEN.xlsx"])
+    inputs = Inputs(
+        plan="plan.yaml", store="matrix.sqlite", returns=["returns", "returns/KEN.xlsx"]
+    )
     (project / "plan-link.html").symlink_to(project / "plan.yaml")
     os.link(project / "matrix.sqlite", project / "hard.csv")
-    (project / "wal-link.json").symlink_to(project / "matrix.sqlite-wal")  # dangling: the log comes and goes
+    (project / "wal-link.json").symlink_to(
+        project / "matrix.sqlite-wal"
+    )  # dangling: the log comes and goes
     cases = {
         "plan.yaml": "plan.yaml is the plan, which this command reads",
         "./returns/../plan.yaml": "returns/../plan.yaml is the plan,",
@@ -138,7 +145,9 @@ def test_an_input_is_refused_under_any_name(project):
         "returns/KEN.xlsx": "returns/KEN.xlsx is a return being read,",
     }
     for target, why in cases.items():
-        with pytest.raises(MatrixError, match="which this command reads; write the output to another file") as refused:
+        with pytest.raises(
+            MatrixError, match="which this command reads; write the output to another file"
+        ) as refused:
             write_text(target, "overwritten", inputs=inputs)
         assert why in str(refused.value)
     assert (project / "plan.yaml").read_text() == "plan"
@@ -152,6 +161,8 @@ def test_a_folder_being_read_is_refused_for_outputs(project):
     inputs = Inputs(returns=["returns"])
     (project / "alias").symlink_to(project / "returns")
     for folder in ("returns", "returns/feedback", "alias/sub", "./returns/"):
-        with pytest.raises(MatrixError, match="is inside the returns folder returns: copies written there"):
+        with pytest.raises(
+            MatrixError, match="is inside the returns folder returns: copies written there"
+        ):
             inputs.refuse_folder(folder, "copies")
     inputs.refuse_folder("feedback", "copies")

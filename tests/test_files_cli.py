@@ -52,44 +52,105 @@ def link(project, name: str, to: str, *, hard: bool = False) -> None:
 READS = "which this command reads; write the output to another file"
 CASES = {
     # name: (links to make: {name: (input, hard link?)}, arguments, what the message must say)
-    "report over the store": ({}, ["report", "--period", "2026-07", "-o", "matrix.sqlite"],
-                              f"matrix.sqlite is the store, {READS}"),
-    "report over the plan": ({}, ["report", "--period", "2026-07", "-o", "plan.yaml"], f"plan.yaml is the plan, {READS}"),
-    "report over a link to the plan": ({"r.html": ("plan.yaml", False)},
-                                       ["report", "--period", "2026-07", "-o", "r.html"],
-                                       f"r.html is the plan plan.yaml, {READS}"),
-    "report over a hard link to the store": ({"r.html": ("matrix.sqlite", True)},
-                                             ["report", "--period", "2026-07", "-o", "r.html"],
-                                             f"r.html is the store matrix.sqlite, {READS}"),
-    "report over the store's log": ({}, ["report", "--period", "2026-07", "-o", "matrix.sqlite-wal"],
-                                    f"matrix.sqlite-wal is the store's write-ahead log, {READS}"),
-    **{f"export {fmt} over the store": ({}, ["export", "--format", fmt, "-o", "matrix.sqlite"],
-                                        f"matrix.sqlite is the store, {READS}") for fmt in ("csv", "hxl", "json", "xlsx")},
-    **{f"export {fmt} over the plan": ({}, ["export", "--format", fmt, "-o", "plan.yaml"],
-                                       f"plan.yaml is the plan, {READS}") for fmt in ("csv", "hxl", "json", "xlsx")},
-    "export over a hard link to the plan": ({"x.csv": ("plan.yaml", True)}, ["export", "--format", "csv", "-o", "x.csv"],
-                                            f"x.csv is the plan plan.yaml, {READS}"),
-    "generate over the plan": ({f"out/{WORKBOOK}": ("plan.yaml", False)},
-                               ["generate", "plan.yaml", "--period", "2026-07", "--all", "--force", "-o", "out"],
-                               f"out/{WORKBOOK} is the plan plan.yaml, {READS}"),
-    "generate --prefill over the store": ({f"out/{AUGUST}": ("matrix.sqlite", False)},
-                                          ["generate", "plan.yaml", "--period", "2026-08", "--all", "--prefill",
-                                           "--force", "-o", "out"],
-                                          f"out/{AUGUST} is the store matrix.sqlite, {READS}"),
-    "annotate into the returns folder": ({}, ["validate", "returns", "--annotate", "returns"],
-                                         ("returns is inside the returns folder returns: feedback copies written "
-                                          "there would be read as returns; choose a folder outside it")),
-    "annotate over a return": ({},
-                               ["validate", f"returns/{WORKBOOK}", f"returns/{FEEDBACK}", "--annotate", "returns"],
-                               f"returns/{FEEDBACK} is a return being read, {READS}"),
-    "annotate over the plan": ({f"fb/{FEEDBACK}": ("plan.yaml", False)}, ["validate", "returns", "--annotate", "fb"],
-                               f"fb/{FEEDBACK} is the plan plan.yaml, {READS}"),
-    "collect into the plan": ({}, ["collect", "returns", "--store", "plan.yaml"], f"plan.yaml is the plan, {READS}"),
-    "collect into a return": ({}, ["collect", "returns", "--store", f"returns/{WORKBOOK}"],
-                              f"returns/{WORKBOOK} is a return being read, {READS}"),
-    "collect into a hard link to a return": ({"r.sqlite": (f"returns/{WORKBOOK}", True)},
-                                             ["collect", "returns", "--store", "r.sqlite"],
-                                             f"r.sqlite is a return being read returns/{WORKBOOK}, {READS}"),
+    "report over the store": (
+        {},
+        ["report", "--period", "2026-07", "-o", "matrix.sqlite"],
+        f"matrix.sqlite is the store, {READS}",
+    ),
+    "report over the plan": (
+        {},
+        ["report", "--period", "2026-07", "-o", "plan.yaml"],
+        f"plan.yaml is the plan, {READS}",
+    ),
+    "report over a link to the plan": (
+        {"r.html": ("plan.yaml", False)},
+        ["report", "--period", "2026-07", "-o", "r.html"],
+        f"r.html is the plan plan.yaml, {READS}",
+    ),
+    "report over a hard link to the store": (
+        {"r.html": ("matrix.sqlite", True)},
+        ["report", "--period", "2026-07", "-o", "r.html"],
+        f"r.html is the store matrix.sqlite, {READS}",
+    ),
+    "report over the store's log": (
+        {},
+        ["report", "--period", "2026-07", "-o", "matrix.sqlite-wal"],
+        f"matrix.sqlite-wal is the store's write-ahead log, {READS}",
+    ),
+    **{
+        f"export {fmt} over the store": (
+            {},
+            ["export", "--format", fmt, "-o", "matrix.sqlite"],
+            f"matrix.sqlite is the store, {READS}",
+        )
+        for fmt in ("csv", "hxl", "json", "xlsx")
+    },
+    **{
+        f"export {fmt} over the plan": (
+            {},
+            ["export", "--format", fmt, "-o", "plan.yaml"],
+            f"plan.yaml is the plan, {READS}",
+        )
+        for fmt in ("csv", "hxl", "json", "xlsx")
+    },
+    "export over a hard link to the plan": (
+        {"x.csv": ("plan.yaml", True)},
+        ["export", "--format", "csv", "-o", "x.csv"],
+        f"x.csv is the plan plan.yaml, {READS}",
+    ),
+    "generate over the plan": (
+        {f"out/{WORKBOOK}": ("plan.yaml", False)},
+        ["generate", "plan.yaml", "--period", "2026-07", "--all", "--force", "-o", "out"],
+        f"out/{WORKBOOK} is the plan plan.yaml, {READS}",
+    ),
+    "generate --prefill over the store": (
+        {f"out/{AUGUST}": ("matrix.sqlite", False)},
+        [
+            "generate",
+            "plan.yaml",
+            "--period",
+            "2026-08",
+            "--all",
+            "--prefill",
+            "--force",
+            "-o",
+            "out",
+        ],
+        f"out/{AUGUST} is the store matrix.sqlite, {READS}",
+    ),
+    "annotate into the returns folder": (
+        {},
+        ["validate", "returns", "--annotate", "returns"],
+        (
+            "returns is inside the returns folder returns: feedback copies written "
+            "there would be read as returns; choose a folder outside it"
+        ),
+    ),
+    "annotate over a return": (
+        {},
+        ["validate", f"returns/{WORKBOOK}", f"returns/{FEEDBACK}", "--annotate", "returns"],
+        f"returns/{FEEDBACK} is a return being read, {READS}",
+    ),
+    "annotate over the plan": (
+        {f"fb/{FEEDBACK}": ("plan.yaml", False)},
+        ["validate", "returns", "--annotate", "fb"],
+        f"fb/{FEEDBACK} is the plan plan.yaml, {READS}",
+    ),
+    "collect into the plan": (
+        {},
+        ["collect", "returns", "--store", "plan.yaml"],
+        f"plan.yaml is the plan, {READS}",
+    ),
+    "collect into a return": (
+        {},
+        ["collect", "returns", "--store", f"returns/{WORKBOOK}"],
+        f"returns/{WORKBOOK} is a return being read, {READS}",
+    ),
+    "collect into a hard link to a return": (
+        {"r.sqlite": (f"returns/{WORKBOOK}", True)},
+        ["collect", "returns", "--store", "r.sqlite"],
+        f"r.sqlite is a return being read returns/{WORKBOOK}, {READS}",
+    ),
 }
 
 
@@ -110,7 +171,10 @@ def test_no_command_writes_over_an_input(case, run, project):
 OUTPUTS = {
     "report": (["report", "--period", "2026-07", "-o", "r.html"], ["r.html"]),
     "export": ([], [f"x.{fmt}" for fmt in ("csv", "hxl", "json", "xlsx")]),
-    "generate": (["generate", "plan.yaml", "--period", "2026-08", "--all", "-o", "out"], [f"out/{AUGUST}"]),
+    "generate": (
+        ["generate", "plan.yaml", "--period", "2026-08", "--all", "-o", "out"],
+        [f"out/{AUGUST}"],
+    ),
     "annotate": (["validate", "returns", "--annotate", "fb"], [f"fb/{FEEDBACK}"]),
     "init": (["init", "new"], ["new/plan.yaml"]),
 }

@@ -47,7 +47,7 @@ CUSTOM_PART = "docProps/custom.xml"
 _PENDING = "0" * 64
 """The digest's place while the rest of the copy is written."""
 MAX_COPY_BYTES = 50 * 2**20
-"""Larger files are not read to decide whether they are feedback copies (no return is that large)."""
+"""Larger files are not read to tell whether they are feedback copies (no return is that large)."""
 
 
 def can_annotate(result: ValidationResult) -> bool:
@@ -62,7 +62,8 @@ def feedback_targets(sources: Iterable[Path], out_dir: Path) -> dict[Path, Path]
     sources = list(sources)
     absolute = [Path(os.path.abspath(source)) for source in sources]
     try:
-        root: Path | None = Path(os.path.commonpath([path.parent for path in absolute])) if absolute else None
+        parents = [path.parent for path in absolute]
+        root: Path | None = Path(os.path.commonpath(parents)) if parents else None
     except ValueError:  # different drives
         root = None
     targets: dict[Path, Path] = {}
@@ -89,8 +90,8 @@ class FeedbackCopies:
         for target in self.targets.values():
             self.inputs.refuse(target)
             if target.exists() and not _replaceable(target):
-                raise MatrixError(f"{target} exists and is not a feedback copy matrix wrote (or was changed since); "
-                                  "choose another --annotate folder")
+                raise MatrixError(f"{target} exists and is not a feedback copy matrix wrote (or was "
+                                  "changed since); choose another --annotate folder")
 
     def write(self, result: ValidationResult) -> str:
         """Write the copy of `result`'s file; what was done, as a line to show."""
@@ -102,14 +103,17 @@ class FeedbackCopies:
         return f"wrote {_annotate(result, source, self.targets[source], self.inputs)}"
 
 
-def annotate(result: ValidationResult, source: Path, out_dir: Path, *, inputs: Inputs | None = None) -> Path:
+def annotate(
+    result: ValidationResult, source: Path, out_dir: Path, *, inputs: Inputs | None = None
+) -> Path:
     """Write the annotated copy of one return into `out_dir` and return its path; MatrixError when
     the file could not be read or the copy would overwrite an input or a file it did not write."""
     source = Path(source)
     if not can_annotate(result):
         raise MatrixError(f"no annotated copy of {source}: it could not be read (see its errors)")
     inputs = (inputs or Inputs()).add(source, "the return being annotated")
-    return _annotate(result, source, FeedbackCopies(out_dir, [source], inputs).targets[source], inputs)
+    target = FeedbackCopies(out_dir, [source], inputs).targets[source]
+    return _annotate(result, source, target, inputs)
 
 
 def _annotate(result: ValidationResult, source: Path, target: Path, inputs: Inputs) -> Path:
@@ -194,7 +198,9 @@ def feedback_source(content: bytes) -> str | None:
 def _replaceable(path: Path) -> bool:
     """An unchanged feedback copy from an earlier run may be replaced; nothing else."""
     try:
-        return path.is_file() and path.stat().st_size <= MAX_COPY_BYTES and feedback_source(path.read_bytes()) is not None
+        if not path.is_file() or path.stat().st_size > MAX_COPY_BYTES:
+            return False
+        return feedback_source(path.read_bytes()) is not None
     except OSError:
         return False
 

@@ -86,11 +86,17 @@ def collect(
 
 
 def _record(
-    plan: Plan, store: Store, file: Path, result: ValidationResult, period: str | None, received_at: datetime | None
+    plan: Plan,
+    store: Store,
+    file: Path,
+    result: ValidationResult,
+    period: str | None,
+    received_at: datetime | None,
 ) -> CollectOutcome:
     """Record one validated file, except a file that is no return at all."""
     if result.skipped:
-        return CollectOutcome(file, None, None, Outcome.SKIPPED, result.issues[0].message, 0, len(result.issues), None)
+        reason = result.issues[0].message
+        return CollectOutcome(file, None, None, Outcome.SKIPPED, reason, 0, len(result.issues), None)
     result = _check_period(result, period)
     recorded = store.record(result, plan, received_at)
     identity = result.identity

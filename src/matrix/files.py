@@ -22,11 +22,15 @@ from typing import IO, Any
 from matrix.errors import MatrixError
 
 SHARED = 0o666
-"""Files for people (matrices, reports, exports, feedback copies): the umask decides who else reads them."""
+"""Files for people (matrices, reports, exports, feedback): the umask says who may read them."""
 PRIVATE = 0o600
 """Secrets, such as a signing key: the owner only, whatever the umask."""
-STORE_FILES = {"": "the store", "-wal": "the store's write-ahead log", "-shm": "the store's shared memory file",
-               "-journal": "the store's journal"}
+STORE_FILES = {
+    "": "the store",
+    "-wal": "the store's write-ahead log",
+    "-shm": "the store's shared memory file",
+    "-journal": "the store's journal",
+}
 """SQLite keeps a store's pending changes beside it under these suffixes."""
 DISK_FULL = (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
 """No space, a file larger than allowed, a quota reached."""
@@ -77,8 +81,12 @@ def write_file(
     return path
 
 
-def write_text(path: str | Path, text: str, *, mode: int = SHARED, inputs: Inputs | None = None) -> Path:
-    return write_file(path, lambda out: out.write(text), encoding="utf-8", newline="\n", mode=mode, inputs=inputs)
+def write_text(
+    path: str | Path, text: str, *, mode: int = SHARED, inputs: Inputs | None = None
+) -> Path:
+    return write_file(
+        path, lambda out: out.write(text), encoding="utf-8", newline="\n", mode=mode, inputs=inputs
+    )
 
 
 def describe(exc: OSError) -> str:
@@ -93,8 +101,13 @@ class Inputs:
     """The files (and folders) a command reads; `refuse` stops an output from being any of them,
     compared by resolved path and, for files that exist, by device and inode (hard links)."""
 
-    def __init__(self, *, plan: str | Path | None = None, store: str | Path | None = None,
-                 returns: Iterable[str | Path] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        plan: str | Path | None = None,
+        store: str | Path | None = None,
+        returns: Iterable[str | Path] = (),
+    ) -> None:
         self._files: list[tuple[Path, str]] = []
         self._folders: list[tuple[Path, str]] = []
         if plan is not None:
@@ -126,8 +139,10 @@ class Inputs:
         for path, what in self._files:
             if _same_file(target, path):
                 named = "" if os.path.abspath(target) == os.path.abspath(path) else f" {path}"
-                raise MatrixError(f"{target} is {what}{named}, which this command reads; "
-                                  "write the output to another file")
+                raise MatrixError(
+                    f"{target} is {what}{named}, which this command reads; "
+                    "write the output to another file"
+                )
 
     def refuse_folder(self, folder: str | Path, what: str) -> None:
         """MatrixError when `folder` is, or is inside, a folder being read: `what` written there
@@ -136,8 +151,10 @@ class Inputs:
         for path, role in self._folders:
             read = Path(os.path.realpath(path))
             if resolved == read or read in resolved.parents:
-                raise MatrixError(f"{folder} is inside {role} {path}: {what} written there would be read "
-                                  "as returns; choose a folder outside it")
+                raise MatrixError(
+                    f"{folder} is inside {role} {path}: {what} written there would be read "
+                    "as returns; choose a folder outside it"
+                )
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -222,7 +239,9 @@ def _create_temporary(target: Path, mode: int) -> tuple[Path, _Output]:
     while True:
         temporary = target.with_name(f".{target.name[:200]}.{secrets.token_hex(4)}.tmp")
         try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+            fd = os.open(
+                temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode
+            )
         except FileExistsError:
             continue
         return temporary, _Output(fd)

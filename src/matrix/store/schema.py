@@ -155,7 +155,9 @@ def _check_version_and_id(path: Path | str, version: int, app_id: int) -> None:
 
 
 def _not_ours(path: Path | str) -> MatrixError:
-    return MatrixError(f"{path} is a SQLite database but not a matrix store; choose another --store path")
+    return MatrixError(
+        f"{path} is a SQLite database but not a matrix store; choose another --store path"
+    )
 
 
 def migrate(conn: sqlite3.Connection, path: str) -> int:

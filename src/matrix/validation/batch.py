@@ -156,7 +156,8 @@ def _exit_with_parent(parent: int | None) -> None:
     started the worker (it ends with the batch's process)."""
     watched = os.getppid() if parent is None else parent
     if not _parent_death_signal(signal.SIGTERM):
-        threading.Thread(target=_watch_parent, args=(watched,), name="watch-parent", daemon=True).start()
+        watch = threading.Thread(target=_watch_parent, args=(watched,), name="watch-parent", daemon=True)
+        watch.start()
     if os.getppid() != watched:  # the parent died before the watch began
         os._exit(1)
 
@@ -200,5 +201,6 @@ def _one_by_one(plan: Plan, files: list[Path], previous: Previous) -> list[Valid
                     results.append(future.result())
         except BrokenProcessPool:
             path = files[len(results)]
-            results.append(ValidationResult(file=str(path), issues=[Code.READER_CRASHED.issue(file=str(path))]))
+            crashed = Code.READER_CRASHED.issue(file=str(path))
+            results.append(ValidationResult(file=str(path), issues=[crashed]))
     return results
