@@ -24,11 +24,12 @@ from matrix import __version__
 from matrix.countries import country_name
 from matrix.excel import layout
 from matrix.excel.layout import Column, Kind, PlanRow
-from matrix.excel.metadata import Metadata, matrix_role, metadata_rows
+from matrix.excel.metadata import Metadata, matrix_role, metadata_rows, signed_content
 from matrix.i18n import RIGHT_TO_LEFT, status_label, t
 from matrix.models.plan import ActionPoint, Plan, Status
 from matrix.models.returns import ProgressRow, WorkbookIdentity
 from matrix.periods import Period, due_date
+from matrix.signing import sign
 
 # Input cells are yellow and plan cells grey, so "fill in the yellow columns" is all anyone needs to know.
 INPUT_FILL = "#FFF2CC"
@@ -71,11 +72,13 @@ def write_workbook(
     regional: bool = False,
     prefill: Mapping[tuple[str, str], ProgressRow] | None = None,
     generated_at: datetime | None = None,
+    key: bytes | None = None,
 ) -> None:
     """Write the national matrix of `office` (ISO3), or with `regional` the workbook of the region
     `office` (a sheet per plan country plus the region-wide rows). `prefill`, keyed by (country or
-    region code, ref), fills the office's input cells, e.g. with last period's return."""
-    _WorkbookWriter(plan, office, period, lang, regional, prefill or {}, generated_at).write(Path(path))
+    region code, ref), fills the office's input cells, e.g. with last period's return. `key`, the
+    project key, signs the hidden record."""
+    _WorkbookWriter(plan, office, period, lang, regional, prefill or {}, generated_at, key).write(Path(path))
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
@@ -133,9 +136,10 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 
 class _WorkbookWriter:
     def __init__(self, plan: Plan, office: str, period: Period, lang: str, regional: bool,
-                 prefill: Mapping[tuple[str, str], ProgressRow], generated_at: datetime | None):
+                 prefill: Mapping[tuple[str, str], ProgressRow], generated_at: datetime | None,
+                 key: bytes | None):
         self.plan, self.office, self.period, self.lang = plan, office, period, lang
-        self.regional, self.prefill = regional, prefill
+        self.regional, self.prefill, self.key = regional, prefill, key
         self.generated_at = (generated_at or datetime.now(UTC)).replace(microsecond=0)
         self.columns = layout.matrix_columns(plan)
         self.col = {c.key: i for i, c in enumerate(self.columns)}
@@ -493,7 +497,10 @@ class _WorkbookWriter:
         roles = {"instructions": self.names["instructions"]}
         roles.update({matrix_role(s.office): s.name for s in self.sheets})
         roles.update({role: self.names[role] for role in ("new_activities", "actors", "lists")})
-        rows = metadata_rows(Metadata(identity, roles, self.fingerprints))
+        meta = Metadata(identity, roles, self.fingerprints)
+        if self.key is not None:
+            meta.signature = sign(self.key, signed_content(meta))
+        rows = metadata_rows(meta)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 ws.write_string(r, c, value)
