@@ -70,7 +70,7 @@ class Code(Enum):
     METADATA_DAMAGED = ("metadata-damaged", E, "the workbook's hidden matrix metadata cannot be used: {reason}; fill in the matrix you were sent and return that file")
     OTHER_PLAN = ("other-plan", E, "this workbook is a matrix of plan '{found}', not of plan '{expected}'; validate it with its own plan")
     PLAN_VERSION_MISMATCH = ("plan-version-mismatch", E, "this workbook was generated on {generated} from another version of plan '{plan}' (version {found}, current {expected}); send the office a matrix generated from the current plan, or validate with the plan version it was made from")
-    OFFICE_NOT_IN_PLAN = ("office-not-in-plan", E, "this workbook is for '{office}', which plan '{plan}' does not cover; check which plan it belongs to")
+    OFFICE_NOT_IN_PLAN = ("office-not-in-plan", E, "the workbook's hidden record gives office '{office}', which plan '{plan}' does not cover; check which plan it belongs to, or send the office a fresh matrix")
     PERIOD_NOT_IN_PLAN = ("period-not-in-plan", E, "the workbook's hidden record gives period '{period}', {reason}; its hidden sheet was edited or it is not a matrix of this plan: send the office a fresh matrix for the period it reports on")
     LANGUAGE_UNKNOWN = ("language-unknown", E, "the workbook's hidden record gives language '{lang}', which matrix does not have ({languages}); its hidden sheet was edited: send the office a fresh matrix")
     METADATA_INCONSISTENT = ("metadata-inconsistent", E, "the workbook's hidden record contradicts itself: {reason}; its hidden sheet was edited: send the office a fresh matrix")

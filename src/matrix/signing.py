@@ -31,7 +31,8 @@ class ProjectKey:
     path: Path
     secret: bytes | None = field(default=None, repr=False)
     created: datetime | None = None
-    """When the key file was written: a matrix generated after it must carry a signature."""
+    """When the key file was written (its modification time, which copying only moves later): a
+    matrix generated since must carry a signature."""
 
 
 def key_path(plan_file: str | Path) -> Path:
@@ -71,7 +72,9 @@ def ensure_key(key: ProjectKey) -> tuple[ProjectKey, bool]:
 def _read_key(path: Path) -> ProjectKey:
     try:
         secret = path.read_bytes()
-        created = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        # whole seconds, as matrices record when they were generated: the first matrices, written
+        # the second the key was made, must count as made after it
+        created = datetime.fromtimestamp(int(path.stat().st_mtime), UTC)
     except FileNotFoundError:
         return ProjectKey(path)
     except OSError as exc:

@@ -124,7 +124,8 @@ def _inconsistency(plan: Plan, meta: Metadata, region: str | None) -> str | None
                     + (f" '{region}'" if region else " (the plan has none)"))
         missing = sorted({*plan.countries, region} - set(sheets))
         if missing:
-            return f"a regional matrix has a sheet for every country and the region, but none for {', '.join(missing)}"
+            return (f"a regional matrix has a sheet for every country and the region, but none for "
+                    f"{', '.join(missing)}")
         return None
     if identity.office == region:
         return f"its office '{identity.office}' is the region, but it is not marked regional"
@@ -142,5 +143,6 @@ def _period_problem(plan: Plan, text: str, first: Period, last: Period) -> str |
     if period < first:
         return f"which is before the plan's first reporting period {first}"
     if period > last:
-        return f"which is after the plan's last reporting period {last} (the period of its last activity end, or the coming one)"
+        return (f"which is after the plan's last reporting period {last} (the period of its last activity end, "
+                "or the coming one)")
     return None
