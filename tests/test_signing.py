@@ -213,3 +213,30 @@ def test_a_signed_return_saved_by_libreoffice_still_verifies(run, project, tmp_p
     )
     saved = tmp_path / "saved" / path.name
     assert run("validate", saved).stdout.strip() == f"{saved}: valid"
+
+
+def test_the_office_is_told_its_matrix_was_changed_and_a_fresh_one_is_coming(run, project):
+    [path] = generated(run, project / "sent", "KEN")
+    fill_good(path, load_plan(DAR))
+    edit_metadata(path, {"period": "2027-Q1"})  # a real period of the plan: only the signature tells
+    result = run("validate", path, "--annotate", project / "feedback")
+    assert result.exit_code == 1 and codes(result.stdout) == ["metadata-signature-mismatch"]
+    feedback = openpyxl.load_workbook(project / "feedback" / f"{path.stem}_feedback.xlsx")["Feedback"]
+    [row] = [[cell.value for cell in row] for row in feedback.iter_rows(min_row=5)]
+    assert row[:2] == ["error", "metadata-signature-mismatch"]
+    assert "was edited after the matrix was generated" in row[5]
+    assert "needs a fresh matrix from the coordinator, to copy its entries into and return" in row[5]
+
+
+def test_the_demo_signs_its_matrices_with_its_own_key(run, tmp_path, monkeypatch):
+    monkeypatch.delenv("MATRIX_KEY_FILE")
+    assert run("demo", "demo").exit_code == 0
+    assert len((tmp_path / "demo" / KEY_FILE).read_bytes()) == KEY_BYTES
+    returns = tmp_path / "demo" / "returns" / "2026-Q3"
+    result = run("validate", returns, "--plan", "demo/plan.yaml")
+    assert result.exit_code == 1  # MOZ's first return has its mistake; the signatures are all good
+    assert not [code for code in codes(result.stdout) if "sign" in code]
+    edit_metadata(next(returns.glob("KEN_*")), {"office": "TZA"}, replace=("matrix:KEN", "matrix:TZA"))
+    monkeypatch.chdir(tmp_path / "demo")
+    result = run("validate", "returns/2026-Q3")
+    assert codes(result.stdout).count("metadata-signature-mismatch") == 1
