@@ -240,3 +240,12 @@ def test_the_demo_signs_its_matrices_with_its_own_key(run, tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path / "demo")
     result = run("validate", "returns/2026-Q3")
     assert codes(result.stdout).count("metadata-signature-mismatch") == 1
+
+
+def test_a_key_that_cannot_be_made_stops_generate_in_one_line(run, project, monkeypatch):
+    monkeypatch.setenv("MATRIX_KEY_FILE", str(project / "no such folder" / KEY_FILE))
+    result = run("generate", "plan.yaml", "--period", FIRST, "--country", "KEN", "-o", "sent")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: cannot create the project key {project / 'no such folder' / KEY_FILE}: No such "
+                             "file or directory; set MATRIX_KEY_FILE to a file path in a folder you can write to\n")
+    assert not list((project / "sent").glob("*.xlsx"))

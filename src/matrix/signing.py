@@ -57,7 +57,8 @@ def ensure_key(key: ProjectKey) -> tuple[ProjectKey, bool]:
     except FileExistsError:
         return _read_key(key.path), False
     except OSError as exc:
-        raise MatrixError(f"cannot create the project key {key.path}: {exc.strerror or exc}") from None
+        raise MatrixError(f"cannot create the project key {key.path}: {exc.strerror or exc}; set {KEY_ENV} to a "
+                          "file path in a folder you can write to") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(secrets.token_bytes(KEY_BYTES))
