@@ -71,9 +71,11 @@ def project(tmp_path_factory):
 
 
 def on_a_full_disk(
-    project: Path, tmp_path: Path, args: list[str], staged: dict[str, bytes], size: str
+    project: Path, tmp_path: Path, args: list[str], staged: dict[str, bytes], size: str,
+    key_on_it: bool = False,
 ):
-    """Run `matrix ARGS` (FULL in them: the tiny file system); the run and the files left there."""
+    """Run `matrix ARGS` (FULL in them: the tiny file system, where the project key is kept too
+    with `key_on_it`); the run and the files left there."""
     stage, full, after = tmp_path / "stage", tmp_path / "full", tmp_path / "after"
     for folder in (stage, full, after):
         folder.mkdir()
@@ -89,6 +91,7 @@ def on_a_full_disk(
             "FULL": str(full),
             "STAGE": str(stage),
             "AFTER": str(after),
+            **({"MATRIX_KEY_FILE": str(full / ".matrix-key")} if key_on_it else {}),
         },
     )
     assert done.returncode != 97, done.stderr
@@ -174,3 +177,14 @@ def test_a_file_size_limit_is_one_line_and_leaves_nothing(args, project, tmp_pat
         "File too large; free some space" in done.stderr and "Exception ignored" not in done.stderr
     )
     assert list((work / "out").iterdir()) == []
+
+
+def test_a_project_key_that_does_not_fit_is_one_line_and_leaves_nothing(project, tmp_path, tmpfs_works):
+    done, left = on_a_full_disk(
+        project, tmp_path, ["generate", "plan.yaml", "--period", "2026-08", "--all", "-o", "FULL"],
+        {"filler": FILLER}, "4k", key_on_it=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: cannot create the project key ")
+    assert "No space left on device; free some space" in done.stderr and len(done.stderr.splitlines()) == 1
+    assert left == {"filler": FILLER}  # neither a key nor a matrix

@@ -12,6 +12,7 @@ import pytest
 
 from conftest import SUDAN
 from matrix.plan import load_plan
+from matrix.signing import KEY_FILE, ensure_key, find_key
 from store_helpers import returned_matrix
 
 WORKBOOK = "SDN_2026-07_sdn-joint-strategy.xlsx"
@@ -20,10 +21,12 @@ FEEDBACK = "SDN_2026-07_sdn-joint-strategy_feedback.xlsx"
 
 
 @pytest.fixture
-def project(run, tmp_path):
-    """plan.yaml, returns/ with one return, and matrix.sqlite holding it."""
+def project(run, tmp_path, monkeypatch):
+    """plan.yaml and its key beside it, returns/ with one return, and matrix.sqlite holding it."""
+    monkeypatch.delenv("MATRIX_KEY_FILE")
     shutil.copy(SUDAN, tmp_path / "plan.yaml")
-    returned_matrix(load_plan(SUDAN), "2026-07", tmp_path / "returns")
+    ensure_key(find_key(tmp_path / "plan.yaml"))
+    returned_matrix(load_plan(SUDAN), "2026-07", tmp_path / "returns")  # signed with it
     assert run("collect", "returns").exit_code == 0
     return tmp_path
 
@@ -50,6 +53,7 @@ def link(project, name: str, to: str, *, hard: bool = False) -> None:
 
 
 READS = "which this command reads; write the output to another file"
+SIGNS = "which signs every matrix of the project; write the output to another file"
 CASES = {
     # name: (links to make: {name: (input, hard link?)}, arguments, what the message must say)
     "report over the store": (
@@ -150,6 +154,21 @@ CASES = {
         {"r.sqlite": (f"returns/{WORKBOOK}", True)},
         ["collect", "returns", "--store", "r.sqlite"],
         f"r.sqlite is a return being read returns/{WORKBOOK}, {READS}",
+    ),
+    "collect into the project key": (
+        {},
+        ["collect", "returns", "--store", KEY_FILE],
+        f"{KEY_FILE} is the project key, {SIGNS}",
+    ),
+    "report over the project key": (
+        {},
+        ["report", "--period", "2026-07", "-o", KEY_FILE],
+        f"{KEY_FILE} is the project key, {SIGNS}",
+    ),
+    "export over a link to the project key": (
+        {"key.csv": (KEY_FILE, False)},
+        ["export", "--format", "csv", "-o", "key.csv"],
+        f"key.csv is the project key {KEY_FILE}, {SIGNS}",
     ),
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -56,9 +57,9 @@ def stopped_by(signum: int) -> str:
     return "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
 
 
-def print_issues(issues: list[Issue]) -> None:
+def print_issues(issues: list[Issue], *, err: bool = False) -> None:
     for issue in issues:
-        click.echo(issue.render())
+        click.echo(issue.render(), err=err)
 
 
 def summary(name: str, issues: list[Issue]) -> str:
@@ -94,9 +95,12 @@ def init(directory: Path, scope: str, framework: str) -> None:
         matrix init sudan-2026 --scope national
     """
     from matrix.scaffold import init_project
+    from matrix.signing import created_notice
 
-    path = init_project(directory, scope, framework)
+    path, key = init_project(directory, scope, framework)
     click.echo(f"wrote {path}; edit it, then run: matrix plan check {path}")
+    if key is not None:
+        click.echo(created_notice(key))
 
 
 @cli.group()
@@ -157,21 +161,20 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
         matrix generate examples/dar-es-salaam-action-plan.yaml --period 2026-Q3 --regional --lang fr
         matrix generate plan.yaml --period 2026-08 --all --prefill -o out
     """
-    from matrix.files import Inputs
     from matrix.generate import generate as generate_workbooks
     from matrix.plan import load_plan
+    from matrix.signing import created_notice, find_key
 
     if sum((bool(countries), all_countries, regional)) != 1:
         raise click.UsageError("choose exactly one of --country ISO3 (repeatable), --all or --regional")
     plan = load_plan(plan_file)
     count = 1 if regional else len(countries or plan.countries)
-    inputs = Inputs(plan=plan_file)
+    inputs = project_inputs(plan_file)
     options = {"countries": list(countries) or None, "regional": regional, "lang": lang, "out_dir": out_dir,
-               "force": force, "inputs": inputs}
+               "force": force, "key": find_key(plan_file),
+               "key_created": lambda path: click.echo(created_notice(path), err=True), "inputs": inputs}
     if prefill:
-        from matrix.store import Store
-
-        with Store.open(store_path, create=False) as store:
+        with open_store(store_path, plan, create=False) as store:
             options["prefill"] = store.latest_progress(plan, period)
             inputs.add_store(store.path)
     if count > 3:  # the bar appears with the first workbook, so an up-front refusal stays one line
@@ -196,12 +199,31 @@ STORE = click.option(
 )
 
 
+def project_inputs(plan_file: Path, returns: tuple[Path, ...] = ()):
+    """What no output of a command may overwrite: the plan, `returns`, and the project's key."""
+    from matrix.files import Inputs
+    from matrix.signing import key_path
+
+    inputs = Inputs(plan=plan_file, returns=returns)
+    return inputs.add(key_path(plan_file), "the project key", "which signs every matrix of the project")
+
+
 def project_plan(path: Path):
     from matrix.plan import load_plan
 
     if not path.is_file():
         raise MatrixError(f"no plan at {path}; run in the project folder or give --plan PLAN")
     return load_plan(path)
+
+
+@contextmanager
+def open_store(path: Path | None, plan, *, create: bool = True):
+    """The store, after a warning on stderr for each stored period it leaves out."""
+    from matrix.store import Store
+
+    with Store.open(path, create=create) as store:
+        print_issues(store.left_out(plan), err=True)
+        yield store
 
 
 @cli.command()
@@ -228,22 +250,23 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_
 
     from matrix.collect import CollectInterrupted, render_outcomes
     from matrix.collect import collect as collect_returns
-    from matrix.files import Inputs
-    from matrix.store import Outcome, Store, default_store_path
+    from matrix.signing import find_key
+    from matrix.store import Outcome, default_store_path
     from matrix.validation import returned_workbooks
 
     plan = project_plan(plan_file)
+    key = find_key(plan_file)
     files = returned_workbooks(paths)
-    Inputs(plan=plan_file, returns=(*paths, *files)).refuse(store_path or default_store_path())
+    project_inputs(plan_file, returns=(*paths, *files)).refuse(store_path or default_store_path())
     received_at = received.replace(tzinfo=UTC) if received else None
     try:
-        with Store.open(store_path) as store:
+        with open_store(store_path, plan) as store:
             if len(files) > 3:
                 with click.progressbar(length=len(files), label="collecting", file=sys.stderr) as bar:
                     outcomes = collect_returns(plan, files, store, period=period, received_at=received_at,
-                                               progress=lambda _: bar.update(1))
+                                               progress=lambda _: bar.update(1), key=key)
             else:
-                outcomes = collect_returns(plan, files, store, period=period, received_at=received_at)
+                outcomes = collect_returns(plan, files, store, period=period, received_at=received_at, key=key)
     except CollectInterrupted as stop:
         click.echo(render_outcomes(stop.outcomes))
         click.echo(f"stopped by {stopped_by(stop.signum)} after recording {len(stop.outcomes)} of {stop.total} "
@@ -271,10 +294,9 @@ def status(period: str, plan_file: Path, store_path: Path | None, fmt: str) -> N
 
     from matrix.status import render_status
     from matrix.status import status as period_status
-    from matrix.store import Store
 
     plan = project_plan(plan_file)
-    with Store.open(store_path, create=False) as store:
+    with open_store(store_path, plan, create=False) as store:
         found = period_status(plan, store, period)
     click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False) if fmt == "json" else render_status(found))
     sys.exit(0 if found.complete else 1)
@@ -297,10 +319,9 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: Pat
 
     from matrix.status import history as country_history
     from matrix.status import render_history
-    from matrix.store import Store
 
     plan = project_plan(plan_file)
-    with Store.open(store_path, create=False) as store:
+    with open_store(store_path, plan, create=False) as store:
         entries = country_history(plan, store, country, activity)
     if fmt == "json":
         click.echo(json.dumps([e.as_json() for e in entries], indent=2, ensure_ascii=False))
@@ -324,12 +345,10 @@ def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_
         matrix export --period 2026-09 --format xlsx -o progress-2026-09.xlsx
     """
     from matrix.export import export as export_dataset
-    from matrix.files import Inputs
-    from matrix.store import Store
 
     plan = project_plan(plan_file)
-    with Store.open(store_path, create=False) as store:
-        count = export_dataset(plan, store, period, fmt, out_path, inputs=Inputs(plan=plan_file))
+    with open_store(store_path, plan, create=False) as store:
+        count = export_dataset(plan, store, period, fmt, out_path, inputs=project_inputs(plan_file))
     click.echo(f"wrote {out_path} ({count} rows)")
 
 
@@ -358,15 +377,15 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
     import json
 
     from matrix.annotate import FeedbackCopies
-    from matrix.files import Inputs
+    from matrix.signing import find_key
     from matrix.validation import returned_workbooks, validate_paths
 
     plan = project_plan(plan_file)
     files = returned_workbooks(paths)
     copies = None
     if annotate_dir is not None:
-        copies = FeedbackCopies(annotate_dir, files, Inputs(plan=plan_file, returns=(*paths, *files)))
-    results = validate_paths(plan, files)
+        copies = FeedbackCopies(annotate_dir, files, project_inputs(plan_file, returns=(*paths, *files)))
+    results = validate_paths(plan, files, key=find_key(plan_file))
     if fmt == "json":
         click.echo(json.dumps([r.model_dump(mode="json") | {"accepted": r.accepted} for r in results], indent=2))
     for result in results:
@@ -401,13 +420,12 @@ def report(period: str, country: str | None, lang: str, plan_file: Path, store_p
 
         matrix report --period 2026-Q4 -o report-2026-Q4.html
     """
-    from matrix.files import Inputs
     from matrix.report.source import make_report
-    from matrix.store import Store
 
     plan = project_plan(plan_file)
-    with Store.open(store_path, create=False) as store:
-        path = make_report(plan, store, period, out_file, country=country, lang=lang, inputs=Inputs(plan=plan_file))
+    with open_store(store_path, plan, create=False) as store:
+        path = make_report(plan, store, period, out_file, country=country, lang=lang,
+                           inputs=project_inputs(plan_file))
     click.echo(f"wrote {path}")
 
 

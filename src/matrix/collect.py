@@ -14,7 +14,8 @@ from matrix.errors import MatrixError
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
-from matrix.periods import Period, parse_for_plan
+from matrix.periods import Period, plan_period
+from matrix.signing import ProjectKey
 from matrix.store import Outcome, Store
 from matrix.text_table import table
 from matrix.validation import returned_workbooks, validate_paths, with_previous
@@ -56,8 +57,10 @@ def collect(
     period: str | None = None,
     received_at: datetime | None = None,
     progress: Callable[[CollectOutcome], None] | None = None,
+    key: ProjectKey | None = None,
 ) -> list[CollectOutcome]:
     """Validate and record every file; with `period`, a return for another period is rejected.
+    `key` is the project key signatures are checked with.
 
     Cumulative actuals are checked against the last accepted ones of earlier periods. Ctrl-C (or
     SIGTERM) stops it cleanly: each file is recorded whole or not at all, and `CollectInterrupted`
@@ -65,7 +68,7 @@ def collect(
     """
     if period is not None:
         try:
-            period = parse_for_plan(plan.reporting, period).id
+            period = plan_period(plan, period).id
         except ValueError as exc:
             raise MatrixError(str(exc)) from None
     files = returned_workbooks(paths)
@@ -74,7 +77,7 @@ def collect(
     try:
         for start in range(0, len(files), BATCH):
             batch = files[start : start + BATCH]
-            for index, result in _validated(plan, store, batch, period, previous):
+            for index, result in _validated(plan, store, batch, period, previous, key):
                 outcome = _record(plan, store, batch[index], result, period, received_at)
                 outcomes[batch[index]] = outcome
                 if progress:
@@ -114,7 +117,8 @@ def _record(
 
 
 def _validated(
-    plan: Plan, store: Store, batch: list[Path], period: str | None, previous: Previous | None
+    plan: Plan, store: Store, batch: list[Path], period: str | None, previous: Previous | None,
+    key: ProjectKey | None,
 ) -> Iterator[tuple[int, ValidationResult]]:
     """(index in batch, result) in the order to record them, each validated against the last
     accepted actuals of earlier periods: with --period, `previous`, the same for the whole run.
@@ -123,9 +127,9 @@ def _validated(
     period by period, oldest first: the caller records each period's returns before the next
     period's are checked against them."""
     if period is not None:
-        yield from enumerate(validate_paths(plan, batch, previous=previous))
+        yield from enumerate(validate_paths(plan, batch, previous=previous, key=key))
         return
-    results = validate_paths(plan, batch)
+    results = validate_paths(plan, batch, key=key)
     by_period: dict[Period, list[int]] = {}
     for index, result in enumerate(results):
         found = _period_of(result)

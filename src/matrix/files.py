@@ -1,4 +1,5 @@
-"""Every file matrix writes goes through `write_file`, and no output is ever one of its inputs.
+"""Every file matrix writes goes through `write_file` (or `create_new`, for a file that is never
+replaced), and no output is ever one of a command's inputs.
 
 A file is written beside its target under a hidden temporary name, flushed to disk and renamed
 over the target: a reader never sees half a file, and a failure (a full disk, an exception in the
@@ -89,6 +90,27 @@ def write_text(
     )
 
 
+def create_new(path: str | Path, data: bytes, *, mode: int = SHARED) -> bool:
+    """Write `data` to `path` only if no file is there: False, untouched, when one is (another
+    process may have made it a moment ago). For a file that must never be replaced, such as a
+    key; nothing is left on failure. OSError as raised, so the caller can say what to do."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+    except FileExistsError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+    return True
+
+
 def describe(exc: OSError) -> str:
     """The reason in words, with what to do when the disk is full."""
     reason = exc.strerror or str(exc)
@@ -97,9 +119,13 @@ def describe(exc: OSError) -> str:
     return reason
 
 
+READ = "which this command reads"
+
+
 class Inputs:
-    """The files (and folders) a command reads; `refuse` stops an output from being any of them,
-    compared by resolved path and, for files that exist, by device and inode (hard links)."""
+    """The files (and folders) a command reads, and any the project cannot lose; `refuse` stops an
+    output from being any of them, compared by resolved path and, for files that exist, by device
+    and inode (hard links)."""
 
     def __init__(
         self,
@@ -108,7 +134,7 @@ class Inputs:
         store: str | Path | None = None,
         returns: Iterable[str | Path] = (),
     ) -> None:
-        self._files: list[tuple[Path, str]] = []
+        self._files: list[tuple[Path, str, str]] = []
         self._folders: list[tuple[Path, str]] = []
         if plan is not None:
             self.add(plan, "the plan")
@@ -116,8 +142,9 @@ class Inputs:
             self.add_store(store)
         self.add_returns(returns)
 
-    def add(self, path: str | Path, what: str) -> Inputs:
-        self._files.append((Path(path), what))
+    def add(self, path: str | Path, what: str, why: str = READ) -> Inputs:
+        """`path`, named `what` in a refusal, with `why` it must not be written over."""
+        self._files.append((Path(path), what, why))
         return self
 
     def add_store(self, path: str | Path) -> Inputs:
@@ -136,13 +163,10 @@ class Inputs:
     def refuse(self, target: str | Path) -> None:
         """MatrixError when writing `target` would overwrite an input."""
         target = Path(target)
-        for path, what in self._files:
+        for path, what, why in self._files:
             if _same_file(target, path):
                 named = "" if os.path.abspath(target) == os.path.abspath(path) else f" {path}"
-                raise MatrixError(
-                    f"{target} is {what}{named}, which this command reads; "
-                    "write the output to another file"
-                )
+                raise MatrixError(f"{target} is {what}{named}, {why}; write the output to another file")
 
     def refuse_folder(self, folder: str | Path, what: str) -> None:
         """MatrixError when `folder` is, or is inside, a folder being read: `what` written there

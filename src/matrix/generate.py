@@ -11,7 +11,8 @@ from matrix.files import Inputs, describe, write_file
 from matrix.i18n import LANGUAGES
 from matrix.models.plan import Plan
 from matrix.models.returns import ProgressRow
-from matrix.periods import Period, parse_for_plan
+from matrix.periods import Period, plan_period
+from matrix.signing import ProjectKey, ensure_key
 
 
 def workbook_name(office: str, period: Period, plan: Plan) -> str:
@@ -49,15 +50,19 @@ def generate(
     force: bool = False,
     prefill: Mapping[tuple[str, str], ProgressRow] | None = None,
     progress: Callable[[Path], None] | None = None,
+    key: ProjectKey | None = None,
+    key_created: Callable[[Path], None] | None = None,
     inputs: Inputs | None = None,
 ) -> list[Path]:
     """Write the workbooks and return their paths. `countries=None` means every plan country;
     `regional` writes the single regional workbook instead. `progress` is called after each file.
-    None is written when any would overwrite one of `inputs` (the plan, the store pre-filled from)."""
+    With the project `key`, each workbook's hidden record is signed; a key not made yet is made
+    once the request is known to be good, and `key_created` told where. None is written when any
+    would overwrite one of `inputs` (the plan, its key, the store pre-filled from)."""
     from matrix.excel.writer import write_workbook
 
     try:
-        parsed = parse_for_plan(plan.reporting, period)
+        parsed = plan_period(plan, period)
     except ValueError as exc:
         raise MatrixError(str(exc)) from None
     if lang not in LANGUAGES:
@@ -74,11 +79,16 @@ def generate(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise MatrixError(f"cannot create {out_dir}: {describe(exc)}") from None
+    if key is not None:
+        key, created = ensure_key(key)
+        if created and key_created:
+            key_created(key.path)
 
     written = []
     for office, path in targets.items():
         write_file(path, lambda out, office=office: write_workbook(
-            plan, office, parsed, lang, out, regional=regional, prefill=prefill), inputs=inputs)
+            plan, office, parsed, lang, out, regional=regional, prefill=prefill, key=key and key.secret),
+            inputs=inputs)
         written.append(path)
         if progress:
             progress(path)
