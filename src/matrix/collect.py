@@ -14,7 +14,7 @@ from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.periods import Period, parse_for_plan
-from matrix.store import Outcome, Store
+from matrix.store import Outcome, Store, StoreError
 from matrix.text_table import table
 from matrix.validation import returned_workbooks, validate_paths, with_previous
 
@@ -46,6 +46,7 @@ def collect(
     progress: Callable[[CollectOutcome], None] | None = None,
 ) -> list[CollectOutcome]:
     """Validate and record every file; with `period`, a return for another period is rejected.
+    Each file is recorded whole or not at all: after a StoreError, running again records the rest.
 
     Cumulative actuals are checked against the last accepted ones of earlier periods.
     """
@@ -61,7 +62,11 @@ def collect(
         batch = files[start : start + BATCH]
         for index, result in _validated(plan, store, batch, period, previous):
             result = _check_period(result, period)
-            recorded = store.record(result, plan, received_at)
+            try:
+                recorded = store.record(result, plan, received_at)
+            except StoreError as exc:
+                raise StoreError(f"{exc} ({len(outcomes)} of {len(files)} file(s) were recorded before it "
+                                 "stopped)") from None
             identity = result.identity
             errors = [issue for issue in result.issues if issue.is_error]
             outcome = CollectOutcome(
