@@ -60,7 +60,7 @@ class StoreError(MatrixError):
     """SQLite cannot use the store (damaged, disk full, busy, unreadable): said on one line."""
 
     @classmethod
-    def of(cls, path: Path, exc: sqlite3.DatabaseError) -> StoreError:
+    def of(cls, path: Path, exc: sqlite3.Error) -> StoreError:
         primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # extended codes keep it in the low byte
         return cls(f"store {path} " + _ADVICE.get(primary, "cannot be used ({reason})").format(reason=exc))
 
@@ -141,7 +141,7 @@ class Store:
             _use_wal(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn, str(path))
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             raise StoreError.of(path, exc) from None
         return cls(conn, path)
 
