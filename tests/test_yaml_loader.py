@@ -3,7 +3,9 @@ by every command that loads a plan; ordinary aliases and plans load as before, i
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -162,6 +164,14 @@ def test_commands_refuse_a_deeply_nested_plan(hostile_project, command):
     (hostile_project / "plan.yaml").write_text(nested(500, flow=True), encoding="utf-8")
     error = one_line_error(run_limited(*PLAN_COMMANDS[command], cwd=hostile_project))
     assert "yaml-too-deep" in error
+
+
+def test_a_plan_that_is_a_device_or_a_fifo_is_not_read(tmp_path):
+    fifo = tmp_path / "plan.yaml"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        assert [(i.code, i.message) for i in check_plan_file(path)] == [
+            ("plan-unreadable", "cannot read the plan: not a regular file")]
 
 
 def test_real_plans_still_load():

@@ -125,6 +125,8 @@ def read_plan(path: str | Path) -> tuple[Plan | None, list[Issue]]:
     path = Path(path)
     file = str(path)
     try:
+        if not path.is_file():  # a device or a FIFO would be read forever or block
+            return None, [Code.PLAN_UNREADABLE.issue(file=file, reason="not a regular file")]
         if path.stat().st_size > MAX_PLAN_BYTES:
             return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=f"larger than {MAX_PLAN_BYTES // 2**20} MB")]
         text = path.read_text(encoding="utf-8-sig")
