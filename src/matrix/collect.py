@@ -15,7 +15,7 @@ from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.periods import Period, plan_period
 from matrix.signing import ProjectKey
-from matrix.store import Outcome, Store
+from matrix.store import Outcome, Store, StoreError
 from matrix.text_table import table
 from matrix.validation import returned_workbooks, validate_paths, with_previous
 
@@ -48,7 +48,8 @@ def collect(
     key: ProjectKey | None = None,
 ) -> list[CollectOutcome]:
     """Validate and record every file; with `period`, a return for another period is rejected.
-    `key` is the project key signatures are checked with.
+    `key` is the project key signatures are checked with. Each file is recorded whole or not at all:
+    after a StoreError, running again records the rest.
 
     Cumulative actuals are checked against the last accepted ones of earlier periods.
     """
@@ -64,7 +65,11 @@ def collect(
         batch = files[start : start + BATCH]
         for index, result in _validated(plan, store, batch, period, previous, key):
             result = _check_period(result, period)
-            recorded = store.record(result, plan, received_at)
+            try:
+                recorded = store.record(result, plan, received_at)
+            except StoreError as exc:
+                raise StoreError(f"{exc} ({len(outcomes)} of {len(files)} file(s) were recorded before it "
+                                 "stopped)") from None
             identity = result.identity
             errors = [issue for issue in result.issues if issue.is_error]
             outcome = CollectOutcome(
