@@ -393,3 +393,118 @@ def test_schema_ships_with_its_includes_and_licence():
 def test_dar_example_declares_what_iati_needs():
     plan = load_plan(DAR)
     assert plan.iati and plan.iati.reporting_org and plan.iati.region
+
+
+def test_the_plan_template_shows_an_iati_block_that_works(run, tmp_path):
+    assert run("init", "project").exit_code == 0
+    plan_file = tmp_path / "project" / "plan.yaml"
+    lines = plan_file.read_text(encoding="utf-8").splitlines()
+    start = end = lines.index("# iati:")
+    while lines[end + 1].startswith("#   "):
+        end += 1
+    lines[start : end + 1] = [line[2:] for line in lines[start : end + 1]]
+    plan_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run("plan", "check", plan_file).exit_code == 0
+    assert load_plan(plan_file).iati.reporting_org.ref == "XM-DAC-41121"
+
+
+SMALL = {
+    "schema_version": 1,
+    "id": "small",
+    "title": "Plan regional pequeño",
+    "scope": "regional",
+    "framework": {
+        "id": "own",
+        "title": "Propio",
+        "action_points": [{"number": 1, "id": "P1", "title": "Protección"}],
+    },
+    "region": {"code": "REG", "name": "La región"},
+    "countries": ["KEN", "TZA"],
+    "reporting": {"frequency": "quarterly", "first_period": "2026-Q3"},
+    "actors": [
+        {"id": "UNHCR", "name": "ACNUR", "type": "un_agency", "iati_type": 21},
+        {"id": "FUND", "name": "Un fondo", "type": "donor"},
+    ],
+    "objectives": [
+        {
+            "id": "O1",
+            "action_point": "P1",
+            "title": "Objetivo",
+            "activities": [
+                {
+                    "id": "A1",
+                    "title": "Perfiles",
+                    "description": "Descripción",
+                    "lead": "UNHCR",
+                    "partners": ["FUND"],
+                    "indicators": [{"name": "Llegadas perfiladas", "unit": "%", "target": 80}],
+                    "budget": 1000,
+                },
+                {
+                    "id": "A2",
+                    "title": "Regional",
+                    "lead": "UNHCR",
+                    "regional": True,
+                    "start": "2026-08-01",
+                    "indicators": [
+                        {"name": "Informes", "unit": "informes", "target": 4, "cumulative": False}
+                    ],
+                },
+            ],
+        }
+    ],
+    "iati": {
+        "reporting_org": {"ref": "XI-IATI-EXAMPLE", "type": 21, "name": "Ejemplo"},
+        "default_language": "es",
+    },
+}
+
+
+def test_a_sparser_plan_in_its_own_language_still_makes_a_valid_file(tmp_path):
+    """Percentages, no dates, a donor, the plan's own framework, and no region declared for IATI."""
+    from matrix.export import export as export_dataset
+
+    plan = Plan.model_validate(SMALL)
+    out = tmp_path / "a.xml"
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.record(make_result(plan, "REG", "2026-Q3", actual=50), plan)
+        export_dataset(plan, store, None, "iati", out)
+    assert schema_errors(out) == []
+    share, regional = etree.parse(str(out)).getroot()
+    assert share.get(XML_LANG) == "es"
+    indicator = share.find("result/indicator")
+    assert (indicator.get("measure"), indicator.get("aggregation-status")) == ("2", "0")
+    assert indicator.findtext("description/narrative").startswith("Medido en %.")
+    assert indicator.find("description/narrative").get(XML_LANG) is None
+    period = indicator.find("period")
+    values = [
+        (v.tag, v.get("value"), v.find("dimension") is not None)
+        for v in period.iter("target", "actual")
+    ]
+    assert (
+        values == [("target", "80", True)] * 2 + [("actual", "50", True)] * 2
+    )  # no total of percentages
+    assert [(d.get("type"), d.get("iso-date")) for d in share.iter("activity-date")] == [
+        ("1", "2026-07-01")
+    ]
+    assert share.find("budget") is None  # no end date, no budget period
+    assert share.find("description[@type='1']/narrative").text == "Descripción"
+    assert [
+        (o.findtext("narrative"), o.get("type"), o.get("role"))
+        for o in share.iter("participating-org")
+    ] == [
+        ("ACNUR", "21", "2"),
+        ("ACNUR", "21", "4"),
+        ("Un fondo", None, "1"),
+    ]
+    assert (
+        share.findtext("tag/narrative") == "Protección"
+        and share.find("tag/narrative").get(XML_LANG) is None
+    )
+    region = regional.find("recipient-region")
+    assert (region.get("code"), region.get("vocabulary"), region.findtext("narrative")) == (
+        "REG",
+        "99",
+        "La región",
+    )
+    assert regional.find("result/indicator").get("aggregation-status") == "1"
