@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from matrix.errors import MatrixError
 from matrix.excel.layout import plan_rows
 from matrix.iati import (
     activity_status,
+    budget_years,
     check,
     narratives,
     number,
@@ -250,8 +252,8 @@ def test_activity_fields(run, tmp_path, demo):
     assert sum(float(c.get("percentage")) for c in cap1.iter("recipient-country")) == 100
     assert cap1.find("activity-scope").get("code") == "3"
     assert (
-        cap1.find("tag").get("code") == "CAP"
-        and cap1.findtext("tag/narrative") == "Capacity-building"
+        cap1.find("sector").attrib == {"vocabulary": "99", "code": "CAP", "percentage": "100"}
+        and cap1.findtext("sector/narrative") == "Capacity-building"
     )
     budget = cap1.find("budget")
     assert (budget.findtext("value"), budget.find("value").get("currency")) == ("60000", "USD")
@@ -450,6 +452,16 @@ SMALL = {
                         {"name": "Informes", "unit": "informes", "target": 4, "cumulative": False}
                     ],
                 },
+                {
+                    "id": "A3",
+                    "title": "Dos años",
+                    "lead": "FUND",
+                    "countries": ["KEN"],
+                    "start": "2026-07-01",
+                    "end": "2027-12-31",
+                    "budget": 90000,
+                    "currency": "EUR",
+                },
             ],
         }
     ],
@@ -470,7 +482,7 @@ def test_a_sparser_plan_in_its_own_language_still_makes_a_valid_file(tmp_path):
         store.record(make_result(plan, "REG", "2026-Q3", actual=50), plan)
         export_dataset(plan, store, None, "iati", out)
     assert schema_errors(out) == []
-    share, regional = etree.parse(str(out)).getroot()
+    share, regional, two_years = etree.parse(str(out)).getroot()
     assert share.get(XML_LANG) == "es"
     indicator = share.find("result/indicator")
     assert (indicator.get("measure"), indicator.get("aggregation-status")) == ("2", "0")
@@ -498,8 +510,8 @@ def test_a_sparser_plan_in_its_own_language_still_makes_a_valid_file(tmp_path):
         ("Un fondo", None, "1"),
     ]
     assert (
-        share.findtext("tag/narrative") == "Protección"
-        and share.find("tag/narrative").get(XML_LANG) is None
+        share.findtext("sector/narrative") == "Protección"
+        and share.find("sector/narrative").get(XML_LANG) is None
     )
     region = regional.find("recipient-region")
     assert (region.get("code"), region.get("vocabulary"), region.findtext("narrative")) == (
@@ -508,3 +520,30 @@ def test_a_sparser_plan_in_its_own_language_still_makes_a_valid_file(tmp_path):
         "La región",
     )
     assert regional.find("result/indicator").get("aggregation-status") == "1"
+    budgets = [
+        (
+            b.find("period-start").get("iso-date"),
+            b.find("period-end").get("iso-date"),
+            b.findtext("value"),
+        )
+        for b in two_years.iter("budget")
+    ]
+    assert budgets == [
+        ("2026-07-01", "2027-06-30", "59836.07"),
+        ("2027-07-01", "2027-12-31", "30163.93"),
+    ]
+    assert {b.find("value").get("currency") for b in two_years.iter("budget")} == {"EUR"}
+    assert two_years.find("result") is None
+
+
+def test_budget_years_cover_the_activity_and_add_up():
+    spans = budget_years(date(2028, 2, 29), date(2030, 3, 15), 1000)
+    assert [(a.isoformat(), b.isoformat()) for a, b, _ in spans] == [
+        ("2028-02-29", "2029-02-28"),
+        ("2029-03-01", "2030-02-28"),
+        ("2030-03-01", "2030-03-15"),
+    ]
+    assert sum(amount for *_, amount in spans) == 1000
+    assert budget_years(date(2026, 7, 1), date(2027, 6, 30), 60000) == [
+        (date(2026, 7, 1), date(2027, 6, 30), 60000)
+    ]

@@ -4,13 +4,14 @@ One `iati-activity` per plan activity, identified as `<reporting-org ref>-<plan 
 so two plans of the same publisher never collide. Where our data goes:
 
 - title; descriptions: the activity's own (general) and its objective (objectives); the action
-  point as a `tag` in the reporter's vocabulary (99);
+  point as its `sector`, in the publisher's own vocabulary (99);
 - participating organisations: a lead is accountable and implementing, partners implementing,
   donors funding; `ref` and `type` from the actor's `iati_ref` and `iati_type` (by default from
   its type);
 - activity status from the latest status each office reported for the activity's rows; planned
   start and end; scope; recipient countries (shares split equally: the plan does not split an
-  activity by country) or, for region-wide work, the recipient region; the budget (indicative);
+  activity by country) or, for region-wide work, the recipient region; the budget (indicative,
+  spread evenly over spans of at most a year, IATI's limit);
 - one `result` (the objective, an outcome) with one `indicator` per plan indicator: measure,
   ascending, whether its values may be summed, the plan's row ref, baseline and, for every period
   with a reported value, the target and the actual of each country as `dimension name="country"`
@@ -27,7 +28,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
@@ -223,6 +224,25 @@ def number(value: float) -> str:
     return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
 
 
+def budget_years(start: date, end: date, amount: float) -> list[tuple[date, date, Decimal]]:
+    """The budget over consecutive spans of at most a year from `start` (IATI's limit for one
+    budget), spread evenly over the days: the plan gives one figure for the whole activity."""
+    spans = []
+    first = start
+    while first <= end:
+        try:
+            next_first = first.replace(year=first.year + 1)
+        except ValueError:  # 29 February
+            next_first = date(first.year + 1, 3, 1)
+        last = min(next_first - timedelta(days=1), end)
+        spans.append((first, last))
+        first = last + timedelta(days=1)
+    total, days = Decimal(repr(float(amount))), (end - start).days + 1
+    amounts = [(total * ((b - a).days + 1) / days).quantize(Decimal("0.01")) for a, b in spans[:-1]]
+    amounts.append(total - sum(amounts, Decimal(0)))
+    return [(a, b, value) for (a, b), value in zip(spans, amounts, strict=True)]
+
+
 def shares(count: int) -> list[str]:
     """`count` percentages that add up to exactly 100, two decimals each."""
     each = (Decimal(100) / count).quantize(Decimal("0.01"))
@@ -333,26 +353,25 @@ class _Writer:
         ap = self.framework.action_point(objective.action_point)
         if ap is None:
             return
-        tag = etree.SubElement(element, "tag", vocabulary=OWN_VOCABULARY, code=ap.id)
+        sector = etree.SubElement(
+            element, "sector", vocabulary=OWN_VOCABULARY, code=ap.id, percentage="100"
+        )
         if isinstance(self.plan.framework, Framework):
-            narratives(tag, {self.lang: ap.title}, self.lang)
+            narratives(sector, {self.lang: ap.title}, self.lang)
         else:
             title = action_point_title(self.framework.id, ap.id, ap.title, self.label_lang)
-            narratives(tag, {self.label_lang: title}, self.lang)
+            narratives(sector, {self.label_lang: title}, self.lang)
 
     def budget(self, element: etree._Element, activity: Activity, start: date, end: date) -> None:
-        budget = etree.SubElement(element, "budget", type=ORIGINAL, status=INDICATIVE)
-        etree.SubElement(budget, "period-start", {"iso-date": start.isoformat()})
-        etree.SubElement(budget, "period-end", {"iso-date": end.isoformat()})
-        value = etree.SubElement(
-            budget,
-            "value",
-            {
-                "currency": activity.currency or self.plan.currency,
-                "value-date": start.isoformat(),
-            },
-        )
-        value.text = number(activity.budget or 0)
+        currency = activity.currency or self.plan.currency
+        for first, last, amount in budget_years(start, end, activity.budget or 0):
+            budget = etree.SubElement(element, "budget", type=ORIGINAL, status=INDICATIVE)
+            etree.SubElement(budget, "period-start", {"iso-date": first.isoformat()})
+            etree.SubElement(budget, "period-end", {"iso-date": last.isoformat()})
+            value = etree.SubElement(
+                budget, "value", {"currency": currency, "value-date": first.isoformat()}
+            )
+            value.text = number(amount)
 
     def result(
         self,
