@@ -112,3 +112,22 @@ def rewrite(src: Path, dst: Path, *, replace: dict[str, tuple[bytes, bytes]] | N
 
 
 SHEET = "xl/worksheets/sheet1.xml"
+
+
+def edit_metadata(path: Path, values: Mapping[str, str] | None = None, *, replace: tuple[str, str] | None = None,
+                  drop: frozenset[str] = frozenset()) -> Path:
+    """Edit the hidden metadata sheet as a hostile office would, in place: set the value of
+    identity rows (`values`, by key), replace text in every cell, delete the rows whose key is in
+    `drop`."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[layout.META_SHEET]
+    for row in ws.iter_rows():
+        if row[0].value in (values or {}):
+            row[1].value = values[row[0].value]
+        for cell in row:
+            if replace and isinstance(cell.value, str):
+                cell.value = cell.value.replace(*replace)
+    for index in reversed([r[0].row for r in ws.iter_rows() if r[0].value in drop]):
+        ws.delete_rows(index)
+    wb.save(path)
+    return path

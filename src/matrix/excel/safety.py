@@ -26,6 +26,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from matrix.codes import Code
+from matrix.excel.addresses import column_number
 from matrix.excel.layout import MAX_COLUMNS, MAX_ROWS
 from matrix.models.issues import Issue
 
@@ -122,13 +123,6 @@ def scan_file(path: Path) -> FileScan:
         return FileScan(issues=[Code.FILE_UNREADABLE.issue(file=file, reason=exc.strerror or str(exc))])
     except Exception as exc:  # noqa: BLE001 - zipfile, zlib and expat fail in many ways on damaged bytes
         return FileScan(issues=[Code.DAMAGED_FILE.issue(file=file, reason=f"{type(exc).__name__}: {exc}")])
-
-
-def column_number(letters: str) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + ord(char) - 64
-    return number
 
 
 def _scan(path: Path, file: str) -> FileScan:

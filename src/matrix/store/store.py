@@ -20,12 +20,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Self
 
+from matrix.codes import Code
 from matrix.errors import MatrixError
 from matrix.excel.layout import split_ref
 from matrix.models.issues import Issue
 from matrix.models.plan import Indicator, Plan, Status
 from matrix.models.returns import ProgressRow, ValidationResult
-from matrix.periods import Period
+from matrix.periods import Period, calendar_period
 from matrix.store.schema import migrate, write_transaction
 
 DEFAULT_STORE = "matrix.sqlite"
@@ -269,8 +270,11 @@ class Store:
         if country:
             sql += " AND pr.country = ?"
             params.append(country)
+        usable = set(self.periods(plan))
         latest: dict[tuple[str, str, str], StoredRow] = {}
         for r in self.conn.execute(sql + " ORDER BY s.id", params):
+            if r[0] not in usable:
+                continue  # see `left_out`
             stored = _stored_row(r)
             latest[(stored.period, stored.row.country, stored.row.ref)] = stored
         return list(latest.values())
@@ -354,16 +358,33 @@ class Store:
         return [(r[0], dict(zip(names[2:], r[2:], strict=True))) for r in cursor]
 
     def periods(self, plan: Plan) -> list[str]:
-        """Periods with at least one current accepted return, in order."""
-        found = {
-            r[0]
-            for r in self.conn.execute(
-                """SELECT DISTINCT s.period FROM submissions s JOIN plans p ON p.id = s.plan_ref
-                   WHERE p.plan_id = ? AND s.outcome = 'accepted'""",
-                (plan.id,),
+        """Periods with at least one accepted return, in order; only periods of the plan's calendar
+        (see `left_out`)."""
+        found = {period: calendar_period(plan.reporting, period) for period in self._accepted_periods(plan)}
+        return sorted((text for text, period in found.items() if period), key=found.__getitem__)
+
+    def left_out(self, plan: Plan) -> list[Issue]:
+        """A warning for each period of accepted returns that is not a period of the plan's calendar
+        ('2026-Q9', a month in a quarterly plan): recorded by a matrix that did not check the hidden
+        period, and left out of every reading so that one such return cannot stop them all."""
+        return [
+            Code.STORE_PERIOD_UNUSABLE.issue(
+                file=str(self.path), count=count, offices=offices, period=period, plan=plan.id,
+                frequency=plan.reporting.frequency.value.replace("_", "-"), value=period,
             )
-        }
-        return sorted(found, key=Period.parse)
+            for period, (count, offices) in self._accepted_periods(plan).items()
+            if calendar_period(plan.reporting, period) is None
+        ]
+
+    def _accepted_periods(self, plan: Plan) -> dict[str, tuple[int, str]]:
+        """Period -> (accepted returns, their offices) for every period stored for this plan."""
+        rows = self.conn.execute(
+            """SELECT s.period, count(*), group_concat(DISTINCT s.office) FROM submissions s
+               JOIN plans p ON p.id = s.plan_ref
+               WHERE p.plan_id = ? AND s.outcome = 'accepted' GROUP BY s.period""",
+            (plan.id,),
+        )
+        return {r[0]: (r[1], ", ".join(sorted(str(r[2]).split(",")))) for r in rows if r[0] is not None}
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:

@@ -11,14 +11,16 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from matrix.codes import Code
+from matrix.excel.addresses import row_and_column
 from matrix.excel.layout import NEW_ACTIVITY_COLUMNS, SheetRole, matrix_columns
 from matrix.excel.metadata import Metadata, matrix_role
 from matrix.excel.reader import RawWorkbook, WorkbookReadError, read_workbook
-from matrix.excel.safety import column_number, scan_file
+from matrix.excel.safety import scan_file
 from matrix.gcpause import cycle_collection_paused
-from matrix.models.issues import Issue
+from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Indicator, Plan
 from matrix.models.returns import ValidationResult
+from matrix.signing import ProjectKey
 from matrix.validation.batch import returned_workbooks, validate_paths, workbook_paths
 from matrix.validation.identity import check_identity
 from matrix.validation.new_activities import read_new_activities
@@ -31,16 +33,21 @@ __all__ = ["returned_workbooks", "validate_file", "validate_paths", "with_previo
 Previous = Mapping[tuple[str, str], float]
 
 
-def validate_file(plan: Plan, path: Path, *, previous: Previous | None = None) -> ValidationResult:
+def validate_file(
+    plan: Plan, path: Path, *, previous: Previous | None = None, key: ProjectKey | None = None
+) -> ValidationResult:
     """Everything wrong with one returned workbook, and what it reports. `previous` maps
-    (country, ref) to the last accepted total to date, for cumulative indicators."""
+    (country, ref) to the last accepted total to date, for cumulative indicators; `key` is the
+    project key its signature is checked with (None: not checked)."""
     path = Path(path)
     result = ValidationResult(file=str(path))
     with cycle_collection_paused():
-        return _validate(plan, path, result, previous)
+        return _validate(plan, path, result, previous, key)
 
 
-def _validate(plan: Plan, path: Path, result: ValidationResult, previous: Previous | None) -> ValidationResult:
+def _validate(
+    plan: Plan, path: Path, result: ValidationResult, previous: Previous | None, key: ProjectKey | None
+) -> ValidationResult:
     try:
         scan = scan_file(path)
         if scan.content is not None:
@@ -57,9 +64,9 @@ def _validate(plan: Plan, path: Path, result: ValidationResult, previous: Previo
     issues: list[Issue] = []
     result._sheets = tuple(raw.sheets)
     try:
-        meta, issues = check_identity(plan, raw, result.file)
+        meta, issues = check_identity(plan, raw, result.file, key)
         result.identity = meta.identity if meta else None
-        if meta is not None and not issues:
+        if meta is not None and not has_errors(issues):
             _read_contents(plan, raw, meta, result, issues, previous or {})
     except WorkbookReadError as exc:  # calamine reads sheets on first use
         issues = [*issues, *exc.issues]
@@ -151,8 +158,6 @@ def _position(sheets: tuple[str, ...]):
     def key(issue: Issue) -> tuple[int, int, int]:
         if issue.sheet is None:
             return (-1, 0, 0)
-        letters = (issue.cell or "").rstrip("0123456789")
-        digits = (issue.cell or "")[len(letters):]
-        return (order.get(issue.sheet, len(order)), int(digits) if digits else 0, column_number(letters))
+        return (order.get(issue.sheet, len(order)), *row_and_column(issue.cell or ""))
 
     return key
