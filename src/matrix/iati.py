@@ -55,7 +55,7 @@ from matrix.models.plan import (
 from matrix.periods import Period
 
 IATI_VERSION = "2.03"
-SCHEMA = "standards/iati-2.03/iati-activities-schema.xsd"
+SCHEMA_FOLDER, SCHEMA = "standards/iati-2.03", "iati-activities-schema.xsd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 ORGANISATION_TYPE: dict[ActorType, str | None] = {
@@ -86,7 +86,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 Row = dict[str, Any]
 
 
-def activities_xml(plan: Plan, rows: list[Row], *, generated_at: datetime | None = None) -> bytes:
+def activities_xml(plan: Plan, rows: list[Row]) -> bytes:
     """The IATI file for `rows` (from `matrix.export.dataset`), already checked against the
     schema; MatrixError when the plan lacks what IATI requires."""
     settings, org = require_publishable(plan)
@@ -97,7 +97,7 @@ def activities_xml(plan: Plan, rows: list[Row], *, generated_at: datetime | None
         "iati-activities",
         {
             "version": IATI_VERSION,
-            "generated-datetime": (generated_at or datetime.now(UTC)).isoformat(timespec="seconds"),
+            "generated-datetime": datetime.now(UTC).isoformat(timespec="seconds"),
         },
     )
     writer = _Writer(plan, settings, org)
@@ -129,7 +129,7 @@ def check(data: bytes) -> None:
 @cache
 def _schema() -> etree.XMLSchema:
     """The packaged schema; its includes are read from the package, never from the network."""
-    folder = files("matrix").joinpath(SCHEMA).parent
+    folder = files("matrix").joinpath(SCHEMA_FOLDER)
 
     class Packaged(etree.Resolver):
         def resolve(self, url, pubid, context):
@@ -139,7 +139,7 @@ def _schema() -> etree.XMLSchema:
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     parser.resolvers.add(Packaged())
-    return etree.XMLSchema(etree.fromstring(files("matrix").joinpath(SCHEMA).read_bytes(), parser))
+    return etree.XMLSchema(etree.fromstring(folder.joinpath(SCHEMA).read_bytes(), parser))
 
 
 def require_publishable(plan: Plan) -> tuple[Iati, IatiOrganisation]:
