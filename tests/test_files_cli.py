@@ -87,7 +87,7 @@ CASES = {
             ["export", "--format", fmt, "-o", "matrix.sqlite"],
             f"matrix.sqlite is the store, {READS}",
         )
-        for fmt in ("csv", "hxl", "json", "xlsx")
+        for fmt in ("csv", "hxl", "json", "xlsx", "iati")
     },
     **{
         f"export {fmt} over the plan": (
@@ -95,7 +95,7 @@ CASES = {
             ["export", "--format", fmt, "-o", "plan.yaml"],
             f"plan.yaml is the plan, {READS}",
         )
-        for fmt in ("csv", "hxl", "json", "xlsx")
+        for fmt in ("csv", "hxl", "json", "xlsx", "iati")
     },
     "export over a hard link to the plan": (
         {"x.csv": ("plan.yaml", True)},

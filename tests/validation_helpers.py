@@ -46,13 +46,21 @@ def ref_rows(ws: Worksheet) -> dict[str, int]:
             if ws.cell(r, ref_col).value}
 
 
-def sheet_of(wb: openpyxl.Workbook, office: str) -> Worksheet:
-    """The matrix sheet of `office`, by the role map in the hidden metadata."""
-    meta = wb[layout.META_SHEET]
-    for row in meta.iter_rows(values_only=True):
-        if row[0] == "sheet" and row[1] == matrix_role(office):
+def sheet_by_role(wb: openpyxl.Workbook, role: str) -> Worksheet:
+    """The sheet with `role` in the role map of the hidden metadata."""
+    for row in wb[layout.META_SHEET].iter_rows(values_only=True):
+        if row[0] == "sheet" and row[1] == role:
             return wb[row[2]]
-    raise KeyError(office)
+    raise KeyError(role)
+
+
+def sheet_of(wb: openpyxl.Workbook, office: str) -> Worksheet:
+    """The matrix sheet of `office`."""
+    return sheet_by_role(wb, matrix_role(office))
+
+
+def new_activities_sheet(wb: openpyxl.Workbook) -> Worksheet:
+    return sheet_by_role(wb, layout.SheetRole.NEW_ACTIVITIES)
 
 
 def fill(path: Path, values: Fill, *, office: str | None = None, out: Path | None = None) -> Path:

@@ -11,9 +11,13 @@ an ordinary return again.
 
 from __future__ import annotations
 
+import errno
+import gc
 import hashlib
 import io
 import os
+import sys
+import tempfile
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
@@ -153,8 +157,7 @@ def _save_marked(wb, source_name: str, out: IO[bytes]) -> None:
             del properties[name]
     properties.append(StringProperty(name=MARK, value=_PENDING))
     properties.append(StringProperty(name=MARK_SOURCE, value=source_name))
-    draft = io.BytesIO()
-    wb.save(draft)
+    draft = _save_draft(wb)
     with zipfile.ZipFile(draft) as written, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         digest = _digest(written)
         for info in written.infolist():
@@ -162,6 +165,34 @@ def _save_marked(wb, source_name: str, out: IO[bytes]) -> None:
             if info.filename == CUSTOM_PART:
                 data = data.replace(_PENDING.encode(), digest.encode())
             copy.writestr(info, data)
+
+
+def _save_draft(wb) -> io.BytesIO:
+    """The workbook as openpyxl saves it. With lxml installed, openpyxl writes each sheet through a
+    temporary file: a full temporary folder is lxml's SerialisationError, raised here as the
+    OSError it is, and repeated by the half-written sheet's stream when it is finalised, which is
+    not shown."""
+    try:
+        from lxml.etree import SerialisationError
+    except ImportError:
+        SerialisationError = OSError  # without lxml, openpyxl raises OSError itself
+    draft, reason, code = io.BytesIO(), None, errno.ENOSPC
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: (
+        None if isinstance(unraisable.exc_value, SerialisationError) else previous(unraisable))
+    try:
+        try:
+            wb.save(draft)
+        except SerialisationError as exc:
+            reason = str(exc.strerror or exc) if isinstance(exc, OSError) else str(exc)
+            code = exc.errno if isinstance(exc, OSError) else code
+        if reason is not None:
+            gc.collect()
+    finally:
+        sys.unraisablehook = previous
+    if reason is not None:
+        raise OSError(code, f"cannot write temporary files in {tempfile.gettempdir()} ({reason})")
+    return draft
 
 
 def _digest(archive: zipfile.ZipFile) -> str:

@@ -331,18 +331,22 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: Pat
 
 @cli.command()
 @click.option("--period", default=None, help="One period; every period up to the latest collected when omitted.")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "json", "hxl"]), required=True)
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["xlsx", "csv", "json", "hxl", "iati"]),
+              help="iati: an IATI 2.03 activity file, checked against the standard's schema.")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")
 @PROJECT_PLAN
 @STORE
 def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_path: Path | None) -> None:
     """Write the consolidated dataset: one row per country, activity indicator and period, with the
-    plan's fields and the progress reported. HXL is CSV with a hashtag row for HXL tools.
+    plan's fields and the progress reported. HXL is CSV with a hashtag row for HXL tools; JSON
+    follows docs/export-json.schema.json; IATI needs `iati: reporting_org:` in the plan.
 
     Example:
 
         matrix export --period 2026-09 --format xlsx -o progress-2026-09.xlsx
+        matrix export --format iati -o activities.xml
     """
     from matrix.export import export as export_dataset
 

@@ -16,7 +16,7 @@ from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.periods import Period, plan_period
 from matrix.signing import ProjectKey
-from matrix.store import Outcome, Store
+from matrix.store import Outcome, Store, StoreError
 from matrix.text_table import table
 from matrix.validation import returned_workbooks, validate_paths, with_previous
 
@@ -60,7 +60,8 @@ def collect(
     key: ProjectKey | None = None,
 ) -> list[CollectOutcome]:
     """Validate and record every file; with `period`, a return for another period is rejected.
-    `key` is the project key signatures are checked with.
+    `key` is the project key signatures are checked with. Each file is recorded whole or not at all:
+    after a StoreError, running again records the rest.
 
     Cumulative actuals are checked against the last accepted ones of earlier periods. Ctrl-C (or
     SIGTERM) stops it cleanly: each file is recorded whole or not at all, and `CollectInterrupted`
@@ -78,7 +79,11 @@ def collect(
         for start in range(0, len(files), BATCH):
             batch = files[start : start + BATCH]
             for index, result in _validated(plan, store, batch, period, previous, key):
-                outcome = _record(plan, store, batch[index], result, period, received_at)
+                try:
+                    outcome = _record(plan, store, batch[index], result, period, received_at)
+                except StoreError as exc:
+                    raise StoreError(f"{exc} ({len(outcomes)} of {len(files)} file(s) were recorded before "
+                                     "it stopped)") from None
                 outcomes[batch[index]] = outcome
                 if progress:
                     progress(outcome)
@@ -101,7 +106,7 @@ def _record(
         reason = result.issues[0].message
         return CollectOutcome(file, None, None, Outcome.SKIPPED, reason, 0, len(result.issues), None)
     result = _check_period(result, period)
-    recorded = store.record(result, plan, received_at)
+    recorded = store.record(result, plan, received_at)  # a StoreError is the caller's to count
     identity = result.identity
     errors = [issue for issue in result.issues if issue.is_error]
     return CollectOutcome(

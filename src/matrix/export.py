@@ -1,5 +1,6 @@
 """The consolidated dataset: one row per country × activity indicator × period, plan fields and
-reported progress side by side, as xlsx, csv, json or HXL.
+reported progress side by side, as xlsx, csv, json (described by a published JSON Schema, see
+`matrix.export_schema`), HXL, or an IATI activity file (`matrix.iati`).
 
 Text a spreadsheet would run as a formula (starting with = + - @, tab or CR) is neutralised: a
 leading apostrophe in csv and HXL, Excel's own quote prefix (the hidden apostrophe) in xlsx, where
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -25,7 +26,9 @@ from matrix.periods import Period, parse_for_plan, periods_between
 from matrix.status import expected_offices, office_name
 from matrix.store import Store
 
-FORMATS = ("xlsx", "csv", "json", "hxl")
+FORMATS = ("xlsx", "csv", "json", "hxl", "iati")
+JSON_SCHEMA_VERSION = 1
+"""Version of the JSON export's layout (`docs/export-json.schema.json`); raised on any change."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -141,12 +144,17 @@ def export(
     rows = dataset(plan, store, period)
     if fmt == "xlsx":
         write_file(out_path, lambda out: _write_xlsx(out, plan, store, rows), inputs=inputs)
+    elif fmt == "iati":
+        from matrix.iati import activities_xml
+
+        document = activities_xml(plan, rows)  # checked against the IATI schema before a byte is written
+        write_file(out_path, lambda out: out.write(document), inputs=inputs)
     elif fmt == "json":
         write_file(out_path, lambda out: _write_json(out, plan, store, rows), encoding="utf-8", inputs=inputs)
+    elif fmt == "hxl":
+        write_file(out_path, lambda out: _write_hxl(out, rows), encoding="utf-8", newline="", inputs=inputs)
     else:  # utf-8-sig: Excel reads a BOM-marked CSV as UTF-8, so names in Arabic or French stay intact
-        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-        write_file(out_path, lambda out: _write_csv(out, rows, hxl=fmt == "hxl"), encoding=encoding, newline="",
-                   inputs=inputs)
+        write_file(out_path, lambda out: _write_csv(out, rows), encoding="utf-8-sig", newline="", inputs=inputs)
     return len(rows)
 
 
@@ -170,17 +178,45 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _write_csv(out: IO[str], rows: list[Row], *, hxl: bool) -> None:
+def _write_csv(out: IO[str], rows: list[Row]) -> None:
     writer = csv.writer(out)
     writer.writerow([c.key for c in COLUMNS])
-    if hxl:
-        writer.writerow([c.hxl for c in COLUMNS])
     writer.writerows([_plain(row[c.key]) for c in COLUMNS] for row in rows)
+
+
+PERIOD_RULES = {"yes": "cumulative", "no": "per_period"}
+"""The `cumulative` cell of a row -> the HXL attribute of the column its actual value goes in."""
+
+
+def hxl_columns() -> tuple[ExportColumn, ...]:
+    """The export's columns, with the actual value split by how it combines over periods: one
+    column per rule, so an HXL tool can sum `#reached+per_period` and take the latest
+    `#reached+cumulative` without knowing our column names."""
+    out: list[ExportColumn] = []
+    for column in COLUMNS:
+        if column.key == "actual":
+            out += [replace(column, key=f"actual_{rule}", hxl=f"{column.hxl}+{rule}")
+                    for rule in PERIOD_RULES.values()]
+        else:
+            out.append(column)
+    return tuple(out)
+
+
+def _write_hxl(out: IO[str], rows: list[Row]) -> None:
+    columns = hxl_columns()
+    writer = csv.writer(out)
+    writer.writerow([c.key for c in columns])
+    writer.writerow([c.hxl for c in columns])
+    for row in rows:
+        rule = PERIOD_RULES.get(row["cumulative"])
+        split = {f"actual_{rule}": row["actual"]} if rule else {}
+        writer.writerow([_plain(split.get(c.key, row.get(c.key))) for c in columns])
 
 
 def _write_json(out: IO[str], plan: Plan, store: Store, rows: list[Row]) -> None:
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
     document = {
+        "schema_version": JSON_SCHEMA_VERSION,
         "plan": {"id": plan.id, "title": plan.title, "version": plan.content_hash()},
         "periods": periods,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -15,12 +15,19 @@ _PATTERNS = [
     (Frequency.HALF_YEARLY, re.compile(r"^(\d{4})-H([12])$", re.IGNORECASE)),
     (Frequency.ANNUAL, re.compile(r"^(\d{4})$")),
 ]
+YEARS = range(1900, 3000)
+"""Years a period may be in: wide enough for any plan, narrow enough that a period's dates, due date
+and neighbours are always real dates ('9999-Q4' ends in year 10000)."""
 EXAMPLES = {
     Frequency.MONTHLY: "2026-09",
     Frequency.QUARTERLY: "2026-Q3",
     Frequency.HALF_YEARLY: "2026-H2",
     Frequency.ANNUAL: "2026",
 }
+
+
+class PeriodOutOfRange(ValueError):
+    """A period written correctly but in a year outside YEARS."""
 
 
 @dataclass(frozen=True, order=True)
@@ -31,11 +38,18 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Raises ValueError with the accepted forms, for a one-line message."""
+        """Raises ValueError with the accepted forms (PeriodOutOfRange for a year outside YEARS), for a
+        one-line message."""
         text = str(text).strip()
         for frequency, pattern in _PATTERNS:
             if match := pattern.match(text):
-                return cls(int(match.group(1)), int(match.group(2)) if match.lastindex == 2 else 1, frequency)
+                year = int(match.group(1))
+                if year not in YEARS:
+                    raise PeriodOutOfRange(
+                        f"'{text}' is out of range; periods run from {YEARS[0]} to {YEARS[-1]}, like "
+                        f"{EXAMPLES[frequency]}"
+                    )
+                return cls(year, int(match.group(2)) if match.lastindex == 2 else 1, frequency)
         raise ValueError(
             f"'{text}' is not a period; write it like 2026-09 (month), 2026-Q3 (quarter), "
             "2026-H2 (half-year) or 2026 (year)"

@@ -39,6 +39,30 @@ def default_store_path() -> Path:
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
 
 
+_DAMAGED = ("is damaged ({reason}); restore it from a backup, or collect the returns again into a new "
+            "store with --store NEW.sqlite")
+_ADVICE = {
+    sqlite3.SQLITE_CORRUPT: _DAMAGED,
+    sqlite3.SQLITE_NOTADB: _DAMAGED,
+    sqlite3.SQLITE_FULL: "cannot grow: the disk is full ({reason}); free some space and run the command again",
+    sqlite3.SQLITE_IOERR: "cannot be read or written ({reason}); check the disk and run the command again",
+    sqlite3.SQLITE_BUSY: f"is busy: another command has been writing to it for over {BUSY_TIMEOUT_SECONDS} s "
+                         "({reason}); run this one again when it has finished",
+    sqlite3.SQLITE_READONLY: "cannot be written ({reason}); check the permissions of the file and its folder",
+    sqlite3.SQLITE_CANTOPEN: "cannot be opened ({reason}); check the path and the permissions of its folder",
+}
+"""What to do, by SQLite's primary result code."""
+
+
+class StoreError(MatrixError):
+    """SQLite cannot use the store (damaged, disk full, busy, unreadable): said on one line."""
+
+    @classmethod
+    def of(cls, path: Path, exc: sqlite3.Error) -> StoreError:
+        primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # extended codes keep it in the low byte
+        return cls(f"store {path} " + _ADVICE.get(primary, "cannot be used ({reason})").format(reason=exc))
+
+
 class Outcome(StrEnum):
     ACCEPTED = "accepted"
     SUPERSEDED = "superseded-previous"
@@ -116,7 +140,7 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn, str(path))
         except sqlite3.Error as exc:
-            raise MatrixError(f"cannot open store {path}: {exc}") from None
+            raise StoreError.of(path, exc) from None
         return cls(conn, path)
 
     def close(self) -> None:
@@ -125,13 +149,23 @@ class Store:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        """Closes the store; a SQLite failure inside the block leaves it as one line (StoreError)."""
         self.close()
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise StoreError.of(self.path, exc) from None
 
     # --- writing -------------------------------------------------------------------------------
 
     def record(self, result: ValidationResult, plan: Plan, received_at: datetime | None = None) -> Recorded:
-        """Record one validated file in one transaction: duplicate, rejected, accepted or superseding."""
+        """Record one validated file in one transaction: duplicate, rejected, accepted or superseding.
+        Raises StoreError when SQLite cannot (disk full, damaged store), having recorded nothing."""
+        try:
+            return self._record(result, plan, received_at)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError.of(self.path, exc) from None
+
+    def _record(self, result: ValidationResult, plan: Plan, received_at: datetime | None) -> Recorded:
         received = (received_at or datetime.now(UTC)).isoformat(timespec="seconds")
         accepted = result.accepted
         with write_transaction(self.conn):
@@ -236,7 +270,8 @@ class Store:
         try:
             yield
         finally:
-            self.conn.execute("COMMIT")
+            if self.conn.in_transaction:  # SQLite ends it itself on some failures
+                self.conn.execute("COMMIT")
 
     def submissions(self, plan: Plan, period: str | None = None) -> list[Submission]:
         """Every submission for this plan (optionally one period), oldest first."""
