@@ -1,5 +1,6 @@
 """The annotated copy: problem cells filled and noted, a Feedback sheet linking to them, payloads
-kept as text, the original untouched, unreadable files refused."""
+kept as text, the original untouched, unreadable files refused; marked as feedback until the
+office saves it; names unique per source."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import openpyxl
 import pytest
 
 from conftest import SUDAN, require_tool
-from matrix.annotate import FEEDBACK_SHEET, FILLS, annotate
+from matrix.annotate import FEEDBACK_SHEET, FILLS, MARK, annotate, feedback_source, feedback_targets
 from matrix.errors import MatrixError
 from matrix.models.issues import Severity
 from matrix.validation import validate_file
-from validation_helpers import columns, fill, fill_good, make_matrix, ref_rows, sheet_of
+from validation_helpers import columns, fill, fill_good, make_matrix, ref_rows, rewrite, sheet_of
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_never_overwrites_a_file_it_did_not_write(returned, tmp_path):
     _, path, result = returned
     office_file = path.with_name(path.stem + "_feedback.xlsx")  # an office's own file with that name
     office_file.write_bytes(path.read_bytes())
-    with pytest.raises(MatrixError, match="not an annotated copy"):
+    with pytest.raises(MatrixError, match="not a feedback copy matrix wrote"):
         annotate(result, path, path.parent)
     assert office_file.read_bytes() == path.read_bytes()
 
@@ -104,8 +105,9 @@ def test_unreadable_file_gets_no_copy(tmp_path):
 
 def test_libreoffice_opens_the_copy_and_keeps_the_feedback_sheet(returned, tmp_path):
     soffice = require_tool("soffice")
-    _, path, result = returned
+    plan, path, result = returned
     out = annotate(result, path, tmp_path / "feedback")
+    assert validate_file(plan, out).skipped
     converted = tmp_path / "lo"
     profile = tmp_path / "profile"
     subprocess.run(
@@ -114,6 +116,8 @@ def test_libreoffice_opens_the_copy_and_keeps_the_feedback_sheet(returned, tmp_p
         check=True, capture_output=True, timeout=180,
     )
     wb = openpyxl.load_workbook(converted / out.name)
+    assert MARK in wb.custom_doc_props.names  # LibreOffice keeps the mark, but the digest no longer matches:
+    assert not validate_file(plan, converted / out.name).skipped  # saved by the office, it is a return again
     assert wb.sheetnames[0] == FEEDBACK_SHEET
     assert wb[FEEDBACK_SHEET].cell(5, 2).value == result.issues[0].code
     ws = wb["Matrix"]
@@ -136,3 +140,43 @@ def test_the_offices_own_notes_and_feedback_sheet_are_kept(returned, tmp_path):
     assert copy[FEEDBACK_SHEET]["A1"].value == "Our own feedback to partners"
     note = copy["Matrix"][cell_ref(path, "AP3-1", "actual")].comment.text
     assert note.startswith("Figure from the May report") and "is not a number" in note
+
+
+def test_the_copy_is_marked_as_feedback_and_skipped(returned, tmp_path):
+    plan, path, result = returned
+    out = annotate(result, path, tmp_path / "feedback")
+    assert feedback_source(out.read_bytes()) == path.name
+    assert feedback_source(path.read_bytes()) is None
+    again = validate_file(plan, out)
+    assert again.skipped and not again.accepted and again.rows == []
+    assert [(i.code, i.severity) for i in again.issues] == [("feedback-copy", Severity.WARNING)]
+    assert f"made of {path.name}, not a return: it was skipped" in again.issues[0].message
+
+
+def test_a_copy_the_office_corrected_and_saved_is_a_return(returned, tmp_path):
+    plan, path, result = returned
+    out = annotate(result, path, tmp_path / "feedback")
+    corrected = fill(out, {"AP3-1": {"actual": 40}}, office="SDN", out=tmp_path / "corrected.xlsx")
+    assert MARK in openpyxl.load_workbook(corrected).custom_doc_props.names
+    again = validate_file(plan, corrected)
+    assert not again.skipped and again.accepted
+    assert "not-a-number" not in {i.code for i in again.issues}
+
+
+def test_a_forged_or_damaged_mark_is_no_copy(returned, tmp_path):
+    _, path, result = returned
+    out = annotate(result, path, tmp_path / "feedback")
+    forged = rewrite(out, tmp_path / "forged.xlsx", replace={"xl/workbook.xml": (b"<sheets>", b"<sheets> ")})
+    assert feedback_source(forged.read_bytes()) is None
+    assert feedback_source(b"PK\x03\x04 not a zip") is None
+
+
+def test_copies_of_returns_with_the_same_name_keep_their_folders(tmp_path):
+    sources = [tmp_path / "in" / "kenya" / "return.xlsx", tmp_path / "in" / "tanzania" / "return.xlsx"]
+    assert feedback_targets(sources, tmp_path / "fb") == {
+        sources[0]: tmp_path / "fb" / "kenya" / "return_feedback.xlsx",
+        sources[1]: tmp_path / "fb" / "tanzania" / "return_feedback.xlsx",
+    }
+    one_folder = [tmp_path / "in" / "KEN.xlsx", tmp_path / "in" / "KEN.XLSX", tmp_path / "in" / "ETH.xlsx"]
+    assert [p.name for p in feedback_targets(one_folder, tmp_path / "fb").values()] == [
+        "KEN_feedback.xlsx", "KEN_feedback (2).xlsx", "ETH_feedback.xlsx"]

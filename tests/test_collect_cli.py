@@ -1,4 +1,5 @@
-"""The whole cycle through the command line, a collect killed half way, and two collects at once."""
+"""The whole cycle through the command line, a collect killed or stopped half way (and its workers
+gone with it), two collects at once, and feedback copies never taken for returns."""
 
 from __future__ import annotations
 
@@ -9,18 +10,18 @@ import re
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import hxl
 import openpyxl
+import psutil
 import pytest
 
-from conftest import ROOT, SUDAN
+from conftest import SUDAN
 from matrix.plan import load_plan
 from matrix.store import Store
+from process_helpers import alive, matrix_process, workers_of
 from store_helpers import integrity_problems, returned_matrix, variants
 from validation_helpers import fill
 from workbook_helpers import data_rows
@@ -133,17 +134,11 @@ def test_export_refuses_to_overwrite_the_store(run, project):
     size = (project / "matrix.sqlite").stat().st_size
     for target in ("matrix.sqlite", "plan.yaml"):
         result = run("export", "--format", "csv", "-o", target)
-        assert result.exit_code == 2 and "inputs" in result.output
+        assert result.exit_code == 2 and "which this command reads" in result.output
     assert (project / "matrix.sqlite").stat().st_size == size
 
 
 # --- real processes: a kill half way, and two at once -----------------------------------------
-
-
-def matrix_process(cwd: Path, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.Popen([sys.executable, "-m", "matrix", *args], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def count_submissions(path: Path) -> int:
@@ -157,34 +152,6 @@ def count_submissions(path: Path) -> int:
             conn.close()
     except sqlite3.Error:  # not created yet
         return 0
-
-
-@pytest.mark.slow
-def test_a_collect_killed_half_way_leaves_a_sound_store(project):
-    plan = load_plan(project / "plan.yaml")
-    files = variants(returned_matrix(plan, "2026-07", project / "one"), 40, project / "inbox")
-    store_path = project / "matrix.sqlite"
-    process = matrix_process(project, "collect", "inbox")
-    while count_submissions(store_path) == 0 and process.poll() is None:
-        time.sleep(0.005)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL
-
-    with Store.open(store_path) as store:
-        assert integrity_problems(store) == []
-        recorded = len(store.submissions(plan))
-        assert 0 < recorded < len(files)
-
-    rerun = matrix_process(project, "collect", "inbox")
-    out, err = rerun.communicate(timeout=300)
-    assert rerun.returncode == 0, err
-    assert f"{recorded} duplicate" in out
-    with Store.open(store_path) as store:
-        assert integrity_problems(store) == []
-        submissions = store.submissions(plan)
-        assert sorted(s.file_name for s in submissions) == sorted(f.name for f in files)
-        assert [s.file_name for s in submissions if s.current] == ["return-039.xlsx"]
 
 
 @pytest.mark.slow
@@ -218,3 +185,70 @@ def test_received_date_decides_late(run, project):
     result = run("status", "--period", "2026-07", "--format", "json")
     office = json.loads(result.output)["offices"][0]
     assert (result.exit_code, office["state"], office["latest_return"]) == (0, "late", "2026-08-20T00:00:00+00:00")
+
+
+def test_feedback_copies_among_returns_are_skipped_not_recorded(run, project):
+    plan = load_plan(project / "plan.yaml")
+    path = returned_matrix(plan, "2026-07", project / "in")
+    assert run("validate", "in", "--annotate", "feedback").exit_code == 0
+    shutil.copy(project / "feedback" / f"{path.stem}_feedback.xlsx", project / "in")
+    result = run("collect", "in")
+    assert result.exit_code == 0, result.output
+    assert "2 file(s): 1 accepted, 0 superseded an earlier return, 0 duplicate, 0 rejected, 1 skipped" in result.output
+    assert re.search(r"_feedback\.xlsx +\? +\? +skipped +0 +1 +this is the feedback copy", result.output)
+    with Store.open(project / "matrix.sqlite") as store:
+        assert [s.file_name for s in store.submissions(plan)] == [path.name]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "Ctrl-C"])
+def test_a_stopped_collect_leaves_no_worker_and_a_sound_store(project, how):
+    plan = load_plan(project / "plan.yaml")
+    files = variants(returned_matrix(plan, "2026-07", project / "one"), 40, project / "inbox")
+    process = matrix_process(project, "collect", "inbox", start_new_session=True)
+    parent = psutil.Process(process.pid)
+    first_batch: set[int] = set()  # its workers end normally once it is validated
+    while process.poll() is None and not count_submissions(project / "matrix.sqlite"):
+        first_batch |= {child.pid for child in parent.children(recursive=True)}
+        time.sleep(0.005)
+    workers_of(process, besides=first_batch)  # the next batch's workers: let them start reading
+    time.sleep(0.05)
+    workers = [child.pid for child in parent.children(recursive=True) if child.pid not in first_batch]
+    assert workers, "the batch ended before its workers were seen"
+    if how == "Ctrl-C":  # the terminal sends it to every process in the foreground group
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(getattr(signal, how))
+    process.wait(timeout=60)
+
+    deadline = time.monotonic() + 5
+    while alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survivors = alive(workers)
+    for pid in survivors:  # ours to end, so that a failure leaves nothing running
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == [], f"workers outlived a collect stopped by {how}"
+    out, err = process.communicate(timeout=60)
+    if how == "SIGKILL":
+        assert process.returncode == -signal.SIGKILL
+    else:
+        assert process.returncode == {"SIGTERM": 143, "Ctrl-C": 130}[how], err
+        assert "Traceback" not in err
+        stopped = re.search(rf"stopped by {how} after recording (\d+) of 40 file\(s\), each whole; run the same "
+                            "command again to collect the rest", err)
+        assert stopped, err
+        assert f"{stopped.group(1)} file(s): " in out  # the summary of what was recorded
+
+    with Store.open(project / "matrix.sqlite") as store:
+        assert integrity_problems(store) == []
+        recorded = len(store.submissions(plan))
+        assert 0 < recorded < len(files)
+    rerun = matrix_process(project, "collect", "inbox")
+    out, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err
+    assert f"{recorded} duplicate" in out
+    with Store.open(project / "matrix.sqlite") as store:
+        assert integrity_problems(store) == []
+        submissions = store.submissions(plan)
+        assert sorted(s.file_name for s in submissions) == sorted(f.name for f in files)
+        assert [s.file_name for s in submissions if s.current] == ["return-039.xlsx"]

@@ -14,6 +14,7 @@ from conftest import DAR
 from matrix.errors import MatrixError
 from matrix.excel.layout import plan_rows
 from matrix.export import COLUMNS, JSON_SCHEMA_VERSION, dataset, export, hxl_columns
+from matrix.files import Inputs
 from matrix.plan import load_plan
 from matrix.store import Store
 from store_helpers import make_result
@@ -127,12 +128,12 @@ def test_regional_plan_exports_countries_and_region(tmp_path):
 
 def test_export_never_overwrites_the_store_or_the_plan(store, sudan, tmp_path):
     for target in (store.path, tmp_path / "matrix.sqlite-wal"):
-        with pytest.raises(MatrixError, match="inputs"):
+        with pytest.raises(MatrixError, match="is the store.*, which this command reads"):
             export(sudan, store, "2026-08", "csv", target)
     plan_copy = tmp_path / "plan.yaml"
     plan_copy.write_text("x")
-    with pytest.raises(MatrixError, match="inputs"):
-        export(sudan, store, "2026-08", "csv", plan_copy, keep=[plan_copy])
+    with pytest.raises(MatrixError, match="is the plan, which this command reads"):
+        export(sudan, store, "2026-08", "csv", plan_copy, inputs=Inputs(plan=plan_copy))
     assert plan_copy.read_text() == "x"
 
 

@@ -57,6 +57,6 @@ def test_write_report_replaces_atomically(plan, tmp_path):
     assert out.read_text(encoding="utf-8") == render_report(ctx)
     assert [p.name for p in out.parent.iterdir()] == ["report.html"]
     (tmp_path / "dir.html").mkdir()
-    with pytest.raises(MatrixError, match="cannot write the report"):
+    with pytest.raises(MatrixError, match="cannot write .*dir.html"):
         write_report(ctx, tmp_path / "dir.html")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

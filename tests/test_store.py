@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
+import shutil
 import sqlite3
 from datetime import UTC, datetime
 
 import pytest
 
+from conftest import SUDAN
 from matrix.errors import MatrixError
 from matrix.store import Outcome, Store, default_store_path, schema
 from store_helpers import integrity_problems, make_result
@@ -174,6 +177,66 @@ def test_other_files_are_not_touched(tmp_path):
     conn.close()
     with pytest.raises(MatrixError, match="not a matrix store"):
         Store.open(other)
+
+
+def foreign_database(path, kind: str) -> list[str]:
+    """Another program's database of `kind`; returns the files it is made of."""
+    source = path.with_name("source.sqlite") if kind == "WAL not yet checkpointed" else path
+    conn = sqlite3.connect(source)
+    if kind != "rollback journal":
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute(f"PRAGMA application_id = {7 if kind == 'another application id' else 0}")
+    conn.execute("CREATE TABLE customers (name)")
+    conn.execute("INSERT INTO customers VALUES ('someone else''s data')")
+    conn.commit()
+    if source == path:
+        conn.close()
+        return [path.name]
+    for suffix in ("", "-wal"):  # as the other program leaves them while it runs
+        shutil.copy(f"{source}{suffix}", f"{path}{suffix}")
+    conn.close()
+    source.unlink()
+    return [path.name, f"{path.name}-wal"]
+
+
+@pytest.mark.parametrize("kind", ["rollback journal", "WAL", "WAL not yet checkpointed", "another application id"])
+@pytest.mark.parametrize("command", [
+    ["status", "--period", "2026-07"], ["history", "SDN"], ["export", "--format", "csv", "-o", "x.csv"],
+    ["report", "--period", "2026-07", "-o", "r.html"],
+    ["generate", "plan.yaml", "--period", "2026-07", "--all", "--prefill", "-o", "out"], ["collect", "returns"],
+])
+def test_another_programs_database_is_never_written(run, tmp_path, command, kind):
+    shutil.copy(SUDAN, tmp_path / "plan.yaml")
+    (tmp_path / "returns").mkdir()
+    shutil.copy(tmp_path / "plan.yaml", tmp_path / "returns" / "not-a-return.xlsx")
+    parts = foreign_database(tmp_path / "other.sqlite", kind)
+    before = {name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() for name in parts}
+    files = sorted(p.name for p in tmp_path.iterdir())
+    result = run(*command, "--store", "other.sqlite")
+    assert result.exit_code == 2
+    assert result.stderr == "error: other.sqlite is a SQLite database but not a matrix store; choose another --store path\n"
+    assert {name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() for name in parts} == before
+    # nothing beside it either, except the index of a log that was never checkpointed, which reading it needs
+    created = {p.name for p in tmp_path.iterdir()} - set(files)
+    assert created == ({"other.sqlite-shm"} if kind == "WAL not yet checkpointed" else set())
+
+
+def test_a_store_whose_creation_was_cut_short_still_opens(tmp_path, sudan):
+    """Killed right after creating the store: its id and tables are still in the write-ahead log."""
+    first = tmp_path / "first.sqlite"
+    conn = sqlite3.connect(first, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    schema.migrate(conn, str(first))
+    cut = tmp_path / "cut.sqlite"
+    for suffix in ("", "-wal"):  # the files as a killed process leaves them
+        shutil.copy(f"{first}{suffix}", f"{cut}{suffix}")
+    conn.close()
+    assert cut.read_bytes()[68:72] == bytes(4)  # the header does not know yet
+    with Store.open(cut) as store:
+        store.record(make_result(sudan, "SDN", "2026-09"), sudan)
+        assert integrity_problems(store) == []
 
 
 def test_reading_commands_do_not_create_a_store(tmp_path):

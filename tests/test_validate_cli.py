@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import zipfile
 
 import openpyxl
@@ -14,6 +16,8 @@ from conftest import SUDAN
 from matrix.codes import Code
 from matrix.plan import load_plan
 from matrix.validation import validate_file
+from process_helpers import alive, matrix_process, workers_of
+from store_helpers import variants
 from validation_helpers import fill, fill_good, make_matrix
 
 
@@ -130,3 +134,66 @@ def test_annotate_writes_copies_and_says_which_files_got_none(run, returns, tmp_
 def test_help_has_an_example(run):
     result = run("validate", "--help")
     assert result.exit_code == 0 and "Example:" in result.stdout
+
+
+def test_annotate_refuses_the_folder_being_read(run, returns):
+    folder, _ = returns
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    for target in (folder, folder / "feedback"):
+        result = run("validate", folder, "--plan", SUDAN, "--annotate", target)
+        assert result.exit_code == 2
+        assert result.stderr == (f"error: {target} is inside the returns folder {folder}: feedback copies written "
+                                 "there would be read as returns; choose a folder outside it\n")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_annotate_never_overwrites_a_return_being_read(run, returns):
+    folder, path = returns
+    corrected = folder / f"{path.stem}_feedback.xlsx"  # the office's corrected return, named so by the office
+    fill(path, {"AP1-1": {"comments": "corrected"}}, out=corrected)
+    before = corrected.read_bytes()
+    result = run("validate", path, corrected, "--plan", SUDAN, "--annotate", folder)
+    assert result.exit_code == 2
+    assert f"{corrected} is a return being read, which this command reads" in result.stderr
+    assert corrected.read_bytes() == before
+
+
+def test_feedback_copies_among_returns_are_skipped_with_a_message(run, returns, tmp_path):
+    folder, path = returns
+    assert run("validate", folder, "--plan", SUDAN, "--annotate", tmp_path / "feedback").exit_code == 0
+    copy = shutil.copy(tmp_path / "feedback" / f"{path.stem}_feedback.xlsx", folder)  # the careless way back
+    result = run("validate", folder, "--plan", SUDAN, "--strict")
+    assert result.exit_code == 0
+    assert f"{copy}  warning  feedback-copy  this is the feedback copy" in result.stdout
+    assert f"{copy}: skipped" in result.stdout and f"{path}: valid" in result.stdout
+    found = json.loads(run("validate", folder, "--plan", SUDAN, "--format", "json").stdout)
+    assert [(r["file"], r["skipped"], r["accepted"]) for r in found] == [(str(path), False, True),
+                                                                        (str(copy), True, False)]
+
+
+def test_returns_with_the_same_name_in_subfolders_get_a_copy_each(run, tmp_path):
+    for office, actual in (("kenya", "about 40"), ("tanzania", None)):
+        plan, generated = make_matrix(tmp_path / "returns" / office, SUDAN)
+        fill_good(generated, plan)
+        if actual:
+            fill(generated, {"AP3-1": {"actual": actual}})
+        generated.rename(generated.with_name("return.xlsx"))
+    result = run("validate", tmp_path / "returns", "--plan", SUDAN, "--annotate", tmp_path / "fb")
+    assert result.exit_code == 1
+    headlines = {office: openpyxl.load_workbook(tmp_path / "fb" / office / "return_feedback.xlsx")["Feedback"]["A1"].value
+                 for office in ("kenya", "tanzania")}
+    assert headlines == {"kenya": "return.xlsx: 1 error(s), 0 warning(s)",
+                         "tanzania": "return.xlsx: 0 error(s), 0 warning(s)"}
+
+
+def test_ctrl_c_stops_a_batch_at_once_and_leaves_no_worker(returns, tmp_path):
+    folder, path = returns
+    variants(path, 40, folder / "more")
+    process = matrix_process(tmp_path, "validate", "returns", start_new_session=True)
+    workers = workers_of(process)
+    assert workers, "the batch ended before its workers were seen"
+    os.killpg(process.pid, signal.SIGINT)  # as the terminal sends Ctrl-C: to every process of the group
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.splitlines()[-1] == "stopped by Ctrl-C; no file was left half-written" and "Traceback" not in err
+    assert alive(workers) == []

@@ -6,14 +6,16 @@ Exit codes everywhere: 0 all good (warnings allowed), 1 problems found in the us
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from matrix import __version__
-from matrix.errors import MatrixError
+from matrix.errors import MatrixError, Terminated
 from matrix.frameworks import builtin_names
 from matrix.models.issues import Issue, has_errors
 
@@ -21,14 +23,38 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 class MatrixGroup(click.Group):
-    """Turns every MatrixError into a one-line message and exit 2, never a traceback."""
+    """Turns every MatrixError into a one-line message and exit 2, never a traceback; Ctrl-C and
+    SIGTERM into a clean stop and exit 128 + the signal's number (130, 143)."""
 
     def invoke(self, ctx: click.Context):
+        previous = _raise_on_sigterm()
         try:
             return super().invoke(ctx)
         except MatrixError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+        except KeyboardInterrupt as stop:
+            signum = getattr(stop, "signum", signal.SIGINT)
+            click.echo(f"stopped by {stopped_by(signum)}; no file was left half-written", err=True)
+            sys.exit(128 + signum)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_on_sigterm():
+    """SIGTERM raises `Terminated` in the main thread, so cleanup runs; returns the old handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def terminate(signum, _frame):
+        raise Terminated(signum)
+
+    return signal.signal(signal.SIGTERM, terminate)
+
+
+def stopped_by(signum: int) -> str:
+    return "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
 
 
 def print_issues(issues: list[Issue], *, err: bool = False) -> None:
@@ -143,12 +169,14 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
         raise click.UsageError("choose exactly one of --country ISO3 (repeatable), --all or --regional")
     plan = load_plan(plan_file)
     count = 1 if regional else len(countries or plan.countries)
+    inputs = project_inputs(plan_file)
     options = {"countries": list(countries) or None, "regional": regional, "lang": lang, "out_dir": out_dir,
                "force": force, "key": find_key(plan_file),
-               "key_created": lambda path: click.echo(created_notice(path), err=True)}
+               "key_created": lambda path: click.echo(created_notice(path), err=True), "inputs": inputs}
     if prefill:
         with open_store(store_path, plan, create=False) as store:
             options["prefill"] = store.latest_progress(plan, period)
+            inputs.add_store(store.path)
     if count > 3:  # the bar appears with the first workbook, so an up-front refusal stays one line
         bar = click.progressbar(length=count, label="writing workbooks", file=sys.stderr)
         paths = generate_workbooks(plan, period, progress=lambda _: bar.update(1), **options)
@@ -169,6 +197,15 @@ STORE = click.option(
     "--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="The store [default: $MATRIX_STORE, else ./matrix.sqlite].",
 )
+
+
+def project_inputs(plan_file: Path, returns: tuple[Path, ...] = ()):
+    """What no output of a command may overwrite: the plan, `returns`, and the project's key."""
+    from matrix.files import Inputs
+    from matrix.signing import key_path
+
+    inputs = Inputs(plan=plan_file, returns=returns)
+    return inputs.add(key_path(plan_file), "the project key", "which signs every matrix of the project")
 
 
 def project_plan(path: Path):
@@ -211,23 +248,30 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_
     """
     from datetime import UTC
 
+    from matrix.collect import CollectInterrupted, render_outcomes
     from matrix.collect import collect as collect_returns
-    from matrix.collect import render_outcomes
     from matrix.signing import find_key
-    from matrix.store import Outcome
+    from matrix.store import Outcome, default_store_path
     from matrix.validation import returned_workbooks
 
     plan = project_plan(plan_file)
     key = find_key(plan_file)
     files = returned_workbooks(paths)
+    project_inputs(plan_file, returns=(*paths, *files)).refuse(store_path or default_store_path())
     received_at = received.replace(tzinfo=UTC) if received else None
-    with open_store(store_path, plan) as store:
-        if len(files) > 3:
-            with click.progressbar(length=len(files), label="collecting", file=sys.stderr) as bar:
-                outcomes = collect_returns(plan, files, store, period=period, received_at=received_at,
-                                           progress=lambda _: bar.update(1), key=key)
-        else:
-            outcomes = collect_returns(plan, files, store, period=period, received_at=received_at, key=key)
+    try:
+        with open_store(store_path, plan) as store:
+            if len(files) > 3:
+                with click.progressbar(length=len(files), label="collecting", file=sys.stderr) as bar:
+                    outcomes = collect_returns(plan, files, store, period=period, received_at=received_at,
+                                               progress=lambda _: bar.update(1), key=key)
+            else:
+                outcomes = collect_returns(plan, files, store, period=period, received_at=received_at, key=key)
+    except CollectInterrupted as stop:
+        click.echo(render_outcomes(stop.outcomes))
+        click.echo(f"stopped by {stopped_by(stop.signum)} after recording {len(stop.outcomes)} of {stop.total} "
+                   "file(s), each whole; run the same command again to collect the rest", err=True)
+        sys.exit(128 + stop.signum)
     click.echo(render_outcomes(outcomes))
     sys.exit(1 if any(o.status is Outcome.REJECTED for o in outcomes) else 0)
 
@@ -308,7 +352,7 @@ def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_
 
     plan = project_plan(plan_file)
     with open_store(store_path, plan, create=False) as store:
-        count = export_dataset(plan, store, period, fmt, out_path, keep=[plan_file])
+        count = export_dataset(plan, store, period, fmt, out_path, inputs=project_inputs(plan_file))
     click.echo(f"wrote {out_path} ({count} rows)")
 
 
@@ -319,14 +363,16 @@ def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Problems as lines to read, or JSON for scripts.")
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write into this folder a copy of each workbook with its problems marked and a Feedback sheet.")
+              help="Write into this folder (outside the returns) a copy of each workbook with its problems "
+                   "marked and a Feedback sheet.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: Path | None,
              strict: bool) -> None:
     """Check returned matrices and say exactly what to fix, by file, sheet and cell.
 
-    A folder means every workbook in it. Exit 0 when every file is valid (warnings allowed
-    unless --strict), 1 when any has errors, 2 for usage errors.
+    A folder means every workbook in it; feedback copies written by --annotate are skipped.
+    Exit 0 when every file is valid (warnings allowed unless --strict), 1 when any has errors,
+    2 for usage errors.
 
     Example:
 
@@ -334,24 +380,25 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
     """
     import json
 
-    from matrix.annotate import annotate, can_annotate
+    from matrix.annotate import FeedbackCopies
     from matrix.signing import find_key
     from matrix.validation import returned_workbooks, validate_paths
 
     plan = project_plan(plan_file)
-    results = validate_paths(plan, returned_workbooks(paths), key=find_key(plan_file))
+    files = returned_workbooks(paths)
+    copies = None
+    if annotate_dir is not None:
+        copies = FeedbackCopies(annotate_dir, files, project_inputs(plan_file, returns=(*paths, *files)))
+    results = validate_paths(plan, files, key=find_key(plan_file))
     if fmt == "json":
         click.echo(json.dumps([r.model_dump(mode="json") | {"accepted": r.accepted} for r in results], indent=2))
     for result in results:
         if fmt == "text":
             print_issues(result.issues)
-            click.echo(summary(result.file, result.issues))
-        if annotate_dir is not None:
-            if can_annotate(result):
-                click.echo(f"wrote {annotate(result, Path(result.file), annotate_dir)}", err=True)
-            else:
-                click.echo(f"no annotated copy of {result.file}: it could not be read", err=True)
-    failed = any(not r.accepted or (strict and r.issues) for r in results)
+            click.echo(f"{result.file}: skipped" if result.skipped else summary(result.file, result.issues))
+        if copies is not None:
+            click.echo(copies.write(result), err=True)
+    failed = any(not r.skipped and (not r.accepted or (strict and r.issues)) for r in results)
     sys.exit(1 if failed else 0)
 
 
@@ -381,7 +428,8 @@ def report(period: str, country: str | None, lang: str, plan_file: Path, store_p
 
     plan = project_plan(plan_file)
     with open_store(store_path, plan, create=False) as store:
-        path = make_report(plan, store, period, out_file, country=country, lang=lang)
+        path = make_report(plan, store, period, out_file, country=country, lang=lang,
+                           inputs=project_inputs(plan_file))
     click.echo(f"wrote {path}")
 
 

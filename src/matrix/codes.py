@@ -67,6 +67,8 @@ class Code(Enum):
     CELLS_WITHOUT_REFERENCE = ("cells-without-reference", E, "sheet '{name}' was written by a program that leaves out cell references; open the file in Excel or LibreOffice and save it again as .xlsx")
     WORKBOOK_UNREADABLE = ("workbook-unreadable", E, "the workbook cannot be read ({reason}); open it in Excel, save it again as .xlsx and send that file")
     READER_CRASHED = ("reader-crashed", E, "reading this workbook stopped the reader; open it in Excel, save it again as .xlsx and send that file")
+    # --- feedback copies (matrix.annotate) -------------------------------------------------------
+    FEEDBACK_COPY = ("feedback-copy", W, "this is the feedback copy `matrix validate --annotate` made of {source}, not a return: it was skipped; send it to the office, then collect the workbook the office sends back")
     # --- workbook identity and structure (matrix.validation) -----------------------------------
     VALIDATION_FAILED = ("validation-failed", E, "matrix could not finish checking this file ({reason}); this is a bug in matrix: please report it with the file")
     METADATA_MISSING = ("metadata-missing", E, "this workbook has no matrix metadata (its hidden sheet '{sheet_name}' is gone), so it was not made by `matrix generate` or was rebuilt by copying; fill in the matrix you were sent and return that file")

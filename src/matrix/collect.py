@@ -3,6 +3,7 @@ it in the store, one transaction per file, so an interrupted run can simply be r
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,7 +35,18 @@ class CollectOutcome:
     """The first error of a rejected file, as `sheet!cell: message`."""
     errors: int
     warnings: int
-    submission_id: int
+    submission_id: int | None
+    """None for a skipped file, which is not recorded."""
+
+
+class CollectInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped a collect between two files: what was recorded before it."""
+
+    def __init__(self, outcomes: list[CollectOutcome], total: int, signum: int):
+        super().__init__(signum)
+        self.outcomes = outcomes
+        self.total = total
+        self.signum = signum
 
 
 def collect(
@@ -51,7 +63,9 @@ def collect(
     `key` is the project key signatures are checked with. Each file is recorded whole or not at all:
     after a StoreError, running again records the rest.
 
-    Cumulative actuals are checked against the last accepted ones of earlier periods.
+    Cumulative actuals are checked against the last accepted ones of earlier periods. Ctrl-C (or
+    SIGTERM) stops it cleanly: each file is recorded whole or not at all, and `CollectInterrupted`
+    carries what was recorded.
     """
     if period is not None:
         try:
@@ -61,31 +75,50 @@ def collect(
     files = returned_workbooks(paths)
     outcomes: dict[Path, CollectOutcome] = {}
     previous = store.previous_actuals(plan, None, period) if period else None
-    for start in range(0, len(files), BATCH):
-        batch = files[start : start + BATCH]
-        for index, result in _validated(plan, store, batch, period, previous, key):
-            result = _check_period(result, period)
-            try:
-                recorded = store.record(result, plan, received_at)
-            except StoreError as exc:
-                raise StoreError(f"{exc} ({len(outcomes)} of {len(files)} file(s) were recorded before it "
-                                 "stopped)") from None
-            identity = result.identity
-            errors = [issue for issue in result.issues if issue.is_error]
-            outcome = CollectOutcome(
-                file=batch[index],
-                office=identity and identity.office,
-                period=identity and identity.period,
-                status=recorded.outcome,
-                reason=_reason(errors[0]) if errors and recorded.outcome is Outcome.REJECTED else None,
-                errors=len(errors),
-                warnings=len(result.issues) - len(errors),
-                submission_id=recorded.submission_id,
-            )
-            outcomes[batch[index]] = outcome
-            if progress:
-                progress(outcome)
+    try:
+        for start in range(0, len(files), BATCH):
+            batch = files[start : start + BATCH]
+            for index, result in _validated(plan, store, batch, period, previous, key):
+                try:
+                    outcome = _record(plan, store, batch[index], result, period, received_at)
+                except StoreError as exc:
+                    raise StoreError(f"{exc} ({len(outcomes)} of {len(files)} file(s) were recorded before "
+                                     "it stopped)") from None
+                outcomes[batch[index]] = outcome
+                if progress:
+                    progress(outcome)
+    except KeyboardInterrupt as stop:
+        done = [outcomes[path] for path in files if path in outcomes]
+        raise CollectInterrupted(done, len(files), getattr(stop, "signum", signal.SIGINT)) from None
     return [outcomes[path] for path in files]
+
+
+def _record(
+    plan: Plan,
+    store: Store,
+    file: Path,
+    result: ValidationResult,
+    period: str | None,
+    received_at: datetime | None,
+) -> CollectOutcome:
+    """Record one validated file, except a file that is no return at all."""
+    if result.skipped:
+        reason = result.issues[0].message
+        return CollectOutcome(file, None, None, Outcome.SKIPPED, reason, 0, len(result.issues), None)
+    result = _check_period(result, period)
+    recorded = store.record(result, plan, received_at)  # a StoreError is the caller's to count
+    identity = result.identity
+    errors = [issue for issue in result.issues if issue.is_error]
+    return CollectOutcome(
+        file=file,
+        office=identity and identity.office,
+        period=identity and identity.period,
+        status=recorded.outcome,
+        reason=_reason(errors[0]) if errors and recorded.outcome is Outcome.REJECTED else None,
+        errors=len(errors),
+        warnings=len(result.issues) - len(errors),
+        submission_id=recorded.submission_id,
+    )
 
 
 def _validated(
@@ -145,6 +178,7 @@ SUMMARY = {
     Outcome.SUPERSEDED: "superseded an earlier return",
     Outcome.DUPLICATE: "duplicate",
     Outcome.REJECTED: "rejected",
+    Outcome.SKIPPED: "skipped",
 }
 
 

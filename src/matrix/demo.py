@@ -21,6 +21,7 @@ from pathlib import Path
 from matrix.errors import MatrixError
 from matrix.excel import layout
 from matrix.excel.metadata import parse_metadata
+from matrix.files import write_file, write_text
 from matrix.i18n import status_label, t
 from matrix.models.plan import Activity, Plan, Status
 from matrix.periods import Period, due_date
@@ -130,7 +131,7 @@ def run_demo(directory: str | Path, *, seed: int = SEED) -> DemoSummary:
         raise MatrixError(f"{directory} already exists and is not an empty folder; choose a new folder for the demo")
     directory.mkdir(parents=True, exist_ok=True)
     plan_path = directory / "plan.yaml"
-    plan_path.write_text(files("matrix").joinpath(PLAN_RESOURCE).read_text(encoding="utf-8"), encoding="utf-8")
+    write_text(plan_path, files("matrix").joinpath(PLAN_RESOURCE).read_text(encoding="utf-8"))
     plan = load_plan(plan_path)
     key, _ = ensure_key(find_key(plan_path))
     summary = DemoSummary(
@@ -297,7 +298,7 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
             )
     target.parent.mkdir(parents=True, exist_ok=True)
     wb.properties.modified = wb.properties.created = arrival.received_at.replace(tzinfo=None)
-    wb.save(target)
+    write_file(target, wb.save)
 
 
 def _columns(ws, lang: str, columns: tuple[layout.Column, ...]) -> dict[str, int]:

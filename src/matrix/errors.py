@@ -22,3 +22,12 @@ class PlanError(MatrixError):
         first = errors[0].render() if errors else path
         more = f" (and {len(errors) - 1} more; run `matrix plan check {path}`)" if len(errors) > 1 else ""
         super().__init__(f"{first}{more}")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: the command stops where it is and cleans up on the way (no
+    half-written file, no half-recorded return, no worker left behind)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum

@@ -4,25 +4,23 @@ reported progress side by side, as xlsx, csv, json (described by a published JSO
 
 Text a spreadsheet would run as a formula (starting with = + - @, tab or CR) is neutralised: a
 leading apostrophe in csv and HXL, Excel's own quote prefix (the hidden apostrophe) in xlsx, where
-it is also written as a string. Files are written to a temporary name and renamed into place.
+it is also written as a string.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from matrix import __version__
 from matrix.errors import MatrixError
 from matrix.excel.addresses import sheet_name
 from matrix.excel.layout import plan_rows
+from matrix.files import Inputs, write_file
 from matrix.models.plan import Plan
 from matrix.periods import Period, parse_for_plan, periods_between
 from matrix.status import expected_offices, office_name
@@ -135,30 +133,28 @@ def _periods(plan: Plan, store: Store, period: str | None) -> list[str]:
 
 
 def export(
-    plan: Plan, store: Store, period: str | None, fmt: str, out_path: str | Path, *, keep: Iterable[Path] = ()
+    plan: Plan, store: Store, period: str | None, fmt: str, out_path: str | Path, *, inputs: Inputs | None = None
 ) -> int:
     """Write the dataset to `out_path`; returns the number of rows. Refuses to write over the store
-    or any file in `keep` (the plan)."""
+    or any of `inputs` (the plan)."""
     if fmt not in FORMATS:
         raise MatrixError(f"unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}")
-    out_path = Path(out_path)
-    protected = {Path(f"{store.path}{suffix}").resolve() for suffix in ("", "-wal", "-shm")}
-    protected |= {Path(p).resolve() for p in keep}
-    if out_path.resolve() in protected:
-        raise MatrixError(f"{out_path} is one of matrix's inputs; write the export to another file")
-    if not out_path.parent.is_dir():
-        raise MatrixError(f"cannot write {out_path}: folder {out_path.parent} does not exist")
+    inputs = (inputs or Inputs()).add_store(store.path)
+    inputs.refuse(out_path)
     rows = dataset(plan, store, period)
-    writer = {"csv": _write_csv, "hxl": _write_hxl, "json": _write_json, "xlsx": _write_xlsx,
-              "iati": _write_iati}[fmt]
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    os.close(fd)
-    try:
-        writer(Path(tmp), plan, store, period, rows)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if fmt == "xlsx":
+        write_file(out_path, lambda out: _write_xlsx(out, plan, store, rows), inputs=inputs)
+    elif fmt == "iati":
+        from matrix.iati import activities_xml
+
+        document = activities_xml(plan, rows)  # checked against the IATI schema before a byte is written
+        write_file(out_path, lambda out: out.write(document), inputs=inputs)
+    elif fmt == "json":
+        write_file(out_path, lambda out: _write_json(out, plan, store, rows), encoding="utf-8", inputs=inputs)
+    elif fmt == "hxl":
+        write_file(out_path, lambda out: _write_hxl(out, rows), encoding="utf-8", newline="", inputs=inputs)
+    else:  # utf-8-sig: Excel reads a BOM-marked CSV as UTF-8, so names in Arabic or French stay intact
+        write_file(out_path, lambda out: _write_csv(out, rows), encoding="utf-8-sig", newline="", inputs=inputs)
     return len(rows)
 
 
@@ -182,12 +178,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _write_csv(path: Path, plan, store, period, rows: list[Row]) -> None:
-    # utf-8-sig: Excel reads a BOM-marked CSV as UTF-8, so names in Arabic or French stay intact
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow([c.key for c in COLUMNS])
-        out.writerows([_plain(row[c.key]) for c in COLUMNS] for row in rows)
+def _write_csv(out: IO[str], rows: list[Row]) -> None:
+    writer = csv.writer(out)
+    writer.writerow([c.key for c in COLUMNS])
+    writer.writerows([_plain(row[c.key]) for c in COLUMNS] for row in rows)
 
 
 PERIOD_RULES = {"yes": "cumulative", "no": "per_period"}
@@ -208,19 +202,18 @@ def hxl_columns() -> tuple[ExportColumn, ...]:
     return tuple(out)
 
 
-def _write_hxl(path: Path, plan, store, period, rows: list[Row]) -> None:
+def _write_hxl(out: IO[str], rows: list[Row]) -> None:
     columns = hxl_columns()
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow([c.key for c in columns])
-        out.writerow([c.hxl for c in columns])
-        for row in rows:
-            rule = PERIOD_RULES.get(row["cumulative"])
-            split = {f"actual_{rule}": row["actual"]} if rule else {}
-            out.writerow([_plain(split.get(c.key, row.get(c.key))) for c in columns])
+    writer = csv.writer(out)
+    writer.writerow([c.key for c in columns])
+    writer.writerow([c.hxl for c in columns])
+    for row in rows:
+        rule = PERIOD_RULES.get(row["cumulative"])
+        split = {f"actual_{rule}": row["actual"]} if rule else {}
+        writer.writerow([_plain(split.get(c.key, row.get(c.key))) for c in columns])
 
 
-def _write_json(path: Path, plan: Plan, store: Store, period: str | None, rows: list[Row]) -> None:
+def _write_json(out: IO[str], plan: Plan, store: Store, rows: list[Row]) -> None:
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
     document = {
         "schema_version": JSON_SCHEMA_VERSION,
@@ -231,14 +224,7 @@ def _write_json(path: Path, plan: Plan, store: Store, period: str | None, rows: 
         "rows": rows,
         "proposed_activities": _proposed(plan, store, periods),
     }
-    with path.open("w", encoding="utf-8") as handle:
-        json.dump(document, handle, ensure_ascii=False, indent=1, default=_json_value)
-
-
-def _write_iati(path: Path, plan: Plan, store: Store, period: str | None, rows: list[Row]) -> None:
-    from matrix.iati import activities_xml
-
-    path.write_bytes(activities_xml(plan, rows))
+    json.dump(document, out, ensure_ascii=False, indent=1, default=_json_value)
 
 
 def _json_value(value: Any) -> str:
@@ -251,10 +237,12 @@ def _proposed(plan: Plan, store: Store, periods: list[str]) -> list[Row]:
     return [{"period": p, "office": office, **fields} for p in periods for office, fields in store.proposed(plan, p)]
 
 
-def _write_xlsx(path: Path, plan: Plan, store: Store, period: str | None, rows: list[Row]) -> None:
+def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row]) -> None:
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"remove_timezone": True, "strings_to_formulas": False,
+    from matrix.excel.writer import close_workbook
+
+    book = xlsxwriter.Workbook(out, {"remove_timezone": True, "strings_to_formulas": False,
                                            "strings_to_urls": False, "strings_to_numbers": False})
     formats = {
         "header": book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True,
@@ -282,7 +270,7 @@ def _write_xlsx(path: Path, plan: Plan, store: Store, period: str | None, rows: 
             ExportColumn(k, "", "number" if k in ("target", "actual", "row") else "text", 16) for k in keys
         )
         _xlsx_sheet(book, sheet_name("Proposed activities", used), columns, proposed, formats)
-    book.close()
+    close_workbook(book)
 
 
 def _xlsx_sheet(book, name: str, columns: tuple[ExportColumn, ...], rows: list[Row], formats) -> None:

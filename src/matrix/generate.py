@@ -3,12 +3,11 @@ sort and recognise them, never overwriting without being asked and never leaving
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from matrix.errors import MatrixError
+from matrix.files import Inputs, describe, write_file
 from matrix.i18n import LANGUAGES
 from matrix.models.plan import Plan
 from matrix.models.returns import ProgressRow
@@ -53,11 +52,13 @@ def generate(
     progress: Callable[[Path], None] | None = None,
     key: ProjectKey | None = None,
     key_created: Callable[[Path], None] | None = None,
+    inputs: Inputs | None = None,
 ) -> list[Path]:
     """Write the workbooks and return their paths. `countries=None` means every plan country;
     `regional` writes the single regional workbook instead. `progress` is called after each file.
     With the project `key`, each workbook's hidden record is signed; a key not made yet is made
-    once the request is known to be good, and `key_created` told where."""
+    once the request is known to be good, and `key_created` told where. None is written when any
+    would overwrite one of `inputs` (the plan, its key, the store pre-filled from)."""
     from matrix.excel.writer import write_workbook
 
     try:
@@ -68,6 +69,8 @@ def generate(
         raise MatrixError(f"language '{lang}' is not available; choose one of {', '.join(LANGUAGES)}")
     out_dir = Path(out_dir)
     targets = {office: out_dir / workbook_name(office, parsed, plan) for office in offices(plan, countries, regional)}
+    for path in targets.values() if inputs is not None else ():
+        inputs.refuse(path)
     existing = [str(path) for path in targets.values() if path.exists()]
     if existing and not force:
         raise MatrixError(f"{len(existing)} workbook(s) already exist ({', '.join(existing)}); "
@@ -75,7 +78,7 @@ def generate(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise MatrixError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
+        raise MatrixError(f"cannot create {out_dir}: {describe(exc)}") from None
     if key is not None:
         key, created = ensure_key(key)
         if created and key_created:
@@ -83,33 +86,11 @@ def generate(
 
     written = []
     for office, path in targets.items():
-        _write_atomically(path, lambda tmp, office=office: write_workbook(
-            plan, office, parsed, lang, tmp, regional=regional, prefill=prefill, key=key and key.secret))
+        write_file(path, lambda out, office=office: write_workbook(
+            plan, office, parsed, lang, out, regional=regional, prefill=prefill, key=key and key.secret),
+            inputs=inputs)
         written.append(path)
         if progress:
             progress(path)
     return written
 
-
-def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write next to `path`, then rename over it: a reader never sees half a workbook."""
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise MatrixError(f"cannot write in {path.parent}: {exc.strerror or exc}") from None
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; the workbook is meant to be shared
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise MatrixError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

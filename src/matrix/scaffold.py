@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from matrix.errors import MatrixError
+from matrix.files import describe, write_text
 from matrix.frameworks import builtin_framework, builtin_names
 from matrix.models.plan import Scope
 from matrix.signing import ensure_key, find_key
@@ -30,9 +30,10 @@ def init_project(
         scope=Scope(scope).value,
         framework=builtin_framework(framework),
     )
-    directory.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{PLAN_FILE}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MatrixError(f"cannot create {directory}: {describe(exc)}") from None
+    write_text(target, text)
     key, created = ensure_key(find_key(target))
     return target, key.path if created else None

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from matrix.errors import MatrixError
+from matrix.files import PRIVATE, create_new, describe
 
 KEY_FILE = ".matrix-key"
 KEY_ENV = "MATRIX_KEY_FILE"
@@ -52,22 +53,12 @@ def ensure_key(key: ProjectKey) -> tuple[ProjectKey, bool]:
     if key.secret is not None:
         return key, False
     try:
-        # O_EXCL: a key another process wrote a moment ago is never replaced
-        fd = os.open(key.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_key(key.path), False
+        # never replaced: a key another process wrote a moment ago is the key
+        created = create_new(key.path, secrets.token_bytes(KEY_BYTES), mode=PRIVATE)
     except OSError as exc:
-        raise MatrixError(f"cannot create the project key {key.path}: {exc.strerror or exc}; set {KEY_ENV} to a "
+        raise MatrixError(f"cannot create the project key {key.path}: {describe(exc)}; set {KEY_ENV} to a "
                           "file path in a folder you can write to") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(KEY_BYTES))
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        key.path.unlink(missing_ok=True)
-        raise MatrixError(f"cannot create the project key {key.path}: {exc.strerror or exc}") from None
-    return _read_key(key.path), True
+    return _read_key(key.path), created
 
 
 def _read_key(path: Path) -> ProjectKey:

@@ -79,6 +79,8 @@ class ValidationResult(BaseModel):
     issues: list[Issue] = Field(default_factory=list)
     rows: list[ProgressRow] = Field(default_factory=list)
     proposed: list[ProposedActivity] = Field(default_factory=list)
+    skipped: bool = Field(default=False, description="Not a return at all (a feedback copy matrix wrote): "
+                          "listed with the issue saying why, never recorded.")
     # set by validation, for issues added after reading; plain defaults, as a default_factory
     # makes pydantic inspect its signature for every result
     _sheets: tuple[str, ...] = PrivateAttr(default=())

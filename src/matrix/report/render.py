@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from matrix.errors import MatrixError
+from matrix.files import Inputs, describe, write_text
 from matrix.report.context import ReportContext
 from matrix.templating import environment
 
@@ -17,19 +16,12 @@ def render_report(context: ReportContext) -> str:
     return environment().get_template(TEMPLATE).render(r=context, L=context.labels)
 
 
-def write_report(context: ReportContext, path: str | Path) -> Path:
+def write_report(context: ReportContext, path: str | Path, *, inputs: Inputs | None = None) -> Path:
     """Write atomically: a reader never sees half a report, and a failure leaves the old one."""
     path = Path(path)
     html = render_report(context)
-    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(html)
-        os.replace(tmp, path)
     except OSError as exc:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
-        raise MatrixError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
-    return path
+        raise MatrixError(f"cannot create {path.parent}: {describe(exc)}") from None
+    return write_text(path, html, inputs=inputs)

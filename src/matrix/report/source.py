@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from matrix.errors import MatrixError
+from matrix.files import Inputs
 from matrix.models.plan import Plan
 from matrix.models.returns import ProposedActivity
 from matrix.report.build import build_context, office_code
@@ -89,6 +90,11 @@ def make_report(
     country: str | None = None,
     lang: str = "en",
     generated_at: datetime | None = None,
+    inputs: Inputs | None = None,
 ) -> Path:
-    """Build the report for `period` from the store and write it to `out`."""
-    return write_report(from_store(plan, store, period, country=country, lang=lang, generated_at=generated_at), out)
+    """Build the report for `period` from the store and write it to `out`, never over the store or
+    any of `inputs` (the plan)."""
+    inputs = (inputs or Inputs()).add_store(store.path)
+    inputs.refuse(out)
+    context = from_store(plan, store, period, country=country, lang=lang, generated_at=generated_at)
+    return write_report(context, out, inputs=inputs)

@@ -8,13 +8,18 @@ migrations than this code knows) is refused rather than guessed at.
 from __future__ import annotations
 
 import sqlite3
+import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from matrix.errors import MatrixError
 
 APPLICATION_ID = 0x4D545258
 """'MTRX': marks a SQLite file as a matrix store, so another program's database is never touched."""
+SQLITE_HEADER = b"SQLite format 3\x00"
+_VERSION_AND_ID = struct.Struct(">60xI4xI")
+"""The database header's user version (offset 60) and application id (offset 68), big-endian."""
 
 MIGRATIONS: list[str] = [
     # 1: plans, submissions, progress rows and proposed activities
@@ -89,6 +94,72 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
+def check_store_file(path: Path) -> None:
+    """Refuse an existing file that is not a matrix store, or one from a newer matrix, by reading
+    it only: nothing (not even the switch to WAL) may write to another program's database."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise MatrixError(f"cannot open store {path}: {exc.strerror or exc}") from None
+    if not header:
+        return  # an empty file becomes a new store
+    if not header.startswith(SQLITE_HEADER) or len(header) < 100:
+        raise MatrixError(f"{path} is not a matrix store (not a SQLite file); choose another --store path")
+    version, app_id = _VERSION_AND_ID.unpack_from(header)
+    if app_id == 0:
+        wal = Path(f"{path}-wal")
+        if wal.is_file() and wal.stat().st_size:
+            # a store whose creation was cut short keeps its id in the write-ahead log: ask SQLite,
+            # read-only (it may add the log's index file, as any reader would)
+            version, app_id, tables = _read_only_facts(path)
+        else:
+            tables = _pages(header, size) > 1  # every table needs a page after the schema's
+        if app_id == 0 and tables:
+            raise _not_ours(path)
+    _check_version_and_id(path, version, app_id)
+
+
+def _pages(header: bytes, size: int) -> int:
+    """The database's size in pages, from its header (or the file's size when the header's count
+    is stale, as old writers leave it)."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size or 4096
+    counted, changes, valid_for = (int.from_bytes(header[at:at + 4], "big") for at in (28, 24, 92))
+    return counted if counted and changes == valid_for else size // page_size
+
+
+def _read_only_facts(path: Path) -> tuple[int, int, int]:
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise MatrixError(f"cannot open store {path}: {exc}") from None
+    return version, app_id, tables
+
+
+def _check_version_and_id(path: Path | str, version: int, app_id: int) -> None:
+    if app_id not in (0, APPLICATION_ID):
+        raise _not_ours(path)
+    if version > len(MIGRATIONS):
+        raise MatrixError(
+            f"{path} was written by a newer version of matrix (store schema {version}; this version "
+            f"reads up to {len(MIGRATIONS)}); upgrade matrix to use it"
+        )
+
+
+def _not_ours(path: Path | str) -> MatrixError:
+    return MatrixError(
+        f"{path} is a SQLite database but not a matrix store; choose another --store path"
+    )
+
+
 def migrate(conn: sqlite3.Connection, path: str) -> int:
     """Bring the store up to date; returns the version it is at. The caller holds no transaction."""
     migrations = MIGRATIONS
@@ -96,13 +167,9 @@ def migrate(conn: sqlite3.Connection, path: str) -> int:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         has_tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] > 0
-        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and has_tables):
-            raise MatrixError(f"{path} is a SQLite database but not a matrix store; choose another --store path")
-        if version > len(migrations):
-            raise MatrixError(
-                f"{path} was written by a newer version of matrix (store schema {version}; this version "
-                f"reads up to {len(migrations)}); upgrade matrix to use it"
-            )
+        if app_id == 0 and has_tables:
+            raise _not_ours(path)
+        _check_version_and_id(path, version, app_id)
         for number in range(version, len(migrations)):
             for statement in _statements(migrations[number]):
                 conn.execute(statement)

@@ -27,15 +27,12 @@ from matrix.models.issues import Issue
 from matrix.models.plan import Indicator, Plan, Status
 from matrix.models.returns import ProgressRow, ValidationResult
 from matrix.periods import Period, calendar_period
-from matrix.store.schema import migrate, write_transaction
+from matrix.store.schema import check_store_file, migrate, write_transaction
 
 DEFAULT_STORE = "matrix.sqlite"
 STORE_ENV = "MATRIX_STORE"
 BUSY_TIMEOUT_SECONDS = 120
 """How long a writer waits for another one to finish a file before giving up."""
-
-_SQLITE_HEADER = b"SQLite format 3\x00"
-
 
 def default_store_path() -> Path:
     """`$MATRIX_STORE`, else matrix.sqlite in the current (project) folder."""
@@ -72,6 +69,8 @@ class Outcome(StrEnum):
     """Accepted, and replaced an earlier accepted return for the same office and period."""
     DUPLICATE = "duplicate"
     REJECTED = "rejected"
+    SKIPPED = "skipped"
+    """Not recorded: not a return at all (a feedback copy matrix wrote)."""
 
 
 @dataclass(frozen=True)
@@ -133,10 +132,8 @@ class Store:
                 raise MatrixError(f"no store at {path}; collect returns first with `matrix collect FILES`")
             if not path.parent.exists():
                 raise MatrixError(f"cannot create store {path}: folder {path.parent} does not exist")
-        elif path.stat().st_size:
-            with path.open("rb") as handle:
-                if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
-                    raise MatrixError(f"{path} is not a matrix store (not a SQLite file); choose another --store path")
+        else:
+            check_store_file(path)
         try:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
             _use_wal(conn)

@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
+from matrix.annotate import feedback_source
 from matrix.codes import Code
 from matrix.excel.addresses import row_and_column
 from matrix.excel.layout import NEW_ACTIVITY_COLUMNS, SheetRole, matrix_columns
@@ -54,6 +55,10 @@ def _validate(
             result.sha256, result.size = hashlib.sha256(scan.content).hexdigest(), len(scan.content)
         else:
             result.sha256, result.size = _digest(path)
+        if scan.content is not None and (source := feedback_source(scan.content)) is not None:
+            result.skipped = True
+            result.issues = [Code.FEEDBACK_COPY.issue(file=result.file, source=source)]
+            return result
         raw = read_workbook(path, scan)
     except OSError as exc:
         result.issues = [Code.FILE_UNREADABLE.issue(file=result.file, reason=exc.strerror or str(exc))]

@@ -3,10 +3,17 @@ results in input order, and a file that kills its reader reported instead of sto
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
 import os
-from collections.abc import Iterable, Mapping
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 
 from matrix.codes import Code
@@ -19,6 +26,8 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 """What a directory of returns is searched for; .xls and .csv only to tell people to resend."""
 PARALLEL_FROM = 8
 """Below this many files, starting worker processes costs more than it saves."""
+PR_SET_PDEATHSIG = 1
+"""prctl option (linux/prctl.h): the signal a process gets when its parent dies."""
 
 Previous = Mapping[tuple[str, str], float]
 _worker: tuple[Plan, Previous, ProjectKey | None] | None = None
@@ -71,8 +80,8 @@ def validate_paths(
     results: list[ValidationResult | None] = [None] * len(files)
     futures: list[Future] = []
     try:
-        with _pool(workers, plan, previous, key) as pool:
-            futures = [pool.submit(_validate, path) for path in files]
+        with _workers(workers, plan, previous, key) as pool:
+            futures = _submit(pool, files)
             for index, future in enumerate(futures):
                 results[index] = future.result()
     except BrokenProcessPool:
@@ -87,13 +96,91 @@ def validate_paths(
     return [result for result in results if result is not None]
 
 
-def _pool(workers: int, plan: Plan, previous: Previous, key: ProjectKey | None) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(plan, previous, key))
+@contextmanager
+def _workers(
+    count: int, plan: Plan, previous: Previous, key: ProjectKey | None
+) -> Iterator[ProcessPoolExecutor]:
+    """A pool that waits for its work when the batch ends normally, and stops at once otherwise
+    (Ctrl-C must not wait for every queued file)."""
+    context = multiprocessing.get_context()
+    # the workers' parent is this process, or with "forkserver" the server that forks them
+    parent = os.getpid() if context.get_start_method() != "forkserver" else None
+    pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
+                               initargs=(plan, previous, key, parent))
+    try:
+        yield pool
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
 
 
-def _start_worker(plan: Plan, previous: Previous, key: ProjectKey | None) -> None:
+def _submit(pool: ProcessPoolExecutor, files: list[Path]) -> list[Future]:
+    """Submitting starts the workers: with Ctrl-C and SIGTERM held back until each has set its
+    own handlers, since one arriving in between would print a worker's traceback."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        return [pool.submit(_validate, path) for path in files]
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        return [pool.submit(_validate, path) for path in files]
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Drop the queued files and end the workers now, abandoning the files they are reading."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((pool._processes or {}).values())  # no public way before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def _start_worker(plan: Plan, previous: Previous, key: ProjectKey | None, parent: int | None) -> None:
     global _worker
+    # Ctrl-C reaches every process in the terminal's group: the parent stops the batch and ends the
+    # workers. A worker forked from a parent that handles SIGTERM must still die of it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    _exit_with_parent(parent)
     _worker = (plan, previous, key)
+
+
+def _exit_with_parent(parent: int | None) -> None:
+    """A worker must not outlive the batch that started it: after a killed collect, workers
+    stayed for minutes holding the store open. On Linux the kernel sends SIGTERM when the parent
+    dies; elsewhere a thread watches for the parent to change. `parent` is None when a fork server
+    started the worker (it ends with the batch's process)."""
+    watched = os.getppid() if parent is None else parent
+    if not _parent_death_signal(signal.SIGTERM):
+        watch = threading.Thread(target=_watch_parent, args=(watched,), name="watch-parent", daemon=True)
+        watch.start()
+    if os.getppid() != watched:  # the parent died before the watch began
+        os._exit(1)
+
+
+def _parent_death_signal(signum: int) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(watched: int) -> None:
+    while os.getppid() == watched:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _validate(path: Path) -> ValidationResult:
@@ -112,16 +199,15 @@ def _one_by_one(
     plan: Plan, files: list[Path], previous: Previous, key: ProjectKey | None
 ) -> list[ValidationResult]:
     """Each file alone in a worker, so a file that crashes its reader costs only itself."""
-    results = []
-    pool = _pool(1, plan, previous, key)
-    try:
-        for path in files:
-            try:
-                results.append(pool.submit(_validate, path).result())
-            except BrokenProcessPool:
-                results.append(ValidationResult(file=str(path), issues=[Code.READER_CRASHED.issue(file=str(path))]))
-                pool.shutdown(wait=False)
-                pool = _pool(1, plan, previous, key)
-    finally:
-        pool.shutdown()
+    results: list[ValidationResult] = []
+    while len(results) < len(files):
+        try:
+            with _workers(1, plan, previous, key) as pool:
+                for path in files[len(results):]:
+                    [future] = _submit(pool, [path])
+                    results.append(future.result())
+        except BrokenProcessPool:
+            path = files[len(results)]
+            crashed = Code.READER_CRASHED.issue(file=str(path))
+            results.append(ValidationResult(file=str(path), issues=[crashed]))
     return results

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
@@ -32,7 +33,7 @@ from matrix.models.plan import Plan
 from matrix.models.returns import ProgressRow
 from matrix.periods import Period
 
-__all__ = ["write_workbook"]
+__all__ = ["close_workbook", "write_workbook"]
 
 
 def write_workbook(
@@ -40,7 +41,7 @@ def write_workbook(
     office: str,
     period: Period,
     lang: str,
-    path: Path,
+    path: Path | BinaryIO,
     *,
     regional: bool = False,
     prefill: Mapping[tuple[str, str], ProgressRow] | None = None,
@@ -52,7 +53,7 @@ def write_workbook(
     region code, ref), fills the office's input cells, e.g. with last period's return. `key`, the
     project key, signs the hidden record."""
     wb = xlsxwriter.Workbook(
-        str(Path(path)),
+        path,
         {
             "strings_to_numbers": False,
             "strings_to_formulas": False,
@@ -91,7 +92,16 @@ def write_workbook(
     write_actors(actors, book)
     write_lists(lists, book)
     write_metadata_sheet(meta, book, fingerprints, key)
+    close_workbook(wb)
+
+
+def close_workbook(wb: xlsxwriter.Workbook) -> None:
+    """Write out an xlsxwriter workbook. Its FileCreateError wraps the OSError (a full disk, say),
+    which is raised as itself: callers handle one kind of failure."""
     try:
         wb.close()
-    except FileCreateError as exc:  # xlsxwriter wraps the OSError; callers handle OSError
-        raise OSError(str(exc.__context__ or exc)) from exc
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, OSError):
+            raise cause from None
+        raise OSError(str(exc)) from exc

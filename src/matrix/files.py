@@ -1,0 +1,285 @@
+"""Every file matrix writes goes through `write_file` (or `create_new`, for a file that is never
+replaced), and no output is ever one of a command's inputs.
+
+A file is written beside its target under a hidden temporary name, flushed to disk and renamed
+over the target: a reader never sees half a file, and a failure (a full disk, an exception in the
+writer, Ctrl-C) leaves the old file as it was and no temporary behind. New files get the
+permissions the user's umask gives any file they save, except secrets (`PRIVATE`).
+
+`Inputs` is what a command reads (the plan, the store and its journal files, the returns), so an
+output pointed at any of them, under any name or link, is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import secrets
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from matrix.errors import MatrixError
+
+SHARED = 0o666
+"""Files for people (matrices, reports, exports, feedback): the umask says who may read them."""
+PRIVATE = 0o600
+"""Secrets, such as a signing key: the owner only, whatever the umask."""
+STORE_FILES = {
+    "": "the store",
+    "-wal": "the store's write-ahead log",
+    "-shm": "the store's shared memory file",
+    "-journal": "the store's journal",
+}
+"""SQLite keeps a store's pending changes beside it under these suffixes."""
+DISK_FULL = (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
+"""No space, a file larger than allowed, a quota reached."""
+
+
+def write_file(
+    path: str | Path,
+    write: Callable[[IO[Any]], object],
+    *,
+    encoding: str | None = None,
+    newline: str | None = None,
+    mode: int = SHARED,
+    inputs: Inputs | None = None,
+) -> Path:
+    """Write `path` atomically with `write(stream)`: a binary stream, or text with `encoding`.
+
+    A symlink is followed (the file it names is replaced, the link kept). MatrixError, on one line,
+    when the file cannot be written or would overwrite one of `inputs`."""
+    path = Path(path)
+    if inputs is not None:
+        inputs.refuse(path)
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        what = "a folder" if target.is_dir() else "not a regular file"
+        raise MatrixError(f"cannot write {path}: it is {what}; give the path of a file")
+    temporary: Path | None = None
+    output: _Output | None = None
+    try:
+        temporary, output = _create_temporary(target, mode)
+        if encoding is None:
+            write(output)
+        else:
+            text = io.TextIOWrapper(output, encoding=encoding, newline=newline)
+            write(text)
+            text.flush()
+            text.detach()
+        output.finish()
+        os.replace(temporary, target)
+        temporary = None
+        _sync_folder(target.parent)
+    except OSError as exc:
+        raise MatrixError(f"cannot write {path}: {describe(exc)}") from None
+    finally:
+        if temporary is not None:
+            if output is not None:
+                output.discard()
+            temporary.unlink(missing_ok=True)
+    return path
+
+
+def write_text(
+    path: str | Path, text: str, *, mode: int = SHARED, inputs: Inputs | None = None
+) -> Path:
+    return write_file(
+        path, lambda out: out.write(text), encoding="utf-8", newline="\n", mode=mode, inputs=inputs
+    )
+
+
+def create_new(path: str | Path, data: bytes, *, mode: int = SHARED) -> bool:
+    """Write `data` to `path` only if no file is there: False, untouched, when one is (another
+    process may have made it a moment ago). For a file that must never be replaced, such as a
+    key; nothing is left on failure. OSError as raised, so the caller can say what to do."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+    except FileExistsError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+    return True
+
+
+def describe(exc: OSError) -> str:
+    """The reason in words, with what to do when the disk is full."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in DISK_FULL:
+        return f"{reason}; free some space (or write somewhere else) and run the command again"
+    return reason
+
+
+READ = "which this command reads"
+
+
+class Inputs:
+    """The files (and folders) a command reads, and any the project cannot lose; `refuse` stops an
+    output from being any of them, compared by resolved path and, for files that exist, by device
+    and inode (hard links)."""
+
+    def __init__(
+        self,
+        *,
+        plan: str | Path | None = None,
+        store: str | Path | None = None,
+        returns: Iterable[str | Path] = (),
+    ) -> None:
+        self._files: list[tuple[Path, str, str]] = []
+        self._folders: list[tuple[Path, str]] = []
+        if plan is not None:
+            self.add(plan, "the plan")
+        if store is not None:
+            self.add_store(store)
+        self.add_returns(returns)
+
+    def add(self, path: str | Path, what: str, why: str = READ) -> Inputs:
+        """`path`, named `what` in a refusal, with `why` it must not be written over."""
+        self._files.append((Path(path), what, why))
+        return self
+
+    def add_store(self, path: str | Path) -> Inputs:
+        for suffix, what in STORE_FILES.items():
+            self.add(f"{path}{suffix}", what)
+        return self
+
+    def add_returns(self, paths: Iterable[str | Path]) -> Inputs:
+        for path in map(Path, paths):
+            if path.is_dir():
+                self._folders.append((path, "the returns folder"))
+            else:
+                self.add(path, "a return being read")
+        return self
+
+    def refuse(self, target: str | Path) -> None:
+        """MatrixError when writing `target` would overwrite an input."""
+        target = Path(target)
+        for path, what, why in self._files:
+            if _same_file(target, path):
+                named = "" if os.path.abspath(target) == os.path.abspath(path) else f" {path}"
+                raise MatrixError(f"{target} is {what}{named}, {why}; write the output to another file")
+
+    def refuse_folder(self, folder: str | Path, what: str) -> None:
+        """MatrixError when `folder` is, or is inside, a folder being read: `what` written there
+        would be read back as input next time."""
+        resolved = Path(os.path.realpath(folder))
+        for path, role in self._folders:
+            read = Path(os.path.realpath(path))
+            if resolved == read or read in resolved.parents:
+                raise MatrixError(
+                    f"{folder} is inside {role} {path}: {what} written there would be read "
+                    "as returns; choose a folder outside it"
+                )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if os.path.samefile(a, b):
+            return True
+    except OSError:  # one of them does not exist (yet): only its path can say
+        pass
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+class _Output(io.RawIOBase):
+    """The temporary file as the writer sees it. Once the write has failed it swallows
+    everything: a half-built zip archive (openpyxl, xlsxwriter) still holds it and writes its
+    central directory when it is garbage-collected, which would otherwise print "Exception ignored
+    in ZipFile.__del__" on a full disk. Closing is ours to do, not the writer's."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._file = os.fdopen(fd, "wb")
+        self._live = True
+        self._position = 0
+        """Where the writer believes it is, once writes go nowhere: a zip archive computes its
+        directory's offsets from it."""
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[override]  # any bytes-like, as BufferedWriter takes
+        if self._live:
+            return self._file.write(data)
+        size = memoryview(data).nbytes
+        self._position += size
+        return size
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        if self._live:
+            return self._file.seek(offset, whence)
+        self._position = offset if whence == os.SEEK_SET else self._position + offset
+        return self._position
+
+    def tell(self) -> int:
+        return self._file.tell() if self._live else self._position
+
+    def truncate(self, size: int | None = None) -> int:
+        return self._file.truncate(size) if self._live else self._position
+
+    def flush(self) -> None:
+        if self._live:
+            self._file.flush()
+
+    def close(self) -> None:
+        """Writers may close what they were given; the file stays open until `finish`."""
+
+    def finish(self) -> None:
+        """Everything on disk before the rename, so a crash never leaves a renamed empty file."""
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._live = False
+        self._file.close()
+
+    def discard(self) -> None:
+        try:
+            self._position = self._file.tell()
+        except (OSError, ValueError):
+            pass
+        self._live = False
+        try:
+            self._file.close()  # closes the descriptor even when flushing what is left fails
+        except OSError:
+            pass
+
+
+def _create_temporary(target: Path, mode: int) -> tuple[Path, _Output]:
+    """A new hidden file beside `target` (so the rename stays on one file system), created with
+    `mode` less the umask. Hidden, so a folder of returns never lists a leftover as a return."""
+    if not target.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, f"folder {target.parent} does not exist")
+    while True:
+        temporary = target.with_name(f".{target.name[:200]}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(
+                temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode
+            )
+        except FileExistsError:
+            continue
+        return temporary, _Output(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable; not every system can open a folder for that."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
