@@ -72,7 +72,8 @@ def test_lower_case_references_within_the_template_are_fine(xlsx, ref):
 
 
 @pytest.mark.parametrize("written", [b'<c\nr="XFD1048576"', b'<c\tr="XFD1048576"', b"<c r='XFD1048576'",
-                                     b'<c r = "XFD1048576"', b'<c\r\nr=\n"xfd1048576"', b'<c s="1" r="XFD2"'])
+                                     b'<c r = "XFD1048576"', b'<c\r\nr=\n"xfd1048576"', b'<c s="1" r="XFD2"',
+                                     b'<c s="1" r= "XFD2"', b'<x:c r ="XFD2"'])
 def test_far_cell_written_unusually_is_still_found(xlsx, tmp_path, written):
     path = rewrite(xlsx, tmp_path / "ws.xlsx", replace={SHEET: (b'<c r="B2"', written)})
     assert refusal_codes(path) == ["used-range-too-large"]

@@ -29,7 +29,7 @@ MAX_RATIO = 200
 """Compression ratio above which a member is a bomb; real sheet XML compresses 5-50 times."""
 RATIO_FLOOR = 2**20
 """Members smaller than this (uncompressed) are never judged by their ratio."""
-CHUNK = 8 * 2**20
+CHUNK = 4 * 2**20
 """Parts are decompressed and searched this much at a time: whole for any real sheet, bounded for
 a large one."""
 

@@ -15,7 +15,7 @@ notices text holding characters XML 1.0 forbids.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NoReturn
 
 from matrix.codes import Code
@@ -30,7 +30,7 @@ MAX_REF = 12
 _PLAIN_ATTRIBUTES = bytes.maketrans(b"\t\r\n'", b'   "')
 _ATTRIBUTE = rb' +[\w:.-]+ *= *"[^"<>]*"'
 _FAR_CELL = re.compile(
-    rb' r *= *"((?:[A-Za-z$]{2}|[A-Za-z$]\$?\d{5}|[^"]*&)[^"]*)"'
+    rb' r="((?:[A-Za-z$]{2}|[A-Za-z$]\$?\d{5}|[^"]*&)[^"]*)"'
     rb"(?!(?:%s)* *(?:/>|> *</(?:\w+:)?c>))" % _ATTRIBUTE
 )
 """A reference of two letters or more, or with a row number of five digits or more (the only ones
@@ -38,13 +38,15 @@ that can lie beyond column BH or row 20,000; `_check_ref` decides), or written w
 entities, which would hide it; on an element that is not empty, so holds a value (a self-closing
 cell or `<c ...></c>`, however styled, does not). Row elements' references are only digits and
 never match: calamine places cells by their own reference. A regex with a literal start, so the
-cells of a normal sheet cost no Python at all."""
+cells of a normal sheet cost no Python at all. A reference written with spaces around its '=' is
+first rewritten by `_judge_unusual_cells`."""
 _CELL_LETTERS = re.compile(r"\$?([A-Za-z]{0,3})\$?(\d+)")
 _UNREFERENCED_CELL = re.compile(rb'<c(?:[>/]| (?!r="))')
 """A cell whose first attribute is not its reference (every mainstream writer puts r first)."""
 _PREFIXED_CELL = re.compile(rb':c[ >/]')
 _UNREFERENCED_PREFIXED_CELL = re.compile(rb'<[\w.-]+:c(?:[>/]| (?!r="))')
 _REFERENCE = re.compile(rb' r *= *"')
+_SPACED_REFERENCE = re.compile(rb' r(?: +=|= ) *"')
 _ERROR_CELL = re.compile(
     rb'<(?:\w+:)?c\b([^>]*?)\bt="e"([^>]*)>(?:(?!</(?:\w+:)?c>).){0,300}?<(?:\w+:)?v>([^<]*)<', re.DOTALL)
 _ERROR_CELL_REF = re.compile(rb'(?<![\w:])r="\$?([A-Za-z]{1,3})\$?(\d+)"')
@@ -85,14 +87,9 @@ def has_forbidden_characters(data: bytes) -> bool:
         return True
     if b"\xef" in data and _NONCHARACTER.search(data):
         return True
-    if b"_x" in data and _ESCAPED.search(data):
+    if _found(data, b"_", _ESCAPED):
         return True
-    at = data.find(b"&")
-    while at >= 0:  # '&' is rare in sheet XML, '&#' rarer still
-        if data[at + 1:at + 2] == b"#":
-            return any(_forbidden_code(match) for match in _CHARACTER_REFERENCE.finditer(data, at))
-        at = data.find(b"&", at + 1)
-    return False
+    return _found(data, b"&", _CHARACTER_REFERENCE, _forbidden_code)
 
 
 def column_number(letters: str) -> int:
@@ -101,6 +98,23 @@ def column_number(letters: str) -> int:
     for char in letters.upper():
         number = number * 26 + ord(char) - 64
     return number
+
+
+def _found(
+    data: bytes, start: bytes, pattern: re.Pattern[bytes],
+    accept: Callable[[re.Match[bytes]], bool] = lambda match: True,
+) -> bool:
+    """Whether `pattern` (which begins with the byte `start`) matches, and `accept` agrees.
+    A one-byte search costs almost nothing, and these bytes are rare in workbook XML; the regex
+    search runs only when there are many."""
+    at = data.find(start)
+    for _ in range(32):
+        if at < 0:
+            return False
+        if (match := pattern.match(data, at)) and accept(match):
+            return True
+        at = data.find(start, at + 1)
+    return any(accept(match) for match in pattern.finditer(data, at))
 
 
 def _forbidden_code(match: re.Match[bytes]) -> bool:
@@ -144,13 +158,13 @@ def _scan_piece(data: bytes, sheet: SheetFacts, file: str, first: bool) -> bool:
     declared = data.find(b"?>") + 2 if first else 0
     if b"\t" in data or b"\r" in data or b"'" in data or data.find(b"\n", declared) >= 0:
         data = data.translate(_PLAIN_ATTRIBUTES)
+    data = _judge_unusual_cells(data, sheet, file)
     for match in _FAR_CELL.finditer(data):
         ref = match.group(1).decode("ascii", "replace")
         if "&" in ref:
             reason = f"part {sheet.part} hides cell references"
             raise Refused(Code.DAMAGED_FILE.issue(file=file, reason=reason))
         _check_ref(ref, sheet, file)
-    _refuse_unreferenced(data, sheet, file)
     if b't="e"' in data:
         for match in _ERROR_CELL.finditer(data):
             if ref := _ERROR_CELL_REF.search(match.group(1) + match.group(2)):
@@ -167,17 +181,21 @@ def _scan_piece(data: bytes, sheet: SheetFacts, file: str, first: bool) -> bool:
     return forbidden
 
 
-def _refuse_unreferenced(data: bytes, sheet: SheetFacts, file: str) -> None:
-    """Refuse cells without a reference: calamine would place them by position, after the row's
-    own (unchecked) number."""
+def _judge_unusual_cells(data: bytes, sheet: SheetFacts, file: str) -> bytes:
+    """Refuse cells without a reference (calamine would place them by position, after the row's
+    own unchecked number); `data` with references written `r = "..."` made plain when there are
+    any. Only cells whose first attribute is not `r="` are looked at: none, from mainstream writers."""
     patterns = [_UNREFERENCED_CELL]
     if _PREFIXED_CELL.search(data):  # <x:c ...>, which calamine reads as a cell too
         patterns.append(_UNREFERENCED_PREFIXED_CELL)
+    spaced = False
     for pattern in patterns:
         for match in pattern.finditer(data):
             tag = data[match.start():data.find(b">", match.start())]
             if not _REFERENCE.search(tag):
                 raise Refused(Code.CELLS_WITHOUT_REFERENCE.issue(file=file, sheet=sheet.name, name=sheet.name))
+            spaced = spaced or _SPACED_REFERENCE.search(tag) is not None
+    return _SPACED_REFERENCE.sub(b' r="', data) if spaced else data
 
 
 def _check_ref(ref: str, sheet: SheetFacts, file: str) -> None:
