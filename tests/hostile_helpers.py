@@ -46,7 +46,9 @@ def sheet_part(path: Path, name: str) -> str:
     with zipfile.ZipFile(path) as archive:
         workbook = archive.read("xl/workbook.xml").decode()
         rels = archive.read("xl/_rels/workbook.xml.rels").decode()
-    rel_id = re.search(rf'<sheet [^>]*name="{re.escape(name)}"[^>]*r:id="([^"]+)"', workbook).group(1)
+    rel_id = re.search(rf'<sheet [^>]*name="{re.escape(name)}"[^>]*r:id="([^"]+)"', workbook).group(
+        1
+    )
     target = re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rel_id}"', rels)
     target = target or re.search(rf'<Relationship [^>]*Id="{rel_id}"[^>]*Target="([^"]+)"', rels)
     part = target.group(1)
@@ -107,12 +109,20 @@ def limited_run(*args: object, cwd: Path | None = None) -> subprocess.CompletedP
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
     return subprocess.run(
-        [sys.executable, "-m", "matrix", *map(str, args)], check=False, capture_output=True, text=True,
+        [sys.executable, "-m", "matrix", *map(str, args)],
+        check=False,
+        capture_output=True,
+        text=True,
         preexec_fn=limit,
-        timeout=TIME_LIMIT, cwd=cwd,
+        timeout=TIME_LIMIT,
+        cwd=cwd,
     )
 
 
 def error_codes(output: str) -> list[str]:
     """The codes of the error lines `matrix validate` printed, in order."""
-    return [line.split("  error  ")[1].split("  ")[0] for line in output.splitlines() if "  error  " in line]
+    return [
+        line.split("  error  ")[1].split("  ")[0]
+        for line in output.splitlines()
+        if "  error  " in line
+    ]

@@ -40,7 +40,12 @@ def test_a_refused_file_keeps_the_bytes_it_was_judged_on(tmp_path):
 @pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
 def test_stored_and_deflated_parts_are_judged_alike(xlsx, tmp_path, compression):
     assert inspect_file(rewrite(xlsx, tmp_path / "z.xlsx", compression=compression)) == []
-    far = rewrite(xlsx, tmp_path / "far.xlsx", replace={SHEET: (b'<c r="B2"', b'<c r="xfd2"')}, compression=compression)
+    far = rewrite(
+        xlsx,
+        tmp_path / "far.xlsx",
+        replace={SHEET: (b'<c r="B2"', b'<c r="xfd2"')},
+        compression=compression,
+    )
     assert [i.code for i in inspect_file(far)] == ["used-range-too-large"]
 
 
@@ -50,11 +55,18 @@ def test_forbidden_characters_in_shared_strings_are_noticed(tmp_path):
     with xlsxwriter.Workbook(path) as wb:
         wb.add_worksheet("Matrix").write("A1", "BELL here")
     assert scan_file(path).forbidden_characters is False
-    bell = edit_part(path, tmp_path / "bell.xlsx", "xl/sharedStrings.xml", lambda xml: xml.replace(b"BELL", b"&#x7;"))
+    bell = edit_part(
+        path,
+        tmp_path / "bell.xlsx",
+        "xl/sharedStrings.xml",
+        lambda xml: xml.replace(b"BELL", b"&#x7;"),
+    )
     scan = scan_file(bell)
     assert scan.issues == [] and scan.forbidden_characters is True
 
 
 def test_forbidden_characters_in_inline_strings_are_noticed(xlsx, tmp_path):
-    path = rewrite(xlsx, tmp_path / "inline.xlsx", replace={SHEET: (b"<t>Ref</t>", b"<t>Re&#7;f</t>")})
+    path = rewrite(
+        xlsx, tmp_path / "inline.xlsx", replace={SHEET: (b"<t>Ref</t>", b"<t>Re&#7;f</t>")}
+    )
     assert scan_file(path).forbidden_characters is True

@@ -25,7 +25,9 @@ def xlsx(tmp_path) -> Path:
 def test_workbook_sheets_in_order_with_their_parts_and_states(xlsx):
     sheets, date1904 = workbook_sheets(open_zip(xlsx.read_bytes(), "book.xlsx"))
     assert [(s.name, s.part, s.state) for s in sheets] == [
-        ("Matrix", "xl/worksheets/sheet1.xml", "visible"), ("Lists", "xl/worksheets/sheet2.xml", "hidden")]
+        ("Matrix", "xl/worksheets/sheet1.xml", "visible"),
+        ("Lists", "xl/worksheets/sheet2.xml", "hidden"),
+    ]
     assert date1904 is False
 
 
@@ -51,13 +53,27 @@ def test_truncated_download(xlsx, tmp_path):
     assert refusal_codes(path) == ["truncated-file"]
 
 
-@pytest.mark.parametrize(("members", "code"), [
-    ({"notes.txt": "hello"}, "not-a-workbook"),
-    ({"word/document.xml": "<w:document/>", "[Content_Types].xml": "<Types/>"}, "not-a-workbook"),
-    ({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<office:document-content/>"},
-     "ods-not-workbook"),
-    ({"[Content_Types].xml": "<Types/>", "xl/workbook.bin": b"\x83\x01\x00"}, "xlsb-not-workbook"),
-])
+@pytest.mark.parametrize(
+    ("members", "code"),
+    [
+        ({"notes.txt": "hello"}, "not-a-workbook"),
+        (
+            {"word/document.xml": "<w:document/>", "[Content_Types].xml": "<Types/>"},
+            "not-a-workbook",
+        ),
+        (
+            {
+                "mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+                "content.xml": "<office:document-content/>",
+            },
+            "ods-not-workbook",
+        ),
+        (
+            {"[Content_Types].xml": "<Types/>", "xl/workbook.bin": b"\x83\x01\x00"},
+            "xlsb-not-workbook",
+        ),
+    ],
+)
 def test_other_zip_packages(tmp_path, members, code):
     path = tmp_path / "SDN.xlsx"
     with zipfile.ZipFile(path, "w") as z:
@@ -67,30 +83,50 @@ def test_other_zip_packages(tmp_path, members, code):
 
 
 def test_macro_enabled_by_vba_part(xlsx, tmp_path):
-    path = rewrite(xlsx, tmp_path / "SDN.xlsm", add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro"})
+    path = rewrite(
+        xlsx, tmp_path / "SDN.xlsm", add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro"}
+    )
     assert refusal_codes(path) == ["macro-enabled"]
 
 
 def test_macro_enabled_by_content_type(xlsx, tmp_path):
-    path = rewrite(xlsx, tmp_path / "SDN.xlsx", replace={"[Content_Types].xml": (
-        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-        archive.MACRO_CONTENT_TYPE)})
+    path = rewrite(
+        xlsx,
+        tmp_path / "SDN.xlsx",
+        replace={
+            "[Content_Types].xml": (
+                b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                archive.MACRO_CONTENT_TYPE,
+            )
+        },
+    )
     assert refusal_codes(path) == ["macro-enabled"]
 
 
 def test_a_workbook_part_where_no_check_looks_is_refused(xlsx, tmp_path):
     """The package's pointer to its workbook sends a reader that follows it to other sheets."""
     with zipfile.ZipFile(xlsx) as z:
-        elsewhere = {name.replace("xl/", "alt/", 1): z.read(name) for name in z.namelist() if name.startswith("xl/")}
-    path = rewrite(xlsx, tmp_path / "alt.xlsx", add=elsewhere,
-                   replace={"_rels/.rels": (b'Target="xl/workbook.xml"', b'Target="alt/workbook.xml"')})
+        elsewhere = {
+            name.replace("xl/", "alt/", 1): z.read(name)
+            for name in z.namelist()
+            if name.startswith("xl/")
+        }
+    path = rewrite(
+        xlsx,
+        tmp_path / "alt.xlsx",
+        add=elsewhere,
+        replace={"_rels/.rels": (b'Target="xl/workbook.xml"', b'Target="alt/workbook.xml"')},
+    )
     [issue] = inspect_file(path)
     assert issue.code == "damaged-file" and "alt/workbook.xml" in issue.message
 
 
 def test_an_absolute_workbook_target_is_the_same_part(xlsx, tmp_path):
-    path = rewrite(xlsx, tmp_path / "abs.xlsx",
-                   replace={"_rels/.rels": (b'Target="xl/workbook.xml"', b'Target="/xl/./workbook.xml"')})
+    path = rewrite(
+        xlsx,
+        tmp_path / "abs.xlsx",
+        replace={"_rels/.rels": (b'Target="xl/workbook.xml"', b'Target="/xl/./workbook.xml"')},
+    )
     assert refusal_codes(path) == []
 
 
@@ -126,7 +162,7 @@ def test_member_larger_than_declared_is_damaged(xlsx, tmp_path):
     for signature, name_at, size_at in ((b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)):
         start = data.find(signature)
         while start >= 0:
-            if bytes(data[start + name_at: start + name_at + len(SHEET)]) == SHEET.encode():
+            if bytes(data[start + name_at : start + name_at + len(SHEET)]) == SHEET.encode():
                 struct.pack_into("<I", data, start + size_at, half)
             start = data.find(signature, start + 4)
     path.write_bytes(bytes(data))
@@ -137,24 +173,31 @@ def test_corrupted_part_is_damaged(xlsx, tmp_path):
     path = rewrite(xlsx, tmp_path / "crc.xlsx", compression=zipfile.ZIP_STORED)
     data = bytearray(path.read_bytes())
     at = data.find(b"<sheetData>")
-    data[at + 1:at + 2] = b"S"  # one flipped byte: the CRC no longer matches
+    data[at + 1 : at + 2] = b"S"  # one flipped byte: the CRC no longer matches
     path.write_bytes(bytes(data))
     assert refusal_codes(path) == ["damaged-file"]
 
 
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
     + b"]>"
 )
 
 
-@pytest.mark.parametrize("part", ["xl/styles.xml", "_rels/.rels", "docProps/app.xml", "xl/workbook.xml"])
+@pytest.mark.parametrize(
+    "part", ["xl/styles.xml", "_rels/.rels", "docProps/app.xml", "xl/workbook.xml"]
+)
 def test_entity_declarations_in_any_part(xlsx, tmp_path, part):
     path = edit_part(xlsx, tmp_path / "lol.xlsx", part, lambda xml: BILLION_LAUGHS + xml)
     assert refusal_codes(path) == ["xml-entities"]
 
 
 def test_entity_declarations_in_added_shared_strings(xlsx, tmp_path):
-    path = rewrite(xlsx, tmp_path / "ss.xlsx", add={"xl/sharedStrings.xml": BILLION_LAUGHS + b"<sst/>"})
+    path = rewrite(
+        xlsx, tmp_path / "ss.xlsx", add={"xl/sharedStrings.xml": BILLION_LAUGHS + b"<sst/>"}
+    )
     assert refusal_codes(path) == ["xml-entities"]

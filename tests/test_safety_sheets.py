@@ -34,6 +34,7 @@ def edited(xlsx: Path, edit) -> Path:
 
 # --- values beyond the template ----------------------------------------------------------------
 
+
 def test_value_in_the_last_cell_of_the_sheet(tmp_path):
     wb = openpyxl.Workbook()
     wb.active.title = "Matrix"
@@ -59,8 +60,20 @@ def test_cells_at_the_limits_are_fine(tmp_path):
     assert refusal_codes(tmp_path / "edge.xlsx") == []
 
 
-@pytest.mark.parametrize("ref", ["xfd1048576", "dz40000", "Xfd2", "bi1", "a20001", "$XFD$1048576", "XFD$2",
-                                 "A" + "0" * 30 + "1048576", "ABCDE2"])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "xfd1048576",
+        "dz40000",
+        "Xfd2",
+        "bi1",
+        "a20001",
+        "$XFD$1048576",
+        "XFD$2",
+        "A" + "0" * 30 + "1048576",
+        "ABCDE2",
+    ],
+)
 def test_references_in_any_spelling_a_reader_accepts(xlsx, ref):
     """In an ordinary row: calamine honours lower case (and some readers `$`) wherever it is."""
     assert refusal_codes(edited(xlsx, in_last_row(value_cell(ref)))) == ["used-range-too-large"]
@@ -71,9 +84,19 @@ def test_lower_case_references_within_the_template_are_fine(xlsx, ref):
     assert refusal_codes(edited(xlsx, in_last_row(value_cell(ref)))) == []
 
 
-@pytest.mark.parametrize("written", [b'<c\nr="XFD1048576"', b'<c\tr="XFD1048576"', b"<c r='XFD1048576'",
-                                     b'<c r = "XFD1048576"', b'<c\r\nr=\n"xfd1048576"', b'<c s="1" r="XFD2"',
-                                     b'<c s="1" r= "XFD2"', b'<x:c r ="XFD2"'])
+@pytest.mark.parametrize(
+    "written",
+    [
+        b'<c\nr="XFD1048576"',
+        b'<c\tr="XFD1048576"',
+        b"<c r='XFD1048576'",
+        b'<c r = "XFD1048576"',
+        b'<c\r\nr=\n"xfd1048576"',
+        b'<c s="1" r="XFD2"',
+        b'<c s="1" r= "XFD2"',
+        b'<x:c r ="XFD2"',
+    ],
+)
 def test_far_cell_written_unusually_is_still_found(xlsx, tmp_path, written):
     path = rewrite(xlsx, tmp_path / "ws.xlsx", replace={SHEET: (b'<c r="B2"', written)})
     assert refusal_codes(path) == ["used-range-too-large"]
@@ -90,12 +113,19 @@ def test_namespace_prefixed_sheet_is_read_and_judged(xlsx):
     assert b"<x:c " in _sheet_xml(plain)
     scan = scan_file(plain)
     assert scan.issues == [] and scan.sheets["Matrix"].protected
-    far = edit_part(xlsx, xlsx.with_name("far.xlsx"), SHEET, lambda xml: prefixed(in_last_row(value_cell("xfd1048576"))(xml)))
+    far = edit_part(
+        xlsx,
+        xlsx.with_name("far.xlsx"),
+        SHEET,
+        lambda xml: prefixed(in_last_row(value_cell("xfd1048576"))(xml)),
+    )
     assert refusal_codes(far) == ["used-range-too-large"]
 
 
 def test_cell_reference_hidden_in_entities(xlsx, tmp_path):
-    path = rewrite(xlsx, tmp_path / "ent.xlsx", replace={SHEET: (b'<c r="B2"', b'<c r="&#88;FD1048576"')})
+    path = rewrite(
+        xlsx, tmp_path / "ent.xlsx", replace={SHEET: (b'<c r="B2"', b'<c r="&#88;FD1048576"')}
+    )
     assert refusal_codes(path) == ["damaged-file"]
 
 
@@ -106,39 +136,64 @@ def test_cells_without_references(xlsx, tmp_path, cell):
 
 
 def test_prefixed_cells_without_references(xlsx):
-    path = edit_part(xlsx, xlsx.with_name("noref.xlsx"), SHEET,
-                     lambda xml: prefixed(xml.replace(b'<c r="B2"', b"<c")))
+    path = edit_part(
+        xlsx,
+        xlsx.with_name("noref.xlsx"),
+        SHEET,
+        lambda xml: prefixed(xml.replace(b'<c r="B2"', b"<c")),
+    )
     assert refusal_codes(path) == ["cells-without-reference"]
 
 
 # --- formatting and hints are not data ---------------------------------------------------------
+
 
 def test_formatting_dragged_down_is_not_data(xlsx):
     path = edited(xlsx, before_sheet_end(styled_empty_rows(3, 30_000)))
     assert refusal_codes(path) == []
 
 
-@pytest.mark.parametrize("cell", [b'<c r="XFD1048576" s="3"/>', b'<c r="xfd1048576" s="3" t="inlineStr"/>',
-                                  b'<c r="XFD1048576" s="3"></c>', b'<c r="XFD1048576" s = "3" >\n</c>'])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="XFD1048576" s="3"/>',
+        b'<c r="xfd1048576" s="3" t="inlineStr"/>',
+        b'<c r="XFD1048576" s="3"></c>',
+        b'<c r="XFD1048576" s = "3" >\n</c>',
+    ],
+)
 def test_styled_empty_cells_anywhere_are_not_data(xlsx, cell):
     assert refusal_codes(edited(xlsx, in_last_row(cell))) == []
 
 
-@pytest.mark.parametrize("cell", [b'<c r="XFD1048576" t="str"><v></v></c>', b'<c r="XFD1048576" t="d"><v/></c>',
-                                  b'<c r="XFD1048576" t="inlineStr"><is><t></t></is></c>',
-                                  b'<c r="XFD1048576"><f>1+1</f></c>'])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="XFD1048576" t="str"><v></v></c>',
+        b'<c r="XFD1048576" t="d"><v/></c>',
+        b'<c r="XFD1048576" t="inlineStr"><is><t></t></is></c>',
+        b'<c r="XFD1048576"><f>1+1</f></c>',
+    ],
+)
 def test_empty_looking_cells_that_hold_something_are_values(xlsx, cell):
     """calamine places an empty string, date or formula: as big an allocation as a number."""
     assert refusal_codes(edited(xlsx, in_last_row(cell))) == ["used-range-too-large"]
 
 
 def test_empty_rows_far_below_are_not_data(xlsx):
-    rows = b"".join(b'<row r="%d" s="1" customFormat="1" ht="20" customHeight="1"/>' % r for r in (40_000, 1_048_576))
+    rows = b"".join(
+        b'<row r="%d" s="1" customFormat="1" ht="20" customHeight="1"/>' % r
+        for r in (40_000, 1_048_576)
+    )
     assert refusal_codes(edited(xlsx, before_sheet_end(rows))) == []
 
 
 def test_a_dimension_claiming_the_whole_sheet_is_only_a_hint(xlsx, tmp_path):
-    path = rewrite(xlsx, tmp_path / "dim.xlsx", replace={SHEET: (b'<dimension ref="A1:B2"', b'<dimension ref="A1:XFD1048576"')})
+    path = rewrite(
+        xlsx,
+        tmp_path / "dim.xlsx",
+        replace={SHEET: (b'<dimension ref="A1:B2"', b'<dimension ref="A1:XFD1048576"')},
+    )
     assert refusal_codes(path) == []
 
 
@@ -149,13 +204,18 @@ def test_parts_scanned_in_chunks_miss_nothing(tmp_path, monkeypatch, chunk):
     monkeypatch.setattr(archive, "CHUNK", chunk)
     assert refusal_codes(_long_sheet(tmp_path, "C300")) == []
     assert refusal_codes(_long_sheet(tmp_path, "C20001")) == ["used-range-too-large"]
-    assert scan_file(_long_sheet(tmp_path, "C300", error_at="D350")).sheets["Matrix"].errors == {"D350": "#REF!"}
+    assert scan_file(_long_sheet(tmp_path, "C300", error_at="D350")).sheets["Matrix"].errors == {
+        "D350": "#REF!"
+    }
 
 
 # --- facts calamine cannot see -----------------------------------------------------------------
 
+
 def test_error_cells_are_collected_in_any_case(xlsx):
-    path = edited(xlsx, in_last_row(b'<c r="c2" t="e"><v>#DIV/0!</v></c><c r="D2" t="e"><v>#REF!</v></c>'))
+    path = edited(
+        xlsx, in_last_row(b'<c r="c2" t="e"><v>#DIV/0!</v></c><c r="D2" t="e"><v>#REF!</v></c>')
+    )
     assert scan_file(path).sheets["Matrix"].errors == {"C2": "#DIV/0!", "D2": "#REF!"}
 
 
@@ -164,18 +224,21 @@ def test_protection_and_validations_are_seen(xlsx):
     assert facts.protected and not facts.validations
 
 
-@pytest.mark.parametrize(("xml", "found"), [
-    (b"<t>On track</t>", False),
-    (b"<t>tab\tand\r\nlines &#9;&#10;&#xD; &amp; &lt;</t>", False),
-    (b"<t>bell\x07</t>", True),
-    (b"<t>bell&#x7;</t>", True),
-    (b"<t>bell&#7;</t>", True),
-    (b"<t>escape&#x0000001F;</t>", True),
-    (b"<t>bell_x0007_</t>", True),
-    (b"<t>noncharacter\xef\xbf\xbe</t>", True),
-    (b"<t>noncharacter&#xFFFF;</t>", True),
-    (b"<t>M&amp;E &#233; \xef\xbf\xbd</t>", False),
-])
+@pytest.mark.parametrize(
+    ("xml", "found"),
+    [
+        (b"<t>On track</t>", False),
+        (b"<t>tab\tand\r\nlines &#9;&#10;&#xD; &amp; &lt;</t>", False),
+        (b"<t>bell\x07</t>", True),
+        (b"<t>bell&#x7;</t>", True),
+        (b"<t>bell&#7;</t>", True),
+        (b"<t>escape&#x0000001F;</t>", True),
+        (b"<t>bell_x0007_</t>", True),
+        (b"<t>noncharacter\xef\xbf\xbe</t>", True),
+        (b"<t>noncharacter&#xFFFF;</t>", True),
+        (b"<t>M&amp;E &#233; \xef\xbf\xbd</t>", False),
+    ],
+)
 def test_characters_xml_forbids_are_noticed_in_every_spelling(xml, found):
     assert has_forbidden_characters(xml) is found
 

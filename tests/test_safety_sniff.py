@@ -28,6 +28,7 @@ def xlsx(tmp_path) -> Path:
 
 # --- only regular files ------------------------------------------------------------------------
 
+
 def test_a_regular_file_is_read_whole(xlsx):
     assert read_file(xlsx, str(xlsx)) == xlsx.read_bytes()
 
@@ -38,12 +39,15 @@ def test_a_symlink_to_a_workbook_is_read(xlsx, tmp_path):
     assert refusal_codes(link) == []
 
 
-@pytest.mark.parametrize(("make", "what"), [
-    (lambda p: os.mkfifo(p), "a named pipe (FIFO)"),
-    (lambda p: p.symlink_to("/dev/zero"), "a device"),
-    (lambda p: p.symlink_to("/dev/null"), "a device"),
-    (lambda p: p.mkdir(), "a folder"),
-])
+@pytest.mark.parametrize(
+    ("make", "what"),
+    [
+        (lambda p: os.mkfifo(p), "a named pipe (FIFO)"),
+        (lambda p: p.symlink_to("/dev/zero"), "a device"),
+        (lambda p: p.symlink_to("/dev/null"), "a device"),
+        (lambda p: p.mkdir(), "a folder"),
+    ],
+)
 def test_anything_but_a_regular_file_is_refused_unopened(tmp_path, make, what):
     path = tmp_path / "SDN.xlsx"
     make(path)
@@ -83,27 +87,39 @@ def test_file_larger_than_a_matrix_can_be_is_refused_but_still_digested(xlsx, mo
 
 # --- what the bytes are ------------------------------------------------------------------------
 
+
 def test_a_zip_is_left_to_the_archive_checks(xlsx):
     assert content_code(xlsx.read_bytes()) is None
 
 
 def test_legacy_xls():
-    assert content_code(OLE2_MAGIC + b"\0" * 504 + "Workbook".encode("utf-16-le") + b"\0" * 1024) == "legacy-xls"
+    assert (
+        content_code(OLE2_MAGIC + b"\0" * 504 + "Workbook".encode("utf-16-le") + b"\0" * 1024)
+        == "legacy-xls"
+    )
 
 
 def test_encrypted_workbook_is_told_apart_from_xls():
-    content = (OLE2_MAGIC + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le")
-               + "EncryptionInfo".encode("utf-16-le") + b"\0" * 1024)
+    content = (
+        OLE2_MAGIC
+        + b"\0" * 504
+        + "EncryptedPackage".encode("utf-16-le")
+        + "EncryptionInfo".encode("utf-16-le")
+        + b"\0" * 1024
+    )
     assert content_code(content) == "encrypted-workbook"
 
 
-@pytest.mark.parametrize(("content", "code"), [
-    (b"Ref,Status,Actual value\nAP1-1,On track,12\n", "csv-not-workbook"),
-    ("Ref\tStatus\r\nAP1-1\tOn track\r\n".encode("utf-16"), "csv-not-workbook"),
-    (b"<html><body><table><tr><td>Ref</td></tr></table></body></html>", "html-not-workbook"),
-    (b'<?xml version="1.0"?><Workbook/>', "not-a-workbook"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "not-a-workbook"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "not-a-workbook"),
-])
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"Ref,Status,Actual value\nAP1-1,On track,12\n", "csv-not-workbook"),
+        ("Ref\tStatus\r\nAP1-1\tOn track\r\n".encode("utf-16"), "csv-not-workbook"),
+        (b"<html><body><table><tr><td>Ref</td></tr></table></body></html>", "html-not-workbook"),
+        (b'<?xml version="1.0"?><Workbook/>', "not-a-workbook"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "not-a-workbook"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "not-a-workbook"),
+    ],
+)
 def test_other_files_with_a_spreadsheet_name(content, code):
     assert content_code(content) == code

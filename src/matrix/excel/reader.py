@@ -48,7 +48,9 @@ class RawSheet:
     """One worksheet; its cells are read by calamine the first time `rows` is used, so sheets
     validation never looks at (instructions, lists) cost nothing."""
 
-    def __init__(self, book: CalamineWorkbook, facts: SheetFacts, file: str, *, forbidden_characters: bool = False):
+    def __init__(
+        self, book: CalamineWorkbook, facts: SheetFacts, file: str, *, forbidden_characters: bool = False
+    ):
         self.name, self.state = facts.name, facts.state
         self.protected, self.validations = facts.protected, facts.validations
         self._book, self._facts, self._file = book, facts, file
@@ -125,7 +127,9 @@ def read_workbook(path: Path, scan: FileScan | None = None) -> RawWorkbook:
         raise _unreadable(str(path), exc) from None
     for name in book.sheet_names:
         if (facts := scan.sheets.get(name)) is not None:  # chart sheets have no cells
-            raw.sheets[name] = RawSheet(book, facts, str(path), forbidden_characters=scan.forbidden_characters)
+            raw.sheets[name] = RawSheet(
+                book, facts, str(path), forbidden_characters=scan.forbidden_characters
+            )
     return raw
 
 

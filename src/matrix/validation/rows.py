@@ -137,7 +137,7 @@ system, so every date already in it then shows (and reads) this much later."""
 
 
 def _moved_by_date_system(value: date, digest: str, ctx: SheetContext) -> bool:
-    """Whether a locked date differs from the plan's only by the 1904 switch; warns once per file."""
+    """Whether a locked date differs from the plan's only by the 1904 switch; warns once a file."""
     if cell_fingerprint(value - DATE_SYSTEM_SHIFT) != digest:
         return False
     if not ctx.dates_shifted:

@@ -132,7 +132,8 @@ def read_table(
         if column.key in positions:
             continue
         code = Code.COLUMN_MISSING if column.key in needed else Code.PLAN_COLUMN_MISSING
-        issues.append(code.issue(file=file, sheet=sheet.name, column=t(lang, column.header_key), row=row))
+        column_name = t(lang, column.header_key)
+        issues.append(code.issue(file=file, sheet=sheet.name, column=column_name, row=row))
         blocking = blocking or column.key in needed
     return None if blocking else Table(sheet, row, positions)
 

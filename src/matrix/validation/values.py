@@ -121,7 +121,8 @@ def removed_character_issues(raw: RawWorkbook, file: str) -> list[Issue]:
         for (row, column), removed in sheet.removed.items():
             names = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(removed))
             issues.append(Code.CONTROL_CHARACTERS.issue(
-                file=file, sheet=sheet.name, cell=f"{column_letter(column - 1)}{row}", count=len(removed), names=names,
+                file=file, sheet=sheet.name, cell=f"{column_letter(column - 1)}{row}",
+                count=len(removed), names=names,
             ))
     return issues
 

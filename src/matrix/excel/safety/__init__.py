@@ -26,7 +26,9 @@ __all__ = ["FileScan", "SheetFacts", "column_number", "file_digest", "inspect_fi
 
 SHARED_STRINGS = "xl/sharedStrings.xml"
 """Where calamine reads shared strings from, whatever the relationships say."""
-_READ_FIRST = frozenset({"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "_rels/.rels"})
+_READ_FIRST = frozenset(
+    {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "_rels/.rels"}
+)
 
 
 def inspect_file(path: Path) -> list[Issue]:
@@ -49,8 +51,10 @@ def scan_file(path: Path) -> FileScan:
     except Refused as refused:
         return FileScan(issues=[refused.issue], content=content)
     except OSError as exc:
-        return FileScan(issues=[Code.FILE_UNREADABLE.issue(file=file, reason=exc.strerror or str(exc))])
-    except Exception as exc:  # noqa: BLE001 - zipfile, zlib and expat fail in many ways on damaged bytes
+        return FileScan(
+            issues=[Code.FILE_UNREADABLE.issue(file=file, reason=exc.strerror or str(exc))]
+        )
+    except Exception as exc:  # noqa: BLE001 - zipfile, zlib and expat fail in many ways on bad bytes
         reason = f"{type(exc).__name__}: {exc}"
         return FileScan(issues=[Code.DAMAGED_FILE.issue(file=file, reason=reason)], content=content)
 
@@ -67,7 +71,9 @@ def _scan_zip(zip_: Zip) -> FileScan:
         scan.sheets[sheet.name] = sheet
         scanned.add(sheet.part)
     if SHARED_STRINGS in zip_.names:
-        scan.forbidden_characters = part_has_forbidden_characters(zip_, SHARED_STRINGS) or scan.forbidden_characters
+        scan.forbidden_characters = (
+            part_has_forbidden_characters(zip_, SHARED_STRINGS) or scan.forbidden_characters
+        )
         scanned.add(SHARED_STRINGS)
     for name in sorted(zip_.names - scanned):
         if name.endswith((".xml", ".rels", ".vml")):

@@ -79,7 +79,11 @@ def check_package(zip_: Zip) -> None:
     if "xl/workbook.bin" in names:
         raise Refused(Code.XLSB_NOT_WORKBOOK.issue(file=file))
     if WORKBOOK_PART not in names or "[Content_Types].xml" not in names:
-        what = "a Word document" if "word/document.xml" in names else "a zip archive without a workbook"
+        what = (
+            "a Word document"
+            if "word/document.xml" in names
+            else "a zip archive without a workbook"
+        )
         raise Refused(Code.NOT_A_WORKBOOK.issue(file=file, what=what))
     if any(n.rpartition("/")[2].lower() == "vbaproject.bin" for n in names):
         raise Refused(Code.MACRO_ENABLED.issue(file=file))
@@ -96,8 +100,12 @@ def _check_document_part(zip_: Zip) -> None:
         if rel.get("Type", "").endswith(OFFICE_DOCUMENT):
             target = normalise_part(rel.get("Target", "").lstrip("/"))
             if target != WORKBOOK_PART:
-                raise Refused(Code.DAMAGED_FILE.issue(
-                    file=zip_.file, reason=f"its workbook part is {target!r}, not {WORKBOOK_PART}"))
+                raise Refused(
+                    Code.DAMAGED_FILE.issue(
+                        file=zip_.file,
+                        reason=f"its workbook part is {target!r}, not {WORKBOOK_PART}",
+                    )
+                )
 
 
 def check_sizes(members: list[zipfile.ZipInfo], file: str) -> None:
@@ -125,7 +133,8 @@ def chunks(zip_: Zip, name: str) -> Iterator[bytes]:
     try:
         info = zip_.archive.getinfo(name)
         magic, _, flags, method, *_, name_length, extra_length = _LOCAL_HEADER.unpack_from(
-            content, info.header_offset)
+            content, info.header_offset
+        )
     except (KeyError, struct.error):
         raise Refused(_damaged(file, f"part {name}: no local header")) from None
     if magic != b"PK\x03\x04":
@@ -133,11 +142,11 @@ def chunks(zip_: Zip, name: str) -> Iterator[bytes]:
     if (flags | info.flag_bits) & 0x1:  # either header may say so
         raise Refused(Code.ENCRYPTED_WORKBOOK.issue(file=file))
     start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
-    data = memoryview(content)[start:start + info.compress_size]
+    data = memoryview(content)[start : start + info.compress_size]
     if len(data) != info.compress_size:
         raise Refused(_damaged(file, f"part {name}: cut short"))
     if method == zipfile.ZIP_STORED:
-        pieces = (bytes(data[i:i + CHUNK]) for i in range(0, len(data), CHUNK))
+        pieces = (bytes(data[i : i + CHUNK]) for i in range(0, len(data), CHUNK))
     elif method == zipfile.ZIP_DEFLATED:
         pieces = _inflate(data)
     else:
@@ -175,7 +184,7 @@ def refuse_entities(data: bytes, part: str, file: str) -> None:
     for _ in range(32):
         if at < 0:
             return
-        if data[at - 1:at] == b"<" and data[at + 1:at + 2] in b"DdEe" and at + 1 < len(data):
+        if data[at - 1 : at] == b"<" and data[at + 1 : at + 2] in b"DdEe" and at + 1 < len(data):
             break
         at = data.find(b"!", at + 1)
     if _ENTITY_START.search(data):
@@ -225,7 +234,9 @@ def workbook_sheets(zip_: Zip) -> tuple[list[SheetFacts], bool]:
     for node in workbook.iter(f"{{{MAIN_NS}}}sheet"):
         part = targets.get(node.get(f"{{{REL_NS}}}id"))
         if part:
-            sheets.append(SheetFacts(name=node.get("name", ""), part=part, state=node.get("state", "visible")))
+            sheets.append(
+                SheetFacts(name=node.get("name", ""), part=part, state=node.get("state", "visible"))
+            )
     props = workbook.find(f"{{{MAIN_NS}}}workbookPr")
     date1904 = props is not None and props.get("date1904", "").lower() in ("1", "true")
     return sheets, date1904

@@ -43,20 +43,22 @@ first rewritten by `_judge_unusual_cells`."""
 _CELL_LETTERS = re.compile(r"\$?([A-Za-z]{0,3})\$?(\d+)")
 _UNREFERENCED_CELL = re.compile(rb'<c(?:[>/]| (?!r="))')
 """A cell whose first attribute is not its reference (every mainstream writer puts r first)."""
-_PREFIXED_CELL = re.compile(rb':c[ >/]')
+_PREFIXED_CELL = re.compile(rb":c[ >/]")
 _UNREFERENCED_PREFIXED_CELL = re.compile(rb'<[\w.-]+:c(?:[>/]| (?!r="))')
 _REFERENCE = re.compile(rb' r *= *"')
 _SPACED_REFERENCE = re.compile(rb' r(?: +=|= ) *"')
 _ERROR_CELL = re.compile(
-    rb'<(?:\w+:)?c\b([^>]*?)\bt="e"([^>]*)>(?:(?!</(?:\w+:)?c>).){0,300}?<(?:\w+:)?v>([^<]*)<', re.DOTALL)
+    rb'<(?:\w+:)?c\b([^>]*?)\bt="e"([^>]*)>(?:(?!</(?:\w+:)?c>).){0,300}?<(?:\w+:)?v>([^<]*)<',
+    re.DOTALL,
+)
 _ERROR_CELL_REF = re.compile(rb'(?<![\w:])r="\$?([A-Za-z]{1,3})\$?(\d+)"')
 _SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData>|<(?:[\w.-]+:)?sheetData */>")
 
 _NOT_FORBIDDEN = bytes(b for b in range(256) if b >= 0x20 or b in b"\t\n\r")
-_CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));")
+CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));")
 _ESCAPED = re.compile(rb"_x(?:00[01][0-9a-fA-F]|[fF]{3}[eEfF])_")
 """OOXML's own escape for characters XML cannot hold (`_x0007_`), which calamine decodes."""
-_NONCHARACTER = re.compile(rb"\xef\xbf[\xbe\xbf]")
+NONCHARACTER = re.compile(rb"\xef\xbf[\xbe\xbf]")
 """U+FFFE and U+FFFF in UTF-8."""
 
 
@@ -85,11 +87,11 @@ def has_forbidden_characters(data: bytes) -> bool:
     pass that finds nothing."""
     if data.translate(None, _NOT_FORBIDDEN):
         return True
-    if b"\xef" in data and _NONCHARACTER.search(data):
+    if b"\xef" in data and NONCHARACTER.search(data):
         return True
     if _found(data, b"_", _ESCAPED):
         return True
-    return _found(data, b"&", _CHARACTER_REFERENCE, _forbidden_code)
+    return _found(data, b"&", CHARACTER_REFERENCE, is_forbidden_reference)
 
 
 def column_number(letters: str) -> int:
@@ -101,7 +103,9 @@ def column_number(letters: str) -> int:
 
 
 def _found(
-    data: bytes, start: bytes, pattern: re.Pattern[bytes],
+    data: bytes,
+    start: bytes,
+    pattern: re.Pattern[bytes],
     accept: Callable[[re.Match[bytes]], bool] = lambda match: True,
 ) -> bool:
     """Whether `pattern` (which begins with the byte `start`) matches, and `accept` agrees.
@@ -117,10 +121,14 @@ def _found(
     return any(accept(match) for match in pattern.finditer(data, at))
 
 
-def _forbidden_code(match: re.Match[bytes]) -> bool:
+def is_forbidden_reference(match: re.Match[bytes]) -> bool:
     hexadecimal, decimal = match.groups()
     code = int(hexadecimal, 16) if hexadecimal else int(decimal)
-    return (code < 0x20 and code not in (0x9, 0xA, 0xD)) or code in (0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF
+    return (
+        (code < 0x20 and code not in (0x9, 0xA, 0xD))
+        or code in (0xFFFE, 0xFFFF)
+        or 0xD800 <= code <= 0xDFFF
+    )
 
 
 def _row_pieces(zip_: Zip, sheet: SheetFacts) -> Iterator[bytes]:
@@ -169,7 +177,9 @@ def _scan_piece(data: bytes, sheet: SheetFacts, file: str, first: bool) -> bool:
         for match in _ERROR_CELL.finditer(data):
             if ref := _ERROR_CELL_REF.search(match.group(1) + match.group(2)):
                 letters, digits = ref.groups()
-                sheet.errors[f"{letters.decode().upper()}{int(digits)}"] = match.group(3).decode("utf-8", "replace")
+                sheet.errors[f"{letters.decode().upper()}{int(digits)}"] = match.group(3).decode(
+                    "utf-8", "replace"
+                )
     end = data.rfind(b"</sheetData>")
     if end < 0:
         found = list(_SHEET_DATA_END.finditer(data))
@@ -184,16 +194,19 @@ def _scan_piece(data: bytes, sheet: SheetFacts, file: str, first: bool) -> bool:
 def _judge_unusual_cells(data: bytes, sheet: SheetFacts, file: str) -> bytes:
     """Refuse cells without a reference (calamine would place them by position, after the row's
     own unchecked number); `data` with references written `r = "..."` made plain when there are
-    any. Only cells whose first attribute is not `r="` are looked at: none, from mainstream writers."""
+    any. Only cells whose first attribute is not `r="` are looked at: none from mainstream
+    writers."""
     patterns = [_UNREFERENCED_CELL]
     if _PREFIXED_CELL.search(data):  # <x:c ...>, which calamine reads as a cell too
         patterns.append(_UNREFERENCED_PREFIXED_CELL)
     spaced = False
     for pattern in patterns:
         for match in pattern.finditer(data):
-            tag = data[match.start():data.find(b">", match.start())]
+            tag = data[match.start() : data.find(b">", match.start())]
             if not _REFERENCE.search(tag):
-                raise Refused(Code.CELLS_WITHOUT_REFERENCE.issue(file=file, sheet=sheet.name, name=sheet.name))
+                raise Refused(
+                    Code.CELLS_WITHOUT_REFERENCE.issue(file=file, sheet=sheet.name, name=sheet.name)
+                )
             spaced = spaced or _SPACED_REFERENCE.search(tag) is not None
     return _SPACED_REFERENCE.sub(b' r="', data) if spaced else data
 
@@ -201,14 +214,21 @@ def _judge_unusual_cells(data: bytes, sheet: SheetFacts, file: str) -> bytes:
 def _check_ref(ref: str, sheet: SheetFacts, file: str) -> None:
     match = _CELL_LETTERS.fullmatch(ref) if len(ref) <= MAX_REF else None
     if match is None:  # no reader would take it for a cell in the template
-        _too_large(ref[:MAX_REF + 3], sheet, file)
+        _too_large(ref[: MAX_REF + 3], sheet, file)
     letters, digits = match.groups()
     if column_number(letters or "A") > MAX_COLUMNS or int(digits) > MAX_ROWS:
         _too_large(ref, sheet, file)
 
 
 def _too_large(cell: str, sheet: SheetFacts, file: str) -> NoReturn:
-    raise Refused(Code.USED_RANGE_TOO_LARGE.issue(
-        file=file, sheet=sheet.name, value=cell, last=cell.upper(), name=sheet.name, rows=f"{MAX_ROWS:,}",
-        columns=MAX_COLUMNS,
-    ))
+    raise Refused(
+        Code.USED_RANGE_TOO_LARGE.issue(
+            file=file,
+            sheet=sheet.name,
+            value=cell,
+            last=cell.upper(),
+            name=sheet.name,
+            rows=f"{MAX_ROWS:,}",
+            columns=MAX_COLUMNS,
+        )
+    )

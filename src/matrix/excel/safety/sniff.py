@@ -24,7 +24,12 @@ from matrix.models.issues import Issue
 
 MAX_FILE_BYTES = 50 * 2**20
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
     (stat.S_ISFIFO, "a named pipe (FIFO)"),
@@ -65,7 +70,9 @@ def file_digest(path: Path) -> tuple[str, int] | None:
 def open_regular(path: Path, file: str) -> Iterator[BinaryIO]:
     """`path` opened for reading, refused unless it is a regular file both before and after
     opening. OSError when it cannot be opened."""
-    _refuse_unless_regular(os.stat(path).st_mode, file)  # follows symlinks: a link to a workbook is fine
+    _refuse_unless_regular(
+        os.stat(path).st_mode, file
+    )  # follows symlinks: a link to a workbook is fine
     descriptor = os.open(path, _OPEN_FLAGS)
     with os.fdopen(descriptor, "rb") as handle:
         _refuse_unless_regular(os.fstat(descriptor).st_mode, file)
@@ -89,7 +96,9 @@ def _refuse_unless_regular(mode: int, file: str) -> None:
 
 
 def _too_large(size: int, file: str) -> Issue:
-    return Code.FILE_TOO_LARGE.issue(file=file, size=round(size / 2**20, 1), limit=MAX_FILE_BYTES // 2**20)
+    return Code.FILE_TOO_LARGE.issue(
+        file=file, size=round(size / 2**20, 1), limit=MAX_FILE_BYTES // 2**20
+    )
 
 
 def _ole2_issue(content: bytes, file: str) -> Issue:
@@ -101,13 +110,18 @@ def _ole2_issue(content: bytes, file: str) -> Issue:
 
 def _not_zip_issue(sample: bytes, file: str) -> Issue:
     lowered = sample.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) or b"<html" in lowered:
+    if (
+        lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml"))
+        or b"<html" in lowered
+    ):
         if b"<html" in lowered or b"<table" in lowered:
             return Code.HTML_NOT_WORKBOOK.issue(file=file)
         return Code.NOT_A_WORKBOOK.issue(file=file, what="an XML file")
     if sample.startswith(b"%PDF"):  # its header is text, so before the text check
         return Code.NOT_A_WORKBOOK.issue(file=file, what="a PDF document")
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" not in sample and _is_text(sample)):
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        b"\x00" not in sample and _is_text(sample)
+    ):
         return Code.CSV_NOT_WORKBOOK.issue(file=file)
     return Code.NOT_A_WORKBOOK.issue(file=file, what="unknown binary content")
 
