@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime
 from itertools import zip_longest
 from pathlib import Path
 
+from xlsxwriter.utility import xl_col_to_name as column_letter
+
 from matrix import __version__
 from matrix.excel.layout import (
     ACTOR_COLUMNS,
@@ -25,7 +27,6 @@ from matrix.excel.layout import (
     TEMPLATE_SCHEMA,
     Column,
     Kind,
-    column_letter,
     fingerprint,
     matrix_columns,
     plan_rows,

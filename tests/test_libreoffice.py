@@ -13,6 +13,8 @@ import pytest
 
 from conftest import DAR, SUDAN, require_tool
 from matrix.excel import layout
+from matrix.excel.layout import DROP_DOWNS, Kind, SheetRole
+from matrix.excel.metadata import matrix_role
 from matrix.excel.writer import write_workbook
 from matrix.i18n import status_label
 from matrix.models.plan import Status
@@ -61,7 +63,7 @@ def test_metadata_survives(round_trip, case):
     assert metadata(after).sheets == metadata(before).sheets
     assert metadata(after).fingerprints == metadata(before).fingerprints
     assert after[layout.META_SHEET].sheet_state in ("hidden", "veryHidden")
-    assert after[metadata(after).sheets["lists"]].sheet_state == "hidden"
+    assert after[metadata(after).sheets[SheetRole.LISTS]].sheet_state == "hidden"
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -84,9 +86,9 @@ def test_values_and_fingerprints_survive(round_trip, case):
 @pytest.mark.parametrize("case", CASES)
 def test_drop_downs_validations_and_protection_survive(round_trip, case):
     plan, lang, before, after = round_trip[case]
-    lists = metadata(after).sheets["lists"]
+    lists = metadata(after).sheets[SheetRole.LISTS]
     for role, name in metadata(after).sheets.items():
-        if role.startswith("matrix:") or role == "new_activities":
+        if role.startswith(matrix_role("")) or role == SheetRole.NEW_ACTIVITIES:
             ws_before, ws_after = before[name], after[name]
             assert ws_after.protection.sheet
             assert _validations(ws_after, lists) == _validations(ws_before, lists), name
@@ -96,7 +98,8 @@ def test_drop_downs_validations_and_protection_survive(round_trip, case):
     row = next(iter(data_rows(ws, lang, plan).values()))["_row"]
     assert ws.cell(row, cols["status"]).protection.locked is False
     assert ws.cell(row, cols["ref"]).protection.locked is True
-    labels = [after[lists].cell(r, 1).value for r in range(1, len(Status) + 1)]
+    column = DROP_DOWNS[Kind.STATUS].list_column + 1
+    labels = [after[lists].cell(r, column).value for r in range(1, len(Status) + 1)]
     assert labels == [status_label(s, lang) for s in Status]
     assert bool(ws.sheet_view.rightToLeft) is (lang == "ar")
     rules = [rule.formula for cf in ws.conditional_formatting for rule in cf.rules]

@@ -19,7 +19,7 @@ from hostile_helpers import (
     value_cell,
 )
 from matrix.excel.safety import archive, inspect_file, scan_file
-from matrix.excel.safety.sheets import column_number, has_forbidden_characters
+from matrix.excel.safety.sheets import has_forbidden_characters
 from validation_helpers import SHEET, rewrite
 
 
@@ -241,10 +241,6 @@ def test_protection_and_validations_are_seen(xlsx):
 )
 def test_characters_xml_forbids_are_noticed_in_every_spelling(xml, found):
     assert has_forbidden_characters(xml) is found
-
-
-def test_column_numbers_in_either_case():
-    assert [column_number(c) for c in ("A", "z", "BH", "xfd")] == [1, 26, 60, 16384]
 
 
 def _long_sheet(tmp_path: Path, last: str, error_at: str | None = None) -> Path:

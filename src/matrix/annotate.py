@@ -11,6 +11,7 @@ from pathlib import Path
 
 from matrix.codes import Code
 from matrix.errors import MatrixError
+from matrix.excel.addresses import quoted
 from matrix.excel.safety.facts import Refused
 from matrix.excel.sanitise import sanitised_copy
 from matrix.models.issues import Issue, Severity
@@ -127,8 +128,8 @@ def _feedback(wb, result: ValidationResult, marked: dict) -> None:
         ws.cell(row, 1).fill = PatternFill("solid", start_color=fill, end_color=fill)
         if (issue.sheet, issue.cell) in marked and issue.sheet is not None:
             link = ws.cell(row, 4)
-            quoted = "'" + issue.sheet.replace("'", "''") + "'"
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted}!{issue.cell}", display=issue.cell)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted(issue.sheet)}!{issue.cell}",
+                                       display=issue.cell)
             link.font = Font(color="0563C1", underline="single")
     ws.freeze_panes = "A5"
     wb.active = 0

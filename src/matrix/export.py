@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 
 from matrix import __version__
 from matrix.errors import MatrixError
+from matrix.excel.addresses import sheet_name
 from matrix.excel.layout import plan_rows
 from matrix.models.plan import Plan
 from matrix.periods import Period, parse_for_plan, periods_between
@@ -218,20 +218,6 @@ def _proposed(plan: Plan, store: Store, periods: list[str]) -> list[Row]:
     return [{"period": p, "office": office, **fields} for p in periods for office, fields in store.proposed(plan, p)]
 
 
-_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-def _sheet_name(text: str, used: set[str]) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, unique ignoring case."""
-    base = _SHEET_NAME_BAD.sub(" ", text).strip().strip("'")[:31] or "Sheet"
-    name, n = base, 2
-    while name.lower() in used:
-        name = f"{base[: 31 - len(str(n)) - 1]} {n}"
-        n += 1
-    used.add(name.lower())
-    return name
-
-
 def _write_xlsx(path: Path, plan: Plan, store: Store, period: str | None, rows: list[Row]) -> None:
     import xlsxwriter
 
@@ -249,12 +235,12 @@ def _write_xlsx(path: Path, plan: Plan, store: Store, period: str | None, rows: 
         "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"}),
     }
     used: set[str] = set()
-    _xlsx_sheet(book, _sheet_name("All rows", used), COLUMNS, rows, formats)
+    _xlsx_sheet(book, sheet_name("All rows", used), COLUMNS, rows, formats)
     by_action_point: dict[str, list[Row]] = {}
     for row in rows:
         by_action_point.setdefault(f"{row['action_point']} {row['action_point_title']}", []).append(row)
     for title, ap_rows in by_action_point.items():
-        _xlsx_sheet(book, _sheet_name(title, used), COLUMNS, ap_rows, formats)
+        _xlsx_sheet(book, sheet_name(title, used), COLUMNS, ap_rows, formats)
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
     proposed = _proposed(plan, store, periods)
     if proposed:
@@ -262,7 +248,7 @@ def _write_xlsx(path: Path, plan: Plan, store: Store, period: str | None, rows: 
         columns = tuple(
             ExportColumn(k, "", "number" if k in ("target", "actual", "row") else "text", 16) for k in keys
         )
-        _xlsx_sheet(book, _sheet_name("Proposed activities", used), columns, proposed, formats)
+        _xlsx_sheet(book, sheet_name("Proposed activities", used), columns, proposed, formats)
     book.close()
 
 

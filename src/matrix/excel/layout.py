@@ -36,9 +36,12 @@ MAX_COLUMNS = 60
 
 
 class SheetRole(StrEnum):
+    """What a sheet is for. The hidden metadata maps each role key to the sheet's generated name
+    (catalogue key `sheet.<role>`); a matrix sheet's key is `metadata.matrix_role(office)`."""
+
     INSTRUCTIONS = "instructions"
     MATRIX = "matrix"  # one per country in a regional workbook, plus REGIONAL
-    REGIONAL = "regional"
+    REGIONAL = "regional"  # names the region-wide matrix sheet; its key is a matrix role too
     NEW_ACTIVITIES = "new_activities"
     ACTORS = "actors"
     LISTS = "lists"  # hidden: drop-down sources
@@ -113,14 +116,24 @@ ACTOR_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def column_letter(index: int) -> str:
-    """'A' for 0, 'Z' for 25, 'AA' for 26."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+@dataclass(frozen=True)
+class DropDown:
+    """A column kind whose cells pick from a list kept on the hidden Lists sheet."""
+
+    list_column: int
+    """0-based column of the Lists sheet that holds the choices."""
+    message: str
+    """What Excel says to an entry not in the list: catalogue `validation.<message>.title/.message`."""
+    strict: bool = True
+    """False: Excel warns but keeps other text (an office may name a lead the plan does not list)."""
+
+
+DROP_DOWNS: dict[Kind, DropDown] = {
+    Kind.STATUS: DropDown(0, "status"),
+    Kind.ACTION_POINT: DropDown(1, "action_point"),
+    Kind.ACTOR: DropDown(2, "lead", strict=False),
+}
+"""The Lists sheet: A status labels in the workbook's language, B action point labels, C actor ids."""
 
 
 def action_point_label(number: int, title: str) -> str:

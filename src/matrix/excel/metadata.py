@@ -16,7 +16,7 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from matrix.excel.layout import TEMPLATE_SCHEMA
+from matrix.excel.layout import TEMPLATE_SCHEMA, SheetRole
 from matrix.models.returns import WorkbookIdentity
 
 IDENTITY_KEYS = (
@@ -27,7 +27,7 @@ IDENTITY_KEYS = (
 
 def matrix_role(office: str) -> str:
     """Role key of the matrix sheet for a country (ISO3) or for region-wide rows (region code)."""
-    return f"matrix:{office}"
+    return f"{SheetRole.MATRIX}:{office}"
 
 
 @dataclass
@@ -40,7 +40,8 @@ class Metadata:
 
     def matrix_sheets(self) -> dict[str, str]:
         """office code -> sheet name, for every matrix sheet."""
-        return {role.split(":", 1)[1]: name for role, name in self.sheets.items() if role.startswith("matrix:")}
+        prefix = matrix_role("")
+        return {role.removeprefix(prefix): name for role, name in self.sheets.items() if role.startswith(prefix)}
 
 
 def metadata_rows(meta: Metadata) -> list[list[str]]:

@@ -18,8 +18,9 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from matrix.codes import Code
 from matrix.errors import MatrixError
+from matrix.excel.addresses import row_and_column
 from matrix.excel.layout import META_SHEET
-from matrix.excel.safety import FileScan, SheetFacts, column_number, scan_file
+from matrix.excel.safety import FileScan, SheetFacts, scan_file
 from matrix.models.issues import Issue
 
 FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -144,7 +145,6 @@ def _remove_forbidden(rows: list[list[object]]) -> dict[tuple[int, int], str]:
 
 
 def _put(rows: list[list[object]], ref: str, value: object) -> None:
-    letters = ref.rstrip("0123456789")
-    row, column = int(ref[len(letters):]), column_number(letters)
+    row, column = row_and_column(ref)
     if row <= len(rows) and column <= len(rows[row - 1]):
         rows[row - 1][column - 1] = value

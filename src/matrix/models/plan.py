@@ -13,7 +13,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    field_validator,
+    model_serializer,
+)
 
 SCHEMA_VERSION = 1
 
@@ -71,11 +79,39 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+"""ISO 639-1 (or -3) code, as the catalogue names its languages: en, fr, es, ar."""
+
+Suggestions = dict[LanguageCode, Annotated[list[Text], Field(min_length=1)]]
+
+
+class Guidance(Strict):
+    """The compendium's guide to an action point: what stakeholders can do and how UNHCR can help,
+    one list per language so a workbook shows it in the office's language."""
+
+    stakeholders: Suggestions = Field(
+        default_factory=dict, description="Suggestions for stakeholders."
+    )
+    unhcr_support: Suggestions = Field(
+        default_factory=dict, description="Support UNHCR can provide to partners."
+    )
+
+
 class ActionPoint(Strict):
     number: int = Field(ge=1, le=99, description="Position in the framework, shown to users.")
     id: Id = Field(description="Stable id objectives refer to, e.g. AP3.")
     title: Text
     description: str = ""
+    guidance: Guidance | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_guidance(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """A plan with its own action points and no guidance keeps the content hash it had before
+        guidance existed, so workbooks generated from it still match their plan."""
+        data = handler(self)
+        if self.guidance is None:
+            data.pop("guidance", None)
+        return data
 
 
 class Framework(Strict):

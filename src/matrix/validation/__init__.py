@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from matrix.codes import Code
+from matrix.excel.addresses import row_and_column
 from matrix.excel.layout import NEW_ACTIVITY_COLUMNS, SheetRole, matrix_columns
 from matrix.excel.metadata import Metadata, matrix_role
 from matrix.excel.reader import RawWorkbook, WorkbookReadError, read_workbook
-from matrix.excel.safety import column_number, file_digest, scan_file
+from matrix.excel.safety import file_digest, scan_file
 from matrix.gcpause import cycle_collection_paused
 from matrix.models.issues import Issue
 from matrix.models.plan import Indicator, Plan
@@ -142,8 +143,6 @@ def _position(sheets: tuple[str, ...]):
     def key(issue: Issue) -> tuple[int, int, int]:
         if issue.sheet is None:
             return (-1, 0, 0)
-        letters = (issue.cell or "").rstrip("0123456789")
-        digits = (issue.cell or "")[len(letters):]
-        return (order.get(issue.sheet, len(order)), int(digits) if digits else 0, column_number(letters))
+        return (order.get(issue.sheet, len(order)), *row_and_column(issue.cell or ""))
 
     return key

@@ -12,7 +12,8 @@ from functools import cache
 from operator import itemgetter
 
 from matrix.codes import Code
-from matrix.excel.layout import HEADER_ROW, LOCKED_KEYS, META_SHEET, Column, column_letter
+from matrix.excel.addresses import column_letters
+from matrix.excel.layout import HEADER_ROW, LOCKED_KEYS, META_SHEET, Column
 from matrix.excel.reader import RawSheet, RawWorkbook
 from matrix.i18n import LANGUAGES, t
 from matrix.models.issues import Issue
@@ -47,7 +48,7 @@ class Table:
     columns: dict[str, int]
 
     def __post_init__(self) -> None:
-        self._letters = {key: _letter(column) for key, column in self.columns.items()}
+        self._letters = {key: column_letters(column) for key, column in self.columns.items()}
         self.locked_keys = tuple(key for key in LOCKED_KEYS if key in self.columns)
         keys = self.locked_keys
         self.locked_values = itemgetter(*keys) if len(keys) > 1 else lambda values: tuple(values[k] for k in keys)
@@ -122,8 +123,8 @@ def read_table(
     for key, column in pairs:
         if key in positions:
             issues.append(Code.COLUMN_DUPLICATED.issue(
-                file=file, sheet=sheet.name, cell=f"{_letter(column)}{row}", column=t(lang, f"column.{key}"),
-                first=_letter(positions[key]), second=_letter(column),
+                file=file, sheet=sheet.name, cell=f"{column_letters(column)}{row}", column=t(lang, f"column.{key}"),
+                first=column_letters(positions[key]), second=column_letters(column),
             ))
         else:
             positions[key] = column
@@ -173,7 +174,3 @@ def _fits(sheet: RawSheet, columns: tuple[Column, ...], lang: str) -> bool:
     ref_header = bool(_header_columns(sheet, row, header_lookup(("ref",), lang)))
     return ref_header == any(c.key == "ref" for c in columns) and len(keys) * 2 >= len(columns)
 
-
-def _letter(column: int) -> str:
-    """1-based column number -> letters."""
-    return column_letter(column - 1)

@@ -16,7 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from matrix.codes import Code, did_you_mean
-from matrix.excel.layout import column_letter
+from matrix.excel.addresses import column_letters
 from matrix.excel.reader import ExcelError, RawWorkbook
 from matrix.i18n import LANGUAGES, parse_status, status_label
 from matrix.models.issues import Issue
@@ -121,7 +121,7 @@ def removed_character_issues(raw: RawWorkbook, file: str) -> list[Issue]:
         for (row, column), removed in sheet.removed.items():
             names = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(removed))
             issues.append(Code.CONTROL_CHARACTERS.issue(
-                file=file, sheet=sheet.name, cell=f"{column_letter(column - 1)}{row}",
+                file=file, sheet=sheet.name, cell=f"{column_letters(column)}{row}",
                 count=len(removed), names=names,
             ))
     return issues

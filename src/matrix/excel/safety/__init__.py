@@ -18,11 +18,11 @@ from pathlib import Path
 from matrix.codes import Code
 from matrix.excel.safety.archive import Zip, check_package, check_part, open_zip, workbook_sheets
 from matrix.excel.safety.facts import FileScan, Refused, SheetFacts
-from matrix.excel.safety.sheets import column_number, part_has_forbidden_characters, scan_sheet
+from matrix.excel.safety.sheets import part_has_forbidden_characters, scan_sheet
 from matrix.excel.safety.sniff import file_digest, non_workbook_issue, read_file
 from matrix.models.issues import Issue
 
-__all__ = ["FileScan", "SheetFacts", "column_number", "file_digest", "inspect_file", "scan_file"]
+__all__ = ["FileScan", "SheetFacts", "file_digest", "inspect_file", "scan_file"]
 
 SHARED_STRINGS = "xl/sharedStrings.xml"
 """Where calamine reads shared strings from, whatever the relationships say."""

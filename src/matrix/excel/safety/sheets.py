@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import NoReturn
 
 from matrix.codes import Code
+from matrix.excel.addresses import column_number
 from matrix.excel.layout import MAX_COLUMNS, MAX_ROWS
 from matrix.excel.safety.archive import Zip, chunks, refuse_entities, scan_part
 from matrix.excel.safety.facts import Refused, SheetFacts
@@ -92,14 +93,6 @@ def has_forbidden_characters(data: bytes) -> bool:
     if _found(data, b"_", _ESCAPED):
         return True
     return _found(data, b"&", CHARACTER_REFERENCE, is_forbidden_reference)
-
-
-def column_number(letters: str) -> int:
-    """Column letters (either case) -> 1-based column number."""
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
 
 
 def _found(
@@ -216,7 +209,7 @@ def _check_ref(ref: str, sheet: SheetFacts, file: str) -> None:
     if match is None:  # no reader would take it for a cell in the template
         _too_large(ref[: MAX_REF + 3], sheet, file)
     letters, digits = match.groups()
-    if column_number(letters or "A") > MAX_COLUMNS or int(digits) > MAX_ROWS:
+    if column_number(letters.upper() or "A") > MAX_COLUMNS or int(digits) > MAX_ROWS:
         _too_large(ref, sheet, file)
 
 

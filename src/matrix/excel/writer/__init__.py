@@ -1,0 +1,95 @@
+"""Plan -> the implementation matrix workbook a country office fills in.
+
+Written with xlsxwriter: the fastest writer, Excel-native files with shared strings. Every format
+comes from `formats`, created once per workbook, never per cell. Plan text always goes through
+`write_string`, so a title that starts with '=' stays text and never becomes a formula. Positions
+come from `layout`; one module per sheet writes it; the hidden metadata sheet, which read-back
+trusts instead of file or sheet names, is `metadata_sheet`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+
+from matrix import __version__
+from matrix.excel import layout
+from matrix.excel.layout import SheetRole
+from matrix.excel.writer.actors import write_actors
+from matrix.excel.writer.book import Book
+from matrix.excel.writer.formats import make_formats
+from matrix.excel.writer.instructions import write_instructions
+from matrix.excel.writer.matrix_sheet import write_matrix_sheet
+from matrix.excel.writer.metadata_sheet import write_metadata_sheet
+from matrix.excel.writer.new_activities import write_new_activities
+from matrix.excel.writer.validations import write_lists
+from matrix.i18n import RIGHT_TO_LEFT
+from matrix.models.plan import Plan
+from matrix.models.returns import ProgressRow
+from matrix.periods import Period
+
+__all__ = ["write_workbook"]
+
+
+def write_workbook(
+    plan: Plan,
+    office: str,
+    period: Period,
+    lang: str,
+    path: Path,
+    *,
+    regional: bool = False,
+    prefill: Mapping[tuple[str, str], ProgressRow] | None = None,
+    generated_at: datetime | None = None,
+) -> None:
+    """Write the national matrix of `office` (ISO3), or with `regional` the workbook of the region
+    `office` (a sheet per plan country plus the region-wide rows). `prefill`, keyed by (country or
+    region code, ref), fills the office's input cells, e.g. with last period's return."""
+    wb = xlsxwriter.Workbook(
+        str(Path(path)),
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "in_memory": True,  # no temporary file per sheet: faster, and nothing left behind
+        },
+    )
+    wb.set_properties({"title": plan.title, "subject": office, "comments": f"matrix {__version__}"})
+    book = Book(
+        plan,
+        office,
+        period,
+        lang,
+        regional=regional,
+        prefill=prefill or {},
+        generated_at=(generated_at or datetime.now(UTC)).replace(microsecond=0),
+        formats=make_formats(wb),
+    )
+    # Sheet order is tab order: instructions first, then what the office fills in.
+    instructions = wb.add_worksheet(book.names[SheetRole.INSTRUCTIONS])
+    matrix_ws = [wb.add_worksheet(sheet.name) for sheet in book.sheets]
+    new, actors, lists = (
+        wb.add_worksheet(book.names[role])
+        for role in (SheetRole.NEW_ACTIVITIES, SheetRole.ACTORS, SheetRole.LISTS)
+    )
+    meta = wb.add_worksheet(layout.META_SHEET)
+    if lang in RIGHT_TO_LEFT:
+        for ws in wb.worksheets():
+            ws.right_to_left()
+
+    write_instructions(instructions, book)
+    fingerprints = {}
+    for ws, sheet in zip(matrix_ws, book.sheets, strict=True):
+        fingerprints.update(write_matrix_sheet(ws, book, sheet))
+    write_new_activities(new, book)
+    write_actors(actors, book)
+    write_lists(lists, book)
+    write_metadata_sheet(meta, book, fingerprints)
+    try:
+        wb.close()
+    except FileCreateError as exc:  # xlsxwriter wraps the OSError; callers handle OSError
+        raise OSError(str(exc.__context__ or exc)) from exc

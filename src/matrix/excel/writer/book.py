@@ -1,0 +1,114 @@
+"""What every sheet of one workbook needs to know, worked out once: the plan, the office, the
+period and language, which sheet is called what, the drop-down choices and the formats."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from matrix.countries import country_name
+from matrix.excel import layout
+from matrix.excel.addresses import sheet_name
+from matrix.excel.layout import Kind, PlanRow, SheetRole
+from matrix.excel.writer.formats import Formats
+from matrix.i18n import RIGHT_TO_LEFT, status_label, t
+from matrix.models.plan import ActionPoint, Plan, Status
+from matrix.models.returns import ProgressRow
+from matrix.periods import Period, due_date
+
+OTHER_SHEETS = (SheetRole.INSTRUCTIONS, SheetRole.NEW_ACTIVITIES, SheetRole.ACTORS, SheetRole.LISTS)
+"""Every role but the matrix sheets, whose number and names depend on the workbook."""
+
+
+@dataclass(frozen=True)
+class MatrixSheet:
+    office: str
+    """Country code, or the region code for the region-wide sheet."""
+    name: str
+    label: str
+    """Who the sheet is for, as people say it: 'Sudan (SDN)'."""
+    rows: list[PlanRow]
+
+
+class Book:
+    """One workbook being written: its inputs, and what follows from them for every sheet."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        office: str,
+        period: Period,
+        lang: str,
+        *,
+        regional: bool,
+        prefill: Mapping[tuple[str, str], ProgressRow],
+        generated_at: datetime,
+        formats: Formats,
+    ):
+        self.plan, self.office, self.period, self.lang = plan, office, period, lang
+        self.regional, self.prefill = regional, prefill
+        self.generated_at, self.formats = generated_at, formats
+        self.columns = layout.matrix_columns(plan)
+        self.col = {c.key: i for i, c in enumerate(self.columns)}
+        self.framework = plan.resolved_framework
+        self.status_labels = [status_label(s, lang) for s in Status]
+        self.action_points = sorted(self.framework.action_points, key=lambda ap: ap.number)
+        self.objective_ap = {
+            o.id: self.framework.action_point(o.action_point) for o in plan.objectives
+        }
+        self.plan_hash = plan.content_hash()
+        self.due = due_date(plan.reporting, period)
+        # Right-to-left text would show '2026-Q3' as 'Q3-2026'; left-to-right marks keep it whole.
+        self.period_text = f"\u200e{period.id}\u200e" if lang in RIGHT_TO_LEFT else period.id
+        taken = {layout.META_SHEET.casefold()}
+        self.names = {role: sheet_name(t(lang, f"sheet.{role}"), taken) for role in OTHER_SHEETS}
+        self.sheets = self._matrix_sheets(taken)
+
+    def _matrix_sheets(self, taken: set[str]) -> list[MatrixSheet]:
+        plan, lang = self.plan, self.lang
+        if not self.regional:
+            label = f"{country_name(self.office, lang)} ({self.office})"
+            name = sheet_name(t(lang, f"sheet.{SheetRole.MATRIX}"), taken)
+            return [MatrixSheet(self.office, name, label, layout.plan_rows(plan, self.office))]
+        sheets = [
+            MatrixSheet(
+                code,
+                sheet_name(country_name(code, lang), taken),
+                f"{country_name(code, lang)} ({code})",
+                layout.plan_rows(plan, code),
+            )
+            for code in plan.countries
+        ]
+        region = plan.region
+        label = f"{region.name} ({region.code})" if region else self.office
+        name = sheet_name(t(lang, f"sheet.{SheetRole.REGIONAL}"), taken)
+        sheets.append(MatrixSheet(self.office, name, label, layout.plan_rows(plan, None)))
+        return sheets
+
+    def office_label(self) -> str:
+        return self.sheets[-1].label if self.regional else self.sheets[0].label
+
+    def subtitle(self, label: str) -> str:
+        return t(
+            self.lang,
+            "matrix.subtitle",
+            office=label,
+            period=self.period_text,
+            start=self.period.start,
+            end=self.period.end,
+            due=self.due,
+        )
+
+    def ap_label(self, ap: ActionPoint | None, fallback: str | int) -> str:
+        if ap is None:
+            return str(fallback)
+        return layout.localised_action_point_label(self.framework, ap, self.lang)
+
+    def choices(self, kind: Kind) -> list[str]:
+        """What a drop-down of `kind` offers, as the Lists sheet holds it."""
+        if kind is Kind.STATUS:
+            return self.status_labels
+        if kind is Kind.ACTION_POINT:
+            return [self.ap_label(ap, ap.id) for ap in self.action_points]
+        return [actor.id for actor in self.plan.actors]

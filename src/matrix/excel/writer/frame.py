@@ -1,0 +1,60 @@
+"""What the sheets share: protection, a table's frame (title, header row, widths, print set-up),
+and row heights for wrapped text."""
+
+from __future__ import annotations
+
+import math
+
+from xlsxwriter.worksheet import Worksheet
+
+from matrix.excel import layout
+from matrix.excel.layout import Column
+from matrix.excel.writer.book import Book
+from matrix.i18n import t
+
+PROTECTION = {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True}
+"""Protection stops accidents, not people: no password; filtering and resizing stay allowed."""
+LINE_HEIGHT = 15  # points, for the default 11-point font
+
+
+def protect(ws: Worksheet) -> None:
+    ws.protect("", PROTECTION)
+
+
+def start_table(
+    ws: Worksheet, book: Book, columns: tuple[Column, ...], title: str, subtitle: str
+) -> None:
+    """Title, subtitle and header row where `layout` puts them; printed landscape on A4, one page
+    wide, headers repeated on every page."""
+    f = book.formats
+    for i, column in enumerate(columns):
+        ws.set_column(i, i, column.width)
+    ws.write_string(layout.TITLE_ROW - 1, 0, title, f.title)
+    ws.write_string(layout.SUBTITLE_ROW - 1, 0, subtitle, f.subtitle)
+    ws.set_row(layout.HEADER_ROW - 1, 32)
+    for i, column in enumerate(columns):
+        ws.write_string(layout.HEADER_ROW - 1, i, t(book.lang, column.header_key), f.header)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(layout.HEADER_ROW - 1)
+    ws.set_footer("&L&A&R&P / &N")
+    protect(ws)
+
+
+def row_height(cells: list[tuple[str, float]]) -> float | None:
+    """An explicit height for a row of wrapped text, or None when one line fits.
+
+    LibreOffice does not grow rows to fit wrapped text on opening a file that gives no height,
+    so long activity titles and instructions would overlap; a column width is roughly the
+    number of characters that fit on a line.
+    """
+    lines = max(
+        (
+            sum(math.ceil(max(len(part), 1) / max(width - 1, 1)) for part in text.split("\n"))
+            for text, width in cells
+            if text
+        ),
+        default=1,
+    )
+    return min(lines * LINE_HEIGHT, 409) if lines > 1 else None

@@ -1,0 +1,44 @@
+"""The very hidden metadata sheet (layout `META_SHEET`): which plan version, office, period and
+language the workbook is for, which sheet plays which role, and every plan row's fingerprint.
+Its format is `matrix.excel.metadata`'s; read-back trusts it instead of file or sheet names."""
+
+from __future__ import annotations
+
+from xlsxwriter.worksheet import Worksheet
+
+from matrix import __version__
+from matrix.excel import layout
+from matrix.excel.layout import SheetRole
+from matrix.excel.metadata import Metadata, matrix_role, metadata_rows
+from matrix.excel.writer.book import Book
+from matrix.excel.writer.frame import protect
+from matrix.models.returns import WorkbookIdentity
+
+
+def write_metadata_sheet(
+    ws: Worksheet, book: Book, fingerprints: dict[tuple[str, str], str]
+) -> None:
+    identity = WorkbookIdentity(
+        template_schema=layout.TEMPLATE_SCHEMA,
+        tool_version=__version__,
+        plan_id=book.plan.id,
+        plan_hash=book.plan_hash,
+        office=book.office,
+        regional=book.regional,
+        period=book.period.id,
+        lang=book.lang,
+        generated_at=book.generated_at,
+    )
+    roles = {SheetRole.INSTRUCTIONS.value: book.names[SheetRole.INSTRUCTIONS]}
+    roles.update({matrix_role(s.office): s.name for s in book.sheets})
+    roles.update(
+        {
+            role.value: book.names[role]
+            for role in (SheetRole.NEW_ACTIVITIES, SheetRole.ACTORS, SheetRole.LISTS)
+        }
+    )
+    for r, row in enumerate(metadata_rows(Metadata(identity, roles, fingerprints))):
+        for c, value in enumerate(row):
+            ws.write_string(r, c, value)
+    protect(ws)
+    ws.very_hidden()

@@ -1,0 +1,107 @@
+"""What Excel checks while an office types: drop-downs whose choices sit on the hidden Lists sheet
+(written here too, from the same `layout.DROP_DOWNS`), numbers that cannot be negative, dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from matrix.excel.addresses import quoted
+from matrix.excel.layout import DROP_DOWNS, Kind, SheetRole
+from matrix.excel.writer.book import Book
+from matrix.excel.writer.frame import protect
+from matrix.i18n import t
+from matrix.models.plan import Status
+
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def write_lists(ws: Worksheet, book: Book) -> None:
+    """The drop-downs' choices, one column per kind. Hidden, not secret."""
+    for kind, drop_down in DROP_DOWNS.items():
+        for r, choice in enumerate(book.choices(kind)):
+            ws.write_string(r, drop_down.list_column, choice)
+    protect(ws)
+    ws.hide()
+
+
+def error_message(lang: str, what: str) -> dict[str, str]:
+    """Excel's message box for a refused entry, within Excel's limits (32 and 255 characters)."""
+    return {
+        "error_title": t(lang, f"validation.{what}.title")[:32],
+        "error_message": t(lang, f"validation.{what}.message")[:255],
+    }
+
+
+def drop_down(ws: Worksheet, book: Book, kind: Kind, col: int, first: int, last: int) -> None:
+    """Rows `first`..`last` (0-based) of column `col` pick from the Lists sheet's `kind` choices."""
+    spec = DROP_DOWNS[kind]
+    count = len(book.choices(kind))
+    top = xl_rowcol_to_cell(0, spec.list_column, row_abs=True, col_abs=True)
+    bottom = xl_rowcol_to_cell(count - 1, spec.list_column, row_abs=True, col_abs=True)
+    ws.data_validation(
+        first,
+        col,
+        last,
+        col,
+        {
+            "validate": "list",
+            "source": f"={quoted(book.names[SheetRole.LISTS])}!{top}:{bottom}",
+            **({} if spec.strict else {"error_type": "information"}),
+            **error_message(book.lang, spec.message),
+        },
+    )
+
+
+def status_drop_down(ws: Worksheet, book: Book, col: int, first: int, last: int) -> None:
+    """The status drop-down, and each status in its colours once chosen."""
+    drop_down(ws, book, Kind.STATUS, col, first, last)
+    for status, label in zip(Status, book.status_labels, strict=True):
+        ws.conditional_format(
+            first,
+            col,
+            last,
+            col,
+            {
+                "type": "cell",
+                "criteria": "==",
+                "value": '"' + label.replace('"', '""') + '"',
+                "format": book.formats.status[status],
+            },
+        )
+
+
+def number_validation(
+    ws: Worksheet, lang: str, col: int, first: int, last: int, **extra: str
+) -> None:
+    ws.data_validation(
+        first,
+        col,
+        last,
+        col,
+        {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            **error_message(lang, "number"),
+            **extra,
+        },
+    )
+
+
+def date_validation(ws: Worksheet, lang: str, col: int, first: int, last: int) -> None:
+    ws.data_validation(
+        first,
+        col,
+        last,
+        col,
+        {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": FIRST_DATE,
+            "maximum": LAST_DATE,
+            **error_message(lang, "date"),
+        },
+    )

@@ -1,0 +1,62 @@
+"""The funding section: requirements, funds secured and gaps, by action point and by lead actor.
+
+A budget is the activity's whole requirement across its offices; funds secured are what the
+offices reported for the period (one value per office and activity), summed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from matrix.models.plan import Activity
+from matrix.report.context import Funding, FundingRow
+from matrix.report.counting import Layout, Snapshot, percent
+
+
+def funds_secured(now: Snapshot) -> dict[str, float]:
+    """Activity id -> funds secured: per office its rows' largest value, summed over offices."""
+    per_key: dict[int, float] = {}
+    for j, r in enumerate(now.reported):
+        if r is not None and r[4] is not None:
+            k = now.layout.row_key[j]
+            per_key[k] = max(per_key.get(k, 0.0), r[4])
+    out: dict[str, float] = defaultdict(float)
+    for k, value in sorted(per_key.items()):
+        out[now.layout.keys[k][1]] += value
+    return out
+
+
+def funding(activity_ids: list[str], layout: Layout, secured: dict[str, float]) -> Funding | None:
+    """Requirement, secured and gap of the budgeted ones among these counted activities."""
+    activities: list[Activity] = [
+        layout.activity[i] for i in activity_ids if layout.activity[i].budget is not None
+    ]
+    if not activities:
+        return None
+    requirement = sum(a.budget or 0.0 for a in activities)
+    got = sum(secured.get(a.id, 0.0) for a in activities)
+    return Funding(
+        requirement=requirement,
+        secured=got,
+        gap=max(requirement - got, 0.0),
+        funded_percent=percent(got, requirement),
+    )
+
+
+def funding_rows(
+    groups: dict[str, tuple[str, list[str]]], layout: Layout, secured: dict[str, float]
+) -> list[FundingRow]:
+    """One row per group (action point or lead actor) that has budgeted activities."""
+    rows = []
+    for key, (label, activity_ids) in groups.items():
+        found = funding(activity_ids, layout, secured)
+        if found is not None:
+            rows.append(
+                FundingRow(
+                    key=key,
+                    label=label,
+                    funding=found,
+                    bar_secured=min(found.funded_percent or 0.0, 100.0),
+                )
+            )
+    return rows

@@ -1,0 +1,76 @@
+"""A section per office: its figures per action point and the rows that need attention."""
+
+from __future__ import annotations
+
+from matrix.models.plan import Status
+from matrix.report.context import CountrySection, OfficeActionPoint, ReturnState
+from matrix.report.counting import FINISHED_VALUES, Snapshot
+from matrix.report.sections.delayed import activity_line, overdue
+from matrix.report.sections.figures import status_bar
+from matrix.report.words import Words
+
+MAX_OFFICE_ITEMS = 20
+"""Rows needing attention listed per office (a global plan has thousands of rows per office)."""
+FAR_BELOW_TARGET = 25.0
+"""Progress (percent of target) under which a reported row needs attention in its office's
+section."""
+
+
+def attention(now: Snapshot, j: int) -> int | None:
+    """Why an office's section lists a row, most pressing first: 0 delayed, 1 past its planned end,
+    2 far below target, 3 commented on; None when it needs no attention."""
+    if now.status[j] == Status.DELAYED.value:
+        return 0
+    if overdue(now, j):
+        return 1
+    progress, reported = now.progress[j], now.reported[j]
+    if (
+        progress is not None
+        and progress < FAR_BELOW_TARGET
+        and now.status[j] not in FINISHED_VALUES
+    ):
+        return 2
+    if reported is not None and (reported[5] or reported[6] or reported[7]):
+        return 3
+    return None
+
+
+def country_sections(
+    now: Snapshot, offices: list[str], returns: list[ReturnState], words: Words
+) -> list[CountrySection]:
+    """Per office: its figures per action point and the rows that need attention, the most pressing
+    MAX_OFFICE_ITEMS of them (the export has every row)."""
+    by_office = {r.office: r for r in returns}
+    sections = []
+    for office in offices:
+        ranked = sorted(
+            (rank, j)
+            for j in now.layout.office_span[office]
+            if (rank := attention(now, j)) is not None
+        )
+        listed = [j for _, j in ranked]
+        figures = now.figures(office=office)
+        sections.append(
+            CountrySection(
+                office=office,
+                name=words.office(office),
+                anchor=f"office-{office.lower()}",
+                return_state=by_office[office],
+                status=status_bar(figures, words),
+                average_progress=figures.average,
+                action_points=[
+                    OfficeActionPoint(
+                        label=words.action_point(ap),
+                        activities=f.activities,
+                        status=status_bar(f, words),
+                        average_progress=f.average,
+                        delayed=f.counts[Status.DELAYED.value],
+                    )
+                    for ap in words.framework.action_points
+                    if (f := now.figures(office=office, action_point=ap)).activities
+                ],
+                lines=[activity_line(now, j, words) for j in listed[:MAX_OFFICE_ITEMS]],
+                lines_more=max(0, len(listed) - MAX_OFFICE_ITEMS),
+            )
+        )
+    return sections
