@@ -145,6 +145,7 @@ def chunks(zip_: Zip, name: str) -> Iterator[bytes]:
     data = memoryview(content)[start : start + info.compress_size]
     if len(data) != info.compress_size:
         raise Refused(_damaged(file, f"part {name}: cut short"))
+    pieces: Iterator[bytes]
     if method == zipfile.ZIP_STORED:
         pieces = (bytes(data[i : i + CHUNK]) for i in range(0, len(data), CHUNK))
     elif method == zipfile.ZIP_DEFLATED:
@@ -166,7 +167,8 @@ def chunks(zip_: Zip, name: str) -> Iterator[bytes]:
 
 
 def _inflate(data: memoryview) -> Iterator[bytes]:
-    stream, pending = zlib.decompressobj(-15), data
+    stream = zlib.decompressobj(-15)
+    pending: bytes | memoryview = data
     while True:
         piece = stream.decompress(pending, CHUNK)
         left = len(pending)
@@ -225,15 +227,14 @@ def workbook_sheets(zip_: Zip) -> tuple[list[SheetFacts], bool]:
     workbook = parse(zip_, WORKBOOK_PART)
     rels_part = "xl/_rels/workbook.xml.rels"
     rels = parse(zip_, rels_part) if rels_part in zip_.names else None
-    targets = {}
+    targets: dict[str | None, str] = {}
     for rel in rels if rels is not None else []:
         target = rel.get("Target", "")
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        targets[rel.get("Id")] = normalise_part(part)
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        targets[rel.get("Id")] = normalise_part(path)
     sheets = []
     for node in workbook.iter(f"{{{MAIN_NS}}}sheet"):
-        part = targets.get(node.get(f"{{{REL_NS}}}id"))
-        if part:
+        if part := targets.get(node.get(f"{{{REL_NS}}}id")):
             sheets.append(
                 SheetFacts(name=node.get("name", ""), part=part, state=node.get("state", "visible"))
             )
