@@ -33,10 +33,9 @@ def store_path(countries: int, activities: int, n_periods: int) -> Path:
 
 
 def fill_store(path: Path, countries: int, activities: int, n_periods: int) -> None:
-    from matrix import __version__
-    from matrix.excel.layout import TEMPLATE_SCHEMA, plan_rows
+    from matrix.excel.layout import plan_rows
     from matrix.models.plan import Status
-    from matrix.models.returns import ProgressRow, ValidationResult, WorkbookIdentity
+    from matrix.models.returns import ProgressRow
     from matrix.store import Store
 
     plan = build_plan(activities, countries)
@@ -58,17 +57,28 @@ def fill_store(path: Path, countries: int, activities: int, n_periods: int) -> N
                         actual=None if status == Status.NOT_STARTED else round(target * (p + 1) / (n_periods + 1)),
                         funds_secured=None, comments="", next_steps="", support_needed="",
                     ))
-                identity = WorkbookIdentity(
-                    template_schema=TEMPLATE_SCHEMA, tool_version=__version__, plan_id=plan.id, plan_hash=plan_hash,
-                    office=office, regional=False, period=period, lang="en", generated_at=received,
-                )
-                result = ValidationResult.model_construct(
-                    file=f"{office}_{period}.xlsx", sha256=f"{office}:{period}:{activities}", size=0,
-                    identity=identity, issues=[], rows=rows, proposed=[],
-                )
-                store.record(result, plan, received_at=received)
+                record_return(store, plan, plan_hash, office, period, received, rows,
+                              sha256=f"{office}:{period}:{activities}")
     finally:
         store.close()
+
+
+def record_return(store, plan, plan_hash: str, office: str, period: str, received: datetime, rows: list,
+                  proposed: list = (), *, sha256: str) -> None:
+    """Record an accepted return made in code, as `collect` would after validating it."""
+    from matrix import __version__
+    from matrix.excel.layout import TEMPLATE_SCHEMA
+    from matrix.models.returns import ValidationResult, WorkbookIdentity
+
+    identity = WorkbookIdentity(
+        template_schema=TEMPLATE_SCHEMA, tool_version=__version__, plan_id=plan.id, plan_hash=plan_hash,
+        office=office, regional=False, period=period, lang="en", generated_at=received,
+    )
+    result = ValidationResult.model_construct(
+        file=f"{office}_{period}.xlsx", sha256=sha256, size=0, identity=identity, issues=[], rows=rows,
+        proposed=list(proposed),
+    )
+    store.record(result, plan, received_at=received)
 
 
 class ReportFailed(Exception):

@@ -13,11 +13,12 @@ import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
 from benchmarks import baselines, matrix_api, report_bench
-from benchmarks.data import build_plan, cache_root, office_fill, periods, source_hash
+from benchmarks.data import ACTORS, build_plan, cache_root, office_fill, periods, source_hash
 from benchmarks.harness import Report, Row, measure, peak_rss_mib
 
 GENERATE_TARGET = 2.0  # × xlsxwriter writing the same workbook
@@ -44,17 +45,22 @@ class Config:
     """Seconds a report may run (all reps) before the unfinished step counts as failed."""
     report_warmup: bool
     """An untimed first run; not worth minutes on the large store, where compilation is noise."""
+    lookalike_sizes: tuple[int, ...]
+    """New activities proposed in one return, near-identical or unrelated, smallest first."""
 
 
 FULL = Config("full", reps=5, plan_sizes=(50, 300, 3000), corpus_rows=300, corpus_counts=(10, 100, 1000),
               corpus_reps=3, openpyxl_corpus_max=100, report_sizes=((100, 3000, 8), (200, 3000, 8)), report_reps=1,
-              report_limit=900, report_warmup=False)
+              report_limit=900, report_warmup=False,
+              lookalike_sizes=(3000, 6000))
 QUICK = Config("quick", reps=3, plan_sizes=(50, 300), corpus_rows=300, corpus_counts=(10, 40),
                corpus_reps=1, openpyxl_corpus_max=40, report_sizes=((10, 30, 4), (20, 30, 4)), report_reps=1,
-               report_limit=20, report_warmup=True)
+               report_limit=20, report_warmup=True,
+               lookalike_sizes=(300, 600))
 TINY = Config("tiny", reps=1, plan_sizes=(5,), corpus_rows=5, corpus_counts=(2, 3),
               corpus_reps=1, openpyxl_corpus_max=3, report_sizes=((2, 5, 2), (4, 5, 2)), report_reps=1,
-              report_limit=60, report_warmup=True)
+              report_limit=60, report_warmup=True,
+              lookalike_sizes=(10, 20))
 CONFIGS = {c.name: c for c in (FULL, QUICK, TINY)}
 
 PERIOD = "2026-01"
@@ -311,6 +317,56 @@ def bench_report(cfg: Config, report: Report, work: Path) -> None:
                    target_ratio=LINEAR_SLACK, note="linear when the ratio is about 1"))
 
 
+def bench_lookalikes(cfg: Config, report: Report, work: Path) -> None:
+    """One return proposing many near-identical new activities (offices control this input) against
+    the same number of unrelated ones: looking for likely duplicates must stay linear."""
+    group = "report read + compute, one return proposing N new activities"
+    if not has(report, group, REPORT + COLLECT):
+        return
+    plan = _plan(50, 1)
+    totals = {}
+    for size in cfg.lookalike_sizes:
+        timings = {}
+        for kind in ("unrelated", "near-identical"):
+            store = _proposals_store(plan, kind, size, work / f"{kind}-{size}.sqlite")
+            timings[kind] = measure(lambda s=store: matrix_api.report_context(plan, s, PERIOD), cfg.reps)
+        unrelated, alike = timings["unrelated"], timings["near-identical"]
+        report.add(Row(group, f"{size:,} unrelated titles (reference)", unrelated.cpu, "s", timing=unrelated))
+        report.add(Row(group, f"{size:,} near-identical titles", alike.cpu, "s", "unrelated", unrelated.cpu,
+                       timing=alike))
+        totals[size] = alike.cpu
+    (small, t_small), (large, t_large) = min(totals.items()), max(totals.items())
+    report.add(Row(group, f"growth {small:,} -> {large:,} near-identical", t_large / t_small, "x", "size ratio",
+                   large / small, target_ratio=LINEAR_SLACK, note="linear when the ratio is about 1"))
+
+
+def _proposals_store(plan, kind: str, size: int, path: Path) -> Path:
+    """A store holding one accepted return for PERIOD that proposes `size` new activities, each led
+    by another actor: titles that differ by one word, or titles that share none."""
+    import random
+
+    from matrix.models.returns import ProposedActivity
+    from matrix.store import Store
+
+    rng = random.Random(size)
+    office = plan.countries[0]
+    if kind == "near-identical":
+        titles = [f"Train border officials on referral procedures in district {i}" for i in range(size)]
+    else:
+        titles = [" ".join("".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=7)) for _ in range(8))
+                  for _ in range(size)]
+    proposed = [ProposedActivity(sheet="New activities", row=4 + i, title=title, lead=ACTORS[i % len(ACTORS)][0])
+                for i, title in enumerate(titles)]
+    rows = list(office_fill(plan, office, PERIOD).values())
+    store = Store.open(path)
+    try:
+        report_bench.record_return(store, plan, plan.content_hash(), office, PERIOD, datetime(2026, 2, 1, tzinfo=UTC),
+                                   rows, proposed, sha256=f"{kind}:{size}")
+    finally:
+        store.close()
+    return path
+
+
 def _nan(value: float | None) -> float:
     return float("nan") if value is None else value
 
@@ -321,6 +377,7 @@ SUITES = {
     "many": bench_read_many,
     "memory": bench_memory,
     "report": bench_report,
+    "lookalikes": bench_lookalikes,
 }
 
 

@@ -29,6 +29,14 @@ def require_tool(name: str) -> str:
     return path
 
 
+@pytest.fixture(autouse=True)
+def project_key_elsewhere(tmp_path_factory, monkeypatch):
+    """Keep each test's project key in a folder of its own: `matrix generate examples/...` would
+    otherwise write one into the checkout beside the example plans. Tests of where the key lives
+    unset MATRIX_KEY_FILE."""
+    monkeypatch.setenv("MATRIX_KEY_FILE", str(tmp_path_factory.mktemp("key") / ".matrix-key"))
+
+
 @pytest.fixture
 def run(tmp_path, monkeypatch):
     """Run `matrix ARGS...` in a fresh folder; returns Click's Result (stdout, stderr, exit_code)."""

@@ -14,6 +14,7 @@ from matrix.excel.layout import META_SHEET, plan_rows
 from matrix.generate import generate
 from matrix.models.plan import Plan, Status
 from matrix.models.returns import ProgressRow, ProposedActivity, ValidationResult, WorkbookIdentity
+from matrix.signing import find_key
 from matrix.store import Store
 from validation_helpers import columns, good_values, ref_rows, sheet_of
 
@@ -71,10 +72,12 @@ def returned_matrix(
     prefill: dict | None = None,
 ) -> Path:
     """Generate `office`'s matrix (or the regional one) for `period` and fill it in as the office
-    would: every row on track at `share` of its target, with `comments`; saved as `name` if given."""
+    would: every row on track at `share` of its target, with `comments`; saved as `name` if given.
+    Signed, as `matrix generate` would, when the test's project already has a key."""
     office = office or plan.countries[0]
+    key = find_key(Path("plan.yaml"))
     [path] = generate(plan, period, countries=None if regional else [office], regional=regional, lang="en",
-                      out_dir=folder, force=True, prefill=prefill)
+                      out_dir=folder, force=True, prefill=prefill, key=key if key.secret else None)
     sheets = [*plan.countries, plan.region.code] if regional and plan.region else [office]
     wb = openpyxl.load_workbook(path)
     for sheet_office in sheets:

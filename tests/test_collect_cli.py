@@ -70,7 +70,8 @@ def test_the_whole_cycle(run, project):
     result = run("history", "SDN", "--activity", "AP1-1")
     assert result.exit_code == 0 and "2026-07  AP1-1" in result.output and "Corrected" in result.output
 
-    for fmt, name in (("csv", "out.csv"), ("hxl", "out.hxl.csv"), ("json", "out.json"), ("xlsx", "out.xlsx")):
+    for fmt, name in (("csv", "out.csv"), ("hxl", "out.hxl.csv"), ("json", "out.json"), ("xlsx", "out.xlsx"),
+                      ("iati", "out.xml")):
         result = run("export", "--period", "2026-07", "--format", fmt, "-o", name)
         assert result.exit_code == 0, result.output
         assert (project / name).stat().st_size > 0
@@ -81,6 +82,7 @@ def test_the_whole_cycle(run, project):
     assert hxl_rows[0].get("#reached") == "9"
     assert json.loads((project / "out.json").read_text())["rows"][0]["status"] == "on_track"
     assert openpyxl.load_workbook(project / "out.xlsx")["All rows"]["W2"].value == 9
+    assert 'actual value="9"' in (project / "out.xml").read_text(encoding="utf-8")
 
     # prefill: August's matrix starts from July's accepted values
     result = run("generate", "plan.yaml", "--period", "2026-08", "--all", "--prefill", "-o", "august")

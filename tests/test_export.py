@@ -13,7 +13,7 @@ import pytest
 from conftest import DAR
 from matrix.errors import MatrixError
 from matrix.excel.layout import plan_rows
-from matrix.export import COLUMNS, dataset, export
+from matrix.export import COLUMNS, JSON_SCHEMA_VERSION, dataset, export, hxl_columns
 from matrix.plan import load_plan
 from matrix.store import Store
 from store_helpers import make_result
@@ -64,13 +64,18 @@ def test_hxl_parses_with_libhxl(store, sudan, tmp_path):
     export(sudan, store, "2026-08", "hxl", out)
     source = hxl.data(str(out), hxl.InputOptions(allow_local=True))
     tags = [column.display_tag for column in source.columns]
-    assert tags == [c.hxl for c in COLUMNS]
+    assert tags == [c.hxl for c in hxl_columns()]
+    assert "#reached+num+cumulative" in tags and "#reached+num+per_period" in tags
     rows = list(source)
     first = rows[0]
     assert first.get("#country+code") == "SDN"
     assert first.get("#activity+code") == "AP1-1"
     assert first.get("#org+lead") == "UNHCR"
-    assert float(first.get("#targeted")) == 12 and float(first.get("#reached")) == 6
+    assert float(first.get("#targeted")) == 12 and float(first.get("#reached+cumulative")) == 6
+    assert not first.get("#reached+per_period")
+    incidents = next(r for r in rows if r.get("#indicator+code") == "AP3-2")  # counted per month
+    assert float(incidents.get("#reached+per_period")) == 6
+    assert not incidents.get("#reached+cumulative")
     assert first.get("#status") == "on_track"
     assert first.get("#date+start") == "2026-07-01"
     assert first.get("#meta+comments") == "'" + FORMULA
@@ -80,6 +85,7 @@ def test_json_keeps_types_and_proposed_activities(store, sudan, tmp_path):
     out = tmp_path / "export.json"
     export(sudan, store, None, "json", out)
     document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["schema_version"] == JSON_SCHEMA_VERSION
     assert document["periods"] == ["2026-07", "2026-08"]
     assert document["plan"]["version"] == sudan.content_hash()
     row = next(r for r in document["rows"] if r["period"] == "2026-08")

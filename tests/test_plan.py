@@ -141,3 +141,28 @@ def test_content_hash_changes_with_the_plan(tmp_path):
     two = load_plan(write(tmp_path, MINIMAL.replace("target: 120", "target: 80"), "other.yaml"))
     assert one.content_hash() != two.content_hash()
     assert one.content_hash() == load_plan(write(tmp_path, MINIMAL, "again.yaml")).content_hash()
+
+
+IATI = """\
+iati:
+  reporting_org: {ref: XM-DAC-41121, type: 40, name: UNHCR}
+  default_language: fr
+"""
+
+
+def test_iati_settings_are_checked_with_their_lines(tmp_path):
+    text = MINIMAL.replace("type: UN agency}", "type: UN agency, iati_ref: UNHCR, iati_type: 41}")
+    text += IATI.replace("type: 40", "type: 99")
+    issues = [i for i in check_plan_file(write(tmp_path, text)) if i.is_error]
+    assert [(i.code, i.line) for i in issues] == [("invalid-value", 10)] * 2 + [("invalid-value", 26)]
+    assert "expected an IATI organisation identifier like XM-DAC-41121" in issues[0].message
+    assert "'40'" in issues[1].message and "found '41'" in issues[1].message
+
+
+def test_iati_settings_load_and_keep_the_plan_version(tmp_path):
+    plain = load_plan(write(tmp_path, MINIMAL))
+    text = MINIMAL.replace("type: UN agency}", "type: UN agency, iati_ref: XM-DAC-41121}") + IATI
+    published = load_plan(write(tmp_path, text, "published.yaml"))
+    assert published.iati.reporting_org.type == "40" and published.iati.default_language == "fr"
+    assert published.actors[0].iati_ref == "XM-DAC-41121"
+    assert published.content_hash() == plain.content_hash()  # returns in flight still match

@@ -3,14 +3,28 @@ without its metadata is an error that says what it is."""
 
 from __future__ import annotations
 
+import shutil
+from types import SimpleNamespace
+
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import DAR, SUDAN
 from matrix.excel.layout import META_SHEET, plan_rows
+from matrix.excel.metadata import IDENTITY_KEYS
+from matrix.generate import generate
+from matrix.i18n import LANGUAGES
+from matrix.models.issues import has_errors
 from matrix.models.plan import Status
+from matrix.periods import Period, last_period, periods_between
+from matrix.plan import load_plan
+from matrix.signing import ProjectKey, ensure_key
+from matrix.store import Store
 from matrix.validation import validate_file
-from validation_helpers import fill_good, issues_of, make_matrix, sheet_of
+from matrix.validation.identity import check_identity, plan_hash
+from validation_helpers import edit_metadata, fill_good, issues_of, make_matrix, sheet_of
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "es", "ar"])
@@ -148,3 +162,117 @@ def test_workbook_for_an_office_the_plan_does_not_cover(tmp_path):
     wb.save(path)
     result = validate_file(plan, path)
     assert [(i.code, i.value) for i in result.issues] == [("office-not-in-plan", "ERI")]
+
+
+# --- every identity field checked against the plan (issue 13, point 1) ------------------------------
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """`copy(PLAN)` puts the plan in the test's folder as plan.yaml, where `run` works; the project
+    key, once made, lives beside it as in a real project."""
+    monkeypatch.delenv("MATRIX_KEY_FILE")
+
+    def copy(plan_file):
+        shutil.copy(plan_file, tmp_path / "plan.yaml")
+        return load_plan(tmp_path / "plan.yaml")
+
+    return copy
+
+
+FORGED = [
+    (DAR, "period", "2026-Q9", "period-not-in-plan", "not a quarterly period like 2026-Q3"),
+    (DAR, "period", "2031-Q4", "period-not-in-plan", "after the plan's last reporting period 2027-Q4"),
+    (DAR, "period", "2026-09", "period-not-in-plan", "not a quarterly period"),
+    (DAR, "period", "2026-q3", "period-not-in-plan", "not a quarterly period"),
+    (DAR, "period", "2025-Q4", "period-not-in-plan", "before the plan's first reporting period 2026-Q3"),
+    (SUDAN, "period", "2024-H1", "period-not-in-plan", "not a monthly period like 2026-09"),
+    (DAR, "period", "../../x", "period-not-in-plan", "not a quarterly period"),
+    (DAR, "office", "../../x", "office-not-in-plan", "gives office '../../x'"),
+    (DAR, "office", "KEN", "metadata-inconsistent", "for office 'KEN', but its matrix sheet is for 'ETH'"),
+    (DAR, "office", "EHAGL", "metadata-inconsistent", "is the region, but it is not marked regional"),
+    (DAR, "regional", "true", "metadata-inconsistent", "marked regional, but its office 'ETH'"),
+    (DAR, "lang", "../../xx", "language-unknown", "gives language '../../xx'"),
+]
+
+
+@pytest.mark.parametrize("signed", [False, True], ids=["unsigned", "signed"])
+@pytest.mark.parametrize("plan_file, key, value, code, reason", FORGED, ids=[f"{f[1]}={f[2]}" for f in FORGED])
+def test_an_edited_identity_field_is_an_error_that_names_it(run, tmp_path, project, signed, plan_file, key, value,
+                                                             code, reason):
+    plan = project(plan_file)
+    office = "ETH" if plan_file == DAR else "SDN"
+    if signed:  # through `matrix generate`, which makes the project key
+        assert run("generate", "plan.yaml", "--period", plan.reporting.first_period, "--country", office,
+                   "-o", "sent").exit_code == 0
+        [path] = (tmp_path / "sent").glob("*.xlsx")
+    else:  # a matrix of a project without a key: only the plan can tell
+        _, path = make_matrix(tmp_path / "sent", tmp_path / "plan.yaml", country=office)
+    fill_good(path, plan)
+    edit_metadata(path, {key: value})
+
+    result = run("validate", path)
+    assert result.exit_code == 1
+    errors = [line for line in result.stdout.splitlines() if "  error  " in line]
+    assert any(f"  {code}  " in line and reason in line for line in errors), result.stdout
+    assert ("metadata-signature-mismatch" in result.stdout) is signed
+    assert "this is a bug" not in result.output and "Traceback" not in result.output
+
+    result = run("collect", path)
+    assert result.exit_code == 1 and "rejected" in result.stdout
+    with Store.open(tmp_path / "matrix.sqlite", create=False) as store:
+        recorded = store.conn.execute("SELECT outcome, office, period FROM submissions").fetchall()
+        assert store.conn.execute("SELECT count(*) FROM progress").fetchone() == (0,)
+    assert recorded == [("rejected", None, None)]  # nothing forged is stored, not even as a label
+
+
+def test_a_regional_workbook_must_keep_a_sheet_for_every_country(tmp_path):
+    plan, path = make_matrix(tmp_path, DAR, regional=True)
+    wb = openpyxl.load_workbook(path)
+    for row in wb[META_SHEET].iter_rows():
+        if row[0].value == "sheet" and row[1].value == "matrix:KEN":
+            row[1].value = "notes"
+    wb.save(path)
+    [issue] = validate_file(plan, path).issues
+    assert issue.code == "metadata-inconsistent" and "none for KEN" in issue.message
+
+
+def test_matrices_are_only_generated_for_periods_validation_accepts(run):
+    result = run("generate", DAR, "--period", "2031-Q4", "--all")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("error: '2031-Q4' is after the plan's last reporting period 2027-Q4 (the period "
+                                     "of its last activity end, or the coming one)")
+
+
+@pytest.fixture(scope="module")
+def hidden_record(tmp_path_factory):
+    """The plan, the project key and the hidden rows of a signed KEN matrix."""
+    folder = tmp_path_factory.mktemp("signed")
+    plan = load_plan(DAR)
+    key, _ = ensure_key(ProjectKey(folder / ".matrix-key"))
+    [path] = generate(plan, "2026-Q3", countries=["KEN"], regional=False, lang="en", out_dir=folder, key=key)
+    rows = [list(row) for row in openpyxl.load_workbook(path)[META_SHEET].iter_rows(values_only=True)]
+    return plan, key, rows
+
+
+@settings(max_examples=400, deadline=None)
+@given(field=st.sampled_from(IDENTITY_KEYS), text=st.one_of(st.text(max_size=24), st.sampled_from(
+    ["2026-Q4", "2027-Q4", "2028-Q1", "ETH", "EHAGL", "fr", "true", "FALSE", "2026-07-01T00:00:00"])))
+def test_any_edit_of_a_hidden_field_is_refused_or_stays_within_the_plan(hidden_record, field, text):
+    """Signed, an edit that passes changes nothing; without a key, it can only name another of
+    the plan's periods or languages, never another office or anything outside the plan."""
+    plan, key, rows = hidden_record
+    edited = [[cells[0], text, *cells[2:]] if cells[0] == field else cells for cells in rows]
+    original, _ = check_identity(plan, SimpleNamespace(metadata_rows=rows), "x.xlsx", key)
+    for project_key in (key, None):
+        meta, issues = check_identity(plan, SimpleNamespace(metadata_rows=edited), "x.xlsx", project_key)
+        if has_errors(issues):
+            assert meta is None or (meta.identity.plan_id, meta.identity.plan_hash) != (plan.id, plan_hash(plan))
+            continue
+        identity = meta.identity
+        if project_key is not None:
+            assert identity == original.identity, (field, text)
+        else:
+            assert (identity.office, identity.regional, identity.plan_hash) == ("KEN", False, plan_hash(plan))
+            periods = periods_between(Period.parse(plan.reporting.first_period), last_period(plan))
+            assert identity.lang in LANGUAGES and identity.period in {p.id for p in periods}

@@ -12,17 +12,10 @@ from conftest import SUDAN
 from matrix.excel import layout
 from matrix.models.plan import Status
 from matrix.validation import validate_file
-from validation_helpers import columns, fill_good, make_matrix
+from validation_helpers import columns, fill_good, make_matrix, new_activities_sheet
 
 KEYS = tuple(c.key for c in layout.NEW_ACTIVITY_COLUMNS)
 ROW = layout.FIRST_DATA_ROW
-
-
-def new_sheet(wb):
-    for row in wb[layout.META_SHEET].iter_rows(values_only=True):
-        if row[0] == "sheet" and row[1] == "new_activities":
-            return wb[row[2]]
-    raise KeyError("new_activities")
 
 
 def propose(tmp_path, values, *, lang="en", date1904=False, general=()):
@@ -32,7 +25,7 @@ def propose(tmp_path, values, *, lang="en", date1904=False, general=()):
     wb = openpyxl.load_workbook(path)
     if date1904:
         wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
-    ws = new_sheet(wb)
+    ws = new_activities_sheet(wb)
     cols = columns(ws, KEYS)
     for key, value in values.items():
         ws.cell(ROW, cols[key]).value = value

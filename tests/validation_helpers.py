@@ -46,13 +46,21 @@ def ref_rows(ws: Worksheet) -> dict[str, int]:
             if ws.cell(r, ref_col).value}
 
 
-def sheet_of(wb: openpyxl.Workbook, office: str) -> Worksheet:
-    """The matrix sheet of `office`, by the role map in the hidden metadata."""
-    meta = wb[layout.META_SHEET]
-    for row in meta.iter_rows(values_only=True):
-        if row[0] == "sheet" and row[1] == matrix_role(office):
+def sheet_by_role(wb: openpyxl.Workbook, role: str) -> Worksheet:
+    """The sheet with `role` in the role map of the hidden metadata."""
+    for row in wb[layout.META_SHEET].iter_rows(values_only=True):
+        if row[0] == "sheet" and row[1] == role:
             return wb[row[2]]
-    raise KeyError(office)
+    raise KeyError(role)
+
+
+def sheet_of(wb: openpyxl.Workbook, office: str) -> Worksheet:
+    """The matrix sheet of `office`."""
+    return sheet_by_role(wb, matrix_role(office))
+
+
+def new_activities_sheet(wb: openpyxl.Workbook) -> Worksheet:
+    return sheet_by_role(wb, layout.SheetRole.NEW_ACTIVITIES)
 
 
 def fill(path: Path, values: Fill, *, office: str | None = None, out: Path | None = None) -> Path:
@@ -112,3 +120,22 @@ def rewrite(src: Path, dst: Path, *, replace: dict[str, tuple[bytes, bytes]] | N
 
 
 SHEET = "xl/worksheets/sheet1.xml"
+
+
+def edit_metadata(path: Path, values: Mapping[str, str] | None = None, *, replace: tuple[str, str] | None = None,
+                  drop: frozenset[str] = frozenset()) -> Path:
+    """Edit the hidden metadata sheet as a hostile office would, in place: set the value of
+    identity rows (`values`, by key), replace text in every cell, delete the rows whose key is in
+    `drop`."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[layout.META_SHEET]
+    for row in ws.iter_rows():
+        if row[0].value in (values or {}):
+            row[1].value = values[row[0].value]
+        for cell in row:
+            if replace and isinstance(cell.value, str):
+                cell.value = cell.value.replace(*replace)
+    for index in reversed([r[0].row for r in ws.iter_rows() if r[0].value in drop]):
+        ws.delete_rows(index)
+    wb.save(path)
+    return path

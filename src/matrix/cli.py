@@ -7,6 +7,7 @@ Exit codes everywhere: 0 all good (warnings allowed), 1 problems found in the us
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -30,9 +31,9 @@ class MatrixGroup(click.Group):
             sys.exit(2)
 
 
-def print_issues(issues: list[Issue]) -> None:
+def print_issues(issues: list[Issue], *, err: bool = False) -> None:
     for issue in issues:
-        click.echo(issue.render())
+        click.echo(issue.render(), err=err)
 
 
 def summary(name: str, issues: list[Issue]) -> str:
@@ -68,9 +69,12 @@ def init(directory: Path, scope: str, framework: str) -> None:
         matrix init sudan-2026 --scope national
     """
     from matrix.scaffold import init_project
+    from matrix.signing import created_notice
 
-    path = init_project(directory, scope, framework)
+    path, key = init_project(directory, scope, framework)
     click.echo(f"wrote {path}; edit it, then run: matrix plan check {path}")
+    if key is not None:
+        click.echo(created_notice(key))
 
 
 @cli.group()
@@ -133,17 +137,17 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
     """
     from matrix.generate import generate as generate_workbooks
     from matrix.plan import load_plan
+    from matrix.signing import created_notice, find_key
 
     if sum((bool(countries), all_countries, regional)) != 1:
         raise click.UsageError("choose exactly one of --country ISO3 (repeatable), --all or --regional")
     plan = load_plan(plan_file)
     count = 1 if regional else len(countries or plan.countries)
     options = {"countries": list(countries) or None, "regional": regional, "lang": lang, "out_dir": out_dir,
-               "force": force}
+               "force": force, "key": find_key(plan_file),
+               "key_created": lambda path: click.echo(created_notice(path), err=True)}
     if prefill:
-        from matrix.store import Store
-
-        with Store.open(store_path, create=False) as store:
+        with open_store(store_path, plan, create=False) as store:
             options["prefill"] = store.latest_progress(plan, period)
     if count > 3:  # the bar appears with the first workbook, so an up-front refusal stays one line
         bar = click.progressbar(length=count, label="writing workbooks", file=sys.stderr)
@@ -175,6 +179,16 @@ def project_plan(path: Path):
     return load_plan(path)
 
 
+@contextmanager
+def open_store(path: Path | None, plan, *, create: bool = True):
+    """The store, after a warning on stderr for each stored period it leaves out."""
+    from matrix.store import Store
+
+    with Store.open(path, create=create) as store:
+        print_issues(store.left_out(plan), err=True)
+        yield store
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...",
                 type=click.Path(exists=True, path_type=Path))
@@ -199,19 +213,21 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_
 
     from matrix.collect import collect as collect_returns
     from matrix.collect import render_outcomes
-    from matrix.store import Outcome, Store
+    from matrix.signing import find_key
+    from matrix.store import Outcome
     from matrix.validation import returned_workbooks
 
     plan = project_plan(plan_file)
+    key = find_key(plan_file)
     files = returned_workbooks(paths)
     received_at = received.replace(tzinfo=UTC) if received else None
-    with Store.open(store_path) as store:
+    with open_store(store_path, plan) as store:
         if len(files) > 3:
             with click.progressbar(length=len(files), label="collecting", file=sys.stderr) as bar:
                 outcomes = collect_returns(plan, files, store, period=period, received_at=received_at,
-                                           progress=lambda _: bar.update(1))
+                                           progress=lambda _: bar.update(1), key=key)
         else:
-            outcomes = collect_returns(plan, files, store, period=period, received_at=received_at)
+            outcomes = collect_returns(plan, files, store, period=period, received_at=received_at, key=key)
     click.echo(render_outcomes(outcomes))
     sys.exit(1 if any(o.status is Outcome.REJECTED for o in outcomes) else 0)
 
@@ -234,10 +250,9 @@ def status(period: str, plan_file: Path, store_path: Path | None, fmt: str) -> N
 
     from matrix.status import render_status
     from matrix.status import status as period_status
-    from matrix.store import Store
 
     plan = project_plan(plan_file)
-    with Store.open(store_path, create=False) as store:
+    with open_store(store_path, plan, create=False) as store:
         found = period_status(plan, store, period)
     click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False) if fmt == "json" else render_status(found))
     sys.exit(0 if found.complete else 1)
@@ -260,10 +275,9 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: Pat
 
     from matrix.status import history as country_history
     from matrix.status import render_history
-    from matrix.store import Store
 
     plan = project_plan(plan_file)
-    with Store.open(store_path, create=False) as store:
+    with open_store(store_path, plan, create=False) as store:
         entries = country_history(plan, store, country, activity)
     if fmt == "json":
         click.echo(json.dumps([e.as_json() for e in entries], indent=2, ensure_ascii=False))
@@ -273,24 +287,27 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: Pat
 
 @cli.command()
 @click.option("--period", default=None, help="One period; every period up to the latest collected when omitted.")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "json", "hxl"]), required=True)
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["xlsx", "csv", "json", "hxl", "iati"]),
+              help="iati: an IATI 2.03 activity file, checked against the standard's schema.")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")
 @PROJECT_PLAN
 @STORE
 def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_path: Path | None) -> None:
     """Write the consolidated dataset: one row per country, activity indicator and period, with the
-    plan's fields and the progress reported. HXL is CSV with a hashtag row for HXL tools.
+    plan's fields and the progress reported. HXL is CSV with a hashtag row for HXL tools; JSON
+    follows docs/export-json.schema.json; IATI needs `iati: reporting_org:` in the plan.
 
     Example:
 
         matrix export --period 2026-09 --format xlsx -o progress-2026-09.xlsx
+        matrix export --format iati -o activities.xml
     """
     from matrix.export import export as export_dataset
-    from matrix.store import Store
 
     plan = project_plan(plan_file)
-    with Store.open(store_path, create=False) as store:
+    with open_store(store_path, plan, create=False) as store:
         count = export_dataset(plan, store, period, fmt, out_path, keep=[plan_file])
     click.echo(f"wrote {out_path} ({count} rows)")
 
@@ -318,10 +335,11 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
     import json
 
     from matrix.annotate import annotate, can_annotate
+    from matrix.signing import find_key
     from matrix.validation import returned_workbooks, validate_paths
 
     plan = project_plan(plan_file)
-    results = validate_paths(plan, returned_workbooks(paths))
+    results = validate_paths(plan, returned_workbooks(paths), key=find_key(plan_file))
     if fmt == "json":
         click.echo(json.dumps([r.model_dump(mode="json") | {"accepted": r.accepted} for r in results], indent=2))
     for result in results:
@@ -360,10 +378,9 @@ def report(period: str, country: str | None, lang: str, plan_file: Path, store_p
         matrix report --period 2026-Q4 -o report-2026-Q4.html
     """
     from matrix.report.source import make_report
-    from matrix.store import Store
 
     plan = project_plan(plan_file)
-    with Store.open(store_path, create=False) as store:
+    with open_store(store_path, plan, create=False) as store:
         path = make_report(plan, store, period, out_file, country=country, lang=lang)
     click.echo(f"wrote {path}")
 

@@ -22,6 +22,9 @@ class Code(Enum):
     PLAN_NOT_MAPPING = ("plan-not-mapping", E, "the plan must be a YAML mapping of fields (id:, title:, ...), found {found}")
     PLAN_UNREADABLE = ("plan-unreadable", E, "cannot read the plan: {reason}")
     YAML_SYNTAX = ("yaml-syntax", E, "invalid YAML: {problem}")
+    YAML_TOO_DEEP = ("yaml-too-deep", E, "values are nested more than {limit} levels deep (a plan needs about 8); check the indentation and brackets")
+    YAML_ALIAS_EXPANSION = ("yaml-alias-expansion", E, "aliases repeat more than {limit} values in all (here *{alias}); write the repeated values out, or nest fewer aliases")
+    YAML_ALIAS_CYCLE = ("yaml-alias-cycle", E, "alias *{alias} is used inside the value it names; an alias can only repeat a value that ends before it")
     DUPLICATE_KEY = ("duplicate-key", E, "key '{key}' appears twice in the same mapping; keep one")
     MISSING_FIELD = ("missing-field", E, "{where}: required field '{field}' is missing")
     UNKNOWN_FIELD = ("unknown-field", E, "{where}: unknown field '{field}'{hint}")
@@ -71,7 +74,14 @@ class Code(Enum):
     METADATA_DAMAGED = ("metadata-damaged", E, "the workbook's hidden matrix metadata cannot be used: {reason}; fill in the matrix you were sent and return that file")
     OTHER_PLAN = ("other-plan", E, "this workbook is a matrix of plan '{found}', not of plan '{expected}'; validate it with its own plan")
     PLAN_VERSION_MISMATCH = ("plan-version-mismatch", E, "this workbook was generated on {generated} from another version of plan '{plan}' (version {found}, current {expected}); send the office a matrix generated from the current plan, or validate with the plan version it was made from")
-    OFFICE_NOT_IN_PLAN = ("office-not-in-plan", E, "this workbook is for '{office}', which plan '{plan}' does not cover; check which plan it belongs to")
+    OFFICE_NOT_IN_PLAN = ("office-not-in-plan", E, "the workbook's hidden record gives office '{office}', which plan '{plan}' does not cover; check which plan it belongs to, or send the office a fresh matrix")
+    PERIOD_NOT_IN_PLAN = ("period-not-in-plan", E, "the workbook's hidden record gives period '{period}', {reason}; its hidden sheet was edited or it is not a matrix of this plan: send the office a fresh matrix for the period it reports on")
+    LANGUAGE_UNKNOWN = ("language-unknown", E, "the workbook's hidden record gives language '{lang}', which matrix does not have ({languages}); its hidden sheet was edited: send the office a fresh matrix")
+    METADATA_INCONSISTENT = ("metadata-inconsistent", E, "the workbook's hidden record contradicts itself: {reason}; its hidden sheet was edited: send the office a fresh matrix")
+    METADATA_SIGNATURE_MISMATCH = ("metadata-signature-mismatch", E, "the workbook's hidden record (plan, office, period and plan cells) does not match its signature: it was edited after the matrix was generated, or the matrix was not generated with this project's key ({key}); nothing was read from it: the office needs a fresh matrix from the coordinator, to copy its entries into and return")
+    METADATA_SIGNATURE_MISSING = ("metadata-signature-missing", E, "the workbook says it was generated on {generated}, after this project's key ({key}) was made, yet its hidden record carries no signature: the signature was removed, or a program other than `matrix generate` made it; nothing was read from it: the office needs a fresh matrix from the coordinator, to copy its entries into and return")
+    WORKBOOK_UNSIGNED = ("workbook-unsigned", W, "this matrix was generated before the project had a key, so nothing proves it is {office}'s return for {period}: check that it is, and send offices freshly generated (signed) matrices from now on")
+    SIGNATURE_UNVERIFIED = ("signature-unverified", W, "this matrix is signed, but there is no project key at {key} to check the signature with, so its office and period are unverified; validate with the plan in the project folder that holds .matrix-key (or set MATRIX_KEY_FILE)")
     SHEET_MISSING = ("sheet-missing", E, "sheet '{name}' is missing (renamed or deleted); rename it back to '{name}', or fill in the matrix you were sent")
     SHEET_RENAMED = ("sheet-renamed", W, "sheet '{name}' was renamed '{found}'; it was read anyway, but keep the sheet names as sent")
     SHEET_UNPROTECTED = ("sheet-unprotected", W, "sheet '{name}' is no longer protected, so its grey plan cells can be changed by accident; they were checked, but keep the protection on (Review > Protect Sheet)")
@@ -109,6 +119,7 @@ class Code(Enum):
     NEW_ACTIVITY_DATES = ("new-activity-dates", W, "new activity '{title}' ends ({end}) before it starts ({start}); check the dates")
     # --- store (matrix.store) ------------------------------------------------------------------
     PERIOD_NOT_COLLECTED = ("period-not-collected", E, "this return is for period {found}, not {expected}; collect it with --period {found} or without --period")
+    STORE_PERIOD_UNUSABLE = ("store-period-unusable", W, "{count} accepted return(s) from {offices} are stored for period '{period}', which is not a {frequency} period of plan '{plan}' (an older matrix did not check the hidden period); they are left out of every command: ask those offices for fresh returns if the data is needed")
 
     def __init__(self, slug: str, severity: Severity, template: str):
         self.slug = slug

@@ -13,8 +13,9 @@ from matrix.errors import MatrixError
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
-from matrix.periods import Period, parse_for_plan
-from matrix.store import Outcome, Store
+from matrix.periods import Period, plan_period
+from matrix.signing import ProjectKey
+from matrix.store import Outcome, Store, StoreError
 from matrix.text_table import table
 from matrix.validation import returned_workbooks, validate_paths, with_previous
 
@@ -44,14 +45,17 @@ def collect(
     period: str | None = None,
     received_at: datetime | None = None,
     progress: Callable[[CollectOutcome], None] | None = None,
+    key: ProjectKey | None = None,
 ) -> list[CollectOutcome]:
     """Validate and record every file; with `period`, a return for another period is rejected.
+    `key` is the project key signatures are checked with. Each file is recorded whole or not at all:
+    after a StoreError, running again records the rest.
 
     Cumulative actuals are checked against the last accepted ones of earlier periods.
     """
     if period is not None:
         try:
-            period = parse_for_plan(plan.reporting, period).id
+            period = plan_period(plan, period).id
         except ValueError as exc:
             raise MatrixError(str(exc)) from None
     files = returned_workbooks(paths)
@@ -59,9 +63,13 @@ def collect(
     previous = store.previous_actuals(plan, None, period) if period else None
     for start in range(0, len(files), BATCH):
         batch = files[start : start + BATCH]
-        for index, result in _validated(plan, store, batch, period, previous):
+        for index, result in _validated(plan, store, batch, period, previous, key):
             result = _check_period(result, period)
-            recorded = store.record(result, plan, received_at)
+            try:
+                recorded = store.record(result, plan, received_at)
+            except StoreError as exc:
+                raise StoreError(f"{exc} ({len(outcomes)} of {len(files)} file(s) were recorded before it "
+                                 "stopped)") from None
             identity = result.identity
             errors = [issue for issue in result.issues if issue.is_error]
             outcome = CollectOutcome(
@@ -81,7 +89,8 @@ def collect(
 
 
 def _validated(
-    plan: Plan, store: Store, batch: list[Path], period: str | None, previous: Previous | None
+    plan: Plan, store: Store, batch: list[Path], period: str | None, previous: Previous | None,
+    key: ProjectKey | None,
 ) -> Iterator[tuple[int, ValidationResult]]:
     """(index in batch, result) in the order to record them, each validated against the last
     accepted actuals of earlier periods: with --period, `previous`, the same for the whole run.
@@ -90,9 +99,9 @@ def _validated(
     period by period, oldest first: the caller records each period's returns before the next
     period's are checked against them."""
     if period is not None:
-        yield from enumerate(validate_paths(plan, batch, previous=previous))
+        yield from enumerate(validate_paths(plan, batch, previous=previous, key=key))
         return
-    results = validate_paths(plan, batch)
+    results = validate_paths(plan, batch, key=key)
     by_period: dict[Period, list[int]] = {}
     for index, result in enumerate(results):
         found = _period_of(result)

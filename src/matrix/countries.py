@@ -32,6 +32,13 @@ def country_name(code: str, lang: str = "en") -> str:
     return name if lang == "en" else _translation(lang).gettext(country.name)
 
 
+@cache
+def alpha_2(code: str) -> str:
+    """The two-letter code IATI and others use; the code itself for a code we do not know."""
+    country = pycountry.countries.get(alpha_3=code)
+    return country.alpha_2 if country is not None else code
+
+
 def suggest_countries(text: str) -> list[str]:
     """Guesses for a wrong code: a country name ('Sudan'), an alpha-2 ('SD') or a near code ('SUD')."""
     text = str(text).strip()

@@ -88,6 +88,7 @@ class DemoSummary:
     plan: Path
     store: Path
     report: Path
+    key: Path
     matrices: list[Path] = field(default_factory=list)
     returns: list[Path] = field(default_factory=list)
     feedback: list[Path] = field(default_factory=list)
@@ -102,6 +103,8 @@ class DemoSummary:
             ("returns/", f"{len(self.returns)} files the offices sent: {self.accepted} accepted, {self.rejected} rejected"),
             ("feedback/", f"{len(self.feedback)} annotated copies of the rejected returns, for the offices"),
             (self.store.name, "the store: every return and its history"),
+            (self.key.name if self.key.parent == self.directory else str(self.key),
+             "the project key that signs the matrices: back it up, never send it out"),
             (self.report.name, f"the progress report for {PERIODS[-1]}"),
         ]
         width = max(len(name) for name, _ in rows) + 2
@@ -118,6 +121,7 @@ def run_demo(directory: str | Path, *, seed: int = SEED) -> DemoSummary:
     from matrix.generate import generate
     from matrix.plan import load_plan
     from matrix.report.source import make_report
+    from matrix.signing import ensure_key, find_key
     from matrix.store import Outcome, Store
     from matrix.validation import validate_file
 
@@ -128,25 +132,28 @@ def run_demo(directory: str | Path, *, seed: int = SEED) -> DemoSummary:
     plan_path = directory / "plan.yaml"
     plan_path.write_text(files("matrix").joinpath(PLAN_RESOURCE).read_text(encoding="utf-8"), encoding="utf-8")
     plan = load_plan(plan_path)
+    key, _ = ensure_key(find_key(plan_path))
     summary = DemoSummary(
         directory=directory, plan=plan_path, store=directory / "matrix.sqlite",
-        report=directory / f"report-{PERIODS[-1]}.html",
+        report=directory / f"report-{PERIODS[-1]}.html", key=key.path,
     )
 
     with Store.open(summary.store) as store:
         for period_id in PERIODS:
             blank_dir = directory / "matrices" / period_id
-            matrices = generate(plan, period_id, countries=None, regional=False, lang="en", out_dir=blank_dir)
-            matrices += generate(plan, period_id, countries=None, regional=True, lang="en", out_dir=blank_dir)
+            options = {"countries": None, "lang": "en", "out_dir": blank_dir, "key": key}
+            matrices = generate(plan, period_id, regional=False, **options)
+            matrices += generate(plan, period_id, regional=True, **options)
             summary.matrices += matrices
             for blank, arrival in _returns(plan, period_id, matrices):
                 target = directory / "returns" / period_id / arrival.file_name(blank)
                 fill_workbook(plan, blank, target, arrival, seed)
                 summary.returns.append(target)
-                [outcome] = collect(plan, [target], store, period=period_id, received_at=arrival.received_at)
+                [outcome] = collect(plan, [target], store, period=period_id, received_at=arrival.received_at,
+                                    key=key)
                 if outcome.status is Outcome.REJECTED:
                     summary.rejected += 1
-                    result = validate_file(plan, target)
+                    result = validate_file(plan, target, key=key)
                     if can_annotate(result):
                         summary.feedback.append(annotate(result, target, directory / "feedback"))
                 else:

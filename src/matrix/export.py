@@ -1,5 +1,6 @@
 """The consolidated dataset: one row per country × activity indicator × period, plan fields and
-reported progress side by side, as xlsx, csv, json or HXL.
+reported progress side by side, as xlsx, csv, json (described by a published JSON Schema, see
+`matrix.export_schema`), HXL, or an IATI activity file (`matrix.iati`).
 
 Text a spreadsheet would run as a formula (starting with = + - @, tab or CR) is neutralised: a
 leading apostrophe in csv and HXL, Excel's own quote prefix (the hidden apostrophe) in xlsx, where
@@ -13,7 +14,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,9 @@ from matrix.periods import Period, parse_for_plan, periods_between
 from matrix.status import expected_offices, office_name
 from matrix.store import Store
 
-FORMATS = ("xlsx", "csv", "json", "hxl")
+FORMATS = ("xlsx", "csv", "json", "hxl", "iati")
+JSON_SCHEMA_VERSION = 1
+"""Version of the JSON export's layout (`docs/export-json.schema.json`); raised on any change."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -146,7 +149,8 @@ def export(
     if not out_path.parent.is_dir():
         raise MatrixError(f"cannot write {out_path}: folder {out_path.parent} does not exist")
     rows = dataset(plan, store, period)
-    writer = {"csv": _write_csv, "hxl": _write_hxl, "json": _write_json, "xlsx": _write_xlsx}[fmt]
+    writer = {"csv": _write_csv, "hxl": _write_hxl, "json": _write_json, "xlsx": _write_xlsx,
+              "iati": _write_iati}[fmt]
     fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
     os.close(fd)
     try:
@@ -186,17 +190,40 @@ def _write_csv(path: Path, plan, store, period, rows: list[Row]) -> None:
         out.writerows([_plain(row[c.key]) for c in COLUMNS] for row in rows)
 
 
+PERIOD_RULES = {"yes": "cumulative", "no": "per_period"}
+"""The `cumulative` cell of a row -> the HXL attribute of the column its actual value goes in."""
+
+
+def hxl_columns() -> tuple[ExportColumn, ...]:
+    """The export's columns, with the actual value split by how it combines over periods: one
+    column per rule, so an HXL tool can sum `#reached+per_period` and take the latest
+    `#reached+cumulative` without knowing our column names."""
+    out: list[ExportColumn] = []
+    for column in COLUMNS:
+        if column.key == "actual":
+            out += [replace(column, key=f"actual_{rule}", hxl=f"{column.hxl}+{rule}")
+                    for rule in PERIOD_RULES.values()]
+        else:
+            out.append(column)
+    return tuple(out)
+
+
 def _write_hxl(path: Path, plan, store, period, rows: list[Row]) -> None:
+    columns = hxl_columns()
     with path.open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow([c.key for c in COLUMNS])
-        out.writerow([c.hxl for c in COLUMNS])
-        out.writerows([_plain(row[c.key]) for c in COLUMNS] for row in rows)
+        out.writerow([c.key for c in columns])
+        out.writerow([c.hxl for c in columns])
+        for row in rows:
+            rule = PERIOD_RULES.get(row["cumulative"])
+            split = {f"actual_{rule}": row["actual"]} if rule else {}
+            out.writerow([_plain(split.get(c.key, row.get(c.key))) for c in columns])
 
 
 def _write_json(path: Path, plan: Plan, store: Store, period: str | None, rows: list[Row]) -> None:
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
     document = {
+        "schema_version": JSON_SCHEMA_VERSION,
         "plan": {"id": plan.id, "title": plan.title, "version": plan.content_hash()},
         "periods": periods,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -206,6 +233,12 @@ def _write_json(path: Path, plan: Plan, store: Store, period: str | None, rows: 
     }
     with path.open("w", encoding="utf-8") as handle:
         json.dump(document, handle, ensure_ascii=False, indent=1, default=_json_value)
+
+
+def _write_iati(path: Path, plan: Plan, store: Store, period: str | None, rows: list[Row]) -> None:
+    from matrix.iati import activities_xml
+
+    path.write_bytes(activities_xml(plan, rows))
 
 
 def _json_value(value: Any) -> str:

@@ -12,7 +12,8 @@ from matrix.errors import MatrixError
 from matrix.i18n import LANGUAGES
 from matrix.models.plan import Plan
 from matrix.models.returns import ProgressRow
-from matrix.periods import Period, parse_for_plan
+from matrix.periods import Period, plan_period
+from matrix.signing import ProjectKey, ensure_key
 
 
 def workbook_name(office: str, period: Period, plan: Plan) -> str:
@@ -50,13 +51,17 @@ def generate(
     force: bool = False,
     prefill: Mapping[tuple[str, str], ProgressRow] | None = None,
     progress: Callable[[Path], None] | None = None,
+    key: ProjectKey | None = None,
+    key_created: Callable[[Path], None] | None = None,
 ) -> list[Path]:
     """Write the workbooks and return their paths. `countries=None` means every plan country;
-    `regional` writes the single regional workbook instead. `progress` is called after each file."""
+    `regional` writes the single regional workbook instead. `progress` is called after each file.
+    With the project `key`, each workbook's hidden record is signed; a key not made yet is made
+    once the request is known to be good, and `key_created` told where."""
     from matrix.excel.writer import write_workbook
 
     try:
-        parsed = parse_for_plan(plan.reporting, period)
+        parsed = plan_period(plan, period)
     except ValueError as exc:
         raise MatrixError(str(exc)) from None
     if lang not in LANGUAGES:
@@ -71,11 +76,15 @@ def generate(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise MatrixError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
+    if key is not None:
+        key, created = ensure_key(key)
+        if created and key_created:
+            key_created(key.path)
 
     written = []
     for office, path in targets.items():
         _write_atomically(path, lambda tmp, office=office: write_workbook(
-            plan, office, parsed, lang, tmp, regional=regional, prefill=prefill))
+            plan, office, parsed, lang, tmp, regional=regional, prefill=prefill, key=key and key.secret))
         written.append(path)
         if progress:
             progress(path)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from matrix.models.plan import Frequency, Reporting
+from matrix.models.plan import Frequency, Plan, Reporting
 
 _PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.HALF_YEARLY: 2, Frequency.ANNUAL: 1}
 _PATTERNS = [
@@ -15,12 +15,19 @@ _PATTERNS = [
     (Frequency.HALF_YEARLY, re.compile(r"^(\d{4})-H([12])$", re.IGNORECASE)),
     (Frequency.ANNUAL, re.compile(r"^(\d{4})$")),
 ]
+YEARS = range(1900, 3000)
+"""Years a period may be in: wide enough for any plan, narrow enough that a period's dates, due date
+and neighbours are always real dates ('9999-Q4' ends in year 10000)."""
 EXAMPLES = {
     Frequency.MONTHLY: "2026-09",
     Frequency.QUARTERLY: "2026-Q3",
     Frequency.HALF_YEARLY: "2026-H2",
     Frequency.ANNUAL: "2026",
 }
+
+
+class PeriodOutOfRange(ValueError):
+    """A period written correctly but in a year outside YEARS."""
 
 
 @dataclass(frozen=True, order=True)
@@ -31,15 +38,27 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Raises ValueError with the accepted forms, for a one-line message."""
+        """Raises ValueError with the accepted forms (PeriodOutOfRange for a year outside YEARS), for a
+        one-line message."""
         text = str(text).strip()
         for frequency, pattern in _PATTERNS:
             if match := pattern.match(text):
-                return cls(int(match.group(1)), int(match.group(2)) if match.lastindex == 2 else 1, frequency)
+                year = int(match.group(1))
+                if year not in YEARS:
+                    raise PeriodOutOfRange(
+                        f"'{text}' is out of range; periods run from {YEARS[0]} to {YEARS[-1]}, like "
+                        f"{EXAMPLES[frequency]}"
+                    )
+                return cls(year, int(match.group(2)) if match.lastindex == 2 else 1, frequency)
         raise ValueError(
             f"'{text}' is not a period; write it like 2026-09 (month), 2026-Q3 (quarter), "
             "2026-H2 (half-year) or 2026 (year)"
         )
+
+    @classmethod
+    def containing(cls, day: date, frequency: Frequency) -> Period:
+        months = 12 // _PER_YEAR[frequency]
+        return cls(day.year, (day.month - 1) // months + 1, frequency)
 
     @property
     def id(self) -> str:
@@ -91,6 +110,41 @@ def parse_for_plan(reporting: Reporting, text: str) -> Period:
     first = Period.parse(reporting.first_period)
     if period < first:
         raise ValueError(f"'{text}' is before the plan's first reporting period {first}")
+    return period
+
+
+def calendar_period(reporting: Reporting, text: str) -> Period | None:
+    """The period `text` is in the plan's calendar, written exactly as matrix writes it, else None:
+    how stored and hidden periods are judged, where '2026-q3' or a monthly id in a quarterly plan
+    can only come from an edit or an older matrix."""
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        return None
+    return period if period.frequency == reporting.frequency and period.id == text else None
+
+
+def last_period(plan: Plan, today: date | None = None) -> Period:
+    """The last period a matrix can be for: the later of the period holding the plan's last activity
+    end and the period after today's (matrices go out for the coming period before it starts), and
+    never before the first period. Anything later can only be a typing slip or an edit."""
+    frequency = plan.reporting.frequency
+    ends = [activity.end for _, activity in plan.activities() if activity.end is not None]
+    candidates = [Period.parse(plan.reporting.first_period),
+                  Period.containing(today or date.today(), frequency).next()]
+    if ends:
+        candidates.append(Period.containing(max(ends), frequency))
+    return max(candidates)
+
+
+def plan_period(plan: Plan, text: str, today: date | None = None) -> Period:
+    """`parse_for_plan`, and not after the plan's `last_period`: what `generate` writes and
+    validation accepts."""
+    period = parse_for_plan(plan.reporting, text)
+    last = last_period(plan, today)
+    if period > last:
+        raise ValueError(f"'{text}' is after the plan's last reporting period {last} (the period of its last "
+                         "activity end, or the coming one)")
     return period
 
 

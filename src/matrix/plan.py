@@ -14,6 +14,7 @@ from matrix.errors import PlanError
 from matrix.models import plan as plan_models
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import SCHEMA_VERSION, Plan
+from matrix.yaml_loader import Refused, bounded_loader
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
 
@@ -124,25 +125,30 @@ def read_plan(path: str | Path) -> tuple[Plan | None, list[Issue]]:
     path = Path(path)
     file = str(path)
     try:
+        if not path.is_file():  # a device or a FIFO would be read forever or block
+            return None, [Code.PLAN_UNREADABLE.issue(file=file, reason="not a regular file")]
         if path.stat().st_size > MAX_PLAN_BYTES:
             return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=f"larger than {MAX_PLAN_BYTES // 2**20} MB")]
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=str(exc))]
+    issues: list[Issue] = []
+    lines = LineMap()
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = bounded_loader(text)
+        root = loader.get_single_node()
+        if root is None:
+            return None, [Code.PLAN_EMPTY.issue(file=file)]
+        lines.record(root, (), issues, file)  # before construction flattens merge keys (<<)
+        data = loader.construct_document(root)
+    except Refused as exc:
+        return None, [exc.code.issue(file=file, line=exc.line, **exc.params)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, [Code.YAML_SYNTAX.issue(file=file, line=mark.line + 1 if mark else None, problem=problem)]
-    if root is None:
-        return None, [Code.PLAN_EMPTY.issue(file=file)]
     if not isinstance(data, dict):
         return None, [Code.PLAN_NOT_MAPPING.issue(file=file, line=1, found=type(data).__name__)]
-    issues: list[Issue] = []
-    lines = LineMap()
-    lines.record(root, (), issues, file)
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:

@@ -10,7 +10,7 @@ from matrix.countries import is_country, is_currency, suggest_countries, suggest
 from matrix.frameworks import builtin_framework, builtin_names
 from matrix.models.issues import Issue
 from matrix.models.plan import Framework, Plan, Scope
-from matrix.periods import EXAMPLES, Period
+from matrix.periods import EXAMPLES, Period, PeriodOutOfRange
 from matrix.plan import LineMap
 
 
@@ -100,6 +100,10 @@ def _check_reporting(plan: Plan, add) -> None:
     try:
         period = Period.parse(plan.reporting.first_period)
         matches = period.frequency == frequency
+    except PeriodOutOfRange as exc:
+        add(Code.INVALID_VALUE, ("reporting", "first_period"), where="reporting", reason=f"first_period {exc}",
+            value=plan.reporting.first_period)
+        return
     except ValueError:
         matches = False
     if not matches:

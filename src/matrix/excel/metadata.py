@@ -5,12 +5,16 @@ Rows are plain text in columns A-C so any reader (calamine, openpyxl, LibreOffic
 
     template_schema | 1
     ...             | ...
+    signature       | hmac-sha256:...              (over every other row; see matrix.signing)
     sheet           | matrix:SDN | Matrix          (role, sheet name)
-    fingerprint     | Matrix     | AP3-2 | ref=...;target=...   (sheet, ref, fingerprint)
+    fingerprint     | matrix:SDN | AP3-2 | ref=...;target=...   (role, ref, fingerprint)
+
+Matrices made before signing have no signature row; older readers ignore it.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -37,6 +41,8 @@ class Metadata:
     """role key ('instructions', 'matrix:SDN', ...) -> sheet name as generated."""
     fingerprints: dict[tuple[str, str], str] = field(default_factory=dict)
     """(role key of the matrix sheet, ref) -> fingerprint of the row's locked cells."""
+    signature: str | None = None
+    """Over `signed_content`; None in a matrix generated without a project key."""
 
     def matrix_sheets(self) -> dict[str, str]:
         """office code -> sheet name, for every matrix sheet."""
@@ -45,9 +51,25 @@ class Metadata:
 
 
 def metadata_rows(meta: Metadata) -> list[list[str]]:
+    rows = _identity_rows(meta)
+    if meta.signature is not None:
+        rows.append(["signature", meta.signature])
+    return rows + _role_rows(meta)
+
+
+def signed_content(meta: Metadata) -> bytes:
+    """What the signature covers: every row but the signature, in one unambiguous text. Built from
+    the parsed values, so a reader that turns '1' into 1.0 or trims a cell changes nothing."""
+    return json.dumps([_identity_rows(meta), _role_rows(meta)], ensure_ascii=True, separators=(",", ":")).encode()
+
+
+def _identity_rows(meta: Metadata) -> list[list[str]]:
     identity = meta.identity.model_dump(mode="json")
-    rows = [[key, str(identity[key]).lower() if key == "regional" else str(identity[key])] for key in IDENTITY_KEYS]
-    rows += [["sheet", role, name] for role, name in meta.sheets.items()]
+    return [[key, str(identity[key]).lower() if key == "regional" else str(identity[key])] for key in IDENTITY_KEYS]
+
+
+def _role_rows(meta: Metadata) -> list[list[str]]:
+    rows = [["sheet", role, name] for role, name in meta.sheets.items()]
     rows += [["fingerprint", role, ref, fp] for (role, ref), fp in meta.fingerprints.items()]
     return rows
 
@@ -57,6 +79,7 @@ def parse_metadata(rows: list[list[object]]) -> Metadata:
     values: dict[str, str] = {}
     sheets: dict[str, str] = {}
     fingerprints: dict[tuple[str, str], str] = {}
+    signature = None
     for row in rows:
         if len(row) >= 4 and row[0] == "fingerprint" and type(row[1]) is type(row[2]) is type(row[3]) is str:
             fingerprints[(row[1].strip(), row[2].strip())] = row[3].strip()  # most rows: the plain case, first
@@ -67,6 +90,8 @@ def parse_metadata(rows: list[list[object]]) -> Metadata:
             sheets[cells[1]] = cells[2]
         elif key == "fingerprint":
             fingerprints[(cells[1], cells[2])] = cells[3]
+        elif key == "signature":
+            signature = cells[1]
         elif key in IDENTITY_KEYS:
             values[key] = cells[1]
     missing = [k for k in IDENTITY_KEYS if not values.get(k)]
@@ -85,4 +110,4 @@ def parse_metadata(rows: list[list[object]]) -> Metadata:
         )
     except (ValidationError, ValueError) as exc:
         raise ValueError(f"the hidden metadata is damaged ({str(exc).splitlines()[0]})") from None
-    return Metadata(identity, sheets, fingerprints)
+    return Metadata(identity, sheets, fingerprints, signature)

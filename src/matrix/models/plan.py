@@ -14,7 +14,9 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
@@ -132,10 +134,74 @@ class Region(Strict):
     name: Text
 
 
+def _code_text(value: object) -> object:
+    """YAML reads `type: 40` as a number; IATI codes are text."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _iati_organisation_ref(value: str) -> str:
+    """Registration agency, then the number it gave: it starts every IATI activity identifier."""
+    if not re.fullmatch(r"[A-Z]{2}-[A-Za-z0-9]+-[^\s/&|?]+", value):
+        raise ValueError("expected an IATI organisation identifier like XM-DAC-41121")
+    return value
+
+
+IatiOrganisationRef = Annotated[
+    str, StringConstraints(strip_whitespace=True), AfterValidator(_iati_organisation_ref)
+]
+
+IatiOrganisationType = Annotated[
+    Literal[
+        "10", "11", "15", "21", "22", "23", "24", "30", "40", "60", "70", "71", "72", "73", "80", "90"
+    ],
+    BeforeValidator(_code_text),
+]
+"""A code of IATI's OrganisationType codelist: 10 government, 21 international NGO, 40 multilateral."""
+
+
+class IatiOrganisation(Strict):
+    ref: IatiOrganisationRef
+    type: IatiOrganisationType
+    name: Text
+
+
+class IatiRegion(Strict):
+    code: Annotated[
+        str, BeforeValidator(_code_text), StringConstraints(strip_whitespace=True, min_length=1)
+    ]
+    vocabulary: Annotated[str, BeforeValidator(_code_text)] = Field(
+        default="1", description="IATI RegionVocabulary: 1 OECD DAC, 2 UN M49, 99 the publisher's."
+    )
+
+
+class Iati(Strict):
+    """How the plan is published to IATI; nothing here changes a workbook."""
+
+    reporting_org: IatiOrganisation | None = Field(
+        default=None, description="The organisation that publishes the IATI file."
+    )
+    default_language: LanguageCode = Field(
+        default="en", description="Language of the plan's texts."
+    )
+    region: IatiRegion | None = Field(
+        default=None, description="Recipient region of region-wide activities; default: `region`."
+    )
+
+
+PUBLICATION_ONLY = {"iati": True, "actors": {"__all__": {"iati_ref", "iati_type"}}}
+"""Plan fields that never reach a workbook, so changing them keeps the plan's version."""
+
+
 class Actor(Strict):
     id: Id = Field(description="Short name used everywhere else in the plan, e.g. UNHCR.")
     name: Text
     type: ActorType
+    iati_ref: IatiOrganisationRef | None = Field(
+        default=None, description="IATI organisation identifier, for the IATI export."
+    )
+    iati_type: IatiOrganisationType | None = Field(
+        default=None, description="IATI organisation type; by default derived from `type`."
+    )
 
     _normalise_type = field_validator("type", mode="before")(_normalise_choice)
 
@@ -200,6 +266,7 @@ class Plan(Strict):
     reporting: Reporting
     actors: list[Actor] = Field(min_length=1)
     objectives: list[Objective] = Field(default_factory=list)
+    iati: Iati | None = Field(default=None, description="Settings of the IATI export.")
 
     _normalise_scope = field_validator("scope", mode="before")(_normalise_choice)
 
@@ -224,6 +291,7 @@ class Plan(Strict):
         return any(a.budget is not None for _, a in self.activities())
 
     def content_hash(self) -> str:
-        """Identifies this version of the plan; written into every workbook generated from it."""
-        canonical = self.model_dump_json(exclude_none=False)
+        """Identifies this version of the plan; written into every workbook generated from it.
+        Publication settings are left out: adding them must not turn away returns in flight."""
+        canonical = self.model_dump_json(exclude_none=False, exclude=PUBLICATION_ONLY)
         return hashlib.sha256(canonical.encode()).hexdigest()

@@ -7,6 +7,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from itertools import islice
 
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
@@ -23,6 +24,11 @@ different leads in the same office are shown as likely duplicates. 0.75 catches 
 officials" (0.86) and "Adopt counter-trafficking legislation" / "Adopt anti-trafficking legislation"
 (0.75), while leaving apart activities that merely share a topic word. Words rather than letters:
 the same verdicts on real titles, at a fraction of the cost on a plan with thousands of them."""
+MAX_LOOKALIKES = 10
+"""Most look-alikes an activity is compared with word by word and paired with: real plans have a few;
+thousands of near-identical activities would otherwise make the search and the pairs quadratic."""
+MAX_CANDIDATES = 50
+"""Titles met through rare words that an activity weighs by shared words (cheap) before comparing."""
 
 
 def gaps(plan: Plan, layout: Layout, offices: list[str], words: Words) -> Gaps:
@@ -55,57 +61,83 @@ def similarity(a: str, b: str) -> float:
 
 
 def similar_titles(titles: set[tuple[str, ...]]) -> dict[tuple[str, ...], dict[tuple[str, ...], float]]:
-    """Normalised title -> {alike title: ratio}, itself included.
+    """Normalised title -> {alike title: ratio}, itself included, at most MAX_LOOKALIKES others.
 
-    Comparing every pair is quadratic: a 3,000-activity plan is 4.5 million pairs. Two titles can
-    only reach the threshold if their words overlap enough (difflib's quick_ratio bound, 2 x shared
-    words / total words), and then they share one of their few rarest words (a prefix filter: when
-    at least 60 % of a title's words are shared, the pair has one in common among the title's first
-    40 % + 1 words in a fixed rarest-first order). So only titles met through a rare word are compared.
+    Comparing every pair is quadratic, and offices control the input: a return may propose thousands
+    of near-identical activities. Two titles can only reach the threshold if their words overlap
+    enough (difflib's quick_ratio bound, 2 x shared words / total words), and then they share one of
+    their few rarest words (a prefix filter: when at least 60 % of a title's words are shared, the
+    pair has one in common among the title's first 40 % + 1 words in a fixed rarest-first order).
+    So a title meets, through its rare words, at most MAX_CANDIDATES earlier titles (the nearest in
+    length and spelling order first), weighs them by the bound, and compares word by word the
+    MAX_LOOKALIKES that could be most alike and still have room: work and pairs grow linearly. Real
+    plans never reach these caps, so they get every pair the exhaustive search would find.
     """
     ordered = sorted(titles, key=lambda words: (len(words), words))
-    alike = {title: {title: 1.0} for title in ordered}
     tokens = [frozenset((word, title[:i].count(word)) for i, word in enumerate(title)) for title in ordered]
     frequency = Counter(token for own in tokens for token in own)
     # Least share of a title's words any alike pair has in common: as the longer title of the pair
     # (the one looking), and as the shorter one (already seen, in length order).
     looking, seen_share = DUPLICATE_THRESHOLD / (2 - DUPLICATE_THRESHOLD), DUPLICATE_THRESHOLD
     seen: dict[tuple[str, int], list[int]] = defaultdict(list)
+    alike = {title: {title: 1.0} for title in ordered}
+    matchers: dict[int, difflib.SequenceMatcher] = {}  # difflib indexes its second sequence once
     for i, a in enumerate(ordered):
         rarest = sorted(tokens[i], key=lambda token: (frequency[token], token))
-        candidates: set[int] = set()
-        for token in rarest[: len(a) - max(1, math.floor(looking * len(a))) + 1]:
-            candidates.update(seen[token])
+        met = _nearest_met(seen, rarest[: len(a) - max(1, math.floor(looking * len(a))) + 1])
         for token in rarest[: len(a) - max(1, math.floor(seen_share * len(a))) + 1]:
             seen[token].append(i)
-        own, size = tokens[i], len(a)
-        for j in candidates:
+        bounds = sorted(((2 * len(tokens[i] & tokens[j]) / (len(a) + len(ordered[j])), j) for j in met),
+                        key=lambda bound_j: (-bound_j[0], -bound_j[1]))
+        for bound, j in bounds[:MAX_LOOKALIKES]:
+            if bound < DUPLICATE_THRESHOLD:
+                break
             b = ordered[j]
-            if 2 * len(own & tokens[j]) < DUPLICATE_THRESHOLD * (size + len(b)):
+            if len(alike[b]) > MAX_LOOKALIKES:
                 continue
-            ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-            if ratio >= DUPLICATE_THRESHOLD:
+            if (matcher := matchers.get(j)) is None:
+                matcher = matchers[j] = difflib.SequenceMatcher(None, b=b, autojunk=False)
+            matcher.set_seq1(a)
+            if (ratio := matcher.ratio()) >= DUPLICATE_THRESHOLD:
                 alike[a][b] = alike[b][a] = ratio
     return alike
+
+
+def _nearest_met(seen: dict[tuple[str, int], list[int]], words: list[tuple[str, int]]) -> list[int]:
+    """Up to MAX_CANDIDATES titles seen under these words: rarest word first and, for each word,
+    the titles seen last first."""
+    met: dict[int, None] = {}
+    for token in words:
+        for j in reversed(seen.get(token, ())):
+            met[j] = None
+            if len(met) == MAX_CANDIDATES:
+                return list(met)
+    return list(met)
 
 
 def office_pairs(
     items: dict[str, tuple[tuple[str, ...], str]], alike: dict[tuple[str, ...], dict[tuple[str, ...], float]]
 ) -> list[tuple]:
     """Alike pairs of one office's activities (shown as -> (words, lead)) with different leads, in
-    the office's order: (first index, second index, first, lead, second, lead, ratio)."""
-    order = {shown: i for i, shown in enumerate(items)}
-    by_title: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
-    for shown, (title, lead) in items.items():
-        by_title[title].append((shown, lead))
-    return sorted(
-        (order[first], order[second], first, lead_a, second, lead_b, ratio)
-        for title_a, group in by_title.items()
-        for title_b, ratio in alike[title_a].items()
-        for first, lead_a in group
-        for second, lead_b in by_title.get(title_b, ())
-        if order[first] < order[second] and lead_a and lead_b and lead_a.casefold() != lead_b.casefold()
-    )
+    the office's order: (first index, second index, first, lead, second, lead, ratio). An activity
+    is the second of at most MAX_LOOKALIKES pairs, so thousands of copies of one title stay linear."""
+    earlier: dict[tuple[str, ...], dict[str, list[tuple[int, str, str]]]] = defaultdict(dict)
+    """Title -> casefolded lead -> (index, shown, lead) of the activities before, by lead so that
+    copies with the same lead are passed over at once."""
+    pairs = []
+    for second_index, (second, (title, lead)) in enumerate(items.items()):
+        if not lead:
+            continue
+        own = lead.casefold()
+        found = (
+            (first_index, second_index, first, first_lead, second, lead, ratio)
+            for alike_title, ratio in alike[title].items()
+            for other, firsts in earlier.get(alike_title, {}).items() if other != own
+            for first_index, first, first_lead in reversed(firsts)
+        )
+        pairs += islice(found, MAX_LOOKALIKES)
+        earlier[title].setdefault(own, []).append((second_index, second, lead))
+    return sorted(pairs)
 
 
 def likely_duplicates(

@@ -20,12 +20,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Self
 
+from matrix.codes import Code
 from matrix.errors import MatrixError
 from matrix.excel.layout import split_ref
 from matrix.models.issues import Issue
 from matrix.models.plan import Indicator, Plan, Status
 from matrix.models.returns import ProgressRow, ValidationResult
-from matrix.periods import Period
+from matrix.periods import Period, calendar_period
 from matrix.store.schema import migrate, write_transaction
 
 DEFAULT_STORE = "matrix.sqlite"
@@ -39,6 +40,30 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 def default_store_path() -> Path:
     """`$MATRIX_STORE`, else matrix.sqlite in the current (project) folder."""
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+_DAMAGED = ("is damaged ({reason}); restore it from a backup, or collect the returns again into a new "
+            "store with --store NEW.sqlite")
+_ADVICE = {
+    sqlite3.SQLITE_CORRUPT: _DAMAGED,
+    sqlite3.SQLITE_NOTADB: _DAMAGED,
+    sqlite3.SQLITE_FULL: "cannot grow: the disk is full ({reason}); free some space and run the command again",
+    sqlite3.SQLITE_IOERR: "cannot be read or written ({reason}); check the disk and run the command again",
+    sqlite3.SQLITE_BUSY: f"is busy: another command has been writing to it for over {BUSY_TIMEOUT_SECONDS} s "
+                         "({reason}); run this one again when it has finished",
+    sqlite3.SQLITE_READONLY: "cannot be written ({reason}); check the permissions of the file and its folder",
+    sqlite3.SQLITE_CANTOPEN: "cannot be opened ({reason}); check the path and the permissions of its folder",
+}
+"""What to do, by SQLite's primary result code."""
+
+
+class StoreError(MatrixError):
+    """SQLite cannot use the store (damaged, disk full, busy, unreadable): said on one line."""
+
+    @classmethod
+    def of(cls, path: Path, exc: sqlite3.Error) -> StoreError:
+        primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # extended codes keep it in the low byte
+        return cls(f"store {path} " + _ADVICE.get(primary, "cannot be used ({reason})").format(reason=exc))
 
 
 class Outcome(StrEnum):
@@ -118,7 +143,7 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn, str(path))
         except sqlite3.Error as exc:
-            raise MatrixError(f"cannot open store {path}: {exc}") from None
+            raise StoreError.of(path, exc) from None
         return cls(conn, path)
 
     def close(self) -> None:
@@ -127,13 +152,23 @@ class Store:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        """Closes the store; a SQLite failure inside the block leaves it as one line (StoreError)."""
         self.close()
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise StoreError.of(self.path, exc) from None
 
     # --- writing -------------------------------------------------------------------------------
 
     def record(self, result: ValidationResult, plan: Plan, received_at: datetime | None = None) -> Recorded:
-        """Record one validated file in one transaction: duplicate, rejected, accepted or superseding."""
+        """Record one validated file in one transaction: duplicate, rejected, accepted or superseding.
+        Raises StoreError when SQLite cannot (disk full, damaged store), having recorded nothing."""
+        try:
+            return self._record(result, plan, received_at)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError.of(self.path, exc) from None
+
+    def _record(self, result: ValidationResult, plan: Plan, received_at: datetime | None) -> Recorded:
         received = (received_at or datetime.now(UTC)).isoformat(timespec="seconds")
         accepted = result.accepted
         with write_transaction(self.conn):
@@ -238,7 +273,8 @@ class Store:
         try:
             yield
         finally:
-            self.conn.execute("COMMIT")
+            if self.conn.in_transaction:  # SQLite ends it itself on some failures
+                self.conn.execute("COMMIT")
 
     def submissions(self, plan: Plan, period: str | None = None) -> list[Submission]:
         """Every submission for this plan (optionally one period), oldest first."""
@@ -269,8 +305,11 @@ class Store:
         if country:
             sql += " AND pr.country = ?"
             params.append(country)
+        usable = set(self.periods(plan))
         latest: dict[tuple[str, str, str], StoredRow] = {}
         for r in self.conn.execute(sql + " ORDER BY s.id", params):
+            if r[0] not in usable:
+                continue  # see `left_out`
             stored = _stored_row(r)
             latest[(stored.period, stored.row.country, stored.row.ref)] = stored
         return list(latest.values())
@@ -354,16 +393,33 @@ class Store:
         return [(r[0], dict(zip(names[2:], r[2:], strict=True))) for r in cursor]
 
     def periods(self, plan: Plan) -> list[str]:
-        """Periods with at least one current accepted return, in order."""
-        found = {
-            r[0]
-            for r in self.conn.execute(
-                """SELECT DISTINCT s.period FROM submissions s JOIN plans p ON p.id = s.plan_ref
-                   WHERE p.plan_id = ? AND s.outcome = 'accepted'""",
-                (plan.id,),
+        """Periods with at least one accepted return, in order; only periods of the plan's calendar
+        (see `left_out`)."""
+        found = {period: calendar_period(plan.reporting, period) for period in self._accepted_periods(plan)}
+        return sorted((text for text, period in found.items() if period), key=found.__getitem__)
+
+    def left_out(self, plan: Plan) -> list[Issue]:
+        """A warning for each period of accepted returns that is not a period of the plan's calendar
+        ('2026-Q9', a month in a quarterly plan): recorded by a matrix that did not check the hidden
+        period, and left out of every reading so that one such return cannot stop them all."""
+        return [
+            Code.STORE_PERIOD_UNUSABLE.issue(
+                file=str(self.path), count=count, offices=offices, period=period, plan=plan.id,
+                frequency=plan.reporting.frequency.value.replace("_", "-"), value=period,
             )
-        }
-        return sorted(found, key=Period.parse)
+            for period, (count, offices) in self._accepted_periods(plan).items()
+            if calendar_period(plan.reporting, period) is None
+        ]
+
+    def _accepted_periods(self, plan: Plan) -> dict[str, tuple[int, str]]:
+        """Period -> (accepted returns, their offices) for every period stored for this plan."""
+        rows = self.conn.execute(
+            """SELECT s.period, count(*), group_concat(DISTINCT s.office) FROM submissions s
+               JOIN plans p ON p.id = s.plan_ref
+               WHERE p.plan_id = ? AND s.outcome = 'accepted' GROUP BY s.period""",
+            (plan.id,),
+        )
+        return {r[0]: (r[1], ", ".join(sorted(str(r[2]).split(",")))) for r in rows if r[0] is not None}
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:

@@ -17,9 +17,10 @@ from matrix.excel.metadata import Metadata, matrix_role
 from matrix.excel.reader import RawWorkbook, WorkbookReadError, read_workbook
 from matrix.excel.safety import file_digest, scan_file
 from matrix.gcpause import cycle_collection_paused
-from matrix.models.issues import Issue
+from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Indicator, Plan
 from matrix.models.returns import ValidationResult
+from matrix.signing import ProjectKey
 from matrix.validation.batch import returned_workbooks, validate_paths, workbook_paths
 from matrix.validation.identity import check_identity
 from matrix.validation.new_activities import read_new_activities
@@ -33,16 +34,21 @@ __all__ = ["returned_workbooks", "validate_file", "validate_paths", "with_previo
 Previous = Mapping[tuple[str, str], float]
 
 
-def validate_file(plan: Plan, path: Path, *, previous: Previous | None = None) -> ValidationResult:
+def validate_file(
+    plan: Plan, path: Path, *, previous: Previous | None = None, key: ProjectKey | None = None
+) -> ValidationResult:
     """Everything wrong with one returned workbook, and what it reports. `previous` maps
-    (country, ref) to the last accepted total to date, for cumulative indicators."""
+    (country, ref) to the last accepted total to date, for cumulative indicators; `key` is the
+    project key its signature is checked with (None: not checked)."""
     path = Path(path)
     result = ValidationResult(file=str(path))
     with cycle_collection_paused():
-        return _validate(plan, path, result, previous)
+        return _validate(plan, path, result, previous, key)
 
 
-def _validate(plan: Plan, path: Path, result: ValidationResult, previous: Previous | None) -> ValidationResult:
+def _validate(
+    plan: Plan, path: Path, result: ValidationResult, previous: Previous | None, key: ProjectKey | None
+) -> ValidationResult:
     try:
         scan = scan_file(path)
         if scan.content is not None:
@@ -56,9 +62,9 @@ def _validate(plan: Plan, path: Path, result: ValidationResult, previous: Previo
     issues: list[Issue] = []
     result._sheets = tuple(raw.sheets)
     try:
-        meta, issues = check_identity(plan, raw, result.file)
+        meta, issues = check_identity(plan, raw, result.file, key)
         result.identity = meta.identity if meta else None
-        if meta is not None and not issues:
+        if meta is not None and not has_errors(issues):
             _read_contents(plan, raw, meta, result, issues, previous or {})
     except WorkbookReadError as exc:  # calamine reads sheets on first use
         issues = [*issues, *exc.issues]

@@ -1,32 +1,54 @@
 """Which plan, version, office and period a returned workbook is for: read from its hidden
-metadata, never from the file name, and checked against the plan in hand."""
+metadata, never from the file name, checked against the plan in hand and, with the project key,
+against the signature written when the matrix was generated.
+
+Every field an office could edit is checked before anything is read or stored: an identity that
+fails is not returned at all, so a forged office or period never reaches the store, not even as
+the label of a rejected file.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from matrix.codes import Code
 from matrix.excel.layout import META_SHEET
-from matrix.excel.metadata import Metadata, parse_metadata
+from matrix.excel.metadata import Metadata, parse_metadata, signed_content
 from matrix.excel.reader import RawWorkbook
-from matrix.models.issues import Issue
+from matrix.i18n import LANGUAGES
+from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Plan
+from matrix.periods import EXAMPLES, Period, calendar_period, last_period
+from matrix.signing import ProjectKey, signature_matches
 
-_HASHES: dict[int, tuple[Plan, str]] = {}
+_PLAN_FACTS: dict[int, tuple[Plan, str, Period, Period]] = {}
+
+
+def _facts(plan: Plan) -> tuple[str, Period, Period]:
+    """Content hash, first and last period, once per plan object: a batch checks every file
+    against the same plan."""
+    cached = _PLAN_FACTS.get(id(plan))
+    if cached is None or cached[0] is not plan:
+        _PLAN_FACTS.clear()  # one plan at a time; holding the plan keeps its id from being reused
+        first = Period.parse(plan.reporting.first_period)
+        cached = _PLAN_FACTS[id(plan)] = (plan, plan.content_hash(), first, last_period(plan))
+    return cached[1:]
 
 
 def plan_hash(plan: Plan) -> str:
-    """Plan.content_hash(), once per plan object: a batch checks every file against the same plan."""
-    cached = _HASHES.get(id(plan))
-    if cached is None or cached[0] is not plan:
-        _HASHES.clear()  # one plan at a time; holding the plan keeps its id from being reused
-        cached = _HASHES[id(plan)] = (plan, plan.content_hash())
-    return cached[1]
+    """Plan.content_hash(), once per plan object."""
+    return _facts(plan)[0]
 
 
-def check_identity(plan: Plan, raw: RawWorkbook, file: str) -> tuple[Metadata | None, list[Issue]]:
-    """The workbook's metadata and any reason it is not a matrix of this plan version.
+def check_identity(
+    plan: Plan, raw: RawWorkbook, file: str, key: ProjectKey | None = None
+) -> tuple[Metadata | None, list[Issue]]:
+    """The workbook's metadata and any reason it is not a matrix of this plan version. `key` is
+    the project key (None: signatures are not checked, for callers without a project).
 
-    Metadata is returned even when it belongs to another plan or version, so the result can say
-    what the workbook is; the caller reads values only when there are no issues.
+    Metadata of another plan or plan version is returned with its error, so the result can say
+    what the workbook is; an edited or impossible identity is not returned. The caller reads
+    values only when there is no error.
     """
     rows = raw.metadata_rows
     if rows is None:
@@ -38,14 +60,89 @@ def check_identity(plan: Plan, raw: RawWorkbook, file: str) -> tuple[Metadata | 
     identity = meta.identity
     if identity.plan_id != plan.id:
         return meta, [Code.OTHER_PLAN.issue(file=file, found=identity.plan_id, expected=plan.id, value=identity.plan_id)]
-    expected = plan_hash(plan)
+    issues = _signature_issues(meta, key, file)
+    expected, first, last = _facts(plan)
     if identity.plan_hash != expected:
-        return meta, [Code.PLAN_VERSION_MISMATCH.issue(
+        issues.append(Code.PLAN_VERSION_MISMATCH.issue(
             file=file, generated=identity.generated_at.date().isoformat(), plan=plan.id,
             found=identity.plan_hash[:12], expected=expected[:12], value=identity.plan_hash,
-        )]
-    offices = set(plan.countries) | ({plan.region.code} if plan.region else set())
+        ))
+        return (None if has_errors(issues[:-1]) else meta), issues
+    issues += _field_issues(plan, meta, first, last, file)
+    return (None if has_errors(issues) else meta), issues
+
+
+def _signature_issues(meta: Metadata, key: ProjectKey | None, file: str) -> list[Issue]:
+    if key is None:
+        return []
+    identity = meta.identity
+    if meta.signature is None:
+        if key.secret is None:
+            return []
+        generated = identity.generated_at
+        if generated.tzinfo is None:  # matrix writes UTC with its zone; an edit may drop it
+            generated = generated.replace(tzinfo=UTC)
+        if key.created is not None and generated >= key.created:
+            return [Code.METADATA_SIGNATURE_MISSING.issue(
+                file=file, generated=identity.generated_at.isoformat(sep=" "), key=key.path)]
+        return [Code.WORKBOOK_UNSIGNED.issue(file=file, office=identity.office, period=identity.period)]
+    if key.secret is None:
+        return [Code.SIGNATURE_UNVERIFIED.issue(file=file, key=key.path)]
+    if not signature_matches(key.secret, signed_content(meta), meta.signature):
+        return [Code.METADATA_SIGNATURE_MISMATCH.issue(file=file, key=key.path)]
+    return []
+
+
+def _field_issues(plan: Plan, meta: Metadata, first: Period, last: Period, file: str) -> list[Issue]:
+    """Language, office and period, each against what the plan and matrix allow."""
+    identity = meta.identity
+    issues = []
+    if identity.lang not in LANGUAGES:
+        issues.append(Code.LANGUAGE_UNKNOWN.issue(
+            file=file, lang=identity.lang, languages=", ".join(LANGUAGES), value=identity.lang))
+    region = plan.region.code if plan.region else None
+    offices = set(plan.countries) | ({region} if region else set())
     unknown = [office for office in [identity.office, *meta.matrix_sheets()] if office not in offices]
     if unknown:
-        return meta, [Code.OFFICE_NOT_IN_PLAN.issue(file=file, office=unknown[0], plan=plan.id, value=unknown[0])]
-    return meta, []
+        issues.append(Code.OFFICE_NOT_IN_PLAN.issue(file=file, office=unknown[0], plan=plan.id, value=unknown[0]))
+    elif reason := _inconsistency(plan, meta, region):
+        issues.append(Code.METADATA_INCONSISTENT.issue(file=file, reason=reason, value=identity.office))
+    if reason := _period_problem(plan, identity.period, first, last):
+        issues.append(Code.PERIOD_NOT_IN_PLAN.issue(file=file, period=identity.period, reason=reason,
+                                                    value=identity.period))
+    return issues
+
+
+def _inconsistency(plan: Plan, meta: Metadata, region: str | None) -> str | None:
+    """Why the office, the regional flag and the matrix sheets cannot all be true, or None. The
+    writer gives a national matrix one sheet, its office's; a regional one the region code, with
+    a sheet per plan country and one for region-wide rows."""
+    identity, sheets = meta.identity, sorted(meta.matrix_sheets())
+    if identity.regional:
+        if identity.office != region:
+            return (f"it is marked regional, but its office '{identity.office}' is not the plan's region"
+                    + (f" '{region}'" if region else " (the plan has none)"))
+        missing = sorted({*plan.countries, region} - set(sheets))
+        if missing:
+            return (f"a regional matrix has a sheet for every country and the region, but none for "
+                    f"{', '.join(missing)}")
+        return None
+    if identity.office == region:
+        return f"its office '{identity.office}' is the region, but it is not marked regional"
+    if sheets != [identity.office]:
+        found = ", ".join(f"'{office}'" for office in sheets) or "no office"
+        return f"it is for office '{identity.office}', but its matrix sheet is for {found}"
+    return None
+
+
+def _period_problem(plan: Plan, text: str, first: Period, last: Period) -> str | None:
+    frequency = plan.reporting.frequency
+    period = calendar_period(plan.reporting, text)
+    if period is None:
+        return f"which is not a {frequency.value.replace('_', '-')} period like {EXAMPLES[frequency]}"
+    if period < first:
+        return f"which is before the plan's first reporting period {first}"
+    if period > last:
+        return (f"which is after the plan's last reporting period {last} (the period of its last activity end, "
+                "or the coming one)")
+    return None

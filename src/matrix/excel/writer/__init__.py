@@ -45,10 +45,12 @@ def write_workbook(
     regional: bool = False,
     prefill: Mapping[tuple[str, str], ProgressRow] | None = None,
     generated_at: datetime | None = None,
+    key: bytes | None = None,
 ) -> None:
     """Write the national matrix of `office` (ISO3), or with `regional` the workbook of the region
     `office` (a sheet per plan country plus the region-wide rows). `prefill`, keyed by (country or
-    region code, ref), fills the office's input cells, e.g. with last period's return."""
+    region code, ref), fills the office's input cells, e.g. with last period's return. `key`, the
+    project key, signs the hidden record."""
     wb = xlsxwriter.Workbook(
         str(Path(path)),
         {
@@ -88,7 +90,7 @@ def write_workbook(
     write_new_activities(new, book)
     write_actors(actors, book)
     write_lists(lists, book)
-    write_metadata_sheet(meta, book, fingerprints)
+    write_metadata_sheet(meta, book, fingerprints, key)
     try:
         wb.close()
     except FileCreateError as exc:  # xlsxwriter wraps the OSError; callers handle OSError

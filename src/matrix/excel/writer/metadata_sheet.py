@@ -1,6 +1,7 @@
 """The very hidden metadata sheet (layout `META_SHEET`): which plan version, office, period and
-language the workbook is for, which sheet plays which role, and every plan row's fingerprint.
-Its format is `matrix.excel.metadata`'s; read-back trusts it instead of file or sheet names."""
+language the workbook is for, which sheet plays which role, and every plan row's fingerprint,
+signed with the project key when there is one. Its format is `matrix.excel.metadata`'s; read-back
+trusts it instead of file or sheet names."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from xlsxwriter.worksheet import Worksheet
 from matrix import __version__
 from matrix.excel import layout
 from matrix.excel.layout import SheetRole
-from matrix.excel.metadata import Metadata, matrix_role, metadata_rows
+from matrix.excel.metadata import Metadata, matrix_role, metadata_rows, signed_content
 from matrix.excel.writer.book import Book
 from matrix.excel.writer.frame import protect
 from matrix.models.returns import WorkbookIdentity
+from matrix.signing import sign
 
 
 def write_metadata_sheet(
-    ws: Worksheet, book: Book, fingerprints: dict[tuple[str, str], str]
+    ws: Worksheet, book: Book, fingerprints: dict[tuple[str, str], str], key: bytes | None = None
 ) -> None:
     identity = WorkbookIdentity(
         template_schema=layout.TEMPLATE_SCHEMA,
@@ -37,7 +39,10 @@ def write_metadata_sheet(
             for role in (SheetRole.NEW_ACTIVITIES, SheetRole.ACTORS, SheetRole.LISTS)
         }
     )
-    for r, row in enumerate(metadata_rows(Metadata(identity, roles, fingerprints))):
+    meta = Metadata(identity, roles, fingerprints)
+    if key is not None:
+        meta.signature = sign(key, signed_content(meta))
+    for r, row in enumerate(metadata_rows(meta)):
         for c, value in enumerate(row):
             ws.write_string(r, c, value)
     protect(ws)
