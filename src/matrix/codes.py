@@ -32,7 +32,7 @@ class Code(Enum):
     UNSUPPORTED_SCHEMA = ("unsupported-schema-version", E, "schema_version {found} is not supported; this version of matrix reads schema_version {supported}")
     # --- plan content (matrix.plan_check) ------------------------------------------------------
     UNKNOWN_FRAMEWORK = ("unknown-framework", E, "framework '{name}' is not built in{hint}; built-in frameworks: {known}")
-    DUPLICATE_ID = ("duplicate-id", E, "{kind} id '{id}' is used more than once (first at line {first_line}); ids must be unique")
+    DUPLICATE_ID = ("duplicate-id", E, "{kind} id '{id}' is used more than once (first at {first}); ids must be unique")
     UNKNOWN_ACTOR = ("unknown-actor", E, "{what}: {role} '{actor}' is not among the actors{hint}")
     UNKNOWN_ACTION_POINT = ("unknown-action-point", E, "objective {objective}: action point '{ref}' is not in framework '{framework}'{hint}")
     UNKNOWN_COUNTRY = ("unknown-country", E, "'{code}' is not an ISO 3166-1 alpha-3 country code{hint}")
@@ -47,6 +47,18 @@ class Code(Enum):
     ACTIVITY_WITHOUT_LEAD = ("activity-without-lead", W, "activity {activity} has no lead actor")
     INDICATOR_WITHOUT_TARGET = ("indicator-without-target", W, "activity {activity}: indicator '{indicator}' has no target")
     ACTIVITY_WITHOUT_COUNTRY = ("activity-without-country", W, "activity {activity} applies to no country and is not regional, so no matrix will show it")
+    # --- plan workbook (matrix.plan_workbook) ------------------------------------------------
+    NOT_A_PLAN_WORKBOOK = ("not-a-plan-workbook", E, "this workbook is {what}, not a plan workbook; give the plan (plan.yaml, or a workbook written by `matrix plan export`)")
+    PLAN_WORKBOOK_NEWER = ("plan-workbook-newer", E, "this plan workbook has layout {found}, newer than this version of matrix reads ({supported}); update matrix, or export the plan again with this version")
+    PLAN_SHEET_MISSING = ("plan-sheet-missing", E, "sheet '{name}' is missing from the plan workbook; put it back (a fresh `matrix plan export` has it), or rename the sheet that holds the {what} to '{name}'")
+    PLAN_HEADER_MISSING = ("plan-header-missing", E, "sheet '{name}' has no header row naming its columns ({columns}); put the header row back above the first row of data")
+    PLAN_SHEET_COLUMN_MISSING = ("plan-sheet-column-missing", E, "column '{column}' is missing from sheet '{name}'; every row needs it: put it back in the header row")
+    PLAN_SHEET_COLUMN_ABSENT = ("plan-sheet-column-absent", W, "column '{column}' is missing from sheet '{name}', so no row has a value for it; put it back if that is not meant")
+    PLAN_SHEET_COLUMN_UNKNOWN = ("plan-sheet-column-unknown", W, "column '{column}' is not one of the columns of sheet '{name}', so it was not read{hint}")
+    PLAN_SETTING_UNKNOWN = ("plan-setting-unknown", W, "'{key}' is not a plan setting, so it was not read{hint}")
+    UNKNOWN_CHOICE = ("unknown-choice", E, "\"{text}\" is not one of the choices{hint}; choose one from the list: {choices}")
+    CELL_YAML_INVALID = ("cell-yaml-invalid", E, "this cell holds YAML that cannot be read: {problem}")
+    UNKNOWN_REFERENCE = ("unknown-reference", E, "{what}: {kind} '{ref}' is not on the '{sheet_name}' sheet{hint}")
     # --- workbook file (matrix.excel.safety) ---------------------------------------------------
     FILE_EMPTY = ("file-empty", E, "the file is empty (0 bytes); send the workbook again")
     FILE_UNREADABLE = ("file-unreadable", E, "cannot open the file: {reason}")

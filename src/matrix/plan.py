@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -18,6 +18,9 @@ from matrix.models.plan import SCHEMA_VERSION, Plan
 from matrix.yaml_loader import Refused, bounded_loader
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+"""A zip (.xlsx) or an OLE2 file (.xls, an encrypted .xlsx): read as a plan workbook, which
+refuses the second with a message saying what to do."""
 
 Path_ = tuple[str | int, ...]
 _SINGULAR = {
@@ -41,6 +44,13 @@ class LineMap:
             if (found := self._lines.get(tuple(path[:end]))) is not None:
                 return found
         return None
+
+    def place(self, path: Path_) -> dict[str, Any]:
+        """Where `path` is, as the location fields of an Issue."""
+        return {"line": self.line(path)}
+
+    def describe(self, path: Path_) -> str:
+        return f"line {self.line(path)}"
 
     def record(self, node: yaml.Node, path: Path_, issues: list[Issue], file: str) -> None:
         self._lines.setdefault(path, node.start_mark.line + 1)
@@ -91,30 +101,39 @@ def _clean_loc(loc: tuple) -> Path_:
     )
 
 
-def _schema_issues(error: ValidationError, data: Any, lines: LineMap, file: str) -> list[Issue]:
+class Locations(Protocol):
+    """Where each value of a plan was read: a YAML file's lines (`LineMap`) or a plan
+    workbook's cells."""
+
+    def place(self, path: Path_) -> dict[str, Any]: ...
+
+    def describe(self, path: Path_) -> str: ...
+
+
+def _schema_issues(error: ValidationError, data: Any, lines: Locations, file: str) -> list[Issue]:
     issues, seen = [], set()
     for err in error.errors():
         path = _clean_loc(err["loc"])
         field = next((str(p) for p in reversed(path) if isinstance(p, str)), "plan")
         where = _describe(data, path)
-        line = lines.line(path)
+        at = lines.place(path)
         if (path, err["type"]) in seen:
             continue
         seen.add((path, err["type"]))
         if path == ("schema_version",) and err["type"] == "literal_error":
             issue = Code.UNSUPPORTED_SCHEMA.issue(
-                file=file, line=line, found=err.get("input"), supported=SCHEMA_VERSION
+                file=file, **at, found=err.get("input"), supported=SCHEMA_VERSION
             )
         elif err["type"] == "missing":
-            issue = Code.MISSING_FIELD.issue(file=file, line=lines.line(path[:-1]), where=where, field=field)
+            issue = Code.MISSING_FIELD.issue(file=file, **lines.place(path[:-1]), where=where, field=field)
         elif err["type"] == "extra_forbidden":
             guess = difflib.get_close_matches(field, _field_names(), n=1, cutoff=0.7)
             issue = Code.UNKNOWN_FIELD.issue(
-                file=file, line=line, where=where, field=field, hint=did_you_mean(guess), fix=guess[0] if guess else None
+                file=file, **at, where=where, field=field, hint=did_you_mean(guess), fix=guess[0] if guess else None
             )
         else:
             reason = f"{field}: {err['msg'][0].lower()}{err['msg'][1:]} (found {err.get('input')!r})"
-            issue = Code.INVALID_VALUE.issue(file=file, line=line, where=where, reason=reason, value=err.get("input"))
+            issue = Code.INVALID_VALUE.issue(file=file, **at, where=where, reason=reason, value=err.get("input"))
         issues.append(issue)
     return issues
 
@@ -134,7 +153,12 @@ def _read_plan(path: Path) -> tuple[Plan | None, list[Issue]]:
             return None, [Code.PLAN_UNREADABLE.issue(file=file, reason="not a regular file")]
         if path.stat().st_size > MAX_PLAN_BYTES:
             return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=f"larger than {MAX_PLAN_BYTES // 2**20} MB")]
-        text = path.read_text(encoding="utf-8-sig")
+        content = path.read_bytes()
+        if content.startswith(WORKBOOK_MAGIC):  # a plan workbook, whatever its name
+            from matrix.plan_workbook.reader import read_plan_workbook
+
+            return read_plan_workbook(path)
+        text = content.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=str(exc))]
     issues: list[Issue] = []

@@ -11,7 +11,7 @@ from matrix.frameworks import builtin_framework, builtin_names
 from matrix.models.issues import Issue
 from matrix.models.plan import Framework, Plan, Scope
 from matrix.periods import EXAMPLES, Period, PeriodOutOfRange
-from matrix.plan import LineMap
+from matrix.plan import Locations
 
 
 def _guess(value: str, known: list[str]) -> list[str]:
@@ -19,11 +19,11 @@ def _guess(value: str, known: list[str]) -> list[str]:
     return by_case or difflib.get_close_matches(value, known, n=1, cutoff=0.6)
 
 
-def check_plan(plan: Plan, lines: LineMap, file: str) -> list[Issue]:
+def check_plan(plan: Plan, lines: Locations, file: str) -> list[Issue]:
     issues: list[Issue] = []
 
     def add(rule: Code, path: tuple, **params) -> None:
-        issues.append(rule.issue(file=file, line=lines.line(path), **params))
+        issues.append(rule.issue(file=file, **lines.place(path), **params))
 
     framework = _framework(plan, add)
     _check_unique_ids(plan, lines, add)
@@ -74,12 +74,12 @@ def _ids(plan: Plan) -> Iterator[tuple[str, str, tuple]]:
             yield "activity", activity.id, ("objectives", oi, "activities", ai, "id")
 
 
-def _check_unique_ids(plan: Plan, lines: LineMap, add) -> None:
+def _check_unique_ids(plan: Plan, lines: Locations, add) -> None:
     first: dict[tuple[str, str], tuple] = {}
     for kind, ident, path in _ids(plan):
         key = (kind, ident.lower())
         if key in first:
-            add(Code.DUPLICATE_ID, path, kind=kind, id=ident, first_line=lines.line(first[key]))
+            add(Code.DUPLICATE_ID, path, kind=kind, id=ident, first=lines.describe(first[key]))
         else:
             first[key] = path
 
@@ -111,23 +111,23 @@ def _check_reporting(plan: Plan, add) -> None:
             frequency=frequency.value, example=EXAMPLES[frequency])
 
 
-def _check_activity(plan: Plan, activity, path: tuple, actor_ids: list[str], lines: LineMap, file: str) -> list[Issue]:
+def _check_activity(plan: Plan, activity, path: tuple, actor_ids: list[str], lines: Locations, file: str) -> list[Issue]:
     issues: list[Issue] = []
 
     def add(rule: Code, sub: tuple, **params) -> None:
-        issues.append(rule.issue(file=file, line=lines.line((*path, *sub)), **params))
+        issues.append(rule.issue(file=file, **lines.place((*path, *sub)), **params))
 
     what = f"activity {activity.id}"
     if activity.lead is None:
         add(Code.ACTIVITY_WITHOUT_LEAD, ("id",), activity=activity.id)
     elif activity.lead not in actor_ids:
         guess = _guess(activity.lead, actor_ids)
-        issues.append(Code.UNKNOWN_ACTOR.issue(file=file, line=lines.line((*path, "lead")), what=what, role="lead actor",
+        issues.append(Code.UNKNOWN_ACTOR.issue(file=file, **lines.place((*path, "lead")), what=what, role="lead actor",
                                                actor=activity.lead, hint=did_you_mean(guess), fix=guess[0] if guess else None))
     for i, partner in enumerate(activity.partners):
         if partner not in actor_ids:
             guess = _guess(partner, actor_ids)
-            issues.append(Code.UNKNOWN_ACTOR.issue(file=file, line=lines.line((*path, "partners", i)), what=what, role="partner",
+            issues.append(Code.UNKNOWN_ACTOR.issue(file=file, **lines.place((*path, "partners", i)), what=what, role="partner",
                                                    actor=partner, hint=did_you_mean(guess), fix=guess[0] if guess else None))
     for i, code in enumerate(activity.countries or []):
         if not is_country(code):
