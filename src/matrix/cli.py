@@ -409,7 +409,12 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
 
 @cli.group("store")
 def store_group() -> None:
-    """Create a store, or copy one between SQLite and PostgreSQL."""
+    """Create a store, or copy one between SQLite and PostgreSQL.
+
+    Example:
+
+        matrix store init postgresql://matrix_owner@db.example.org/matrix
+    """
 
 
 @store_group.command("init")
