@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Integer, Table, func, insert, select, text
+from sqlalchemy import Float, Integer, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from matrix.errors import MatrixError
@@ -80,14 +80,24 @@ class CopyMismatch(MatrixError):
 
 
 def _copy_table(source: Connection, target: Connection, t: Table) -> None:
+    """Every row of `t`; a submission's `superseded_by`, which names a later submission, is set once
+    they are all in."""
     batch: list[dict] = []
+    superseded: list[dict] = []
     for row in source.execute(select(t), execution_options=STREAM):
-        batch.append(dict(row._mapping))
+        values = dict(row._mapping)
+        if t is submissions and values["superseded_by"] is not None:
+            superseded.append({"old": values["id"], "new": values.pop("superseded_by")})
+            values["superseded_by"] = None
+        batch.append(values)
         if len(batch) == BATCH:
             target.execute(insert(t), batch)
             batch = []
     if batch:
         target.execute(insert(t), batch)
+    if superseded:
+        target.execute(update(submissions).where(submissions.c.id == bindparam("old"))
+                       .values(superseded_by=bindparam("new")), superseded)
 
 
 def _fingerprint(conn: Connection, t: Table) -> tuple[int, str]:
