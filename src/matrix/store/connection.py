@@ -70,6 +70,18 @@ _RETRY_STATES = ("40001", "40P01")
 """Serialization failure and deadlock: PostgreSQL rolled the transaction back; trying again works."""
 
 
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    try:
+        import psycopg
+    except ImportError:
+        return (DBAPIError, sqlite3.Error)
+    return (DBAPIError, sqlite3.Error, psycopg.Error)
+
+
+DATABASE_ERRORS = _driver_errors()
+"""What a failing database raises: through SQLAlchemy, or from a driver's cursor read directly."""
+
+
 class StoreError(MatrixError):
     """The store cannot be used (damaged, full, busy, unreachable, refused): said on one line,
     never with a password."""
@@ -116,7 +128,7 @@ def is_retryable(exc: BaseException) -> bool:
 def make_engine(location: StoreLocation) -> Engine:
     """An engine for the store, set up for matrix's transactions (see the module's docstring)."""
     if location.is_sqlite:
-        engine = create_engine(location.url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+        engine = create_engine(location.url, hide_parameters=True, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
         @event.listens_for(engine, "connect")
         def _set_up(dbapi_connection, _record) -> None:

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import bindparam, case, insert, select, update
 from sqlalchemy.engine import Connection
 
 from matrix.models.plan import Plan
@@ -19,6 +19,20 @@ from matrix.store.tables import plans, progress, proposed_activities, submission
 _PROGRESS_FIELDS = tuple(c.name for c in progress.columns if c.name != "submission_id")
 _PROPOSED_FIELDS = tuple(c.name for c in proposed_activities.columns if c.name != "submission_id")
 
+# Built once: a collect records thousands of files with the same few statements.
+_SEEN = (select(submissions.c.id, submissions.c.outcome).where(submissions.c.sha256 == bindparam("sha256"))
+         .order_by(case((submissions.c.outcome == "accepted", 0), else_=1), submissions.c.id))
+_PREVIOUS = (select(submissions.c.id).join(plans, plans.c.id == submissions.c.plan_ref)
+             .where(plans.c.plan_id == bindparam("plan_id"), submissions.c.office == bindparam("office"),
+                    submissions.c.period == bindparam("period"), submissions.c.outcome == "accepted",
+                    submissions.c.superseded_by.is_(None), submissions.c.id != bindparam("submission_id"))
+             .order_by(submissions.c.id))
+_SUPERSEDE = (update(submissions).where(submissions.c.id == bindparam("old"))
+              .values(superseded_by=bindparam("new")))
+_INSERT_SUBMISSION = insert(submissions).returning(submissions.c.id)
+_INSERT_PROGRESS = insert(progress)
+_INSERT_PROPOSED = insert(proposed_activities)
+
 
 def record(conn: Connection, result: ValidationResult, plan: Plan, plan_ref: int | None,
            received_at: datetime | None) -> tuple[Recorded, int | None]:
@@ -27,11 +41,7 @@ def record(conn: Connection, result: ValidationResult, plan: Plan, plan_ref: int
     received = (received_at or datetime.now(UTC)).isoformat(timespec="seconds")
     accepted = result.accepted
     if result.sha256:
-        seen = conn.execute(
-            select(submissions.c.id, submissions.c.outcome)
-            .where(submissions.c.sha256 == result.sha256)
-            .order_by(case((submissions.c.outcome == "accepted", 0), else_=1), submissions.c.id)
-        ).first()
+        seen = conn.execute(_SEEN, {"sha256": result.sha256}).first()
         # A file accepted before, or rejected before and rejected again, changes nothing;
         # a file rejected before that passes now (plan fixed, other --period) is recorded.
         if seen and (seen.outcome == "accepted" or not accepted):
@@ -43,16 +53,11 @@ def record(conn: Connection, result: ValidationResult, plan: Plan, plan_ref: int
     _insert_rows(conn, submission_id, result)
     identity = result.identity
     assert identity is not None  # accepted implies an identity
-    previous = conn.execute(
-        select(submissions.c.id).join(plans, plans.c.id == submissions.c.plan_ref)
-        .where(plans.c.plan_id == plan.id, submissions.c.office == identity.office,
-               submissions.c.period == identity.period, submissions.c.outcome == "accepted",
-               submissions.c.superseded_by.is_(None), submissions.c.id != submission_id)
-        .order_by(submissions.c.id)
-    ).scalars().all()
+    previous = conn.execute(_PREVIOUS, {"plan_id": plan.id, "office": identity.office, "period": identity.period,
+                                        "submission_id": submission_id}).scalars().all()
     if not previous:
         return Recorded(Outcome.ACCEPTED, submission_id), plan_ref
-    conn.execute(update(submissions).where(submissions.c.id.in_(previous)).values(superseded_by=submission_id))
+    conn.execute(_SUPERSEDE, [{"old": old, "new": submission_id} for old in previous])
     return Recorded(Outcome.SUPERSEDED, submission_id, previous[-1]), plan_ref
 
 
@@ -73,28 +78,29 @@ def _insert_submission(conn: Connection, result: ValidationResult, plan_ref: int
                        accepted: bool) -> int:
     identity = result.identity
     errors = sum(issue.is_error for issue in result.issues)
-    return conn.execute(
-        insert(submissions).values(
-            plan_ref=plan_ref, sha256=result.sha256, file_name=Path(result.file).name, size=result.size,
-            received_at=received, plan_hash=identity and identity.plan_hash, office=identity and identity.office,
-            regional=identity and int(identity.regional), period=identity and identity.period,
-            lang=identity and identity.lang, generated_at=identity and identity.generated_at.isoformat(),
-            outcome="accepted" if accepted else "rejected", errors=errors, warnings=len(result.issues) - errors,
-            problems=json.dumps([issue.model_dump(mode="json", fallback=str) for issue in result.issues]),
-            row_count=len(result.rows) if accepted else 0, proposed_count=len(result.proposed) if accepted else 0,
-        ).returning(submissions.c.id)
-    ).scalar_one()
+    values = {
+        "plan_ref": plan_ref, "sha256": result.sha256, "file_name": Path(result.file).name, "size": result.size,
+        "received_at": received, "outcome": "accepted" if accepted else "rejected", "errors": errors,
+        "warnings": len(result.issues) - errors,
+        "problems": json.dumps([issue.model_dump(mode="json", fallback=str) for issue in result.issues]),
+        "row_count": len(result.rows) if accepted else 0, "proposed_count": len(result.proposed) if accepted else 0,
+        "plan_hash": None, "office": None, "regional": None, "period": None, "lang": None, "generated_at": None,
+    }
+    if identity is not None:
+        values |= {"plan_hash": identity.plan_hash, "office": identity.office, "regional": int(identity.regional),
+                   "period": identity.period, "lang": identity.lang, "generated_at": identity.generated_at.isoformat()}
+    return conn.execute(_INSERT_SUBMISSION, values).scalar_one()
 
 
 def _insert_rows(conn: Connection, submission_id: int, result: ValidationResult) -> None:
     if result.rows:
-        conn.execute(insert(progress), [
+        conn.execute(_INSERT_PROGRESS, [
             {"submission_id": submission_id, **{name: getattr(r, name) for name in _PROGRESS_FIELDS},
              "status": r.status and r.status.value}
             for r in result.rows
         ])
     if result.proposed:
-        conn.execute(insert(proposed_activities), [
+        conn.execute(_INSERT_PROPOSED, [
             {"submission_id": submission_id, **{name: getattr(p, name) for name in _PROPOSED_FIELDS},
              "start": p.start and p.start.isoformat(), "end": p.end and p.end.isoformat(),
              "status": p.status and p.status.value}

@@ -5,7 +5,6 @@ questions commands ask (`queries`), the plan's calendar applied here."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -14,7 +13,6 @@ from typing import Self
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
 
 from matrix.codes import Code
 from matrix.errors import MatrixError
@@ -24,7 +22,7 @@ from matrix.models.plan import Indicator, Plan
 from matrix.models.returns import ProgressRecord, ValidationResult
 from matrix.periods import Period, calendar_period
 from matrix.store import queries, recording
-from matrix.store.connection import StoreError, make_engine, snapshot, write
+from matrix.store.connection import DATABASE_ERRORS, StoreError, make_engine, snapshot, write
 from matrix.store.location import StoreLocation
 from matrix.store.rows import Recorded, StoredRow, Submission
 from matrix.store.schema import check_store_file, migrate, needs_migration, stored_version
@@ -61,7 +59,7 @@ class Store:
         engine = make_engine(location)
         try:
             conn = engine.connect()
-        except (DBAPIError, sqlite3.Error) as exc:
+        except DATABASE_ERRORS as exc:
             engine.dispose()
             raise StoreError.of(location, exc) from None
         try:
@@ -69,7 +67,7 @@ class Store:
         except BaseException as exc:
             conn.close()
             engine.dispose()
-            if isinstance(exc, (DBAPIError, sqlite3.Error)):
+            if isinstance(exc, DATABASE_ERRORS):
                 raise StoreError.of(location, exc) from None
             raise
         return cls(engine, conn, location)
@@ -91,9 +89,9 @@ class Store:
         """Closes the store; a database failure inside the block leaves it as one line (StoreError)."""
         try:
             self.close()
-        except DBAPIError:
+        except DATABASE_ERRORS:
             pass  # the connection is already gone: what failed inside the block says why
-        if isinstance(exc, DBAPIError):
+        if isinstance(exc, DATABASE_ERRORS):
             raise StoreError.of(self.location, exc) from None
 
     # --- writing -------------------------------------------------------------------------------
@@ -136,9 +134,12 @@ class Store:
     def progress(self, plan: Plan, period: str, country: str | None = None) -> Iterator[ProgressRecord]:
         """The current rows of one period (of one country or region code), oldest return first, so
         that a later row for the same (country, ref) replaces an earlier one. Read as they are used:
-        a global plan's period is hundreds of thousands of rows, and the report reads each once."""
+        a global plan's period is hundreds of thousands of rows, and the report reads each once
+        (inside `reading`; outside, the rows are read at once)."""
+        if self.conn.in_transaction():
+            return queries.progress_records(self.conn, plan, period, country)
         with self.reading():
-            yield from queries.progress_records(self.conn, plan, period, country)
+            return iter(list(queries.progress_records(self.conn, plan, period, country)))
 
     def latest_progress(self, plan: Plan, before_period: str) -> dict[tuple[str, str], ProgressRecord]:
         """Each (country or region, ref)'s latest accepted row from periods before `before_period`:
