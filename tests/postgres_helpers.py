@@ -26,8 +26,10 @@ def postgres_tool(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-                        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+    )
     return candidates[-1] if candidates else None
 
 
@@ -43,7 +45,9 @@ class PostgresServer:
     def __init__(self) -> None:
         self.initdb, self.pg_ctl = postgres_tool("initdb"), postgres_tool("pg_ctl")
         if not (self.initdb and self.pg_ctl):
-            raise RuntimeError("PostgreSQL's initdb and pg_ctl are not installed (scripts/test.sh installs them)")
+            raise RuntimeError(
+                "PostgreSQL's initdb and pg_ctl are not installed (scripts/test.sh installs them)"
+            )
         self.root = Path(tempfile.mkdtemp(prefix="matrix-pg-"))
         self.root.chmod(0o755)
         self.data = self.root / "data"
@@ -53,25 +57,76 @@ class PostgresServer:
         self._as_user = ["runuser", "-u", UNPRIVILEGED, "--"] if os.geteuid() == 0 else []
 
     def _run(self, *command: str) -> subprocess.CompletedProcess:
-        done = subprocess.run([*self._as_user, *command], capture_output=True, text=True, timeout=120, check=False,
-                              cwd=self.root)
+        done = subprocess.run(
+            [*self._as_user, *command],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            cwd=self.root,
+        )
         if done.returncode != 0:
-            raise RuntimeError(f"{Path(command[0]).name} failed: {done.stderr.strip() or done.stdout.strip()}")
+            raise RuntimeError(
+                f"{Path(command[0]).name} failed: {done.stderr.strip() or done.stdout.strip()}"
+            )
         return done
 
-    def start(self) -> PostgresServer:
+    @property
+    def tiny(self) -> Path:
+        """Where `start(tiny_disk=...)` mounts its small file system, for a tablespace."""
+        return self.root / "tiny"
+
+    def start(self, *, tiny_disk: str | None = None) -> PostgresServer:
+        """Start the cluster; with `tiny_disk` (a tmpfs size such as "256k"), the server runs in a
+        mount namespace of its own where `tiny` is a file system of that size: a real full disk for
+        a tablespace, mounted nowhere else on the machine (needs root, as CI has)."""
         self.data.mkdir(mode=0o700)
         secret = self.root / "pwfile"
         secret.write_text(self.password + "\n")
         if self._as_user:
             for path in (self.data, secret):
                 shutil.chown(path, UNPRIVILEGED)
-        self._run(self.initdb, "-D", str(self.data), "-U", ADMIN, f"--pwfile={secret}", "--auth=scram-sha-256",
-                  "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        self._run(
+            self.initdb,
+            "-D",
+            str(self.data),
+            "-U",
+            ADMIN,
+            f"--pwfile={secret}",
+            "--auth=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         secret.unlink()
-        self.pg_ctl_run("start", "-w", "-t", "60", "-l", str(self.data / "server.log"), "-o",
-                        f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories='' "
-                        "-c fsync=off -c max_connections=60")
+        start = [
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.data / "server.log"),
+            "-o",
+            (
+                f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories='' "
+                "-c fsync=off -c max_connections=60"
+            ),
+        ]
+        if tiny_disk is None:
+            self.pg_ctl_run(*start)
+            return self
+        self.tiny.mkdir()
+        script = 'size=$1 dir=$2; shift 2; mount -t tmpfs -o "size=$size" tmpfs "$dir" || exit 97; '
+        script += f'chown {UNPRIVILEGED} "$dir" && exec "$@"' if self._as_user else 'exec "$@"'
+        command = [self.pg_ctl, start[0], "-D", str(self.data), *start[1:]]
+        done = subprocess.run(
+            ["unshare", "--mount", "sh", "-c", script, "sh", tiny_disk, str(self.tiny),
+             *self._as_user, *command],
+            capture_output=True, text=True, timeout=120, check=False, cwd=self.root,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"cannot start a server with a tiny disk: {done.stderr.strip()}")
         return self
 
     def pg_ctl_run(self, action: str, *options: str) -> None:
@@ -84,14 +139,22 @@ class PostgresServer:
             pass  # already stopped
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def url(self, database: str = "postgres", *, user: str = ADMIN, password: str | None = None) -> str:
+    def url(
+        self, database: str = "postgres", *, user: str = ADMIN, password: str | None = None
+    ) -> str:
         secret = self.password if password is None and user == ADMIN else password
         credentials = f"{user}:{secret}" if secret else user
         return f"postgresql://{credentials}@127.0.0.1:{self.port}/{database}"
 
     def admin(self, database: str = "postgres") -> psycopg.Connection:
-        return psycopg.connect(host="127.0.0.1", port=self.port, user=ADMIN, password=self.password,
-                               dbname=database, autocommit=True)
+        return psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user=ADMIN,
+            password=self.password,
+            dbname=database,
+            autocommit=True,
+        )
 
     def database(self) -> str:
         """A new, empty database; returns its name."""

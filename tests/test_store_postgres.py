@@ -5,13 +5,15 @@ cancelled mid-collect) as one line, exit 2, nothing half-written, and a re-run t
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import time
 
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from conftest import ROOT, SUDAN
+from conftest import ROOT, SUDAN, unavailable
 from matrix.plan import load_plan
 from matrix.store import Store
 from postgres_helpers import ADMIN
@@ -42,9 +44,12 @@ def recorded(url: str) -> list[tuple]:
         assert integrity_problems(store) == []
         # ids are compared through the files they stand for: PostgreSQL never reuses the ids a
         # rolled-back transaction drew
-        return query(store, "SELECT s.file_name, s.office, s.period, s.outcome, later.file_name, s.row_count "
-                            "FROM submissions s LEFT JOIN submissions later ON later.id = s.superseded_by "
-                            "ORDER BY s.id")
+        return query(
+            store,
+            "SELECT s.file_name, s.office, s.period, s.outcome, later.file_name, s.row_count "
+            "FROM submissions s LEFT JOIN submissions later ON later.id = s.superseded_by "
+            "ORDER BY s.id",
+        )
 
 
 # --- reaching the server --------------------------------------------------------------------------
@@ -54,7 +59,10 @@ def test_store_init_then_the_whole_cycle(run, project, postgres, database):
     url = postgres.url(database)
     result = run("store", "init", url)
     assert result.exit_code == 0, result.output
-    assert f"postgresql://{ADMIN}:***@127.0.0.1:{postgres.port}/{database} is ready (schema version 1)" in result.output
+    assert (
+        f"postgresql://{ADMIN}:***@127.0.0.1:{postgres.port}/{database} is ready (schema version 1)"
+        in result.output
+    )
     assert postgres.password not in result.output
     plan = load_plan(project / "plan.yaml")
     returned_matrix(plan, "2026-07", project / "returns")
@@ -74,16 +82,22 @@ def test_the_store_url_can_come_from_the_environment(run, project, postgres, dat
     assert [r[1:4] for r in recorded(postgres.url(database))] == [("SDN", "2026-07", "accepted")]
 
 
-def test_a_service_file_and_a_password_file_are_libpqs_own(run, project, postgres, database, monkeypatch):
+def test_a_service_file_and_a_password_file_are_libpqs_own(
+    run, project, postgres, database, monkeypatch
+):
     service, passwords = project / "pg_service.conf", project / "pgpass"
-    service.write_text(f"[matrix]\nhost=127.0.0.1\nport={postgres.port}\ndbname={database}\nuser={ADMIN}\n")
+    service.write_text(
+        f"[matrix]\nhost=127.0.0.1\nport={postgres.port}\ndbname={database}\nuser={ADMIN}\n"
+    )
     passwords.write_text(f"127.0.0.1:{postgres.port}:{database}:{ADMIN}:{postgres.password}\n")
     passwords.chmod(0o600)  # libpq ignores a password file others can read
     monkeypatch.setenv("PGSERVICEFILE", str(service))
     monkeypatch.setenv("PGPASSFILE", str(passwords))
     result = run("store", "init", "postgresql:///?service=matrix")
     assert result.exit_code == 0, result.output
-    assert [r[0] for r in query_admin(postgres, database, "SELECT version FROM matrix_store")] == [1]
+    assert [r[0] for r in query_admin(postgres, database, "SELECT version FROM matrix_store")] == [
+        1
+    ]
 
 
 def query_admin(postgres, database: str, statement: str) -> list[tuple]:
@@ -101,20 +115,27 @@ def test_tls_settings_reach_libpq(run, postgres, database):
 def test_another_programs_tables_are_refused_and_untouched(run, postgres, database):
     postgres.execute(database, "CREATE TABLE customers (name TEXT)")
     postgres.execute(database, "INSERT INTO customers VALUES ('someone else''s data')")
-    for command in (["store", "init", postgres.url(database)],
-                    ["status", "--period", "2026-07", "--plan", str(SUDAN), "--store", postgres.url(database)]):
+    for command in (
+        ["store", "init", postgres.url(database)],
+        ["status", "--period", "2026-07", "--plan", str(SUDAN), "--store", postgres.url(database)],
+    ):
         error = one_error_line(run(*command))
         assert "holds tables that are not a matrix store" in error
-    assert postgres.execute(database, "SELECT table_name FROM information_schema.tables "
-                                      "WHERE table_schema = 'public'") == [("customers",)]
+    assert postgres.execute(
+        database, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+    ) == [("customers",)]
 
 
 def test_reading_commands_do_not_create_a_store(run, postgres, database):
-    error = one_error_line(run("status", "--period", "2026-07", "--plan", str(SUDAN),
-                               "--store", postgres.url(database)))
+    error = one_error_line(
+        run(
+            "status", "--period", "2026-07", "--plan", str(SUDAN), "--store", postgres.url(database)
+        )
+    )
     assert "no store at" in error
-    assert postgres.execute(database, "SELECT count(*) FROM information_schema.tables "
-                                      "WHERE table_schema = 'public'") == [(0,)]
+    assert postgres.execute(
+        database, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+    ) == [(0,)]
 
 
 # --- failures -------------------------------------------------------------------------------------
@@ -142,14 +163,19 @@ def test_a_missing_database_is_one_line(run, postgres):
     assert "does not exist" in error and "createdb" in error
 
 
+def count_of(postgres, database: str) -> int:
+    """Submissions recorded so far; 0 before the store's tables exist."""
+    tables = postgres.execute(database, "SELECT to_regclass('submissions') IS NOT NULL")
+    return (
+        postgres.execute(database, "SELECT count(*) FROM submissions")[0][0] if tables[0][0] else 0
+    )
+
+
 def wait_for_submissions(postgres, database: str, count: int, process) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if postgres.execute(database, "SELECT count(*) FROM submissions")[0][0] >= count:
-                return
-        except Exception:  # noqa: BLE001 - the table does not exist yet
-            pass
+        if count_of(postgres, database) >= count:
+            return
         time.sleep(0.02)
     pytest.fail("the collect recorded nothing in time")
 
@@ -157,7 +183,7 @@ def wait_for_submissions(postgres, database: str, count: int, process) -> None:
 def converges(project, postgres, url: str, files_folder: str, expected_total: int) -> None:
     """A re-run records the rest, each file exactly once, the same as one collect from scratch."""
     rerun = matrix_process(project, "collect", files_folder, "--store", url)
-    out, err = rerun.communicate(timeout=300)
+    _, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
     reference = postgres.url(postgres.database())
     first = matrix_process(project, "collect", "returns", "--store", reference)
@@ -168,18 +194,31 @@ def converges(project, postgres, url: str, files_folder: str, expected_total: in
     assert recorded(url) == recorded(reference)
 
 
-@pytest.mark.slow
-def test_a_connection_cut_mid_collect_is_one_line_and_a_rerun_converges(project, postgres, database):
-    url = postgres.url(database)
+def collect_under_way(project, postgres, database: str, url: str, count: int, options: str = ""):
+    """One return collected, then `count` corrected versions of it being collected by a process
+    that has recorded a few of them: (the files, the process)."""
     plan = load_plan(project / "plan.yaml")
     returned_matrix(plan, "2026-07", project / "returns")
     assert matrix_process(project, "collect", "returns", "--store", url).wait(timeout=300) == 0
-    files = variants(next((project / "returns").glob("*.xlsx")), 40, project / "more")
-    process = matrix_process(project, "collect", "more", "--store", url)
+    files = variants(next((project / "returns").glob("*.xlsx")), count, project / "more")
+    process = matrix_process(project, "collect", "more", "--store", url + options)
     wait_for_submissions(postgres, database, 3, process)
-    postgres.execute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                 "WHERE application_name = 'matrix' AND datname = %s", database)
-    out, err = process.communicate(timeout=120)
+    return files, process
+
+
+@pytest.mark.slow
+def test_a_connection_cut_mid_collect_is_one_line_and_a_rerun_converges(
+    project, postgres, database
+):
+    url = postgres.url(database)
+    files, process = collect_under_way(project, postgres, database, url, 40)
+    postgres.execute(
+        "postgres",
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE application_name = 'matrix' AND datname = %s",
+        database,
+    )
+    _, err = process.communicate(timeout=120)
     assert process.returncode == 2, err
     [line] = [line for line in err.splitlines() if line.startswith("error: ")]
     assert "lost its connection to the server" in line and "Traceback" not in err
@@ -188,17 +227,18 @@ def test_a_connection_cut_mid_collect_is_one_line_and_a_rerun_converges(project,
 
 
 @pytest.mark.slow
-def test_a_statement_cancelled_by_statement_timeout_is_one_line_and_a_rerun_converges(project, postgres, database):
+def test_a_statement_cancelled_by_statement_timeout_is_one_line_and_a_rerun_converges(
+    project, postgres, database
+):
     url = postgres.url(database)
-    plan = load_plan(project / "plan.yaml")
-    returned_matrix(plan, "2026-07", project / "returns")
-    assert matrix_process(project, "collect", "returns", "--store", url).wait(timeout=300) == 0
-    files = variants(next((project / "returns").glob("*.xlsx")), 30, project / "more")
-    process = matrix_process(project, "collect", "more", "--store", url + "?options=-c%20statement_timeout%3D1500")
-    wait_for_submissions(postgres, database, 3, process)
+    files, process = collect_under_way(
+        project, postgres, database, url, 30, options="?options=-c%20statement_timeout%3D1500"
+    )
     with postgres.admin(database) as admin, admin.transaction():
-        admin.execute("LOCK TABLE progress IN ACCESS EXCLUSIVE MODE")  # the collect's next insert waits
-        out, err = process.communicate(timeout=120)
+        admin.execute(
+            "LOCK TABLE progress IN ACCESS EXCLUSIVE MODE"
+        )  # the collect's next insert waits
+        _, err = process.communicate(timeout=120)
     assert process.returncode == 2, err
     [line] = [line for line in err.splitlines() if line.startswith("error: ")]
     assert "statement_timeout" in line and "nothing half-written was kept" in line
@@ -219,15 +259,19 @@ def roles(postgres):
     postgres.execute("matrix", (ROOT / "docs" / "postgresql-roles.sql").read_text(encoding="utf-8"))
     postgres.execute("matrix", "CREATE ROLE amina LOGIN PASSWORD 'amina-pw' IN ROLE matrix_collect")
     postgres.execute("matrix", "CREATE ROLE hq LOGIN PASSWORD 'hq-pw' IN ROLE matrix_report")
-    return {"owner": postgres.url("matrix", user="matrix_owner", password="owner-pw"),
-            "collect": postgres.url("matrix", user="amina", password="amina-pw"),
-            "report": postgres.url("matrix", user="hq", password="hq-pw")}
+    return {
+        "owner": postgres.url("matrix", user="matrix_owner", password="owner-pw"),
+        "collect": postgres.url("matrix", user="amina", password="amina-pw"),
+        "report": postgres.url("matrix", user="hq", password="hq-pw"),
+    }
 
 
 def test_the_documented_roles_collect_and_report_and_nothing_more(run, project, postgres, roles):
     plan = load_plan(project / "plan.yaml")
     returned_matrix(plan, "2026-07", project / "returns")
-    corrected = returned_matrix(plan, "2026-07", project / "corrected", share=0.75, name="SDN-corrected.xlsx")
+    corrected = returned_matrix(
+        plan, "2026-07", project / "corrected", share=0.75, name="SDN-corrected.xlsx"
+    )
 
     refused = one_error_line(run("collect", "returns", "--store", roles["report"]))
     assert "does not allow this" in refused and "permission denied" in refused
@@ -237,17 +281,76 @@ def test_the_documented_roles_collect_and_report_and_nothing_more(run, project, 
     superseding = run("collect", corrected, "--store", roles["collect"])
     assert superseding.exit_code == 0 and "superseded-previous" in superseding.output
 
-    for command in (["status", "--period", "2026-07"], ["history", "SDN"],
-                    ["export", "--format", "csv", "-o", "out.csv"],
-                    ["report", "--period", "2026-07", "-o", "r.html"],
-                    ["generate", "plan.yaml", "--period", "2026-08", "--all", "--prefill", "-o", "out"]):
+    for command in (
+        ["status", "--period", "2026-07"],
+        ["history", "SDN"],
+        ["export", "--format", "csv", "-o", "out.csv"],
+        ["report", "--period", "2026-07", "-o", "r.html"],
+        ["generate", "plan.yaml", "--period", "2026-08", "--all", "--prefill", "-o", "out"],
+    ):
         result = run(*command, "--store", roles["report"])
         assert result.exit_code == 0, (command, result.output)
 
-    for statement, role in (("DELETE FROM progress", "collect"), ("UPDATE progress SET actual = 0", "collect"),
-                            ("DROP TABLE progress", "collect"), ("CREATE TABLE mine (x INTEGER)", "collect"),
-                            ("INSERT INTO plans (plan_id, hash, title, snapshot, first_seen) "
-                             "VALUES ('x', 'x', 'x', 'x', 'x')", "report")):
-        with Store.open(roles[role], create=False) as store, pytest.raises(DBAPIError, match="permission denied|must be owner"):
-            with store.conn.begin():
-                store.conn.exec_driver_sql(statement)
+    forbidden = [
+        ("collect", "DELETE FROM progress"),
+        ("collect", "UPDATE progress SET actual = 0"),
+        ("collect", "DROP TABLE progress"),
+        ("collect", "CREATE TABLE mine (x INTEGER)"),
+        (
+            "report",
+            "INSERT INTO plans (plan_id, hash, title, snapshot, first_seen) VALUES ('x', 'x', 'x', 'x', 'x')",
+        ),
+    ]
+    for role, statement in forbidden:
+        with (
+            Store.open(roles[role], create=False) as store,
+            pytest.raises(DBAPIError, match="permission denied|must be owner"),
+            store.conn.begin(),
+        ):
+            store.conn.exec_driver_sql(statement)
+
+
+# --- a full disk ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny_server():
+    """A second cluster whose tablespace `tiny` sits on a 256 KiB file system."""
+    from postgres_helpers import PostgresServer
+
+    if os.geteuid() != 0:
+        unavailable("mounting a tmpfs for the server needs root (CI runs as root)")
+    try:
+        server = PostgresServer().start(tiny_disk="256k")
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        unavailable(f"cannot start a PostgreSQL server on a tiny disk: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.mark.slow
+def test_a_full_disk_on_the_server_is_one_line_and_a_rerun_converges(project, tiny_server):
+    server, database = tiny_server, tiny_server.database()
+    server.execute("postgres", f"CREATE TABLESPACE tiny LOCATION '{server.tiny}'")
+    server.execute("postgres", f'ALTER DATABASE "{database}" SET default_tablespace = tiny')
+    url = server.url(database)
+    plan = load_plan(project / "plan.yaml")
+    returned_matrix(plan, "2026-07", project / "returns")
+    assert matrix_process(project, "collect", "returns", "--store", url).wait(timeout=300) == 0
+    files = variants(next((project / "returns").glob("*.xlsx")), 150, project / "more")
+    process = matrix_process(project, "collect", "more", "--store", url)
+    _, err = process.communicate(timeout=600)
+    assert process.returncode == 2, err
+    [line] = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert "cannot grow: the server's disk is full" in line and "No space left on device" in line
+    done = int(line.split(" of 150 file(s) were recorded")[0].rsplit("(", 1)[1])
+    assert 0 < done < len(files)
+    assert len(recorded(url)) == 1 + done  # each file whole or not at all
+
+    for kind in ("TABLE", "INDEX"):  # space freed: the store moves to the server's main disk
+        server.execute(database, f"ALTER {kind} ALL IN TABLESPACE tiny SET TABLESPACE pg_default")
+    rerun = matrix_process(project, "collect", "more", "--store", url)
+    out, err = rerun.communicate(timeout=600)
+    assert rerun.returncode == 0, err
+    assert f"{done} duplicate" in out
+    assert len(recorded(url)) == 1 + len(files)

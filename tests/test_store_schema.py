@@ -21,8 +21,12 @@ def test_migrations_give_exactly_the_declared_tables(store):
     found = inspect(store.conn)
     for table in tables.metadata.sorted_tables:
         key = set(found.get_pk_constraint(table.name)["constrained_columns"])
-        columns = {c["name"]: c["nullable"] and c["name"] not in key for c in found.get_columns(table.name)}
-        assert columns == {c.name: bool(c.nullable) and not c.primary_key for c in table.columns}, table.name
+        columns = {
+            c["name"]: c["nullable"] and c["name"] not in key for c in found.get_columns(table.name)
+        }
+        assert columns == {c.name: bool(c.nullable) and not c.primary_key for c in table.columns}, (
+            table.name
+        )
         assert key == {c.name for c in table.primary_key.columns}, table.name
 
 
@@ -30,7 +34,9 @@ def test_the_progress_record_is_the_progress_row_by_its_names():
     from matrix.models.returns import ProgressRecord, ProgressRow
 
     assert set(ProgressRecord._fields) <= set(ProgressRow.model_fields)
-    assert set(ProgressRow.model_fields) == {c.name for c in tables.progress.columns} - {"submission_id"}
+    assert set(ProgressRow.model_fields) == {c.name for c in tables.progress.columns} - {
+        "submission_id"
+    }
 
 
 STORE_BEFORE_POSTGRESQL = """
@@ -65,36 +71,64 @@ def old_store(path, sudan) -> None:
     corrected one, and a rejected file."""
     conn = sqlite3.connect(path)
     conn.executescript(STORE_BEFORE_POSTGRESQL)
-    conn.execute("INSERT INTO plans VALUES (1, ?, ?, ?, ?, '2026-07-01T00:00:00+00:00')",
-                 (sudan.id, sudan.content_hash(), sudan.title, sudan.model_dump_json()))
-    for sid, outcome, superseded, actual in ((1, "accepted", 2, 3.0), (2, "accepted", None, 4.0),
-                                             (3, "rejected", None, None)):
+    conn.execute(
+        "INSERT INTO plans VALUES (1, ?, ?, ?, ?, '2026-07-01T00:00:00+00:00')",
+        (sudan.id, sudan.content_hash(), sudan.title, sudan.model_dump_json()),
+    )
+    for sid, outcome, superseded, actual in (
+        (1, "accepted", 2, 3.0),
+        (2, "accepted", None, 4.0),
+        (3, "rejected", None, None),
+    ):
         conn.execute(
             "INSERT INTO submissions VALUES (?, 1, ?, ?, 1000, '2026-08-0' || ? || 'T09:00:00+00:00', ?, 'SDN', 0, "
             "'2026-07', 'en', '2026-07-01T00:00:00+00:00', ?, ?, 0, 0, '[]', ?, 0)",
-            (sid, f"sha-{sid}", f"SDN-{sid}.xlsx", sid, sudan.content_hash(), outcome, superseded,
-             1 if actual is not None else 0),
+            (
+                sid,
+                f"sha-{sid}",
+                f"SDN-{sid}.xlsx",
+                sid,
+                sudan.content_hash(),
+                outcome,
+                superseded,
+                1 if actual is not None else 0,
+            ),
         )
         if actual is not None:
-            conn.execute("INSERT INTO progress VALUES (?, 'SDN', 'AP1-1', 0, 'AP1-1', 'SDN', 4, 'on_track', ?, NULL, "
-                         "'as planned', '', '')", (sid, actual))
+            conn.execute(
+                "INSERT INTO progress VALUES (?, 'SDN', 'AP1-1', 0, 'AP1-1', 'SDN', 4, 'on_track', ?, NULL, "
+                "'as planned', '', '')",
+                (sid, actual),
+            )
     conn.commit()
     conn.close()
 
 
-def test_a_store_made_before_postgresql_opens_and_upgrades_without_loss(tmp_path, sudan, monkeypatch):
+def test_a_store_made_before_postgresql_opens_and_upgrades_without_loss(
+    tmp_path, sudan, monkeypatch
+):
     path = tmp_path / "old.sqlite"
     old_store(path, sudan)
-    later = [*schema.MIGRATIONS, ("ALTER TABLE submissions ADD COLUMN note TEXT NOT NULL DEFAULT ''",)]
+    later = [
+        *schema.MIGRATIONS,
+        ("ALTER TABLE submissions ADD COLUMN note TEXT NOT NULL DEFAULT ''",),
+    ]
     monkeypatch.setattr(schema, "MIGRATIONS", later)
     with Store.open(path) as store:
         assert store.version == len(later)
         assert query(store, "PRAGMA user_version") == [(len(later),)]
         submissions = store.submissions(sudan)
         assert [(s.file_name, s.accepted, s.superseded_by) for s in submissions] == [
-            ("SDN-1.xlsx", True, 2), ("SDN-2.xlsx", True, None), ("SDN-3.xlsx", False, None)]
+            ("SDN-1.xlsx", True, 2),
+            ("SDN-2.xlsx", True, None),
+            ("SDN-3.xlsx", False, None),
+        ]
         [row] = store.current_rows(sudan)
-        assert (row.row.actual, row.row.comments, row.file_name) == (4.0, "as planned", "SDN-2.xlsx")
+        assert (row.row.actual, row.row.comments, row.file_name) == (
+            4.0,
+            "as planned",
+            "SDN-2.xlsx",
+        )
         assert store.record(make_result(sudan, "SDN", "2026-08"), sudan).submission_id == 4
         assert integrity_problems(store) == []
 
@@ -105,26 +139,45 @@ def filled(url: str, sudan, dar) -> None:
         store.record(make_result(sudan, "SDN", "2026-07", actual=2.5, proposed=2), sudan)
         store.record(make_result(sudan, "SDN", "2026-07", actual=3, comments="é, ñ, ع"), sudan)
         store.record(make_result(sudan, "SDN", "2026-08", rejected=True), sudan)
-        store.record(make_result(dar, "EHAGL", "2026-Q3", actual=None), dar,
-                     received_at=datetime(2026, 10, 1, tzinfo=UTC))
+        store.record(
+            make_result(dar, "EHAGL", "2026-Q3", actual=None),
+            dar,
+            received_at=datetime(2026, 10, 1, tzinfo=UTC),
+        )
 
 
 def everything(url: str, sudan, dar) -> tuple:
     with Store.open(url, create=False) as store:
-        return (store.submissions(sudan), store.submissions(dar), sorted(map(repr, store.current_rows(sudan))),
-                sorted(map(repr, store.current_rows(dar))), store.proposed(sudan, "2026-07"))
+        return (
+            store.submissions(sudan),
+            store.submissions(dar),
+            sorted(map(repr, store.current_rows(sudan))),
+            sorted(map(repr, store.current_rows(dar))),
+            store.proposed(sudan, "2026-07"),
+        )
 
 
 def test_copy_from_sqlite_to_postgresql_and_back_loses_nothing(run, tmp_path, postgres, sudan, dar):
-    source, middle, back = str(tmp_path / "a.sqlite"), postgres.url(postgres.database()), str(tmp_path / "b.sqlite")
+    source, middle, back = (
+        str(tmp_path / "a.sqlite"),
+        postgres.url(postgres.database()),
+        str(tmp_path / "b.sqlite"),
+    )
     filled(source, sudan, dar)
     there = run("store", "copy", source, middle)
     assert there.exit_code == 0, there.output
     for name in ("plans", "submissions", "progress", "proposed_activities"):
-        assert any(line.split()[:1] == [name] and line.split()[-1] == "ok" for line in there.output.splitlines())
+        assert any(
+            line.split()[:1] == [name] and line.split()[-1] == "ok"
+            for line in there.output.splitlines()
+        )
     assert "every table matches" in there.output and postgres.password not in there.output
     assert run("store", "copy", middle, back).exit_code == 0
-    assert everything(source, sudan, dar) == everything(middle, sudan, dar) == everything(back, sudan, dar)
+    assert (
+        everything(source, sudan, dar)
+        == everything(middle, sudan, dar)
+        == everything(back, sudan, dar)
+    )
     with Store.open(middle) as store:  # ids continue after the copied ones
         assert store.record(make_result(sudan, "SDN", "2026-09"), sudan).submission_id == 5
 
@@ -136,7 +189,9 @@ def test_copy_refuses_a_store_that_holds_data(run, tmp_path, sudan, dar):
     assert result.exit_code == 2 and "already holds data" in result.output
 
 
-def test_a_copy_that_differs_is_an_error_and_writes_nothing(run, tmp_path, sudan, dar, monkeypatch, store_url):
+def test_a_copy_that_differs_is_an_error_and_writes_nothing(
+    run, tmp_path, sudan, dar, monkeypatch, store_url
+):
     filled(str(tmp_path / "a.sqlite"), sudan, dar)
     copy_table = store_copy._copy_table
 

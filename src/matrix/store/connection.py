@@ -32,42 +32,56 @@ RETRIES = 5
 """Attempts at a transaction PostgreSQL aborted to keep transactions serializable."""
 T = TypeVar("T")
 
-_DAMAGED = ("is damaged ({reason}); restore it from a backup, or collect the returns again into a new "
-            "store with --store NEW.sqlite")
+_DAMAGED = (
+    "is damaged ({reason}); restore it from a backup, or collect the returns again into a new "
+    "store with --store NEW.sqlite"
+)
 _FULL = "cannot grow: the disk is full ({reason}); free some space and run the command again"
-_BUSY = (f"is busy: another command has been writing to it for over {BUSY_TIMEOUT_SECONDS} s "
-         "({reason}); run this one again when it has finished")
+_BUSY = (
+    f"is busy: another command has been writing to it for over {BUSY_TIMEOUT_SECONDS} s "
+    "({reason}); run this one again when it has finished"
+)
+_RESOURCES = (
+    "is out of resources ({reason}); ask the server's administrator, then run the command again"
+)
 _SQLITE_ADVICE = {
     sqlite3.SQLITE_CORRUPT: _DAMAGED,
     sqlite3.SQLITE_NOTADB: _DAMAGED,
     sqlite3.SQLITE_FULL: _FULL,
-    sqlite3.SQLITE_IOERR: "cannot be read or written ({reason}); check the disk and run the command again",
+    sqlite3.SQLITE_IOERR: "cannot be read or written ({reason}); check the disk and run the "
+    "command again",
     sqlite3.SQLITE_BUSY: _BUSY,
-    sqlite3.SQLITE_READONLY: "cannot be written ({reason}); check the permissions of the file and its folder",
-    sqlite3.SQLITE_CANTOPEN: "cannot be opened ({reason}); check the path and the permissions of its folder",
+    sqlite3.SQLITE_READONLY: "cannot be written ({reason}); check the permissions of the file and "
+    "its folder",
+    sqlite3.SQLITE_CANTOPEN: "cannot be opened ({reason}); check the path and the permissions of "
+    "its folder",
 }
 """What to do, by SQLite's primary result code."""
-_LOST = ("lost its connection to the server ({reason}); nothing half-written was kept: run the command "
-         "again once the server is reachable")
+_LOST = (
+    "lost its connection to the server ({reason}); nothing half-written was kept: run the command "
+    "again once the server is reachable"
+)
 _POSTGRESQL_ADVICE = {
     "08": _LOST,
     "57P": _LOST,
-    "28": "refused the login ({reason}); check the user and password (in $MATRIX_STORE, the service file "
-          "or the password file) and the server's pg_hba.conf",
-    "3D": "cannot be opened ({reason}); create the database first (createdb), then `matrix store init URL`",
-    "42501": "does not allow this ({reason}); ask the store's owner for the grants this command needs "
-             "(README, Store)",
+    "28": "refused the login ({reason}); check the user and password (in $MATRIX_STORE, the "
+    "service file or the password file) and the server's pg_hba.conf",
+    "3D": "cannot be opened ({reason}); create the database first (createdb), then "
+    "`matrix store init URL`",
+    "42501": "does not allow this ({reason}); ask the store's owner for the grants this command "
+    "needs (README, Store)",
     "53100": _FULL.replace("the disk", "the server's disk"),
-    "53": "is out of resources ({reason}); ask the server's administrator, then run the command again",
-    "54": "is out of resources ({reason}); ask the server's administrator, then run the command again",
-    "57014": "took longer than the server allows (statement_timeout) and was cancelled ({reason}); nothing "
-             "half-written was kept: run the command again, or ask for a longer statement_timeout",
+    "53": _RESOURCES,
+    "54": _RESOURCES,
+    "57014": "took longer than the server allows (statement_timeout) and was cancelled "
+    "({reason}); nothing half-written was kept: run the command again, or ask for a longer "
+    "statement_timeout",
     "55P03": _BUSY,
     "40": _BUSY,
 }
 """What to do, by PostgreSQL's SQLSTATE: the longest matching prefix."""
 _RETRY_STATES = ("40001", "40P01")
-"""Serialization failure and deadlock: PostgreSQL rolled the transaction back; trying again works."""
+"""Serialization failure and deadlock: PostgreSQL rolled the transaction back; try it again."""
 
 
 def _driver_errors() -> tuple[type[BaseException], ...]:
@@ -91,24 +105,36 @@ class StoreError(MatrixError):
         cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
         reason = "; ".join(line.strip() for line in str(cause).strip().splitlines() if line.strip())
         if isinstance(cause, sqlite3.Error):
-            primary = (getattr(cause, "sqlite_errorcode", None) or 0) & 0xFF  # extended codes: low byte
+            primary = (
+                getattr(cause, "sqlite_errorcode", None) or 0
+            ) & 0xFF  # extended codes: low byte
             advice = _SQLITE_ADVICE.get(primary)
         else:
             state = getattr(cause, "sqlstate", None) or ""
-            advice = next((_POSTGRESQL_ADVICE[prefix] for prefix in sorted(_POSTGRESQL_ADVICE, key=len, reverse=True)
-                           if state.startswith(prefix)), None)
+            advice = next(
+                (
+                    _POSTGRESQL_ADVICE[prefix]
+                    for prefix in sorted(_POSTGRESQL_ADVICE, key=len, reverse=True)
+                    if state.startswith(prefix)
+                ),
+                None,
+            )
             if advice is None and not state and _is_connection_failure(exc):
                 advice = _connection_advice(reason)
         text = f"store {location} " + (advice or "cannot be used ({reason})").format(reason=reason)
         return cls(location.scrub(text))
 
 
-_CONNECT = ("cannot be reached ({reason}); check that the server is running and the host, port and "
-            "database in the URL")
+_CONNECT = (
+    "cannot be reached ({reason}); check that the server is running and the host, port and "
+    "database in the URL"
+)
 
 
 def _is_connection_failure(exc: BaseException) -> bool:
-    return isinstance(exc, DBAPIError) and (exc.connection_invalidated or type(exc).__name__ == "OperationalError")
+    return isinstance(exc, DBAPIError) and (
+        exc.connection_invalidated or type(exc).__name__ == "OperationalError"
+    )
 
 
 def _connection_advice(reason: str) -> str:
@@ -128,7 +154,9 @@ def is_retryable(exc: BaseException) -> bool:
 def make_engine(location: StoreLocation) -> Engine:
     """An engine for the store, set up for matrix's transactions (see the module's docstring)."""
     if location.is_sqlite:
-        engine = create_engine(location.url, hide_parameters=True, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+        engine = create_engine(
+            location.url, hide_parameters=True, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}
+        )
 
         @event.listens_for(engine, "connect")
         def _set_up(dbapi_connection, _record) -> None:
@@ -138,7 +166,9 @@ def make_engine(location: StoreLocation) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writing") else "BEGIN")
+            conn.exec_driver_sql(
+                "BEGIN IMMEDIATE" if conn.get_execution_options().get("writing") else "BEGIN"
+            )
 
         return engine
     try:
@@ -148,7 +178,8 @@ def make_engine(location: StoreLocation) -> Engine:
             "a PostgreSQL store needs the psycopg driver: pip install 'matrix-10pp[postgresql]'"
         ) from None
     return create_engine(
-        location.url, hide_parameters=True,
+        location.url,
+        hide_parameters=True,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": "matrix"},
     )
 

@@ -50,18 +50,25 @@ def copy_store(source: Store, target: Store) -> list[TableCheck]:
             held = conn.execute(select(func.count()).select_from(submissions)).scalar_one()
             held += conn.execute(select(func.count()).select_from(plans)).scalar_one()
             if held:
-                raise MatrixError(f"store {target.location} already holds data; copy into a new, empty store")
+                raise MatrixError(
+                    f"store {target.location} already holds data; copy into a new, empty store"
+                )
             for t in DATA_TABLES:
                 _copy_table(source.conn, conn, t)
             if conn.dialect.name == "postgresql":
                 for t in (plans, submissions):  # identity columns continue after the copied ids
-                    conn.execute(text(
-                        f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
-                        f"coalesce((SELECT max(id) FROM {t.name}), 0) + 1, false)"
-                    ))
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
+                            f"coalesce((SELECT max(id) FROM {t.name}), 0) + 1, false)"
+                        )
+                    )
             checks = []
             for t in DATA_TABLES:
-                (source_rows, source_sum), (copied_rows, copied_sum) = before[t.name], _fingerprint(conn, t)
+                (source_rows, source_sum), (copied_rows, copied_sum) = (
+                    before[t.name],
+                    _fingerprint(conn, t),
+                )
                 checks.append(TableCheck(t.name, source_rows, copied_rows, source_sum, copied_sum))
             if not all(check.matches for check in checks):
                 raise CopyMismatch(checks)
@@ -76,7 +83,9 @@ class CopyMismatch(MatrixError):
     def __init__(self, checks: list[TableCheck]):
         self.checks = checks
         wrong = ", ".join(c.table for c in checks if not c.matches)
-        super().__init__(f"the copy differs from the source in {wrong}; nothing was written\n{render_checks(checks)}")
+        super().__init__(
+            f"the copy differs from the source in {wrong}; nothing was written\n{render_checks(checks)}"
+        )
 
 
 def _copy_table(source: Connection, target: Connection, t: Table) -> None:
@@ -96,8 +105,12 @@ def _copy_table(source: Connection, target: Connection, t: Table) -> None:
     if batch:
         target.execute(insert(t), batch)
     if superseded:
-        target.execute(update(submissions).where(submissions.c.id == bindparam("old"))
-                       .values(superseded_by=bindparam("new")), superseded)
+        target.execute(
+            update(submissions)
+            .where(submissions.c.id == bindparam("old"))
+            .values(superseded_by=bindparam("new")),
+            superseded,
+        )
 
 
 def _fingerprint(conn: Connection, t: Table) -> tuple[int, str]:
@@ -111,17 +124,35 @@ def _fingerprint(conn: Connection, t: Table) -> tuple[int, str]:
 
 
 def _canonical_rows(conn: Connection, t: Table) -> Iterator[bytes]:
-    kinds = [(Float if isinstance(c.type, Float) else Integer if isinstance(c.type, Integer) else None)
-             for c in t.columns]
+    kinds = [
+        (Float if isinstance(c.type, Float) else Integer if isinstance(c.type, Integer) else None)
+        for c in t.columns
+    ]
     for row in conn.execute(select(t), execution_options=STREAM):
         yield "\x1f".join(
-            "\x00" if value is None else repr(float(value)) if kind is Float else str(int(value)) if kind is Integer
+            "\x00"
+            if value is None
+            else repr(float(value))
+            if kind is Float
+            else str(int(value))
+            if kind is Integer
             else str(value)
             for value, kind in zip(row, kinds, strict=True)
         ).encode()
 
 
 def render_checks(checks: list[TableCheck]) -> str:
-    rows = [(c.table, c.source_rows, c.copied_rows, c.source_checksum[:16], c.copied_checksum[:16],
-             "ok" if c.matches else "MISMATCH") for c in checks]
-    return table(("table", "rows in source", "rows copied", "source checksum", "copy checksum", ""), rows)
+    rows = [
+        (
+            c.table,
+            c.source_rows,
+            c.copied_rows,
+            c.source_checksum[:16],
+            c.copied_checksum[:16],
+            "ok" if c.matches else "MISMATCH",
+        )
+        for c in checks
+    ]
+    return table(
+        ("table", "rows in source", "rows copied", "source checksum", "copy checksum", ""), rows
+    )

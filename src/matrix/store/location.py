@@ -35,7 +35,7 @@ class StoreLocation:
             return cls(URL.create("sqlite", database=str(path)), path)
         name = scheme.group(1).lower()
         if name in ("sqlite", "sqlite+pysqlite"):
-            path = Path(value[len(scheme.group(0)):].removeprefix("/"))
+            path = Path(value[len(scheme.group(0)) :].removeprefix("/"))
             return cls(URL.create("sqlite", database=str(path)), path)
         if name.split("+")[0] not in ("postgresql", "postgres"):
             raise MatrixError(
@@ -43,11 +43,13 @@ class StoreLocation:
                 "postgresql:// URL"
             )
         try:
-            url = make_url(POSTGRESQL_DRIVER + value[len(name):])
+            url = make_url(POSTGRESQL_DRIVER + value[len(name) :])
         except (ArgumentError, ValueError):
             # the message would repeat the URL, password included
-            raise MatrixError("--store is not a valid postgresql:// URL; write it as "
-                              "postgresql://USER@HOST:PORT/DATABASE?sslmode=require") from None
+            raise MatrixError(
+                "--store is not a valid postgresql:// URL; write it as "
+                "postgresql://USER@HOST:PORT/DATABASE?sslmode=require"
+            ) from None
         return cls(url, None)
 
     @property

@@ -51,9 +51,13 @@ class Store:
                 raise MatrixError(f"store {path} is a folder; give a file path with --store")
             if not path.exists():
                 if not create:
-                    raise MatrixError(f"no store at {path}; collect returns first with `matrix collect FILES`")
+                    raise MatrixError(
+                        f"no store at {path}; collect returns first with `matrix collect FILES`"
+                    )
                 if not path.parent.exists():
-                    raise MatrixError(f"cannot create store {path}: folder {path.parent} does not exist")
+                    raise MatrixError(
+                        f"cannot create store {path}: folder {path.parent} does not exist"
+                    )
             else:
                 check_store_file(path)
         engine = make_engine(location)
@@ -85,7 +89,9 @@ class Store:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> None:
         """Closes the store; a database failure inside the block leaves it as one line (StoreError)."""
         try:
             self.close()
@@ -96,13 +102,18 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------------
 
-    def record(self, result: ValidationResult, plan: Plan, received_at: datetime | None = None) -> Recorded:
+    def record(
+        self, result: ValidationResult, plan: Plan, received_at: datetime | None = None
+    ) -> Recorded:
         """Record one validated file in one transaction: duplicate, rejected, accepted or superseding.
         Raises StoreError when the database cannot (disk full, server gone), having recorded nothing."""
         cached = self._plan_refs.get(id(plan))
         known = cached[1] if cached is not None and cached[0] is plan else None
-        recorded, plan_ref = write(self.conn, self.location,
-                                   lambda conn: recording.record(conn, result, plan, known, received_at))
+        recorded, plan_ref = write(
+            self.conn,
+            self.location,
+            lambda conn: recording.record(conn, result, plan, known, received_at),
+        )
         if plan_ref is not None:
             self._plan_refs = {id(plan): (plan, plan_ref)}  # committed: safe to remember
         return recorded
@@ -120,7 +131,9 @@ class Store:
         with self.reading():
             return queries.submissions_of(self.conn, plan, period)
 
-    def current_rows(self, plan: Plan, period: str | None = None, country: str | None = None) -> list[StoredRow]:
+    def current_rows(
+        self, plan: Plan, period: str | None = None, country: str | None = None
+    ) -> list[StoredRow]:
         """The progress that counts: rows of accepted returns not superseded, one per (period, country,
         ref); when a national and a regional return both report a row, the later one wins."""
         with self.reading():
@@ -131,7 +144,9 @@ class Store:
                     latest[(stored.period, stored.row.country, stored.row.ref)] = stored
         return list(latest.values())
 
-    def progress(self, plan: Plan, period: str, country: str | None = None) -> Iterator[ProgressRecord]:
+    def progress(
+        self, plan: Plan, period: str, country: str | None = None
+    ) -> Iterator[ProgressRecord]:
         """The current rows of one period (of one country or region code), oldest return first, so
         that a later row for the same (country, ref) replaces an earlier one. Read as they are used:
         a global plan's period is hundreds of thousands of rows, and the report reads each once
@@ -141,11 +156,16 @@ class Store:
         with self.reading():
             return iter(list(queries.progress_records(self.conn, plan, period, country)))
 
-    def latest_progress(self, plan: Plan, before_period: str) -> dict[tuple[str, str], ProgressRecord]:
+    def latest_progress(
+        self, plan: Plan, before_period: str
+    ) -> dict[tuple[str, str], ProgressRecord]:
         """Each (country or region, ref)'s latest accepted row from periods before `before_period`:
         what `generate --prefill` writes into a new period's matrices."""
         with self.reading():
-            return {(r.country, r.ref): r for r in queries.latest_before(self.conn, plan, self._earlier(plan, before_period))}
+            return {
+                (r.country, r.ref): r
+                for r in queries.latest_before(self.conn, plan, self._earlier(plan, before_period))
+            }
 
     def previous_actuals(
         self, plan: Plan, offices: Collection[str] | None, period: str
@@ -159,7 +179,9 @@ class Store:
         previous = {}
         with self.reading():
             earlier = self._earlier(plan, period)
-            for r in queries.latest_before(self.conn, plan, earlier, countries=offices, with_actual=True):
+            for r in queries.latest_before(
+                self.conn, plan, earlier, countries=offices, with_actual=True
+            ):
                 indicator = indicators.get(split_ref(r.ref))
                 if indicator is not None and indicator.cumulative and r.actual is not None:
                     previous[(r.country, r.ref)] = r.actual
@@ -180,7 +202,10 @@ class Store:
     def periods(self, plan: Plan) -> list[str]:
         """Periods with at least one accepted return, in order; only periods of the plan's calendar
         (see `left_out`)."""
-        found = {period: calendar_period(plan.reporting, period) for period in self._accepted_periods(plan)}
+        found = {
+            period: calendar_period(plan.reporting, period)
+            for period in self._accepted_periods(plan)
+        }
         return sorted((text for text, period in found.items() if period), key=found.__getitem__)
 
     def left_out(self, plan: Plan) -> list[Issue]:
@@ -189,8 +214,13 @@ class Store:
         period, and left out of every reading so that one such return cannot stop them all."""
         return [
             Code.STORE_PERIOD_UNUSABLE.issue(
-                file=str(self.location), count=count, offices=offices, period=period, plan=plan.id,
-                frequency=plan.reporting.frequency.value.replace("_", "-"), value=period,
+                file=str(self.location),
+                count=count,
+                offices=offices,
+                period=period,
+                plan=plan.id,
+                frequency=plan.reporting.frequency.value.replace("_", "-"),
+                value=period,
             )
             for period, (count, offices) in self._accepted_periods(plan).items()
             if calendar_period(plan.reporting, period) is None
@@ -209,7 +239,9 @@ def _prepare(conn: Connection, location: StoreLocation, create: bool) -> None:
         pending = needs_migration(conn, location)
         empty = pending and not _has_tables(conn)
     if empty and not create:
-        raise MatrixError(f"no store at {location}; run `matrix store init` or collect returns first")
+        raise MatrixError(
+            f"no store at {location}; run `matrix store init` or collect returns first"
+        )
     if pending:
         write(conn, location, lambda c: migrate(c, location))
 

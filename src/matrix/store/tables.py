@@ -9,7 +9,8 @@ from sqlalchemy import Column, Float, ForeignKey, Integer, MetaData, Table, Text
 metadata = MetaData()
 
 store_info = Table(
-    "matrix_store", metadata,
+    "matrix_store",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("application", Text, nullable=False),
     Column("version", Integer, nullable=False),
@@ -17,7 +18,8 @@ store_info = Table(
 """One row: which program the database belongs to, and how many migrations it has had."""
 
 plans = Table(
-    "plans", metadata,
+    "plans",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("plan_id", Text, nullable=False),
     Column("hash", Text, nullable=False, unique=True),
@@ -27,7 +29,8 @@ plans = Table(
 )
 
 submissions = Table(
-    "submissions", metadata,
+    "submissions",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("plan_ref", Integer, ForeignKey("plans.id"), nullable=False),
     Column("sha256", Text),
@@ -50,7 +53,8 @@ submissions = Table(
 )
 
 progress = Table(
-    "progress", metadata,
+    "progress",
+    metadata,
     Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
     Column("country", Text, primary_key=True),
     Column("activity_id", Text, nullable=False),
@@ -68,7 +72,8 @@ progress = Table(
 """One row per `ProgressRow` of an accepted return: the same field names."""
 
 proposed_activities = Table(
-    "proposed_activities", metadata,
+    "proposed_activities",
+    metadata,
     Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
     Column("sheet", Text, primary_key=True),
     Column("row", Integer, primary_key=True),
