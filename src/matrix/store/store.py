@@ -22,7 +22,7 @@ from matrix.models.plan import Indicator, Plan
 from matrix.models.returns import ProgressRecord, ValidationResult
 from matrix.periods import Period, calendar_period
 from matrix.store import queries, recording
-from matrix.store.connection import DATABASE_ERRORS, StoreError, make_engine, snapshot, write
+from matrix.store.connection import DATABASE_ERRORS, StoreError, engine_for, snapshot, write
 from matrix.store.location import StoreLocation
 from matrix.store.rows import Recorded, StoredRow, Submission
 from matrix.store.schema import check_store_file, migrate, needs_migration, stored_version
@@ -60,17 +60,15 @@ class Store:
                     )
             else:
                 check_store_file(path)
-        engine = make_engine(location)
+        engine = engine_for(location)
         try:
             conn = engine.connect()
         except DATABASE_ERRORS as exc:
-            engine.dispose()
             raise StoreError.of(location, exc) from None
         try:
             _prepare(conn, location, create)
         except BaseException as exc:
             conn.close()
-            engine.dispose()
             if isinstance(exc, DATABASE_ERRORS):
                 raise StoreError.of(location, exc) from None
             raise
@@ -84,7 +82,6 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
-        self.engine.dispose()
 
     def __enter__(self) -> Self:
         return self
