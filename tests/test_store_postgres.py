@@ -5,6 +5,7 @@ cancelled mid-collect) as one line, exit 2, nothing half-written, and a re-run t
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -354,3 +355,32 @@ def test_a_full_disk_on_the_server_is_one_line_and_a_rerun_converges(project, ti
     assert rerun.returncode == 0, err
     assert f"{done} duplicate" in out
     assert len(recorded(url)) == 1 + len(files)
+
+
+# --- serialization failures -----------------------------------------------------------------------
+
+ABORT = "DO $$ BEGIN RAISE EXCEPTION 'could not serialize' USING ERRCODE = 'serialization_failure'; END $$"
+"""What PostgreSQL says when it aborts a transaction to keep concurrent ones serializable."""
+
+
+def test_a_serialization_failure_is_retried_inside_matrix(postgres, database):
+    from matrix.store.connection import RETRIES, StoreError, write
+
+    with Store.open(postgres.url(database)) as store:
+        attempts, ids = [], itertools.count(101)
+
+        def work(conn, fail_times: int):
+            attempts.append(1)
+            conn.exec_driver_sql("INSERT INTO matrix_store (id, application, version) "
+                                 f"VALUES ({next(ids)}, 'attempt', 0)")
+            if len(attempts) <= fail_times:
+                conn.exec_driver_sql(ABORT)
+            return len(attempts)
+
+        assert write(store.conn, store.location, lambda conn: work(conn, 2)) == 3
+        kept = query(store, "SELECT id FROM matrix_store WHERE application = 'attempt'")
+        assert kept == [(103,)]  # the aborted attempts left nothing
+        attempts.clear()
+        with pytest.raises(StoreError, match="is busy"):
+            write(store.conn, store.location, lambda conn: work(conn, RETRIES))
+        assert len(attempts) == RETRIES
