@@ -58,7 +58,7 @@ class Code(Enum):
     PLAN_SETTING_UNKNOWN = ("plan-setting-unknown", W, "'{key}' is not a plan setting, so it was not read{hint}")
     UNKNOWN_CHOICE = ("unknown-choice", E, "\"{text}\" is not one of the choices{hint}; choose one from the list: {choices}")
     CELL_YAML_INVALID = ("cell-yaml-invalid", E, "this cell holds YAML that cannot be read: {problem}")
-    UNKNOWN_REFERENCE = ("unknown-reference", E, "{what}: {kind} '{ref}' is not on the '{sheet_name}' sheet{hint}")
+    UNKNOWN_REFERENCE = ("unknown-reference", E, "{what}: {kind} '{ref}' is not on the '{sheet_name}' sheet{hint}; correct it, or delete the row")
     # --- workbook file (matrix.excel.safety) ---------------------------------------------------
     FILE_EMPTY = ("file-empty", E, "the file is empty (0 bytes); send the workbook again")
     FILE_UNREADABLE = ("file-unreadable", E, "cannot open the file: {reason}")

@@ -125,7 +125,7 @@ def _schema_issues(error: ValidationError, data: Any, lines: Locations, file: st
                 file=file, **at, found=err.get("input"), supported=SCHEMA_VERSION
             )
         elif err["type"] == "missing":
-            issue = Code.MISSING_FIELD.issue(file=file, **lines.place(path[:-1]), where=where, field=field)
+            issue = Code.MISSING_FIELD.issue(file=file, **lines.place(path), where=where, field=field)
         elif err["type"] == "extra_forbidden":
             guess = difflib.get_close_matches(field, _field_names(), n=1, cutoff=0.7)
             issue = Code.UNKNOWN_FIELD.issue(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from matrix.models.plan import Activity, Framework, Objective, Plan
+from matrix.plan_yaml import plain
 
 DIFF_SCHEMA_VERSION = 1
 PACKAGED = "schemas/plan-diff.schema.json"
@@ -49,7 +49,7 @@ class Item(StrEnum):
 class Change(BaseModel):
     """One difference between the two plans."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     change: Kind = Field(description="What happened to the item.")
     item: Item = Field(description="What kind of item changed.")
@@ -80,13 +80,19 @@ class Change(BaseModel):
 
 
 class PlanSide(BaseModel):
+    """One of the two plans."""
+
+    model_config = ConfigDict(extra="forbid")
+
     file: str | None = Field(default=None, description="Where the plan was read from.")
     plan_id: str = Field(description="The plan's id.")
     version: str = Field(description="The plan's version: `Plan.content_hash()`.")
 
 
 class PlanDiff(BaseModel):
-    """`matrix plan diff --format json`."""
+    """Every difference between an old and a new version of a plan, and which versions they are."""
+
+    model_config = ConfigDict(extra="forbid")
 
     schema_version: int = Field(default=DIFF_SCHEMA_VERSION, description="Version of this layout.")
     old: PlanSide
@@ -128,7 +134,7 @@ def _settings(old: Plan, new: Plan) -> Iterator[Change]:
             yield from _fields(Item.PLAN, None, old.framework, new.framework, prefix="framework.",
                                skip=("action_points",))
             continue
-        yield from _field(Item.PLAN, None, name, _plain(getattr(old, name)), _plain(getattr(new, name)),
+        yield from _field(Item.PLAN, None, name, plain(getattr(old, name)), plain(getattr(new, name)),
                           version=name != "iati")
 
 
@@ -173,11 +179,11 @@ def _activities(old: Plan, new: Plan) -> Iterator[Change]:
     for ident, (objective, activity) in after.items():
         if ident not in before:
             yield Change(change=Kind.ADDED, item=Item.ACTIVITY, id=ident,
-                         new={**_where(new, objective), **_summary(activity, skip=("indicators",))})
+                         new={**_where(new, objective), **_summary(activity)})
     for ident, (objective, activity) in before.items():
         if ident not in after:
             yield Change(change=Kind.REMOVED, item=Item.ACTIVITY, id=ident,
-                         old={**_where(old, objective), **_summary(activity, skip=("indicators",))})
+                         old={**_where(old, objective), **_summary(activity)})
     for ident in (i for i in after if i in before):
         (was_in, was), (now_in, now) = before[ident], after[ident]
         if _where(old, was_in) != _where(new, now_in):
@@ -261,8 +267,8 @@ def _fields(item: Item, ident: str | None, old: BaseModel, new: BaseModel, *, pr
     for name in type(new).model_fields:
         if name in skip or name == "id" and item is not Item.PLAN:
             continue
-        yield from _field(item, ident, f"{prefix}{name}", _plain(getattr(old, name)),
-                          _plain(getattr(new, name)), version=name not in publication)
+        yield from _field(item, ident, f"{prefix}{name}", plain(getattr(old, name)),
+                          plain(getattr(new, name)), version=name not in publication)
 
 
 def _field(item: Item, ident: str | None, name: str, old: Any, new: Any, *, version: bool = True) -> Iterator[Change]:
@@ -276,29 +282,11 @@ def _field(item: Item, ident: str | None, name: str, old: Any, new: Any, *, vers
     yield Change(change=Kind.CHANGED, item=item, id=ident, field=name, old=old, new=new, version=version)
 
 
-def _plain(value: Any) -> Any:
-    """A value as JSON has it: parts as mappings, enums as their values, dates as text, whole
-    numbers without '.0'."""
-    if isinstance(value, BaseModel):
-        return _plain(value.model_dump(mode="python"))
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, StrEnum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
-
-
 def _summary(item: BaseModel | None, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """An added or removed item's fields, without those at their defaults."""
     if item is None:
         return {}
-    data = _plain(item.model_dump(mode="python", exclude_defaults=True, exclude=set(skip)))
+    data = plain(item.model_dump(mode="python", exclude_defaults=True, exclude=set(skip)))
     return {k: v for k, v in data.items() if k != "id"}
 
 
@@ -386,9 +374,12 @@ def json_schema() -> dict[str, Any]:
     schema = PlanDiff.model_json_schema()
     schema["properties"]["schema_version"] = {"const": DIFF_SCHEMA_VERSION,
                                               "description": "Version of this layout."}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://github.com/matrix-10pp/matrix/docs/plan-diff.schema.json",
-            "title": "matrix plan diff --format json", **schema}
+    schema.pop("title")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "What changed between two versions of a plan (matrix plan diff --format json)",
+        **schema,
+    }
 
 
 def schema_text() -> str:

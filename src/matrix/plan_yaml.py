@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 from matrix.models.plan import Plan
 
@@ -61,18 +62,21 @@ def _plain(plan: Plan) -> dict[str, Any]:
     data = {}
     for name in order:
         if name in brief:
-            data[name] = _simple(brief[name])
+            data[name] = plain(brief[name])
         elif name in ALWAYS:
-            data[name] = _simple(full[name])
+            data[name] = plain(full[name])
     return data
 
 
-def _simple(value: Any) -> Any:
-    """Enums as their values and whole numbers without '.0': what a person would type."""
+def plain(value: Any) -> Any:
+    """A value as a person would type it: parts of a plan as mappings, enums as their values,
+    whole numbers without '.0'."""
+    if isinstance(value, BaseModel):
+        return plain(value.model_dump(mode="python"))
     if isinstance(value, dict):
-        return {k: _simple(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_simple(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import Enum
@@ -20,6 +19,7 @@ import yaml
 from matrix.codes import Code, did_you_mean
 from matrix.excel.reader import ExcelError
 from matrix.i18n import LANGUAGES, catalogue
+from matrix.i18n import _normalise as normalise  # labels compared as statuses are
 from matrix.plan_workbook.layout import Kind, label
 from matrix.validation.values import date_from_serial, read_date_text, read_number_text, shown
 
@@ -55,12 +55,6 @@ class Reading:
 
 
 # --- words ---------------------------------------------------------------------------------------
-
-
-def normalise(text: str) -> str:
-    """A word or label as compared: any case, any run of spaces, '-' or '_' as one space."""
-    text = unicodedata.normalize("NFKC", str(text)).casefold()
-    return re.sub(r"[\s_-]+", " ", text).strip()
 
 
 def choice_label(choice: Enum, lang: str) -> str:

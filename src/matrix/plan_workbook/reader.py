@@ -114,6 +114,8 @@ class _Reader:
     issues: list[Issue] = field(default_factory=list)
     cells: CellMap = field(default_factory=CellMap)
     tables: dict[Role, list[_Row]] = field(default_factory=dict)
+    orphans: set[str] = field(default_factory=set)
+    """Ids of rows naming a parent that is not there; their own rows are not reported again."""
 
     def __post_init__(self) -> None:
         self.meta = self._metadata()
@@ -135,7 +137,7 @@ class _Reader:
         try:
             plan = checked = Plan.model_validate(data)
         except ValidationError as exc:
-            self.issues += _schema_issues(exc, data, self.cells, self.file)
+            self.issues += self._once(_schema_issues(exc, data, self.cells, self.file))
             checked = _checkable(data, exc)
         if checked is not None:
             self.issues += self._once(check_plan(checked, self.cells, self.file))
@@ -144,12 +146,12 @@ class _Reader:
     def _refusal(self) -> Issue | None:
         if (found := self.meta.get("format", "1")) != str(layout.FORMAT) and found.isdigit() and int(found) > layout.FORMAT:
             return Code.PLAN_WORKBOOK_NEWER.issue(file=self.file, found=found, supported=layout.FORMAT)
-        if not any(self.sheets.get(role) for role in REQUIRED):
-            from matrix.excel.layout import META_SHEET as MATRIX_META
+        from matrix.excel.layout import META_SHEET as MATRIX_META
 
-            what = ("a matrix generated from a plan" if MATRIX_META in self.raw.sheets
-                    else "a workbook without the plan's sheets")
-            return Code.NOT_A_PLAN_WORKBOOK.issue(file=self.file, what=what)
+        if MATRIX_META in self.raw.sheets:
+            return Code.NOT_A_PLAN_WORKBOOK.issue(file=self.file, what="a matrix generated from a plan")
+        if not self.meta and Role.PLAN not in self.sheets:
+            return Code.NOT_A_PLAN_WORKBOOK.issue(file=self.file, what="a workbook without the plan's sheets")
         return None
 
     def _data(self) -> dict[str, Any]:
@@ -245,8 +247,10 @@ class _Reader:
             ref = row.values.pop(table.parent, None)
             parent = by_id.get(ref) if isinstance(ref, str) else None
             if parent is None:
-                if ref is not None:
+                if ref is not None and ref not in self.orphans:  # a row under an orphan: said once
                     self._unknown_parent(table, row, ref, list(by_id), parent_role)
+                if isinstance(row.values.get("id"), str):
+                    self.orphans.add(row.values["id"])
                 continue
             children = parent.setdefault(field_name, [])
             children.append(row.values)
@@ -336,11 +340,13 @@ class _Reader:
         return best_row, best
 
     def _cell(self, sheet: RawSheet, cell: str, raw: Any, kind: Kind, choices: Any) -> Any:
+        """The cell's value; one it cannot read is reported and kept as typed, so the schema
+        check that follows finds it wrong at the same cell (and is not reported twice)."""
         try:
             reading = read_cell(raw, kind, choices, date1904=self.raw.date1904)
         except Problem as problem:
             self._add(problem.code, sheet, cell, value=_jsonable(raw), **problem.params)
-            return BLANK
+            return raw
         if reading.warning is not None:
             code, params = reading.warning
             self._add(code, sheet, cell, value=_jsonable(raw), **params)
@@ -349,7 +355,7 @@ class _Reader:
     # --- checks -------------------------------------------------------------------------------
 
     def _once(self, issues: list[Issue]) -> list[Issue]:
-        """Check findings, less those at a cell that already has an error."""
+        """Findings of the schema or the checks, less those at a cell that has an error already."""
         wrong = {(i.sheet, i.cell) for i in self.issues if i.is_error and i.cell}
         return [i for i in issues if (i.sheet, i.cell) not in wrong or not i.cell]
 
@@ -373,7 +379,7 @@ class _Reader:
                 sheet = next((by_name[n] for n in names if n in by_name), None)
             if sheet is not None:
                 found[role] = sheet
-        if any(found.get(role) for role in REQUIRED):
+        if self.meta or Role.PLAN in found:
             lang = self.meta.get("lang", "en") if self.meta.get("lang") in LANGUAGES else "en"
             for role in REQUIRED:
                 if role not in found:
