@@ -111,8 +111,16 @@ def append_row(wb: openpyxl.Workbook, role: str, values: dict[str, object]) -> i
     return row
 
 
-def ref(role: str, row: int, ws: Worksheet, key: str) -> str:
-    """'Activities!E7': where an issue about that cell is reported."""
-    from openpyxl.utils import get_column_letter
-
-    return f"{ws.title}!{get_column_letter(column(ws, role, key))}{row}"
+def drop_downs(path: Path) -> dict[tuple[str, str], str]:
+    """(sheet, field's header or setting's key) -> the sheet its list's choices come from."""
+    wb = openpyxl.load_workbook(path)
+    found = {}
+    for ws in wb.worksheets:
+        for validation in ws.data_validations.dataValidation:
+            if validation.type != "list":
+                continue
+            first = str(validation.sqref).split()[0].split(":")[0]
+            row, col = openpyxl.utils.cell.coordinate_to_tuple(first)
+            name = ws.cell(row, 1).value if ws.title == t("en", "plan_workbook.sheet.plan") else ws.cell(HEADER_ROW, col).value
+            found[ws.title, name] = validation.formula1.lstrip("=").split("!")[0].strip("'")
+    return found

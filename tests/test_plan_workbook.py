@@ -22,6 +22,7 @@ from plan_workbook_helpers import (
     append_row,
     cell,
     column,
+    drop_downs,
     edit,
     export,
     rich_plan,
@@ -277,6 +278,34 @@ def test_sheets_and_columns_that_went_missing_are_named(tmp_path):
     assert "did you mean 'Budget'" in unknown.message
 
 
+def test_a_workbook_from_a_newer_matrix_or_without_values_is_refused_plainly(tmp_path):
+    path = export(load_plan(SUDAN), tmp_path / "plan.xlsx")
+    newer = edit(path, lambda wb: setattr(wb[layout.META_SHEET]["B1"], "value", "99"), tmp_path / "newer.xlsx")
+    assert [i.code for i in check_plan_file(newer)] == ["plan-workbook-newer"]
+
+    def no_values(wb):
+        sheet(wb, "plan").cell(3, 3).value = None
+
+    plan, issues = read_plan(edit(path, no_values, tmp_path / "no-values.xlsx"))
+    assert plan is None and ("plan-sheet-column-missing", "Plan", "A3") in found(issues)
+
+
+def test_characters_a_workbook_cannot_hold_are_removed_with_a_warning(tmp_path):
+    path = export(load_plan(SUDAN), tmp_path / "plan.xlsx")
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
+        b"Joint Strategy to Address", b"Joint Strategy&#x7; to Address", 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    plan, issues = read_plan(path)
+    assert plan.title == load_plan(SUDAN).title
+    assert ("control-characters", "Plan", "C5") in found(issues)
+
+
 def test_a_setting_typed_wrong_or_unknown_is_placed_on_the_plan_sheet(tmp_path):
     path = export(load_plan(SUDAN), tmp_path / "plan.xlsx")
 
@@ -308,6 +337,30 @@ def test_a_value_no_cell_can_hold_is_refused_before_anything_is_written(run, tmp
 
 
 # --- layout -------------------------------------------------------------------------------------------
+
+
+EXPECTED_DROP_DOWNS = {
+    ("Plan", "scope"): "Lists", ("Plan", "framework"): "Lists", ("Plan", "currency"): "Lists",
+    ("Plan", "reporting.frequency"): "Lists", ("Countries", "Country code"): "Lists",
+    ("Actors", "Type"): "Lists", ("Objectives", "Action point"): "Lists",
+    ("Activities", "Objective"): "Objectives", ("Activities", "Lead actor"): "Actors",
+    ("Activities", "Region-wide"): "Lists", ("Activities", "Currency"): "Lists",
+    ("Indicators", "Activity"): "Activities", ("Indicators", "Total to date"): "Lists",
+}
+"""Scopes, frequencies, actor types, yes/no, countries, currencies and action points from the
+hidden Lists sheet; leads, objectives and activities from the ids on their own sheet."""
+
+
+def test_drop_downs_offer_the_choices(tmp_path):
+    path = export(load_plan(DAR), tmp_path / "plan.xlsx")
+    assert drop_downs(path) == EXPECTED_DROP_DOWNS
+    own = export(rich_plan(), tmp_path / "own.xlsx")
+    assert drop_downs(own)[("Objectives", "Action point")] == "Action points"
+    lists = openpyxl.load_workbook(path)["Lists"]
+    assert lists.sheet_state == "hidden"
+    assert {"UN agency", "Regional body", "quarterly", "yes", "no", "SDN", "USD", "LEG"} <= {
+        c.value for row in lists.iter_rows() for c in row}
+
 
 
 def test_every_field_of_the_plan_has_a_place_and_labels_in_every_language():

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import DAR, SUDAN, require_tool
 from matrix.plan import load_plan, read_plan
-from plan_workbook_helpers import export, rich_plan
+from plan_workbook_helpers import drop_downs, export, rich_plan
 
 CASES = {"sudan-en": (SUDAN, "en"), "dar-es-salaam-fr": (DAR, "fr"), "sudan-ar": (SUDAN, "ar"), "rich-en": (None, "en")}
 
@@ -40,3 +40,11 @@ def test_a_workbook_saved_by_libreoffice_reads_back_identically(saved_by_calc, c
     assert back == plan, [i.render() for i in issues]
     assert back.content_hash() == plan.content_hash()
     assert not [i for i in issues if i.is_error]
+
+
+@pytest.mark.libreoffice
+def test_drop_downs_survive_libreoffice(saved_by_calc):
+    from test_plan_workbook import EXPECTED_DROP_DOWNS
+
+    _, path = saved_by_calc["sudan-en"]
+    assert drop_downs(path) == EXPECTED_DROP_DOWNS

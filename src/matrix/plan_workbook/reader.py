@@ -40,6 +40,7 @@ from matrix.plan_workbook.layout import (
     Role,
     Table,
 )
+from matrix.validation.values import removed_character_issues
 
 Path_ = tuple[str | int, ...]
 HEADER_SEARCH = 10
@@ -103,8 +104,6 @@ class _Row:
     """Field -> value for every cell that could be read and is not blank."""
     cells: dict[str, str]
     """Field -> A1 reference, for every column of the table found in the sheet."""
-    raw: dict[str, Any] = field(default_factory=dict)
-    """Field -> the cell as typed, for messages."""
 
 
 @dataclass
@@ -141,13 +140,14 @@ class _Reader:
             checked = _checkable(data, exc)
         if checked is not None:
             self.issues += self._once(check_plan(checked, self.cells, self.file))
+        self.issues += removed_character_issues(self.raw, self.file)
         return None if unread else plan, sorted(self.issues, key=self._order)
 
     def _refusal(self) -> Issue | None:
-        if (found := self.meta.get("format", "1")) != str(layout.FORMAT) and found.isdigit() and int(found) > layout.FORMAT:
-            return Code.PLAN_WORKBOOK_NEWER.issue(file=self.file, found=found, supported=layout.FORMAT)
         from matrix.excel.layout import META_SHEET as MATRIX_META
 
+        if (found := self.meta.get("format", "")).isdigit() and int(found) > layout.FORMAT:
+            return Code.PLAN_WORKBOOK_NEWER.issue(file=self.file, found=found, supported=layout.FORMAT)
         if MATRIX_META in self.raw.sheets:
             return Code.NOT_A_PLAN_WORKBOOK.issue(file=self.file, what="a matrix generated from a plan")
         if not self.meta and Role.PLAN not in self.sheets:
@@ -181,8 +181,8 @@ class _Reader:
         if sheet is None:
             return framework
         self.cells.record((), sheet.name, None)
-        columns = self._header(sheet, Role.PLAN, _setting_headers(), ("key", "setting", "value"))
-        if columns is None:
+        columns = self._header(sheet, Role.PLAN, _setting_headers(), ("key", "value"))
+        if columns is None or "value" not in columns[1]:
             return framework
         header, found = columns
         by_key = {s.key: s for s in layout.SETTINGS}
@@ -299,7 +299,6 @@ class _Reader:
                 cell = f"{column_letters(index + 1)}{r}"
                 row.cells[key] = cell
                 raw = cells[index] if index < len(cells) else ""
-                row.raw[key] = raw
                 value = self._cell(sheet, cell, raw, column.kind, column.choices)
                 if value is not BLANK:
                     row.values[key] = value
