@@ -176,6 +176,19 @@ def plan_file(activities: int, countries: int = 1) -> Path:
     return cached_dir(f"plan-{activities}x{countries}", source_hash("models"), build) / "plan.yaml"
 
 
+def plan_workbook_file(activities: int) -> Path:
+    """`plan_file(activities)` as a plan workbook (`matrix plan export`), in the cache."""
+
+    def build(folder: Path) -> None:
+        from matrix.plan_workbook.writer import write_plan_workbook
+
+        with (folder / "plan.xlsx").open("wb") as out:
+            write_plan_workbook(build_plan(activities), out)
+
+    key = source_hash("models", "plan_workbook")
+    return cached_dir(f"plan-workbook-{activities}", key, build) / "plan.xlsx"
+
+
 def periods(count: int) -> list[str]:
     """`count` consecutive monthly periods from the plan's first one."""
     return [f"{2026 + m // 12}-{m % 12 + 1:02d}" for m in range(count)]

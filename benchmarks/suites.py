@@ -25,6 +25,7 @@ from benchmarks.data import (
     office_fill,
     periods,
     plan_file,
+    plan_workbook_file,
     source_hash,
 )
 from benchmarks.harness import Report, Row, measure, peak_rss_mib
@@ -82,6 +83,7 @@ PERIOD = "2026-01"
 WRITER, VALIDATION, COLLECT = ("matrix.excel.writer",), ("matrix.validation",), ("matrix.collect", "matrix.store")
 REPORT = ("matrix.report.source", "matrix.report.render")
 PLAN, GENERATE = ("matrix.plan",), ("matrix.generate", "matrix.excel.writer")
+PLAN_WORKBOOK = ("matrix.plan_workbook.writer", "matrix.plan_workbook.reader")
 
 
 def _importable(module: str) -> bool:
@@ -214,6 +216,11 @@ def bench_plans(cfg: Config, report: Report, work: Path) -> None:
         loaded = measure(lambda p=path: matrix_api.read_plan(p), cfg.reps)
         report.add(Row(group, f"{size:,} activities: matrix read_plan", loaded.cpu, "s", "plain load", plain.cpu,
                        target_ratio=PLAN_LOAD_TARGET, timing=loaded))
+        if has(report, group, PLAN_WORKBOOK):
+            workbook = plan_workbook_file(size)
+            read = measure(lambda p=workbook: matrix_api.read_plan(p), cfg.reps)
+            report.add(Row(group, f"{size:,} activities: matrix read_plan, plan workbook", read.cpu, "s",
+                           "plain load", plain.cpu, timing=read))
         command = measure(lambda p=path: matrix_api.plan_check_command(p), cfg.reps)
         report.add(Row(group, f"{size:,} activities: `matrix plan check` process", command.cpu, "s",
                        target_abs=PLAN_CHECK_TARGET if size >= PLAN_CHECK_SIZE else None,

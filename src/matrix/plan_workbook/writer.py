@@ -231,6 +231,7 @@ def _write_settings(ws: Worksheet, book: _Book) -> None:
             ws.set_row(r, height)
         r += 1
     ws.freeze_panes(HEADER_ROW, 2)
+    _print_setup(ws)
 
 
 def _in_part(setting: Setting) -> bool:
@@ -289,6 +290,15 @@ def _write_table(ws: Worksheet, book: _Book, table: Table) -> None:
             _drop_down(ws, book, column, column.picks, first, last, c)
     ws.freeze_panes(HEADER_ROW, 1)
     ws.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + max(len(rows), 1), len(table.columns) - 1)
+    _print_setup(ws)
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Landscape A4, one page wide, the header row on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(HEADER_ROW - 1)
 
 
 def _none_written(table: Table) -> set[str]:
