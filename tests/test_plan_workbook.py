@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 
 from conftest import DAR, EXAMPLES, ROOT, SUDAN
 from matrix.i18n import LANGUAGES, catalogue, t
-from matrix.models.plan import ActorType
+from matrix.errors import MatrixError
+from matrix.models.plan import Activity, ActorType
 from matrix.plan import check_plan_file, load_plan, read_plan
 from matrix.plan_workbook import layout
 from matrix.plan_workbook.cells import MAX_CELL_TEXT
@@ -334,6 +335,14 @@ def test_a_value_no_cell_can_hold_is_refused_before_anything_is_written(run, tmp
     result = run("plan", "export", "long.yaml", "-o", "long.xlsx")
     assert result.exit_code == 2 and "more than a workbook cell holds" in result.output
     assert not (tmp_path / "long.xlsx").exists()
+
+
+def test_a_plan_too_large_for_a_sheet_is_refused_before_anything_is_written(tmp_path):
+    plan = load_plan(SUDAN)
+    many = [Activity(id=f"A{i}", title="Activity", lead="UNHCR") for i in range(20_000)]
+    plan = plan.model_copy(update={"objectives": [plan.objectives[0].model_copy(update={"activities": many})]})
+    with pytest.raises(MatrixError, match="20,000 activities, more than a plan workbook's sheet holds"):
+        export(plan, tmp_path / "plan.xlsx")
 
 
 # --- layout -------------------------------------------------------------------------------------------

@@ -374,8 +374,8 @@ class _Reader:
             named = self.meta.get(f"sheet.{role}")
             sheet = self.raw.sheets.get(named) if named else None
             if sheet is None:
-                names = {_norm(t(lang, f"plan_workbook.sheet.{role}")) for lang in LANGUAGES} | {_norm(role)}
-                sheet = next((by_name[n] for n in names if n in by_name), None)
+                names = [_norm(t(lang, f"plan_workbook.sheet.{role}")) for lang in LANGUAGES]
+                sheet = next((by_name[n] for n in [*names, _norm(role)] if n in by_name), None)
             if sheet is not None:
                 found[role] = sheet
         if self.meta or Role.PLAN in found:

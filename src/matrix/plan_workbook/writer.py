@@ -24,6 +24,7 @@ from matrix import __version__
 from matrix.countries import country_name
 from matrix.errors import MatrixError
 from matrix.excel.addresses import quoted, sheet_name
+from matrix.excel.layout import MAX_ROWS
 from matrix.excel.writer import close_workbook
 from matrix.excel.writer.frame import row_height
 from matrix.frameworks import builtin_names
@@ -263,6 +264,9 @@ def _setting_values(plan: Plan) -> dict[tuple[str, ...], Any]:
 def _write_table(ws: Worksheet, book: _Book, table: Table) -> None:
     lang, role = book.lang, table.role
     rows = book.rows[role]
+    if FIRST_DATA_ROW - 1 + len(rows) > MAX_ROWS:  # the reader's safety scan would refuse it
+        raise MatrixError(f"the plan has {len(rows):,} {role.replace('_', ' ')}, more than a plan workbook's "
+                          f"sheet holds ({MAX_ROWS - FIRST_DATA_ROW + 1:,}); keep this plan in YAML")
     ws.write_string(TITLE_ROW - 1, 0, t(lang, f"plan_workbook.sheet.{role}"), book.title)
     ws.write_string(HINT_ROW - 1, 0, t(lang, f"plan_workbook.hint.{role}"), book.hint)
     ws.set_row(HEADER_ROW - 1, 32)
