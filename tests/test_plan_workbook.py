@@ -12,8 +12,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 from conftest import DAR, EXAMPLES, ROOT, SUDAN
-from matrix.i18n import LANGUAGES, catalogue, t
 from matrix.errors import MatrixError
+from matrix.i18n import LANGUAGES, catalogue, t
 from matrix.models.plan import Activity, ActorType
 from matrix.plan import check_plan_file, load_plan, read_plan
 from matrix.plan_workbook import layout
