@@ -15,6 +15,8 @@ from functools import cache
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from matrix.codes import Code, did_you_mean
 from matrix.excel.reader import ExcelError
@@ -126,9 +128,20 @@ def _number(value: float) -> float | str:
 
 def yaml_text(value: Any) -> str:
     """One line of YAML (flow style), for a value no simple cell holds."""
-    data = value.model_dump(mode="json", exclude_defaults=True) if hasattr(value, "model_dump") else value
-    return yaml.safe_dump(data, default_flow_style=True, allow_unicode=True, width=math.inf,
+    return yaml.safe_dump(_jsonable(value), default_flow_style=True, allow_unicode=True, width=math.inf,
                           sort_keys=False).strip()
+
+
+def _jsonable(value: Any) -> Any:
+    """Parts of a plan as mappings without their defaults, at any depth; other values as JSON
+    has them (a date as its text, which the schema reads back)."""
+    if isinstance(value, BaseModel):
+        return _jsonable(value.model_dump(mode="json", exclude_defaults=True))
+    if isinstance(value, dict):
+        return {_jsonable(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return to_jsonable_python(value)
 
 
 # --- reading -------------------------------------------------------------------------------------
