@@ -289,6 +289,9 @@ def test_a_workbook_from_a_newer_matrix_or_without_values_is_refused_plainly(tmp
 
     plan, issues = read_plan(edit(path, no_values, tmp_path / "no-values.xlsx"))
     assert plan is None and ("plan-sheet-column-missing", "Plan", "A3") in found(issues)
+    # without the Key column, settings are found by their names, in any language
+    no_keys = edit(path, lambda wb: sheet(wb, "plan").delete_cols(1), tmp_path / "no-keys.xlsx")
+    assert read_plan(no_keys)[0] == load_plan(SUDAN)
 
 
 def test_characters_a_workbook_cannot_hold_are_removed_with_a_warning(tmp_path):
@@ -399,6 +402,10 @@ def test_headers_and_sheet_names_cannot_be_mistaken_in_any_language():
             for c in table.columns:
                 text = normalise(c.label(table.role, lang))
                 assert owner.setdefault(text, c.key) == c.key, (table.role, lang, text)
+    owner = {}
+    for lang in LANGUAGES:
+        for setting in layout.SETTINGS:  # found by name when the Key column is gone
+            assert owner.setdefault(normalise(setting.label(lang)), setting.key) == setting.key
     for lang in LANGUAGES:
         names = [t(lang, f"plan_workbook.sheet.{role}") for role in layout.SHEETS]
         assert len({n.casefold() for n in names}) == len(names)

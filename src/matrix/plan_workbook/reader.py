@@ -181,7 +181,7 @@ class _Reader:
         if sheet is None:
             return framework
         self.cells.record((), sheet.name, None)
-        columns = self._header(sheet, Role.PLAN, _setting_headers(), ("key", "value"))
+        columns = self._header(sheet, Role.PLAN, _setting_headers(), ("value",))
         if columns is None or "value" not in columns[1]:
             return framework
         header, found = columns
