@@ -47,6 +47,8 @@ class Code(Enum):
     ACTIVITY_WITHOUT_LEAD = ("activity-without-lead", W, "activity {activity} has no lead actor")
     INDICATOR_WITHOUT_TARGET = ("indicator-without-target", W, "activity {activity}: indicator '{indicator}' has no target")
     ACTIVITY_WITHOUT_COUNTRY = ("activity-without-country", W, "activity {activity} applies to no country and is not regional, so no matrix will show it")
+    GUIDANCE_UNKNOWN_ACTION_POINT = ("guidance-unknown-action-point", E, "guidance: action point '{ref}' is not in framework '{framework}'{hint}")
+    OVERVIEW_HEADING_UNKNOWN = ("overview-heading-unknown", E, "overview heading '{id}' is not built in ({known}); give it a `title:`")
     # --- workbook file (matrix.excel.safety) ---------------------------------------------------
     FILE_EMPTY = ("file-empty", E, "the file is empty (0 bytes); send the workbook again")
     FILE_UNREADABLE = ("file-unreadable", E, "cannot open the file: {reason}")
@@ -119,6 +121,17 @@ class Code(Enum):
     NEW_ACTIVITY_STATUS_MISSING = ("new-activity-status-missing", E, "new activity '{title}' has no status; choose one from the list: {choices}")
     NEW_ACTIVITY_ACTION_POINT = ("new-activity-action-point", W, "\"{text}\" is not an action point of the framework; choose one from the list")
     NEW_ACTIVITY_DATES = ("new-activity-dates", W, "new activity '{title}' ends ({end}) before it starts ({start}); check the dates")
+    TEXT_TOO_LONG = ("text-too-long", E, "the text in '{column}' is {length} characters long, more than the {limit} allowed; shorten it")
+    # --- overview, initiatives and good practices (matrix.validation.narratives) ---------------
+    OVERVIEW_HEADING_MISSING = ("overview-heading-missing", E, "nothing is written under '{heading}', which the plan requires; summarise the period there in a few sentences")
+    OVERVIEW_TEXT_UNPLACED = ("overview-text-unplaced", E, "row {row} has text, but its heading '{found}' is not one of the overview's; put back the heading it was sent with ({expected})")
+    INITIATIVE_REF = ("initiative-ref", E, "row {row}: {problem}; put back the number the row was sent with (I1 to I{last})")
+    INITIATIVE_TITLE_MISSING = ("initiative-title-missing", E, "initiative {ref} has entries but no title; name the initiative or project in the '{column}' column")
+    INITIATIVE_ACTION_POINT = ("initiative-action-point", E, "initiative '{title}' {problem}; choose the action point it relates to from the list")
+    INITIATIVE_STATUS_MISSING = ("initiative-status-missing", E, "initiative '{title}' has no status; choose one from the list: {choices}")
+    INITIATIVE_DATES = ("initiative-dates", W, "initiative '{title}' ends ({end}) before it starts ({start}); check the dates")
+    GOOD_PRACTICE_SUBJECT = ("good-practice-subject", E, "good practice '{title}': {problem}; choose the plan activity or initiative it describes from the list in the '{column}' column")
+    GOOD_PRACTICE_PART_MISSING = ("good-practice-part-missing", E, "good practice '{title}' has no {part}; the compendium describes every practice in five parts: fill in the '{column}' column")
     # --- store (matrix.store) ------------------------------------------------------------------
     PERIOD_NOT_COLLECTED = ("period-not-collected", E, "this return is for period {found}, not {expected}; collect it with --period {found} or without --period")
     STORE_PERIOD_UNUSABLE = ("store-period-unusable", W, "{count} accepted return(s) from {offices} are stored for period '{period}', which is not a {frequency} period of plan '{plan}' (an older matrix did not check the hidden period); they are left out of every command: ask those offices for fresh returns if the data is needed")

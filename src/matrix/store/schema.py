@@ -92,6 +92,17 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (submission_id, sheet, row)
     );
     """,
+    # 2: what offices write besides figures (matrix.store.narratives): overview texts, initiatives
+    # and good practices of each submission, one row each, the item as JSON
+    """
+    CREATE TABLE narratives (
+        submission_id INTEGER NOT NULL REFERENCES submissions(id),
+        kind          TEXT NOT NULL CHECK (kind IN ('overview', 'initiative', 'good_practice')),
+        position      INTEGER NOT NULL,
+        body          TEXT NOT NULL,
+        PRIMARY KEY (submission_id, kind, position)
+    );
+    """,
 ]
 
 def check_store_file(path: Path) -> None:

@@ -25,8 +25,10 @@ from matrix.errors import MatrixError
 from matrix.excel.layout import split_ref
 from matrix.models.issues import Issue
 from matrix.models.plan import Indicator, Plan, Status
-from matrix.models.returns import ProgressRow, ValidationResult
+from matrix.models.returns import Narratives, ProgressRow, ValidationResult
 from matrix.periods import Period, calendar_period
+from matrix.store import narratives as narrative_table
+from matrix.store.narratives import StoredNarratives
 from matrix.store.schema import check_store_file, migrate, write_transaction
 
 DEFAULT_STORE = "matrix.sqlite"
@@ -183,6 +185,7 @@ class Store:
             if not accepted:
                 return Recorded(Outcome.REJECTED, submission_id)
             self._insert_rows(submission_id, result)
+            narrative_table.record(self.conn, submission_id, result.narratives)
             identity = result.identity
             assert identity is not None  # accepted implies an identity
             previous = self.conn.execute(
@@ -388,6 +391,30 @@ class Store:
         )
         names = [d[0] for d in cursor.description]
         return [(r[0], dict(zip(names[2:], r[2:], strict=True))) for r in cursor]
+
+    def narratives(
+        self, plan: Plan, periods: Collection[str] | None = None, office: str | None = None
+    ) -> list[StoredNarratives]:
+        """Overviews, initiatives and good practices of the current returns in `periods` (every
+        usable period when None), oldest return first."""
+        usable = self.periods(plan)
+        wanted = usable if periods is None else [p for p in periods if p in usable]
+        return narrative_table.current(self.conn, plan.id, wanted, office)
+
+    def latest_narratives(self, plan: Plan, before_period: str) -> dict[str, Narratives]:
+        """Each office's narratives in its latest current return before `before_period`: the
+        overview and initiatives `generate --prefill` starts a new period's matrices from."""
+        try:
+            cutoff = Period.parse(before_period)
+        except ValueError as exc:
+            raise MatrixError(str(exc)) from None
+        earlier = [p for p in self.periods(plan) if _before(p, cutoff)]
+        latest: dict[str, tuple[Period, Narratives]] = {}
+        for stored in narrative_table.current(self.conn, plan.id, earlier):
+            period = Period.parse(stored.period)
+            if stored.office not in latest or latest[stored.office][0] <= period:
+                latest[stored.office] = (period, stored.narratives)
+        return {office: found for office, (_, found) in latest.items()}
 
     def periods(self, plan: Plan) -> list[str]:
         """Periods with at least one accepted return, in order; only periods of the plan's calendar

@@ -1,0 +1,86 @@
+"""The Good practices sheet -> each practice the office describes: the plan activity or initiative
+it is about, and the compendium's five parts (background and rationale, actors, actions, review,
+further information), lists read one item per line."""
+
+from __future__ import annotations
+
+import re
+
+from matrix.codes import Code
+from matrix.excel.layout import GOOD_PRACTICE_COLUMNS, subject_ref
+from matrix.i18n import t
+from matrix.models.returns import GoodPractice, Initiative, Link
+from matrix.validation.rows import SheetContext
+from matrix.validation.structure import Table
+from matrix.validation.values import CellReader, is_blank
+
+COLUMNS = GOOD_PRACTICE_COLUMNS
+LIMITS = {c.key: c.max_length for c in COLUMNS}
+REQUIRED = {
+    "background": "background and rationale",
+    "practice_actors": "actors",
+    "actions": "actions",
+    "review": "review of results and lessons",
+}
+"""The parts a practice cannot do without, as messages name them (further information may be
+empty)."""
+NEEDED = frozenset({"subject", *REQUIRED})
+_BULLET = re.compile(r"^\s*(?:[-–•·*]+|\d{1,2}[.)])\s+")
+_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def read_good_practices(
+    table: Table, activities: dict[str, str], initiatives: list[Initiative], ctx: SheetContext
+) -> list[GoodPractice]:
+    """`activities`: id -> title of the plan activities in this workbook."""
+    cells = CellReader(ctx.file, table, ctx.lang, ctx.date1904, ctx.issues)
+    described = {i.ref: i.title for i in initiatives if i.title}
+    found = []
+    for row, values in table.data_rows():
+        if all(is_blank(v) for v in values.values()):
+            continue
+        text = {key: cells.limited_text(v, (row, key), LIMITS[key]) for key, v in values.items()}
+        subject = text.get("subject", "")
+        ref = subject_ref(subject)
+        activity = ref if ref in activities else None
+        initiative = ref if activity is None and ref in described else None
+        title = text.get("practice") or activities.get(ref) or described.get(ref) or f"row {row}"
+        if activity is None and initiative is None:
+            cells.flag(Code.GOOD_PRACTICE_SUBJECT, (row, "subject"), subject or None, title=title,
+                       problem=_subject_problem(ref), column=t(ctx.lang, "column.subject"))
+        for key, part in REQUIRED.items():
+            if not text.get(key):
+                cells.flag(Code.GOOD_PRACTICE_PART_MISSING, (row, key), title=title, part=part,
+                           column=t(ctx.lang, f"column.{key}"))
+        found.append(GoodPractice(
+            sheet=table.sheet.name, row=row, activity_id=activity, initiative_ref=initiative,
+            title=title, background=text.get("background", ""),
+            actors=lines(text.get("practice_actors", "")), actions=lines(text.get("actions", "")),
+            review=text.get("review", ""),
+            further_information=[link(line) for line in lines(text.get("further_information", ""))],
+        ))
+    return found
+
+
+def _subject_problem(ref: str) -> str:
+    if not ref:
+        return "it names no activity or initiative"
+    if re.fullmatch(r"I\d+", ref):
+        return f"initiative {ref} is not described on the sheet of initiatives"
+    return f"'{ref}' is neither an activity of this matrix nor an initiative"
+
+
+def lines(text: str) -> list[str]:
+    """One item per line, without the bullets or numbers people type before them."""
+    return [item for line in text.splitlines() if (item := _BULLET.sub("", line).strip())]
+
+
+def link(line: str) -> Link:
+    """'Terms of reference: https://...' -> its text and web address; a line without an http(s)
+    address is kept as text only, so no other kind of link ever reaches a report."""
+    found = _URL.search(line)
+    if found is None:
+        return Link(text=line)
+    url = found.group(0).rstrip(".,;:)")
+    rest = (line[: found.start()] + line[found.start() + len(url) :]).strip(" \t-–—:()[]<>,;.")
+    return Link(text=rest or url, url=url)
