@@ -145,7 +145,8 @@ def plan_check(plan_file: Path) -> None:
               show_default=True, help="Folder to write the workbooks in.")
 @click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
 @click.option("--prefill", is_flag=True,
-              help="Start each row from the office's latest accepted status, actual and comments in the store.")
+              help="Start each row from the office's latest accepted status, actual and comments "
+                   "in the store, and its overview and initiatives from its latest return.")
 @click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Store to pre-fill from [default: $MATRIX_STORE, else ./matrix.sqlite].")
 def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_countries: bool, regional: bool,
@@ -176,6 +177,7 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
     if prefill:
         with open_store(store_path, plan, create=False) as store:
             options["prefill"] = store.latest_progress(plan, period)
+            options["narratives"] = store.latest_narratives(plan, period)
             inputs.add_store(store.path)
     if count > 3:  # the bar appears with the first workbook, so an up-front refusal stays one line
         bar = click.progressbar(length=count, label="writing workbooks", file=sys.stderr)
@@ -402,14 +404,16 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
     sys.exit(1 if failed else 0)
 
 
-# --- report and demo (matrix.report, matrix.demo) ----------------------------------------------
+# --- report, compendium and demo (matrix.report, matrix.compendium, matrix.demo) --------------
+
+READER_LANG = click.option("--lang", type=click.Choice(["en", "fr", "es", "ar"]), default="en",
+                           show_default=True, help="Language to write in; ar is right-to-left.")
 
 
 @cli.command()
 @click.option("--period", required=True, help="Reporting period of the report, e.g. 2026-Q4.")
 @click.option("--country", default=None, metavar="ISO3", help="Report on one country (or the region code) only.")
-@click.option("--lang", type=click.Choice(["en", "fr", "es", "ar"]), default="en", show_default=True,
-              help="Language of the report; ar is right-to-left.")
+@READER_LANG
 @PROJECT_PLAN
 @STORE
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -431,6 +435,41 @@ def report(period: str, country: str | None, lang: str, plan_file: Path, store_p
         path = make_report(plan, store, period, out_file, country=country, lang=lang,
                            inputs=project_inputs(plan_file))
     click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.option("--period", default=None, help="One reporting period, e.g. 2026-Q4.")
+@click.option("--from", "first", default=None, metavar="PERIOD",
+              help="First period of a range [default: the plan's first].")
+@click.option("--to", "last", default=None, metavar="PERIOD",
+              help="Last period of a range [default: the latest collected].")
+@READER_LANG
+@PROJECT_PLAN
+@STORE
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="The file to write: NAME.html, or NAME.pdf printed by Chromium.")
+def compendium(period: str | None, first: str | None, last: str | None, lang: str, plan_file: Path,
+               store_path: Path | None, out_file: Path) -> None:
+    """Compile every good practice the offices described, by action point, country and period,
+    into one self-contained HTML file, or a PDF when OUT ends in .pdf.
+
+    Without --period, --from or --to: every period collected so far.
+
+    Example:
+
+    \b
+        matrix compendium -o compendium.html
+        matrix compendium --from 2026-Q3 --to 2027-Q2 -o good-practices-2026-27.pdf
+    """
+    from matrix.compendium import make_compendium
+
+    if period and (first or last):
+        raise click.UsageError("give either --period or --from/--to, not both")
+    plan = project_plan(plan_file)
+    with open_store(store_path, plan, create=False) as store:
+        context = make_compendium(plan, store, out_file, period=period, first=first, last=last,
+                                  lang=lang, inputs=project_inputs(plan_file))
+    click.echo(f"wrote {out_file} ({context.count} good practice(s))")
 
 
 @cli.command()

@@ -67,6 +67,14 @@ def action_point_title(framework_id: str, ap_id: str, default: str, lang: str) -
     return catalogue(lang).get(f"framework.{framework_id}.{ap_id}", default)
 
 
+def action_point_description(framework_id: str, ap_id: str, default: str, lang: str) -> str:
+    return catalogue(lang).get(f"framework.{framework_id}.{ap_id}.description", default)
+
+
+def framework_title(framework_id: str, default: str, lang: str) -> str:
+    return catalogue(lang).get(f"framework.{framework_id}.title", default)
+
+
 def in_language(texts: Mapping[str, T], lang: str) -> T | None:
     """A plan's text in `lang`, else in English, else in the first language it is given in."""
     if lang in texts:

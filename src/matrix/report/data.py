@@ -16,7 +16,7 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict, Field
 
 from matrix.models.issues import Issue
-from matrix.models.returns import ProposedActivity
+from matrix.models.returns import Narratives, ProposedActivity
 
 
 class Submission(BaseModel):
@@ -58,6 +58,8 @@ class PeriodData:
     twice, the later one wins. Iterated once per report."""
     proposed: dict[str, list[ProposedActivity]] = field(default_factory=dict)
     """Office code -> activities it reported that are not in the plan."""
+    narratives: dict[str, Narratives] = field(default_factory=dict)
+    """Office code -> its overview, initiatives and good practices."""
 
 
 @dataclass

@@ -26,6 +26,7 @@ REQUIRED = {
 empty)."""
 NEEDED = frozenset({"subject", *REQUIRED})
 _BULLET = re.compile(r"^\s*(?:[-–•·*]+|\d{1,2}[.)])\s+")
+_EMPTY_BRACKETS = re.compile(r"[(\[<]\s*[)\]>]")
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
@@ -82,5 +83,6 @@ def link(line: str) -> Link:
     if found is None:
         return Link(text=line)
     url = found.group(0).rstrip(".,;:)")
-    rest = (line[: found.start()] + line[found.start() + len(url) :]).strip(" \t-–—:()[]<>,;.")
+    rest = _EMPTY_BRACKETS.sub("", line[: found.start()] + line[found.start() + len(url) :])
+    rest = rest.strip(" \t-–—:,;.")
     return Link(text=rest or url, url=url)

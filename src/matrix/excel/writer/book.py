@@ -13,7 +13,13 @@ from matrix.excel import layout
 from matrix.excel.addresses import sheet_name
 from matrix.excel.layout import Kind, PlanRow, SheetRole
 from matrix.excel.writer.formats import Formats
-from matrix.i18n import RIGHT_TO_LEFT, catalogue, status_label, t
+from matrix.i18n import (
+    RIGHT_TO_LEFT,
+    action_point_description,
+    framework_title,
+    status_label,
+    t,
+)
 from matrix.models.plan import ActionPoint, Activity, Plan, Status
 from matrix.models.returns import Narratives, ProgressRow
 from matrix.periods import Period, due_date
@@ -130,12 +136,10 @@ class Book:
 
     @property
     def framework_title(self) -> str:
-        framework = self.framework
-        return catalogue(self.lang).get(f"framework.{framework.id}.title", framework.title)
+        return framework_title(self.framework.id, self.framework.title, self.lang)
 
     def ap_description(self, ap: ActionPoint) -> str:
-        key = f"framework.{self.framework.id}.{ap.id}.description"
-        return catalogue(self.lang).get(key, ap.description)
+        return action_point_description(self.framework.id, ap.id, ap.description, self.lang)
 
     def choices(self, kind: Kind) -> list[str]:
         """What a drop-down of `kind` offers, as the Lists sheet holds it."""
