@@ -338,23 +338,31 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: Pat
               help="iati: an IATI 2.03 activity file, checked against the standard's schema.")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")
+@click.option("--table", type=click.Choice(["rows", "proposed", "initiatives", "overviews", "good_practices"]),
+              default="rows", show_default=True,
+              help="What a csv or hxl file holds (xlsx and json hold every table).")
 @PROJECT_PLAN
 @STORE
-def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_path: Path | None) -> None:
+def export(period: str | None, fmt: str, out_path: Path, table: str, plan_file: Path,
+           store_path: Path | None) -> None:
     """Write the consolidated dataset: one row per country, activity indicator and period, with the
-    plan's fields and the progress reported. HXL is CSV with a hashtag row for HXL tools; JSON
-    follows docs/export-json.schema.json; IATI needs `iati: reporting_org:` in the plan.
+    plan's fields and the progress reported; and the offices' proposed activities, initiatives
+    outside the plan, overviews and good practices. HXL is CSV with a hashtag row for HXL tools;
+    JSON follows docs/export-json.schema.json; IATI needs `iati: reporting_org:` in the plan.
 
     Example:
 
+    \b
         matrix export --period 2026-09 --format xlsx -o progress-2026-09.xlsx
+        matrix export --format csv --table initiatives -o initiatives.csv
         matrix export --format iati -o activities.xml
     """
     from matrix.export import export as export_dataset
 
     plan = project_plan(plan_file)
     with open_store(store_path, plan, create=False) as store:
-        count = export_dataset(plan, store, period, fmt, out_path, inputs=project_inputs(plan_file))
+        count = export_dataset(plan, store, period, fmt, out_path, table=table,
+                               inputs=project_inputs(plan_file))
     click.echo(f"wrote {out_path} ({count} rows)")
 
 
