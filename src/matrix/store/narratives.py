@@ -34,14 +34,15 @@ class StoredNarratives:
 
 def record(conn: sqlite3.Connection, submission_id: int, narratives: Narratives) -> None:
     """Inside the caller's transaction, with the submission's progress rows."""
-    conn.executemany(
-        "INSERT INTO narratives (submission_id, kind, position, body) VALUES (?, ?, ?, ?)",
-        [
-            (submission_id, kind, position, item.model_dump_json())
-            for kind, (field, _) in KINDS.items()
-            for position, item in enumerate(getattr(narratives, field))
-        ],
-    )
+    rows = [
+        (submission_id, kind, position, item.model_dump_json())
+        for kind, (field, _) in KINDS.items()
+        for position, item in enumerate(getattr(narratives, field))
+    ]
+    if rows:
+        conn.executemany(
+            "INSERT INTO narratives (submission_id, kind, position, body) VALUES (?, ?, ?, ?)", rows
+        )
 
 
 def current(

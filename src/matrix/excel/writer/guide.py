@@ -11,7 +11,7 @@ from matrix.excel import layout
 from matrix.excel.writer.book import Book
 from matrix.excel.writer.frame import protect, row_height, write_value
 from matrix.guidance import PARTS, guide
-from matrix.i18n import t
+from matrix.i18n import RIGHT_TO_LEFT, t
 from matrix.models.plan import ActionPoint, Activity
 
 WIDTH = sum(c.width for c in layout.GUIDE_COLUMNS)
@@ -47,6 +47,8 @@ def _action_point(
     if description:
         r = _paragraph(ws, r, description, f.small)
     advice = guide(book.plan, ap, lang)
+    # a right-to-left mark first, so an Arabic item's bullet sits on its right, where it starts
+    bullet = "\u200f• " if lang in RIGHT_TO_LEFT else "• "
     for part in PARTS:
         items = advice.part(part)
         if not items:
@@ -54,7 +56,7 @@ def _action_point(
         ws.merge_range(r, 0, r, LAST, t(lang, f"guide.{part}"), f.label)
         r += 1
         for item in items:
-            r = _paragraph(ws, r, f"• {item}", f.text)
+            r = _paragraph(ws, r, f"{bullet}{item}", f.text)
     ws.merge_range(r, 0, r, LAST, t(lang, "guide.activities"), f.label)
     r += 1
     if not activities:
