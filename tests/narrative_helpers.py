@@ -26,7 +26,7 @@ def type_in(path: Path, role: SheetRole, rows: Mapping[int, Cells], out: Path | 
     cols = columns(ws, tuple(c.key for c in _columns(role)))
     for index, cells in rows.items():
         for key, value in cells.items():
-            ws.cell(layout.FIRST_DATA_ROW + index, cols[key]).value = value
+            typed(ws.cell(layout.FIRST_DATA_ROW + index, cols[key]), value)
     out = out or path
     wb.save(out)
     return out
@@ -40,9 +40,16 @@ def overview(path: Path, plan: Plan, texts: Mapping[str, str], lang: str = "en")
     for row in range(layout.FIRST_DATA_ROW, ws.max_row + 1):
         heading = labels.get(ws.cell(row, 1).value)
         if heading in texts:
-            ws.cell(row, 2).value = texts[heading]
+            typed(ws.cell(row, 2), texts[heading])
     wb.save(path)
     return path
+
+
+def typed(cell, value: object) -> None:
+    """`value` as an office types it: text starting with '=' stays text, as after a quote."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
 
 
 def header(lang: str, key: str) -> str:

@@ -338,8 +338,8 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: Pat
               help="iati: an IATI 2.03 activity file, checked against the standard's schema.")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")
-@click.option("--table", type=click.Choice(["rows", "proposed", "initiatives", "overviews", "good_practices"]),
-              default="rows", show_default=True,
+@click.option("--table", default="rows", show_default=True,
+              type=click.Choice(["rows", "proposed", "initiatives", "overviews", "good_practices"]),
               help="What a csv or hxl file holds (xlsx and json hold every table).")
 @PROJECT_PLAN
 @STORE

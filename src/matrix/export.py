@@ -125,8 +125,8 @@ def _periods(plan: Plan, store: Store, period: str | None) -> list[str]:
 
 
 def export(
-    plan: Plan, store: Store, period: str | None, fmt: str, out_path: str | Path, *, table: str = "rows",
-    inputs: Inputs | None = None,
+    plan: Plan, store: Store, period: str | None, fmt: str, out_path: str | Path, *,
+    table: str = "rows", inputs: Inputs | None = None,
 ) -> int:
     """Write the dataset to `out_path`; returns the number of rows (of `table`: a csv or hxl file
     holds one table, the dataset's rows or one of `export_tables.TABLES`). Refuses to write over
@@ -136,11 +136,14 @@ def export(
     if table != "rows" and table not in TABLES:
         raise MatrixError(f"unknown table '{table}'; choose one of rows, {', '.join(TABLES)}")
     if table != "rows" and fmt not in ("csv", "hxl"):
-        raise MatrixError(f"a table other than rows is for csv and hxl files; {fmt} holds every table")
+        raise MatrixError(
+            f"a table other than rows is for csv and hxl files; {fmt} holds every table"
+        )
     inputs = (inputs or Inputs()).add_store(store.path)
     inputs.refuse(out_path)
     if table != "rows":
-        columns, extra = TABLES[table], table_rows(plan, store, _periods(plan, store, period), table)
+        columns = TABLES[table]
+        extra = table_rows(plan, store, _periods(plan, store, period), table)
         write = _write_hxl_table if fmt == "hxl" else _write_csv_table
         encoding = "utf-8" if fmt == "hxl" else "utf-8-sig"
         write_file(out_path, lambda out: write(out, columns, extra), encoding=encoding, newline="",

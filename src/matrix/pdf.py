@@ -47,8 +47,9 @@ def find_browser() -> str | None:
 def missing_browser() -> MatrixError:
     return MatrixError(
         "writing PDF needs Chromium or Google Chrome, and neither was found: install one "
-        f"(Debian or Ubuntu: `sudo apt install chromium`) or set {BROWSER_ENV} to its path; or write HTML "
-        "instead (-o FILE.html) and print it to PDF from a browser"
+        "(Debian or Ubuntu: `sudo apt install chromium`) "
+        f"or set {BROWSER_ENV} to its path; or write HTML instead (-o FILE.html) and print it to "
+        "PDF from a browser"
     )
 
 
