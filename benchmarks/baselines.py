@@ -117,7 +117,8 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
     )
     names = {"instructions": label(lang, "sheet.instructions"), matrix_role(office): matrix_name,
              **{role: label(lang, f"sheet.{role}") for role in (
-                 "new_activities", "initiatives", "good_practices", "overview", "guide", "actors", "lists")}}
+                 "new_activities", "initiatives", "good_practices", "overview", "guide", "actors",
+                 "lists")}}
     meta = metadata_rows(Metadata(identity, names, fingerprints))
     text = Column("text", Kind.TEXT, 90, locked=True)
     instructions = [[f"{plan.title} - {office} - {period}"]] + [
@@ -129,7 +130,8 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
                      for ap in framework.action_points]
     actors = [a.id for a in plan.actors]
     activities = [a for _, a in plan.activities() if office in plan.activity_countries(a)]
-    subjects = [f"{a.id}: {a.title}" for a in activities] + [f"I{n}" for n in range(1, INITIATIVE_ROWS + 1)]
+    refs = [f"I{n}" for n in range(1, INITIATIVE_ROWS + 1)]
+    subjects = [f"{a.id}: {a.title}" for a in activities] + refs
     headings = [[h.label(lang), None, h.hint_text(lang), None] for h in overview_headings(plan)]
     guide_lines = [
         [line]
@@ -142,9 +144,10 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
             Sheet(names["instructions"], (text,), 1, instructions[1:], title=instructions[0], protect=True),
             Sheet(matrix_name, columns, HEADER_ROW, rows, title=[plan.title, f"{office} - {period}"], protect=True),
             Sheet(names["new_activities"], NEW_ACTIVITY_COLUMNS, 1, [], protect=True, blank_rows=NEW_ACTIVITY_ROWS),
-            Sheet(names["initiatives"], INITIATIVE_COLUMNS, 1, [[f"I{n}"] + [None] * 7 for n in range(1, INITIATIVE_ROWS + 1)],
+            Sheet(names["initiatives"], INITIATIVE_COLUMNS, 1, [[ref] + [None] * 7 for ref in refs],
                   protect=True),
-            Sheet(names["good_practices"], GOOD_PRACTICE_COLUMNS, 1, [], protect=True, blank_rows=GOOD_PRACTICE_ROWS),
+            Sheet(names["good_practices"], GOOD_PRACTICE_COLUMNS, 1, [], protect=True,
+                  blank_rows=GOOD_PRACTICE_ROWS),
             Sheet(names["overview"], OVERVIEW_COLUMNS, 1, headings, protect=True),
             Sheet(names["guide"], GUIDE_COLUMNS, 0, guide_lines, protect=True),
             Sheet(names["actors"], ACTOR_COLUMNS, 1, [[a.id, a.name, a.type.value] for a in plan.actors], protect=True),

@@ -9,7 +9,7 @@ from datetime import date
 from matrix.models.plan import Status
 from matrix.models.returns import GoodPractice, Initiative, Link, Narratives, OverviewText
 from matrix.store import Store, schema
-from store_helpers import make_result
+from store_helpers import make_result, query
 
 pytest_plugins = ["store_fixtures"]
 
@@ -43,14 +43,13 @@ def test_a_corrected_return_supersedes_its_narratives_and_both_stay(store, sudan
     store.record(sent(sudan, "2026-07", "corrected"), sudan)
     [found] = store.narratives(sudan)
     assert found.narratives.overview[0].text == "corrected"
-    kept = store.conn.execute("SELECT count(*) FROM narratives WHERE kind = 'overview'").fetchone()[0]
-    assert kept == 2
+    assert query(store, "SELECT count(*) FROM narratives WHERE kind = 'overview'") == [(2,)]
 
 
 def test_a_rejected_return_stores_no_narratives(store, sudan):
     store.record(sent(sudan, "2026-07", "bad", rejected=True), sudan)
     assert store.narratives(sudan) == []
-    assert store.conn.execute("SELECT count(*) FROM narratives").fetchone()[0] == 0
+    assert query(store, "SELECT count(*) FROM narratives") == [(0,)]
 
 
 def test_periods_and_offices_are_chosen(store, dar):
@@ -76,11 +75,12 @@ def test_a_store_of_schema_1_is_upgraded_without_loss(tmp_path, monkeypatch, sud
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
     with Store.open(path) as old:
         old.record(make_result(sudan, "SDN", "2026-07"), sudan)
-        assert old.conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert old.version == 1
         rows = len(old.current_rows(sudan))
     monkeypatch.undo()
     with Store.open(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS) == 2
+        assert store.version == len(schema.MIGRATIONS) == 2
+        assert query(store, "PRAGMA user_version") == [(2,)]
         assert len(store.current_rows(sudan)) == rows > 0
         assert store.narratives(sudan) == []
         store.record(sent(sudan, "2026-08", "August"), sudan)

@@ -155,7 +155,9 @@ def make_compendium(
     kind = FORMATS.get(out.suffix.lower())
     if kind is None:
         raise MatrixError(f"cannot tell the format of {out}: name it .html (a web page) or .pdf")
-    inputs = (inputs or Inputs()).add_store(store.path)
+    inputs = inputs or Inputs()
+    if store.path is not None:
+        inputs.add_store(store.path)
     inputs.refuse(out)
     periods = selected_periods(plan, store, period, first, last)
     at = generated_at or datetime.now(UTC).replace(microsecond=0)

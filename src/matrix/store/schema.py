@@ -1,109 +1,127 @@
-"""The store's schema, versioned from the first release: `PRAGMA user_version` counts the migrations
-applied, and opening a store applies the missing ones in order, in one transaction.
+"""The store's schema, versioned from the first release, the same on SQLite and PostgreSQL: the
+`matrix_store` table says the database is ours and how many migrations it has had (SQLite also
+keeps both in its header, `PRAGMA application_id` and `user_version`, so the file can be checked
+before it is opened, and stores made before the table existed open as version 1). Opening a store
+applies the missing migrations in order, in one transaction.
 
 Never edit a migration once released; append a new one. A store written by a newer matrix (more
-migrations than this code knows) is refused rather than guessed at.
+migrations than this code knows) is refused rather than guessed at, and so is any database, or
+PostgreSQL schema, that holds tables of another program.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import struct
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from matrix.errors import MatrixError
+from sqlalchemy import insert, inspect, select, update
+from sqlalchemy.engine import Connection
 
+from matrix.errors import MatrixError
+from matrix.store.location import StoreLocation
+from matrix.store.tables import store_info
+
+APPLICATION = "matrix"
 APPLICATION_ID = 0x4D545258
 """'MTRX': marks a SQLite file as a matrix store, so another program's database is never touched."""
 SQLITE_HEADER = b"SQLite format 3\x00"
 _VERSION_AND_ID = struct.Struct(">60xI4xI")
 """The database header's user version (offset 60) and application id (offset 68), big-endian."""
+MIGRATION_LOCK = 0x4D545259
+"""The advisory lock PostgreSQL processes creating or upgrading one store queue on."""
 
-MIGRATIONS: list[str] = [
-    # 1: plans, submissions, progress rows and proposed activities
-    """
-    CREATE TABLE plans (
-        id          INTEGER PRIMARY KEY,
-        plan_id     TEXT NOT NULL,
-        hash        TEXT NOT NULL UNIQUE,
-        title       TEXT NOT NULL,
-        snapshot    TEXT NOT NULL,
-        first_seen  TEXT NOT NULL
-    );
-    CREATE TABLE submissions (
-        id             INTEGER PRIMARY KEY,
-        plan_ref       INTEGER NOT NULL REFERENCES plans(id),
-        sha256         TEXT,
-        file_name      TEXT NOT NULL,
-        size           INTEGER,
-        received_at    TEXT NOT NULL,
-        plan_hash      TEXT,
-        office         TEXT,
-        regional       INTEGER,
-        period         TEXT,
-        lang           TEXT,
-        generated_at   TEXT,
-        outcome        TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
-        superseded_by  INTEGER REFERENCES submissions(id),
-        errors         INTEGER NOT NULL,
-        warnings       INTEGER NOT NULL,
-        problems       TEXT NOT NULL,
-        row_count      INTEGER NOT NULL,
-        proposed_count INTEGER NOT NULL
-    );
-    CREATE UNIQUE INDEX submissions_accepted_once ON submissions(sha256) WHERE outcome = 'accepted';
-    CREATE INDEX submissions_sha256 ON submissions(sha256);
-    CREATE INDEX submissions_office_period ON submissions(office, period);
-    CREATE TABLE progress (
-        submission_id   INTEGER NOT NULL REFERENCES submissions(id),
-        country         TEXT NOT NULL,
-        activity_id     TEXT NOT NULL,
-        indicator_index INTEGER NOT NULL,
-        ref             TEXT NOT NULL,
-        sheet           TEXT NOT NULL,
-        row             INTEGER NOT NULL,
-        status          TEXT,
-        actual          REAL,
-        funds_secured   REAL,
-        comments        TEXT NOT NULL,
-        next_steps      TEXT NOT NULL,
-        support_needed  TEXT NOT NULL,
-        PRIMARY KEY (submission_id, country, ref)
-    );
-    CREATE INDEX progress_country_ref ON progress(country, ref);
-    CREATE TABLE proposed_activities (
-        submission_id INTEGER NOT NULL REFERENCES submissions(id),
-        sheet         TEXT NOT NULL,
-        row           INTEGER NOT NULL,
-        action_point  TEXT,
-        title         TEXT NOT NULL,
-        lead          TEXT NOT NULL,
-        partners      TEXT NOT NULL,
-        indicator     TEXT NOT NULL,
-        unit          TEXT NOT NULL,
-        target        REAL,
-        start         TEXT,
-        "end"         TEXT,
-        status        TEXT,
-        actual        REAL,
-        comments      TEXT NOT NULL,
-        PRIMARY KEY (submission_id, sheet, row)
-    );
-    """,
-    # 2: what offices write besides figures (matrix.store.narratives): overview texts, initiatives
-    # and good practices of each submission, one row each, the item as JSON
-    """
-    CREATE TABLE narratives (
-        submission_id INTEGER NOT NULL REFERENCES submissions(id),
-        kind          TEXT NOT NULL CHECK (kind IN ('overview', 'initiative', 'good_practice')),
-        position      INTEGER NOT NULL,
-        body          TEXT NOT NULL,
-        PRIMARY KEY (submission_id, kind, position)
-    );
-    """,
+_TYPES = {
+    "sqlite": {"id": "INTEGER PRIMARY KEY", "real": "REAL"},
+    "postgresql": {
+        "id": "INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+        "real": "DOUBLE PRECISION",
+    },
+}
+"""What `{id}` and `{real}` are in each dialect; everything else in a migration is common SQL."""
+
+MIGRATIONS: list[tuple[str, ...]] = [
+    (  # 1: plans, submissions, progress rows and proposed activities
+        """CREATE TABLE plans (
+            id          {id},
+            plan_id     TEXT NOT NULL,
+            hash        TEXT NOT NULL UNIQUE,
+            title       TEXT NOT NULL,
+            snapshot    TEXT NOT NULL,
+            first_seen  TEXT NOT NULL
+        )""",
+        """CREATE TABLE submissions (
+            id             {id},
+            plan_ref       INTEGER NOT NULL REFERENCES plans(id),
+            sha256         TEXT,
+            file_name      TEXT NOT NULL,
+            size           INTEGER,
+            received_at    TEXT NOT NULL,
+            plan_hash      TEXT,
+            office         TEXT,
+            regional       INTEGER,
+            period         TEXT,
+            lang           TEXT,
+            generated_at   TEXT,
+            outcome        TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
+            superseded_by  INTEGER REFERENCES submissions(id),
+            errors         INTEGER NOT NULL,
+            warnings       INTEGER NOT NULL,
+            problems       TEXT NOT NULL,
+            row_count      INTEGER NOT NULL,
+            proposed_count INTEGER NOT NULL
+        )""",
+        "CREATE UNIQUE INDEX submissions_accepted_once ON submissions(sha256) WHERE outcome = 'accepted'",
+        "CREATE INDEX submissions_sha256 ON submissions(sha256)",
+        "CREATE INDEX submissions_office_period ON submissions(office, period)",
+        """CREATE TABLE progress (
+            submission_id   INTEGER NOT NULL REFERENCES submissions(id),
+            country         TEXT NOT NULL,
+            activity_id     TEXT NOT NULL,
+            indicator_index INTEGER NOT NULL,
+            ref             TEXT NOT NULL,
+            sheet           TEXT NOT NULL,
+            row             INTEGER NOT NULL,
+            status          TEXT,
+            actual          {real},
+            funds_secured   {real},
+            comments        TEXT NOT NULL,
+            next_steps      TEXT NOT NULL,
+            support_needed  TEXT NOT NULL,
+            PRIMARY KEY (submission_id, country, ref)
+        )""",
+        "CREATE INDEX progress_country_ref ON progress(country, ref)",
+        """CREATE TABLE proposed_activities (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            sheet         TEXT NOT NULL,
+            row           INTEGER NOT NULL,
+            action_point  TEXT,
+            title         TEXT NOT NULL,
+            lead          TEXT NOT NULL,
+            partners      TEXT NOT NULL,
+            indicator     TEXT NOT NULL,
+            unit          TEXT NOT NULL,
+            target        {real},
+            start         TEXT,
+            "end"         TEXT,
+            status        TEXT,
+            actual        {real},
+            comments      TEXT NOT NULL,
+            PRIMARY KEY (submission_id, sheet, row)
+        )""",
+    ),
+    (  # 2: what offices write besides figures: overview texts, initiatives and good practices
+        """CREATE TABLE narratives (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            kind          TEXT NOT NULL CHECK (kind IN ('overview', 'initiative', 'good_practice')),
+            position      INTEGER NOT NULL,
+            body          TEXT NOT NULL,
+            PRIMARY KEY (submission_id, kind, position)
+        )""",
+    ),
 ]
+_STORE_INFO = "CREATE TABLE matrix_store (id INTEGER PRIMARY KEY, application TEXT NOT NULL, version INTEGER NOT NULL)"
+
 
 def check_store_file(path: Path) -> None:
     """Refuse an existing file that is not a matrix store, or one from a newer matrix, by reading
@@ -117,7 +135,9 @@ def check_store_file(path: Path) -> None:
     if not header:
         return  # an empty file becomes a new store
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
-        raise MatrixError(f"{path} is not a matrix store (not a SQLite file); choose another --store path")
+        raise MatrixError(
+            f"{path} is not a matrix store (not a SQLite file); choose another --store path"
+        )
     version, app_id = _VERSION_AND_ID.unpack_from(header)
     if app_id == 0:
         wal = Path(f"{path}-wal")
@@ -129,7 +149,9 @@ def check_store_file(path: Path) -> None:
             tables = _pages(header, size) > 1  # every table needs a page after the schema's
         if app_id == 0 and tables:
             raise _not_ours(path)
-    _check_version_and_id(path, version, app_id)
+    if app_id not in (0, APPLICATION_ID):
+        raise _not_ours(path)
+    _check_version(path, version)
 
 
 def _pages(header: bytes, size: int) -> int:
@@ -137,7 +159,9 @@ def _pages(header: bytes, size: int) -> int:
     is stale, as old writers leave it)."""
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size or 4096
-    counted, changes, valid_for = (int.from_bytes(header[at:at + 4], "big") for at in (28, 24, 92))
+    counted, changes, valid_for = (
+        int.from_bytes(header[at : at + 4], "big") for at in (28, 24, 92)
+    )
     return counted if counted and changes == valid_for else size // page_size
 
 
@@ -155,63 +179,70 @@ def _read_only_facts(path: Path) -> tuple[int, int, int]:
     return version, app_id, tables
 
 
-def _check_version_and_id(path: Path | str, version: int, app_id: int) -> None:
-    if app_id not in (0, APPLICATION_ID):
-        raise _not_ours(path)
+def _check_version(where: object, version: int) -> None:
     if version > len(MIGRATIONS):
         raise MatrixError(
-            f"{path} was written by a newer version of matrix (store schema {version}; this version "
+            f"{where} was written by a newer version of matrix (store schema {version}; this version "
             f"reads up to {len(MIGRATIONS)}); upgrade matrix to use it"
         )
 
 
-def _not_ours(path: Path | str) -> MatrixError:
+def _not_ours(where: object) -> MatrixError:
+    if isinstance(where, StoreLocation) and not where.is_sqlite:
+        return MatrixError(
+            f"{where} holds tables that are not a matrix store; give an empty database (or schema, with "
+            "options=-csearch_path=NAME) to keep the store in"
+        )
     return MatrixError(
-        f"{path} is a SQLite database but not a matrix store; choose another --store path"
+        f"{where} is a SQLite database but not a matrix store; choose another --store path"
     )
 
 
-def migrate(conn: sqlite3.Connection, path: str) -> int:
-    """Bring the store up to date; returns the version it is at. The caller holds no transaction."""
-    migrations = MIGRATIONS
-    with write_transaction(conn):
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        has_tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] > 0
-        if app_id == 0 and has_tables:
-            raise _not_ours(path)
-        _check_version_and_id(path, version, app_id)
-        for number in range(version, len(migrations)):
-            for statement in _statements(migrations[number]):
-                conn.execute(statement)
-        if version < len(migrations):
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {len(migrations)}")
-    return len(migrations)
+def stored_version(conn: Connection, location: StoreLocation) -> tuple[int, bool]:
+    """How many migrations the store has had (0 for an empty database), and whether it has its
+    `matrix_store` table yet; another program's database or schema is refused."""
+    tables = set(inspect(conn).get_table_names())
+    if store_info.name in tables:
+        row = conn.execute(select(store_info.c.application, store_info.c.version)).first()
+        if row is None or row.application != APPLICATION:
+            raise _not_ours(location)
+        version = row.version
+    elif (
+        location.is_sqlite
+        and conn.exec_driver_sql("PRAGMA application_id").scalar() == APPLICATION_ID
+    ):
+        version = conn.exec_driver_sql(
+            "PRAGMA user_version"
+        ).scalar()  # made before matrix_store existed
+    elif tables:
+        raise _not_ours(location)
+    else:
+        version = 0
+    _check_version(location, version)
+    return version, store_info.name in tables
 
 
-@contextmanager
-def write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE: take the write lock first (waiting up to the busy timeout), so two writers
-    queue instead of failing half way; everything inside commits together or not at all."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:  # SQLite may have rolled back itself (disk full, I/O error)
-            conn.execute("ROLLBACK")
-        raise
+def needs_migration(conn: Connection, location: StoreLocation) -> bool:
+    """Whether opening the store has work to do, found by reading only: a role that may only read
+    opens a store that is up to date."""
+    version, has_info = stored_version(conn, location)
+    return version < len(MIGRATIONS) or not has_info
 
 
-def _statements(script: str) -> list[str]:
-    """Split a script into statements; `executescript` would commit our transaction first."""
-    statements, current = [], ""
-    for line in script.splitlines(keepends=True):
-        current += line
-        if sqlite3.complete_statement(current):
-            statements.append(current.strip())
-            current = ""
-    if current.strip():
-        statements.append(current.strip())
-    return statements
+def migrate(conn: Connection, location: StoreLocation) -> int:
+    """Bring the store up to date inside the caller's write transaction; returns its version."""
+    if not location.is_sqlite:
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+    version, has_info = stored_version(conn, location)
+    if not has_info:
+        conn.exec_driver_sql(_STORE_INFO)
+        conn.execute(insert(store_info).values(id=1, application=APPLICATION, version=version))
+    types = _TYPES[conn.dialect.name]
+    for number in range(version, len(MIGRATIONS)):
+        for statement in MIGRATIONS[number]:
+            conn.exec_driver_sql(statement.format(**types))
+    conn.execute(update(store_info).values(version=len(MIGRATIONS)))
+    if location.is_sqlite:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.exec_driver_sql(f"PRAGMA user_version = {len(MIGRATIONS)}")
+    return len(MIGRATIONS)

@@ -21,7 +21,7 @@ from matrix.i18n import (
     t,
 )
 from matrix.models.plan import ActionPoint, Activity, Plan, Status
-from matrix.models.returns import Narratives, ProgressRow
+from matrix.models.returns import Narratives, ProgressRecord
 from matrix.periods import Period, due_date
 
 OTHER_SHEETS = (
@@ -59,7 +59,7 @@ class Book:
         lang: str,
         *,
         regional: bool,
-        prefill: Mapping[tuple[str, str], ProgressRow],
+        prefill: Mapping[tuple[str, str], ProgressRecord],
         generated_at: datetime,
         formats: Formats,
         narratives: Narratives | None = None,
