@@ -17,17 +17,35 @@ PRACTICES = [
     ("KEN", "2026-Q4", "OPS-1", "Kenya: a profiling desk at Moyale"),
     ("EHAGL", "2026-Q4", "CAP-2", "Region: national trainers certified"),
 ]
-INITIATIVE = Initiative(sheet="Initiatives", row=4, ref="I1", title="Legal aid at police stations", action_point="OPS",
-                        actors="Legal aid NGOs", start=date(2025, 2, 1), end=None, status=Status.ON_TRACK)
+INITIATIVE = Initiative(
+    sheet="Initiatives",
+    row=4,
+    ref="I1",
+    title="Legal aid at police stations",
+    action_point="OPS",
+    actors="Legal aid NGOs",
+    start=date(2025, 2, 1),
+    end=None,
+    status=Status.ON_TRACK,
+)
 
 
 def practice(subject: str, title: str, row: int) -> GoodPractice:
     initiative = subject.startswith("I")
     return GoodPractice(
-        sheet="Good practices", row=row, activity_id=None if initiative else subject,
-        initiative_ref=subject if initiative else None, title=title, background=f"Why: {title}.",
-        actors=["UNHCR", "Government"], actions=["First step", "Second step"], review="It worked.",
-        further_information=[Link(text="Report", url="https://www.unhcr.org/report.pdf"), Link(text="Minutes on file")],
+        sheet="Good practices",
+        row=row,
+        activity_id=None if initiative else subject,
+        initiative_ref=subject if initiative else None,
+        title=title,
+        background=f"Why: {title}.",
+        actors=["UNHCR", "Government"],
+        actions=["First step", "Second step"],
+        review="It worked.",
+        further_information=[
+            Link(text="Report", url="https://www.unhcr.org/report.pdf"),
+            Link(text="Minutes on file"),
+        ],
     )
 
 

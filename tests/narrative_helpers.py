@@ -19,7 +19,9 @@ Cells = Mapping[str, object]
 """column key -> value."""
 
 
-def type_in(path: Path, role: SheetRole, rows: Mapping[int, Cells], out: Path | None = None) -> Path:
+def type_in(
+    path: Path, role: SheetRole, rows: Mapping[int, Cells], out: Path | None = None
+) -> Path:
     """Write `rows` (0-based data row -> cells) into the sheet playing `role`."""
     wb = openpyxl.load_workbook(path)
     ws = sheet_by_role(wb, role)

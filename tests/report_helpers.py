@@ -75,10 +75,11 @@ def dar_data(plan) -> ReportData:
         sent("ZAF", "2026-Q4", january[13], accepted=False, issues=[error]),
     ]
     proposed = {"ETH": [ProposedActivity(
-        sheet="New activities", row=4, title="Training of border and immigration officials on mixed movements", lead="IOM",
+        sheet="New activities", row=4,
+        title="Training of border and immigration officials on mixed movements", lead="IOM",
         action_point="CAP", status=Status.ON_TRACK,
     )]}
-    narratives = {office: office_narratives(office, "2026-Q4") for office in ("KEN", "TZA", "EHAGL")}
+    narratives = {o: office_narratives(o, "2026-Q4") for o in ("KEN", "TZA", "EHAGL")}
     narratives["TZA"] = narratives["TZA"].model_copy(update={"initiatives": [
         INITIATIVE.model_copy(update={"title": PAYLOAD, "action_point": "COO"})
     ]})

@@ -28,23 +28,55 @@ NARRATIVE_ROLES = (SheetRole.INITIATIVES, SheetRole.GOOD_PRACTICES, SheetRole.OV
 
 
 def fill_narratives(path, plan, case: str, lang: str):
-    headings = {"main_trends": "Arrivals steady; more adolescents alone.\nTwo new routes.",
-                "priorities_next_period": "Open the second desk — before June."}
+    headings = {
+        "main_trends": "Arrivals steady; more adolescents alone.\nTwo new routes.",
+        "priorities_next_period": "Open the second desk — before June.",
+    }
     if plan.overview is not None:
         headings["security"] = "تم الإبلاغ عن حادثتي اختطاف في كسلا."
     overview(path, plan, headings, lang=lang)
-    type_in(path, SheetRole.INITIATIVES, {
-        0: {"initiative": "Legal aid at police stations", "action_point": "1",
-            "actors": "Legal aid NGOs, law clinics", "start": date(2025, 2, 1), "end": date(2027, 1, 31),
-            "status": "completed", "comments": "Ends with its grant"},
-        4: {"initiative": "Working group «mixed movements»", "action_point": "1", "status": "on_track"},
-    })
-    type_in(path, SheetRole.GOOD_PRACTICES, {
-        0: {"subject": SUBJECT[case], "practice": "One training for all", "background": "Officials did not know the law.",
-            "practice_actors": "UNHCR\nGovernment", "actions": "- Agreed a curriculum\n- Trained trainers",
-            "review": "Officials refer people now.", "further_information": "Report: https://www.unhcr.org/r.pdf"},
-        1: {"subject": "I1", "background": "B", "practice_actors": "NGOs", "actions": "Visits", "review": "R"},
-    })
+    type_in(
+        path,
+        SheetRole.INITIATIVES,
+        {
+            0: {
+                "initiative": "Legal aid at police stations",
+                "action_point": "1",
+                "actors": "Legal aid NGOs, law clinics",
+                "start": date(2025, 2, 1),
+                "end": date(2027, 1, 31),
+                "status": "completed",
+                "comments": "Ends with its grant",
+            },
+            4: {
+                "initiative": "Working group «mixed movements»",
+                "action_point": "1",
+                "status": "on_track",
+            },
+        },
+    )
+    type_in(
+        path,
+        SheetRole.GOOD_PRACTICES,
+        {
+            0: {
+                "subject": SUBJECT[case],
+                "practice": "One training for all",
+                "background": "Officials did not know the law.",
+                "practice_actors": "UNHCR\nGovernment",
+                "actions": "- Agreed a curriculum\n- Trained trainers",
+                "review": "Officials refer people now.",
+                "further_information": "Report: https://www.unhcr.org/r.pdf",
+            },
+            1: {
+                "subject": "I1",
+                "background": "B",
+                "practice_actors": "NGOs",
+                "actions": "Visits",
+                "review": "R",
+            },
+        },
+    )
 
 
 @pytest.fixture(scope="module")
@@ -55,21 +87,42 @@ def round_trip(tmp_path_factory):
     profile = tmp_path_factory.mktemp("lo-profile")
     made = {}
     for case, (plan_file, office, lang, regional) in CASES.items():
-        plan, path = make_matrix(src / case, plan_file, lang=lang, regional=regional,
-                                 country=None if regional else office)
-        for sheet_office in ([*plan.countries, plan.region.code] if regional else [office]):
+        plan, path = make_matrix(
+            src / case,
+            plan_file,
+            lang=lang,
+            regional=regional,
+            country=None if regional else office,
+        )
+        for sheet_office in [*plan.countries, plan.region.code] if regional else [office]:
             fill_good(path, plan, lang=lang, office=sheet_office)
         fill_narratives(path, plan, case, lang)
         renamed = path.rename(src / f"{case}.xlsx")
         made[case] = (plan, lang, renamed)
     subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(out), *(str(path) for *_, path in made.values())],
-        check=True, capture_output=True, timeout=300,
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            *(str(path) for *_, path in made.values()),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return {
-        case: (plan, lang, validate_file(plan, path), validate_file(plan, out / path.name),
-               open_workbook(path), open_workbook(out / path.name))
+        case: (
+            plan,
+            lang,
+            validate_file(plan, path),
+            validate_file(plan, out / path.name),
+            open_workbook(path),
+            open_workbook(out / path.name),
+        )
         for case, (plan, lang, path) in made.items()
     }
 

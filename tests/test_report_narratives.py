@@ -1,6 +1,7 @@
 """What offices write besides figures, in the report: each office's overview at the top of its
 section, the stock-take (initiatives outside the plan and proposed activities) per action point
-and per office, and the good practices of the period; checked in the context and in real Chromium."""
+and per office, and the good practices of the period; checked in the context and in real
+Chromium."""
 
 from __future__ import annotations
 
@@ -42,16 +43,27 @@ def test_each_office_section_opens_with_its_overview(ctx, plan):
 
 
 def test_the_stock_take_per_action_point_and_per_office(ctx):
-    groups = {g.action_point: ([i.office for i in g.initiatives], [p.office for p in g.proposed]) for g in ctx.stock_take}
+    groups = {
+        g.action_point: ([i.office for i in g.initiatives], [p.office for p in g.proposed])
+        for g in ctx.stock_take
+    }
     assert groups == {
         "2. Capacity-building": ([], ["ETH"]),
         "3. Operations": (["KEN"], []),
         "6. Cooperation and coordination": (["TZA"], []),
     }
     [initiative] = section(ctx, "KEN").initiatives
-    assert (initiative.ref, initiative.dates, initiative.status) == ("I1", "2025-02-01 – …", "on_track")
+    assert (initiative.ref, initiative.dates, initiative.status) == (
+        "I1",
+        "2025-02-01 – …",
+        "on_track",
+    )
     [proposed] = section(ctx, "ETH").proposed
-    assert (proposed.action_point, proposed.lead, proposed.status_label) == ("2. Capacity-building", "IOM", "On track")
+    assert (proposed.action_point, proposed.lead, proposed.status_label) == (
+        "2. Capacity-building",
+        "IOM",
+        "On track",
+    )
 
 
 def test_the_good_practices_of_the_period(ctx):
@@ -79,10 +91,15 @@ def test_the_sections_in_a_browser(browser, ctx, tmp_path):  # noqa: F811
     assert page.locator("script").count() == 0
     practice = page.locator(f"#{ctx.good_practices[0].anchor}")
     assert practice.locator("h3").inner_text() == "Kenya: a profiling desk at Moyale"
-    assert practice.locator("[data-part=actions] li").all_inner_texts() == ["First step", "Second step"]
+    assert practice.locator("[data-part=actions] li").all_inner_texts() == [
+        "First step",
+        "Second step",
+    ]
     link = practice.locator("a.ext")
     assert (link.get_attribute("href"), link.get_attribute("rel")) == (
-        "https://www.unhcr.org/report.pdf", "noopener noreferrer nofollow")
+        "https://www.unhcr.org/report.pdf",
+        "noopener noreferrer nofollow",
+    )
     kenya.locator(f"a[href='#{ctx.good_practices[0].anchor}']").click()
     assert page.evaluate("location.hash") == f"#{ctx.good_practices[0].anchor}"
     visit.assert_clean()
@@ -98,6 +115,8 @@ def test_the_sections_right_to_left_and_on_a_phone(browser, plan, tmp_path):  # 
     visit.assert_clean()
     assert visit.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert visit.text("#good-practices h2") == t("ar", "report.section.good_practices")
-    assert visit.page.evaluate(
-        "getComputedStyle(document.querySelector('.practice')).direction") == "rtl"
+    assert (
+        visit.page.evaluate("getComputedStyle(document.querySelector('.practice')).direction")
+        == "rtl"
+    )
     visit.page.close()

@@ -36,10 +36,10 @@ def test_self_contained_no_script_no_external_reference(plan):
     assert not re.search(r"""\bsrc\s*=|url\(|@import""", html), "nothing is loaded from elsewhere"
     # the only way out is a good practice's link, a click away, never followed by the page itself
     outward = re.findall(r"""<a [^>]*href\s*=\s*["'](?!#)[^>]*>""", html)
-    assert outward and all(
-        re.fullmatch(r'<a class="ext" href="https://[^"]+" rel="noopener noreferrer nofollow">', a) for a in outward
-    )
-    assert len(re.findall(r"https?://", html)) == 2 * len(outward)  # the address, then shown as text
+    link = r'<a class="ext" href="https://[^"]+" rel="noopener noreferrer nofollow">'
+    assert outward and all(re.fullmatch(link, a) for a in outward)
+    # each address twice: the link's, then shown as text
+    assert len(re.findall(r"https?://", html)) == 2 * len(outward)
 
 
 def test_workbook_text_is_shown_as_text(plan):

@@ -17,11 +17,31 @@ pytest_plugins = ["store_fixtures"]
 def narratives(text: str) -> Narratives:
     return Narratives(
         overview=[OverviewText(heading="main_trends", text=text)],
-        initiatives=[Initiative(sheet="Initiatives", row=4, ref="I1", title="Legal aid", action_point="AP5",
-                                actors="NGOs", start=date(2025, 2, 1), status=Status.ON_TRACK)],
-        good_practices=[GoodPractice(sheet="Good practices", row=4, initiative_ref="I1", title="Aid", background="B",
-                                     actors=["NGOs"], actions=["Visits", "Clinics"], review="R",
-                                     further_information=[Link(text="Report", url="https://www.unhcr.org/r")])],
+        initiatives=[
+            Initiative(
+                sheet="Initiatives",
+                row=4,
+                ref="I1",
+                title="Legal aid",
+                action_point="AP5",
+                actors="NGOs",
+                start=date(2025, 2, 1),
+                status=Status.ON_TRACK,
+            )
+        ],
+        good_practices=[
+            GoodPractice(
+                sheet="Good practices",
+                row=4,
+                initiative_ref="I1",
+                title="Aid",
+                background="B",
+                actors=["NGOs"],
+                actions=["Visits", "Clinics"],
+                review="R",
+                further_information=[Link(text="Report", url="https://www.unhcr.org/r")],
+            )
+        ],
     )
 
 
@@ -54,19 +74,34 @@ def test_a_rejected_return_stores_no_narratives(store, sudan):
 
 def test_periods_and_offices_are_chosen(store, dar):
     for office, period in (("KEN", "2026-Q3"), ("TZA", "2026-Q3"), ("KEN", "2026-Q4")):
-        result = make_result(dar, office, period).model_copy(update={"narratives": narratives(office + period)})
+        result = make_result(dar, office, period).model_copy(
+            update={"narratives": narratives(office + period)}
+        )
         store.record(result, dar)
-    assert [(s.office, s.period) for s in store.narratives(dar, ["2026-Q3"])] == [("KEN", "2026-Q3"), ("TZA", "2026-Q3")]
+    assert [(s.office, s.period) for s in store.narratives(dar, ["2026-Q3"])] == [
+        ("KEN", "2026-Q3"),
+        ("TZA", "2026-Q3"),
+    ]
     assert [s.period for s in store.narratives(dar, office="KEN")] == ["2026-Q3", "2026-Q4"]
     assert store.narratives(dar, ["2027-Q1"]) == []
 
 
 def test_prefill_takes_each_office_s_latest_return_before_the_period(store, dar):
-    for office, period in (("KEN", "2026-Q3"), ("KEN", "2026-Q4"), ("TZA", "2026-Q3"), ("TZA", "2027-Q1")):
-        result = make_result(dar, office, period).model_copy(update={"narratives": narratives(office + period)})
+    for office, period in (
+        ("KEN", "2026-Q3"),
+        ("KEN", "2026-Q4"),
+        ("TZA", "2026-Q3"),
+        ("TZA", "2027-Q1"),
+    ):
+        result = make_result(dar, office, period).model_copy(
+            update={"narratives": narratives(office + period)}
+        )
         store.record(result, dar)
     latest = store.latest_narratives(dar, "2027-Q1")
-    assert {office: n.overview[0].text for office, n in latest.items()} == {"KEN": "KEN2026-Q4", "TZA": "TZA2026-Q3"}
+    assert {office: n.overview[0].text for office, n in latest.items()} == {
+        "KEN": "KEN2026-Q4",
+        "TZA": "TZA2026-Q3",
+    }
     assert store.latest_narratives(dar, "2026-Q3") == {}
 
 

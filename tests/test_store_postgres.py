@@ -62,7 +62,8 @@ def test_store_init_then_the_whole_cycle(run, project, postgres, database):
     result = run("store", "init", url)
     assert result.exit_code == 0, result.output
     assert (
-        f"postgresql://{ADMIN}:***@127.0.0.1:{postgres.port}/{database} is ready (schema version {len(schema.MIGRATIONS)})"
+        f"postgresql://{ADMIN}:***@127.0.0.1:{postgres.port}/{database} is ready "
+        f"(schema version {len(schema.MIGRATIONS)})"
         in result.output
     )
     assert postgres.password not in result.output

@@ -140,7 +140,9 @@ def filled(url: str, sudan, dar) -> None:
         store.record(make_result(sudan, "SDN", "2026-07", actual=2.5, proposed=2), sudan)
         store.record(
             make_result(sudan, "SDN", "2026-07", actual=3, comments="é, ñ, ع").model_copy(
-                update={"narratives": Narratives(overview=[OverviewText(heading="main_trends", text="ع é")])}
+                update={"narratives": Narratives(
+                    overview=[OverviewText(heading="main_trends", text="ع é")]
+                )}
             ),
             sudan,
         )

@@ -16,24 +16,24 @@ from matrix.validation.values import CellReader, is_blank
 
 COLUMNS = GOOD_PRACTICE_COLUMNS
 LIMITS = {c.key: c.max_length for c in COLUMNS}
-REQUIRED = {
-    "background": "background and rationale",
-    "practice_actors": "actors",
-    "actions": "actions",
-    "review": "review of results and lessons",
-}
-"""The parts a practice cannot do without, as messages name them (further information may be
-empty)."""
+REQUIRED = ("background", "practice_actors", "actions", "review")
+"""The parts a practice cannot do without (further information may be empty)."""
 NEEDED = frozenset({"subject", *REQUIRED})
 _BULLET = re.compile(r"^\s*(?:[-–•·*]+|\d{1,2}[.)])\s+")
+INITIATIVE_REF = re.compile(r"I\d+")
 _EMPTY_BRACKETS = re.compile(r"[(\[<]\s*[)\]>]")
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
 def read_good_practices(
-    table: Table, activities: dict[str, str], initiatives: list[Initiative], ctx: SheetContext
+    table: Table,
+    activities: dict[str, str],
+    initiatives: list[Initiative],
+    initiatives_sheet: str,
+    ctx: SheetContext,
 ) -> list[GoodPractice]:
-    """`activities`: id -> title of the plan activities in this workbook."""
+    """`activities`: id -> title of the plan activities in this workbook; `initiatives`, those
+    the office listed on its sheet `initiatives_sheet`."""
     cells = CellReader(ctx.file, table, ctx.lang, ctx.date1904, ctx.issues)
     described = {i.ref: i.title for i in initiatives if i.title}
     found = []
@@ -47,11 +47,19 @@ def read_good_practices(
         initiative = ref if activity is None and ref in described else None
         title = text.get("practice") or activities.get(ref) or described.get(ref) or f"row {row}"
         if activity is None and initiative is None:
-            cells.flag(Code.GOOD_PRACTICE_SUBJECT, (row, "subject"), subject or None, title=title,
-                       problem=_subject_problem(ref), column=t(ctx.lang, "column.subject"))
-        for key, part in REQUIRED.items():
+            column = t(ctx.lang, "column.subject")
+            if not ref:
+                cells.flag(Code.GOOD_PRACTICE_SUBJECT_MISSING, (row, "subject"), title=title,
+                           column=column)
+            elif INITIATIVE_REF.fullmatch(ref):
+                cells.flag(Code.GOOD_PRACTICE_INITIATIVE_MISSING, (row, "subject"), subject,
+                           title=title, ref=ref, sheet_name=initiatives_sheet, column=column)
+            else:
+                cells.flag(Code.GOOD_PRACTICE_SUBJECT_UNKNOWN, (row, "subject"), subject, title=title,
+                           ref=ref, column=column)
+        for key in REQUIRED:
             if not text.get(key):
-                cells.flag(Code.GOOD_PRACTICE_PART_MISSING, (row, key), title=title, part=part,
+                cells.flag(Code.GOOD_PRACTICE_PART_MISSING, (row, key), title=title,
                            column=t(ctx.lang, f"column.{key}"))
         found.append(GoodPractice(
             sheet=table.sheet.name, row=row, activity_id=activity, initiative_ref=initiative,
@@ -61,14 +69,6 @@ def read_good_practices(
             further_information=[link(line) for line in lines(text.get("further_information", ""))],
         ))
     return found
-
-
-def _subject_problem(ref: str) -> str:
-    if not ref:
-        return "it names no activity or initiative"
-    if re.fullmatch(r"I\d+", ref):
-        return f"initiative {ref} is not described on the sheet of initiatives"
-    return f"'{ref}' is neither an activity of this matrix nor an initiative"
 
 
 def lines(text: str) -> list[str]:

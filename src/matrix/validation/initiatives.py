@@ -29,9 +29,11 @@ def read_initiatives(table: Table, framework: Framework, ctx: SheetContext) -> l
                 if key not in ("start", "end", "status")}
         ref, title = text["ref"], text.get("initiative", "")
         if not ref or ref in seen:
-            problem = f"its number {ref} is also in row {seen[ref]}" if ref else "it has no number"
-            cells.flag(Code.INITIATIVE_REF, (row, "ref"), row=row, problem=problem,
-                       last=INITIATIVE_ROWS)
+            if ref:
+                cells.flag(Code.INITIATIVE_REF_DUPLICATE, (row, "ref"), ref, ref=ref, first=seen[ref],
+                           last=INITIATIVE_ROWS)
+            else:
+                cells.flag(Code.INITIATIVE_REF_MISSING, (row, "ref"), row=row, last=INITIATIVE_ROWS)
             continue
         seen[ref] = row
         if not title:
@@ -40,12 +42,11 @@ def read_initiatives(table: Table, framework: Framework, ctx: SheetContext) -> l
         name = title or ref
         ap_text = text.get("action_point", "")
         ap = action_point_of(ap_text, framework) if ap_text else None
-        if ap is None:
-            problem = "has no action point"
-            if ap_text:
-                problem = f"names no action point of the framework (\"{ap_text}\")"
-            cells.flag(Code.INITIATIVE_ACTION_POINT, (row, "action_point"), ap_text or None,
-                       title=name, problem=problem)
+        if ap is None and ap_text:
+            cells.flag(Code.INITIATIVE_ACTION_POINT_UNKNOWN, (row, "action_point"), ap_text, title=name,
+                       text=ap_text)
+        elif ap is None:
+            cells.flag(Code.INITIATIVE_ACTION_POINT_MISSING, (row, "action_point"), title=name)
         status = cells.status(values["status"], (row, "status"))
         if status is None and is_blank(values["status"]):
             cells.flag(Code.INITIATIVE_STATUS_MISSING, (row, "status"), title=name,

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from matrix.codes import Code
 from matrix.excel.layout import Column, SheetRole
 from matrix.excel.reader import RawSheet
+from matrix.i18n import t
 from matrix.models.returns import Narratives
 from matrix.overview import overview_headings
 from matrix.validation import good_practices, initiatives, overview
@@ -48,8 +49,10 @@ def read_narratives(
         found["initiatives"] = initiatives.read_initiatives(table, plan.resolved_framework, ctx)
     if (table := tables.get(SheetRole.GOOD_PRACTICES.value)) is not None:
         described = found.get("initiatives", [])
+        listed_on = sheets.get(SheetRole.INITIATIVES.value)
+        sheet_name = listed_on.name if listed_on else t(ctx.lang, "sheet.initiatives")
         found["good_practices"] = good_practices.read_good_practices(
-            table, activities, described, ctx
+            table, activities, described, sheet_name, ctx
         )
     return Narratives(**found)
 
