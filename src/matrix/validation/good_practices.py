@@ -55,8 +55,8 @@ def read_good_practices(
                 cells.flag(Code.GOOD_PRACTICE_INITIATIVE_MISSING, (row, "subject"), subject,
                            title=title, ref=ref, sheet_name=initiatives_sheet, column=column)
             else:
-                cells.flag(Code.GOOD_PRACTICE_SUBJECT_UNKNOWN, (row, "subject"), subject, title=title,
-                           ref=ref, column=column)
+                cells.flag(Code.GOOD_PRACTICE_SUBJECT_UNKNOWN, (row, "subject"), subject,
+                           title=title, ref=ref, column=column)
         for key in REQUIRED:
             if not text.get(key):
                 cells.flag(Code.GOOD_PRACTICE_PART_MISSING, (row, key), title=title,

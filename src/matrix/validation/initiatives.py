@@ -30,8 +30,8 @@ def read_initiatives(table: Table, framework: Framework, ctx: SheetContext) -> l
         ref, title = text["ref"], text.get("initiative", "")
         if not ref or ref in seen:
             if ref:
-                cells.flag(Code.INITIATIVE_REF_DUPLICATE, (row, "ref"), ref, ref=ref, first=seen[ref],
-                           last=INITIATIVE_ROWS)
+                cells.flag(Code.INITIATIVE_REF_DUPLICATE, (row, "ref"), ref, ref=ref,
+                           first=seen[ref], last=INITIATIVE_ROWS)
             else:
                 cells.flag(Code.INITIATIVE_REF_MISSING, (row, "ref"), row=row, last=INITIATIVE_ROWS)
             continue
@@ -43,8 +43,8 @@ def read_initiatives(table: Table, framework: Framework, ctx: SheetContext) -> l
         ap_text = text.get("action_point", "")
         ap = action_point_of(ap_text, framework) if ap_text else None
         if ap is None and ap_text:
-            cells.flag(Code.INITIATIVE_ACTION_POINT_UNKNOWN, (row, "action_point"), ap_text, title=name,
-                       text=ap_text)
+            cells.flag(Code.INITIATIVE_ACTION_POINT_UNKNOWN, (row, "action_point"), ap_text,
+                       title=name, text=ap_text)
         elif ap is None:
             cells.flag(Code.INITIATIVE_ACTION_POINT_MISSING, (row, "action_point"), title=name)
         status = cells.status(values["status"], (row, "status"))
