@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from matrix.frameworks import builtin_framework, builtin_names
 from matrix.models.plan import (
+    OVERVIEW_DEFAULT_HEADINGS,
     ActionPoint,
     Activity,
     Actor,
@@ -30,7 +31,10 @@ from matrix.models.plan import (
     IatiRegion,
     Indicator,
     Objective,
+    Overview,
+    OverviewHeading,
     Plan,
+    PlanGuidance,
     Region,
     Reporting,
     Scope,
@@ -121,6 +125,33 @@ def activities(draw, activity_id: str, actor_ids: list[str], countries: list[str
     )
 
 
+localised = texts | st.dictionaries(st.sampled_from(["en", "fr", "ar"]), texts, min_size=1, max_size=3)
+"""A text in one language, or one per language."""
+suggestions = st.dictionaries(st.sampled_from(["en", "fr", "es", "ar"]), st.lists(texts, min_size=1, max_size=2),
+                              max_size=2)
+
+
+@st.composite
+def plan_guidance(draw, action_points: list[ActionPoint]) -> dict[str, PlanGuidance] | None:
+    """Guidance for some action points, each named by its id or its number."""
+    chosen = draw(st.lists(st.sampled_from(action_points), unique_by=lambda ap: ap.id, max_size=2))
+    if not chosen:
+        return None
+    return {str(draw(st.sampled_from([ap.id, ap.number]))): PlanGuidance(
+        stakeholders=draw(suggestions), unhcr_support=draw(suggestions), replace=draw(st.booleans()))
+        for ap in chosen}
+
+
+@st.composite
+def overviews(draw) -> Overview:
+    built_in = st.builds(OverviewHeading, id=st.sampled_from(OVERVIEW_DEFAULT_HEADINGS))
+    own = st.builds(OverviewHeading, id=ids.filter(lambda i: i not in OVERVIEW_DEFAULT_HEADINGS), title=localised,
+                    hint=st.none() | localised, required=st.none() | st.booleans(),
+                    max_length=st.none() | st.integers(50, 10_000))
+    headings = draw(st.lists(built_in | own, min_size=1, max_size=4, unique_by=lambda h: h.id))
+    return Overview(headings=headings, required=draw(st.booleans()), max_length=draw(st.integers(50, 10_000)))
+
+
 @st.composite
 def iati_settings(draw) -> Iati:
     org = st.builds(IatiOrganisation, ref=st.from_regex(r"XM-DAC-[0-9]{3,6}", fullmatch=True),
@@ -172,5 +203,7 @@ def plans(draw, max_activities: int = 6) -> Plan:
         actors=actors,
         objectives=objectives,
         iati=draw(st.none() | iati_settings()),
+        guidance=draw(plan_guidance(action_points)),
+        overview=draw(st.none() | overviews()),
     )
 

@@ -25,6 +25,7 @@ from matrix.models.plan import (
     Indicator,
     Objective,
     Plan,
+    PlanGuidance,
 )
 from matrix.plan import load_plan
 from matrix.plan_workbook.layout import HEADER_ROW
@@ -33,7 +34,8 @@ from matrix.plan_workbook.writer import write_plan_workbook
 
 def rich_plan() -> Plan:
     """The Sudan example with what coordinators rarely edit: its own framework with guidance in
-    two languages, the IATI block, actors' IATI fields, an action point by number, text on
+    two languages, the plan's own guidance and overview headings, the IATI block, actors' IATI
+    fields, an action point by number, text on
     several lines and with spaces around it, an activity in no country, a date before 1900 and
     numbers a spreadsheet would round."""
     framework = Framework(id="own", title="Our own framework", action_points=[
@@ -45,6 +47,7 @@ def rich_plan() -> Plan:
         "framework": framework,
         "iati": Iati(reporting_org=IatiOrganisation(ref="XM-DAC-41121", type="40", name="UNHCR"),
                      default_language="fr"),
+        "guidance": {"P1": PlanGuidance(unhcr_support={"en": ["Help desk"]}, replace=True)},
         "actors": [Actor(id="UNHCR", name="UNHCR", type=ActorType.UN_AGENCY, iati_ref="XM-DAC-41121",
                          iati_type="40")],
         "objectives": [Objective(id="O1", action_point=2, title="Inclusion", activities=[

@@ -353,13 +353,14 @@ def test_a_plan_too_large_for_a_sheet_is_refused_before_anything_is_written(tmp_
 
 EXPECTED_DROP_DOWNS = {
     ("Plan", "scope"): "Lists", ("Plan", "framework"): "Lists", ("Plan", "currency"): "Lists",
-    ("Plan", "reporting.frequency"): "Lists", ("Countries", "Country code"): "Lists",
+    ("Plan", "reporting.frequency"): "Lists", ("Plan", "overview.required"): "Lists",
+    ("Countries", "Country code"): "Lists",
     ("Actors", "Type"): "Lists", ("Objectives", "Action point"): "Lists",
     ("Activities", "Objective"): "Objectives", ("Activities", "Lead actor"): "Actors",
     ("Activities", "Region-wide"): "Lists", ("Activities", "Currency"): "Lists",
     ("Indicators", "Activity"): "Activities", ("Indicators", "Total to date"): "Lists",
 }
-"""Scopes, frequencies, actor types, yes/no, countries, currencies and action points from the
+"""Scopes, frequencies, actor types, yes/no, countries, currencies, frameworks and action points from the
 hidden Lists sheet; leads, objectives and activities from the ids on their own sheet."""
 
 

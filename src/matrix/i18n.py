@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
+from typing import TypeVar
 
 import yaml
 
 from matrix.models.plan import Status
 
+T = TypeVar("T")
 LANGUAGES = ("en", "fr", "es", "ar")
 RIGHT_TO_LEFT = frozenset({"ar"})
 
@@ -62,3 +65,20 @@ def parse_status(text: str) -> Status | None:
 def action_point_title(framework_id: str, ap_id: str, default: str, lang: str) -> str:
     """Built-in frameworks have translated titles; a plan's own framework keeps its own words."""
     return catalogue(lang).get(f"framework.{framework_id}.{ap_id}", default)
+
+
+def action_point_description(framework_id: str, ap_id: str, default: str, lang: str) -> str:
+    return catalogue(lang).get(f"framework.{framework_id}.{ap_id}.description", default)
+
+
+def framework_title(framework_id: str, default: str, lang: str) -> str:
+    return catalogue(lang).get(f"framework.{framework_id}.title", default)
+
+
+def in_language(texts: Mapping[str, T], lang: str) -> T | None:
+    """A plan's text in `lang`, else in English, else in the first language it is given in."""
+    if lang in texts:
+        return texts[lang]
+    if "en" in texts:
+        return texts["en"]
+    return next(iter(texts.values()), None)

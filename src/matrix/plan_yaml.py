@@ -18,8 +18,8 @@ from matrix.models.plan import Plan
 
 ALWAYS = ("schema_version", "framework", "countries", "currency")
 """Shown even at their default: a reader should not have to know the defaults of these."""
-FIRST = ("reporting", "iati")
-"""Settings right after `currency`, before the long lists of actors and objectives."""
+LAST = ("actors", "objectives")
+"""The long lists come after every setting, as in the examples."""
 WIDTH = 100
 """Lines are folded beyond this many characters."""
 ONE_LINE = 76
@@ -56,9 +56,7 @@ def _plain(plan: Plan) -> dict[str, Any]:
     """Plan fields in writing order without their defaults, as plain values."""
     full = plan.model_dump(mode="python")
     brief = plan.model_dump(mode="python", exclude_defaults=True)
-    names = [name for name in Plan.model_fields if name not in FIRST]
-    cut = names.index("currency") + 1
-    order = [*names[:cut], *FIRST, *names[cut:]]
+    order = [*(name for name in Plan.model_fields if name not in LAST), *LAST]
     data = {}
     for name in order:
         if name in brief:

@@ -405,7 +405,7 @@ def _checkable(data: dict[str, Any], error: ValidationError) -> Plan | None:
 
     bad: dict[Path_, set[str]] = {}
     for err in error.errors():
-        path = _clean_loc(err["loc"])
+        path = _clean_loc(err["loc"], data)
         item = _item_path(path)
         if item is None:
             return None
