@@ -405,8 +405,8 @@ def test_headers_and_sheet_names_cannot_be_mistaken_in_any_language():
                 assert owner.setdefault(text, c.key) == c.key, (table.role, lang, text)
     owner = {}
     for lang in LANGUAGES:
-        for setting in layout.SETTINGS:  # found by name when the Key column is gone
-            assert owner.setdefault(normalise(setting.label(lang)), setting.key) == setting.key
+        for plan_setting in layout.SETTINGS:  # found by name when the Key column is gone
+            assert owner.setdefault(normalise(plan_setting.label(lang)), plan_setting.key) == plan_setting.key
     for lang in LANGUAGES:
         names = [t(lang, f"plan_workbook.sheet.{role}") for role in layout.SHEETS]
         assert len({n.casefold() for n in names}) == len(names)
