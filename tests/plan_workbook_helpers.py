@@ -38,24 +38,63 @@ def rich_plan() -> Plan:
     fields, an action point by number, text on
     several lines and with spaces around it, an activity in no country, a date before 1900 and
     numbers a spreadsheet would round."""
-    framework = Framework(id="own", title="Our own framework", action_points=[
-        ActionPoint(number=1, id="P1", title="Protect", description="First\nsecond line",
-                    guidance=Guidance(stakeholders={"en": ["Train staff"], "fr": ["Former le personnel"]})),
-        ActionPoint(number=2, id="P2", title="Include"),
-    ])
-    return load_plan(SUDAN).model_copy(update={
-        "framework": framework,
-        "iati": Iati(reporting_org=IatiOrganisation(ref="XM-DAC-41121", type="40", name="UNHCR"),
-                     default_language="fr"),
-        "guidance": {"P1": PlanGuidance(unhcr_support={"en": ["Help desk"]}, replace=True)},
-        "actors": [Actor(id="UNHCR", name="UNHCR", type=ActorType.UN_AGENCY, iati_ref="XM-DAC-41121",
-                         iati_type="40")],
-        "objectives": [Objective(id="O1", action_point=2, title="Inclusion", activities=[
-            Activity(id="A-1", title="Nowhere yet", description="  indented\n\tand tabbed", countries=[],
-                     lead="UNHCR", start=date(1899, 12, 31), end=date(2031, 1, 1), budget=1e-30,
-                     indicators=[Indicator(name="Done", unit="%", baseline=0.5, target=0.1 + 0.2)]),
-        ])],
-    })
+    framework = Framework(
+        id="own",
+        title="Our own framework",
+        action_points=[
+            ActionPoint(
+                number=1,
+                id="P1",
+                title="Protect",
+                description="First\nsecond line",
+                guidance=Guidance(
+                    stakeholders={"en": ["Train staff"], "fr": ["Former le personnel"]}
+                ),
+            ),
+            ActionPoint(number=2, id="P2", title="Include"),
+        ],
+    )
+    return load_plan(SUDAN).model_copy(
+        update={
+            "framework": framework,
+            "iati": Iati(
+                reporting_org=IatiOrganisation(ref="XM-DAC-41121", type="40", name="UNHCR"),
+                default_language="fr",
+            ),
+            "guidance": {"P1": PlanGuidance(unhcr_support={"en": ["Help desk"]}, replace=True)},
+            "actors": [
+                Actor(
+                    id="UNHCR",
+                    name="UNHCR",
+                    type=ActorType.UN_AGENCY,
+                    iati_ref="XM-DAC-41121",
+                    iati_type="40",
+                )
+            ],
+            "objectives": [
+                Objective(
+                    id="O1",
+                    action_point=2,
+                    title="Inclusion",
+                    activities=[
+                        Activity(
+                            id="A-1",
+                            title="Nowhere yet",
+                            description="  indented\n\tand tabbed",
+                            countries=[],
+                            lead="UNHCR",
+                            start=date(1899, 12, 31),
+                            end=date(2031, 1, 1),
+                            budget=1e-30,
+                            indicators=[
+                                Indicator(name="Done", unit="%", baseline=0.5, target=0.1 + 0.2)
+                            ],
+                        ),
+                    ],
+                )
+            ],
+        }
+    )
 
 
 def export(plan: Plan, path: Path, lang: str = "en") -> Path:
@@ -64,7 +103,9 @@ def export(plan: Plan, path: Path, lang: str = "en") -> Path:
     return path
 
 
-def edit(path: Path, change: Callable[[openpyxl.Workbook], object], out: Path | None = None) -> Path:
+def edit(
+    path: Path, change: Callable[[openpyxl.Workbook], object], out: Path | None = None
+) -> Path:
     """`path` opened, changed and saved (to `out`, or in place)."""
     wb = openpyxl.load_workbook(path)
     change(wb)
@@ -124,6 +165,10 @@ def drop_downs(path: Path) -> dict[tuple[str, str], str]:
                 continue
             first = str(validation.sqref).split()[0].split(":")[0]
             row, col = openpyxl.utils.cell.coordinate_to_tuple(first)
-            name = ws.cell(row, 1).value if ws.title == t("en", "plan_workbook.sheet.plan") else ws.cell(HEADER_ROW, col).value
+            name = (
+                ws.cell(row, 1).value
+                if ws.title == t("en", "plan_workbook.sheet.plan")
+                else ws.cell(HEADER_ROW, col).value
+            )
             found[ws.title, name] = validation.formula1.lstrip("=").split("!")[0].strip("'")
     return found

@@ -20,18 +20,30 @@ from plan_strategies import plans
 from plan_workbook_helpers import export
 
 DOCS = ROOT / "docs" / "plan-diff.schema.json"
-REGENERATE = ("regenerate: python -c \"from matrix.plan_diff import schema_text as s; print(s(), end='')\" "
-              "| tee docs/plan-diff.schema.json > src/matrix/schemas/plan-diff.schema.json")
+REGENERATE = (
+    "regenerate: python -c \"from matrix.plan_diff import schema_text as s; print(s(), end='')\" "
+    "| tee docs/plan-diff.schema.json > src/matrix/schemas/plan-diff.schema.json"
+)
 
 
 def write(plan: Plan, path):
-    path.write_text(yaml.safe_dump(plan.model_dump(mode="json"), allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(plan.model_dump(mode="json"), allow_unicode=True), encoding="utf-8"
+    )
     return path
 
 
 def with_activity(plan: Plan, ident: str, **changes) -> Plan:
-    objectives = [o.model_copy(update={"activities": [
-        a.model_copy(update=changes) if a.id == ident else a for a in o.activities]}) for o in plan.objectives]
+    objectives = [
+        o.model_copy(
+            update={
+                "activities": [
+                    a.model_copy(update=changes) if a.id == ident else a for a in o.activities
+                ]
+            }
+        )
+        for o in plan.objectives
+    ]
     return plan.model_copy(update={"objectives": objectives})
 
 
@@ -39,12 +51,22 @@ def revised(plan: Plan) -> Plan:
     """Version 2 of the Dar es Salaam plan: a target revised mid-term and an activity added for
     two countries."""
     cap1 = next(a for _, a in plan.activities() if a.id == "CAP-1")
-    plan = with_activity(plan, "CAP-1", indicators=[cap1.indicators[0].model_copy(update={"target": 200})])
-    new = Activity(id="CAP-3", title="Refresher course for border officials", lead="IOM", countries=["KEN", "TZA"],
-                   indicators=[Indicator(name="Officials refreshed", unit="people", target=60)],
-                   start=date(2027, 1, 1), end=date(2027, 6, 30))
-    objectives = [o.model_copy(update={"activities": [*o.activities, new]}) if o.id == "CAP-O1" else o
-                  for o in plan.objectives]
+    plan = with_activity(
+        plan, "CAP-1", indicators=[cap1.indicators[0].model_copy(update={"target": 200})]
+    )
+    new = Activity(
+        id="CAP-3",
+        title="Refresher course for border officials",
+        lead="IOM",
+        countries=["KEN", "TZA"],
+        indicators=[Indicator(name="Officials refreshed", unit="people", target=60)],
+        start=date(2027, 1, 1),
+        end=date(2027, 6, 30),
+    )
+    objectives = [
+        o.model_copy(update={"activities": [*o.activities, new]}) if o.id == "CAP-O1" else o
+        for o in plan.objectives
+    ]
     return plan.model_copy(update={"objectives": objectives})
 
 
@@ -57,7 +79,11 @@ def test_identical_plans_exit_0(run, tmp_path):
     result = run("plan", "diff", DAR, "plan.xlsx")
     assert result.exit_code == 0 and result.output.strip().endswith(": identical")
     data = json.loads(run("plan", "diff", DAR, "plan.xlsx", "--format", "json").output)
-    assert data["identical"] is True and data["changes"] == [] and data["old"]["version"] == data["new"]["version"]
+    assert (
+        data["identical"] is True
+        and data["changes"] == []
+        and data["old"]["version"] == data["new"]["version"]
+    )
 
 
 def test_a_revision_names_each_change(run, tmp_path):
@@ -68,24 +94,55 @@ def test_a_revision_names_each_change(run, tmp_path):
     lines = result.output.splitlines()
     assert lines[0].endswith(": 2 changes")
     assert "activity CAP-1, indicator 1: target 150 -> 200" in lines
-    assert ("activity CAP-3 added in objective CAP-O1 (action point CAP): title 'Refresher course for border "
-            "officials', lead IOM, countries [KEN, TZA], indicators [{\"name\": \"Officials refreshed\", "
-            "\"unit\": \"people\", \"target\": 60}], start 2027-01-01, end 2027-06-30") in lines
+    assert (
+        "activity CAP-3 added in objective CAP-O1 (action point CAP): title 'Refresher course for "
+        'border officials\', lead IOM, countries [KEN, TZA], indicators [{"name": "Officials '
+        'refreshed", "unit": "people", "target": 60}], start 2027-01-01, end 2027-06-30'
+    ) in lines
 
     data = json.loads(run("plan", "diff", DAR, "v2.yaml", "--format", "json").output)
     assert data["identical"] is False and data["old"]["version"] == old.content_hash()
     added, target = data["changes"]
-    assert target == {"change": "changed", "item": "indicator", "id": "CAP-1", "indicator": 1, "field": "target",
-                      "old": 150, "new": 200, "version": True}
-    assert added["change"] == "added" and added["id"] == "CAP-3" and added["new"]["objective"] == "CAP-O1"
+    assert target == {
+        "change": "changed",
+        "item": "indicator",
+        "id": "CAP-1",
+        "indicator": 1,
+        "field": "target",
+        "old": 150,
+        "new": 200,
+        "version": True,
+    }
+    assert (
+        added["change"] == "added"
+        and added["id"] == "CAP-3"
+        and added["new"]["objective"] == "CAP-O1"
+    )
 
 
 def test_every_kind_of_change_is_named():
     old = load_plan(DAR)
-    new = with_activity(old, "CAP-1", lead="IOM", partners=["GOV", "EAC"], countries=["KEN", "TZA"],
-                        start=date(2026, 8, 1), end=date(2027, 9, 30), budget=65000, title="Joint training")
-    new = with_activity(new, "OPS-1", indicators=[new.objectives[2].activities[0].indicators[0].model_copy(
-        update={"unit": "crossings", "baseline": 1})])  # the second indicator removed
+    new = with_activity(
+        old,
+        "CAP-1",
+        lead="IOM",
+        partners=["GOV", "EAC"],
+        countries=["KEN", "TZA"],
+        start=date(2026, 8, 1),
+        end=date(2027, 9, 30),
+        budget=65000,
+        title="Joint training",
+    )
+    new = with_activity(
+        new,
+        "OPS-1",
+        indicators=[
+            new.objectives[2]
+            .activities[0]
+            .indicators[0]
+            .model_copy(update={"unit": "crossings", "baseline": 1})
+        ],
+    )  # the second indicator removed
     moved = next(a for _, a in old.activities() if a.id == "OPS-3")
     objectives = []
     for objective in new.objectives:
@@ -97,13 +154,18 @@ def test_every_kind_of_change_is_named():
             update["action_point"] = "COO"
         objectives.append(objective.model_copy(update=update))
     objectives.append(Objective(id="PRO-O1", action_point="OUT", title="New objective"))
-    new = new.model_copy(update={
-        "objectives": objectives,
-        "countries": [c for c in old.countries if c != "ZAF"] + ["BDI"],
-        "actors": [*old.actors, Actor(id="NRC", name="Norwegian Refugee Council", type=ActorType.NGO)],
-        "reporting": old.reporting.model_copy(update={"due_days": 30}),
-        "iati": old.iati.model_copy(update={"default_language": "fr"}),
-    })
+    new = new.model_copy(
+        update={
+            "objectives": objectives,
+            "countries": [c for c in old.countries if c != "ZAF"] + ["BDI"],
+            "actors": [
+                *old.actors,
+                Actor(id="NRC", name="Norwegian Refugee Council", type=ActorType.NGO),
+            ],
+            "reporting": old.reporting.model_copy(update={"due_days": 30}),
+            "iati": old.iati.model_copy(update={"default_language": "fr"}),
+        }
+    )
     changes = diff_plans(old, new)
     expected = {
         ("changed", "plan", None, None, "reporting.due_days"),
@@ -117,8 +179,10 @@ def test_every_kind_of_change_is_named():
         ("moved", "activity", "OPS-3", None, None),
         ("moved", "activity", "DAT-1", None, None),
         ("moved", "activity", "DAT-2", None, None),
-        *(("changed", "activity", "CAP-1", None, f) for f in ("title", "lead", "partners", "countries", "start",
-                                                                "end", "budget")),
+        *(
+            ("changed", "activity", "CAP-1", None, f)
+            for f in ("title", "lead", "partners", "countries", "start", "end", "budget")
+        ),
         ("changed", "indicator", "OPS-1", 1, "unit"),
         ("changed", "indicator", "OPS-1", 1, "baseline"),
         ("removed", "indicator", "OPS-1", 2, None),
@@ -133,23 +197,34 @@ def test_every_kind_of_change_is_named():
 
 def test_text_says_what_changed_in_lists_and_for_every_country(run, tmp_path):
     old = load_plan(DAR)
-    write(with_activity(old, "CAP-1", partners=["GOV", "EAC"], countries=["KEN"]), tmp_path / "v2.yaml")
+    write(
+        with_activity(old, "CAP-1", partners=["GOV", "EAC"], countries=["KEN"]),
+        tmp_path / "v2.yaml",
+    )
     write(old.model_copy(update={"iati": None}), tmp_path / "v3.yaml")
     lines = run("plan", "diff", DAR, "v2.yaml").output.splitlines()
     assert "activity CAP-1: partners [IOM, GOV] -> [GOV, EAC] (added EAC; removed IOM)" in lines
     assert "activity CAP-1: countries (every country of the plan) -> [KEN] (added KEN)" not in lines
     assert "activity CAP-1: countries (every country of the plan) -> [KEN]" in lines
     publication = run("plan", "diff", DAR, "v3.yaml")
-    assert publication.exit_code == 1 and "(publication only: the plan's version is the same)" in publication.output
+    assert (
+        publication.exit_code == 1
+        and "(publication only: the plan's version is the same)" in publication.output
+    )
 
 
 def test_reordered_activities_are_a_change(run, tmp_path):
     old = load_plan(SUDAN)
-    objectives = [o.model_copy(update={"activities": list(reversed(o.activities))}) if o.id == "O6" else o
-                  for o in old.objectives]
+    objectives = [
+        o.model_copy(update={"activities": list(reversed(o.activities))}) if o.id == "O6" else o
+        for o in old.objectives
+    ]
     write(old.model_copy(update={"objectives": objectives}), tmp_path / "v2.yaml")
     result = run("plan", "diff", SUDAN, "v2.yaml")
-    assert result.exit_code == 1 and "objective O6: activities reordered: AP6-3, AP6-2, AP6-1" in result.output
+    assert (
+        result.exit_code == 1
+        and "objective O6: activities reordered: AP6-3, AP6-2, AP6-1" in result.output
+    )
 
 
 def test_a_plan_that_cannot_be_read_exits_2_in_one_line(run, tmp_path):
@@ -161,7 +236,9 @@ def test_a_plan_that_cannot_be_read_exits_2_in_one_line(run, tmp_path):
 
 def test_json_follows_its_published_schema(run, tmp_path):
     assert DOCS.read_text(encoding="utf-8") == schema_text(), REGENERATE
-    assert files("matrix").joinpath(PACKAGED).read_text(encoding="utf-8") == schema_text(), REGENERATE
+    assert files("matrix").joinpath(PACKAGED).read_text(encoding="utf-8") == schema_text(), (
+        REGENERATE
+    )
     schema = json.loads(DOCS.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     write(revised(load_plan(DAR)).model_copy(update={"iati": None}), tmp_path / "v2.yaml")

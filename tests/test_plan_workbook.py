@@ -55,8 +55,11 @@ def test_every_example_round_trips_through_the_workbook(run, tmp_path, plan_file
     assert load_plan(tmp_path / "plan.xlsx").content_hash() == original.content_hash()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(plan=plans())
 def test_generated_plans_round_trip_through_the_workbook(tmp_path, plan):
     path = export(plan, tmp_path / "plan.xlsx")
@@ -71,7 +74,9 @@ def test_a_workbook_in_any_language_reads_back(tmp_path, lang):
     plan = load_plan(DAR)
     path = export(plan, tmp_path / "plan.xlsx", lang)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[:3] == [t(lang, f"plan_workbook.sheet.{r}") for r in ("instructions", "plan", "countries")]
+    assert wb.sheetnames[:3] == [
+        t(lang, f"plan_workbook.sheet.{r}") for r in ("instructions", "plan", "countries")
+    ]
     assert read_plan(path)[0] == plan
     # without the hidden record of sheet names, sheets and columns are still found by their names
     no_record = edit(path, lambda wb: wb.remove(wb[layout.META_SHEET]), tmp_path / "bare.xlsx")
@@ -87,7 +92,7 @@ def test_fields_a_coordinator_rarely_edits_round_trip(tmp_path):
     assert back == plan and back.content_hash() == plan.content_hash(), [i.render() for i in issues]
 
 
-# --- every command takes the workbook ---------------------------------------------------------------
+# --- every command takes the workbook -------------------------------------------------------------
 
 
 def test_every_command_takes_the_workbook_as_the_plan(run, tmp_path):
@@ -102,7 +107,9 @@ def test_every_command_takes_the_workbook_as_the_plan(run, tmp_path):
     [matrix] = (tmp_path / "out").glob("*.xlsx")
     [same] = (tmp_path / "from-yaml").glob("*.xlsx")
     assert metadata(open_workbook(matrix)).identity.plan_hash == load_plan(SUDAN).content_hash()
-    assert metadata(open_workbook(matrix)).fingerprints == metadata(open_workbook(same)).fingerprints
+    assert (
+        metadata(open_workbook(matrix)).fingerprints == metadata(open_workbook(same)).fingerprints
+    )
     validated = run("validate", "out", "--plan", "plan.xlsx")
     assert "metadata" not in validated.output and "plan-version-mismatch" not in validated.output
 
@@ -110,7 +117,11 @@ def test_every_command_takes_the_workbook_as_the_plan(run, tmp_path):
 def test_a_plan_is_read_by_its_content_not_its_name(tmp_path):
     export(load_plan(SUDAN), tmp_path / "workbook.yaml")
     shutil.copy(SUDAN, tmp_path / "text.xlsx")
-    assert load_plan(tmp_path / "workbook.yaml") == load_plan(tmp_path / "text.xlsx") == load_plan(SUDAN)
+    assert (
+        load_plan(tmp_path / "workbook.yaml")
+        == load_plan(tmp_path / "text.xlsx")
+        == load_plan(SUDAN)
+    )
 
 
 def test_a_legacy_or_hostile_file_named_as_a_plan_is_refused_in_one_line(tmp_path):
@@ -132,7 +143,7 @@ def test_a_generated_matrix_is_not_taken_for_a_plan(run, tmp_path):
     assert issue.code == "not-a-plan-workbook" and "matrix generated from a plan" in issue.message
 
 
-# --- export and import on the command line ----------------------------------------------------------
+# --- export and import on the command line --------------------------------------------------------
 
 
 def test_outputs_are_never_written_over_without_force_nor_over_the_plan(run, tmp_path):
@@ -155,7 +166,11 @@ def test_import_writes_readable_yaml_in_the_examples_order(run, tmp_path):
     text = (tmp_path / "plan.yaml").read_text(encoding="utf-8")
     assert text.startswith("# Imported from plan.xlsx by matrix")
     top = [line.split(":")[0] for line in text.splitlines() if line[:1].isalpha()]
-    example = [line.split(":")[0] for line in DAR.read_text(encoding="utf-8").splitlines() if line[:1].isalpha()]
+    example = [
+        line.split(":")[0]
+        for line in DAR.read_text(encoding="utf-8").splitlines()
+        if line[:1].isalpha()
+    ]
     assert top == example
     assert "countries: [ETH, KEN, TZA, MWI, MOZ, ZAF]" in text
     assert "- {name: Officials trained, unit: people, target: 150}" in text
@@ -163,17 +178,27 @@ def test_import_writes_readable_yaml_in_the_examples_order(run, tmp_path):
 
 def test_a_workbook_with_errors_is_imported_only_when_it_can_be_read(run, tmp_path):
     export(load_plan(SUDAN), tmp_path / "plan.xlsx")
-    edit(tmp_path / "plan.xlsx", lambda wb: setattr(cell(wb, "activities", "AP1-1", "lead"), "value", "UNHRC"))
+    edit(
+        tmp_path / "plan.xlsx",
+        lambda wb: setattr(cell(wb, "activities", "AP1-1", "lead"), "value", "UNHRC"),
+    )
     cross = run("plan", "import", "plan.xlsx", "-o", "plan.yaml")
-    assert cross.exit_code == 1 and "unknown-actor" in cross.output and (tmp_path / "plan.yaml").exists()
+    assert (
+        cross.exit_code == 1
+        and "unknown-actor" in cross.output
+        and (tmp_path / "plan.yaml").exists()
+    )
 
-    edit(tmp_path / "plan.xlsx", lambda wb: setattr(cell(wb, "activities", "AP1-1", "start"), "value", "soon"))
+    edit(
+        tmp_path / "plan.xlsx",
+        lambda wb: setattr(cell(wb, "activities", "AP1-1", "start"), "value", "soon"),
+    )
     unreadable = run("plan", "import", "plan.xlsx", "-o", "again.yaml")
     assert unreadable.exit_code == 1 and "not-a-date" in unreadable.output
     assert not (tmp_path / "again.yaml").exists()
 
 
-# --- editing as a coordinator does ------------------------------------------------------------------
+# --- editing as a coordinator does ----------------------------------------------------------------
 
 
 def test_rows_added_deleted_and_moved_are_read_as_edited(tmp_path):
@@ -181,10 +206,24 @@ def test_rows_added_deleted_and_moved_are_read_as_edited(tmp_path):
 
     def change(wb):
         append_row(wb, "actors", {"id": "NRC", "name": "Norwegian Refugee Council", "type": "NGO"})
-        append_row(wb, "activities", {"id": "AP1-9", "objective": "O1", "title": "Map services",
-                                      "lead": "NRC", "partners": "UNHCR; IOM", "countries": "SDN",
-                                      "start": date(2026, 9, 1), "end": "2027-03-31", "budget": "1,500"})
-        append_row(wb, "indicators", {"activity": "AP1-9", "name": "Maps", "unit": "maps", "target": 3})
+        append_row(
+            wb,
+            "activities",
+            {
+                "id": "AP1-9",
+                "objective": "O1",
+                "title": "Map services",
+                "lead": "NRC",
+                "partners": "UNHCR; IOM",
+                "countries": "SDN",
+                "start": date(2026, 9, 1),
+                "end": "2027-03-31",
+                "budget": "1,500",
+            },
+        )
+        append_row(
+            wb, "indicators", {"activity": "AP1-9", "name": "Maps", "unit": "maps", "target": 3}
+        )
         activities, indicators = sheet(wb, "activities"), sheet(wb, "indicators")
         activities.delete_rows(row_of(activities, "AP2-1"))
         while True:  # and its indicators
@@ -196,9 +235,15 @@ def test_rows_added_deleted_and_moved_are_read_as_edited(tmp_path):
         setting(wb, "reporting.due_days").value = 20
 
     back, issues = read_plan(edit(path, change))
-    assert {(i.code, i.cell) for i in issues if i.severity == "warning" and i.code == "number-from-text"}
+    assert {
+        (i.code, i.cell) for i in issues if i.severity == "warning" and i.code == "number-from-text"
+    }
     activity = next(a for o in back.objectives for a in o.activities if a.id == "AP1-9")
-    assert activity.partners == ["UNHCR", "IOM"] and activity.budget == 1500 and activity.end == date(2027, 3, 31)
+    assert (
+        activity.partners == ["UNHCR", "IOM"]
+        and activity.budget == 1500
+        and activity.end == date(2027, 3, 31)
+    )
     assert [i.name for i in activity.indicators] == ["Maps"]
     assert "AP2-1" not in {a.id for _, a in back.activities()}
     assert [a.id for a in back.objectives[0].activities] == ["AP1-1", "AP1-2", "AP3-1", "AP1-9"]
@@ -227,7 +272,9 @@ def test_every_problem_is_placed_at_its_cell_all_at_once(tmp_path):
         copy = append_row(wb, "activities", {"id": "AP1-1", "objective": "O1", "title": "A copy"})
         where["duplicate"] = f"A{copy}"  # the same id twice
         indicators = sheet(wb, "indicators")
-        target = indicators.cell(row_of(indicators, "AP7-1"), column(indicators, "indicators", "target"))
+        target = indicators.cell(
+            row_of(indicators, "AP7-1"), column(indicators, "indicators", "target")
+        )
         target.value = "a lot"  # not a number
         where["target"] = f"{target.column_letter}{target.row}"
         countries = sheet(wb, "countries")
@@ -236,8 +283,10 @@ def test_every_problem_is_placed_at_its_cell_all_at_once(tmp_path):
 
     plan, issues = read_plan(edit(path, mistakes))
     assert plan is None
-    names = {role: t("en", f"plan_workbook.sheet.{role}") for role in ("activities", "actors", "objectives",
-                                                                       "indicators", "countries")}
+    names = {
+        role: t("en", f"plan_workbook.sheet.{role}")
+        for role in ("activities", "actors", "objectives", "indicators", "countries")
+    }
     expected = {
         ("unknown-actor", names["activities"], where["lead"]),
         ("not-a-date", names["activities"], where["start"]),
@@ -254,7 +303,10 @@ def test_every_problem_is_placed_at_its_cell_all_at_once(tmp_path):
     assert found(errors) == expected
     assert len(errors) == len(expected), [i.render() for i in errors]  # each once: no cascade
     by_code = {i.code: i for i in errors}
-    assert "did you mean 'UNHCR'" in by_code["unknown-actor"].message and by_code["unknown-actor"].fix == "UNHCR"
+    assert (
+        "did you mean 'UNHCR'" in by_code["unknown-actor"].message
+        and by_code["unknown-actor"].fix == "UNHCR"
+    )
     assert "did you mean 'O4'" in by_code["unknown-reference"].message
     assert "did you mean 'KEN'" in by_code["unknown-country"].message
     assert "first at Activities!A" in by_code["duplicate-id"].message
@@ -281,7 +333,11 @@ def test_sheets_and_columns_that_went_missing_are_named(tmp_path):
 
 def test_a_workbook_from_a_newer_matrix_or_without_values_is_refused_plainly(tmp_path):
     path = export(load_plan(SUDAN), tmp_path / "plan.xlsx")
-    newer = edit(path, lambda wb: setattr(wb[layout.META_SHEET]["B1"], "value", "99"), tmp_path / "newer.xlsx")
+    newer = edit(
+        path,
+        lambda wb: setattr(wb[layout.META_SHEET]["B1"], "value", "99"),
+        tmp_path / "newer.xlsx",
+    )
     assert [i.code for i in check_plan_file(newer)] == ["plan-workbook-newer"]
 
     def no_values(wb):
@@ -301,7 +357,8 @@ def test_characters_a_workbook_cannot_hold_are_removed_with_a_warning(tmp_path):
     with zipfile.ZipFile(path) as z:
         parts = {name: z.read(name) for name in z.namelist()}
     parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
-        b"Joint Strategy to Address", b"Joint Strategy&#x7; to Address", 1)
+        b"Joint Strategy to Address", b"Joint Strategy&#x7; to Address", 1
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)
@@ -323,7 +380,9 @@ def test_a_setting_typed_wrong_or_unknown_is_placed_on_the_plan_sheet(tmp_path):
     plan, issues = read_plan(edit(path, change))
     assert plan is None
     frequency = next(i for i in issues if i.code == "unknown-choice")
-    assert frequency.sheet == "Plan" and "monthly, quarterly, half-yearly, annual" in frequency.message
+    assert (
+        frequency.sheet == "Plan" and "monthly, quarterly, half-yearly, annual" in frequency.message
+    )
     unknown = next(i for i in issues if i.code == "plan-setting-unknown")
     assert "did you mean 'reporting.send_to'" in unknown.message
     assert not [i for i in issues if "scope" in i.message]
@@ -331,10 +390,24 @@ def test_a_setting_typed_wrong_or_unknown_is_placed_on_the_plan_sheet(tmp_path):
 
 def test_a_value_no_cell_can_hold_is_refused_before_anything_is_written(run, tmp_path):
     plan = load_plan(SUDAN)
-    long_text = plan.model_copy(update={"objectives": [plan.objectives[0].model_copy(update={
-        "activities": [plan.objectives[0].activities[0].model_copy(update={"description": "x" * (MAX_CELL_TEXT + 1)})],
-    })]})
-    (tmp_path / "long.yaml").write_text(yaml.safe_dump(long_text.model_dump(mode="json")), encoding="utf-8")
+    long_text = plan.model_copy(
+        update={
+            "objectives": [
+                plan.objectives[0].model_copy(
+                    update={
+                        "activities": [
+                            plan.objectives[0]
+                            .activities[0]
+                            .model_copy(update={"description": "x" * (MAX_CELL_TEXT + 1)})
+                        ],
+                    }
+                )
+            ]
+        }
+    )
+    (tmp_path / "long.yaml").write_text(
+        yaml.safe_dump(long_text.model_dump(mode="json")), encoding="utf-8"
+    )
     result = run("plan", "export", "long.yaml", "-o", "long.xlsx")
     assert result.exit_code == 2 and "more than a workbook cell holds" in result.output
     assert not (tmp_path / "long.xlsx").exists()
@@ -343,25 +416,36 @@ def test_a_value_no_cell_can_hold_is_refused_before_anything_is_written(run, tmp
 def test_a_plan_too_large_for_a_sheet_is_refused_before_anything_is_written(tmp_path):
     plan = load_plan(SUDAN)
     many = [Activity(id=f"A{i}", title="Activity", lead="UNHCR") for i in range(20_000)]
-    plan = plan.model_copy(update={"objectives": [plan.objectives[0].model_copy(update={"activities": many})]})
-    with pytest.raises(MatrixError, match="20,000 activities, more than a plan workbook's sheet holds"):
+    plan = plan.model_copy(
+        update={"objectives": [plan.objectives[0].model_copy(update={"activities": many})]}
+    )
+    with pytest.raises(
+        MatrixError, match="20,000 activities, more than a plan workbook's sheet holds"
+    ):
         export(plan, tmp_path / "plan.xlsx")
 
 
-# --- layout -------------------------------------------------------------------------------------------
+# --- layout ---------------------------------------------------------------------------------------
 
 
 EXPECTED_DROP_DOWNS = {
-    ("Plan", "scope"): "Lists", ("Plan", "framework"): "Lists", ("Plan", "currency"): "Lists",
-    ("Plan", "reporting.frequency"): "Lists", ("Plan", "overview.required"): "Lists",
+    ("Plan", "scope"): "Lists",
+    ("Plan", "framework"): "Lists",
+    ("Plan", "currency"): "Lists",
+    ("Plan", "reporting.frequency"): "Lists",
+    ("Plan", "overview.required"): "Lists",
     ("Countries", "Country code"): "Lists",
-    ("Actors", "Type"): "Lists", ("Objectives", "Action point"): "Lists",
-    ("Activities", "Objective"): "Objectives", ("Activities", "Lead actor"): "Actors",
-    ("Activities", "Region-wide"): "Lists", ("Activities", "Currency"): "Lists",
-    ("Indicators", "Activity"): "Activities", ("Indicators", "Total to date"): "Lists",
+    ("Actors", "Type"): "Lists",
+    ("Objectives", "Action point"): "Lists",
+    ("Activities", "Objective"): "Objectives",
+    ("Activities", "Lead actor"): "Actors",
+    ("Activities", "Region-wide"): "Lists",
+    ("Activities", "Currency"): "Lists",
+    ("Indicators", "Activity"): "Activities",
+    ("Indicators", "Total to date"): "Lists",
 }
-"""Scopes, frequencies, actor types, yes/no, countries, currencies, frameworks and action points from the
-hidden Lists sheet; leads, objectives and activities from the ids on their own sheet."""
+"""Scopes, frequencies, actor types, yes/no, countries, currencies, frameworks and action points
+from the hidden Lists sheet; leads, objectives and activities from the ids on their own sheet."""
 
 
 def test_drop_downs_offer_the_choices(tmp_path):
@@ -372,8 +456,8 @@ def test_drop_downs_offer_the_choices(tmp_path):
     lists = openpyxl.load_workbook(path)["Lists"]
     assert lists.sheet_state == "hidden"
     assert {"UN agency", "Regional body", "quarterly", "yes", "no", "SDN", "USD", "LEG"} <= {
-        c.value for row in lists.iter_rows() for c in row}
-
+        c.value for row in lists.iter_rows() for c in row
+    }
 
 
 def test_every_field_of_the_plan_has_a_place_and_labels_in_every_language():
@@ -382,7 +466,9 @@ def test_every_field_of_the_plan_has_a_place_and_labels_in_every_language():
 
     keys = {f"plan_workbook.setting.{s.key}" for s in SETTINGS}
     keys |= {f"plan_workbook.help.plan.{s.key}" for s in SETTINGS}
-    keys |= {f"plan_workbook.column.{table.role}.{c.key}" for table in TABLES for c in table.columns}
+    keys |= {
+        f"plan_workbook.column.{table.role}.{c.key}" for table in TABLES for c in table.columns
+    }
     keys |= {f"plan_workbook.help.{table.role}.{c.key}" for table in TABLES for c in table.columns}
     keys |= {f"plan_workbook.sheet.{role}" for role in layout.SHEETS}
     for lang in LANGUAGES:
@@ -406,7 +492,10 @@ def test_headers_and_sheet_names_cannot_be_mistaken_in_any_language():
     owner = {}
     for lang in LANGUAGES:
         for plan_setting in layout.SETTINGS:  # found by name when the Key column is gone
-            assert owner.setdefault(normalise(plan_setting.label(lang)), plan_setting.key) == plan_setting.key
+            assert (
+                owner.setdefault(normalise(plan_setting.label(lang)), plan_setting.key)
+                == plan_setting.key
+            )
     for lang in LANGUAGES:
         names = [t(lang, f"plan_workbook.sheet.{role}") for role in layout.SHEETS]
         assert len({n.casefold() for n in names}) == len(names)

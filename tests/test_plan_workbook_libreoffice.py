@@ -11,7 +11,12 @@ from conftest import DAR, SUDAN, require_tool
 from matrix.plan import load_plan, read_plan
 from plan_workbook_helpers import drop_downs, export, rich_plan
 
-CASES = {"sudan-en": (SUDAN, "en"), "dar-es-salaam-fr": (DAR, "fr"), "sudan-ar": (SUDAN, "ar"), "rich-en": (None, "en")}
+CASES = {
+    "sudan-en": (SUDAN, "en"),
+    "dar-es-salaam-fr": (DAR, "fr"),
+    "sudan-ar": (SUDAN, "ar"),
+    "rich-en": (None, "en"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -19,15 +24,27 @@ def saved_by_calc(tmp_path_factory):
     """case -> (plan, the workbook as LibreOffice saved it)."""
     soffice = require_tool("soffice")
     src, out = tmp_path_factory.mktemp("exported"), tmp_path_factory.mktemp("calc")
-    profile = tmp_path_factory.mktemp("lo-profile")  # private: parallel runs must not share a profile
+    profile = tmp_path_factory.mktemp(
+        "lo-profile"
+    )  # private: parallel runs must not share a profile
     plans = {}
     for case, (plan_file, lang) in CASES.items():
         plans[case] = load_plan(plan_file) if plan_file else rich_plan()
         export(plans[case], src / f"{case}.xlsx", lang)
     subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(out), *(str(src / f"{case}.xlsx") for case in CASES)],
-        check=True, capture_output=True, timeout=300,
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            *(str(src / f"{case}.xlsx") for case in CASES),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return {case: (plans[case], out / f"{case}.xlsx") for case in CASES}
 

@@ -134,9 +134,11 @@ def plan_check(plan_file: Path) -> None:
 
 @plan.command("export")
 @click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
-@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--out", "out_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
               help="The workbook to write (.xlsx).")
-@click.option("--lang", type=click.Choice(["en", "fr", "es", "ar"]), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(["en", "fr", "es", "ar"]), default="en",
+              show_default=True,
               help="Language of the workbook's sheets, headers and instructions.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 def plan_export(plan_file: Path, out_file: Path, lang: str, force: bool) -> None:
@@ -160,8 +162,8 @@ def plan_export(plan_file: Path, out_file: Path, lang: str, force: bool) -> None
 
 @plan.command("import")
 @click.argument("workbook", metavar="WORKBOOK", type=EXISTING_FILE)
-@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The YAML plan to write.")
+@click.option("-o", "--out", "out_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The YAML plan to write.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists (its comments are not kept).")
 def plan_import(workbook: Path, out_file: Path, force: bool) -> None:
     """Write the plan in WORKBOOK (from `matrix plan export`) as YAML, in the examples' order.
@@ -190,7 +192,8 @@ def _plan_written(source: Path, out_file: Path, issues: list[Issue], written: bo
 @plan.command("diff")
 @click.argument("old_file", metavar="OLD", type=EXISTING_FILE)
 @click.argument("new_file", metavar="NEW", type=EXISTING_FILE)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True,
               help="Lines to read, or JSON for scripts (docs/plan-diff.schema.json).")
 def plan_diff(old_file: Path, new_file: Path, fmt: str) -> None:
     """What changed from plan OLD to plan NEW (YAML files or plan workbooks): activities added,

@@ -98,21 +98,31 @@ class PlanDiff(BaseModel):
     old: PlanSide
     new: PlanSide
     identical: bool = Field(description="True when the plans are equal in every field.")
-    changes: list[Change] = Field(description="Every difference, plan settings first, then "
-                                  "countries, actors, action points, objectives, activities and "
-                                  "indicators.")
+    changes: list[Change] = Field(
+        description="Every difference, plan settings first, then "
+        "countries, actors, action points, objectives, activities and "
+        "indicators."
+    )
 
 
 def diff_plans(old: Plan, new: Plan) -> list[Change]:
     """Every difference between two plans; empty exactly when they are equal."""
-    changes = [*_settings(old, new), *_countries(old, new), *_actors(old, new),
-               *_action_points(old, new), *_objectives(old, new), *_activities(old, new)]
+    changes = [
+        *_settings(old, new),
+        *_countries(old, new),
+        *_actors(old, new),
+        *_action_points(old, new),
+        *_objectives(old, new),
+        *_activities(old, new),
+    ]
     if not changes and old != new:  # a difference no rule above names: still a difference
         changes.append(Change(change=Kind.CHANGED, item=Item.PLAN, field=None))
     return changes
 
 
-def plan_diff(old: Plan, new: Plan, *, old_file: str | None = None, new_file: str | None = None) -> PlanDiff:
+def plan_diff(
+    old: Plan, new: Plan, *, old_file: str | None = None, new_file: str | None = None
+) -> PlanDiff:
     changes = diff_plans(old, new)
     return PlanDiff(
         old=PlanSide(file=old_file, plan_id=old.id, version=old.content_hash()),
@@ -131,11 +141,23 @@ def _settings(old: Plan, new: Plan) -> Iterator[Change]:
         if name in ("schema_version", "countries", "actors", "objectives"):
             continue
         if name == "framework" and own == (True, True):
-            yield from _fields(Item.PLAN, None, old.framework, new.framework, prefix="framework.",
-                               skip=("action_points",))
+            yield from _fields(
+                Item.PLAN,
+                None,
+                old.framework,
+                new.framework,
+                prefix="framework.",
+                skip=("action_points",),
+            )
             continue
-        yield from _field(Item.PLAN, None, name, plain(getattr(old, name)), plain(getattr(new, name)),
-                          version=name != "iati")
+        yield from _field(
+            Item.PLAN,
+            None,
+            name,
+            plain(getattr(old, name)),
+            plain(getattr(new, name)),
+            version=name != "iati",
+        )
 
 
 def _countries(old: Plan, new: Plan) -> Iterator[Change]:
@@ -145,10 +167,16 @@ def _countries(old: Plan, new: Plan) -> Iterator[Change]:
 def _actors(old: Plan, new: Plan) -> Iterator[Change]:
     before = {a.id: a for a in old.actors}
     after = {a.id: a for a in new.actors}
-    yield from _ids(Item.ACTOR, list(before), list(after), lambda ident: _summary(after.get(ident) or before[ident]))
+    yield from _ids(
+        Item.ACTOR,
+        list(before),
+        list(after),
+        lambda ident: _summary(after.get(ident) or before[ident]),
+    )
     for ident in before.keys() & after.keys():
-        yield from _fields(Item.ACTOR, ident, before[ident], after[ident],
-                           publication=("iati_ref", "iati_type"))
+        yield from _fields(
+            Item.ACTOR, ident, before[ident], after[ident], publication=("iati_ref", "iati_type")
+        )
 
 
 def _action_points(old: Plan, new: Plan) -> Iterator[Change]:
@@ -156,8 +184,12 @@ def _action_points(old: Plan, new: Plan) -> Iterator[Change]:
         return  # a built-in framework is its name, compared with the settings
     before = {ap.id: ap for ap in old.framework.action_points}
     after = {ap.id: ap for ap in new.framework.action_points}
-    yield from _ids(Item.ACTION_POINT, list(before), list(after),
-                    lambda ident: _summary(after.get(ident) or before[ident]))
+    yield from _ids(
+        Item.ACTION_POINT,
+        list(before),
+        list(after),
+        lambda ident: _summary(after.get(ident) or before[ident]),
+    )
     for ident in before.keys() & after.keys():
         yield from _fields(Item.ACTION_POINT, ident, before[ident], after[ident])
 
@@ -168,8 +200,12 @@ def _action_points(old: Plan, new: Plan) -> Iterator[Change]:
 def _objectives(old: Plan, new: Plan) -> Iterator[Change]:
     before = {o.id: o for o in old.objectives}
     after = {o.id: o for o in new.objectives}
-    yield from _ids(Item.OBJECTIVE, list(before), list(after),
-                    lambda ident: _summary(after.get(ident) or before[ident], skip=("activities",)))
+    yield from _ids(
+        Item.OBJECTIVE,
+        list(before),
+        list(after),
+        lambda ident: _summary(after.get(ident) or before[ident], skip=("activities",)),
+    )
     for ident in before.keys() & after.keys():
         yield from _fields(Item.OBJECTIVE, ident, before[ident], after[ident], skip=("activities",))
 
@@ -178,17 +214,30 @@ def _activities(old: Plan, new: Plan) -> Iterator[Change]:
     before, after = _placed(old), _placed(new)
     for ident, (objective, activity) in after.items():
         if ident not in before:
-            yield Change(change=Kind.ADDED, item=Item.ACTIVITY, id=ident,
-                         new={**_where(new, objective), **_summary(activity)})
+            yield Change(
+                change=Kind.ADDED,
+                item=Item.ACTIVITY,
+                id=ident,
+                new={**_where(new, objective), **_summary(activity)},
+            )
     for ident, (objective, activity) in before.items():
         if ident not in after:
-            yield Change(change=Kind.REMOVED, item=Item.ACTIVITY, id=ident,
-                         old={**_where(old, objective), **_summary(activity)})
+            yield Change(
+                change=Kind.REMOVED,
+                item=Item.ACTIVITY,
+                id=ident,
+                old={**_where(old, objective), **_summary(activity)},
+            )
     for ident in (i for i in after if i in before):
         (was_in, was), (now_in, now) = before[ident], after[ident]
         if _where(old, was_in) != _where(new, now_in):
-            yield Change(change=Kind.MOVED, item=Item.ACTIVITY, id=ident, old=_where(old, was_in),
-                         new=_where(new, now_in))
+            yield Change(
+                change=Kind.MOVED,
+                item=Item.ACTIVITY,
+                id=ident,
+                old=_where(old, was_in),
+                new=_where(new, now_in),
+            )
         yield from _fields(Item.ACTIVITY, ident, was, now, skip=("indicators",))
         yield from _indicators(ident, was, now)
     yield from _order(old, new, before, after)
@@ -200,11 +249,21 @@ def _indicators(ident: str, was: Activity, now: Activity) -> Iterator[Change]:
         before = was.indicators[index] if index < len(was.indicators) else None
         after = now.indicators[index] if index < len(now.indicators) else None
         if before is None:
-            yield Change(change=Kind.ADDED, item=Item.INDICATOR, id=ident, indicator=index + 1,
-                         new=_summary(after))
+            yield Change(
+                change=Kind.ADDED,
+                item=Item.INDICATOR,
+                id=ident,
+                indicator=index + 1,
+                new=_summary(after),
+            )
         elif after is None:
-            yield Change(change=Kind.REMOVED, item=Item.INDICATOR, id=ident, indicator=index + 1,
-                         old=_summary(before))
+            yield Change(
+                change=Kind.REMOVED,
+                item=Item.INDICATOR,
+                id=ident,
+                indicator=index + 1,
+                old=_summary(before),
+            )
         else:
             for change in _fields(Item.INDICATOR, ident, before, after):
                 yield change.model_copy(update={"indicator": index + 1})
@@ -213,14 +272,24 @@ def _indicators(ident: str, was: Activity, now: Activity) -> Iterator[Change]:
 def _order(old: Plan, new: Plan, before: dict, after: dict) -> Iterator[Change]:
     """Activities that kept their objective but not their order among its activities."""
     for objective in new.objectives:
-        kept = [a.id for a in objective.activities if a.id in before and before[a.id][0].id == objective.id]
+        kept = [
+            a.id
+            for a in objective.activities
+            if a.id in before and before[a.id][0].id == objective.id
+        ]
         was = next((o for o in old.objectives if o.id == objective.id), None)
         if was is None:
             continue
         previous = [a.id for a in was.activities if a.id in kept]
         if previous != kept:
-            yield Change(change=Kind.REORDERED, item=Item.OBJECTIVE, id=objective.id, field="activities",
-                         old=previous, new=kept)
+            yield Change(
+                change=Kind.REORDERED,
+                item=Item.OBJECTIVE,
+                id=objective.id,
+                field="activities",
+                old=previous,
+                new=kept,
+            )
 
 
 def _placed(plan: Plan) -> dict[str, tuple[Objective, Activity]]:
@@ -246,40 +315,70 @@ def _ids(item: Item, before: list[str], after: list[str], described: Any) -> Ite
     """Added and removed ids (with what each item is), and a new order of the ones kept."""
     for ident in after:
         if ident not in before:
-            yield Change(change=Kind.ADDED, item=item, id=ident, new=_described(described(ident), ident))
+            yield Change(
+                change=Kind.ADDED, item=item, id=ident, new=_described(described(ident), ident)
+            )
     for ident in before:
         if ident not in after:
-            yield Change(change=Kind.REMOVED, item=item, id=ident, old=_described(described(ident), ident))
+            yield Change(
+                change=Kind.REMOVED, item=item, id=ident, old=_described(described(ident), ident)
+            )
     kept_before = [i for i in before if i in after]
     kept_after = [i for i in after if i in before]
     if kept_before != kept_after:
-        field = {Item.COUNTRY: "countries", Item.ACTOR: "actors", Item.ACTION_POINT: "action_points",
-                 Item.OBJECTIVE: "objectives"}[item]
-        yield Change(change=Kind.REORDERED, item=Item.PLAN, field=field, old=kept_before, new=kept_after)
+        field = {
+            Item.COUNTRY: "countries",
+            Item.ACTOR: "actors",
+            Item.ACTION_POINT: "action_points",
+            Item.OBJECTIVE: "objectives",
+        }[item]
+        yield Change(
+            change=Kind.REORDERED, item=Item.PLAN, field=field, old=kept_before, new=kept_after
+        )
 
 
 def _described(summary: Any, ident: str) -> Any:
     return None if summary == ident else summary
 
 
-def _fields(item: Item, ident: str | None, old: BaseModel, new: BaseModel, *, prefix: str = "",
-            skip: tuple[str, ...] = (), publication: tuple[str, ...] = ()) -> Iterator[Change]:
+def _fields(
+    item: Item,
+    ident: str | None,
+    old: BaseModel,
+    new: BaseModel,
+    *,
+    prefix: str = "",
+    skip: tuple[str, ...] = (),
+    publication: tuple[str, ...] = (),
+) -> Iterator[Change]:
     for name in type(new).model_fields:
         if name in skip or name == "id" and item is not Item.PLAN:
             continue
-        yield from _field(item, ident, f"{prefix}{name}", plain(getattr(old, name)),
-                          plain(getattr(new, name)), version=name not in publication)
+        yield from _field(
+            item,
+            ident,
+            f"{prefix}{name}",
+            plain(getattr(old, name)),
+            plain(getattr(new, name)),
+            version=name not in publication,
+        )
 
 
-def _field(item: Item, ident: str | None, name: str, old: Any, new: Any, *, version: bool = True) -> Iterator[Change]:
+def _field(
+    item: Item, ident: str | None, name: str, old: Any, new: Any, *, version: bool = True
+) -> Iterator[Change]:
     """A changed value; inside a part of the plan (`reporting`, `iati`), each changed field."""
     if old == new:
         return
     if isinstance(old, dict) and isinstance(new, dict):
         for key in (*old, *(k for k in new if k not in old)):
-            yield from _field(item, ident, f"{name}.{key}", old.get(key), new.get(key), version=version)
+            yield from _field(
+                item, ident, f"{name}.{key}", old.get(key), new.get(key), version=version
+            )
         return
-    yield Change(change=Kind.CHANGED, item=item, id=ident, field=name, old=old, new=new, version=version)
+    yield Change(
+        change=Kind.CHANGED, item=item, id=ident, field=name, old=old, new=new, version=version
+    )
 
 
 def _summary(item: BaseModel | None, skip: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -297,7 +396,9 @@ def render_diff(diff: PlanDiff) -> str:
     """One line per change, for people; a last line says how many."""
     lines = [_line(change) for change in diff.changes]
     old, new = diff.old, diff.new
-    head = f"{old.file or old.plan_id} (version {old.version[:12]}) -> {new.file or new.plan_id} (version {new.version[:12]})"
+    head = " -> ".join(
+        f"{side.file or side.plan_id} (version {side.version[:12]})" for side in (old, new)
+    )
     if diff.identical:
         return f"{head}: identical"
     count = len(diff.changes)
@@ -315,8 +416,10 @@ def _line(change: Change) -> str:
     if change.change is Kind.REORDERED:
         return f"{who}: {change.field} reordered: {', '.join(map(str, change.new))}"
     note = "" if change.version else " (publication only: the plan's version is the same)"
-    old, new = (_shown(v) if v is not None or change.field != "countries" else "(every country of the plan)"
-                for v in (change.old, change.new))
+    old, new = (
+        _shown(v) if v is not None or change.field != "countries" else "(every country of the plan)"
+        for v in (change.old, change.new)
+    )
     return f"{who}: {change.field or 'plan'} {old} -> {new}{_list_change(change)}{note}"
 
 
@@ -362,7 +465,8 @@ def _list_change(change: Change) -> str:
     added = [v for v in change.new if v not in change.old]
     removed = [v for v in change.old if v not in change.new]
     parts = ([f"added {', '.join(map(str, added))}"] if added else []) + (
-        [f"removed {', '.join(map(str, removed))}"] if removed else [])
+        [f"removed {', '.join(map(str, removed))}"] if removed else []
+    )
     return f" ({'; '.join(parts)})" if parts else ""
 
 
@@ -372,8 +476,10 @@ def _list_change(change: Change) -> str:
 def json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of `--format json` at DIFF_SCHEMA_VERSION."""
     schema = PlanDiff.model_json_schema()
-    schema["properties"]["schema_version"] = {"const": DIFF_SCHEMA_VERSION,
-                                              "description": "Version of this layout."}
+    schema["properties"]["schema_version"] = {
+        "const": DIFF_SCHEMA_VERSION,
+        "description": "Version of this layout.",
+    }
     schema.pop("title")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -398,4 +504,3 @@ def read_diff_files(old_path: Path, new_path: Path) -> PlanDiff:
             raise PlanError(str(path), issues)
         plans.append(plan)
     return plan_diff(*plans, old_file=str(old_path), new_file=str(new_path))
-

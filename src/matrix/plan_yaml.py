@@ -27,12 +27,9 @@ ONE_LINE = 76
 `{name: Officials trained, unit: people, target: 150}`."""
 
 
-
 def plan_yaml(plan: Plan, *, comment: str = "") -> str:
     """The plan as YAML text, after `comment` (each line prefixed with '# ')."""
-    text = yaml.dump(
-        _plain(plan), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=WIDTH
-    )
+    text = yaml.dump(_plain(plan), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=WIDTH)
     header = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines())
     return header + _spaced(text)
 

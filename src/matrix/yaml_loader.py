@@ -69,7 +69,9 @@ class _BoundedComposer(Composer):
                 if anchor is not None and anchor in anchors:
                     raise ComposerError(
                         f"found duplicate anchor {anchor!r}; first occurrence",
-                        anchors[anchor].start_mark, "second occurrence", event.start_mark,
+                        anchors[anchor].start_mark,
+                        "second occurrence",
+                        event.start_mark,
                     )
                 if kind is not ScalarEvent:
                     collection = self._open(event, anchor, kind is MappingStartEvent)
@@ -80,8 +82,9 @@ class _BoundedComposer(Composer):
                     key = (event.value, event.implicit)
                     if (tag := tags.get(key)) is None:
                         tag = tags[key] = self.resolve(ScalarNode, event.value, event.implicit)
-                node = ScalarNode(tag, event.value, event.start_mark, event.end_mark,
-                                  style=event.style)
+                node = ScalarNode(
+                    tag, event.value, event.start_mark, event.end_mark, style=event.style
+                )
                 values, levels = 1, 1
                 if anchor is not None:
                     anchors[anchor] = node
@@ -111,16 +114,21 @@ class _BoundedComposer(Composer):
         """The node an alias repeats, once what it adds is within the limits."""
         target = self.anchors.get(event.anchor)
         if target is None:
-            raise ComposerError(None, None, f"found undefined alias {event.anchor!r}",
-                                event.start_mark)
+            raise ComposerError(
+                None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+            )
         shape = self._shape.get(id(target))
         if shape is None:
             raise Refused(Code.YAML_ALIAS_CYCLE, event.start_mark, alias=event.anchor)
         values, levels = shape
         self._alias_values += values
         if self._alias_values > MAX_ALIAS_VALUES:
-            raise Refused(Code.YAML_ALIAS_EXPANSION, event.start_mark, alias=event.anchor,
-                          limit=MAX_ALIAS_VALUES)
+            raise Refused(
+                Code.YAML_ALIAS_EXPANSION,
+                event.start_mark,
+                alias=event.anchor,
+                limit=MAX_ALIAS_VALUES,
+            )
         if depth + levels > MAX_DEPTH:
             raise Refused(Code.YAML_TOO_DEEP, event.start_mark, limit=MAX_DEPTH)
         return target
@@ -149,8 +157,9 @@ class _Open:
 
 
 def _text_if_invalid(construct: Callable[[SafeConstructor, Node], object]) -> Callable:
-    """The scalar constructor, keeping the text where it would raise ValueError (a date that does not
-    exist, '2026-02-30'; an integer too long to convert), for the schema to report at its field."""
+    """The scalar constructor, keeping the text where it would raise ValueError (a date that does
+    not exist, '2026-02-30'; an integer too long to convert), for the schema to report at its
+    field."""
 
     def lenient(self: SafeConstructor, node: Node) -> object:
         try:
@@ -204,9 +213,10 @@ class _Constructor(SafeConstructor):
         return self.construct_object(node, deep=True)  # and its errors, as PyYAML words them
 
 
-
-for _tag, _construct in (("timestamp", SafeConstructor.construct_yaml_timestamp),
-                         ("int", SafeConstructor.construct_yaml_int)):
+for _tag, _construct in (
+    ("timestamp", SafeConstructor.construct_yaml_timestamp),
+    ("int", SafeConstructor.construct_yaml_int),
+):
     _Constructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _text_if_invalid(_construct))
 
 

@@ -19,8 +19,14 @@ from matrix.models.issues import Issue
 __all__ = ["export_plan", "import_plan"]
 
 
-def export_plan(plan_path: Path, out: Path, *, lang: str = "en", force: bool = False,
-                inputs: Inputs | None = None) -> tuple[list[Issue], bool]:
+def export_plan(
+    plan_path: Path,
+    out: Path,
+    *,
+    lang: str = "en",
+    force: bool = False,
+    inputs: Inputs | None = None,
+) -> tuple[list[Issue], bool]:
     """Write the plan at `plan_path` (YAML or a workbook) as a workbook at `out`. Returns the
     plan's issues and whether the workbook was written: it is whenever the plan can be read, even
     with errors, so they can be fixed in the workbook."""
@@ -35,8 +41,9 @@ def export_plan(plan_path: Path, out: Path, *, lang: str = "en", force: bool = F
     return issues, True
 
 
-def import_plan(workbook: Path, out: Path, *, force: bool = False,
-                inputs: Inputs | None = None) -> tuple[list[Issue], bool]:
+def import_plan(
+    workbook: Path, out: Path, *, force: bool = False, inputs: Inputs | None = None
+) -> tuple[list[Issue], bool]:
     """Write the plan in `workbook` (or any plan file) as YAML at `out`, in the examples' order;
     comments of an earlier YAML are not kept. Returns the issues and whether it was written
     (whenever the plan can be read)."""
@@ -47,12 +54,16 @@ def import_plan(workbook: Path, out: Path, *, force: bool = False,
     if plan is None:
         return issues, False
     _refuse_existing(out, force)
-    comment = (f"Imported from {Path(workbook).name} by matrix {__version__}.\n"
-               f"Edit it here, or as a workbook: matrix plan export {Path(out).name} -o plan.xlsx")
+    comment = (
+        f"Imported from {Path(workbook).name} by matrix {__version__}.\n"
+        f"Edit it here, or as a workbook: matrix plan export {Path(out).name} -o plan.xlsx"
+    )
     write_text(out, plan_yaml(plan, comment=comment), inputs=inputs)
     return issues, True
 
 
 def _refuse_existing(out: Path, force: bool) -> None:
     if Path(out).exists() and not force:
-        raise MatrixError(f"{out} already exists; use --force to replace it, or write to another file")
+        raise MatrixError(
+            f"{out} already exists; use --force to replace it, or write to another file"
+        )

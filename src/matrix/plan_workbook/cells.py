@@ -85,8 +85,9 @@ def _choice_lookup(choices: type[Enum]) -> dict[str, Enum]:
 @cache
 def _words(key: str) -> frozenset[str]:
     """A word (yes, no, none) in every catalogue language."""
-    return frozenset(normalise(catalogue(lang).get(f"plan_workbook.word.{key}", key))
-                     for lang in LANGUAGES) | {key}
+    return frozenset(
+        normalise(catalogue(lang).get(f"plan_workbook.word.{key}", key)) for lang in LANGUAGES
+    ) | {key}
 
 
 YES_WORDS = ("yes", "true", "1")
@@ -107,7 +108,9 @@ def cell_value(value: Any, kind: Kind, lang: str, *, empty_list: bool = False) -
         return choice_label(value, lang)
     if kind is Kind.LIST:
         return ", ".join(value) if value or not empty_list else word(lang, "none")
-    if kind in (Kind.NUMBER, Kind.INTEGER) or (kind is Kind.TEXT_OR_NUMBER and not isinstance(value, str)):
+    if kind in (Kind.NUMBER, Kind.INTEGER) or (
+        kind is Kind.TEXT_OR_NUMBER and not isinstance(value, str)
+    ):
         return _number(value)
     if kind is Kind.DATE:
         return value if value.year >= 1900 else value.isoformat()  # before Excel's first date
@@ -128,8 +131,13 @@ def _number(value: float) -> float | str:
 
 def yaml_text(value: Any) -> str:
     """One line of YAML (flow style), for a value no simple cell holds."""
-    return yaml.safe_dump(_jsonable(value), default_flow_style=True, allow_unicode=True, width=math.inf,
-                          sort_keys=False).strip()
+    return yaml.safe_dump(
+        _jsonable(value),
+        default_flow_style=True,
+        allow_unicode=True,
+        width=math.inf,
+        sort_keys=False,
+    ).strip()
 
 
 def _jsonable(value: Any) -> Any:
@@ -147,7 +155,9 @@ def _jsonable(value: Any) -> Any:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def read_cell(raw: Any, kind: Kind, choices: type[Enum] | None, *, date1904: bool = False) -> Reading:
+def read_cell(
+    raw: Any, kind: Kind, choices: type[Enum] | None, *, date1904: bool = False
+) -> Reading:
     """The value of a cell of `kind`, BLANK for an empty cell; raises Problem."""
     if isinstance(raw, ExcelError):
         raise Problem(Code.CELL_ERROR, text=raw.text)
@@ -212,7 +222,9 @@ def _date(raw: Any, _choices: Any, date1904: bool) -> Reading:
     elif isinstance(raw, float | int) and not isinstance(raw, bool):
         if (found := date_from_serial(float(raw), date1904)) is not None:
             text = shown(float(raw))
-            return Reading(found, (Code.DATE_FROM_NUMBER, {"text": text, "date": found.isoformat()}))
+            return Reading(
+                found, (Code.DATE_FROM_NUMBER, {"text": text, "date": found.isoformat()})
+            )
     else:
         found = None
     if found is None:
@@ -228,8 +240,12 @@ def _bool(raw: Any, _choices: Any, _date1904: bool) -> Reading:
         return Reading(True)
     if text in _words("no") or text in NO_WORDS:
         return Reading(False)
-    raise Problem(Code.UNKNOWN_CHOICE, text=str(raw).strip(), hint="",
-                  choices=f"{word('en', 'yes')}, {word('en', 'no')}")
+    raise Problem(
+        Code.UNKNOWN_CHOICE,
+        text=str(raw).strip(),
+        hint="",
+        choices=f"{word('en', 'yes')}, {word('en', 'no')}",
+    )
 
 
 def _choice(raw: Any, choices: type[Enum], _date1904: bool) -> Reading:
@@ -267,7 +283,13 @@ def _yaml(raw: Any, _choices: Any, _date1904: bool) -> Reading:
 
 
 _READERS = {
-    Kind.TEXT: _text, Kind.NUMBER: _float, Kind.INTEGER: _integer, Kind.DATE: _date,
-    Kind.BOOL: _bool, Kind.CHOICE: _choice, Kind.LIST: _list, Kind.TEXT_OR_NUMBER: _text_or_number,
+    Kind.TEXT: _text,
+    Kind.NUMBER: _float,
+    Kind.INTEGER: _integer,
+    Kind.DATE: _date,
+    Kind.BOOL: _bool,
+    Kind.CHOICE: _choice,
+    Kind.LIST: _list,
+    Kind.TEXT_OR_NUMBER: _text_or_number,
     Kind.YAML: _yaml,
 }

@@ -142,13 +142,36 @@ def label(lang: str, key: str, fallback: str) -> str:
 # --- kinds from the models' types ----------------------------------------------------------------
 
 WIDTHS = {
-    Kind.TEXT: 28, Kind.NUMBER: 12, Kind.INTEGER: 10, Kind.DATE: 12, Kind.BOOL: 11,
-    Kind.CHOICE: 24, Kind.LIST: 26, Kind.TEXT_OR_NUMBER: 14, Kind.YAML: 40,
+    Kind.TEXT: 28,
+    Kind.NUMBER: 12,
+    Kind.INTEGER: 10,
+    Kind.DATE: 12,
+    Kind.BOOL: 11,
+    Kind.CHOICE: 24,
+    Kind.LIST: 26,
+    Kind.TEXT_OR_NUMBER: 14,
+    Kind.YAML: 40,
 }
-KEY_WIDTHS = {"id": 14, "title": 50, "name": 40, "description": 40, "lead": 14, "unit": 14,
-              "code": 10, "currency": 11, "objective": 14, "activity": 14, "number": 9, "countries": 22}
-PICKS = {"lead": Pick.ACTORS, "action_point": Pick.ACTION_POINTS, "currency": Pick.CURRENCIES,
-         "framework": Pick.FRAMEWORKS}
+KEY_WIDTHS = {
+    "id": 14,
+    "title": 50,
+    "name": 40,
+    "description": 40,
+    "lead": 14,
+    "unit": 14,
+    "code": 10,
+    "currency": 11,
+    "objective": 14,
+    "activity": 14,
+    "number": 9,
+    "countries": 22,
+}
+PICKS = {
+    "lead": Pick.ACTORS,
+    "action_point": Pick.ACTION_POINTS,
+    "currency": Pick.CURRENCIES,
+    "framework": Pick.FRAMEWORKS,
+}
 """Fields whose values come from a list, wherever they appear."""
 
 
@@ -173,7 +196,13 @@ def kind_of(annotation: Any) -> tuple[Kind, type[Enum] | None]:
         return (Kind.TEXT_OR_NUMBER, None) if members == {str, int} else (Kind.YAML, None)
     if isinstance(base, type) and issubclass(base, Enum):
         return Kind.CHOICE, base
-    simple = {bool: Kind.BOOL, int: Kind.INTEGER, float: Kind.NUMBER, date: Kind.DATE, str: Kind.TEXT}
+    simple = {
+        bool: Kind.BOOL,
+        int: Kind.INTEGER,
+        float: Kind.NUMBER,
+        date: Kind.DATE,
+        str: Kind.TEXT,
+    }
     if base in simple:
         return simple[base], None
     if get_origin(base) is Literal and all(isinstance(a, str) for a in get_args(base)):
@@ -189,10 +218,16 @@ def model_columns(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[Co
         if key in skip:
             continue
         kind, choices = kind_of(field.annotation)
-        columns.append(Column(
-            key, kind, KEY_WIDTHS.get(key, WIDTHS[kind]), required=field.is_required(), choices=choices,
-            picks=Pick.CHOICE if kind in (Kind.CHOICE, Kind.BOOL) else PICKS.get(key),
-        ))
+        columns.append(
+            Column(
+                key,
+                kind,
+                KEY_WIDTHS.get(key, WIDTHS[kind]),
+                required=field.is_required(),
+                choices=choices,
+                picks=Pick.CHOICE if kind in (Kind.CHOICE, Kind.BOOL) else PICKS.get(key),
+            )
+        )
     return columns
 
 
@@ -206,19 +241,30 @@ def _activity_columns() -> tuple[Column, ...]:
     return tuple(columns)
 
 
-COUNTRIES = Table(Role.COUNTRIES, (
-    Column("code", Kind.TEXT, 10, required=True, picks=Pick.COUNTRIES),
-    Column("name", Kind.TEXT, 36, derived=True),
-))
+COUNTRIES = Table(
+    Role.COUNTRIES,
+    (
+        Column("code", Kind.TEXT, 10, required=True, picks=Pick.COUNTRIES),
+        Column("name", Kind.TEXT, 36, derived=True),
+    ),
+)
 ACTORS = Table(Role.ACTORS, tuple(model_columns(Actor)), Actor)
 ACTION_POINTS = Table(Role.ACTION_POINTS, tuple(model_columns(ActionPoint)), ActionPoint)
-OBJECTIVES = Table(Role.OBJECTIVES, (
-    *model_columns(Objective, skip=("activities",)),
-    Column("action_point_title", Kind.TEXT, 40, derived=True),
-), Objective)
+OBJECTIVES = Table(
+    Role.OBJECTIVES,
+    (
+        *model_columns(Objective, skip=("activities",)),
+        Column("action_point_title", Kind.TEXT, 40, derived=True),
+    ),
+    Objective,
+)
 ACTIVITIES = Table(Role.ACTIVITIES, _activity_columns(), Activity, parent="objective")
-INDICATORS = Table(Role.INDICATORS, (_link("activity", Pick.ACTIVITIES), *model_columns(Indicator)),
-                   Indicator, parent="activity")
+INDICATORS = Table(
+    Role.INDICATORS,
+    (_link("activity", Pick.ACTIVITIES), *model_columns(Indicator)),
+    Indicator,
+    parent="activity",
+)
 TABLES = (COUNTRIES, ACTORS, ACTION_POINTS, OBJECTIVES, ACTIVITIES, INDICATORS)
 """In tab order, after the Instructions and Plan sheets."""
 SHEETS = (Role.INSTRUCTIONS, Role.PLAN, *(table.role for table in TABLES), Role.LISTS)
@@ -236,8 +282,10 @@ def _settings(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[Sett
         if not prefix and key in ON_SHEETS:
             continue
         if path == FRAMEWORK:  # a built-in framework's name, or the plan's own framework's id
-            settings += [Setting(path, Kind.TEXT, False, picks=Pick.FRAMEWORKS),
-                         Setting(FRAMEWORK_TITLE, Kind.TEXT, False)]
+            settings += [
+                Setting(path, Kind.TEXT, False, picks=Pick.FRAMEWORKS),
+                Setting(FRAMEWORK_TITLE, Kind.TEXT, False),
+            ]
             continue
         base, _ = _strip(field.annotation)
         if isinstance(base, type) and issubclass(base, BaseModel):

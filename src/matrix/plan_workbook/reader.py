@@ -45,14 +45,26 @@ from matrix.validation.values import removed_character_issues
 Path_ = tuple[str | int, ...]
 HEADER_SEARCH = 10
 """Rows searched for a table's header row, in case rows were inserted above it."""
-REQUIRED = (Role.PLAN, Role.COUNTRIES, Role.ACTORS, Role.OBJECTIVES, Role.ACTIVITIES, Role.INDICATORS)
+REQUIRED = (
+    Role.PLAN,
+    Role.COUNTRIES,
+    Role.ACTORS,
+    Role.OBJECTIVES,
+    Role.ACTIVITIES,
+    Role.INDICATORS,
+)
 """Sheets a plan workbook must have; without Action points the plan uses a built-in framework."""
 MODELS: dict[Role, type[BaseModel]] = {
-    Role.ACTORS: Actor, Role.ACTION_POINTS: ActionPoint, Role.OBJECTIVES: Objective,
-    Role.ACTIVITIES: Activity, Role.INDICATORS: Indicator,
+    Role.ACTORS: Actor,
+    Role.ACTION_POINTS: ActionPoint,
+    Role.OBJECTIVES: Objective,
+    Role.ACTIVITIES: Activity,
+    Role.INDICATORS: Indicator,
 }
 CHILDREN: dict[type[BaseModel], tuple[str, type[BaseModel]]] = {
-    Plan: ("objectives", Objective), Objective: ("activities", Activity), Activity: ("indicators", Indicator),
+    Plan: ("objectives", Objective),
+    Objective: ("activities", Activity),
+    Activity: ("indicators", Indicator),
 }
 """Where each model keeps the items of the next sheet down."""
 
@@ -147,11 +159,17 @@ class _Reader:
         from matrix.excel.layout import META_SHEET as MATRIX_META
 
         if (found := self.meta.get("format", "")).isdigit() and int(found) > layout.FORMAT:
-            return Code.PLAN_WORKBOOK_NEWER.issue(file=self.file, found=found, supported=layout.FORMAT)
+            return Code.PLAN_WORKBOOK_NEWER.issue(
+                file=self.file, found=found, supported=layout.FORMAT
+            )
         if MATRIX_META in self.raw.sheets:
-            return Code.NOT_A_PLAN_WORKBOOK.issue(file=self.file, what="a matrix generated from a plan")
+            return Code.NOT_A_PLAN_WORKBOOK.issue(
+                file=self.file, what="a matrix generated from a plan"
+            )
         if not self.meta and Role.PLAN not in self.sheets:
-            return Code.NOT_A_PLAN_WORKBOOK.issue(file=self.file, what="a workbook without the plan's sheets")
+            return Code.NOT_A_PLAN_WORKBOOK.issue(
+                file=self.file, what="a workbook without the plan's sheets"
+            )
         return None
 
     def _data(self) -> dict[str, Any]:
@@ -164,8 +182,11 @@ class _Reader:
         data["actors"] = self._items(layout.ACTORS, ("actors",))
         action_points = self._items(layout.ACTION_POINTS, ("framework", "action_points"))
         if action_points or framework.get("title"):
-            data["framework"] = {"id": framework.get("id"), "title": framework.get("title"),
-                                 "action_points": action_points}
+            data["framework"] = {
+                "id": framework.get("id"),
+                "title": framework.get("title"),
+                "action_points": action_points,
+            }
             data["framework"] = {k: v for k, v in data["framework"].items() if v is not None}
         elif framework.get("id") is not None:
             data["framework"] = framework["id"]
@@ -190,14 +211,24 @@ class _Reader:
         seen: set[str] = set()
         for r in range(header + 1, len(sheet.rows) + 1):
             key_text = str(sheet.value(r, found["key"] + 1) if "key" in found else "").strip()
-            label_text = str(sheet.value(r, found["setting"] + 1) if "setting" in found else "").strip()
+            label_text = str(
+                sheet.value(r, found["setting"] + 1) if "setting" in found else ""
+            ).strip()
             raw = sheet.value(r, found["value"] + 1)
-            setting = by_key.get(key_text) or (by_label.get(_norm(label_text)) if not key_text else None)
+            setting = by_key.get(key_text) or (
+                by_label.get(_norm(label_text)) if not key_text else None
+            )
             cell = f"{column_letters(found['value'] + 1)}{r}"
             if setting is None:
                 if key_text and not _blank(raw):
                     guess = difflib.get_close_matches(key_text, list(by_key), n=1, cutoff=0.6)
-                    self._add(Code.PLAN_SETTING_UNKNOWN, sheet, f"A{r}", key=key_text, hint=did_you_mean(guess))
+                    self._add(
+                        Code.PLAN_SETTING_UNKNOWN,
+                        sheet,
+                        f"A{r}",
+                        key=key_text,
+                        hint=did_you_mean(guess),
+                    )
                 continue
             if setting.key in seen:
                 self._add(Code.DUPLICATE_KEY, sheet, cell, key=setting.key)
@@ -230,13 +261,20 @@ class _Reader:
 
     def _objectives(self) -> list[dict[str, Any]]:
         objectives = self._items(layout.OBJECTIVES, ("objectives",))
-        activities = self._children(layout.ACTIVITIES, objectives, "objectives", "activities",
-                                    Role.OBJECTIVES)
+        activities = self._children(
+            layout.ACTIVITIES, objectives, "objectives", "activities", Role.OBJECTIVES
+        )
         self._children(layout.INDICATORS, activities, "activities", "indicators", Role.ACTIVITIES)
         return objectives
 
-    def _children(self, table: Table, parents: list[dict[str, Any]], parent_kind: str, field_name: str,
-                  parent_role: Role) -> list[dict[str, Any]]:
+    def _children(
+        self,
+        table: Table,
+        parents: list[dict[str, Any]],
+        parent_kind: str,
+        field_name: str,
+        parent_role: Role,
+    ) -> list[dict[str, Any]]:
         """Attach each row of `table` to the parent it names; rows naming no parent are errors."""
         by_id: dict[str, dict[str, Any]] = {}
         for parent in parents:
@@ -258,14 +296,26 @@ class _Reader:
             placed.append(row.values)
         return placed
 
-    def _unknown_parent(self, table: Table, row: _Row, ref: str, known: list[str], parent_role: Role) -> None:
-        guess = [k for k in known if k.lower() == ref.lower()] or difflib.get_close_matches(ref, known, n=1)
+    def _unknown_parent(
+        self, table: Table, row: _Row, ref: str, known: list[str], parent_role: Role
+    ) -> None:
+        guess = [k for k in known if k.lower() == ref.lower()] or difflib.get_close_matches(
+            ref, known, n=1
+        )
         kind = "objective" if parent_role is Role.OBJECTIVES else "activity"
         item = row.values.get("id") or row.values.get("name") or f"row {row.number}"
         what = f"{'activity' if table.role is Role.ACTIVITIES else 'indicator'} {item}"
-        self._add(Code.UNKNOWN_REFERENCE, self.sheets[table.role], row.cells[table.parent], what=what,
-                  kind=kind, ref=ref, sheet_name=self.names.get(parent_role, parent_role.value),
-                  hint=did_you_mean(guess), fix=guess[0] if guess else None)
+        self._add(
+            Code.UNKNOWN_REFERENCE,
+            self.sheets[table.role],
+            row.cells[table.parent],
+            what=what,
+            kind=kind,
+            ref=ref,
+            sheet_name=self.names.get(parent_role, parent_role.value),
+            hint=did_you_mean(guess),
+            fix=guess[0] if guess else None,
+        )
 
     def _place(self, row: _Row, table: Table, path: Path_) -> None:
         sheet = self.names[table.role]
@@ -288,8 +338,11 @@ class _Reader:
         if columns is None:
             return rows
         header, found = columns
-        read = [(key, index, column) for key, index in found.items()
-                if (column := _column(table, key)) is not None and not column.derived]
+        read = [
+            (key, index, column)
+            for key, index in found.items()
+            if (column := _column(table, key)) is not None and not column.derived
+        ]
         for r in range(header + 1, len(sheet.rows) + 1):
             cells = sheet.rows[r - 1]
             if all(_blank(cells[i]) if i < len(cells) else True for _, i, _ in read):
@@ -305,9 +358,16 @@ class _Reader:
             rows.append(row)
         return rows
 
-    def _header(self, sheet: RawSheet, role: Role, headers: dict[str, str], required: tuple[str, ...],
-                table: Table | None = None) -> tuple[int, dict[str, int]] | None:
-        """(header row, field -> 0-based column) of a sheet; issues for missing or unknown columns."""
+    def _header(
+        self,
+        sheet: RawSheet,
+        role: Role,
+        headers: dict[str, str],
+        required: tuple[str, ...],
+        table: Table | None = None,
+    ) -> tuple[int, dict[str, int]] | None:
+        """(header row, field -> 0-based column) of a sheet; issues for columns missing or
+        unknown."""
         best, best_row = {}, 0
         for r in range(1, min(len(sheet.rows), HEADER_SEARCH) + 1):
             found = {}
@@ -323,19 +383,35 @@ class _Reader:
         lang = self.meta.get("lang", "en")
         for key in required:
             if key not in best:
-                self._add(Code.PLAN_SHEET_COLUMN_MISSING, sheet, f"A{best_row}", name=sheet.name,
-                          column=_labels(role, (key,), table, lang)[0])
+                self._add(
+                    Code.PLAN_SHEET_COLUMN_MISSING,
+                    sheet,
+                    f"A{best_row}",
+                    name=sheet.name,
+                    column=_labels(role, (key,), table, lang)[0],
+                )
         if table is not None:
             for column in table.read_columns:
                 if column.key not in best and not column.required:
-                    self._add(Code.PLAN_SHEET_COLUMN_ABSENT, sheet, f"A{best_row}", name=sheet.name,
-                              column=column.label(role, lang))
+                    self._add(
+                        Code.PLAN_SHEET_COLUMN_ABSENT,
+                        sheet,
+                        f"A{best_row}",
+                        name=sheet.name,
+                        column=column.label(role, lang),
+                    )
             known = [column.label(role, lang) for column in table.columns]
             for c, text in enumerate(sheet.rows[best_row - 1]):
                 if not _blank(text) and _norm(text) not in headers:
                     guess = difflib.get_close_matches(str(text).strip(), known, n=1, cutoff=0.6)
-                    self._add(Code.PLAN_SHEET_COLUMN_UNKNOWN, sheet, f"{column_letters(c + 1)}{best_row}",
-                              name=sheet.name, column=str(text).strip(), hint=did_you_mean(guess))
+                    self._add(
+                        Code.PLAN_SHEET_COLUMN_UNKNOWN,
+                        sheet,
+                        f"{column_letters(c + 1)}{best_row}",
+                        name=sheet.name,
+                        column=str(text).strip(),
+                        hint=did_you_mean(guess),
+                    )
         return best_row, best
 
     def _cell(self, sheet: RawSheet, cell: str, raw: Any, kind: Kind, choices: Any) -> Any:
@@ -364,7 +440,11 @@ class _Reader:
         sheet = self.raw.sheets.get(layout.META_SHEET)
         if sheet is None:
             return {}
-        return {str(row[0]).strip(): str(row[1]).strip() for row in sheet.rows if len(row) >= 2 and row[0]}
+        return {
+            str(row[0]).strip(): str(row[1]).strip()
+            for row in sheet.rows
+            if len(row) >= 2 and row[0]
+        }
 
     def _locate(self) -> dict[Role, RawSheet]:
         """Each role's sheet: by the name the metadata gives, else by its name in any language."""
@@ -383,12 +463,19 @@ class _Reader:
             for role in REQUIRED:
                 if role not in found:
                     name = t(lang, f"plan_workbook.sheet.{role}")
-                    self.issues.append(Code.PLAN_SHEET_MISSING.issue(
-                        file=self.file, name=name, what=t("en", f"plan_workbook.sheet.{role}").lower()))
+                    self.issues.append(
+                        Code.PLAN_SHEET_MISSING.issue(
+                            file=self.file,
+                            name=name,
+                            what=t("en", f"plan_workbook.sheet.{role}").lower(),
+                        )
+                    )
         return found
 
     def _add(self, code: Code, sheet: RawSheet | None, cell: str | None, **params: Any) -> None:
-        self.issues.append(code.issue(file=self.file, sheet=sheet.name if sheet else None, cell=cell, **params))
+        self.issues.append(
+            code.issue(file=self.file, sheet=sheet.name if sheet else None, cell=cell, **params)
+        )
 
     def _order(self, issue: Issue) -> tuple[int, int, int]:
         sheets = list(self.raw.sheets)
@@ -410,8 +497,10 @@ def _checkable(data: dict[str, Any], error: ValidationError) -> Plan | None:
         if item is None:
             return None
         bad.setdefault(item, set()).add(str(path[len(item)]) if len(path) > len(item) else "")
-    built = {key: [_built(model, values, (key, i), bad) for i, values in enumerate(data.get(key, []))]
-             for key, model in (("actors", Actor), ("objectives", Objective))}
+    built = {
+        key: [_built(model, values, (key, i), bad) for i, values in enumerate(data.get(key, []))]
+        for key, model in (("actors", Actor), ("objectives", Objective))
+    }
     try:
         return Plan.model_validate({**data, **built})
     except ValidationError:
@@ -423,22 +512,32 @@ def _item_path(path: Path_) -> Path_ | None:
     if len(path) < 2 or path[0] not in ("actors", "objectives") or not isinstance(path[1], int):
         return None
     end = 2
-    while end + 1 < len(path) and path[end] in ("activities", "indicators") and isinstance(path[end + 1], int):
+    while (
+        end + 1 < len(path)
+        and path[end] in ("activities", "indicators")
+        and isinstance(path[end + 1], int)
+    ):
         end += 2
     return tuple(path[:end])
 
 
-def _built(model: type[BaseModel], values: dict[str, Any], path: Path_, bad: dict[Path_, set[str]]) -> BaseModel:
+def _built(
+    model: type[BaseModel], values: dict[str, Any], path: Path_, bad: dict[Path_, set[str]]
+) -> BaseModel:
     """`values` as `model` for the checks: validated when they fit, else constructed from the
     fields that could be read (required ones as typed, or a stand-in naming the row)."""
     values = dict(values)
     if model in CHILDREN:
         name, child = CHILDREN[model]
-        values[name] = [_built(child, v, (*path, name, i), bad) for i, v in enumerate(values.get(name, []))]
+        values[name] = [
+            _built(child, v, (*path, name, i), bad) for i, v in enumerate(values.get(name, []))
+        ]
     fields = bad.get(path)
     if fields is None:
         return model.model_validate(values)
-    kept = {k: v for k, v in values.items() if k not in fields or model.model_fields[k].is_required()}
+    kept = {
+        k: v for k, v in values.items() if k not in fields or model.model_fields[k].is_required()
+    }
     for key, info in model.model_fields.items():
         if info.is_required() and key not in kept:
             kept[key] = f"#{path[-1] + 1}" if key == "id" else ""
@@ -462,15 +561,21 @@ def _column(table: Table, key: str) -> Column | None:
 
 
 def _table_headers(table: Table) -> dict[str, str]:
-    return {_norm(text): c.key for c in table.columns
-            for text in (c.key, *(c.label(table.role, lang) for lang in LANGUAGES))}
+    return {
+        _norm(text): c.key
+        for c in table.columns
+        for text in (c.key, *(c.label(table.role, lang) for lang in LANGUAGES))
+    }
 
 
 def _setting_headers() -> dict[str, str]:
     from matrix.plan_workbook.writer import SETTING_COLUMNS
 
-    return {_norm(text): key for key, _ in SETTING_COLUMNS
-            for text in (key, *(t(lang, f"plan_workbook.column.plan.{key}") for lang in LANGUAGES))}
+    return {
+        _norm(text): key
+        for key, _ in SETTING_COLUMNS
+        for text in (key, *(t(lang, f"plan_workbook.column.plan.{key}") for lang in LANGUAGES))
+    }
 
 
 def _labels(role: Role, keys: tuple[str, ...], table: Table | None, lang: str = "en") -> list[str]:
@@ -489,4 +594,3 @@ def _blank(value: Any) -> bool:
 
 def _jsonable(value: Any) -> Any:
     return value if isinstance(value, str | int | float | bool) or value is None else str(value)
-

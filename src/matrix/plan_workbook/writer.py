@@ -55,8 +55,15 @@ SETTING_COLUMNS = (("key", 24), ("setting", 34), ("value", 50), ("help", 70))
 
 def write_plan_workbook(plan: Plan, out: Path | BinaryIO, lang: str = "en") -> None:
     """The plan as a workbook in `lang`. MatrixError when a value cannot be held by a cell."""
-    wb = xlsxwriter.Workbook(out, {"strings_to_numbers": False, "strings_to_formulas": False,
-                                   "strings_to_urls": False, "in_memory": True})
+    wb = xlsxwriter.Workbook(
+        out,
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "in_memory": True,
+        },
+    )
     wb.set_properties({"title": plan.title, "comments": f"matrix {__version__}"})
     book = _Book(plan, lang, wb)
     sheets = {role: wb.add_worksheet(book.names[role]) for role in layout.SHEETS}
@@ -96,26 +103,46 @@ class _Book:
     def __post_init__(self) -> None:
         self.rows = table_rows(self.plan)
         taken = {layout.META_SHEET.casefold()}
-        self.names = {role: sheet_name(t(self.lang, f"plan_workbook.sheet.{role}"), taken)
-                      for role in layout.SHEETS}
+        self.names = {
+            role: sheet_name(t(self.lang, f"plan_workbook.sheet.{role}"), taken)
+            for role in layout.SHEETS
+        }
         add = self.wb.add_format
         base = {"valign": "top", "border": 1, "border_color": "#BFBFBF"}
         self.title = add({"bold": True, "font_size": 14, "font_color": HEADER_FILL})
         self.hint = add({"italic": True, "font_color": DERIVED_FONT})  # spills over the empty cells
-        self.header = add({"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_FILL, "text_wrap": True,
-                           "valign": "vcenter", "border": 1, "border_color": "#BFBFBF"})
+        self.header = add(
+            {
+                "bold": True,
+                "font_color": "#FFFFFF",
+                "bg_color": HEADER_FILL,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "border": 1,
+                "border_color": "#BFBFBF",
+            }
+        )
         self.heading = add({"bold": True, "bg_color": "#D9E1F2", **base})
         self.text = add({**base, "text_wrap": True})
         self.number = add({**base, "num_format": "General"})
         self.date = add({**base, "num_format": DATE_FORMAT, "align": "left"})
         self.key = add({**base, "bg_color": KEY_FILL, "font_color": DERIVED_FONT})
-        self.derived = add({**base, "bg_color": KEY_FILL, "font_color": DERIVED_FONT, "italic": True,
-                            "text_wrap": True})
+        self.derived = add(
+            {
+                **base,
+                "bg_color": KEY_FILL,
+                "font_color": DERIVED_FONT,
+                "italic": True,
+                "text_wrap": True,
+            }
+        )
         self.label = add({"bold": True, "valign": "top", "text_wrap": True})
         self.body = add({"text_wrap": True, "valign": "top"})
 
     def cell_format(self, kind: Kind) -> Any:
-        return {Kind.NUMBER: self.number, Kind.INTEGER: self.number, Kind.DATE: self.date}.get(kind, self.text)
+        return {Kind.NUMBER: self.number, Kind.INTEGER: self.number, Kind.DATE: self.date}.get(
+            kind, self.text
+        )
 
     def action_points(self) -> list[tuple[str, int, str]]:
         """(id, number, title) of the plan's framework, titles in the workbook's language."""
@@ -125,16 +152,22 @@ class _Book:
             framework = self.plan.resolved_framework
         except KeyError:  # an unknown framework name: `plan check` says so
             return []
-        return [(ap.id, ap.number, action_point_title(framework.id, ap.id, ap.title, self.lang))
-                for ap in framework.action_points]
+        return [
+            (ap.id, ap.number, action_point_title(framework.id, ap.id, ap.title, self.lang))
+            for ap in framework.action_points
+        ]
 
     def last_row(self, role: Role) -> int:
         """0-based last row drop-downs and formulas reach on a table sheet."""
         return FIRST_DATA_ROW - 1 + len(self.rows.get(role, [])) + SPARE_ROWS
 
     def metadata(self) -> list[tuple[str, str]]:
-        rows = [("format", str(layout.FORMAT)), ("schema_version", str(self.plan.schema_version)),
-                ("lang", self.lang), ("tool_version", __version__)]
+        rows = [
+            ("format", str(layout.FORMAT)),
+            ("schema_version", str(self.plan.schema_version)),
+            ("lang", self.lang),
+            ("tool_version", __version__),
+        ]
         return rows + [(f"sheet.{role}", name) for role, name in self.names.items()]
 
 
@@ -175,15 +208,17 @@ def _write_lists(ws: Worksheet, book: _Book) -> None:
             lists[column.choices.__name__] = [choice_label(c, book.lang) for c in column.choices]
     codes = sorted(c.alpha_3 for c in pycountry.countries)
     aps = book.action_points()
-    lists.update({
-        Pick.FRAMEWORKS: builtin_names(),
-        Pick.CURRENCIES: _currencies(),
-        Pick.COUNTRIES: codes,
-        "country_names": [country_name(code, book.lang) for code in codes],
-        Pick.ACTION_POINTS: [ap_id for ap_id, _, _ in aps],
-        "action_point_numbers": [number for _, number, _ in aps],
-        "action_point_titles": [title for _, _, title in aps],
-    })
+    lists.update(
+        {
+            Pick.FRAMEWORKS: builtin_names(),
+            Pick.CURRENCIES: _currencies(),
+            Pick.COUNTRIES: codes,
+            "country_names": [country_name(code, book.lang) for code in codes],
+            Pick.ACTION_POINTS: [ap_id for ap_id, _, _ in aps],
+            "action_point_numbers": [number for _, number, _ in aps],
+            "action_point_titles": [title for _, _, title in aps],
+        }
+    )
     for c, (name, values) in enumerate(lists.items()):
         book.lists[name] = _ListColumn(c, len(values))
         for r, value in enumerate(values):
@@ -213,8 +248,14 @@ def _write_settings(ws: Worksheet, book: _Book) -> None:
     values = _setting_values(book.plan)
     r, group = FIRST_DATA_ROW - 1, ""
     for setting in sorted(layout.SETTINGS, key=_in_part):
-        if len(setting.path) > 1 and setting.path[0] != group and setting.path != layout.FRAMEWORK_TITLE:
-            group = setting.path[0]  # a heading above the settings of each part: Region, Reporting...
+        if (
+            len(setting.path) > 1
+            and setting.path[0] != group
+            and setting.path != layout.FRAMEWORK_TITLE
+        ):
+            group = setting.path[
+                0
+            ]  # a heading above the settings of each part: Region, Reporting...
             heading = layout.label(lang, f"plan_workbook.setting.{group}", group)
             for c in range(len(SETTING_COLUMNS)):
                 ws.write_blank(r, c, None, book.heading)
@@ -227,8 +268,12 @@ def _write_settings(ws: Worksheet, book: _Book) -> None:
         ws.write_string(r, 3, setting.help(lang), book.derived)
         if setting.picks is not None:
             _drop_down(ws, book, setting, setting.picks, r, r, 2)
-        if height := row_height([(setting.help(lang), SETTING_COLUMNS[3][1]),
-                                 (value if isinstance(value, str) else "", SETTING_COLUMNS[2][1])]):
+        if height := row_height(
+            [
+                (setting.help(lang), SETTING_COLUMNS[3][1]),
+                (value if isinstance(value, str) else "", SETTING_COLUMNS[2][1]),
+            ]
+        ):
             ws.set_row(r, height)
         r += 1
     ws.freeze_panes(HEADER_ROW, 2)
@@ -265,8 +310,10 @@ def _write_table(ws: Worksheet, book: _Book, table: Table) -> None:
     lang, role = book.lang, table.role
     rows = book.rows[role]
     if FIRST_DATA_ROW - 1 + len(rows) > MAX_ROWS:  # the reader's safety scan would refuse it
-        raise MatrixError(f"the plan has {len(rows):,} {role.replace('_', ' ')}, more than a plan workbook's "
-                          f"sheet holds ({MAX_ROWS - FIRST_DATA_ROW + 1:,}); keep this plan in YAML")
+        raise MatrixError(
+            f"the plan has {len(rows):,} {role.replace('_', ' ')}, more than a plan workbook's "
+            f"sheet holds ({MAX_ROWS - FIRST_DATA_ROW + 1:,}); keep this plan in YAML"
+        )
     ws.write_string(TITLE_ROW - 1, 0, t(lang, f"plan_workbook.sheet.{role}"), book.title)
     ws.write_string(HINT_ROW - 1, 0, t(lang, f"plan_workbook.hint.{role}"), book.hint)
     ws.set_row(HEADER_ROW - 1, 32)
@@ -282,7 +329,9 @@ def _write_table(ws: Worksheet, book: _Book, table: Table) -> None:
                 _write_derived(ws, book, table, column, r, c, values)
                 continue
             where = f"{t(lang, f'plan_workbook.sheet.{role}')} row {r + 1}, {column.key}"
-            value = _cell(values.get(column.key), column.kind, lang, where, empty_list=column.key in none_word)
+            value = _cell(
+                values.get(column.key), column.kind, lang, where, empty_list=column.key in none_word
+            )
             _write_value(ws, r, c, value, book.cell_format(column.kind))
             if isinstance(value, str):
                 texts.append((value, column.width))
@@ -311,7 +360,11 @@ def _none_written(table: Table) -> set[str]:
     if table.model is None:
         return set()
     fields = table.model.model_fields
-    return {c.key for c in table.columns if c.kind is Kind.LIST and c.key in fields and fields[c.key].default is None}
+    return {
+        c.key
+        for c in table.columns
+        if c.kind is Kind.LIST and c.key in fields and fields[c.key].default is None
+    }
 
 
 def _cell(value: Any, kind: Kind, lang: str, where: str, *, empty_list: bool = False) -> Any:
@@ -320,8 +373,10 @@ def _cell(value: Any, kind: Kind, lang: str, where: str, *, empty_list: bool = F
     except ValueError as exc:
         raise MatrixError(f"{where}: {exc}; give a finite number in the plan") from None
     if isinstance(written, str) and len(written) > MAX_CELL_TEXT:
-        raise MatrixError(f"{where} is {len(written):,} characters long, more than a workbook cell holds "
-                          f"({MAX_CELL_TEXT:,}); shorten it in the plan")
+        raise MatrixError(
+            f"{where} is {len(written):,} characters long, more than a workbook cell holds "
+            f"({MAX_CELL_TEXT:,}); shorten it in the plan"
+        )
     return written
 
 
@@ -336,8 +391,9 @@ def _write_value(ws: Worksheet, r: int, c: int, value: Any, fmt: Any) -> None:
         ws.write_number(r, c, value, fmt)
 
 
-def _write_derived(ws: Worksheet, book: _Book, table: Table, column: Column, r: int, c: int,
-                   values: dict[str, Any]) -> None:
+def _write_derived(
+    ws: Worksheet, book: _Book, table: Table, column: Column, r: int, c: int, values: dict[str, Any]
+) -> None:
     """A name or title looked up from the Lists sheet by the code or id beside it."""
     lists = quoted(book.names[Role.LISTS])
     key_cell = xl_rowcol_to_cell(r, c - 1)
@@ -356,7 +412,8 @@ def _write_derived(ws: Worksheet, book: _Book, table: Table, column: Column, r: 
 
 
 def _lookup(lists: str, book: _Book, key_cell: str, keys: str, values: str) -> str:
-    return f"INDEX({_range(lists, book.lists[values])},MATCH({key_cell},{_range(lists, book.lists[keys])},0))"
+    found, among = _range(lists, book.lists[values]), _range(lists, book.lists[keys])
+    return f"INDEX({found},MATCH({key_cell},{among},0))"
 
 
 def _range(sheet: str, column: _ListColumn) -> str:
@@ -364,8 +421,9 @@ def _range(sheet: str, column: _ListColumn) -> str:
     return f"{sheet}!${letter}$1:${letter}${max(column.size, 1)}"
 
 
-def _drop_down(ws: Worksheet, book: _Book, column: Column | Setting, picks: Pick, first: int, last: int,
-               c: int) -> None:
+def _drop_down(
+    ws: Worksheet, book: _Book, column: Column | Setting, picks: Pick, first: int, last: int, c: int
+) -> None:
     """Choices for rows `first`..`last` (0-based) of column `c`: its own choices refuse anything
     else; ids and codes warn, since a coordinator may add the actor or country afterwards."""
     strict = picks is Pick.CHOICE
@@ -376,18 +434,31 @@ def _drop_down(ws: Worksheet, book: _Book, column: Column | Setting, picks: Pick
         picks is Pick.ACTION_POINTS and isinstance(book.plan.framework, Framework)
     ):
         role = Role(picks.value)
-        letter = xl_col_to_name(0 if role is not Role.ACTION_POINTS else 1)  # ids; an action point's after its number
-        source = f"={quoted(book.names[role])}!${letter}${FIRST_DATA_ROW}:${letter}${book.last_row(role) + 1}"
+        letter = xl_col_to_name(
+            0 if role is not Role.ACTION_POINTS else 1
+        )  # ids; an action point's after its number
+        first, last = FIRST_DATA_ROW, book.last_row(role) + 1
+        source = f"={quoted(book.names[role])}!${letter}${first}:${letter}${last}"
     else:
         if not book.lists[picks].size:
             return
         source = "=" + _range(quoted(book.names[Role.LISTS]), book.lists[picks])
-    ws.data_validation(first, c, last, c, {
-        "validate": "list", "source": source, "error_type": "stop" if strict else "warning",
-        "error_title": t(book.lang, "plan_workbook.validation.title")[:32],
-        "error_message": t(book.lang, "plan_workbook.validation.strict" if strict
-                           else "plan_workbook.validation.known")[:255],
-    })
+    ws.data_validation(
+        first,
+        c,
+        last,
+        c,
+        {
+            "validate": "list",
+            "source": source,
+            "error_type": "stop" if strict else "warning",
+            "error_title": t(book.lang, "plan_workbook.validation.title")[:32],
+            "error_message": t(
+                book.lang,
+                "plan_workbook.validation.strict" if strict else "plan_workbook.validation.known",
+            )[:255],
+        },
+    )
 
 
 def _write_instructions(ws: Worksheet, book: _Book) -> None:
@@ -411,8 +482,11 @@ def _write_instructions(ws: Worksheet, book: _Book) -> None:
         ws.write_string(row, 0, book.names[role], book.heading)
         text(row, t(lang, f"plan_workbook.hint.{role}"), book.heading)
         row += 1
-        items = [(s.label(lang), s.help(lang)) for s in layout.SETTINGS] if role is Role.PLAN else [
-            (c.label(role, lang), c.help(role, lang)) for c in _table(role).columns]
+        items = (
+            [(s.label(lang), s.help(lang)) for s in layout.SETTINGS]
+            if role is Role.PLAN
+            else [(c.label(role, lang), c.help(role, lang)) for c in _table(role).columns]
+        )
         for name, help_text in items:
             ws.write_string(row, 0, name, book.label)
             text(row, help_text)
@@ -426,8 +500,9 @@ def _write_instructions(ws: Worksheet, book: _Book) -> None:
             row += 1
             ws.write_string(row, 0, f"{ap_id} ({number})", book.label)
             text(row, title)
-    ws.write_string(row + 2, 1, t(lang, "plan_workbook.instructions.generated", version=__version__),
-                    book.hint)
+    ws.write_string(
+        row + 2, 1, t(lang, "plan_workbook.instructions.generated", version=__version__), book.hint
+    )
 
 
 def _table(role: Role) -> Table:
