@@ -26,6 +26,7 @@ from matrix.errors import MatrixError
 from matrix.excel.addresses import quoted, sheet_name
 from matrix.excel.layout import MAX_ROWS
 from matrix.excel.writer import close_workbook
+from matrix.excel.writer.formats import BORDER_COLOUR, DATE_FORMAT, LOCKED_FILL, make_formats
 from matrix.excel.writer.frame import row_height
 from matrix.frameworks import builtin_names
 from matrix.i18n import RIGHT_TO_LEFT, t
@@ -46,8 +47,8 @@ from matrix.plan_workbook.layout import (
     Table,
 )
 
-HEADER_FILL, KEY_FILL, DERIVED_FONT = "#1F4E79", "#F2F2F2", "#595959"
-DATE_FORMAT = "yyyy-mm-dd"
+GREY_FONT = "#595959"
+"""Keys and looked-up names: there to read, not to edit."""
 INSTRUCTIONS_WIDTH = 100
 SETTING_COLUMNS = (("key", 24), ("setting", 34), ("value", 50), ("help", 70))
 """The Plan sheet: the field's path as in plan.yaml, its label, its value, what it means."""
@@ -107,37 +108,17 @@ class _Book:
             role: sheet_name(t(self.lang, f"plan_workbook.sheet.{role}"), taken)
             for role in layout.SHEETS
         }
+        shared = make_formats(self.wb)  # the matrices' title, header and heading styles
+        self.title, self.hint, self.header = shared.title, shared.subtitle, shared.header
+        self.heading, self.label, self.body = shared.band, shared.label, shared.text
         add = self.wb.add_format
-        base = {"valign": "top", "border": 1, "border_color": "#BFBFBF"}
-        self.title = add({"bold": True, "font_size": 14, "font_color": HEADER_FILL})
-        self.hint = add({"italic": True, "font_color": DERIVED_FONT})  # spills over the empty cells
-        self.header = add(
-            {
-                "bold": True,
-                "font_color": "#FFFFFF",
-                "bg_color": HEADER_FILL,
-                "text_wrap": True,
-                "valign": "vcenter",
-                "border": 1,
-                "border_color": "#BFBFBF",
-            }
-        )
-        self.heading = add({"bold": True, "bg_color": "#D9E1F2", **base})
-        self.text = add({**base, "text_wrap": True})
-        self.number = add({**base, "num_format": "General"})
-        self.date = add({**base, "num_format": DATE_FORMAT, "align": "left"})
-        self.key = add({**base, "bg_color": KEY_FILL, "font_color": DERIVED_FONT})
-        self.derived = add(
-            {
-                **base,
-                "bg_color": KEY_FILL,
-                "font_color": DERIVED_FONT,
-                "italic": True,
-                "text_wrap": True,
-            }
-        )
-        self.label = add({"bold": True, "valign": "top", "text_wrap": True})
-        self.body = add({"text_wrap": True, "valign": "top"})
+        cell = {"valign": "top", "border": 1, "border_color": BORDER_COLOUR}
+        grey = {**cell, "bg_color": LOCKED_FILL, "font_color": GREY_FONT}
+        self.text = add({**cell, "text_wrap": True})
+        self.number = add({**cell, "num_format": "General"})
+        self.date = add({**cell, "num_format": DATE_FORMAT, "align": "left"})
+        self.key = add(grey)
+        self.derived = add({**grey, "italic": True, "text_wrap": True})
 
     def cell_format(self, kind: Kind) -> Any:
         return {Kind.NUMBER: self.number, Kind.INTEGER: self.number, Kind.DATE: self.date}.get(
