@@ -6,10 +6,9 @@ from datetime import datetime
 
 from conftest import DAR
 from matrix.codes import Code
-from matrix.excel.layout import plan_rows
 from matrix.models.plan import Status
 from matrix.models.returns import ProgressRow, ProposedActivity
-from matrix.plan import load_plan
+from matrix.plan import load_plan, plan_rows
 from matrix.report.data import PeriodData, ReportData, Submission
 
 PAYLOAD = "<script>alert(1)</script>"

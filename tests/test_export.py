@@ -12,10 +12,9 @@ import pytest
 
 from conftest import DAR
 from matrix.errors import MatrixError
-from matrix.excel.layout import plan_rows
 from matrix.export import COLUMNS, JSON_SCHEMA_VERSION, dataset, export, hxl_columns
 from matrix.files import Inputs
-from matrix.plan import load_plan
+from matrix.plan import load_plan, plan_rows
 from matrix.store import Store
 from store_helpers import make_result
 

@@ -18,7 +18,6 @@ from lxml import etree
 from conftest import DAR, SUDAN
 from matrix.demo import run_demo
 from matrix.errors import MatrixError
-from matrix.excel.layout import plan_rows
 from matrix.iati import (
     activity_status,
     budget_years,
@@ -30,10 +29,9 @@ from matrix.iati import (
 )
 from matrix.models.plan import Plan
 from matrix.periods import Period
-from matrix.plan import load_plan
+from matrix.plan import expected_offices, load_plan, plan_rows
 from matrix.report.counting import Layout, snapshots
 from matrix.report.source import report_data
-from matrix.status import expected_offices
 from matrix.store import Store
 from store_helpers import make_result
 

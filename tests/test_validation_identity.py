@@ -12,18 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DAR, SUDAN
-from matrix.excel.layout import META_SHEET, plan_rows
+from matrix.excel.layout import META_SHEET
 from matrix.excel.metadata import IDENTITY_KEYS
 from matrix.generate import generate
 from matrix.i18n import LANGUAGES
 from matrix.models.issues import has_errors
 from matrix.models.plan import Status
 from matrix.periods import Period, last_period, periods_between
-from matrix.plan import load_plan
+from matrix.plan import load_plan, plan_rows
 from matrix.signing import ProjectKey, ensure_key
 from matrix.store import Store
 from matrix.validation import validate_file
-from matrix.validation.identity import check_identity, plan_hash
+from matrix.validation.identity import check_identity
 from validation_helpers import edit_metadata, fill_good, issues_of, make_matrix, sheet_of
 
 
@@ -267,12 +267,12 @@ def test_any_edit_of_a_hidden_field_is_refused_or_stays_within_the_plan(hidden_r
     for project_key in (key, None):
         meta, issues = check_identity(plan, SimpleNamespace(metadata_rows=edited), "x.xlsx", project_key)
         if has_errors(issues):
-            assert meta is None or (meta.identity.plan_id, meta.identity.plan_hash) != (plan.id, plan_hash(plan))
+            assert meta is None or (meta.identity.plan_id, meta.identity.plan_hash) != (plan.id, plan.content_hash())
             continue
         identity = meta.identity
         if project_key is not None:
             assert identity == original.identity, (field, text)
         else:
-            assert (identity.office, identity.regional, identity.plan_hash) == ("KEN", False, plan_hash(plan))
+            assert (identity.office, identity.regional, identity.plan_hash) == ("KEN", False, plan.content_hash())
             periods = periods_between(Period.parse(plan.reporting.first_period), last_period(plan))
             assert identity.lang in LANGUAGES and identity.period in {p.id for p in periods}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from matrix import __version__
+from matrix._version import __version__
 from matrix.errors import MatrixError, Terminated
 from matrix.frameworks import builtin_names
 from matrix.models.issues import Issue, has_errors

@@ -6,11 +6,10 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from matrix.countries import country_name
 from matrix.errors import MatrixError
-from matrix.excel.layout import plan_rows
-from matrix.models.plan import Plan, Scope, Status
+from matrix.models.plan import Plan, Status
 from matrix.periods import Period, due_date, parse_for_plan
+from matrix.plan import plan_index
 from matrix.store import Store, Submission
 from matrix.text_table import number, table
 
@@ -61,23 +60,14 @@ class PeriodStatus:
                 "offices": [o.as_json() for o in self.offices]}
 
 
-def expected_offices(plan: Plan) -> list[str]:
-    """Every country office, plus the region for a regional or global plan."""
-    region = [plan.region.code] if plan.region and plan.scope is not Scope.NATIONAL else []
-    return [*plan.countries, *region]
-
-
-def office_name(plan: Plan, office: str) -> str:
-    return plan.region.name if plan.region and office == plan.region.code else country_name(office)
-
-
-def status(plan: Plan, store: Store, period: str) -> PeriodStatus:
+def status(plan: Plan, store: Store, period: str | Period) -> PeriodStatus:
     """Every expected office's state for `period`: returned, late, rejected or missing."""
-    period_ = _period(plan, period)
+    period_ = parse_for_plan(plan.reporting, period)
     due = due_date(plan.reporting, period_)
     submissions = store.submissions(plan, period_.id)
+    index = plan_index(plan)
     offices = []
-    for office in expected_offices(plan):
+    for office in index.offices:
         own = [s for s in submissions if s.office == office]
         accepted = [s for s in own if s.accepted]
         current = next((s for s in accepted if s.current), None)
@@ -94,7 +84,7 @@ def status(plan: Plan, store: Store, period: str) -> PeriodStatus:
         else:
             state = ReturnState.REJECTED if own else ReturnState.MISSING
         offices.append(OfficeStatus(
-            office=office, name=office_name(plan, office), state=state, latest_return=latest,
+            office=office, name=index.office_name(office), state=state, latest_return=latest,
             file=shown.file_name if shown else None, errors=shown.errors if shown else 0,
             warnings=shown.warnings if shown else 0, via=via,
             reason=_first_error(shown) if state is ReturnState.REJECTED and shown else None,
@@ -146,16 +136,17 @@ class HistoryEntry:
 def history(plan: Plan, store: Store, country: str, activity: str | None = None) -> list[HistoryEntry]:
     """What `country` (or the region) reported, period by period, in plan order within a period."""
     country = country.strip().upper()
-    if country not in expected_offices(plan):
-        raise MatrixError(f"'{country}' is not in the plan; choose one of {', '.join(expected_offices(plan))}")
+    index = plan_index(plan)
+    if country not in index.offices:
+        raise MatrixError(f"'{country}' is not in the plan; choose one of {', '.join(index.offices)}")
     rows = store.current_rows(plan, country=country)
     if activity is not None:
         rows = [r for r in rows if activity in (r.row.activity_id, r.row.ref)]
         if not rows and not any(activity == a.id for _, a in plan.activities()):
             raise MatrixError(f"activity '{activity}' is not in the plan and has no history")
     office = None if plan.region and country == plan.region.code else country
-    order = {r.ref: n for n, r in enumerate(plan_rows(plan, office))}
-    indicators = {r.ref: r for r in plan_rows(plan, office)}
+    order = {r.ref: n for n, r in enumerate(index.rows(office))}
+    indicators = {r.ref: r for r in index.rows(office)}
     rows.sort(key=lambda s: (Period.parse(s.period), order.get(s.row.ref, len(order)), s.row.ref))
     entries = []
     for stored in rows:
@@ -182,8 +173,3 @@ def render_history(entries: list[HistoryEntry]) -> str:
     return table(("period", "ref", "status", "actual", "target", "unit", "comments", "received"), rows)
 
 
-def _period(plan: Plan, text: str) -> Period:
-    try:
-        return parse_for_plan(plan.reporting, text)
-    except ValueError as exc:
-        raise MatrixError(str(exc)) from None

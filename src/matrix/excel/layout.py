@@ -13,7 +13,8 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from matrix.i18n import action_point_title
-from matrix.models.plan import ActionPoint, Activity, Framework, Indicator, Objective, Plan
+from matrix.models.plan import ActionPoint, Framework, Plan
+from matrix.plan.index import PlanRow, plan_index
 
 TEMPLATE_SCHEMA = 1
 """Bump when the workbook layout changes in a way an older reader cannot follow."""
@@ -162,54 +163,13 @@ LOCKED_KEYS = tuple(c.key for c in MATRIX_COLUMNS if c.locked and c.key != "perc
 """The plan-defined cells whose fingerprints detect edits (percent is derived, so excluded)."""
 
 
-@dataclass(frozen=True)
-class PlanRow:
-    """One matrix row: an activity's indicator (or the activity alone when it has none)."""
-
-    ref: str
-    objective: Objective
-    activity: Activity
-    indicator: Indicator | None
-    indicator_index: int
-
-
-def row_ref(activity: Activity, index: int) -> str:
-    """'AP3-2' for an activity with one indicator; 'AP3-2.1', 'AP3-2.2' for several.
-
-    Plan ids cannot contain dots, so a ref always splits back unambiguously.
-    """
-    return activity.id if len(activity.indicators) <= 1 else f"{activity.id}.{index + 1}"
-
-
-def split_ref(ref: str) -> tuple[str, int]:
-    """(activity id, 0-based indicator index) of a ref written by `row_ref`."""
-    activity_id, dot, number = ref.rpartition(".")
-    if dot and number.isdigit():
-        return activity_id, int(number) - 1
-    return ref, 0
-
-
-def plan_rows(plan: Plan, office: str | None) -> list[PlanRow]:
-    """The rows of one matrix sheet in plan order: a country's activities, or with office=None
-    the region-wide ones."""
-    rows = []
-    for objective, activity in plan.activities():
-        applies = activity.regional if office is None else office in plan.activity_countries(activity)
-        if not applies:
-            continue
-        indicators = activity.indicators or [None]
-        for index, indicator in enumerate(indicators):
-            rows.append(PlanRow(row_ref(activity, index), objective, activity, indicator, index))
-    return rows
-
-
 def plan_cell_values(plan: Plan, row: PlanRow, lang: str, ap_label: str | None = None) -> dict[str, object]:
     """The plan-defined cells of a matrix row exactly as the writer writes and fingerprints them
     (every key; a sheet shows only its `matrix_columns`). `ap_label` saves the action point lookup."""
     activity, indicator = row.activity, row.indicator
     if ap_label is None:
-        framework = plan.resolved_framework
-        ap = framework.action_point(row.objective.action_point)
+        index = plan_index(plan)
+        framework, ap = index.framework, index.objective_action_point[row.objective.id]
         ap_label = localised_action_point_label(framework, ap, lang) if ap else str(row.objective.action_point)
     return {
         "ref": row.ref,

@@ -22,10 +22,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
-from matrix.excel.layout import PlanRow, row_ref
 from matrix.gcpause import cycle_collection_paused
 from matrix.models.plan import ActionPoint, Activity, Plan, Status
 from matrix.periods import Period, periods_between
+from matrix.plan import PlanRow, plan_index
 from matrix.report.data import ReportData, Reported
 
 NOT_REPORTED = "not_reported"
@@ -51,16 +51,11 @@ class Layout:
     def __init__(self, plan: Plan, offices: list[str]):
         self.plan = plan
         self.offices = offices
-        framework = plan.resolved_framework
+        index = plan_index(plan)
         pairs = plan.activities()
         self.activity: dict[str, Activity] = {a.id: a for _, a in pairs}
-        self.action_point: dict[str, ActionPoint | None] = {
-            a.id: framework.action_point(o.action_point) for o, a in pairs
-        }
-        plan_rows = {
-            a.id: [PlanRow(row_ref(a, i), o, a, ind, i) for i, ind in enumerate(a.indicators or [None])]
-            for o, a in pairs
-        }
+        self.action_point: dict[str, ActionPoint | None] = index.action_point
+        plan_rows = index.activity_rows
         countries = {a.id: set(plan.activity_countries(a)) for _, a in pairs}
         national = set(plan.countries)
         ap_of = {a.id: ap.id if ap else "" for a, ap in ((a, self.action_point[a.id]) for _, a in pairs)}

@@ -6,6 +6,7 @@ from matrix.countries import country_name
 from matrix.excel.layout import localised_action_point_label
 from matrix.i18n import RIGHT_TO_LEFT, action_point_title, catalogue, status_label
 from matrix.models.plan import ActionPoint, Plan, Status
+from matrix.plan import plan_index
 from matrix.report.counting import NOT_REPORTED
 
 
@@ -14,7 +15,7 @@ class Words:
         self.plan = plan
         self.lang = lang
         self.rtl = lang in RIGHT_TO_LEFT
-        self.framework = plan.resolved_framework
+        self.framework = plan_index(plan).framework
         self._offices: dict[str, str] = {}
 
     def label(self, key: str) -> str:

@@ -22,11 +22,11 @@ from typing import Self
 
 from matrix.codes import Code
 from matrix.errors import MatrixError
-from matrix.excel.layout import split_ref
 from matrix.models.issues import Issue
 from matrix.models.plan import Indicator, Plan, Status
 from matrix.models.returns import ProgressRow, ValidationResult
 from matrix.periods import Period, calendar_period
+from matrix.plan import split_ref
 from matrix.store.schema import check_store_file, migrate, write_transaction
 
 DEFAULT_STORE = "matrix.sqlite"
