@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conftest import DAR
 from matrix.codes import Code
 from matrix.models.plan import Status
 from matrix.models.returns import ProgressRow, ProposedActivity
-from matrix.plan import load_plan, plan_rows
+from matrix.plan import plan_rows
 from matrix.report.data import PeriodData, ReportData, Submission
 
 PAYLOAD = "<script>alert(1)</script>"
-
-
-def dar_plan():
-    return load_plan(DAR)
 
 
 def _rows(plan, office: str, statuses: dict[str, tuple[Status | None, float | None, str]]) -> list[ProgressRow]:

@@ -18,7 +18,7 @@ import openpyxl
 import psutil
 import pytest
 
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.plan import load_plan
 from matrix.store import Store
 from process_helpers import alive, matrix_process, workers_of

@@ -13,7 +13,6 @@ import pytest
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from conftest import DAR
 from matrix.demo import MISSING, PERIODS
 from matrix.frameworks import builtin_framework, builtin_names
 from matrix.i18n import LANGUAGES, catalogue
@@ -222,8 +221,8 @@ def narratives() -> Narratives:
     return Narratives.model_validate(yaml.safe_load(text))
 
 
-def test_narratives_cover_every_return_the_demo_sends(narratives):
-    plan = load_plan(DAR)
+def test_narratives_cover_every_return_the_demo_sends(narratives, dar):
+    plan = dar
     offices = [*plan.countries, plan.region.code]
     assert list(narratives.offices) == offices
     for office in offices:
@@ -254,8 +253,8 @@ def test_initiatives_are_on_the_framework_and_keep_their_ref_across_periods(narr
                 assert first_title == initiative.title, (office, period)
 
 
-def test_two_good_practices_one_on_a_plan_activity_one_on_an_initiative(narratives):
-    plan = load_plan(DAR)
+def test_two_good_practices_one_on_a_plan_activity_one_on_an_initiative(narratives, dar):
+    plan = dar
     activities = {a.id: a for _, a in plan.activities()}
     found = []
     for office, periods in narratives.offices.items():

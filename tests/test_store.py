@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.errors import MatrixError
 from matrix.store import Outcome, Store, default_store_path, schema
 from store_helpers import integrity_problems, make_result

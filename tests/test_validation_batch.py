@@ -7,7 +7,7 @@ import os
 import shutil
 
 import matrix.validation.batch
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.models.returns import ValidationResult
 from matrix.validation import validate_paths, workbook_paths
 from validation_helpers import fill, fill_good, make_matrix

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import DAR, SUDAN
+from checkout import DAR, SUDAN
 from matrix.excel.layout import META_SHEET
 from matrix.excel.metadata import IDENTITY_KEYS
 from matrix.generate import generate
@@ -139,7 +139,7 @@ def test_sheet_calamine_cannot_parse_is_an_issue(tmp_path):
 def test_return_saved_by_libreoffice_is_clean(tmp_path):
     import subprocess
 
-    from conftest import require_tool
+    from checkout import require_tool
 
     soffice = require_tool("soffice")
     plan, path = make_matrix(tmp_path / "sent", SUDAN, lang="fr")
@@ -245,10 +245,10 @@ def test_matrices_are_only_generated_for_periods_validation_accepts(run):
 
 
 @pytest.fixture(scope="module")
-def hidden_record(tmp_path_factory):
+def hidden_record(tmp_path_factory, dar):
     """The plan, the project key and the hidden rows of a signed KEN matrix."""
     folder = tmp_path_factory.mktemp("signed")
-    plan = load_plan(DAR)
+    plan = dar
     key, _ = ensure_key(ProjectKey(folder / ".matrix-key"))
     [path] = generate(plan, "2026-Q3", countries=["KEN"], regional=False, lang="en", out_dir=folder, key=key)
     rows = [list(row) for row in openpyxl.load_workbook(path)[META_SHEET].iter_rows(values_only=True)]

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.validation import validate_file
 from validation_helpers import fill_good, make_matrix
 

@@ -7,13 +7,12 @@ from datetime import UTC, date, datetime
 import pytest
 from openpyxl.utils import get_column_letter
 
-from conftest import DAR, SUDAN
 from matrix import __version__
 from matrix.countries import country_name
 from matrix.excel import layout
 from matrix.excel.metadata import matrix_role
 from matrix.excel.writer import write_workbook
-from matrix.i18n import LANGUAGES, status_label, t
+from matrix.i18n import LANGUAGES, action_point_label, action_point_number, status_label, t
 from matrix.models.plan import Status
 from matrix.models.returns import ProgressRow
 from matrix.periods import Period, due_date
@@ -22,16 +21,6 @@ from test_plan import MINIMAL, write
 from workbook_helpers import data_rows, header_columns, locked_fingerprint, metadata, open_workbook
 
 GENERATED_AT = datetime(2026, 8, 1, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def sudan():
-    return load_plan(SUDAN)
-
-
-@pytest.fixture(scope="module")
-def dar():
-    return load_plan(DAR)
 
 
 def every_language(plan, office, period, out, regional=False):
@@ -146,8 +135,8 @@ def test_rows_are_grouped_under_one_heading_per_action_point(national, sudan):
         else:
             seen[ref] = current
             assert ap == current
-    assert headings == sorted(set(headings), key=layout.action_point_number)
-    assert all(layout.action_point_number(h) for h in headings)
+    assert headings == sorted(set(headings), key=action_point_number)
+    assert all(action_point_number(h) for h in headings)
     assert seen["AP1-1"].startswith("1. ")
 
 
@@ -283,7 +272,7 @@ def test_new_activities_sheet_has_validated_blank_rows(national, sudan, lang):
     assert {by_column[k].type for k in ("target", "actual")} == {"decimal"}
     assert {by_column[k].type for k in ("start", "end")} == {"date"}
     lists = wb[lists_name]
-    assert lists.cell(3, 2).value == layout.action_point_label(3, t(lang, "framework.10-point-plan.AP3"))
+    assert lists.cell(3, 2).value == action_point_label(3, t(lang, "framework.10-point-plan.AP3"))
     assert [lists.cell(r, 3).value for r in range(1, len(sudan.actors) + 1)] == [a.id for a in sudan.actors]
 
 
@@ -386,9 +375,9 @@ def test_an_empty_country_sheet_still_has_headers_and_metadata(tmp_path):
 
 
 def test_layout_helpers_the_writer_and_reader_share():
-    label = layout.action_point_label(10, "استراتيجية المعلومات")
+    label = action_point_label(10, "استراتيجية المعلومات")
     assert label == "10. استراتيجية المعلومات"
-    assert [layout.action_point_number(x) for x in (label, " 3 ", 3, "AP3", "", None)] == [10, 3, 3, None, None, None]
+    assert [action_point_number(x) for x in (label, " 3 ", 3, "AP3", "", None)] == [10, 3, 3, None, None, None]
 
 
 def test_prefill_of_a_regional_workbook_goes_to_the_right_sheet(dar, tmp_path):
@@ -403,15 +392,14 @@ def test_prefill_of_a_regional_workbook_goes_to_the_right_sheet(dar, tmp_path):
     assert all(r["status"] is None for office in dar.countries for r in data_rows(sheets[office], "en", dar).values())
 
 
-def test_rows_of_long_wrapped_text_get_a_height_that_fits(tmp_path):
+def test_rows_of_long_wrapped_text_get_a_height_that_fits(tmp_path, sudan):
     """LibreOffice does not grow rows on opening, so long titles would overlap their neighbours."""
     from openpyxl import load_workbook
 
     from matrix.excel.writer import write_workbook
     from matrix.periods import Period
-    from matrix.plan import load_plan
 
-    plan = load_plan(SUDAN)
+    plan = sudan
     path = tmp_path / "SDN.xlsx"
     write_workbook(plan, "SDN", Period.parse("2026-07"), "en", path)
     ws = load_workbook(path)["Matrix"]

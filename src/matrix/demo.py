@@ -22,7 +22,7 @@ from matrix.errors import MatrixError
 from matrix.excel import layout
 from matrix.excel.metadata import parse_metadata
 from matrix.files import write_file, write_text
-from matrix.i18n import status_label, t
+from matrix.i18n import localised_action_point_label, status_label, t
 from matrix.models.plan import Activity, Plan, Status
 from matrix.periods import Period, due_date
 from matrix.plan import PlanRow, plan_index
@@ -294,7 +294,7 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
         ap = framework.action_point(proposed["action_point"])
         for key, value in proposed.items():
             if key == "action_point":
-                value = layout.localised_action_point_label(framework, ap, lang)
+                value = localised_action_point_label(framework, ap, lang)
             ws.cell(layout.FIRST_DATA_ROW, columns[key]).value = (
                 status_label(value, lang) if isinstance(value, Status) else value
             )

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from matrix.i18n import action_point_title
-from matrix.models.plan import ActionPoint, Framework, Plan
+from matrix.i18n import localised_action_point_label
+from matrix.models.plan import Plan
 from matrix.plan.index import PlanRow, plan_index
 
 TEMPLATE_SCHEMA = 1
@@ -26,8 +26,8 @@ TITLE_ROW = 1
 SUBTITLE_ROW = 2
 HEADER_ROW = 3
 FIRST_DATA_ROW = 4
-"""Matrix rows from here on: per action point a heading row (ref cell empty, `action_point_label`
-in the action point column), then that action point's plan rows."""
+"""Matrix rows from here on: per action point a heading row (ref cell empty, the action point's
+`i18n.action_point_label` in the action point column), then that action point's plan rows."""
 NEW_ACTIVITY_ROWS = 50
 """Blank, validated rows an office can use to report activities that are not in the plan."""
 
@@ -135,22 +135,6 @@ DROP_DOWNS: dict[Kind, DropDown] = {
     Kind.ACTOR: DropDown(2, "lead", strict=False),
 }
 """The Lists sheet: A status labels in the workbook's language, B action point labels, C actor ids."""
-
-
-def action_point_label(number: int, title: str) -> str:
-    """'3. Protection-sensitive entry systems': the action point as shown in cells and drop-downs."""
-    return f"{number}. {title}"
-
-
-def localised_action_point_label(framework: Framework, ap: ActionPoint, lang: str) -> str:
-    """`action_point_label` with the action point's title in `lang` (built-in frameworks)."""
-    return action_point_label(ap.number, action_point_title(framework.id, ap.id, ap.title, lang))
-
-
-def action_point_number(text: object) -> int | None:
-    """The number an `action_point_label` starts with ('3. ...' or a bare '3'), whatever its language."""
-    head = str(text or "").strip().split(".", 1)[0].strip()
-    return int(head) if head.isdigit() else None
 
 
 def matrix_columns(plan: Plan) -> tuple[Column, ...]:

@@ -38,8 +38,8 @@ def _describe(data: Any, path: Path_) -> str:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(step, int) and i > 0 and isinstance(path[i - 1], str):
-            kind = _SINGULAR.get(path[i - 1], str(path[i - 1]))
+        if isinstance(step, int) and i > 0 and isinstance(parent := path[i - 1], str):
+            kind = _SINGULAR.get(parent, parent)
             ident = node.get("id") or node.get("name") if isinstance(node, dict) else None
             where = f"{kind} {ident}" if ident else f"{kind} #{step + 1}"
     return where

@@ -88,10 +88,11 @@ def make_report(
     lang: str = "en",
     generated_at: datetime | None = None,
     inputs: Inputs | None = None,
-) -> Path:
+) -> ReportContext:
     """Build the report for `period` from the store and write it to `out`, never over the store or
-    any of `inputs` (the plan)."""
+    any of `inputs` (the plan); the figures it shows, as the context it was rendered from."""
     inputs = (inputs or Inputs()).add_store(store.path)
     inputs.refuse(out)
     context = from_store(plan, store, period, country=country, lang=lang, generated_at=generated_at)
-    return write_report(context, out, inputs=inputs)
+    write_report(context, out, inputs=inputs)
+    return context

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from matrix.countries import country_name
-from matrix.excel.layout import localised_action_point_label
-from matrix.i18n import RIGHT_TO_LEFT, action_point_title, catalogue, status_label
+from matrix.i18n import (
+    RIGHT_TO_LEFT,
+    action_point_title,
+    catalogue,
+    localised_action_point_label,
+    status_label,
+)
 from matrix.models.plan import ActionPoint, Plan, Status
 from matrix.plan import plan_index
 from matrix.report.counting import NOT_REPORTED

@@ -11,10 +11,9 @@ from matrix.codes import Code, did_you_mean
 from matrix.excel.layout import (
     canonical,
     cell_fingerprint,
-    localised_action_point_label,
     plan_cell_values,
 )
-from matrix.i18n import t
+from matrix.i18n import localised_action_point_label, t
 from matrix.models.issues import Issue
 from matrix.models.plan import Objective, Plan
 from matrix.models.returns import ProgressRow

@@ -12,7 +12,7 @@ from matrix.excel import layout
 from matrix.excel.addresses import sheet_name
 from matrix.excel.layout import Kind, SheetRole
 from matrix.excel.writer.formats import Formats
-from matrix.i18n import RIGHT_TO_LEFT, status_label, t
+from matrix.i18n import RIGHT_TO_LEFT, localised_action_point_label, status_label, t
 from matrix.models.plan import ActionPoint, Plan, Status
 from matrix.models.returns import ProgressRow
 from matrix.periods import Period, due_date
@@ -103,7 +103,7 @@ class Book:
     def ap_label(self, ap: ActionPoint | None, fallback: str | int) -> str:
         if ap is None:
             return str(fallback)
-        return layout.localised_action_point_label(self.framework, ap, self.lang)
+        return localised_action_point_label(self.framework, ap, self.lang)
 
     def choices(self, kind: Kind) -> list[str]:
         """What a drop-down of `kind` offers, as the Lists sheet holds it."""
