@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 import matrix
-from checkout import SUDAN
+from checkout import ROOT, SUDAN
 from matrix.report.context import ReportContext
 from matrix.status import ReturnState
 from matrix.store import Outcome
@@ -148,3 +148,20 @@ def test_stored_periods_left_out_are_told_to_the_script(collected):
     assert [(issue.code, issue.severity) for issue in heard] == [("store-period-unusable", matrix.Severity.WARNING)]
     with pytest.warns(matrix.MatrixWarning, match="store-period-unusable"):
         matrix.Project(collected.plan_file, collected.store).history("SDN")
+
+
+def test_the_readme_example_runs_as_written(run, tmp_path, monkeypatch):
+    """The README's Scripting example, in a project `matrix init` made and with a return filed."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## Scripting", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.delenv("MATRIX_STORE", raising=False)
+    assert run("init", "sudan-2026").exit_code == 0
+    project = matrix.Project.open(tmp_path / "sudan-2026")  # `matrix init` made its key
+    [returned] = project.generate("2026-Q3", out=tmp_path / "returns" / "2026-Q3")
+    fill_good(returned, project.plan)
+    namespace: dict[str, object] = {}
+    exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102 - the documented example itself
+    assert [o.status for o in namespace["outcomes"]] == [Outcome.ACCEPTED]
+    assert namespace["missing"] == [] and isinstance(namespace["context"], ReportContext)
+    assert (tmp_path / "matrices" / "2026-Q3" / returned.name).is_file()
+    assert (tmp_path / "report-2026-Q3.html").is_file() and (tmp_path / "sudan-2026" / "matrix.sqlite").is_file()
