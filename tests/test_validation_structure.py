@@ -69,8 +69,8 @@ def test_input_column_deleted_is_an_error(tmp_path):
     plan, path = filled(tmp_path)
     edit(path, lambda wb, ws: ws.delete_cols(columns(ws)["actual"]))
     result = validate_file(plan, path)
-    assert [(i.code, i.sheet) for i in result.issues] == [("column-missing", "Matrix")]
-    assert "'Actual value'" in result.issues[0].message
+    assert [(i.code, i.sheet, i.cell) for i in result.issues] == [("column-missing", "Matrix", None)]
+    assert "'Actual value' is missing from the header row (row 3)" in result.issues[0].message
     assert result.rows == []
 
 
@@ -78,7 +78,7 @@ def test_plan_column_deleted_is_a_warning(tmp_path):
     plan, path = filled(tmp_path)
     edit(path, lambda wb, ws: ws.delete_cols(columns(ws)["partners"]))
     result = validate_file(plan, path)
-    assert [(i.code, i.severity.value) for i in result.issues] == [("plan-column-missing", "warning")]
+    assert [(i.code, i.severity.value, i.cell) for i in result.issues] == [("plan-column-missing", "warning", None)]
     assert result.accepted and len(result.rows) == 16
 
 

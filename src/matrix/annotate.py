@@ -27,6 +27,8 @@ from typing import IO
 from matrix.codes import Code
 from matrix.errors import MatrixError
 from matrix.excel.addresses import quoted
+from matrix.excel.safety.facts import Refused
+from matrix.excel.sanitise import sanitised_copy
 from matrix.files import Inputs, describe, write_file
 from matrix.models.issues import Issue, Severity
 from matrix.models.returns import ValidationResult
@@ -34,7 +36,8 @@ from matrix.models.returns import ValidationResult
 FEEDBACK_SHEET = "Feedback"
 FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
 UNREADABLE = frozenset(code.slug for code in (
-    Code.FILE_EMPTY, Code.FILE_UNREADABLE, Code.LEGACY_XLS, Code.ENCRYPTED_WORKBOOK, Code.CSV_NOT_WORKBOOK,
+    Code.FILE_EMPTY, Code.FILE_UNREADABLE, Code.NOT_A_FILE, Code.LEGACY_XLS, Code.ENCRYPTED_WORKBOOK,
+    Code.CSV_NOT_WORKBOOK,
     Code.HTML_NOT_WORKBOOK, Code.ODS_NOT_WORKBOOK, Code.XLSB_NOT_WORKBOOK, Code.NOT_A_WORKBOOK,
     Code.TRUNCATED_FILE, Code.DAMAGED_FILE, Code.MACRO_ENABLED, Code.FILE_TOO_LARGE, Code.ZIP_BOMB,
     Code.XML_ENTITIES, Code.USED_RANGE_TOO_LARGE, Code.CELLS_WITHOUT_REFERENCE, Code.WORKBOOK_UNREADABLE,
@@ -125,7 +128,10 @@ def _annotate(result: ValidationResult, source: Path, target: Path, inputs: Inpu
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    wb = openpyxl.load_workbook(source, keep_vba=False, keep_links=False)
+    try:
+        wb = openpyxl.load_workbook(sanitised_copy(source), keep_vba=False, keep_links=False)
+    except (Refused, OSError) as exc:
+        raise MatrixError(f"no annotated copy of {source}: {exc}") from None
     by_cell: dict[tuple[str, str], list[Issue]] = defaultdict(list)
     for issue in result.issues:
         if issue.sheet in wb.sheetnames and issue.cell:

@@ -3,12 +3,14 @@
 No business rules here: the reader returns what is in the cells, where it is, and the structure
 facts of the safety scan. Values are calamine's: str, float, int, bool, date, datetime, time or
 timedelta; empty cells are ''. Excel error cells, which calamine reads as blanks, are put back as
-`ExcelError` from the scan.
+`ExcelError` from the scan. Characters XML 1.0 forbids, which calamine decodes from references
+such as `&#x7;`, are removed from text when the scan saw any (`RawSheet.removed` says where).
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,9 @@ from matrix.excel.addresses import row_and_column
 from matrix.excel.layout import META_SHEET
 from matrix.excel.safety import FileScan, SheetFacts, scan_file
 from matrix.models.issues import Issue
+
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""What XML 1.0 cannot hold: control characters other than tab and line ends, U+FFFE, U+FFFF."""
 
 
 class WorkbookReadError(MatrixError):
@@ -44,11 +49,16 @@ class RawSheet:
     """One worksheet; its cells are read by calamine the first time `rows` is used, so sheets
     validation never looks at (instructions, lists) cost nothing."""
 
-    def __init__(self, book: CalamineWorkbook, facts: SheetFacts, file: str):
+    def __init__(
+        self, book: CalamineWorkbook, facts: SheetFacts, file: str, *, forbidden_characters: bool = False
+    ):
         self.name, self.state = facts.name, facts.state
         self.protected, self.validations = facts.protected, facts.validations
         self._book, self._facts, self._file = book, facts, file
+        self._clean = forbidden_characters
         self._rows: list[list[object]] | None = None
+        self.removed: dict[tuple[int, int], str] = {}
+        """(Excel row, column) -> the forbidden characters removed from that cell's text."""
 
     @property
     def rows(self) -> list[list[object]]:
@@ -64,8 +74,15 @@ class RawSheet:
                 raise _unreadable(self._file, exc) from None
             for ref, text in self._facts.errors.items():
                 _put(rows, ref, ExcelError(text))
+            if self._clean:
+                self.removed = _remove_forbidden(rows)
             self._rows = rows
         return self._rows
+
+    @property
+    def loaded(self) -> bool:
+        """Whether its cells have been read."""
+        return self._rows is not None
 
     def value(self, row: int, column: int) -> object:
         """The value at 1-based Excel `row` and `column`; '' outside the used range."""
@@ -111,8 +128,20 @@ def read_workbook(path: Path, scan: FileScan | None = None) -> RawWorkbook:
         raise _unreadable(str(path), exc) from None
     for name in book.sheet_names:
         if (facts := scan.sheets.get(name)) is not None:  # chart sheets have no cells
-            raw.sheets[name] = RawSheet(book, facts, str(path))
+            raw.sheets[name] = RawSheet(
+                book, facts, str(path), forbidden_characters=scan.forbidden_characters
+            )
     return raw
+
+
+def _remove_forbidden(rows: list[list[object]]) -> dict[tuple[int, int], str]:
+    removed = {}
+    for row, cells in enumerate(rows, 1):
+        for column, value in enumerate(cells, 1):
+            if isinstance(value, str) and (found := FORBIDDEN_CHARACTERS.findall(value)):
+                cells[column - 1] = FORBIDDEN_CHARACTERS.sub("", value)
+                removed[row, column] = "".join(found)
+    return removed
 
 
 def _put(rows: list[list[object]], ref: str, value: object) -> None:

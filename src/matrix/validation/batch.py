@@ -39,13 +39,15 @@ every file."""
 def workbook_paths(paths: Iterable[Path]) -> list[Path]:
     """Files as given, each once; a directory becomes every workbook under it (coordinators file
     returns in one folder per period), sorted by path. Lock files Excel (~$name.xlsx) and
-    LibreOffice (.~lock.name#) leave next to open workbooks, and hidden folders, are skipped."""
+    LibreOffice (.~lock.name#) leave next to open workbooks, and hidden folders, are skipped.
+    Whatever else is named like a workbook (a folder, a pipe, a link to a device) is listed as it
+    is, so that validating it says what it is rather than passing over it in silence."""
     found: dict[Path, Path] = {}
     for path in map(Path, paths):
-        if path.is_dir():
+        if path.is_dir() and path.suffix.lower() not in WORKBOOK_SUFFIXES:
             inside = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
+                if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
                 and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
             )
         else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from matrix.codes import Code, did_you_mean
 from matrix.excel.layout import (
@@ -20,7 +21,7 @@ from matrix.models.returns import ProgressRow
 from matrix.plan import PlanRow, plan_index
 from matrix.validation.rules import actual_wanted, row_rules
 from matrix.validation.structure import Table
-from matrix.validation.values import CellReader, is_blank, plain_text
+from matrix.validation.values import EPOCH_1900, EPOCH_1904, CellReader, is_blank, plain_text
 
 INPUT_KEYS = ("status", "actual", "funds_secured", "comments", "next_steps", "support_needed")
 NEEDED = frozenset({"ref", *INPUT_KEYS})
@@ -36,6 +37,8 @@ class SheetContext:
     new_sheet: str
     """Name of the New activities sheet, for messages that send people there."""
     issues: list[Issue]
+    dates_shifted: bool = False
+    """Whether locked dates were found moved by a switch to the 1904 date system (warned once)."""
 
     def __post_init__(self) -> None:
         self.planned = plan_index(self.plan).derived(
@@ -102,11 +105,28 @@ def check_locked(
         if key not in values or cell_fingerprint(values[key]) == digest:
             continue
         value = values[key]
+        if ctx.date1904 and isinstance(value, date) and _moved_by_date_system(value, digest, ctx):
+            continue
         ctx.issues.append(Code.LOCKED_CELL_EDITED.issue(
             file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, key), value=plain_text(value) or None,
             column=t(ctx.lang, f"column.{key}"), ref=plan_row.ref, old=_quoted(planned.get(key)),
             new=_quoted(value),
         ))
+
+
+DATE_SYSTEM_SHIFT = EPOCH_1904 - EPOCH_1900
+"""1,462 days: Excel keeps a workbook's date serial numbers when it is switched to the 1904 date
+system, so every date already in it then shows (and reads) this much later."""
+
+
+def _moved_by_date_system(value: date, digest: str, ctx: SheetContext) -> bool:
+    """Whether a locked date differs from the plan's only by the 1904 switch; warns once a file."""
+    if cell_fingerprint(value - DATE_SYSTEM_SHIFT) != digest:
+        return False
+    if not ctx.dates_shifted:
+        ctx.dates_shifted = True
+        ctx.issues.append(Code.DATE_SYSTEM_1904.issue(file=ctx.file))
+    return True
 
 
 def _ref(value: object) -> str:

@@ -69,7 +69,8 @@ def row_rules(
 
 
 def below_previous(
-    row: ProgressRow, indicator: Indicator | None, cell: str, file: str, previous: Mapping[tuple[str, str], float]
+    row: ProgressRow, indicator: Indicator | None, cell: str | None, file: str,
+    previous: Mapping[tuple[str, str], float],
 ) -> Issue | None:
     """A cumulative actual lower than the last accepted one: the one rule that needs history, so it
     can also be applied to rows already read (`matrix collect` learns a file's period by reading it)."""

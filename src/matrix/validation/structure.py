@@ -73,12 +73,14 @@ class Table:
             yield row, self._values(cells)
 
     def letter(self, key: str) -> str:
-        """Column letter of a column; A when the column is not there."""
-        return self._letters.get(key, "A")
+        """Column letter of a column the table has."""
+        return self._letters[key]
 
-    def cell(self, row: int, key: str) -> str:
-        """A1 reference of a column's cell; column A when the column is not there."""
-        return f"{self._letters.get(key, 'A')}{row}"
+    def cell(self, row: int, key: str) -> str | None:
+        """A1 reference of a column's cell; None when the column is not there, so a finding about
+        it names the sheet rather than some other column's cell."""
+        letter = self._letters.get(key)
+        return f"{letter}{row}" if letter else None
 
 
 def _header_columns(sheet: RawSheet, row: int, lookup: dict[str, str]) -> list[tuple[str, int]]:
@@ -129,7 +131,8 @@ def read_table(
         if column.key in positions:
             continue
         code = Code.COLUMN_MISSING if column.key in needed else Code.PLAN_COLUMN_MISSING
-        issues.append(code.issue(file=file, sheet=sheet.name, cell=f"A{row}", column=t(lang, column.header_key)))
+        column_name = t(lang, column.header_key)
+        issues.append(code.issue(file=file, sheet=sheet.name, column=column_name, row=row))
         blocking = blocking or column.key in needed
     return None if blocking else Table(sheet, row, positions)
 

@@ -16,7 +16,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from matrix.codes import Code, did_you_mean
-from matrix.excel.reader import ExcelError
+from matrix.excel.addresses import column_letters
+from matrix.excel.reader import ExcelError, RawWorkbook
 from matrix.i18n import LANGUAGES, parse_status, status_label
 from matrix.models.issues import Issue
 from matrix.models.plan import Status
@@ -108,6 +109,22 @@ def plain_text(value: object) -> str:
     if isinstance(value, date | datetime | time):
         return value.isoformat()
     return str(value).strip()
+
+
+def removed_character_issues(raw: RawWorkbook, file: str) -> list[Issue]:
+    """A warning on every cell read whose text lost characters XML forbids (the reader removes
+    them, so they never reach the store, the report or an export)."""
+    issues = []
+    for sheet in raw.sheets.values():
+        if not sheet.loaded:
+            continue
+        for (row, column), removed in sheet.removed.items():
+            names = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(removed))
+            issues.append(Code.CONTROL_CHARACTERS.issue(
+                file=file, sheet=sheet.name, cell=f"{column_letters(column)}{row}",
+                count=len(removed), names=names,
+            ))
+    return issues
 
 
 @cache

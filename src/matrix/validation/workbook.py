@@ -16,7 +16,7 @@ from matrix.excel.addresses import row_and_column
 from matrix.excel.layout import NEW_ACTIVITY_COLUMNS, SheetRole, matrix_columns
 from matrix.excel.metadata import Metadata, matrix_role
 from matrix.excel.reader import RawWorkbook, WorkbookReadError, read_workbook
-from matrix.excel.safety import scan_file
+from matrix.excel.safety import file_digest, scan_file
 from matrix.gcpause import cycle_collection_paused
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Plan
@@ -28,6 +28,7 @@ from matrix.validation.new_activities import read_new_activities
 from matrix.validation.rows import NEEDED, SheetContext, read_matrix_sheet
 from matrix.validation.rules import below_previous
 from matrix.validation.structure import locate_sheets, read_table
+from matrix.validation.values import removed_character_issues
 
 Previous = Mapping[tuple[str, str], float]
 
@@ -51,16 +52,13 @@ def _validate(
         scan = scan_file(path)
         if scan.content is not None:
             result.sha256, result.size = hashlib.sha256(scan.content).hexdigest(), len(scan.content)
-        else:
-            result.sha256, result.size = _digest(path)
+        elif (digest := file_digest(path)) is not None:  # too large to scan, still recorded
+            result.sha256, result.size = digest
         if scan.content is not None and (source := feedback_source(scan.content)) is not None:
             result.skipped = True
             result.issues = [Code.FEEDBACK_COPY.issue(file=result.file, source=source)]
             return result
         raw = read_workbook(path, scan)
-    except OSError as exc:
-        result.issues = [Code.FILE_UNREADABLE.issue(file=result.file, reason=exc.strerror or str(exc))]
-        return result
     except WorkbookReadError as exc:
         result.issues = exc.issues
         return result
@@ -75,6 +73,8 @@ def _validate(
         issues = [*issues, *exc.issues]
     except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop a batch of returns
         issues = [*issues, Code.VALIDATION_FAILED.issue(file=result.file, reason=f"{type(exc).__name__}: {exc}")]
+    if scan.forbidden_characters:
+        issues = [*issues, *removed_character_issues(raw, result.file)]
     result.issues = sorted(issues, key=_position(result._sheets))
     return result
 
@@ -96,15 +96,6 @@ def with_previous(plan: Plan, result: ValidationResult, previous: Previous) -> V
         return result
     # sorted as validate_file sorts: stable, so each comes after the cell's own reading issues
     return result.model_copy(update={"issues": sorted([*result.issues, *found], key=_position(result._sheets))})
-
-
-def _digest(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(2**20):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
 
 
 def _read_contents(
