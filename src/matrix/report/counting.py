@@ -22,7 +22,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
-from matrix.gcpause import cycle_collection_paused
 from matrix.models.plan import ActionPoint, Activity, Plan, Status
 from matrix.periods import Period, periods_between
 from matrix.plan import PlanRow, plan_index
@@ -44,6 +43,7 @@ Key = tuple[str, str]
 """(office, activity id): one counted activity."""
 
 
+# Parallel lists by row number, not an object per row: each period's figures are flat list passes.
 class Layout:
     """The plan rows of the report's offices in office, then plan order, as parallel lists: row
     `j` is `rows[j]` of office `row_office[j]` and belongs to counted activity `keys[row_key[j]]`."""
@@ -290,13 +290,12 @@ def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> 
             continue
         reported: list[Reported | None] = [None] * n
         if stored is not None:
-            with cycle_collection_paused():
-                index, country, own = layout.index, None, None
-                for r in _tuples(stored.rows):
-                    if r[0] != country:  # the store gives a return's rows together
-                        country, own = r[0], index.get(r[0])
-                    if own is not None and (j := own.get(r[1])) is not None:
-                        reported[j] = r  # type: ignore[assignment]
+            index, country, own = layout.index, None, None
+            for r in _tuples(stored.rows):
+                if r[0] != country:  # the store gives a return's rows together
+                    country, own = r[0], index.get(r[0])
+                if own is not None and (j := own.get(r[1])) is not None:
+                    reported[j] = r  # type: ignore[assignment]
         for j in layout.per_period:
             r = reported[j]
             if r is not None and r[3] is not None:
