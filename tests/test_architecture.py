@@ -116,30 +116,45 @@ def write_package(root: Path, files: dict[str, str]) -> Path:
     return root / "pkg"
 
 
-@pytest.mark.parametrize("files, expected", [
-    ({  # the cycle issue 17 named between frameworks and models/plan: a lazy import in a method
-        "pkg/__init__.py": "",
-        "pkg/frameworks.py": "from pkg.models.plan import Framework\n",
-        "pkg/models/__init__.py": "",
-        "pkg/models/plan.py": "class Plan:\n    def framework(self):\n        from pkg import frameworks\n",
-    }, [["pkg.frameworks", "pkg.models.plan", "pkg.frameworks"]]),
-    ({  # a package and one of its modules, through a relative import under TYPE_CHECKING
-        "pkg/__init__.py": "from pkg.batch import run\n",
-        "pkg/batch.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import run\n",
-    }, [["pkg", "pkg.batch", "pkg"]]),
-    ({  # three modules round about
-        "pkg/__init__.py": "",
-        "pkg/a.py": "import pkg.b\n",
-        "pkg/b.py": "from pkg import c\n",
-        "pkg/c.py": "from .a import thing\n",
-    }, [["pkg.a", "pkg.b", "pkg.c", "pkg.a"]]),
-    ({  # a chain is no cycle
-        "pkg/__init__.py": "",
-        "pkg/a.py": "import pkg.b\n",
-        "pkg/b.py": "import os\nfrom pkg import c\n",
-        "pkg/c.py": "",
-    }, []),
-])
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        (
+            {  # the cycle issue 17 named between frameworks and models/plan: a lazy import in a method
+                "pkg/__init__.py": "",
+                "pkg/frameworks.py": "from pkg.models.plan import Framework\n",
+                "pkg/models/__init__.py": "",
+                "pkg/models/plan.py": "class Plan:\n    def framework(self):\n        from pkg import frameworks\n",
+            },
+            [["pkg.frameworks", "pkg.models.plan", "pkg.frameworks"]],
+        ),
+        (
+            {  # a package and one of its modules, through a relative import under TYPE_CHECKING
+                "pkg/__init__.py": "from pkg.batch import run\n",
+                "pkg/batch.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import run\n",
+            },
+            [["pkg", "pkg.batch", "pkg"]],
+        ),
+        (
+            {  # three modules round about
+                "pkg/__init__.py": "",
+                "pkg/a.py": "import pkg.b\n",
+                "pkg/b.py": "from pkg import c\n",
+                "pkg/c.py": "from .a import thing\n",
+            },
+            [["pkg.a", "pkg.b", "pkg.c", "pkg.a"]],
+        ),
+        (
+            {  # a chain is no cycle
+                "pkg/__init__.py": "",
+                "pkg/a.py": "import pkg.b\n",
+                "pkg/b.py": "import os\nfrom pkg import c\n",
+                "pkg/c.py": "",
+            },
+            [],
+        ),
+    ],
+)
 def test_cycles_are_found_however_the_import_is_written(tmp_path, files, expected):
     assert cycles(imports(write_package(tmp_path, files))) == expected
 
@@ -153,9 +168,17 @@ def test_models_import_nothing_else_from_matrix(graph):
     assert {module: names for module, names in outside.items() if names} == {}
 
 
-@pytest.mark.parametrize("user", [
-    "matrix.plan", "matrix.store", "matrix.status", "matrix.report", "matrix.collect", "matrix.periods",
-])
+@pytest.mark.parametrize(
+    "user",
+    [
+        "matrix.plan",
+        "matrix.store",
+        "matrix.status",
+        "matrix.report",
+        "matrix.collect",
+        "matrix.periods",
+    ],
+)
 def test_the_plan_store_status_and_report_do_not_depend_on_the_workbook_modules(graph, user):
     """They read plans through `matrix.plan`; only the modules that read or write workbooks (and
     the export, which writes one) know where cells are."""

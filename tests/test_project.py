@@ -54,23 +54,33 @@ def collected(folder, tmp_path):
 def test_the_whole_cycle_scripted_from_python(folder, tmp_path):
     project = matrix.Project.open(folder)
     assert (project.plan.id, project.plan_file, project.store) == (
-        "sdn-joint-strategy", folder / "plan.yaml", folder / "matrix.sqlite")
+        "sdn-joint-strategy",
+        folder / "plan.yaml",
+        folder / "matrix.sqlite",
+    )
 
     with pytest.warns(matrix.MatrixWarning, match="created the project key"):
         [blank] = project.generate(PERIOD, out=tmp_path / "matrices")
-    assert blank.name == f"SDN_{PERIOD}_sdn-joint-strategy.xlsx" and (folder / ".matrix-key").is_file()
+    assert (
+        blank.name == f"SDN_{PERIOD}_sdn-joint-strategy.xlsx" and (folder / ".matrix-key").is_file()
+    )
     fill_good(blank, project.plan)
 
     [result] = project.validate([tmp_path / "matrices"])
     codes = {issue.code for issue in result.issues}
     assert result.accepted and result.identity.office == "SDN"
-    assert not codes & {"workbook-unsigned", "signature-unverified"}  # checked with the project's key
+    assert not codes & {
+        "workbook-unsigned",
+        "signature-unverified",
+    }  # checked with the project's key
 
     [outcome] = project.collect([blank], period=PERIOD, received_at=RECEIVED)
     assert outcome.status is Outcome.ACCEPTED and (folder / "matrix.sqlite").is_file()
 
     status = project.status(PERIOD)
-    assert status.complete and [(o.office, o.state) for o in status.offices] == [("SDN", ReturnState.RETURNED)]
+    assert status.complete and [(o.office, o.state) for o in status.offices] == [
+        ("SDN", ReturnState.RETURNED)
+    ]
 
     refs = [row.ref for row in matrix.plan_index(project.plan).rows("SDN")]
     assert [entry.ref for entry in project.history("SDN")] == refs
@@ -86,7 +96,9 @@ def test_the_whole_cycle_scripted_from_python(folder, tmp_path):
     assert context.plan_title in (tmp_path / "report.html").read_text(encoding="utf-8")
 
 
-def test_a_report_asked_for_without_a_file_writes_nothing_and_has_the_same_figures(collected, tmp_path):
+def test_a_report_asked_for_without_a_file_writes_nothing_and_has_the_same_figures(
+    collected, tmp_path
+):
     written = collected.report(PERIOD, tmp_path / "report.html", generated_at=GENERATED_AT)
     before = sorted(path.name for path in tmp_path.iterdir())
     only = collected.report(PERIOD, generated_at=GENERATED_AT)
@@ -103,14 +115,22 @@ def test_the_command_line_gives_what_the_library_returns(collected, run, tmp_pat
     history = run("history", "SDN", "--format", "json", *project)
     assert json.loads(history.stdout) == [entry.as_json() for entry in collected.history("SDN")]
 
-    validated = run("validate", tmp_path / "returns", "--format", "json", "--plan", collected.plan_file)
-    assert [{k: v for k, v in result.items() if k != "accepted"} for result in json.loads(validated.stdout)] == [
-        result.model_dump(mode="json") for result in collected.validate([tmp_path / "returns"])]
+    validated = run(
+        "validate", tmp_path / "returns", "--format", "json", "--plan", collected.plan_file
+    )
+    assert [
+        {k: v for k, v in result.items() if k != "accepted"}
+        for result in json.loads(validated.stdout)
+    ] == [result.model_dump(mode="json") for result in collected.validate([tmp_path / "returns"])]
 
 
 def test_a_folder_and_its_plan_file_are_the_same_project(folder, tmp_path, monkeypatch):
     by_folder, by_plan = matrix.Project(folder), matrix.Project(folder / "plan.yaml")
-    assert (by_folder.plan_file, by_folder.store, by_folder.plan) == (by_plan.plan_file, by_plan.store, by_plan.plan)
+    assert (by_folder.plan_file, by_folder.store, by_folder.plan) == (
+        by_plan.plan_file,
+        by_plan.store,
+        by_plan.plan,
+    )
     monkeypatch.setenv("MATRIX_STORE", str(tmp_path / "elsewhere.sqlite"))
     assert matrix.Project(folder).store == str(tmp_path / "elsewhere.sqlite")
     assert matrix.Project(folder, tmp_path / "given.sqlite").store == tmp_path / "given.sqlite"
@@ -130,7 +150,9 @@ def test_what_a_script_gets_wrong_is_one_clear_error(folder, tmp_path):
     with pytest.raises(matrix.MatrixError, match="no store at"):
         project.status(PERIOD)
     assert not (folder / "matrix.sqlite").exists()  # reading never creates a store
-    with pytest.raises(matrix.PeriodError, match="'2026-Q3' is a quarterly period but the plan reports monthly"):
+    with pytest.raises(
+        matrix.PeriodError, match="'2026-Q3' is a quarterly period but the plan reports monthly"
+    ):
         project.generate("2026-Q3", out=tmp_path / "out")
     with pytest.raises(matrix.MatrixError, match="'2026-13' is not a period"):
         project.collect([SUDAN], period="2026-13")
@@ -140,12 +162,16 @@ def test_what_a_script_gets_wrong_is_one_clear_error(folder, tmp_path):
 
 def test_stored_periods_left_out_are_told_to_the_script(collected):
     conn = sqlite3.connect(collected.store, isolation_level=None)
-    conn.execute("UPDATE submissions SET period = '2026-Q3'")  # as a matrix of another calendar left it
+    conn.execute(
+        "UPDATE submissions SET period = '2026-Q3'"
+    )  # as a matrix of another calendar left it
     conn.close()
     heard = []
     told = matrix.Project(collected.plan_file, collected.store, on_warning=heard.append)
     assert told.status(PERIOD).offices[0].state is ReturnState.MISSING
-    assert [(issue.code, issue.severity) for issue in heard] == [("store-period-unusable", matrix.Severity.WARNING)]
+    assert [(issue.code, issue.severity) for issue in heard] == [
+        ("store-period-unusable", matrix.Severity.WARNING)
+    ]
     with pytest.warns(matrix.MatrixWarning, match="store-period-unusable"):
         matrix.Project(collected.plan_file, collected.store).history("SDN")
 
@@ -164,4 +190,6 @@ def test_the_readme_example_runs_as_written(run, tmp_path, monkeypatch):
     assert [o.status for o in namespace["outcomes"]] == [Outcome.ACCEPTED]
     assert namespace["missing"] == [] and isinstance(namespace["context"], ReportContext)
     assert (tmp_path / "matrices" / "2026-Q3" / returned.name).is_file()
-    assert (tmp_path / "report-2026-Q3.html").is_file() and (tmp_path / "sudan-2026" / "matrix.sqlite").is_file()
+    assert (tmp_path / "report-2026-Q3.html").is_file() and (
+        tmp_path / "sudan-2026" / "matrix.sqlite"
+    ).is_file()

@@ -116,10 +116,11 @@ def init(directory: Path, scope: str, framework: str) -> None:
 
         matrix init sudan-2026 --scope national
     """
+    from matrix.models.plan import Scope
     from matrix.scaffold import init_project
     from matrix.signing import created_notice
 
-    path, key = init_project(directory, scope, framework)
+    path, key = init_project(directory, Scope(scope), framework)
     click.echo(f"wrote {path}; edit it, then run: matrix plan check {path}")
     if key is not None:
         click.echo(created_notice(key))

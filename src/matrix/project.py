@@ -147,9 +147,18 @@ class Project:
                 options["prefill"] = store.latest_progress(self.plan, wanted.id)
                 inputs.add_store(store.path)
         return generate(
-            self.plan, period, countries=list(countries) if countries else None, regional=regional,
-            lang=lang, out_dir=Path(out), force=force, progress=progress, key=key,
-            key_created=key_created or _key_created, inputs=inputs, **options,
+            self.plan,
+            period,
+            countries=list(countries) if countries else None,
+            regional=regional,
+            lang=lang,
+            out_dir=Path(out),
+            force=force,
+            progress=progress,
+            key=key,
+            key_created=key_created or _key_created,
+            inputs=inputs,
+            **options,
         )
 
     def validate(self, paths: Iterable[PathLike]) -> list[ValidationResult]:
@@ -190,8 +199,13 @@ class Project:
         key = self.key
         with self.opened_store(create=True) as store:
             return collect(
-                self.plan, files, store, period=period, received_at=received_at,
-                progress=progress, key=key,
+                self.plan,
+                files,
+                store,
+                period=period,
+                received_at=received_at,
+                progress=progress,
+                key=key,
             )
 
     def status(self, period: str | Period) -> PeriodStatus:
@@ -235,6 +249,12 @@ class Project:
                     self.plan, store, period, country=country, lang=lang, generated_at=generated_at
                 )
             return make_report(
-                self.plan, store, period, Path(out), country=country, lang=lang,
-                generated_at=generated_at, inputs=self.inputs(),
+                self.plan,
+                store,
+                period,
+                Path(out),
+                country=country,
+                lang=lang,
+                generated_at=generated_at,
+                inputs=self.inputs(),
             )

@@ -4,4 +4,10 @@ they run (`identity`, `structure`, `rows`, `values`, `rules`, `new_activities`).
 from matrix.validation.batch import returned_workbooks, validate_paths, workbook_paths
 from matrix.validation.workbook import validate_file, with_previous
 
-__all__ = ["returned_workbooks", "validate_file", "validate_paths", "with_previous", "workbook_paths"]
+__all__ = [
+    "returned_workbooks",
+    "validate_file",
+    "validate_paths",
+    "with_previous",
+    "workbook_paths",
+]
