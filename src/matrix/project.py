@@ -9,8 +9,9 @@ step of the cycle as a method. What the command line does, for scripts and noteb
     print(project.status("2026-Q3").complete)
     context = project.report("2026-Q3", "report-2026-Q3.html")
 
-Each method loads nothing twice: the plan (and its index) is read when the project is opened, the
-key when a method first needs it, and the store is opened for the length of one method call.
+The plan (and its index) is read once, when the project is opened; the key whenever a method
+needs it, so a key `generate` has just made is the one `validate` checks with; the store is open
+for the length of one method call.
 """
 
 from __future__ import annotations
@@ -47,10 +48,11 @@ PathLike = str | Path
 
 
 def _key_created(path: Path) -> None:
+    """A project key made by `generate`: the notice the command line prints, as a warning."""
     warnings.warn(created_notice(path), MatrixWarning, stacklevel=4)
 
 
-def warn(issue: Issue) -> None:
+def _warn(issue: Issue) -> None:
     """What a project does with a warning about its store when no one else is told: a Python
     warning, which a script sees once and can filter (`MatrixWarning`)."""
     warnings.warn(issue.render(), MatrixWarning, stacklevel=5)
@@ -67,7 +69,7 @@ class Project:
         folder: PathLike = ".",
         store: PathLike | None = None,
         *,
-        on_warning: Callable[[Issue], None] = warn,
+        on_warning: Callable[[Issue], None] = _warn,
     ):
         given = Path(folder)
         self.plan_file: Path = given / PLAN_FILE if given.is_dir() else given
@@ -87,7 +89,7 @@ class Project:
         folder: PathLike = ".",
         store: PathLike | None = None,
         *,
-        on_warning: Callable[[Issue], None] = warn,
+        on_warning: Callable[[Issue], None] = _warn,
     ) -> Self:
         """The project in `folder`, its plan loaded and checked (PlanError listing its errors)."""
         return cls(folder, store, on_warning=on_warning)
