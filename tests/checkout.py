@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -15,13 +16,17 @@ SUDAN = EXAMPLES / "sudan-joint-strategy.yaml"
 DAR = EXAMPLES / "dar-es-salaam-action-plan.yaml"
 
 
+def unavailable(message: str) -> NoReturn:
+    """Skip locally; fail under CI=true, where the test command installs every tool, so a missing
+    one there is a broken set-up, not a reason to skip."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_tool(name: str) -> str:
-    """The tool's path; missing skips locally and fails under CI=true, where the test command
-    installs it, so a missing tool there is a broken set-up, not a reason to skip."""
+    """The tool's path (see `unavailable` when it is missing)."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (scripts/test.sh installs it)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"{name} is not installed (scripts/test.sh installs it)")
     return path

@@ -1,12 +1,15 @@
 """Fixtures every test module can use: the example plans, loaded once; a CLI runner in a fresh
-folder; a project key kept out of the checkout. Paths and tools are in `checkout`."""
+folder; a project key kept out of the checkout; a store on each backend (SQLite, and a throwaway
+PostgreSQL server). Paths and tools are in `checkout`."""
 
 from __future__ import annotations
+
+import subprocess
 
 import pytest
 from click.testing import CliRunner
 
-from checkout import DAR, SUDAN
+from checkout import DAR, SUDAN, unavailable
 from matrix.cli import cli
 from matrix.models.plan import Plan
 from matrix.plan import load_plan
@@ -22,6 +25,33 @@ def sudan() -> Plan:
 def dar() -> Plan:
     """The regional example plan (examples/dar-es-salaam-action-plan.yaml), loaded once per run."""
     return load_plan(DAR)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster for the session, started on first use."""
+    from postgres_helpers import PostgresServer
+
+    try:
+        server = PostgresServer().start()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        unavailable(f"cannot start a PostgreSQL server: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def store_url(backend, tmp_path, request) -> str:
+    """Where a test's new store goes: a SQLite file in its folder, or a new PostgreSQL database."""
+    if backend == "sqlite":
+        return str(tmp_path / "matrix.sqlite")
+    server = request.getfixturevalue("postgres")
+    return server.url(server.database())
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
-"""Fixtures for store tests, loaded with `pytest_plugins = ["store_fixtures"]`: a fresh store in the
-test's folder."""
+"""Fixtures for store tests, loaded with `pytest_plugins = ["store_fixtures"]`: a fresh store, on
+each backend (`store_url` in conftest)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,6 @@ from matrix.store import Store
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "matrix.sqlite") as opened:
+def store(store_url):
+    with Store.open(store_url) as opened:
         yield opened

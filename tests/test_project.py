@@ -53,7 +53,7 @@ def collected(folder, tmp_path):
 
 def test_the_whole_cycle_scripted_from_python(folder, tmp_path):
     project = matrix.Project.open(folder)
-    assert (project.plan.id, project.plan_file, project.store) == (
+    assert (project.plan.id, project.plan_file, project.store.path) == (
         "sdn-joint-strategy",
         folder / "plan.yaml",
         folder / "matrix.sqlite",
@@ -107,7 +107,7 @@ def test_a_report_asked_for_without_a_file_writes_nothing_and_has_the_same_figur
 
 
 def test_the_command_line_gives_what_the_library_returns(collected, run, tmp_path):
-    project = ["--plan", collected.plan_file, "--store", collected.store]
+    project = ["--plan", collected.plan_file, "--store", collected.store.path]
     status = run("status", "--period", PERIOD, "--format", "json", *project)
     assert status.exit_code == 0
     assert json.loads(status.stdout) == collected.status(PERIOD).as_json()
@@ -132,8 +132,11 @@ def test_a_folder_and_its_plan_file_are_the_same_project(folder, tmp_path, monke
         by_plan.plan,
     )
     monkeypatch.setenv("MATRIX_STORE", str(tmp_path / "elsewhere.sqlite"))
-    assert matrix.Project(folder).store == str(tmp_path / "elsewhere.sqlite")
-    assert matrix.Project(folder, tmp_path / "given.sqlite").store == tmp_path / "given.sqlite"
+    assert matrix.Project(folder).store.path == tmp_path / "elsewhere.sqlite"
+    assert matrix.Project(folder, tmp_path / "given.sqlite").store.path == tmp_path / "given.sqlite"
+    monkeypatch.setenv("MATRIX_STORE", "postgresql://collector:secret@db.example.org/matrix")
+    server = matrix.Project(folder)
+    assert server.store.path is None and "secret" not in repr(server)
 
 
 def test_what_a_script_gets_wrong_is_one_clear_error(folder, tmp_path):
@@ -161,7 +164,7 @@ def test_what_a_script_gets_wrong_is_one_clear_error(folder, tmp_path):
 
 
 def test_stored_periods_left_out_are_told_to_the_script(collected):
-    conn = sqlite3.connect(collected.store, isolation_level=None)
+    conn = sqlite3.connect(collected.store.path, isolation_level=None)
     conn.execute(
         "UPDATE submissions SET period = '2026-Q3'"
     )  # as a matrix of another calendar left it

@@ -169,10 +169,11 @@ def plan_check(plan_file: Path) -> None:
 @click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
 @click.option("--prefill", is_flag=True,
               help="Start each row from the office's latest accepted status, actual and comments in the store.")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Store to pre-fill from [default: $MATRIX_STORE, else ./matrix.sqlite].")
+@click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
+              help="Store to pre-fill from: a SQLite file or a postgresql:// URL "
+                   "[default: $MATRIX_STORE, else ./matrix.sqlite].")
 def generate(plan_file: Path, period: Period, countries: tuple[str, ...], all_countries: bool, regional: bool,
-             lang: str, out_dir: Path, force: bool, prefill: bool, store_path: Path | None) -> None:
+             lang: str, out_dir: Path, force: bool, prefill: bool, store_path: str | None) -> None:
     """Write the Excel implementation matrix each country office fills in for PERIOD.
 
     Files are named OFFICE_PERIOD_PLAN.xlsx; existing files are kept unless --force.
@@ -204,18 +205,18 @@ PROJECT_PLAN = click.option(
     help="The plan the matrices were generated from.",
 )
 STORE = click.option(
-    "--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="The store [default: $MATRIX_STORE, else ./matrix.sqlite].",
+    "--store", "store_path", default=None, metavar="PATH_OR_URL",
+    help="The store: a SQLite file or a postgresql:// URL [default: $MATRIX_STORE, else ./matrix.sqlite].",
 )
 
 
-def open_project(plan_file: Path, store_path: Path | None = None) -> Project:
+def open_project(plan_file: Path, store_path: str | None = None) -> Project:
     """The project of `plan_file`, with the store the command line names (`--store`, else
     `$MATRIX_STORE`, else ./matrix.sqlite); warnings about the store go to stderr."""
     from matrix.project import Project
-    from matrix.store import default_store_path
+    from matrix.store import StoreLocation
 
-    return Project(plan_file, store_path or default_store_path(),
+    return Project(plan_file, StoreLocation.parse(store_path),
                    on_warning=lambda issue: click.echo(issue.render(), err=True))
 
 
@@ -242,7 +243,7 @@ def progress_bar(count: int, label: str) -> Iterator[Callable[[object], None] | 
 @STORE
 @click.option("--received", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None, metavar="DATE",
               help="When the returns arrived (UTC), for a backlog collected later; default: now.")
-def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, store_path: Path | None,
+def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, store_path: str | None,
             received) -> None:
     """Validate returned matrices and record them in the store, with their history.
 
@@ -279,7 +280,7 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, sto
 @PROJECT_PLAN
 @STORE
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def status(period: Period, plan_file: Path, store_path: Path | None, fmt: str) -> None:
+def status(period: Period, plan_file: Path, store_path: str | None, fmt: str) -> None:
     """Every expected office for the period: returned, late, rejected or missing.
 
     Exit 0 when every office has returned (late counts), 1 when any is missing or rejected.
@@ -303,7 +304,7 @@ def status(period: Period, plan_file: Path, store_path: Path | None, fmt: str) -
 @PROJECT_PLAN
 @STORE
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def history(country: str, activity: str | None, plan_file: Path, store_path: Path | None, fmt: str) -> None:
+def history(country: str, activity: str | None, plan_file: Path, store_path: str | None, fmt: str) -> None:
     """What COUNTRY (or the region) reported, period by period.
 
     Example:
@@ -331,7 +332,7 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: Pat
               help="File to write.")
 @PROJECT_PLAN
 @STORE
-def export(period: Period | None, fmt: str, out_path: Path, plan_file: Path, store_path: Path | None) -> None:
+def export(period: Period | None, fmt: str, out_path: Path, plan_file: Path, store_path: str | None) -> None:
     """Write the consolidated dataset: one row per country, activity indicator and period, with the
     plan's fields and the progress reported. HXL is CSV with a hashtag row for HXL tools; JSON
     follows docs/export-json.schema.json; IATI needs `iati: reporting_org:` in the plan.
@@ -384,6 +385,55 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
     sys.exit(1 if failed else 0)
 
 
+@cli.group("store")
+def store_group() -> None:
+    """Create a store, or copy one between SQLite and PostgreSQL.
+
+    Example:
+
+        matrix store init postgresql://matrix_owner@db.example.org/matrix
+    """
+
+
+@store_group.command("init")
+@click.argument("where", metavar="PATH_OR_URL")
+def store_init(where: str) -> None:
+    """Create the store's tables (or bring an older store up to date) at PATH_OR_URL.
+
+    Run it once as the database's owner, then give collectors and readers their own roles (README).
+
+    Example:
+
+        matrix store init postgresql://matrix_owner@db.example.org/matrix
+    """
+    from matrix.store import Store
+
+    with Store.open(where) as store:
+        click.echo(f"store {store.location} is ready (schema version {store.version})")
+
+
+@store_group.command("copy")
+@click.argument("source", metavar="SRC")
+@click.argument("target", metavar="DST")
+def store_copy(source: str, target: str) -> None:
+    """Copy every row of the store SRC into the new, empty store DST (SQLite or PostgreSQL, either way).
+
+    Row counts and a checksum of every table are compared before the copy is committed; any
+    difference is an error and DST is left as it was.
+
+    Example:
+
+        matrix store copy matrix.sqlite postgresql://matrix_owner@db.example.org/matrix
+    """
+    from matrix.store import Store
+    from matrix.store.copy import copy_store, render_checks
+
+    with Store.open(source, create=False) as src, Store.open(target) as dst:
+        checks = copy_store(src, dst)
+    click.echo(render_checks(checks))
+    click.echo(f"copied {src.location} to {dst.location}: every table matches")
+
+
 # --- report and demo (matrix.report, matrix.demo) ----------------------------------------------
 
 
@@ -396,7 +446,7 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
 @STORE
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write.")
-def report(period: Period, country: str | None, lang: str, plan_file: Path, store_path: Path | None,
+def report(period: Period, country: str | None, lang: str, plan_file: Path, store_path: str | None,
            out_file: Path) -> None:
     """Write the progress report for PERIOD as one self-contained HTML file.
 
@@ -412,7 +462,9 @@ def report(period: Period, country: str | None, lang: str, plan_file: Path, stor
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="matrix-demo")
-def demo(directory: Path) -> None:
+@click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
+              help="Collect into this (empty) store instead of DIRECTORY/matrix.sqlite, e.g. a postgresql:// URL.")
+def demo(directory: Path, store_path: str | None) -> None:
     """Run the whole cycle on the bundled Dar es Salaam example in DIRECTORY (default ./matrix-demo).
 
     It writes the plan, generates every office's matrix for two quarters, fills them in as offices
@@ -425,4 +477,4 @@ def demo(directory: Path) -> None:
     """
     from matrix.demo import run_demo
 
-    click.echo(run_demo(directory).render())
+    click.echo(run_demo(directory, store=store_path).render())

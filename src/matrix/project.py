@@ -32,6 +32,7 @@ from matrix.models.returns import ValidationResult
 from matrix.periods import Period, plan_period
 from matrix.plan import load_plan
 from matrix.signing import ProjectKey, created_notice, find_key, key_path
+from matrix.store.location import DEFAULT_STORE, STORE_ENV, StoreLocation
 
 if TYPE_CHECKING:
     from matrix.annotate import FeedbackCopies
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
     from matrix.store import Store
 
 PLAN_FILE = "plan.yaml"
-STORE_FILE = "matrix.sqlite"
-STORE_ENV = "MATRIX_STORE"
 
 PathLike = str | Path
 
@@ -61,13 +60,14 @@ def _warn(issue: Issue) -> None:
 class Project:
     """`folder` is the project folder (holding plan.yaml) or the plan file itself. The key is
     found as `matrix` finds it (beside the plan, or `$MATRIX_KEY_FILE`); the store is `store`,
-    else `$MATRIX_STORE`, else matrix.sqlite in the project folder. `on_warning` hears about
+    (a SQLite file, a postgresql:// URL or a `StoreLocation`), else `$MATRIX_STORE`, else
+    matrix.sqlite in the project folder. `on_warning` hears about
     stored periods that every reading leaves out (default: a `MatrixWarning`)."""
 
     def __init__(
         self,
         folder: PathLike = ".",
-        store: PathLike | None = None,
+        store: PathLike | StoreLocation | None = None,
         *,
         on_warning: Callable[[Issue], None] = _warn,
     ):
@@ -78,8 +78,12 @@ class Project:
                 f"no plan at {self.plan_file}; give the project folder or its plan (--plan PLAN)"
             )
         self.folder: Path = self.plan_file.parent
-        self.store: PathLike = store or os.environ.get(STORE_ENV) or self.folder / STORE_FILE
-        """Where the store is, as given (kept as text: a store may be named by a URL)."""
+        if not isinstance(store, StoreLocation):
+            store = StoreLocation.parse(
+                store or os.environ.get(STORE_ENV) or self.folder / DEFAULT_STORE
+            )
+        self.store: StoreLocation = store
+        """Where the store is: `store.path` for a SQLite file; shown with any password masked."""
         self.on_warning = on_warning
         self.plan: Plan = load_plan(self.plan_file)
 
@@ -87,7 +91,7 @@ class Project:
     def open(
         cls,
         folder: PathLike = ".",
-        store: PathLike | None = None,
+        store: PathLike | StoreLocation | None = None,
         *,
         on_warning: Callable[[Issue], None] = _warn,
     ) -> Self:
@@ -95,7 +99,7 @@ class Project:
         return cls(folder, store, on_warning=on_warning)
 
     def __repr__(self) -> str:
-        return f"Project({str(self.plan_file)!r}, store={str(self.store)!r})"
+        return f"Project({str(self.plan_file)!r}, store={str(self.store)!r})"  # password masked
 
     @property
     def key(self) -> ProjectKey:
@@ -147,7 +151,8 @@ class Project:
             wanted = plan_period(self.plan, period)
             with self.opened_store() as store:
                 options["prefill"] = store.latest_progress(self.plan, wanted.id)
-                inputs.add_store(store.path)
+                if store.path is not None:
+                    inputs.add_store(store.path)
         return generate(
             self.plan,
             period,
@@ -197,7 +202,8 @@ class Project:
 
         given = [Path(path) for path in paths]
         files = returned_workbooks(given)
-        self.inputs(returns=[*given, *files]).refuse(self.store)
+        if self.store.path is not None:
+            self.inputs(returns=[*given, *files]).refuse(self.store.path)
         key = self.key
         with self.opened_store(create=True) as store:
             return collect(

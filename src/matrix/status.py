@@ -9,7 +9,7 @@ from enum import StrEnum
 from matrix.errors import MatrixError
 from matrix.models.plan import Plan, Status
 from matrix.periods import Period, due_date, parse_for_plan
-from matrix.plan import plan_index
+from matrix.plan import plan_index, split_ref
 from matrix.store import Store, Submission
 from matrix.text_table import number, table
 
@@ -60,34 +60,61 @@ class PeriodStatus:
                 "offices": [o.as_json() for o in self.offices]}
 
 
+@dataclass(frozen=True)
+class OfficeReturn:
+    """Where one office stands for a period, by the one rule `status` and the report share."""
+
+    state: ReturnState
+    first: Submission | None
+    """The earliest received accepted file, which decides whether the return was late."""
+    current: Submission | None
+    """The accepted file that counts (the office's latest, or the regional return covering it)."""
+    own: list[Submission]
+    """Every file the office itself sent for the period, in the order collected."""
+    via: str | None = None
+    """The regional return that reported this country, when the country sent none of its own."""
+
+    @property
+    def latest_received(self) -> datetime | None:
+        """When the office's latest file (accepted or not) was received."""
+        fallback = self.current.received_at if self.current else None
+        return max((s.received_at for s in self.own), default=fallback)
+
+
+def office_return(office: str, submissions: list[Submission], due: date) -> OfficeReturn:
+    """Returned (accepted on or before the due date), late, rejected (only rejected files so far)
+    or missing; a country that sent nothing itself has returned when a current regional return
+    reported its rows. `submissions` are the period's, in the order collected."""
+    own = [s for s in submissions if s.office == office]
+    accepted = [s for s in own if s.accepted]
+    current = next((s for s in accepted if s.current), None)
+    via = None
+    if current is None:
+        accepted = [s for s in submissions if s.current and s.office != office and office in s.countries]
+        if accepted:
+            current, via = accepted[-1], accepted[-1].office
+    if current is None:
+        return OfficeReturn(ReturnState.REJECTED if own else ReturnState.MISSING, None, None, own)
+    first = min(accepted, key=lambda s: (s.received_at, s.id))
+    state = ReturnState.LATE if first.received_at.date() > due else ReturnState.RETURNED
+    return OfficeReturn(state, first, current, own, via)
+
+
 def status(plan: Plan, store: Store, period: str | Period) -> PeriodStatus:
     """Every expected office's state for `period`: returned, late, rejected or missing."""
     period_ = parse_for_plan(plan.reporting, period)
     due = due_date(plan.reporting, period_)
     submissions = store.submissions(plan, period_.id)
-    index = plan_index(plan)
     offices = []
+    index = plan_index(plan)
     for office in index.offices:
-        own = [s for s in submissions if s.office == office]
-        accepted = [s for s in own if s.accepted]
-        current = next((s for s in accepted if s.current), None)
-        via = None
-        if current is None:
-            # a country with no return of its own may be reported in the regional workbook
-            covering = [s for s in submissions if s.current and s.office != office and office in s.countries]
-            if covering:
-                current, accepted, via = covering[-1], covering, covering[-1].office
-        latest = max((s.received_at for s in own), default=current.received_at if current else None)
-        shown = current or (own[-1] if own else None)
-        if current is not None:
-            state = ReturnState.LATE if accepted[0].received_at.date() > due else ReturnState.RETURNED
-        else:
-            state = ReturnState.REJECTED if own else ReturnState.MISSING
+        found = office_return(office, submissions, due)
+        shown = found.current or (found.own[-1] if found.own else None)
         offices.append(OfficeStatus(
-            office=office, name=index.office_name(office), state=state, latest_return=latest,
+            office=office, name=index.office_name(office), state=found.state, latest_return=found.latest_received,
             file=shown.file_name if shown else None, errors=shown.errors if shown else 0,
-            warnings=shown.warnings if shown else 0, via=via,
-            reason=_first_error(shown) if state is ReturnState.REJECTED and shown else None,
+            warnings=shown.warnings if shown else 0, via=found.via,
+            reason=_first_error(shown) if found.state is ReturnState.REJECTED and shown else None,
         ))
     return PeriodStatus(period_.id, due, offices)
 
@@ -141,7 +168,7 @@ def history(plan: Plan, store: Store, country: str, activity: str | None = None)
         raise MatrixError(f"'{country}' is not in the plan; choose one of {', '.join(index.offices)}")
     rows = store.current_rows(plan, country=country)
     if activity is not None:
-        rows = [r for r in rows if activity in (r.row.activity_id, r.row.ref)]
+        rows = [r for r in rows if activity in (split_ref(r.row.ref)[0], r.row.ref)]
         if not rows and not any(activity == a.id for _, a in plan.activities()):
             raise MatrixError(f"activity '{activity}' is not in the plan and has no history")
     office = None if plan.region and country == plan.region.code else country
@@ -153,9 +180,11 @@ def history(plan: Plan, store: Store, country: str, activity: str | None = None)
         row, planned = stored.row, indicators.get(stored.row.ref)
         indicator = planned.indicator if planned else None
         entries.append(HistoryEntry(
-            period=stored.period, ref=row.ref, activity=planned.activity.title if planned else row.activity_id,
+            period=stored.period, ref=row.ref,
+            activity=planned.activity.title if planned else split_ref(row.ref)[0],
             indicator=indicator.name if indicator else "", unit=(indicator.unit or "") if indicator else "",
-            target=indicator.target if indicator else None, status=row.status, actual=row.actual,
+            target=indicator.target if indicator else None, status=Status(row.status) if row.status else None,
+            actual=row.actual,
             funds_secured=row.funds_secured, comments=row.comments, next_steps=row.next_steps,
             support_needed=row.support_needed, received_at=stored.received_at, file=stored.file_name,
         ))
@@ -171,5 +200,3 @@ def render_history(entries: list[HistoryEntry]) -> str:
         for e in entries
     ]
     return table(("period", "ref", "status", "actual", "target", "unit", "comments", "received"), rows)
-
-

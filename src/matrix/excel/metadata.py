@@ -99,7 +99,7 @@ def parse_metadata(rows: list[list[object]]) -> Metadata:
         raise ValueError(f"the hidden metadata lacks {', '.join(missing)}")
     try:
         schema = int(float(values["template_schema"]))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ValueError(f"template_schema '{values['template_schema']}' is not a number") from None
     if schema != TEMPLATE_SCHEMA:
         raise ValueError(f"template schema {schema} is not the one this version of matrix reads ({TEMPLATE_SCHEMA})")

@@ -14,7 +14,7 @@ from matrix.excel.layout import Kind, SheetRole
 from matrix.excel.writer.formats import Formats
 from matrix.i18n import RIGHT_TO_LEFT, localised_action_point_label, status_label, t
 from matrix.models.plan import ActionPoint, Plan, Status
-from matrix.models.returns import ProgressRow
+from matrix.models.returns import ProgressRecord
 from matrix.periods import Period, due_date
 from matrix.plan import PlanRow, plan_index
 
@@ -43,7 +43,7 @@ class Book:
         lang: str,
         *,
         regional: bool,
-        prefill: Mapping[tuple[str, str], ProgressRow],
+        prefill: Mapping[tuple[str, str], ProgressRecord],
         generated_at: datetime,
         formats: Formats,
     ):
