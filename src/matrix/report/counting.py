@@ -276,7 +276,7 @@ def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> 
             continue
         reported: list[ProgressRecord | None] = [None] * n
         if stored is not None:
-            with cycle_collection_paused():
+            with cycle_collection_paused():  # a third of the CPU time at 4.8 million stored rows
                 index, country, own = layout.index, None, None
                 for r in stored.rows:
                     if r.country != country:  # the store gives a return's rows together
