@@ -168,7 +168,8 @@ def plan_check(plan_file: Path) -> None:
               show_default=True, help="Folder to write the workbooks in.")
 @click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
 @click.option("--prefill", is_flag=True,
-              help="Start each row from the office's latest accepted status, actual and comments in the store.")
+              help="Start each row from the office's latest accepted status, actual and comments "
+                   "in the store, and its overview and initiatives from its latest return.")
 @click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
               help="Store to pre-fill from: a SQLite file or a postgresql:// URL "
                    "[default: $MATRIX_STORE, else ./matrix.sqlite].")
@@ -330,19 +331,26 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: str
               help="iati: an IATI 2.03 activity file, checked against the standard's schema.")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")
+@click.option("--table", default="rows", show_default=True,
+              type=click.Choice(["rows", "proposed", "initiatives", "overviews", "good_practices"]),
+              help="What a csv or hxl file holds (xlsx and json hold every table).")
 @PROJECT_PLAN
 @STORE
-def export(period: Period | None, fmt: str, out_path: Path, plan_file: Path, store_path: str | None) -> None:
+def export(period: Period | None, fmt: str, out_path: Path, table: str, plan_file: Path,
+           store_path: str | None) -> None:
     """Write the consolidated dataset: one row per country, activity indicator and period, with the
-    plan's fields and the progress reported. HXL is CSV with a hashtag row for HXL tools; JSON
-    follows docs/export-json.schema.json; IATI needs `iati: reporting_org:` in the plan.
+    plan's fields and the progress reported; and the offices' proposed activities, initiatives
+    outside the plan, overviews and good practices. HXL is CSV with a hashtag row for HXL tools;
+    JSON follows docs/export-json.schema.json; IATI needs `iati: reporting_org:` in the plan.
 
     Example:
 
+    \b
         matrix export --period 2026-09 --format xlsx -o progress-2026-09.xlsx
+        matrix export --format csv --table initiatives -o initiatives.csv
         matrix export --format iati -o activities.xml
     """
-    count = open_project(plan_file, store_path).export(out_path, fmt, period=period)
+    count = open_project(plan_file, store_path).export(out_path, fmt, period=period, table=table)
     click.echo(f"wrote {out_path} ({count} rows)")
 
 
@@ -434,14 +442,16 @@ def store_copy(source: str, target: str) -> None:
     click.echo(f"copied {src.location} to {dst.location}: every table matches")
 
 
-# --- report and demo (matrix.report, matrix.demo) ----------------------------------------------
+# --- report, compendium and demo (matrix.report, matrix.compendium, matrix.demo) --------------
+
+READER_LANG = click.option("--lang", type=LANGUAGE, default="en", show_default=True,
+                           help="Language to write in; ar is right-to-left.")
 
 
 @cli.command()
 @click.option("--period", required=True, type=PERIOD, help="Reporting period of the report, e.g. 2026-Q4.")
 @click.option("--country", default=None, metavar="ISO3", help="Report on one country (or the region code) only.")
-@click.option("--lang", type=LANGUAGE, default="en", show_default=True,
-              help="Language of the report; ar is right-to-left.")
+@READER_LANG
 @PROJECT_PLAN
 @STORE
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -458,6 +468,37 @@ def report(period: Period, country: str | None, lang: str, plan_file: Path, stor
     """
     open_project(plan_file, store_path).report(period, out_file, country=country, lang=lang)
     click.echo(f"wrote {out_file}")
+
+
+@cli.command()
+@click.option("--period", type=PERIOD, default=None, help="One reporting period, e.g. 2026-Q4.")
+@click.option("--from", "first", type=PERIOD, default=None, metavar="PERIOD",
+              help="First period of a range [default: the plan's first].")
+@click.option("--to", "last", type=PERIOD, default=None, metavar="PERIOD",
+              help="Last period of a range [default: the latest collected].")
+@READER_LANG
+@PROJECT_PLAN
+@STORE
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="The file to write: NAME.html, or NAME.pdf printed by Chromium.")
+def compendium(period: Period | None, first: Period | None, last: Period | None, lang: str, plan_file: Path,
+               store_path: str | None, out_file: Path) -> None:
+    """Compile every good practice the offices described, by action point, country and period,
+    into one self-contained HTML file, or a PDF when OUT ends in .pdf.
+
+    Without --period, --from or --to: every period collected so far.
+
+    Example:
+
+    \b
+        matrix compendium -o compendium.html
+        matrix compendium --from 2026-Q3 --to 2027-Q2 -o good-practices-2026-27.pdf
+    """
+    if period and (first or last):
+        raise click.UsageError("give either --period or --from/--to, not both")
+    context = open_project(plan_file, store_path).compendium(out_file, period=period, first=first, last=last,
+                                                             lang=lang)
+    click.echo(f"wrote {out_file} ({context.count} good practice(s))")
 
 
 @cli.command()

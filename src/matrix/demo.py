@@ -19,11 +19,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from matrix.demo_narratives import header_columns, write_narratives
 from matrix.errors import MatrixError
 from matrix.excel import layout
 from matrix.excel.metadata import parse_metadata
 from matrix.files import write_file, write_text
-from matrix.i18n import localised_action_point_label, status_label, t
+from matrix.i18n import localised_action_point_label, status_label
 from matrix.models.plan import Activity, Plan, Status
 from matrix.periods import Period, due_date
 from matrix.plan import PlanRow, plan_index
@@ -95,6 +96,7 @@ class DemoSummary:
     store: Path | StoreLocation
     """The SQLite file in the folder, or the store given with --store."""
     report: Path
+    compendium: Path
     key: Path
     matrices: list[Path] = field(default_factory=list)
     returns: list[Path] = field(default_factory=list)
@@ -114,10 +116,11 @@ class DemoSummary:
             (self.key.name if self.key.parent == self.directory else str(self.key),
              "the project key that signs the matrices: back it up, never send it out"),
             (self.report.name, f"the progress report for {PERIODS[-1]}"),
+            (self.compendium.name, "the good practices offices described, compiled"),
         ]
         width = max(len(name) for name, _ in rows) + 2
         lines = [f"matrix demo in {self.directory}"] + [f"  {name:<{width}}{what}" for name, what in rows]
-        lines += ["", f"open {self.report} in a browser; then try:",
+        lines += ["", f"open {self.report} and {self.compendium} in a browser; then try:",
                   f"  cd {self.directory} && matrix status --period {PERIODS[-1]}"]
         return "\n".join(lines)
 
@@ -125,6 +128,7 @@ class DemoSummary:
 def run_demo(directory: str | Path, *, seed: int = SEED, store: str | None = None) -> DemoSummary:
     """Run the whole cycle in `directory` (created; it must be empty or absent), collecting into
     `store` (a path or URL; it must hold nothing for the demo's plan) or DIR/matrix.sqlite."""
+    from matrix.compendium import make_compendium
     from matrix.plan import load_plan
     from matrix.report.source import make_report
     from matrix.signing import ensure_key, find_key
@@ -141,7 +145,8 @@ def run_demo(directory: str | Path, *, seed: int = SEED, store: str | None = Non
     summary = DemoSummary(
         directory=directory, plan=plan_path,
         store=directory / "matrix.sqlite" if store is None else StoreLocation.parse(store),
-        report=directory / f"report-{PERIODS[-1]}.html", key=key.path,
+        report=directory / f"report-{PERIODS[-1]}.html", compendium=directory / "compendium.html",
+        key=key.path,
     )
 
     with Store.open(summary.store) as opened:
@@ -150,6 +155,7 @@ def run_demo(directory: str | Path, *, seed: int = SEED, store: str | None = Non
                               "an empty store")
         _cycle(plan, directory, key, opened, summary, seed)
         make_report(plan, opened, PERIODS[-1], summary.report, generated_at=REPORT_AT)
+        make_compendium(plan, opened, summary.compendium, generated_at=REPORT_AT)
     return summary
 
 
@@ -284,7 +290,7 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
     mistake = arrival.mistake
     for office, sheet_name in meta.matrix_sheets().items():
         ws = wb[sheet_name]
-        columns = _columns(ws, lang, layout.MATRIX_COLUMNS)
+        columns = header_columns(ws, lang, layout.MATRIX_COLUMNS)
         rows = {r.ref: r for r in index.rows(None if office == region and meta.identity.regional else office)}
         for excel_row in range(layout.FIRST_DATA_ROW, ws.max_row + 1):
             plan_row = rows.get(str(ws.cell(excel_row, columns["ref"]).value or "").strip())
@@ -307,7 +313,7 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
     new_sheet = meta.sheets.get(layout.SheetRole.NEW_ACTIVITIES.value)
     if proposed and new_sheet:
         ws = wb[new_sheet]
-        columns = _columns(ws, lang, layout.NEW_ACTIVITY_COLUMNS)
+        columns = header_columns(ws, lang, layout.NEW_ACTIVITY_COLUMNS)
         framework = index.framework
         ap = framework.action_point(proposed["action_point"])
         for key, value in proposed.items():
@@ -316,16 +322,9 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
             ws.cell(layout.FIRST_DATA_ROW, columns[key]).value = (
                 status_label(value, lang) if isinstance(value, Status) else value
             )
+    write_narratives(wb, meta, plan, arrival.office, arrival.period)
     target.parent.mkdir(parents=True, exist_ok=True)
     wb.properties.modified = wb.properties.created = arrival.received_at.replace(tzinfo=None)
     write_file(target, wb.save)
 
 
-def _columns(ws, lang: str, columns: tuple[layout.Column, ...]) -> dict[str, int]:
-    """Column key -> 1-based column number, found by header text as the reader does."""
-    by_header = {t(lang, c.header_key): c.key for c in columns}
-    return {
-        by_header[cell.value]: cell.column
-        for cell in ws[layout.HEADER_ROW]
-        if isinstance(cell.value, str) and cell.value in by_header
-    }

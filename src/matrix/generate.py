@@ -10,7 +10,7 @@ from matrix.errors import MatrixError
 from matrix.files import Inputs, describe, write_file
 from matrix.i18n import LANGUAGES
 from matrix.models.plan import Plan
-from matrix.models.returns import ProgressRecord
+from matrix.models.returns import Narratives, ProgressRecord
 from matrix.periods import Period, plan_period
 from matrix.signing import ProjectKey, ensure_key
 
@@ -49,13 +49,15 @@ def generate(
     out_dir: Path,
     force: bool = False,
     prefill: Mapping[tuple[str, str], ProgressRecord] | None = None,
+    narratives: Mapping[str, Narratives] | None = None,
     progress: Callable[[Path], None] | None = None,
     key: ProjectKey | None = None,
     key_created: Callable[[Path], None] | None = None,
     inputs: Inputs | None = None,
 ) -> list[Path]:
     """Write the workbooks and return their paths. `countries=None` means every plan country;
-    `regional` writes the single regional workbook instead. `progress` is called after each file.
+    `regional` writes the single regional workbook instead. `prefill` and `narratives` (by office)
+    start each workbook from earlier returns. `progress` is called after each file.
     With the project `key`, each workbook's hidden record is signed; a key not made yet is made
     once the request is known to be good, and `key_created` told where. None is written when any
     would overwrite one of `inputs` (the plan, its key, the store pre-filled from)."""
@@ -84,7 +86,8 @@ def generate(
     written = []
     for office, path in targets.items():
         write_file(path, lambda out, office=office: write_workbook(
-            plan, office, parsed, lang, out, regional=regional, prefill=prefill, key=key and key.secret),
+            plan, office, parsed, lang, out, regional=regional, prefill=prefill,
+            key=key and key.secret, narratives=(narratives or {}).get(office)),
             inputs=inputs)
         written.append(path)
         if progress:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
+from typing import TypeVar
 
 import yaml
 
 from matrix.models.plan import ActionPoint, Framework, Status
 
+T = TypeVar("T")
 LANGUAGES = ("en", "fr", "es", "ar")
 RIGHT_TO_LEFT = frozenset({"ar"})
 
@@ -78,3 +81,20 @@ def action_point_number(text: object) -> int | None:
     """The number an `action_point_label` starts with ('3. ...' or a bare '3'), whatever its language."""
     head = str(text or "").strip().split(".", 1)[0].strip()
     return int(head) if head.isdigit() else None
+
+
+def action_point_description(framework_id: str, ap_id: str, default: str, lang: str) -> str:
+    return catalogue(lang).get(f"framework.{framework_id}.{ap_id}.description", default)
+
+
+def framework_title(framework_id: str, default: str, lang: str) -> str:
+    return catalogue(lang).get(f"framework.{framework_id}.title", default)
+
+
+def in_language(texts: Mapping[str, T], lang: str) -> T | None:
+    """A plan's text in `lang`, else in English, else in the first language it is given in."""
+    if lang in texts:
+        return texts[lang]
+    if "en" in texts:
+        return texts["en"]
+    return next(iter(texts.values()), None)

@@ -37,6 +37,7 @@ from matrix.store.location import DEFAULT_STORE, STORE_ENV, StoreLocation
 if TYPE_CHECKING:
     from matrix.annotate import FeedbackCopies
     from matrix.collect import CollectOutcome
+    from matrix.compendium import CompendiumContext
     from matrix.report.context import ReportContext
     from matrix.status import HistoryEntry, PeriodStatus
     from matrix.store import Store
@@ -141,8 +142,9 @@ class Project:
     ) -> list[Path]:
         """Write the matrix of every plan country (or of `countries`, or the one regional matrix)
         for `period` into `out`, signed with the project key (made now if there is none yet;
-        `key_created` is told where, by default with a `MatrixWarning`). `prefill` starts each row from the office's latest accepted
-        answers in the store. Existing workbooks are kept unless `force`."""
+        `key_created` is told where, by default with a `MatrixWarning`). `prefill` starts each row
+        from the office's latest accepted answers in the store, and its overview and initiatives
+        from its latest return. Existing workbooks are kept unless `force`."""
         from matrix.generate import generate
 
         key, inputs = self.key, self.inputs()
@@ -151,6 +153,7 @@ class Project:
             wanted = plan_period(self.plan, period)
             with self.opened_store() as store:
                 options["prefill"] = store.latest_progress(self.plan, wanted.id)
+                options["narratives"] = store.latest_narratives(self.plan, wanted.id)
                 if store.path is not None:
                     inputs.add_store(store.path)
         return generate(
@@ -230,13 +233,18 @@ class Project:
         with self.opened_store() as store:
             return history(self.plan, store, country, activity)
 
-    def export(self, out: PathLike, fmt: str, *, period: str | Period | None = None) -> int:
+    def export(
+        self, out: PathLike, fmt: str, *, period: str | Period | None = None, table: str = "rows"
+    ) -> int:
         """Write the consolidated dataset (xlsx, csv, json, hxl or iati) for `period`, or every
-        period up to the latest collected; the number of rows written."""
+        period up to the latest collected; the number of rows written. A csv or hxl file holds
+        one `table`: rows, proposed, initiatives, overviews or good_practices."""
         from matrix.export import export
 
         with self.opened_store() as store:
-            return export(self.plan, store, period, fmt, Path(out), inputs=self.inputs())
+            return export(
+                self.plan, store, period, fmt, Path(out), table=table, inputs=self.inputs()
+            )
 
     def report(
         self,
@@ -265,4 +273,25 @@ class Project:
                 lang=lang,
                 generated_at=generated_at,
                 inputs=self.inputs(),
+            )
+
+    def compendium(
+        self,
+        out: PathLike,
+        *,
+        period: str | Period | None = None,
+        first: str | Period | None = None,
+        last: str | Period | None = None,
+        lang: str = "en",
+        generated_at: datetime | None = None,
+    ) -> CompendiumContext:
+        """Every good practice the offices described, by action point, country and period, written
+        to `out` (.html, or .pdf printed by Chromium): of `period`, of `first` to `last`, or of
+        every period collected. The compiled practices, as the context it was rendered from."""
+        from matrix.compendium import make_compendium
+
+        with self.opened_store() as store:
+            return make_compendium(
+                self.plan, store, Path(out), period=period, first=first, last=last, lang=lang,
+                generated_at=generated_at, inputs=self.inputs(),
             )

@@ -5,12 +5,14 @@ from __future__ import annotations
 from matrix.countries import country_name
 from matrix.i18n import (
     RIGHT_TO_LEFT,
+    action_point_description,
     action_point_title,
     catalogue,
+    framework_title,
     localised_action_point_label,
     status_label,
 )
-from matrix.models.plan import ActionPoint, Plan, Status
+from matrix.models.plan import ActionPoint, Activity, Plan, Status
 from matrix.plan import plan_index
 from matrix.report.counting import NOT_REPORTED
 
@@ -22,6 +24,7 @@ class Words:
         self.rtl = lang in RIGHT_TO_LEFT
         self.framework = plan_index(plan).framework
         self._offices: dict[str, str] = {}
+        self._activities = {a.id: (o, a) for o, a in plan.activities()}
 
     def label(self, key: str) -> str:
         return catalogue(self.lang).get(key) or catalogue("en")[key]
@@ -53,9 +56,23 @@ class Words:
     def action_point_title(self, ap: ActionPoint) -> str:
         return action_point_title(self.framework.id, ap.id, ap.title, self.lang)
 
+    def action_point_description(self, ap: ActionPoint) -> str:
+        return action_point_description(self.framework.id, ap.id, ap.description, self.lang)
+
+    def framework_title(self) -> str:
+        return framework_title(self.framework.id, self.framework.title, self.lang)
+
     def action_point(self, ap: ActionPoint) -> str:
         """'3. Operations', as the workbooks show it."""
         return localised_action_point_label(self.framework, ap, self.lang)
+
+    def activity(self, activity_id: str) -> Activity | None:
+        found = self._activities.get(activity_id)
+        return found[1] if found else None
+
+    def activity_action_point(self, activity_id: str) -> ActionPoint | None:
+        found = self._activities.get(activity_id)
+        return self.framework.action_point(found[0].action_point) if found else None
 
     def actor_type(self, value: str) -> str:
         return catalogue(self.lang).get(f"actor_type.{value}", value.replace("_", " "))

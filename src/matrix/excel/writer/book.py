@@ -6,20 +6,38 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from matrix.countries import country_name
 from matrix.excel import layout
 from matrix.excel.addresses import sheet_name
 from matrix.excel.layout import Kind, SheetRole
 from matrix.excel.writer.formats import Formats
-from matrix.i18n import RIGHT_TO_LEFT, localised_action_point_label, status_label, t
-from matrix.models.plan import ActionPoint, Plan, Status
-from matrix.models.returns import ProgressRecord
+from matrix.i18n import (
+    RIGHT_TO_LEFT,
+    action_point_description,
+    framework_title,
+    localised_action_point_label,
+    status_label,
+    t,
+)
+from matrix.models.plan import ActionPoint, Activity, Plan, Status
+from matrix.models.returns import Narratives, ProgressRecord
 from matrix.periods import Period, due_date
 from matrix.plan import PlanRow, plan_index
 
-OTHER_SHEETS = (SheetRole.INSTRUCTIONS, SheetRole.NEW_ACTIVITIES, SheetRole.ACTORS, SheetRole.LISTS)
-"""Every role but the matrix sheets, whose number and names depend on the workbook."""
+OTHER_SHEETS = (
+    SheetRole.INSTRUCTIONS,
+    SheetRole.NEW_ACTIVITIES,
+    SheetRole.INITIATIVES,
+    SheetRole.GOOD_PRACTICES,
+    SheetRole.OVERVIEW,
+    SheetRole.GUIDE,
+    SheetRole.ACTORS,
+    SheetRole.LISTS,
+)
+"""Every role but the matrix sheets, whose number and names depend on the workbook; after the
+matrix sheets in this order (tab order)."""
 
 
 @dataclass(frozen=True)
@@ -46,9 +64,12 @@ class Book:
         prefill: Mapping[tuple[str, str], ProgressRecord],
         generated_at: datetime,
         formats: Formats,
+        narratives: Narratives | None = None,
     ):
         self.plan, self.office, self.period, self.lang = plan, office, period, lang
         self.regional, self.prefill = regional, prefill
+        self.narratives = narratives or Narratives()
+        """The office's overview and initiatives of its last return, to start from (`prefill`)."""
         self.generated_at, self.formats = generated_at, formats
         self.columns = layout.matrix_columns(plan)
         self.col = {c.key: i for i, c in enumerate(self.columns)}
@@ -86,6 +107,11 @@ class Book:
         sheets.append(MatrixSheet(self.office, name, label, self.index.rows(None)))
         return sheets
 
+    def activities(self) -> list[Activity]:
+        """The plan activities on this workbook's matrix sheets, in plan order, once each."""
+        found = {row.activity.id: row.activity for sheet in self.sheets for row in sheet.rows}
+        return [activity for _, activity in self.plan.activities() if activity.id in found]
+
     def office_label(self) -> str:
         return self.sheets[-1].label if self.regional else self.sheets[0].label
 
@@ -105,10 +131,32 @@ class Book:
             return str(fallback)
         return localised_action_point_label(self.framework, ap, self.lang)
 
+    def activity_ap(self, activity: Activity) -> ActionPoint | None:
+        return self.index.action_point.get(activity.id)
+
+    @property
+    def framework_title(self) -> str:
+        return framework_title(self.framework.id, self.framework.title, self.lang)
+
+    def ap_description(self, ap: ActionPoint) -> str:
+        return action_point_description(self.framework.id, ap.id, ap.description, self.lang)
+
     def choices(self, kind: Kind) -> list[str]:
         """What a drop-down of `kind` offers, as the Lists sheet holds it."""
         if kind is Kind.STATUS:
             return self.status_labels
         if kind is Kind.ACTION_POINT:
             return [self.ap_label(ap, ap.id) for ap in self.action_points]
+        if kind is Kind.SUBJECT:
+            return self.subjects
         return [actor.id for actor in self.plan.actors]
+
+    @cached_property
+    def subjects(self) -> list[str]:
+        """What a good practice may describe: the workbook's activities, then every initiative row
+        (with its title when the office's last return gave one)."""
+        titles = {i.ref: i.title for i in self.narratives.initiatives}
+        refs = [layout.initiative_ref(i) for i in range(layout.INITIATIVE_ROWS)]
+        return [layout.subject_label(a.id, a.title) for a in self.activities()] + [
+            layout.subject_label(ref, titles.get(ref)) for ref in refs
+        ]
