@@ -95,6 +95,9 @@ def test_the_whole_cycle_scripted_from_python(folder, tmp_path):
     assert (context.headline.returns.expected, context.headline.returns.received) == (1, 1)
     assert context.plan_title in (tmp_path / "report.html").read_text(encoding="utf-8")
 
+    practices = project.compendium(tmp_path / "compendium.html", generated_at=GENERATED_AT)
+    assert practices.periods == [PERIOD] and (tmp_path / "compendium.html").is_file()
+
 
 def test_a_report_asked_for_without_a_file_writes_nothing_and_has_the_same_figures(
     collected, tmp_path

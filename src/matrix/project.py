@@ -292,6 +292,13 @@ class Project:
 
         with self.opened_store() as store:
             return make_compendium(
-                self.plan, store, Path(out), period=period, first=first, last=last, lang=lang,
-                generated_at=generated_at, inputs=self.inputs(),
+                self.plan,
+                store,
+                Path(out),
+                period=period,
+                first=first,
+                last=last,
+                lang=lang,
+                generated_at=generated_at,
+                inputs=self.inputs(),
             )
