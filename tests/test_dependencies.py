@@ -19,7 +19,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import matrix
-from conftest import ROOT
+from checkout import ROOT
 
 SOURCES = [*(ROOT / "tests").glob("*.py"), *(ROOT / "benchmarks").glob("*.py")]
 LOCAL = {"matrix", "benchmarks", *(path.stem for path in SOURCES)}

@@ -30,7 +30,7 @@ class Code(Enum):
     UNKNOWN_FIELD = ("unknown-field", E, "{where}: unknown field '{field}'{hint}")
     INVALID_VALUE = ("invalid-value", E, "{where}: {reason}")
     UNSUPPORTED_SCHEMA = ("unsupported-schema-version", E, "schema_version {found} is not supported; this version of matrix reads schema_version {supported}")
-    # --- plan content (matrix.plan_check) ------------------------------------------------------
+    # --- plan content (matrix.plan.checks) -----------------------------------------------------
     UNKNOWN_FRAMEWORK = ("unknown-framework", E, "framework '{name}' is not built in{hint}; built-in frameworks: {known}")
     DUPLICATE_ID = ("duplicate-id", E, "{kind} id '{id}' is used more than once (first at line {first_line}); ids must be unique")
     UNKNOWN_ACTOR = ("unknown-actor", E, "{what}: {role} '{actor}' is not among the actors{hint}")
