@@ -83,7 +83,7 @@ PERIOD = "2026-01"
 WRITER, VALIDATION, COLLECT = ("matrix.excel.writer",), ("matrix.validation",), ("matrix.collect", "matrix.store")
 REPORT = ("matrix.report.source", "matrix.report.render")
 PLAN, GENERATE = ("matrix.plan",), ("matrix.generate", "matrix.excel.writer")
-PLAN_WORKBOOK = ("matrix.plan_workbook.writer", "matrix.plan_workbook.reader")
+PLAN_WORKBOOK = ("matrix.plan.workbook.writer", "matrix.plan.workbook.reader")
 
 
 def _importable(module: str) -> bool:

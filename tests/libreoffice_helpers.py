@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_tool
+from checkout import require_tool
 
 
 def saved_by_calc(paths: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -11,7 +11,7 @@ import openpyxl
 from openpyxl.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.i18n import t
 from matrix.models.plan import (
     ActionPoint,
@@ -28,8 +28,8 @@ from matrix.models.plan import (
     PlanGuidance,
 )
 from matrix.plan import load_plan
-from matrix.plan_workbook.layout import HEADER_ROW
-from matrix.plan_workbook.writer import write_plan_workbook
+from matrix.plan.workbook.layout import HEADER_ROW
+from matrix.plan.workbook.writer import write_plan_workbook
 
 
 def rich_plan() -> Plan:

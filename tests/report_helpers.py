@@ -5,20 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from compendium_helpers import INITIATIVE, office_narratives
-from conftest import DAR
 from matrix.codes import Code
-from matrix.excel.layout import plan_rows
 from matrix.models.plan import Status
 from matrix.models.returns import ProgressRow, ProposedActivity
-from matrix.plan import load_plan
+from matrix.plan import plan_rows
 from matrix.report.data import PeriodData, ReportData
 from matrix.store import Submission
 
 PAYLOAD = "<script>alert(1)</script>"
-
-
-def dar_plan():
-    return load_plan(DAR)
 
 
 def _rows(plan, office: str, statuses: dict[str, tuple[Status | None, float | None, str]]) -> list[ProgressRow]:

@@ -7,7 +7,7 @@ from importlib.resources import files
 
 import pytest
 
-from conftest import DAR
+from checkout import DAR
 from matrix.demo import PERIODS, PLAN_RESOURCE, run_demo
 from matrix.demo_narratives import demo_narratives
 from matrix.plan import load_plan

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from conftest import DAR, SUDAN, require_tool
+from checkout import DAR, SUDAN, require_tool
 from libreoffice_helpers import saved_by_calc
 from matrix.excel.layout import SheetRole
 from matrix.validation import validate_file

@@ -12,7 +12,7 @@ import hxl
 import openpyxl
 import pytest
 
-from conftest import DAR
+from checkout import DAR
 from matrix.excel import layout
 from matrix.excel.layout import SheetRole
 from matrix.plan import load_plan

@@ -11,13 +11,13 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 
-from conftest import DAR, EXAMPLES, ROOT, SUDAN
+from checkout import DAR, EXAMPLES, ROOT, SUDAN
 from matrix.errors import MatrixError
 from matrix.i18n import LANGUAGES, catalogue, t
 from matrix.models.plan import Activity, ActorType
 from matrix.plan import check_plan_file, load_plan, read_plan
-from matrix.plan_workbook import layout
-from matrix.plan_workbook.cells import MAX_CELL_TEXT
+from matrix.plan.workbook import layout
+from matrix.plan.workbook.cells import MAX_CELL_TEXT
 from plan_strategies import plans
 from plan_workbook_helpers import (
     append_row,
@@ -461,8 +461,8 @@ def test_drop_downs_offer_the_choices(tmp_path):
 
 
 def test_every_field_of_the_plan_has_a_place_and_labels_in_every_language():
-    from matrix.plan_workbook.cells import choice_label
-    from matrix.plan_workbook.layout import SETTINGS, TABLES
+    from matrix.plan.workbook.cells import choice_label
+    from matrix.plan.workbook.layout import SETTINGS, TABLES
 
     keys = {f"plan_workbook.setting.{s.key}" for s in SETTINGS}
     keys |= {f"plan_workbook.help.plan.{s.key}" for s in SETTINGS}
@@ -480,8 +480,8 @@ def test_every_field_of_the_plan_has_a_place_and_labels_in_every_language():
 
 
 def test_headers_and_sheet_names_cannot_be_mistaken_in_any_language():
-    from matrix.plan_workbook.cells import normalise
-    from matrix.plan_workbook.layout import TABLES
+    from matrix.plan.workbook.cells import normalise
+    from matrix.plan.workbook.layout import TABLES
 
     for table in TABLES:
         owner: dict[str, str] = {}

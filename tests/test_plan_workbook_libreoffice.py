@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DAR, SUDAN
+from checkout import DAR, SUDAN
 from libreoffice_helpers import saved_by_calc
 from matrix.plan import load_plan, read_plan
 from plan_workbook_helpers import drop_downs, export, rich_plan

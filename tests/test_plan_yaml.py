@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from conftest import DAR, SUDAN
+from checkout import DAR, SUDAN
 from matrix.plan import load_plan, read_plan
-from matrix.plan_yaml import plan_yaml
+from matrix.plan.yaml_writer import plan_yaml
 from plan_strategies import plans
 from plan_workbook_helpers import rich_plan
 

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from pydantic import BaseModel
 
+from matrix.errors import MatrixError
 from matrix.models.plan import Plan, Status
 from matrix.models.returns import ProgressRow
 from matrix.report import context as context_module
@@ -15,14 +16,14 @@ from matrix.report.counting import NOT_REPORTED, status_of
 from matrix.report.data import PeriodData, ReportData
 from matrix.report.findings import DUPLICATE_THRESHOLD, similarity
 from matrix.store import Submission
-from report_helpers import dar_data, dar_plan
+from report_helpers import dar_data
 
 AT = datetime(2027, 2, 1, 8, 0)
 
 
 @pytest.fixture(scope="module")
-def plan():
-    return dar_plan()
+def plan(dar):
+    return dar
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +105,7 @@ def test_one_country_report(plan):
     assert [s.office for s in ctx.countries] == ["KEN"]
     assert ctx.headline.returns.expected == 1
     assert counts(ctx.headline.status)["completed"] == 1
-    with pytest.raises(ValueError, match="not an office"):
+    with pytest.raises(MatrixError, match="not an office"):
         build_context(plan, dar_data(plan), "2026-Q4", country="FRA", generated_at=AT)
 
 

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import DAR, EXAMPLES, SUDAN
+from checkout import DAR, EXAMPLES, SUDAN
 from limits_helpers import one_line_error, run_limited
 from matrix.codes import Code
 from matrix.plan import check_plan_file, load_plan

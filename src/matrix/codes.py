@@ -30,7 +30,7 @@ class Code(Enum):
     UNKNOWN_FIELD = ("unknown-field", E, "{where}: unknown field '{field}'{hint}")
     INVALID_VALUE = ("invalid-value", E, "{where}: {reason}")
     UNSUPPORTED_SCHEMA = ("unsupported-schema-version", E, "schema_version {found} is not supported; this version of matrix reads schema_version {supported}")
-    # --- plan content (matrix.plan_check) ------------------------------------------------------
+    # --- plan content (matrix.plan.checks) -----------------------------------------------------
     UNKNOWN_FRAMEWORK = ("unknown-framework", E, "framework '{name}' is not built in{hint}; built-in frameworks: {known}")
     DUPLICATE_ID = ("duplicate-id", E, "{kind} id '{id}' is used more than once (first at {first}); ids must be unique")
     UNKNOWN_ACTOR = ("unknown-actor", E, "{what}: {role} '{actor}' is not among the actors{hint}")
@@ -49,7 +49,7 @@ class Code(Enum):
     ACTIVITY_WITHOUT_COUNTRY = ("activity-without-country", W, "activity {activity} applies to no country and is not regional, so no matrix will show it")
     GUIDANCE_UNKNOWN_ACTION_POINT = ("guidance-unknown-action-point", E, "guidance: action point '{ref}' is not in framework '{framework}'{hint}")
     OVERVIEW_HEADING_UNKNOWN = ("overview-heading-unknown", E, "overview heading '{id}' is not built in ({known}); give it a `title:`")
-    # --- plan workbook (matrix.plan_workbook) ------------------------------------------------
+    # --- plan workbook (matrix.plan.workbook) ------------------------------------------------
     NOT_A_PLAN_WORKBOOK = ("not-a-plan-workbook", E, "this workbook is {what}, not a plan workbook; give the plan (plan.yaml, or a workbook written by `matrix plan export`)")
     PLAN_WORKBOOK_NEWER = ("plan-workbook-newer", E, "this plan workbook has layout {found}, newer than this version of matrix reads ({supported}); update matrix, or export the plan again with this version")
     PLAN_SHEET_MISSING = ("plan-sheet-missing", E, "sheet '{name}' is missing from the plan workbook; put it back (a fresh `matrix plan export` has it), or rename the sheet that holds the {what} to '{name}'")

@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 
 from matrix.codes import Code
-from matrix.errors import MatrixError
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
@@ -54,7 +53,7 @@ def collect(
     paths: Iterable[str | Path],
     store: Store,
     *,
-    period: str | None = None,
+    period: str | Period | None = None,
     received_at: datetime | None = None,
     progress: Callable[[CollectOutcome], None] | None = None,
     key: ProjectKey | None = None,
@@ -67,20 +66,16 @@ def collect(
     SIGTERM) stops it cleanly: each file is recorded whole or not at all, and `CollectInterrupted`
     carries what was recorded.
     """
-    if period is not None:
-        try:
-            period = plan_period(plan, period).id
-        except ValueError as exc:
-            raise MatrixError(str(exc)) from None
+    wanted = plan_period(plan, period).id if period is not None else None
     files = returned_workbooks(paths)
     outcomes: dict[Path, CollectOutcome] = {}
-    previous = store.previous_actuals(plan, None, period) if period else None
+    previous = store.previous_actuals(plan, None, wanted) if wanted else None
     try:
         for start in range(0, len(files), BATCH):
             batch = files[start : start + BATCH]
-            for index, result in _validated(plan, store, batch, period, previous, key):
+            for index, result in _validated(plan, store, batch, wanted, previous, key):
                 try:
-                    outcome = _record(plan, store, batch[index], result, period, received_at)
+                    outcome = _record(plan, store, batch[index], result, wanted, received_at)
                 except StoreError as exc:
                     raise StoreError(f"{exc} ({len(outcomes)} of {len(files)} file(s) were recorded before "
                                      "it stopped)") from None

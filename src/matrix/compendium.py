@@ -10,15 +10,15 @@ from pathlib import Path
 
 from pydantic import Field
 
-from matrix import __version__
+from matrix._version import __version__
 from matrix.errors import MatrixError
 from matrix.files import Inputs, describe, write_text
 from matrix.models.plan import Plan
 from matrix.periods import Period, parse_for_plan, periods_between
+from matrix.plan import expected_offices
 from matrix.report.context import Model, Practice
 from matrix.report.sections.good_practices import practices
 from matrix.report.words import Words
-from matrix.status import expected_offices
 from matrix.store import Store
 from matrix.templating import environment
 
@@ -57,22 +57,19 @@ class CompendiumContext(Model):
 def selected_periods(
     plan: Plan,
     store: Store,
-    period: str | None = None,
-    first: str | None = None,
-    last: str | None = None,
+    period: str | Period | None = None,
+    first: str | Period | None = None,
+    last: str | Period | None = None,
 ) -> list[str]:
     """`period` alone; or from `first` (default: the plan's first period) to `last` (default: the
     latest collected); or every collected period."""
-    try:
-        if period is not None:
-            return [parse_for_plan(plan.reporting, period).id]
-        collected = store.periods(plan)
-        if first is None and last is None:
-            return collected
-        start = parse_for_plan(plan.reporting, first or plan.reporting.first_period)
-        end = parse_for_plan(plan.reporting, last) if last else None
-    except ValueError as exc:
-        raise MatrixError(str(exc)) from None
+    if period is not None:
+        return [parse_for_plan(plan.reporting, period).id]
+    collected = store.periods(plan)
+    if first is None and last is None:
+        return collected
+    start = parse_for_plan(plan.reporting, first or plan.reporting.first_period)
+    end = parse_for_plan(plan.reporting, last) if last else None
     if end is None:
         end = Period.parse(collected[-1]) if collected else start
     if end < start:
@@ -142,9 +139,9 @@ def make_compendium(
     store: Store,
     out: str | Path,
     *,
-    period: str | None = None,
-    first: str | None = None,
-    last: str | None = None,
+    period: str | Period | None = None,
+    first: str | Period | None = None,
+    last: str | Period | None = None,
     lang: str = "en",
     generated_at: datetime | None = None,
     inputs: Inputs | None = None,

@@ -41,7 +41,7 @@ def offices(plan: Plan, countries: list[str] | None, regional: bool) -> list[str
 
 def generate(
     plan: Plan,
-    period: str,
+    period: str | Period,
     *,
     countries: list[str] | None,
     regional: bool,
@@ -63,10 +63,7 @@ def generate(
     would overwrite one of `inputs` (the plan, its key, the store pre-filled from)."""
     from matrix.excel.writer import write_workbook
 
-    try:
-        parsed = plan_period(plan, period)
-    except ValueError as exc:
-        raise MatrixError(str(exc)) from None
+    parsed = plan_period(plan, period)
     if lang not in LANGUAGES:
         raise MatrixError(f"language '{lang}' is not available; choose one of {', '.join(LANGUAGES)}")
     out_dir = Path(out_dir)

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import yaml
 
-from matrix.models.plan import Status
+from matrix.models.plan import ActionPoint, Framework, Status
 
 T = TypeVar("T")
 LANGUAGES = ("en", "fr", "es", "ar")
@@ -65,6 +65,22 @@ def parse_status(text: str) -> Status | None:
 def action_point_title(framework_id: str, ap_id: str, default: str, lang: str) -> str:
     """Built-in frameworks have translated titles; a plan's own framework keeps its own words."""
     return catalogue(lang).get(f"framework.{framework_id}.{ap_id}", default)
+
+
+def action_point_label(number: int, title: str) -> str:
+    """'3. Protection-sensitive entry systems': the action point as shown in cells and drop-downs."""
+    return f"{number}. {title}"
+
+
+def localised_action_point_label(framework: Framework, ap: ActionPoint, lang: str) -> str:
+    """`action_point_label` with the action point's title in `lang` (built-in frameworks)."""
+    return action_point_label(ap.number, action_point_title(framework.id, ap.id, ap.title, lang))
+
+
+def action_point_number(text: object) -> int | None:
+    """The number an `action_point_label` starts with ('3. ...' or a bare '3'), whatever its language."""
+    head = str(text or "").strip().split(".", 1)[0].strip()
+    return int(head) if head.isdigit() else None
 
 
 def action_point_description(framework_id: str, ap_id: str, default: str, lang: str) -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from matrix.errors import MatrixError
 from matrix.models.plan import Frequency, Plan, Reporting
 
 _PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.HALF_YEARLY: 2, Frequency.ANNUAL: 1}
@@ -26,7 +27,12 @@ EXAMPLES = {
 }
 
 
-class PeriodOutOfRange(ValueError):
+class PeriodError(MatrixError, ValueError):
+    """Not a period, or not one of the plan's: one line saying how to write it (exit 2 from the
+    command line). A ValueError too, for code that parses periods it did not get from a user."""
+
+
+class PeriodOutOfRange(PeriodError):
     """A period written correctly but in a year outside YEARS."""
 
 
@@ -37,9 +43,11 @@ class Period:
     frequency: Frequency
 
     @classmethod
-    def parse(cls, text: str) -> Period:
-        """Raises ValueError with the accepted forms (PeriodOutOfRange for a year outside YEARS), for a
-        one-line message."""
+    def parse(cls, text: str | Period) -> Period:
+        """Raises PeriodError with the accepted forms (PeriodOutOfRange for a year outside YEARS), for
+        a one-line message. A Period (parsed once, by the command line) is returned as it is."""
+        if isinstance(text, Period):
+            return text
         text = str(text).strip()
         for frequency, pattern in _PATTERNS:
             if match := pattern.match(text):
@@ -50,7 +58,7 @@ class Period:
                         f"{EXAMPLES[frequency]}"
                     )
                 return cls(year, int(match.group(2)) if match.lastindex == 2 else 1, frequency)
-        raise ValueError(
+        raise PeriodError(
             f"'{text}' is not a period; write it like 2026-09 (month), 2026-Q3 (quarter), "
             "2026-H2 (half-year) or 2026 (year)"
         )
@@ -99,17 +107,17 @@ def due_date(reporting: Reporting, period: Period) -> date:
     return period.end + timedelta(days=reporting.due_days)
 
 
-def parse_for_plan(reporting: Reporting, text: str) -> Period:
-    """A period of the plan's own frequency, not before its first period."""
+def parse_for_plan(reporting: Reporting, text: str | Period) -> Period:
+    """A period of the plan's own frequency, not before its first period; PeriodError if not."""
     period = Period.parse(text)
     if period.frequency != reporting.frequency:
-        raise ValueError(
+        raise PeriodError(
             f"'{text}' is a {period.frequency.value.replace('_', '-')} period but the plan reports "
             f"{reporting.frequency.value.replace('_', '-')}; write it like '{EXAMPLES[reporting.frequency]}'"
         )
     first = Period.parse(reporting.first_period)
     if period < first:
-        raise ValueError(f"'{text}' is before the plan's first reporting period {first}")
+        raise PeriodError(f"'{text}' is before the plan's first reporting period {first}")
     return period
 
 
@@ -137,13 +145,13 @@ def last_period(plan: Plan, today: date | None = None) -> Period:
     return max(candidates)
 
 
-def plan_period(plan: Plan, text: str, today: date | None = None) -> Period:
+def plan_period(plan: Plan, text: str | Period, today: date | None = None) -> Period:
     """`parse_for_plan`, and not after the plan's `last_period`: what `generate` writes and
     validation accepts."""
     period = parse_for_plan(plan.reporting, text)
     last = last_period(plan, today)
     if period > last:
-        raise ValueError(f"'{text}' is after the plan's last reporting period {last} (the period of its last "
+        raise PeriodError(f"'{text}' is after the plan's last reporting period {last} (the period of its last "
                          "activity end, or the coming one)")
     return period
 

@@ -6,11 +6,10 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from matrix.countries import country_name
 from matrix.errors import MatrixError
-from matrix.excel.layout import plan_rows, split_ref
-from matrix.models.plan import Plan, Scope, Status
+from matrix.models.plan import Plan, Status
 from matrix.periods import Period, due_date, parse_for_plan
+from matrix.plan import plan_index, split_ref
 from matrix.store import Store, Submission
 from matrix.text_table import number, table
 
@@ -61,16 +60,6 @@ class PeriodStatus:
                 "offices": [o.as_json() for o in self.offices]}
 
 
-def expected_offices(plan: Plan) -> list[str]:
-    """Every country office, plus the region for a regional or global plan."""
-    region = [plan.region.code] if plan.region and plan.scope is not Scope.NATIONAL else []
-    return [*plan.countries, *region]
-
-
-def office_name(plan: Plan, office: str) -> str:
-    return plan.region.name if plan.region and office == plan.region.code else country_name(office)
-
-
 @dataclass(frozen=True)
 class OfficeReturn:
     """Where one office stands for a period, by the one rule `status` and the report share."""
@@ -111,17 +100,18 @@ def office_return(office: str, submissions: list[Submission], due: date) -> Offi
     return OfficeReturn(state, first, current, own, via)
 
 
-def status(plan: Plan, store: Store, period: str) -> PeriodStatus:
+def status(plan: Plan, store: Store, period: str | Period) -> PeriodStatus:
     """Every expected office's state for `period`: returned, late, rejected or missing."""
-    period_ = _period(plan, period)
+    period_ = parse_for_plan(plan.reporting, period)
     due = due_date(plan.reporting, period_)
     submissions = store.submissions(plan, period_.id)
     offices = []
-    for office in expected_offices(plan):
+    index = plan_index(plan)
+    for office in index.offices:
         found = office_return(office, submissions, due)
         shown = found.current or (found.own[-1] if found.own else None)
         offices.append(OfficeStatus(
-            office=office, name=office_name(plan, office), state=found.state, latest_return=found.latest_received,
+            office=office, name=index.office_name(office), state=found.state, latest_return=found.latest_received,
             file=shown.file_name if shown else None, errors=shown.errors if shown else 0,
             warnings=shown.warnings if shown else 0, via=found.via,
             reason=_first_error(shown) if found.state is ReturnState.REJECTED and shown else None,
@@ -173,16 +163,17 @@ class HistoryEntry:
 def history(plan: Plan, store: Store, country: str, activity: str | None = None) -> list[HistoryEntry]:
     """What `country` (or the region) reported, period by period, in plan order within a period."""
     country = country.strip().upper()
-    if country not in expected_offices(plan):
-        raise MatrixError(f"'{country}' is not in the plan; choose one of {', '.join(expected_offices(plan))}")
+    index = plan_index(plan)
+    if country not in index.offices:
+        raise MatrixError(f"'{country}' is not in the plan; choose one of {', '.join(index.offices)}")
     rows = store.current_rows(plan, country=country)
     if activity is not None:
         rows = [r for r in rows if activity in (split_ref(r.row.ref)[0], r.row.ref)]
         if not rows and not any(activity == a.id for _, a in plan.activities()):
             raise MatrixError(f"activity '{activity}' is not in the plan and has no history")
     office = None if plan.region and country == plan.region.code else country
-    order = {r.ref: n for n, r in enumerate(plan_rows(plan, office))}
-    indicators = {r.ref: r for r in plan_rows(plan, office)}
+    order = {r.ref: n for n, r in enumerate(index.rows(office))}
+    indicators = {r.ref: r for r in index.rows(office)}
     rows.sort(key=lambda s: (Period.parse(s.period), order.get(s.row.ref, len(order)), s.row.ref))
     entries = []
     for stored in rows:
@@ -209,10 +200,3 @@ def render_history(entries: list[HistoryEntry]) -> str:
         for e in entries
     ]
     return table(("period", "ref", "status", "actual", "target", "unit", "comments", "received"), rows)
-
-
-def _period(plan: Plan, text: str) -> Period:
-    try:
-        return parse_for_plan(plan.reporting, text)
-    except ValueError as exc:
-        raise MatrixError(str(exc)) from None

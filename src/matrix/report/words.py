@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from matrix.countries import country_name
-from matrix.excel.layout import localised_action_point_label
 from matrix.i18n import (
     RIGHT_TO_LEFT,
     action_point_description,
     action_point_title,
     catalogue,
     framework_title,
+    localised_action_point_label,
     status_label,
 )
 from matrix.models.plan import ActionPoint, Activity, Plan, Status
+from matrix.plan import plan_index
 from matrix.report.counting import NOT_REPORTED
 
 
@@ -21,7 +22,7 @@ class Words:
         self.plan = plan
         self.lang = lang
         self.rtl = lang in RIGHT_TO_LEFT
-        self.framework = plan.resolved_framework
+        self.framework = plan_index(plan).framework
         self._offices: dict[str, str] = {}
         self._activities = {a.id: (o, a) for o, a in plan.activities()}
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from matrix.codes import Code
-from matrix.excel.layout import PlanRow
 from matrix.i18n import status_label, t
 from matrix.models.issues import Issue
 from matrix.models.plan import Indicator, Status
 from matrix.models.returns import ProgressRow
+from matrix.plan import PlanRow
 from matrix.validation.structure import Table
 from matrix.validation.values import shown
 

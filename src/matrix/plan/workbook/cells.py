@@ -22,7 +22,7 @@ from matrix.codes import Code, did_you_mean
 from matrix.excel.reader import ExcelError
 from matrix.i18n import LANGUAGES, catalogue
 from matrix.i18n import _normalise as normalise  # labels compared as statuses are
-from matrix.plan_workbook.layout import Kind, label
+from matrix.plan.workbook.layout import Kind, label
 from matrix.validation.values import date_from_serial, read_date_text, read_number_text, shown
 
 MAX_CELL_TEXT = 32_767

@@ -33,6 +33,8 @@ FIRST_DATA_ROW = 4
 """1-based rows of every table sheet (and of the Plan sheet's settings)."""
 SPARE_ROWS = 300
 """Rows below the last one that keep the drop-downs, for rows a coordinator adds."""
+SETTING_COLUMNS = (("key", 24), ("setting", 34), ("value", 50), ("help", 70))
+"""The Plan sheet: the field's path as in plan.yaml, its label, its value, what it means."""
 
 
 class Role(StrEnum):

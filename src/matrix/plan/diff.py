@@ -21,8 +21,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matrix.errors import MatrixError
 from matrix.models.plan import Activity, Framework, Objective, Plan
-from matrix.plan_yaml import plain
+from matrix.plan.index import resolve_framework
+from matrix.plan.yaml_writer import plain
 
 DIFF_SCHEMA_VERSION = 1
 PACKAGED = "schemas/plan-diff.schema.json"
@@ -84,7 +86,9 @@ class PlanSide(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    file: str | None = Field(default=None, description="Where the plan was read from.")
+    source: str | None = Field(
+        default=None, description="Where the plan was read from: a file, a stored version."
+    )
     plan_id: str = Field(description="The plan's id.")
     version: str = Field(description="The plan's version: `Plan.content_hash()`.")
 
@@ -105,8 +109,12 @@ class PlanDiff(BaseModel):
     )
 
 
-def diff_plans(old: Plan, new: Plan) -> list[Change]:
-    """Every difference between two plans; empty exactly when they are equal."""
+def diff_plans(
+    old: Plan, new: Plan, *, old_source: str | None = None, new_source: str | None = None
+) -> PlanDiff:
+    """Every difference between two plans, and which versions they are; `identical` exactly when
+    they are equal. `old_source` and `new_source` say where each was read (a file, a stored
+    version) for the text and the JSON."""
     changes = [
         *_settings(old, new),
         *_countries(old, new),
@@ -117,16 +125,9 @@ def diff_plans(old: Plan, new: Plan) -> list[Change]:
     ]
     if not changes and old != new:  # a difference no rule above names: still a difference
         changes.append(Change(change=Kind.CHANGED, item=Item.PLAN, field=None))
-    return changes
-
-
-def plan_diff(
-    old: Plan, new: Plan, *, old_file: str | None = None, new_file: str | None = None
-) -> PlanDiff:
-    changes = diff_plans(old, new)
     return PlanDiff(
-        old=PlanSide(file=old_file, plan_id=old.id, version=old.content_hash()),
-        new=PlanSide(file=new_file, plan_id=new.id, version=new.content_hash()),
+        old=PlanSide(source=old_source, plan_id=old.id, version=old.content_hash()),
+        new=PlanSide(source=new_source, plan_id=new.id, version=new.content_hash()),
         identical=not changes,
         changes=changes,
     )
@@ -302,8 +303,8 @@ def _placed(plan: Plan) -> dict[str, tuple[Objective, Activity]]:
 def _where(plan: Plan, objective: Objective) -> dict[str, Any]:
     """The objective and the action point (by id, however the plan wrote it) of an activity."""
     try:
-        ap = plan.resolved_framework.action_point(objective.action_point)
-    except KeyError:  # an unknown framework name
+        ap = resolve_framework(plan).action_point(objective.action_point)
+    except MatrixError:  # an unknown framework name
         ap = None
     return {"objective": objective.id, "action_point": ap.id if ap else objective.action_point}
 
@@ -397,7 +398,7 @@ def render_diff(diff: PlanDiff) -> str:
     lines = [_line(change) for change in diff.changes]
     old, new = diff.old, diff.new
     head = " -> ".join(
-        f"{side.file or side.plan_id} (version {side.version[:12]})" for side in (old, new)
+        f"{side.source or side.plan_id} (version {side.version[:12]})" for side in (old, new)
     )
     if diff.identical:
         return f"{head}: identical"
@@ -492,10 +493,10 @@ def schema_text() -> str:
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-def read_diff_files(old_path: Path, new_path: Path) -> PlanDiff:
+def diff_files(old_path: Path, new_path: Path) -> PlanDiff:
     """Diff two plan files (YAML or workbook); PlanError when either cannot be read."""
     from matrix.errors import PlanError
-    from matrix.plan import read_plan
+    from matrix.plan.load import read_plan
 
     plans = []
     for path in (old_path, new_path):
@@ -503,4 +504,4 @@ def read_diff_files(old_path: Path, new_path: Path) -> PlanDiff:
         if plan is None:
             raise PlanError(str(path), issues)
         plans.append(plan)
-    return plan_diff(*plans, old_file=str(old_path), new_file=str(new_path))
+    return diff_plans(*plans, old_source=str(old_path), new_source=str(new_path))

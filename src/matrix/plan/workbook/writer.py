@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from matrix import __version__
+from matrix._version import __version__
 from matrix.countries import country_name
 from matrix.errors import MatrixError
 from matrix.excel.addresses import quoted, sheet_name
@@ -31,12 +31,14 @@ from matrix.excel.writer.frame import row_height
 from matrix.frameworks import builtin_names
 from matrix.i18n import RIGHT_TO_LEFT, t
 from matrix.models.plan import Framework, Plan
-from matrix.plan_workbook import layout
-from matrix.plan_workbook.cells import MAX_CELL_TEXT, cell_value, choice_label, word
-from matrix.plan_workbook.layout import (
+from matrix.plan.index import resolve_framework
+from matrix.plan.workbook import layout
+from matrix.plan.workbook.cells import MAX_CELL_TEXT, cell_value, choice_label, word
+from matrix.plan.workbook.layout import (
     FIRST_DATA_ROW,
     HEADER_ROW,
     HINT_ROW,
+    SETTING_COLUMNS,
     SPARE_ROWS,
     TITLE_ROW,
     Column,
@@ -50,8 +52,6 @@ from matrix.plan_workbook.layout import (
 GREY_FONT = "#595959"
 """Keys and looked-up names: there to read, not to edit."""
 INSTRUCTIONS_WIDTH = 100
-SETTING_COLUMNS = (("key", 24), ("setting", 34), ("value", 50), ("help", 70))
-"""The Plan sheet: the field's path as in plan.yaml, its label, its value, what it means."""
 
 
 def write_plan_workbook(plan: Plan, out: Path | BinaryIO, lang: str = "en") -> None:
@@ -130,8 +130,8 @@ class _Book:
         from matrix.i18n import action_point_title
 
         try:
-            framework = self.plan.resolved_framework
-        except KeyError:  # an unknown framework name: `plan check` says so
+            framework = resolve_framework(self.plan)
+        except MatrixError:  # an unknown framework name: `plan check` says so
             return []
         return [
             (ap.id, ap.number, action_point_title(framework.id, ap.id, ap.title, self.lang))
@@ -476,7 +476,7 @@ def _write_instructions(ws: Worksheet, book: _Book) -> None:
     if aps:
         row += 1
         ws.write_string(row, 0, t(lang, "plan_workbook.instructions.action_points"), book.heading)
-        text(row, book.plan.resolved_framework.title, book.heading)
+        text(row, resolve_framework(book.plan).title, book.heading)
         for ap_id, number, title in aps:
             row += 1
             ws.write_string(row, 0, f"{ap_id} ({number})", book.label)

@@ -32,9 +32,10 @@ from matrix.models.plan import (
     Objective,
     Plan,
 )
-from matrix.plan_workbook import layout
-from matrix.plan_workbook.cells import BLANK, Problem, normalise, read_cell
-from matrix.plan_workbook.layout import (
+from matrix.plan.workbook import layout
+from matrix.plan.workbook.cells import BLANK, Problem, normalise, read_cell
+from matrix.plan.workbook.layout import (
+    SETTING_COLUMNS,
     Column,
     Kind,
     Role,
@@ -136,8 +137,8 @@ class _Reader:
     # --- the whole plan ---------------------------------------------------------------------
 
     def read(self) -> tuple[Plan | None, list[Issue]]:
-        from matrix.plan import _schema_issues
-        from matrix.plan_check import check_plan
+        from matrix.plan.checks import check_plan
+        from matrix.plan.schema_issues import schema_issues
 
         refused = self._refusal()
         if refused is not None:
@@ -148,7 +149,7 @@ class _Reader:
         try:
             plan = checked = Plan.model_validate(data)
         except ValidationError as exc:
-            self.issues += self._once(_schema_issues(exc, data, self.cells, self.file))
+            self.issues += self._once(schema_issues(exc, data, self.cells, self.file))
             checked = _checkable(data, exc)
         if checked is not None:
             self.issues += self._once(check_plan(checked, self.cells, self.file))
@@ -488,11 +489,11 @@ def _checkable(data: dict[str, Any], error: ValidationError) -> Plan | None:
     """The plan built for the cross-reference checks although some rows do not fit the schema:
     those rows without validation, their wrong optional values left out. None when the plan's
     own settings are wrong: the checks would only repeat them."""
-    from matrix.plan import _clean_loc
+    from matrix.plan.schema_issues import clean_loc
 
     bad: dict[Path_, set[str]] = {}
     for err in error.errors():
-        path = _clean_loc(err["loc"], data)
+        path = clean_loc(err["loc"], data)
         item = _item_path(path)
         if item is None:
             return None
@@ -569,8 +570,6 @@ def _table_headers(table: Table) -> dict[str, str]:
 
 
 def _setting_headers() -> dict[str, str]:
-    from matrix.plan_workbook.writer import SETTING_COLUMNS
-
     return {
         _norm(text): key
         for key, _ in SETTING_COLUMNS

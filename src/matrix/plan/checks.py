@@ -11,7 +11,7 @@ from matrix.frameworks import builtin_framework, builtin_names
 from matrix.models.issues import Issue
 from matrix.models.plan import OVERVIEW_DEFAULT_HEADINGS, Framework, Plan, Scope
 from matrix.periods import EXAMPLES, Period, PeriodOutOfRange
-from matrix.plan import Locations
+from matrix.plan.lines import Locations
 
 
 def _guess(value: str, known: list[str]) -> list[str]:
