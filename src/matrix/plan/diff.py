@@ -166,49 +166,44 @@ def _countries(old: Plan, new: Plan) -> Iterator[Change]:
 
 
 def _actors(old: Plan, new: Plan) -> Iterator[Change]:
-    before = {a.id: a for a in old.actors}
-    after = {a.id: a for a in new.actors}
-    yield from _ids(
-        Item.ACTOR,
-        list(before),
-        list(after),
-        lambda ident: _summary(after.get(ident) or before[ident]),
-    )
-    for ident in before.keys() & after.keys():
-        yield from _fields(
-            Item.ACTOR, ident, before[ident], after[ident], publication=("iati_ref", "iati_type")
-        )
+    yield from _by_id(Item.ACTOR, old.actors, new.actors, publication=("iati_ref", "iati_type"))
 
 
 def _action_points(old: Plan, new: Plan) -> Iterator[Change]:
     if not (isinstance(old.framework, Framework) and isinstance(new.framework, Framework)):
         return  # a built-in framework is its name, compared with the settings
-    before = {ap.id: ap for ap in old.framework.action_points}
-    after = {ap.id: ap for ap in new.framework.action_points}
-    yield from _ids(
-        Item.ACTION_POINT,
-        list(before),
-        list(after),
-        lambda ident: _summary(after.get(ident) or before[ident]),
-    )
-    for ident in before.keys() & after.keys():
-        yield from _fields(Item.ACTION_POINT, ident, before[ident], after[ident])
+    yield from _by_id(Item.ACTION_POINT, old.framework.action_points, new.framework.action_points)
 
 
 # --- objectives and activities ---------------------------------------------------------------
 
 
 def _objectives(old: Plan, new: Plan) -> Iterator[Change]:
-    before = {o.id: o for o in old.objectives}
-    after = {o.id: o for o in new.objectives}
+    yield from _by_id(Item.OBJECTIVE, old.objectives, new.objectives, skip=("activities",))
+
+
+def _by_id(
+    item: Item,
+    old: list[Any],
+    new: list[Any],
+    *,
+    skip: tuple[str, ...] = (),
+    publication: tuple[str, ...] = (),
+) -> Iterator[Change]:
+    """Items with an id (actors, action points, objectives): added, removed, reordered, and each
+    field changed of those in both, in the new plan's order."""
+    before = {x.id: x for x in old}
+    after = {x.id: x for x in new}
     yield from _ids(
-        Item.OBJECTIVE,
+        item,
         list(before),
         list(after),
-        lambda ident: _summary(after.get(ident) or before[ident], skip=("activities",)),
+        lambda ident: _summary(after.get(ident) or before[ident], skip=skip),
     )
-    for ident in before.keys() & after.keys():
-        yield from _fields(Item.OBJECTIVE, ident, before[ident], after[ident], skip=("activities",))
+    for ident in (i for i in after if i in before):
+        yield from _fields(
+            item, ident, before[ident], after[ident], skip=skip, publication=publication
+        )
 
 
 def _activities(old: Plan, new: Plan) -> Iterator[Change]:

@@ -88,14 +88,25 @@ def schema_issues(error: ValidationError, data: Any, lines: Locations, file: str
                 file=file, **at, found=err.get("input"), supported=SCHEMA_VERSION
             )
         elif err["type"] == "missing":
-            issue = Code.MISSING_FIELD.issue(file=file, **lines.place(path), where=where, field=field)
+            issue = Code.MISSING_FIELD.issue(
+                file=file, **lines.place(path), where=where, field=field
+            )
         elif err["type"] == "extra_forbidden":
             guess = difflib.get_close_matches(field, _field_names(), n=1, cutoff=0.7)
             issue = Code.UNKNOWN_FIELD.issue(
-                file=file, **at, where=where, field=field, hint=did_you_mean(guess), fix=guess[0] if guess else None
+                file=file,
+                **at,
+                where=where,
+                field=field,
+                hint=did_you_mean(guess),
+                fix=guess[0] if guess else None,
             )
         else:
-            reason = f"{field}: {err['msg'][0].lower()}{err['msg'][1:]} (found {err.get('input')!r})"
-            issue = Code.INVALID_VALUE.issue(file=file, **at, where=where, reason=reason, value=err.get("input"))
+            reason = (
+                f"{field}: {err['msg'][0].lower()}{err['msg'][1:]} (found {err.get('input')!r})"
+            )
+            issue = Code.INVALID_VALUE.issue(
+                file=file, **at, where=where, reason=reason, value=err.get("input")
+            )
         issues.append(issue)
     return issues

@@ -37,14 +37,15 @@ def export_plan(
     if plan is None:
         return issues, False
     _refuse_existing(out, force)
-    write_file(out, lambda stream: write_plan_workbook(plan, stream, lang),
-               inputs=protected_inputs(plan_path))
+    write_file(
+        out,
+        lambda stream: write_plan_workbook(plan, stream, lang),
+        inputs=protected_inputs(plan_path),
+    )
     return issues, True
 
 
-def import_plan(
-    workbook: Path, out: Path, *, force: bool = False
-) -> tuple[list[Issue], bool]:
+def import_plan(workbook: Path, out: Path, *, force: bool = False) -> tuple[list[Issue], bool]:
     """Write the plan in `workbook` (or any plan file) as YAML at `out`, in the examples' order;
     comments of an earlier YAML are not kept. Returns the issues and whether it was written
     (whenever the plan can be read)."""

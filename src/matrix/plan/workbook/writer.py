@@ -9,7 +9,6 @@ a title starting with '=' stays text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -27,7 +26,7 @@ from matrix.excel.addresses import quoted, sheet_name
 from matrix.excel.layout import MAX_ROWS
 from matrix.excel.writer import close_workbook
 from matrix.excel.writer.formats import BORDER_COLOUR, DATE_FORMAT, LOCKED_FILL, make_formats
-from matrix.excel.writer.frame import row_height
+from matrix.excel.writer.frame import row_height, write_value
 from matrix.frameworks import builtin_names
 from matrix.i18n import RIGHT_TO_LEFT, t
 from matrix.models.plan import Framework, Plan
@@ -245,7 +244,7 @@ def _write_settings(ws: Worksheet, book: _Book) -> None:
         ws.write_string(r, 0, setting.key, book.key)
         ws.write_string(r, 1, setting.label(lang), book.text)
         value = _cell(values.get(setting.path), setting.kind, lang, f"{setting.key}")
-        _write_value(ws, r, 2, value, book.cell_format(setting.kind))
+        write_value(ws, r, 2, value, book.cell_format(setting.kind))
         ws.write_string(r, 3, setting.help(lang), book.derived)
         if setting.picks is not None:
             _drop_down(ws, book, setting, setting.picks, r, r, 2)
@@ -313,7 +312,7 @@ def _write_table(ws: Worksheet, book: _Book, table: Table) -> None:
             value = _cell(
                 values.get(column.key), column.kind, lang, where, empty_list=column.key in none_word
             )
-            _write_value(ws, r, c, value, book.cell_format(column.kind))
+            write_value(ws, r, c, value, book.cell_format(column.kind))
             if isinstance(value, str):
                 texts.append((value, column.width))
         if height := row_height(texts):
@@ -359,17 +358,6 @@ def _cell(value: Any, kind: Kind, lang: str, where: str, *, empty_list: bool = F
             f"({MAX_CELL_TEXT:,}); shorten it in the plan"
         )
     return written
-
-
-def _write_value(ws: Worksheet, r: int, c: int, value: Any, fmt: Any) -> None:
-    if value is None:
-        ws.write_blank(r, c, None, fmt)
-    elif isinstance(value, str):
-        ws.write_string(r, c, value, fmt)
-    elif isinstance(value, date):
-        ws.write_datetime(r, c, value, fmt)
-    else:
-        ws.write_number(r, c, value, fmt)
 
 
 def _write_derived(
