@@ -14,11 +14,11 @@ from matrix.models.plan import Plan
 GENERATED_AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def read_plan(path: Path):
-    """What every command does with its plan file first."""
-    from matrix.plan import read_plan as read
+def load_plan(path: Path) -> Plan:
+    """What every command does with its plan file first: read, check, index."""
+    from matrix.plan import load_plan as load
 
-    return read(path)
+    return load(path)
 
 
 def plan_check_command(path: Path) -> int:

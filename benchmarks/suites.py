@@ -213,13 +213,13 @@ def bench_plans(cfg: Config, report: Report, work: Path) -> None:
                        timing=plain))
         if not has(report, group, PLAN):
             return
-        loaded = measure(lambda p=path: matrix_api.read_plan(p), cfg.reps)
-        report.add(Row(group, f"{size:,} activities: matrix read_plan", loaded.cpu, "s", "plain load", plain.cpu,
+        loaded = measure(lambda p=path: matrix_api.load_plan(p), cfg.reps)
+        report.add(Row(group, f"{size:,} activities: matrix load_plan", loaded.cpu, "s", "plain load", plain.cpu,
                        target_ratio=PLAN_LOAD_TARGET, timing=loaded))
         if has(report, group, PLAN_WORKBOOK):
             workbook = plan_workbook_file(size)
-            read = measure(lambda p=workbook: matrix_api.read_plan(p), cfg.reps)
-            report.add(Row(group, f"{size:,} activities: matrix read_plan, plan workbook", read.cpu, "s",
+            read = measure(lambda p=workbook: matrix_api.load_plan(p), cfg.reps)
+            report.add(Row(group, f"{size:,} activities: matrix load_plan, plan workbook", read.cpu, "s",
                            "plain load", plain.cpu, timing=read))
         command = measure(lambda p=path: matrix_api.plan_check_command(p), cfg.reps)
         report.add(Row(group, f"{size:,} activities: `matrix plan check` process", command.cpu, "s",
