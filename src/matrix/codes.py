@@ -66,6 +66,8 @@ class Code(Enum):
     ACTIVITY_WITHOUT_COUNTRY = ("activity-without-country", W, "activity {activity} applies to no country and is not regional, so no matrix will show it")
     GUIDANCE_UNKNOWN_ACTION_POINT = ("guidance-unknown-action-point", E, "guidance: action point '{ref}' is not in framework '{framework}', whose action points are {known} (or their numbers){hint}")
     OVERVIEW_HEADING_UNKNOWN = ("overview-heading-unknown", E, "overview heading '{id}' is not built in ({known}); give it a `title:`")
+    # --- generate (matrix.generate) ----------------------------------------------------------
+    PERIOD_AFTER_ACTIVITIES = ("period-after-activities", W, "period {period} starts on {start}, after every activity of the plan has ended (the last on {end}), so its matrices ask about finished work; check --period, or extend the activities' `end:` in the plan")
     # --- workbook file (matrix.excel.safety) ---------------------------------------------------
     FILE_EMPTY = ("file-empty", E, "the file is empty (0 bytes); send the workbook again")
     FILE_UNREADABLE = ("file-unreadable", E, "cannot open the file: {reason}")
