@@ -68,8 +68,10 @@ class _Checker:
         self.mistyped_countries = [code for code in plan.countries if not is_country(code)]
 
     def add(self, rule: Code, path: Path_, *, fix: str | None = None, **params) -> None:
-        if self.salvaged and self.salvaged.skips(rule, path):
-            return
+        if self.salvaged:
+            if self.salvaged.skips(rule, path):
+                return
+            params = {name: self.salvaged.as_written(value) for name, value in params.items()}
         self.issues.append(rule.issue(file=self.file, line=self.line(path), fix=fix, **params))
 
     def failed(self, path: Path_) -> bool:

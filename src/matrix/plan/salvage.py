@@ -76,6 +76,8 @@ class Salvage:
         self.failed: set[Path_] = set()
         self.left_out_ids: dict[Path_, set[str]] = {}
         """Ids of list items left out, by list (the actors): references to them are not unknown."""
+        self.written: dict[str, str] = {}
+        """An id's stand-in -> the id as written, so findings name things as the plan does."""
 
     # --- where things are ---------------------------------------------------------------------
 
@@ -112,6 +114,14 @@ class Salvage:
         if section is not None and any(f[: len(section)] == section for f in self.failed):
             return True
         return code is Code.EMPTY_ACTION_POINT and any(_hides_gaps(f) for f in self.failed)
+
+    def as_written(self, value: object) -> object:
+        """A finding's parameter naming a stand-in ('A1-1', 'activity A1-1') as the plan wrote it."""
+        if isinstance(value, str):
+            head, _, ident = value.rpartition(" ")
+            if ident in self.written:
+                return f"{head} {self.written[ident]}".strip()
+        return value
 
     def known_ids(self, list_path: Path_) -> set[str]:
         return self.left_out_ids.get(list_path, set())
@@ -155,7 +165,10 @@ class Salvage:
         if (model, field) in _STAND_INS:
             self._set(field_path, copy.deepcopy(_STAND_INS[model, field]))
         elif field in ("id", "code"):
-            self._set(field_path, suggest_id(value if value is not None else field_path[-2]))
+            stand_in = suggest_id(value if value is not None else field_path[-2])
+            self._set(field_path, stand_in)
+            if value is not None:
+                self.written[stand_in] = str(value)
         elif field in ("title", "name"):
             self._set(field_path, "stand-in")
         elif not model.model_fields[field].is_required():
