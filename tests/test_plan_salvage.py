@@ -3,10 +3,17 @@ does not cascade into findings that only repeat it."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checkout import DAR, SUDAN
 from matrix.plan import check_plan_file
 from test_plan import MINIMAL, write
+from test_plan_schema import LIBRARY_WORDS
 
 
 def found(tmp_path, text) -> set[tuple[str, int | None]]:
@@ -93,6 +100,51 @@ def test_schema_and_cross_reference_findings_come_in_line_order(tmp_path):
     text = MINIMAL.replace("lead: UNHCR", "lead: UNHRC").replace("target: 120", "target: many")
     lines = [i.line for i in check_plan_file(write(tmp_path, text))]
     assert lines == sorted(lines)
+
+
+# --- any mistake, anywhere ---------------------------------------------------------------------
+
+EXAMPLES = [yaml.safe_load(SUDAN.read_text(encoding="utf-8")),
+            yaml.safe_load(DAR.read_text(encoding="utf-8"))]
+JUNK = st.sampled_from([None, "x", "", 5, -1, 2.5, True, [], {}, ["x", 3], {"a": 1}, "A.1", "all",
+                        "2026-02-30", "AP11", {"amount": 5, "currency": "EUR"}])
+
+
+def places(node, path=()):
+    if path:
+        yield path
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        yield from places(value, (*path, key))
+
+
+@st.composite
+def broken_plans(draw):
+    """An example plan with one to five values replaced by junk, or keys deleted or misspelt."""
+    data = copy.deepcopy(draw(st.sampled_from(EXAMPLES)))
+    for _ in range(draw(st.integers(1, 5))):
+        path = draw(st.sampled_from(list(places(data))))
+        parent = data
+        for step in path[:-1]:
+            parent = parent[step]
+        action = draw(st.sampled_from(["junk", "junk", "delete", "misspell"]))
+        if action == "delete" and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif action == "misspell" and isinstance(parent, dict):
+            parent[f"{path[-1]}x"] = parent.pop(path[-1])
+        else:
+            parent[path[-1]] = draw(JUNK)
+    return data
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(broken_plans())
+def test_any_broken_plan_is_reported_on_its_lines_in_plain_words_without_a_traceback(tmp_path, data):
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    issues = check_plan_file(path)
+    assert all(issue.line is not None for issue in issues)
+    assert not [i.message for i in issues if any(w in i.message.lower() for w in LIBRARY_WORDS)]
 
 
 # --- the command line, end to end ---------------------------------------------------------------

@@ -75,7 +75,7 @@ class _Checker:
         self.issues.append(rule.issue(file=self.file, line=self.line(path), fix=fix, **params))
 
     def failed(self, path: Path_) -> bool:
-        return bool(self.salvaged) and self.salvaged.skips(Code.DUPLICATE_ID, path)
+        return self.salvaged is not None and self.salvaged.under_failed(path)
 
 
 def check_plan(

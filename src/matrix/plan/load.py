@@ -62,7 +62,7 @@ def read_plan(path: str | Path) -> tuple[Plan | None, list[Issue]]:
         errors = schema_errors(exc, data)
         for error in errors:
             at = error.path[:-1] if error.type == "missing" else error.path
-            issues.append(schema_issue(error, data, lines.line(at), file))
+            issues.append(schema_issue(error, data, file=file, line=lines.line(at)))
         if (salvaged := salvage(data, errors, lines)) is not None:
             issues += check_plan(salvaged[0], lines, file, salvaged[1])
         return None, issues

@@ -102,11 +102,15 @@ class Salvage:
     def line(self, path: Path_) -> int | None:
         return self.lines.line(self.original(path))
 
+    def under_failed(self, path: Path_) -> bool:
+        """True when `path` (in the repaired plan) is a value that failed, or inside one."""
+        where = self.original(path)
+        return any(where[: len(f)] == f for f in self.failed)
+
     def skips(self, code: Code, path: Path_) -> bool:
         """True when the finding `code` at `path` (in the repaired plan) would only repeat a schema
         problem already reported."""
-        where = self.original(path)
-        if any(where[: len(f)] == f for f in self.failed):
+        if self.under_failed(path):
             return True
         if (whole := _WHOLE.get(code)) is not None and whole in self.failed:
             return True
@@ -165,7 +169,7 @@ class Salvage:
         if (model, field) in _STAND_INS:
             self._set(field_path, copy.deepcopy(_STAND_INS[model, field]))
         elif field in ("id", "code"):
-            stand_in = suggest_id(value if value is not None else field_path[-2])
+            stand_in = suggest_id(value if value is not None else "-".join(map(str, field_path)))
             self._set(field_path, stand_in)
             if value is not None:
                 self.written[stand_in] = str(value)

@@ -333,15 +333,16 @@ def field_guess(path: Path_, field: str) -> list[str]:
     )
 
 
-def schema_issue(error: SchemaError, data: Any, line: int | None, file: str) -> Issue:
-    """The issue reporting one schema error, in plain words with what to write instead."""
+def schema_issue(error: SchemaError, data: Any, **location: Any) -> Issue:
+    """The issue reporting one schema error, in plain words with what to write instead, at
+    `location` (the Issue's file and line, or file, sheet and cell)."""
     path = error.path
     field = next((str(p) for p in reversed(path) if isinstance(p, str)), "plan")
     where = describe(data, path)
     named = field
     if len(path) > 1 and isinstance(path[-1], int):  # a list item: "actor #2", where its list is
         named, where = f"{_SINGULAR.get(field, field)} #{path[-1] + 1}", describe(data, path[:-1])
-    at: dict[str, Any] = {"file": file, "line": line, "value": error.input}
+    at: dict[str, Any] = {**location, "value": error.input}
     found = shown(error.input)
     code = ERROR_CODES.get(error.type, Code.INVALID_VALUE)
     if path == ("schema_version",) and error.type == "literal_error":
@@ -357,7 +358,7 @@ def schema_issue(error: SchemaError, data: Any, line: int | None, file: str) -> 
         return Code.BUDGET_NOT_AN_AMOUNT.issue(**at, where=where, suggestion=fix)
     params: dict[str, Any] = {"where": where, "field": named, "found": found}
     if code is Code.MISSING_FIELD:
-        return code.issue(file=file, line=line, where=where, field=field)
+        return code.issue(**location, where=where, field=field)
     if code is Code.UNKNOWN_FIELD:
         guess = field_guess(path, field)
         return code.issue(
