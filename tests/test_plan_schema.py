@@ -91,6 +91,13 @@ def test_an_unquoted_year_is_a_first_period(tmp_path, frequency):
     assert unquoted.content_hash() == quoted.content_hash()
 
 
+def test_a_date_as_first_period_is_told_how_a_period_is_written(tmp_path):
+    [issue] = errors(tmp_path, MINIMAL.replace("first_period: 2026-Q3", "first_period: 2026-07-01"))
+    assert (issue.code, issue.line) == ("period-mismatch", 8)
+    assert issue.message == Code.PERIOD_MISMATCH.message(
+        period="2026-07-01", frequency="quarterly", example="2026-Q3")
+
+
 def test_an_unknown_action_point_lists_the_framework_s_and_guesses_no_near_id(tmp_path):
     [issue] = errors(tmp_path, MINIMAL.replace("action_point: AP3", "action_point: AP11"))
     assert (issue.code, issue.line, issue.fix) == ("unknown-action-point", 14, None)

@@ -181,8 +181,14 @@ class Region(Strict):
 
 
 def _code_text(value: object) -> object:
-    """YAML reads `type: 40` and `first_period: 2026` as numbers; codes and periods are text."""
+    """YAML reads `type: 40` as a number; IATI codes are text."""
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _period_text(value: object) -> object:
+    """YAML reads `first_period: 2026` as a number and `2026-07-01` as a date; a period is text
+    (a date is then refused as a period, with an example of one)."""
+    return value.isoformat() if isinstance(value, date) else _code_text(value)
 
 
 def _iati_organisation_ref(value: str) -> str:
@@ -302,7 +308,7 @@ class Objective(Strict):
 
 class Reporting(Strict):
     frequency: Frequency
-    first_period: Annotated[str, BeforeValidator(_code_text)] = Field(
+    first_period: Annotated[str, BeforeValidator(_period_text)] = Field(
         description="e.g. 2026-09, 2026-Q3, 2026-H2 or 2026."
     )
     due_days: int = Field(default=15, ge=0, le=365, description="Days after a period ends.")
