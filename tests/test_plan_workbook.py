@@ -263,7 +263,7 @@ def test_every_problem_is_placed_at_its_cell_all_at_once(tmp_path):
             ("activities", "AP4-1", "objective"): "O44",  # no such objective
             ("actors", "UNODC", "type"): "charity",  # not an actor type; UNODC still leads AP?-?
             ("objectives", "O5", "action_point"): "AP11",  # not an action point
-            ("activities", "AP6-1", "countries"): "SDN, KEN",  # not among the plan's countries
+            ("activities", "AP6-1", "countries"): "SDN, UGA",  # not a plan country (KEN: what "Kenya" meant)
         }
         for (role, ident, key), value in edits.items():
             target = cell(wb, role, ident, key)

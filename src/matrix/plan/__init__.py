@@ -1,5 +1,5 @@
 """The plan: loading `plan.yaml` (or a plan workbook) with the place of every value (`load`,
-`lines`, `schema_issues`), its cross-reference checks (`checks`), the lookups every command makes
+`lines`, `schema`, `salvage`), its cross-reference checks (`checks`), the lookups every command makes
 in it, built once (`index`), what changed between two plans (`diff`), and the plan written as YAML
 (`yaml_writer`) or as a workbook (`workbook`)."""
 

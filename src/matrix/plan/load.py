@@ -1,5 +1,4 @@
-"""Load a plan into a `Plan`: `plan.yaml` keeping the line of every value so problems point at it,
-or a plan workbook (by its content, whatever its name) with every problem at its cell."""
+"""Load `plan.yaml` into a `Plan`, keeping the line of every value so problems point at it."""
 
 from __future__ import annotations
 
@@ -16,7 +15,8 @@ from matrix.models.plan import Plan
 from matrix.plan.checks import check_plan
 from matrix.plan.index import plan_index
 from matrix.plan.lines import LineMap
-from matrix.plan.schema_issues import schema_issues
+from matrix.plan.salvage import salvage
+from matrix.plan.schema import schema_errors, schema_issue
 from matrix.yaml_loader import Refused, bounded_loader
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
@@ -37,7 +37,11 @@ def _read_plan(path: Path) -> tuple[Plan | None, list[Issue]]:
         if not path.is_file():  # a device or a FIFO would be read forever or block
             return None, [Code.PLAN_UNREADABLE.issue(file=file, reason="not a regular file")]
         if path.stat().st_size > MAX_PLAN_BYTES:
-            return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=f"larger than {MAX_PLAN_BYTES // 2**20} MB")]
+            return None, [
+                Code.PLAN_UNREADABLE.issue(
+                    file=file, reason=f"larger than {MAX_PLAN_BYTES // 2**20} MB"
+                )
+            ]
         content = path.read_bytes()
         if content.startswith(WORKBOOK_MAGIC):  # a plan workbook, whatever its name
             from matrix.plan.workbook.reader import read_plan_workbook
@@ -60,13 +64,20 @@ def _read_plan(path: Path) -> tuple[Plan | None, list[Issue]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Code.YAML_SYNTAX.issue(file=file, line=mark.line + 1 if mark else None, problem=problem)]
+        return None, [
+            Code.YAML_SYNTAX.issue(file=file, line=mark.line + 1 if mark else None, problem=problem)
+        ]
     if not isinstance(data, dict):
         return None, [Code.PLAN_NOT_MAPPING.issue(file=file, line=1, found=type(data).__name__)]
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        return None, issues + schema_issues(exc, data, lines, file)
+        errors = schema_errors(exc, data)
+        for error in errors:
+            issues.append(schema_issue(error, data, file=file, line=lines.line(error.at)))
+        if (salvaged := salvage(data, errors, lines)) is not None:
+            issues += check_plan(salvaged[0], lines, file, salvaged[1])
+        return None, issues
     issues += check_plan(plan, lines, file)
     return plan, issues
 

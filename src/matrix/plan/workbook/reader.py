@@ -138,7 +138,7 @@ class _Reader:
 
     def read(self) -> tuple[Plan | None, list[Issue]]:
         from matrix.plan.checks import check_plan
-        from matrix.plan.schema_issues import schema_issues
+        from matrix.plan.schema import schema_errors, schema_issue
 
         refused = self._refusal()
         if refused is not None:
@@ -149,7 +149,10 @@ class _Reader:
         try:
             plan = checked = Plan.model_validate(data)
         except ValidationError as exc:
-            self.issues += self._once(schema_issues(exc, data, self.cells, self.file))
+            self.issues += self._once([
+                schema_issue(error, data, file=self.file, **self.cells.place(error.at))
+                for error in schema_errors(exc, data)
+            ])
             checked = _checkable(data, exc)
         if checked is not None:
             self.issues += self._once(check_plan(checked, self.cells, self.file))
@@ -489,7 +492,7 @@ def _checkable(data: dict[str, Any], error: ValidationError) -> Plan | None:
     """The plan built for the cross-reference checks although some rows do not fit the schema:
     those rows without validation, their wrong optional values left out. None when the plan's
     own settings are wrong: the checks would only repeat them."""
-    from matrix.plan.schema_issues import clean_loc
+    from matrix.plan.schema import clean_loc
 
     bad: dict[Path_, set[str]] = {}
     for err in error.errors():
