@@ -49,7 +49,7 @@ class Code(Enum):
     UNSUPPORTED_SCHEMA = ("unsupported-schema-version", E, "schema_version {found} is not supported; this version of matrix reads schema_version {supported}")
     # --- plan content (matrix.plan.checks) -----------------------------------------------------
     UNKNOWN_FRAMEWORK = ("unknown-framework", E, "framework '{name}' is not built in{hint}; built-in frameworks: {known}")
-    DUPLICATE_ID = ("duplicate-id", E, "{kind} id '{id}' is used more than once (first at line {first_line}); ids must be unique")
+    DUPLICATE_ID = ("duplicate-id", E, "{kind} id '{id}' is used more than once (first at {first}); ids must be unique")
     UNKNOWN_ACTOR = ("unknown-actor", E, "{what}: {role} '{actor}' is not among the actors{hint}")
     UNKNOWN_ACTION_POINT = ("unknown-action-point", E, "objective {objective}: action point '{ref}' is not in framework '{framework}', whose action points are {known} (or their numbers){hint}")
     UNKNOWN_COUNTRY = ("unknown-country", E, "'{code}' is not an ISO 3166-1 alpha-3 country code{hint}")
@@ -66,6 +66,18 @@ class Code(Enum):
     ACTIVITY_WITHOUT_COUNTRY = ("activity-without-country", W, "activity {activity} applies to no country and is not regional, so no matrix will show it")
     GUIDANCE_UNKNOWN_ACTION_POINT = ("guidance-unknown-action-point", E, "guidance: action point '{ref}' is not in framework '{framework}', whose action points are {known} (or their numbers){hint}")
     OVERVIEW_HEADING_UNKNOWN = ("overview-heading-unknown", E, "overview heading '{id}' is not built in ({known}); give it a `title:`")
+    # --- plan workbook (matrix.plan.workbook) ------------------------------------------------
+    NOT_A_PLAN_WORKBOOK = ("not-a-plan-workbook", E, "this workbook is {what}, not a plan workbook; give the plan (plan.yaml, or a workbook written by `matrix plan export`)")
+    PLAN_WORKBOOK_NEWER = ("plan-workbook-newer", E, "this plan workbook has layout {found}, newer than this version of matrix reads ({supported}); update matrix, or export the plan again with this version")
+    PLAN_SHEET_MISSING = ("plan-sheet-missing", E, "sheet '{name}' is missing from the plan workbook; put it back (a fresh `matrix plan export` has it), or rename the sheet that holds the {what} to '{name}'")
+    PLAN_HEADER_MISSING = ("plan-header-missing", E, "sheet '{name}' has no header row naming its columns ({columns}); put the header row back above the first row of data")
+    PLAN_SHEET_COLUMN_MISSING = ("plan-sheet-column-missing", E, "column '{column}' is missing from sheet '{name}'; every row needs it: put it back in the header row")
+    PLAN_SHEET_COLUMN_ABSENT = ("plan-sheet-column-absent", W, "column '{column}' is missing from sheet '{name}', so no row has a value for it; put it back if that is not meant")
+    PLAN_SHEET_COLUMN_UNKNOWN = ("plan-sheet-column-unknown", W, "column '{column}' is not one of the columns of sheet '{name}', so it was not read{hint}")
+    PLAN_SETTING_UNKNOWN = ("plan-setting-unknown", W, "'{key}' is not a plan setting, so it was not read{hint}")
+    UNKNOWN_CHOICE = ("unknown-choice", E, "\"{text}\" is not one of the choices{hint}; choose one from the list: {choices}")
+    CELL_YAML_INVALID = ("cell-yaml-invalid", E, "this cell holds YAML that cannot be read: {problem}")
+    UNKNOWN_REFERENCE = ("unknown-reference", E, "{what}: {kind} '{ref}' is not on the '{sheet_name}' sheet{hint}; correct it, or delete the row")
     # --- generate (matrix.generate) ----------------------------------------------------------
     PERIOD_AFTER_ACTIVITIES = ("period-after-activities", W, "period {period} starts on {start}, after every activity of the plan has ended (the last on {end}), so its matrices ask about finished work; check --period, or extend the activities' `end:` in the plan")
     # --- workbook file (matrix.excel.safety) ---------------------------------------------------

@@ -31,7 +31,7 @@ from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.periods import Period, plan_period
 from matrix.plan import load_plan
-from matrix.signing import ProjectKey, created_notice, find_key, key_path
+from matrix.signing import ProjectKey, created_notice, find_key, protected_inputs
 from matrix.store.location import DEFAULT_STORE, STORE_ENV, StoreLocation
 
 if TYPE_CHECKING:
@@ -111,10 +111,7 @@ class Project:
 
     def inputs(self, returns: Iterable[PathLike] = ()) -> Inputs:
         """What no output may overwrite: the plan, the project key and `returns`."""
-        inputs = Inputs(plan=self.plan_file, returns=[Path(r) for r in returns])
-        return inputs.add(
-            key_path(self.plan_file), "the project key", "which signs every matrix of the project"
-        )
+        return protected_inputs(self.plan_file, returns)
 
     @contextmanager
     def opened_store(self, *, create: bool = False) -> Iterator[Store]:

@@ -16,7 +16,7 @@ from matrix.frameworks import builtin_framework, builtin_names
 from matrix.models.issues import Issue
 from matrix.models.plan import OVERVIEW_DEFAULT_HEADINGS, Activity, Framework, Plan, Scope
 from matrix.periods import EXAMPLES, Period, PeriodOutOfRange
-from matrix.plan.lines import LineMap, Path_
+from matrix.plan.lines import Locations, Path_
 from matrix.plan.salvage import Salvage
 
 
@@ -61,9 +61,10 @@ def _unknown_action_point(
 class _Checker:
     """Findings with their lines; over a salvaged plan, without those a schema problem explains."""
 
-    def __init__(self, plan: Plan, lines: LineMap, file: str, salvaged: Salvage | None) -> None:
+    def __init__(self, plan: Plan, lines: Locations, file: str, salvaged: Salvage | None) -> None:
         self.plan, self.file, self.salvaged = plan, file, salvaged
-        self.line = salvaged.line if salvaged else lines.line
+        self.place = (lambda path: {"line": salvaged.line(path)}) if salvaged else lines.place
+        self.describe = (lambda path: f"line {salvaged.line(path)}") if salvaged else lines.describe
         self.issues: list[Issue] = []
         self.mistyped_countries = [code for code in plan.countries if not is_country(code)]
 
@@ -72,14 +73,14 @@ class _Checker:
             if self.salvaged.skips(rule, path):
                 return
             params = {name: self.salvaged.as_written(value) for name, value in params.items()}
-        self.issues.append(rule.issue(file=self.file, line=self.line(path), fix=fix, **params))
+        self.issues.append(rule.issue(file=self.file, **self.place(path), fix=fix, **params))
 
     def failed(self, path: Path_) -> bool:
         return self.salvaged is not None and self.salvaged.under_failed(path)
 
 
 def check_plan(
-    plan: Plan, lines: LineMap, file: str, salvaged: Salvage | None = None
+    plan: Plan, lines: Locations, file: str, salvaged: Salvage | None = None
 ) -> list[Issue]:
     """Every cross-reference finding; `salvaged` when `plan` is a repaired plan whose schema failed."""
     check = _Checker(plan, lines, file, salvaged)
@@ -176,9 +177,7 @@ def _check_unique_ids(plan: Plan, check: _Checker) -> None:
         if check.failed(path):  # a stand-in for an id that failed: its own problem is reported
             continue
         if key in first:
-            check.add(
-                Code.DUPLICATE_ID, path, kind=kind, id=ident, first_line=check.line(first[key])
-            )
+            check.add(Code.DUPLICATE_ID, path, kind=kind, id=ident, first=check.describe(first[key]))
         else:
             first[key] = path
 
