@@ -15,6 +15,7 @@ from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.plan import plan_index
 from matrix.store import narratives
+from matrix.store.queries import counting_returns
 from matrix.store.rows import Outcome, Recorded
 from matrix.store.tables import plans, progress, proposed_activities, submissions
 
@@ -27,23 +28,21 @@ _SEEN = (
     .where(submissions.c.sha256 == bindparam("sha256"))
     .order_by(case((submissions.c.outcome == "accepted", 0), else_=1), submissions.c.id)
 )
-_PREVIOUS = (
-    select(submissions.c.id)
-    .join(plans, plans.c.id == submissions.c.plan_ref)
-    .where(
-        plans.c.plan_id == bindparam("plan_id"),
-        submissions.c.office == bindparam("office"),
-        submissions.c.period == bindparam("period"),
-        submissions.c.outcome == "accepted",
-        submissions.c.superseded_by.is_(None),
-        submissions.c.id != bindparam("submission_id"),
-    )
-    .order_by(submissions.c.id)
-)
 _SUPERSEDE = (
     update(submissions)
-    .where(submissions.c.id == bindparam("old"))
-    .values(superseded_by=bindparam("new"))
+    .where(
+        submissions.c.plan_ref.in_(select(plans.c.id).where(plans.c.plan_id == bindparam("plan_id"))),
+        submissions.c.office == bindparam("of_office"),
+        submissions.c.period == bindparam("of_period"),
+        submissions.c.outcome == "accepted",
+        submissions.c.superseded_by.is_(None),
+        submissions.c.id != bindparam("winner"),
+    )
+    .values(superseded_by=bindparam("winner"))
+    .returning(submissions.c.id)
+)
+_COUNTS_AGAIN = (
+    update(submissions).where(submissions.c.id == bindparam("winner_id")).values(superseded_by=None)
 )
 _INSERT_SUBMISSION = insert(submissions).returning(submissions.c.id)
 _INSERT_PROGRESS = insert(progress)
@@ -59,7 +58,7 @@ def record(
 ) -> tuple[Recorded, int | None]:
     """Record `result`; returns the outcome and the plan's row id (`plan_ref` when the caller knows
     it already: hashing and dumping a large plan costs more than recording a return)."""
-    received = (received_at or datetime.now(UTC)).isoformat(timespec="seconds")
+    received = _utc(received_at or datetime.now(UTC)).isoformat(timespec="seconds")
     accepted = result.accepted
     if result.sha256:
         seen = conn.execute(_SEEN, {"sha256": result.sha256}).first()
@@ -74,23 +73,22 @@ def record(
     _insert_rows(conn, submission_id, result)
     identity = result.identity
     assert identity is not None  # accepted implies an identity
-    previous = (
-        conn.execute(
-            _PREVIOUS,
-            {
-                "plan_id": plan.id,
-                "office": identity.office,
-                "period": identity.period,
-                "submission_id": submission_id,
-            },
-        )
-        .scalars()
-        .all()
-    )
-    if not previous:
-        return Recorded(Outcome.ACCEPTED, submission_id), plan_ref
-    conn.execute(_SUPERSEDE, [{"old": old, "new": submission_id} for old in previous])
-    return Recorded(Outcome.SUPERSEDED, submission_id, previous[-1]), plan_ref
+    return _supersede(conn, plan, identity.office, identity.period, submission_id), plan_ref
+
+
+def _supersede(conn: Connection, plan: Plan, office: str, period: str, new: int) -> Recorded:
+    """Mark every other accepted return of the office for the period superseded by the one that
+    counts, by the rule of `queries.counting_returns` (the latest received, then the latest
+    collected), so that the order files are collected in changes nothing."""
+    winner = conn.execute(counting_returns(plan, office=office, period=period)).scalar_one()
+    params = {"plan_id": plan.id, "of_office": office, "of_period": period, "winner": winner}
+    replaced = sorted(conn.execute(_SUPERSEDE, params).scalars())
+    conn.execute(_COUNTS_AGAIN, {"winner_id": winner})  # a store that followed the collection order
+    if winner != new:
+        return Recorded(Outcome.OUTDATED, new)
+    if replaced:
+        return Recorded(Outcome.SUPERSEDED, new, replaced[-1])
+    return Recorded(Outcome.ACCEPTED, new)
 
 
 def plan_row(conn: Connection, plan: Plan) -> int:
@@ -178,3 +176,8 @@ def _insert_rows(conn: Connection, submission_id: int, result: ValidationResult)
                 for p in result.proposed
             ],
         )
+
+
+def _utc(moment: datetime) -> datetime:
+    """Received dates are compared as stored text, so all in UTC (a date without a zone is UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
