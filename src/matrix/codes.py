@@ -42,6 +42,7 @@ class Code(Enum):
     TARGET_WITHOUT_UNIT = ("target-without-unit", E, "activity {activity}: indicator '{indicator}' has a target but no unit; add `unit:` (e.g. people, sessions, reports)")
     PERIOD_MISMATCH = ("period-mismatch", E, "reporting.first_period '{period}' does not match frequency {frequency}; write it like '{example}'")
     REGIONAL_WITHOUT_REGION = ("regional-without-region", E, "a {scope} plan needs `region:` with a code and a name, used to name its regional matrix")
+    REGION_NOT_REPORTING = ("region-not-reporting", W, "region {region} is not expected to report (`reports: false`), yet only its regional matrix reports the region-wide activities {activities}; remove `reports: false`, or make those activities country activities")
     EMPTY_ACTION_POINT = ("action-point-without-activity", W, "action point {ap} ({title}) has no activity: a gap in the plan")
     ACTIVITY_WITHOUT_INDICATOR = ("activity-without-indicator", W, "activity {activity} has no indicator, so its progress cannot be measured")
     ACTIVITY_WITHOUT_LEAD = ("activity-without-lead", W, "activity {activity} has no lead actor")

@@ -114,6 +114,11 @@ def _check_countries(plan: Plan, add) -> None:
         add(Code.UNKNOWN_CURRENCY, ("currency",), code=plan.currency, hint=did_you_mean(suggest_currencies(plan.currency)))
     if plan.scope in (Scope.REGIONAL, Scope.GLOBAL) and plan.region is None:
         add(Code.REGIONAL_WITHOUT_REGION, ("scope",), scope=plan.scope.value)
+    if plan.region is not None and plan.region.reports is False:
+        region_wide = [a.id for _, a in plan.activities() if a.regional]
+        if region_wide:
+            add(Code.REGION_NOT_REPORTING, ("region", "reports"), region=plan.region.code,
+                activities=", ".join(region_wide))
 
 
 def _check_reporting(plan: Plan, add) -> None:
