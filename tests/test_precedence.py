@@ -215,3 +215,23 @@ def test_status_of_a_regional_workbook_covering_a_country_is_returned_via_it(sto
     assert (found["KEN"].state, found["KEN"].via) == (ReturnState.RETURNED, "EHAGL")
     assert found["ETH"].state is ReturnState.MISSING  # its sheet was left blank
     assert Status.ON_TRACK.value in {s.row.status for s in store.current_rows(dar, PERIOD, "KEN")}
+
+
+def test_collect_says_which_value_counts_and_which_file_arrived_too_late_to(tmp_path, run, dar):
+    from checkout import DAR
+    from store_helpers import returned_matrix
+
+    own = returned_matrix(dar, PERIOD, tmp_path / "ken", office="KEN", share=0.5)
+    bureau = returned_matrix(dar, PERIOD, tmp_path / "bureau", regional=True, filled={"KEN", "EHAGL"}, share=0.25)
+    older = returned_matrix(dar, PERIOD, tmp_path / "older", office="KEN", share=0.1, comments="First draft",
+                            name="KEN-first-draft.xlsx")
+    first = run("collect", own, "--plan", DAR, "--received", "2026-10-10")
+    assert first.exit_code == 0, first.output
+    second = run("collect", bureau, "--plan", DAR, "--received", "2026-10-05")
+    assert second.exit_code == 0, second.output
+    assert "value-overlap" in second.output and "KEN's own return counts" in second.output
+    third = run("collect", older, "--plan", DAR, "--received", "2026-10-01")
+    assert third.exit_code == 0 and "1 superseded on arrival" in third.output
+    shown = run("history", "KEN", "--plan", DAR)
+    assert own.name in shown.output and older.name not in shown.output
+    assert "note: KEN" in shown.output and bureau.name in shown.output

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import CompoundSelect, Select, and_, case, func, or_, select, union_all
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -97,18 +97,37 @@ def _candidates(plan: Plan, *columns: Any, where: Iterable[ColumnElement[bool]] 
     )
 
 
+def contested_periods(plan: Plan) -> Select:
+    """Periods in which a regional workbook counts: the only ones where two returns may report
+    the same row (a country's own return reports its own rows only, and one return per office
+    counts). Elsewhere the rows of the returns that count are the rows that count, and reading
+    them needs no ranking: a period of a global plan is hundreds of thousands of rows."""
+    return select(s_.period).where(
+        s_.id.in_(counting_returns(plan)), s_.office.not_in(list(plan.countries))
+    )
+
+
 def _counted(
     plan: Plan, *columns: Any, period: str | None = None, country: str | None = None
-) -> Select:
+) -> CompoundSelect:
     """`columns` (progress and submission columns, by name) of the row that counts for every
-    (period, country, ref), optionally of one period and one country."""
+    (period, country, ref), optionally of one period and one country: ranked by `PRECEDENCE` in
+    contested periods, read as they are elsewhere."""
     where = []
     if period is not None:
         where.append(s_.period == period)
     if country is not None:
         where.append(p_.country == country)
-    ranked = _candidates(plan, *columns, where=where).subquery("candidates")
-    return select(*(ranked.c[c.key] for c in columns)).where(ranked.c.n == 1)
+    contested = contested_periods(plan)
+    ranked = _candidates(plan, *columns, where=[*where, s_.period.in_(contested)]).subquery(
+        "candidates"
+    )
+    alone = (
+        select(*columns)
+        .select_from(progress.join(submissions, s_.id == p_.submission_id))
+        .where(*_current(plan), *where, s_.period.not_in(contested))
+    )
+    return union_all(alone, select(*(ranked.c[c.key] for c in columns)).where(ranked.c.n == 1))
 
 
 def submissions_of(conn: Connection, plan: Plan, period: str | None = None) -> list[Submission]:
@@ -205,11 +224,11 @@ def progress_records(
     return map(ProgressRecord._make, raw_cursor(conn, query))
 
 
-def raw_cursor(conn: Connection, query: Select) -> Iterable[tuple]:
+def raw_cursor(conn: Connection, query: Select | CompoundSelect) -> Iterable[tuple]:
     """The driver's own cursor over `query`, in the connection's transaction: plain tuples cost a
     fifth of SQLAlchemy rows, which counts when a report reads millions (a server-side cursor on
     PostgreSQL, fetching STREAM rows at a time). Failures are the driver's (`DATABASE_ERRORS`)."""
-    compiled = query.compile(dialect=conn.dialect)
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     driver = conn.connection.driver_connection
     if compiled.positiontup is not None:  # SQLite's ?
         return driver.execute(
@@ -275,30 +294,32 @@ def overlaps(
     country: str | None = None,
 ) -> list[Overlap]:
     """Every row two returns that count both reported with different figures (`COMPARED`): the
-    row that counts and each other one, optionally only where one side is of `submission_ids`."""
+    row that counts and each other one, optionally only where one side is of `submission_ids`.
+    The row that counts is read beside each other one with `first_value` over the same window
+    (one pass, where joining the candidates to themselves would compare every pair)."""
     where = []
     if period is not None:
         where.append(s_.period == period)
     if country is not None:
         where.append(p_.country == country)
-    ranked = _candidates(plan, *_REPORTED, where=where).cte("candidates")
-    counted, other = ranked.alias("counted"), ranked.alias("other")
-    query = select(counted, other).where(
-        counted.c.n == 1,
-        other.c.n > 1,
-        other.c.blank == 0,
-        counted.c.period == other.c.period,
-        counted.c.country == other.c.country,
-        counted.c.ref == other.c.ref,
-        or_(*(counted.c[name].is_distinct_from(other.c[name]) for name in COMPARED)),
-    )
+    where.append(s_.period.in_(contested_periods(plan)))
     if submission_ids is not None:
         ids = list(submission_ids)
-        query = query.where(
-            or_(counted.c.submission_id.in_(ids), other.c.submission_id.in_(ids))
-        )
-    query = query.order_by(counted.c.period, counted.c.country, counted.c.ref, other.c.n)
-    width = len(_REPORTED) + 2
+        where.append(s_.period.in_(select(s_.period).where(s_.id.in_(ids))))
+    window = {"partition_by": (s_.period, p_.country, p_.ref), "order_by": PRECEDENCE}
+    counted = [func.first_value(c).over(**window).label(f"counted_{c.key}") for c in _REPORTED]
+    ranked = _candidates(plan, *_REPORTED, *counted, where=where).subquery("candidates")
+    c = ranked.c
+    both = [*(c[f"counted_{col.key}"] for col in _REPORTED), *(c[col.key] for col in _REPORTED)]
+    query = select(*both).where(
+        c.n > 1,
+        c.blank == 0,
+        or_(*(c[f"counted_{name}"].is_distinct_from(c[name]) for name in COMPARED)),
+    )
+    if submission_ids is not None:
+        query = query.where(or_(c.counted_submission_id.in_(ids), c.submission_id.in_(ids)))
+    query = query.order_by(c.period, c.country, c.ref, c.n)
+    width = len(_REPORTED)
     return [
         Overlap(_reported(row[:width]), _reported(row[width:])) for row in conn.execute(query)
     ]
