@@ -3,21 +3,36 @@ PostgreSQL. Figures computed in SQL (issue 15's aggregation) belong here too."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, and_, case, func, or_, select, union_all
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.engine import Connection, Dialect, Row
+from sqlalchemy.sql.compiler import Compiled
 from sqlalchemy.sql.elements import ColumnElement
 
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ProgressRecord
+from matrix.plan import plan_index
 from matrix.store.rows import Overlap, Reported, StoredRow, Submission
 from matrix.store.tables import plans, progress, proposed_activities, submissions
 
+_CURSORS = itertools.count(1)
+"""Names of server-side cursors: several may be open in one transaction."""
 STREAM = {"yield_per": 20_000}
 """Rows fetched at a time when a query is read as it goes (a server-side cursor on PostgreSQL)."""
 RECORD = [progress.c[name] for name in ProgressRecord._fields]
@@ -108,7 +123,7 @@ def contested_periods(plan: Plan) -> Select:
 
 
 def _counted(
-    plan: Plan, *columns: Any, period: str | None = None, country: str | None = None
+    plan: Plan, *columns: Any, period: Any = None, country: Any = None
 ) -> CompoundSelect:
     """`columns` (progress and submission columns, by name) of the row that counts for every
     (period, country, ref), optionally of one period and one country: ranked by `PRECEDENCE` in
@@ -219,24 +234,45 @@ def current_rows(
 def progress_records(
     conn: Connection, plan: Plan, period: str, country: str | None = None
 ) -> Iterator[ProgressRecord]:
-    """The rows that count in one period, one per (country, ref), read as they are used."""
-    query = _counted(plan, *RECORD, period=period, country=country)
-    return map(ProgressRecord._make, raw_cursor(conn, query))
+    """The rows that count in one period, one per (country, ref), read as they are used. The
+    statement is compiled once per plan (kept with its index): a report reads every period, and
+    compiling the rule costs more than reading a small period."""
+    dialect = conn.dialect
+    compiled = plan_index(plan).derived(
+        ("progress_records", dialect.name, dialect.driver, country is not None),
+        lambda: _compiled(
+            dialect,
+            _counted(
+                plan,
+                *RECORD,
+                period=bindparam("period_wanted", ""),
+                country=None if country is None else bindparam("country_wanted", ""),
+            ),
+        ),
+    )
+    wanted = {"period_wanted": period, "country_wanted": country}
+    return map(ProgressRecord._make, raw_cursor(conn, compiled, wanted))
 
 
-def raw_cursor(conn: Connection, query: Select | CompoundSelect) -> Iterable[tuple]:
-    """The driver's own cursor over `query`, in the connection's transaction: plain tuples cost a
-    fifth of SQLAlchemy rows, which counts when a report reads millions (a server-side cursor on
-    PostgreSQL, fetching STREAM rows at a time). Failures are the driver's (`DATABASE_ERRORS`)."""
-    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+def _compiled(dialect: Dialect, query: Select | CompoundSelect) -> Compiled:
+    return query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+
+
+def raw_cursor(
+    conn: Connection, query: Select | CompoundSelect | Compiled, values: dict[str, Any] | None = None
+) -> Iterable[tuple]:
+    """The driver's own cursor over `query` (with its bound `values`), in the connection's
+    transaction: plain tuples cost a fifth of SQLAlchemy rows, which counts when a report reads
+    millions (a server-side cursor on PostgreSQL, fetching STREAM rows at a time). Failures are
+    the driver's (`DATABASE_ERRORS`)."""
+    compiled = query if isinstance(query, Compiled) else _compiled(conn.dialect, query)
+    params = {**compiled.params, **(values or {})}
     driver = conn.connection.driver_connection
     if compiled.positiontup is not None:  # SQLite's ?
-        return driver.execute(
-            str(compiled), [compiled.params[name] for name in compiled.positiontup]
-        )
-    cursor = driver.cursor(name=f"matrix_{id(query):x}")
+        return driver.execute(str(compiled), [params[name] for name in compiled.positiontup])
+    cursor = driver.cursor(name=f"matrix_{next(_CURSORS)}")
     cursor.itersize = STREAM["yield_per"]
-    cursor.execute(str(compiled), compiled.params)
+    cursor.execute(str(compiled), params)
     return cursor
 
 
