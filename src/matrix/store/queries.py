@@ -338,7 +338,10 @@ def overlaps(
         where.append(s_.period == period)
     if country is not None:
         where.append(p_.country == country)
-    where.append(s_.period.in_(contested_periods(plan)))
+    contested = list(conn.execute(contested_periods(plan)).scalars())
+    if not contested:
+        return []  # no regional workbook counts: no two returns report the same row
+    where.append(s_.period.in_(contested))
     if submission_ids is not None:
         ids = list(submission_ids)
         where.append(s_.period.in_(select(s_.period).where(s_.id.in_(ids))))

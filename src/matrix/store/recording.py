@@ -83,8 +83,9 @@ def _supersede(conn: Connection, plan: Plan, office: str, period: str, new: int)
     winner = conn.execute(counting_returns(plan, office=office, period=period)).scalar_one()
     params = {"plan_id": plan.id, "of_office": office, "of_period": period, "winner": winner}
     replaced = sorted(conn.execute(_SUPERSEDE, params).scalars())
-    conn.execute(_COUNTS_AGAIN, {"winner_id": winner})  # a store that followed the collection order
     if winner != new:
+        # an older store may have marked it superseded in the order files were collected
+        conn.execute(_COUNTS_AGAIN, {"winner_id": winner})
         return Recorded(Outcome.OUTDATED, new)
     if replaced:
         return Recorded(Outcome.SUPERSEDED, new, replaced[-1])
