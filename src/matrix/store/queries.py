@@ -79,20 +79,21 @@ COMPARED = ("status", "actual", "funds_secured")
 """The reported figures two returns may disagree on (`overlaps`)."""
 
 
-def counting_returns(plan: Plan, *, office: str | None = None, period: str | None = None) -> Select:
-    """Ids of the accepted returns that count: per office and period, the latest received (then
-    the latest collected)."""
+def ranked_returns(plan: Plan, *, office: str | None = None, period: str | None = None) -> Select:
+    """Accepted returns (id, superseded_by) ranked per office and period as `n`: 1 for the one that
+    counts, the latest received (then the latest collected)."""
     where = [_of_plan(plan), s_.outcome == "accepted", s_.period.is_not(None)]
     if office is not None:
         where.append(s_.office == office)
     if period is not None:
         where.append(s_.period == period)
-    ranked = (
-        select(s_.id, func.row_number().over(partition_by=(s_.office, s_.period), order_by=LATEST_RETURN)
-               .label("n"))
-        .where(*where)
-        .subquery("ranked_returns")
-    )
+    rank = func.row_number().over(partition_by=(s_.office, s_.period), order_by=LATEST_RETURN)
+    return select(s_.id, s_.superseded_by, rank.label("n")).where(*where)
+
+
+def counting_returns(plan: Plan, *, office: str | None = None, period: str | None = None) -> Select:
+    """Ids of the accepted returns that count (`ranked_returns`)."""
+    ranked = ranked_returns(plan, office=office, period=period).subquery("ranked_returns")
     return select(ranked.c.id).where(ranked.c.n == 1)
 
 

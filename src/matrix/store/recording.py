@@ -15,7 +15,7 @@ from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.plan import plan_index
 from matrix.store import narratives
-from matrix.store.queries import counting_returns
+from matrix.store.queries import ranked_returns
 from matrix.store.rows import Outcome, Recorded
 from matrix.store.tables import plans, progress, proposed_activities, submissions
 
@@ -30,19 +30,8 @@ _SEEN = (
 )
 _SUPERSEDE = (
     update(submissions)
-    .where(
-        submissions.c.plan_ref.in_(select(plans.c.id).where(plans.c.plan_id == bindparam("plan_id"))),
-        submissions.c.office == bindparam("of_office"),
-        submissions.c.period == bindparam("of_period"),
-        submissions.c.outcome == "accepted",
-        submissions.c.superseded_by.is_(None),
-        submissions.c.id != bindparam("winner"),
-    )
-    .values(superseded_by=bindparam("winner"))
-    .returning(submissions.c.id)
-)
-_COUNTS_AGAIN = (
-    update(submissions).where(submissions.c.id == bindparam("winner_id")).values(superseded_by=None)
+    .where(submissions.c.id == bindparam("old"))
+    .values(superseded_by=bindparam("new"))
 )
 _INSERT_SUBMISSION = insert(submissions).returning(submissions.c.id)
 _INSERT_PROGRESS = insert(progress)
@@ -78,15 +67,18 @@ def record(
 
 def _supersede(conn: Connection, plan: Plan, office: str, period: str, new: int) -> Recorded:
     """Mark every other accepted return of the office for the period superseded by the one that
-    counts, by the rule of `queries.counting_returns` (the latest received, then the latest
+    counts, by the rule of `queries.ranked_returns` (the latest received, then the latest
     collected), so that the order files are collected in changes nothing."""
-    winner = conn.execute(counting_returns(plan, office=office, period=period)).scalar_one()
-    params = {"plan_id": plan.id, "of_office": office, "of_period": period, "winner": winner}
-    replaced = sorted(conn.execute(_SUPERSEDE, params).scalars())
+    ranked = conn.execute(ranked_returns(plan, office=office, period=period)).all()
+    winner = next(r.id for r in ranked if r.n == 1)
+    # a store that followed the collection order may have marked the winner superseded
+    marks = [(r.id, winner) for r in ranked if r.id != winner and r.superseded_by is None]
+    marks += [(winner, None) for r in ranked if r.id == winner and r.superseded_by is not None]
+    if marks:
+        conn.execute(_SUPERSEDE, [{"old": old, "new": by} for old, by in marks])
     if winner != new:
-        # an older store may have marked it superseded in the order files were collected
-        conn.execute(_COUNTS_AGAIN, {"winner_id": winner})
         return Recorded(Outcome.OUTDATED, new)
+    replaced = sorted(old for old, by in marks if by == winner)
     if replaced:
         return Recorded(Outcome.SUPERSEDED, new, replaced[-1])
     return Recorded(Outcome.ACCEPTED, new)
