@@ -196,7 +196,7 @@ def test_feedback_copies_among_returns_are_skipped_not_recorded(run, project):
     shutil.copy(project / "feedback" / f"{path.stem}_feedback.xlsx", project / "in")
     result = run("collect", "in")
     assert result.exit_code == 0, result.output
-    assert "2 file(s): 1 accepted, 0 superseded an earlier return, 0 duplicate, 0 rejected, 1 skipped" in result.output
+    assert "2 file(s): 1 accepted, 0 superseded an earlier return, 0 superseded on arrival, 0 duplicate, 0 rejected, 1 skipped" in result.output
     assert re.search(r"_feedback\.xlsx +\? +\? +skipped +0 +1 +this is the feedback copy", result.output)
     with Store.open(project / "matrix.sqlite") as store:
         assert [s.file_name for s in store.submissions(plan)] == [path.name]

@@ -333,9 +333,10 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, sto
             received) -> None:
     """Validate returned matrices and record them in the store, with their history.
 
-    The same file twice is a duplicate; a newer return from an office for a period supersedes
-    the older one (both are kept); a rejected file is recorded with its reasons. Exit 0 when
-    every file was accepted or a duplicate, 1 when any was rejected.
+    The same file twice is a duplicate; of an office's returns for a period the one received last
+    counts (both are kept), whatever the order they are collected in; rows two returns report
+    differently are listed. A rejected file is recorded with its reasons. Exit 0 when every file
+    was accepted or a duplicate, 1 when any was rejected.
 
     Example:
 

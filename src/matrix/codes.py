@@ -59,6 +59,7 @@ class Code(Enum):
     TARGET_WITHOUT_UNIT = ("target-without-unit", E, "activity {activity}: indicator '{indicator}' has a target but no unit; add `unit:` (e.g. people, sessions, reports)")
     PERIOD_MISMATCH = ("period-mismatch", E, "reporting.first_period '{period}' does not match frequency {frequency}; write it like '{example}'")
     REGIONAL_WITHOUT_REGION = ("regional-without-region", E, "a {scope} plan needs `region:` with a code and a name, used to name its regional matrix")
+    REGION_NOT_REPORTING = ("region-not-reporting", W, "region {region} is not expected to report (`reports: false`), yet only its regional matrix reports the region-wide activities {activities}; remove `reports: false`, or make those activities country activities")
     EMPTY_ACTION_POINT = ("action-point-without-activity", W, "action point {ap} ({title}) has no activity: a gap in the plan")
     ACTIVITY_WITHOUT_INDICATOR = ("activity-without-indicator", W, "activity {activity} has no indicator, so its progress cannot be measured")
     ACTIVITY_WITHOUT_LEAD = ("activity-without-lead", W, "activity {activity} has no lead actor")
@@ -129,6 +130,7 @@ class Code(Enum):
     ROW_WITHOUT_REF = ("row-without-ref", E, "row {row} has values but no ref; put back its ref, or report a new activity on the '{new_sheet}' sheet")
     PLAN_ROW_MISSING = ("plan-row-missing", E, "row {ref} ({activity}) is missing; put it back as in the matrix you were sent and report on it")
     DATE_SYSTEM_1904 = ("date-system-1904", W, "this workbook uses the 1904 date system (an Excel for Mac option), so the plan's dates show 4 years and 1 day late in it; they were read as the plan's dates, but turn the option off (Excel > Preferences > Calculation) before typing dates")
+    COUNTRY_SHEET_BLANK = ("country-sheet-blank", W, "this regional workbook's sheet for {country} is blank, so it reports nothing for {country}: {country}'s own return counts for it (fill the sheet in if the regional bureau reports for {country})")
     LOCKED_CELL_EDITED = ("locked-cell-edited", E, "{column} of {ref} was changed from {old} to {new}; cells in grey come from the plan: put back {old} (ask the coordinator if the plan is wrong)")
     # --- workbook values (matrix.validation.rules) ---------------------------------------------
     STATUS_MISSING = ("status-missing", E, "no status for {ref}; choose one from the list: {choices}")
@@ -169,6 +171,7 @@ class Code(Enum):
     GOOD_PRACTICE_PART_MISSING = ("good-practice-part-missing", E, "good practice '{title}' has nothing in '{column}'; the compendium describes every practice in five parts (background and rationale, actors, actions, review; further information if any): fill it in")
     # --- store (matrix.store) ------------------------------------------------------------------
     PERIOD_NOT_COLLECTED = ("period-not-collected", E, "this return is for period {found}, not {expected}; collect it with --period {found} or without --period")
+    VALUE_OVERLAP = ("value-overlap", W, "{country} {ref} ({period}): {other} says {theirs}, {counted} says {ours}; {counts} counts (a country's own return comes first, a regional workbook fills what it left blank)")
     STORE_PERIOD_UNUSABLE = ("store-period-unusable", W, "{count} accepted return(s) from {offices} are stored for period '{period}', which is not a {frequency} period of plan '{plan}' (an older matrix did not check the hidden period); they are left out of every command: ask those offices for fresh returns if the data is needed")
 
     def __init__(self, slug: str, severity: Severity, template: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.periods import Period, plan_period
 from matrix.signing import ProjectKey
-from matrix.store import Outcome, Store, StoreError
+from matrix.store import Outcome, Store, StoreError, overlap_issue
 from matrix.text_table import table
 from matrix.validation import returned_workbooks, validate_paths, with_previous
 
@@ -36,6 +36,8 @@ class CollectOutcome:
     warnings: int
     submission_id: int | None
     """None for a skipped file, which is not recorded."""
+    overlaps: tuple[Issue, ...] = ()
+    """Rows this file and another return that counts report differently (`value-overlap`)."""
 
 
 class CollectInterrupted(KeyboardInterrupt):
@@ -85,7 +87,24 @@ def collect(
     except KeyboardInterrupt as stop:
         done = [outcomes[path] for path in files if path in outcomes]
         raise CollectInterrupted(done, len(files), getattr(stop, "signum", signal.SIGINT)) from None
-    return [outcomes[path] for path in files]
+    return with_overlaps(plan, store, [outcomes[path] for path in files])
+
+
+def with_overlaps(plan: Plan, store: Store, outcomes: list[CollectOutcome]) -> list[CollectOutcome]:
+    """Each outcome with the rows its file and another return that counts report differently,
+    found once every file is recorded, so they do not depend on the order of the files: each
+    told with the file whose value does not count when it is one of these, else the other."""
+    recorded = {
+        o.submission_id: n for n, o in enumerate(outcomes)
+        if o.submission_id is not None and o.status in COUNTABLE
+    }
+    if not recorded:
+        return outcomes
+    found: dict[int, list[Issue]] = {}
+    for overlap in store.overlaps(plan, submission_ids=recorded):
+        side = overlap.other if overlap.other.submission_id in recorded else overlap.counted
+        found.setdefault(recorded[side.submission_id], []).append(overlap_issue(overlap))
+    return [replace(o, overlaps=tuple(found.get(n, ()))) for n, o in enumerate(outcomes)]
 
 
 def _record(
@@ -168,9 +187,12 @@ def _reason(issue: Issue) -> str:
     return f"{place}: {issue.message}" if place else issue.message
 
 
+COUNTABLE = frozenset({Outcome.ACCEPTED, Outcome.SUPERSEDED, Outcome.OUTDATED})
+"""Outcomes of a file recorded as accepted."""
 SUMMARY = {
     Outcome.ACCEPTED: "accepted",
     Outcome.SUPERSEDED: "superseded an earlier return",
+    Outcome.OUTDATED: "superseded on arrival",
     Outcome.DUPLICATE: "duplicate",
     Outcome.REJECTED: "rejected",
     Outcome.SKIPPED: "skipped",
@@ -189,4 +211,8 @@ def render_outcomes(outcomes: list[CollectOutcome]) -> str:
     body = table(("file", "office", "period", "result", "errors", "warnings", "first reason"), rows)
     hint = "\nsee every problem of a rejected file with `matrix validate FILE`" if any(
         o.status is Outcome.REJECTED for o in outcomes) else ""
-    return f"{body}\n{len(outcomes)} file(s): {counts}{hint}"
+    if any(o.status is Outcome.OUTDATED for o in outcomes):
+        hint += ("\na file superseded on arrival was received before another return of its office "
+                 "for the period: the latest received counts, whatever the order of collection")
+    notes = "".join(f"\n{issue.file}  {issue.code}  {issue.message}" for o in outcomes for issue in o.overlaps)
+    return f"{body}\n{len(outcomes)} file(s): {counts}{hint}{notes}"

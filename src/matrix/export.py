@@ -22,12 +22,13 @@ from matrix.excel.addresses import sheet_name
 from matrix.export_tables import TABLE_NAMES, TABLES, ExportColumn, Row, flat, table_rows
 from matrix.files import Inputs, write_file
 from matrix.models.plan import Plan
-from matrix.periods import Period, parse_for_plan, periods_between
+from matrix.periods import Period, due_date, parse_for_plan, periods_between
 from matrix.plan import plan_index
-from matrix.store import Store
+from matrix.status import office_return
+from matrix.store import Store, Submission
 
 FORMATS = ("xlsx", "csv", "json", "hxl", "iati")
-JSON_SCHEMA_VERSION = 2
+JSON_SCHEMA_VERSION = 3
 """Version of the JSON export's layout (`docs/export-json.schema.json`); raised on any change."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -63,6 +64,8 @@ COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("support_needed", "#meta+support_needed", width=30),
     ExportColumn("reported", "#date+reported", "datetime", 16),
     ExportColumn("source_file", "#meta+source", width=24),
+    ExportColumn("return_state", "#status+return", width=10),
+    ExportColumn("days_late", "#indicator+days_late+num", "number", 8),
 )
 
 
@@ -73,9 +76,14 @@ def dataset(plan: Plan, store: Store, period: str | Period | None = None) -> lis
     periods = _periods(plan, store, period)
     index = plan_index(plan)
     progress = {(s.period, s.row.country, s.row.ref): s for s in store.current_rows(plan)}
+    submissions: dict[str | None, list[Submission]] = {}
+    for submission in store.submissions(plan):
+        submissions.setdefault(submission.period, []).append(submission)
     rows = []
     for period_ in periods:
+        due = due_date(plan.reporting, Period.parse(period_))
         for office in index.offices:
+            returned = office_return(office, submissions.get(period_, []), due)
             for planned in index.office_rows(office):
                 activity, indicator = planned.activity, planned.indicator
                 ap = index.action_point[activity.id]
@@ -105,6 +113,8 @@ def dataset(plan: Plan, store: Store, period: str | Period | None = None) -> lis
                     "support_needed": reported.support_needed if reported else "",
                     "reported": stored.received_at if stored else None,
                     "source_file": stored.file_name if stored else "",
+                    "return_state": returned.state.value,
+                    "days_late": returned.days_late,
                 })
     return rows
 

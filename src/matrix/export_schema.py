@@ -17,6 +17,7 @@ from matrix.export import COLUMNS, JSON_SCHEMA_VERSION, JSON_TABLES
 from matrix.export_tables import TABLES, ExportColumn
 from matrix.models.plan import Status
 from matrix.models.returns import ProposedActivity
+from matrix.status import ReturnState
 
 PACKAGED = "schemas/export-json.schema.json"
 PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$"
@@ -52,6 +53,10 @@ DESCRIPTIONS = {
     "support_needed": "Support the office needs.",
     "reported": "When the return that counts for this row was received.",
     "source_file": "File name of that return.",
+    "return_state": "The office's return for the period, as `matrix status` and the report say: "
+    "returned (on time), late, rejected (only rejected files) or missing.",
+    "days_late": "Days after the due date the office's first accepted return (its own, or a "
+    "regional workbook that reported for it) was received; null when not late.",
 }
 """What each column means; every export column must have one (a test checks)."""
 
@@ -59,6 +64,7 @@ EXTRA = {
     "period": {"pattern": PERIOD_PATTERN},
     "cumulative": {"enum": ["yes", "no", ""]},
     "status": {"enum": ["", *(s.value for s in Status)]},
+    "return_state": {"enum": [s.value for s in ReturnState]},
 }
 _TYPES = {
     "text": {"type": "string"},

@@ -178,6 +178,11 @@ class Overview(Strict):
 class Region(Strict):
     code: Id = Field(description="Short code used in file names, e.g. EHAGL.")
     name: Text
+    reports: bool | None = Field(
+        default=None,
+        description="Whether the regional bureau is expected to return a matrix each period; "
+        "default: only when the plan has region-wide activities.",
+    )
 
 
 def _code_text(value: object) -> object:
@@ -245,6 +250,8 @@ ABSENT_WHEN_NONE = ("guidance", "overview")
 
 PUBLICATION_ONLY = {"iati": True, "actors": {"__all__": {"iati_ref", "iati_type"}}}
 """Plan fields that never reach a workbook, so changing them keeps the plan's version."""
+EXPECTATION_ONLY = {"region": {"reports"}}
+"""Who is expected to report never reaches a workbook either."""
 
 
 class Actor(Strict):
@@ -388,5 +395,7 @@ class Plan(Strict):
     def content_hash(self) -> str:
         """Identifies this version of the plan; written into every workbook generated from it.
         Publication settings are left out: adding them must not turn away returns in flight."""
-        canonical = self.model_dump_json(exclude_none=False, exclude=PUBLICATION_ONLY)
+        canonical = self.model_dump_json(
+            exclude_none=False, exclude={**PUBLICATION_ONLY, **EXPECTATION_ONLY}
+        )
         return hashlib.sha256(canonical.encode()).hexdigest()

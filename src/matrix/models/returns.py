@@ -48,6 +48,16 @@ class ProgressRow(BaseModel):
     next_steps: str = ""
     support_needed: str = ""
 
+    @property
+    def blank(self) -> bool:
+        """Left empty: no status, actual, funds or text (the store's `queries.BLANK`)."""
+        return (
+            self.status is None
+            and self.actual is None
+            and self.funds_secured is None
+            and not (self.comments or self.next_steps or self.support_needed)
+        )
+
 
 class ProgressRecord(NamedTuple):
     """A `ProgressRow` as the store gives it back to every reader (status, history, export, the

@@ -211,6 +211,11 @@ def _check_countries(plan: Plan, check: _Checker) -> None:
         )
     if plan.scope in (Scope.REGIONAL, Scope.GLOBAL) and plan.region is None:
         check.add(Code.REGIONAL_WITHOUT_REGION, ("scope",), scope=plan.scope.value)
+    if plan.region is not None and plan.region.reports is False:
+        region_wide = [a.id for _, a in plan.activities() if a.regional]
+        if region_wide:
+            check.add(Code.REGION_NOT_REPORTING, ("region", "reports"), region=plan.region.code,
+                      activities=", ".join(region_wide))
 
 
 def _check_reporting(plan: Plan, check: _Checker) -> None:

@@ -87,8 +87,16 @@ class PlanIndex:
         }
         """(activity id, 0-based indicator index) -> indicator, as a progress row names it."""
         region = plan.region.code if plan.region and plan.scope is not Scope.NATIONAL else None
-        self.offices: tuple[str, ...] = (*plan.countries, *([region] if region else []))
-        """Every office expected to report: the countries, then the region of a regional plan."""
+        self.reporting_offices: tuple[str, ...] = (*plan.countries, *([region] if region else []))
+        """Every office that may send a return: the countries, then the region of a regional plan."""
+        expected = plan.region.reports if plan.region and plan.region.reports is not None else (
+            any(activity.regional for _, activity in plan.activities())
+        )
+        self.offices: tuple[str, ...] = self.reporting_offices[
+            : len(plan.countries) + bool(region and expected)
+        ]
+        """Every office expected to report: the countries, then the region when the plan has
+        region-wide activities or says its regional bureau reports (`region.reports`)."""
         self._rows: dict[str | None, tuple[PlanRow, ...]] = {}
         self._derived: dict[Hashable, Any] = {}
 
@@ -172,7 +180,7 @@ def plan_rows(plan: Plan, office: str | None) -> tuple[PlanRow, ...]:
 
 
 def expected_offices(plan: Plan) -> list[str]:
-    """Every country office, plus the region for a regional or global plan."""
+    """Every country office, plus the region when it is expected to report (`PlanIndex.offices`)."""
     return list(plan_index(plan).offices)
 
 

@@ -133,7 +133,14 @@ def _read_contents(
             continue
         result._actual_columns += ((sheet.name, table.letter("actual")),)
         rows = plan_index(plan).rows(None if identity.regional and office == region else office)
-        result.rows += read_matrix_sheet(table, office, matrix_role(office), rows, meta.fingerprints, ctx, previous)
+        first_issue = len(issues)
+        read = read_matrix_sheet(table, office, matrix_role(office), rows, meta.fingerprints, ctx, previous)
+        if identity.regional and office != region and read and all(row.blank for row in read):
+            # a regional workbook reports for the countries whose sheets it filled
+            issues[first_issue:] = [i for i in issues[first_issue:] if i.code != Code.STATUS_MISSING.slug]
+            issues.append(Code.COUNTRY_SHEET_BLANK.issue(file=file, sheet=sheet.name, country=office))
+            continue
+        result.rows += read
     if (sheet := sheets.get(SheetRole.NEW_ACTIVITIES.value)) is not None:
         table = read_table(sheet, NEW_ACTIVITY_COLUMNS, frozenset({"activity", "status"}), identity.lang, file, issues)
         if table is not None:
