@@ -434,6 +434,7 @@ EXPECTED_DROP_DOWNS = {
     ("Plan", "currency"): "Lists",
     ("Plan", "reporting.frequency"): "Lists",
     ("Plan", "overview.required"): "Lists",
+    ("Plan", "region.reports"): "Lists",
     ("Countries", "Country code"): "Lists",
     ("Actors", "Type"): "Lists",
     ("Objectives", "Action point"): "Lists",
