@@ -173,10 +173,23 @@ class Project:
 
     def validate(self, paths: Iterable[PathLike]) -> list[ValidationResult]:
         """Every returned workbook in `paths` (folders mean every workbook in them), checked
-        against the plan and the project key, in order. Nothing is recorded."""
-        from matrix.validation import returned_workbooks, validate_paths
+        against the plan and the project key, in order; and, when the project has a store, against
+        what it accepted for earlier periods, as `collect` checks them. Nothing is recorded."""
+        from matrix.validation import checked_against_history, returned_workbooks, validate_paths
 
-        return validate_paths(self.plan, returned_workbooks(map(Path, paths)), key=self.key)
+        results = validate_paths(self.plan, returned_workbooks(map(Path, paths)), key=self.key)
+        if not self.has_store:
+            return results
+        with self.opened_store() as store:
+            checked = dict(checked_against_history(
+                self.plan, results, lambda offices, period: store.earlier(self.plan, offices, period)
+            ))
+        return [checked[index] for index in range(len(results))]
+
+    @property
+    def has_store(self) -> bool:
+        """Whether the store is there to read: a SQLite file that exists, or a PostgreSQL URL."""
+        return self.store.path is None or self.store.path.is_file()
 
     def feedback_copies(self, folder: PathLike, paths: Iterable[PathLike]) -> FeedbackCopies:
         """Where the annotated copies of the returns in `paths` go, in `folder`: refused now (a
