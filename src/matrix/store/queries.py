@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Subquery, case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -174,47 +174,41 @@ def latest_before(
     countries: Collection[str] | None = None,
     with_actual: bool = False,
 ) -> Iterator[ProgressRecord]:
-    """Each (country, ref)'s latest current row from the `earlier` periods (oldest first), found in
-    SQL so a store with years of returns does not pass through Python row by row."""
-    if not earlier:
-        return iter(())
-    ranked = _latest_ranked(plan, earlier, countries, with_actual)
-    chosen = select(*(ranked.c[name] for name in ProgressRecord._fields)).where(
-        ranked.c.latest == 1
-    )
-    return map(ProgressRecord._make, conn.execute(chosen))
+    """`latest_with_period` without the periods."""
+    found = latest_with_period(conn, plan, earlier, countries=countries, with_actual=with_actual)
+    return (record for _, record in found)
 
 
 def latest_with_period(
-    conn: Connection, plan: Plan, earlier: list[str], *, countries: Collection[str] | None = None
+    conn: Connection,
+    plan: Plan,
+    earlier: list[str],
+    *,
+    countries: Collection[str] | None = None,
+    with_actual: bool = False,
 ) -> Iterator[tuple[str, ProgressRecord]]:
-    """`latest_before`, each row with the period it was reported for."""
+    """Each (country, ref)'s latest current row from the `earlier` periods (oldest first), with the
+    period it was reported for, found in SQL so a store with years of returns does not pass
+    through Python row by row."""
     if not earlier:
         return iter(())
-    ranked = _latest_ranked(plan, earlier, countries, False)
-    chosen = select(
-        ranked.c.period, *(ranked.c[name] for name in ProgressRecord._fields)
-    ).where(ranked.c.latest == 1)
-    return ((r[0], ProgressRecord._make(r[1:])) for r in conn.execute(chosen))
-
-
-def _latest_ranked(
-    plan: Plan, earlier: list[str], countries: Collection[str] | None, with_actual: bool
-) -> Subquery:
-    """Current rows of the `earlier` periods, numbered 1 (`latest`) for each (country, ref)'s latest."""
     rank = case({period: rank for rank, period in enumerate(earlier)}, value=submissions.c.period)
     latest = func.row_number().over(
         partition_by=(progress.c.country, progress.c.ref),
         order_by=(rank.desc(), submissions.c.id.desc()),
     )
-    query = _progress_of_current(
-        plan, submissions.c.period, *RECORD, latest.label("latest")
-    ).where(submissions.c.period.in_(earlier))
+    query = _progress_of_current(plan, *RECORD, submissions.c.period, latest.label("latest")).where(
+        submissions.c.period.in_(earlier)
+    )
     if with_actual:
         query = query.where(progress.c.actual.is_not(None))
     if countries is not None:
         query = query.where(progress.c.country.in_(list(countries)))
-    return query.subquery()
+    ranked = query.subquery()
+    chosen = select(ranked.c.period, *(ranked.c[name] for name in ProgressRecord._fields)).where(
+        ranked.c.latest == 1
+    )
+    return ((r[0], ProgressRecord._make(r[1:])) for r in conn.execute(chosen))
 
 
 def proposed(conn: Connection, plan: Plan, period: str) -> list[tuple[str, dict[str, object]]]:
