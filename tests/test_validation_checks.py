@@ -249,3 +249,20 @@ def test_a_prefilled_matrix_returned_unchanged_is_flagged_by_validate_and_collec
     assert run("collect", "sept").exit_code == 0
     status = json.loads(run("status", "--period", "2026-09", "--format", "json").output)
     assert status["offices"][0]["warnings"] >= 1
+
+
+def test_project_validate_reads_the_store_it_is_given_on_both_backends(project, store_url, sudan, monkeypatch):
+    from matrix.project import Project
+
+    monkeypatch.chdir(project)
+    with_store = Project(project, store_url)
+    with_store.collect([returned_matrix(sudan, "2026-08", project / "august", share=0.5)])
+    september = returned_matrix(sudan, "2026-09", project / "september", share=0.25)
+    [result] = with_store.validate([september])
+    assert "actual-below-previous" in {i.code for i in result.issues}
+    monkeypatch.setenv("MATRIX_STORE", store_url)
+    [from_environment] = Project(project).validate([september])
+    assert from_environment.issues == result.issues
+    monkeypatch.delenv("MATRIX_STORE")
+    [alone] = Project(project, project / "none.sqlite").validate([september])
+    assert "actual-below-previous" not in {i.code for i in alone.issues}
