@@ -266,3 +266,14 @@ def test_project_validate_reads_the_store_it_is_given_on_both_backends(project, 
     monkeypatch.delenv("MATRIX_STORE")
     [alone] = Project(project, project / "none.sqlite").validate([september])
     assert "actual-below-previous" not in {i.code for i in alone.issues}
+
+
+def test_a_store_that_cannot_be_read_leaves_validation_to_go_on_with_a_warning(run, project, sudan):
+    (project / "matrix.sqlite").write_bytes(b"not a database at all, " * 100)
+    september = returned_matrix(sudan, "2026-09", project / "september", share=0.25)
+    result = run("validate", "september")
+    assert result.exit_code == 0, result.output
+    assert f"{september.name}: valid" in result.stdout
+    [warning] = [line for line in result.stderr.splitlines() if "history-unavailable" in line]
+    assert warning.startswith("matrix.sqlite") and "not compared with earlier periods" in warning
+    assert (project / "matrix.sqlite").read_bytes() == b"not a database at all, " * 100

@@ -143,6 +143,7 @@ class Code(Enum):
     GOOD_PRACTICE_PART_MISSING = ("good-practice-part-missing", E, "good practice '{title}' has nothing in '{column}'; the compendium describes every practice in five parts (background and rationale, actors, actions, review; further information if any): fill it in")
     # --- store (matrix.store) ------------------------------------------------------------------
     PERIOD_NOT_COLLECTED = ("period-not-collected", E, "this return is for period {found}, not {expected}; collect it with --period {found} or without --period")
+    HISTORY_UNAVAILABLE = ("history-unavailable", W, "the returns were not compared with earlier periods: {reason}; `matrix collect` compares them, so check what it says")
     STORE_PERIOD_UNUSABLE = ("store-period-unusable", W, "{count} accepted return(s) from {offices} are stored for period '{period}', which is not a {frequency} period of plan '{plan}' (an older matrix did not check the hidden period); they are left out of every command: ask those offices for fresh returns if the data is needed")
 
     def __init__(self, slug: str, severity: Severity, template: str):

@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
+from matrix.codes import Code
 from matrix.errors import MatrixError, MatrixWarning
 from matrix.files import Inputs
 from matrix.models.issues import Issue
@@ -180,10 +181,14 @@ class Project:
         results = validate_paths(self.plan, returned_workbooks(map(Path, paths)), key=self.key)
         if not self.has_store:
             return results
-        with self.opened_store() as store:
-            checked = dict(checked_against_history(
-                self.plan, results, lambda offices, period: store.earlier(self.plan, offices, period)
-            ))
+        try:
+            with self.opened_store() as store:
+                checked = dict(checked_against_history(
+                    self.plan, results, lambda offices, period: store.earlier(self.plan, offices, period)
+                ))
+        except MatrixError as exc:  # validating needs no store: say what was not compared
+            self.on_warning(Code.HISTORY_UNAVAILABLE.issue(file=str(self.store), reason=str(exc)))
+            return results
         return [checked[index] for index in range(len(results))]
 
     @property
