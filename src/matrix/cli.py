@@ -155,6 +155,91 @@ def plan_check(plan_file: Path) -> None:
     sys.exit(1 if has_errors(issues) else 0)
 
 
+@plan.command("export")
+@click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
+@click.option("-o", "--out", "out_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write (.xlsx).")
+@click.option("--lang", type=LANGUAGE, default="en",
+              show_default=True,
+              help="Language of the workbook's sheets, headers and instructions.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+def plan_export(plan_file: Path, out_file: Path, lang: str, force: bool) -> None:
+    """Write PLAN as a workbook to edit in Excel or LibreOffice: the settings, countries, actors,
+    objectives, activities and indicators, each on its own sheet with drop-downs.
+
+    Every command takes the workbook as the plan; `matrix plan import` writes it back as YAML.
+    Exit 0 when written, 1 when the plan has errors (it is written anyway when it can be read, so
+    they can be fixed in the workbook).
+
+    Example:
+
+        matrix plan export plan.yaml -o plan.xlsx --lang fr
+    """
+    from matrix.plan.workbook import export_plan
+
+    issues, written = export_plan(plan_file, out_file, lang=lang, force=force)
+    _plan_written(plan_file, out_file, issues, written)
+
+
+@plan.command("import")
+@click.argument("workbook", metavar="WORKBOOK", type=EXISTING_FILE)
+@click.option("-o", "--out", "out_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The YAML plan to write.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists (its comments are not kept).")
+def plan_import(workbook: Path, out_file: Path, force: bool) -> None:
+    """Write the plan in WORKBOOK (from `matrix plan export`) as YAML, in the examples' order.
+
+    Problems are listed by sheet and cell. Exit 0 when written, 1 when the plan has errors (it
+    is written anyway when it can be read).
+
+    Example:
+
+        matrix plan import plan.xlsx -o plan.yaml
+    """
+    from matrix.plan.workbook import import_plan
+
+    issues, written = import_plan(workbook, out_file, force=force)
+    _plan_written(workbook, out_file, issues, written)
+
+
+def _plan_written(source: Path, out_file: Path, issues: list[Issue], written: bool) -> None:
+    print_issues(issues)
+    click.echo(summary(str(source), issues), err=True)
+    if written:
+        click.echo(f"wrote {out_file}")
+    sys.exit(1 if has_errors(issues) else 0)
+
+
+@plan.command("diff")
+@click.argument("old_file", metavar="OLD", type=EXISTING_FILE)
+@click.argument("new_file", metavar="NEW", type=EXISTING_FILE)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True,
+              help="Lines to read, or JSON for scripts (docs/plan-diff.schema.json).")
+def plan_diff(old_file: Path, new_file: Path, fmt: str) -> None:
+    """What changed from plan OLD to plan NEW (YAML files or plan workbooks): activities added,
+    removed or moved, targets, leads, partners, countries and dates changed, and more.
+
+    Exit 0 when the plans are identical, 1 when they differ, 2 when either cannot be read (as
+    diff does).
+
+    Example:
+
+        matrix plan diff plan-v1.yaml plan.yaml --format json
+    """
+    import json
+
+    from matrix.plan.diff import diff_files, render_diff
+
+    diff = diff_files(old_file, new_file)
+    if fmt == "json":
+        click.echo(json.dumps(diff.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_diff(diff))
+    sys.exit(0 if diff.identical else 1)
+
+
 @cli.command()
 @click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
 @click.option("--period", required=True, type=PERIOD,
