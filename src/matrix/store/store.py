@@ -194,11 +194,19 @@ class Store:
         compare a return with it."""
         if offices is not None and any(office not in plan.countries for office in offices):
             offices = None
-        totals = self.previous_actuals(plan, offices, period)
+        indicators = plan_index(plan).indicators
         with self.reading():
-            found = queries.latest_with_period(
-                self.conn, plan, self._earlier(plan, period), countries=offices
-            )
+            periods = self._earlier(plan, period)
+            if not periods:
+                return {}
+            totals = {
+                (r.country, r.ref): r.actual
+                for r in queries.latest_before(
+                    self.conn, plan, periods, countries=offices, with_actual=True
+                )
+                if (indicator := indicators.get(split_ref(r.ref))) is not None and indicator.cumulative
+            }
+            found = queries.latest_with_period(self.conn, plan, periods, countries=offices)
             return {
                 (r.country, r.ref): Earlier(stored, r, totals.get((r.country, r.ref)))
                 for stored, r in found
