@@ -185,6 +185,7 @@ def test_highlights_say_what_is_late_missing_and_short(ctx):
         ("returns", "No usable return yet from: Mozambique, South Africa."),
         ("funding", "Largest funding gap: 3. Operations, 145,000 USD still to find."),
         ("duplicates", "Pairs of activities that look alike and may duplicate effort: 1."),
+        ("stock-take", "New activities offices propose: 1, of which likely already in the plan: 1."),
     ]
 
 

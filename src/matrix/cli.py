@@ -450,13 +450,15 @@ def export(period: Period | None, fmt: str, out_path: Path, table: str, plan_fil
               help="Write into this folder (outside the returns) a copy of each workbook with its problems "
                    "marked and a Feedback sheet.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@STORE
 def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: Path | None,
-             strict: bool) -> None:
+             strict: bool, store_path: str | None) -> None:
     """Check returned matrices and say exactly what to fix, by file, sheet and cell.
 
     A folder means every workbook in it; feedback copies written by --annotate are skipped.
-    Exit 0 when every file is valid (warnings allowed unless --strict), 1 when any has errors,
-    2 for usage errors.
+    When there is a store, returns are also compared with what it accepted for earlier periods,
+    as `matrix collect` compares them; nothing is recorded. Exit 0 when every file is valid
+    (warnings allowed unless --strict), 1 when any has errors, 2 for usage errors.
 
     Example:
 
@@ -464,7 +466,7 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
     """
     import json
 
-    project = open_project(plan_file)
+    project = open_project(plan_file, store_path)
     copies = project.feedback_copies(annotate_dir, paths) if annotate_dir is not None else None
     results = project.validate(paths)
     if fmt == "json":

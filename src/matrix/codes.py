@@ -150,6 +150,11 @@ class Code(Enum):
     COMPLETED_BELOW_TARGET = ("completed-below-target", W, "{ref} is completed but its actual value {actual} is below the target {target}; correct the value or the status")
     ACTUAL_FAR_ABOVE_TARGET = ("actual-far-above-target", W, "the actual value {actual} is more than 3 times the target {target}; check it counts {unit} for this indicator only")
     ACTUAL_BELOW_PREVIOUS = ("actual-below-previous", W, "the total to date {actual} is lower than {previous}, accepted for the last period; a total to date cannot go down: correct it or explain in the comments")
+    NOT_STARTED_WITH_PROGRESS = ("not-started-with-progress", W, "{ref} is not started, yet its actual value {actual} is above {threshold}; correct the status (on track, delayed...) or the value")
+    AT_RISK = ("at-risk", W, "{ref} is on track, but {progress}% of its target is reached with {elapsed}% of its time ({start} to {end}) gone by {as_of}: more than {margin} points behind; mark it delayed and say why in the comments, or correct the value")
+    OVERDUE = ("overdue", W, "{ref} was planned to end by {end} and is {status} at the end of {period}; mark it completed or cancelled if it is, or explain in the comments what remains and when it will end")
+    FINISHED_ROW_REOPENED = ("finished-row-reopened", W, "{ref} was {before} in {period} and is now {status}; a finished activity stays finished: correct the status, or explain in the comments why it started again")
+    NO_UPDATE = ("no-update", W, "every row ({rows}) is exactly as accepted for {period}: the matrix came back without an update (no update since {period}); ask the office for this period's status and figures")
     NEW_ACTIVITY_TITLE_MISSING = ("new-activity-title-missing", E, "row {row} describes a new activity without a title; enter it in the '{column}' column")
     NEW_ACTIVITY_STATUS_MISSING = ("new-activity-status-missing", E, "new activity '{title}' has no status; choose one from the list: {choices}")
     NEW_ACTIVITY_ACTION_POINT = ("new-activity-action-point", W, "\"{text}\" is not an action point of the framework; choose one from the list")
@@ -172,6 +177,7 @@ class Code(Enum):
     # --- store (matrix.store) ------------------------------------------------------------------
     PERIOD_NOT_COLLECTED = ("period-not-collected", E, "this return is for period {found}, not {expected}; collect it with --period {found} or without --period")
     VALUE_OVERLAP = ("value-overlap", W, "{country} {ref} ({period}): {other} says {theirs}, {counted} says {ours}; {counts} counts (a country's own return comes first, a regional workbook fills what it left blank)")
+    HISTORY_UNAVAILABLE = ("history-unavailable", W, "the returns were not compared with earlier periods: {reason}; `matrix collect` compares them, so check what it says")
     STORE_PERIOD_UNUSABLE = ("store-period-unusable", W, "{count} accepted return(s) from {offices} are stored for period '{period}', which is not a {frequency} period of plan '{plan}' (an older matrix did not check the hidden period); they are left out of every command: ask those offices for fresh returns if the data is needed")
 
     def __init__(self, slug: str, severity: Severity, template: str):

@@ -4,7 +4,7 @@ it in the store, one transaction per file, so an interrupted run can simply be r
 from __future__ import annotations
 
 import signal
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -12,14 +12,13 @@ from pathlib import Path
 from matrix.codes import Code
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
-from matrix.models.returns import ValidationResult
+from matrix.models.returns import History, ValidationResult
 from matrix.periods import Period, plan_period
 from matrix.signing import ProjectKey
 from matrix.store import Outcome, Store, StoreError, overlap_issue
 from matrix.text_table import table
-from matrix.validation import returned_workbooks, validate_paths, with_previous
+from matrix.validation import checked_against_history, returned_workbooks, validate_paths
 
-Previous = Mapping[tuple[str, str], float]
 BATCH = 16
 """Files validated together (in parallel) before their results are recorded one by one."""
 
@@ -64,14 +63,14 @@ def collect(
     `key` is the project key signatures are checked with. Each file is recorded whole or not at all:
     after a StoreError, running again records the rest.
 
-    Cumulative actuals are checked against the last accepted ones of earlier periods. Ctrl-C (or
+    Returns are checked against what was accepted for earlier periods (`Store.earlier`). Ctrl-C (or
     SIGTERM) stops it cleanly: each file is recorded whole or not at all, and `CollectInterrupted`
     carries what was recorded.
     """
     wanted = plan_period(plan, period).id if period is not None else None
     files = returned_workbooks(paths)
     outcomes: dict[Path, CollectOutcome] = {}
-    previous = store.previous_actuals(plan, None, wanted) if wanted else None
+    previous = store.earlier(plan, None, wanted) if wanted else None
     try:
         for start in range(0, len(files), BATCH):
             batch = files[start : start + BATCH]
@@ -136,42 +135,21 @@ def _record(
 
 
 def _validated(
-    plan: Plan, store: Store, batch: list[Path], period: str | None, previous: Previous | None,
+    plan: Plan, store: Store, batch: list[Path], period: str | None, previous: History | None,
     key: ProjectKey | None,
 ) -> Iterator[tuple[int, ValidationResult]]:
-    """(index in batch, result) in the order to record them, each validated against the last
-    accepted actuals of earlier periods: with --period, `previous`, the same for the whole run.
-    Without, a file's period is only known once it is read, so returns that pass are checked
-    against history after reading (`with_previous`, the same rule, without reading them again),
-    period by period, oldest first: the caller records each period's returns before the next
-    period's are checked against them."""
+    """(index in batch, result) in the order to record them, each checked against what was
+    accepted for earlier periods: with --period, `previous`, the same for the whole run. Without,
+    a file's period is only known once it is read, so returns are checked against history after
+    reading, period by period, oldest first: the caller records each period's returns before the
+    next period's are checked against them."""
     if period is not None:
         yield from enumerate(validate_paths(plan, batch, previous=previous, key=key))
         return
     results = validate_paths(plan, batch, key=key)
-    by_period: dict[Period, list[int]] = {}
-    for index, result in enumerate(results):
-        found = _period_of(result)
-        if found is None:
-            yield index, result
-        else:
-            by_period.setdefault(found, []).append(index)
-    for found in sorted(by_period):
-        indexes = by_period[found]
-        offices = {results[i].identity.office for i in indexes if results[i].identity}
-        earlier = store.previous_actuals(plan, offices, found.id)
-        for index in indexes:
-            yield index, with_previous(plan, results[index], earlier)
-
-
-def _period_of(result: ValidationResult) -> Period | None:
-    """The period of a return that passed, the only kind worth checking against history."""
-    if not result.accepted or result.identity is None:
-        return None
-    try:
-        return Period.parse(result.identity.period)
-    except ValueError:
-        return None
+    yield from checked_against_history(
+        plan, results, lambda offices, found: store.earlier(plan, offices, found)
+    )
 
 
 def _check_period(result: ValidationResult, period: str | None) -> ValidationResult:

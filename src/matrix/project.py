@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
+from matrix.codes import Code
 from matrix.errors import MatrixError, MatrixWarning
 from matrix.files import Inputs
 from matrix.models.issues import Issue
@@ -174,10 +175,27 @@ class Project:
 
     def validate(self, paths: Iterable[PathLike]) -> list[ValidationResult]:
         """Every returned workbook in `paths` (folders mean every workbook in them), checked
-        against the plan and the project key, in order. Nothing is recorded."""
-        from matrix.validation import returned_workbooks, validate_paths
+        against the plan and the project key, in order; and, when the project has a store, against
+        what it accepted for earlier periods, as `collect` checks them. Nothing is recorded."""
+        from matrix.validation import checked_against_history, returned_workbooks, validate_paths
 
-        return validate_paths(self.plan, returned_workbooks(map(Path, paths)), key=self.key)
+        results = validate_paths(self.plan, returned_workbooks(map(Path, paths)), key=self.key)
+        if not self.has_store:
+            return results
+        try:
+            with self.opened_store() as store:
+                checked = dict(checked_against_history(
+                    self.plan, results, lambda offices, period: store.earlier(self.plan, offices, period)
+                ))
+        except MatrixError as exc:  # validating needs no store: say what was not compared
+            self.on_warning(Code.HISTORY_UNAVAILABLE.issue(file=str(self.store), reason=str(exc)))
+            return results
+        return [checked[index] for index in range(len(results))]
+
+    @property
+    def has_store(self) -> bool:
+        """Whether the store is there to read: a SQLite file that exists, or a PostgreSQL URL."""
+        return self.store.path is None or self.store.path.is_file()
 
     def feedback_copies(self, folder: PathLike, paths: Iterable[PathLike]) -> FeedbackCopies:
         """Where the annotated copies of the returns in `paths` go, in `folder`: refused now (a

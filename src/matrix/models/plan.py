@@ -245,11 +245,12 @@ class Iati(Strict):
     )
 
 
-ABSENT_WHEN_NONE = ("guidance", "overview")
+ABSENT_WHEN_NONE = ("guidance", "overview", "checks")
 """Plan sections added after plans were first versioned: left out of the dump when absent."""
 
-PUBLICATION_ONLY = {"iati": True, "actors": {"__all__": {"iati_ref", "iati_type"}}}
-"""Plan fields that never reach a workbook, so changing them keeps the plan's version."""
+PUBLICATION_ONLY = {"iati": True, "checks": True, "actors": {"__all__": {"iati_ref", "iati_type"}}}
+"""Plan fields that never reach a workbook (how the plan is published, how returns are checked),
+so changing them keeps the plan's version."""
 EXPECTATION_ONLY = {"region": {"reports"}}
 """Who is expected to report never reaches a workbook either."""
 
@@ -324,6 +325,21 @@ class Reporting(Strict):
     _normalise_frequency = field_validator("frequency", mode="before")(_normalise_choice)
 
 
+AT_RISK_MARGIN = 25.0
+
+
+class Checks(Strict):
+    """Settings of the consistency checks `validate` and `collect` apply to returns."""
+
+    at_risk_margin: float = Field(
+        default=AT_RISK_MARGIN,
+        ge=0,
+        le=100,
+        description="Percentage points by which an on-track row's progress towards its target "
+        "may trail the share of its activity's time gone by before it is flagged at risk.",
+    )
+
+
 class Plan(Strict):
     schema_version: Literal[1]
     id: Id
@@ -346,6 +362,7 @@ class Plan(Strict):
     overview: Overview | None = Field(
         default=None, description="Headings of the Overview sheet; default: the four built in."
     )
+    checks: Checks | None = Field(default=None, description="Settings of the consistency checks.")
 
     _normalise_scope = field_validator("scope", mode="before")(_normalise_choice)
 
@@ -373,6 +390,10 @@ class Plan(Strict):
     @property
     def overview_settings(self) -> Overview:
         return self.overview or Overview()
+
+    @property
+    def check_settings(self) -> Checks:
+        return self.checks or Checks()
 
     def __eq__(self, other: object) -> bool:
         """Plans are equal when what they say is: their index is not part of them."""

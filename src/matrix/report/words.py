@@ -34,6 +34,10 @@ class Words:
         title inside Arabic text keeps its own direction, as <bdi> does in the templates."""
         return self.label(key).format(**{name: f"\u2068{value}\u2069" for name, value in params.items()})
 
+    def count(self, key: str, n: int) -> str:
+        """'1 activity', '7 activities': the label `key.one` for one, else `key.other`, with {n}."""
+        return self.label(f"{key}.{'one' if n == 1 else 'other'}").format(n=n)
+
     def labels(self) -> dict[str, str]:
         """Every catalogue entry templates use: report.* and the status labels."""
         own = catalogue(self.lang)

@@ -285,9 +285,22 @@ def latest_before(
     countries: Collection[str] | None = None,
     with_actual: bool = False,
 ) -> Iterator[ProgressRecord]:
+    """`latest_with_period` without the periods."""
+    found = latest_with_period(conn, plan, earlier, countries=countries, with_actual=with_actual)
+    return (record for _, record in found)
+
+
+def latest_with_period(
+    conn: Connection,
+    plan: Plan,
+    earlier: list[str],
+    *,
+    countries: Collection[str] | None = None,
+    with_actual: bool = False,
+) -> Iterator[tuple[str, ProgressRecord]]:
     """Each (country, ref)'s row that counts in the latest of the `earlier` periods (oldest first)
-    that has one (with an actual, if asked), found in SQL so a store with years of returns does
-    not pass through Python row by row."""
+    that has one (with an actual, if asked), with the period it was reported for, found in SQL so
+    a store with years of returns does not pass through Python row by row."""
     if not earlier:
         return iter(())
     where = [s_.period.in_(earlier)]
@@ -303,10 +316,10 @@ def latest_before(
         partition_by=(counted.c.country, counted.c.ref), order_by=rank.desc()
     )
     ranked = select(counted, latest.label("latest")).subquery("latest")
-    chosen = select(*(ranked.c[name] for name in ProgressRecord._fields)).where(
+    chosen = select(ranked.c.period, *(ranked.c[name] for name in ProgressRecord._fields)).where(
         ranked.c.latest == 1
     )
-    return map(ProgressRecord._make, conn.execute(chosen))
+    return ((r[0], ProgressRecord._make(r[1:])) for r in conn.execute(chosen))
 
 
 _REPORTED = (

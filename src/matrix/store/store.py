@@ -18,7 +18,7 @@ from matrix.codes import Code
 from matrix.errors import MatrixError
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
-from matrix.models.returns import Narratives, ProgressRecord, ValidationResult
+from matrix.models.returns import Earlier, History, Narratives, ProgressRecord, ValidationResult
 from matrix.periods import Period, calendar_period
 from matrix.plan import plan_index, split_ref
 from matrix.store import narratives as narrative_table
@@ -204,6 +204,31 @@ class Store:
                 if indicator is not None and indicator.cumulative and r.actual is not None:
                     previous[(r.country, r.ref)] = r.actual
         return previous
+
+    def earlier(self, plan: Plan, offices: Collection[str] | None, period: str) -> History:
+        """What was accepted before `period` for the rows these offices report (all when None; a
+        regional office reports for every country): each row's last accepted report, its period,
+        and for cumulative indicators the last accepted total. Validation's previous-period checks
+        compare a return with it."""
+        if offices is not None and any(office not in plan.countries for office in offices):
+            offices = None
+        indicators = plan_index(plan).indicators
+        with self.reading():
+            periods = self._earlier(plan, period)
+            if not periods:
+                return {}
+            totals = {
+                (r.country, r.ref): r.actual
+                for r in queries.latest_before(
+                    self.conn, plan, periods, countries=offices, with_actual=True
+                )
+                if (indicator := indicators.get(split_ref(r.ref))) is not None and indicator.cumulative
+            }
+            found = queries.latest_with_period(self.conn, plan, periods, countries=offices)
+            return {
+                (r.country, r.ref): Earlier(stored, r, totals.get((r.country, r.ref)))
+                for stored, r in found
+            }
 
     def _earlier(self, plan: Plan, period: str) -> list[str]:
         cutoff = Period.parse(period)  # a PeriodError (one line) for one that is not
