@@ -47,6 +47,13 @@ RATIO_PARTS = frozenset({ValueKind.COUNT, ValueKind.NUMBER, ValueKind.CURRENCY})
 """What a ratio's numerator and denominator may be: quantities that add up across countries."""
 
 
+KIND_WORDS = {
+    ValueKind.COUNT: "count", ValueKind.NUMBER: "number", ValueKind.PERCENT: "percentage",
+    ValueKind.CURRENCY: "currency amount", ValueKind.YES_NO: "yes/no", ValueKind.DATE: "date",
+}
+"""How messages name a kind of value: 'is a percentage'."""
+
+
 def date_number(day: date) -> float:
     return float((day - DATE_ZERO).days)
 

@@ -23,7 +23,7 @@ from matrix.models.plan import (
 from matrix.periods import EXAMPLES, Period, PeriodOutOfRange
 from matrix.plan.index import row_ref
 from matrix.plan.lines import LineMap
-from matrix.semantics import COMBINABLE, OVER_PERIODS, RATIO_PARTS
+from matrix.semantics import COMBINABLE, KIND_WORDS, OVER_PERIODS, RATIO_PARTS
 
 
 def _guess(value: str, known: list[str]) -> list[str]:
@@ -192,12 +192,6 @@ def _check_activity(plan: Plan, activity, path: tuple, actor_ids: list[str], lin
 UNIT_NEEDED = frozenset({ValueKind.COUNT, ValueKind.NUMBER})
 """Kinds whose figures mean nothing without a unit (a percentage, an amount in the plan's
 currency, a yes/no and a date say what they are)."""
-
-KIND_WORDS = {
-    ValueKind.COUNT: "count", ValueKind.NUMBER: "number", ValueKind.PERCENT: "percentage",
-    ValueKind.CURRENCY: "currency amount", ValueKind.YES_NO: "yes/no", ValueKind.DATE: "date",
-}
-"""How messages name a kind of value: 'is a percentage'."""
 
 
 def _indicator_rows(plan: Plan) -> dict[str, tuple[Activity, Indicator]]:

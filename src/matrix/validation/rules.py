@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from matrix.codes import Code
 from matrix.i18n import status_label, t
 from matrix.models.issues import Issue
-from matrix.models.plan import Indicator, Status
+from matrix.models.plan import Indicator, PeriodRule, Status, ValueKind
 from matrix.models.returns import ProgressRow
 from matrix.plan import PlanRow
 from matrix.validation.structure import Table
@@ -24,9 +24,22 @@ def actual_wanted(plan_row: PlanRow) -> str:
     indicator = plan_row.indicator
     if indicator is None:
         return "a number"
+    kind = indicator.value_kind
+    if kind is ValueKind.YES_NO:
+        return f"Yes or No ({indicator.name})"
+    if kind is ValueKind.DATE:
+        return f"the date, e.g. 2026-09-30 ({indicator.name})"
+    rule = indicator.period_rule
+    when = (
+        "the total to date" if rule is PeriodRule.CUMULATIVE
+        else "what was achieved in this period" if rule is PeriodRule.PER_PERIOD
+        else "the level now"
+    )
+    if kind is ValueKind.PERCENT:
+        return f"{when} as a percentage, e.g. 40 or 40% ({indicator.name})"
+    whole = " as a whole number" if kind is ValueKind.COUNT else ""
     unit = f" in {indicator.unit}" if indicator.unit else ""
-    when = "the total to date" if indicator.cumulative else "what was achieved in this period"
-    return f"{when}{unit} ({indicator.name})"
+    return f"{when}{unit}{whole} ({indicator.name})"
 
 
 def row_rules(
@@ -53,7 +66,7 @@ def row_rules(
     if actual is None:
         return issues
     target = indicator.target
-    if status is Status.COMPLETED and indicator.cumulative and target and actual < target:
+    if status is Status.COMPLETED and indicator.is_total_to_date and target and actual < target:
         issues.append(Code.COMPLETED_BELOW_TARGET.issue(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), value=actual, ref=row.ref,
             actual=shown(actual), target=shown(target),
@@ -75,7 +88,7 @@ def below_previous(
     """A cumulative actual lower than the last accepted one: the one rule that needs history, so it
     can also be applied to rows already read (`matrix collect` learns a file's period by reading it)."""
     actual = row.actual
-    if indicator is None or not indicator.cumulative or actual is None:
+    if indicator is None or not indicator.is_total_to_date or actual is None:
         return None
     last = previous.get((row.country, row.ref))
     if last is None or actual >= last:
