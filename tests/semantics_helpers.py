@@ -3,6 +3,7 @@ three countries, one activity with an indicator per rule."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ def plan_data(indicators: list[dict[str, Any]] | None = None) -> dict[str, Any]:
             "id": "O1", "action_point": 1, "title": "Cooperation",
             "activities": [{
                 "id": "A1", "title": "Joint work", "lead": "UNHCR",
-                "indicators": INDICATORS if indicators is None else indicators,
+                "indicators": copy.deepcopy(INDICATORS if indicators is None else indicators),
                 "start": "2026-07-01", "end": "2027-06-30",
             }],
         }],
