@@ -44,6 +44,7 @@ def plan_data(indicators: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         "countries": COUNTRIES,
         "reporting": {"frequency": "quarterly", "first_period": "2026-Q3"},
         "actors": [{"id": "UNHCR", "name": "UNHCR", "type": "un_agency"}],
+        "iati": {"reporting_org": {"ref": "XM-DAC-41121", "type": 40, "name": "UNHCR"}},
         "objectives": [{
             "id": "O1", "action_point": 1, "title": "Cooperation",
             "activities": [{

@@ -172,3 +172,29 @@ def test_prefill_writes_each_kind_back_as_typed(project, tmp_path):
                   if (s.period, s.row.country) == ("2026-Q4", "TZA")}
     assert read == stored and read["A1.9"] == 1 and read["A1.8"] == 50
     assert not [i for i in result.issues if i.code.startswith("actual-") or i.code == "not-a-date"]
+
+
+def test_iati_totals_follow_the_regional_rule(project, tmp_path):
+    """In 2026-Q3 every country reported: the total before the countries' values is their mean
+    for a mean, the ratio of sums for a ratio, none for a percentage not combined."""
+    from lxml import etree
+
+    out = tmp_path / "iati.xml"
+    project.export(out, "iati")
+    root = etree.parse(str(out)).getroot()
+
+    def q3_actuals(ref: str) -> list[tuple[str | None, str | None]]:
+        [indicator] = root.xpath(f"//indicator[reference/@code='{ref}']")
+        [period] = indicator.xpath("period[period-start/@iso-date='2026-07-01']")
+        return [(a.xpath("string(dimension/@value)") or None, a.get("value"))
+                for a in period.findall("actual")]
+
+    assert q3_actuals("A1.3")[0][0] is None
+    assert float(q3_actuals("A1.3")[0][1]) == pytest.approx((4 + 8 + 7) / 3)
+    assert q3_actuals("A1.7")[0][0] is None
+    assert float(q3_actuals("A1.7")[0][1]) == pytest.approx(EXPECTED_Q3_RATIO)
+    assert [country for country, _ in q3_actuals("A1.8")] == ["KE", "TZ", "UG"]
+    [yes_no] = root.xpath("//indicator[reference/@code='A1.9']")
+    [dated] = root.xpath("//indicator[reference/@code='A1.11']")
+    assert (yes_no.get("measure"), dated.get("measure")) == ("3", "5")
+    assert dated.xpath("string(period[1]/actual[1]/comment/narrative)") == "2026-09-01"

@@ -486,9 +486,9 @@ class _Writer:
     def dated(self, parent: etree._Element, office: str, day: date, region_wide: bool) -> None:
         """A date indicator's actual: qualitative, so the date is its comment, not a value."""
         element = etree.SubElement(parent, "actual")
-        self.label(element, "comment", day.isoformat())
         if not region_wide:
             etree.SubElement(element, "dimension", name="country", value=alpha_2(office))
+        self.label(element, "comment", day.isoformat())
 
     def value(
         self, parent: etree._Element, tag: str, values: tuple[str | None, float], **attrs: str
