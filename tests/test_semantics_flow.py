@@ -99,6 +99,9 @@ def test_report_shows_the_regional_figures_section(figures):
     row = html.split('data-indicator="A1.7"', 1)[1].split("</tr>", 1)[0]
     assert "32&#8239;%" in row and "2 of 3" in row  # 32.5 % to the even whole, from 2 of 3 countries
     assert found["A1.7"].rule_text == "A1.6 ÷ A1.5, each added up across countries"
+    yes = html.split('data-ref="TZA/A1.9"', 1)[1].split("</tr>", 1)[0]
+    dated = html.split('data-ref="TZA/A1.11"', 1)[1].split("</tr>", 1)[0]
+    assert "<bdi>Yes</bdi>" in yes and "<bdi>2026-12-01</bdi>" in dated  # not 1 and 46357
 
 
 def test_percentages_are_read_by_the_documented_rule(project):

@@ -126,7 +126,10 @@ class ActivityLine(Model):
     indicator: str = Field(description="Indicator name, empty when the activity has none.")
     unit: str = Field(description="Indicator unit.")
     target: float | None = Field(description="Indicator target.")
-    achieved: float | None = Field(description="Total achieved to date (summed over periods for per-period indicators).")
+    achieved: float | None = Field(description="Figure to date by the indicator's period rule.")
+    achieved_text: str | None = Field(
+        default=None, description="The figure as words when it is no number: Yes/No, or a date."
+    )
     progress: float | None = Field(description="achieved towards target, 0-100 and more (not capped).")
     progress_bar: float = Field(description="progress capped to 0-100, for the small bar.")
     status: str = Field(description="Status value, or 'not_reported'.")
