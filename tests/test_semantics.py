@@ -200,6 +200,12 @@ def test_a_count_is_a_whole_number(matrix):
     assert issue.message == Code.ACTUAL_NOT_WHOLE.message(number="2.5", ref="A1.1", unit="people")
 
 
+@pytest.mark.parametrize(("typed", "read"), [("1.200,5", 1200.5), ("1,250.5", 1250.5)])
+def test_an_amount_may_have_decimals_typed_as_text(matrix, typed, read):
+    codes, actual, _ = _read(matrix, "A1.12", typed)
+    assert codes == {"number-from-text"} and actual == read
+
+
 def test_a_percent_sign_in_a_number_is_an_error_too(matrix):
     assert _read(matrix, "A1.3", "40 %")[0] == {"actual-percent-sign"}
 

@@ -140,7 +140,6 @@ def _groups(book: Book, rows: Sequence[PlanRow]) -> list[tuple[ActionPoint | Non
     ]
 
 
-
 PERIOD_MESSAGES = {PeriodRule.CUMULATIVE: "cumulative", PeriodRule.PER_PERIOD: "period"}
 """The input message of an actual cell by period rule; the other rules are levels."""
 
