@@ -19,7 +19,7 @@ from matrix.models.issues import Issue
 from matrix.models.plan import Objective, Plan
 from matrix.models.returns import ProgressRow
 from matrix.plan import PlanRow, plan_index
-from matrix.validation.kinds import read_actual
+from matrix.validation.kinds import NUMERIC, read_actual
 from matrix.validation.rules import row_rules
 from matrix.validation.structure import Table
 from matrix.validation.values import EPOCH_1900, EPOCH_1904, CellReader, is_blank, plain_text
@@ -211,7 +211,9 @@ def _read_row(
                 file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, "status"), ref=plan_row.ref,
                 choices=cells.choices,
             ))
-    actual = read_actual(cells, raw_actual, (row, "actual"), plan_row)
+    actual = raw_actual
+    if type(actual) is not float or actual < 0 or plan_row.kind not in NUMERIC:
+        actual = read_actual(cells, actual, (row, "actual"), plan_row)
     funds = values.get("funds_secured")
     if funds is not None and (type(funds) is not float or funds < 0):
         funds = cells.number(funds, (row, "funds_secured"), lambda: f"the funds secured in {ctx.plan.currency}")
