@@ -53,7 +53,7 @@ def _key_created(path: Path) -> None:
 
 
 def _warn(issue: Issue) -> None:
-    """What a project does with a warning about its store when no one else is told: a Python
+    """What a project does with a warning when no one else is told: a Python
     warning, which a script sees once and can filter (`MatrixWarning`)."""
     warnings.warn(issue.render(), MatrixWarning, stacklevel=5)
 
@@ -62,8 +62,9 @@ class Project:
     """`folder` is the project folder (holding plan.yaml) or the plan file itself. The key is
     found as `matrix` finds it (beside the plan, or `$MATRIX_KEY_FILE`); the store is `store`,
     (a SQLite file, a postgresql:// URL or a `StoreLocation`), else `$MATRIX_STORE`, else
-    matrix.sqlite in the project folder. `on_warning` hears about
-    stored periods that every reading leaves out (default: a `MatrixWarning`)."""
+    matrix.sqlite in the project folder. `on_warning` hears about stored periods that every
+    reading leaves out, and matrices generated for a period after every activity has ended
+    (default: a `MatrixWarning`)."""
 
     def __init__(
         self,
@@ -144,13 +145,16 @@ class Project:
         for `period` into `out`, signed with the project key (made now if there is none yet;
         `key_created` is told where, by default with a `MatrixWarning`). `prefill` starts each row
         from the office's latest accepted answers in the store, and its overview and initiatives
-        from its latest return. Existing workbooks are kept unless `force`."""
-        from matrix.generate import generate
+        from its latest return. Existing workbooks are kept unless `force`. A period that starts
+        after every activity has ended is told to `on_warning`."""
+        from matrix.generate import after_every_activity, generate
 
         key, inputs = self.key, self.inputs()
+        wanted = plan_period(self.plan, period)
+        if (late := after_every_activity(self.plan, wanted)) is not None:
+            self.on_warning(late)
         options = {}
         if prefill:
-            wanted = plan_period(self.plan, period)
             with self.opened_store() as store:
                 options["prefill"] = store.latest_progress(self.plan, wanted.id)
                 options["narratives"] = store.latest_narratives(self.plan, wanted.id)

@@ -113,7 +113,7 @@ def write_matrix_sheet(ws: Worksheet, book: Book, sheet: MatrixSheet) -> Fingerp
         )
         actual_validation(
             ws,
-            lang,
+            book,
             check,
             actual_col,
             rows[0],
