@@ -269,6 +269,52 @@ class Actor(Strict):
     _normalise_type = field_validator("type", mode="before")(_normalise_choice)
 
 
+class ValueKind(StrEnum):
+    """What an indicator's actual value is, which decides how a typed value is read."""
+
+    COUNT = "count"
+    NUMBER = "number"
+    PERCENT = "percent"
+    CURRENCY = "currency"
+    YES_NO = "yes_no"
+    DATE = "date"
+
+
+class PeriodRule(StrEnum):
+    """How an indicator's values over periods make its figure to date."""
+
+    CUMULATIVE = "cumulative"
+    """Each value is the total to date: the latest counts, and it cannot go down."""
+    PER_PERIOD = "per_period"
+    """Each value is what was done in its period: they add up."""
+    LATEST = "latest"
+    """A level (a rate, a yes/no, a date): the latest value."""
+    MAX = "max"
+    """A level: the highest value reported so far."""
+    MEAN = "mean"
+    """A level: the mean of the values reported so far."""
+
+
+class RegionalRule(StrEnum):
+    """How the countries' figures of an indicator make one regional figure."""
+
+    SUM = "sum"
+    MEAN = "mean"
+    MIN = "min"
+    MAX = "max"
+    RATIO = "ratio"
+    """A percentage: 100 × the countries' numerators added up / their denominators added up."""
+    NONE = "none"
+    """No regional figure."""
+
+
+PERCENT_UNITS = frozenset({"%", "percent", "per cent", "percentage", "pourcentage", "porcentaje"})
+"""Units that make an indicator a percentage when its kind is not declared."""
+
+SEMANTICS_FIELDS = ("kind", "periods", "regional_total", "numerator", "denominator")
+"""Indicator fields added after plans were first versioned: left out of the dump when absent."""
+
+
 class Indicator(Strict):
     name: Text
     unit: Text | None = None
@@ -278,6 +324,66 @@ class Indicator(Strict):
         default=True,
         description="True: actual is the total to date. False: actual is what was done in the period.",
     )
+    kind: ValueKind | None = Field(
+        default=None,
+        description="count, number, percent, currency, yes_no or date; default: percent when the "
+        "unit is %, else number.",
+    )
+    periods: PeriodRule | None = Field(
+        default=None,
+        description="cumulative, per_period, latest, max or mean; default: from `cumulative`.",
+    )
+    regional_total: RegionalRule | None = Field(
+        default=None,
+        description="sum, mean, min, max, ratio or none; default: sum for counts, numbers, "
+        "amounts and yes/no, none for percentages and dates.",
+    )
+    numerator: str | None = Field(
+        default=None, description="With `regional_total: ratio`: the row (ref) counting the part."
+    )
+    denominator: str | None = Field(
+        default=None, description="With `regional_total: ratio`: the row (ref) counting the whole."
+    )
+
+    _normalise_choices = field_validator("kind", "periods", "regional_total", mode="before")(
+        _normalise_choice
+    )
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_semantics(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """An indicator that declares no semantics keeps the content hash it had before they
+        existed, so workbooks generated from its plan still match."""
+        data = handler(self)
+        for name in SEMANTICS_FIELDS:
+            if data.get(name, 0) is None:
+                data.pop(name)
+        return data
+
+    @property
+    def value_kind(self) -> ValueKind:
+        if self.kind is not None:
+            return self.kind
+        unit = (self.unit or "").strip().lower()
+        return ValueKind.PERCENT if unit in PERCENT_UNITS or "%" in unit else ValueKind.NUMBER
+
+    @property
+    def period_rule(self) -> PeriodRule:
+        if self.periods is not None:
+            return self.periods
+        return PeriodRule.CUMULATIVE if self.cumulative else PeriodRule.PER_PERIOD
+
+    @property
+    def regional_rule(self) -> RegionalRule:
+        if self.regional_total is not None:
+            return self.regional_total
+        if self.value_kind in (ValueKind.PERCENT, ValueKind.DATE):
+            return RegionalRule.NONE  # never an average of percentages unless declared
+        return RegionalRule.SUM
+
+    @property
+    def is_total_to_date(self) -> bool:
+        """Whether each value is the total to date, which cannot go down."""
+        return self.period_rule is PeriodRule.CUMULATIVE
 
 
 def _all_countries(value: object) -> object:

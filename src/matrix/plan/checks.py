@@ -14,10 +14,22 @@ from matrix.codes import Code, did_you_mean
 from matrix.countries import is_country, is_currency, suggest_countries, suggest_currencies
 from matrix.frameworks import builtin_framework, builtin_names
 from matrix.models.issues import Issue
-from matrix.models.plan import OVERVIEW_DEFAULT_HEADINGS, Activity, Framework, Plan, Scope
+from matrix.models.plan import (
+    OVERVIEW_DEFAULT_HEADINGS,
+    Activity,
+    Framework,
+    Indicator,
+    PeriodRule,
+    Plan,
+    RegionalRule,
+    Scope,
+    ValueKind,
+)
 from matrix.periods import EXAMPLES, Period, PeriodOutOfRange
+from matrix.plan.index import row_ref
 from matrix.plan.lines import Locations, Path_
 from matrix.plan.salvage import Salvage
+from matrix.semantics import COMBINABLE, KIND_WORDS, OVER_PERIODS, RATIO_PARTS
 
 
 def _guess(value: str, known: list[str]) -> list[str]:
@@ -89,6 +101,7 @@ def check_plan(
     _check_countries(plan, check)
     _check_reporting(plan, check)
     actor_ids = [a.id for a in plan.actors]
+    rows = _indicator_rows(plan)
     if salvaged:
         actor_ids += sorted(salvaged.known_ids(("actors",)))
     used_action_points = set()
@@ -108,7 +121,12 @@ def check_plan(
             elif objective.activities:
                 used_action_points.add(ap.id)
         for ai, activity in enumerate(objective.activities):
-            _check_activity(plan, activity, (*opath, "activities", ai), actor_ids, check)
+            apath = (*opath, "activities", ai)
+            _check_activity(plan, activity, apath, actor_ids, check)
+            for ii, indicator in enumerate(activity.indicators):
+                _check_semantics(plan, activity, indicator, rows,
+                                 lambda code, sub, p=(*apath, "indicators", ii), **k:
+                                 check.add(code, (*p, *sub), **k))
     if framework is not None:
         for ap in framework.action_points:
             if ap.id not in used_action_points:
@@ -305,17 +323,89 @@ def _check_activity(
     if not activity.indicators:
         check.add(Code.ACTIVITY_WITHOUT_INDICATOR, (*path, "indicators"), activity=activity.id)
     for i, indicator in enumerate(activity.indicators):
-        if indicator.target is None:
+        kind = indicator.value_kind
+        if indicator.target is None and kind is not ValueKind.DATE:
             check.add(
                 Code.INDICATOR_WITHOUT_TARGET,
                 (*path, "indicators", i, "target"),
                 activity=activity.id,
                 indicator=indicator.name,
             )
-        elif not indicator.unit:
+        elif indicator.target is not None and not indicator.unit and kind in UNIT_NEEDED:
             check.add(
                 Code.TARGET_WITHOUT_UNIT,
                 (*path, "indicators", i, "target"),
                 activity=activity.id,
                 indicator=indicator.name,
             )
+
+
+UNIT_NEEDED = frozenset({ValueKind.COUNT, ValueKind.NUMBER})
+"""Kinds whose figures mean nothing without a unit (a percentage, an amount in the plan's
+currency, a yes/no and a date say what they are)."""
+
+
+def _indicator_rows(plan: Plan) -> dict[str, tuple[Activity, Indicator]]:
+    """Every indicator row of the plan by ref, as a ratio's numerator and denominator name them."""
+    return {
+        row_ref(activity, i): (activity, indicator)
+        for _, activity in plan.activities()
+        for i, indicator in enumerate(activity.indicators)
+    }
+
+
+def _choices(rules: frozenset, order: type) -> str:
+    """'cumulative, latest or max'."""
+    names = [rule.value for rule in order if rule in rules]
+    return f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+
+
+def _check_semantics(
+    plan: Plan, activity: Activity, indicator: Indicator,
+    rows: dict[str, tuple[Activity, Indicator]], add,
+) -> None:
+    """The indicator's declared kind, period rule and regional total fit together, and a ratio
+    names two countable rows of the plan."""
+    kind, rule, regional = indicator.value_kind, indicator.period_rule, indicator.regional_rule
+    named = {"activity": activity.id, "indicator": indicator.name, "kind": KIND_WORDS[kind]}
+    if rule not in OVER_PERIODS[kind]:
+        add(Code.INDICATOR_PERIODS_KIND, ("periods" if indicator.periods else "cumulative",),
+            **named, how=rule.value, choices=_choices(OVER_PERIODS[kind], PeriodRule))
+    if indicator.periods is not None and "cumulative" in indicator.model_fields_set and (
+        indicator.periods is (PeriodRule.PER_PERIOD if indicator.cumulative else PeriodRule.CUMULATIVE)
+    ):
+        add(Code.INDICATOR_CUMULATIVE_CONFLICT, ("cumulative",), **named,
+                cumulative=str(indicator.cumulative).lower(), periods=indicator.periods.value)
+    if kind is ValueKind.DATE and indicator.target is not None:
+        add(Code.INDICATOR_DATE_TARGET, ("target",), **named)
+    if regional not in COMBINABLE[kind]:
+        add(Code.INDICATOR_REGIONAL_KIND, ("regional_total",), **named, how=regional.value,
+            choices=_choices(COMBINABLE[kind], RegionalRule))
+    parts = {"numerator": indicator.numerator, "denominator": indicator.denominator}
+    if regional is not RegionalRule.RATIO:
+        for field, ref in parts.items():
+            if ref is not None:
+                add(Code.RATIO_WITHOUT_RATIO, (field,), **named, field=field, how=regional.value)
+        return
+    if kind is not ValueKind.PERCENT:
+        add(Code.RATIO_NOT_PERCENT, ("regional_total",), **named)
+    countries = set(plan.activity_countries(activity))
+    for field, ref in parts.items():
+        if ref is None:
+            add(Code.RATIO_PARTS_MISSING, ("regional_total",), **named, missing=field,
+                example=", ".join(list(rows)[:2]))
+            continue
+        found = rows.get(ref.strip())
+        if found is None:
+            add(Code.RATIO_PART_UNKNOWN, (field,), **named, field=field, ref=ref,
+                hint=did_you_mean(_guess(ref, list(rows))))
+            continue
+        part_activity, part = found
+        if part is indicator:
+            add(Code.RATIO_PART_ITSELF, (field,), **named, field=field)
+        elif part.value_kind not in RATIO_PARTS:
+            add(Code.RATIO_PART_KIND, (field,), **{**named, "kind": KIND_WORDS[part.value_kind]},
+                field=field, ref=ref)
+        elif missing := sorted(countries - set(plan.activity_countries(part_activity))):
+            add(Code.RATIO_PART_COUNTRIES, (field,), **named, field=field, ref=ref,
+                countries=", ".join(missing))

@@ -24,6 +24,7 @@ from matrix.models.plan import (
     Objective,
     Plan,
     Scope,
+    ValueKind,
 )
 
 T = TypeVar("T")
@@ -38,6 +39,11 @@ class PlanRow:
     activity: Activity
     indicator: Indicator | None
     indicator_index: int
+
+    @cached_property
+    def kind(self) -> ValueKind:
+        """The indicator's kind of value (a number for a row without indicator), read per row."""
+        return self.indicator.value_kind if self.indicator is not None else ValueKind.NUMBER
 
 
 def row_ref(activity: Activity, index: int) -> str:

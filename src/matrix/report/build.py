@@ -30,6 +30,7 @@ from matrix.report.sections.delayed import MAX_DELAYED_SHOWN, activity_line, del
 from matrix.report.sections.funding import funding_rows, funds_secured
 from matrix.report.sections.good_practices import practices
 from matrix.report.sections.heatmap import heat_map
+from matrix.report.sections.indicators import indicator_figures
 from matrix.report.sections.offices import country_sections
 from matrix.report.sections.returns import return_states
 from matrix.report.sections.stock_take import proposed_by_office, stock_take
@@ -146,6 +147,7 @@ def build_context(
         duplicates=duplicates,
         duplicates_more=duplicates_found - len(duplicates),
         duplicate_threshold=100 * DUPLICATE_THRESHOLD,
+        indicator_figures=indicator_figures(now, words),
         funding_by_action_point=by_action_point,
         funding_by_actor=funding_rows(
             {a.id: (a.name, layout.activities_of(lead=a.id)) for a in plan.actors}, layout, secured

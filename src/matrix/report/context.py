@@ -87,6 +87,22 @@ class ActionPointRow(Model):
     indicators_with_target: int = Field(description="Indicator rows with a target.")
 
 
+class IndicatorFigure(Model):
+    ref: str = Field(description="Row reference of the indicator.")
+    activity: str = Field(description="Activity title from the plan.")
+    indicator: str = Field(description="Indicator name.")
+    unit: str = Field(description="Indicator unit; empty when none.")
+    kind: str = Field(description="count, number, percent, currency, yes_no or date.")
+    rule: str = Field(description="How countries combine: sum, mean, min, max, ratio or none.")
+    rule_text: str = Field(description="The rule in the report's language.")
+    value: float | None = Field(description="Regional figure; a percentage in points for percent and ratio.")
+    value_date: date | None = Field(description="The regional figure of a date indicator.")
+    target: float | None = Field(description="Regional target by the same rule.")
+    percent_of_target: float | None = Field(description="value / target, 0-100 (not capped).")
+    reporting: int = Field(description="Countries whose figure went into the regional one.")
+    expected: int = Field(description="Countries the indicator applies to.")
+
+
 class HeatCell(Model):
     value: float | None = Field(description="Mean capped progress, 0-100; None when nothing was reported.")
     level: str = Field(
@@ -114,7 +130,10 @@ class ActivityLine(Model):
     indicator: str = Field(description="Indicator name, empty when the activity has none.")
     unit: str = Field(description="Indicator unit.")
     target: float | None = Field(description="Indicator target.")
-    achieved: float | None = Field(description="Total achieved to date (summed over periods for per-period indicators).")
+    achieved: float | None = Field(description="Figure to date by the indicator's period rule.")
+    achieved_text: str | None = Field(
+        default=None, description="The figure as words when it is no number: Yes/No, or a date."
+    )
     progress: float | None = Field(description="achieved towards target, 0-100 and more (not capped).")
     progress_bar: float = Field(description="progress capped to 0-100, for the small bar.")
     status: str = Field(description="Status value, or 'not_reported'.")
@@ -355,6 +374,9 @@ class ReportContext(Model):
     duplicates: list[Duplicate] = Field(description="Likely duplicated effort, the first MAX_DUPLICATES_SHOWN.")
     duplicates_more: int = Field(description="How many more likely duplicates were found than are shown.")
     duplicate_threshold: float = Field(description="Similarity threshold used, 0-100.")
+    indicator_figures: list[IndicatorFigure] = Field(
+        description="Regional figure of every country indicator, by its declared rules (empty for one office)."
+    )
     funding_by_action_point: list[FundingRow] = Field(
         description="Funding per action point with a budget or funds secured on unbudgeted activities."
     )

@@ -12,9 +12,10 @@ from matrix.i18n import (
     localised_action_point_label,
     status_label,
 )
-from matrix.models.plan import ActionPoint, Activity, Plan, Status
+from matrix.models.plan import ActionPoint, Activity, Plan, Status, ValueKind
 from matrix.plan import plan_index
 from matrix.report.counting import NOT_REPORTED
+from matrix.semantics import number_date
 
 
 class Words:
@@ -77,6 +78,16 @@ class Words:
     def activity_action_point(self, activity_id: str) -> ActionPoint | None:
         found = self._activities.get(activity_id)
         return self.framework.action_point(found[0].action_point) if found else None
+
+    def value(self, kind: ValueKind, value: float | None) -> str | None:
+        """A figure that is no number in words: Yes or No, or an ISO date; None for numbers."""
+        if value is None:
+            return None
+        if kind is ValueKind.YES_NO:
+            return catalogue(self.lang).get("value.yes" if value else "value.no")
+        if kind is ValueKind.DATE:
+            return number_date(value).isoformat()
+        return None
 
     def actor_type(self, value: str) -> str:
         return catalogue(self.lang).get(f"actor_type.{value}", value.replace("_", " "))

@@ -201,7 +201,7 @@ class Store:
                 self.conn, plan, earlier, countries=offices, with_actual=True
             ):
                 indicator = indicators.get(split_ref(r.ref))
-                if indicator is not None and indicator.cumulative and r.actual is not None:
+                if indicator is not None and indicator.is_total_to_date and r.actual is not None:
                     previous[(r.country, r.ref)] = r.actual
         return previous
 

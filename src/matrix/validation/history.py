@@ -34,7 +34,7 @@ def history_issues(plan: Plan, result: ValidationResult, history: History) -> li
         status_letter, actual_letter = letters.get(row.sheet, ("A", "A"))
         indicator = index.indicator(row.activity_id, row.indicator_index)
         last = earlier.total
-        if (indicator is not None and indicator.cumulative and row.actual is not None
+        if (indicator is not None and indicator.is_total_to_date and row.actual is not None
                 and last is not None and row.actual < last):
             issues.append(Code.ACTUAL_BELOW_PREVIOUS.issue(
                 file=result.file, sheet=row.sheet, cell=f"{actual_letter}{row.row}", value=row.actual,

@@ -20,7 +20,8 @@ from matrix.models.plan import Objective, Plan
 from matrix.models.returns import ProgressRow
 from matrix.periods import Period
 from matrix.plan import PlanRow, plan_index
-from matrix.validation.rules import actual_wanted, row_rules
+from matrix.validation.kinds import NUMERIC, read_actual
+from matrix.validation.rules import row_rules
 from matrix.validation.structure import Table
 from matrix.validation.values import EPOCH_1900, EPOCH_1904, CellReader, is_blank, plain_text
 
@@ -215,8 +216,8 @@ def _read_row(
                 choices=cells.choices,
             ))
     actual = raw_actual
-    if type(actual) is not float or actual < 0:
-        actual = cells.number(actual, (row, "actual"), lambda: actual_wanted(plan_row), Code.ACTUAL_NOT_A_NUMBER)
+    if type(actual) is not float or actual < 0 or plan_row.kind not in NUMERIC:
+        actual = read_actual(cells, actual, (row, "actual"), plan_row)
     funds = values.get("funds_secured")
     if funds is not None and (type(funds) is not float or funds < 0):
         funds = cells.number(funds, (row, "funds_secured"), lambda: f"the funds secured in {ctx.plan.currency}")

@@ -7,7 +7,7 @@ from datetime import date
 from matrix.codes import Code
 from matrix.i18n import status_label, t
 from matrix.models.issues import Issue
-from matrix.models.plan import Status
+from matrix.models.plan import PeriodRule, Status, ValueKind
 from matrix.models.returns import ProgressRow
 from matrix.periods import Period
 from matrix.plan import PlanRow
@@ -26,9 +26,22 @@ def actual_wanted(plan_row: PlanRow) -> str:
     indicator = plan_row.indicator
     if indicator is None:
         return "a number"
+    kind = indicator.value_kind
+    if kind is ValueKind.YES_NO:
+        return f"Yes or No ({indicator.name})"
+    if kind is ValueKind.DATE:
+        return f"the date, e.g. 2026-09-30 ({indicator.name})"
+    rule = indicator.period_rule
+    when = (
+        "the total to date" if rule is PeriodRule.CUMULATIVE
+        else "what was achieved in this period" if rule is PeriodRule.PER_PERIOD
+        else "the level now"
+    )
+    if kind is ValueKind.PERCENT:
+        return f"{when} as a percentage, e.g. 40 or 40% ({indicator.name})"
+    whole = " as a whole number" if kind is ValueKind.COUNT else ""
     unit = f" in {indicator.unit}" if indicator.unit else ""
-    when = "the total to date" if indicator.cumulative else "what was achieved in this period"
-    return f"{when}{unit} ({indicator.name})"
+    return f"{when}{unit}{whole} ({indicator.name})"
 
 
 def row_rules(
@@ -58,7 +71,7 @@ def row_rules(
     if actual is None:
         return issues
     target = indicator.target
-    if status is Status.COMPLETED and indicator.cumulative and target and actual < target:
+    if status is Status.COMPLETED and indicator.is_total_to_date and target and actual < target:
         issues.append(Code.COMPLETED_BELOW_TARGET.issue(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), value=actual, ref=row.ref,
             actual=shown(actual), target=shown(target),
@@ -99,7 +112,7 @@ def at_risk(
     indicators whose row holds the total to date: a per-period value is one period's part."""
     indicator, activity, actual = plan_row.indicator, plan_row.activity, row.actual
     start, end = activity.start, activity.end
-    if (indicator is None or not indicator.cumulative or not indicator.target or actual is None
+    if (indicator is None or not indicator.is_total_to_date or not indicator.target or actual is None
             or start is None or end is None or not start <= as_of <= end or end <= start):
         return None
     elapsed = 100 * (as_of - start).days / (end - start).days
