@@ -136,7 +136,7 @@ def indicators(draw) -> Indicator:
         unit=unit,
         baseline=draw(numbers),
         target=target,
-        cumulative=draw(st.booleans()),
+        cumulative=draw(st.booleans()) or "%" in (unit or ""),  # a percentage is never summed
     )
 
 

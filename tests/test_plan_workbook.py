@@ -173,7 +173,7 @@ def test_import_writes_readable_yaml_in_the_examples_order(run, tmp_path):
     ]
     assert top == example
     assert "countries: [ETH, KEN, TZA, MWI, MOZ, ZAF]" in text
-    assert "- {name: Officials trained, unit: people, target: 150}" in text
+    assert "- name: Officials trained\n            unit: people\n            target: 150\n" in text
 
 
 def test_a_workbook_with_errors_is_imported_only_when_it_can_be_read(run, tmp_path):
@@ -444,6 +444,9 @@ EXPECTED_DROP_DOWNS = {
     ("Activities", "Currency"): "Lists",
     ("Indicators", "Activity"): "Activities",
     ("Indicators", "Total to date"): "Lists",
+    ("Indicators", "Kind of value"): "Lists",
+    ("Indicators", "Over periods"): "Lists",
+    ("Indicators", "Regional figure"): "Lists",
 }
 """Scopes, frequencies, actor types, yes/no, countries, currencies, frameworks and action points
 from the hidden Lists sheet; leads, objectives and activities from the ids on their own sheet."""

@@ -29,7 +29,7 @@ from matrix.excel.writer.formats import BORDER_COLOUR, DATE_FORMAT, LOCKED_FILL,
 from matrix.excel.writer.frame import row_height, write_value
 from matrix.frameworks import builtin_names
 from matrix.i18n import RIGHT_TO_LEFT, t
-from matrix.models.plan import Framework, Plan
+from matrix.models.plan import Framework, Indicator, Plan
 from matrix.plan.index import resolve_framework
 from matrix.plan.workbook import layout
 from matrix.plan.workbook.cells import MAX_CELL_TEXT, cell_value, choice_label, word
@@ -171,7 +171,10 @@ def table_rows(plan: Plan) -> dict[Role, list[dict[str, Any]]]:
 
 
 def _fields(item: BaseModel) -> dict[str, Any]:
-    return {name: getattr(item, name) for name in type(item).model_fields}
+    values = {name: getattr(item, name) for name in type(item).model_fields}
+    if isinstance(item, Indicator) and item.periods is not None and "cumulative" not in item.model_fields_set:
+        values["cumulative"] = None  # `periods:` says it; a written default would contradict it
+    return values
 
 
 # --- sheets --------------------------------------------------------------------------------------
