@@ -222,7 +222,7 @@ class Store:
                 for r in queries.latest_before(
                     self.conn, plan, periods, countries=offices, with_actual=True
                 )
-                if (indicator := indicators.get(split_ref(r.ref))) is not None and indicator.cumulative
+                if (indicator := indicators.get(split_ref(r.ref))) is not None and indicator.is_total_to_date
             }
             found = queries.latest_with_period(self.conn, plan, periods, countries=offices)
             return {
