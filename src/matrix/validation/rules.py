@@ -81,7 +81,8 @@ def row_rules(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), value=actual,
             actual=shown(actual), target=shown(target), unit=indicator.unit or "the indicator's unit",
         ))
-    if status is Status.NOT_STARTED and actual > (threshold := indicator.baseline if indicator.cumulative else 0):
+    per_period = indicator.period_rule is PeriodRule.PER_PERIOD  # any number in a period is something done
+    if status is Status.NOT_STARTED and actual > (threshold := 0 if per_period else indicator.baseline):
         issues.append(Code.NOT_STARTED_WITH_PROGRESS.issue(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "status"), value=actual, ref=row.ref,
             actual=shown(actual), threshold=f"the baseline {shown(threshold)}" if threshold else "0",
