@@ -124,8 +124,8 @@ def _record(
     errors = [issue for issue in result.issues if issue.is_error]
     return CollectOutcome(
         file=file,
-        office=identity and identity.office,
-        period=identity and identity.period,
+        office=identity.office if identity else None,
+        period=identity.period if identity else None,
         status=recorded.outcome,
         reason=_reason(errors[0]) if errors and recorded.outcome is Outcome.REJECTED else None,
         errors=len(errors),

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from matrix.codes import Code
 from matrix.errors import MatrixError, MatrixWarning
@@ -151,7 +151,7 @@ class Project:
         wanted = plan_period(self.plan, period)
         if (late := after_every_activity(self.plan, wanted)) is not None:
             self.on_warning(late)
-        options = {}
+        options: dict[str, Any] = {}
         if prefill:
             with self.opened_store() as store:
                 options["prefill"] = store.latest_progress(self.plan, wanted.id)

@@ -137,11 +137,10 @@ def diff_plans(
 
 
 def _settings(old: Plan, new: Plan) -> Iterator[Change]:
-    own = (isinstance(old.framework, Framework), isinstance(new.framework, Framework))
     for name in Plan.model_fields:
         if name in ("schema_version", "countries", "actors", "objectives"):
             continue
-        if name == "framework" and own == (True, True):
+        if name == "framework" and isinstance(old.framework, Framework) and isinstance(new.framework, Framework):
             yield from _fields(
                 Item.PLAN,
                 None,
