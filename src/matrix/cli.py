@@ -20,7 +20,7 @@ from matrix._version import __version__
 from matrix.errors import MatrixError, Terminated
 from matrix.frameworks import builtin_names
 from matrix.i18n import LANGUAGES
-from matrix.models.issues import Issue, has_errors
+from matrix.models.issues import Issue, has_errors, tally
 from matrix.periods import Period
 
 if TYPE_CHECKING:
@@ -85,8 +85,7 @@ def print_issues(issues: list[Issue], *, err: bool = False) -> None:
 
 
 def summary(name: str, issues: list[Issue]) -> str:
-    errors = sum(i.is_error for i in issues)
-    warnings = len(issues) - errors
+    errors, warnings = tally(issues)
     if errors:
         return f"{name}: {errors} error(s), {warnings} warning(s)"
     return f"{name}: valid" + (f" ({warnings} warning(s))" if warnings else "")

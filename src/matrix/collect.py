@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from matrix.codes import Code
-from matrix.models.issues import Issue
+from matrix.models.issues import Issue, tally
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.periods import Period, plan_period
@@ -18,6 +18,7 @@ from matrix.signing import ProjectKey
 from matrix.store import Outcome, Store, StoreError
 from matrix.text_table import table
 from matrix.validation import returned_workbooks, validate_paths, with_previous
+from matrix.versions import PlanVersions
 
 Previous = Mapping[tuple[str, str], float]
 BATCH = 16
@@ -57,9 +58,11 @@ def collect(
     received_at: datetime | None = None,
     progress: Callable[[CollectOutcome], None] | None = None,
     key: ProjectKey | None = None,
+    versions: PlanVersions | None = None,
 ) -> list[CollectOutcome]:
     """Validate and record every file; with `period`, a return for another period is rejected.
-    `key` is the project key signatures are checked with. Each file is recorded whole or not at all:
+    `key` is the project key signatures are checked with; `versions` the plan versions kept, so
+    a matrix of an earlier version is read and its rows carried onto `plan`. Each file is recorded whole or not at all:
     after a StoreError, running again records the rest.
 
     Cumulative actuals are checked against the last accepted ones of earlier periods. Ctrl-C (or
@@ -73,7 +76,7 @@ def collect(
     try:
         for start in range(0, len(files), BATCH):
             batch = files[start : start + BATCH]
-            for index, result in _validated(plan, store, batch, wanted, previous, key):
+            for index, result in _validated(plan, store, batch, wanted, previous, key, versions):
                 try:
                     outcome = _record(plan, store, batch[index], result, wanted, received_at)
                 except StoreError as exc:
@@ -111,14 +114,14 @@ def _record(
         status=recorded.outcome,
         reason=_reason(errors[0]) if errors and recorded.outcome is Outcome.REJECTED else None,
         errors=len(errors),
-        warnings=len(result.issues) - len(errors),
+        warnings=tally(result.issues)[1],
         submission_id=recorded.submission_id,
     )
 
 
 def _validated(
     plan: Plan, store: Store, batch: list[Path], period: str | None, previous: Previous | None,
-    key: ProjectKey | None,
+    key: ProjectKey | None, versions: PlanVersions | None,
 ) -> Iterator[tuple[int, ValidationResult]]:
     """(index in batch, result) in the order to record them, each validated against the last
     accepted actuals of earlier periods: with --period, `previous`, the same for the whole run.
@@ -127,9 +130,9 @@ def _validated(
     period by period, oldest first: the caller records each period's returns before the next
     period's are checked against them."""
     if period is not None:
-        yield from enumerate(validate_paths(plan, batch, previous=previous, key=key))
+        yield from enumerate(validate_paths(plan, batch, previous=previous, key=key, versions=versions))
         return
-    results = validate_paths(plan, batch, key=key)
+    results = validate_paths(plan, batch, key=key, versions=versions)
     by_period: dict[Period, list[int]] = {}
     for index, result in enumerate(results):
         found = _period_of(result)

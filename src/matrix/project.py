@@ -20,7 +20,7 @@ import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
@@ -33,6 +33,18 @@ from matrix.periods import Period, plan_period
 from matrix.plan import load_plan
 from matrix.signing import ProjectKey, created_notice, find_key, key_path
 from matrix.store.location import DEFAULT_STORE, STORE_ENV, StoreLocation
+from matrix.versions import (
+    FOLDER,
+    IssuedMatrix,
+    PlanVersion,
+    PlanVersions,
+    folder_issued,
+    folder_versions,
+    keep_in_folder,
+    latest_issued,
+    record_issued_in_folder,
+    version_text,
+)
 
 if TYPE_CHECKING:
     from matrix.annotate import FeedbackCopies
@@ -125,6 +137,79 @@ class Project:
                 self.on_warning(issue)
             yield store
 
+    @contextmanager
+    def _store_if_any(self) -> Iterator[Store | None]:
+        """The store when the project has one (a SQLite file not made yet is none), else None."""
+        from matrix.store import Store
+
+        if self.store.path is not None and not self.store.path.exists():
+            yield None
+            return
+        with Store.open(self.store, create=False) as store:
+            yield store
+
+    # --- plan versions -------------------------------------------------------------------------
+
+    @property
+    def versions_folder(self) -> Path:
+        """Where the project keeps its plan versions and the matrices sent, beside the plan."""
+        return self.folder / FOLDER
+
+    def versions(self) -> PlanVersions:
+        """Every plan version the project keeps, in its folder and its store: what a return of
+        an earlier version is read against."""
+        kept = folder_versions(self.versions_folder)
+        where = f"looked in {self.versions_folder / 'plans'}"
+        with self._store_if_any() as store:
+            if store is not None:
+                kept += store.plan_versions(self.plan.id)
+                where += f" and in the store {self.store}"
+        return PlanVersions.of(kept, where)
+
+    def issued(self, period: str | Period | None = None) -> list[IssuedMatrix]:
+        """The matrices generated for the plan (for `period`), oldest first, each once."""
+        wanted = plan_period(self.plan, period).id if period is not None else None
+        found = [m for m in folder_issued(self.versions_folder) if m.plan_id == self.plan.id]
+        with self._store_if_any() as store:
+            if store is not None:
+                found += store.issued(self.plan.id, wanted)
+        unique = {(m.office, m.period, m.generated_at, m.file_name, m.plan_hash): m for m in found}
+        return sorted(
+            (m for m in unique.values() if wanted is None or m.period == wanted),
+            key=lambda m: m.generated_at,
+        )
+
+    def outdated(self, period: str | Period) -> list[IssuedMatrix]:
+        """The matrix each office was last sent for `period`, where it is of an earlier plan
+        version than the current one."""
+        current = self.plan.content_hash()
+        wanted = plan_period(self.plan, period).id
+        latest = latest_issued(self.issued(wanted), wanted)
+        return [m for m in latest.values() if m.plan_hash != current]
+
+    def plan_version(self, ref: str) -> tuple[PlanVersion, Plan]:
+        """A kept version of the plan by its hash or the start of it (`plan history` shows them)."""
+        versions = self.versions()
+        version = versions.find(self.plan.id, ref)
+        plan = versions.plan(version.hash)
+        if plan is None:
+            raise MatrixError(
+                f"the kept copy of plan version {version.hash[:12]} cannot be read as that version; "
+                f"restore {self.versions_folder / 'plans'} or the store from a backup"
+            )
+        return version, plan
+
+    def _keep_version(self, store: Store | None) -> PlanVersion:
+        """The current plan as a kept version, kept now in the folder and the store (if any)."""
+        version = PlanVersion(
+            self.plan.id, self.plan.content_hash(), version_text(self.plan, self.plan_file),
+            datetime.now(UTC).replace(microsecond=0),
+        )
+        keep_in_folder(self.versions_folder, version)
+        if store is not None:
+            store.keep_version(version, [])
+        return version
+
     # --- the cycle, in order -------------------------------------------------------------------
 
     def generate(
@@ -133,6 +218,7 @@ class Project:
         *,
         countries: Iterable[str] | None = None,
         regional: bool = False,
+        outdated: bool = False,
         lang: str = "en",
         out: PathLike = ".",
         force: bool = False,
@@ -142,33 +228,99 @@ class Project:
     ) -> list[Path]:
         """Write the matrix of every plan country (or of `countries`, or the one regional matrix)
         for `period` into `out`, signed with the project key (made now if there is none yet;
-        `key_created` is told where, by default with a `MatrixWarning`). `prefill` starts each row
-        from the office's latest accepted answers in the store, and its overview and initiatives
-        from its latest return. Existing workbooks are kept unless `force`."""
-        from matrix.generate import generate
-
-        key, inputs = self.key, self.inputs()
-        options = {}
-        if prefill:
-            wanted = plan_period(self.plan, period)
-            with self.opened_store() as store:
+        `key_created` is told where, by default with a `MatrixWarning`). With `outdated`, only
+        the offices last sent a matrix of an earlier plan version for `period`, each in the
+        language it had. `prefill` starts each row from the office's latest accepted answers in
+        the store, and its overview and initiatives from its latest return. Existing workbooks
+        are kept unless `force`. The plan version is kept (`versions`) and each workbook recorded
+        as sent to its office (`issued`)."""
+        wanted = plan_period(self.plan, period)
+        if not outdated:
+            batches = [(list(countries) if countries else None, regional, lang)]
+        elif countries or regional:
+            raise MatrixError("choose either outdated offices or countries / --regional, not both")
+        else:
+            batches = _outdated_batches(self.outdated(wanted))
+        options: dict[str, object] = {}
+        written: list[Path] = []
+        with self.opened_store() if prefill else self._store_if_any() as store:
+            if store is not None and prefill:
                 options["prefill"] = store.latest_progress(self.plan, wanted.id)
                 options["narratives"] = store.latest_narratives(self.plan, wanted.id)
-                if store.path is not None:
-                    inputs.add_store(store.path)
+            if not batches:
+                return []
+            version = self._keep_version(store)
+            for offices, is_regional, language in batches:
+                sent = self._sent(version, store, wanted, offices, is_regional, language, progress)
+                written += self._write(
+                    wanted, offices, is_regional, language, out, force, sent, key_created,
+                    store, options,
+                )
+        return written
+
+    def _sent(
+        self,
+        version: PlanVersion,
+        store: Store | None,
+        period: Period,
+        countries: list[str] | None,
+        regional: bool,
+        lang: str,
+        progress: Callable[[Path], None] | None,
+    ) -> Callable[[Path], None]:
+        """What to do once each workbook is written: record which office was sent which plan
+        version (in the folder and the store), then tell `progress`."""
+        from matrix.generate import offices_to_write, workbook_name
+
+        names = {
+            workbook_name(office, period, self.plan): office
+            for office in offices_to_write(self.plan, countries, regional)
+        }
+
+        def sent(path: Path) -> None:
+            issued = IssuedMatrix(
+                self.plan.id, version.hash, names[path.name], regional, period.id, lang,
+                datetime.now(UTC).replace(microsecond=0), path.name,
+            )
+            record_issued_in_folder(self.versions_folder, issued)
+            if store is not None:
+                store.keep_version(version, [issued])
+            if progress:
+                progress(path)
+
+        return sent
+
+    def _write(
+        self,
+        period: Period,
+        countries: list[str] | None,
+        regional: bool,
+        lang: str,
+        out: PathLike,
+        force: bool,
+        progress: Callable[[Path], None],
+        key_created: Callable[[Path], None] | None,
+        store: Store | None,
+        options: dict[str, object],
+    ) -> list[Path]:
+        from matrix.generate import generate
+
+        inputs = self.inputs()
+        if options and store is not None and store.path is not None:
+            inputs.add_store(store.path)
         return generate(
             self.plan,
             period,
-            countries=list(countries) if countries else None,
+            countries=countries,
             regional=regional,
             lang=lang,
             out_dir=Path(out),
             force=force,
             progress=progress,
-            key=key,
+            key=self.key,
             key_created=key_created or _key_created,
             inputs=inputs,
-            **options,
+            **options,  # type: ignore[arg-type]
         )
 
     def validate(self, paths: Iterable[PathLike]) -> list[ValidationResult]:
@@ -176,7 +328,8 @@ class Project:
         against the plan and the project key, in order. Nothing is recorded."""
         from matrix.validation import returned_workbooks, validate_paths
 
-        return validate_paths(self.plan, returned_workbooks(map(Path, paths)), key=self.key)
+        files = returned_workbooks(map(Path, paths))
+        return validate_paths(self.plan, files, key=self.key, versions=self.versions())
 
     def feedback_copies(self, folder: PathLike, paths: Iterable[PathLike]) -> FeedbackCopies:
         """Where the annotated copies of the returns in `paths` go, in `folder`: refused now (a
@@ -207,7 +360,7 @@ class Project:
         files = returned_workbooks(given)
         if self.store.path is not None:
             self.inputs(returns=[*given, *files]).refuse(self.store.path)
-        key = self.key
+        key, versions = self.key, self.versions()
         with self.opened_store(create=True) as store:
             return collect(
                 self.plan,
@@ -217,6 +370,7 @@ class Project:
                 received_at=received_at,
                 progress=progress,
                 key=key,
+                versions=versions,
             )
 
     def status(self, period: str | Period) -> PeriodStatus:
@@ -302,3 +456,15 @@ class Project:
                 generated_at=generated_at,
                 inputs=self.inputs(),
             )
+
+
+def _outdated_batches(outdated: list[IssuedMatrix]) -> list[tuple[list[str] | None, bool, str]]:
+    """(countries, regional, language) of each `generate` that sends the outdated offices a
+    matrix of the current version, in the language each had."""
+    batches: dict[tuple[bool, str], list[str]] = {}
+    for matrix in sorted(outdated, key=lambda m: m.office):
+        batches.setdefault((matrix.regional, matrix.lang), []).append(matrix.office)
+    return [
+        (None if regional else offices, regional, lang)
+        for (regional, lang), offices in sorted(batches.items())
+    ]

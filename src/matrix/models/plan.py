@@ -258,6 +258,11 @@ class Actor(Strict):
 
 
 class Indicator(Strict):
+    id: Id | None = Field(
+        default=None,
+        description="Stable within its activity; default: its position (1, 2, ...). Give ids "
+        "before reordering indicators, so returns from earlier versions still map onto them.",
+    )
     name: Text
     unit: Text | None = None
     baseline: float = Field(default=0, ge=0)
@@ -266,6 +271,19 @@ class Indicator(Strict):
         default=True,
         description="True: actual is the total to date. False: actual is what was done in the period.",
     )
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_id(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """Plans that give no indicator ids keep the content hash they had before ids existed."""
+        data = handler(self)
+        if self.id is None:
+            data.pop("id", None)
+        return data
+
+    def key(self, position: int) -> str:
+        """What a return's value is carried by across plan versions: the id, else the 1-based
+        position (as the plan's earlier versions numbered it)."""
+        return self.id or str(position + 1)
 
 
 class Activity(Strict):

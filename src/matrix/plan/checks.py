@@ -163,7 +163,13 @@ def _check_activity(plan: Plan, activity, path: tuple, actor_ids: list[str], lin
         add(Code.UNKNOWN_CURRENCY, ("currency",), code=activity.currency, hint=did_you_mean(suggest_currencies(activity.currency)))
     if not activity.indicators:
         add(Code.ACTIVITY_WITHOUT_INDICATOR, ("id",), activity=activity.id)
+    first_key: dict[str, int] = {}
     for i, indicator in enumerate(activity.indicators):
+        key = indicator.key(i).lower()
+        if key in first_key:
+            add(Code.DUPLICATE_ID, ("indicators", i, "id"), kind=f"activity {activity.id}: indicator",
+                id=indicator.key(i), first_line=lines.line((*path, "indicators", first_key[key])))
+        first_key.setdefault(key, i)
         if indicator.target is None:
             add(Code.INDICATOR_WITHOUT_TARGET, ("indicators", i), activity=activity.id, indicator=indicator.name)
         elif not indicator.unit:

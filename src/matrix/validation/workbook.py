@@ -23,7 +23,8 @@ from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.plan import plan_index
 from matrix.signing import ProjectKey
-from matrix.validation.identity import check_identity
+from matrix.validation.carry import Carry
+from matrix.validation.identity import check_identity, own_version
 from matrix.validation.narratives import (
     LOOKS_LIKE,
     narrative_roles,
@@ -35,24 +36,36 @@ from matrix.validation.rows import NEEDED, SheetContext, read_matrix_sheet
 from matrix.validation.rules import below_previous
 from matrix.validation.structure import locate_sheets, read_table
 from matrix.validation.values import removed_character_issues
+from matrix.versions import PlanVersions
 
 Previous = Mapping[tuple[str, str], float]
 
 
 def validate_file(
-    plan: Plan, path: Path, *, previous: Previous | None = None, key: ProjectKey | None = None
+    plan: Plan,
+    path: Path,
+    *,
+    previous: Previous | None = None,
+    key: ProjectKey | None = None,
+    versions: PlanVersions | None = None,
 ) -> ValidationResult:
     """Everything wrong with one returned workbook, and what it reports. `previous` maps
     (country, ref) to the last accepted total to date, for cumulative indicators; `key` is the
-    project key its signature is checked with (None: not checked)."""
+    project key its signature is checked with (None: not checked); `versions` the plan versions
+    kept, which a matrix of an earlier version is read against before its rows are carried onto
+    `plan` (None: only matrices of `plan` itself are read)."""
     path = Path(path)
     result = ValidationResult(file=str(path))
     with cycle_collection_paused():  # 5 % of the CPU of a 300-row return, 14 % of a 3,000-row one
-        return _validate(plan, path, result, previous, key)
+        result = _validate(plan, path, result, previous, key, versions)
+    if result.identity is not None and result.identity.plan_hash != plan_index(plan).content_hash:
+        result = with_previous(plan, result, previous or {})  # in the current plan's terms
+    return result
 
 
 def _validate(
-    plan: Plan, path: Path, result: ValidationResult, previous: Previous | None, key: ProjectKey | None
+    plan: Plan, path: Path, result: ValidationResult, previous: Previous | None, key: ProjectKey | None,
+    versions: PlanVersions | None,
 ) -> ValidationResult:
     try:
         scan = scan_file(path)
@@ -71,10 +84,12 @@ def _validate(
     issues: list[Issue] = []
     result._sheets = tuple(raw.sheets)
     try:
-        meta, issues = check_identity(plan, raw, result.file, key)
+        meta, issues = check_identity(plan, raw, result.file, key, versions)
         result.identity = meta.identity if meta else None
         if meta is not None and not has_errors(issues):
-            _read_contents(plan, raw, meta, result, issues, previous or {})
+            own = own_version(plan, meta, versions)
+            earlier = (own, plan, versions) if own is not plan else None
+            _read_contents(own, raw, meta, result, issues, {} if earlier else previous or {}, earlier)
     except WorkbookReadError as exc:  # calamine reads sheets on first use
         issues = [*issues, *exc.issues]
     except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop a batch of returns
@@ -105,8 +120,11 @@ def with_previous(plan: Plan, result: ValidationResult, previous: Previous) -> V
 
 
 def _read_contents(
-    plan: Plan, raw: RawWorkbook, meta: Metadata, result: ValidationResult, issues: list[Issue], previous: Previous
+    plan: Plan, raw: RawWorkbook, meta: Metadata, result: ValidationResult, issues: list[Issue], previous: Previous,
+    earlier: tuple[Plan, Plan, PlanVersions | None] | None,
 ) -> None:
+    """Read the workbook against `plan`, its own version; `earlier` (that version, the current
+    plan, the versions kept) when it is not the current one, to carry its rows onto it."""
     identity, file = meta.identity, result.file
     offices = meta.matrix_sheets()
     region = plan.region.code if plan.region else None
@@ -118,6 +136,7 @@ def _read_contents(
     looks_like[SheetRole.NEW_ACTIVITIES.value] = NEW_ACTIVITY_COLUMNS
     new_sheet = meta.sheets.get(SheetRole.NEW_ACTIVITIES.value, "New activities")
     ctx = SheetContext(plan, file, identity.lang, raw.date1904, new_sheet, issues)
+    carry = Carry(*earlier, ctx) if earlier else None
     required = frozenset(matrix_roles) | required_roles(meta.sheets, ctx)
     sheets = locate_sheets(
         raw, meta.sheets, roles, looks_like, identity.lang, file, issues, required=required
@@ -132,8 +151,10 @@ def _read_contents(
         if table is None:
             continue
         result._actual_columns += ((sheet.name, table.letter("actual")),)
-        rows = plan_index(plan).rows(None if identity.regional and office == region else office)
-        result.rows += read_matrix_sheet(table, office, matrix_role(office), rows, meta.fingerprints, ctx, previous)
+        sheet_office = None if identity.regional and office == region else office
+        rows = read_matrix_sheet(table, office, matrix_role(office), plan_index(plan).rows(sheet_office),
+                                 meta.fingerprints, ctx, previous)
+        result.rows += carry.sheet(table, sheet_office, rows) if carry else rows
     if (sheet := sheets.get(SheetRole.NEW_ACTIVITIES.value)) is not None:
         table = read_table(sheet, NEW_ACTIVITY_COLUMNS, frozenset({"activity", "status"}), identity.lang, file, issues)
         if table is not None:
