@@ -37,6 +37,8 @@ class CollectOutcome:
     warnings: int
     submission_id: int | None
     """None for a skipped file, which is not recorded."""
+    plan_changes: int = 0
+    """Notes on how the plan changed since the return's matrix was generated (info issues)."""
 
 
 class CollectInterrupted(KeyboardInterrupt):
@@ -107,6 +109,7 @@ def _record(
     recorded = store.record(result, plan, received_at)  # a StoreError is the caller's to count
     identity = result.identity
     errors = [issue for issue in result.issues if issue.is_error]
+    warnings = tally(result.issues)[1]
     return CollectOutcome(
         file=file,
         office=identity and identity.office,
@@ -114,8 +117,9 @@ def _record(
         status=recorded.outcome,
         reason=_reason(errors[0]) if errors and recorded.outcome is Outcome.REJECTED else None,
         errors=len(errors),
-        warnings=tally(result.issues)[1],
+        warnings=warnings,
         submission_id=recorded.submission_id,
+        plan_changes=len(result.issues) - len(errors) - warnings,
     )
 
 
@@ -182,14 +186,21 @@ SUMMARY = {
 
 def render_outcomes(outcomes: list[CollectOutcome]) -> str:
     """The table `matrix collect` prints, and a last line counting each outcome."""
+    changed = any(o.plan_changes for o in outcomes)
     rows = [
-        (o.file.name, o.office or "?", o.period or "?", o.status.value, o.errors, o.warnings, o.reason or "")
+        (o.file.name, o.office or "?", o.period or "?", o.status.value, o.errors, o.warnings,
+         *([o.plan_changes or ""] if changed else []), o.reason or "")
         for o in outcomes
     ]
     counts = ", ".join(
         f"{sum(o.status is outcome for o in outcomes)} {label}" for outcome, label in SUMMARY.items()
     )
-    body = table(("file", "office", "period", "result", "errors", "warnings", "first reason"), rows)
+    headers = ("file", "office", "period", "result", "errors", "warnings",
+               *(["plan changes"] if changed else []), "first reason")
+    body = table(headers, rows)
     hint = "\nsee every problem of a rejected file with `matrix validate FILE`" if any(
         o.status is Outcome.REJECTED for o in outcomes) else ""
+    if changed:
+        hint += ("\nreturns of an earlier plan version were carried onto the current plan; "
+                 "`matrix validate FILE` lists the plan changes noted")
     return f"{body}\n{len(outcomes)} file(s): {counts}{hint}"

@@ -29,12 +29,13 @@ from matrix.files import Inputs
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
-from matrix.periods import Period, plan_period
+from matrix.periods import Period, parse_for_plan, plan_period
 from matrix.plan import load_plan
 from matrix.signing import ProjectKey, created_notice, find_key, key_path
 from matrix.store.location import DEFAULT_STORE, STORE_ENV, StoreLocation
 from matrix.versions import (
     FOLDER,
+    HistoryEntry,
     IssuedMatrix,
     PlanVersion,
     PlanVersions,
@@ -42,6 +43,7 @@ from matrix.versions import (
     folder_versions,
     keep_in_folder,
     latest_issued,
+    plan_history,
     record_issued_in_folder,
     version_text,
 )
@@ -168,7 +170,7 @@ class Project:
 
     def issued(self, period: str | Period | None = None) -> list[IssuedMatrix]:
         """The matrices generated for the plan (for `period`), oldest first, each once."""
-        wanted = plan_period(self.plan, period).id if period is not None else None
+        wanted = parse_for_plan(self.plan.reporting, period).id if period is not None else None
         found = [m for m in folder_issued(self.versions_folder) if m.plan_id == self.plan.id]
         with self._store_if_any() as store:
             if store is not None:
@@ -183,9 +185,13 @@ class Project:
         """The matrix each office was last sent for `period`, where it is of an earlier plan
         version than the current one."""
         current = self.plan.content_hash()
-        wanted = plan_period(self.plan, period).id
+        wanted = parse_for_plan(self.plan.reporting, period).id
         latest = latest_issued(self.issued(wanted), wanted)
         return [m for m in latest.values() if m.plan_hash != current]
+
+    def plan_history(self) -> list[HistoryEntry]:
+        """Every kept version of the plan, oldest first, and the current one."""
+        return plan_history(self.plan, self.versions(), self.issued())
 
     def plan_version(self, ref: str) -> tuple[PlanVersion, Plan]:
         """A kept version of the plan by its hash or the start of it (`plan history` shows them)."""
@@ -198,6 +204,14 @@ class Project:
                 f"restore {self.versions_folder / 'plans'} or the store from a backup"
             )
         return version, plan
+
+    def plan_at(self, ref: str) -> tuple[Plan, str]:
+        """A version of the plan to compare, and where it came from: `current` (the plan file),
+        or a kept version by the start of its hash."""
+        if ref.strip().lower() == "current":
+            return self.plan, f"{self.plan_file} (current)"
+        version, plan = self.plan_version(ref)
+        return plan, f"version {version.hash[:12]} (first used {version.first_used.date()})"
 
     def _keep_version(self, store: Store | None) -> PlanVersion:
         """The current plan as a kept version, kept now in the folder and the store (if any)."""
@@ -362,6 +376,8 @@ class Project:
             self.inputs(returns=[*given, *files]).refuse(self.store.path)
         key, versions = self.key, self.versions()
         with self.opened_store(create=True) as store:
+            for version in folder_versions(self.versions_folder):  # now the team's too
+                store.keep_version(version, [])
             return collect(
                 self.plan,
                 files,
@@ -374,11 +390,14 @@ class Project:
             )
 
     def status(self, period: str | Period) -> PeriodStatus:
-        """Every expected office for `period`: returned, late, rejected or missing."""
+        """Every expected office for `period`: returned, late, rejected or missing, and which
+        plan version its matrix is of."""
         from matrix.status import status
 
+        wanted = parse_for_plan(self.plan.reporting, period)
+        issued = latest_issued(self.issued(wanted), wanted.id)
         with self.opened_store() as store:
-            return status(self.plan, store, period)
+            return status(self.plan, store, wanted, issued)
 
     def history(self, country: str, activity: str | None = None) -> list[HistoryEntry]:
         """What `country` (or the region) reported, period by period; one activity or ref."""

@@ -211,3 +211,67 @@ def latest_issued(issued: Iterable[IssuedMatrix], period: str) -> dict[str, Issu
         if matrix.period == period:
             latest[matrix.office] = matrix
     return latest
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One version of a plan, as `matrix plan history` lists it."""
+
+    hash: str
+    first_used: datetime | None
+    """None for the current plan when no matrix has been generated from it yet."""
+    current: bool
+    matrices: int
+    """How many matrices were generated from it."""
+    periods: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **asdict(self),
+            "first_used": self.first_used.isoformat() if self.first_used else None,
+            "periods": list(self.periods),
+        }
+
+
+def plan_history(
+    plan: Plan, versions: PlanVersions, issued: Iterable[IssuedMatrix]
+) -> list[HistoryEntry]:
+    """Every kept version of `plan`, oldest first, and the current one (kept or not yet)."""
+    current = plan.content_hash()
+    sent: dict[str, list[IssuedMatrix]] = {}
+    for matrix in issued:
+        sent.setdefault(matrix.plan_hash, []).append(matrix)
+    kept = versions.history(plan.id)
+    entries = [(v.hash, v.first_used) for v in kept]
+    if current not in versions.versions:
+        entries.append((current, None))
+    return [
+        HistoryEntry(
+            hash=digest,
+            first_used=first_used,
+            current=digest == current,
+            matrices=len(sent.get(digest, [])),
+            periods=tuple(sorted({m.period for m in sent.get(digest, [])})),
+        )
+        for digest, first_used in entries
+    ]
+
+
+def render_plan_history(plan: Plan, entries: list[HistoryEntry]) -> str:
+    from matrix.text_table import table
+
+    rows = [
+        (
+            e.hash[:12],
+            e.first_used.isoformat(sep=" ") if e.first_used else "not used yet",
+            e.matrices,
+            ", ".join(e.periods),
+            "current" if e.current else "",
+        )
+        for e in entries
+    ]
+    body = table(("version", "first used", "matrices", "periods", ""), rows)
+    return (
+        f"plan {plan.id}: {len(entries)} version(s)\n{body}\n"
+        "compare two with `matrix plan diff VERSION VERSION` (a version, or a plan file)"
+    )

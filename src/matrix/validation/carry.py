@@ -52,7 +52,7 @@ class Carry:
             if now is None:
                 ctx.issues.append(Code.PLAN_ROW_NOT_CARRIED.issue(
                     file=ctx.file, sheet=name, cell=cell, value=row.ref, ref=row.ref,
-                    title=before.activity.title, reason=self._gone(before, office)))
+                    title=_title(before), reason=self._gone(before, office)))
                 continue
             if now.ref != row.ref:
                 ctx.issues.append(Code.PLAN_ROW_RENUMBERED.issue(
@@ -64,7 +64,7 @@ class Carry:
         for key, row in current.items():
             if key not in had:
                 ctx.issues.append(Code.PLAN_ROW_ADDED.issue(
-                    file=ctx.file, sheet=name, value=row.ref, ref=row.ref, title=row.activity.title,
+                    file=ctx.file, sheet=name, value=row.ref, ref=row.ref, title=_title(row),
                     when=self._since(lambda index, key=key: _planned(index, office, key))))
         return carried
 
@@ -97,7 +97,7 @@ class Carry:
         ctx = self.ctx
         ctx.issues.append(Code.PLAN_TARGET_REVISED.issue(
             file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, "target"), value=new,
-            ref=now.ref, title=now.activity.title, old=_shown(old), new=_shown(new),
+            ref=now.ref, title=_title(now), old=_shown(old), new=_shown(new),
             when=self._since(revised)))
 
     def _since(self, changed: Callable[[PlanIndex], bool]) -> str:
@@ -130,6 +130,13 @@ def _planned(index: PlanIndex, office: str | None, key: RowKey) -> bool:
 
 def _planned_activity(index: PlanIndex, office: str | None, activity: str) -> bool:
     return any(row.activity.id == activity for row in index.rows(office))
+
+
+def _title(row: PlanRow) -> str:
+    """The activity, and the indicator when it has several."""
+    if row.indicator is None or len(row.activity.indicators) == 1:
+        return row.activity.title
+    return f"{row.activity.title}: {row.indicator.name}"
 
 
 def _shown(value: float | None) -> str:
