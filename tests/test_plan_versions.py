@@ -101,7 +101,12 @@ def test_the_revision_scenario_end_to_end(run, tmp_path):
     assert cap.target == 200 and cap.achieved == 75 and cap.progress == 37.5  # the current target
     assert ("KEN", "LEG-1.1") in lines and ("KEN", "LEG-1") not in lines
     assert ("KEN", "OPS-3") not in lines
-    assert {w.code for w in report.quality} >= {"plan-target-revised", "plan-row-not-carried"}
+    noted = {(w.code, w.where) for w in report.plan_changes if w.office_name == "Kenya"}
+    assert ("plan-target-revised", "Matrix!J7") in noted and ("plan-row-not-carried", "Matrix!A11") in noted
+    assert not {w.code for w in report.quality} & {c for c, _ in noted}  # changes, not warnings
+    assert run("report", "--period", PERIOD, "-o", "report.html").exit_code == 0
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Plan changes since the matrices were sent" in html and 'data-code="plan-row-added"' in html
 
     history = run("plan", "history")
     assert history.exit_code == 0
