@@ -67,7 +67,7 @@ def codes(output: str, file: str) -> list[tuple[str, str]]:
 
 
 def test_the_revision_scenario_end_to_end(run, tmp_path):
-    v1, returns = v1_returns(run, tmp_path)
+    v1, _ = v1_returns(run, tmp_path)
     v2 = load_plan(tmp_path / "plan.yaml")
     assert v1.content_hash() != v2.content_hash()
 
@@ -137,7 +137,7 @@ def test_status_names_the_outdated_offices_and_generate_sends_them_the_current_v
 
 
 def test_a_return_of_a_version_the_project_does_not_keep_is_refused_saying_what_to_do(run, tmp_path):
-    _, returns = v1_returns(run, tmp_path)
+    v1_returns(run, tmp_path)
     shutil.rmtree(tmp_path / ".matrix")  # no store either: version 1 is nowhere
     result = run("validate", "returns")
     assert result.exit_code == 1
@@ -147,7 +147,7 @@ def test_a_return_of_a_version_the_project_does_not_keep_is_refused_saying_what_
 
 
 def test_a_damaged_kept_version_is_not_read_as_that_version(run, tmp_path):
-    _, returns = v1_returns(run, tmp_path)
+    v1_returns(run, tmp_path)
     [kept] = (tmp_path / ".matrix" / "plans").glob("*.yaml")
     kept.write_text(kept.read_text(encoding="utf-8").replace("target: 150", "target: 151"),
                     encoding="utf-8")
@@ -157,7 +157,7 @@ def test_a_damaged_kept_version_is_not_read_as_that_version(run, tmp_path):
 
 def test_versions_are_kept_in_the_store_so_another_machine_reads_the_returns(run, tmp_path):
     """A team's store: the version kept there is enough, without this folder's .matrix."""
-    _, returns = v1_returns(run, tmp_path)
+    v1_returns(run, tmp_path)
     assert run("collect", "returns", "--store", "team.sqlite").exit_code == 0  # keeps the versions
     shutil.rmtree(tmp_path / ".matrix")
     result = run("validate", "returns", "--store", "team.sqlite")
