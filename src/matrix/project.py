@@ -142,12 +142,14 @@ class Project:
     @contextmanager
     def _store_if_any(self) -> Iterator[Store | None]:
         """The store when the project has one (a SQLite file not made yet is none), else None."""
-        from matrix.store import Store
+        from matrix.store import NoStore, Store
 
-        if self.store.path is not None and not self.store.path.exists():
+        try:
+            store = Store.open(self.store, create=False)
+        except NoStore:
             yield None
             return
-        with Store.open(self.store, create=False) as store:
+        with store:
             yield store
 
     # --- plan versions -------------------------------------------------------------------------
@@ -160,12 +162,15 @@ class Project:
     def versions(self) -> PlanVersions:
         """Every plan version the project keeps, in its folder and its store: what a return of
         an earlier version is read against."""
+        with self._store_if_any() as store:
+            return self._versions(store)
+
+    def _versions(self, store: Store | None) -> PlanVersions:
         kept = folder_versions(self.versions_folder)
         where = f"looked in {self.versions_folder / 'plans'}"
-        with self._store_if_any() as store:
-            if store is not None:
-                kept += store.plan_versions(self.plan.id)
-                where += f" and in the store {self.store}"
+        if store is not None:
+            kept += store.plan_versions(self.plan.id)
+            where += f" and in the store {self.store}"
         return PlanVersions.of(kept, where)
 
     def issued(self, period: str | Period | None = None) -> list[IssuedMatrix]:
@@ -374,10 +379,11 @@ class Project:
         files = returned_workbooks(given)
         if self.store.path is not None:
             self.inputs(returns=[*given, *files]).refuse(self.store.path)
-        key, versions = self.key, self.versions()
+        key = self.key
         with self.opened_store(create=True) as store:
             for version in folder_versions(self.versions_folder):  # now the team's too
                 store.keep_version(version, [])
+            versions = self._versions(store)
             return collect(
                 self.plan,
                 files,

@@ -4,6 +4,6 @@ file by default, or a PostgreSQL database (`--store postgresql://...`)."""
 from matrix.store.connection import StoreError
 from matrix.store.location import StoreLocation
 from matrix.store.rows import Outcome, Recorded, StoredRow, Submission
-from matrix.store.store import Store
+from matrix.store.store import NoStore, Store
 
-__all__ = ["Outcome", "Recorded", "Store", "StoreError", "StoreLocation", "StoredRow", "Submission"]
+__all__ = ["NoStore", "Outcome", "Recorded", "Store", "StoreError", "StoreLocation", "StoredRow", "Submission"]

@@ -32,6 +32,11 @@ from matrix.store.schema import check_store_file, migrate, needs_migration, stor
 from matrix.versions import IssuedMatrix, PlanVersion
 
 
+class NoStore(MatrixError):
+    """Opening a store that does not exist yet, to read it: commands that can do without one
+    (validation, which also looks for plan versions there) carry on."""
+
+
 class Store:
     def __init__(self, engine: Engine, conn: Connection, location: StoreLocation):
         self.engine = engine
@@ -56,7 +61,7 @@ class Store:
                 raise MatrixError(f"store {path} is a folder; give a file path with --store")
             if not path.exists():
                 if not create:
-                    raise MatrixError(
+                    raise NoStore(
                         f"no store at {path}; collect returns first with `matrix collect FILES`"
                     )
                 if not path.parent.exists():
@@ -279,7 +284,7 @@ def _prepare(conn: Connection, location: StoreLocation, create: bool) -> None:
         pending = needs_migration(conn, location)
         empty = pending and not _has_tables(conn)
     if empty and not create:
-        raise MatrixError(
+        raise NoStore(
             f"no store at {location}; run `matrix store init` or collect returns first"
         )
     if pending:
