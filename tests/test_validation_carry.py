@@ -12,7 +12,7 @@ from checkout import DAR
 from matrix.models.issues import Severity
 from matrix.plan import load_plan
 from matrix.validation import validate_file
-from matrix.versions import PlanVersion, PlanVersions, version_text
+from matrix.versions import IssuedMatrix, PlanVersion, PlanVersions, version_text
 from validation_helpers import fill, fill_good, make_matrix
 
 FIRST = datetime(2026, 7, 1, tzinfo=UTC)
@@ -30,12 +30,13 @@ def activity(data: dict, ident: str) -> dict:
     return next(a for o in data["objectives"] for a in o["activities"] if a["id"] == ident)
 
 
-def kept(*plans_and_files) -> PlanVersions:
+def kept(*plans_and_files, issued=()) -> PlanVersions:
+    """The versions, first used on the 1st, 2nd... of the month in the order given."""
     versions = [
         PlanVersion(plan.id, plan.content_hash(), version_text(plan, file), FIRST.replace(day=day))
         for day, (plan, file) in enumerate(plans_and_files, 1)
     ]
-    return PlanVersions.of(versions, "kept in the test")
+    return PlanVersions.of(versions, "kept in the test", issued)
 
 
 def with_ids(data: dict) -> None:
@@ -82,18 +83,32 @@ def test_changes_are_notes_and_the_rows_of_an_unchanged_office_read_as_before(tm
     assert as_v2.rows == as_v1.rows and as_v2.accepted
 
 
+def revised(data: dict) -> None:
+    activity(data, "CAP-1")["indicators"][0]["target"] = 200
+
+
 def test_a_return_of_a_newer_version_than_the_plan_given_is_refused(tmp_path):
     v1, _ = make_matrix(tmp_path / "v1", DAR, country="ETH")
-
-    def revised(data: dict) -> None:
-        activity(data, "CAP-1")["indicators"][0]["target"] = 200
-
     v2_file = write_plan(tmp_path / "v2.yaml", revised)
     v2, path = make_matrix(tmp_path / "v2", v2_file, country="ETH")
     result = validate_file(v1, path, versions=kept((v1, DAR), (v2, v2_file)))
     [issue] = [i for i in result.issues if i.is_error]
     assert issue.code == "plan-version-newer" and not result.rows
     assert "validate it with the project's current plan" in issue.message
+
+
+def test_a_plan_changed_back_reads_returns_of_the_version_in_between(tmp_path):
+    """Version 1, then 2, then 1 again (generated from on the 3rd): 2's returns are carried."""
+    v1, _ = make_matrix(tmp_path / "v1", DAR, country="ETH")
+    v2_file = write_plan(tmp_path / "v2.yaml", revised)
+    v2, path = make_matrix(tmp_path / "v2", v2_file, country="ETH")
+    fill_good(path, v2)
+    again = IssuedMatrix(v1.id, v1.content_hash(), "ETH", False, "2026-Q3", "en",
+                         FIRST.replace(day=3), "ETH_2026-Q3_dar-es-salaam-follow-up.xlsx")
+    result = validate_file(v1, path, versions=kept((v1, DAR), (v2, v2_file), issued=[again]))
+    assert result.accepted, [i.render() for i in result.issues if i.is_error]
+    [revision] = [i for i in result.issues if i.code == "plan-target-revised"]
+    assert "from 200 to 150" in revision.message
 
 
 def test_a_duplicate_indicator_id_is_a_plan_error(tmp_path, run):

@@ -78,7 +78,7 @@ class Code(Enum):
     METADATA_DAMAGED = ("metadata-damaged", E, "the workbook's hidden matrix metadata cannot be used: {reason}; fill in the matrix you were sent and return that file")
     OTHER_PLAN = ("other-plan", E, "this workbook is a matrix of plan '{found}', not of plan '{expected}'; validate it with its own plan")
     PLAN_VERSION_UNKNOWN = ("plan-version-unknown", E, "this workbook was generated on {generated} from version {found} of plan '{plan}', which this project does not keep ({where}); validate it in the project folder that generated it, or send the office a matrix of the current plan (`matrix generate --period {period} --country {office}`)")
-    PLAN_VERSION_NEWER = ("plan-version-newer", E, "this workbook was generated on {generated} from version {found} of plan '{plan}', first used {found_since}, newer than the plan given (version {expected}, first used {expected_since}); validate it with the project's current plan")
+    PLAN_VERSION_NEWER = ("plan-version-newer", E, "this workbook was generated on {generated} from version {found} of plan '{plan}', first used {found_since}, newer than the plan given (version {expected}, last used {expected_since}); validate it with the project's current plan (if the plan given is current, a change undone, generate a matrix from it first)")
     # --- plan changes since a return's matrix was generated (matrix.validation.carry) -----------
     PLAN_VERSION_EARLIER = ("plan-version-earlier", I, "this matrix was generated on {generated} from an earlier version of plan '{plan}' ({found}; current {expected}); it was checked against its own version and its rows carried onto the current plan")
     PLAN_ROW_NOT_CARRIED = ("plan-row-not-carried", I, "{ref} ({title}) not carried: {reason}")

@@ -171,7 +171,10 @@ class Project:
         if store is not None:
             kept += store.plan_versions(self.plan.id)
             where += f" and in the store {self.store}"
-        return PlanVersions.of(kept, where)
+        issued = folder_issued(self.versions_folder)
+        if store is not None:
+            issued += store.issued(self.plan.id)
+        return PlanVersions.of(kept, where, issued)
 
     def issued(self, period: str | Period | None = None) -> list[IssuedMatrix]:
         """The matrices generated for the plan (for `period`), oldest first, each once."""

@@ -87,16 +87,24 @@ class PlanVersions:
     versions: dict[str, PlanVersion] = field(default_factory=dict)
     where: str = "none kept"
     """Where they were looked for, for the message about a version that is not there."""
+    last_used: dict[str, datetime] = field(default_factory=dict)
+    """Hash -> when a matrix was last generated from it (a plan changed back is used again)."""
     _plans: dict[str, Plan | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, versions: Iterable[PlanVersion], where: str) -> PlanVersions:
+    def of(
+        cls, versions: Iterable[PlanVersion], where: str, issued: Iterable[IssuedMatrix] = ()
+    ) -> PlanVersions:
         found: dict[str, PlanVersion] = {}
         for version in versions:
             kept = found.get(version.hash)
             if kept is None or version.first_used < kept.first_used:
                 found[version.hash] = version
-        return cls(found, where)
+        last: dict[str, datetime] = {}
+        for matrix in issued:
+            if matrix.plan_hash not in last or last[matrix.plan_hash] < matrix.generated_at:
+                last[matrix.plan_hash] = matrix.generated_at
+        return cls(found, where, last)
 
     def plan(self, digest: str) -> Plan | None:
         """The plan of version `digest`, checked to be that version; None when not kept."""
@@ -108,6 +116,11 @@ class PlanVersions:
     def first_used(self, digest: str) -> datetime | None:
         version = self.versions.get(digest)
         return version.first_used if version else None
+
+    def latest_use(self, digest: str) -> datetime | None:
+        """When a matrix was last generated from the version (its first use when not recorded)."""
+        uses = [t for t in (self.first_used(digest), self.last_used.get(digest)) if t is not None]
+        return max(uses, default=None)
 
     def history(self, plan_id: str) -> list[PlanVersion]:
         """The plan's versions, oldest first."""
@@ -132,7 +145,7 @@ class PlanVersions:
 
     def __getstate__(self) -> dict[str, Any]:
         """Sent to worker processes without the plans parsed so far."""
-        return {"versions": self.versions, "where": self.where, "_plans": {}}
+        return {**self.__dict__, "_plans": {}}
 
 
 # --- the project folder ----------------------------------------------------------------------

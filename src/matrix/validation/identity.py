@@ -83,7 +83,7 @@ def _version_issue(
         return Code.PLAN_VERSION_UNKNOWN.issue(
             **params, where=versions.where if versions else "no plan versions were given",
             period=identity.period, office=identity.office)
-    found, current = versions.first_used(identity.plan_hash), versions.first_used(expected)
+    found, current = versions.first_used(identity.plan_hash), versions.latest_use(expected)
     if found is not None and current is not None and found > current:
         return Code.PLAN_VERSION_NEWER.issue(
             **params, found_since=found.date().isoformat(), expected_since=current.date().isoformat())
