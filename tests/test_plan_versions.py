@@ -124,8 +124,12 @@ def test_status_names_the_outdated_offices_and_generate_sends_them_the_current_v
     text = run("status", "--period", PERIOD).output
     assert "2 office(s) hold a matrix of an earlier plan version (ETH, KEN)" in text
 
+    kept = tmp_path / ".matrix"
+    before = (sorted((kept / "plans").iterdir()), (kept / "issued.jsonl").read_text(encoding="utf-8"))
     refused = run("generate", "plan.yaml", "--period", PERIOD, "--outdated", "-o", "sent")
     assert refused.exit_code == 2 and "--force" in refused.output
+    after = (sorted((kept / "plans").iterdir()), (kept / "issued.jsonl").read_text(encoding="utf-8"))
+    assert after == before  # nothing written, nothing recorded
     again = run("generate", "plan.yaml", "--period", PERIOD, "--outdated", "--force", "-o", "sent")
     assert again.exit_code == 0, again.output
     assert sorted(Path(p).name[:3] for p in again.output.split()) == ["ETH", "KEN"]

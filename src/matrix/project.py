@@ -221,18 +221,12 @@ class Project:
         version, plan = self.plan_version(ref)
         return plan, f"version {version.hash[:12]} (first used {version.first_used.date()})"
 
-    def _keep_version(self, store: Store | None) -> PlanVersion:
-        """The current plan as a kept version, kept now in the folder and the store (if any)."""
-        version = PlanVersion(
+    def _version(self) -> PlanVersion:
+        """The current plan as a version to keep, first used now."""
+        return PlanVersion(
             self.plan.id, self.plan.content_hash(), version_text(self.plan, self.plan_file),
             datetime.now(UTC).replace(microsecond=0),
         )
-        keep_in_folder(self.versions_folder, version)
-        if store is not None:
-            store.keep_version(version, [])
-        return version
-
-    # --- the cycle, in order -------------------------------------------------------------------
 
     def generate(
         self,
@@ -271,7 +265,7 @@ class Project:
                 options["narratives"] = store.latest_narratives(self.plan, wanted.id)
             if not batches:
                 return []
-            version = self._keep_version(store)
+            version = self._version()
             for offices, is_regional, language in batches:
                 sent = self._sent(version, store, wanted, offices, is_regional, language, progress)
                 written += self._write(
@@ -290,8 +284,8 @@ class Project:
         lang: str,
         progress: Callable[[Path], None] | None,
     ) -> Callable[[Path], None]:
-        """What to do once each workbook is written: record which office was sent which plan
-        version (in the folder and the store), then tell `progress`."""
+        """What to do once each workbook is written: keep the plan version and record which
+        office was sent it (in the folder and the store), then tell `progress`."""
         from matrix.generate import offices_to_write, workbook_name
 
         names = {
@@ -300,6 +294,7 @@ class Project:
         }
 
         def sent(path: Path) -> None:
+            keep_in_folder(self.versions_folder, version)  # once written: a refusal keeps nothing
             issued = IssuedMatrix(
                 self.plan.id, version.hash, names[path.name], regional, period.id, lang,
                 datetime.now(UTC).replace(microsecond=0), path.name,
