@@ -114,8 +114,8 @@ def test_a_store_of_schema_1_is_upgraded_without_loss(tmp_path, monkeypatch, sud
         rows = len(old.current_rows(sudan))
     monkeypatch.undo()
     with Store.open(path) as store:
-        assert store.version == len(schema.MIGRATIONS) == 2
-        assert query(store, "PRAGMA user_version") == [(2,)]
+        assert store.version == len(schema.MIGRATIONS) >= 2
+        assert query(store, "PRAGMA user_version") == [(len(schema.MIGRATIONS),)]
         assert len(store.current_rows(sudan)) == rows > 0
         assert store.narratives(sudan) == []
         store.record(sent(sudan, "2026-08", "August"), sudan)

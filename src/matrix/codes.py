@@ -146,6 +146,7 @@ class Code(Enum):
     # --- store (matrix.store) ------------------------------------------------------------------
     PERIOD_NOT_COLLECTED = ("period-not-collected", E, "this return is for period {found}, not {expected}; collect it with --period {found} or without --period")
     STORE_PERIOD_UNUSABLE = ("store-period-unusable", W, "{count} accepted return(s) from {offices} are stored for period '{period}', which is not a {frequency} period of plan '{plan}' (an older matrix did not check the hidden period); they are left out of every command: ask those offices for fresh returns if the data is needed")
+    STORE_VERSIONS_NOT_KEPT = ("store-versions-not-kept", W, "the plan version and the matrices generated were recorded in {folder} only: the store refused them ({reason}); the next `matrix collect` by someone who may write to the store copies them there")
 
     def __init__(self, slug: str, severity: Severity, template: str):
         self.slug = slug

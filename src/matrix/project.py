@@ -19,11 +19,12 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
+from matrix.codes import Code
 from matrix.errors import MatrixError, MatrixWarning
 from matrix.files import Inputs
 from matrix.models.issues import Issue
@@ -197,6 +198,16 @@ class Project:
         latest = latest_issued(self.issued(wanted), wanted)
         return [m for m in latest.values() if m.plan_hash != current]
 
+    def _copy_versions(self, store: Store) -> None:
+        """The versions and matrices sent the folder holds, into the store: it may have been
+        made after them, or refused them (`generate` by a role that may only read)."""
+        stored = set(store.issued(self.plan.id))
+        new = [m for m in folder_issued(self.versions_folder) if m.plan_id == self.plan.id]
+        for version in folder_versions(self.versions_folder):
+            if version.plan_id == self.plan.id:
+                sent = [m for m in new if m.plan_hash == version.hash and m not in stored]
+                store.keep_version(version, sent)
+
     def plan_history(self) -> list[HistoryEntry]:
         """Every kept version of the plan, oldest first, and the current one."""
         return plan_history(self.plan, self.versions(), self.issued())
@@ -259,15 +270,14 @@ class Project:
             batches = _outdated_batches(self.outdated(wanted))
         options: dict[str, object] = {}
         written: list[Path] = []
-        with self.opened_store() if prefill else self._store_if_any() as store:
-            if store is not None and prefill:
+        with ExitStack() as stack:
+            store = stack.enter_context(self.opened_store()) if prefill else None
+            if store is not None:
                 options["prefill"] = store.latest_progress(self.plan, wanted.id)
                 options["narratives"] = store.latest_narratives(self.plan, wanted.id)
-            if not batches:
-                return []
-            version = self._version()
+            records = _Records(self, stack, store)
             for offices, is_regional, language in batches:
-                sent = self._sent(version, store, wanted, offices, is_regional, language, progress)
+                sent = self._sent(records, wanted, offices, is_regional, language, progress)
                 written += self._write(
                     wanted, offices, is_regional, language, out, force, sent, key_created,
                     store, options,
@@ -276,16 +286,15 @@ class Project:
 
     def _sent(
         self,
-        version: PlanVersion,
-        store: Store | None,
+        records: _Records,
         period: Period,
         countries: list[str] | None,
         regional: bool,
         lang: str,
         progress: Callable[[Path], None] | None,
     ) -> Callable[[Path], None]:
-        """What to do once each workbook is written: keep the plan version and record which
-        office was sent it (in the folder and the store), then tell `progress`."""
+        """What to do once each workbook is written: record that its office was sent the plan's
+        version, then tell `progress`."""
         from matrix.generate import offices_to_write, workbook_name
 
         names = {
@@ -294,14 +303,7 @@ class Project:
         }
 
         def sent(path: Path) -> None:
-            keep_in_folder(self.versions_folder, version)  # once written: a refusal keeps nothing
-            issued = IssuedMatrix(
-                self.plan.id, version.hash, names[path.name], regional, period.id, lang,
-                datetime.now(UTC).replace(microsecond=0), path.name,
-            )
-            record_issued_in_folder(self.versions_folder, issued)
-            if store is not None:
-                store.keep_version(version, [issued])
+            records.sent(names[path.name], regional, period, lang, path)
             if progress:
                 progress(path)
 
@@ -342,11 +344,26 @@ class Project:
 
     def validate(self, paths: Iterable[PathLike]) -> list[ValidationResult]:
         """Every returned workbook in `paths` (folders mean every workbook in them), checked
-        against the plan and the project key, in order. Nothing is recorded."""
+        against the plan (or the kept version it was made from) and the project key, in order.
+        Nothing is recorded; the store is read only for a version the project folder does not
+        keep."""
         from matrix.validation import returned_workbooks, validate_paths
 
-        files = returned_workbooks(map(Path, paths))
-        return validate_paths(self.plan, files, key=self.key, versions=self.versions())
+        files, key = returned_workbooks(map(Path, paths)), self.key
+        results = validate_paths(self.plan, files, key=key, versions=self._versions(None))
+        unknown = [
+            index for index, result in enumerate(results)
+            if any(issue.code == Code.PLAN_VERSION_UNKNOWN.slug for issue in result.issues)
+        ]
+        if not unknown:  # the store is only read for versions the folder does not keep
+            return results
+        with self._store_if_any() as store:
+            if store is not None:
+                again = [files[index] for index in unknown]
+                redone = validate_paths(self.plan, again, key=key, versions=self._versions(store))
+                for index, result in zip(unknown, redone, strict=True):
+                    results[index] = result
+        return results
 
     def feedback_copies(self, folder: PathLike, paths: Iterable[PathLike]) -> FeedbackCopies:
         """Where the annotated copies of the returns in `paths` go, in `folder`: refused now (a
@@ -379,8 +396,7 @@ class Project:
             self.inputs(returns=[*given, *files]).refuse(self.store.path)
         key = self.key
         with self.opened_store(create=True) as store:
-            for version in folder_versions(self.versions_folder):  # now the team's too
-                store.keep_version(version, [])
+            self._copy_versions(store)
             versions = self._versions(store)
             return collect(
                 self.plan,
@@ -491,3 +507,38 @@ def _outdated_batches(outdated: list[IssuedMatrix]) -> list[tuple[list[str] | No
         (None if regional else offices, regional, lang)
         for (regional, lang), offices in sorted(batches.items())
     ]
+
+
+class _Records:
+    """Where `generate` records what it sends: the plan version (first used when generating
+    began) and each workbook's office, in the folder and in the store if the project has one.
+    Both are touched only once a workbook is written, so a refused `generate` changes nothing."""
+
+    def __init__(self, project: Project, stack: ExitStack, store: Store | None):
+        self.project, self.stack = project, stack
+        self.version = project._version()
+        self._store, self._looked = store, store is not None
+
+    def _opened_store(self) -> Store | None:
+        if not self._looked:
+            self._looked = True
+            self._store = self.stack.enter_context(self.project._store_if_any())
+        return self._store
+
+    def sent(self, office: str, regional: bool, period: Period, lang: str, path: Path) -> None:
+        version, folder = self.version, self.project.versions_folder
+        keep_in_folder(folder, version)
+        issued = IssuedMatrix(
+            version.plan_id, version.hash, office, regional, period.id, lang,
+            datetime.now(UTC).replace(microsecond=0), path.name,
+        )
+        record_issued_in_folder(folder, issued)
+        if (store := self._opened_store()) is not None:
+            from matrix.store import StoreError
+
+            try:
+                store.keep_version(version, [issued])
+            except StoreError as exc:  # a role that may only read: the folder has it all
+                self._store = None
+                self.project.on_warning(Code.STORE_VERSIONS_NOT_KEPT.issue(
+                    file=str(self.project.store), folder=str(folder), reason=str(exc)))
