@@ -408,3 +408,17 @@ def test_rows_of_long_wrapped_text_get_a_height_that_fits(tmp_path, sudan):
     ws = load_workbook(path)["Matrix"]
     long_rows = [r for r in range(4, ws.max_row + 1) if len(str(ws.cell(r, 4).value or "")) > 60]
     assert long_rows and all(ws.row_dimensions[r].height and ws.row_dimensions[r].height >= 30 for r in long_rows)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_example_dates_are_in_the_workbook_s_own_period(tmp_path, lang):
+    plan = load_plan(write(tmp_path, MINIMAL))
+    path = tmp_path / "SDN.xlsx"
+    write_workbook(plan, "SDN", Period.parse("2031-Q1"), lang, path, generated_at=GENERATED_AT)
+    wb = open_workbook(path)
+    new = wb[t(lang, "sheet.new_activities")]
+    assert "2031-03-31" in new.cell(layout.SUBTITLE_ROW, 1).value
+    dates = [dv for dv in new.data_validations.dataValidation if dv.type == "date"]
+    assert dates and all(dv.error == t(lang, "validation.date.message", example="2031-03-31")
+                         for dv in dates)
+    assert "2026" not in new.cell(layout.SUBTITLE_ROW, 1).value + "".join(dv.error for dv in dates)

@@ -112,7 +112,7 @@ def test_a_date_that_does_not_exist_is_a_plan_error_at_its_line(tmp_path):
     path = tmp_path / "plan.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     issues = {(i.code, i.line) for i in check_plan_file(path)}
-    assert ("invalid-value", line) in issues
+    assert ("invalid-date", line) in issues
     assert ("unknown-field", len(lines)) in issues
 
 

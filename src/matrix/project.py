@@ -68,7 +68,7 @@ def _key_created(path: Path) -> None:
 
 
 def _warn(issue: Issue) -> None:
-    """What a project does with a warning about its store when no one else is told: a Python
+    """What a project does with a warning when no one else is told: a Python
     warning, which a script sees once and can filter (`MatrixWarning`)."""
     warnings.warn(issue.render(), MatrixWarning, stacklevel=5)
 
@@ -77,8 +77,9 @@ class Project:
     """`folder` is the project folder (holding plan.yaml) or the plan file itself. The key is
     found as `matrix` finds it (beside the plan, or `$MATRIX_KEY_FILE`); the store is `store`,
     (a SQLite file, a postgresql:// URL or a `StoreLocation`), else `$MATRIX_STORE`, else
-    matrix.sqlite in the project folder. `on_warning` hears about
-    stored periods that every reading leaves out (default: a `MatrixWarning`)."""
+    matrix.sqlite in the project folder. `on_warning` hears about stored periods that every
+    reading leaves out, and matrices generated for a period after every activity has ended
+    (default: a `MatrixWarning`)."""
 
     def __init__(
         self,
@@ -260,8 +261,13 @@ class Project:
         language it had. `prefill` starts each row from the office's latest accepted answers in
         the store, and its overview and initiatives from its latest return. Existing workbooks
         are kept unless `force`. The plan version is kept (`versions`) and each workbook recorded
-        as sent to its office (`issued`)."""
+        as sent to its office (`issued`). A period that starts after every activity has ended is
+        told to `on_warning`."""
+        from matrix.generate import after_every_activity
+
         wanted = plan_period(self.plan, period)
+        if (late := after_every_activity(self.plan, wanted)) is not None:
+            self.on_warning(late)
         if not outdated:
             batches = [(list(countries) if countries else None, regional, lang)]
         elif countries or regional:

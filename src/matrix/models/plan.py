@@ -29,10 +29,8 @@ from pydantic import (
 
 SCHEMA_VERSION = 1
 
-Id = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"),
-]
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
+Id = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ID_PATTERN)]
 """Letters, digits, '-' and '_' (no dots or spaces), because ids end up in cells and file names."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -187,6 +185,12 @@ def _code_text(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _period_text(value: object) -> object:
+    """YAML reads `first_period: 2026` as a number and `2026-07-01` as a date; a period is text
+    (a date is then refused as a period, with an example of one)."""
+    return value.isoformat() if isinstance(value, date) else _code_text(value)
+
+
 def _iati_organisation_ref(value: str) -> str:
     """Registration agency, then the number it gave: it starts every IATI activity identifier."""
     if not re.fullmatch(r"[A-Z]{2}-[A-Za-z0-9]+-[^\s/&|?]+", value):
@@ -286,14 +290,22 @@ class Indicator(Strict):
         return self.id or str(position + 1)
 
 
+def _all_countries(value: object) -> object:
+    """`countries: all` says what leaving the key out says: every country of the plan."""
+    if isinstance(value, str) and value.strip().lower() == "all":
+        return None
+    return value
+
+
 class Activity(Strict):
     id: Id
     title: Text
     description: str = ""
     lead: Id | None = Field(default=None, description="Actor id of the lead.")
     partners: list[Id] = Field(default_factory=list)
-    countries: list[str] | None = Field(
-        default=None, description="ISO alpha-3 codes; omitted means every country of the plan."
+    countries: Annotated[list[str] | None, BeforeValidator(_all_countries)] = Field(
+        default=None,
+        description="ISO alpha-3 codes; omitted (or `all`) means every country of the plan.",
     )
     regional: bool = Field(
         default=False, description="Region-wide: reported once in the regional matrix."
@@ -314,7 +326,9 @@ class Objective(Strict):
 
 class Reporting(Strict):
     frequency: Frequency
-    first_period: str = Field(description="e.g. 2026-09, 2026-Q3, 2026-H2 or 2026.")
+    first_period: Annotated[str, BeforeValidator(_period_text)] = Field(
+        description="e.g. 2026-09, 2026-Q3, 2026-H2 or 2026."
+    )
     due_days: int = Field(default=15, ge=0, le=365, description="Days after a period ends.")
     send_to: str = Field(default="", description="Who receives returns, shown in every workbook.")
 

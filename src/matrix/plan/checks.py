@@ -1,17 +1,23 @@
-"""Cross-reference checks on a well-formed plan: ids, actors, action points, countries, dates, gaps."""
+"""Cross-reference checks on a plan: ids, actors, action points, countries, dates, gaps.
+
+They also run over a plan whose schema failed, repaired by `salvage` (so one run reports
+everything); then findings that only repeat a schema problem are skipped and lines are the plan's.
+"""
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 
 from matrix.codes import Code, did_you_mean
 from matrix.countries import is_country, is_currency, suggest_countries, suggest_currencies
 from matrix.frameworks import builtin_framework, builtin_names
 from matrix.models.issues import Issue
-from matrix.models.plan import OVERVIEW_DEFAULT_HEADINGS, Framework, Plan, Scope
+from matrix.models.plan import OVERVIEW_DEFAULT_HEADINGS, Activity, Framework, Plan, Scope
 from matrix.periods import EXAMPLES, Period, PeriodOutOfRange
-from matrix.plan.lines import LineMap
+from matrix.plan.lines import LineMap, Path_
+from matrix.plan.salvage import Salvage
 
 
 def _guess(value: str, known: list[str]) -> list[str]:
@@ -19,65 +25,133 @@ def _guess(value: str, known: list[str]) -> list[str]:
     return by_case or difflib.get_close_matches(value, known, n=1, cutoff=0.6)
 
 
-def check_plan(plan: Plan, lines: LineMap, file: str) -> list[Issue]:
-    issues: list[Issue] = []
+def _squeezed(ref: str) -> str:
+    """'AP-03', 'ap 3' and 'AP3' alike: lower case, no separators, no leading zeros."""
+    return re.sub(r"0+(?=\d)", "", re.sub(r"[^a-z0-9]", "", ref.lower()))
 
-    def add(rule: Code, path: tuple, **params) -> None:
-        issues.append(rule.issue(file=file, line=lines.line(path), **params))
 
-    framework = _framework(plan, add)
-    _check_unique_ids(plan, lines, add)
-    _check_countries(plan, add)
-    _check_reporting(plan, add)
+def action_point_guess(ref: object, framework: Framework) -> list[str]:
+    """The action point a reference was meant to be: the same id written differently, or a title.
+    Never a near id: 'AP11' is not a typo of 'AP1' in a framework of ten."""
+    text = str(ref).strip()
+    same = [ap.id for ap in framework.action_points if _squeezed(ap.id) == _squeezed(text)]
+    titles = {ap.title.lower(): ap.id for ap in framework.action_points}
+    by_title = difflib.get_close_matches(text.lower(), list(titles), n=1, cutoff=0.6)
+    return same or [titles[t] for t in by_title]
+
+
+def _unknown_action_point(
+    check: _Checker, rule: Code, path: Path_, ref: object, framework: Framework, **params
+) -> None:
+    """An action point that is not in the framework, with the framework's own listed."""
+    guess = action_point_guess(ref, framework)
+    known = ", ".join(ap.id for ap in framework.action_points)
+    check.add(
+        rule,
+        path,
+        ref=ref,
+        framework=framework.id,
+        hint=did_you_mean(guess),
+        known=known,
+        fix=guess[0] if guess else None,
+        **params,
+    )
+
+
+class _Checker:
+    """Findings with their lines; over a salvaged plan, without those a schema problem explains."""
+
+    def __init__(self, plan: Plan, lines: LineMap, file: str, salvaged: Salvage | None) -> None:
+        self.plan, self.file, self.salvaged = plan, file, salvaged
+        self.line = salvaged.line if salvaged else lines.line
+        self.issues: list[Issue] = []
+        self.mistyped_countries = [code for code in plan.countries if not is_country(code)]
+
+    def add(self, rule: Code, path: Path_, *, fix: str | None = None, **params) -> None:
+        if self.salvaged:
+            if self.salvaged.skips(rule, path):
+                return
+            params = {name: self.salvaged.as_written(value) for name, value in params.items()}
+        self.issues.append(rule.issue(file=self.file, line=self.line(path), fix=fix, **params))
+
+    def failed(self, path: Path_) -> bool:
+        return self.salvaged is not None and self.salvaged.under_failed(path)
+
+
+def check_plan(
+    plan: Plan, lines: LineMap, file: str, salvaged: Salvage | None = None
+) -> list[Issue]:
+    """Every cross-reference finding; `salvaged` when `plan` is a repaired plan whose schema failed."""
+    check = _Checker(plan, lines, file, salvaged)
+    framework = _framework(plan, check)
+    _check_unique_ids(plan, check)
+    _check_countries(plan, check)
+    _check_reporting(plan, check)
     actor_ids = [a.id for a in plan.actors]
+    if salvaged:
+        actor_ids += sorted(salvaged.known_ids(("actors",)))
     used_action_points = set()
     for oi, objective in enumerate(plan.objectives):
         opath = ("objectives", oi)
         if framework is not None:
             ap = framework.action_point(objective.action_point)
             if ap is None:
-                refs = [p.id for p in framework.action_points]
-                add(Code.UNKNOWN_ACTION_POINT, (*opath, "action_point"), objective=objective.id,
-                    ref=objective.action_point, framework=framework.id, hint=did_you_mean(_guess(str(objective.action_point), refs)))
+                _unknown_action_point(
+                    check,
+                    Code.UNKNOWN_ACTION_POINT,
+                    (*opath, "action_point"),
+                    objective.action_point,
+                    framework,
+                    objective=objective.id,
+                )
             elif objective.activities:
                 used_action_points.add(ap.id)
         for ai, activity in enumerate(objective.activities):
-            issues += _check_activity(plan, activity, (*opath, "activities", ai), actor_ids, lines, file)
+            _check_activity(plan, activity, (*opath, "activities", ai), actor_ids, check)
     if framework is not None:
         for ap in framework.action_points:
             if ap.id not in used_action_points:
-                add(Code.EMPTY_ACTION_POINT, ("objectives",), ap=ap.id, title=ap.title)
-        _check_guidance(plan, framework, add)
-    _check_overview(plan, add)
-    return issues
+                check.add(Code.EMPTY_ACTION_POINT, ("objectives",), ap=ap.id, title=ap.title)
+        _check_guidance(plan, framework, check)
+    _check_overview(plan, check)
+    return check.issues
 
 
-def _check_guidance(plan: Plan, framework: Framework, add) -> None:
-    refs = [ap.id for ap in framework.action_points]
+def _check_guidance(plan: Plan, framework: Framework, check: _Checker) -> None:
     for key in plan.guidance or {}:
         if framework.action_point(key) is None:
-            add(Code.GUIDANCE_UNKNOWN_ACTION_POINT, ("guidance", key), ref=key,
-                framework=framework.id, hint=did_you_mean(_guess(key, refs)))
+            _unknown_action_point(
+                check, Code.GUIDANCE_UNKNOWN_ACTION_POINT, ("guidance", key), key, framework
+            )
 
 
-def _check_overview(plan: Plan, add) -> None:
+def _check_overview(plan: Plan, check: _Checker) -> None:
     if plan.overview is None:
         return
     for i, heading in enumerate(plan.overview.headings):
         if heading.title is None and heading.id not in OVERVIEW_DEFAULT_HEADINGS:
-            add(Code.OVERVIEW_HEADING_UNKNOWN, ("overview", "headings", i), id=heading.id,
-                known=", ".join(OVERVIEW_DEFAULT_HEADINGS))
+            check.add(
+                Code.OVERVIEW_HEADING_UNKNOWN,
+                ("overview", "headings", i),
+                id=heading.id,
+                known=", ".join(OVERVIEW_DEFAULT_HEADINGS),
+            )
 
 
-def _framework(plan: Plan, add) -> Framework | None:
+def _framework(plan: Plan, check: _Checker) -> Framework | None:
     if isinstance(plan.framework, Framework):
         return plan.framework
     try:
         return builtin_framework(plan.framework)
     except KeyError:
         known = builtin_names()
-        add(Code.UNKNOWN_FRAMEWORK, ("framework",), name=plan.framework,
-            hint=did_you_mean(_guess(plan.framework, known)), known=", ".join(known))
+        check.add(
+            Code.UNKNOWN_FRAMEWORK,
+            ("framework",),
+            name=plan.framework,
+            hint=did_you_mean(_guess(plan.framework, known)),
+            known=", ".join(known),
+        )
         return None
 
 
@@ -95,83 +169,160 @@ def _ids(plan: Plan) -> Iterator[tuple[str, str, tuple]]:
             yield "activity", activity.id, ("objectives", oi, "activities", ai, "id")
 
 
-def _check_unique_ids(plan: Plan, lines: LineMap, add) -> None:
+def _check_unique_ids(plan: Plan, check: _Checker) -> None:
     first: dict[tuple[str, str], tuple] = {}
     for kind, ident, path in _ids(plan):
         key = (kind, ident.lower())
+        if check.failed(path):  # a stand-in for an id that failed: its own problem is reported
+            continue
         if key in first:
-            add(Code.DUPLICATE_ID, path, kind=kind, id=ident, first_line=lines.line(first[key]))
+            check.add(
+                Code.DUPLICATE_ID, path, kind=kind, id=ident, first_line=check.line(first[key])
+            )
         else:
             first[key] = path
 
 
-def _check_countries(plan: Plan, add) -> None:
+def _meant_for(code: str, mistyped: list[str]) -> bool:
+    """True when `code`, used by an activity, is what a mistyped plan country was meant to be."""
+    return any(
+        code in suggest_countries(bad)
+        or difflib.SequenceMatcher(None, code, bad.upper()).ratio() >= 0.6
+        for bad in mistyped
+    )
+
+
+def _check_countries(plan: Plan, check: _Checker) -> None:
+    used = {c for _, a in plan.activities() for c in a.countries or [] if is_country(c)}
     for i, code in enumerate(plan.countries):
         if not is_country(code):
-            guesses = suggest_countries(code)
-            add(Code.UNKNOWN_COUNTRY, ("countries", i), code=code, hint=did_you_mean(guesses))
+            meant = sorted(c for c in used - set(plan.countries) if _meant_for(c, [code]))
+            guesses = meant or suggest_countries(code)
+            check.add(
+                Code.UNKNOWN_COUNTRY,
+                ("countries", i),
+                code=code,
+                hint=did_you_mean(guesses),
+                fix=guesses[0] if len(guesses) == 1 else None,
+            )
     if not is_currency(plan.currency):
-        add(Code.UNKNOWN_CURRENCY, ("currency",), code=plan.currency, hint=did_you_mean(suggest_currencies(plan.currency)))
+        guess = suggest_currencies(plan.currency)
+        check.add(
+            Code.UNKNOWN_CURRENCY, ("currency",), code=plan.currency, hint=did_you_mean(guess)
+        )
     if plan.scope in (Scope.REGIONAL, Scope.GLOBAL) and plan.region is None:
-        add(Code.REGIONAL_WITHOUT_REGION, ("scope",), scope=plan.scope.value)
+        check.add(Code.REGIONAL_WITHOUT_REGION, ("scope",), scope=plan.scope.value)
 
 
-def _check_reporting(plan: Plan, add) -> None:
+def _check_reporting(plan: Plan, check: _Checker) -> None:
     frequency = plan.reporting.frequency
     try:
         period = Period.parse(plan.reporting.first_period)
         matches = period.frequency == frequency
     except PeriodOutOfRange as exc:
-        add(Code.INVALID_VALUE, ("reporting", "first_period"), where="reporting", reason=f"first_period {exc}",
-            value=plan.reporting.first_period)
+        check.add(
+            Code.INVALID_VALUE,
+            ("reporting", "first_period"),
+            where="reporting",
+            reason=f"first_period {exc}",
+            value=plan.reporting.first_period,
+        )
         return
     except ValueError:
         matches = False
     if not matches:
-        add(Code.PERIOD_MISMATCH, ("reporting", "first_period"), period=plan.reporting.first_period,
-            frequency=frequency.value, example=EXAMPLES[frequency])
+        check.add(
+            Code.PERIOD_MISMATCH,
+            ("reporting", "first_period"),
+            period=plan.reporting.first_period,
+            frequency=frequency.value,
+            example=EXAMPLES[frequency],
+        )
 
 
-def _check_activity(plan: Plan, activity, path: tuple, actor_ids: list[str], lines: LineMap, file: str) -> list[Issue]:
-    issues: list[Issue] = []
+def _check_actor(
+    activity: Activity, path: Path_, role: str, actor: str, actor_ids: list[str], check: _Checker
+) -> None:
+    if actor not in actor_ids:
+        guess = _guess(actor, actor_ids)
+        check.add(
+            Code.UNKNOWN_ACTOR,
+            path,
+            what=f"activity {activity.id}",
+            role=role,
+            actor=actor,
+            hint=did_you_mean(guess),
+            fix=guess[0] if guess else None,
+        )
 
-    def add(rule: Code, sub: tuple, **params) -> None:
-        issues.append(rule.issue(file=file, line=lines.line((*path, *sub)), **params))
 
-    what = f"activity {activity.id}"
+def _check_activity(
+    plan: Plan, activity: Activity, path: Path_, actor_ids: list[str], check: _Checker
+) -> None:
     if activity.lead is None:
-        add(Code.ACTIVITY_WITHOUT_LEAD, ("id",), activity=activity.id)
-    elif activity.lead not in actor_ids:
-        guess = _guess(activity.lead, actor_ids)
-        issues.append(Code.UNKNOWN_ACTOR.issue(file=file, line=lines.line((*path, "lead")), what=what, role="lead actor",
-                                               actor=activity.lead, hint=did_you_mean(guess), fix=guess[0] if guess else None))
+        check.add(Code.ACTIVITY_WITHOUT_LEAD, (*path, "lead"), activity=activity.id)
+    else:
+        _check_actor(activity, (*path, "lead"), "lead actor", activity.lead, actor_ids, check)
     for i, partner in enumerate(activity.partners):
-        if partner not in actor_ids:
-            guess = _guess(partner, actor_ids)
-            issues.append(Code.UNKNOWN_ACTOR.issue(file=file, line=lines.line((*path, "partners", i)), what=what, role="partner",
-                                                   actor=partner, hint=did_you_mean(guess), fix=guess[0] if guess else None))
+        _check_actor(activity, (*path, "partners", i), "partner", partner, actor_ids, check)
     for i, code in enumerate(activity.countries or []):
         if not is_country(code):
-            add(Code.UNKNOWN_COUNTRY, ("countries", i), code=code, hint=did_you_mean(suggest_countries(code)))
-        elif code not in plan.countries:
-            add(Code.COUNTRY_NOT_IN_PLAN, ("countries", i), activity=activity.id, code=code, countries=", ".join(plan.countries))
+            check.add(
+                Code.UNKNOWN_COUNTRY,
+                (*path, "countries", i),
+                code=code,
+                hint=did_you_mean(suggest_countries(code)),
+            )
+        elif code not in plan.countries and not _meant_for(code, check.mistyped_countries):
+            check.add(
+                Code.COUNTRY_NOT_IN_PLAN,
+                (*path, "countries", i),
+                activity=activity.id,
+                code=code,
+                countries=", ".join(plan.countries),
+            )
     if activity.countries == [] and not activity.regional:
-        add(Code.ACTIVITY_WITHOUT_COUNTRY, ("countries",), activity=activity.id)
+        check.add(Code.ACTIVITY_WITHOUT_COUNTRY, (*path, "countries"), activity=activity.id)
     if activity.start and activity.end and activity.end < activity.start:
-        add(Code.END_BEFORE_START, ("end",), activity=activity.id, start=activity.start, end=activity.end)
+        check.add(
+            Code.END_BEFORE_START,
+            (*path, "end"),
+            activity=activity.id,
+            start=activity.start,
+            end=activity.end,
+        )
     if activity.currency and not is_currency(activity.currency):
-        add(Code.UNKNOWN_CURRENCY, ("currency",), code=activity.currency, hint=did_you_mean(suggest_currencies(activity.currency)))
+        check.add(
+            Code.UNKNOWN_CURRENCY,
+            (*path, "currency"),
+            code=activity.currency,
+            hint=did_you_mean(suggest_currencies(activity.currency)),
+        )
     if not activity.indicators:
-        add(Code.ACTIVITY_WITHOUT_INDICATOR, ("id",), activity=activity.id)
+        check.add(Code.ACTIVITY_WITHOUT_INDICATOR, (*path, "indicators"), activity=activity.id)
     first_key: dict[str, int] = {}
     for i, indicator in enumerate(activity.indicators):
         key = indicator.key(i).lower()
         if key in first_key:
-            add(Code.DUPLICATE_ID, ("indicators", i, "id"), kind=f"activity {activity.id}: indicator",
-                id=indicator.key(i), first_line=lines.line((*path, "indicators", first_key[key])))
+            check.add(
+                Code.DUPLICATE_ID,
+                (*path, "indicators", i, "id"),
+                kind=f"activity {activity.id}: indicator",
+                id=indicator.key(i),
+                first_line=check.line((*path, "indicators", first_key[key])),
+            )
         first_key.setdefault(key, i)
         if indicator.target is None:
-            add(Code.INDICATOR_WITHOUT_TARGET, ("indicators", i), activity=activity.id, indicator=indicator.name)
+            check.add(
+                Code.INDICATOR_WITHOUT_TARGET,
+                (*path, "indicators", i, "target"),
+                activity=activity.id,
+                indicator=indicator.name,
+            )
         elif not indicator.unit:
-            add(Code.TARGET_WITHOUT_UNIT, ("indicators", i, "target"), activity=activity.id, indicator=indicator.name)
-    return issues
+            check.add(
+                Code.TARGET_WITHOUT_UNIT,
+                (*path, "indicators", i, "target"),
+                activity=activity.id,
+                indicator=indicator.name,
+            )
