@@ -10,6 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from checkout import DAR
@@ -19,6 +20,12 @@ from matrix.project import Project
 from validation_helpers import fill_good
 
 PERIOD = "2026-Q3"
+
+
+@pytest.fixture(autouse=True)
+def versions_beside_the_plan(monkeypatch):
+    """These tests are about the .matrix folder beside the plan."""
+    monkeypatch.delenv("MATRIX_VERSIONS")
 OFFICES = ("ETH", "KEN")
 
 

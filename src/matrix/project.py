@@ -36,6 +36,7 @@ from matrix.signing import ProjectKey, created_notice, find_key, key_path
 from matrix.store.location import DEFAULT_STORE, STORE_ENV, StoreLocation
 from matrix.versions import (
     FOLDER,
+    VERSIONS_ENV,
     HistoryEntry,
     IssuedMatrix,
     PlanVersion,
@@ -158,8 +159,9 @@ class Project:
 
     @property
     def versions_folder(self) -> Path:
-        """Where the project keeps its plan versions and the matrices sent, beside the plan."""
-        return self.folder / FOLDER
+        """Where the project keeps its plan versions and the matrices sent: `.matrix` beside the
+        plan, or `$MATRIX_VERSIONS` (for a plan folder that is shared or read-only)."""
+        return Path(os.environ.get(VERSIONS_ENV) or self.folder / FOLDER)
 
     def versions(self) -> PlanVersions:
         """Every plan version the project keeps, in its folder and its store: what a return of

@@ -23,6 +23,8 @@ from matrix.files import describe, write_text
 from matrix.models.plan import Plan
 
 FOLDER = ".matrix"
+VERSIONS_ENV = "MATRIX_VERSIONS"
+"""Keeps the folder elsewhere, as `MATRIX_KEY_FILE` does the key."""
 _HEADER = re.compile(r"# matrix plan (?P<plan_id>\S+) version (?P<hash>[0-9a-f]{64}) first used (?P<first>\S+)")
 
 
