@@ -46,7 +46,7 @@ def options_named(name: str) -> list[tuple[str, click.Parameter]]:
 
 def test_every_language_option_offers_the_catalogue_languages():
     found = options_named("lang")
-    assert sorted(path for path, _ in found) == ["compendium", "generate", "report"]
+    assert sorted(path for path, _ in found) == ["compendium", "generate", "plan export", "report"]
     assert all(list(param.type.choices) == list(LANGUAGES) for _, param in found)
 
 

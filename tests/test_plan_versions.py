@@ -109,7 +109,7 @@ def test_the_revision_scenario_end_to_end(run, tmp_path):
     assert ("KEN", "LEG-1.1") in lines and ("KEN", "LEG-1") not in lines
     assert ("KEN", "OPS-3") not in lines
     noted = {(w.code, w.where) for w in report.plan_changes if w.office_name == "Kenya"}
-    assert ("plan-target-revised", "Matrix!J7") in noted and ("plan-row-not-carried", "Matrix!A11") in noted
+    assert ("plan-target-revised", "Matrix!J7") in noted and ("plan-row-not-carried", "Matrix!A13") in noted
     assert not {w.code for w in report.quality} & {c for c, _ in noted}  # changes, not warnings
     assert run("report", "--period", PERIOD, "-o", "report.html").exit_code == 0
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
@@ -119,6 +119,21 @@ def test_the_revision_scenario_end_to_end(run, tmp_path):
     assert history.exit_code == 0
     assert v1.content_hash()[:12] in history.output and v2.content_hash()[:12] in history.output
     assert "not used yet" in history.output  # version 2: no matrix generated from it yet
+
+    diff = run("plan", "diff", v1.content_hash()[:8], "current", "--format", "json")
+    assert diff.exit_code == 1, diff.output
+    changes = {
+        (c["change"], c["item"], c["id"], c["field"], c["indicator"])
+        for c in json.loads(diff.output)["changes"]
+    }
+    assert changes == {
+        ("changed", "indicator", "CAP-1", "target", 1),
+        ("added", "indicator", "LEG-1", None, 2),
+        ("removed", "activity", "OPS-3", None, None),
+        ("added", "activity", "LEG-3", None, None),
+    }
+    text = run("plan", "diff", v1.content_hash()[:8], "current").output.splitlines()
+    assert text[0].startswith(f"version {v1.content_hash()[:12]}") and "4 changes" in text[0]
 
 
 def test_status_names_the_outdated_offices_and_generate_sends_them_the_current_version(run, tmp_path):
@@ -174,3 +189,11 @@ def test_versions_are_kept_in_the_store_so_another_machine_reads_the_returns(run
     result = run("validate", "returns", "--store", "team.sqlite")
     assert result.exit_code == 0, result.output
     assert result.output.count("plan-version-earlier") == 2
+
+
+def test_plan_diff_names_a_version_that_is_not_kept(run, tmp_path):
+    v1_returns(run, tmp_path)
+    result = run("plan", "diff", "0000000", "current")
+    assert result.exit_code == 2
+    assert "no kept version of plan 'dar-es-salaam-follow-up' starts with '0000000'" in result.output
+    assert "matrix plan history" in result.output

@@ -10,6 +10,7 @@ import yaml
 
 from checkout import DAR
 from matrix.models.issues import Severity
+from matrix.models.plan import SEMANTICS_FIELDS
 from matrix.plan import load_plan
 from matrix.validation import validate_file
 from matrix.versions import IssuedMatrix, PlanVersion, PlanVersions, version_text
@@ -40,19 +41,34 @@ def kept(*plans_and_files, issued=()) -> PlanVersions:
 
 
 def with_ids(data: dict) -> None:
-    first, second = activity(data, "OPS-1")["indicators"]
-    first["id"], second["id"] = "desks", "people"
+    indicators = activity(data, "OPS-1")["indicators"]
+    for indicator, ident in zip(indicators, ("desks", "people", "in-need", "share"), strict=True):
+        indicator["id"] = ident
 
 
 def swapped(data: dict) -> None:
+    """'people' first, 'desks' second; the share's denominator follows the people profiled."""
     with_ids(data)
     indicators = activity(data, "OPS-1")["indicators"]
-    indicators.reverse()
+    indicators[0], indicators[1] = indicators[1], indicators[0]
+    indicators[3]["denominator"] = "OPS-1.1"
 
 
-def test_plans_without_indicator_ids_keep_their_version():
+def without_ids_or_semantics(data: dict) -> None:
+    """The example as it was before indicators could declare ids and semantics."""
+    indicators = activity(data, "OPS-1")["indicators"]
+    del indicators[2:]  # the example's indicators added with semantics
+    for objective in data["objectives"]:
+        for each in objective["activities"]:
+            for indicator in each["indicators"]:
+                for name in ("id", *SEMANTICS_FIELDS):
+                    indicator.pop(name, None)
+
+
+def test_plans_without_indicator_ids_keep_their_version(tmp_path):
     """The version offices' matrices already carry (the issue quotes it) stays the same."""
-    assert load_plan(DAR).content_hash().startswith("c66f435d6120")
+    plan = load_plan(write_plan(tmp_path / "plan.yaml", without_ids_or_semantics))
+    assert plan.content_hash().startswith("c66f435d6120")
 
 
 def test_reordered_indicators_with_ids_keep_their_values(tmp_path):
@@ -113,7 +129,7 @@ def test_a_plan_changed_back_reads_returns_of_the_version_in_between(tmp_path):
 
 def test_a_duplicate_indicator_id_is_a_plan_error(tmp_path, run):
     def twice(data: dict) -> None:
-        first, second = activity(data, "OPS-1")["indicators"]
+        first, second = activity(data, "OPS-1")["indicators"][:2]
         first["id"] = second["id"] = "people"
 
     write_plan(tmp_path / "plan.yaml", twice)

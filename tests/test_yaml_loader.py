@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checkout import DAR, EXAMPLES, SUDAN
 from limits_helpers import one_line_error, run_limited
@@ -94,6 +96,26 @@ def test_aliases_up_to_the_limit_load(events):
     assert len(loaded(f"v: &v [{values}]\nmany: [{aliases}]\n", events)["many"]) == MAX_ALIAS_VALUES // 100
     with pytest.raises(Refused):
         loaded(f"v: &v [{values}]\nmany: [{aliases}, *v]\n", events)
+
+
+SCALARS = (
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.dates()
+    | st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)
+)
+DOCUMENTS = st.recursive(
+    SCALARS,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=8) | st.integers() | st.dates(), children, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(document=DOCUMENTS, flow=st.sampled_from([None, True, False]))
+def test_any_document_loads_as_pyyaml_loads_it(document, flow):
+    text = yaml.safe_dump({"doc": document, "again": document}, default_flow_style=flow)
+    for events in PARSERS:
+        assert loaded(text, events) == yaml.safe_load(text)
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)

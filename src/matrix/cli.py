@@ -158,6 +158,104 @@ def plan_check(plan_file: Path) -> None:
     sys.exit(1 if has_errors(issues) else 0)
 
 
+@plan.command("export")
+@click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
+@click.option("-o", "--out", "out_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write (.xlsx).")
+@click.option("--lang", type=LANGUAGE, default="en",
+              show_default=True,
+              help="Language of the workbook's sheets, headers and instructions.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+def plan_export(plan_file: Path, out_file: Path, lang: str, force: bool) -> None:
+    """Write PLAN as a workbook to edit in Excel or LibreOffice: the settings, countries, actors,
+    objectives, activities and indicators, each on its own sheet with drop-downs.
+
+    Every command takes the workbook as the plan; `matrix plan import` writes it back as YAML.
+    Exit 0 when written, 1 when the plan has errors (it is written anyway when it can be read, so
+    they can be fixed in the workbook).
+
+    Example:
+
+        matrix plan export plan.yaml -o plan.xlsx --lang fr
+    """
+    from matrix.plan.workbook import export_plan
+
+    issues, written = export_plan(plan_file, out_file, lang=lang, force=force)
+    _plan_written(plan_file, out_file, issues, written)
+
+
+@plan.command("import")
+@click.argument("workbook", metavar="WORKBOOK", type=EXISTING_FILE)
+@click.option("-o", "--out", "out_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The YAML plan to write.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists (its comments are not kept).")
+def plan_import(workbook: Path, out_file: Path, force: bool) -> None:
+    """Write the plan in WORKBOOK (from `matrix plan export`) as YAML, in the examples' order.
+
+    Problems are listed by sheet and cell. Exit 0 when written, 1 when the plan has errors (it
+    is written anyway when it can be read).
+
+    Example:
+
+        matrix plan import plan.xlsx -o plan.yaml
+    """
+    from matrix.plan.workbook import import_plan
+
+    issues, written = import_plan(workbook, out_file, force=force)
+    _plan_written(workbook, out_file, issues, written)
+
+
+def _plan_written(source: Path, out_file: Path, issues: list[Issue], written: bool) -> None:
+    print_issues(issues)
+    click.echo(summary(str(source), issues), err=True)
+    if written:
+        click.echo(f"wrote {out_file}")
+    sys.exit(1 if has_errors(issues) else 0)
+
+
+@plan.command("diff")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True,
+              help="Lines to read, or JSON for scripts (docs/plan-diff.schema.json).")
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path),
+              default="plan.yaml", show_default=True,
+              help="The project's plan, whose kept versions OLD and NEW may name.")
+@click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
+              help="The store its versions are kept in too "
+                   "[default: $MATRIX_STORE, else ./matrix.sqlite].")
+def plan_diff(old: str, new: str, fmt: str, plan_file: Path, store_path: str | None) -> None:
+    """What changed from plan OLD to plan NEW: activities added, removed or moved, targets,
+    leads, partners, countries and dates changed, and more.
+
+    OLD and NEW are plan files (YAML or plan workbooks), versions of the project's plan kept by
+    `generate` (the start of their hash, as `matrix plan history` lists them), or `current`.
+    Exit 0 when the plans are identical, 1 when they differ, 2 when either cannot be read (as
+    diff does).
+
+    Example:
+
+    \b
+        matrix plan diff plan-v1.yaml plan.yaml --format json
+        matrix plan diff c66f435d current
+    """
+    import json
+
+    from matrix.plan.diff import diff_files, render_diff
+
+    if Path(old).is_file() and Path(new).is_file():
+        diff = diff_files(Path(old), Path(new))
+    else:
+        diff = open_project(plan_file, store_path).plan_diff(old, new)
+    if fmt == "json":
+        click.echo(json.dumps(diff.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_diff(diff))
+    sys.exit(0 if diff.identical else 1)
+
+
 @plan.command("history")
 @click.argument("plan_file", metavar="[PLAN]", type=click.Path(dir_okay=False, path_type=Path),
                 default="plan.yaml")
@@ -291,9 +389,10 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, sto
             received) -> None:
     """Validate returned matrices and record them in the store, with their history.
 
-    The same file twice is a duplicate; a newer return from an office for a period supersedes
-    the older one (both are kept); a rejected file is recorded with its reasons. Exit 0 when
-    every file was accepted or a duplicate, 1 when any was rejected.
+    The same file twice is a duplicate; of an office's returns for a period the one received last
+    counts (both are kept), whatever the order they are collected in; rows two returns report
+    differently are listed. A rejected file is recorded with its reasons. Exit 0 when every file
+    was accepted or a duplicate, 1 when any was rejected.
 
     Example:
 
@@ -415,7 +514,8 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
     A folder means every workbook in it; feedback copies written by --annotate are skipped. A
     matrix of an earlier plan version is checked against that version (kept in the .matrix folder
     beside the plan and in the store) and read onto the current plan, with the plan's changes
-    since listed as notes.
+    since listed as notes. When there is a store, returns are also compared with what it accepted
+    for earlier periods, as `matrix collect` compares them; nothing is recorded.
     Exit 0 when every file is valid (warnings allowed unless --strict), 1 when any has errors,
     2 for usage errors.
 

@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from matrix.codes import Code
-from matrix.errors import MatrixError, MatrixWarning
+from matrix.errors import MatrixError, MatrixWarning, PlanError
 from matrix.files import Inputs
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.periods import Period, parse_for_plan, plan_period
 from matrix.plan import load_plan
-from matrix.signing import ProjectKey, created_notice, find_key, key_path
+from matrix.signing import ProjectKey, created_notice, find_key, protected_inputs
 from matrix.store.location import DEFAULT_STORE, STORE_ENV, StoreLocation
 from matrix.versions import (
     FOLDER,
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from matrix.annotate import FeedbackCopies
     from matrix.collect import CollectOutcome
     from matrix.compendium import CompendiumContext
+    from matrix.plan.diff import PlanDiff
     from matrix.report.context import ReportContext
     from matrix.status import HistoryEntry, PeriodStatus
     from matrix.store import Store
@@ -127,10 +128,7 @@ class Project:
 
     def inputs(self, returns: Iterable[PathLike] = ()) -> Inputs:
         """What no output may overwrite: the plan, the project key and `returns`."""
-        inputs = Inputs(plan=self.plan_file, returns=[Path(r) for r in returns])
-        return inputs.add(
-            key_path(self.plan_file), "the project key", "which signs every matrix of the project"
-        )
+        return protected_inputs(self.plan_file, returns)
 
     @contextmanager
     def opened_store(self, *, create: bool = False) -> Iterator[Store]:
@@ -228,12 +226,26 @@ class Project:
         return version, plan
 
     def plan_at(self, ref: str) -> tuple[Plan, str]:
-        """A version of the plan to compare, and where it came from: `current` (the plan file),
-        or a kept version by the start of its hash."""
+        """A plan to compare, and where it came from: a plan file, `current` (the project's
+        plan), or a kept version by the start of its hash."""
+        from matrix.plan.load import read_plan
+
+        if Path(ref).is_file():
+            plan, issues = read_plan(ref)
+            if plan is None:
+                raise PlanError(ref, issues)
+            return plan, ref
         if ref.strip().lower() == "current":
             return self.plan, f"{self.plan_file} (current)"
         version, plan = self.plan_version(ref)
         return plan, f"version {version.hash[:12]} (first used {version.first_used.date()})"
+
+    def plan_diff(self, old: str, new: str) -> PlanDiff:
+        """What changed from `old` to `new`, each a plan file, a kept version or `current`."""
+        from matrix.plan import diff_plans
+
+        (before, old_source), (after, new_source) = self.plan_at(old), self.plan_at(new)
+        return diff_plans(before, after, old_source=old_source, new_source=new_source)
 
     def _version(self) -> PlanVersion:
         """The current plan as a version to keep, first used now."""
@@ -352,26 +364,51 @@ class Project:
 
     def validate(self, paths: Iterable[PathLike]) -> list[ValidationResult]:
         """Every returned workbook in `paths` (folders mean every workbook in them), checked
-        against the plan (or the kept version it was made from) and the project key, in order.
-        Nothing is recorded; the store is read only for a version the project folder does not
-        keep."""
-        from matrix.validation import returned_workbooks, validate_paths
+        against the plan (or the kept version it was made from) and the project key, in order;
+        and, when the project has a store, against what it accepted for earlier periods, as
+        `collect` checks them. Nothing is recorded; the store is read for versions the project
+        folder does not keep and for the earlier periods."""
+        from matrix.validation import checked_against_history, returned_workbooks, validate_paths
 
-        files, key = returned_workbooks(map(Path, paths)), self.key
-        results = validate_paths(self.plan, files, key=key, versions=self._versions(None))
+        files = returned_workbooks(map(Path, paths))
+        results = validate_paths(self.plan, files, key=self.key, versions=self._versions(None))
+        if not self.has_store:
+            return results
+        try:
+            with self.opened_store() as store:
+                results = self._read_with_stored_versions(store, files, results)
+                checked = dict(checked_against_history(
+                    self.plan, results, lambda offices, period: store.earlier(self.plan, offices, period)
+                ))
+        except MatrixError as exc:  # validating needs no store: say what was not compared
+            self.on_warning(Code.HISTORY_UNAVAILABLE.issue(file=str(self.store), reason=str(exc)))
+            return results
+        return [checked[index] for index in range(len(results))]
+
+    def _read_with_stored_versions(
+        self, store: Store, files: list[Path], results: list[ValidationResult]
+    ) -> list[ValidationResult]:
+        """`results`, with the returns of a version the folder does not keep read again against
+        the versions the store keeps too."""
+        from matrix.validation import validate_paths
+
         unknown = [
             index for index, result in enumerate(results)
             if any(issue.code == Code.PLAN_VERSION_UNKNOWN.slug for issue in result.issues)
         ]
-        if not unknown:  # the store is only read for versions the folder does not keep
+        if not unknown:
             return results
-        with self._store_if_any() as store:
-            if store is not None:
-                again = [files[index] for index in unknown]
-                redone = validate_paths(self.plan, again, key=key, versions=self._versions(store))
-                for index, result in zip(unknown, redone, strict=True):
-                    results[index] = result
+        again = [files[index] for index in unknown]
+        redone = validate_paths(self.plan, again, key=self.key, versions=self._versions(store))
+        results = list(results)
+        for index, result in zip(unknown, redone, strict=True):
+            results[index] = result
         return results
+
+    @property
+    def has_store(self) -> bool:
+        """Whether the store is there to read: a SQLite file that exists, or a PostgreSQL URL."""
+        return self.store.path is None or self.store.path.is_file()
 
     def feedback_copies(self, folder: PathLike, paths: Iterable[PathLike]) -> FeedbackCopies:
         """Where the annotated copies of the returns in `paths` go, in `folder`: refused now (a

@@ -63,7 +63,7 @@ class IssuedMatrix:
 
 def version_text(plan: Plan, plan_file: Path | None) -> str:
     """The text to keep for `plan`: its YAML file as written when it reads back as this version,
-    else the plan as JSON (which YAML reads too)."""
+    else the plan written as YAML (a plan workbook, a plan built in code), else as JSON."""
     if plan_file is not None and plan_file.suffix.lower() in (".yaml", ".yml"):
         try:
             text = plan_file.read_text(encoding="utf-8-sig")
@@ -71,7 +71,10 @@ def version_text(plan: Plan, plan_file: Path | None) -> str:
             text = None
         if text is not None and _parsed(text, plan.content_hash()) is not None:
             return text
-    return plan.model_dump_json(indent=1)
+    from matrix.plan.yaml_writer import plan_yaml
+
+    text = plan_yaml(plan)
+    return text if _parsed(text, plan.content_hash()) is not None else plan.model_dump_json(indent=1)
 
 
 def _parsed(text: str, digest: str) -> Plan | None:

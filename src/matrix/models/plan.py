@@ -178,6 +178,11 @@ class Overview(Strict):
 class Region(Strict):
     code: Id = Field(description="Short code used in file names, e.g. EHAGL.")
     name: Text
+    reports: bool | None = Field(
+        default=None,
+        description="Whether the regional bureau is expected to return a matrix each period; "
+        "default: only when the plan has region-wide activities.",
+    )
 
 
 def _code_text(value: object) -> object:
@@ -240,11 +245,14 @@ class Iati(Strict):
     )
 
 
-ABSENT_WHEN_NONE = ("guidance", "overview")
+ABSENT_WHEN_NONE = ("guidance", "overview", "checks")
 """Plan sections added after plans were first versioned: left out of the dump when absent."""
 
-PUBLICATION_ONLY = {"iati": True, "actors": {"__all__": {"iati_ref", "iati_type"}}}
-"""Plan fields that never reach a workbook, so changing them keeps the plan's version."""
+PUBLICATION_ONLY = {"iati": True, "checks": True, "actors": {"__all__": {"iati_ref", "iati_type"}}}
+"""Plan fields that never reach a workbook (how the plan is published, how returns are checked),
+so changing them keeps the plan's version."""
+EXPECTATION_ONLY = {"region": {"reports"}}
+"""Who is expected to report never reaches a workbook either."""
 
 
 class Actor(Strict):
@@ -261,6 +269,52 @@ class Actor(Strict):
     _normalise_type = field_validator("type", mode="before")(_normalise_choice)
 
 
+class ValueKind(StrEnum):
+    """What an indicator's actual value is, which decides how a typed value is read."""
+
+    COUNT = "count"
+    NUMBER = "number"
+    PERCENT = "percent"
+    CURRENCY = "currency"
+    YES_NO = "yes_no"
+    DATE = "date"
+
+
+class PeriodRule(StrEnum):
+    """How an indicator's values over periods make its figure to date."""
+
+    CUMULATIVE = "cumulative"
+    """Each value is the total to date: the latest counts, and it cannot go down."""
+    PER_PERIOD = "per_period"
+    """Each value is what was done in its period: they add up."""
+    LATEST = "latest"
+    """A level (a rate, a yes/no, a date): the latest value."""
+    MAX = "max"
+    """A level: the highest value reported so far."""
+    MEAN = "mean"
+    """A level: the mean of the values reported so far."""
+
+
+class RegionalRule(StrEnum):
+    """How the countries' figures of an indicator make one regional figure."""
+
+    SUM = "sum"
+    MEAN = "mean"
+    MIN = "min"
+    MAX = "max"
+    RATIO = "ratio"
+    """A percentage: 100 × the countries' numerators added up / their denominators added up."""
+    NONE = "none"
+    """No regional figure."""
+
+
+PERCENT_UNITS = frozenset({"%", "percent", "per cent", "percentage", "pourcentage", "porcentaje"})
+"""Units that make an indicator a percentage when its kind is not declared."""
+
+SEMANTICS_FIELDS = ("kind", "periods", "regional_total", "numerator", "denominator")
+"""Indicator fields added after plans were first versioned: left out of the dump when absent."""
+
+
 class Indicator(Strict):
     id: Id | None = Field(
         default=None,
@@ -275,14 +329,68 @@ class Indicator(Strict):
         default=True,
         description="True: actual is the total to date. False: actual is what was done in the period.",
     )
+    kind: ValueKind | None = Field(
+        default=None,
+        description="count, number, percent, currency, yes_no or date; default: percent when the "
+        "unit is %, else number.",
+    )
+    periods: PeriodRule | None = Field(
+        default=None,
+        description="cumulative, per_period, latest, max or mean; default: from `cumulative`.",
+    )
+    regional_total: RegionalRule | None = Field(
+        default=None,
+        description="sum, mean, min, max, ratio or none; default: sum for counts, numbers, "
+        "amounts and yes/no, none for percentages and dates.",
+    )
+    numerator: str | None = Field(
+        default=None, description="With `regional_total: ratio`: the row (ref) counting the part."
+    )
+    denominator: str | None = Field(
+        default=None, description="With `regional_total: ratio`: the row (ref) counting the whole."
+    )
+
+    _normalise_choices = field_validator("kind", "periods", "regional_total", mode="before")(
+        _normalise_choice
+    )
 
     @model_serializer(mode="wrap")
-    def _omit_absent_id(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
-        """Plans that give no indicator ids keep the content hash they had before ids existed."""
+    def _omit_absent_id_and_semantics(
+        self, handler: SerializerFunctionWrapHandler
+    ) -> dict[str, object]:
+        """An indicator that declares no id and no semantics keeps the content hash it had before
+        they existed, so workbooks generated from its plan still match."""
         data = handler(self)
-        if self.id is None:
-            data.pop("id", None)
+        for name in ("id", *SEMANTICS_FIELDS):
+            if data.get(name, 0) is None:
+                data.pop(name)
         return data
+
+    @property
+    def value_kind(self) -> ValueKind:
+        if self.kind is not None:
+            return self.kind
+        unit = (self.unit or "").strip().lower()
+        return ValueKind.PERCENT if unit in PERCENT_UNITS or "%" in unit else ValueKind.NUMBER
+
+    @property
+    def period_rule(self) -> PeriodRule:
+        if self.periods is not None:
+            return self.periods
+        return PeriodRule.CUMULATIVE if self.cumulative else PeriodRule.PER_PERIOD
+
+    @property
+    def regional_rule(self) -> RegionalRule:
+        if self.regional_total is not None:
+            return self.regional_total
+        if self.value_kind in (ValueKind.PERCENT, ValueKind.DATE):
+            return RegionalRule.NONE  # never an average of percentages unless declared
+        return RegionalRule.SUM
+
+    @property
+    def is_total_to_date(self) -> bool:
+        """Whether each value is the total to date, which cannot go down."""
+        return self.period_rule is PeriodRule.CUMULATIVE
 
     def key(self, position: int) -> str:
         """What a return's value is carried by across plan versions: the id, else the 1-based
@@ -335,6 +443,21 @@ class Reporting(Strict):
     _normalise_frequency = field_validator("frequency", mode="before")(_normalise_choice)
 
 
+AT_RISK_MARGIN = 25.0
+
+
+class Checks(Strict):
+    """Settings of the consistency checks `validate` and `collect` apply to returns."""
+
+    at_risk_margin: float = Field(
+        default=AT_RISK_MARGIN,
+        ge=0,
+        le=100,
+        description="Percentage points by which an on-track row's progress towards its target "
+        "may trail the share of its activity's time gone by before it is flagged at risk.",
+    )
+
+
 class Plan(Strict):
     schema_version: Literal[1]
     id: Id
@@ -357,6 +480,7 @@ class Plan(Strict):
     overview: Overview | None = Field(
         default=None, description="Headings of the Overview sheet; default: the four built in."
     )
+    checks: Checks | None = Field(default=None, description="Settings of the consistency checks.")
 
     _normalise_scope = field_validator("scope", mode="before")(_normalise_choice)
 
@@ -385,6 +509,10 @@ class Plan(Strict):
     def overview_settings(self) -> Overview:
         return self.overview or Overview()
 
+    @property
+    def check_settings(self) -> Checks:
+        return self.checks or Checks()
+
     def __eq__(self, other: object) -> bool:
         """Plans are equal when what they say is: their index is not part of them."""
         if not isinstance(other, Plan):
@@ -406,5 +534,7 @@ class Plan(Strict):
     def content_hash(self) -> str:
         """Identifies this version of the plan; written into every workbook generated from it.
         Publication settings are left out: adding them must not turn away returns in flight."""
-        canonical = self.model_dump_json(exclude_none=False, exclude=PUBLICATION_ONLY)
+        canonical = self.model_dump_json(
+            exclude_none=False, exclude={**PUBLICATION_ONLY, **EXPECTATION_ONLY}
+        )
         return hashlib.sha256(canonical.encode()).hexdigest()

@@ -14,10 +14,22 @@ from matrix.codes import Code, did_you_mean
 from matrix.countries import is_country, is_currency, suggest_countries, suggest_currencies
 from matrix.frameworks import builtin_framework, builtin_names
 from matrix.models.issues import Issue
-from matrix.models.plan import OVERVIEW_DEFAULT_HEADINGS, Activity, Framework, Plan, Scope
+from matrix.models.plan import (
+    OVERVIEW_DEFAULT_HEADINGS,
+    Activity,
+    Framework,
+    Indicator,
+    PeriodRule,
+    Plan,
+    RegionalRule,
+    Scope,
+    ValueKind,
+)
 from matrix.periods import EXAMPLES, Period, PeriodOutOfRange
-from matrix.plan.lines import LineMap, Path_
+from matrix.plan.index import row_ref
+from matrix.plan.lines import Locations, Path_
 from matrix.plan.salvage import Salvage
+from matrix.semantics import COMBINABLE, KIND_WORDS, OVER_PERIODS, RATIO_PARTS
 
 
 def _guess(value: str, known: list[str]) -> list[str]:
@@ -61,9 +73,10 @@ def _unknown_action_point(
 class _Checker:
     """Findings with their lines; over a salvaged plan, without those a schema problem explains."""
 
-    def __init__(self, plan: Plan, lines: LineMap, file: str, salvaged: Salvage | None) -> None:
+    def __init__(self, plan: Plan, lines: Locations, file: str, salvaged: Salvage | None) -> None:
         self.plan, self.file, self.salvaged = plan, file, salvaged
-        self.line = salvaged.line if salvaged else lines.line
+        self.place = (lambda path: {"line": salvaged.line(path)}) if salvaged else lines.place
+        self.describe = (lambda path: f"line {salvaged.line(path)}") if salvaged else lines.describe
         self.issues: list[Issue] = []
         self.mistyped_countries = [code for code in plan.countries if not is_country(code)]
 
@@ -72,14 +85,14 @@ class _Checker:
             if self.salvaged.skips(rule, path):
                 return
             params = {name: self.salvaged.as_written(value) for name, value in params.items()}
-        self.issues.append(rule.issue(file=self.file, line=self.line(path), fix=fix, **params))
+        self.issues.append(rule.issue(file=self.file, **self.place(path), fix=fix, **params))
 
     def failed(self, path: Path_) -> bool:
         return self.salvaged is not None and self.salvaged.under_failed(path)
 
 
 def check_plan(
-    plan: Plan, lines: LineMap, file: str, salvaged: Salvage | None = None
+    plan: Plan, lines: Locations, file: str, salvaged: Salvage | None = None
 ) -> list[Issue]:
     """Every cross-reference finding; `salvaged` when `plan` is a repaired plan whose schema failed."""
     check = _Checker(plan, lines, file, salvaged)
@@ -88,6 +101,7 @@ def check_plan(
     _check_countries(plan, check)
     _check_reporting(plan, check)
     actor_ids = [a.id for a in plan.actors]
+    rows = _indicator_rows(plan)
     if salvaged:
         actor_ids += sorted(salvaged.known_ids(("actors",)))
     used_action_points = set()
@@ -107,7 +121,12 @@ def check_plan(
             elif objective.activities:
                 used_action_points.add(ap.id)
         for ai, activity in enumerate(objective.activities):
-            _check_activity(plan, activity, (*opath, "activities", ai), actor_ids, check)
+            apath = (*opath, "activities", ai)
+            _check_activity(plan, activity, apath, actor_ids, check)
+            for ii, indicator in enumerate(activity.indicators):
+                _check_semantics(plan, activity, indicator, rows,
+                                 lambda code, sub, p=(*apath, "indicators", ii), **k:
+                                 check.add(code, (*p, *sub), **k))
     if framework is not None:
         for ap in framework.action_points:
             if ap.id not in used_action_points:
@@ -176,9 +195,7 @@ def _check_unique_ids(plan: Plan, check: _Checker) -> None:
         if check.failed(path):  # a stand-in for an id that failed: its own problem is reported
             continue
         if key in first:
-            check.add(
-                Code.DUPLICATE_ID, path, kind=kind, id=ident, first_line=check.line(first[key])
-            )
+            check.add(Code.DUPLICATE_ID, path, kind=kind, id=ident, first=check.describe(first[key]))
         else:
             first[key] = path
 
@@ -212,6 +229,11 @@ def _check_countries(plan: Plan, check: _Checker) -> None:
         )
     if plan.scope in (Scope.REGIONAL, Scope.GLOBAL) and plan.region is None:
         check.add(Code.REGIONAL_WITHOUT_REGION, ("scope",), scope=plan.scope.value)
+    if plan.region is not None and plan.region.reports is False:
+        region_wide = [a.id for _, a in plan.activities() if a.regional]
+        if region_wide:
+            check.add(Code.REGION_NOT_REPORTING, ("region", "reports"), region=plan.region.code,
+                      activities=", ".join(region_wide))
 
 
 def _check_reporting(plan: Plan, check: _Checker) -> None:
@@ -309,20 +331,92 @@ def _check_activity(
                 (*path, "indicators", i, "id"),
                 kind=f"activity {activity.id}: indicator",
                 id=indicator.key(i),
-                first_line=check.line((*path, "indicators", first_key[key])),
+                first=check.describe((*path, "indicators", first_key[key])),
             )
         first_key.setdefault(key, i)
-        if indicator.target is None:
+        kind = indicator.value_kind
+        if indicator.target is None and kind is not ValueKind.DATE:
             check.add(
                 Code.INDICATOR_WITHOUT_TARGET,
                 (*path, "indicators", i, "target"),
                 activity=activity.id,
                 indicator=indicator.name,
             )
-        elif not indicator.unit:
+        elif indicator.target is not None and not indicator.unit and kind in UNIT_NEEDED:
             check.add(
                 Code.TARGET_WITHOUT_UNIT,
                 (*path, "indicators", i, "target"),
                 activity=activity.id,
                 indicator=indicator.name,
             )
+
+
+UNIT_NEEDED = frozenset({ValueKind.COUNT, ValueKind.NUMBER})
+"""Kinds whose figures mean nothing without a unit (a percentage, an amount in the plan's
+currency, a yes/no and a date say what they are)."""
+
+
+def _indicator_rows(plan: Plan) -> dict[str, tuple[Activity, Indicator]]:
+    """Every indicator row of the plan by ref, as a ratio's numerator and denominator name them."""
+    return {
+        row_ref(activity, i): (activity, indicator)
+        for _, activity in plan.activities()
+        for i, indicator in enumerate(activity.indicators)
+    }
+
+
+def _choices(rules: frozenset, order: type) -> str:
+    """'cumulative, latest or max'."""
+    names = [rule.value for rule in order if rule in rules]
+    return f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+
+
+def _check_semantics(
+    plan: Plan, activity: Activity, indicator: Indicator,
+    rows: dict[str, tuple[Activity, Indicator]], add,
+) -> None:
+    """The indicator's declared kind, period rule and regional total fit together, and a ratio
+    names two countable rows of the plan."""
+    kind, rule, regional = indicator.value_kind, indicator.period_rule, indicator.regional_rule
+    named = {"activity": activity.id, "indicator": indicator.name, "kind": KIND_WORDS[kind]}
+    if rule not in OVER_PERIODS[kind]:
+        add(Code.INDICATOR_PERIODS_KIND, ("periods" if indicator.periods else "cumulative",),
+            **named, how=rule.value, choices=_choices(OVER_PERIODS[kind], PeriodRule))
+    if indicator.periods is not None and "cumulative" in indicator.model_fields_set and (
+        indicator.periods is (PeriodRule.PER_PERIOD if indicator.cumulative else PeriodRule.CUMULATIVE)
+    ):
+        add(Code.INDICATOR_CUMULATIVE_CONFLICT, ("cumulative",), **named,
+                cumulative=str(indicator.cumulative).lower(), periods=indicator.periods.value)
+    if kind is ValueKind.DATE and indicator.target is not None:
+        add(Code.INDICATOR_DATE_TARGET, ("target",), **named)
+    if regional not in COMBINABLE[kind]:
+        add(Code.INDICATOR_REGIONAL_KIND, ("regional_total",), **named, how=regional.value,
+            choices=_choices(COMBINABLE[kind], RegionalRule))
+    parts = {"numerator": indicator.numerator, "denominator": indicator.denominator}
+    if regional is not RegionalRule.RATIO:
+        for field, ref in parts.items():
+            if ref is not None:
+                add(Code.RATIO_WITHOUT_RATIO, (field,), **named, field=field, how=regional.value)
+        return
+    if kind is not ValueKind.PERCENT:
+        add(Code.RATIO_NOT_PERCENT, ("regional_total",), **named)
+    countries = set(plan.activity_countries(activity))
+    for field, ref in parts.items():
+        if ref is None:
+            add(Code.RATIO_PARTS_MISSING, ("regional_total",), **named, missing=field,
+                example=", ".join(list(rows)[:2]))
+            continue
+        found = rows.get(ref.strip())
+        if found is None:
+            add(Code.RATIO_PART_UNKNOWN, (field,), **named, field=field, ref=ref,
+                hint=did_you_mean(_guess(ref, list(rows))))
+            continue
+        part_activity, part = found
+        if part is indicator:
+            add(Code.RATIO_PART_ITSELF, (field,), **named, field=field)
+        elif part.value_kind not in RATIO_PARTS:
+            add(Code.RATIO_PART_KIND, (field,), **{**named, "kind": KIND_WORDS[part.value_kind]},
+                field=field, ref=ref)
+        elif missing := sorted(countries - set(plan.activity_countries(part_activity))):
+            add(Code.RATIO_PART_COUNTRIES, (field,), **named, field=field, ref=ref,
+                countries=", ".join(missing))

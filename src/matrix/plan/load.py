@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from matrix.codes import Code
 from matrix.errors import PlanError
+from matrix.gcpause import cycle_collection_paused
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Plan
 from matrix.plan.checks import check_plan
@@ -19,11 +20,18 @@ from matrix.plan.schema import schema_errors, schema_issue
 from matrix.yaml_loader import Refused, bounded_loader
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+"""A zip (.xlsx) or an OLE2 file (.xls, an encrypted .xlsx): read as a plan workbook, which
+refuses the second with a message saying what to do."""
 
 
 def read_plan(path: str | Path) -> tuple[Plan | None, list[Issue]]:
     """Parse and check a plan file; never raises for bad content, returns every issue found."""
-    path = Path(path)
+    with cycle_collection_paused():  # a node, a mark and a line per value, none in a cycle: 2x
+        return _read_plan(Path(path))
+
+
+def _read_plan(path: Path) -> tuple[Plan | None, list[Issue]]:
     file = str(path)
     try:
         if not path.is_file():  # a device or a FIFO would be read forever or block
@@ -34,7 +42,12 @@ def read_plan(path: str | Path) -> tuple[Plan | None, list[Issue]]:
                     file=file, reason=f"larger than {MAX_PLAN_BYTES // 2**20} MB"
                 )
             ]
-        text = path.read_text(encoding="utf-8-sig")
+        content = path.read_bytes()
+        if content.startswith(WORKBOOK_MAGIC):  # a plan workbook, whatever its name
+            from matrix.plan.workbook.reader import read_plan_workbook
+
+            return read_plan_workbook(path)
+        text = content.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=str(exc))]
     return parse_plan(text, file)
@@ -66,8 +79,7 @@ def parse_plan(text: str, file: str) -> tuple[Plan | None, list[Issue]]:
     except ValidationError as exc:
         errors = schema_errors(exc, data)
         for error in errors:
-            at = error.path[:-1] if error.type == "missing" else error.path
-            issues.append(schema_issue(error, data, file=file, line=lines.line(at)))
+            issues.append(schema_issue(error, data, file=file, line=lines.line(error.at)))
         if (salvaged := salvage(data, errors, lines)) is not None:
             issues += check_plan(salvaged[0], lines, file, salvaged[1])
         return None, issues

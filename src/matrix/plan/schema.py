@@ -93,6 +93,11 @@ class SchemaError:
     ctx: dict[str, Any]
     message: str
 
+    @property
+    def at(self) -> Path_:
+        """Where to point: a missing field's owner, since the field itself was never written."""
+        return self.path[:-1] if self.type == "missing" else self.path
+
 
 def schema_errors(error: ValidationError, data: Any) -> list[SchemaError]:
     """The errors worth reporting, one per place: a union's alternatives that failed at a value

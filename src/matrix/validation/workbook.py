@@ -7,7 +7,6 @@ sheet and cell, and a message that says what to do.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from pathlib import Path
 
 from matrix.annotate import feedback_source
@@ -20,10 +19,12 @@ from matrix.excel.safety import file_digest, scan_file
 from matrix.gcpause import cycle_collection_paused
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Plan
-from matrix.models.returns import ValidationResult
+from matrix.models.returns import History, ValidationResult
+from matrix.periods import Period
 from matrix.plan import plan_index
 from matrix.signing import ProjectKey
 from matrix.validation.carry import Carry
+from matrix.validation.history import history_issues
 from matrix.validation.identity import check_identity, own_version
 from matrix.validation.narratives import (
     LOOKS_LIKE,
@@ -33,38 +34,33 @@ from matrix.validation.narratives import (
 )
 from matrix.validation.new_activities import read_new_activities
 from matrix.validation.rows import NEEDED, SheetContext, read_matrix_sheet
-from matrix.validation.rules import below_previous
 from matrix.validation.structure import locate_sheets, read_table
 from matrix.validation.values import removed_character_issues
 from matrix.versions import PlanVersions
-
-Previous = Mapping[tuple[str, str], float]
 
 
 def validate_file(
     plan: Plan,
     path: Path,
     *,
-    previous: Previous | None = None,
+    previous: History | None = None,
     key: ProjectKey | None = None,
     versions: PlanVersions | None = None,
 ) -> ValidationResult:
-    """Everything wrong with one returned workbook, and what it reports. `previous` maps
-    (country, ref) to the last accepted total to date, for cumulative indicators; `key` is the
-    project key its signature is checked with (None: not checked); `versions` the plan versions
-    kept, which a matrix of an earlier version is read against before its rows are carried onto
-    `plan` (None: only matrices of `plan` itself are read)."""
+    """Everything wrong with one returned workbook, and what it reports. `previous` is what the
+    store accepted for its rows before (`Store.earlier`), for the previous-period checks; `key`
+    is the project key its signature is checked with (None: not checked); `versions` the plan
+    versions kept, which a matrix of an earlier version is read against before its rows are
+    carried onto `plan` (None: only matrices of `plan` itself are read). The previous-period
+    checks run on the rows as carried, against `plan`."""
     path = Path(path)
     result = ValidationResult(file=str(path))
     with cycle_collection_paused():  # 5 % of the CPU of a 300-row return, 14 % of a 3,000-row one
-        result = _validate(plan, path, result, previous, key, versions)
-    if result.identity is not None and result.identity.plan_hash != plan_index(plan).content_hash:
-        result = with_previous(plan, result, previous or {})  # in the current plan's terms
-    return result
+        return _validate(plan, path, result, previous, key, versions)
 
 
 def _validate(
-    plan: Plan, path: Path, result: ValidationResult, previous: Previous | None, key: ProjectKey | None,
+    plan: Plan, path: Path, result: ValidationResult, previous: History | None, key: ProjectKey | None,
     versions: PlanVersions | None,
 ) -> ValidationResult:
     try:
@@ -89,30 +85,24 @@ def _validate(
         if meta is not None and not has_errors(issues):
             own = own_version(plan, meta, versions)
             earlier = (own, plan, versions) if own is not plan else None
-            _read_contents(own, raw, meta, result, issues, {} if earlier else previous or {}, earlier)
+            _read_contents(own, raw, meta, result, issues, earlier)
     except WorkbookReadError as exc:  # calamine reads sheets on first use
         issues = [*issues, *exc.issues]
     except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop a batch of returns
         issues = [*issues, Code.VALIDATION_FAILED.issue(file=result.file, reason=f"{type(exc).__name__}: {exc}")]
     if scan.forbidden_characters:
         issues = [*issues, *removed_character_issues(raw, result.file)]
+    if previous:
+        issues = [*issues, *history_issues(plan, result, previous)]
     result.issues = sorted(issues, key=_position(result._sheets))
     return result
 
 
-def with_previous(plan: Plan, result: ValidationResult, previous: Previous) -> ValidationResult:
+def with_previous(plan: Plan, result: ValidationResult, previous: History) -> ValidationResult:
     """`result` as `validate_file(plan, file, previous=previous)` would have made it, without reading
-    the file again: the one rule that needs history, applied to the rows already read. `matrix
-    collect` learns a return's period by reading it, and only then which history applies."""
-    if not previous or not result.rows:
-        return result
-    index, letters = plan_index(plan), dict(result._actual_columns)
-    found = []
-    for row in result.rows:
-        letter = letters.get(row.sheet, "A")
-        indicator = index.indicator(row.activity_id, row.indicator_index)
-        if issue := below_previous(row, indicator, f"{letter}{row.row}", result.file, previous):
-            found.append(issue)
+    the file again: the previous-period checks applied to the rows already read. `matrix collect`
+    learns a return's period by reading it, and only then which history applies."""
+    found = history_issues(plan, result, previous)
     if not found:
         return result
     # sorted as validate_file sorts: stable, so each comes after the cell's own reading issues
@@ -120,7 +110,7 @@ def with_previous(plan: Plan, result: ValidationResult, previous: Previous) -> V
 
 
 def _read_contents(
-    plan: Plan, raw: RawWorkbook, meta: Metadata, result: ValidationResult, issues: list[Issue], previous: Previous,
+    plan: Plan, raw: RawWorkbook, meta: Metadata, result: ValidationResult, issues: list[Issue],
     earlier: tuple[Plan, Plan, PlanVersions | None] | None,
 ) -> None:
     """Read the workbook against `plan`, its own version; `earlier` (that version, the current
@@ -135,7 +125,7 @@ def _read_contents(
     looks_like = {role: columns for role in matrix_roles} | LOOKS_LIKE
     looks_like[SheetRole.NEW_ACTIVITIES.value] = NEW_ACTIVITY_COLUMNS
     new_sheet = meta.sheets.get(SheetRole.NEW_ACTIVITIES.value, "New activities")
-    ctx = SheetContext(plan, file, identity.lang, raw.date1904, new_sheet, issues)
+    ctx = SheetContext(plan, file, identity.lang, raw.date1904, new_sheet, issues, Period.parse(identity.period))
     carry = Carry(*earlier, ctx) if earlier else None
     required = frozenset(matrix_roles) | required_roles(meta.sheets, ctx)
     sheets = locate_sheets(
@@ -150,11 +140,17 @@ def _read_contents(
         table = read_table(sheet, columns, NEEDED, identity.lang, file, issues)
         if table is None:
             continue
-        result._actual_columns += ((sheet.name, table.letter("actual")),)
+        result._input_columns += ((sheet.name, table.letter("status"), table.letter("actual")),)
         sheet_office = None if identity.regional and office == region else office
-        rows = read_matrix_sheet(table, office, matrix_role(office), plan_index(plan).rows(sheet_office),
-                                 meta.fingerprints, ctx, previous)
-        result.rows += carry.sheet(table, sheet_office, rows) if carry else rows
+        rows = plan_index(plan).rows(sheet_office)
+        first_issue = len(issues)
+        read = read_matrix_sheet(table, office, matrix_role(office), rows, meta.fingerprints, ctx)
+        if identity.regional and office != region and read and all(row.blank for row in read):
+            # a regional workbook reports for the countries whose sheets it filled
+            issues[first_issue:] = [i for i in issues[first_issue:] if i.code != Code.STATUS_MISSING.slug]
+            issues.append(Code.COUNTRY_SHEET_BLANK.issue(file=file, sheet=sheet.name, country=office))
+            continue
+        result.rows += carry.sheet(table, sheet_office, read) if carry else read
     if (sheet := sheets.get(SheetRole.NEW_ACTIVITIES.value)) is not None:
         table = read_table(sheet, NEW_ACTIVITY_COLUMNS, frozenset({"activity", "status"}), identity.lang, file, issues)
         if table is not None:

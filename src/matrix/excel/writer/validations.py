@@ -91,6 +91,28 @@ def number_validation(
     )
 
 
+def actual_validation(
+    ws: Worksheet, book: Book, check: str, col: int, first: int, last: int, **extra: str
+) -> None:
+    """The actual cells of one kind of indicator: a number of 0 or more ('decimal'), a whole
+    number ('whole'), Yes or No from a list ('yes_no'), or a date ('date')."""
+    lang = book.lang
+    if check == "decimal":
+        number_validation(ws, lang, col, first, last, **extra)
+        return
+    options: dict[str, object]
+    if check == "whole":
+        options = {"validate": "integer", "criteria": ">=", "value": 0,
+                   **error_message(lang, "whole")}
+    elif check == "yes_no":
+        options = {"validate": "list", "source": [t(lang, "value.yes"), t(lang, "value.no")],
+                   **error_message(lang, "yes_no")}
+    else:
+        options = {"validate": "date", "criteria": "between", "minimum": FIRST_DATE,
+                   "maximum": LAST_DATE, **error_message(lang, "date", example=book.example_date)}
+    ws.data_validation(first, col, last, col, {**options, **extra})
+
+
 def date_validation(ws: Worksheet, book: Book, col: int, first: int, last: int) -> None:
     ws.data_validation(
         first,
