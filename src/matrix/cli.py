@@ -17,9 +17,32 @@ import click
 from matrix import __version__
 from matrix.errors import MatrixError, Terminated
 from matrix.frameworks import builtin_names
+from matrix.i18n import DEFAULT_LANG, LANG_ENV, LANGUAGES, output_language, render_issue, t
 from matrix.models.issues import Issue, has_errors
 
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    ctx.meta["lang"] = value  # shared with the group, which prints failures
+    return value
+
+
+LANG = click.option(
+    "--lang", type=click.Choice(LANGUAGES), envvar=LANG_ENV, default=DEFAULT_LANG, show_default=True,
+    show_envvar=True, callback=_remember_lang, help="Language of what the command prints.",
+)
+
+
+def lang_of(ctx: click.Context | None = None) -> str:
+    """The language this command prints in: its --lang, else $MATRIX_LANG, else English."""
+    ctx = ctx or click.get_current_context(silent=True)
+    return output_language(ctx.meta.get("lang") if ctx is not None else None)
+
+
+def say(key: str, *, err: bool = False, **params: object) -> None:
+    """Print a catalogue message in the command's language."""
+    click.echo(t(lang_of(), key, **params), err=err)
 
 
 class MatrixGroup(click.Group):
@@ -31,11 +54,12 @@ class MatrixGroup(click.Group):
         try:
             return super().invoke(ctx)
         except MatrixError as exc:
-            click.echo(f"error: {exc}", err=True)
+            lang = lang_of(ctx)
+            click.echo(t(lang, "cli.error", message=exc.render(lang)), err=True)
             sys.exit(2)
         except KeyboardInterrupt as stop:
             signum = getattr(stop, "signum", signal.SIGINT)
-            click.echo(f"stopped by {stopped_by(signum)}; no file was left half-written", err=True)
+            click.echo(t(lang_of(ctx), "cli.stopped", signal=stopped_by(signum)), err=True)
             sys.exit(128 + signum)
         finally:
             if previous is not None:
@@ -58,16 +82,22 @@ def stopped_by(signum: int) -> str:
 
 
 def print_issues(issues: list[Issue], *, err: bool = False) -> None:
+    lang = lang_of()
     for issue in issues:
-        click.echo(issue.render(), err=err)
+        click.echo(render_issue(issue, lang), err=err)
 
 
 def summary(name: str, issues: list[Issue]) -> str:
+    lang = lang_of()
     errors = sum(i.is_error for i in issues)
     warnings = len(issues) - errors
+    counted = t(lang, "count.warnings", count=warnings)
     if errors:
-        return f"{name}: {errors} error(s), {warnings} warning(s)"
-    return f"{name}: valid" + (f" ({warnings} warning(s))" if warnings else "")
+        return t(lang, "cli.summary.problems", name=name, errors=t(lang, "count.errors", count=errors),
+                 warnings=counted)
+    if warnings:
+        return t(lang, "cli.summary.valid_warnings", name=name, warnings=counted)
+    return t(lang, "cli.summary.valid", name=name)
 
 
 @click.group(cls=MatrixGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,7 +117,8 @@ def cli() -> None:
               help="A national plan, or a regional plan with its own regional matrix.")
 @click.option("--framework", type=click.Choice(builtin_names()), default="10-point-plan", show_default=True,
               help="The action points activities are organised under.")
-def init(directory: Path, scope: str, framework: str) -> None:
+@LANG
+def init(directory: Path, scope: str, framework: str, lang: str) -> None:
     """Start a project folder with a commented plan.yaml ready to edit.
 
     Example:
@@ -98,9 +129,9 @@ def init(directory: Path, scope: str, framework: str) -> None:
     from matrix.signing import created_notice
 
     path, key = init_project(directory, scope, framework)
-    click.echo(f"wrote {path}; edit it, then run: matrix plan check {path}")
+    say("cli.init.wrote", path=path)
     if key is not None:
-        click.echo(created_notice(key))
+        click.echo(created_notice(key, lang))
 
 
 @cli.group()
@@ -115,7 +146,8 @@ def plan() -> None:
 
 @plan.command("check")
 @click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
-def plan_check(plan_file: Path) -> None:
+@LANG
+def plan_check(plan_file: Path, lang: str) -> None:
     """Report every problem in PLAN at once, with its line and a fix where one can be guessed.
 
     Exit 0 when the plan is usable (warnings point at gaps), 1 when it has errors.
@@ -139,8 +171,8 @@ def plan_check(plan_file: Path) -> None:
               help="A country of the plan (repeat for several).")
 @click.option("--all", "all_countries", is_flag=True, help="Every country of the plan.")
 @click.option("--regional", is_flag=True, help="One regional workbook: a sheet per country plus region-wide rows.")
-@click.option("--lang", type=click.Choice(["en", "fr", "es", "ar"]), default="en", show_default=True,
-              help="Language of the workbook.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of every workbook [default: each office's language, as the plan says].")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="Folder to write the workbooks in.")
 @click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
@@ -149,10 +181,11 @@ def plan_check(plan_file: Path) -> None:
 @click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Store to pre-fill from [default: $MATRIX_STORE, else ./matrix.sqlite].")
 def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_countries: bool, regional: bool,
-             lang: str, out_dir: Path, force: bool, prefill: bool, store_path: Path | None) -> None:
+             lang: str | None, out_dir: Path, force: bool, prefill: bool, store_path: Path | None) -> None:
     """Write the Excel implementation matrix each country office fills in for PERIOD.
 
-    Files are named OFFICE_PERIOD_PLAN.xlsx; existing files are kept unless --force.
+    Files are named OFFICE_PERIOD_PLAN.xlsx (OFFICE_PERIOD_PLAN_LANG.xlsx for a workbook in
+    another language than the plan's); existing files are kept unless --force.
 
     Example:
 
@@ -166,19 +199,20 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
     from matrix.signing import created_notice, find_key
 
     if sum((bool(countries), all_countries, regional)) != 1:
-        raise click.UsageError("choose exactly one of --country ISO3 (repeatable), --all or --regional")
+        raise click.UsageError(t(lang_of(), "error.one_of_country_all_regional"))
     plan = load_plan(plan_file)
     count = 1 if regional else len(countries or plan.countries)
     inputs = project_inputs(plan_file)
     options = {"countries": list(countries) or None, "regional": regional, "lang": lang, "out_dir": out_dir,
                "force": force, "key": find_key(plan_file),
-               "key_created": lambda path: click.echo(created_notice(path), err=True), "inputs": inputs}
+               "key_created": lambda path: click.echo(created_notice(path, lang_of()), err=True),
+               "inputs": inputs}
     if prefill:
         with open_store(store_path, plan, create=False) as store:
             options["prefill"] = store.latest_progress(plan, period)
             inputs.add_store(store.path)
     if count > 3:  # the bar appears with the first workbook, so an up-front refusal stays one line
-        bar = click.progressbar(length=count, label="writing workbooks", file=sys.stderr)
+        bar = click.progressbar(length=count, label=t(lang_of(), "cli.progress.generate"), file=sys.stderr)
         paths = generate_workbooks(plan, period, progress=lambda _: bar.update(1), **options)
         bar.render_finish()
     else:
@@ -205,14 +239,14 @@ def project_inputs(plan_file: Path, returns: tuple[Path, ...] = ()):
     from matrix.signing import key_path
 
     inputs = Inputs(plan=plan_file, returns=returns)
-    return inputs.add(key_path(plan_file), "the project key", "which signs every matrix of the project")
+    return inputs.add(key_path(plan_file), "input.project_key", "input.signs")
 
 
 def project_plan(path: Path):
     from matrix.plan import load_plan
 
     if not path.is_file():
-        raise MatrixError(f"no plan at {path}; run in the project folder or give --plan PLAN")
+        raise MatrixError("error.no_plan", path=path)
     return load_plan(path)
 
 
@@ -234,8 +268,9 @@ def open_store(path: Path | None, plan, *, create: bool = True):
 @STORE
 @click.option("--received", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None, metavar="DATE",
               help="When the returns arrived (UTC), for a backlog collected later; default: now.")
+@LANG
 def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_path: Path | None,
-            received) -> None:
+            received, lang: str) -> None:
     """Validate returned matrices and record them in the store, with their history.
 
     The same file twice is a duplicate; a newer return from an office for a period supersedes
@@ -262,17 +297,18 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_
     try:
         with open_store(store_path, plan) as store:
             if len(files) > 3:
-                with click.progressbar(length=len(files), label="collecting", file=sys.stderr) as bar:
+                with click.progressbar(length=len(files), label=t(lang, "cli.progress.collect"),
+                                       file=sys.stderr) as bar:
                     outcomes = collect_returns(plan, files, store, period=period, received_at=received_at,
                                                progress=lambda _: bar.update(1), key=key)
             else:
                 outcomes = collect_returns(plan, files, store, period=period, received_at=received_at, key=key)
     except CollectInterrupted as stop:
-        click.echo(render_outcomes(stop.outcomes))
-        click.echo(f"stopped by {stopped_by(stop.signum)} after recording {len(stop.outcomes)} of {stop.total} "
-                   "file(s), each whole; run the same command again to collect the rest", err=True)
+        click.echo(render_outcomes(stop.outcomes, lang))
+        say("cli.collect.stopped", err=True, signal=stopped_by(stop.signum), done=len(stop.outcomes),
+            count=stop.total)
         sys.exit(128 + stop.signum)
-    click.echo(render_outcomes(outcomes))
+    click.echo(render_outcomes(outcomes, lang))
     sys.exit(1 if any(o.status is Outcome.REJECTED for o in outcomes) else 0)
 
 
@@ -281,7 +317,8 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_
 @PROJECT_PLAN
 @STORE
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def status(period: str, plan_file: Path, store_path: Path | None, fmt: str) -> None:
+@LANG
+def status(period: str, plan_file: Path, store_path: Path | None, fmt: str, lang: str) -> None:
     """Every expected office for the period: returned, late, rejected or missing.
 
     Exit 0 when every office has returned (late counts), 1 when any is missing or rejected.
@@ -297,8 +334,9 @@ def status(period: str, plan_file: Path, store_path: Path | None, fmt: str) -> N
 
     plan = project_plan(plan_file)
     with open_store(store_path, plan, create=False) as store:
-        found = period_status(plan, store, period)
-    click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False) if fmt == "json" else render_status(found))
+        found = period_status(plan, store, period, lang)
+    click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False) if fmt == "json"
+               else render_status(found, lang))
     sys.exit(0 if found.complete else 1)
 
 
@@ -308,7 +346,9 @@ def status(period: str, plan_file: Path, store_path: Path | None, fmt: str) -> N
 @PROJECT_PLAN
 @STORE
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def history(country: str, activity: str | None, plan_file: Path, store_path: Path | None, fmt: str) -> None:
+@LANG
+def history(country: str, activity: str | None, plan_file: Path, store_path: Path | None, fmt: str,
+            lang: str) -> None:
     """What COUNTRY (or the region) reported, period by period.
 
     Example:
@@ -322,11 +362,11 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: Pat
 
     plan = project_plan(plan_file)
     with open_store(store_path, plan, create=False) as store:
-        entries = country_history(plan, store, country, activity)
+        entries = country_history(plan, store, country, activity, lang)
     if fmt == "json":
         click.echo(json.dumps([e.as_json() for e in entries], indent=2, ensure_ascii=False))
     else:
-        click.echo(render_history(entries))
+        click.echo(render_history(entries, lang))
 
 
 @cli.command()
@@ -338,7 +378,9 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: Pat
               help="File to write.")
 @PROJECT_PLAN
 @STORE
-def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_path: Path | None) -> None:
+@LANG
+def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_path: Path | None,
+           lang: str) -> None:
     """Write the consolidated dataset: one row per country, activity indicator and period, with the
     plan's fields and the progress reported. HXL is CSV with a hashtag row for HXL tools; JSON
     follows docs/export-json.schema.json; IATI needs `iati: reporting_org:` in the plan.
@@ -353,7 +395,7 @@ def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_
     plan = project_plan(plan_file)
     with open_store(store_path, plan, create=False) as store:
         count = export_dataset(plan, store, period, fmt, out_path, inputs=project_inputs(plan_file))
-    click.echo(f"wrote {out_path} ({count} rows)")
+    say("cli.export.wrote", path=out_path, count=count)
 
 
 @cli.command()
@@ -366,8 +408,9 @@ def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_
               help="Write into this folder (outside the returns) a copy of each workbook with its problems "
                    "marked and a Feedback sheet.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@LANG
 def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: Path | None,
-             strict: bool) -> None:
+             strict: bool, lang: str) -> None:
     """Check returned matrices and say exactly what to fix, by file, sheet and cell.
 
     A folder means every workbook in it; feedback copies written by --annotate are skipped.
@@ -388,18 +431,30 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
     files = returned_workbooks(paths)
     copies = None
     if annotate_dir is not None:
-        copies = FeedbackCopies(annotate_dir, files, project_inputs(plan_file, returns=(*paths, *files)))
+        copies = FeedbackCopies(annotate_dir, files, project_inputs(plan_file, returns=(*paths, *files)),
+                                lang=lang, paper=plan.paper)
     results = validate_paths(plan, files, key=find_key(plan_file))
     if fmt == "json":
-        click.echo(json.dumps([r.model_dump(mode="json") | {"accepted": r.accepted} for r in results], indent=2))
+        click.echo(json.dumps([as_json(r, lang) for r in results], indent=2, ensure_ascii=False))
     for result in results:
         if fmt == "text":
             print_issues(result.issues)
-            click.echo(f"{result.file}: skipped" if result.skipped else summary(result.file, result.issues))
+            click.echo(t(lang, "cli.summary.skipped", name=result.file) if result.skipped
+                       else summary(result.file, result.issues))
         if copies is not None:
             click.echo(copies.write(result), err=True)
     failed = any(not r.skipped and (not r.accepted or (strict and r.issues)) for r in results)
     sys.exit(1 if failed else 0)
+
+
+def as_json(result, lang: str) -> dict[str, object]:
+    """A validation result for scripts: its issues' messages in `lang`, their codes and params."""
+    from matrix.i18n import issue_message
+
+    data = result.model_dump(mode="json") | {"accepted": result.accepted}
+    for issue, dumped in zip(result.issues, data["issues"], strict=True):
+        dumped["message"] = issue_message(issue, lang)
+    return data
 
 
 # --- report and demo (matrix.report, matrix.demo) ----------------------------------------------
@@ -408,13 +463,13 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
 @cli.command()
 @click.option("--period", required=True, help="Reporting period of the report, e.g. 2026-Q4.")
 @click.option("--country", default=None, metavar="ISO3", help="Report on one country (or the region code) only.")
-@click.option("--lang", type=click.Choice(["en", "fr", "es", "ar"]), default="en", show_default=True,
-              help="Language of the report; ar is right-to-left.")
+@click.option("--lang", type=click.Choice(LANGUAGES), envvar=LANG_ENV, default=None, show_envvar=True,
+              help="Language of the report; ar is right-to-left [default: the plan's language].")
 @PROJECT_PLAN
 @STORE
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write.")
-def report(period: str, country: str | None, lang: str, plan_file: Path, store_path: Path | None,
+def report(period: str, country: str | None, lang: str | None, plan_file: Path, store_path: Path | None,
            out_file: Path) -> None:
     """Write the progress report for PERIOD as one self-contained HTML file.
 
@@ -428,14 +483,15 @@ def report(period: str, country: str | None, lang: str, plan_file: Path, store_p
 
     plan = project_plan(plan_file)
     with open_store(store_path, plan, create=False) as store:
-        path = make_report(plan, store, period, out_file, country=country, lang=lang,
+        path = make_report(plan, store, period, out_file, country=country, lang=lang or plan.language,
                            inputs=project_inputs(plan_file))
-    click.echo(f"wrote {path}")
+    say("cli.wrote", path=path)
 
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="matrix-demo")
-def demo(directory: Path) -> None:
+@LANG
+def demo(directory: Path, lang: str) -> None:
     """Run the whole cycle on the bundled Dar es Salaam example in DIRECTORY (default ./matrix-demo).
 
     It writes the plan, generates every office's matrix for two quarters, fills them in as offices
@@ -448,4 +504,4 @@ def demo(directory: Path) -> None:
     """
     from matrix.demo import run_demo
 
-    click.echo(run_demo(directory).render())
+    click.echo(run_demo(directory).render(lang))

@@ -1,7 +1,9 @@
-"""The catalogue of every problem `matrix` can report: stable code, severity, message template.
+"""Every problem `matrix` can report: a stable, language-neutral code and its severity.
 
-Tests format these templates instead of copying message text, and docs/issue-codes.md is
-checked against this file. Add new codes to the section of the module that reports them.
+The message of each code, in every language, is the catalogue's `issue.<code>` (English in
+`matrix/locales/en.yaml`); an Issue keeps its parameters, so it can be shown in any language
+where it is shown. docs/issue-codes.md is checked against the English catalogue. Add new codes to
+the section of the module that reports them, and their message to every catalogue.
 """
 
 from __future__ import annotations
@@ -9,127 +11,132 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from matrix.i18n import DEFAULT_LANG, catalogue, jsonable, phrase, t
 from matrix.models.issues import Issue, Severity
 
 E, W = Severity.ERROR, Severity.WARNING
 
 
 class Code(Enum):
-    """A rule: `Code.UNKNOWN_ACTOR.issue(file=..., line=..., what=..., actor=...)` builds the Issue."""
+    """A rule: `Code.UNKNOWN_ACTOR.issue(file=..., line=..., activity=..., actor=...)` builds the Issue."""
 
     # --- plan file (matrix.plan) -------------------------------------------------------------
-    PLAN_EMPTY = ("plan-empty", E, "the plan is empty; start from `matrix init DIR`")
-    PLAN_NOT_MAPPING = ("plan-not-mapping", E, "the plan must be a YAML mapping of fields (id:, title:, ...), found {found}")
-    PLAN_UNREADABLE = ("plan-unreadable", E, "cannot read the plan: {reason}")
-    YAML_SYNTAX = ("yaml-syntax", E, "invalid YAML: {problem}")
-    YAML_TOO_DEEP = ("yaml-too-deep", E, "values are nested more than {limit} levels deep (a plan needs about 8); check the indentation and brackets")
-    YAML_ALIAS_EXPANSION = ("yaml-alias-expansion", E, "aliases repeat more than {limit} values in all (here *{alias}); write the repeated values out, or nest fewer aliases")
-    YAML_ALIAS_CYCLE = ("yaml-alias-cycle", E, "alias *{alias} is used inside the value it names; an alias can only repeat a value that ends before it")
-    DUPLICATE_KEY = ("duplicate-key", E, "key '{key}' appears twice in the same mapping; keep one")
-    MISSING_FIELD = ("missing-field", E, "{where}: required field '{field}' is missing")
-    UNKNOWN_FIELD = ("unknown-field", E, "{where}: unknown field '{field}'{hint}")
-    INVALID_VALUE = ("invalid-value", E, "{where}: {reason}")
-    UNSUPPORTED_SCHEMA = ("unsupported-schema-version", E, "schema_version {found} is not supported; this version of matrix reads schema_version {supported}")
+    PLAN_EMPTY = ("plan-empty", E)
+    PLAN_NOT_MAPPING = ("plan-not-mapping", E)
+    PLAN_UNREADABLE = ("plan-unreadable", E)
+    YAML_SYNTAX = ("yaml-syntax", E)
+    YAML_TOO_DEEP = ("yaml-too-deep", E)
+    YAML_ALIAS_EXPANSION = ("yaml-alias-expansion", E)
+    YAML_ALIAS_CYCLE = ("yaml-alias-cycle", E)
+    DUPLICATE_KEY = ("duplicate-key", E)
+    MISSING_FIELD = ("missing-field", E)
+    UNKNOWN_FIELD = ("unknown-field", E)
+    INVALID_VALUE = ("invalid-value", E)
+    UNSUPPORTED_SCHEMA = ("unsupported-schema-version", E)
     # --- plan content (matrix.plan_check) ------------------------------------------------------
-    UNKNOWN_FRAMEWORK = ("unknown-framework", E, "framework '{name}' is not built in{hint}; built-in frameworks: {known}")
-    DUPLICATE_ID = ("duplicate-id", E, "{kind} id '{id}' is used more than once (first at line {first_line}); ids must be unique")
-    UNKNOWN_ACTOR = ("unknown-actor", E, "{what}: {role} '{actor}' is not among the actors{hint}")
-    UNKNOWN_ACTION_POINT = ("unknown-action-point", E, "objective {objective}: action point '{ref}' is not in framework '{framework}'{hint}")
-    UNKNOWN_COUNTRY = ("unknown-country", E, "'{code}' is not an ISO 3166-1 alpha-3 country code{hint}")
-    COUNTRY_NOT_IN_PLAN = ("country-not-in-plan", E, "activity {activity}: country '{code}' is not among the plan's countries ({countries}); add it to `countries:`")
-    UNKNOWN_CURRENCY = ("unknown-currency", E, "'{code}' is not an ISO 4217 currency code{hint}")
-    END_BEFORE_START = ("end-before-start", E, "activity {activity}: end {end} is before start {start}")
-    TARGET_WITHOUT_UNIT = ("target-without-unit", E, "activity {activity}: indicator '{indicator}' has a target but no unit; add `unit:` (e.g. people, sessions, reports)")
-    PERIOD_MISMATCH = ("period-mismatch", E, "reporting.first_period '{period}' does not match frequency {frequency}; write it like '{example}'")
-    REGIONAL_WITHOUT_REGION = ("regional-without-region", E, "a {scope} plan needs `region:` with a code and a name, used to name its regional matrix")
-    EMPTY_ACTION_POINT = ("action-point-without-activity", W, "action point {ap} ({title}) has no activity: a gap in the plan")
-    ACTIVITY_WITHOUT_INDICATOR = ("activity-without-indicator", W, "activity {activity} has no indicator, so its progress cannot be measured")
-    ACTIVITY_WITHOUT_LEAD = ("activity-without-lead", W, "activity {activity} has no lead actor")
-    INDICATOR_WITHOUT_TARGET = ("indicator-without-target", W, "activity {activity}: indicator '{indicator}' has no target")
-    ACTIVITY_WITHOUT_COUNTRY = ("activity-without-country", W, "activity {activity} applies to no country and is not regional, so no matrix will show it")
+    UNKNOWN_FRAMEWORK = ("unknown-framework", E)
+    DUPLICATE_ID = ("duplicate-id", E)
+    UNKNOWN_ACTOR = ("unknown-actor", E)
+    UNKNOWN_ACTION_POINT = ("unknown-action-point", E)
+    UNKNOWN_COUNTRY = ("unknown-country", E)
+    COUNTRY_NOT_IN_PLAN = ("country-not-in-plan", E)
+    UNKNOWN_CURRENCY = ("unknown-currency", E)
+    END_BEFORE_START = ("end-before-start", E)
+    TARGET_WITHOUT_UNIT = ("target-without-unit", E)
+    PERIOD_MISMATCH = ("period-mismatch", E)
+    REGIONAL_WITHOUT_REGION = ("regional-without-region", E)
+    EMPTY_ACTION_POINT = ("action-point-without-activity", W)
+    ACTIVITY_WITHOUT_INDICATOR = ("activity-without-indicator", W)
+    ACTIVITY_WITHOUT_LEAD = ("activity-without-lead", W)
+    INDICATOR_WITHOUT_TARGET = ("indicator-without-target", W)
+    ACTIVITY_WITHOUT_COUNTRY = ("activity-without-country", W)
     # --- workbook file (matrix.excel.safety) ---------------------------------------------------
-    FILE_EMPTY = ("file-empty", E, "the file is empty (0 bytes); send the workbook again")
-    FILE_UNREADABLE = ("file-unreadable", E, "cannot open the file: {reason}")
-    NOT_A_FILE = ("not-a-file", E, "this is {what}, not a file; only workbook files are read: put the returned .xlsx file here and run again")
-    LEGACY_XLS = ("legacy-xls", E, "this is a legacy Excel 97-2003 (.xls) file; open it in Excel and save it as .xlsx (Excel Workbook)")
-    ENCRYPTED_WORKBOOK = ("encrypted-workbook", E, "this workbook is protected with a password to open; open it in Excel, clear the password (File > Info > Protect Workbook > Encrypt with Password) and save it as .xlsx")
-    CSV_NOT_WORKBOOK = ("csv-not-workbook", E, "this is a CSV or text file, not an Excel workbook; fill in the .xlsx matrix you were sent and return that file")
-    HTML_NOT_WORKBOOK = ("html-not-workbook", E, "this is a web page (HTML) with a spreadsheet name, not an Excel workbook; open it in Excel and save it as .xlsx (Excel Workbook)")
-    ODS_NOT_WORKBOOK = ("ods-not-workbook", E, "this is an OpenDocument spreadsheet (.ods); save it as .xlsx (Excel 2007-365) and send that file")
-    XLSB_NOT_WORKBOOK = ("xlsb-not-workbook", E, "this is an Excel binary workbook (.xlsb); open it in Excel and save it as .xlsx (Excel Workbook)")
-    NOT_A_WORKBOOK = ("not-a-workbook", E, "this is not an Excel workbook ({what}); send the .xlsx matrix you were sent")
-    TRUNCATED_FILE = ("truncated-file", E, "the file is incomplete (cut short while downloading or copying); send it again")
-    DAMAGED_FILE = ("damaged-file", E, "the workbook is damaged ({reason}); open it in Excel, save it again as .xlsx and send that file")
-    MACRO_ENABLED = ("macro-enabled", E, "this is a macro-enabled workbook (.xlsm); matrices never need macros: save it as .xlsx (Excel Workbook) and send that file")
-    FILE_TOO_LARGE = ("file-too-large", E, "the file is {size} MB, more than the {limit} MB a matrix can be; remove pictures and extra sheets, save and send it again")
-    ZIP_BOMB = ("zip-bomb", E, "the workbook expands to far more data than a matrix holds ({detail}); it was refused unread: send the matrix you were sent, filled in")
-    XML_ENTITIES = ("xml-entities", E, "part {part} declares XML entities (<!DOCTYPE or <!ENTITY), which workbooks never contain; it was refused unread: send the matrix you were sent, filled in")
-    USED_RANGE_TOO_LARGE = ("used-range-too-large", E, "sheet '{name}' uses cells up to {last}, beyond the {rows} rows and {columns} columns a matrix can have; delete the rows and columns after the matrix and save again")
-    CELLS_WITHOUT_REFERENCE = ("cells-without-reference", E, "sheet '{name}' was written by a program that leaves out cell references; open the file in Excel or LibreOffice and save it again as .xlsx")
-    WORKBOOK_UNREADABLE = ("workbook-unreadable", E, "the workbook cannot be read ({reason}); open it in Excel, save it again as .xlsx and send that file")
-    READER_CRASHED = ("reader-crashed", E, "reading this workbook stopped the reader; open it in Excel, save it again as .xlsx and send that file")
+    FILE_EMPTY = ("file-empty", E)
+    FILE_UNREADABLE = ("file-unreadable", E)
+    NOT_A_FILE = ("not-a-file", E)
+    LEGACY_XLS = ("legacy-xls", E)
+    ENCRYPTED_WORKBOOK = ("encrypted-workbook", E)
+    CSV_NOT_WORKBOOK = ("csv-not-workbook", E)
+    HTML_NOT_WORKBOOK = ("html-not-workbook", E)
+    ODS_NOT_WORKBOOK = ("ods-not-workbook", E)
+    XLSB_NOT_WORKBOOK = ("xlsb-not-workbook", E)
+    NOT_A_WORKBOOK = ("not-a-workbook", E)
+    TRUNCATED_FILE = ("truncated-file", E)
+    DAMAGED_FILE = ("damaged-file", E)
+    MACRO_ENABLED = ("macro-enabled", E)
+    FILE_TOO_LARGE = ("file-too-large", E)
+    ZIP_BOMB = ("zip-bomb", E)
+    XML_ENTITIES = ("xml-entities", E)
+    USED_RANGE_TOO_LARGE = ("used-range-too-large", E)
+    CELLS_WITHOUT_REFERENCE = ("cells-without-reference", E)
+    WORKBOOK_UNREADABLE = ("workbook-unreadable", E)
+    READER_CRASHED = ("reader-crashed", E)
     # --- feedback copies (matrix.annotate) -------------------------------------------------------
-    FEEDBACK_COPY = ("feedback-copy", W, "this is the feedback copy `matrix validate --annotate` made of {source}, not a return: it was skipped; send it to the office, then collect the workbook the office sends back")
+    FEEDBACK_COPY = ("feedback-copy", W)
     # --- workbook identity and structure (matrix.validation) -----------------------------------
-    VALIDATION_FAILED = ("validation-failed", E, "matrix could not finish checking this file ({reason}); this is a bug in matrix: please report it with the file")
-    METADATA_MISSING = ("metadata-missing", E, "this workbook has no matrix metadata (its hidden sheet '{sheet_name}' is gone), so it was not made by `matrix generate` or was rebuilt by copying; fill in the matrix you were sent and return that file")
-    METADATA_DAMAGED = ("metadata-damaged", E, "the workbook's hidden matrix metadata cannot be used: {reason}; fill in the matrix you were sent and return that file")
-    OTHER_PLAN = ("other-plan", E, "this workbook is a matrix of plan '{found}', not of plan '{expected}'; validate it with its own plan")
-    PLAN_VERSION_MISMATCH = ("plan-version-mismatch", E, "this workbook was generated on {generated} from another version of plan '{plan}' (version {found}, current {expected}); send the office a matrix generated from the current plan, or validate with the plan version it was made from")
-    OFFICE_NOT_IN_PLAN = ("office-not-in-plan", E, "the workbook's hidden record gives office '{office}', which plan '{plan}' does not cover; check which plan it belongs to, or send the office a fresh matrix")
-    PERIOD_NOT_IN_PLAN = ("period-not-in-plan", E, "the workbook's hidden record gives period '{period}', {reason}; its hidden sheet was edited or it is not a matrix of this plan: send the office a fresh matrix for the period it reports on")
-    LANGUAGE_UNKNOWN = ("language-unknown", E, "the workbook's hidden record gives language '{lang}', which matrix does not have ({languages}); its hidden sheet was edited: send the office a fresh matrix")
-    METADATA_INCONSISTENT = ("metadata-inconsistent", E, "the workbook's hidden record contradicts itself: {reason}; its hidden sheet was edited: send the office a fresh matrix")
-    METADATA_SIGNATURE_MISMATCH = ("metadata-signature-mismatch", E, "the workbook's hidden record (plan, office, period and plan cells) does not match its signature: it was edited after the matrix was generated, or the matrix was not generated with this project's key ({key}); nothing was read from it: the office needs a fresh matrix from the coordinator, to copy its entries into and return")
-    METADATA_SIGNATURE_MISSING = ("metadata-signature-missing", E, "the workbook says it was generated on {generated}, after this project's key ({key}) was made, yet its hidden record carries no signature: the signature was removed, or a program other than `matrix generate` made it; nothing was read from it: the office needs a fresh matrix from the coordinator, to copy its entries into and return")
-    WORKBOOK_UNSIGNED = ("workbook-unsigned", W, "this matrix was generated before the project had a key, so nothing proves it is {office}'s return for {period}: check that it is, and send offices freshly generated (signed) matrices from now on")
-    SIGNATURE_UNVERIFIED = ("signature-unverified", W, "this matrix is signed, but there is no project key at {key} to check the signature with, so its office and period are unverified; validate with the plan in the project folder that holds .matrix-key (or set MATRIX_KEY_FILE)")
-    SHEET_MISSING = ("sheet-missing", E, "sheet '{name}' is missing (renamed or deleted); rename it back to '{name}', or fill in the matrix you were sent")
-    SHEET_RENAMED = ("sheet-renamed", W, "sheet '{name}' was renamed '{found}'; it was read anyway, but keep the sheet names as sent")
-    SHEET_UNPROTECTED = ("sheet-unprotected", W, "sheet '{name}' is no longer protected, so its grey plan cells can be changed by accident; they were checked, but keep the protection on (Review > Protect Sheet)")
-    HEADER_ROW_MISSING = ("header-row-missing", E, "sheet '{name}' has no header row with the matrix columns ({columns}); restore the header row from the matrix you were sent")
-    COLUMN_MISSING = ("column-missing", E, "column '{column}' is missing from the header row (row {row}): deleted or its header changed; put it back as in the matrix you were sent")
-    PLAN_COLUMN_MISSING = ("plan-column-missing", W, "column '{column}' is missing from the header row (row {row}); the other columns were read, but keep the columns as sent")
-    COLUMN_DUPLICATED = ("column-duplicated", E, "column '{column}' appears twice (columns {first} and {second}); delete the extra one")
-    DUPLICATE_REF = ("duplicate-ref", E, "row {ref} appears twice (first in row {first}); keep one row per ref and delete the copy")
-    UNKNOWN_REF = ("unknown-ref", E, "ref '{ref}' is not a row of the plan on this sheet{hint}; report activities that are not in the plan on the '{new_sheet}' sheet")
-    ROW_WITHOUT_REF = ("row-without-ref", E, "row {row} has values but no ref; put back its ref, or report a new activity on the '{new_sheet}' sheet")
-    PLAN_ROW_MISSING = ("plan-row-missing", E, "row {ref} ({activity}) is missing; put it back as in the matrix you were sent and report on it")
-    DATE_SYSTEM_1904 = ("date-system-1904", W, "this workbook uses the 1904 date system (an Excel for Mac option), so the plan's dates show 4 years and 1 day late in it; they were read as the plan's dates, but turn the option off (Excel > Preferences > Calculation) before typing dates")
-    LOCKED_CELL_EDITED = ("locked-cell-edited", E, "{column} of {ref} was changed from {old} to {new}; cells in grey come from the plan: put back {old} (ask the coordinator if the plan is wrong)")
+    VALIDATION_FAILED = ("validation-failed", E)
+    METADATA_MISSING = ("metadata-missing", E)
+    METADATA_DAMAGED = ("metadata-damaged", E)
+    OTHER_PLAN = ("other-plan", E)
+    PLAN_VERSION_MISMATCH = ("plan-version-mismatch", E)
+    OFFICE_NOT_IN_PLAN = ("office-not-in-plan", E)
+    PERIOD_NOT_IN_PLAN = ("period-not-in-plan", E)
+    LANGUAGE_UNKNOWN = ("language-unknown", E)
+    METADATA_INCONSISTENT = ("metadata-inconsistent", E)
+    METADATA_SIGNATURE_MISMATCH = ("metadata-signature-mismatch", E)
+    METADATA_SIGNATURE_MISSING = ("metadata-signature-missing", E)
+    WORKBOOK_UNSIGNED = ("workbook-unsigned", W)
+    SIGNATURE_UNVERIFIED = ("signature-unverified", W)
+    SHEET_MISSING = ("sheet-missing", E)
+    SHEET_RENAMED = ("sheet-renamed", W)
+    SHEET_UNPROTECTED = ("sheet-unprotected", W)
+    HEADER_ROW_MISSING = ("header-row-missing", E)
+    COLUMN_MISSING = ("column-missing", E)
+    PLAN_COLUMN_MISSING = ("plan-column-missing", W)
+    COLUMN_DUPLICATED = ("column-duplicated", E)
+    DUPLICATE_REF = ("duplicate-ref", E)
+    UNKNOWN_REF = ("unknown-ref", E)
+    ROW_WITHOUT_REF = ("row-without-ref", E)
+    PLAN_ROW_MISSING = ("plan-row-missing", E)
+    DATE_SYSTEM_1904 = ("date-system-1904", W)
+    LOCKED_CELL_EDITED = ("locked-cell-edited", E)
     # --- workbook values (matrix.validation.rules) ---------------------------------------------
-    STATUS_MISSING = ("status-missing", E, "no status for {ref}; choose one from the list: {choices}")
-    STATUS_UNKNOWN = ("status-unknown", E, "\"{text}\" is not a status{hint}; choose one from the list: {choices}")
-    ACTUAL_NOT_A_NUMBER = ("actual-not-a-number", E, "\"{text}\" is not a number; enter {what}")
-    NOT_A_NUMBER = ("not-a-number", E, "\"{text}\" is not a number; enter {what}")
-    NUMBER_FROM_TEXT = ("number-from-text", W, "read \"{text}\" as {number}; type numbers without separators, units or %")
-    NUMBER_AMBIGUOUS = ("number-ambiguous", E, "\"{text}\" could be {first} or {second}; type the number without separators, e.g. {first}")
-    NUMBER_NEGATIVE = ("number-negative", E, "{number} is negative; enter {what}, 0 or more")
-    CONTROL_CHARACTERS = ("control-characters", W, "removed {count} control character(s) ({names}) from this text: workbooks cannot hold them; check that it still reads as meant")
-    CELL_ERROR = ("cell-error", E, "the cell shows the Excel error {text}; type the value itself instead of a formula")
-    DATE_FROM_TEXT = ("date-from-text", W, "read \"{text}\" as the date {date}; enter dates as dates (e.g. 2026-09-30 in a date cell)")
-    DATE_FROM_NUMBER = ("date-from-number", W, "read {text} as the date {date} (a date serial number); format the cell as a date")
-    NOT_A_DATE = ("not-a-date", E, "\"{text}\" is not a date; enter it as year-month-day, e.g. 2026-09-30")
-    COMMENT_REQUIRED = ("comment-required", E, "{ref} is {status}: explain why in the '{column}' column")
-    ACTUAL_MISSING = ("actual-missing", W, "{ref} is {status} but has no actual value; enter {what} (0 if nothing yet)")
-    COMPLETED_BELOW_TARGET = ("completed-below-target", W, "{ref} is completed but its actual value {actual} is below the target {target}; correct the value or the status")
-    ACTUAL_FAR_ABOVE_TARGET = ("actual-far-above-target", W, "the actual value {actual} is more than 3 times the target {target}; check it counts {unit} for this indicator only")
-    ACTUAL_BELOW_PREVIOUS = ("actual-below-previous", W, "the total to date {actual} is lower than {previous}, accepted for the last period; a total to date cannot go down: correct it or explain in the comments")
-    NEW_ACTIVITY_TITLE_MISSING = ("new-activity-title-missing", E, "row {row} describes a new activity without a title; enter it in the '{column}' column")
-    NEW_ACTIVITY_STATUS_MISSING = ("new-activity-status-missing", E, "new activity '{title}' has no status; choose one from the list: {choices}")
-    NEW_ACTIVITY_ACTION_POINT = ("new-activity-action-point", W, "\"{text}\" is not an action point of the framework; choose one from the list")
-    NEW_ACTIVITY_DATES = ("new-activity-dates", W, "new activity '{title}' ends ({end}) before it starts ({start}); check the dates")
+    STATUS_MISSING = ("status-missing", E)
+    STATUS_UNKNOWN = ("status-unknown", E)
+    ACTUAL_NOT_A_NUMBER = ("actual-not-a-number", E)
+    NOT_A_NUMBER = ("not-a-number", E)
+    NUMBER_FROM_TEXT = ("number-from-text", W)
+    NUMBER_AMBIGUOUS = ("number-ambiguous", E)
+    NUMBER_NEGATIVE = ("number-negative", E)
+    CONTROL_CHARACTERS = ("control-characters", W)
+    CELL_ERROR = ("cell-error", E)
+    DATE_FROM_TEXT = ("date-from-text", W)
+    DATE_FROM_NUMBER = ("date-from-number", W)
+    NOT_A_DATE = ("not-a-date", E)
+    COMMENT_REQUIRED = ("comment-required", E)
+    ACTUAL_MISSING = ("actual-missing", W)
+    COMPLETED_BELOW_TARGET = ("completed-below-target", W)
+    ACTUAL_FAR_ABOVE_TARGET = ("actual-far-above-target", W)
+    ACTUAL_BELOW_PREVIOUS = ("actual-below-previous", W)
+    NEW_ACTIVITY_TITLE_MISSING = ("new-activity-title-missing", E)
+    NEW_ACTIVITY_STATUS_MISSING = ("new-activity-status-missing", E)
+    NEW_ACTIVITY_ACTION_POINT = ("new-activity-action-point", W)
+    NEW_ACTIVITY_DATES = ("new-activity-dates", W)
     # --- store (matrix.store) ------------------------------------------------------------------
-    PERIOD_NOT_COLLECTED = ("period-not-collected", E, "this return is for period {found}, not {expected}; collect it with --period {found} or without --period")
-    STORE_PERIOD_UNUSABLE = ("store-period-unusable", W, "{count} accepted return(s) from {offices} are stored for period '{period}', which is not a {frequency} period of plan '{plan}' (an older matrix did not check the hidden period); they are left out of every command: ask those offices for fresh returns if the data is needed")
+    PERIOD_NOT_COLLECTED = ("period-not-collected", E)
+    STORE_PERIOD_UNUSABLE = ("store-period-unusable", W)
 
-    def __init__(self, slug: str, severity: Severity, template: str):
+    def __init__(self, slug: str, severity: Severity):
         self.slug = slug
         self.severity = severity
-        self.template = template
 
-    def message(self, **params: Any) -> str:
-        return self.template.format(**params)
+    @property
+    def key(self) -> str:
+        """The catalogue key of the message."""
+        return f"issue.{self.slug}"
+
+    def message(self, lang: str = DEFAULT_LANG, **params: Any) -> str:
+        return t(lang, self.key, **jsonable(params))
 
     def issue(
         self,
@@ -142,10 +149,12 @@ class Code(Enum):
         fix: str | None = None,
         **params: Any,
     ) -> Issue:
+        stored = jsonable(params)
         return Issue(
             code=self.slug,
             severity=self.severity,
-            message=self.message(**params),
+            message=t(DEFAULT_LANG, self.key, **stored),
+            params=stored,
             file=file,
             line=line,
             sheet=sheet,
@@ -155,26 +164,26 @@ class Code(Enum):
         )
 
 
-def did_you_mean(candidates: list[str]) -> str:
+def did_you_mean(candidates: list[str]) -> dict[str, object] | str:
     """The '; did you mean ...?' tail of a message, empty when there is nothing to suggest."""
-    if not candidates:
-        return ""
-    quoted = " or ".join(f"'{c}'" for c in candidates)
-    return f"; did you mean {quoted}?"
+    return phrase("hint.did_you_mean", options=list(candidates)) if candidates else ""
 
 
 def catalogue_markdown() -> str:
-    """docs/issue-codes.md, kept equal to this catalogue by tests/test_codes.py."""
+    """docs/issue-codes.md, kept equal to the English catalogue by tests/test_codes.py."""
     lines = [
         "# Issue codes",
         "",
         "Every problem `matrix` reports has one of these stable codes. Errors block a plan or a return;",
-        "warnings are for a person to read. Generated from `src/matrix/codes.py`; do not edit by hand.",
+        "warnings are for a person to read. Messages are shown in English, French, Spanish or Arabic",
+        "(`--lang`, `MATRIX_LANG`, a workbook's own language for its feedback); this is the English",
+        "catalogue (`src/matrix/locales/en.yaml`, keys `issue.<code>`); do not edit by hand.",
         "",
         "| code | severity | message |",
         "|---|---|---|",
     ]
+    english = catalogue(DEFAULT_LANG)
     for code in Code:
-        template = code.template.replace("|", "\\|")
+        template = str(english[code.key]).replace("|", "\\|")
         lines.append(f"| `{code.slug}` | {code.severity.value} | {template} |")
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from matrix.codes import Code
-from matrix.errors import MatrixError
+from matrix.i18n import format_number, issue_message, t
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
@@ -32,11 +32,13 @@ class CollectOutcome:
     period: str | None
     status: Outcome
     reason: str | None
-    """The first error of a rejected file, as `sheet!cell: message`."""
+    """The first error of a rejected file (or why a file was skipped), as `sheet!cell: message`
+    in English; `problem` is the issue, to show in any language."""
     errors: int
     warnings: int
     submission_id: int | None
     """None for a skipped file, which is not recorded."""
+    problem: Issue | None = None
 
 
 class CollectInterrupted(KeyboardInterrupt):
@@ -68,10 +70,7 @@ def collect(
     carries what was recorded.
     """
     if period is not None:
-        try:
-            period = plan_period(plan, period).id
-        except ValueError as exc:
-            raise MatrixError(str(exc)) from None
+        period = plan_period(plan, period).id  # a PeriodError is a MatrixError
     files = returned_workbooks(paths)
     outcomes: dict[Path, CollectOutcome] = {}
     previous = store.previous_actuals(plan, None, period) if period else None
@@ -82,8 +81,8 @@ def collect(
                 try:
                     outcome = _record(plan, store, batch[index], result, period, received_at)
                 except StoreError as exc:
-                    raise StoreError(f"{exc} ({len(outcomes)} of {len(files)} file(s) were recorded before "
-                                     "it stopped)") from None
+                    raise StoreError("error.store_stopped", reason=exc.as_phrase(), count=len(outcomes),
+                                     total=len(files)) from None
                 outcomes[batch[index]] = outcome
                 if progress:
                     progress(outcome)
@@ -103,8 +102,9 @@ def _record(
 ) -> CollectOutcome:
     """Record one validated file, except a file that is no return at all."""
     if result.skipped:
-        reason = result.issues[0].message
-        return CollectOutcome(file, None, None, Outcome.SKIPPED, reason, 0, len(result.issues), None)
+        problem = result.issues[0]
+        return CollectOutcome(file, None, None, Outcome.SKIPPED, problem.message, 0, len(result.issues), None,
+                              problem)
     result = _check_period(result, period)
     recorded = store.record(result, plan, received_at)  # a StoreError is the caller's to count
     identity = result.identity
@@ -114,10 +114,11 @@ def _record(
         office=identity and identity.office,
         period=identity and identity.period,
         status=recorded.outcome,
-        reason=_reason(errors[0]) if errors and recorded.outcome is Outcome.REJECTED else None,
+        reason=_reason(errors[0], "en") if errors and recorded.outcome is Outcome.REJECTED else None,
         errors=len(errors),
         warnings=len(result.issues) - len(errors),
         submission_id=recorded.submission_id,
+        problem=errors[0] if errors and recorded.outcome is Outcome.REJECTED else None,
     )
 
 
@@ -167,31 +168,39 @@ def _check_period(result: ValidationResult, period: str | None) -> ValidationRes
     return result.model_copy(update={"issues": [*result.issues, issue], "rows": [], "proposed": []})
 
 
-def _reason(issue: Issue) -> str:
-    """'Matrix!O4: message': the file is already named next to it."""
+def _reason(issue: Issue, lang: str) -> str:
+    """'Matrix!O4: message': the file is already named next to it; a skipped file's issue is not
+    about a cell, so its message alone."""
     place = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else issue.sheet
-    return f"{place}: {issue.message}" if place else issue.message
+    message = issue_message(issue, lang)
+    return t(lang, "collect.reason", place=place, message=message) if place else message
 
 
-SUMMARY = {
+OUTCOME_KEYS = {
     Outcome.ACCEPTED: "accepted",
-    Outcome.SUPERSEDED: "superseded an earlier return",
+    Outcome.SUPERSEDED: "superseded",
     Outcome.DUPLICATE: "duplicate",
     Outcome.REJECTED: "rejected",
     Outcome.SKIPPED: "skipped",
 }
+"""Catalogue keys (`collect.result.<key>`, `collect.count.<key>`) of each outcome."""
 
 
-def render_outcomes(outcomes: list[CollectOutcome]) -> str:
+def render_outcomes(outcomes: list[CollectOutcome], lang: str = "en") -> str:
     """The table `matrix collect` prints, and a last line counting each outcome."""
     rows = [
-        (o.file.name, o.office or "?", o.period or "?", o.status.value, o.errors, o.warnings, o.reason or "")
+        (o.file.name, o.office or "?", o.period or "?", t(lang, f"collect.result.{OUTCOME_KEYS[o.status]}"),
+         format_number(o.errors, lang), format_number(o.warnings, lang),
+         _reason(o.problem, lang) if o.problem else (o.reason or ""))
         for o in outcomes
     ]
-    counts = ", ".join(
-        f"{sum(o.status is outcome for o in outcomes)} {label}" for outcome, label in SUMMARY.items()
-    )
-    body = table(("file", "office", "period", "result", "errors", "warnings", "first reason"), rows)
-    hint = "\nsee every problem of a rejected file with `matrix validate FILE`" if any(
-        o.status is Outcome.REJECTED for o in outcomes) else ""
-    return f"{body}\n{len(outcomes)} file(s): {counts}{hint}"
+    counts = [
+        t(lang, f"collect.count.{key}", count=sum(o.status is outcome for o in outcomes))
+        for outcome, key in OUTCOME_KEYS.items()
+    ]
+    headers = [t(lang, f"collect.col.{key}") for key in
+               ("file", "office", "period", "result", "errors", "warnings", "reason")]
+    lines = [table(headers, rows), t(lang, "collect.summary", count=len(outcomes), outcomes=counts)]
+    if any(o.status is Outcome.REJECTED for o in outcomes):
+        lines.append(t(lang, "collect.hint"))
+    return "\n".join(lines)

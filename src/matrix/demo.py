@@ -128,7 +128,7 @@ def run_demo(directory: str | Path, *, seed: int = SEED) -> DemoSummary:
 
     directory = Path(directory)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise MatrixError(f"{directory} already exists and is not an empty folder; choose a new folder for the demo")
+        raise MatrixError("error.demo_folder_taken", path=directory)
     directory.mkdir(parents=True, exist_ok=True)
     plan_path = directory / "plan.yaml"
     write_text(plan_path, files("matrix").joinpath(PLAN_RESOURCE).read_text(encoding="utf-8"))

@@ -120,14 +120,11 @@ def dataset(plan: Plan, store: Store, period: str | None = None) -> list[Row]:
 
 
 def _periods(plan: Plan, store: Store, period: str | None) -> list[str]:
-    try:
-        if period is not None:
-            return [parse_for_plan(plan.reporting, period).id]
-    except ValueError as exc:
-        raise MatrixError(str(exc)) from None
+    if period is not None:
+        return [parse_for_plan(plan.reporting, period).id]  # a PeriodError is a MatrixError
     collected = store.periods(plan)
     if not collected:
-        raise MatrixError(f"nothing has been collected for plan {plan.id} yet; run `matrix collect FILES` first")
+        raise MatrixError("error.nothing_collected", plan=plan.id)
     first = Period.parse(plan.reporting.first_period)
     return [p.id for p in periods_between(first, Period.parse(collected[-1]))]
 
@@ -138,7 +135,7 @@ def export(
     """Write the dataset to `out_path`; returns the number of rows. Refuses to write over the store
     or any of `inputs` (the plan)."""
     if fmt not in FORMATS:
-        raise MatrixError(f"unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}")
+        raise MatrixError("error.unknown_format", format=fmt, formats=list(FORMATS))
     inputs = (inputs or Inputs()).add_store(store.path)
     inputs.refuse(out_path)
     rows = dataset(plan, store, period)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ from pydantic import BaseModel, ValidationError
 
 from matrix.codes import Code, did_you_mean
 from matrix.errors import PlanError
+from matrix.files import describe
+from matrix.i18n import phrase
 from matrix.models import plan as plan_models
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import SCHEMA_VERSION, Plan
@@ -24,8 +27,10 @@ _SINGULAR = {
     "activities": "activity",
     "actors": "actor",
     "indicators": "indicator",
-    "action_points": "action point",
+    "action_points": "action_point",
 }
+"""List fields whose items have a kind in the catalogue (`plan.kind.<kind>`); others are named by
+their field."""
 
 
 class LineMap:
@@ -58,18 +63,22 @@ class LineMap:
                 self.record(item, (*path, index), issues, file)
 
 
-def _describe(data: Any, path: Path_) -> str:
+def _describe(data: Any, path: Path_) -> dict[str, object]:
     """'activity AP3-2' for the innermost object with an id along `path`, else 'plan'."""
-    where, node = "plan", data
+    where, node = phrase("plan.where.plan"), data
     for i, step in enumerate(path):
         try:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(step, int) and i > 0 and isinstance(path[i - 1], str):
-            kind = _SINGULAR.get(path[i - 1], str(path[i - 1]))
+            field = path[i - 1]
+            kind = phrase(f"plan.kind.{_SINGULAR[field]}") if field in _SINGULAR else field
             ident = node.get("id") or node.get("name") if isinstance(node, dict) else None
-            where = f"{kind} {ident}" if ident else f"{kind} #{step + 1}"
+            if isinstance(ident, dict):  # a translated name: its first text
+                ident = next(iter(ident.values()), None)
+            where = (phrase("plan.where.named", kind=kind, id=str(ident)) if ident
+                     else phrase("plan.where.numbered", kind=kind, number=step + 1))
     return where
 
 
@@ -88,6 +97,62 @@ def _clean_loc(loc: tuple) -> Path_:
         for part in loc
         if isinstance(part, int) or not (part[:1].isupper() or "[" in part or part in {"str", "int", "float", "bool", "date", "constrained-str"})
     )
+
+
+_PROBLEMS = {
+    "string_too_short": "plan.problem.empty",
+    "string_type": "plan.problem.text",
+    "float_parsing": "plan.problem.number",
+    "float_type": "plan.problem.number",
+    "int_parsing": "plan.problem.number",
+    "int_type": "plan.problem.number",
+    "int_from_float": "plan.problem.whole_number",
+    "bool_parsing": "plan.problem.yes_no",
+    "bool_type": "plan.problem.yes_no",
+    "date_parsing": "plan.problem.date",
+    "date_type": "plan.problem.date",
+    "date_from_datetime_parsing": "plan.problem.date",
+    "date_from_datetime_inexact": "plan.problem.date",
+    "list_type": "plan.problem.list",
+    "dict_type": "plan.problem.mapping",
+    "model_type": "plan.problem.mapping",
+    "model_attributes_type": "plan.problem.mapping",
+}
+"""Pydantic's error types, by the catalogue's words for them."""
+_LIMITS = {
+    "string_too_long": ("plan.problem.too_long", "max_length"),
+    "greater_than_equal": ("plan.problem.at_least", "ge"),
+    "less_than_equal": ("plan.problem.at_most", "le"),
+    "greater_than": ("plan.problem.more_than", "gt"),
+    "less_than": ("plan.problem.less_than", "lt"),
+}
+
+
+def _problem(err: Any) -> dict[str, object]:
+    """What is wrong with a value, in the catalogue's words: pydantic's error type and context
+    say it; only a type met nowhere in a plan keeps pydantic's own (English) words."""
+    kind, context = err["type"], err.get("ctx") or {}
+    if kind in _PROBLEMS:
+        return phrase(_PROBLEMS[kind])
+    if kind in _LIMITS:
+        key, name = _LIMITS[kind]
+        return phrase(key, limit=context.get(name))
+    if kind == "string_pattern_mismatch":
+        pattern = context.get("pattern", "")
+        return phrase("plan.problem.id") if pattern == plan_models.ID_PATTERN else phrase(
+            "plan.problem.pattern", pattern=pattern)
+    if kind in ("enum", "literal_error"):
+        return phrase("plan.problem.choice", choices=re.findall(r"'([^']*)'", str(context.get("expected", ""))))
+    if kind == "too_short":
+        return phrase("plan.problem.list_too_short", count=context.get("min_length", 1))
+    if kind.startswith("matrix."):  # our own validators say it in the catalogue
+        return phrase(f"plan.problem.{kind.removeprefix('matrix.')}", **context)
+    return phrase("plan.problem.other", detail=err["msg"])
+
+
+def _shown_input(value: object) -> object:
+    """The value as an issue keeps it (JSON): text for anything but plain values."""
+    return value if value is None or isinstance(value, bool | int | float | str) else repr(value)
 
 
 def _schema_issues(error: ValidationError, data: Any, lines: LineMap, file: str) -> list[Issue]:
@@ -112,8 +177,9 @@ def _schema_issues(error: ValidationError, data: Any, lines: LineMap, file: str)
                 file=file, line=line, where=where, field=field, hint=did_you_mean(guess), fix=guess[0] if guess else None
             )
         else:
-            reason = f"{field}: {err['msg'][0].lower()}{err['msg'][1:]} (found {err.get('input')!r})"
-            issue = Code.INVALID_VALUE.issue(file=file, line=line, where=where, reason=reason, value=err.get("input"))
+            reason = phrase("plan.invalid", field=field, problem=_problem(err), found=repr(err.get("input")))
+            issue = Code.INVALID_VALUE.issue(file=file, line=line, where=where, reason=reason,
+                                             value=_shown_input(err.get("input")))
         issues.append(issue)
     return issues
 
@@ -126,12 +192,15 @@ def read_plan(path: str | Path) -> tuple[Plan | None, list[Issue]]:
     file = str(path)
     try:
         if not path.is_file():  # a device or a FIFO would be read forever or block
-            return None, [Code.PLAN_UNREADABLE.issue(file=file, reason="not a regular file")]
+            return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=phrase("plan.reason.not_regular_file"))]
         if path.stat().st_size > MAX_PLAN_BYTES:
-            return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=f"larger than {MAX_PLAN_BYTES // 2**20} MB")]
+            reason = phrase("plan.reason.too_large", limit=MAX_PLAN_BYTES // 2**20)
+            return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=reason)]
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=str(exc))]
+    except OSError as exc:
+        return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=describe(exc))]
+    except UnicodeDecodeError:
+        return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=phrase("plan.reason.not_utf8"))]
     issues: list[Issue] = []
     lines = LineMap()
     try:

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from matrix.codes import Code, did_you_mean
 from matrix.countries import is_country, is_currency, suggest_countries, suggest_currencies
 from matrix.frameworks import builtin_framework, builtin_names
+from matrix.i18n import action_point_title_param, phrase
 from matrix.models.issues import Issue
 from matrix.models.plan import Framework, Plan, Scope
-from matrix.periods import EXAMPLES, Period, PeriodOutOfRange
+from matrix.periods import EXAMPLES, Period, PeriodOutOfRange, frequency_name
 from matrix.plan import LineMap
 
 
@@ -46,7 +47,7 @@ def check_plan(plan: Plan, lines: LineMap, file: str) -> list[Issue]:
     if framework is not None:
         for ap in framework.action_points:
             if ap.id not in used_action_points:
-                add(Code.EMPTY_ACTION_POINT, ("objectives",), ap=ap.id, title=ap.title)
+                add(Code.EMPTY_ACTION_POINT, ("objectives",), ap=ap.id, title=action_point_title_param(framework, ap))
     return issues
 
 
@@ -58,7 +59,7 @@ def _framework(plan: Plan, add) -> Framework | None:
     except KeyError:
         known = builtin_names()
         add(Code.UNKNOWN_FRAMEWORK, ("framework",), name=plan.framework,
-            hint=did_you_mean(_guess(plan.framework, known)), known=", ".join(known))
+            hint=did_you_mean(_guess(plan.framework, known)), known=known)
         return None
 
 
@@ -67,7 +68,7 @@ def _ids(plan: Plan) -> Iterator[tuple[str, str, tuple]]:
         yield "actor", actor.id, ("actors", i, "id")
     if isinstance(plan.framework, Framework):
         for i, ap in enumerate(plan.framework.action_points):
-            yield "action point", ap.id, ("framework", "action_points", i, "id")
+            yield "action_point", ap.id, ("framework", "action_points", i, "id")
     for oi, objective in enumerate(plan.objectives):
         yield "objective", objective.id, ("objectives", oi, "id")
         for ai, activity in enumerate(objective.activities):
@@ -79,7 +80,8 @@ def _check_unique_ids(plan: Plan, lines: LineMap, add) -> None:
     for kind, ident, path in _ids(plan):
         key = (kind, ident.lower())
         if key in first:
-            add(Code.DUPLICATE_ID, path, kind=kind, id=ident, first_line=lines.line(first[key]))
+            add(Code.DUPLICATE_ID, path, kind=phrase(f"plan.kind.{kind}"), id=ident,
+                first_line=lines.line(first[key]))
         else:
             first[key] = path
 
@@ -92,7 +94,7 @@ def _check_countries(plan: Plan, add) -> None:
     if not is_currency(plan.currency):
         add(Code.UNKNOWN_CURRENCY, ("currency",), code=plan.currency, hint=did_you_mean(suggest_currencies(plan.currency)))
     if plan.scope in (Scope.REGIONAL, Scope.GLOBAL) and plan.region is None:
-        add(Code.REGIONAL_WITHOUT_REGION, ("scope",), scope=plan.scope.value)
+        add(Code.REGIONAL_WITHOUT_REGION, ("scope",), scope=phrase(f"scope.{plan.scope.value}"))
 
 
 def _check_reporting(plan: Plan, add) -> None:
@@ -101,14 +103,14 @@ def _check_reporting(plan: Plan, add) -> None:
         period = Period.parse(plan.reporting.first_period)
         matches = period.frequency == frequency
     except PeriodOutOfRange as exc:
-        add(Code.INVALID_VALUE, ("reporting", "first_period"), where="reporting", reason=f"first_period {exc}",
+        add(Code.INVALID_VALUE, ("reporting", "first_period"), where="reporting", reason=exc.as_phrase(),
             value=plan.reporting.first_period)
         return
     except ValueError:
         matches = False
     if not matches:
         add(Code.PERIOD_MISMATCH, ("reporting", "first_period"), period=plan.reporting.first_period,
-            frequency=frequency.value, example=EXAMPLES[frequency])
+            frequency=frequency_name(frequency), example=EXAMPLES[frequency])
 
 
 def _check_activity(plan: Plan, activity, path: tuple, actor_ids: list[str], lines: LineMap, file: str) -> list[Issue]:
@@ -117,23 +119,25 @@ def _check_activity(plan: Plan, activity, path: tuple, actor_ids: list[str], lin
     def add(rule: Code, sub: tuple, **params) -> None:
         issues.append(rule.issue(file=file, line=lines.line((*path, *sub)), **params))
 
-    what = f"activity {activity.id}"
     if activity.lead is None:
         add(Code.ACTIVITY_WITHOUT_LEAD, ("id",), activity=activity.id)
     elif activity.lead not in actor_ids:
         guess = _guess(activity.lead, actor_ids)
-        issues.append(Code.UNKNOWN_ACTOR.issue(file=file, line=lines.line((*path, "lead")), what=what, role="lead actor",
-                                               actor=activity.lead, hint=did_you_mean(guess), fix=guess[0] if guess else None))
+        issues.append(Code.UNKNOWN_ACTOR.issue(
+            file=file, line=lines.line((*path, "lead")), activity=activity.id, role=phrase("plan.role.lead"),
+            actor=activity.lead, hint=did_you_mean(guess), fix=guess[0] if guess else None))
     for i, partner in enumerate(activity.partners):
         if partner not in actor_ids:
             guess = _guess(partner, actor_ids)
-            issues.append(Code.UNKNOWN_ACTOR.issue(file=file, line=lines.line((*path, "partners", i)), what=what, role="partner",
-                                                   actor=partner, hint=did_you_mean(guess), fix=guess[0] if guess else None))
+            issues.append(Code.UNKNOWN_ACTOR.issue(
+                file=file, line=lines.line((*path, "partners", i)), activity=activity.id,
+                role=phrase("plan.role.partner"), actor=partner, hint=did_you_mean(guess),
+                fix=guess[0] if guess else None))
     for i, code in enumerate(activity.countries or []):
         if not is_country(code):
             add(Code.UNKNOWN_COUNTRY, ("countries", i), code=code, hint=did_you_mean(suggest_countries(code)))
         elif code not in plan.countries:
-            add(Code.COUNTRY_NOT_IN_PLAN, ("countries", i), activity=activity.id, code=code, countries=", ".join(plan.countries))
+            add(Code.COUNTRY_NOT_IN_PLAN, ("countries", i), activity=activity.id, code=code, countries=plan.countries)
     if activity.countries == [] and not activity.regional:
         add(Code.ACTIVITY_WITHOUT_COUNTRY, ("countries",), activity=activity.id)
     if activity.start and activity.end and activity.end < activity.start:

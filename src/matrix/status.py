@@ -9,7 +9,8 @@ from enum import StrEnum
 from matrix.countries import country_name
 from matrix.errors import MatrixError
 from matrix.excel.layout import plan_rows
-from matrix.models.plan import Plan, Scope, Status
+from matrix.i18n import format_day, format_number, issue_message, status_label, t
+from matrix.models.plan import Plan, Scope, Status, in_language
 from matrix.periods import Period, due_date, parse_for_plan
 from matrix.store import Store, Submission
 from matrix.text_table import number, table
@@ -67,12 +68,15 @@ def expected_offices(plan: Plan) -> list[str]:
     return [*plan.countries, *region]
 
 
-def office_name(plan: Plan, office: str) -> str:
-    return plan.region.name if plan.region and office == plan.region.code else country_name(office)
+def office_name(plan: Plan, office: str, lang: str = "en") -> str:
+    if plan.region and office == plan.region.code:
+        return in_language(plan.region.name, lang)
+    return country_name(office, lang)
 
 
-def status(plan: Plan, store: Store, period: str) -> PeriodStatus:
-    """Every expected office's state for `period`: returned, late, rejected or missing."""
+def status(plan: Plan, store: Store, period: str, lang: str = "en") -> PeriodStatus:
+    """Every expected office's state for `period`: returned, late, rejected or missing; names and
+    the first error of a rejected return in `lang`."""
     period_ = _period(plan, period)
     due = due_date(plan.reporting, period_)
     submissions = store.submissions(plan, period_.id)
@@ -94,29 +98,36 @@ def status(plan: Plan, store: Store, period: str) -> PeriodStatus:
         else:
             state = ReturnState.REJECTED if own else ReturnState.MISSING
         offices.append(OfficeStatus(
-            office=office, name=office_name(plan, office), state=state, latest_return=latest,
+            office=office, name=office_name(plan, office, lang), state=state, latest_return=latest,
             file=shown.file_name if shown else None, errors=shown.errors if shown else 0,
             warnings=shown.warnings if shown else 0, via=via,
-            reason=_first_error(shown) if state is ReturnState.REJECTED and shown else None,
+            reason=_first_error(shown, lang) if state is ReturnState.REJECTED and shown else None,
         ))
     return PeriodStatus(period_.id, due, offices)
 
 
-def render_status(period_status: PeriodStatus) -> str:
-    rows = [
-        (o.office, o.name, o.state.value + (f" (in {o.via})" if o.via else ""),
-         o.latest_return.date().isoformat() if o.latest_return else "", o.errors, o.warnings, o.reason or "")
-        for o in period_status.offices
-    ]
+def render_status(period_status: PeriodStatus, lang: str = "en") -> str:
+    rows = []
+    for o in period_status.offices:
+        state = t(lang, f"returns.state.{o.state.value}")
+        rows.append((
+            o.office, o.name, t(lang, "returns.via", state=state, office=o.via) if o.via else state,
+            format_day(o.latest_return, lang) if o.latest_return else "", format_number(o.errors, lang),
+            format_number(o.warnings, lang), o.reason or "",
+        ))
     done = sum(o.state in (ReturnState.RETURNED, ReturnState.LATE) for o in period_status.offices)
-    body = table(("office", "name", "state", "latest return", "errors", "warnings", "first error"), rows)
-    return (f"period {period_status.period}, due {period_status.due.isoformat()}\n{body}\n"
-            f"{done} of {len(period_status.offices)} office(s) returned")
+    headers = [t(lang, f"returns.col.{key}") for key in
+               ("office", "name", "state", "latest", "errors", "warnings", "first_error")]
+    return "\n".join((
+        t(lang, "returns.heading", period=period_status.period, due=period_status.due),
+        table(headers, rows),
+        t(lang, "returns.done", done=done, count=len(period_status.offices)),
+    ))
 
 
-def _first_error(submission: Submission) -> str | None:
+def _first_error(submission: Submission, lang: str) -> str | None:
     error = next((i for i in submission.problems if i.is_error), None)
-    return error.message if error else None
+    return issue_message(error, lang) if error else None
 
 
 @dataclass(frozen=True)
@@ -143,16 +154,19 @@ class HistoryEntry:
         return data
 
 
-def history(plan: Plan, store: Store, country: str, activity: str | None = None) -> list[HistoryEntry]:
-    """What `country` (or the region) reported, period by period, in plan order within a period."""
+def history(
+    plan: Plan, store: Store, country: str, activity: str | None = None, lang: str = "en"
+) -> list[HistoryEntry]:
+    """What `country` (or the region) reported, period by period, in plan order within a period;
+    the plan's texts in `lang` where it translates them."""
     country = country.strip().upper()
     if country not in expected_offices(plan):
-        raise MatrixError(f"'{country}' is not in the plan; choose one of {', '.join(expected_offices(plan))}")
+        raise MatrixError("error.not_an_office", office=country, offices=expected_offices(plan))
     rows = store.current_rows(plan, country=country)
     if activity is not None:
         rows = [r for r in rows if activity in (r.row.activity_id, r.row.ref)]
         if not rows and not any(activity == a.id for _, a in plan.activities()):
-            raise MatrixError(f"activity '{activity}' is not in the plan and has no history")
+            raise MatrixError("error.unknown_activity", activity=activity)
     office = None if plan.region and country == plan.region.code else country
     order = {r.ref: n for n, r in enumerate(plan_rows(plan, office))}
     indicators = {r.ref: r for r in plan_rows(plan, office)}
@@ -162,8 +176,10 @@ def history(plan: Plan, store: Store, country: str, activity: str | None = None)
         row, planned = stored.row, indicators.get(stored.row.ref)
         indicator = planned.indicator if planned else None
         entries.append(HistoryEntry(
-            period=stored.period, ref=row.ref, activity=planned.activity.title if planned else row.activity_id,
-            indicator=indicator.name if indicator else "", unit=(indicator.unit or "") if indicator else "",
+            period=stored.period, ref=row.ref,
+            activity=in_language(planned.activity.title, lang) if planned else row.activity_id,
+            indicator=in_language(indicator.name, lang) if indicator else "",
+            unit=in_language(indicator.unit, lang) if indicator and indicator.unit else "",
             target=indicator.target if indicator else None, status=row.status, actual=row.actual,
             funds_secured=row.funds_secured, comments=row.comments, next_steps=row.next_steps,
             support_needed=row.support_needed, received_at=stored.received_at, file=stored.file_name,
@@ -171,19 +187,18 @@ def history(plan: Plan, store: Store, country: str, activity: str | None = None)
     return entries
 
 
-def render_history(entries: list[HistoryEntry]) -> str:
+def render_history(entries: list[HistoryEntry], lang: str = "en") -> str:
     if not entries:
-        return "nothing reported yet"
+        return t(lang, "history.none")
     rows = [
-        (e.period, e.ref, e.status.value if e.status else "", number(e.actual), number(e.target), e.unit,
-         e.comments, e.received_at.date().isoformat())
+        (e.period, e.ref, status_label(e.status, lang) if e.status else "", number(e.actual, lang),
+         number(e.target, lang), e.unit, e.comments, format_day(e.received_at, lang))
         for e in entries
     ]
-    return table(("period", "ref", "status", "actual", "target", "unit", "comments", "received"), rows)
+    headers = [t(lang, f"history.col.{key}") for key in
+               ("period", "ref", "status", "actual", "target", "unit", "comments", "received")]
+    return table(headers, rows)
 
 
 def _period(plan: Plan, text: str) -> Period:
-    try:
-        return parse_for_plan(plan.reporting, text)
-    except ValueError as exc:
-        raise MatrixError(str(exc)) from None
+    return parse_for_plan(plan.reporting, text)  # a PeriodError is a MatrixError

@@ -13,7 +13,15 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from matrix.i18n import action_point_title
-from matrix.models.plan import ActionPoint, Activity, Framework, Indicator, Objective, Plan
+from matrix.models.plan import (
+    ActionPoint,
+    Activity,
+    Framework,
+    Indicator,
+    Objective,
+    Plan,
+    in_language,
+)
 
 TEMPLATE_SCHEMA = 1
 """Bump when the workbook layout changes in a way an older reader cannot follow."""
@@ -204,22 +212,24 @@ def plan_rows(plan: Plan, office: str | None) -> list[PlanRow]:
 
 
 def plan_cell_values(plan: Plan, row: PlanRow, lang: str, ap_label: str | None = None) -> dict[str, object]:
-    """The plan-defined cells of a matrix row exactly as the writer writes and fingerprints them
-    (every key; a sheet shows only its `matrix_columns`). `ap_label` saves the action point lookup."""
+    """The plan-defined cells of a matrix row exactly as the writer writes and fingerprints them,
+    texts in `lang` where the plan translates them (every key; a sheet shows only its
+    `matrix_columns`). `ap_label` saves the action point lookup."""
     activity, indicator = row.activity, row.indicator
     if ap_label is None:
         framework = plan.resolved_framework
         ap = framework.action_point(row.objective.action_point)
         ap_label = localised_action_point_label(framework, ap, lang) if ap else str(row.objective.action_point)
+    unit = indicator.unit if indicator else None
     return {
         "ref": row.ref,
         "action_point": ap_label,
-        "objective": row.objective.title,
-        "activity": activity.title,
+        "objective": in_language(row.objective.title, lang),
+        "activity": in_language(activity.title, lang),
         "lead": activity.lead,
         "partners": ", ".join(activity.partners) or None,
-        "indicator": indicator.name if indicator else None,
-        "unit": indicator.unit if indicator else None,
+        "indicator": in_language(indicator.name, lang) if indicator else None,
+        "unit": in_language(unit, lang) if unit else None,
         "baseline": indicator.baseline if indicator else None,
         "target": indicator.target if indicator else None,
         "start": activity.start,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from matrix import __version__
+from matrix.errors import MatrixError
 from matrix.models.plan import Plan
 from matrix.periods import Period, due_date, parse_for_plan
 from matrix.report.context import ReportContext
@@ -43,15 +44,13 @@ def build_context(
 ) -> ReportContext:
     """The report for `period` (a period id of the plan's frequency), for the plan or one office.
 
-    Raises ValueError for a period or office the plan does not have (the CLI shows it on one line).
+    Raises MatrixError for a period or office the plan does not have.
     """
     current = parse_for_plan(plan.reporting, period)
     all_offices = expected_offices(plan)
     country = office_code(country)
     if country is not None and country not in all_offices:
-        raise ValueError(
-            f"'{country}' is not an office of this plan; choose one of {', '.join(all_offices)}"
-        )
+        raise MatrixError("error.not_an_office", office=country, offices=all_offices)
     offices = [country] if country else all_offices
     words = Words(plan, lang)
     first = Period.parse(plan.reporting.first_period)
@@ -91,9 +90,9 @@ def build_context(
         direction="rtl" if words.rtl else "ltr",
         labels=words.labels(),
         plan_id=plan.id,
-        plan_title=plan.title,
+        plan_title=words.text(plan.title),
         plan_hash=plan.content_hash()[:12],
-        framework_title=words.framework.title,
+        framework_title=words.framework_title(),
         period=current.id,
         period_start=current.start,
         period_end=current.end,
@@ -127,7 +126,9 @@ def build_context(
         duplicate_threshold=100 * DUPLICATE_THRESHOLD,
         funding_by_action_point=by_action_point,
         funding_by_actor=funding_rows(
-            {a.id: (a.name, layout.activities_of(lead=a.id)) for a in plan.actors}, layout, secured
+            {a.id: (words.text(a.name), layout.activities_of(lead=a.id)) for a in plan.actors},
+            layout,
+            secured,
         ),
         changes=[status_change(now, j, before, words) for j in changes[:MAX_CHANGES_SHOWN]],
         changes_more=max(0, len(changes) - MAX_CHANGES_SHOWN),

@@ -44,9 +44,11 @@ def gaps(plan: Plan, layout: Layout, offices: list[str], words: Words) -> Gaps:
         action_points_without_activity=[words.action_point(ap) for ap in framework.action_points if ap.id not in used],
         offices_without_activity=[words.office(o) for o in offices if not layout.has(office=o)],
         action_point_office_gaps=per_action_point,
-        activities_without_lead=[f"{a.id} {a.title}" for a in activities if not a.lead],
-        activities_without_indicator=[f"{a.id} {a.title}" for a in activities if not a.indicators],
-        indicators_without_target=[f"{a.id}: {i.name}" for a in activities for i in a.indicators if i.target is None],
+        activities_without_lead=[f"{a.id} {words.text(a.title)}" for a in activities if not a.lead],
+        activities_without_indicator=[f"{a.id} {words.text(a.title)}" for a in activities if not a.indicators],
+        indicators_without_target=[
+            f"{a.id}: {words.text(i.name)}" for a in activities for i in a.indicators if i.target is None
+        ],
     )
 
 
@@ -148,7 +150,10 @@ def likely_duplicates(
     Offices with the same plan activities and no additions of their own share one search."""
     proposed = data.periods[period.id].proposed if period.id in data.periods else {}
     per_office: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {}  # office -> shown as -> (words, lead)
-    planned = {a.id: (f"{a.id} {a.title}", (normalise_title(a.title), a.lead or "")) for a in layout.activity.values()}
+    planned = {
+        a.id: (f"{a.id} {words.text(a.title)}", (normalise_title(a.title), a.lead or ""))
+        for a in layout.activity.values()
+    }
     for office in offices:
         items = dict(planned[layout.keys[k][1]] for k in layout.office_keys[office])
         for activity in proposed.get(office, []):
@@ -191,7 +196,7 @@ def quality(data: ReportData, period: Period, offices: list[str], words: Words) 
     counted.sort(key=lambda sub: (offices.index(sub.office), sub.received_at))
     return [
         QualityWarning(office_name=words.office(sub.office), file=sub.file, where=place(issue), code=issue.code,
-                       message=issue.message)
+                       message=words.issue(issue))
         for sub in counted
         for issue in sub.issues
         if not issue.is_error

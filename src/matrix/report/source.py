@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from matrix.errors import MatrixError
 from matrix.files import Inputs
 from matrix.models.plan import Plan
 from matrix.models.returns import ProposedActivity
@@ -71,14 +70,11 @@ def from_store(
     generated_at: datetime | None = None,
 ) -> ReportContext:
     """The report's figures for `period`, read from one state of the store."""
-    try:
-        with store.reading():
-            return build_context(
-                plan, report_data(plan, store, office_code(country)), period, country=country, lang=lang,
-                generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
-            )
-    except ValueError as exc:
-        raise MatrixError(str(exc)) from None
+    with store.reading():  # a period or office the plan lacks is a MatrixError
+        return build_context(
+            plan, report_data(plan, store, office_code(country)), period, country=country, lang=lang,
+            generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
+        )
 
 
 def make_report(

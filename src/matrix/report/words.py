@@ -1,11 +1,22 @@
-"""The report's words in its language: labels, statuses, office and action point names."""
+"""The report's words in its language: labels, statuses, office and action point names, and the
+plan's own texts in the language where the plan translates them."""
 
 from __future__ import annotations
 
 from matrix.countries import country_name
 from matrix.excel.layout import localised_action_point_label
-from matrix.i18n import RIGHT_TO_LEFT, action_point_title, catalogue, status_label
-from matrix.models.plan import ActionPoint, Plan, Status
+from matrix.i18n import (
+    RIGHT_TO_LEFT,
+    action_point_title,
+    catalogue,
+    format_value,
+    framework_title,
+    issue_message,
+    status_label,
+    t,
+)
+from matrix.models.issues import Issue
+from matrix.models.plan import ActionPoint, Plan, Status, in_language
 from matrix.report.counting import NOT_REPORTED
 
 
@@ -17,18 +28,28 @@ class Words:
         self.framework = plan.resolved_framework
         self._offices: dict[str, str] = {}
 
-    def label(self, key: str) -> str:
-        return catalogue(self.lang).get(key) or catalogue("en")[key]
+    def label(self, key: str, **params: object) -> str:
+        return t(self.lang, key, **params)
 
     def sentence(self, key: str, **params: object) -> str:
         """A label with its parameters isolated (Unicode FSI ... PDI), so a period id or an English
-        title inside Arabic text keeps its own direction, as <bdi> does in the templates."""
-        return self.label(key).format(**{name: f"\u2068{value}\u2069" for name, value in params.items()})
+        title inside Arabic text keeps its own direction, as <bdi> does in the templates; numbers
+        are written the language's way."""
+        return self.label(
+            key, **{name: f"\u2068{format_value(value, self.lang)}\u2069" for name, value in params.items()}
+        )
 
     def labels(self) -> dict[str, str]:
         """Every catalogue entry templates use: report.* and the status labels."""
         own = catalogue(self.lang)
-        return {k: own.get(k, v) for k, v in catalogue("en").items() if k.startswith(("report.", "status."))}
+        return {
+            k: str(own.get(k, v)) for k, v in catalogue("en").items() if k.startswith(("report.", "status."))
+        }
+
+    def text(self, text: str) -> str:
+        """A text of the plan (title, indicator, unit, actor name) in the report's language when the
+        plan gives it, else as written."""
+        return in_language(text, self.lang)
 
     def status(self, status: str) -> str:
         if status == NOT_REPORTED:
@@ -39,10 +60,13 @@ class Words:
         if office not in self._offices:
             region = self.plan.region
             if region and office == region.code and office not in self.plan.countries:
-                self._offices[office] = self.label("report.region_wide").format(region=office)
+                self._offices[office] = self.label("report.region_wide", region=office)
             else:
                 self._offices[office] = country_name(office, self.lang)
         return self._offices[office]
+
+    def framework_title(self) -> str:
+        return framework_title(self.framework, self.lang)
 
     def action_point_title(self, ap: ActionPoint) -> str:
         return action_point_title(self.framework.id, ap.id, ap.title, self.lang)
@@ -52,4 +76,8 @@ class Words:
         return localised_action_point_label(self.framework, ap, self.lang)
 
     def actor_type(self, value: str) -> str:
-        return catalogue(self.lang).get(f"actor_type.{value}", value.replace("_", " "))
+        return self.label(f"actor_type.{value}")
+
+    def issue(self, issue: Issue) -> str:
+        """A finding's message in the report's language, from its code and parameters."""
+        return issue_message(issue, self.lang)

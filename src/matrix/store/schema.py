@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from matrix.errors import MatrixError
+from matrix.files import describe
 
 APPLICATION_ID = 0x4D545258
 """'MTRX': marks a SQLite file as a matrix store, so another program's database is never touched."""
@@ -102,11 +103,11 @@ def check_store_file(path: Path) -> None:
             header = handle.read(100)
         size = path.stat().st_size
     except OSError as exc:
-        raise MatrixError(f"cannot open store {path}: {exc.strerror or exc}") from None
+        raise MatrixError("error.cannot_open_store", path=path, reason=describe(exc)) from None
     if not header:
         return  # an empty file becomes a new store
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
-        raise MatrixError(f"{path} is not a matrix store (not a SQLite file); choose another --store path")
+        raise MatrixError("error.not_sqlite", path=path)
     version, app_id = _VERSION_AND_ID.unpack_from(header)
     if app_id == 0:
         wal = Path(f"{path}-wal")
@@ -140,7 +141,7 @@ def _read_only_facts(path: Path) -> tuple[int, int, int]:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise MatrixError(f"cannot open store {path}: {exc}") from None
+        raise MatrixError("error.cannot_open_store", path=path, reason=str(exc)) from None
     return version, app_id, tables
 
 
@@ -148,16 +149,11 @@ def _check_version_and_id(path: Path | str, version: int, app_id: int) -> None:
     if app_id not in (0, APPLICATION_ID):
         raise _not_ours(path)
     if version > len(MIGRATIONS):
-        raise MatrixError(
-            f"{path} was written by a newer version of matrix (store schema {version}; this version "
-            f"reads up to {len(MIGRATIONS)}); upgrade matrix to use it"
-        )
+        raise MatrixError("error.store_newer", path=path, version=version, supported=len(MIGRATIONS))
 
 
 def _not_ours(path: Path | str) -> MatrixError:
-    return MatrixError(
-        f"{path} is a SQLite database but not a matrix store; choose another --store path"
-    )
+    return MatrixError("error.foreign_database", path=path)
 
 
 def migrate(conn: sqlite3.Connection, path: str) -> int:

@@ -39,19 +39,16 @@ def default_store_path() -> Path:
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
 
 
-_DAMAGED = ("is damaged ({reason}); restore it from a backup, or collect the returns again into a new "
-            "store with --store NEW.sqlite")
 _ADVICE = {
-    sqlite3.SQLITE_CORRUPT: _DAMAGED,
-    sqlite3.SQLITE_NOTADB: _DAMAGED,
-    sqlite3.SQLITE_FULL: "cannot grow: the disk is full ({reason}); free some space and run the command again",
-    sqlite3.SQLITE_IOERR: "cannot be read or written ({reason}); check the disk and run the command again",
-    sqlite3.SQLITE_BUSY: f"is busy: another command has been writing to it for over {BUSY_TIMEOUT_SECONDS} s "
-                         "({reason}); run this one again when it has finished",
-    sqlite3.SQLITE_READONLY: "cannot be written ({reason}); check the permissions of the file and its folder",
-    sqlite3.SQLITE_CANTOPEN: "cannot be opened ({reason}); check the path and the permissions of its folder",
+    sqlite3.SQLITE_CORRUPT: "error.store_damaged",
+    sqlite3.SQLITE_NOTADB: "error.store_damaged",
+    sqlite3.SQLITE_FULL: "error.store_full",
+    sqlite3.SQLITE_IOERR: "error.store_io",
+    sqlite3.SQLITE_BUSY: "error.store_busy",
+    sqlite3.SQLITE_READONLY: "error.store_read_only",
+    sqlite3.SQLITE_CANTOPEN: "error.store_cannot_open",
 }
-"""What to do, by SQLite's primary result code."""
+"""What to do (catalogue key), by SQLite's primary result code."""
 
 
 class StoreError(MatrixError):
@@ -60,7 +57,8 @@ class StoreError(MatrixError):
     @classmethod
     def of(cls, path: Path, exc: sqlite3.Error) -> StoreError:
         primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # extended codes keep it in the low byte
-        return cls(f"store {path} " + _ADVICE.get(primary, "cannot be used ({reason})").format(reason=exc))
+        return cls(_ADVICE.get(primary, "error.store_unusable"), path=path, reason=str(exc),
+                   seconds=BUSY_TIMEOUT_SECONDS)
 
 
 class Outcome(StrEnum):
@@ -126,12 +124,12 @@ class Store:
         """Open (and upgrade) the store; `create=False` for commands that only read."""
         path = Path(path) if path is not None else default_store_path()
         if path.is_dir():
-            raise MatrixError(f"store {path} is a folder; give a file path with --store")
+            raise MatrixError("error.store_is_folder", path=path)
         if not path.exists():
             if not create:
-                raise MatrixError(f"no store at {path}; collect returns first with `matrix collect FILES`")
+                raise MatrixError("error.no_store", path=path)
             if not path.parent.exists():
-                raise MatrixError(f"cannot create store {path}: folder {path.parent} does not exist")
+                raise MatrixError("error.store_folder_missing", path=path, folder=path.parent)
         else:
             check_store_file(path)
         try:
@@ -356,10 +354,7 @@ class Store:
     ) -> list[tuple]:
         """`columns` of the latest current row per (country, ref) from periods before `period`, found
         in SQL so a store with years of returns does not pass through Python row by row."""
-        try:
-            cutoff = Period.parse(period)
-        except ValueError as exc:
-            raise MatrixError(str(exc)) from None
+        cutoff = Period.parse(period)  # a PeriodError is a MatrixError
         earlier = [p for p in self.periods(plan) if _before(p, cutoff)]
         if not earlier:
             return []

@@ -23,7 +23,7 @@ from matrix.models.plan import Indicator, Plan
 from matrix.models.returns import ValidationResult
 from matrix.signing import ProjectKey
 from matrix.validation.batch import returned_workbooks, validate_paths, workbook_paths
-from matrix.validation.identity import check_identity
+from matrix.validation.identity import check_identity, claimed_language
 from matrix.validation.new_activities import read_new_activities
 from matrix.validation.rows import NEEDED, SheetContext, read_matrix_sheet
 from matrix.validation.rules import below_previous
@@ -69,6 +69,7 @@ def _validate(
     try:
         meta, issues = check_identity(plan, raw, result.file, key)
         result.identity = meta.identity if meta else None
+        result.lang = meta.identity.lang if meta else claimed_language(raw)
         if meta is not None and not has_errors(issues):
             _read_contents(plan, raw, meta, result, issues, previous or {})
     except WorkbookReadError as exc:  # calamine reads sheets on first use

@@ -17,9 +17,9 @@ from matrix.excel.layout import (
     plan_cell_values,
     plan_rows,
 )
-from matrix.i18n import t
+from matrix.i18n import Phrase, phrase, t
 from matrix.models.issues import Issue
-from matrix.models.plan import Objective, Plan
+from matrix.models.plan import Objective, Plan, in_language
 from matrix.models.returns import ProgressRow
 from matrix.validation.rules import actual_wanted, row_rules
 from matrix.validation.structure import Table
@@ -100,9 +100,12 @@ def planned_cells(plan: Plan, lang: str) -> PlannedCells:
     return cached
 
 
-def _quoted(value: object) -> str:
+def _cell_text(value: object) -> Phrase:
+    """A cell's value in a message: quoted, numbers in the message's language, or 'blank'."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return phrase("value.cell", value=value)
     text = canonical(value)
-    return f"'{text}'" if text else "blank"
+    return phrase("value.cell", value=text) if text else phrase("value.blank")
 
 
 def check_locked(
@@ -126,8 +129,8 @@ def check_locked(
             continue
         ctx.issues.append(Code.LOCKED_CELL_EDITED.issue(
             file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, key), value=plain_text(value) or None,
-            column=t(ctx.lang, f"column.{key}"), ref=plan_row.ref, old=_quoted(planned.get(key)),
-            new=_quoted(value),
+            column=t(ctx.lang, f"column.{key}"), ref=plan_row.ref, old=_cell_text(planned.get(key)),
+            new=_cell_text(value),
         ))
 
 
@@ -175,7 +178,8 @@ def read_matrix_sheet(
     _unknown_refs(table, unknown, missing, ctx)
     for ref in missing:
         ctx.issues.append(Code.PLAN_ROW_MISSING.issue(
-            file=ctx.file, sheet=sheet.name, value=ref, ref=ref, activity=expected[ref].activity.title
+            file=ctx.file, sheet=sheet.name, value=ref, ref=ref,
+            activity=in_language(expected[ref].activity.title, ctx.lang),
         ))
     return rows
 
@@ -229,10 +233,11 @@ def _read_row(
             ))
     actual = raw_actual
     if type(actual) is not float or actual < 0:
-        actual = cells.number(actual, (row, "actual"), lambda: actual_wanted(plan_row), Code.ACTUAL_NOT_A_NUMBER)
+        actual = cells.number(actual, (row, "actual"), lambda: actual_wanted(plan_row, ctx.lang),
+                              Code.ACTUAL_NOT_A_NUMBER)
     funds = values.get("funds_secured")
     if funds is not None and (type(funds) is not float or funds < 0):
-        funds = cells.number(funds, (row, "funds_secured"), lambda: f"the funds secured in {ctx.plan.currency}")
+        funds = cells.number(funds, (row, "funds_secured"), phrase("wanted.funds", currency=ctx.plan.currency))
     progress = ProgressRow.model_validate({
         "country": office, "activity_id": plan_row.activity.id, "indicator_index": plan_row.indicator_index,
         "ref": plan_row.ref, "sheet": table.sheet.name, "row": row, "status": status, "actual": actual,

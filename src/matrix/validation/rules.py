@@ -6,12 +6,11 @@ from collections.abc import Mapping
 
 from matrix.codes import Code
 from matrix.excel.layout import PlanRow
-from matrix.i18n import status_label, t
+from matrix.i18n import Phrase, phrase, t
 from matrix.models.issues import Issue
-from matrix.models.plan import Indicator, Status
+from matrix.models.plan import Indicator, Status, in_language
 from matrix.models.returns import ProgressRow
 from matrix.validation.structure import Table
-from matrix.validation.values import shown
 
 FAR_ABOVE = 3
 """An actual value more than this many times the target is probably a typo or the wrong unit."""
@@ -19,14 +18,17 @@ NEEDS_COMMENT = frozenset({Status.DELAYED, Status.CANCELLED})
 NEEDS_ACTUAL = frozenset({Status.ON_TRACK, Status.DELAYED, Status.COMPLETED})
 
 
-def actual_wanted(plan_row: PlanRow) -> str:
-    """What the actual column asks for, to finish 'enter ...' in messages."""
+def actual_wanted(plan_row: PlanRow, lang: str) -> Phrase:
+    """What the actual column asks for, to finish 'enter ...' in messages; the indicator as the
+    workbook in `lang` names it."""
     indicator = plan_row.indicator
     if indicator is None:
-        return "a number"
-    unit = f" in {indicator.unit}" if indicator.unit else ""
-    when = "the total to date" if indicator.cumulative else "what was achieved in this period"
-    return f"{when}{unit} ({indicator.name})"
+        return phrase("wanted.number")
+    key = "wanted.total" if indicator.cumulative else "wanted.in_period"
+    name = in_language(indicator.name, lang)
+    if indicator.unit:
+        return phrase(f"{key}_in", unit=in_language(indicator.unit, lang), indicator=name)
+    return phrase(key, indicator=name)
 
 
 def row_rules(
@@ -39,16 +41,14 @@ def row_rules(
     if status in NEEDS_COMMENT and not row.comments:
         issues.append(Code.COMMENT_REQUIRED.issue(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "comments"), ref=row.ref,
-            status=status_label(status, "en").lower(),
-            column=t(lang, "column.comments"),
+            status=phrase(f"status.{status.value}"), column=t(lang, "column.comments"),
         ))
     if indicator is None:
         return issues
     if status in NEEDS_ACTUAL and blank_actual:
         issues.append(Code.ACTUAL_MISSING.issue(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), ref=row.ref,
-            status=status_label(status, "en").lower(),
-            what=actual_wanted(plan_row),
+            status=phrase(f"status.{status.value}"), what=actual_wanted(plan_row, lang),
         ))
     if actual is None:
         return issues
@@ -56,12 +56,13 @@ def row_rules(
     if status is Status.COMPLETED and indicator.cumulative and target and actual < target:
         issues.append(Code.COMPLETED_BELOW_TARGET.issue(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), value=actual, ref=row.ref,
-            actual=shown(actual), target=shown(target),
+            actual=actual, target=target,
         ))
     if target and actual > FAR_ABOVE * target:
         issues.append(Code.ACTUAL_FAR_ABOVE_TARGET.issue(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), value=actual,
-            actual=shown(actual), target=shown(target), unit=indicator.unit or "the indicator's unit",
+            actual=actual, target=target,
+            unit=in_language(indicator.unit, lang) if indicator.unit else phrase("wanted.unit"),
         ))
     if previous and (issue := below_previous(row, indicator, table.cell(row.row, "actual"), file, previous)):
         issues.append(issue)
@@ -81,5 +82,5 @@ def below_previous(
     if last is None or actual >= last:
         return None
     return Code.ACTUAL_BELOW_PREVIOUS.issue(
-        file=file, sheet=row.sheet, cell=cell, value=actual, actual=shown(actual), previous=shown(last)
+        file=file, sheet=row.sheet, cell=cell, value=actual, actual=actual, previous=last
     )

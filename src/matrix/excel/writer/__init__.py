@@ -29,7 +29,7 @@ from matrix.excel.writer.metadata_sheet import write_metadata_sheet
 from matrix.excel.writer.new_activities import write_new_activities
 from matrix.excel.writer.validations import write_lists
 from matrix.i18n import RIGHT_TO_LEFT
-from matrix.models.plan import Plan
+from matrix.models.plan import Plan, in_language
 from matrix.models.returns import ProgressRow
 from matrix.periods import Period
 
@@ -61,7 +61,9 @@ def write_workbook(
             "in_memory": True,  # no temporary file per sheet: faster, and nothing left behind
         },
     )
-    wb.set_properties({"title": plan.title, "subject": office, "comments": f"matrix {__version__}"})
+    wb.set_properties({
+        "title": in_language(plan.title, lang), "subject": office, "comments": f"matrix {__version__}"
+    })
     book = Book(
         plan,
         office,
@@ -80,8 +82,9 @@ def write_workbook(
         for role in (SheetRole.NEW_ACTIVITIES, SheetRole.ACTORS, SheetRole.LISTS)
     )
     meta = wb.add_worksheet(layout.META_SHEET)
-    if lang in RIGHT_TO_LEFT:
-        for ws in wb.worksheets():
+    for ws in wb.worksheets():
+        ws.set_paper(book.paper)  # every sheet on the same paper: A4 unless the plan says
+        if lang in RIGHT_TO_LEFT:
             ws.right_to_left()
 
     write_instructions(instructions, book)

@@ -13,7 +13,7 @@ from matrix.excel.addresses import sheet_name
 from matrix.excel.layout import Kind, PlanRow, SheetRole
 from matrix.excel.writer.formats import Formats
 from matrix.i18n import RIGHT_TO_LEFT, status_label, t
-from matrix.models.plan import ActionPoint, Plan, Status
+from matrix.models.plan import ActionPoint, Plan, Status, in_language
 from matrix.models.returns import ProgressRow
 from matrix.periods import Period, due_date
 
@@ -47,6 +47,7 @@ class Book:
         formats: Formats,
     ):
         self.plan, self.office, self.period, self.lang = plan, office, period, lang
+        self.paper = plan.paper.excel_code
         self.regional, self.prefill = regional, prefill
         self.generated_at, self.formats = generated_at, formats
         self.columns = layout.matrix_columns(plan)
@@ -81,10 +82,14 @@ class Book:
             for code in plan.countries
         ]
         region = plan.region
-        label = f"{region.name} ({region.code})" if region else self.office
+        label = f"{self.text(region.name)} ({region.code})" if region else self.office
         name = sheet_name(t(lang, f"sheet.{SheetRole.REGIONAL}"), taken)
         sheets.append(MatrixSheet(self.office, name, label, layout.plan_rows(plan, None)))
         return sheets
+
+    def text(self, text: str) -> str:
+        """A text of the plan in the workbook's language, when the plan gives it."""
+        return in_language(text, self.lang)
 
     def office_label(self) -> str:
         return self.sheets[-1].label if self.regional else self.sheets[0].label

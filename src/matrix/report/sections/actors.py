@@ -31,7 +31,7 @@ def actor_rows(plan: Plan, now: Snapshot, offices: list[str], words: Words) -> l
         rows.append(
             ActorRow(
                 id=actor.id,
-                name=actor.name,
+                name=words.text(actor.name),
                 type_label=words.actor_type(actor.type.value),
                 leads=leads[actor.id],
                 partners_in=partners[actor.id],

@@ -55,7 +55,7 @@ def return_states(
                 via=words.office(via) if via else None,
                 days_late=(shown.received_at.date() - due).days if state == "late" else None,
                 errors=[
-                    f"{place(i)}: {i.message}" if place(i) else i.message
+                    f"{place(i)}: {words.issue(i)}" if place(i) else words.issue(i)
                     for i in errors[:MAX_ERRORS_SHOWN]
                 ],
                 more_errors=max(0, len(errors) - MAX_ERRORS_SHOWN),
