@@ -29,12 +29,13 @@ from matrix.errors import MatrixError
 from matrix.excel.addresses import quoted
 from matrix.excel.safety.facts import Refused
 from matrix.excel.sanitise import sanitised_copy
-from matrix.files import Inputs, describe, write_file
+from matrix.files import DISK_FULL, DescribedOSError, Inputs, describe, write_file
 from matrix.i18n import (
     DEFAULT_LANG,
     LANGUAGES,
     RIGHT_TO_LEFT,
     issue_message,
+    phrase,
     severity_label,
     t,
 )
@@ -225,7 +226,8 @@ def _save_draft(wb) -> io.BytesIO:
     finally:
         sys.unraisablehook = previous
     if reason is not None:
-        raise OSError(code, f"cannot write temporary files in {tempfile.gettempdir()} ({reason})")
+        cause = phrase("os.disk_full") if code in DISK_FULL else reason
+        raise DescribedOSError(code, phrase("os.temporary_files", folder=tempfile.gettempdir(), reason=cause))
     return draft
 
 

@@ -23,8 +23,9 @@ from matrix.models.issues import Issue, has_errors
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    ctx.meta["lang"] = value  # shared with the group, which prints failures
+def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        ctx.meta["lang"] = value  # shared with the group, which prints failures
     return value
 
 
@@ -32,6 +33,15 @@ LANG = click.option(
     "--lang", type=click.Choice(LANGUAGES), envvar=LANG_ENV, default=DEFAULT_LANG, show_default=True,
     show_envvar=True, callback=_remember_lang, help="Language of what the command prints.",
 )
+
+
+DOCUMENT_LANG = click.option(
+    "--lang", type=click.Choice(LANGUAGES), envvar=LANG_ENV, default=None, show_envvar=True,
+    callback=_remember_lang, help="Language of the texts and of what the command prints [default: the "
+    "plan's language].",
+)
+"""--lang of a command that writes a document (report, export): its texts default to the plan's
+language."""
 
 
 def lang_of(ctx: click.Context | None = None) -> str:
@@ -378,9 +388,9 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: Pat
               help="File to write.")
 @PROJECT_PLAN
 @STORE
-@LANG
+@DOCUMENT_LANG
 def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_path: Path | None,
-           lang: str) -> None:
+           lang: str | None) -> None:
     """Write the consolidated dataset: one row per country, activity indicator and period, with the
     plan's fields and the progress reported. HXL is CSV with a hashtag row for HXL tools; JSON
     follows docs/export-json.schema.json; IATI needs `iati: reporting_org:` in the plan.
@@ -394,7 +404,8 @@ def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_
 
     plan = project_plan(plan_file)
     with open_store(store_path, plan, create=False) as store:
-        count = export_dataset(plan, store, period, fmt, out_path, inputs=project_inputs(plan_file))
+        count = export_dataset(plan, store, period, fmt, out_path, inputs=project_inputs(plan_file),
+                               lang=lang or plan.language)
     say("cli.export.wrote", path=out_path, count=count)
 
 
@@ -463,8 +474,7 @@ def as_json(result, lang: str) -> dict[str, object]:
 @cli.command()
 @click.option("--period", required=True, help="Reporting period of the report, e.g. 2026-Q4.")
 @click.option("--country", default=None, metavar="ISO3", help="Report on one country (or the region code) only.")
-@click.option("--lang", type=click.Choice(LANGUAGES), envvar=LANG_ENV, default=None, show_envvar=True,
-              help="Language of the report; ar is right-to-left [default: the plan's language].")
+@DOCUMENT_LANG
 @PROJECT_PLAN
 @STORE
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,

@@ -50,6 +50,9 @@ class Code(Enum):
     ACTIVITY_WITHOUT_LEAD = ("activity-without-lead", W)
     INDICATOR_WITHOUT_TARGET = ("indicator-without-target", W)
     ACTIVITY_WITHOUT_COUNTRY = ("activity-without-country", W)
+    LANGUAGE_NOT_AVAILABLE = ("language-not-available", E)
+    OFFICE_LANGUAGE_NOT_IN_PLAN = ("office-language-not-in-plan", E)
+    TRANSLATION_MISSING = ("translation-missing", W)
     # --- workbook file (matrix.excel.safety) ---------------------------------------------------
     FILE_EMPTY = ("file-empty", E)
     FILE_UNREADABLE = ("file-unreadable", E)

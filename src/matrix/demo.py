@@ -96,21 +96,22 @@ class DemoSummary:
     accepted: int = 0
     rejected: int = 0
 
-    def render(self) -> str:
-        """Where everything is, one line each, for the terminal."""
+    def render(self, lang: str = "en") -> str:
+        """Where everything is, one line each, for the terminal, in `lang`."""
         rows = [
-            (self.plan.name, "the plan (the bundled Dar es Salaam example)"),
-            ("matrices/", f"{len(self.matrices)} blank matrices, {len(PERIODS)} quarters"),
-            ("returns/", f"{len(self.returns)} files the offices sent: {self.accepted} accepted, {self.rejected} rejected"),
-            ("feedback/", f"{len(self.feedback)} annotated copies of the rejected returns, for the offices"),
-            (self.store.name, "the store: every return and its history"),
-            (self.key.name if self.key.parent == self.directory else str(self.key),
-             "the project key that signs the matrices: back it up, never send it out"),
-            (self.report.name, f"the progress report for {PERIODS[-1]}"),
+            (self.plan.name, t(lang, "demo.plan")),
+            ("matrices/", t(lang, "demo.matrices", count=len(self.matrices), periods=list(PERIODS))),
+            ("returns/", t(lang, "demo.returns", count=len(self.returns), accepted=self.accepted,
+                           rejected=self.rejected)),
+            ("feedback/", t(lang, "demo.feedback", count=len(self.feedback))),
+            (self.store.name, t(lang, "demo.store")),
+            (self.key.name if self.key.parent == self.directory else str(self.key), t(lang, "demo.key")),
+            (self.report.name, t(lang, "demo.report", period=PERIODS[-1])),
         ]
         width = max(len(name) for name, _ in rows) + 2
-        lines = [f"matrix demo in {self.directory}"] + [f"  {name:<{width}}{what}" for name, what in rows]
-        lines += ["", f"open {self.report} in a browser; then try:",
+        lines = [t(lang, "demo.title", path=self.directory)]
+        lines += [f"  {name:<{width}}{what}" for name, what in rows]
+        lines += ["", t(lang, "demo.open", path=self.report),
                   f"  cd {self.directory} && matrix status --period {PERIODS[-1]}"]
         return "\n".join(lines)
 

@@ -21,7 +21,8 @@ from matrix.errors import MatrixError
 from matrix.excel.addresses import sheet_name
 from matrix.excel.layout import plan_rows
 from matrix.files import Inputs, write_file
-from matrix.models.plan import Plan
+from matrix.i18n import action_point_title, t
+from matrix.models.plan import Plan, in_language
 from matrix.periods import Period, parse_for_plan, periods_between
 from matrix.status import expected_offices, office_name
 from matrix.store import Store
@@ -76,9 +77,12 @@ COLUMNS: tuple[ExportColumn, ...] = (
 Row = dict[str, Any]
 
 
-def dataset(plan: Plan, store: Store, period: str | None = None) -> list[Row]:
+def dataset(plan: Plan, store: Store, period: str | None = None, lang: str | None = None) -> list[Row]:
     """Every expected row for `period` (every period up to the latest collected when None), with
-    the progress that counts for it; rows nobody reported have empty progress fields."""
+    the progress that counts for it; rows nobody reported have empty progress fields. Names and
+    titles are in `lang` (default: the plan's language) where the plan or the framework translates
+    them; codes (ids, statuses) stay codes."""
+    lang = lang or plan.language
     periods = _periods(plan, store, period)
     framework = plan.resolved_framework
     progress = {(s.period, s.row.country, s.row.ref): s for s in store.current_rows(plan)}
@@ -94,14 +98,15 @@ def dataset(plan: Plan, store: Store, period: str | None = None) -> list[Row]:
                 target = indicator.target if indicator else None
                 actual = reported.actual if reported else None
                 rows.append({
-                    "period": period_, "country": office, "country_name": office_name(plan, office),
+                    "period": period_, "country": office, "country_name": office_name(plan, office, lang),
                     "action_point": ap.id if ap else str(planned.objective.action_point),
-                    "action_point_title": ap.title if ap else "",
-                    "objective": planned.objective.id, "objective_title": planned.objective.title,
-                    "activity": activity.id, "activity_title": activity.title, "ref": planned.ref,
-                    "lead": activity.lead or "", "partners": ", ".join(activity.partners),
-                    "indicator": indicator.name if indicator else "",
-                    "unit": (indicator.unit or "") if indicator else "",
+                    "action_point_title": action_point_title(framework.id, ap.id, ap.title, lang) if ap else "",
+                    "objective": planned.objective.id,
+                    "objective_title": in_language(planned.objective.title, lang),
+                    "activity": activity.id, "activity_title": in_language(activity.title, lang),
+                    "ref": planned.ref, "lead": activity.lead or "", "partners": ", ".join(activity.partners),
+                    "indicator": in_language(indicator.name, lang) if indicator else "",
+                    "unit": in_language(indicator.unit, lang) if indicator and indicator.unit else "",
                     "cumulative": ("yes" if indicator.cumulative else "no") if indicator else "",
                     "baseline": indicator.baseline if indicator else None, "target": target,
                     "start": activity.start, "end": activity.end, "budget": activity.budget,
@@ -130,24 +135,27 @@ def _periods(plan: Plan, store: Store, period: str | None) -> list[str]:
 
 
 def export(
-    plan: Plan, store: Store, period: str | None, fmt: str, out_path: str | Path, *, inputs: Inputs | None = None
+    plan: Plan, store: Store, period: str | None, fmt: str, out_path: str | Path, *, inputs: Inputs | None = None,
+    lang: str | None = None,
 ) -> int:
-    """Write the dataset to `out_path`; returns the number of rows. Refuses to write over the store
-    or any of `inputs` (the plan)."""
+    """Write the dataset to `out_path`, its texts in `lang` (default: the plan's language); returns
+    the number of rows. Refuses to write over the store or any of `inputs` (the plan)."""
+    lang = lang or plan.language
     if fmt not in FORMATS:
         raise MatrixError("error.unknown_format", format=fmt, formats=list(FORMATS))
     inputs = (inputs or Inputs()).add_store(store.path)
     inputs.refuse(out_path)
-    rows = dataset(plan, store, period)
+    rows = dataset(plan, store, period, lang)
     if fmt == "xlsx":
-        write_file(out_path, lambda out: _write_xlsx(out, plan, store, rows), inputs=inputs)
+        write_file(out_path, lambda out: _write_xlsx(out, plan, store, rows, lang), inputs=inputs)
     elif fmt == "iati":
         from matrix.iati import activities_xml
 
         document = activities_xml(plan, rows)  # checked against the IATI schema before a byte is written
         write_file(out_path, lambda out: out.write(document), inputs=inputs)
     elif fmt == "json":
-        write_file(out_path, lambda out: _write_json(out, plan, store, rows), encoding="utf-8", inputs=inputs)
+        write_file(out_path, lambda out: _write_json(out, plan, store, rows, lang), encoding="utf-8",
+                   inputs=inputs)
     elif fmt == "hxl":
         write_file(out_path, lambda out: _write_hxl(out, rows), encoding="utf-8", newline="", inputs=inputs)
     else:  # utf-8-sig: Excel reads a BOM-marked CSV as UTF-8, so names in Arabic or French stay intact
@@ -210,11 +218,11 @@ def _write_hxl(out: IO[str], rows: list[Row]) -> None:
         writer.writerow([_plain(split.get(c.key, row.get(c.key))) for c in columns])
 
 
-def _write_json(out: IO[str], plan: Plan, store: Store, rows: list[Row]) -> None:
+def _write_json(out: IO[str], plan: Plan, store: Store, rows: list[Row], lang: str) -> None:
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
     document = {
         "schema_version": JSON_SCHEMA_VERSION,
-        "plan": {"id": plan.id, "title": plan.title, "version": plan.content_hash()},
+        "plan": {"id": plan.id, "title": in_language(plan.title, lang), "version": plan.content_hash()},
         "periods": periods,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tool_version": __version__,
@@ -234,7 +242,7 @@ def _proposed(plan: Plan, store: Store, periods: list[str]) -> list[Row]:
     return [{"period": p, "office": office, **fields} for p in periods for office, fields in store.proposed(plan, p)]
 
 
-def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row]) -> None:
+def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row], lang: str) -> None:
     import xlsxwriter
 
     from matrix.excel.writer import close_workbook
@@ -253,7 +261,7 @@ def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row]) -> No
         "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"}),
     }
     used: set[str] = set()
-    _xlsx_sheet(book, sheet_name("All rows", used), COLUMNS, rows, formats)
+    _xlsx_sheet(book, sheet_name(t(lang, "export.sheet.rows"), used), COLUMNS, rows, formats)
     by_action_point: dict[str, list[Row]] = {}
     for row in rows:
         by_action_point.setdefault(f"{row['action_point']} {row['action_point_title']}", []).append(row)
@@ -266,7 +274,7 @@ def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row]) -> No
         columns = tuple(
             ExportColumn(k, "", "number" if k in ("target", "actual", "row") else "text", 16) for k in keys
         )
-        _xlsx_sheet(book, sheet_name("Proposed activities", used), columns, proposed, formats)
+        _xlsx_sheet(book, sheet_name(t(lang, "export.sheet.proposed"), used), columns, proposed, formats)
     close_workbook(book)
 
 

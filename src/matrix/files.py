@@ -127,8 +127,20 @@ OS_REASONS = {
 """Failures common enough to say in the user's language; others keep the system's own words."""
 
 
+class DescribedOSError(OSError):
+    """An OSError that says what failed in the catalogue's words (`reason`, a phrase)."""
+
+    def __init__(self, code: int, reason: dict[str, object]):
+        super().__init__(code, os.strerror(code))
+        self.reason = reason
+
+
 def describe(exc: OSError) -> dict[str, object] | str:
     """The reason, as a message parameter: in words, with what to do when the disk is full."""
+    if isinstance(exc, DescribedOSError):
+        return exc.reason
+    if exc.errno == errno.ENOENT and exc.filename:
+        return phrase("os.not_found_named", path=exc.filename)
     if exc.errno in DISK_FULL:
         return phrase("os.disk_full")
     if exc.errno in OS_REASONS:
@@ -276,7 +288,7 @@ def _create_temporary(target: Path, mode: int) -> tuple[Path, _Output]:
     """A new hidden file beside `target` (so the rename stays on one file system), created with
     `mode` less the umask. Hidden, so a folder of returns never lists a leftover as a return."""
     if not target.parent.is_dir():
-        raise FileNotFoundError(errno.ENOENT, f"folder {target.parent} does not exist")
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(target.parent))
     while True:
         temporary = target.with_name(f".{target.name[:200]}.{secrets.token_hex(4)}.tmp")
         try:

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from matrix.codes import Code, did_you_mean
 from matrix.countries import is_country, is_currency, suggest_countries, suggest_currencies
 from matrix.frameworks import builtin_framework, builtin_names
-from matrix.i18n import action_point_title_param, phrase
+from matrix.i18n import LANGUAGES, action_point_title_param, phrase
 from matrix.models.issues import Issue
-from matrix.models.plan import Framework, Plan, Scope
+from matrix.models.plan import Framework, Plan, Scope, has_language
 from matrix.periods import EXAMPLES, Period, PeriodOutOfRange, frequency_name
 from matrix.plan import LineMap
 
@@ -30,6 +30,7 @@ def check_plan(plan: Plan, lines: LineMap, file: str) -> list[Issue]:
     _check_unique_ids(plan, lines, add)
     _check_countries(plan, add)
     _check_reporting(plan, add)
+    _check_languages(plan, add)
     actor_ids = [a.id for a in plan.actors]
     used_action_points = set()
     for oi, objective in enumerate(plan.objectives):
@@ -95,6 +96,65 @@ def _check_countries(plan: Plan, add) -> None:
         add(Code.UNKNOWN_CURRENCY, ("currency",), code=plan.currency, hint=did_you_mean(suggest_currencies(plan.currency)))
     if plan.scope in (Scope.REGIONAL, Scope.GLOBAL) and plan.region is None:
         add(Code.REGIONAL_WITHOUT_REGION, ("scope",), scope=phrase(f"scope.{plan.scope.value}"))
+
+
+def _check_languages(plan: Plan, add) -> None:
+    """Languages matrix can write a workbook in, for offices of the plan; for each language an
+    office works in, the texts the plan does not translate (shown in the plan's language)."""
+    if plan.language not in LANGUAGES:
+        add(Code.LANGUAGE_NOT_AVAILABLE, ("language",), field="language", lang=plan.language,
+            languages=list(LANGUAGES))
+    offices = [*plan.countries, *([plan.region.code] if plan.region else [])]
+    in_language: dict[str, list[str]] = {}
+    for office, lang in plan.office_languages.items():
+        if office not in offices:
+            add(Code.OFFICE_LANGUAGE_NOT_IN_PLAN, ("office_languages", office), office=office, offices=offices)
+        elif lang not in LANGUAGES:
+            add(Code.LANGUAGE_NOT_AVAILABLE, ("office_languages", office), field=f"office_languages.{office}",
+                lang=lang, languages=list(LANGUAGES))
+        elif lang != plan.language:
+            in_language.setdefault(lang, []).append(office)
+    if not in_language:
+        return
+    texts = list(shown_texts(plan))
+    for lang, speakers in in_language.items():
+        missing = [(path, where) for path, where, text in texts if not has_language(text, lang, plan.language)]
+        if missing:
+            path, where = missing[0]
+            add(Code.TRANSLATION_MISSING, path, offices=speakers, language=phrase(f"language.{lang}"),
+                count=len(missing), total=len(texts), first=where, default=phrase(f"language.{plan.language}"))
+
+
+def shown_texts(plan: Plan) -> Iterator[tuple[tuple, dict[str, object], str]]:
+    """(path, where, text) of every plan text a workbook shows an office."""
+    def at(*path: object) -> tuple:
+        return path
+
+    def field(kind: str, ident: str, name: str) -> dict[str, object]:
+        where = phrase("plan.where.named", kind=phrase(f"plan.kind.{kind}"), id=ident)
+        return phrase("plan.text_of", where=where, field=name)
+
+    plain = phrase("plan.where.plan")
+    yield at("title"), phrase("plan.text_of", where=plain, field="title"), plan.title
+    if plan.reporting.send_to:
+        yield (at("reporting", "send_to"), phrase("plan.text_of", where=plain, field="reporting.send_to"),
+               plan.reporting.send_to)
+    if plan.region is not None:
+        yield at("region", "name"), phrase("plan.text_of", where=plain, field="region.name"), plan.region.name
+    if isinstance(plan.framework, Framework):
+        for i, ap in enumerate(plan.framework.action_points):
+            yield at("framework", "action_points", i, "title"), field("action_point", ap.id, "title"), ap.title
+    for i, actor in enumerate(plan.actors):
+        yield at("actors", i, "name"), field("actor", actor.id, "name"), actor.name
+    for oi, objective in enumerate(plan.objectives):
+        yield at("objectives", oi, "title"), field("objective", objective.id, "title"), objective.title
+        for ai, activity in enumerate(objective.activities):
+            base = ("objectives", oi, "activities", ai)
+            yield at(*base, "title"), field("activity", activity.id, "title"), activity.title
+            for ii, indicator in enumerate(activity.indicators):
+                yield at(*base, "indicators", ii, "name"), field("activity", activity.id, "indicator"), indicator.name
+                if indicator.unit:
+                    yield at(*base, "indicators", ii, "unit"), field("activity", activity.id, "unit"), indicator.unit
 
 
 def _check_reporting(plan: Plan, add) -> None:

@@ -26,7 +26,7 @@ from matrix.excel.layout import split_ref
 from matrix.models.issues import Issue
 from matrix.models.plan import Indicator, Plan, Status
 from matrix.models.returns import ProgressRow, ValidationResult
-from matrix.periods import Period, calendar_period
+from matrix.periods import Period, calendar_period, frequency_name
 from matrix.store.schema import check_store_file, migrate, write_transaction
 
 DEFAULT_STORE = "matrix.sqlite"
@@ -397,13 +397,13 @@ class Store:
         return [
             Code.STORE_PERIOD_UNUSABLE.issue(
                 file=str(self.path), count=count, offices=offices, period=period, plan=plan.id,
-                frequency=plan.reporting.frequency.value.replace("_", "-"), value=period,
+                frequency=frequency_name(plan.reporting.frequency), value=period,
             )
             for period, (count, offices) in self._accepted_periods(plan).items()
             if calendar_period(plan.reporting, period) is None
         ]
 
-    def _accepted_periods(self, plan: Plan) -> dict[str, tuple[int, str]]:
+    def _accepted_periods(self, plan: Plan) -> dict[str, tuple[int, list[str]]]:
         """Period -> (accepted returns, their offices) for every period stored for this plan."""
         rows = self.conn.execute(
             """SELECT s.period, count(*), group_concat(DISTINCT s.office) FROM submissions s
@@ -411,7 +411,7 @@ class Store:
                WHERE p.plan_id = ? AND s.outcome = 'accepted' GROUP BY s.period""",
             (plan.id,),
         )
-        return {r[0]: (r[1], ", ".join(sorted(str(r[2]).split(",")))) for r in rows if r[0] is not None}
+        return {r[0]: (r[1], sorted(str(r[2]).split(","))) for r in rows if r[0] is not None}
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:

@@ -18,6 +18,7 @@ from matrix.excel.metadata import Metadata, matrix_role
 from matrix.excel.reader import RawWorkbook, WorkbookReadError, read_workbook
 from matrix.excel.safety import file_digest, scan_file
 from matrix.gcpause import cycle_collection_paused
+from matrix.i18n import t
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Indicator, Plan
 from matrix.models.returns import ValidationResult
@@ -128,7 +129,7 @@ def _read_contents(
     looks_like = {role: columns for role in roles} | {SheetRole.NEW_ACTIVITIES.value: NEW_ACTIVITY_COLUMNS}
     sheets = locate_sheets(raw, meta.sheets, roles, looks_like, identity.lang, file, issues,
                            required=frozenset(roles[:-1]))
-    new_sheet = meta.sheets.get(SheetRole.NEW_ACTIVITIES.value, "New activities")
+    new_sheet = meta.sheets.get(SheetRole.NEW_ACTIVITIES.value) or t(identity.lang, "sheet.new_activities")
     ctx = SheetContext(plan, file, identity.lang, raw.date1904, new_sheet, issues)
     for office in offices:
         sheet = sheets.get(matrix_role(office))

@@ -20,7 +20,7 @@ from defusedxml import ElementTree as SafeET
 
 from matrix.codes import Code
 from matrix.excel.safety.facts import Refused, SheetFacts
-from matrix.i18n import phrase
+from matrix.i18n import Phrase, phrase
 from matrix.models.issues import Issue
 
 MAX_MEMBER_BYTES = 100 * 2**20
@@ -133,22 +133,22 @@ def chunks(zip_: Zip, name: str) -> Iterator[bytes]:
             content, info.header_offset
         )
     except (KeyError, struct.error):
-        raise Refused(_damaged(file, f"part {name}: no local header")) from None
+        raise Refused(_damaged(file, phrase("detail.no_local_header", part=name))) from None
     if magic != b"PK\x03\x04":
-        raise Refused(_damaged(file, f"part {name}: bad local header"))
+        raise Refused(_damaged(file, phrase("detail.bad_local_header", part=name)))
     if (flags | info.flag_bits) & 0x1:  # either header may say so
         raise Refused(Code.ENCRYPTED_WORKBOOK.issue(file=file))
     start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
     data = memoryview(content)[start : start + info.compress_size]
     if len(data) != info.compress_size:
-        raise Refused(_damaged(file, f"part {name}: cut short"))
+        raise Refused(_damaged(file, phrase("detail.cut_short", part=name)))
     pieces: Iterator[bytes]
     if method == zipfile.ZIP_STORED:
         pieces = (bytes(data[i : i + CHUNK]) for i in range(0, len(data), CHUNK))
     elif method == zipfile.ZIP_DEFLATED:
         pieces = _inflate(data)
     else:
-        raise Refused(_damaged(file, f"part {name}: compression method {method}"))
+        raise Refused(_damaged(file, phrase("detail.compression", part=name, method=method)))
     size, crc = 0, 0
     try:
         for piece in pieces:
@@ -158,9 +158,9 @@ def chunks(zip_: Zip, name: str) -> Iterator[bytes]:
             crc = zlib.crc32(piece, crc)
             yield piece
     except zlib.error as exc:
-        raise Refused(_damaged(file, f"part {name}: {exc}")) from None
+        raise Refused(_damaged(file, phrase("detail.inflate", part=name, detail=str(exc)))) from None
     if size != info.file_size or crc != info.CRC:
-        raise Refused(_damaged(file, f"part {name}: size or CRC does not match the directory"))
+        raise Refused(_damaged(file, phrase("detail.crc", part=name)))
 
 
 def _inflate(data: memoryview) -> Iterator[bytes]:
@@ -216,7 +216,7 @@ def parse(zip_: Zip, name: str) -> Element:
     try:
         return SafeET.fromstring(data)
     except (SafeET.ParseError, DefusedXmlException) as exc:
-        raise Refused(_damaged(zip_.file, f"part {name}: {exc}")) from None
+        raise Refused(_damaged(zip_.file, phrase("detail.inflate", part=name, detail=str(exc)))) from None
 
 
 def workbook_sheets(zip_: Zip) -> tuple[list[SheetFacts], bool]:
@@ -251,5 +251,5 @@ def normalise_part(part: str) -> str:
     return "/".join(stack)
 
 
-def _damaged(file: str, reason: str) -> Issue:
+def _damaged(file: str, reason: Phrase) -> Issue:
     return Code.DAMAGED_FILE.issue(file=file, reason=reason)
