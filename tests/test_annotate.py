@@ -18,7 +18,6 @@ from matrix.models.issues import Severity
 from matrix.validation import validate_file
 from validation_helpers import columns, fill, fill_good, make_matrix, ref_rows, rewrite, sheet_of
 
-
 FEEDBACK_SHEET = t("en", "feedback.sheet")
 
 

@@ -77,7 +77,7 @@ def test_plan_check_prints_file_line_code_and_fix_and_exits_1(run, tmp_path):
     line = next(line for line in result.stdout.splitlines() if "error" in line)
     assert line.startswith(f"{plan_file}:20  error  unknown-actor  activity AP3-1: partner 'IOMM'")
     assert line.endswith("did you mean 'IOM'?")
-    assert "1 error(s)" in result.stderr
+    assert "1 error, " in result.stderr
 
 
 def test_plan_check_on_empty_and_invalid_yaml_exits_1_with_one_line(run, tmp_path):

@@ -27,7 +27,7 @@ def test_demo_command_runs_the_cycle(run, tmp_path):
     result = run("demo", "here")
     assert result.exit_code == 0, result.output
     assert "report-2026-Q4.html" in result.output
-    assert "12 accepted, 3 rejected" in result.output
+    assert "(accepted: 12, rejected: 3)" in result.output
     assert (tmp_path / "here" / "report-2026-Q4.html").is_file()
 
 

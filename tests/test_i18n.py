@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import string
+from datetime import date
 
 import pytest
-
-from datetime import date
 
 from matrix.codes import Code, did_you_mean
 from matrix.excel import layout

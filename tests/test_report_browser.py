@@ -63,7 +63,8 @@ class Visit:
 
 
 def percent(value: float) -> str:
-    return f"{value:.0f}\u202f%"
+    """A percentage as the English report writes it (Babel: no space before the sign)."""
+    return f"{value:.0f}%"
 
 
 @pytest.fixture(scope="module")

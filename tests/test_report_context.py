@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from pydantic import BaseModel
 
+from matrix.errors import MatrixError
 from matrix.models.plan import Plan, Status
 from matrix.models.returns import ProgressRow
 from matrix.report import context as context_module
@@ -52,7 +53,7 @@ def test_returns_received_late_rejected_missing(ctx):
         "MOZ": ("missing", None), "ZAF": ("rejected", None), "EHAGL": ("on_time", None),
     }
     zaf = next(ret for ret in ctx.returns if ret.office == "ZAF")
-    assert zaf.errors == ["Matrix!E9: row 9: lead 'XYZ' is not among the actors"]
+    assert zaf.errors == ["Matrix!E9: activity X: lead 'XYZ' is not among the actors"]
 
 
 def test_funding_sums_budgets_once_and_secured_per_office(ctx):
@@ -103,7 +104,7 @@ def test_one_country_report(plan):
     assert [s.office for s in ctx.countries] == ["KEN"]
     assert ctx.headline.returns.expected == 1
     assert counts(ctx.headline.status)["completed"] == 1
-    with pytest.raises(ValueError, match="not an office"):
+    with pytest.raises(MatrixError, match="not an office"):
         build_context(plan, dar_data(plan), "2026-Q4", country="FRA", generated_at=AT)
 
 
@@ -179,7 +180,7 @@ def test_highlights_say_what_is_late_missing_and_short(ctx):
     assert [(h.anchor, h.text.replace("\u2068", "").replace("\u2069", "")) for h in ctx.highlights] == [
         ("delayed", "Activities delayed or past their planned end: 2."),
         ("trends", "Activities newly completed since 2026-Q3: 1."),
-        ("returns", "No usable return yet from: Mozambique, South Africa."),
+        ("returns", "No usable return yet from: Mozambique and South Africa."),
         ("funding", "Largest funding gap: 3. Operations, 145,000 USD still to find."),
         ("duplicates", "Pairs of activities that look alike and may duplicate effort: 1."),
     ]

@@ -226,7 +226,7 @@ def _save_draft(wb) -> io.BytesIO:
     finally:
         sys.unraisablehook = previous
     if reason is not None:
-        cause = phrase("os.disk_full") if code in DISK_FULL else reason
+        cause = phrase("os.disk_full", detail=os.strerror(code)) if code in DISK_FULL else reason
         raise DescribedOSError(code, phrase("os.temporary_files", folder=tempfile.gettempdir(), reason=cause))
     return draft
 

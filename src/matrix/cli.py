@@ -50,7 +50,7 @@ def lang_of(ctx: click.Context | None = None) -> str:
     return output_language(ctx.meta.get("lang") if ctx is not None else None)
 
 
-def say(key: str, *, err: bool = False, **params: object) -> None:
+def say(key: str, /, *, err: bool = False, **params: object) -> None:
     """Print a catalogue message in the command's language."""
     click.echo(t(lang_of(), key, **params), err=err)
 

@@ -138,7 +138,7 @@ class Code(Enum):
         """The catalogue key of the message."""
         return f"issue.{self.slug}"
 
-    def message(self, lang: str = DEFAULT_LANG, **params: Any) -> str:
+    def message(self, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
         return t(lang, self.key, **jsonable(params))
 
     def issue(
@@ -187,6 +187,7 @@ def catalogue_markdown() -> str:
     ]
     english = catalogue(DEFAULT_LANG)
     for code in Code:
-        template = str(english[code.key]).replace("|", "\\|")
+        entry = english[code.key]
+        template = (entry["other"] if isinstance(entry, dict) else entry).replace("|", "\\|")
         lines.append(f"| `{code.slug}` | {code.severity.value} | {template} |")
     return "\n".join(lines) + "\n"

@@ -139,10 +139,8 @@ def describe(exc: OSError) -> dict[str, object] | str:
     """The reason, as a message parameter: in words, with what to do when the disk is full."""
     if isinstance(exc, DescribedOSError):
         return exc.reason
-    if exc.errno == errno.ENOENT and exc.filename:
-        return phrase("os.not_found_named", path=exc.filename)
     if exc.errno in DISK_FULL:
-        return phrase("os.disk_full")
+        return phrase("os.disk_full", detail=exc.strerror or str(exc))
     if exc.errno in OS_REASONS:
         return phrase(OS_REASONS[exc.errno])
     return exc.strerror or str(exc)
@@ -288,7 +286,7 @@ def _create_temporary(target: Path, mode: int) -> tuple[Path, _Output]:
     """A new hidden file beside `target` (so the rename stays on one file system), created with
     `mode` less the umask. Hidden, so a folder of returns never lists a leftover as a return."""
     if not target.parent.is_dir():
-        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(target.parent))
+        raise DescribedOSError(errno.ENOENT, phrase("os.not_found_named", path=target.parent))
     while True:
         temporary = target.with_name(f".{target.name[:200]}.{secrets.token_hex(4)}.tmp")
         try:

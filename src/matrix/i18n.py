@@ -60,7 +60,7 @@ def known(key: str) -> bool:
     return key in catalogue(DEFAULT_LANG)
 
 
-def phrase(key: str, **params: object) -> Phrase:
+def phrase(key: str, /, **params: object) -> Phrase:
     """A message to be put into another one, in whatever language that one is shown."""
     return {PHRASE: key, **params}
 
@@ -69,7 +69,7 @@ def is_phrase(value: object) -> bool:
     return isinstance(value, dict) and PHRASE in value
 
 
-def t(lang: str, key: str, **params: object) -> str:
+def t(lang: str, key: str, /, **params: object) -> str:
     """Translate `key`; `params` fill its placeholders, formatted for `lang`."""
     entry = catalogue(lang).get(key)
     if entry is None:
@@ -143,8 +143,9 @@ def format_value(value: object, lang: str, spec: str = "") -> str:
     if value is None:
         text = ""
     elif is_phrase(value):
+        key = str(value[PHRASE])  # type: ignore[index]
         params = {k: v for k, v in value.items() if k != PHRASE}  # type: ignore[union-attr]
-        text = t(lang, str(value[PHRASE]), **params)  # type: ignore[index]
+        text = t(lang, key, **params) if known(key) else key  # a text given where a key goes
     elif isinstance(value, bool):
         text = str(value)
     elif isinstance(value, int | float):

@@ -49,7 +49,7 @@ class Formatter:
     def list(self, items: list[str]) -> str:
         return format_value(list(items), self.lang) or NOTHING
 
-    def tr(self, key: str, **params: object) -> Markup:
+    def tr(self, key: str, /, **params: object) -> Markup:
         """A catalogue sentence, HTML-escaped, its numbers formatted and its plural chosen for the
         language; parameters that are markup already (a <bdi>) are kept as they are."""
         markup: dict[str, str] = {}

@@ -28,10 +28,10 @@ class Words:
         self.framework = plan.resolved_framework
         self._offices: dict[str, str] = {}
 
-    def label(self, key: str, **params: object) -> str:
+    def label(self, key: str, /, **params: object) -> str:
         return t(self.lang, key, **params)
 
-    def sentence(self, key: str, **params: object) -> str:
+    def sentence(self, key: str, /, **params: object) -> str:
         """A label with its parameters isolated (Unicode FSI ... PDI), so a period id or an English
         title inside Arabic text keeps its own direction, as <bdi> does in the templates; numbers
         are written the language's way."""
