@@ -12,7 +12,7 @@ from matrix.generate import generate
 from matrix.plan import load_plan
 from workbook_helpers import metadata, open_workbook
 
-DAR_COUNTRIES = ["ETH", "KEN", "TZA", "MWI", "MOZ", "ZAF"]
+DAR_COUNTRIES = ["ETH", "KEN", "TZA", "BDI", "MWI", "MOZ", "ZAF"]
 
 
 def names(folder: Path) -> list[str]:
@@ -22,11 +22,13 @@ def names(folder: Path) -> list[str]:
 def test_all_writes_one_workbook_per_country(run, tmp_path):
     result = run("generate", DAR, "--period", "2026-Q3", "--all", "-o", "out")
     assert result.exit_code == 0, result.stderr
-    expected = sorted(f"{c}_2026-Q3_dar-es-salaam-follow-up.xlsx" for c in DAR_COUNTRIES)
+    expected = sorted(f"{c}_2026-Q3_dar-es-salaam-follow-up{'_fr' if c == 'BDI' else ''}.xlsx"
+                      for c in DAR_COUNTRIES)  # Burundi works in French
     assert names(tmp_path / "out") == expected
     assert sorted(Path(line).name for line in result.stdout.splitlines()) == expected
-    identity = metadata(open_workbook(tmp_path / "out" / expected[0])).identity
+    identity = metadata(open_workbook(tmp_path / "out" / expected[1])).identity
     assert (identity.office, identity.period, identity.lang, identity.regional) == ("ETH", "2026-Q3", "en", False)
+    assert metadata(open_workbook(tmp_path / "out" / expected[0])).identity.lang == "fr"
 
 
 def test_country_and_language(run, tmp_path):

@@ -32,24 +32,54 @@ SEED = 2026
 REPORT_AT = datetime(2027, 2, 3, 9, 0, tzinfo=UTC)
 """When the demo's report says it was generated: fixed, so two runs give the same file."""
 
-DELAY_REASONS = (
-    "Funding for the second phase has not arrived yet.",
-    "The ministry asked to postpone until after the elections.",
-    "Partner staff were redeployed to the emergency response in the north.",
-    "Procurement of equipment took longer than planned.",
-)
-EVIDENCE = {
-    "people": "Attendance lists and activity reports on file.",
-    "reports": "Published on the regional data portal.",
-    "meetings": "Minutes shared with all partners.",
-    "dialogues": "Minutes shared with all partners.",
-    "border points": "Figures from the border monitoring database.",
-    "contacts": "Figures from the case management database.",
+DELAY_REASONS = {
+    "en": (
+        "Funding for the second phase has not arrived yet.",
+        "The ministry asked to postpone until after the elections.",
+        "Partner staff were redeployed to the emergency response in the north.",
+        "Procurement of equipment took longer than planned.",
+    ),
+    "fr": (
+        "Le financement de la deuxième phase n'est pas encore arrivé.",
+        "Le ministère a demandé de reporter après les élections.",
+        "Le personnel des partenaires a été redéployé vers l'intervention d'urgence dans le nord.",
+        "L'achat du matériel a pris plus de temps que prévu.",
+    ),
 }
-"""What an office names as evidence, by indicator unit; other units get a generic note."""
-GENERIC_EVIDENCE = "Working group met twice this quarter; minutes shared."
-NEXT_STEPS = ("Second session planned for next quarter.", "Validation workshop with partners.", "")
-SUPPORT = ("Interpretation for two languages.", "Technical review of the draft by UNHCR.", "", "", "")
+"""What the offices write, in the language their matrix is in (the demo's offices work in English
+and French)."""
+EVIDENCE = {
+    "en": {
+        "people": "Attendance lists and activity reports on file.",
+        "reports": "Published on the regional data portal.",
+        "meetings": "Minutes shared with all partners.",
+        "dialogues": "Minutes shared with all partners.",
+        "border points": "Figures from the border monitoring database.",
+        "contacts": "Figures from the case management database.",
+    },
+    "fr": {
+        "people": "Listes de présence et rapports d'activité disponibles.",
+        "reports": "Publié sur le portail régional de données.",
+        "meetings": "Comptes rendus transmis à tous les partenaires.",
+        "contacts": "Chiffres tirés de la base de gestion des cas.",
+    },
+}
+"""What an office names as evidence, by indicator unit (as the plan writes it); other units get a
+generic note."""
+GENERIC_EVIDENCE = {
+    "en": "Working group met twice this quarter; minutes shared.",
+    "fr": "Le groupe de travail s'est réuni deux fois ce trimestre ; comptes rendus transmis.",
+}
+NEXT_STEPS = {
+    "en": ("Second session planned for next quarter.", "Validation workshop with partners.", ""),
+    "fr": ("Deuxième session prévue le trimestre prochain.", "Atelier de validation avec les partenaires.", ""),
+}
+SUPPORT = {
+    "en": ("Interpretation for two languages.", "Technical review of the draft by UNHCR.", "", "", ""),
+    "fr": ("Interprétation en deux langues.", "Relecture technique du projet par le HCR.", "", "", ""),
+}
+ABOUT = {"en": "about {n:.0f}", "fr": "environ {n:.0f}"}
+"""A number typed with words around it, the demo's commonest mistake."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +95,7 @@ class Mistake:
 
 MISTAKES = (
     Mistake("MOZ", "2026-Q3", "number-as-text", fixed_after=3),
+    Mistake("BDI", "2026-Q3", "number-as-text", fixed_after=2),  # in French: its feedback copy is too
     Mistake("KEN", "2026-Q4", "unexplained-delay", fixed_after=4),
     Mistake("ETH", "2026-Q4", "edited-target", fixed_after=None),
     Mistake("MOZ", "2026-Q4", "number-with-separator", fixed_after=None),  # read with a warning
@@ -143,7 +174,7 @@ def run_demo(directory: str | Path, *, seed: int = SEED) -> DemoSummary:
     with Store.open(summary.store) as store:
         for period_id in PERIODS:
             blank_dir = directory / "matrices" / period_id
-            options = {"countries": None, "lang": "en", "out_dir": blank_dir, "key": key}
+            options = {"countries": None, "lang": None, "out_dir": blank_dir, "key": key}  # each office's own
             matrices = generate(plan, period_id, regional=False, **options)
             matrices += generate(plan, period_id, regional=True, **options)
             summary.matrices += matrices
@@ -214,9 +245,12 @@ def _elapsed(activity: Activity, on: date) -> float:
     return min(max((on - activity.start).days / span, 0.0), 1.0)
 
 
-def office_values(plan: Plan, office: str, period_id: str, row: layout.PlanRow, seed: int) -> dict[str, object]:
-    """What an office reports on one row: the same office and activity perform alike every period,
-    so totals to date only grow."""
+def office_values(
+    plan: Plan, office: str, period_id: str, row: layout.PlanRow, seed: int, lang: str = "en"
+) -> dict[str, object]:
+    """What an office reports on one row, its words in `lang`: the same office and activity perform
+    alike every period, so totals to date only grow."""
+    words = lang if lang in DELAY_REASONS else "en"
     period = Period.parse(period_id)
     pace_rng = random.Random(f"{seed}:{office}:{row.activity.id}")
     kind = pace_rng.random()  # one in five activities slow, one in five fast, the rest about on plan
@@ -239,18 +273,18 @@ def office_values(plan: Plan, office: str, period_id: str, row: layout.PlanRow, 
     else:
         status = Status.ON_TRACK
     if status is Status.DELAYED:
-        comments = rng.choice(DELAY_REASONS)
+        comments = rng.choice(DELAY_REASONS[words])
     else:  # about half the offices name their evidence
         unit = indicator.unit if indicator else None
-        comments = EVIDENCE.get(unit or "", GENERIC_EVIDENCE) if rng.random() < 0.5 else ""
+        comments = EVIDENCE[words].get(unit or "", GENERIC_EVIDENCE[words]) if rng.random() < 0.5 else ""
     funds = None
     if row.activity.budget is not None and row.indicator_index == 0:
         share = row.activity.budget / max(len(plan.activity_countries(row.activity)), 1)
         funds = float(round(share * min(0.25 + 0.5 * elapsed * pace, 1.0), -2))
     return {
         "status": status, "actual": actual, "funds_secured": funds, "comments": comments,
-        "next_steps": rng.choice(NEXT_STEPS) if status is not Status.COMPLETED else "",
-        "support_needed": rng.choice(SUPPORT) if status is Status.DELAYED else "",
+        "next_steps": rng.choice(NEXT_STEPS[words]) if status is not Status.COMPLETED else "",
+        "support_needed": rng.choice(SUPPORT[words]) if status is Status.DELAYED else "",
     }
 
 
@@ -271,11 +305,11 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
             plan_row = rows.get(str(ws.cell(excel_row, columns["ref"]).value or "").strip())
             if plan_row is None:
                 continue
-            values = office_values(plan, office, arrival.period, plan_row, seed)
+            values = office_values(plan, office, arrival.period, plan_row, seed, lang)
             if mistake and mistake.kind == "unexplained-delay" and plan_row.activity.id == "LEG-1":
                 values |= {"status": Status.DELAYED, "comments": ""}
             if mistake and mistake.kind == "number-as-text" and plan_row.activity.id == "CAP-1":
-                values["actual"] = f"about {values['actual']:.0f}"
+                values["actual"] = ABOUT.get(lang, ABOUT["en"]).format(n=values["actual"])
             if mistake and mistake.kind == "number-with-separator" and plan_row.ref == "OPS-1.2":
                 values["actual"] = f"{values['actual']:,.0f}"
             if mistake and mistake.kind == "edited-target" and plan_row.activity.id == "CAP-1":

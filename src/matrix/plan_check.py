@@ -114,47 +114,48 @@ def _check_languages(plan: Plan, add) -> None:
                 lang=lang, languages=list(LANGUAGES))
         elif lang != plan.language:
             in_language.setdefault(lang, []).append(office)
-    if not in_language:
-        return
-    texts = list(shown_texts(plan))
     for lang, speakers in in_language.items():
-        missing = [(path, where) for path, where, text in texts if not has_language(text, lang, plan.language)]
+        texts = {path: (path, where, text) for office in speakers for path, where, text in shown_texts(plan, office)}
+        missing = [(path, where) for path, where, text in texts.values() if not has_language(text, lang, plan.language)]
         if missing:
             path, where = missing[0]
             add(Code.TRANSLATION_MISSING, path, offices=speakers, language=phrase(f"language.{lang}"),
                 count=len(missing), total=len(texts), first=where, default=phrase(f"language.{plan.language}"))
 
 
-def shown_texts(plan: Plan) -> Iterator[tuple[tuple, dict[str, object], str]]:
-    """(path, where, text) of every plan text a workbook shows an office."""
-    def at(*path: object) -> tuple:
-        return path
-
+def shown_texts(plan: Plan, office: str) -> Iterator[tuple[tuple, dict[str, object], str]]:
+    """(path, where, text) of every plan text the workbook of `office` shows."""
     def field(kind: str, ident: str, name: str) -> dict[str, object]:
         where = phrase("plan.where.named", kind=phrase(f"plan.kind.{kind}"), id=ident)
         return phrase("plan.text_of", where=where, field=name)
 
     plain = phrase("plan.where.plan")
-    yield at("title"), phrase("plan.text_of", where=plain, field="title"), plan.title
+    regional = plan.region is not None and office == plan.region.code
+    yield ("title",), phrase("plan.text_of", where=plain, field="title"), plan.title
     if plan.reporting.send_to:
-        yield (at("reporting", "send_to"), phrase("plan.text_of", where=plain, field="reporting.send_to"),
+        yield (("reporting", "send_to"), phrase("plan.text_of", where=plain, field="reporting.send_to"),
                plan.reporting.send_to)
-    if plan.region is not None:
-        yield at("region", "name"), phrase("plan.text_of", where=plain, field="region.name"), plan.region.name
+    if regional and plan.region is not None:
+        yield ("region", "name"), phrase("plan.text_of", where=plain, field="region.name"), plan.region.name
     if isinstance(plan.framework, Framework):
         for i, ap in enumerate(plan.framework.action_points):
-            yield at("framework", "action_points", i, "title"), field("action_point", ap.id, "title"), ap.title
+            yield ("framework", "action_points", i, "title"), field("action_point", ap.id, "title"), ap.title
     for i, actor in enumerate(plan.actors):
-        yield at("actors", i, "name"), field("actor", actor.id, "name"), actor.name
+        yield ("actors", i, "name"), field("actor", actor.id, "name"), actor.name
     for oi, objective in enumerate(plan.objectives):
-        yield at("objectives", oi, "title"), field("objective", objective.id, "title"), objective.title
-        for ai, activity in enumerate(objective.activities):
+        shown = [  # a regional workbook has every country's sheet and the region-wide one
+            (ai, a) for ai, a in enumerate(objective.activities)
+            if (a.regional or bool(plan.activity_countries(a)) if regional else office in plan.activity_countries(a))
+        ]
+        if shown:
+            yield ("objectives", oi, "title"), field("objective", objective.id, "title"), objective.title
+        for ai, activity in shown:
             base = ("objectives", oi, "activities", ai)
-            yield at(*base, "title"), field("activity", activity.id, "title"), activity.title
+            yield (*base, "title"), field("activity", activity.id, "title"), activity.title
             for ii, indicator in enumerate(activity.indicators):
-                yield at(*base, "indicators", ii, "name"), field("activity", activity.id, "indicator"), indicator.name
+                yield (*base, "indicators", ii, "name"), field("activity", activity.id, "indicator"), indicator.name
                 if indicator.unit:
-                    yield at(*base, "indicators", ii, "unit"), field("activity", activity.id, "unit"), indicator.unit
+                    yield (*base, "indicators", ii, "unit"), field("activity", activity.id, "unit"), indicator.unit
 
 
 def _check_reporting(plan: Plan, add) -> None:
