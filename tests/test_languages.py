@@ -15,7 +15,15 @@ from conftest import SUDAN
 from matrix.excel import layout
 from matrix.i18n import catalogue, format_number, status_label, t
 from matrix.models.plan import Status
-from validation_helpers import columns, fill, fill_good, make_matrix, new_activities_sheet, ref_rows, sheet_of
+from validation_helpers import (
+    columns,
+    fill,
+    fill_good,
+    make_matrix,
+    new_activities_sheet,
+    ref_rows,
+    sheet_of,
+)
 
 TYPED = {
     # (not a number, ambiguous in the language, thousands the language's way, and as read)
