@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Installs everything the test suite needs (headless LibreOffice and Chromium from Debian, the
-# package with its test extras) and runs the whole suite. `.ci/run` calls exactly this.
+# Installs everything the test suite needs (headless LibreOffice, Chromium and the PostgreSQL server
+# from Debian, the package with its test extras) and runs the whole suite. `.ci/run` calls exactly
+# this. The tests start their own throwaway PostgreSQL cluster; none is configured here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# Debian keeps initdb and pg_ctl off the PATH, in /usr/lib/postgresql/VERSION/bin
+command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from click.testing import CliRunner
@@ -17,16 +19,47 @@ SUDAN = EXAMPLES / "sudan-joint-strategy.yaml"
 DAR = EXAMPLES / "dar-es-salaam-action-plan.yaml"
 
 
+def unavailable(message: str) -> NoReturn:
+    """Skip locally; fail under CI=true, where the test command installs every tool, so a missing
+    one there is a broken set-up, not a reason to skip."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_tool(name: str) -> str:
-    """The tool's path; missing skips locally and fails under CI=true, where the test command
-    installs it, so a missing tool there is a broken set-up, not a reason to skip."""
+    """The tool's path (see `unavailable` when it is missing)."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (scripts/test.sh installs it)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"{name} is not installed (scripts/test.sh installs it)")
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster for the session, started on first use."""
+    from postgres_helpers import PostgresServer
+
+    try:
+        server = PostgresServer().start()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        unavailable(f"cannot start a PostgreSQL server: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def store_url(backend, tmp_path, request) -> str:
+    """Where a test's new store goes: a SQLite file in its folder, or a new PostgreSQL database."""
+    if backend == "sqlite":
+        return str(tmp_path / "matrix.sqlite")
+    server = request.getfixturevalue("postgres")
+    return server.url(server.database())
 
 
 @pytest.fixture(autouse=True)

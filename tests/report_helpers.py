@@ -11,7 +11,8 @@ from matrix.codes import Code
 from matrix.excel.layout import plan_rows
 from matrix.models.plan import Plan, Status
 from matrix.models.returns import ProgressRow, ProposedActivity
-from matrix.report.data import PeriodData, ReportData, Submission
+from matrix.report.data import PeriodData, ReportData
+from matrix.store import Submission
 
 PAYLOAD = "<script>alert(1)</script>"
 
@@ -57,8 +58,8 @@ def dar_data(plan) -> ReportData:
     }
     q4 = [r for o, special in q4_special.items() for r in _rows(plan, o, special)]
     def sent(office: str, period: str, received: datetime, accepted: bool = True, issues=()) -> Submission:
-        return Submission(office=office, period=period, file=f"{office}_{period}.xlsx", received_at=received,
-                          accepted=accepted, issues=list(issues))
+        return Submission(office=office, period=period, file_name=f"{office}_{period}.xlsx", received_at=received,
+                          accepted=accepted, problems=list(issues))
 
     january = [datetime(2027, 1, day, 9, 0) for day in range(1, 32)]
     warning = Code.INDICATOR_WITHOUT_TARGET.issue(

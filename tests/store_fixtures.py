@@ -1,5 +1,5 @@
 """Fixtures for store tests, loaded with `pytest_plugins = ["store_fixtures"]`: the example plans
-and a fresh store in the test's folder."""
+and a fresh store, on each backend (`store_url` in conftest)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,6 @@ def dar() -> Plan:
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "matrix.sqlite") as opened:
+def store(store_url):
+    with Store.open(store_url) as opened:
         yield opened

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
+from sqlalchemy import text
 
 from matrix.codes import Code
 from matrix.excel.layout import META_SHEET, plan_rows
@@ -55,11 +56,20 @@ def make_result(
     )
 
 
+def query(store: Store, statement: str, **params) -> list[tuple]:
+    """Rows of a plain SQL statement (`:name` parameters) on either backend."""
+    with store.reading():
+        return [tuple(row) for row in store.conn.execute(text(statement), params)]
+
+
 def integrity_problems(store: Store) -> list[str]:
-    """What `PRAGMA integrity_check` and the per-submission row counts say is wrong."""
-    problems = [m for (m,) in store.conn.execute("PRAGMA integrity_check") if m != "ok"]
-    for sid, expected, found in store.conn.execute(
-        "SELECT s.id, s.row_count, (SELECT count(*) FROM progress WHERE submission_id = s.id) FROM submissions s"
+    """What SQLite's `PRAGMA integrity_check` and, on both backends, the per-submission row counts
+    say is wrong."""
+    problems = []
+    if store.location.is_sqlite:
+        problems += [m for (m,) in query(store, "PRAGMA integrity_check") if m != "ok"]
+    for sid, expected, found in query(
+        store, "SELECT s.id, s.row_count, (SELECT count(*) FROM progress WHERE submission_id = s.id) FROM submissions s"
     ):
         if expected != found:
             problems.append(f"submission {sid} should have {expected} progress rows but has {found}")

@@ -46,6 +46,11 @@ ALLOWED = {
     "i18n.py": "the ValueError for a language matrix lacks, which every command refuses first",
 }
 """Files whose remaining English is not shown to a user of matrix, and why."""
+ALLOWED_TEXTS = {
+    ("store/connection.py", "no password supplied"): "libpq's words, matched to tell a failed login",
+    ("store/connection.py", "does not exist"): "libpq's words, matched to tell a missing database",
+}
+"""Single texts left in English elsewhere, and why."""
 
 
 def _name(call: ast.Call) -> str:
@@ -103,6 +108,7 @@ def test_no_user_facing_english_is_built_outside_the_catalogue():
         for path in sorted(PACKAGE.rglob("*.py"))
         if str(path.relative_to(PACKAGE)) not in ALLOWED
         for line in english_outside_the_catalogue(path)
+        if not any(line.startswith(f"{name}:") and repr(text) in line for name, text in ALLOWED_TEXTS)
     ]
     assert found == [], "say it through the catalogue (matrix/locales/*.yaml):\n" + "\n".join(found)
 

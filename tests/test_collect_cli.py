@@ -9,18 +9,18 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import time
-from pathlib import Path
 
 import hxl
 import openpyxl
 import psutil
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 from conftest import SUDAN
 from matrix.plan import load_plan
-from matrix.store import Store
+from matrix.store import Store, StoreLocation
 from process_helpers import alive, matrix_process, workers_of
 from store_helpers import integrity_problems, returned_matrix, variants
 from validation_helpers import fill
@@ -141,21 +141,23 @@ def test_export_refuses_to_overwrite_the_store(run, project):
 # --- real processes: a kill half way, and two at once -----------------------------------------
 
 
-def count_submissions(path: Path) -> int:
-    if not path.exists():  # connecting would create it
+def count_submissions(url: str) -> int:
+    """Submissions recorded so far (0 before the store exists), read as another client would."""
+    location = StoreLocation.parse(url)
+    if location.path is not None and not location.path.exists():  # connecting would create it
         return 0
+    engine = create_engine(location.url)
     try:
-        conn = sqlite3.connect(path, timeout=30)
-        try:
-            return conn.execute("SELECT count(*) FROM submissions").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:  # not created yet
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM submissions")).scalar_one()
+    except DBAPIError:  # not created yet
         return 0
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.slow
-def test_two_collects_at_once_record_each_file_exactly_once(project):
+def test_two_collects_at_once_record_each_file_exactly_once(project, store_url):
     plan = load_plan(project / "plan.yaml")
     files = variants(returned_matrix(plan, "2026-07", project / "one"), 30, project / "inbox")
     first, second = project / "first", project / "second"
@@ -163,7 +165,7 @@ def test_two_collects_at_once_record_each_file_exactly_once(project):
         folder.mkdir()
         for path in chosen:
             shutil.copy(path, folder / path.name)
-    processes = [matrix_process(project, "collect", str(first)), matrix_process(project, "collect", str(second))]
+    processes = [matrix_process(project, "collect", str(folder), "--store", store_url) for folder in (first, second)]
     outputs = [p.communicate(timeout=300) for p in processes]
     for process, (_, err) in zip(processes, outputs, strict=True):
         assert process.returncode == 0, err
@@ -171,7 +173,7 @@ def test_two_collects_at_once_record_each_file_exactly_once(project):
     summaries = [next(line for line in out.splitlines() if re.search(r"\d+ files?: ", line)) for out, _ in outputs]
     duplicates = sum(int(re.search(r"(\d+) duplicate", line).group(1)) for line in summaries)
     assert duplicates == 10
-    with Store.open(project / "matrix.sqlite") as store:
+    with Store.open(store_url) as store:
         assert integrity_problems(store) == []
         submissions = store.submissions(plan)
         assert len(submissions) == len({s.sha256 for s in submissions}) == 30
@@ -202,13 +204,13 @@ def test_feedback_copies_among_returns_are_skipped_not_recorded(run, project):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "Ctrl-C"])
-def test_a_stopped_collect_leaves_no_worker_and_a_sound_store(project, how):
+def test_a_stopped_collect_leaves_no_worker_and_a_sound_store(project, how, store_url):
     plan = load_plan(project / "plan.yaml")
     files = variants(returned_matrix(plan, "2026-07", project / "one"), 40, project / "inbox")
-    process = matrix_process(project, "collect", "inbox", start_new_session=True)
+    process = matrix_process(project, "collect", "inbox", "--store", store_url, start_new_session=True)
     parent = psutil.Process(process.pid)
     first_batch: set[int] = set()  # its workers end normally once it is validated
-    while process.poll() is None and not count_submissions(project / "matrix.sqlite"):
+    while process.poll() is None and not count_submissions(store_url):
         first_batch |= {child.pid for child in parent.children(recursive=True)}
         time.sleep(0.005)
     workers_of(process, besides=first_batch)  # the next batch's workers: let them start reading
@@ -239,15 +241,15 @@ def test_a_stopped_collect_leaves_no_worker_and_a_sound_store(project, how):
         assert stopped, err
         assert re.search(rf"^{stopped.group(1)} files?: ", out, re.MULTILINE)  # the summary of what was recorded
 
-    with Store.open(project / "matrix.sqlite") as store:
+    with Store.open(store_url) as store:
         assert integrity_problems(store) == []
         recorded = len(store.submissions(plan))
         assert 0 < recorded < len(files)
-    rerun = matrix_process(project, "collect", "inbox")
+    rerun = matrix_process(project, "collect", "inbox", "--store", store_url)
     out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
     assert f"{recorded} duplicate" in out
-    with Store.open(project / "matrix.sqlite") as store:
+    with Store.open(store_url) as store:
         assert integrity_problems(store) == []
         submissions = store.submissions(plan)
         assert sorted(s.file_name for s in submissions) == sorted(f.name for f in files)

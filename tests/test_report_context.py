@@ -13,8 +13,9 @@ from matrix.models.returns import ProgressRow
 from matrix.report import context as context_module
 from matrix.report.build import build_context
 from matrix.report.counting import NOT_REPORTED, status_of
-from matrix.report.data import PeriodData, ReportData, Submission
+from matrix.report.data import PeriodData, ReportData
 from matrix.report.findings import DUPLICATE_THRESHOLD, similarity
+from matrix.store import Submission
 from report_helpers import dar_data, dar_plan
 
 AT = datetime(2027, 2, 1, 8, 0)
@@ -151,7 +152,7 @@ def test_per_period_indicators_are_summed():
                           status=Status.ON_TRACK, actual=actual, comments=comments)
         return PeriodData(rows=[row])
 
-    subs = [Submission(office="SDN", period=p, file="f", received_at=AT, accepted=True) for p in ("2026-Q3", "2026-Q4")]
+    subs = [Submission(office="SDN", period=p, file_name="f", received_at=AT, accepted=True) for p in ("2026-Q3", "2026-Q4")]
     data = ReportData(periods={"2026-Q3": period(3), "2026-Q4": period(4, "Four sessions held")}, submissions=subs)
     ctx = build_context(plan, data, "2026-Q4", generated_at=AT)
     [line] = ctx.countries[0].lines  # listed in the office's section for its comment
@@ -189,8 +190,8 @@ def test_highlights_say_what_is_late_missing_and_short(ctx):
 def test_an_office_reported_in_a_regional_return_counts_as_received(plan):
     data = dar_data(plan)
     moz_rows = [r.model_copy(update={"country": "MOZ"}) for r in data.periods["2026-Q3"].rows if r.country == "MOZ"]
-    regional = Submission(office="EHAGL", period="2026-Q4", file="EHAGL_v2.xlsx", received_at=datetime(2027, 1, 6),
-                          accepted=True, countries=["EHAGL", "MOZ"])
+    regional = Submission(office="EHAGL", period="2026-Q4", file_name="EHAGL_v2.xlsx", received_at=datetime(2027, 1, 6),
+                          accepted=True, countries=frozenset({"EHAGL", "MOZ"}))
     data.periods["2026-Q4"].rows.extend(moz_rows)
     data.submissions.append(regional)
     ctx = build_context(plan, data, "2026-Q4", generated_at=AT)

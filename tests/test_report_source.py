@@ -20,13 +20,14 @@ def test_report_data_holds_every_period_and_submission(demo):
     with Store.open(demo.store, create=False) as store:
         data = report_data(plan, store)
         stored = {
-            p: {(s.row.country, s.row.ref): (s.row.status and s.row.status.value, s.row.actual, s.row.comments)
+            p: {(s.row.country, s.row.ref): (s.row.status, s.row.actual, s.row.comments)
                 for s in store.current_rows(plan, p)}
             for p in data.periods
         }
         # read while the store is open, a later row of the same (country, ref) replacing an earlier one
-        read = {p: {(r[0], r[1]): (r[2], r[3], r[5]) for r in d.rows} for p, d in data.periods.items()}
-        kenya = {p: {(r[0], r[1]) for r in d.rows} for p, d in report_data(plan, store, "KEN").periods.items()}
+        read = {p: {(r.country, r.ref): (r.status, r.actual, r.comments) for r in d.rows}
+                for p, d in data.periods.items()}
+        kenya = {p: {(r.country, r.ref) for r in d.rows} for p, d in report_data(plan, store, "KEN").periods.items()}
     assert read == stored
     assert kenya == {p: {key for key in rows if key[0] == "KEN"} for p, rows in stored.items()}
     assert len(data.submissions) == len(demo.returns)

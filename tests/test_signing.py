@@ -17,6 +17,7 @@ from conftest import DAR, require_tool
 from matrix.plan import load_plan
 from matrix.signing import KEY_BYTES, KEY_FILE
 from matrix.store import Store
+from store_helpers import query
 from validation_helpers import (
     edit_metadata,
     fill,
@@ -153,8 +154,8 @@ def test_an_office_cannot_overwrite_another_offices_return(run, project):
 
     with Store.open(project / "matrix.sqlite", create=False) as store:
         assert store.current_rows(plan, country="KEN") == kenya_rows
-        assert "written by ETH" not in str(store.conn.execute("SELECT comments FROM progress").fetchall())
-        assert store.conn.execute("SELECT count(*) FROM submissions WHERE office = 'KEN'").fetchone() == (1,)
+        assert "written by ETH" not in str(query(store, "SELECT comments FROM progress"))
+        assert query(store, "SELECT count(*) FROM submissions WHERE office = 'KEN'") == [(1,)]
 
 
 def test_a_matrix_signed_by_another_project_is_refused(run, project, tmp_path):

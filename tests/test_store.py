@@ -7,13 +7,15 @@ import multiprocessing
 import shutil
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, inspect, text
 
 from conftest import SUDAN
 from matrix.errors import MatrixError
-from matrix.store import Outcome, Store, default_store_path, schema
-from store_helpers import integrity_problems, make_result
+from matrix.store import Outcome, Store, StoreLocation, recording, schema
+from store_helpers import integrity_problems, make_result, query
 
 pytest_plugins = ["store_fixtures"]
 
@@ -126,11 +128,23 @@ def test_received_at_is_kept(store, sudan):
 
 def test_new_store_is_versioned_and_in_wal_mode(tmp_path):
     with Store.open(tmp_path / "s.sqlite") as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
-        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert query(store, "PRAGMA user_version") == [(len(schema.MIGRATIONS),)]
+        assert query(store, "PRAGMA journal_mode") == [("wal",)]
+        assert query(store, "SELECT application, version FROM matrix_store") == [("matrix", len(schema.MIGRATIONS))]
 
 
-def test_store_from_a_newer_matrix_is_refused(tmp_path):
+def set_version(url: str, version: int) -> None:
+    with Store.open(url) as store, store.conn.begin():
+        store.conn.execute(text("UPDATE matrix_store SET version = :v"), {"v": version})
+
+
+def test_store_from_a_newer_matrix_is_refused(store_url):
+    set_version(store_url, len(schema.MIGRATIONS) + 1)
+    with pytest.raises(MatrixError, match="newer version of matrix"):
+        Store.open(store_url)
+
+
+def test_sqlite_store_from_a_newer_matrix_is_refused_before_it_is_opened(tmp_path):
     path = tmp_path / "s.sqlite"
     Store.open(path).close()
     conn = sqlite3.connect(path)
@@ -140,28 +154,27 @@ def test_store_from_a_newer_matrix_is_refused(tmp_path):
         Store.open(path)
 
 
-def test_older_store_is_upgraded_in_place(tmp_path, monkeypatch, sudan):
-    path = tmp_path / "s.sqlite"
-    with Store.open(path) as store:
+def test_older_store_is_upgraded_in_place(store_url, monkeypatch, sudan):
+    with Store.open(store_url) as store:
         store.record(make_result(sudan, "SDN", "2026-09"), sudan)
-    later = [*schema.MIGRATIONS, "ALTER TABLE submissions ADD COLUMN note TEXT NOT NULL DEFAULT '';"]
+    later = [*schema.MIGRATIONS, ("ALTER TABLE submissions ADD COLUMN note TEXT NOT NULL DEFAULT ''",)]
     monkeypatch.setattr(schema, "MIGRATIONS", later)
-    with Store.open(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(later)
-        assert store.conn.execute("SELECT note FROM submissions").fetchall() == [("",)]
+    with Store.open(store_url) as store:
+        assert store.version == len(later)
+        assert query(store, "SELECT note FROM submissions") == [("",)]
         assert len(store.current_rows(sudan)) > 0
 
 
-def test_failed_migration_leaves_the_store_as_it_was(tmp_path, monkeypatch):
-    path = tmp_path / "s.sqlite"
-    Store.open(path).close()
-    broken = [*schema.MIGRATIONS, "CREATE TABLE extra (x);", "NOT SQL AT ALL;"]
+def test_failed_migration_leaves_the_store_as_it_was(store_url, monkeypatch):
+    Store.open(store_url).close()
+    broken = [*schema.MIGRATIONS, ("CREATE TABLE extra (x INTEGER)", "NOT SQL AT ALL")]
     monkeypatch.setattr(schema, "MIGRATIONS", broken)
     with pytest.raises(MatrixError):
-        Store.open(path)
-    conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(broken) - 2
-    assert conn.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'extra'").fetchone()[0] == 0
+        Store.open(store_url)
+    monkeypatch.setattr(schema, "MIGRATIONS", broken[:-1])
+    with Store.open(store_url) as store:
+        assert store.version == len(broken) - 1
+        assert "extra" not in inspect(store.conn).get_table_names()
 
 
 def test_other_files_are_not_touched(tmp_path):
@@ -225,14 +238,17 @@ def test_another_programs_database_is_never_written(run, tmp_path, command, kind
 def test_a_store_whose_creation_was_cut_short_still_opens(tmp_path, sudan):
     """Killed right after creating the store: its id and tables are still in the write-ahead log."""
     first = tmp_path / "first.sqlite"
-    conn = sqlite3.connect(first, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA wal_autocheckpoint = 0")
-    schema.migrate(conn, str(first))
-    cut = tmp_path / "cut.sqlite"
-    for suffix in ("", "-wal"):  # the files as a killed process leaves them
-        shutil.copy(f"{first}{suffix}", f"{cut}{suffix}")
-    conn.close()
+    engine = create_engine(f"sqlite:///{first}")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+        conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
+        conn.commit()
+        with conn.begin():
+            schema.migrate(conn, StoreLocation.parse(first))
+        cut = tmp_path / "cut.sqlite"
+        for suffix in ("", "-wal"):  # the files as a killed process leaves them
+            shutil.copy(f"{first}{suffix}", f"{cut}{suffix}")
+    engine.dispose()
     assert cut.read_bytes()[68:72] == bytes(4)  # the header does not know yet
     with Store.open(cut) as store:
         store.record(make_result(sudan, "SDN", "2026-09"), sudan)
@@ -247,9 +263,13 @@ def test_reading_commands_do_not_create_a_store(tmp_path):
 
 def test_default_path_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("MATRIX_STORE", raising=False)
-    assert str(default_store_path()) == "matrix.sqlite"
+    assert StoreLocation.parse().path == Path("matrix.sqlite")
     monkeypatch.setenv("MATRIX_STORE", str(tmp_path / "x.sqlite"))
-    assert default_store_path() == tmp_path / "x.sqlite"
+    assert StoreLocation.parse().path == tmp_path / "x.sqlite"
+    monkeypatch.setenv("MATRIX_STORE", "postgresql://someone:secret@db.example.org/matrix?sslmode=require")
+    location = StoreLocation.parse()
+    assert location.path is None
+    assert str(location) == "postgresql://someone:***@db.example.org/matrix?sslmode=require"
 
 
 def test_a_failure_half_way_through_a_file_records_nothing_of_it(store, sudan, monkeypatch):
@@ -258,7 +278,7 @@ def test_a_failure_half_way_through_a_file_records_nothing_of_it(store, sudan, m
     def crash(*args):
         raise KeyboardInterrupt  # as if interrupted after the submission row was written
 
-    monkeypatch.setattr(store, "_insert_rows", crash)
+    monkeypatch.setattr(recording, "_insert_rows", crash)
     with pytest.raises(KeyboardInterrupt):
         store.record(make_result(sudan, "SDN", "2026-09"), sudan)
     assert [s.period for s in store.submissions(sudan)] == ["2026-08"]
@@ -310,7 +330,7 @@ def test_previous_actuals_for_some_offices(store, dar):
 
 def test_reads_in_one_state_while_another_process_records(store, sudan):
     store.record(make_result(sudan, "SDN", "2026-09"), sudan)
-    writer = Store.open(store.path)
+    writer = Store.open(store.location)
     try:
         with store.reading():
             before = store.submissions(sudan)
@@ -323,6 +343,6 @@ def test_reads_in_one_state_while_another_process_records(store, sudan):
     assert [s.period for s in before] == [s.period for s in during] == ["2026-09"]
     assert rows == []
     assert [s.period for s in after] == ["2026-09", "2026-10"]
-    assert {(r[0], r[1]) for r in store.progress(sudan, "2026-10")} == {
+    assert {(r.country, r.ref) for r in store.progress(sudan, "2026-10")} == {
         (s.row.country, s.row.ref) for s in store.current_rows(sudan, "2026-10")
     }

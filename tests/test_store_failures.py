@@ -14,7 +14,7 @@ import pytest
 from conftest import SUDAN
 from matrix.plan import load_plan
 from matrix.store import Store
-from store_helpers import integrity_problems, returned_matrix, variants
+from store_helpers import integrity_problems, query, returned_matrix, variants
 
 
 @pytest.fixture
@@ -68,9 +68,9 @@ def test_a_store_damaged_in_its_first_page_is_one_line(run, project):
 
 
 def limited_to(pages: int):
-    """sqlite3.connect, with every connection's database capped at `pages` pages: a real SQLite
+    """sqlite3's connect, with every connection's database capped at `pages` pages: a real SQLite
     'database or disk is full' once the store would grow past them."""
-    connect = sqlite3.connect
+    connect = sqlite3.dbapi2.connect
 
     def limited(*args, **kwargs):
         conn = connect(*args, **kwargs)
@@ -83,18 +83,17 @@ def limited_to(pages: int):
 def submissions(store: Path) -> list[tuple]:
     with Store.open(store, create=False) as opened:
         assert integrity_problems(opened) == []
-        return opened.conn.execute(
-            "SELECT file_name, office, period, outcome, superseded_by, row_count FROM submissions ORDER BY id"
-        ).fetchall()
+        return query(opened, "SELECT file_name, office, period, outcome, superseded_by, row_count FROM submissions "
+                             "ORDER BY id")
 
 
 def test_a_full_disk_stops_collect_cleanly_and_running_again_converges(run, project, monkeypatch):
     files = variants(next((project / "returns").glob("*.xlsx")), 12, project / "more")
     with Store.open(project / "matrix.sqlite") as store:
-        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        [(pages,)] = query(store, "PRAGMA page_count")
 
     with monkeypatch.context() as patch:
-        patch.setattr(sqlite3, "connect", limited_to(pages + 3))
+        patch.setattr(sqlite3.dbapi2, "connect", limited_to(pages + 3))
         error = error_line(run("collect", "more"))
     assert "store matrix.sqlite cannot grow: the disk is full (database or disk is full)" in error
     recorded = int(re.split(r" of 12 files? (?:was|were) recorded", error)[0].rsplit("(", 1)[1])

@@ -188,10 +188,11 @@ def plan_check(plan_file: Path, lang: str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
 @click.option("--prefill", is_flag=True,
               help="Start each row from the office's latest accepted status, actual and comments in the store.")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Store to pre-fill from [default: $MATRIX_STORE, else ./matrix.sqlite].")
+@click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
+              help="Store to pre-fill from: a SQLite file or a postgresql:// URL "
+                   "[default: $MATRIX_STORE, else ./matrix.sqlite].")
 def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_countries: bool, regional: bool,
-             lang: str | None, out_dir: Path, force: bool, prefill: bool, store_path: Path | None) -> None:
+             lang: str | None, out_dir: Path, force: bool, prefill: bool, store_path: str | None) -> None:
     """Write the Excel implementation matrix each country office fills in for PERIOD.
 
     Files are named OFFICE_PERIOD_PLAN.xlsx (OFFICE_PERIOD_PLAN_LANG.xlsx for a workbook in
@@ -220,7 +221,8 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
     if prefill:
         with open_store(store_path, plan, create=False) as store:
             options["prefill"] = store.latest_progress(plan, period)
-            inputs.add_store(store.path)
+            if store.path is not None:
+                inputs.add_store(store.path)
     if count > 3:  # the bar appears with the first workbook, so an up-front refusal stays one line
         bar = click.progressbar(length=count, label=t(lang_of(), "cli.progress.generate"), file=sys.stderr)
         paths = generate_workbooks(plan, period, progress=lambda _: bar.update(1), **options)
@@ -238,8 +240,8 @@ PROJECT_PLAN = click.option(
     help="The plan the matrices were generated from.",
 )
 STORE = click.option(
-    "--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="The store [default: $MATRIX_STORE, else ./matrix.sqlite].",
+    "--store", "store_path", default=None, metavar="PATH_OR_URL",
+    help="The store: a SQLite file or a postgresql:// URL [default: $MATRIX_STORE, else ./matrix.sqlite].",
 )
 
 
@@ -261,11 +263,12 @@ def project_plan(path: Path):
 
 
 @contextmanager
-def open_store(path: Path | None, plan, *, create: bool = True):
-    """The store, after a warning on stderr for each stored period it leaves out."""
+def open_store(where, plan, *, create: bool = True):
+    """The store (a path, URL or StoreLocation; None for the default), after a warning on stderr
+    for each stored period it leaves out."""
     from matrix.store import Store
 
-    with Store.open(path, create=create) as store:
+    with Store.open(where, create=create) as store:
         print_issues(store.left_out(plan), err=True)
         yield store
 
@@ -279,7 +282,7 @@ def open_store(path: Path | None, plan, *, create: bool = True):
 @click.option("--received", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None, metavar="DATE",
               help="When the returns arrived (UTC), for a backlog collected later; default: now.")
 @LANG
-def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_path: Path | None,
+def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_path: str | None,
             received, lang: str) -> None:
     """Validate returned matrices and record them in the store, with their history.
 
@@ -296,16 +299,18 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_
     from matrix.collect import CollectInterrupted, render_outcomes
     from matrix.collect import collect as collect_returns
     from matrix.signing import find_key
-    from matrix.store import Outcome, default_store_path
+    from matrix.store import Outcome, StoreLocation
     from matrix.validation import returned_workbooks
 
     plan = project_plan(plan_file)
     key = find_key(plan_file)
     files = returned_workbooks(paths)
-    project_inputs(plan_file, returns=(*paths, *files)).refuse(store_path or default_store_path())
+    location = StoreLocation.parse(store_path)
+    if location.path is not None:
+        project_inputs(plan_file, returns=(*paths, *files)).refuse(location.path)
     received_at = received.replace(tzinfo=UTC) if received else None
     try:
-        with open_store(store_path, plan) as store:
+        with open_store(location, plan) as store:
             if len(files) > 3:
                 with click.progressbar(length=len(files), label=t(lang, "cli.progress.collect"),
                                        file=sys.stderr) as bar:
@@ -328,7 +333,7 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_
 @STORE
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG
-def status(period: str, plan_file: Path, store_path: Path | None, fmt: str, lang: str) -> None:
+def status(period: str, plan_file: Path, store_path: str | None, fmt: str, lang: str) -> None:
     """Every expected office for the period: returned, late, rejected or missing.
 
     Exit 0 when every office has returned (late counts), 1 when any is missing or rejected.
@@ -357,7 +362,7 @@ def status(period: str, plan_file: Path, store_path: Path | None, fmt: str, lang
 @STORE
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG
-def history(country: str, activity: str | None, plan_file: Path, store_path: Path | None, fmt: str,
+def history(country: str, activity: str | None, plan_file: Path, store_path: str | None, fmt: str,
             lang: str) -> None:
     """What COUNTRY (or the region) reported, period by period.
 
@@ -389,7 +394,7 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: Pat
 @PROJECT_PLAN
 @STORE
 @DOCUMENT_LANG
-def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_path: Path | None,
+def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_path: str | None,
            lang: str | None) -> None:
     """Write the consolidated dataset: one row per country, activity indicator and period, with the
     plan's fields and the progress reported. HXL is CSV with a hashtag row for HXL tools; JSON
@@ -468,6 +473,57 @@ def as_json(result, lang: str) -> dict[str, object]:
     return data
 
 
+@cli.group("store")
+def store_group() -> None:
+    """Create a store, or copy one between SQLite and PostgreSQL.
+
+    Example:
+
+        matrix store init postgresql://matrix_owner@db.example.org/matrix
+    """
+
+
+@store_group.command("init")
+@click.argument("where", metavar="PATH_OR_URL")
+@LANG
+def store_init(where: str, lang: str) -> None:
+    """Create the store's tables (or bring an older store up to date) at PATH_OR_URL.
+
+    Run it once as the database's owner, then give collectors and readers their own roles (README).
+
+    Example:
+
+        matrix store init postgresql://matrix_owner@db.example.org/matrix
+    """
+    from matrix.store import Store
+
+    with Store.open(where) as store:
+        say("cli.store.ready", location=store.location, version=store.version)
+
+
+@store_group.command("copy")
+@click.argument("source", metavar="SRC")
+@click.argument("target", metavar="DST")
+@LANG
+def store_copy(source: str, target: str, lang: str) -> None:
+    """Copy every row of the store SRC into the new, empty store DST (SQLite or PostgreSQL, either way).
+
+    Row counts and a checksum of every table are compared before the copy is committed; any
+    difference is an error and DST is left as it was.
+
+    Example:
+
+        matrix store copy matrix.sqlite postgresql://matrix_owner@db.example.org/matrix
+    """
+    from matrix.store import Store
+    from matrix.store.copy import copy_store, render_checks
+
+    with Store.open(source, create=False) as src, Store.open(target) as dst:
+        checks = copy_store(src, dst)
+    click.echo(render_checks(checks, lang))
+    say("cli.store.copied", source=src.location, target=dst.location)
+
+
 # --- report and demo (matrix.report, matrix.demo) ----------------------------------------------
 
 
@@ -479,7 +535,7 @@ def as_json(result, lang: str) -> dict[str, object]:
 @STORE
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write.")
-def report(period: str, country: str | None, lang: str | None, plan_file: Path, store_path: Path | None,
+def report(period: str, country: str | None, lang: str | None, plan_file: Path, store_path: str | None,
            out_file: Path) -> None:
     """Write the progress report for PERIOD as one self-contained HTML file.
 
@@ -500,8 +556,10 @@ def report(period: str, country: str | None, lang: str | None, plan_file: Path, 
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="matrix-demo")
+@click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
+              help="Collect into this (empty) store instead of DIRECTORY/matrix.sqlite, e.g. a postgresql:// URL.")
 @LANG
-def demo(directory: Path, lang: str) -> None:
+def demo(directory: Path, store_path: str | None, lang: str) -> None:
     """Run the whole cycle on the bundled Dar es Salaam example in DIRECTORY (default ./matrix-demo).
 
     It writes the plan, generates every office's matrix for two quarters, fills them in as offices
@@ -514,4 +572,4 @@ def demo(directory: Path, lang: str) -> None:
     """
     from matrix.demo import run_demo
 
-    click.echo(run_demo(directory).render(lang))
+    click.echo(run_demo(directory, store=store_path).render(lang))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from matrix.errors import MatrixError
 from matrix.excel import layout
@@ -25,6 +26,9 @@ from matrix.files import write_file, write_text
 from matrix.i18n import status_label, t
 from matrix.models.plan import Activity, Plan, Status
 from matrix.periods import Period, due_date
+
+if TYPE_CHECKING:
+    from matrix.store import StoreLocation
 
 PLAN_RESOURCE = "demo_data/dar-es-salaam-action-plan.yaml"
 PERIODS = ("2026-Q3", "2026-Q4")
@@ -118,7 +122,8 @@ class DemoSummary:
 
     directory: Path
     plan: Path
-    store: Path
+    store: Path | StoreLocation
+    """The SQLite file in the folder, or the store given with --store."""
     report: Path
     key: Path
     matrices: list[Path] = field(default_factory=list)
@@ -135,7 +140,7 @@ class DemoSummary:
             ("returns/", t(lang, "demo.returns", count=len(self.returns), accepted=self.accepted,
                            rejected=self.rejected)),
             ("feedback/", t(lang, "demo.feedback", count=len(self.feedback))),
-            (self.store.name, t(lang, "demo.store")),
+            (self.store.name if isinstance(self.store, Path) else str(self.store), t(lang, "demo.store")),
             (self.key.name if self.key.parent == self.directory else str(self.key), t(lang, "demo.key")),
             (self.report.name, t(lang, "demo.report", period=PERIODS[-1])),
         ]
@@ -147,16 +152,13 @@ class DemoSummary:
         return "\n".join(lines)
 
 
-def run_demo(directory: str | Path, *, seed: int = SEED) -> DemoSummary:
-    """Run the whole cycle in `directory` (created; it must be empty or absent)."""
-    from matrix.annotate import annotate, can_annotate
-    from matrix.collect import collect
-    from matrix.generate import generate
+def run_demo(directory: str | Path, *, seed: int = SEED, store: str | None = None) -> DemoSummary:
+    """Run the whole cycle in `directory` (created; it must be empty or absent), collecting into
+    `store` (a path or URL; it must hold nothing for the demo's plan) or DIR/matrix.sqlite."""
     from matrix.plan import load_plan
     from matrix.report.source import make_report
     from matrix.signing import ensure_key, find_key
-    from matrix.store import Outcome, Store
-    from matrix.validation import validate_file
+    from matrix.store import Store, StoreLocation
 
     directory = Path(directory)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
@@ -167,32 +169,46 @@ def run_demo(directory: str | Path, *, seed: int = SEED) -> DemoSummary:
     plan = load_plan(plan_path)
     key, _ = ensure_key(find_key(plan_path))
     summary = DemoSummary(
-        directory=directory, plan=plan_path, store=directory / "matrix.sqlite",
+        directory=directory, plan=plan_path,
+        store=directory / "matrix.sqlite" if store is None else StoreLocation.parse(store),
         report=directory / f"report-{PERIODS[-1]}.html", key=key.path,
     )
 
-    with Store.open(summary.store) as store:
-        for period_id in PERIODS:
-            blank_dir = directory / "matrices" / period_id
-            options = {"countries": None, "lang": None, "out_dir": blank_dir, "key": key}  # each office's own
-            matrices = generate(plan, period_id, regional=False, **options)
-            matrices += generate(plan, period_id, regional=True, **options)
-            summary.matrices += matrices
-            for blank, arrival in _returns(plan, period_id, matrices):
-                target = directory / "returns" / period_id / arrival.file_name(blank)
-                fill_workbook(plan, blank, target, arrival, seed)
-                summary.returns.append(target)
-                [outcome] = collect(plan, [target], store, period=period_id, received_at=arrival.received_at,
-                                    key=key)
-                if outcome.status is Outcome.REJECTED:
-                    summary.rejected += 1
-                    result = validate_file(plan, target, key=key)
-                    if can_annotate(result):
-                        summary.feedback.append(annotate(result, target, directory / "feedback"))
-                else:
-                    summary.accepted += 1
-        make_report(plan, store, PERIODS[-1], summary.report, generated_at=REPORT_AT)
+    with Store.open(summary.store) as opened:
+        if opened.submissions(plan):
+            raise MatrixError("error.demo_store_taken", location=opened.location)
+        _cycle(plan, directory, key, opened, summary, seed)
+        make_report(plan, opened, PERIODS[-1], summary.report, generated_at=REPORT_AT)
     return summary
+
+
+def _cycle(plan, directory: Path, key, store, summary: DemoSummary, seed: int) -> None:
+    """Generate, fill, collect (and annotate the rejected returns), period by period."""
+    from matrix.annotate import annotate, can_annotate
+    from matrix.collect import collect
+    from matrix.generate import generate
+    from matrix.store import Outcome
+    from matrix.validation import validate_file
+
+    for period_id in PERIODS:
+        blank_dir = directory / "matrices" / period_id
+        options = {"countries": None, "lang": None, "out_dir": blank_dir, "key": key}  # each office's own
+        matrices = generate(plan, period_id, regional=False, **options)
+        matrices += generate(plan, period_id, regional=True, **options)
+        summary.matrices += matrices
+        for blank, arrival in _returns(plan, period_id, matrices):
+            target = directory / "returns" / period_id / arrival.file_name(blank)
+            fill_workbook(plan, blank, target, arrival, seed)
+            summary.returns.append(target)
+            [outcome] = collect(plan, [target], store, period=period_id, received_at=arrival.received_at,
+                                key=key)
+            if outcome.status is Outcome.REJECTED:
+                summary.rejected += 1
+                result = validate_file(plan, target, key=key)
+                if can_annotate(result):
+                    summary.feedback.append(annotate(result, target, directory / "feedback"))
+            else:
+                summary.accepted += 1
 
 
 @dataclass(frozen=True)

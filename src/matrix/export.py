@@ -111,7 +111,7 @@ def dataset(plan: Plan, store: Store, period: str | None = None, lang: str | Non
                     "baseline": indicator.baseline if indicator else None, "target": target,
                     "start": activity.start, "end": activity.end, "budget": activity.budget,
                     "currency": (activity.currency or plan.currency) if activity.budget is not None else "",
-                    "status": reported.status.value if reported and reported.status else "",
+                    "status": (reported.status or "") if reported else "",
                     "actual": actual,
                     "percent_of_target": round(actual / target, 4) if actual is not None and target else None,
                     "funds_secured": reported.funds_secured if reported else None,
@@ -143,23 +143,26 @@ def export(
     lang = lang or plan.language
     if fmt not in FORMATS:
         raise MatrixError("error.unknown_format", format=fmt, formats=list(FORMATS))
-    inputs = (inputs or Inputs()).add_store(store.path)
+    inputs = inputs or Inputs()
+    if store.path is not None:
+        inputs.add_store(store.path)
     inputs.refuse(out_path)
-    rows = dataset(plan, store, period, lang)
-    if fmt == "xlsx":
-        write_file(out_path, lambda out: _write_xlsx(out, plan, store, rows, lang), inputs=inputs)
-    elif fmt == "iati":
-        from matrix.iati import activities_xml
+    with store.reading():  # one state of the store, whatever collects run meanwhile
+        rows = dataset(plan, store, period, lang)
+        if fmt == "xlsx":
+            write_file(out_path, lambda out: _write_xlsx(out, plan, store, rows, lang), inputs=inputs)
+        elif fmt == "iati":
+            from matrix.iati import activities_xml
 
-        document = activities_xml(plan, rows)  # checked against the IATI schema before a byte is written
-        write_file(out_path, lambda out: out.write(document), inputs=inputs)
-    elif fmt == "json":
-        write_file(out_path, lambda out: _write_json(out, plan, store, rows, lang), encoding="utf-8",
-                   inputs=inputs)
-    elif fmt == "hxl":
-        write_file(out_path, lambda out: _write_hxl(out, rows), encoding="utf-8", newline="", inputs=inputs)
-    else:  # utf-8-sig: Excel reads a BOM-marked CSV as UTF-8, so names in Arabic or French stay intact
-        write_file(out_path, lambda out: _write_csv(out, rows), encoding="utf-8-sig", newline="", inputs=inputs)
+            document = activities_xml(plan, rows)  # checked against the IATI schema before a byte is written
+            write_file(out_path, lambda out: out.write(document), inputs=inputs)
+        elif fmt == "json":
+            write_file(out_path, lambda out: _write_json(out, plan, store, rows, lang), encoding="utf-8",
+                       inputs=inputs)
+        elif fmt == "hxl":
+            write_file(out_path, lambda out: _write_hxl(out, rows), encoding="utf-8", newline="", inputs=inputs)
+        else:  # utf-8-sig: Excel reads a BOM-marked CSV as UTF-8, so names in Arabic or French stay intact
+            write_file(out_path, lambda out: _write_csv(out, rows), encoding="utf-8-sig", newline="", inputs=inputs)
     return len(rows)
 
 

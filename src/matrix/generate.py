@@ -10,7 +10,7 @@ from matrix.errors import MatrixError
 from matrix.files import Inputs, describe, write_file
 from matrix.i18n import LANGUAGES
 from matrix.models.plan import Plan
-from matrix.models.returns import ProgressRow
+from matrix.models.returns import ProgressRecord
 from matrix.periods import Period, plan_period
 from matrix.signing import ProjectKey, ensure_key
 
@@ -49,7 +49,7 @@ def generate(
     lang: str | None,
     out_dir: Path,
     force: bool = False,
-    prefill: Mapping[tuple[str, str], ProgressRow] | None = None,
+    prefill: Mapping[tuple[str, str], ProgressRecord] | None = None,
     progress: Callable[[Path], None] | None = None,
     key: ProjectKey | None = None,
     key_created: Callable[[Path], None] | None = None,

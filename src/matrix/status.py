@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from matrix.countries import country_name
 from matrix.errors import MatrixError
-from matrix.excel.layout import plan_rows
+from matrix.excel.layout import plan_rows, split_ref
 from matrix.i18n import format_day, format_number, issue_message, status_label, t
 from matrix.models.plan import Plan, Scope, Status, in_language
 from matrix.periods import Period, due_date, parse_for_plan
@@ -74,6 +74,46 @@ def office_name(plan: Plan, office: str, lang: str = "en") -> str:
     return country_name(office, lang)
 
 
+@dataclass(frozen=True)
+class OfficeReturn:
+    """Where one office stands for a period, by the one rule `status` and the report share."""
+
+    state: ReturnState
+    first: Submission | None
+    """The earliest received accepted file, which decides whether the return was late."""
+    current: Submission | None
+    """The accepted file that counts (the office's latest, or the regional return covering it)."""
+    own: list[Submission]
+    """Every file the office itself sent for the period, in the order collected."""
+    via: str | None = None
+    """The regional return that reported this country, when the country sent none of its own."""
+
+    @property
+    def latest_received(self) -> datetime | None:
+        """When the office's latest file (accepted or not) was received."""
+        fallback = self.current.received_at if self.current else None
+        return max((s.received_at for s in self.own), default=fallback)
+
+
+def office_return(office: str, submissions: list[Submission], due: date) -> OfficeReturn:
+    """Returned (accepted on or before the due date), late, rejected (only rejected files so far)
+    or missing; a country that sent nothing itself has returned when a current regional return
+    reported its rows. `submissions` are the period's, in the order collected."""
+    own = [s for s in submissions if s.office == office]
+    accepted = [s for s in own if s.accepted]
+    current = next((s for s in accepted if s.current), None)
+    via = None
+    if current is None:
+        accepted = [s for s in submissions if s.current and s.office != office and office in s.countries]
+        if accepted:
+            current, via = accepted[-1], accepted[-1].office
+    if current is None:
+        return OfficeReturn(ReturnState.REJECTED if own else ReturnState.MISSING, None, None, own)
+    first = min(accepted, key=lambda s: (s.received_at, s.id))
+    state = ReturnState.LATE if first.received_at.date() > due else ReturnState.RETURNED
+    return OfficeReturn(state, first, current, own, via)
+
+
 def status(plan: Plan, store: Store, period: str, lang: str = "en") -> PeriodStatus:
     """Every expected office's state for `period`: returned, late, rejected or missing; names and
     the first error of a rejected return in `lang`."""
@@ -82,26 +122,13 @@ def status(plan: Plan, store: Store, period: str, lang: str = "en") -> PeriodSta
     submissions = store.submissions(plan, period_.id)
     offices = []
     for office in expected_offices(plan):
-        own = [s for s in submissions if s.office == office]
-        accepted = [s for s in own if s.accepted]
-        current = next((s for s in accepted if s.current), None)
-        via = None
-        if current is None:
-            # a country with no return of its own may be reported in the regional workbook
-            covering = [s for s in submissions if s.current and s.office != office and office in s.countries]
-            if covering:
-                current, accepted, via = covering[-1], covering, covering[-1].office
-        latest = max((s.received_at for s in own), default=current.received_at if current else None)
-        shown = current or (own[-1] if own else None)
-        if current is not None:
-            state = ReturnState.LATE if accepted[0].received_at.date() > due else ReturnState.RETURNED
-        else:
-            state = ReturnState.REJECTED if own else ReturnState.MISSING
+        found = office_return(office, submissions, due)
+        shown = found.current or (found.own[-1] if found.own else None)
         offices.append(OfficeStatus(
-            office=office, name=office_name(plan, office, lang), state=state, latest_return=latest,
-            file=shown.file_name if shown else None, errors=shown.errors if shown else 0,
-            warnings=shown.warnings if shown else 0, via=via,
-            reason=_first_error(shown, lang) if state is ReturnState.REJECTED and shown else None,
+            office=office, name=office_name(plan, office, lang), state=found.state,
+            latest_return=found.latest_received, file=shown.file_name if shown else None,
+            errors=shown.errors if shown else 0, warnings=shown.warnings if shown else 0, via=found.via,
+            reason=_first_error(shown, lang) if found.state is ReturnState.REJECTED and shown else None,
         ))
     return PeriodStatus(period_.id, due, offices)
 
@@ -164,7 +191,7 @@ def history(
         raise MatrixError("error.not_an_office", office=country, offices=expected_offices(plan))
     rows = store.current_rows(plan, country=country)
     if activity is not None:
-        rows = [r for r in rows if activity in (r.row.activity_id, r.row.ref)]
+        rows = [r for r in rows if activity in (split_ref(r.row.ref)[0], r.row.ref)]
         if not rows and not any(activity == a.id for _, a in plan.activities()):
             raise MatrixError("error.unknown_activity", activity=activity)
     office = None if plan.region and country == plan.region.code else country
@@ -177,10 +204,11 @@ def history(
         indicator = planned.indicator if planned else None
         entries.append(HistoryEntry(
             period=stored.period, ref=row.ref,
-            activity=in_language(planned.activity.title, lang) if planned else row.activity_id,
+            activity=in_language(planned.activity.title, lang) if planned else split_ref(row.ref)[0],
             indicator=in_language(indicator.name, lang) if indicator else "",
             unit=in_language(indicator.unit, lang) if indicator and indicator.unit else "",
-            target=indicator.target if indicator else None, status=row.status, actual=row.actual,
+            target=indicator.target if indicator else None, status=Status(row.status) if row.status else None,
+            actual=row.actual,
             funds_secured=row.funds_secured, comments=row.comments, next_steps=row.next_steps,
             support_needed=row.support_needed, received_at=stored.received_at, file=stored.file_name,
         ))

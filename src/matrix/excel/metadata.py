@@ -109,7 +109,7 @@ def parse_metadata(rows: list[list[object]]) -> Metadata:
         raise MetadataDamaged(phrase("metadata.lacks", fields=missing))
     try:
         schema = int(float(values["template_schema"]))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise MetadataDamaged(phrase("metadata.schema_not_number", value=values["template_schema"])) from None
     if schema != TEMPLATE_SCHEMA:
         raise MetadataDamaged(phrase("metadata.schema_other", schema=schema, supported=TEMPLATE_SCHEMA))

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -46,6 +47,21 @@ class ProgressRow(BaseModel):
     comments: str = ""
     next_steps: str = ""
     support_needed: str = ""
+
+
+class ProgressRecord(NamedTuple):
+    """A `ProgressRow` as the store gives it back to every reader (status, history, export, the
+    report, prefill): the fields that say what was reported, by the same names, in a plain tuple
+    because a report reads millions of them. `status` is the `Status` value as text."""
+
+    country: str
+    ref: str
+    status: str | None
+    actual: float | None
+    funds_secured: float | None
+    comments: str
+    next_steps: str
+    support_needed: str
 
 
 class ProposedActivity(BaseModel):

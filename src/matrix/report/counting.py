@@ -18,15 +18,15 @@ action point and per activity, from which every other grouping is added up (`Sna
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import chain
 
 from matrix.excel.layout import PlanRow, row_ref
 from matrix.gcpause import cycle_collection_paused
 from matrix.models.plan import ActionPoint, Activity, Plan, Status
+from matrix.models.returns import ProgressRecord
 from matrix.periods import Period, periods_between
-from matrix.report.data import ReportData, Reported
+from matrix.report.data import ReportData
 
 NOT_REPORTED = "not_reported"
 STATUS_ORDER = (
@@ -188,14 +188,14 @@ class Figures:
 class Snapshot:
     """The offices' rows and activities as of one period, and the figures drawn from them."""
 
-    def __init__(self, layout: Layout, period: Period, reported: list[Reported | None],
+    def __init__(self, layout: Layout, period: Period, reported: list[ProgressRecord | None],
                  achieved: list[float | None]):
         self.layout = layout
         self.period = period
         self.period_end = period.end
         self.reported = reported
         self.achieved = achieved
-        self.status = [NOT_REPORTED if r is None or r[2] is None else r[2] for r in reported]
+        self.status = [NOT_REPORTED if r is None or r.status is None else r.status for r in reported]
         self.progress = [100.0 * a / t if a is not None and t else None
                          for a, t in zip(achieved, layout.target, strict=True)]
         self.key_status = [self.status[j] for j in layout.key_first]
@@ -269,21 +269,6 @@ class Snapshot:
         return out
 
 
-def _tuples(rows: Iterable[object]) -> Iterator[tuple]:
-    """Stored rows as `Reported` tuples: the store gives tuples already; a test may give ProgressRows."""
-    rows = iter(rows)
-    first = next(rows, None)
-    if first is None:
-        return iter(())
-    if isinstance(first, tuple):
-        return chain((first,), rows)
-    return (
-        Reported(r.country, r.ref, r.status.value if r.status is not None else None, r.actual, r.funds_secured,
-                 r.comments, r.next_steps, r.support_needed)
-        for r in chain((first,), rows)
-    )
-
-
 def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> Iterator[Snapshot]:
     """A snapshot as of every stored period from the plan's first period to `last`, and of `last`
     itself, in order. Each period's rows are read once; the sums of per-period indicators run on."""
@@ -293,24 +278,24 @@ def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> 
         stored = data.periods.get(period.id)
         if stored is None and period != last:
             continue
-        reported: list[Reported | None] = [None] * n
+        reported: list[ProgressRecord | None] = [None] * n
         if stored is not None:
             with cycle_collection_paused():
                 index, country, own = layout.index, None, None
-                for r in _tuples(stored.rows):
-                    if r[0] != country:  # the store gives a return's rows together
-                        country, own = r[0], index.get(r[0])
-                    if own is not None and (j := own.get(r[1])) is not None:
-                        reported[j] = r  # type: ignore[assignment]
+                for r in stored.rows:
+                    if r.country != country:  # the store gives a return's rows together
+                        country, own = r.country, index.get(r.country)
+                    if own is not None and (j := own.get(r.ref)) is not None:
+                        reported[j] = r
         for j in layout.per_period:
             r = reported[j]
-            if r is not None and r[3] is not None:
-                sums[j] = sums.get(j, 0) + r[3]
+            if r is not None and r.actual is not None:
+                sums[j] = sums.get(j, 0) + r.actual
         achieved: list[float | None] = [None] * n
         for j in layout.cumulative:
             r = reported[j]
             if r is not None:
-                achieved[j] = r[3]
+                achieved[j] = r.actual
         for j, value in sums.items():
             achieved[j] = value
         yield Snapshot(layout, period, reported, achieved)

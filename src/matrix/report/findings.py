@@ -195,9 +195,9 @@ def quality(data: ReportData, period: Period, offices: list[str], words: Words) 
     ]
     counted.sort(key=lambda sub: (offices.index(sub.office), sub.received_at))
     return [
-        QualityWarning(office_name=words.office(sub.office), file=sub.file, where=place(issue), code=issue.code,
+        QualityWarning(office_name=words.office(sub.office), file=sub.file_name, where=place(issue), code=issue.code,
                        message=words.issue(issue))
         for sub in counted
-        for issue in sub.issues
+        for issue in sub.problems
         if not issue.is_error
     ]

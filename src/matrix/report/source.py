@@ -1,4 +1,4 @@
-"""The report's input read from the SQLite store, and the one call `matrix report` makes."""
+"""The report's input read from the store, and the one call `matrix report` makes."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from pydantic import ValidationError
 
 from matrix.files import Inputs
 from matrix.models.plan import Plan
-from matrix.models.returns import ProposedActivity
+from matrix.models.returns import ProgressRecord, ProposedActivity
 from matrix.report.build import build_context, office_code
 from matrix.report.context import ReportContext
-from matrix.report.data import PeriodData, ReportData, Submission
+from matrix.report.data import PeriodData, ReportData
 from matrix.report.render import write_report
 
 if TYPE_CHECKING:
@@ -24,15 +24,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class StoredRows:
-    """One period's current rows, read from the open store each time they are iterated (in
-    `Reported` order, as plain tuples), so a report never holds every period's rows at once."""
+    """One period's current rows, read from the open store each time they are iterated, so a
+    report never holds every period's rows at once."""
 
     store: Store
     plan: Plan
     period: str
     office: str | None = None
 
-    def __iter__(self) -> Iterator[tuple]:
+    def __iter__(self) -> Iterator[ProgressRecord]:
         return self.store.progress(self.plan, self.period, self.office)
 
 
@@ -48,15 +48,7 @@ def report_data(plan: Plan, store: Store, office: str | None = None) -> ReportDa
             except ValidationError:
                 continue  # a stock-take row too damaged to compare; validation already reported it
         periods[period] = PeriodData(rows=StoredRows(store, plan, period, office), proposed=proposed)
-    submissions = [
-        Submission(
-            office=s.office, period=s.period, file=s.file_name, received_at=s.received_at, accepted=s.accepted,
-            superseded=s.superseded_by is not None, countries=sorted(s.countries),
-            issues=s.problems,
-        )
-        for s in store.submissions(plan)
-        if s.office and s.period
-    ]
+    submissions = [s for s in store.submissions(plan) if s.office and s.period]
     return ReportData(periods=periods, submissions=submissions)
 
 
@@ -90,7 +82,9 @@ def make_report(
 ) -> Path:
     """Build the report for `period` from the store and write it to `out`, never over the store or
     any of `inputs` (the plan)."""
-    inputs = (inputs or Inputs()).add_store(store.path)
+    inputs = inputs or Inputs()
+    if store.path is not None:
+        inputs.add_store(store.path)
     inputs.refuse(out)
     context = from_store(plan, store, period, country=country, lang=lang, generated_at=generated_at)
     return write_report(context, out, inputs=inputs)

@@ -1,13 +1,9 @@
-"""SQLite store of every collected submission and the progress history of accepted returns."""
+"""The store of every collected submission and the progress history of accepted returns: a SQLite
+file by default, or a PostgreSQL database (`--store postgresql://...`)."""
 
-from matrix.store.store import (
-    Outcome,
-    Recorded,
-    Store,
-    StoredRow,
-    StoreError,
-    Submission,
-    default_store_path,
-)
+from matrix.store.connection import StoreError
+from matrix.store.location import StoreLocation
+from matrix.store.rows import Outcome, Recorded, StoredRow, Submission
+from matrix.store.store import Store
 
-__all__ = ["Outcome", "Recorded", "Store", "StoreError", "StoredRow", "Submission", "default_store_path"]
+__all__ = ["Outcome", "Recorded", "Store", "StoreError", "StoreLocation", "StoredRow", "Submission"]

@@ -30,7 +30,7 @@ from matrix.excel.writer.new_activities import write_new_activities
 from matrix.excel.writer.validations import write_lists
 from matrix.i18n import RIGHT_TO_LEFT
 from matrix.models.plan import Plan, in_language
-from matrix.models.returns import ProgressRow
+from matrix.models.returns import ProgressRecord
 from matrix.periods import Period
 
 __all__ = ["close_workbook", "write_workbook"]
@@ -44,7 +44,7 @@ def write_workbook(
     path: Path | BinaryIO,
     *,
     regional: bool = False,
-    prefill: Mapping[tuple[str, str], ProgressRow] | None = None,
+    prefill: Mapping[tuple[str, str], ProgressRecord] | None = None,
     generated_at: datetime | None = None,
     key: bytes | None = None,
 ) -> None:

@@ -14,7 +14,7 @@ from matrix.excel.layout import Kind, PlanRow, SheetRole
 from matrix.excel.writer.formats import Formats
 from matrix.i18n import RIGHT_TO_LEFT, status_label, t
 from matrix.models.plan import ActionPoint, Plan, Status, in_language
-from matrix.models.returns import ProgressRow
+from matrix.models.returns import ProgressRecord
 from matrix.periods import Period, due_date
 
 OTHER_SHEETS = (SheetRole.INSTRUCTIONS, SheetRole.NEW_ACTIVITIES, SheetRole.ACTORS, SheetRole.LISTS)
@@ -42,7 +42,7 @@ class Book:
         lang: str,
         *,
         regional: bool,
-        prefill: Mapping[tuple[str, str], ProgressRow],
+        prefill: Mapping[tuple[str, str], ProgressRecord],
         generated_at: datetime,
         formats: Formats,
     ):

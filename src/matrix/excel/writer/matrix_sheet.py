@@ -15,8 +15,8 @@ from matrix.excel.writer.book import Book, MatrixSheet
 from matrix.excel.writer.frame import row_height, start_table
 from matrix.excel.writer.validations import number_validation, status_drop_down
 from matrix.i18n import status_label, t
-from matrix.models.plan import ActionPoint
-from matrix.models.returns import ProgressRow
+from matrix.models.plan import ActionPoint, Status
+from matrix.models.returns import ProgressRecord
 
 Fingerprints = dict[tuple[str, str], str]
 """(role key of the matrix sheet, ref) -> fingerprint of the row's locked cells."""
@@ -131,12 +131,12 @@ def _groups(book: Book, rows: list[PlanRow]) -> list[tuple[ActionPoint | None, l
     ]
 
 
-def _input_values(given: ProgressRow | None, lang: str) -> dict[str, object]:
+def _input_values(given: ProgressRecord | None, lang: str) -> dict[str, object]:
     """An office's earlier answers in the input cells (`prefill`), as the office would type them."""
     if given is None:
         return {}
     return {
-        "status": status_label(given.status, lang) if given.status else None,
+        "status": status_label(Status(given.status), lang) if given.status else None,
         "actual": given.actual,
         "funds_secured": given.funds_secured,
         "comments": given.comments,

@@ -58,7 +58,7 @@ def activity_line(now: Snapshot, j: int, words: Words) -> ActivityLine:
         status_label=words.status(status),
         end=activity.end,
         overdue=overdue(now, j),
-        comments=reported[5] if reported else "",
-        next_steps=reported[6] if reported else "",
-        support_needed=reported[7] if reported else "",
+        comments=reported.comments if reported else "",
+        next_steps=reported.next_steps if reported else "",
+        support_needed=reported.support_needed if reported else "",
     )

@@ -30,7 +30,7 @@ def attention(now: Snapshot, j: int) -> int | None:
         and now.status[j] not in FINISHED_VALUES
     ):
         return 2
-    if reported is not None and (reported[5] or reported[6] or reported[7]):
+    if reported is not None and (reported.comments or reported.next_steps or reported.support_needed):
         return 3
     return None
 

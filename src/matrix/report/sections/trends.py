@@ -69,7 +69,7 @@ def changed_rows(now: Snapshot, before: Snapshot | None) -> list[int]:
         for j, (r, status, was) in enumerate(
             zip(now.reported, now.status, before.status, strict=True)
         )
-        if r is not None and r[2] is not None and status != was
+        if r is not None and r.status is not None and status != was
     ]
 
 
