@@ -149,7 +149,7 @@ def test_report_in_another_language_has_no_english_word_and_no_cut_text(browser,
     assert t(lang, "framework.dar-es-salaam-2010.title") in visit.page.locator(".eyebrow").text_content()
     quality = visit.page.locator("#quality td.text").all_inner_texts()
     assert quality and all(message == issue_message(issue, lang) for message, issue in zip(
-        quality, [i for s in dar_data(plan).submissions for i in s.issues if not i.is_error], strict=False))
+        quality, [i for s in dar_data(plan).submissions for i in s.problems if not i.is_error], strict=False))
     assert not any(re.search(r"[A-Za-z]{3,} [a-z]{3,} [a-z]{3,}", message) for message in quality) or lang == "fr"
     assert all(visit.text(f".chip-{status.value}") == status_label(status, lang)
                for status in Status if visit.page.locator(f".chip-{status.value}").count())
