@@ -20,10 +20,16 @@ from xlsxwriter.utility import xl_col_to_name as column_letter
 from matrix import __version__
 from matrix.excel.layout import (
     ACTOR_COLUMNS,
+    GOOD_PRACTICE_COLUMNS,
+    GOOD_PRACTICE_ROWS,
+    GUIDE_COLUMNS,
     HEADER_ROW,
+    INITIATIVE_COLUMNS,
+    INITIATIVE_ROWS,
     META_SHEET,
     NEW_ACTIVITY_COLUMNS,
     NEW_ACTIVITY_ROWS,
+    OVERVIEW_COLUMNS,
     TEMPLATE_SCHEMA,
     Column,
     Kind,
@@ -32,9 +38,11 @@ from matrix.excel.layout import (
     plan_rows,
 )
 from matrix.excel.metadata import Metadata, matrix_role, metadata_rows
+from matrix.guidance import guide
 from matrix.i18n import action_point_title, catalogue, status_label, t
 from matrix.models.plan import Plan, Status
 from matrix.models.returns import ProgressRow, WorkbookIdentity
+from matrix.overview import overview_headings
 
 GENERATED_AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -66,6 +74,11 @@ class Content:
     statuses: list[str]
     action_points: list[str]
     actors: list[str]
+
+    @property
+    def lists(self) -> Sheet:
+        """The hidden sheet of drop-down choices."""
+        return next(sheet for sheet in self.sheets if sheet.state == "hidden")
 
 
 def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
@@ -103,8 +116,9 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
         office=office, regional=False, period=period, lang=lang, generated_at=GENERATED_AT,
     )
     names = {"instructions": label(lang, "sheet.instructions"), matrix_role(office): matrix_name,
-             "new_activities": label(lang, "sheet.new_activities"), "actors": label(lang, "sheet.actors"),
-             "lists": label(lang, "sheet.lists")}
+             **{role: label(lang, f"sheet.{role}") for role in (
+                 "new_activities", "initiatives", "good_practices", "overview", "guide", "actors",
+                 "lists")}}
     meta = metadata_rows(Metadata(identity, names, fingerprints))
     text = Column("text", Kind.TEXT, 90, locked=True)
     instructions = [[f"{plan.title} - {office} - {period}"]] + [
@@ -115,13 +129,30 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
     action_points = [f"{ap.id} {action_point_title(framework.id, ap.id, ap.title, lang)}"
                      for ap in framework.action_points]
     actors = [a.id for a in plan.actors]
+    activities = [a for _, a in plan.activities() if office in plan.activity_countries(a)]
+    refs = [f"I{n}" for n in range(1, INITIATIVE_ROWS + 1)]
+    subjects = [f"{a.id}: {a.title}" for a in activities] + refs
+    headings = [[h.label(lang), None, h.hint_text(lang), None] for h in overview_headings(plan)]
+    guide_lines = [
+        [line]
+        for ap in framework.action_points
+        for line in (ap.title, ap.description, *guide(plan, ap, lang).stakeholders,
+                     *guide(plan, ap, lang).unhcr_support)
+    ] + [[a.id, a.title, a.lead, ", ".join(a.partners), a.start, a.end] for a in activities]
     return Content(
         sheets=[
             Sheet(names["instructions"], (text,), 1, instructions[1:], title=instructions[0], protect=True),
             Sheet(matrix_name, columns, HEADER_ROW, rows, title=[plan.title, f"{office} - {period}"], protect=True),
             Sheet(names["new_activities"], NEW_ACTIVITY_COLUMNS, 1, [], protect=True, blank_rows=NEW_ACTIVITY_ROWS),
+            Sheet(names["initiatives"], INITIATIVE_COLUMNS, 1, [[ref] + [None] * 7 for ref in refs],
+                  protect=True),
+            Sheet(names["good_practices"], GOOD_PRACTICE_COLUMNS, 1, [], protect=True,
+                  blank_rows=GOOD_PRACTICE_ROWS),
+            Sheet(names["overview"], OVERVIEW_COLUMNS, 1, headings, protect=True),
+            Sheet(names["guide"], GUIDE_COLUMNS, 0, guide_lines, protect=True),
             Sheet(names["actors"], ACTOR_COLUMNS, 1, [[a.id, a.name, a.type.value] for a in plan.actors], protect=True),
-            Sheet(names["lists"], (text,) * 3, 0, list(map(list, zip_longest(statuses, action_points, actors))),
+            Sheet(names["lists"], (text,) * 4,
+                  0, list(map(list, zip_longest(statuses, action_points, actors, subjects))),
                   state="hidden", protect=True),
             Sheet(META_SHEET, (text,) * 4, 0, meta, state="veryHidden", protect=True),
         ],
@@ -156,7 +187,7 @@ def write_xlsxwriter(content: Content, path: Path) -> None:
     for kind in Kind:
         fmt.setdefault((kind, True), fmt[(Kind.TEXT, True)])
     status_formats = [wb.add_format({"bg_color": fill}) for fill in STATUS_FILLS]
-    lists = content.sheets[4].name
+    lists = content.lists.name
     wb.define_name("StatusList", f"='{lists}'!$A$1:$A${len(content.statuses)}")
     for sheet in content.sheets:
         ws = wb.add_worksheet(sheet.name)
@@ -260,7 +291,7 @@ def write_openpyxl(content: Content, path: Path) -> None:
         style(f"{kind}-input", number_format=number_formats.get(kind, "General"), fill=yellow,
               protection=Protection(locked=False))
     title_font = Font(bold=True, size=14)
-    lists = content.sheets[4].name
+    lists = content.lists.name
     wb.defined_names["StatusList"] = DefinedName("StatusList", attr_text=f"'{lists}'!$A$1:$A${len(content.statuses)}")
     for sheet in content.sheets:
         ws = wb.create_sheet(sheet.name)

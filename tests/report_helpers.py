@@ -6,6 +6,7 @@ from datetime import datetime
 
 import yaml
 
+from compendium_helpers import INITIATIVE, office_narratives
 from conftest import DAR
 from matrix.codes import Code
 from matrix.excel.layout import plan_rows
@@ -45,7 +46,9 @@ def _rows(plan, office: str, statuses: dict[str, tuple[Status | None, float | No
 def dar_data(plan) -> ReportData:
     """Q3: every country and the region report, KEN's LEG-1 delayed. Q4: KEN completes CAP-1,
     TZA is delayed on OPS-2 with the payload comment, MWI is late, ZAF only sent a rejected file,
-    MOZ sent nothing; ETH proposes a near copy of CAP-1 led by IOM."""
+    MOZ sent nothing; ETH proposes a near copy of CAP-1 led by IOM; KEN, TZA and the region write
+    an overview; KEN lists an initiative and describes a good practice on OPS-1, the region one on
+    CAP-2; TZA lists an initiative whose title is the payload."""
     q3_offices = ["ETH", "KEN", "TZA", "MWI", "MOZ", "ZAF", "EHAGL"]
     kenya_q3 = {"LEG-1": (Status.DELAYED, 0, "Parliament in recess")}
     q3 = [r for o in q3_offices for r in _rows(plan, o, kenya_q3 if o == "KEN" else {})]
@@ -77,9 +80,16 @@ def dar_data(plan) -> ReportData:
         sent("ZAF", "2026-Q4", january[13], accepted=False, issues=[error]),
     ]
     proposed = {"ETH": [ProposedActivity(
-        sheet="New activities", row=4, title="Training of border and immigration officials on mixed movements", lead="IOM"
+        sheet="New activities", row=4,
+        title="Training of border and immigration officials on mixed movements", lead="IOM",
+        action_point="CAP", status=Status.ON_TRACK,
     )]}
+    narratives = {o: office_narratives(o, "2026-Q4") for o in ("KEN", "TZA", "EHAGL")}
+    narratives["TZA"] = narratives["TZA"].model_copy(update={"initiatives": [
+        INITIATIVE.model_copy(update={"title": PAYLOAD, "action_point": "COO"})
+    ]})
     return ReportData(
-        periods={"2026-Q3": PeriodData(rows=q3), "2026-Q4": PeriodData(rows=q4, proposed=proposed)},
+        periods={"2026-Q3": PeriodData(rows=q3),
+                 "2026-Q4": PeriodData(rows=q4, proposed=proposed, narratives=narratives)},
         submissions=subs,
     )

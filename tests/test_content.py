@@ -128,8 +128,8 @@ def test_a_plan_can_give_its_own_action_points_guidance(run, tmp_path):
 @pytest.mark.parametrize(
     ("change", "line", "words"),
     [
-        # a bad key is reported at the mapping that holds it
-        (("          fr:", "          FR:"), 13, "'FR'"),
+        # a bad key is reported on its own line
+        (("          fr:", "          FR:"), 15, "'FR'"),
         (('en: ["Chair the meetings."]', "en: []"), 17, "at least 1 item"),
         (("      guidance:\n", "      guidance:\n        donors: {en: [Go.]}\n"), 13, "donors"),
     ],

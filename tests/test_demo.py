@@ -10,11 +10,12 @@ import pytest
 
 from conftest import DAR
 from matrix.demo import PERIODS, PLAN_RESOURCE, run_demo
+from matrix.demo_narratives import demo_narratives
 from matrix.plan import load_plan
 from matrix.store import Store
 
 SECTIONS = ("summary", "returns", "action-points", "heatmap", "delayed", "trends", "funding", "actors", "gaps",
-            "duplicates", "quality", "offices")
+            "duplicates", "stock-take", "good-practices", "quality", "offices")
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +29,8 @@ def test_demo_command_runs_the_cycle(run, tmp_path):
     result = run("demo", "here")
     assert result.exit_code == 0, result.output
     assert "report-2026-Q4.html" in result.output
+    assert re.search(r"report-2026-Q4\.html\s.*\n\s+compendium\.html\s", result.output)
+    assert "open here/report-2026-Q4.html and here/compendium.html in a browser" in result.output
     assert "(accepted: 14, rejected: 4)" in result.output
     assert (tmp_path / "here" / "report-2026-Q4.html").is_file()
 
@@ -73,9 +76,36 @@ def test_demo_report_shows_late_missing_and_rejected_offices(demo_dir):
     assert 'data-code="number-from-text"' in html
 
 
+def test_demo_offices_write_overviews_initiatives_and_good_practices(demo_dir):
+    plan = load_plan(demo_dir / "plan.yaml")
+    written = demo_narratives()
+    with Store.open(demo_dir / "matrix.sqlite", create=False) as store:
+        stored = {(s.office, s.period): s.narratives for s in store.narratives(plan)}
+    sent = {(office, period) for office, periods in written.items() for period in periods}
+    assert set(stored) == sent - {("ETH", "2026-Q4")}  # its return was rejected
+    for (office, period), narratives in stored.items():
+        entry = written[office][period]
+        assert {o.heading: o.text for o in narratives.overview} == entry["overview"]
+        titles = [i["title"] for i in entry["initiatives"]]
+        assert [i.title for i in narratives.initiatives] == titles
+    practices = sorted(
+        (office, p.activity_id, p.initiative_ref)
+        for (office, _), narratives in stored.items()
+        for p in narratives.good_practices
+    )
+    assert practices == [("MWI", None, "I1"), ("ZAF", "OPS-2", None)]
+    html = (demo_dir / "report-2026-Q4.html").read_text(encoding="utf-8")
+    assert html.count('class="overview"') == 5  # every office whose fourth-quarter return counts
+    compendium = (demo_dir / "compendium.html").read_text(encoding="utf-8")
+    assert compendium.count('class="practice"') == 2
+    assert "Malawi: cross-border case management" in compendium
+
+
 def test_demo_is_deterministic(demo_dir, tmp_path):
     again = run_demo(tmp_path / "again")
     assert again.report.read_text(encoding="utf-8") == (demo_dir / "report-2026-Q4.html").read_text(encoding="utf-8")
+    compendium = (demo_dir / "compendium.html").read_text(encoding="utf-8")
+    assert again.compendium.read_text(encoding="utf-8") == compendium
 
 
 def test_demo_refuses_a_folder_in_use(run, tmp_path):

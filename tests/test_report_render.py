@@ -33,8 +33,13 @@ def test_renders_in_every_language(plan, lang):
 def test_self_contained_no_script_no_external_reference(plan):
     html = render_report(build_context(plan, dar_data(plan), "2026-Q4", generated_at=AT))
     assert "<script" not in html.lower()
-    assert not re.search(r"""(src|href)\s*=\s*["'](?!#)""", html), "only in-page links are allowed"
-    assert not re.search(r"url\(|@import|https?://", html)
+    assert not re.search(r"""\bsrc\s*=|url\(|@import""", html), "nothing is loaded from elsewhere"
+    # the only way out is a good practice's link, a click away, never followed by the page itself
+    outward = re.findall(r"""<a [^>]*href\s*=\s*["'](?!#)[^>]*>""", html)
+    link = r'<a class="ext" href="https://[^"]+" rel="noopener noreferrer nofollow">'
+    assert outward and all(re.fullmatch(link, a) for a in outward)
+    # each address twice: the link's, then shown as text
+    assert len(re.findall(r"https?://", html)) == 2 * len(outward)
 
 
 def test_workbook_text_is_shown_as_text(plan):

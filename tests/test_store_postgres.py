@@ -17,7 +17,8 @@ from sqlalchemy.exc import DBAPIError
 
 from conftest import ROOT, SUDAN, unavailable
 from matrix.plan import load_plan
-from matrix.store import Store
+from matrix.store import Store, schema
+from narrative_helpers import overview
 from postgres_helpers import ADMIN
 from process_helpers import matrix_process
 from store_helpers import integrity_problems, query, returned_matrix, variants
@@ -62,7 +63,8 @@ def test_store_init_then_the_whole_cycle(run, project, postgres, database):
     result = run("store", "init", url)
     assert result.exit_code == 0, result.output
     assert (
-        f"postgresql://{ADMIN}:***@127.0.0.1:{postgres.port}/{database} is ready (schema version 1)"
+        f"postgresql://{ADMIN}:***@127.0.0.1:{postgres.port}/{database} is ready "
+        f"(schema version {len(schema.MIGRATIONS)})"
         in result.output
     )
     assert postgres.password not in result.output
@@ -98,7 +100,7 @@ def test_a_service_file_and_a_password_file_are_libpqs_own(
     result = run("store", "init", "postgresql:///?service=matrix")
     assert result.exit_code == 0, result.output
     assert [r[0] for r in query_admin(postgres, database, "SELECT version FROM matrix_store")] == [
-        1
+        len(schema.MIGRATIONS)
     ]
 
 
@@ -274,6 +276,7 @@ def test_the_documented_roles_collect_and_report_and_nothing_more(run, project, 
     corrected = returned_matrix(
         plan, "2026-07", project / "corrected", share=0.75, name="SDN-corrected.xlsx"
     )
+    overview(corrected, plan, {"main_trends": "Fewer kidnappings reported."})  # a narratives row
 
     refused = one_error_line(run("collect", "returns", "--store", roles["report"]))
     assert "does not allow this" in refused and "permission denied" in refused
@@ -288,10 +291,12 @@ def test_the_documented_roles_collect_and_report_and_nothing_more(run, project, 
         ["history", "SDN"],
         ["export", "--format", "csv", "-o", "out.csv"],
         ["report", "--period", "2026-07", "-o", "r.html"],
+        ["compendium", "-o", "c.html"],
         ["generate", "plan.yaml", "--period", "2026-08", "--all", "--prefill", "-o", "out"],
     ):
         result = run(*command, "--store", roles["report"])
         assert result.exit_code == 0, (command, result.output)
+    assert "Fewer kidnappings reported." in (project / "r.html").read_text(encoding="utf-8")
 
     forbidden = [
         ("collect", "DELETE FROM progress"),

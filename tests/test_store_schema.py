@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import inspect
 
+from matrix.models.returns import Narratives, OverviewText
 from matrix.store import Store, StoreLocation, schema, tables
 from matrix.store import copy as store_copy
 from store_helpers import integrity_problems, make_result, query
@@ -137,7 +138,14 @@ def filled(url: str, sudan, dar) -> None:
     """Every kind of row: plans, accepted, superseded, rejected and regional returns, proposals."""
     with Store.open(url) as store:
         store.record(make_result(sudan, "SDN", "2026-07", actual=2.5, proposed=2), sudan)
-        store.record(make_result(sudan, "SDN", "2026-07", actual=3, comments="é, ñ, ع"), sudan)
+        store.record(
+            make_result(sudan, "SDN", "2026-07", actual=3, comments="é, ñ, ع").model_copy(
+                update={"narratives": Narratives(
+                    overview=[OverviewText(heading="main_trends", text="ع é")]
+                )}
+            ),
+            sudan,
+        )
         store.record(make_result(sudan, "SDN", "2026-08", rejected=True), sudan)
         store.record(
             make_result(dar, "EHAGL", "2026-Q3", actual=None),
@@ -154,6 +162,7 @@ def everything(url: str, sudan, dar) -> tuple:
             sorted(map(repr, store.current_rows(sudan))),
             sorted(map(repr, store.current_rows(dar))),
             store.proposed(sudan, "2026-07"),
+            store.narratives(sudan),
         )
 
 

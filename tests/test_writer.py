@@ -61,6 +61,11 @@ def matrix_sheets(wb):
 
 # -- identity and sheets ------------------------------------------------------------------------
 
+AFTER_MATRIX = (
+    "new_activities", "initiatives", "good_practices", "overview", "guide", "actors", "lists",
+)
+"""The sheets after the matrix sheets, in tab order."""
+
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_national_metadata_reads_back(national, sudan, lang):
@@ -73,21 +78,19 @@ def test_national_metadata_reads_back(national, sudan, lang):
     assert meta.sheets == {
         "instructions": t(lang, "sheet.instructions"),
         matrix_role("SDN"): t(lang, "sheet.matrix"),
-        "new_activities": t(lang, "sheet.new_activities"),
-        "actors": t(lang, "sheet.actors"),
-        "lists": t(lang, "sheet.lists"),
+        **{role: t(lang, f"sheet.{role}") for role in AFTER_MATRIX},
     }
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_sheet_order_and_visibility(national, lang):
     wb = national[lang]
-    names = [t(lang, f"sheet.{r}") for r in ("instructions", "matrix", "new_activities", "actors", "lists")]
+    names = [t(lang, f"sheet.{r}") for r in ("instructions", "matrix", *AFTER_MATRIX)]
     assert wb.sheetnames == [*names, layout.META_SHEET]
     states = {ws.title: ws.sheet_state for ws in wb.worksheets}
     assert states[t(lang, "sheet.lists")] == "hidden"
     assert states[layout.META_SHEET] == "veryHidden"
-    assert [s for s in states.values() if s == "visible"] == ["visible"] * 4
+    assert [s for s in states.values() if s == "visible"] == ["visible"] * 8
     assert wb.active.title == t(lang, "sheet.instructions")
 
 

@@ -187,7 +187,8 @@ def plan_check(plan_file: Path, lang: str) -> None:
               show_default=True, help="Folder to write the workbooks in.")
 @click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
 @click.option("--prefill", is_flag=True,
-              help="Start each row from the office's latest accepted status, actual and comments in the store.")
+              help="Start each row from the office's latest accepted status, actual and comments "
+                   "in the store, and its overview and initiatives from its latest return.")
 @click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
               help="Store to pre-fill from: a SQLite file or a postgresql:// URL "
                    "[default: $MATRIX_STORE, else ./matrix.sqlite].")
@@ -221,6 +222,7 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
     if prefill:
         with open_store(store_path, plan, create=False) as store:
             options["prefill"] = store.latest_progress(plan, period)
+            options["narratives"] = store.latest_narratives(plan, period)
             if store.path is not None:
                 inputs.add_store(store.path)
     if count > 3:  # the bar appears with the first workbook, so an up-front refusal stays one line
@@ -391,26 +393,32 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: str
               help="iati: an IATI 2.03 activity file, checked against the standard's schema.")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")
+@click.option("--table", default="rows", show_default=True,
+              type=click.Choice(["rows", "proposed", "initiatives", "overviews", "good_practices"]),
+              help="What a csv or hxl file holds (xlsx and json hold every table).")
 @PROJECT_PLAN
 @STORE
 @DOCUMENT_LANG
-def export(period: str | None, fmt: str, out_path: Path, plan_file: Path, store_path: str | None,
-           lang: str | None) -> None:
+def export(period: str | None, fmt: str, out_path: Path, table: str, plan_file: Path,
+           store_path: str | None, lang: str | None) -> None:
     """Write the consolidated dataset: one row per country, activity indicator and period, with the
-    plan's fields and the progress reported. HXL is CSV with a hashtag row for HXL tools; JSON
-    follows docs/export-json.schema.json; IATI needs `iati: reporting_org:` in the plan.
+    plan's fields and the progress reported; and the offices' proposed activities, initiatives
+    outside the plan, overviews and good practices. HXL is CSV with a hashtag row for HXL tools;
+    JSON follows docs/export-json.schema.json; IATI needs `iati: reporting_org:` in the plan.
 
     Example:
 
+    \b
         matrix export --period 2026-09 --format xlsx -o progress-2026-09.xlsx
+        matrix export --format csv --table initiatives -o initiatives.csv
         matrix export --format iati -o activities.xml
     """
     from matrix.export import export as export_dataset
 
     plan = project_plan(plan_file)
     with open_store(store_path, plan, create=False) as store:
-        count = export_dataset(plan, store, period, fmt, out_path, inputs=project_inputs(plan_file),
-                               lang=lang or plan.language)
+        count = export_dataset(plan, store, period, fmt, out_path, table=table,
+                               inputs=project_inputs(plan_file), lang=lang or plan.language)
     say("cli.export.wrote", path=out_path, count=count)
 
 
@@ -524,8 +532,7 @@ def store_copy(source: str, target: str, lang: str) -> None:
     say("cli.store.copied", source=src.location, target=dst.location)
 
 
-# --- report and demo (matrix.report, matrix.demo) ----------------------------------------------
-
+# --- report, compendium and demo (matrix.report, matrix.compendium, matrix.demo) --------------
 
 @cli.command()
 @click.option("--period", required=True, help="Reporting period of the report, e.g. 2026-Q4.")
@@ -552,6 +559,41 @@ def report(period: str, country: str | None, lang: str | None, plan_file: Path, 
         path = make_report(plan, store, period, out_file, country=country, lang=lang or plan.language,
                            inputs=project_inputs(plan_file))
     say("cli.wrote", path=path)
+
+
+@cli.command()
+@click.option("--period", default=None, help="One reporting period, e.g. 2026-Q4.")
+@click.option("--from", "first", default=None, metavar="PERIOD",
+              help="First period of a range [default: the plan's first].")
+@click.option("--to", "last", default=None, metavar="PERIOD",
+              help="Last period of a range [default: the latest collected].")
+@DOCUMENT_LANG
+@PROJECT_PLAN
+@STORE
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="The file to write: NAME.html, or NAME.pdf printed by Chromium.")
+def compendium(period: str | None, first: str | None, last: str | None, lang: str | None, plan_file: Path,
+               store_path: str | None, out_file: Path) -> None:
+    """Compile every good practice the offices described, by action point, country and period,
+    into one self-contained HTML file, or a PDF when OUT ends in .pdf.
+
+    Without --period, --from or --to: every period collected so far.
+
+    Example:
+
+    \b
+        matrix compendium -o compendium.html
+        matrix compendium --from 2026-Q3 --to 2027-Q2 -o good-practices-2026-27.pdf
+    """
+    from matrix.compendium import make_compendium
+
+    if period and (first or last):
+        raise click.UsageError(t(lang_of(), "error.period_or_range"))
+    plan = project_plan(plan_file)
+    with open_store(store_path, plan, create=False) as store:
+        context = make_compendium(plan, store, out_file, period=period, first=first, last=last,
+                                  lang=lang or plan.language, inputs=project_inputs(plan_file))
+    say("cli.compendium.wrote", path=out_file, count=context.count)
 
 
 @cli.command()

@@ -19,6 +19,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from matrix.demo_narratives import header_columns, write_narratives
 from matrix.errors import MatrixError
 from matrix.excel import layout
 from matrix.excel.metadata import parse_metadata
@@ -125,6 +126,7 @@ class DemoSummary:
     store: Path | StoreLocation
     """The SQLite file in the folder, or the store given with --store."""
     report: Path
+    compendium: Path
     key: Path
     matrices: list[Path] = field(default_factory=list)
     returns: list[Path] = field(default_factory=list)
@@ -143,11 +145,12 @@ class DemoSummary:
             (self.store.name if isinstance(self.store, Path) else str(self.store), t(lang, "demo.store")),
             (self.key.name if self.key.parent == self.directory else str(self.key), t(lang, "demo.key")),
             (self.report.name, t(lang, "demo.report", period=PERIODS[-1])),
+            (self.compendium.name, t(lang, "demo.compendium")),
         ]
         width = max(len(name) for name, _ in rows) + 2
         lines = [t(lang, "demo.title", path=self.directory)]
         lines += [f"  {name:<{width}}{what}" for name, what in rows]
-        lines += ["", t(lang, "demo.open", path=self.report),
+        lines += ["", t(lang, "demo.open", path=self.report, compendium=self.compendium),
                   f"  cd {self.directory} && matrix status --period {PERIODS[-1]}"]
         return "\n".join(lines)
 
@@ -155,6 +158,7 @@ class DemoSummary:
 def run_demo(directory: str | Path, *, seed: int = SEED, store: str | None = None) -> DemoSummary:
     """Run the whole cycle in `directory` (created; it must be empty or absent), collecting into
     `store` (a path or URL; it must hold nothing for the demo's plan) or DIR/matrix.sqlite."""
+    from matrix.compendium import make_compendium
     from matrix.plan import load_plan
     from matrix.report.source import make_report
     from matrix.signing import ensure_key, find_key
@@ -171,7 +175,8 @@ def run_demo(directory: str | Path, *, seed: int = SEED, store: str | None = Non
     summary = DemoSummary(
         directory=directory, plan=plan_path,
         store=directory / "matrix.sqlite" if store is None else StoreLocation.parse(store),
-        report=directory / f"report-{PERIODS[-1]}.html", key=key.path,
+        report=directory / f"report-{PERIODS[-1]}.html", compendium=directory / "compendium.html",
+        key=key.path,
     )
 
     with Store.open(summary.store) as opened:
@@ -179,6 +184,7 @@ def run_demo(directory: str | Path, *, seed: int = SEED, store: str | None = Non
             raise MatrixError("error.demo_store_taken", location=opened.location)
         _cycle(plan, directory, key, opened, summary, seed)
         make_report(plan, opened, PERIODS[-1], summary.report, generated_at=REPORT_AT)
+        make_compendium(plan, opened, summary.compendium, generated_at=REPORT_AT)
     return summary
 
 
@@ -315,7 +321,7 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
     mistake = arrival.mistake
     for office, sheet_name in meta.matrix_sheets().items():
         ws = wb[sheet_name]
-        columns = _columns(ws, lang, layout.MATRIX_COLUMNS)
+        columns = header_columns(ws, lang, layout.MATRIX_COLUMNS)
         rows = {r.ref: r for r in layout.plan_rows(plan, None if office == region and meta.identity.regional else office)}
         for excel_row in range(layout.FIRST_DATA_ROW, ws.max_row + 1):
             plan_row = rows.get(str(ws.cell(excel_row, columns["ref"]).value or "").strip())
@@ -338,7 +344,7 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
     new_sheet = meta.sheets.get(layout.SheetRole.NEW_ACTIVITIES.value)
     if proposed and new_sheet:
         ws = wb[new_sheet]
-        columns = _columns(ws, lang, layout.NEW_ACTIVITY_COLUMNS)
+        columns = header_columns(ws, lang, layout.NEW_ACTIVITY_COLUMNS)
         framework = plan.resolved_framework
         ap = framework.action_point(proposed["action_point"])
         for key, value in proposed.items():
@@ -347,16 +353,9 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
             ws.cell(layout.FIRST_DATA_ROW, columns[key]).value = (
                 status_label(value, lang) if isinstance(value, Status) else value
             )
+    write_narratives(wb, meta, plan, arrival.office, arrival.period)
     target.parent.mkdir(parents=True, exist_ok=True)
     wb.properties.modified = wb.properties.created = arrival.received_at.replace(tzinfo=None)
     write_file(target, wb.save)
 
 
-def _columns(ws, lang: str, columns: tuple[layout.Column, ...]) -> dict[str, int]:
-    """Column key -> 1-based column number, found by header text as the reader does."""
-    by_header = {t(lang, c.header_key): c.key for c in columns}
-    return {
-        by_header[cell.value]: cell.column
-        for cell in ws[layout.HEADER_ROW]
-        if isinstance(cell.value, str) and cell.value in by_header
-    }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -20,6 +20,7 @@ from matrix import __version__
 from matrix.errors import MatrixError
 from matrix.excel.addresses import sheet_name
 from matrix.excel.layout import plan_rows
+from matrix.export_tables import TABLES, ExportColumn, Row, flat, table_rows
 from matrix.files import Inputs, write_file
 from matrix.i18n import action_point_title, t
 from matrix.models.plan import Plan, in_language
@@ -28,17 +29,9 @@ from matrix.status import expected_offices, office_name
 from matrix.store import Store
 
 FORMATS = ("xlsx", "csv", "json", "hxl", "iati")
-JSON_SCHEMA_VERSION = 1
+JSON_SCHEMA_VERSION = 2
 """Version of the JSON export's layout (`docs/export-json.schema.json`); raised on any change."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class ExportColumn:
-    key: str
-    hxl: str
-    kind: str = "text"  # text | number | money | date | datetime | percent
-    width: float = 14
 
 
 COLUMNS: tuple[ExportColumn, ...] = (
@@ -74,7 +67,6 @@ COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("source_file", "#meta+source", width=24),
 )
 
-Row = dict[str, Any]
 
 
 def dataset(plan: Plan, store: Store, period: str | None = None, lang: str | None = None) -> list[Row]:
@@ -135,19 +127,32 @@ def _periods(plan: Plan, store: Store, period: str | None) -> list[str]:
 
 
 def export(
-    plan: Plan, store: Store, period: str | None, fmt: str, out_path: str | Path, *, inputs: Inputs | None = None,
-    lang: str | None = None,
+    plan: Plan, store: Store, period: str | None, fmt: str, out_path: str | Path, *,
+    table: str = "rows", inputs: Inputs | None = None, lang: str | None = None,
 ) -> int:
     """Write the dataset to `out_path`, its texts in `lang` (default: the plan's language); returns
-    the number of rows. Refuses to write over the store or any of `inputs` (the plan)."""
+    the number of rows (of `table`: a csv or hxl file holds one table, the dataset's rows or one of
+    `export_tables.TABLES`). Refuses to write over the store or any of `inputs` (the plan)."""
     lang = lang or plan.language
     if fmt not in FORMATS:
         raise MatrixError("error.unknown_format", format=fmt, formats=list(FORMATS))
+    if table != "rows" and table not in TABLES:
+        raise MatrixError("error.unknown_table", table=table, tables=["rows", *TABLES])
+    if table != "rows" and fmt not in ("csv", "hxl"):
+        raise MatrixError("error.table_format", format=fmt)
     inputs = inputs or Inputs()
     if store.path is not None:
         inputs.add_store(store.path)
     inputs.refuse(out_path)
     with store.reading():  # one state of the store, whatever collects run meanwhile
+        if table != "rows":
+            columns = TABLES[table]
+            extra = table_rows(plan, store, _periods(plan, store, period), table)
+            write = _write_hxl_table if fmt == "hxl" else _write_csv_table
+            encoding = "utf-8" if fmt == "hxl" else "utf-8-sig"
+            write_file(out_path, lambda out: write(out, columns, extra), encoding=encoding,
+                       newline="", inputs=inputs)
+            return len(extra)
         rows = dataset(plan, store, period, lang)
         if fmt == "xlsx":
             write_file(out_path, lambda out: _write_xlsx(out, plan, store, rows, lang), inputs=inputs)
@@ -187,9 +192,20 @@ def _plain(value: Any) -> Any:
 
 
 def _write_csv(out: IO[str], rows: list[Row]) -> None:
+    _write_csv_table(out, COLUMNS, rows)
+
+
+def _write_csv_table(out: IO[str], columns: tuple[ExportColumn, ...], rows: list[Row]) -> None:
     writer = csv.writer(out)
-    writer.writerow([c.key for c in COLUMNS])
-    writer.writerows([_plain(row[c.key]) for c in COLUMNS] for row in rows)
+    writer.writerow([c.key for c in columns])
+    writer.writerows([_plain(flat(row[c.key])) for c in columns] for row in rows)
+
+
+def _write_hxl_table(out: IO[str], columns: tuple[ExportColumn, ...], rows: list[Row]) -> None:
+    writer = csv.writer(out)
+    writer.writerow([c.key for c in columns])
+    writer.writerow([c.hxl for c in columns])
+    writer.writerows([_plain(flat(row[c.key])) for c in columns] for row in rows)
 
 
 PERIOD_RULES = {"yes": "cumulative", "no": "per_period"}
@@ -231,6 +247,7 @@ def _write_json(out: IO[str], plan: Plan, store: Store, rows: list[Row], lang: s
         "tool_version": __version__,
         "rows": rows,
         "proposed_activities": _proposed(plan, store, periods),
+        **{table: table_rows(plan, store, periods, table) for table in JSON_TABLES},
     }
     json.dump(document, out, ensure_ascii=False, indent=1, default=_json_value)
 
@@ -239,6 +256,10 @@ def _json_value(value: Any) -> str:
     if isinstance(value, date | datetime):
         return value.isoformat()
     raise TypeError(f"cannot export {type(value).__name__}")
+
+
+JSON_TABLES = ("initiatives", "overviews", "good_practices")
+"""Tables the json export holds beside `rows` and `proposed_activities` (kept as it was)."""
 
 
 def _proposed(plan: Plan, store: Store, periods: list[str]) -> list[Row]:
@@ -271,13 +292,10 @@ def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row], lang:
     for title, ap_rows in by_action_point.items():
         _xlsx_sheet(book, sheet_name(title, used), COLUMNS, ap_rows, formats)
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
-    proposed = _proposed(plan, store, periods)
-    if proposed:
-        keys = list(proposed[0])
-        columns = tuple(
-            ExportColumn(k, "", "number" if k in ("target", "actual", "row") else "text", 16) for k in keys
-        )
-        _xlsx_sheet(book, sheet_name(t(lang, "export.sheet.proposed"), used), columns, proposed, formats)
+    for table, columns in TABLES.items():
+        if extra := table_rows(plan, store, periods, table):
+            flattened = [{key: flat(value) for key, value in row.items()} for row in extra]
+            _xlsx_sheet(book, sheet_name(t(lang, f"export.sheet.{table}"), used), columns, flattened, formats)
     close_workbook(book)
 
 

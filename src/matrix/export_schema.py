@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from matrix.export import COLUMNS, JSON_SCHEMA_VERSION
+from matrix.export import COLUMNS, JSON_SCHEMA_VERSION, JSON_TABLES
+from matrix.export_tables import TABLES, ExportColumn
 from matrix.models.plan import Status
 from matrix.models.returns import ProposedActivity
 
@@ -66,7 +67,22 @@ _TYPES = {
     "percent": {"type": ["number", "null"]},
     "date": {"type": ["string", "null"], "format": "date"},
     "datetime": {"type": ["string", "null"], "format": "date-time"},
+    "list": {"type": "array", "items": {"type": "string"}},
+    "links": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["text", "url"],
+            "additionalProperties": False,
+            "properties": {
+                "text": {"type": "string"},
+                "url": {"type": ["string", "null"], "description": "An http(s) address."},
+            },
+        },
+    },
 }
+DEFINITIONS = {"initiatives": "InitiativeRow", "overviews": "OverviewRow",
+               "good_practices": "GoodPracticeRow"}
 
 
 def json_schema() -> dict[str, Any]:
@@ -101,6 +117,7 @@ def json_schema() -> dict[str, Any]:
             "tool_version",
             "rows",
             "proposed_activities",
+            *JSON_TABLES,
         ],
         "additionalProperties": False,
         "properties": {
@@ -129,6 +146,10 @@ def json_schema() -> dict[str, Any]:
             },
             "rows": {"type": "array", "items": {"$ref": "#/$defs/Row"}},
             "proposed_activities": {"type": "array", "items": {"$ref": "#/$defs/ProposedRow"}},
+            **{
+                table: {"type": "array", "items": {"$ref": f"#/$defs/{DEFINITIONS[table]}"}}
+                for table in JSON_TABLES
+            },
         },
         "$defs": {
             **definitions,
@@ -145,7 +166,22 @@ def json_schema() -> dict[str, Any]:
                 "additionalProperties": False,
                 "properties": proposed_fields,
             },
+            **{DEFINITIONS[table]: _table(TABLES[table]) for table in JSON_TABLES},
         },
+    }
+
+
+def _table(columns: tuple[ExportColumn, ...]) -> dict[str, Any]:
+    """One row of an extra table (`matrix.export_tables`), its columns describing themselves."""
+    properties = {
+        c.key: {"description": c.description, **_TYPES[c.kind], **EXTRA.get(c.key, {})}
+        for c in columns
+    }
+    return {
+        "type": "object",
+        "required": list(properties),
+        "additionalProperties": False,
+        "properties": properties,
     }
 
 

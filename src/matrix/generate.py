@@ -10,7 +10,7 @@ from matrix.errors import MatrixError
 from matrix.files import Inputs, describe, write_file
 from matrix.i18n import LANGUAGES
 from matrix.models.plan import Plan
-from matrix.models.returns import ProgressRecord
+from matrix.models.returns import Narratives, ProgressRecord
 from matrix.periods import Period, plan_period
 from matrix.signing import ProjectKey, ensure_key
 
@@ -50,6 +50,7 @@ def generate(
     out_dir: Path,
     force: bool = False,
     prefill: Mapping[tuple[str, str], ProgressRecord] | None = None,
+    narratives: Mapping[str, Narratives] | None = None,
     progress: Callable[[Path], None] | None = None,
     key: ProjectKey | None = None,
     key_created: Callable[[Path], None] | None = None,
@@ -57,7 +58,8 @@ def generate(
 ) -> list[Path]:
     """Write the workbooks and return their paths. `countries=None` means every plan country;
     `regional` writes the single regional workbook instead. Each is in `lang`, or with None in
-    its office's language (`Plan.office_language`). `progress` is called after each file.
+    its office's language (`Plan.office_language`). `prefill` and `narratives` (by office) start
+    each workbook from earlier returns. `progress` is called after each file.
     With the project `key`, each workbook's hidden record is signed; a key not made yet is made
     once the request is known to be good, and `key_created` told where. None is written when any
     would overwrite one of `inputs` (the plan, its key, the store pre-filled from)."""
@@ -88,7 +90,8 @@ def generate(
     for office, path in targets.items():
         write_file(path, lambda out, office=office: write_workbook(
             plan, office, parsed, languages[office], out, regional=regional, prefill=prefill,
-            key=key and key.secret), inputs=inputs)
+            key=key and key.secret, narratives=(narratives or {}).get(office)),
+            inputs=inputs)
         written.append(path)
         if progress:
             progress(path)

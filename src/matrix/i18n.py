@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from babel import Locale
@@ -30,11 +30,13 @@ from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
-from matrix.models.plan import ActionPoint, Framework, Status, in_language
+from matrix.models.plan import ActionPoint, Framework, Status
+from matrix.models.plan import in_language as plan_text
 
 if TYPE_CHECKING:
     from matrix.models.issues import Issue
 
+T = TypeVar("T")
 LANGUAGES = ("en", "fr", "es", "ar")
 DEFAULT_LANG = "en"
 RIGHT_TO_LEFT = frozenset({"ar"})
@@ -213,7 +215,25 @@ def parse_status(text: str) -> Status | None:
 def action_point_title(framework_id: str, ap_id: str, default: str, lang: str) -> str:
     """Built-in frameworks have translated titles; a plan's own framework has its own words, in
     `lang` when it gives them."""
-    return _plain(catalogue(lang).get(f"framework.{framework_id}.{ap_id}")) or in_language(default, lang)
+    return _plain(catalogue(lang).get(f"framework.{framework_id}.{ap_id}")) or plan_text(default, lang)
+
+
+def action_point_description(framework_id: str, ap_id: str, default: str, lang: str) -> str:
+    return _plain(catalogue(lang).get(f"framework.{framework_id}.{ap_id}.description")) or plan_text(
+        default, lang)
+
+
+def in_language(texts: Mapping[str, T] | str, lang: str) -> T | str | None:
+    """A plan's text in `lang`: from a mapping of languages (guidance, overview headings) `lang`,
+    else English, else the first given; a text of the plan (`models.plan.Localised`) its
+    translation, else as the plan wrote it."""
+    if isinstance(texts, Mapping):
+        if lang in texts:
+            return texts[lang]
+        if "en" in texts:
+            return texts["en"]
+        return next(iter(texts.values()), None)
+    return plan_text(texts, lang)
 
 
 def action_point_title_param(framework: Framework, ap: ActionPoint) -> Phrase | str:
@@ -225,7 +245,7 @@ def action_point_title_param(framework: Framework, ap: ActionPoint) -> Phrase | 
 def framework_title(framework: Framework, lang: str) -> str:
     """'Le Plan d'action en 10 points': a built-in framework's title in `lang`."""
     key = f"framework.{framework.id}.title"
-    return _plain(catalogue(lang).get(key)) or in_language(framework.title, lang)
+    return _plain(catalogue(lang).get(key)) or plan_text(framework.title, lang)
 
 
 def _plain(entry: Entry | None) -> str | None:

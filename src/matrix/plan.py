@@ -90,13 +90,31 @@ def _field_names() -> list[str]:
     return sorted(names)
 
 
-def _clean_loc(loc: tuple) -> Path_:
-    """Drop pydantic's union-member tags ('str', 'Framework', 'function-after[...]') from a location."""
-    return tuple(
-        part
-        for part in loc
-        if isinstance(part, int) or not (part[:1].isupper() or "[" in part or part in {"str", "int", "float", "bool", "date", "constrained-str"})
-    )
+_TAGS = {"str", "int", "float", "bool", "date", "constrained-str"}
+
+
+def _clean_loc(loc: tuple, data: Any) -> Path_:
+    """Drop pydantic's union-member tags ('str', 'Framework', 'function-after[...]') and key markers
+    from a location, keeping every part that names a key of the data (such as 'AP3')."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        key = _key_in(node, part)
+        tag = not isinstance(part, int) and (part[:1].isupper() or "[" in part or part in _TAGS)
+        if key is None and tag:
+            continue
+        path.append(part)
+        node = node[key] if key is not None else None
+    return tuple(path)
+
+
+def _key_in(node: Any, part: str | int) -> Any:
+    """The key or index of `node` that `part` names (YAML's `5:` is the number 5), else None."""
+    if isinstance(node, dict):
+        return next((key for key in node if str(key) == str(part)), None)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return part
+    return None
 
 
 _PROBLEMS = {
@@ -158,7 +176,7 @@ def _shown_input(value: object) -> object:
 def _schema_issues(error: ValidationError, data: Any, lines: LineMap, file: str) -> list[Issue]:
     issues, seen = [], set()
     for err in error.errors():
-        path = _clean_loc(err["loc"])
+        path = _clean_loc(err["loc"], data)
         field = next((str(p) for p in reversed(path) if isinstance(p, str)), "plan")
         where = _describe(data, path)
         line = lines.line(path)

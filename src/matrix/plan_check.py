@@ -10,7 +10,7 @@ from matrix.countries import is_country, is_currency, suggest_countries, suggest
 from matrix.frameworks import builtin_framework, builtin_names
 from matrix.i18n import LANGUAGES, action_point_title_param, phrase
 from matrix.models.issues import Issue
-from matrix.models.plan import Framework, Plan, Scope, has_language
+from matrix.models.plan import OVERVIEW_DEFAULT_HEADINGS, Framework, Plan, Scope, has_language
 from matrix.periods import EXAMPLES, Period, PeriodOutOfRange, frequency_name
 from matrix.plan import LineMap
 
@@ -49,7 +49,26 @@ def check_plan(plan: Plan, lines: LineMap, file: str) -> list[Issue]:
         for ap in framework.action_points:
             if ap.id not in used_action_points:
                 add(Code.EMPTY_ACTION_POINT, ("objectives",), ap=ap.id, title=action_point_title_param(framework, ap))
+        _check_guidance(plan, framework, add)
+    _check_overview(plan, add)
     return issues
+
+
+def _check_guidance(plan: Plan, framework: Framework, add) -> None:
+    refs = [ap.id for ap in framework.action_points]
+    for key in plan.guidance or {}:
+        if framework.action_point(key) is None:
+            add(Code.GUIDANCE_UNKNOWN_ACTION_POINT, ("guidance", key), ref=key,
+                framework=framework.id, hint=did_you_mean(_guess(key, refs)))
+
+
+def _check_overview(plan: Plan, add) -> None:
+    if plan.overview is None:
+        return
+    for i, heading in enumerate(plan.overview.headings):
+        if heading.title is None and heading.id not in OVERVIEW_DEFAULT_HEADINGS:
+            add(Code.OVERVIEW_HEADING_UNKNOWN, ("overview", "headings", i), id=heading.id,
+                known=list(OVERVIEW_DEFAULT_HEADINGS))
 
 
 def _framework(plan: Plan, add) -> Framework | None:
@@ -70,6 +89,8 @@ def _ids(plan: Plan) -> Iterator[tuple[str, str, tuple]]:
     if isinstance(plan.framework, Framework):
         for i, ap in enumerate(plan.framework.action_points):
             yield "action_point", ap.id, ("framework", "action_points", i, "id")
+    for i, heading in enumerate(plan.overview.headings if plan.overview else []):
+        yield "overview_heading", heading.id, ("overview", "headings", i)
     for oi, objective in enumerate(plan.objectives):
         yield "objective", objective.id, ("objectives", oi, "id")
         for ai, activity in enumerate(objective.activities):

@@ -37,6 +37,12 @@ FIRST_DATA_ROW = 4
 in the action point column), then that action point's plan rows."""
 NEW_ACTIVITY_ROWS = 50
 """Blank, validated rows an office can use to report activities that are not in the plan."""
+INITIATIVE_ROWS = 30
+"""Numbered rows (I1, I2, ...) for the stock-take of initiatives outside the plan."""
+GOOD_PRACTICE_ROWS = 10
+GOOD_PRACTICE_ROW_HEIGHT = 150
+"""Points: room for a paragraph in each part of a good practice."""
+OVERVIEW_ROW_HEIGHT = 120
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
@@ -51,8 +57,17 @@ class SheetRole(StrEnum):
     MATRIX = "matrix"  # one per country in a regional workbook, plus REGIONAL
     REGIONAL = "regional"  # names the region-wide matrix sheet; its key is a matrix role too
     NEW_ACTIVITIES = "new_activities"
+    INITIATIVES = "initiatives"
+    GOOD_PRACTICES = "good_practices"
+    OVERVIEW = "overview"
+    GUIDE = "guide"
     ACTORS = "actors"
     LISTS = "lists"  # hidden: drop-down sources
+
+
+NARRATIVE_SHEETS = (SheetRole.INITIATIVES, SheetRole.GOOD_PRACTICES, SheetRole.OVERVIEW)
+"""Sheets an office writes text on, read back when the hidden record names them; matrices
+generated before they existed have none of them and still validate."""
 
 
 class Kind(StrEnum):
@@ -63,6 +78,8 @@ class Kind(StrEnum):
     PERCENT = "percent"
     ACTION_POINT = "action_point"
     ACTOR = "actor"
+    SUBJECT = "subject"
+    """A plan activity or an initiative, which a good practice describes."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,8 @@ class Column:
     width: float
     locked: bool
     needs_budget: bool = False
+    max_length: int | None = None
+    """Characters a text cell may hold: checked as the office types and when it is read back."""
 
     @property
     def header_key(self) -> str:
@@ -124,6 +143,67 @@ ACTOR_COLUMNS: tuple[Column, ...] = (
 )
 
 
+OVERVIEW_COLUMNS: tuple[Column, ...] = (
+    Column("heading", Kind.TEXT, 28, locked=True),
+    Column("summary", Kind.TEXT, 90, locked=False),  # each heading's own limit, see matrix.overview
+    Column("what_to_cover", Kind.TEXT, 36, locked=True),
+    Column("characters", Kind.NUMBER, 11, locked=True),  # a formula; never read back
+)
+
+INITIATIVE_COLUMNS: tuple[Column, ...] = (
+    Column("ref", Kind.TEXT, 7, locked=True),
+    Column("initiative", Kind.TEXT, 45, locked=False, max_length=300),
+    Column("action_point", Kind.ACTION_POINT, 26, locked=False),
+    Column("actors", Kind.TEXT, 36, locked=False, max_length=500),
+    Column("start", Kind.DATE, 11, locked=False),
+    Column("end", Kind.DATE, 11, locked=False),
+    Column("status", Kind.STATUS, 16, locked=False),
+    Column("comments", Kind.TEXT, 40, locked=False, max_length=1000),
+)
+
+GOOD_PRACTICE_COLUMNS: tuple[Column, ...] = (
+    Column("subject", Kind.SUBJECT, 26, locked=False),
+    Column("practice", Kind.TEXT, 26, locked=False, max_length=200),
+    Column("background", Kind.TEXT, 40, locked=False, max_length=1500),
+    Column("practice_actors", Kind.TEXT, 26, locked=False, max_length=1000),
+    Column("actions", Kind.TEXT, 45, locked=False, max_length=3000),
+    Column("review", Kind.TEXT, 40, locked=False, max_length=1500),
+    Column("further_information", Kind.TEXT, 32, locked=False, max_length=1500),
+)
+GOOD_PRACTICE_PARTS = ("background", "practice_actors", "actions", "review", "further_information")
+"""The compendium's five parts, A to E; all but further information are required."""
+LIST_PARTS = frozenset({"practice_actors", "actions", "further_information"})
+"""Parts written one item per line."""
+
+GUIDE_COLUMNS: tuple[Column, ...] = (
+    Column("ref", Kind.TEXT, 12, locked=True),
+    Column("activity", Kind.TEXT, 58, locked=True),
+    Column("lead", Kind.TEXT, 14, locked=True),
+    Column("partners", Kind.TEXT, 26, locked=True),
+    Column("start", Kind.DATE, 11, locked=True),
+    Column("end", Kind.DATE, 11, locked=True),
+)
+"""Each action point's activities; its suggestions span the same width."""
+
+
+def initiative_ref(index: int) -> str:
+    """'I1' for the first initiative row: the ref a good practice names it by."""
+    return f"I{index + 1}"
+
+
+def subject_label(ref: str, title: str | None = None) -> str:
+    """A good practice's subject as the drop-down offers it: 'CAP-1: Joint training ...'."""
+    if not title:
+        return ref
+    short = title if len(title) <= 70 else title[:69].rstrip() + "…"
+    return f"{ref}: {short}"
+
+
+def subject_ref(text: object) -> str:
+    """The activity id or initiative ref a `subject_label` (or a bare id) starts with."""
+    return str(text or "").split(":", 1)[0].strip()
+
+
 @dataclass(frozen=True)
 class DropDown:
     """A column kind whose cells pick from a list kept on the hidden Lists sheet."""
@@ -140,8 +220,10 @@ DROP_DOWNS: dict[Kind, DropDown] = {
     Kind.STATUS: DropDown(0, "status"),
     Kind.ACTION_POINT: DropDown(1, "action_point"),
     Kind.ACTOR: DropDown(2, "lead", strict=False),
+    Kind.SUBJECT: DropDown(3, "subject"),
 }
-"""The Lists sheet: A status labels in the workbook's language, B action point labels, C actor ids."""
+"""The Lists sheet: A status labels in the workbook's language, B action point labels, C actor ids,
+D what a good practice may describe (the office's plan activities, then the initiative refs)."""
 
 
 def action_point_label(number: int, title: str) -> str:

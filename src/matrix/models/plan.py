@@ -156,6 +156,14 @@ class Guidance(Strict):
     )
 
 
+class PlanGuidance(Guidance):
+    """A plan's own guidance for one action point of its framework: added after the framework's
+    suggestions, or in their place with `replace: true` (each list the plan gives replaces the
+    framework's list of the same name)."""
+
+    replace: bool = Field(default=False, description="True: replace the framework's lists.")
+
+
 class ActionPoint(Strict):
     number: int = Field(ge=1, le=99, description="Position in the framework, shown to users.")
     id: Id = Field(description="Stable id objectives refer to, e.g. AP3.")
@@ -184,6 +192,44 @@ class Framework(Strict):
             if str(ref).strip().lower() in (ap.id.lower(), str(ap.number)):
                 return ap
         return None
+
+
+LocalisedText = Text | dict[LanguageCode, Text]
+"""A text in one language, or one text per language ({en: ..., fr: ...})."""
+
+OVERVIEW_DEFAULT_HEADINGS = (
+    "main_trends", "key_developments", "challenges_and_gaps", "priorities_next_period",
+)
+"""Built-in headings, translated in every workbook (catalogue `overview.heading.<id>`)."""
+OVERVIEW_DEFAULT_LIMIT = 1000
+
+
+class OverviewHeading(Strict):
+    id: Id
+    title: LocalisedText | None = Field(
+        default=None, description="Required for a heading that is not built in."
+    )
+    hint: LocalisedText | None = Field(default=None, description="What to write under it.")
+    required: bool | None = Field(default=None, description="Default: the overview's `required`.")
+    max_length: int | None = Field(default=None, ge=50, le=10_000, description="In characters.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_id(cls, value: object) -> object:
+        """`- main_trends` is short for `- {id: main_trends}`."""
+        return {"id": value} if isinstance(value, str) else value
+
+
+class Overview(Strict):
+    """The headings an office summarises the period under, on the workbook's Overview sheet."""
+
+    headings: list[OverviewHeading] = Field(
+        default_factory=lambda: [OverviewHeading(id=h) for h in OVERVIEW_DEFAULT_HEADINGS],
+        min_length=1,
+        max_length=20,
+    )
+    required: bool = Field(default=False, description="Every heading must be filled in.")
+    max_length: int = Field(default=OVERVIEW_DEFAULT_LIMIT, ge=50, le=10_000)
 
 
 class Region(Strict):
@@ -246,6 +292,9 @@ class Iati(Strict):
         default=None, description="Recipient region of region-wide activities; default: `region`."
     )
 
+
+ABSENT_WHEN_NONE = ("guidance", "overview")
+"""Plan sections added after plans were first versioned: left out of the dump when absent."""
 
 PUBLICATION_ONLY = {"iati": True, "actors": {"__all__": {"iati_ref", "iati_type"}}}
 """Plan fields that never reach a workbook, so changing them keeps the plan's version."""
@@ -352,6 +401,13 @@ class Plan(Strict):
     actors: list[Actor] = Field(min_length=1)
     objectives: list[Objective] = Field(default_factory=list)
     iati: Iati | None = Field(default=None, description="Settings of the IATI export.")
+    guidance: dict[str, PlanGuidance] | None = Field(
+        default=None,
+        description="Guidance per action point (id or number), added to the framework's.",
+    )
+    overview: Overview | None = Field(
+        default=None, description="Headings of the Overview sheet; default: the four built in."
+    )
 
     _normalise_scope = field_validator("scope", mode="before")(_normalise_choice)
 
@@ -369,6 +425,28 @@ class Plan(Strict):
     def office_language(self, office: str) -> str:
         """The language `office` works in."""
         return self.office_languages.get(office, self.language)
+
+    @field_validator("guidance", mode="before")
+    @classmethod
+    def _guidance_keys_as_text(cls, value: object) -> object:
+        """YAML reads `3:` as a number; action points are referred to by id or number."""
+        if isinstance(value, dict):
+            return {str(key): item for key, item in value.items()}
+        return value
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_sections(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """Plans without guidance or overview settings keep the content hash they had before
+        these existed, so workbooks generated from them still match their plan."""
+        data = handler(self)
+        for name in ABSENT_WHEN_NONE:
+            if data.get(name, 0) is None:
+                data.pop(name)
+        return data
+
+    @property
+    def overview_settings(self) -> Overview:
+        return self.overview or Overview()
 
     @property
     def resolved_framework(self) -> Framework:

@@ -85,6 +85,78 @@ class ProposedActivity(BaseModel):
     comments: str = ""
 
 
+class OverviewText(BaseModel):
+    """What the office wrote under one heading of the Overview sheet."""
+
+    model_config = ConfigDict(frozen=True)
+
+    heading: str = Field(description="Heading id: a built-in one (main_trends, ...) or the plan's.")
+    text: str
+
+
+class Initiative(BaseModel):
+    """A project or initiative related to the plan's framework but not in the plan, run by anyone
+    (government, NGOs, others): the office's stock-take on the Initiatives sheet."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sheet: str
+    row: int
+    ref: str = Field(description="The row's number (I1, I2, ...), the same every period.")
+    title: str
+    action_point: str | None = Field(default=None, description="Framework action point id.")
+    actors: str = Field(default="", description="Who runs it, as the office wrote it.")
+    start: date | None = None
+    end: date | None = None
+    status: Status | None = None
+    comments: str = ""
+
+
+class Link(BaseModel):
+    """One line of a good practice's further information: a text, and its web address if any."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    url: str | None = Field(default=None, description="An http(s) address found in the line.")
+
+
+class GoodPractice(BaseModel):
+    """A plan activity or an initiative the office describes as a good practice, in the five parts
+    of the 10-Point Plan in Action compendium."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sheet: str
+    row: int
+    activity_id: str | None = Field(default=None, description="The plan activity it describes.")
+    initiative_ref: str | None = Field(default=None, description="Or the initiative (I1, ...).")
+    title: str
+    background: str = Field(description="A. Background and rationale.")
+    actors: list[str] = Field(description="B. Actors, one per line.")
+    actions: list[str] = Field(description="C. Actions, one per line.")
+    review: str = Field(description="D. Review: results and lessons.")
+    further_information: list[Link] = Field(
+        default_factory=list, description="E. Further information."
+    )
+
+
+class Narratives(BaseModel):
+    """What an office writes in a return besides its figures."""
+
+    model_config = ConfigDict(frozen=True)
+
+    overview: list[OverviewText] = Field(
+        default_factory=list, description="In the plan's heading order."
+    )
+    initiatives: list[Initiative] = Field(default_factory=list)
+    good_practices: list[GoodPractice] = Field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overview or self.initiatives or self.good_practices)
+
+
 class ValidationResult(BaseModel):
     """Everything known about one returned file; `accepted` means no error-severity issue."""
 
@@ -97,6 +169,7 @@ class ValidationResult(BaseModel):
     issues: list[Issue] = Field(default_factory=list)
     rows: list[ProgressRow] = Field(default_factory=list)
     proposed: list[ProposedActivity] = Field(default_factory=list)
+    narratives: Narratives = Field(default_factory=Narratives)
     skipped: bool = Field(default=False, description="Not a return at all (a feedback copy matrix wrote): "
                           "listed with the issue saying why, never recorded.")
     # set by validation, for issues added after reading; plain defaults, as a default_factory

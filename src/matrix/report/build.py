@@ -15,15 +15,17 @@ from matrix.models.plan import Plan
 from matrix.periods import Period, due_date, parse_for_plan
 from matrix.report.context import ReportContext
 from matrix.report.counting import Figures, Layout, Snapshot, snapshots
-from matrix.report.data import ReportData
+from matrix.report.data import PeriodData, ReportData
 from matrix.report.findings import DUPLICATE_THRESHOLD, gaps, likely_duplicates, quality
 from matrix.report.sections.action_points import action_point_rows
 from matrix.report.sections.actors import actor_rows
 from matrix.report.sections.delayed import MAX_DELAYED_SHOWN, activity_line, delayed_rows
 from matrix.report.sections.funding import funding_rows, funds_secured
+from matrix.report.sections.good_practices import practices
 from matrix.report.sections.heatmap import heat_map
 from matrix.report.sections.offices import country_sections
 from matrix.report.sections.returns import return_states
+from matrix.report.sections.stock_take import stock_take
 from matrix.report.sections.summary import headline, highlights
 from matrix.report.sections.trends import MAX_CHANGES_SHOWN, changed_rows, status_change, trend
 from matrix.report.words import Words
@@ -68,6 +70,13 @@ def build_context(
         elif snap.period == previous:
             before = snap
     assert now is not None  # snapshots() always ends with `current`
+    period = data.periods.get(current.id) or PeriodData()
+    described = [
+        practice
+        for office in offices
+        if (found := period.narratives.get(office)) is not None
+        for practice in practices(office, current.id, found, words)
+    ]
     returns = return_states(plan, data, current, offices, words)
     duplicates, duplicates_found = likely_duplicates(
         layout, data, current, offices, words, MAX_DUPLICATES_SHOWN
@@ -116,7 +125,7 @@ def build_context(
         ),
         action_points=action_point_rows(now, before, words),
         heat_rows=heat_map(now, offices, words),
-        countries=country_sections(now, offices, returns, words),
+        countries=country_sections(now, offices, returns, words, period, described),
         actors=actor_rows(plan, now, offices, words),
         delayed=[activity_line(now, j, words) for j in flagged[:MAX_DELAYED_SHOWN]],
         delayed_more=max(0, len(flagged) - MAX_DELAYED_SHOWN),
@@ -135,6 +144,8 @@ def build_context(
         trend=trend(data, points, offices),
         returns=returns,
         quality=quality(data, current, offices, words),
+        stock_take=stock_take(offices, period, words),
+        good_practices=described,
     )
 
 

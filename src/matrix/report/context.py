@@ -143,6 +143,74 @@ class OfficeActionPoint(Model):
     delayed: int = Field(description="Of which delayed.")
 
 
+class OverviewItem(Model):
+    heading: str = Field(description="The heading in the report's language.")
+    text: str = Field(description="What the office wrote under it (shown as text).")
+
+
+class InitiativeLine(Model):
+    office: str = Field(description="Country code or region code of the office that listed it.")
+    office_name: str = Field(description="Office name in the report's language.")
+    ref: str = Field(description="The office's number for it (I1, I2, ...).")
+    title: str = Field(description="The initiative or project, as the office named it.")
+    action_point: str = Field(description="'3. Title' of its action point.")
+    actors: str = Field(description="Who runs it, as the office wrote it.")
+    dates: str = Field(description="'2025-02-01 – 2027-01-31', open-ended when no end is given.")
+    status: str = Field(description="Status value, or 'not_reported'.")
+    status_label: str = Field(description="Status in the report's language.")
+    comments: str = Field(description="The office's comments (shown as text).")
+
+
+class ProposedLine(Model):
+    office: str = Field(description="Country code or region code of the office that proposed it.")
+    office_name: str = Field(description="Office name in the report's language.")
+    title: str = Field(description="The activity, as the office named it.")
+    action_point: str = Field(description="'3. Title' of its action point; empty when none.")
+    lead: str = Field(description="Lead actor as the office gave it.")
+    partners: str = Field(description="Partners as the office gave them.")
+    indicator: str = Field(description="Indicator and unit, when given.")
+    target: float | None = Field(description="Target, when given.")
+    actual: float | None = Field(description="Value reached, when given.")
+    dates: str = Field(description="Start and end, when given.")
+    status: str = Field(description="Status value, or 'not_reported'.")
+    status_label: str = Field(description="Status in the report's language.")
+    comments: str = Field(description="The office's comments (shown as text).")
+
+
+class StockTakeGroup(Model):
+    action_point: str = Field(description="'3. Title' of the action point, or the label for none.")
+    anchor: str = Field(description="HTML id of the group.")
+    initiatives: list[InitiativeLine] = Field(description="Initiatives outside the plan.")
+    proposed: list[ProposedLine] = Field(description="New activities offices propose, by office.")
+
+
+class PracticeLink(Model):
+    text: str = Field(description="What the link is, as the office wrote it.")
+    url: str | None = Field(description="An http(s) address, or None for a reference without one.")
+
+
+class Practice(Model):
+    anchor: str = Field(description="HTML id of the practice.")
+    title: str = Field(description="Title of the practice.")
+    office: str = Field(description="Country code or region code of the office that described it.")
+    office_name: str = Field(description="Office name in the report's language.")
+    period: str = Field(description="Period of the return that described it.")
+    action_point: str = Field(description="'3. Title' of the action point it falls under.")
+    action_point_id: str | None = Field(description="Framework id of that action point.")
+    subject: str = Field(description="The plan activity or initiative it describes.")
+    years: str = Field(description="'2025–2027' or '2024–present', from the activity's dates.")
+    background: str = Field(description="A. Background and rationale.")
+    actors: list[str] = Field(description="B. Actors.")
+    actions: list[str] = Field(description="C. Actions.")
+    review: str = Field(description="D. Review: results and lessons.")
+    links: list[PracticeLink] = Field(description="E. Further information.")
+
+
+class PracticeRef(Model):
+    anchor: str = Field(description="HTML id of the practice in the good practices section.")
+    title: str = Field(description="Title of the practice.")
+
+
 class CountrySection(Model):
     office: str = Field(description="Country code or region code.")
     name: str = Field(description="Office name in the report's language.")
@@ -150,11 +218,15 @@ class CountrySection(Model):
     return_state: ReturnState = Field(description="Whether and when this office's return arrived.")
     status: StatusBar = Field(description="This office's activities by status.")
     average_progress: float | None = Field(description="Mean capped progress towards target, 0-100.")
+    overview: list[OverviewItem] = Field(description="The office's overview, by heading.")
     action_points: list[OfficeActionPoint] = Field(description="The office's figures per action point it has activities under.")
     lines: list[ActivityLine] = Field(
         description="Rows needing attention, most pressing first: delayed, past their end, far below target, commented."
     )
     lines_more: int = Field(description="How many more rows need attention than are listed (`matrix export` has all).")
+    initiatives: list[InitiativeLine] = Field(description="Initiatives the office listed.")
+    proposed: list[ProposedLine] = Field(description="New activities the office proposed.")
+    practices: list[PracticeRef] = Field(description="Good practices the office described.")
 
 
 class ActorRow(Model):
@@ -278,3 +350,7 @@ class ReportContext(Model):
     trend: TrendChart = Field(description="Trends over all stored periods up to this one.")
     returns: list[ReturnState] = Field(description="Every expected office's return state, in office order.")
     quality: list[QualityWarning] = Field(description="Data-quality warnings.")
+    stock_take: list[StockTakeGroup] = Field(
+        description="Initiatives outside the plan and proposed activities, per action point."
+    )
+    good_practices: list[Practice] = Field(description="Good practices described for the period.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from matrix.models.returns import ProgressRecord, ProposedActivity
+from matrix.models.returns import Narratives, ProgressRecord, ProposedActivity
 from matrix.store.rows import Submission
 
 
@@ -25,6 +25,8 @@ class PeriodData:
     twice, the later one wins. Iterated once per report."""
     proposed: dict[str, list[ProposedActivity]] = field(default_factory=dict)
     """Office code -> activities it reported that are not in the plan."""
+    narratives: dict[str, Narratives] = field(default_factory=dict)
+    """Office code -> its overview, initiatives and good practices."""
 
 
 @dataclass

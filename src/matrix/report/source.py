@@ -47,7 +47,11 @@ def report_data(plan: Plan, store: Store, office: str | None = None) -> ReportDa
                 proposed.setdefault(proposer, []).append(ProposedActivity.model_validate(fields))
             except ValidationError:
                 continue  # a stock-take row too damaged to compare; validation already reported it
-        periods[period] = PeriodData(rows=StoredRows(store, plan, period, office), proposed=proposed)
+        found = store.narratives(plan, [period], office)
+        narratives = {stored.office: stored.narratives for stored in found}
+        periods[period] = PeriodData(
+            rows=StoredRows(store, plan, period, office), proposed=proposed, narratives=narratives
+        )
     submissions = [s for s in store.submissions(plan) if s.office and s.period]
     return ReportData(periods=periods, submissions=submissions)
 

@@ -7,6 +7,7 @@ from matrix.countries import country_name
 from matrix.excel.layout import localised_action_point_label
 from matrix.i18n import (
     RIGHT_TO_LEFT,
+    action_point_description,
     action_point_title,
     catalogue,
     format_value,
@@ -16,7 +17,7 @@ from matrix.i18n import (
     t,
 )
 from matrix.models.issues import Issue
-from matrix.models.plan import ActionPoint, Plan, Status, in_language
+from matrix.models.plan import ActionPoint, Activity, Plan, Status, in_language
 from matrix.report.counting import NOT_REPORTED
 
 
@@ -27,6 +28,7 @@ class Words:
         self.rtl = lang in RIGHT_TO_LEFT
         self.framework = plan.resolved_framework
         self._offices: dict[str, str] = {}
+        self._activities = {a.id: (o, a) for o, a in plan.activities()}
 
     def label(self, key: str, /, **params: object) -> str:
         return t(self.lang, key, **params)
@@ -71,9 +73,20 @@ class Words:
     def action_point_title(self, ap: ActionPoint) -> str:
         return action_point_title(self.framework.id, ap.id, ap.title, self.lang)
 
+    def action_point_description(self, ap: ActionPoint) -> str:
+        return action_point_description(self.framework.id, ap.id, ap.description, self.lang)
+
     def action_point(self, ap: ActionPoint) -> str:
         """'3. Operations', as the workbooks show it."""
         return localised_action_point_label(self.framework, ap, self.lang)
+
+    def activity(self, activity_id: str) -> Activity | None:
+        found = self._activities.get(activity_id)
+        return found[1] if found else None
+
+    def activity_action_point(self, activity_id: str) -> ActionPoint | None:
+        found = self._activities.get(activity_id)
+        return self.framework.action_point(found[0].action_point) if found else None
 
     def actor_type(self, value: str) -> str:
         return self.label(f"actor_type.{value}")

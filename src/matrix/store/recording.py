@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
+from matrix.store import narratives
 from matrix.store.rows import Outcome, Recorded
 from matrix.store.tables import plans, progress, proposed_activities, submissions
 
@@ -149,6 +150,7 @@ def _insert_submission(
 
 
 def _insert_rows(conn: Connection, submission_id: int, result: ValidationResult) -> None:
+    narratives.record(conn, submission_id, result.narratives)
     if result.rows:
         conn.execute(
             _INSERT_PROGRESS,

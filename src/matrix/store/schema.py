@@ -111,6 +111,15 @@ MIGRATIONS: list[tuple[str, ...]] = [
             PRIMARY KEY (submission_id, sheet, row)
         )""",
     ),
+    (  # 2: what offices write besides figures: overview texts, initiatives and good practices
+        """CREATE TABLE narratives (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            kind          TEXT NOT NULL CHECK (kind IN ('overview', 'initiative', 'good_practice')),
+            position      INTEGER NOT NULL,
+            body          TEXT NOT NULL,
+            PRIMARY KEY (submission_id, kind, position)
+        )""",
+    ),
 ]
 _STORE_INFO = "CREATE TABLE matrix_store (id INTEGER PRIMARY KEY, application TEXT NOT NULL, version INTEGER NOT NULL)"
 

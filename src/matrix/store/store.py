@@ -19,11 +19,13 @@ from matrix.errors import MatrixError
 from matrix.excel.layout import split_ref
 from matrix.models.issues import Issue
 from matrix.models.plan import Indicator, Plan
-from matrix.models.returns import ProgressRecord, ValidationResult
+from matrix.models.returns import Narratives, ProgressRecord, ValidationResult
 from matrix.periods import Period, calendar_period
+from matrix.store import narratives as narrative_table
 from matrix.store import queries, recording
 from matrix.store.connection import DATABASE_ERRORS, StoreError, engine_for, snapshot, write
 from matrix.store.location import StoreLocation
+from matrix.store.narratives import StoredNarratives
 from matrix.store.rows import Recorded, StoredRow, Submission
 from matrix.store.schema import check_store_file, migrate, needs_migration, stored_version
 
@@ -191,6 +193,28 @@ class Store:
         """New activities offices proposed in their current returns for `period`: (office, fields)."""
         with self.reading():
             return queries.proposed(self.conn, plan, period)
+
+    def narratives(
+        self, plan: Plan, periods: Collection[str] | None = None, office: str | None = None
+    ) -> list[StoredNarratives]:
+        """Overviews, initiatives and good practices of the current returns in `periods` (every
+        usable period when None), oldest return first."""
+        with self.reading():
+            usable = self.periods(plan)
+            wanted = usable if periods is None else [p for p in periods if p in usable]
+            return narrative_table.current(self.conn, plan, wanted, office)
+
+    def latest_narratives(self, plan: Plan, before_period: str) -> dict[str, Narratives]:
+        """Each office's narratives in its latest current return before `before_period`: the
+        overview and initiatives `generate --prefill` starts a new period's matrices from."""
+        latest: dict[str, tuple[Period, Narratives]] = {}
+        with self.reading():
+            earlier = self._earlier(plan, before_period)
+            for stored in narrative_table.current(self.conn, plan, earlier):
+                period = Period.parse(stored.period)
+                if stored.office not in latest or latest[stored.office][0] <= period:
+                    latest[stored.office] = (period, stored.narratives)
+        return {office: found for office, (_, found) in latest.items()}
 
     def periods(self, plan: Plan) -> list[str]:
         """Periods with at least one accepted return, in order; only periods of the plan's calendar

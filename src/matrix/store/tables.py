@@ -92,5 +92,16 @@ proposed_activities = Table(
 )
 """One row per `ProposedActivity` of an accepted return: the same field names."""
 
-DATA_TABLES = (plans, submissions, progress, proposed_activities)
+narratives = Table(
+    "narratives",
+    metadata,
+    Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+    Column("kind", Text, primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("body", Text, nullable=False),
+)
+"""What an accepted return's office wrote besides figures (`matrix.store.narratives`): one row per
+overview text, initiative or good practice, the item as its model's JSON."""
+
+DATA_TABLES = (plans, submissions, progress, proposed_activities, narratives)
 """Every table holding what was collected, in an order that satisfies the foreign keys."""

@@ -25,6 +25,12 @@ from matrix.models.returns import ValidationResult
 from matrix.signing import ProjectKey
 from matrix.validation.batch import returned_workbooks, validate_paths, workbook_paths
 from matrix.validation.identity import check_identity, claimed_language
+from matrix.validation.narratives import (
+    LOOKS_LIKE,
+    narrative_roles,
+    read_narratives,
+    required_roles,
+)
 from matrix.validation.new_activities import read_new_activities
 from matrix.validation.rows import NEEDED, SheetContext, read_matrix_sheet
 from matrix.validation.rules import below_previous
@@ -125,12 +131,17 @@ def _read_contents(
     offices = meta.matrix_sheets()
     region = plan.region.code if plan.region else None
     columns = matrix_columns(plan)
-    roles = [matrix_role(office) for office in offices] + [SheetRole.NEW_ACTIVITIES.value]
-    looks_like = {role: columns for role in roles} | {SheetRole.NEW_ACTIVITIES.value: NEW_ACTIVITY_COLUMNS}
-    sheets = locate_sheets(raw, meta.sheets, roles, looks_like, identity.lang, file, issues,
-                           required=frozenset(roles[:-1]))
+    matrix_roles = [matrix_role(office) for office in offices]
+    narratives = narrative_roles(meta.sheets)
+    roles = [*matrix_roles, SheetRole.NEW_ACTIVITIES.value, *narratives]
+    looks_like = {role: columns for role in matrix_roles} | LOOKS_LIKE
+    looks_like[SheetRole.NEW_ACTIVITIES.value] = NEW_ACTIVITY_COLUMNS
     new_sheet = meta.sheets.get(SheetRole.NEW_ACTIVITIES.value) or t(identity.lang, "sheet.new_activities")
     ctx = SheetContext(plan, file, identity.lang, raw.date1904, new_sheet, issues)
+    required = frozenset(matrix_roles) | required_roles(meta.sheets, ctx)
+    sheets = locate_sheets(
+        raw, meta.sheets, roles, looks_like, identity.lang, file, issues, required=required
+    )
     for office in offices:
         sheet = sheets.get(matrix_role(office))
         if sheet is None:
@@ -147,6 +158,13 @@ def _read_contents(
         table = read_table(sheet, NEW_ACTIVITY_COLUMNS, frozenset({"activity", "status"}), identity.lang, file, issues)
         if table is not None:
             result.proposed = read_new_activities(table, plan.resolved_framework, ctx)
+    if narratives:
+        activities = {
+            row.activity.id: row.activity.title
+            for office in offices
+            for row in ctx.planned.rows(None if identity.regional and office == region else office)
+        }
+        result.narratives = read_narratives(sheets, activities, ctx)
 
 
 def _position(sheets: tuple[str, ...]):

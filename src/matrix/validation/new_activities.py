@@ -6,7 +6,7 @@ from __future__ import annotations
 from matrix.codes import Code
 from matrix.excel.layout import action_point_number
 from matrix.i18n import phrase, t
-from matrix.models.plan import Framework
+from matrix.models.plan import ActionPoint, Framework
 from matrix.models.returns import ProposedActivity
 from matrix.validation.rows import SheetContext
 from matrix.validation.structure import Table
@@ -57,12 +57,17 @@ def read_new_activities(table: Table, framework: Framework, ctx: SheetContext) -
     return proposed
 
 
+def action_point_of(text: str, framework: Framework) -> ActionPoint | None:
+    """The action point of '3. Protection-sensitive entry systems', 'AP3' or '3', in any
+    language."""
+    number = action_point_number(text)
+    return framework.action_point(number if number is not None else text)
+
+
 def _action_point(text: str, framework: Framework, cell: str, where: dict, ctx: SheetContext) -> str | None:
-    """The framework id of '3. Protection-sensitive entry systems', 'AP3' or '3', in any language."""
     if not text:
         return None
-    number = action_point_number(text)
-    found = framework.action_point(number if number is not None else text)
+    found = action_point_of(text, framework)
     if found is None:
         ctx.issues.append(Code.NEW_ACTIVITY_ACTION_POINT.issue(**where, cell=cell, value=text, text=text))
         return None

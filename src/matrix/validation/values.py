@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from matrix.codes import Code, did_you_mean
 from matrix.excel.addresses import column_letters
 from matrix.excel.reader import ExcelError, RawWorkbook
-from matrix.i18n import LANGUAGES, Phrase, parse_status, status_label
+from matrix.i18n import LANGUAGES, Phrase, parse_status, status_label, t
 from matrix.models.issues import Issue
 from matrix.models.plan import Status
 
@@ -204,6 +204,10 @@ class CellReader:
             fix=fix, **params,
         ))
 
+    def flag(self, code: Code, cell: Cell, value: object = None, **params: object) -> None:
+        """An issue located at a cell of this table."""
+        self._add(code, cell, value, **params)
+
     def error_cell(self, value: object, cell: Cell) -> bool:
         if isinstance(value, ExcelError):
             self._add(Code.CELL_ERROR, cell, value, text=value.text)
@@ -214,6 +218,15 @@ class CellReader:
         if type(value) is str:  # the common case, first
             return value.strip()
         return "" if self.error_cell(value, cell) else plain_text(value)
+
+    def limited_text(self, value: object, cell: Cell, limit: int | None) -> str:
+        """`text`, and an error when it is longer than `limit` characters (pasted text skips
+        Excel's own length check)."""
+        text = self.text(value, cell)
+        if limit is not None and len(text) > limit:
+            self._add(Code.TEXT_TOO_LONG, cell, None, column=t(self.lang, f"column.{cell[1]}"),
+                      length=len(text), limit=limit)
+        return text
 
     def number(self, value: object, cell: Cell, what: Wanted, code: Code = Code.NOT_A_NUMBER) -> float | None:
         """A number of 0 or more, typed as text the workbook's language's way; `what` (a phrase)

@@ -21,16 +21,20 @@ from matrix import __version__
 from matrix.excel import layout
 from matrix.excel.layout import SheetRole
 from matrix.excel.writer.actors import write_actors
-from matrix.excel.writer.book import Book
+from matrix.excel.writer.book import OTHER_SHEETS, Book
 from matrix.excel.writer.formats import make_formats
+from matrix.excel.writer.good_practices import write_good_practices
+from matrix.excel.writer.guide import write_guide
+from matrix.excel.writer.initiatives import write_initiatives
 from matrix.excel.writer.instructions import write_instructions
 from matrix.excel.writer.matrix_sheet import write_matrix_sheet
 from matrix.excel.writer.metadata_sheet import write_metadata_sheet
 from matrix.excel.writer.new_activities import write_new_activities
+from matrix.excel.writer.overview import write_overview
 from matrix.excel.writer.validations import write_lists
 from matrix.i18n import RIGHT_TO_LEFT
 from matrix.models.plan import Plan, in_language
-from matrix.models.returns import ProgressRecord
+from matrix.models.returns import Narratives, ProgressRecord
 from matrix.periods import Period
 
 __all__ = ["close_workbook", "write_workbook"]
@@ -47,11 +51,12 @@ def write_workbook(
     prefill: Mapping[tuple[str, str], ProgressRecord] | None = None,
     generated_at: datetime | None = None,
     key: bytes | None = None,
+    narratives: Narratives | None = None,
 ) -> None:
     """Write the national matrix of `office` (ISO3), or with `regional` the workbook of the region
     `office` (a sheet per plan country plus the region-wide rows). `prefill`, keyed by (country or
-    region code, ref), fills the office's input cells, e.g. with last period's return. `key`, the
-    project key, signs the hidden record."""
+    region code, ref), fills the office's input cells, e.g. with last period's return, and
+    `narratives` its overview and initiatives. `key`, the project key, signs the hidden record."""
     wb = xlsxwriter.Workbook(
         path,
         {
@@ -73,14 +78,12 @@ def write_workbook(
         prefill=prefill or {},
         generated_at=(generated_at or datetime.now(UTC)).replace(microsecond=0),
         formats=make_formats(wb),
+        narratives=narratives,
     )
     # Sheet order is tab order: instructions first, then what the office fills in.
     instructions = wb.add_worksheet(book.names[SheetRole.INSTRUCTIONS])
     matrix_ws = [wb.add_worksheet(sheet.name) for sheet in book.sheets]
-    new, actors, lists = (
-        wb.add_worksheet(book.names[role])
-        for role in (SheetRole.NEW_ACTIVITIES, SheetRole.ACTORS, SheetRole.LISTS)
-    )
+    others = {role: wb.add_worksheet(book.names[role]) for role in OTHER_SHEETS[1:]}
     meta = wb.add_worksheet(layout.META_SHEET)
     for ws in wb.worksheets():
         ws.set_paper(book.paper)  # every sheet on the same paper: A4 unless the plan says
@@ -91,9 +94,13 @@ def write_workbook(
     fingerprints = {}
     for ws, sheet in zip(matrix_ws, book.sheets, strict=True):
         fingerprints.update(write_matrix_sheet(ws, book, sheet))
-    write_new_activities(new, book)
-    write_actors(actors, book)
-    write_lists(lists, book)
+    write_new_activities(others[SheetRole.NEW_ACTIVITIES], book)
+    write_initiatives(others[SheetRole.INITIATIVES], book)
+    write_good_practices(others[SheetRole.GOOD_PRACTICES], book)
+    write_overview(others[SheetRole.OVERVIEW], book)
+    write_guide(others[SheetRole.GUIDE], book)
+    write_actors(others[SheetRole.ACTORS], book)
+    write_lists(others[SheetRole.LISTS], book)
     write_metadata_sheet(meta, book, fingerprints, key)
     close_workbook(wb)
 

@@ -6,19 +6,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from matrix.countries import country_name
 from matrix.excel import layout
 from matrix.excel.addresses import sheet_name
 from matrix.excel.layout import Kind, PlanRow, SheetRole
 from matrix.excel.writer.formats import Formats
-from matrix.i18n import RIGHT_TO_LEFT, status_label, t
-from matrix.models.plan import ActionPoint, Plan, Status, in_language
-from matrix.models.returns import ProgressRecord
+from matrix.i18n import (
+    RIGHT_TO_LEFT,
+    action_point_description,
+    framework_title,
+    status_label,
+    t,
+)
+from matrix.models.plan import ActionPoint, Activity, Plan, Status, in_language
+from matrix.models.returns import Narratives, ProgressRecord
 from matrix.periods import Period, due_date
 
-OTHER_SHEETS = (SheetRole.INSTRUCTIONS, SheetRole.NEW_ACTIVITIES, SheetRole.ACTORS, SheetRole.LISTS)
-"""Every role but the matrix sheets, whose number and names depend on the workbook."""
+OTHER_SHEETS = (
+    SheetRole.INSTRUCTIONS,
+    SheetRole.NEW_ACTIVITIES,
+    SheetRole.INITIATIVES,
+    SheetRole.GOOD_PRACTICES,
+    SheetRole.OVERVIEW,
+    SheetRole.GUIDE,
+    SheetRole.ACTORS,
+    SheetRole.LISTS,
+)
+"""Every role but the matrix sheets, whose number and names depend on the workbook; after the
+matrix sheets in this order (tab order)."""
 
 
 @dataclass(frozen=True)
@@ -45,10 +62,13 @@ class Book:
         prefill: Mapping[tuple[str, str], ProgressRecord],
         generated_at: datetime,
         formats: Formats,
+        narratives: Narratives | None = None,
     ):
         self.plan, self.office, self.period, self.lang = plan, office, period, lang
         self.paper = plan.paper.excel_code
         self.regional, self.prefill = regional, prefill
+        self.narratives = narratives or Narratives()
+        """The office's overview and initiatives of its last return, to start from (`prefill`)."""
         self.generated_at, self.formats = generated_at, formats
         self.columns = layout.matrix_columns(plan)
         self.col = {c.key: i for i, c in enumerate(self.columns)}
@@ -58,6 +78,7 @@ class Book:
         self.objective_ap = {
             o.id: self.framework.action_point(o.action_point) for o in plan.objectives
         }
+        self._activity_ap = {a.id: self.objective_ap[o.id] for o, a in plan.activities()}
         self.plan_hash = plan.content_hash()
         self.due = due_date(plan.reporting, period)
         # Right-to-left text would show '2026-Q3' as 'Q3-2026'; left-to-right marks keep it whole.
@@ -91,6 +112,11 @@ class Book:
         """A text of the plan in the workbook's language, when the plan gives it."""
         return in_language(text, self.lang)
 
+    def activities(self) -> list[Activity]:
+        """The plan activities on this workbook's matrix sheets, in plan order, once each."""
+        found = {row.activity.id: row.activity for sheet in self.sheets for row in sheet.rows}
+        return [activity for _, activity in self.plan.activities() if activity.id in found]
+
     def office_label(self) -> str:
         return self.sheets[-1].label if self.regional else self.sheets[0].label
 
@@ -110,10 +136,32 @@ class Book:
             return str(fallback)
         return layout.localised_action_point_label(self.framework, ap, self.lang)
 
+    def activity_ap(self, activity: Activity) -> ActionPoint | None:
+        return self._activity_ap.get(activity.id)
+
+    @property
+    def framework_title(self) -> str:
+        return framework_title(self.framework, self.lang)
+
+    def ap_description(self, ap: ActionPoint) -> str:
+        return action_point_description(self.framework.id, ap.id, ap.description, self.lang)
+
     def choices(self, kind: Kind) -> list[str]:
         """What a drop-down of `kind` offers, as the Lists sheet holds it."""
         if kind is Kind.STATUS:
             return self.status_labels
         if kind is Kind.ACTION_POINT:
             return [self.ap_label(ap, ap.id) for ap in self.action_points]
+        if kind is Kind.SUBJECT:
+            return self.subjects
         return [actor.id for actor in self.plan.actors]
+
+    @cached_property
+    def subjects(self) -> list[str]:
+        """What a good practice may describe: the workbook's activities, then every initiative row
+        (with its title when the office's last return gave one)."""
+        titles = {i.ref: i.title for i in self.narratives.initiatives}
+        refs = [layout.initiative_ref(i) for i in range(layout.INITIATIVE_ROWS)]
+        return [layout.subject_label(a.id, a.title) for a in self.activities()] + [
+            layout.subject_label(ref, titles.get(ref)) for ref in refs
+        ]

@@ -44,6 +44,10 @@ class Formats:
     date: Format
     warning: Format
     small: Format
+    heading: Format
+    """A locked row label in a table (an overview heading)."""
+    hint: Format
+    """A locked explanation beside an input cell."""
     cells: dict[tuple[bool, str], Format]
     """(locked, column kind or 'money') -> a table cell: grey and locked, or yellow for input."""
     status: dict[Status, Format]
@@ -83,6 +87,16 @@ def make_formats(wb: Workbook) -> Formats:
         "date": add({"num_format": DATE_FORMAT, "valign": "top", "align": "left"}),
         "warning": add({"bold": True, "text_wrap": True, "valign": "top", "font_color": "#9C0006"}),
         "small": add({"italic": True, "font_size": 9, "font_color": "#7F7F7F", "text_wrap": True}),
+        "heading": add({**border, "bold": True, "bg_color": LOCKED_FILL, "locked": True}),
+        "hint": add(
+            {
+                **border,
+                "italic": True,
+                "font_color": "#595959",
+                "bg_color": LOCKED_FILL,
+                "locked": True,
+            }
+        ),
     }
     cells: dict[tuple[bool, str], Format] = {}
     for locked, fill in ((True, LOCKED_FILL), (False, INPUT_FILL)):

@@ -4,7 +4,9 @@ and row heights for wrapped text."""
 from __future__ import annotations
 
 import math
+from datetime import date
 
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from matrix.excel import layout
@@ -74,3 +76,15 @@ def row_height(cells: list[tuple[str, float]]) -> float | None:
         default=1,
     )
     return min(lines * LINE_HEIGHT, 409) if lines > 1 else None
+
+
+def write_value(ws: Worksheet, row: int, col: int, value: object, fmt: Format) -> None:
+    """A cell of any type an office's entries have: blank, text (never a formula), date, number."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, fmt)
+    elif isinstance(value, date):
+        ws.write_datetime(row, col, value, fmt)
+    else:
+        ws.write_number(row, col, value, fmt)

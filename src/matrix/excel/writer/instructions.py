@@ -69,6 +69,10 @@ def write_instructions(ws: Worksheet, book: Book) -> None:
         t(lang, "instructions.step.comments"),
         t(lang, "instructions.step.next"),
         t(lang, "instructions.step.new", sheet=book.names[SheetRole.NEW_ACTIVITIES]),
+        t(lang, "instructions.step.initiatives", sheet=book.names[SheetRole.INITIATIVES]),
+        t(lang, "instructions.step.good_practices", sheet=book.names[SheetRole.GOOD_PRACTICES]),
+        t(lang, "instructions.step.overview", sheet=book.names[SheetRole.OVERVIEW]),
+        t(lang, "instructions.step.guide", sheet=book.names[SheetRole.GUIDE]),
     ]
     for number, step in enumerate(steps, 1):
         row += 1

@@ -11,7 +11,7 @@ from matrix import __version__
 from matrix.excel import layout
 from matrix.excel.layout import SheetRole
 from matrix.excel.metadata import Metadata, matrix_role, metadata_rows, signed_content
-from matrix.excel.writer.book import Book
+from matrix.excel.writer.book import OTHER_SHEETS, Book
 from matrix.excel.writer.frame import protect
 from matrix.models.returns import WorkbookIdentity
 from matrix.signing import sign
@@ -33,12 +33,7 @@ def write_metadata_sheet(
     )
     roles = {SheetRole.INSTRUCTIONS.value: book.names[SheetRole.INSTRUCTIONS]}
     roles.update({matrix_role(s.office): s.name for s in book.sheets})
-    roles.update(
-        {
-            role.value: book.names[role]
-            for role in (SheetRole.NEW_ACTIVITIES, SheetRole.ACTORS, SheetRole.LISTS)
-        }
-    )
+    roles.update({role.value: book.names[role] for role in OTHER_SHEETS[1:]})
     meta = Metadata(identity, roles, fingerprints)
     if key is not None:
         meta.signature = sign(key, signed_content(meta))

@@ -6,15 +6,9 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from matrix.excel import layout
-from matrix.excel.layout import DROP_DOWNS, Kind
 from matrix.excel.writer.book import Book
 from matrix.excel.writer.frame import start_table
-from matrix.excel.writer.validations import (
-    date_validation,
-    drop_down,
-    number_validation,
-    status_drop_down,
-)
+from matrix.excel.writer.validations import input_checks
 from matrix.i18n import t
 
 
@@ -29,12 +23,5 @@ def write_new_activities(ws: Worksheet, book: Book) -> None:
         fmt = book.formats.cell(column)
         for r in range(first, last + 1):
             ws.write_blank(r, i, None, fmt)
-        if column.kind is Kind.STATUS:
-            status_drop_down(ws, book, i, first, last)
-        elif column.kind in DROP_DOWNS:
-            drop_down(ws, book, column.kind, i, first, last)
-        elif column.kind is Kind.NUMBER:
-            number_validation(ws, lang, i, first, last)
-        elif column.kind is Kind.DATE:
-            date_validation(ws, lang, i, first, last)
+        input_checks(ws, book, column, i, first, last)
     ws.freeze_panes(layout.HEADER_ROW, 1)

@@ -9,7 +9,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from matrix.excel.addresses import quoted
-from matrix.excel.layout import DROP_DOWNS, Kind, SheetRole
+from matrix.excel.layout import DROP_DOWNS, Column, Kind, SheetRole
 from matrix.excel.writer.book import Book
 from matrix.excel.writer.frame import protect
 from matrix.i18n import t
@@ -105,3 +105,41 @@ def date_validation(ws: Worksheet, lang: str, col: int, first: int, last: int) -
             **error_message(lang, "date"),
         },
     )
+
+
+def length_validation(
+    ws: Worksheet, lang: str, col: int, first: int, last: int, limit: int, **extra: str
+) -> None:
+    """Text of at most `limit` characters; matrix checks it again when the file comes back, since
+    pasted text skips Excel's check."""
+    ws.data_validation(
+        first,
+        col,
+        last,
+        col,
+        {
+            "validate": "length",
+            "criteria": "<=",
+            "value": limit,
+            "error_title": t(lang, "validation.length.title")[:32],
+            "error_message": t(lang, "validation.length.message", limit=limit)[:255],
+            **extra,
+        },
+    )
+
+
+def input_checks(
+    ws: Worksheet, book: Book, column: Column, col: int, first: int, last: int, **extra: str
+) -> None:
+    """What Excel checks in an input column of a table, from its kind and length limit; `extra`
+    (an input message) goes with a length check."""
+    if column.kind is Kind.STATUS:
+        status_drop_down(ws, book, col, first, last)
+    elif column.kind in DROP_DOWNS:
+        drop_down(ws, book, column.kind, col, first, last)
+    elif column.kind is Kind.NUMBER:
+        number_validation(ws, book.lang, col, first, last)
+    elif column.kind is Kind.DATE:
+        date_validation(ws, book.lang, col, first, last)
+    elif column.max_length is not None:
+        length_validation(ws, book.lang, col, first, last, column.max_length, **extra)

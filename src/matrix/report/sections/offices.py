@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from matrix.models.plan import Status
-from matrix.report.context import CountrySection, OfficeActionPoint, ReturnState
+from matrix.models.returns import Narratives
+from matrix.overview import overview_headings
+from matrix.report.context import (
+    CountrySection,
+    OfficeActionPoint,
+    OverviewItem,
+    Practice,
+    PracticeRef,
+    ReturnState,
+)
 from matrix.report.counting import FINISHED_VALUES, Snapshot
+from matrix.report.data import PeriodData
 from matrix.report.sections.delayed import activity_line, overdue
 from matrix.report.sections.figures import status_bar
+from matrix.report.sections.stock_take import initiative_lines, proposed_lines
 from matrix.report.words import Words
 
 MAX_OFFICE_ITEMS = 20
@@ -36,10 +47,16 @@ def attention(now: Snapshot, j: int) -> int | None:
 
 
 def country_sections(
-    now: Snapshot, offices: list[str], returns: list[ReturnState], words: Words
+    now: Snapshot,
+    offices: list[str],
+    returns: list[ReturnState],
+    words: Words,
+    period: PeriodData,
+    practices: list[Practice],
 ) -> list[CountrySection]:
-    """Per office: its figures per action point and the rows that need attention, the most pressing
-    MAX_OFFICE_ITEMS of them (the export has every row)."""
+    """Per office: its overview of the period, its figures per action point, the rows that need
+    attention (the most pressing MAX_OFFICE_ITEMS of them; the export has every row), then its
+    stock-take and good practices."""
     by_office = {r.office: r for r in returns}
     sections = []
     for office in offices:
@@ -56,6 +73,7 @@ def country_sections(
                 name=words.office(office),
                 anchor=f"office-{office.lower()}",
                 return_state=by_office[office],
+                overview=overview_items(period.narratives.get(office), words),
                 status=status_bar(figures, words),
                 average_progress=figures.average,
                 action_points=[
@@ -71,6 +89,23 @@ def country_sections(
                 ],
                 lines=[activity_line(now, j, words) for j in listed[:MAX_OFFICE_ITEMS]],
                 lines_more=max(0, len(listed) - MAX_OFFICE_ITEMS),
+                initiatives=initiative_lines(office, period, words),
+                proposed=proposed_lines(office, period, words),
+                practices=[PracticeRef(anchor=p.anchor, title=p.title) for p in practices
+                           if p.office == office],
             )
         )
     return sections
+
+
+def overview_items(narratives: Narratives | None, words: Words) -> list[OverviewItem]:
+    """What the office wrote under each heading, in the plan's order, headings in the report's
+    language."""
+    if narratives is None:
+        return []
+    texts = {entry.heading: entry.text for entry in narratives.overview}
+    return [
+        OverviewItem(heading=heading.label(words.lang), text=texts[heading.id])
+        for heading in overview_headings(words.plan)
+        if heading.id in texts
+    ]
