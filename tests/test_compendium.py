@@ -93,7 +93,7 @@ def test_the_command_writes_a_self_contained_page(run, tmp_path, dar):
         "out/compendium.html",
     )
     assert result.exit_code == 0, result.output
-    assert "(5 good practice(s))" in result.output
+    assert "(5 good practices)" in result.output
     html = (tmp_path / "out" / "compendium.html").read_text(encoding="utf-8")
     assert "<script" not in html.lower() and not re.search(r"""\bsrc\s*=|url\(|@import""", html)
     hrefs = re.findall(r'<a [^>]*href="([^"]*)"', html)

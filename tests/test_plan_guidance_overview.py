@@ -72,7 +72,7 @@ def test_without_an_overview_block_the_four_headings_are_optional(tmp_path):
             ("  max_length: 600", "  max_length: 20"),
             "invalid-value",
             33,
-            "greater than or equal to 50",
+            "it must be 50 or more",
         ),
         (
             ("    stakeholders: {en: [Meet at the border.]}", "    stakeholders: {EN: [Meet.]}"),

@@ -20,6 +20,7 @@ from matrix.report.sections.good_practices import practices
 from matrix.report.words import Words
 from matrix.status import expected_offices
 from matrix.store import Store
+from matrix.report.formatting import Formatter
 from matrix.templating import environment
 
 TEMPLATE = "compendium.html"
@@ -131,7 +132,9 @@ def compendium_context(
 
 
 def render_compendium(context: CompendiumContext) -> str:
-    return environment().get_template(TEMPLATE).render(r=context, L=context.labels)
+    return environment().get_template(TEMPLATE).render(
+        r=context, L=context.labels, F=Formatter(context.lang)
+    )
 
 
 def make_compendium(
