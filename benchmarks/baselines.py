@@ -35,7 +35,6 @@ from matrix.excel.layout import (
     Kind,
     fingerprint,
     matrix_columns,
-    plan_rows,
 )
 from matrix.excel.metadata import Metadata, matrix_role, metadata_rows
 from matrix.guidance import guide
@@ -43,6 +42,7 @@ from matrix.i18n import action_point_title, catalogue, status_label, t
 from matrix.models.plan import Plan, Status
 from matrix.models.returns import ProgressRow, WorkbookIdentity
 from matrix.overview import overview_headings
+from matrix.plan import plan_index, plan_rows
 
 GENERATED_AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -85,7 +85,7 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
                      prefill: dict[tuple[str, str], ProgressRow] | None = None) -> Content:
     prefill = prefill or {}
     fill_keys = ("status", "actual", "funds_secured", "comments", "next_steps", "support_needed")
-    framework = plan.resolved_framework
+    framework = plan_index(plan).framework
     columns = matrix_columns(plan)
     matrix_name = label(lang, "sheet.matrix")
     rows, fingerprints = [], {}

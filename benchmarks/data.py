@@ -163,7 +163,8 @@ def office_fill(plan: Plan, office: str, period: str, *, seed: int = 0) -> dict[
     the store; about one return in ten carries a few genuine errors (a completed activity with no
     actual value, a delay without a comment) on about 2% of its rows, and is rejected.
     """
-    from matrix.excel.layout import FIRST_DATA_ROW, plan_rows
+    from matrix.excel.layout import FIRST_DATA_ROW
+    from matrix.plan import plan_rows
 
     rng = random.Random(f"{seed}:{office}:{period}")
     careless = rng.random() < 0.1

@@ -33,9 +33,9 @@ def store_path(countries: int, activities: int, n_periods: int) -> Path:
 
 
 def fill_store(path: Path, countries: int, activities: int, n_periods: int) -> None:
-    from matrix.excel.layout import plan_rows
     from matrix.models.plan import Status
     from matrix.models.returns import ProgressRow
+    from matrix.plan import plan_rows
     from matrix.store import Store
 
     plan = build_plan(activities, countries)

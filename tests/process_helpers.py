@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psutil
 
-from conftest import ROOT
+from checkout import ROOT
 
 
 def matrix_command(*args: str | Path) -> list[str]:

@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import yaml
-
 from compendium_helpers import INITIATIVE, office_narratives
-from conftest import DAR
 from matrix.codes import Code
-from matrix.excel.layout import plan_rows
-from matrix.models.plan import Plan, Status
+from matrix.models.plan import Status
 from matrix.models.returns import ProgressRow, ProposedActivity
+from matrix.plan import plan_rows
 from matrix.report.data import PeriodData, ReportData
 from matrix.store import Submission
 
 PAYLOAD = "<script>alert(1)</script>"
-
-
-def dar_plan():
-    """The Dar es Salaam example as the report tests' figures were worked out for: its six
-    English-speaking countries (Burundi, which the example adds to show an office working in
-    French, is left out here; the report in other languages has tests of its own)."""
-    text = DAR.read_text(encoding="utf-8").replace(", BDI", "").replace("office_languages: {BDI: fr}", "")
-    return Plan.model_validate(yaml.safe_load(text))
 
 
 def _rows(plan, office: str, statuses: dict[str, tuple[Status | None, float | None, str]]) -> list[ProgressRow]:

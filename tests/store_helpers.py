@@ -11,10 +11,11 @@ import openpyxl
 from sqlalchemy import text
 
 from matrix.codes import Code
-from matrix.excel.layout import META_SHEET, plan_rows
+from matrix.excel.layout import META_SHEET
 from matrix.generate import generate
 from matrix.models.plan import Plan, Status
 from matrix.models.returns import ProgressRow, ProposedActivity, ValidationResult, WorkbookIdentity
+from matrix.plan import plan_rows
 from matrix.signing import find_key
 from matrix.store import Store
 from validation_helpers import columns, good_values, ref_rows, sheet_of

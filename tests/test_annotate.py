@@ -10,7 +10,7 @@ import subprocess
 import openpyxl
 import pytest
 
-from conftest import SUDAN, require_tool
+from checkout import SUDAN, require_tool
 from matrix.annotate import FILLS, MARK, annotate, feedback_source, feedback_targets
 from matrix.errors import MatrixError
 from matrix.i18n import t
@@ -95,12 +95,11 @@ def test_replaces_its_own_earlier_copy(returned, tmp_path):
     assert annotate(result, path, path.parent) == first
 
 
-def test_unreadable_file_gets_no_copy(tmp_path):
-    from matrix.plan import load_plan
+def test_unreadable_file_gets_no_copy(tmp_path, sudan):
 
     bad = tmp_path / "SDN.xlsx"
     bad.write_text("ref,status\n")
-    result = validate_file(load_plan(SUDAN), bad)
+    result = validate_file(sudan, bad)
     with pytest.raises(MatrixError, match="could not be read"):
         annotate(result, bad, tmp_path / "out")
     assert not (tmp_path / "out").exists()

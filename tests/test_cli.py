@@ -8,9 +8,10 @@ import sys
 import click
 import pytest
 
-from conftest import EXAMPLES
+from checkout import EXAMPLES
 from matrix import __version__
-from matrix.cli import cli
+from matrix.cli import PERIOD, cli
+from matrix.i18n import LANG_ENV, LANGUAGES
 from test_plan import MINIMAL
 
 
@@ -36,6 +37,39 @@ def test_every_command_has_help_with_an_example(run, path):
     result = run(*path, "--help")
     assert result.exit_code == 0
     assert "Example:" in result.stdout and "matrix " in result.stdout.split("Example:")[1]
+
+
+def options_named(name: str) -> list[tuple[str, click.Parameter]]:
+    return [(" ".join(path), param) for path, command in all_commands(cli) for param in command.params
+            if param.name == name]
+
+
+def test_every_language_option_offers_the_catalogue_languages():
+    found = options_named("lang")
+    assert sorted(path for path, _ in found) == [
+        "collect", "compendium", "demo", "export", "generate", "history", "init", "plan check", "report",
+        "status", "store copy", "store init", "validate"]
+    assert all(list(param.type.choices) == list(LANGUAGES) for _, param in found)
+    assert all(param.envvar == LANG_ENV for path, param in found if path != "generate")
+
+
+def test_every_period_option_reads_periods_the_same_way():
+    found = [*options_named("period"), *options_named("first"), *options_named("last")]
+    assert sorted(path for path, _ in found) == [
+        "collect", "compendium", "compendium", "compendium", "export", "generate", "report", "status"]
+    assert all(param.type is PERIOD for _, param in found)
+
+
+@pytest.mark.parametrize("command", [["status"], ["report", "-o", "report.html"], ["export", "--format", "csv",
+                                                                                    "-o", "out.csv"]])
+def test_a_mistyped_period_is_refused_before_anything_is_read(run, tmp_path, command):
+    """No plan, no store in the folder: the period alone is wrong, and said on one line."""
+    result = run(*command, "--period", "2026-13")
+    assert result.exit_code == 2
+    said = ("error: '2026-13' is not a period; write it like 2026-09 (month), 2026-Q3 (quarter), 2026-H2 "
+            "(half-year) or 2026 (year)")
+    assert result.stderr.splitlines() == [said]
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("scope, framework", [("national", "10-point-plan"), ("regional", "dar-es-salaam-2010")])

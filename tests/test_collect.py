@@ -6,10 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conftest import DAR
 from matrix.collect import collect, render_outcomes
 from matrix.errors import MatrixError
-from matrix.plan import load_plan
 from matrix.store import Outcome
 from matrix.validation import workbook_paths
 from store_helpers import integrity_problems, returned_matrix
@@ -85,8 +83,7 @@ def test_received_at_is_recorded(tmp_path, store, sudan):
     assert store.submissions(sudan)[0].received_at == when
 
 
-def test_regional_workbook_records_every_country_and_the_region(tmp_path, store):
-    dar = load_plan(DAR)
+def test_regional_workbook_records_every_country_and_the_region(tmp_path, store, dar):
     path = returned_matrix(dar, "2026-Q3", tmp_path, regional=True)
     [outcome] = collect(dar, [path], store)
     assert outcome.status is Outcome.ACCEPTED and outcome.office == "EHAGL"

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.plan import load_plan
 from matrix.store import Store, StoreLocation
 from process_helpers import alive, matrix_process, workers_of

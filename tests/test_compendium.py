@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
+from checkout import DAR, require_tool
 from compendium_helpers import store_with_practices
-from conftest import DAR, require_tool
 from matrix.compendium import compendium_context, selected_periods
 from matrix.errors import MatrixError
 from matrix.store import Store

@@ -13,12 +13,11 @@ import pytest
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from conftest import DAR
 from matrix.demo import MISSING, PERIODS
 from matrix.frameworks import builtin_framework, builtin_names
 from matrix.i18n import LANGUAGES, catalogue
 from matrix.models.plan import Status
-from matrix.plan import load_plan
+from matrix.plan import load_plan, plan_index
 
 MAX_SUGGESTION = 300
 """Characters in one suggestion: a few lines in a Guide sheet cell, not a paragraph."""
@@ -118,7 +117,7 @@ def test_a_plan_can_give_its_own_action_points_guidance(run, tmp_path):
     (tmp_path / "plan.yaml").write_text(PLAN_WITH_OWN_GUIDANCE, encoding="utf-8")
     result = run("plan", "check", "plan.yaml")
     assert result.exit_code == 0, result.output
-    [ap] = load_plan(tmp_path / "plan.yaml").resolved_framework.action_points
+    [ap] = plan_index(load_plan(tmp_path / "plan.yaml")).framework.action_points
     assert ap.guidance.stakeholders == {
         "en": ["Meet every month."], "fr": ["Se réunir chaque mois."]
     }
@@ -150,7 +149,7 @@ def test_guidance_is_part_of_the_plan_version_only_when_present(tmp_path):
     text = re.sub(r"      guidance:\n(?:        .*\n)+", "", PLAN_WITH_OWN_GUIDANCE)
     without.write_text(text, encoding="utf-8")
     plain = load_plan(without)
-    assert plain.resolved_framework.action_points[0].guidance is None
+    assert plan_index(plain).framework.action_points[0].guidance is None
     assert '"guidance"' not in plain.model_dump_json()
     assert load_plan(with_guidance).content_hash() != plain.content_hash()
 
@@ -222,8 +221,8 @@ def narratives() -> Narratives:
     return Narratives.model_validate(yaml.safe_load(text))
 
 
-def test_narratives_cover_every_return_the_demo_sends(narratives):
-    plan = load_plan(DAR)
+def test_narratives_cover_every_return_the_demo_sends(narratives, dar):
+    plan = dar
     offices = [*plan.countries, plan.region.code]
     assert list(narratives.offices) == offices
     for office in offices:
@@ -254,8 +253,8 @@ def test_initiatives_are_on_the_framework_and_keep_their_ref_across_periods(narr
                 assert first_title == initiative.title, (office, period)
 
 
-def test_two_good_practices_one_on_a_plan_activity_one_on_an_initiative(narratives):
-    plan = load_plan(DAR)
+def test_two_good_practices_one_on_a_plan_activity_one_on_an_initiative(narratives, dar):
+    plan = dar
     activities = {a.id: a for _, a in plan.activities()}
     found = []
     for office, periods in narratives.offices.items():

@@ -8,7 +8,7 @@ from importlib.resources import files
 import openpyxl
 import pytest
 
-from conftest import DAR
+from checkout import DAR
 from matrix.demo import PERIODS, PLAN_RESOURCE, run_demo
 from matrix.demo_narratives import demo_narratives
 from matrix.plan import load_plan
@@ -95,7 +95,7 @@ def test_demo_offices_write_overviews_initiatives_and_good_practices(demo_dir):
     )
     assert practices == [("MWI", None, "I1"), ("ZAF", "OPS-2", None)]
     html = (demo_dir / "report-2026-Q4.html").read_text(encoding="utf-8")
-    assert html.count('class="overview"') == 5  # every office whose fourth-quarter return counts
+    assert html.count('class="overview"') == 6  # every office whose fourth-quarter return counts, BDI's in French
     compendium = (demo_dir / "compendium.html").read_text(encoding="utf-8")
     assert compendium.count('class="practice"') == 2
     assert "Malawi: cross-border case management" in compendium

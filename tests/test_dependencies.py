@@ -19,7 +19,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import matrix
-from conftest import ROOT
+from checkout import ROOT
 
 SOURCES = [*(ROOT / "tests").glob("*.py"), *(ROOT / "benchmarks").glob("*.py")]
 LOCAL = {"matrix", "benchmarks", *(path.stem for path in SOURCES)}
@@ -66,20 +66,34 @@ def imported_by_our_code() -> set[str]:
             (_top(name) not in LOCAL or name.startswith("matrix."))}
 
 
-def loaded_when_importing(names: set[str]) -> set[str]:
-    """Top-level names of the installed modules (files under site-packages) a fresh interpreter
-    loads to import `names`, beyond those it starts with."""
+def import_with_only(names: set[str], hidden: set[str]) -> tuple[set[str], dict[str, str]]:
+    """Imports `names` in a fresh interpreter in which the top-level modules `hidden` cannot be
+    found, as in a fresh environment without their distributions. Returns the installed modules
+    (files under site-packages) it loaded and, per name that failed, the error. A library's optional
+    import (jsonschema tries `jsonpointer` when present) fails quietly and counts for nothing."""
     code = (
         "import importlib, json, sys, sysconfig\n"
+        f"hidden = set({sorted(hidden)!r})\n"
+        "class Hide:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.partition('.')[0] in hidden:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Hide())\n"
         "before = set(sys.modules)\n"
+        "failed = {}\n"
         f"for name in {sorted(names)!r}:\n"
-        "    importlib.import_module(name)\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except ImportError as error:\n"
+        "        failed[name] = str(error)\n"
         "sites = tuple({sysconfig.get_path('purelib'), sysconfig.get_path('platlib')})\n"
-        "print(json.dumps(sorted({name.partition('.')[0] for name in set(sys.modules) - before\n"
-        "                         if (getattr(sys.modules[name], '__file__', None) or '').startswith(sites)})))\n"
+        "loaded = sorted({name.partition('.')[0] for name in set(sys.modules) - before\n"
+        "                 if (getattr(sys.modules[name], '__file__', None) or '').startswith(sites)})\n"
+        "print(json.dumps([loaded, failed]))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT / "tests")
-    return set(json.loads(out.stdout.splitlines()[-1]))
+    loaded, failed = json.loads(out.stdout.splitlines()[-1])
+    return set(loaded), failed
 
 
 def _top(name: str) -> str:
@@ -89,12 +103,18 @@ def _top(name: str) -> str:
 def test_every_imported_module_comes_from_a_declared_distribution():
     needed = declared()
     assert {"pytest", "libhxl", "pydantic-core"} <= needed  # pydantic-core through pydantic
-    providers = metadata.packages_distributions()
-    modules = loaded_when_importing(imported_by_our_code())
-    assert {"hxl", "openpyxl", "playwright", "yaml"} <= modules
-    undeclared = sorted(
-        f"{module} (from {', '.join(providers.get(module, ['no installed distribution']))})"
-        for module in modules - LOCAL  # matrix itself, when installed rather than editable
-        if not {canonicalize_name(dist) for dist in providers.get(module, [])} & needed
-    )
-    assert not undeclared, f"imported but not declared in pyproject.toml (directly or transitively): {undeclared}"
+    undeclared = {
+        module for module, dists in metadata.packages_distributions().items()
+        if module not in sys.stdlib_module_names and module not in LOCAL
+        and not {canonicalize_name(dist) for dist in dists} & needed
+    }
+    loaded, failed = import_with_only(imported_by_our_code(), hidden=undeclared)
+    assert {"hxl", "openpyxl", "playwright", "yaml"} <= loaded
+    assert not failed, f"needs a distribution pyproject.toml does not declare (directly or transitively): {failed}"
+
+
+def test_a_module_from_an_undeclared_distribution_is_caught():
+    """The check above can fail: hiding a declared distribution breaks the import that needs it."""
+    loaded, failed = import_with_only({"matrix.excel.writer"}, hidden={"xlsxwriter"})
+    assert "xlsxwriter" not in loaded
+    assert "xlsxwriter" in failed["matrix.excel.writer"]

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SUDAN, require_tool
-from matrix.plan import load_plan
+from checkout import SUDAN, require_tool
 from process_helpers import matrix_command, matrix_env
 from store_helpers import returned_matrix
 
@@ -60,11 +59,11 @@ def tmpfs_works(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
+def project(tmp_path_factory, sudan):
     """plan.yaml, a return and a store holding it."""
     folder = tmp_path_factory.mktemp("project")
     shutil.copy(SUDAN, folder / "plan.yaml")
-    returned_matrix(load_plan(SUDAN), "2026-07", folder / "returns")
+    returned_matrix(sudan, "2026-07", folder / "returns")
     run(matrix_command("collect", "returns"), cwd=folder, env=matrix_env())
     assert (folder / "matrix.sqlite").exists()
     return folder

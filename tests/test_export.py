@@ -10,12 +10,10 @@ import hxl
 import openpyxl
 import pytest
 
-from conftest import DAR
 from matrix.errors import MatrixError
-from matrix.excel.layout import plan_rows
 from matrix.export import COLUMNS, JSON_SCHEMA_VERSION, dataset, export, hxl_columns
 from matrix.files import Inputs
-from matrix.plan import load_plan
+from matrix.plan import plan_rows
 from matrix.store import Store
 from store_helpers import make_result
 
@@ -116,8 +114,7 @@ def test_xlsx_is_a_typed_filterable_workbook(store, sudan, tmp_path):
     assert per_ap.max_row == 1 + sum(r.objective.action_point == "AP1" for r in plan_rows(sudan, "SDN"))
 
 
-def test_regional_plan_exports_countries_and_region(tmp_path):
-    dar = load_plan(DAR)
+def test_regional_plan_exports_countries_and_region(tmp_path, dar):
     with Store.open(tmp_path / "s.sqlite") as store:
         store.record(make_result(dar, "EHAGL", "2026-Q3"), dar)
         rows = dataset(dar, store, "2026-Q3")

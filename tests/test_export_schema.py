@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from conftest import DAR, ROOT, SUDAN
+from checkout import DAR, ROOT, SUDAN
 from matrix.export import COLUMNS, JSON_SCHEMA_VERSION
 from matrix.export_schema import DESCRIPTIONS, PACKAGED, json_schema, schema_text
 from matrix.plan import load_plan

@@ -10,8 +10,7 @@ import stat
 
 import pytest
 
-from conftest import SUDAN
-from matrix.plan import load_plan
+from checkout import SUDAN
 from matrix.signing import KEY_FILE, ensure_key, find_key
 from store_helpers import returned_matrix
 
@@ -21,12 +20,12 @@ FEEDBACK = "SDN_2026-07_sdn-joint-strategy_feedback.xlsx"
 
 
 @pytest.fixture
-def project(run, tmp_path, monkeypatch):
+def project(run, tmp_path, monkeypatch, sudan):
     """plan.yaml and its key beside it, returns/ with one return, and matrix.sqlite holding it."""
     monkeypatch.delenv("MATRIX_KEY_FILE")
     shutil.copy(SUDAN, tmp_path / "plan.yaml")
     ensure_key(find_key(tmp_path / "plan.yaml"))
-    returned_matrix(load_plan(SUDAN), "2026-07", tmp_path / "returns")  # signed with it
+    returned_matrix(sudan, "2026-07", tmp_path / "returns")  # signed with it
     assert run("collect", "returns").exit_code == 0
     return tmp_path
 

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DAR, SUDAN
+from checkout import DAR, SUDAN
 from matrix.errors import MatrixError
 from matrix.generate import generate
-from matrix.plan import load_plan
 from workbook_helpers import metadata, open_workbook
 
 DAR_COUNTRIES = ["ETH", "KEN", "TZA", "BDI", "MWI", "MOZ", "ZAF"]
@@ -91,8 +90,8 @@ def test_bad_plan_exits_2(run, tmp_path):
     assert result.stderr.startswith("error: ") and result.stderr.strip().count("\n") == 0
 
 
-def test_library_call_reports_progress_and_leaves_no_temporary_files(tmp_path):
-    plan = load_plan(DAR)
+def test_library_call_reports_progress_and_leaves_no_temporary_files(tmp_path, dar):
+    plan = dar
     seen = []
     paths = generate(plan, "2026-Q3", countries=["ken", "ETH", "KEN"], regional=False, lang="es",
                      out_dir=tmp_path / "new" / "dir", progress=seen.append)
@@ -101,8 +100,8 @@ def test_library_call_reports_progress_and_leaves_no_temporary_files(tmp_path):
     assert all(p.stat().st_mode & 0o044 for p in paths)  # readable by others, like any file the user saves
 
 
-def test_library_refuses_unknown_language_and_both_countries_and_region(tmp_path):
-    plan = load_plan(DAR)
+def test_library_refuses_unknown_language_and_both_countries_and_region(tmp_path, dar):
+    plan = dar
     with pytest.raises(MatrixError, match="language 'de'"):
         generate(plan, "2026-Q3", countries=None, regional=False, lang="de", out_dir=tmp_path)
     with pytest.raises(MatrixError, match="not both"):

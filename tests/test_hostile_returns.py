@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import SUDAN
+from checkout import SUDAN
 from hostile_helpers import (
     before_sheet_end,
     edit_part,
@@ -29,7 +29,6 @@ from hostile_helpers import (
     styled_empty_rows,
     value_cell,
 )
-from matrix.plan import load_plan
 from store_helpers import returned_matrix
 from validation_helpers import fill, fill_good, make_matrix
 
@@ -228,12 +227,12 @@ def test_dates_really_edited_in_a_1904_workbook_are_still_caught(run, returned, 
 
 
 def test_forbidden_characters_are_removed_with_a_warning_and_reach_no_output(
-    run, tmp_path, monkeypatch
+    run, tmp_path, monkeypatch, sudan
 ):
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy(SUDAN, project / "plan.yaml")
-    plan = load_plan(SUDAN)
+    plan = sudan
     clean = returned_matrix(plan, "2026-07", project / "sent", comments="Ring the BELL twice")
     part = sheet_part(clean, "Matrix")
     returns = project / "returns"

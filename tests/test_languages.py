@@ -11,7 +11,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.excel import layout
 from matrix.i18n import catalogue, format_number, status_label, t
 from matrix.models.plan import Status

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import DAR, SUDAN, require_tool
+from checkout import DAR, SUDAN, require_tool
 from matrix.excel import layout
 from matrix.excel.layout import DROP_DOWNS, Kind, SheetRole
 from matrix.excel.metadata import matrix_role

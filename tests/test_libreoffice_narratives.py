@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from conftest import DAR, SUDAN, require_tool
+from checkout import DAR, SUDAN, require_tool
 from matrix.excel.layout import SheetRole
 from matrix.validation import validate_file
 from narrative_helpers import overview, type_in

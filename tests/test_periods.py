@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.models.plan import Frequency, Reporting
 from matrix.periods import (
     EXAMPLES,

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from conftest import DAR, EXAMPLES, SUDAN
+from checkout import DAR, EXAMPLES, SUDAN
 from matrix import PlanError, load_plan
 from matrix.codes import Code
 from matrix.plan import check_plan_file

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from conftest import DAR, SUDAN
+from checkout import DAR, SUDAN
 from matrix.countries import country_name
 from matrix.models.plan import Plan, in_language
 from matrix.plan import check_plan_file, load_plan

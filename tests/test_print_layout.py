@@ -10,7 +10,7 @@ import subprocess
 import openpyxl
 import pytest
 
-from conftest import DAR, SUDAN, require_tool
+from checkout import DAR, SUDAN, require_tool
 from matrix.annotate import annotate
 from matrix.excel import layout
 from matrix.excel.writer import write_workbook

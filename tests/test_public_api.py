@@ -25,7 +25,7 @@ def test_importing_the_cli_does_not_load_spreadsheet_or_template_libraries():
 
 
 def test_scripting_the_cycle_from_python(tmp_path):
-    from conftest import SUDAN
+    from checkout import SUDAN
 
     plan = matrix.load_plan(SUDAN)
     [path] = matrix.generate_matrices(plan, "2026-07", countries=None, regional=False, lang="en", out_dir=tmp_path)

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from conftest import require_tool
+from checkout import require_tool
 from matrix.collect import collect
 from matrix.demo import REPORT_AT, SEED, Arrival, fill_workbook, run_demo
 from matrix.generate import generate
@@ -20,7 +20,7 @@ from matrix.report.build import build_context
 from matrix.report.render import write_report
 from matrix.report.source import from_store, make_report
 from matrix.store import Store
-from report_helpers import PAYLOAD, dar_data, dar_plan
+from report_helpers import PAYLOAD, dar_data
 
 pytestmark = pytest.mark.browser
 
@@ -71,8 +71,8 @@ def percent(value: float) -> str:
 
 
 @pytest.fixture(scope="module")
-def plan():
-    return dar_plan()
+def plan(dar_english):
+    return dar_english
 
 
 def report(plan, tmp_path, lang="en"):
@@ -193,10 +193,10 @@ def test_demo_report_shows_the_store_figures(browser, tmp_path):
     visit.page.close()
 
 
-def test_script_typed_in_a_workbook_comment_stays_text(browser, tmp_path):
+def test_script_typed_in_a_workbook_comment_stays_text(browser, tmp_path, dar):
     import openpyxl
 
-    plan = dar_plan()
+    plan = dar
     [blank] = generate(plan, "2026-Q3", countries=["KEN"], regional=False, lang="en", out_dir=tmp_path / "blank")
     returned = tmp_path / blank.name
     arrival = Arrival("KEN", "2026-Q3", REPORT_AT)
@@ -210,7 +210,8 @@ def test_script_typed_in_a_workbook_comment_stays_text(browser, tmp_path):
     with Store.open(tmp_path / "matrix.sqlite") as store:
         [outcome] = collect(plan, [returned], store, period="2026-Q3", received_at=REPORT_AT)
         assert outcome.errors == 0, outcome.reason
-        path = make_report(plan, store, "2026-Q3", tmp_path / "report.html", generated_at=REPORT_AT)
+        path = tmp_path / "report.html"
+        make_report(plan, store, "2026-Q3", path, generated_at=REPORT_AT)
     assert PAYLOAD not in path.read_text(encoding="utf-8")
     visit = Visit(browser, path)
     visit.assert_clean()

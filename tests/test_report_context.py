@@ -16,14 +16,14 @@ from matrix.report.counting import NOT_REPORTED, status_of
 from matrix.report.data import PeriodData, ReportData
 from matrix.report.findings import DUPLICATE_THRESHOLD, similarity
 from matrix.store import Submission
-from report_helpers import dar_data, dar_plan
+from report_helpers import dar_data
 
 AT = datetime(2027, 2, 1, 8, 0)
 
 
 @pytest.fixture(scope="module")
-def plan():
-    return dar_plan()
+def plan(dar_english):
+    return dar_english
 
 
 @pytest.fixture(scope="module")

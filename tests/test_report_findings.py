@@ -10,7 +10,7 @@ import shutil
 
 import openpyxl
 
-from conftest import DAR, SUDAN
+from checkout import DAR, SUDAN
 from limits_helpers import run_limited
 from matrix.excel import layout
 from matrix.plan import load_plan

@@ -13,15 +13,15 @@ from matrix.i18n import t
 from matrix.report.build import build_context
 from matrix.report.context import OverviewItem
 from matrix.report.render import write_report
-from report_helpers import PAYLOAD, dar_data, dar_plan
+from report_helpers import PAYLOAD, dar_data
 from test_report_browser import PHONE, Visit, browser  # noqa: F401 - the browser fixture
 
 AT = datetime(2027, 2, 1, 8, 0)
 
 
 @pytest.fixture(scope="module")
-def plan():
-    return dar_plan()
+def plan(dar_english):
+    return dar_english
 
 
 @pytest.fixture(scope="module")

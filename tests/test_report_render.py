@@ -11,14 +11,14 @@ from matrix.errors import MatrixError
 from matrix.i18n import LANGUAGES, catalogue
 from matrix.report.build import build_context
 from matrix.report.render import render_report, write_report
-from report_helpers import PAYLOAD, dar_data, dar_plan
+from report_helpers import PAYLOAD, dar_data
 
 AT = datetime(2027, 2, 1, 8, 0)
 
 
 @pytest.fixture(scope="module")
-def plan():
-    return dar_plan()
+def plan(dar_english):
+    return dar_english
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

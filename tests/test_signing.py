@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import DAR, require_tool
+from checkout import DAR, require_tool
 from matrix.plan import load_plan
 from matrix.signing import KEY_BYTES, KEY_FILE
 from matrix.store import Store
@@ -80,13 +80,13 @@ def test_init_makes_the_key_with_the_plan(run, tmp_path, monkeypatch):
     assert len(key.read_bytes()) == KEY_BYTES and stat.S_IMODE(key.stat().st_mode) == 0o600
 
 
-def test_every_command_finds_the_key_beside_the_plan_wherever_it_runs(run, tmp_path, monkeypatch):
+def test_every_command_finds_the_key_beside_the_plan_wherever_it_runs(run, tmp_path, monkeypatch, dar):
     monkeypatch.delenv("MATRIX_KEY_FILE")
     (tmp_path / "project").mkdir()
     shutil.copy(DAR, tmp_path / "project" / "plan.yaml")
     [path] = generated(run, tmp_path / "sent", "KEN", plan="project/plan.yaml")
     assert (tmp_path / "project" / KEY_FILE).is_file() and not (tmp_path / KEY_FILE).exists()
-    fill_good(path, load_plan(DAR))
+    fill_good(path, dar)
 
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
@@ -102,13 +102,13 @@ def test_every_command_finds_the_key_beside_the_plan_wherever_it_runs(run, tmp_p
     assert f"no project key at {KEY_FILE}" in result.stdout
 
 
-def test_matrix_key_file_names_a_key_kept_away_from_the_plan(run, project, tmp_path, monkeypatch):
+def test_matrix_key_file_names_a_key_kept_away_from_the_plan(run, project, tmp_path, monkeypatch, dar):
     key = tmp_path / "secrets" / "dar.key"
     key.parent.mkdir()
     monkeypatch.setenv("MATRIX_KEY_FILE", str(key))
     [path] = generated(run, project / "sent", "KEN")
     assert key.is_file() and not (project / KEY_FILE).exists()
-    fill_good(path, load_plan(DAR))
+    fill_good(path, dar)
     assert run("validate", path).stdout.strip() == f"{path}: valid"
     monkeypatch.delenv("MATRIX_KEY_FILE")
     assert codes(run("validate", path).stdout) == ["signature-unverified"]
@@ -158,12 +158,12 @@ def test_an_office_cannot_overwrite_another_offices_return(run, project):
         assert query(store, "SELECT count(*) FROM submissions WHERE office = 'KEN'") == [(1,)]
 
 
-def test_a_matrix_signed_by_another_project_is_refused(run, project, tmp_path):
+def test_a_matrix_signed_by_another_project_is_refused(run, project, tmp_path, dar):
     other = tmp_path / "other"
     other.mkdir()
     shutil.copy(DAR, other / "plan.yaml")
     [path] = generated(run, tmp_path / "sent", "KEN", plan="other/plan.yaml")
-    fill_good(path, load_plan(DAR))
+    fill_good(path, dar)
     generated(run, tmp_path / "ours", "KEN")  # this project's own key
     result = run("validate", path)
     assert result.exit_code == 1 and codes(result.stdout) == ["metadata-signature-mismatch"]
@@ -203,10 +203,10 @@ def test_a_signed_regional_workbook_prefilled_from_the_store_validates(run, proj
     assert codes(result.stdout) == ["metadata-signature-mismatch", "metadata-inconsistent"]
 
 
-def test_a_signed_return_saved_by_libreoffice_still_verifies(run, project, tmp_path):
+def test_a_signed_return_saved_by_libreoffice_still_verifies(run, project, tmp_path, dar):
     soffice = require_tool("soffice")
     [path] = generated(run, project / "sent", "KEN", extra=("--lang", "fr"))
-    fill_good(path, load_plan(DAR), lang="fr")
+    fill_good(path, dar, lang="fr")
     subprocess.run(
         [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "xlsx",
          "--outdir", str(tmp_path / "saved"), str(path)],
@@ -216,9 +216,9 @@ def test_a_signed_return_saved_by_libreoffice_still_verifies(run, project, tmp_p
     assert run("validate", saved).stdout.strip() == f"{saved}: valid"
 
 
-def test_the_office_is_told_its_matrix_was_changed_and_a_fresh_one_is_coming(run, project):
+def test_the_office_is_told_its_matrix_was_changed_and_a_fresh_one_is_coming(run, project, dar):
     [path] = generated(run, project / "sent", "KEN")
-    fill_good(path, load_plan(DAR))
+    fill_good(path, dar)
     edit_metadata(path, {"period": "2027-Q1"})  # a real period of the plan: only the signature tells
     result = run("validate", path, "--annotate", project / "feedback")
     assert result.exit_code == 1 and codes(result.stdout) == ["metadata-signature-mismatch"]

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from matrix.errors import MatrixError
+from matrix.plan import expected_offices
 from matrix.status import (
     ReturnState,
-    expected_offices,
     history,
     render_history,
     render_status,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.errors import MatrixError
 from matrix.store import Outcome, Store, StoreLocation, recording, schema
 from store_helpers import integrity_problems, make_result, query

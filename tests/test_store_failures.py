@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.plan import load_plan
 from matrix.store import Store
 from store_helpers import integrity_problems, query, returned_matrix, variants

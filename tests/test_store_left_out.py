@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from conftest import DAR
+from checkout import DAR
 from matrix.plan import load_plan
 from store_helpers import returned_matrix
 

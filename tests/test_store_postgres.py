@@ -15,7 +15,7 @@ import time
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from conftest import ROOT, SUDAN, unavailable
+from checkout import ROOT, SUDAN, unavailable
 from matrix.plan import load_plan
 from matrix.store import Store, schema
 from narrative_helpers import overview

@@ -12,10 +12,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from conftest import SUDAN
+from checkout import SUDAN
 from hostile_helpers import edit_sheet, error_codes, in_last_row, limited_run, prefixed, value_cell
 from matrix.codes import Code
-from matrix.plan import load_plan
 from matrix.validation import validate_file
 from process_helpers import alive, matrix_process, workers_of
 from store_helpers import variants
@@ -82,13 +81,13 @@ def test_warnings_pass_unless_strict(run, returns):
     assert run("validate", path, "--plan", SUDAN, "--strict").exit_code == 1
 
 
-def test_json_equals_the_library_result(run, returns):
+def test_json_equals_the_library_result(run, returns, sudan):
     _, path = returns
     fill(path, {"AP3-1": {"actual": "about 40"}})
     result = run("validate", path, "--plan", SUDAN, "--format", "json")
     assert result.exit_code == 1
     [data] = json.loads(result.stdout)
-    expected = validate_file(load_plan(SUDAN), path).model_dump(mode="json")
+    expected = validate_file(sudan, path).model_dump(mode="json")
     assert data == expected | {"accepted": False}
 
 

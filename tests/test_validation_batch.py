@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 
-import matrix.validation
-from conftest import SUDAN
+import matrix.validation.batch
+from checkout import SUDAN
 from matrix.models.returns import ValidationResult
 from matrix.validation import validate_paths, workbook_paths
 from validation_helpers import fill, fill_good, make_matrix
@@ -56,7 +56,7 @@ def crash_on_copies(plan, path, *, previous=None, key=None):
 
 def test_a_crashing_file_is_reported_and_the_rest_validated(tmp_path, monkeypatch):
     plan, _folder, paths = returns_folder(tmp_path)
-    monkeypatch.setattr(matrix.validation, "validate_file", crash_on_copies)
+    monkeypatch.setattr(matrix.validation.batch, "validate_file", crash_on_copies)
     results = validate_paths(plan, paths, workers=2)
     assert [r.file for r in results] == [str(p) for p in paths]
     assert [[i.code for i in r.issues] for r in results] == [[], [], ["reader-crashed"], [], []]

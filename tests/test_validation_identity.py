@@ -11,19 +11,19 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import DAR, SUDAN
-from matrix.excel.layout import META_SHEET, plan_rows
+from checkout import DAR, SUDAN
+from matrix.excel.layout import META_SHEET
 from matrix.excel.metadata import IDENTITY_KEYS
 from matrix.generate import generate
 from matrix.i18n import LANGUAGES
 from matrix.models.issues import has_errors
 from matrix.models.plan import Status
 from matrix.periods import Period, last_period, periods_between
-from matrix.plan import load_plan
+from matrix.plan import load_plan, plan_rows
 from matrix.signing import ProjectKey, ensure_key
 from matrix.store import Store
 from matrix.validation import validate_file
-from matrix.validation.identity import check_identity, plan_hash
+from matrix.validation.identity import check_identity
 from store_helpers import query
 from validation_helpers import edit_metadata, fill_good, issues_of, make_matrix, sheet_of
 
@@ -140,7 +140,7 @@ def test_sheet_calamine_cannot_parse_is_an_issue(tmp_path):
 def test_return_saved_by_libreoffice_is_clean(tmp_path):
     import subprocess
 
-    from conftest import require_tool
+    from checkout import require_tool
 
     soffice = require_tool("soffice")
     plan, path = make_matrix(tmp_path / "sent", SUDAN, lang="fr")
@@ -246,10 +246,10 @@ def test_matrices_are_only_generated_for_periods_validation_accepts(run):
 
 
 @pytest.fixture(scope="module")
-def hidden_record(tmp_path_factory):
+def hidden_record(tmp_path_factory, dar):
     """The plan, the project key and the hidden rows of a signed KEN matrix."""
     folder = tmp_path_factory.mktemp("signed")
-    plan = load_plan(DAR)
+    plan = dar
     key, _ = ensure_key(ProjectKey(folder / ".matrix-key"))
     [path] = generate(plan, "2026-Q3", countries=["KEN"], regional=False, lang="en", out_dir=folder, key=key)
     rows = [list(row) for row in openpyxl.load_workbook(path)[META_SHEET].iter_rows(values_only=True)]
@@ -270,12 +270,12 @@ def test_any_edit_of_a_hidden_field_is_refused_or_stays_within_the_plan(hidden_r
     for project_key in (key, None):
         meta, issues = check_identity(plan, SimpleNamespace(metadata_rows=edited), "x.xlsx", project_key)
         if has_errors(issues):
-            assert meta is None or (meta.identity.plan_id, meta.identity.plan_hash) != (plan.id, plan_hash(plan))
+            assert meta is None or (meta.identity.plan_id, meta.identity.plan_hash) != (plan.id, plan.content_hash())
             continue
         identity = meta.identity
         if project_key is not None:
             assert identity == original.identity, (field, text)
         else:
-            assert (identity.office, identity.regional, identity.plan_hash) == ("KEN", False, plan_hash(plan))
+            assert (identity.office, identity.regional, identity.plan_hash) == ("KEN", False, plan.content_hash())
             periods = periods_between(Period.parse(plan.reporting.first_period), last_period(plan))
             assert identity.lang in LANGUAGES and identity.period in {p.id for p in periods}

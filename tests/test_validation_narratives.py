@@ -10,7 +10,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from conftest import DAR
+from checkout import DAR
 from matrix.excel import layout
 from matrix.excel.layout import SheetRole
 from matrix.excel.metadata import metadata_rows, parse_metadata, signed_content
@@ -18,7 +18,6 @@ from matrix.generate import generate
 from matrix.models.plan import Status
 from matrix.models.returns import GoodPractice, Initiative, Link, OverviewText
 from matrix.overview import overview_headings
-from matrix.plan import load_plan
 from matrix.signing import ensure_key, find_key, sign
 from matrix.validation import validate_file
 from narrative_helpers import overview, type_in
@@ -457,12 +456,12 @@ def test_a_copied_initiative_number_is_an_error(ken):
     assert [i.title for i in result.narratives.initiatives] == ["Shelter"]
 
 
-def test_a_matrix_made_before_these_sheets_existed_still_validates(tmp_path, monkeypatch):
+def test_a_matrix_made_before_these_sheets_existed_still_validates(tmp_path, monkeypatch, dar):
     """An older signed matrix: its hidden record names no Overview, Initiatives or Good practices
     sheet (rebuilt here by removing them and signing the record with the project key)."""
     monkeypatch.chdir(tmp_path)
     key, _ = ensure_key(find_key(tmp_path / "plan.yaml"))
-    plan = load_plan(DAR)
+    plan = dar
     path = make_older(tmp_path, plan, key.secret)
     result = validate_file(plan, path, key=key)
     assert result.accepted, [i.render() for i in result.issues]

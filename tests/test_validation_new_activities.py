@@ -8,7 +8,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.excel import layout
 from matrix.models.plan import Status
 from matrix.validation import validate_file

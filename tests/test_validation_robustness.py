@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.validation import validate_file
 from validation_helpers import fill_good, make_matrix
 
@@ -56,14 +56,14 @@ def test_random_xml_damage(returned, tmp_path):
 
 
 def test_a_bug_while_checking_is_reported_as_an_issue(returned, monkeypatch):
-    import matrix.validation
+    import matrix.validation.workbook
 
     plan, path = returned
 
     def broken(*args, **kwargs):
         raise KeyError("surprise")
 
-    monkeypatch.setattr(matrix.validation, "read_matrix_sheet", broken)
+    monkeypatch.setattr(matrix.validation.workbook, "read_matrix_sheet", broken)
     result = validate_file(plan, path)
     assert [i.code for i in result.issues] == ["validation-failed"]
     assert "KeyError" in result.issues[0].message and not result.accepted

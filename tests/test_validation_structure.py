@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import openpyxl
 
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.excel import layout
 from matrix.validation import validate_file
 from validation_helpers import (

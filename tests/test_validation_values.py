@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import SUDAN
+from checkout import SUDAN
 from matrix.codes import Code
 from matrix.i18n import status_label
 from matrix.models.plan import Status

@@ -7,31 +7,20 @@ from datetime import UTC, date, datetime
 import pytest
 from openpyxl.utils import get_column_letter
 
-from conftest import DAR, SUDAN
 from matrix import __version__
 from matrix.countries import country_name
 from matrix.excel import layout
 from matrix.excel.metadata import matrix_role
 from matrix.excel.writer import write_workbook
-from matrix.i18n import LANGUAGES, status_label, t
+from matrix.i18n import LANGUAGES, action_point_label, action_point_number, status_label, t
 from matrix.models.plan import Status, in_language
 from matrix.models.returns import ProgressRow
 from matrix.periods import Period, due_date
-from matrix.plan import load_plan
+from matrix.plan import load_plan, plan_index, plan_rows
 from test_plan import MINIMAL, write
 from workbook_helpers import data_rows, header_columns, locked_fingerprint, metadata, open_workbook
 
 GENERATED_AT = datetime(2026, 8, 1, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def sudan():
-    return load_plan(SUDAN)
-
-
-@pytest.fixture(scope="module")
-def dar():
-    return load_plan(DAR)
 
 
 def every_language(plan, office, period, out, regional=False):
@@ -115,12 +104,12 @@ def test_matrix_headers_rows_and_fingerprints(national, sudan, lang):
     assert country_name("SDN", lang) in ws.cell(layout.SUBTITLE_ROW, 1).value
 
     rows = data_rows(ws, lang, sudan)
-    assert set(rows) == {r.ref for r in layout.plan_rows(sudan, "SDN")}
+    assert set(rows) == {r.ref for r in plan_rows(sudan, "SDN")}
     fingerprints = metadata(wb).fingerprints
     assert {ref for (_, ref) in fingerprints} == set(rows)
     for ref, row in rows.items():
         assert fingerprints[matrix_role("SDN"), ref] == locked_fingerprint(row), ref
-    for plan_row in layout.plan_rows(sudan, "SDN"):  # what the reader recomputes to show the plan's value
+    for plan_row in plan_rows(sudan, "SDN"):  # what the reader recomputes to show the plan's value
         values = layout.plan_cell_values(sudan, plan_row, lang)
         assert layout.fingerprint(values) == fingerprints[matrix_role("SDN"), plan_row.ref]
 
@@ -149,8 +138,8 @@ def test_rows_are_grouped_under_one_heading_per_action_point(national, sudan):
         else:
             seen[ref] = current
             assert ap == current
-    assert headings == sorted(set(headings), key=layout.action_point_number)
-    assert all(layout.action_point_number(h) for h in headings)
+    assert headings == sorted(set(headings), key=action_point_number)
+    assert all(action_point_number(h) for h in headings)
     assert seen["AP1-1"].startswith("1. ")
 
 
@@ -287,7 +276,7 @@ def test_new_activities_sheet_has_validated_blank_rows(national, sudan, lang):
     assert {by_column[k].type for k in ("target", "actual")} == {"decimal"}
     assert {by_column[k].type for k in ("start", "end")} == {"date"}
     lists = wb[lists_name]
-    assert lists.cell(3, 2).value == layout.action_point_label(3, t(lang, "framework.10-point-plan.AP3"))
+    assert lists.cell(3, 2).value == action_point_label(3, t(lang, "framework.10-point-plan.AP3"))
     assert [lists.cell(r, 3).value for r in range(1, len(sudan.actors) + 1)] == [a.id for a in sudan.actors]
 
 
@@ -315,7 +304,7 @@ def test_regional_workbook_has_a_sheet_per_country_and_one_region_wide(regional,
     for office, ws in sheets.items():
         assert len(ws.title) <= 31 and not set(ws.title) & set("[]:*?/\\")
         rows = data_rows(ws, lang, dar)
-        expected = layout.plan_rows(dar, None if office == "EHAGL" else office)
+        expected = plan_rows(dar, None if office == "EHAGL" else office)
         assert list(rows) == [r.ref for r in sorted(expected, key=lambda r: _ap_number(dar, r))]
         for ref, row in rows.items():
             assert meta.fingerprints[matrix_role(office), ref] == locked_fingerprint(row)
@@ -325,12 +314,12 @@ def test_regional_workbook_has_a_sheet_per_country_and_one_region_wide(regional,
         for row in rows.values():
             locks = [ws.cell(row["_row"], i).protection.locked for i in range(1, len(columns) + 1)]
             assert locks == [c.locked for c in columns]
-    assert len(meta.fingerprints) == sum(len(layout.plan_rows(dar, c)) for c in [*dar.countries, None])
+    assert len(meta.fingerprints) == sum(len(plan_rows(dar, c)) for c in [*dar.countries, None])
     assert sheets["KEN"].title == country_name("KEN", lang)
 
 
 def _ap_number(plan, row):
-    return plan.resolved_framework.action_point(row.objective.action_point).number
+    return plan_index(plan).framework.action_point(row.objective.action_point).number
 
 
 # -- prefill, plans without budgets, formula safety -------------------------------------------------
@@ -390,13 +379,13 @@ def test_an_empty_country_sheet_still_has_headers_and_metadata(tmp_path):
 
 
 def test_layout_helpers_the_writer_and_reader_share():
-    label = layout.action_point_label(10, "استراتيجية المعلومات")
+    label = action_point_label(10, "استراتيجية المعلومات")
     assert label == "10. استراتيجية المعلومات"
-    assert [layout.action_point_number(x) for x in (label, " 3 ", 3, "AP3", "", None)] == [10, 3, 3, None, None, None]
+    assert [action_point_number(x) for x in (label, " 3 ", 3, "AP3", "", None)] == [10, 3, 3, None, None, None]
 
 
 def test_prefill_of_a_regional_workbook_goes_to_the_right_sheet(dar, tmp_path):
-    row = layout.plan_rows(dar, None)[0]
+    row = plan_rows(dar, None)[0]
     given = ProgressRow(country="EHAGL", activity_id=row.activity.id, indicator_index=0, ref=row.ref,
                         sheet="Region-wide", row=5, status=Status.COMPLETED, actual=1)
     path = tmp_path / "EHAGL.xlsx"
@@ -407,15 +396,14 @@ def test_prefill_of_a_regional_workbook_goes_to_the_right_sheet(dar, tmp_path):
     assert all(r["status"] is None for office in dar.countries for r in data_rows(sheets[office], "en", dar).values())
 
 
-def test_rows_of_long_wrapped_text_get_a_height_that_fits(tmp_path):
+def test_rows_of_long_wrapped_text_get_a_height_that_fits(tmp_path, sudan):
     """LibreOffice does not grow rows on opening, so long titles would overlap their neighbours."""
     from openpyxl import load_workbook
 
     from matrix.excel.writer import write_workbook
     from matrix.periods import Period
-    from matrix.plan import load_plan
 
-    plan = load_plan(SUDAN)
+    plan = sudan
     path = tmp_path / "SDN.xlsx"
     write_workbook(plan, "SDN", Period.parse("2026-07"), "en", path)
     ws = load_workbook(path)["Matrix"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import DAR, EXAMPLES, SUDAN
+from checkout import DAR, EXAMPLES, SUDAN
 from limits_helpers import one_line_error, run_limited
 from matrix.codes import Code
 from matrix.plan import check_plan_file, load_plan

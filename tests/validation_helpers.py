@@ -11,12 +11,11 @@ import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
 from matrix.excel import layout
-from matrix.excel.layout import split_ref
 from matrix.excel.metadata import matrix_role
 from matrix.generate import generate
 from matrix.i18n import status_label, t
 from matrix.models.plan import Plan, Status
-from matrix.plan import load_plan
+from matrix.plan import load_plan, split_ref
 from matrix.validation import validate_file
 from matrix.validation.structure import header_lookup, normalise_header
 

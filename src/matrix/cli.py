@@ -9,18 +9,39 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from matrix import __version__
+from matrix._version import __version__
 from matrix.errors import MatrixError, Terminated
 from matrix.frameworks import builtin_names
 from matrix.i18n import DEFAULT_LANG, LANG_ENV, LANGUAGES, output_language, render_issue, t
 from matrix.models.issues import Issue, has_errors
+from matrix.periods import Period
+
+if TYPE_CHECKING:
+    from matrix.project import Project
 
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+class PeriodType(click.ParamType):
+    """A reporting period as people write it (2026-09, 2026-Q3, 2026-H2, 2026), parsed once,
+    before anything is read. A mistyped one is a `PeriodError`, which `MatrixGroup` shows on one
+    line like every other failure; whether the plan reports that period is the library's to say."""
+
+    name = "period"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Period:
+        return value if isinstance(value, Period) else Period.parse(str(value))
+
+
+PERIOD = PeriodType()
+LANGUAGE = click.Choice(LANGUAGES)
 
 
 def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -30,18 +51,16 @@ def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str | Non
 
 
 LANG = click.option(
-    "--lang", type=click.Choice(LANGUAGES), envvar=LANG_ENV, default=DEFAULT_LANG, show_default=True,
+    "--lang", type=LANGUAGE, envvar=LANG_ENV, default=DEFAULT_LANG, show_default=True,
     show_envvar=True, callback=_remember_lang, help="Language of what the command prints.",
 )
-
-
 DOCUMENT_LANG = click.option(
-    "--lang", type=click.Choice(LANGUAGES), envvar=LANG_ENV, default=None, show_envvar=True,
+    "--lang", type=LANGUAGE, envvar=LANG_ENV, default=None, show_envvar=True,
     callback=_remember_lang, help="Language of the texts and of what the command prints [default: the "
-    "plan's language].",
+    "plan's language]; ar is right-to-left.",
 )
-"""--lang of a command that writes a document (report, export): its texts default to the plan's
-language."""
+"""--lang of a command that writes a document (report, export, compendium): its texts default to
+the plan's language."""
 
 
 def lang_of(ctx: click.Context | None = None) -> str:
@@ -135,10 +154,11 @@ def init(directory: Path, scope: str, framework: str, lang: str) -> None:
 
         matrix init sudan-2026 --scope national
     """
+    from matrix.models.plan import Scope
     from matrix.scaffold import init_project
     from matrix.signing import created_notice
 
-    path, key = init_project(directory, scope, framework)
+    path, key = init_project(directory, Scope(scope), framework)
     say("cli.init.wrote", path=path)
     if key is not None:
         click.echo(created_notice(key, lang))
@@ -176,12 +196,13 @@ def plan_check(plan_file: Path, lang: str) -> None:
 
 @cli.command()
 @click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
-@click.option("--period", required=True, help="Reporting period in the plan's frequency, e.g. 2026-09 or 2026-Q3.")
+@click.option("--period", required=True, type=PERIOD,
+              help="Reporting period in the plan's frequency, e.g. 2026-09 or 2026-Q3.")
 @click.option("--country", "countries", multiple=True, metavar="ISO3",
               help="A country of the plan (repeat for several).")
 @click.option("--all", "all_countries", is_flag=True, help="Every country of the plan.")
 @click.option("--regional", is_flag=True, help="One regional workbook: a sheet per country plus region-wide rows.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+@click.option("--lang", type=LANGUAGE, default=None,
               help="Language of every workbook [default: each office's language, as the plan says].")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="Folder to write the workbooks in.")
@@ -192,7 +213,7 @@ def plan_check(plan_file: Path, lang: str) -> None:
 @click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
               help="Store to pre-fill from: a SQLite file or a postgresql:// URL "
                    "[default: $MATRIX_STORE, else ./matrix.sqlite].")
-def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_countries: bool, regional: bool,
+def generate(plan_file: Path, period: Period, countries: tuple[str, ...], all_countries: bool, regional: bool,
              lang: str | None, out_dir: Path, force: bool, prefill: bool, store_path: str | None) -> None:
     """Write the Excel implementation matrix each country office fills in for PERIOD.
 
@@ -206,31 +227,16 @@ def generate(plan_file: Path, period: str, countries: tuple[str, ...], all_count
         matrix generate examples/dar-es-salaam-action-plan.yaml --period 2026-Q3 --regional --lang fr
         matrix generate plan.yaml --period 2026-08 --all --prefill -o out
     """
-    from matrix.generate import generate as generate_workbooks
-    from matrix.plan import load_plan
-    from matrix.signing import created_notice, find_key
+    from matrix.signing import created_notice
 
     if sum((bool(countries), all_countries, regional)) != 1:
         raise click.UsageError(t(lang_of(), "error.one_of_country_all_regional"))
-    plan = load_plan(plan_file)
-    count = 1 if regional else len(countries or plan.countries)
-    inputs = project_inputs(plan_file)
-    options = {"countries": list(countries) or None, "regional": regional, "lang": lang, "out_dir": out_dir,
-               "force": force, "key": find_key(plan_file),
-               "key_created": lambda path: click.echo(created_notice(path, lang_of()), err=True),
-               "inputs": inputs}
-    if prefill:
-        with open_store(store_path, plan, create=False) as store:
-            options["prefill"] = store.latest_progress(plan, period)
-            options["narratives"] = store.latest_narratives(plan, period)
-            if store.path is not None:
-                inputs.add_store(store.path)
-    if count > 3:  # the bar appears with the first workbook, so an up-front refusal stays one line
-        bar = click.progressbar(length=count, label=t(lang_of(), "cli.progress.generate"), file=sys.stderr)
-        paths = generate_workbooks(plan, period, progress=lambda _: bar.update(1), **options)
-        bar.render_finish()
-    else:
-        paths = generate_workbooks(plan, period, **options)
+    project = open_project(plan_file, store_path)
+    count = 1 if regional else len(countries or project.plan.countries)
+    with progress_bar(count, t(lang_of(), "cli.progress.generate")) as tick:
+        paths = project.generate(period, countries=countries, regional=regional, lang=lang, out=out_dir,
+                                 force=force, prefill=prefill, progress=tick,
+                                 key_created=lambda path: click.echo(created_notice(path, lang_of()), err=True))
     for path in paths:
         click.echo(str(path))
 
@@ -247,44 +253,41 @@ STORE = click.option(
 )
 
 
-def project_inputs(plan_file: Path, returns: tuple[Path, ...] = ()):
-    """What no output of a command may overwrite: the plan, `returns`, and the project's key."""
-    from matrix.files import Inputs
-    from matrix.signing import key_path
+def open_project(plan_file: Path, store_path: str | None = None) -> Project:
+    """The project of `plan_file`, with the store the command line names (`--store`, else
+    `$MATRIX_STORE`, else ./matrix.sqlite); warnings about the store go to stderr."""
+    from matrix.project import Project
+    from matrix.store import StoreLocation
 
-    inputs = Inputs(plan=plan_file, returns=returns)
-    return inputs.add(key_path(plan_file), "input.project_key", "input.signs")
-
-
-def project_plan(path: Path):
-    from matrix.plan import load_plan
-
-    if not path.is_file():
-        raise MatrixError("error.no_plan", path=path)
-    return load_plan(path)
+    return Project(plan_file, StoreLocation.parse(store_path),
+                   on_warning=lambda issue: click.echo(render_issue(issue, lang_of()), err=True))
 
 
 @contextmanager
-def open_store(where, plan, *, create: bool = True):
-    """The store (a path, URL or StoreLocation; None for the default), after a warning on stderr
-    for each stored period it leaves out."""
-    from matrix.store import Store
-
-    with Store.open(where, create=create) as store:
-        print_issues(store.left_out(plan), err=True)
-        yield store
+def progress_bar(count: int, label: str) -> Iterator[Callable[[object], None] | None]:
+    """A bar on stderr for more than three items, drawn from the first one on, so that a refusal
+    before any work stays one line; None (no bar) for fewer."""
+    if count <= 3:
+        yield None
+        return
+    bar = click.progressbar(length=count, label=label, file=sys.stderr)
+    try:
+        yield lambda _: bar.update(1)
+    finally:
+        if bar.pos:
+            bar.render_finish()
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...",
                 type=click.Path(exists=True, path_type=Path))
 @PROJECT_PLAN
-@click.option("--period", default=None, help="Only accept returns for this period; others are rejected.")
+@click.option("--period", type=PERIOD, default=None, help="Only accept returns for this period; others are rejected.")
 @STORE
 @click.option("--received", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None, metavar="DATE",
               help="When the returns arrived (UTC), for a backlog collected later; default: now.")
 @LANG
-def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_path: str | None,
+def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, store_path: str | None,
             received, lang: str) -> None:
     """Validate returned matrices and record them in the store, with their history.
 
@@ -299,27 +302,14 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_
     from datetime import UTC
 
     from matrix.collect import CollectInterrupted, render_outcomes
-    from matrix.collect import collect as collect_returns
-    from matrix.signing import find_key
-    from matrix.store import Outcome, StoreLocation
+    from matrix.store import Outcome
     from matrix.validation import returned_workbooks
 
-    plan = project_plan(plan_file)
-    key = find_key(plan_file)
-    files = returned_workbooks(paths)
-    location = StoreLocation.parse(store_path)
-    if location.path is not None:
-        project_inputs(plan_file, returns=(*paths, *files)).refuse(location.path)
+    project = open_project(plan_file, store_path)
     received_at = received.replace(tzinfo=UTC) if received else None
     try:
-        with open_store(location, plan) as store:
-            if len(files) > 3:
-                with click.progressbar(length=len(files), label=t(lang, "cli.progress.collect"),
-                                       file=sys.stderr) as bar:
-                    outcomes = collect_returns(plan, files, store, period=period, received_at=received_at,
-                                               progress=lambda _: bar.update(1), key=key)
-            else:
-                outcomes = collect_returns(plan, files, store, period=period, received_at=received_at, key=key)
+        with progress_bar(len(returned_workbooks(paths)), t(lang, "cli.progress.collect")) as tick:
+            outcomes = project.collect(paths, period=period, received_at=received_at, progress=tick)
     except CollectInterrupted as stop:
         click.echo(render_outcomes(stop.outcomes, lang))
         say("cli.collect.stopped", err=True, signal=stopped_by(stop.signum), done=len(stop.outcomes),
@@ -330,12 +320,12 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: str | None, store_
 
 
 @cli.command()
-@click.option("--period", required=True, help="Reporting period, e.g. 2026-09 or 2026-Q3.")
+@click.option("--period", required=True, type=PERIOD, help="Reporting period, e.g. 2026-09 or 2026-Q3.")
 @PROJECT_PLAN
 @STORE
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG
-def status(period: str, plan_file: Path, store_path: str | None, fmt: str, lang: str) -> None:
+def status(period: Period, plan_file: Path, store_path: str | None, fmt: str, lang: str) -> None:
     """Every expected office for the period: returned, late, rejected or missing.
 
     Exit 0 when every office has returned (late counts), 1 when any is missing or rejected.
@@ -347,11 +337,8 @@ def status(period: str, plan_file: Path, store_path: str | None, fmt: str, lang:
     import json
 
     from matrix.status import render_status
-    from matrix.status import status as period_status
 
-    plan = project_plan(plan_file)
-    with open_store(store_path, plan, create=False) as store:
-        found = period_status(plan, store, period, lang)
+    found = open_project(plan_file, store_path).status(period, lang=lang)
     click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False) if fmt == "json"
                else render_status(found, lang))
     sys.exit(0 if found.complete else 1)
@@ -374,12 +361,9 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: str
     """
     import json
 
-    from matrix.status import history as country_history
     from matrix.status import render_history
 
-    plan = project_plan(plan_file)
-    with open_store(store_path, plan, create=False) as store:
-        entries = country_history(plan, store, country, activity, lang)
+    entries = open_project(plan_file, store_path).history(country, activity, lang=lang)
     if fmt == "json":
         click.echo(json.dumps([e.as_json() for e in entries], indent=2, ensure_ascii=False))
     else:
@@ -387,7 +371,8 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: str
 
 
 @cli.command()
-@click.option("--period", default=None, help="One period; every period up to the latest collected when omitted.")
+@click.option("--period", type=PERIOD, default=None,
+              help="One period; every period up to the latest collected when omitted.")
 @click.option("--format", "fmt", required=True,
               type=click.Choice(["xlsx", "csv", "json", "hxl", "iati"]),
               help="iati: an IATI 2.03 activity file, checked against the standard's schema.")
@@ -399,7 +384,7 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: str
 @PROJECT_PLAN
 @STORE
 @DOCUMENT_LANG
-def export(period: str | None, fmt: str, out_path: Path, table: str, plan_file: Path,
+def export(period: Period | None, fmt: str, out_path: Path, table: str, plan_file: Path,
            store_path: str | None, lang: str | None) -> None:
     """Write the consolidated dataset: one row per country, activity indicator and period, with the
     plan's fields and the progress reported; and the offices' proposed activities, initiatives
@@ -413,12 +398,7 @@ def export(period: str | None, fmt: str, out_path: Path, table: str, plan_file: 
         matrix export --format csv --table initiatives -o initiatives.csv
         matrix export --format iati -o activities.xml
     """
-    from matrix.export import export as export_dataset
-
-    plan = project_plan(plan_file)
-    with open_store(store_path, plan, create=False) as store:
-        count = export_dataset(plan, store, period, fmt, out_path, table=table,
-                               inputs=project_inputs(plan_file), lang=lang or plan.language)
+    count = open_project(plan_file, store_path).export(out_path, fmt, period=period, table=table, lang=lang)
     say("cli.export.wrote", path=out_path, count=count)
 
 
@@ -447,17 +427,9 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
     """
     import json
 
-    from matrix.annotate import FeedbackCopies
-    from matrix.signing import find_key
-    from matrix.validation import returned_workbooks, validate_paths
-
-    plan = project_plan(plan_file)
-    files = returned_workbooks(paths)
-    copies = None
-    if annotate_dir is not None:
-        copies = FeedbackCopies(annotate_dir, files, project_inputs(plan_file, returns=(*paths, *files)),
-                                lang=lang, paper=plan.paper)
-    results = validate_paths(plan, files, key=find_key(plan_file))
+    project = open_project(plan_file)
+    copies = project.feedback_copies(annotate_dir, paths, lang=lang) if annotate_dir is not None else None
+    results = project.validate(paths)
     if fmt == "json":
         click.echo(json.dumps([as_json(r, lang) for r in results], indent=2, ensure_ascii=False))
     for result in results:
@@ -535,14 +507,14 @@ def store_copy(source: str, target: str, lang: str) -> None:
 # --- report, compendium and demo (matrix.report, matrix.compendium, matrix.demo) --------------
 
 @cli.command()
-@click.option("--period", required=True, help="Reporting period of the report, e.g. 2026-Q4.")
+@click.option("--period", required=True, type=PERIOD, help="Reporting period of the report, e.g. 2026-Q4.")
 @click.option("--country", default=None, metavar="ISO3", help="Report on one country (or the region code) only.")
 @DOCUMENT_LANG
 @PROJECT_PLAN
 @STORE
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write.")
-def report(period: str, country: str | None, lang: str | None, plan_file: Path, store_path: str | None,
+def report(period: Period, country: str | None, lang: str | None, plan_file: Path, store_path: str | None,
            out_file: Path) -> None:
     """Write the progress report for PERIOD as one self-contained HTML file.
 
@@ -552,27 +524,22 @@ def report(period: str, country: str | None, lang: str | None, plan_file: Path, 
 
         matrix report --period 2026-Q4 -o report-2026-Q4.html
     """
-    from matrix.report.source import make_report
-
-    plan = project_plan(plan_file)
-    with open_store(store_path, plan, create=False) as store:
-        path = make_report(plan, store, period, out_file, country=country, lang=lang or plan.language,
-                           inputs=project_inputs(plan_file))
-    say("cli.wrote", path=path)
+    open_project(plan_file, store_path).report(period, out_file, country=country, lang=lang)
+    say("cli.wrote", path=out_file)
 
 
 @cli.command()
-@click.option("--period", default=None, help="One reporting period, e.g. 2026-Q4.")
-@click.option("--from", "first", default=None, metavar="PERIOD",
+@click.option("--period", type=PERIOD, default=None, help="One reporting period, e.g. 2026-Q4.")
+@click.option("--from", "first", type=PERIOD, default=None, metavar="PERIOD",
               help="First period of a range [default: the plan's first].")
-@click.option("--to", "last", default=None, metavar="PERIOD",
+@click.option("--to", "last", type=PERIOD, default=None, metavar="PERIOD",
               help="Last period of a range [default: the latest collected].")
 @DOCUMENT_LANG
 @PROJECT_PLAN
 @STORE
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               required=True, help="The file to write: NAME.html, or NAME.pdf printed by Chromium.")
-def compendium(period: str | None, first: str | None, last: str | None, lang: str | None, plan_file: Path,
+def compendium(period: Period | None, first: Period | None, last: Period | None, lang: str | None, plan_file: Path,
                store_path: str | None, out_file: Path) -> None:
     """Compile every good practice the offices described, by action point, country and period,
     into one self-contained HTML file, or a PDF when OUT ends in .pdf.
@@ -585,14 +552,10 @@ def compendium(period: str | None, first: str | None, last: str | None, lang: st
         matrix compendium -o compendium.html
         matrix compendium --from 2026-Q3 --to 2027-Q2 -o good-practices-2026-27.pdf
     """
-    from matrix.compendium import make_compendium
-
     if period and (first or last):
         raise click.UsageError(t(lang_of(), "error.period_or_range"))
-    plan = project_plan(plan_file)
-    with open_store(store_path, plan, create=False) as store:
-        context = make_compendium(plan, store, out_file, period=period, first=first, last=last,
-                                  lang=lang or plan.language, inputs=project_inputs(plan_file))
+    context = open_project(plan_file, store_path).compendium(out_file, period=period, first=first, last=last,
+                                                             lang=lang)
     say("cli.compendium.wrote", path=out_file, count=context.count)
 
 

@@ -33,7 +33,7 @@ class Code(Enum):
     UNKNOWN_FIELD = ("unknown-field", E)
     INVALID_VALUE = ("invalid-value", E)
     UNSUPPORTED_SCHEMA = ("unsupported-schema-version", E)
-    # --- plan content (matrix.plan_check) ------------------------------------------------------
+    # --- plan content (matrix.plan.checks) ------------------------------------------------------
     UNKNOWN_FRAMEWORK = ("unknown-framework", E)
     DUPLICATE_ID = ("duplicate-id", E)
     UNKNOWN_ACTOR = ("unknown-actor", E)

@@ -56,7 +56,7 @@ def collect(
     paths: Iterable[str | Path],
     store: Store,
     *,
-    period: str | None = None,
+    period: str | Period | None = None,
     received_at: datetime | None = None,
     progress: Callable[[CollectOutcome], None] | None = None,
     key: ProjectKey | None = None,
@@ -69,17 +69,16 @@ def collect(
     SIGTERM) stops it cleanly: each file is recorded whole or not at all, and `CollectInterrupted`
     carries what was recorded.
     """
-    if period is not None:
-        period = plan_period(plan, period).id  # a PeriodError is a MatrixError
+    wanted = plan_period(plan, period).id if period is not None else None
     files = returned_workbooks(paths)
     outcomes: dict[Path, CollectOutcome] = {}
-    previous = store.previous_actuals(plan, None, period) if period else None
+    previous = store.previous_actuals(plan, None, wanted) if wanted else None
     try:
         for start in range(0, len(files), BATCH):
             batch = files[start : start + BATCH]
-            for index, result in _validated(plan, store, batch, period, previous, key):
+            for index, result in _validated(plan, store, batch, wanted, previous, key):
                 try:
-                    outcome = _record(plan, store, batch[index], result, period, received_at)
+                    outcome = _record(plan, store, batch[index], result, wanted, received_at)
                 except StoreError as exc:
                     raise StoreError("error.store_stopped", reason=exc.as_phrase(), count=len(outcomes),
                                      total=len(files)) from None

@@ -10,17 +10,17 @@ from pathlib import Path
 
 from pydantic import Field
 
-from matrix import __version__
+from matrix._version import __version__
 from matrix.errors import MatrixError
 from matrix.files import Inputs, describe, write_text
 from matrix.models.plan import Plan
 from matrix.periods import Period, parse_for_plan, periods_between
+from matrix.plan import expected_offices
 from matrix.report.context import Model, Practice
+from matrix.report.formatting import Formatter
 from matrix.report.sections.good_practices import practices
 from matrix.report.words import Words
-from matrix.status import expected_offices
 from matrix.store import Store
-from matrix.report.formatting import Formatter
 from matrix.templating import environment
 
 TEMPLATE = "compendium.html"
@@ -58,13 +58,13 @@ class CompendiumContext(Model):
 def selected_periods(
     plan: Plan,
     store: Store,
-    period: str | None = None,
-    first: str | None = None,
-    last: str | None = None,
+    period: str | Period | None = None,
+    first: str | Period | None = None,
+    last: str | Period | None = None,
 ) -> list[str]:
     """`period` alone; or from `first` (default: the plan's first period) to `last` (default: the
     latest collected); or every collected period."""
-    if period is not None:  # a PeriodError is a MatrixError
+    if period is not None:
         return [parse_for_plan(plan.reporting, period).id]
     collected = store.periods(plan)
     if first is None and last is None:
@@ -142,9 +142,9 @@ def make_compendium(
     store: Store,
     out: str | Path,
     *,
-    period: str | None = None,
-    first: str | None = None,
-    last: str | None = None,
+    period: str | Period | None = None,
+    first: str | Period | None = None,
+    last: str | Period | None = None,
     lang: str = "en",
     generated_at: datetime | None = None,
     inputs: Inputs | None = None,

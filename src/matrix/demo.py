@@ -24,9 +24,10 @@ from matrix.errors import MatrixError
 from matrix.excel import layout
 from matrix.excel.metadata import parse_metadata
 from matrix.files import write_file, write_text
-from matrix.i18n import status_label, t
+from matrix.i18n import localised_action_point_label, status_label, t
 from matrix.models.plan import Activity, Plan, Status
 from matrix.periods import Period, due_date
+from matrix.plan import PlanRow, plan_index
 
 if TYPE_CHECKING:
     from matrix.store import StoreLocation
@@ -268,7 +269,7 @@ def _elapsed(activity: Activity, on: date) -> float:
 
 
 def office_values(
-    plan: Plan, office: str, period_id: str, row: layout.PlanRow, seed: int, lang: str = "en"
+    plan: Plan, office: str, period_id: str, row: PlanRow, seed: int, lang: str = "en"
 ) -> dict[str, object]:
     """What an office reports on one row, its words in `lang`: the same office and activity perform
     alike every period, so totals to date only grow."""
@@ -318,11 +319,12 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
     meta = parse_metadata([list(r) for r in wb[layout.META_SHEET].iter_rows(values_only=True)])
     lang = meta.identity.lang
     region = plan.region.code if plan.region else None
+    index = plan_index(plan)
     mistake = arrival.mistake
     for office, sheet_name in meta.matrix_sheets().items():
         ws = wb[sheet_name]
         columns = header_columns(ws, lang, layout.MATRIX_COLUMNS)
-        rows = {r.ref: r for r in layout.plan_rows(plan, None if office == region and meta.identity.regional else office)}
+        rows = {r.ref: r for r in index.rows(None if office == region and meta.identity.regional else office)}
         for excel_row in range(layout.FIRST_DATA_ROW, ws.max_row + 1):
             plan_row = rows.get(str(ws.cell(excel_row, columns["ref"]).value or "").strip())
             if plan_row is None:
@@ -345,11 +347,11 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
     if proposed and new_sheet:
         ws = wb[new_sheet]
         columns = header_columns(ws, lang, layout.NEW_ACTIVITY_COLUMNS)
-        framework = plan.resolved_framework
+        framework = index.framework
         ap = framework.action_point(proposed["action_point"])
         for key, value in proposed.items():
             if key == "action_point":
-                value = layout.localised_action_point_label(framework, ap, lang)
+                value = localised_action_point_label(framework, ap, lang)
             ws.cell(layout.FIRST_DATA_ROW, columns[key]).value = (
                 status_label(value, lang) if isinstance(value, Status) else value
             )

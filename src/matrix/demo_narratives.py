@@ -15,9 +15,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from matrix.excel import layout
 from matrix.excel.layout import Column, SheetRole
 from matrix.excel.metadata import Metadata
-from matrix.i18n import status_label, t
+from matrix.i18n import localised_action_point_label, status_label, t
 from matrix.models.plan import Plan, Status
 from matrix.overview import overview_headings
+from matrix.plan import plan_index
 
 RESOURCE = "demo_data/narratives.yaml"
 
@@ -64,12 +65,12 @@ def _initiatives(ws: Worksheet, plan: Plan, lang: str, initiatives: list[dict[st
     rows = {
         ws.cell(r, columns["ref"]).value: r for r in range(layout.FIRST_DATA_ROW, ws.max_row + 1)
     }
-    framework = plan.resolved_framework
+    framework = plan_index(plan).framework
     for item in initiatives:
         ap = framework.action_point(item["action_point"])
         values = {
             "initiative": item["title"],
-            "action_point": layout.localised_action_point_label(framework, ap, lang)
+            "action_point": localised_action_point_label(framework, ap, lang)
             if ap
             else item["action_point"],
             "actors": ", ".join(item["actors"]),

@@ -38,6 +38,11 @@ class MatrixError(Exception):
         return self.render()
 
 
+class MatrixWarning(UserWarning):
+    """Something a script should hear about while the job goes on (a stored period left out, a
+    project key just made); the command line prints the same on stderr."""
+
+
 class PlanError(MatrixError):
     """The plan cannot be used; carries every problem found, not just the first."""
 

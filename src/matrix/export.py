@@ -16,16 +16,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from matrix import __version__
+from matrix._version import __version__
 from matrix.errors import MatrixError
 from matrix.excel.addresses import sheet_name
-from matrix.excel.layout import plan_rows
 from matrix.export_tables import TABLES, ExportColumn, Row, flat, table_rows
 from matrix.files import Inputs, write_file
 from matrix.i18n import action_point_title, t
 from matrix.models.plan import Plan, in_language
 from matrix.periods import Period, parse_for_plan, periods_between
-from matrix.status import expected_offices, office_name
+from matrix.plan import plan_index
 from matrix.store import Store
 
 FORMATS = ("xlsx", "csv", "json", "hxl", "iati")
@@ -69,30 +68,31 @@ COLUMNS: tuple[ExportColumn, ...] = (
 
 
 
-def dataset(plan: Plan, store: Store, period: str | None = None, lang: str | None = None) -> list[Row]:
+def dataset(
+    plan: Plan, store: Store, period: str | Period | None = None, lang: str | None = None
+) -> list[Row]:
     """Every expected row for `period` (every period up to the latest collected when None), with
     the progress that counts for it; rows nobody reported have empty progress fields. Names and
     titles are in `lang` (default: the plan's language) where the plan or the framework translates
     them; codes (ids, statuses) stay codes."""
     lang = lang or plan.language
     periods = _periods(plan, store, period)
-    framework = plan.resolved_framework
+    index = plan_index(plan)
     progress = {(s.period, s.row.country, s.row.ref): s for s in store.current_rows(plan)}
     rows = []
     for period_ in periods:
-        for office in expected_offices(plan):
-            region_wide = office not in plan.countries
-            for planned in plan_rows(plan, None if region_wide else office):
+        for office in index.offices:
+            for planned in index.office_rows(office):
                 activity, indicator = planned.activity, planned.indicator
-                ap = framework.action_point(planned.objective.action_point)
+                ap = index.action_point[activity.id]
                 stored = progress.get((period_, office, planned.ref))
                 reported = stored.row if stored else None
                 target = indicator.target if indicator else None
                 actual = reported.actual if reported else None
                 rows.append({
-                    "period": period_, "country": office, "country_name": office_name(plan, office, lang),
+                    "period": period_, "country": office, "country_name": index.office_name(office, lang),
                     "action_point": ap.id if ap else str(planned.objective.action_point),
-                    "action_point_title": action_point_title(framework.id, ap.id, ap.title, lang) if ap else "",
+                    "action_point_title": action_point_title(index.framework.id, ap.id, ap.title, lang) if ap else "",
                     "objective": planned.objective.id,
                     "objective_title": in_language(planned.objective.title, lang),
                     "activity": activity.id, "activity_title": in_language(activity.title, lang),
@@ -116,9 +116,9 @@ def dataset(plan: Plan, store: Store, period: str | None = None, lang: str | Non
     return rows
 
 
-def _periods(plan: Plan, store: Store, period: str | None) -> list[str]:
+def _periods(plan: Plan, store: Store, period: str | Period | None) -> list[str]:
     if period is not None:
-        return [parse_for_plan(plan.reporting, period).id]  # a PeriodError is a MatrixError
+        return [parse_for_plan(plan.reporting, period).id]
     collected = store.periods(plan)
     if not collected:
         raise MatrixError("error.nothing_collected", plan=plan.id)
@@ -127,7 +127,7 @@ def _periods(plan: Plan, store: Store, period: str | None) -> list[str]:
 
 
 def export(
-    plan: Plan, store: Store, period: str | None, fmt: str, out_path: str | Path, *,
+    plan: Plan, store: Store, period: str | Period | None, fmt: str, out_path: str | Path, *,
     table: str = "rows", inputs: Inputs | None = None, lang: str | None = None,
 ) -> int:
     """Write the dataset to `out_path`, its texts in `lang` (default: the plan's language); returns
@@ -241,7 +241,7 @@ def _write_json(out: IO[str], plan: Plan, store: Store, rows: list[Row], lang: s
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
     document = {
         "schema_version": JSON_SCHEMA_VERSION,
-        "plan": {"id": plan.id, "title": in_language(plan.title, lang), "version": plan.content_hash()},
+        "plan": {"id": plan.id, "title": in_language(plan.title, lang), "version": plan_index(plan).content_hash},
         "periods": periods,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tool_version": __version__,

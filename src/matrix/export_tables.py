@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from matrix.models.plan import Plan
 from matrix.models.returns import Narratives, ProposedActivity
 from matrix.overview import overview_headings
-from matrix.status import office_name
+from matrix.plan import plan_index
 from matrix.store import Store
 
 
@@ -156,7 +156,7 @@ def table_rows(plan: Plan, store: Store, periods: list[str], table: str) -> list
         where = {
             "period": stored.period,
             "office": stored.office,
-            "office_name": office_name(plan, stored.office),
+            "office_name": plan_index(plan).office_name(stored.office),
         }
         rows += [where | row for row in make(plan, stored.narratives)]
     return rows
@@ -172,7 +172,7 @@ def flat(value: Any) -> Any:
 
 
 def _area(plan: Plan, ref: str | None) -> dict[str, str]:
-    ap = plan.resolved_framework.action_point(ref) if ref else None
+    ap = plan_index(plan).framework.action_point(ref) if ref else None
     return {"action_point": ap.id if ap else "", "action_point_title": ap.title if ap else ""}
 
 
@@ -186,7 +186,7 @@ def _proposed(plan: Plan, store: Store, periods: list[str]) -> list[Row]:
             except ValidationError:
                 continue  # a row too damaged to export; validation reported it
             item["status"] = item["status"].value if item["status"] else ""
-            where = {"period": period, "office": office, "office_name": office_name(plan, office)}
+            where = {"period": period, "office": office, "office_name": plan_index(plan).office_name(office)}
             rows.append({key: value for key, value in (where | item).items() if key in keys})
     return rows
 

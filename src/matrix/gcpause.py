@@ -1,4 +1,7 @@
-"""Pausing Python's cycle collector around bursts of many small objects with no cycles."""
+"""Pausing Python's cycle collector around a burst of many small objects with no cycles, where the
+benchmark shows it pays: reading one returned workbook (5 % of a 300-row return's CPU time, 14 % of
+a 3,000-row one) and reading a period of stored rows for the report (12 % at 1.2 million stored
+rows, a third at 4.8 million)."""
 
 from __future__ import annotations
 
@@ -9,9 +12,9 @@ from contextlib import contextmanager
 
 @contextmanager
 def cycle_collection_paused() -> Iterator[None]:
-    """Reading a workbook or a period of stored rows allocates a few objects per cell or row,
-    none in reference cycles; the collector would walk them again and again (about 15% of the
-    time). Everything is still freed by reference counting, and collection resumes afterwards."""
+    """Reading a workbook or stored rows allocates a few objects per cell or row, none in
+    reference cycles; the collector would walk them again and again. Everything is still freed by
+    reference counting, and collection resumes afterwards (unless it was off already)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

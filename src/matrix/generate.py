@@ -42,7 +42,7 @@ def offices(plan: Plan, countries: list[str] | None, regional: bool) -> list[str
 
 def generate(
     plan: Plan,
-    period: str,
+    period: str | Period,
     *,
     countries: list[str] | None,
     regional: bool,

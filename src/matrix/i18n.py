@@ -218,6 +218,22 @@ def action_point_title(framework_id: str, ap_id: str, default: str, lang: str) -
     return _plain(catalogue(lang).get(f"framework.{framework_id}.{ap_id}")) or plan_text(default, lang)
 
 
+def action_point_label(number: int, title: str) -> str:
+    """'3. Protection-sensitive entry systems': the action point as shown in cells and drop-downs."""
+    return f"{number}. {title}"
+
+
+def localised_action_point_label(framework: Framework, ap: ActionPoint, lang: str) -> str:
+    """`action_point_label` with the action point's title in `lang` (built-in frameworks)."""
+    return action_point_label(ap.number, action_point_title(framework.id, ap.id, ap.title, lang))
+
+
+def action_point_number(text: object) -> int | None:
+    """The number an `action_point_label` starts with ('3. ...' or a bare '3'), whatever its language."""
+    head = str(text or "").strip().split(".", 1)[0].strip()
+    return int(head) if head.isdigit() else None
+
+
 def action_point_description(framework_id: str, ap_id: str, default: str, lang: str) -> str:
     return _plain(catalogue(lang).get(f"framework.{framework_id}.{ap_id}.description")) or plan_text(
         default, lang)

@@ -38,7 +38,6 @@ from lxml import etree
 
 from matrix.countries import alpha_2
 from matrix.errors import MatrixError
-from matrix.excel.layout import row_ref
 from matrix.i18n import LANGUAGES, action_point_title, phrase, t
 from matrix.models.plan import (
     Activity,
@@ -53,6 +52,7 @@ from matrix.models.plan import (
     Status,
 )
 from matrix.periods import Period
+from matrix.plan import plan_index, row_ref
 
 IATI_VERSION = "2.03"
 SCHEMA_FOLDER, SCHEMA = "standards/iati-2.03", "iati-activities-schema.xsd"
@@ -259,7 +259,7 @@ class _Writer:
         self.plan, self.settings, self.org = plan, settings, org
         self.lang = settings.default_language
         self.label_lang = self.lang if self.lang in LANGUAGES else "en"
-        self.framework = plan.resolved_framework
+        self.framework = plan_index(plan).framework
         self.first_day = Period.parse(plan.reporting.first_period).start
 
     def text(self, parent: etree._Element, tag: str, text: str, **attrs: str) -> etree._Element:

@@ -49,9 +49,11 @@ class Period:
     frequency: Frequency
 
     @classmethod
-    def parse(cls, text: str) -> Period:
-        """Raises PeriodError (a ValueError) with the accepted forms (PeriodOutOfRange for a year outside YEARS), for a
-        one-line message."""
+    def parse(cls, text: str | Period) -> Period:
+        """Raises PeriodError with the accepted forms (PeriodOutOfRange for a year outside YEARS), for
+        a one-line message. A Period (parsed once, by the command line) is returned as it is."""
+        if isinstance(text, Period):
+            return text
         text = str(text).strip()
         for frequency, pattern in _PATTERNS:
             if match := pattern.match(text):
@@ -106,8 +108,8 @@ def due_date(reporting: Reporting, period: Period) -> date:
     return period.end + timedelta(days=reporting.due_days)
 
 
-def parse_for_plan(reporting: Reporting, text: str) -> Period:
-    """A period of the plan's own frequency, not before its first period."""
+def parse_for_plan(reporting: Reporting, text: str | Period) -> Period:
+    """A period of the plan's own frequency, not before its first period; PeriodError if not."""
     period = Period.parse(text)
     if period.frequency != reporting.frequency:
         raise PeriodError("period.other_frequency", text=text, found=frequency_name(period.frequency),
@@ -143,7 +145,7 @@ def last_period(plan: Plan, today: date | None = None) -> Period:
     return max(candidates)
 
 
-def plan_period(plan: Plan, text: str, today: date | None = None) -> Period:
+def plan_period(plan: Plan, text: str | Period, today: date | None = None) -> Period:
     """`parse_for_plan`, and not after the plan's `last_period`: what `generate` writes and
     validation accepts."""
     period = parse_for_plan(plan.reporting, text)

@@ -6,12 +6,11 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from matrix.countries import country_name
 from matrix.errors import MatrixError
-from matrix.excel.layout import plan_rows, split_ref
 from matrix.i18n import format_day, format_number, issue_message, status_label, t
-from matrix.models.plan import Plan, Scope, Status, in_language
+from matrix.models.plan import Plan, Status, in_language
 from matrix.periods import Period, due_date, parse_for_plan
+from matrix.plan import plan_index, split_ref
 from matrix.store import Store, Submission
 from matrix.text_table import number, table
 
@@ -62,18 +61,6 @@ class PeriodStatus:
                 "offices": [o.as_json() for o in self.offices]}
 
 
-def expected_offices(plan: Plan) -> list[str]:
-    """Every country office, plus the region for a regional or global plan."""
-    region = [plan.region.code] if plan.region and plan.scope is not Scope.NATIONAL else []
-    return [*plan.countries, *region]
-
-
-def office_name(plan: Plan, office: str, lang: str = "en") -> str:
-    if plan.region and office == plan.region.code:
-        return in_language(plan.region.name, lang)
-    return country_name(office, lang)
-
-
 @dataclass(frozen=True)
 class OfficeReturn:
     """Where one office stands for a period, by the one rule `status` and the report share."""
@@ -114,18 +101,19 @@ def office_return(office: str, submissions: list[Submission], due: date) -> Offi
     return OfficeReturn(state, first, current, own, via)
 
 
-def status(plan: Plan, store: Store, period: str, lang: str = "en") -> PeriodStatus:
+def status(plan: Plan, store: Store, period: str | Period, lang: str = "en") -> PeriodStatus:
     """Every expected office's state for `period`: returned, late, rejected or missing; names and
     the first error of a rejected return in `lang`."""
-    period_ = _period(plan, period)
+    period_ = parse_for_plan(plan.reporting, period)
     due = due_date(plan.reporting, period_)
     submissions = store.submissions(plan, period_.id)
     offices = []
-    for office in expected_offices(plan):
+    index = plan_index(plan)
+    for office in index.offices:
         found = office_return(office, submissions, due)
         shown = found.current or (found.own[-1] if found.own else None)
         offices.append(OfficeStatus(
-            office=office, name=office_name(plan, office, lang), state=found.state,
+            office=office, name=index.office_name(office, lang), state=found.state,
             latest_return=found.latest_received, file=shown.file_name if shown else None,
             errors=shown.errors if shown else 0, warnings=shown.warnings if shown else 0, via=found.via,
             reason=_first_error(shown, lang) if found.state is ReturnState.REJECTED and shown else None,
@@ -187,16 +175,17 @@ def history(
     """What `country` (or the region) reported, period by period, in plan order within a period;
     the plan's texts in `lang` where it translates them."""
     country = country.strip().upper()
-    if country not in expected_offices(plan):
-        raise MatrixError("error.not_an_office", office=country, offices=expected_offices(plan))
+    index = plan_index(plan)
+    if country not in index.offices:
+        raise MatrixError("error.not_an_office", office=country, offices=list(index.offices))
     rows = store.current_rows(plan, country=country)
     if activity is not None:
         rows = [r for r in rows if activity in (split_ref(r.row.ref)[0], r.row.ref)]
         if not rows and not any(activity == a.id for _, a in plan.activities()):
             raise MatrixError("error.unknown_activity", activity=activity)
     office = None if plan.region and country == plan.region.code else country
-    order = {r.ref: n for n, r in enumerate(plan_rows(plan, office))}
-    indicators = {r.ref: r for r in plan_rows(plan, office)}
+    order = {r.ref: n for n, r in enumerate(index.rows(office))}
+    indicators = {r.ref: r for r in index.rows(office)}
     rows.sort(key=lambda s: (Period.parse(s.period), order.get(s.row.ref, len(order)), s.row.ref))
     entries = []
     for stored in rows:
@@ -226,7 +215,3 @@ def render_history(entries: list[HistoryEntry], lang: str = "en") -> str:
     headers = [t(lang, f"history.col.{key}") for key in
                ("period", "ref", "status", "actual", "target", "unit", "comments", "received")]
     return table(headers, rows)
-
-
-def _period(plan: Plan, text: str) -> Period:
-    return parse_for_plan(plan.reporting, text)  # a PeriodError is a MatrixError

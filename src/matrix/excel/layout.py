@@ -12,16 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from matrix.i18n import action_point_title
-from matrix.models.plan import (
-    ActionPoint,
-    Activity,
-    Framework,
-    Indicator,
-    Objective,
-    Plan,
-    in_language,
-)
+from matrix.i18n import localised_action_point_label
+from matrix.models.plan import Plan, in_language
+from matrix.plan.index import PlanRow, plan_index
 
 TEMPLATE_SCHEMA = 1
 """Bump when the workbook layout changes in a way an older reader cannot follow."""
@@ -33,8 +26,8 @@ TITLE_ROW = 1
 SUBTITLE_ROW = 2
 HEADER_ROW = 3
 FIRST_DATA_ROW = 4
-"""Matrix rows from here on: per action point a heading row (ref cell empty, `action_point_label`
-in the action point column), then that action point's plan rows."""
+"""Matrix rows from here on: per action point a heading row (ref cell empty, the action point's
+`i18n.action_point_label` in the action point column), then that action point's plan rows."""
 NEW_ACTIVITY_ROWS = 50
 """Blank, validated rows an office can use to report activities that are not in the plan."""
 INITIATIVE_ROWS = 30
@@ -226,22 +219,6 @@ DROP_DOWNS: dict[Kind, DropDown] = {
 D what a good practice may describe (the office's plan activities, then the initiative refs)."""
 
 
-def action_point_label(number: int, title: str) -> str:
-    """'3. Protection-sensitive entry systems': the action point as shown in cells and drop-downs."""
-    return f"{number}. {title}"
-
-
-def localised_action_point_label(framework: Framework, ap: ActionPoint, lang: str) -> str:
-    """`action_point_label` with the action point's title in `lang` (built-in frameworks)."""
-    return action_point_label(ap.number, action_point_title(framework.id, ap.id, ap.title, lang))
-
-
-def action_point_number(text: object) -> int | None:
-    """The number an `action_point_label` starts with ('3. ...' or a bare '3'), whatever its language."""
-    head = str(text or "").strip().split(".", 1)[0].strip()
-    return int(head) if head.isdigit() else None
-
-
 def matrix_columns(plan: Plan) -> tuple[Column, ...]:
     """The matrix columns this plan shows: budget columns only when some activity has a budget."""
     budgets = plan.has_budgets  # a walk over every activity: once, not once per column
@@ -252,55 +229,14 @@ LOCKED_KEYS = tuple(c.key for c in MATRIX_COLUMNS if c.locked and c.key != "perc
 """The plan-defined cells whose fingerprints detect edits (percent is derived, so excluded)."""
 
 
-@dataclass(frozen=True)
-class PlanRow:
-    """One matrix row: an activity's indicator (or the activity alone when it has none)."""
-
-    ref: str
-    objective: Objective
-    activity: Activity
-    indicator: Indicator | None
-    indicator_index: int
-
-
-def row_ref(activity: Activity, index: int) -> str:
-    """'AP3-2' for an activity with one indicator; 'AP3-2.1', 'AP3-2.2' for several.
-
-    Plan ids cannot contain dots, so a ref always splits back unambiguously.
-    """
-    return activity.id if len(activity.indicators) <= 1 else f"{activity.id}.{index + 1}"
-
-
-def split_ref(ref: str) -> tuple[str, int]:
-    """(activity id, 0-based indicator index) of a ref written by `row_ref`."""
-    activity_id, dot, number = ref.rpartition(".")
-    if dot and number.isdigit():
-        return activity_id, int(number) - 1
-    return ref, 0
-
-
-def plan_rows(plan: Plan, office: str | None) -> list[PlanRow]:
-    """The rows of one matrix sheet in plan order: a country's activities, or with office=None
-    the region-wide ones."""
-    rows = []
-    for objective, activity in plan.activities():
-        applies = activity.regional if office is None else office in plan.activity_countries(activity)
-        if not applies:
-            continue
-        indicators = activity.indicators or [None]
-        for index, indicator in enumerate(indicators):
-            rows.append(PlanRow(row_ref(activity, index), objective, activity, indicator, index))
-    return rows
-
-
 def plan_cell_values(plan: Plan, row: PlanRow, lang: str, ap_label: str | None = None) -> dict[str, object]:
     """The plan-defined cells of a matrix row exactly as the writer writes and fingerprints them,
     texts in `lang` where the plan translates them (every key; a sheet shows only its
     `matrix_columns`). `ap_label` saves the action point lookup."""
     activity, indicator = row.activity, row.indicator
     if ap_label is None:
-        framework = plan.resolved_framework
-        ap = framework.action_point(row.objective.action_point)
+        index = plan_index(plan)
+        framework, ap = index.framework, index.objective_action_point[row.objective.id]
         ap_label = localised_action_point_label(framework, ap, lang) if ap else str(row.objective.action_point)
     unit = indicator.unit if indicator else None
     return {

@@ -1,7 +1,7 @@
 """The plan: framework, countries, actors, objectives, activities, indicators, reporting calendar.
 
 These models define the shape of `plan.yaml` (extra fields are refused). Cross-references (lead
-actors, action points, countries) are checked by `matrix.plan_check`, which reports every problem
+actors, action points, countries) are checked by `matrix.plan.checks`, which reports every problem
 at once with its line instead of stopping at the first.
 """
 
@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ModelWrapValidatorHandler,
+    PrivateAttr,
     SerializerFunctionWrapHandler,
     StringConstraints,
     field_validator,
@@ -426,6 +427,9 @@ class Plan(Strict):
         """The language `office` works in."""
         return self.office_languages.get(office, self.language)
 
+    _index: object = PrivateAttr(default=None)
+    """`matrix.plan.PlanIndex`, the lookups every command makes, built once (`plan_index`)."""
+
     @field_validator("guidance", mode="before")
     @classmethod
     def _guidance_keys_as_text(cls, value: object) -> object:
@@ -448,13 +452,11 @@ class Plan(Strict):
     def overview_settings(self) -> Overview:
         return self.overview or Overview()
 
-    @property
-    def resolved_framework(self) -> Framework:
-        if isinstance(self.framework, Framework):
-            return self.framework
-        from matrix.frameworks import builtin_framework
-
-        return builtin_framework(self.framework)
+    def __eq__(self, other: object) -> bool:
+        """Plans are equal when what they say is: their index is not part of them."""
+        if not isinstance(other, Plan):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
 
     def activities(self) -> list[tuple[Objective, Activity]]:
         return [(o, a) for o in self.objectives for a in o.activities]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from matrix import __version__
+from matrix._version import __version__
 from matrix.errors import MatrixError
 from matrix.models.plan import Plan
 from matrix.periods import Period, due_date, parse_for_plan
+from matrix.plan import expected_offices, plan_index
 from matrix.report.context import ReportContext
 from matrix.report.counting import Figures, Layout, Snapshot, snapshots
 from matrix.report.data import PeriodData, ReportData
@@ -29,7 +30,6 @@ from matrix.report.sections.stock_take import stock_take
 from matrix.report.sections.summary import headline, highlights
 from matrix.report.sections.trends import MAX_CHANGES_SHOWN, changed_rows, status_change, trend
 from matrix.report.words import Words
-from matrix.status import expected_offices
 
 MAX_DUPLICATES_SHOWN = 100
 """A plan with hundreds of look-alike titles would otherwise bury the report in pairs."""
@@ -38,7 +38,7 @@ MAX_DUPLICATES_SHOWN = 100
 def build_context(
     plan: Plan,
     data: ReportData,
-    period: str,
+    period: str | Period,
     *,
     country: str | None = None,
     lang: str = "en",
@@ -100,7 +100,7 @@ def build_context(
         labels=words.labels(),
         plan_id=plan.id,
         plan_title=words.text(plan.title),
-        plan_hash=plan.content_hash()[:12],
+        plan_hash=plan_index(plan).content_hash[:12],
         framework_title=words.framework_title(),
         period=current.id,
         period_start=current.start,

@@ -12,6 +12,7 @@ from itertools import islice
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.periods import Period
+from matrix.plan import plan_index
 from matrix.report.context import Duplicate, Gaps, QualityWarning
 from matrix.report.counting import Layout
 from matrix.report.data import ReportData
@@ -32,7 +33,7 @@ MAX_CANDIDATES = 50
 
 
 def gaps(plan: Plan, layout: Layout, offices: list[str], words: Words) -> Gaps:
-    framework = plan.resolved_framework
+    framework = plan_index(plan).framework
     used = {ap.id for ap in layout.action_point.values() if ap is not None}
     per_action_point = []
     for ap in framework.action_points:

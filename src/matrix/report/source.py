@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from matrix.files import Inputs
 from matrix.models.plan import Plan
 from matrix.models.returns import ProgressRecord, ProposedActivity
+from matrix.periods import Period
 from matrix.report.build import build_context, office_code
 from matrix.report.context import ReportContext
 from matrix.report.data import PeriodData, ReportData
@@ -59,7 +60,7 @@ def report_data(plan: Plan, store: Store, office: str | None = None) -> ReportDa
 def from_store(
     plan: Plan,
     store: Store,
-    period: str,
+    period: str | Period,
     *,
     country: str | None = None,
     lang: str = "en",
@@ -76,19 +77,20 @@ def from_store(
 def make_report(
     plan: Plan,
     store: Store,
-    period: str,
+    period: str | Period,
     out: str | Path,
     *,
     country: str | None = None,
     lang: str = "en",
     generated_at: datetime | None = None,
     inputs: Inputs | None = None,
-) -> Path:
+) -> ReportContext:
     """Build the report for `period` from the store and write it to `out`, never over the store or
-    any of `inputs` (the plan)."""
+    any of `inputs` (the plan); the figures it shows, as the context it was rendered from."""
     inputs = inputs or Inputs()
     if store.path is not None:
         inputs.add_store(store.path)
     inputs.refuse(out)
     context = from_store(plan, store, period, country=country, lang=lang, generated_at=generated_at)
-    return write_report(context, out, inputs=inputs)
+    write_report(context, out, inputs=inputs)
+    return context

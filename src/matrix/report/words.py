@@ -4,7 +4,6 @@ plan's own texts in the language where the plan translates them."""
 from __future__ import annotations
 
 from matrix.countries import country_name
-from matrix.excel.layout import localised_action_point_label
 from matrix.i18n import (
     RIGHT_TO_LEFT,
     action_point_description,
@@ -13,11 +12,13 @@ from matrix.i18n import (
     format_value,
     framework_title,
     issue_message,
+    localised_action_point_label,
     status_label,
     t,
 )
 from matrix.models.issues import Issue
 from matrix.models.plan import ActionPoint, Activity, Plan, Status, in_language
+from matrix.plan import plan_index
 from matrix.report.counting import NOT_REPORTED
 
 
@@ -26,7 +27,7 @@ class Words:
         self.plan = plan
         self.lang = lang
         self.rtl = lang in RIGHT_TO_LEFT
-        self.framework = plan.resolved_framework
+        self.framework = plan_index(plan).framework
         self._offices: dict[str, str] = {}
         self._activities = {a.id: (o, a) for o, a in plan.activities()}
 

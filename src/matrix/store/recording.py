@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
+from matrix.plan import plan_index
 from matrix.store import narratives
 from matrix.store.rows import Outcome, Recorded
 from matrix.store.tables import plans, progress, proposed_activities, submissions
@@ -94,7 +95,7 @@ def record(
 
 def plan_row(conn: Connection, plan: Plan) -> int:
     """The plan's row id, its snapshot stored the first time it is seen."""
-    digest = plan.content_hash()
+    digest = plan_index(plan).content_hash
     found = conn.execute(select(plans.c.id).where(plans.c.hash == digest)).scalar()
     if found is not None:
         return found

@@ -16,11 +16,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from matrix.codes import Code
 from matrix.errors import MatrixError
-from matrix.excel.layout import split_ref
 from matrix.models.issues import Issue
-from matrix.models.plan import Indicator, Plan
+from matrix.models.plan import Plan
 from matrix.models.returns import Narratives, ProgressRecord, ValidationResult
 from matrix.periods import Period, calendar_period
+from matrix.plan import plan_index, split_ref
 from matrix.store import narratives as narrative_table
 from matrix.store import queries, recording
 from matrix.store.connection import DATABASE_ERRORS, StoreError, engine_for, snapshot, write
@@ -35,8 +35,9 @@ class Store:
         self.engine = engine
         self.conn = conn
         self.location = location
-        self._plan_refs: dict[int, tuple[Plan, int]] = {}
-        """id(plan) -> (plan, row id): a batch records every file against the same plan object."""
+        self._plan_refs: dict[str, int] = {}
+        """Plan version (content hash) -> its row id, once it is committed: a batch records every
+        file against the same plan."""
 
     @property
     def path(self) -> Path | None:
@@ -102,15 +103,15 @@ class Store:
     ) -> Recorded:
         """Record one validated file in one transaction: duplicate, rejected, accepted or superseding.
         Raises StoreError when the database cannot (disk full, server gone), having recorded nothing."""
-        cached = self._plan_refs.get(id(plan))
-        known = cached[1] if cached is not None and cached[0] is plan else None
+        version = plan_index(plan).content_hash
+        known = self._plan_refs.get(version)
         recorded, plan_ref = write(
             self.conn,
             self.location,
             lambda conn: recording.record(conn, result, plan, known, received_at),
         )
         if plan_ref is not None:
-            self._plan_refs = {id(plan): (plan, plan_ref)}  # committed: safe to remember
+            self._plan_refs[version] = plan_ref  # committed: safe to remember
         return recorded
 
     # --- reading -------------------------------------------------------------------------------
@@ -170,7 +171,7 @@ class Store:
         validation's `previous`, to catch a total to date that went down."""
         if offices is not None and any(office not in plan.countries for office in offices):
             offices = None
-        indicators = _indicators(plan)
+        indicators = plan_index(plan).indicators
         previous = {}
         with self.reading():
             earlier = self._earlier(plan, period)
@@ -183,10 +184,7 @@ class Store:
         return previous
 
     def _earlier(self, plan: Plan, period: str) -> list[str]:
-        try:
-            cutoff = Period.parse(period)
-        except ValueError as exc:
-            raise MatrixError(str(exc)) from None
+        cutoff = Period.parse(period)  # a PeriodError (one line) for one that is not
         return [p for p in self.periods(plan) if _before(p, cutoff)]
 
     def proposed(self, plan: Plan, period: str) -> list[tuple[str, dict[str, object]]]:
@@ -270,7 +268,3 @@ def _before(period: str, cutoff: Period) -> bool:
         return Period.parse(period) < cutoff
     except ValueError:
         return False
-
-
-def _indicators(plan: Plan) -> dict[tuple[str, int], Indicator]:
-    return {(a.id, i): ind for _, a in plan.activities() for i, ind in enumerate(a.indicators)}

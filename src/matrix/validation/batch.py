@@ -21,6 +21,7 @@ from matrix.errors import MatrixError
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.signing import ProjectKey
+from matrix.validation.workbook import validate_file
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 """What a directory of returns is searched for; .xls and .csv only to tell people to resend."""
@@ -71,8 +72,6 @@ def validate_paths(
 ) -> list[ValidationResult]:
     """One result per workbook, in input order. `workers` defaults to 2 for large batches on a
     machine with 2 or more cores, else 1 (in this process). `key` as for `validate_file`."""
-    from matrix.validation import validate_file
-
     files = workbook_paths(paths)
     previous = dict(previous or {})
     if workers is None:
@@ -186,8 +185,6 @@ def _watch_parent(watched: int) -> None:
 
 
 def _validate(path: Path) -> ValidationResult:
-    from matrix.validation import validate_file
-
     assert _worker is not None, "worker started without its plan"
     plan, previous, key = _worker
     return validate_file(plan, path, previous=previous, key=key)

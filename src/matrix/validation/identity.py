@@ -19,25 +19,8 @@ from matrix.i18n import LANGUAGES, Phrase, phrase
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Plan
 from matrix.periods import EXAMPLES, Period, calendar_period, frequency_name, last_period
+from matrix.plan import plan_index
 from matrix.signing import ProjectKey, signature_matches
-
-_PLAN_FACTS: dict[int, tuple[Plan, str, Period, Period]] = {}
-
-
-def _facts(plan: Plan) -> tuple[str, Period, Period]:
-    """Content hash, first and last period, once per plan object: a batch checks every file
-    against the same plan."""
-    cached = _PLAN_FACTS.get(id(plan))
-    if cached is None or cached[0] is not plan:
-        _PLAN_FACTS.clear()  # one plan at a time; holding the plan keeps its id from being reused
-        first = Period.parse(plan.reporting.first_period)
-        cached = _PLAN_FACTS[id(plan)] = (plan, plan.content_hash(), first, last_period(plan))
-    return cached[1:]
-
-
-def plan_hash(plan: Plan) -> str:
-    """Plan.content_hash(), once per plan object."""
-    return _facts(plan)[0]
 
 
 def check_identity(
@@ -61,14 +44,14 @@ def check_identity(
     if identity.plan_id != plan.id:
         return meta, [Code.OTHER_PLAN.issue(file=file, found=identity.plan_id, expected=plan.id, value=identity.plan_id)]
     issues = _signature_issues(meta, key, file)
-    expected, first, last = _facts(plan)
+    expected = plan_index(plan).content_hash
     if identity.plan_hash != expected:
         issues.append(Code.PLAN_VERSION_MISMATCH.issue(
             file=file, generated=identity.generated_at.date(), plan=plan.id,
             found=identity.plan_hash[:12], expected=expected[:12], value=identity.plan_hash,
         ))
         return (None if has_errors(issues[:-1]) else meta), issues
-    issues += _field_issues(plan, meta, first, last, file)
+    issues += _field_issues(plan, meta, file)
     return (None if has_errors(issues) else meta), issues
 
 
@@ -103,7 +86,7 @@ def _signature_issues(meta: Metadata, key: ProjectKey | None, file: str) -> list
     return []
 
 
-def _field_issues(plan: Plan, meta: Metadata, first: Period, last: Period, file: str) -> list[Issue]:
+def _field_issues(plan: Plan, meta: Metadata, file: str) -> list[Issue]:
     """Language, office and period, each against what the plan and matrix allow."""
     identity = meta.identity
     issues = []
@@ -117,7 +100,7 @@ def _field_issues(plan: Plan, meta: Metadata, first: Period, last: Period, file:
         issues.append(Code.OFFICE_NOT_IN_PLAN.issue(file=file, office=unknown[0], plan=plan.id, value=unknown[0]))
     elif reason := _inconsistency(plan, meta, region):
         issues.append(Code.METADATA_INCONSISTENT.issue(file=file, reason=reason, value=identity.office))
-    if reason := _period_problem(plan, identity.period, first, last):
+    if reason := _period_problem(plan, identity.period):
         issues.append(Code.PERIOD_NOT_IN_PLAN.issue(file=file, period=identity.period, reason=reason,
                                                     value=identity.period))
     return issues
@@ -146,12 +129,13 @@ def _inconsistency(plan: Plan, meta: Metadata, region: str | None) -> Phrase | N
     return None
 
 
-def _period_problem(plan: Plan, text: str, first: Period, last: Period) -> Phrase | None:
+def _period_problem(plan: Plan, text: str) -> Phrase | None:
     frequency = plan.reporting.frequency
     period = calendar_period(plan.reporting, text)
     if period is None:
         return phrase("identity.period_not_of_frequency", frequency=frequency_name(frequency),
                       example=EXAMPLES[frequency])
+    first, last = Period.parse(plan.reporting.first_period), last_period(plan)
     if period < first:
         return phrase("identity.period_before_first", first=first.id)
     if period > last:

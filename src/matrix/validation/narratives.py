@@ -12,6 +12,7 @@ from matrix.excel.reader import RawSheet
 from matrix.i18n import t
 from matrix.models.returns import Narratives
 from matrix.overview import overview_headings
+from matrix.plan import plan_index
 from matrix.validation import good_practices, initiatives, overview
 from matrix.validation.rows import SheetContext
 from matrix.validation.structure import Table, read_table
@@ -46,7 +47,7 @@ def read_narratives(
     if (table := tables.get(SheetRole.OVERVIEW.value)) is not None:
         found["overview"] = overview.read_overview(table, overview_headings(plan), ctx)
     if (table := tables.get(SheetRole.INITIATIVES.value)) is not None:
-        found["initiatives"] = initiatives.read_initiatives(table, plan.resolved_framework, ctx)
+        found["initiatives"] = initiatives.read_initiatives(table, plan_index(plan).framework, ctx)
     if (table := tables.get(SheetRole.GOOD_PRACTICES.value)) is not None:
         described = found.get("initiatives", [])
         listed_on = sheets.get(SheetRole.INITIATIVES.value)

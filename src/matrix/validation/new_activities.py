@@ -4,8 +4,7 @@ a stock-take for the coordinator, read with the same value rules as the matrix."
 from __future__ import annotations
 
 from matrix.codes import Code
-from matrix.excel.layout import action_point_number
-from matrix.i18n import phrase, t
+from matrix.i18n import action_point_number, phrase, t
 from matrix.models.plan import ActionPoint, Framework
 from matrix.models.returns import ProposedActivity
 from matrix.validation.rows import SheetContext

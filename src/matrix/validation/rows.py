@@ -4,23 +4,21 @@ against their fingerprints, input cells read and the row rules applied."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from matrix.codes import Code, did_you_mean
 from matrix.excel.layout import (
-    PlanRow,
     canonical,
     cell_fingerprint,
-    localised_action_point_label,
     plan_cell_values,
-    plan_rows,
 )
-from matrix.i18n import Phrase, phrase, t
+from matrix.i18n import Phrase, localised_action_point_label, phrase, t
 from matrix.models.issues import Issue
 from matrix.models.plan import Objective, Plan, in_language
 from matrix.models.returns import ProgressRow
+from matrix.plan import PlanRow, plan_index
 from matrix.validation.rules import actual_wanted, row_rules
 from matrix.validation.structure import Table
 from matrix.validation.values import EPOCH_1900, EPOCH_1904, CellReader, is_blank, plain_text
@@ -43,26 +41,29 @@ class SheetContext:
     """Whether locked dates were found moved by a switch to the 1904 date system (warned once)."""
 
     def __post_init__(self) -> None:
-        self.planned = planned_cells(self.plan, self.lang)
+        self.planned = plan_index(self.plan).derived(
+            (PlannedCells, self.lang), lambda: PlannedCells(self.plan, self.lang)
+        )
 
 
 class PlannedCells:
     """The locked cells of every plan row as `matrix generate` writes them, built once per plan
-    and language and shared by every file of a batch."""
+    and language (kept with the plan's index) and shared by every file of a batch."""
 
     def __init__(self, plan: Plan, lang: str):
         self.plan, self.lang = plan, lang
-        self.framework = plan.resolved_framework
+        self.index = plan_index(plan)
         self._labels: dict[str, str] = {}
         self._rows: dict[str, dict[str, object]] = {}
         self._tuples: dict[tuple[str, ...], dict[str, tuple[object, ...]]] = {}
-        self._plan_rows: dict[str | None, list[PlanRow]] = {}
 
     def _action_point_label(self, objective: Objective) -> str:
         if objective.id not in self._labels:
-            ap = self.framework.action_point(objective.action_point)
+            ap = self.index.objective_action_point[objective.id]
             self._labels[objective.id] = (
-                localised_action_point_label(self.framework, ap, self.lang) if ap else str(objective.action_point)
+                localised_action_point_label(self.index.framework, ap, self.lang)
+                if ap
+                else str(objective.action_point)
             )
         return self._labels[objective.id]
 
@@ -72,12 +73,6 @@ class PlannedCells:
             self._rows[row.ref] = plan_cell_values(self.plan, row, self.lang, ap_label=label)
         return self._rows[row.ref]
 
-    def rows(self, office: str | None) -> list[PlanRow]:
-        """`layout.plan_rows` of a country, or with None of the region-wide sheet."""
-        if office not in self._plan_rows:
-            self._plan_rows[office] = plan_rows(self.plan, office)
-        return self._plan_rows[office]
-
     def as_read(self, row: PlanRow, keys: tuple[str, ...]) -> tuple[object, ...]:
         """The values calamine reads back from an untouched row (blanks are '')."""
         by_ref = self._tuples.setdefault(keys, {})
@@ -86,18 +81,6 @@ class PlannedCells:
             values = self.values(row)
             found = by_ref[row.ref] = tuple("" if values[k] is None else values[k] for k in keys)
         return found
-
-
-_PLANNED: dict[tuple[int, str], PlannedCells] = {}
-
-
-def planned_cells(plan: Plan, lang: str) -> PlannedCells:
-    cached = _PLANNED.get((id(plan), lang))
-    if cached is None or cached.plan is not plan:
-        if len(_PLANNED) > 8:
-            _PLANNED.clear()
-        cached = _PLANNED[id(plan), lang] = PlannedCells(plan, lang)
-    return cached
 
 
 def _cell_text(value: object) -> Phrase:
@@ -154,7 +137,7 @@ def _ref(value: object) -> str:
 
 
 def read_matrix_sheet(
-    table: Table, office: str, role: str, plan_rows: list[PlanRow], fingerprints: Mapping[tuple[str, str], str],
+    table: Table, office: str, role: str, plan_rows: Sequence[PlanRow], fingerprints: Mapping[tuple[str, str], str],
     ctx: SheetContext, previous: Mapping[tuple[str, str], float],
 ) -> list[ProgressRow]:
     sheet = table.sheet

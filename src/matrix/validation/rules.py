@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from matrix.codes import Code
-from matrix.excel.layout import PlanRow
 from matrix.i18n import Phrase, phrase, t
 from matrix.models.issues import Issue
 from matrix.models.plan import Indicator, Status, in_language
 from matrix.models.returns import ProgressRow
+from matrix.plan import PlanRow
 from matrix.validation.structure import Table
 
 FAR_ABOVE = 3

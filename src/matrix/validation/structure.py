@@ -53,26 +53,24 @@ class Table:
         keys = self.locked_keys
         self.locked_values = itemgetter(*keys) if len(keys) > 1 else lambda values: tuple(values[k] for k in keys)
         """A row's locked values, as a tuple, from its `row_values`."""
-        self._keys = tuple(self.columns)
+        self._at = tuple((key, column - 1) for key, column in self.columns.items())
         self._span = max(self.columns.values(), default=0)
-        # calamine's rows are as wide as the used range, so one C call picks a row's cells; with one
-        # column a padding index keeps the result a tuple, which zip(strict=False) then drops
-        self._pick = itemgetter(*(column - 1 for column in self.columns.values()), *(() if len(self.columns) > 1 else (0,)))
+
+    def _values(self, cells: list[object]) -> dict[str, object]:
+        if len(cells) >= self._span:  # calamine's rows are as wide as the used range: the usual case
+            return {key: cells[index] for key, index in self._at}
+        width = len(cells)
+        return {key: cells[index] if index < width else "" for key, index in self._at}
 
     def row_values(self, row: int) -> dict[str, object]:
         """column key -> value for one Excel row ('' for cells beyond the used range)."""
         rows = self.sheet.rows
-        cells = rows[row - 1] if row <= len(rows) else []
-        width = len(cells)
-        if width >= self._span and self._keys:
-            return dict(zip(self._keys, self._pick(cells), strict=False))
-        return {key: cells[column - 1] if column <= width else "" for key, column in self.columns.items()}
+        return self._values(rows[row - 1] if row <= len(rows) else [])
 
     def data_rows(self) -> Iterator[tuple[int, dict[str, object]]]:
         """(Excel row, `row_values`) of every row below the header."""
-        keys, pick, span = self._keys, self._pick, self._span
         for row, cells in enumerate(self.sheet.rows[self.header_row:], self.header_row + 1):
-            yield row, dict(zip(keys, pick(cells), strict=False)) if len(cells) >= span and keys else self.row_values(row)
+            yield row, self._values(cells)
 
     def letter(self, key: str) -> str:
         """Column letter of a column the table has."""

@@ -17,7 +17,7 @@ from typing import BinaryIO
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from matrix import __version__
+from matrix._version import __version__
 from matrix.excel import layout
 from matrix.excel.layout import SheetRole
 from matrix.excel.writer.actors import write_actors

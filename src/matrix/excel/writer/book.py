@@ -3,7 +3,7 @@ period and language, which sheet is called what, the drop-down choices and the f
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -11,18 +11,20 @@ from functools import cached_property
 from matrix.countries import country_name
 from matrix.excel import layout
 from matrix.excel.addresses import sheet_name
-from matrix.excel.layout import Kind, PlanRow, SheetRole
+from matrix.excel.layout import Kind, SheetRole
 from matrix.excel.writer.formats import Formats
 from matrix.i18n import (
     RIGHT_TO_LEFT,
     action_point_description,
     framework_title,
+    localised_action_point_label,
     status_label,
     t,
 )
 from matrix.models.plan import ActionPoint, Activity, Plan, Status, in_language
 from matrix.models.returns import Narratives, ProgressRecord
 from matrix.periods import Period, due_date
+from matrix.plan import PlanRow, plan_index
 
 OTHER_SHEETS = (
     SheetRole.INSTRUCTIONS,
@@ -45,7 +47,7 @@ class MatrixSheet:
     name: str
     label: str
     """Who the sheet is for, as people say it: 'Sudan (SDN)'."""
-    rows: list[PlanRow]
+    rows: Sequence[PlanRow]
 
 
 class Book:
@@ -72,14 +74,12 @@ class Book:
         self.generated_at, self.formats = generated_at, formats
         self.columns = layout.matrix_columns(plan)
         self.col = {c.key: i for i, c in enumerate(self.columns)}
-        self.framework = plan.resolved_framework
+        self.index = plan_index(plan)
+        self.framework = self.index.framework
         self.status_labels = [status_label(s, lang) for s in Status]
         self.action_points = sorted(self.framework.action_points, key=lambda ap: ap.number)
-        self.objective_ap = {
-            o.id: self.framework.action_point(o.action_point) for o in plan.objectives
-        }
-        self._activity_ap = {a.id: self.objective_ap[o.id] for o, a in plan.activities()}
-        self.plan_hash = plan.content_hash()
+        self.objective_ap = self.index.objective_action_point
+        self.plan_hash = self.index.content_hash
         self.due = due_date(plan.reporting, period)
         # Right-to-left text would show '2026-Q3' as 'Q3-2026'; left-to-right marks keep it whole.
         self.period_text = f"\u200e{period.id}\u200e" if lang in RIGHT_TO_LEFT else period.id
@@ -92,20 +92,20 @@ class Book:
         if not self.regional:
             label = f"{country_name(self.office, lang)} ({self.office})"
             name = sheet_name(t(lang, f"sheet.{SheetRole.MATRIX}"), taken)
-            return [MatrixSheet(self.office, name, label, layout.plan_rows(plan, self.office))]
+            return [MatrixSheet(self.office, name, label, self.index.rows(self.office))]
         sheets = [
             MatrixSheet(
                 code,
                 sheet_name(country_name(code, lang), taken),
                 f"{country_name(code, lang)} ({code})",
-                layout.plan_rows(plan, code),
+                self.index.rows(code),
             )
             for code in plan.countries
         ]
         region = plan.region
         label = f"{self.text(region.name)} ({region.code})" if region else self.office
         name = sheet_name(t(lang, f"sheet.{SheetRole.REGIONAL}"), taken)
-        sheets.append(MatrixSheet(self.office, name, label, layout.plan_rows(plan, None)))
+        sheets.append(MatrixSheet(self.office, name, label, self.index.rows(None)))
         return sheets
 
     def text(self, text: str) -> str:
@@ -134,10 +134,10 @@ class Book:
     def ap_label(self, ap: ActionPoint | None, fallback: str | int) -> str:
         if ap is None:
             return str(fallback)
-        return layout.localised_action_point_label(self.framework, ap, self.lang)
+        return localised_action_point_label(self.framework, ap, self.lang)
 
     def activity_ap(self, activity: Activity) -> ActionPoint | None:
-        return self._activity_ap.get(activity.id)
+        return self.index.action_point.get(activity.id)
 
     @property
     def framework_title(self) -> str:

@@ -30,7 +30,7 @@ def write_guide(ws: Worksheet, book: Book) -> None:
     for ap in book.action_points:
         r = _action_point(ws, book, ap, [a for a in activities if book.activity_ap(a) is ap], r) + 1
     ws.set_landscape()
-    ws.set_paper(9)  # A4
+    ws.set_paper(book.paper)
     ws.fit_to_pages(1, 0)
     ws.set_footer("&L&A&R&P / &N")
     protect(ws)

@@ -8,7 +8,7 @@ from datetime import date
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from matrix import __version__
+from matrix._version import __version__
 from matrix.excel.layout import SheetRole
 from matrix.excel.writer.book import Book
 from matrix.excel.writer.frame import protect, row_height

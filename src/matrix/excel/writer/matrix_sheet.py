@@ -3,13 +3,14 @@ yellow input cells (prefilled when asked), a progress formula, drop-downs and nu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import groupby
 
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from matrix.excel import layout
-from matrix.excel.layout import Kind, PlanRow
+from matrix.excel.layout import Kind
 from matrix.excel.metadata import matrix_role
 from matrix.excel.writer.book import Book, MatrixSheet
 from matrix.excel.writer.frame import row_height, start_table
@@ -17,6 +18,7 @@ from matrix.excel.writer.validations import number_validation, status_drop_down
 from matrix.i18n import status_label, t
 from matrix.models.plan import ActionPoint, Status
 from matrix.models.returns import ProgressRecord
+from matrix.plan import PlanRow
 
 Fingerprints = dict[tuple[str, str], str]
 """(role key of the matrix sheet, ref) -> fingerprint of the row's locked cells."""
@@ -118,7 +120,7 @@ def write_matrix_sheet(ws: Worksheet, book: Book, sheet: MatrixSheet) -> Fingerp
     return fingerprints
 
 
-def _groups(book: Book, rows: list[PlanRow]) -> list[tuple[ActionPoint | None, list[PlanRow]]]:
+def _groups(book: Book, rows: Sequence[PlanRow]) -> list[tuple[ActionPoint | None, list[PlanRow]]]:
     """Rows under their action point, in action point order, plan order within each."""
 
     def number(row: PlanRow) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from matrix import __version__
+from matrix._version import __version__
 from matrix.excel import layout
 from matrix.excel.layout import SheetRole
 from matrix.excel.metadata import Metadata, matrix_role, metadata_rows, signed_content

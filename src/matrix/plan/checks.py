@@ -12,7 +12,7 @@ from matrix.i18n import LANGUAGES, action_point_title_param, phrase
 from matrix.models.issues import Issue
 from matrix.models.plan import OVERVIEW_DEFAULT_HEADINGS, Framework, Plan, Scope, has_language
 from matrix.periods import EXAMPLES, Period, PeriodOutOfRange, frequency_name
-from matrix.plan import LineMap
+from matrix.plan.lines import LineMap
 
 
 def _guess(value: str, known: list[str]) -> list[str]:

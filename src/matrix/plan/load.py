@@ -17,11 +17,13 @@ from matrix.i18n import phrase
 from matrix.models import plan as plan_models
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import SCHEMA_VERSION, Plan
+from matrix.plan.checks import check_plan
+from matrix.plan.index import plan_index
+from matrix.plan.lines import LineMap, Path_
 from matrix.yaml_loader import Refused, bounded_loader
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
 
-Path_ = tuple[str | int, ...]
 _SINGULAR = {
     "objectives": "objective",
     "activities": "activity",
@@ -31,36 +33,6 @@ _SINGULAR = {
 }
 """List fields whose items have a kind in the catalogue (`plan.kind.<kind>`); others are named by
 their field."""
-
-
-class LineMap:
-    """Line numbers (1-based) of every key and value in a YAML document, by path."""
-
-    def __init__(self) -> None:
-        self._lines: dict[Path_, int] = {}
-
-    def line(self, path: Path_) -> int | None:
-        """The line of `path`, or of its nearest ancestor when the key itself is absent."""
-        for end in range(len(path), -1, -1):
-            if (found := self._lines.get(tuple(path[:end]))) is not None:
-                return found
-        return None
-
-    def record(self, node: yaml.Node, path: Path_, issues: list[Issue], file: str) -> None:
-        self._lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                key = key_node.value
-                line = key_node.start_mark.line + 1
-                if key in seen:
-                    issues.append(Code.DUPLICATE_KEY.issue(file=file, line=line, key=key))
-                seen[key] = line
-                self._lines[(*path, key)] = line
-                self.record(value_node, (*path, key), issues, file)
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                self.record(item, (*path, index), issues, file)
 
 
 def _describe(data: Any, path: Path_) -> dict[str, object]:
@@ -204,8 +176,6 @@ def _schema_issues(error: ValidationError, data: Any, lines: LineMap, file: str)
 
 def read_plan(path: str | Path) -> tuple[Plan | None, list[Issue]]:
     """Parse and check a plan file; never raises for bad content, returns every issue found."""
-    from matrix.plan_check import check_plan
-
     path = Path(path)
     file = str(path)
     try:
@@ -249,6 +219,7 @@ def load_plan(path: str | Path) -> Plan:
     plan, issues = read_plan(path)
     if plan is None or has_errors(issues):
         raise PlanError(str(path), issues)
+    plan_index(plan)  # once, here: every command using the plan looks things up in it
     return plan
 
 

@@ -1,0 +1,329 @@
+"""A project folder as one object: its plan, the project key beside it and its store, with every
+step of the cycle as a method. What the command line does, for scripts and notebooks:
+
+    import matrix
+
+    project = matrix.Project.open("sudan-2026")
+    project.generate("2026-Q3", out="matrices/2026-Q3")
+    outcomes = project.collect(["returns/2026-Q3"])
+    print(project.status("2026-Q3").complete)
+    context = project.report("2026-Q3", "report-2026-Q3.html")
+
+The plan (and its index) is read once, when the project is opened; the key whenever a method
+needs it, so a key `generate` has just made is the one `validate` checks with; the store is open
+for the length of one method call.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Self
+
+from matrix.errors import MatrixError, MatrixWarning
+from matrix.files import Inputs
+from matrix.i18n import DEFAULT_LANG, render_issue
+from matrix.models.issues import Issue
+from matrix.models.plan import Plan
+from matrix.models.returns import ValidationResult
+from matrix.periods import Period, plan_period
+from matrix.plan import load_plan
+from matrix.signing import ProjectKey, created_notice, find_key, key_path
+from matrix.store.location import DEFAULT_STORE, STORE_ENV, StoreLocation
+
+if TYPE_CHECKING:
+    from matrix.annotate import FeedbackCopies
+    from matrix.collect import CollectOutcome
+    from matrix.compendium import CompendiumContext
+    from matrix.report.context import ReportContext
+    from matrix.status import HistoryEntry, PeriodStatus
+    from matrix.store import Store
+
+PLAN_FILE = "plan.yaml"
+
+PathLike = str | Path
+
+
+def _key_created(path: Path) -> None:
+    """A project key made by `generate`: the notice the command line prints, as a warning."""
+    warnings.warn(created_notice(path), MatrixWarning, stacklevel=4)
+
+
+def _warn(issue: Issue) -> None:
+    """What a project does with a warning about its store when no one else is told: a Python
+    warning, which a script sees once and can filter (`MatrixWarning`)."""
+    warnings.warn(render_issue(issue, DEFAULT_LANG), MatrixWarning, stacklevel=5)
+
+
+class Project:
+    """`folder` is the project folder (holding plan.yaml) or the plan file itself. The key is
+    found as `matrix` finds it (beside the plan, or `$MATRIX_KEY_FILE`); the store is `store`,
+    (a SQLite file, a postgresql:// URL or a `StoreLocation`), else `$MATRIX_STORE`, else
+    matrix.sqlite in the project folder. `on_warning` hears about
+    stored periods that every reading leaves out (default: a `MatrixWarning`)."""
+
+    def __init__(
+        self,
+        folder: PathLike = ".",
+        store: PathLike | StoreLocation | None = None,
+        *,
+        on_warning: Callable[[Issue], None] = _warn,
+    ):
+        given = Path(folder)
+        self.plan_file: Path = given / PLAN_FILE if given.is_dir() else given
+        if not self.plan_file.is_file():
+            raise MatrixError("error.no_plan", path=self.plan_file)
+        self.folder: Path = self.plan_file.parent
+        if not isinstance(store, StoreLocation):
+            store = StoreLocation.parse(
+                store or os.environ.get(STORE_ENV) or self.folder / DEFAULT_STORE
+            )
+        self.store: StoreLocation = store
+        """Where the store is: `store.path` for a SQLite file; shown with any password masked."""
+        self.on_warning = on_warning
+        self.plan: Plan = load_plan(self.plan_file)
+
+    @classmethod
+    def open(
+        cls,
+        folder: PathLike = ".",
+        store: PathLike | StoreLocation | None = None,
+        *,
+        on_warning: Callable[[Issue], None] = _warn,
+    ) -> Self:
+        """The project in `folder`, its plan loaded and checked (PlanError listing its errors)."""
+        return cls(folder, store, on_warning=on_warning)
+
+    def __repr__(self) -> str:
+        return f"Project({str(self.plan_file)!r}, store={str(self.store)!r})"  # password masked
+
+    @property
+    def key(self) -> ProjectKey:
+        """The project key, read when asked for (`secret` None while there is none yet: `generate`
+        makes it)."""
+        return find_key(self.plan_file)
+
+    def inputs(self, returns: Iterable[PathLike] = ()) -> Inputs:
+        """What no output may overwrite: the plan, the project key and `returns`."""
+        inputs = Inputs(plan=self.plan_file, returns=[Path(r) for r in returns])
+        return inputs.add(key_path(self.plan_file), "input.project_key", "input.signs")
+
+    @contextmanager
+    def opened_store(self, *, create: bool = False) -> Iterator[Store]:
+        """The store, open for one job; each stored period it leaves out is told to `on_warning`."""
+        from matrix.store import Store
+
+        with Store.open(self.store, create=create) as store:
+            for issue in store.left_out(self.plan):
+                self.on_warning(issue)
+            yield store
+
+    # --- the cycle, in order -------------------------------------------------------------------
+
+    def generate(
+        self,
+        period: str | Period,
+        *,
+        countries: Iterable[str] | None = None,
+        regional: bool = False,
+        lang: str | None = None,
+        out: PathLike = ".",
+        force: bool = False,
+        prefill: bool = False,
+        progress: Callable[[Path], None] | None = None,
+        key_created: Callable[[Path], None] | None = None,
+    ) -> list[Path]:
+        """Write the matrix of every plan country (or of `countries`, or the one regional matrix)
+        for `period` into `out`, each in its office's language (or `lang`), signed with the project key (made now if there is none yet;
+        `key_created` is told where, by default with a `MatrixWarning`). `prefill` starts each row
+        from the office's latest accepted answers in the store, and its overview and initiatives
+        from its latest return. Existing workbooks are kept unless `force`."""
+        from matrix.generate import generate
+
+        key, inputs = self.key, self.inputs()
+        options = {}
+        if prefill:
+            wanted = plan_period(self.plan, period)
+            with self.opened_store() as store:
+                options["prefill"] = store.latest_progress(self.plan, wanted.id)
+                options["narratives"] = store.latest_narratives(self.plan, wanted.id)
+                if store.path is not None:
+                    inputs.add_store(store.path)
+        return generate(
+            self.plan,
+            period,
+            countries=list(countries) if countries else None,
+            regional=regional,
+            lang=lang,
+            out_dir=Path(out),
+            force=force,
+            progress=progress,
+            key=key,
+            key_created=key_created or _key_created,
+            inputs=inputs,
+            **options,
+        )
+
+    def validate(self, paths: Iterable[PathLike]) -> list[ValidationResult]:
+        """Every returned workbook in `paths` (folders mean every workbook in them), checked
+        against the plan and the project key, in order. Nothing is recorded."""
+        from matrix.validation import returned_workbooks, validate_paths
+
+        return validate_paths(self.plan, returned_workbooks(map(Path, paths)), key=self.key)
+
+    def feedback_copies(
+        self, folder: PathLike, paths: Iterable[PathLike], *, lang: str = DEFAULT_LANG
+    ) -> FeedbackCopies:
+        """Where the annotated copies of the returns in `paths` go, in `folder`: refused now (a
+        folder being read, a file matrix did not write) rather than after validating them all.
+        `write(result)` writes one, in its workbook's language, and says so in `lang`."""
+        from matrix.annotate import FeedbackCopies
+        from matrix.validation import returned_workbooks
+
+        given = [Path(path) for path in paths]
+        files = returned_workbooks(given)
+        return FeedbackCopies(
+            Path(folder),
+            files,
+            self.inputs(returns=[*given, *files]),
+            lang=lang,
+            paper=self.plan.paper,
+        )
+
+    def collect(
+        self,
+        paths: Iterable[PathLike],
+        *,
+        period: str | Period | None = None,
+        received_at: datetime | None = None,
+        progress: Callable[[CollectOutcome], None] | None = None,
+    ) -> list[CollectOutcome]:
+        """Validate every returned workbook in `paths` and record it in the store (created if
+        need be); with `period`, returns for another period are rejected. Ctrl-C stops between
+        two files with `CollectInterrupted`, each file recorded whole or not at all."""
+        from matrix.collect import collect
+        from matrix.validation import returned_workbooks
+
+        given = [Path(path) for path in paths]
+        files = returned_workbooks(given)
+        if self.store.path is not None:
+            self.inputs(returns=[*given, *files]).refuse(self.store.path)
+        key = self.key
+        with self.opened_store(create=True) as store:
+            return collect(
+                self.plan,
+                files,
+                store,
+                period=period,
+                received_at=received_at,
+                progress=progress,
+                key=key,
+            )
+
+    def status(self, period: str | Period, *, lang: str = DEFAULT_LANG) -> PeriodStatus:
+        """Every expected office for `period`: returned, late, rejected or missing (names and
+        reasons in `lang`)."""
+        from matrix.status import status
+
+        with self.opened_store() as store:
+            return status(self.plan, store, period, lang)
+
+    def history(
+        self, country: str, activity: str | None = None, *, lang: str = DEFAULT_LANG
+    ) -> list[HistoryEntry]:
+        """What `country` (or the region) reported, period by period; one activity or ref (the
+        plan's texts in `lang`)."""
+        from matrix.status import history
+
+        with self.opened_store() as store:
+            return history(self.plan, store, country, activity, lang)
+
+    def export(
+        self,
+        out: PathLike,
+        fmt: str,
+        *,
+        period: str | Period | None = None,
+        table: str = "rows",
+        lang: str | None = None,
+    ) -> int:
+        """Write the consolidated dataset (xlsx, csv, json, hxl or iati) for `period`, or every
+        period up to the latest collected; the number of rows written. A csv or hxl file holds
+        one `table`: rows, proposed, initiatives, overviews or good_practices. Texts are in `lang`
+        (default: the plan's language)."""
+        from matrix.export import export
+
+        with self.opened_store() as store:
+            return export(
+                self.plan,
+                store,
+                period,
+                fmt,
+                Path(out),
+                table=table,
+                inputs=self.inputs(),
+                lang=lang or self.plan.language,
+            )
+
+    def report(
+        self,
+        period: str | Period,
+        out: PathLike | None = None,
+        *,
+        country: str | None = None,
+        lang: str | None = None,
+        generated_at: datetime | None = None,
+    ) -> ReportContext:
+        """The report for `period` (of one office with `country`): every figure it shows, as a
+        typed context, also written to `out` as one self-contained HTML file when given; in
+        `lang`, by default the plan's language."""
+        from matrix.report.source import from_store, make_report
+
+        lang = lang or self.plan.language
+        with self.opened_store() as store:
+            if out is None:
+                return from_store(
+                    self.plan, store, period, country=country, lang=lang, generated_at=generated_at
+                )
+            return make_report(
+                self.plan,
+                store,
+                period,
+                Path(out),
+                country=country,
+                lang=lang,
+                generated_at=generated_at,
+                inputs=self.inputs(),
+            )
+
+    def compendium(
+        self,
+        out: PathLike,
+        *,
+        period: str | Period | None = None,
+        first: str | Period | None = None,
+        last: str | Period | None = None,
+        lang: str | None = None,
+        generated_at: datetime | None = None,
+    ) -> CompendiumContext:
+        """Every good practice the offices described, by action point, country and period, written
+        to `out` (.html, or .pdf printed by Chromium): of `period`, of `first` to `last`, or of
+        every period collected. The compiled practices, as the context it was rendered from."""
+        from matrix.compendium import make_compendium
+
+        with self.opened_store() as store:
+            return make_compendium(
+                self.plan,
+                store,
+                Path(out),
+                period=period,
+                first=first,
+                last=last,
+                lang=lang or self.plan.language,
+                generated_at=generated_at,
+                inputs=self.inputs(),
+            )
