@@ -51,7 +51,8 @@ def test_every_sheet_prints_on_a4_and_titles_span_the_table(tmp_path, lang):
     write_workbook(plan, "SDN", Period.parse("2026-07"), lang, path)
     wb = openpyxl.load_workbook(path)
     assert {ws.title: ws.page_setup.paperSize for ws in wb.worksheets} == {ws.title: 9 for ws in wb.worksheets}
-    for name in (t(lang, "sheet.matrix"), t(lang, "sheet.new_activities"), t(lang, "sheet.actors")):
+    for name in (t(lang, "sheet.matrix"), t(lang, "sheet.new_activities"), t(lang, "sheet.actors"),
+                 t(lang, "sheet.guide"), t(lang, "sheet.overview"), t(lang, "sheet.initiatives")):
         ws = wb[name]
         assert bool(ws.sheet_view.rightToLeft) is (lang == "ar")
         spans = {str(r) for r in ws.merged_cells.ranges}

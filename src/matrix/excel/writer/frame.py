@@ -34,14 +34,7 @@ def start_table(
     f = book.formats
     for i, column in enumerate(columns):
         ws.set_column(i, i, column.width)
-    width = sum(column.width for column in columns)
-    last = len(columns) - 1
-    for row, text, fmt, size in (
-        (layout.TITLE_ROW - 1, title, f.title, TITLE_SIZE),
-        (layout.SUBTITLE_ROW - 1, subtitle, f.subtitle, 11),
-    ):
-        ws.merge_range(row, 0, row, last, text, fmt)
-        ws.set_row(row, text_height(text, width, size))
+    span_titles(ws, book, columns, title, subtitle)
     ws.set_row(layout.HEADER_ROW - 1, 32)
     for i, column in enumerate(columns):
         ws.write_string(layout.HEADER_ROW - 1, i, t(book.lang, column.header_key), f.header)
@@ -50,6 +43,18 @@ def start_table(
     ws.repeat_rows(layout.HEADER_ROW - 1)
     ws.set_footer("&L&A&R&P / &N")
     protect(ws)
+
+
+def span_titles(ws: Worksheet, book: Book, columns: tuple[Column, ...], title: str, subtitle: str) -> None:
+    """Title and subtitle across the width of `columns`, wrapped in rows tall enough for them."""
+    f = book.formats
+    width = sum(column.width for column in columns)
+    for row, text, fmt, size in (
+        (layout.TITLE_ROW - 1, title, f.title, TITLE_SIZE),
+        (layout.SUBTITLE_ROW - 1, subtitle, f.subtitle, 11),
+    ):
+        ws.merge_range(row, 0, row, len(columns) - 1, text, fmt)
+        ws.set_row(row, text_height(text, width, size))
 
 
 def text_height(text: str, width: float, size: float) -> float:
