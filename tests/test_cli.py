@@ -11,7 +11,7 @@ import pytest
 from checkout import EXAMPLES
 from matrix import __version__
 from matrix.cli import PERIOD, cli
-from matrix.i18n import LANG_ENV, LANGUAGES
+from matrix.i18n import LANG_ENV, LANGUAGES, t
 from test_plan import MINIMAL
 
 
@@ -70,6 +70,14 @@ def test_a_mistyped_period_is_refused_before_anything_is_read(run, tmp_path, com
             "(half-year) or 2026 (year)")
     assert result.stderr.splitlines() == [said]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["status"], ["report", "-o", "report.html"]])
+def test_a_mistyped_period_is_refused_in_the_language_asked_for_wherever_lang_is_typed(run, command):
+    result = run(*command, "--period", "2026-13", "--lang", "fr")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "erreur : " + t("fr", "period.not_a_period", text="2026-13")]
 
 
 @pytest.mark.parametrize("scope, framework", [("national", "10-point-plan"), ("regional", "dar-es-salaam-2010")])

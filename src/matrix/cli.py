@@ -52,10 +52,11 @@ def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str | Non
 
 LANG = click.option(
     "--lang", type=LANGUAGE, envvar=LANG_ENV, default=DEFAULT_LANG, show_default=True,
-    show_envvar=True, callback=_remember_lang, help="Language of what the command prints.",
+    show_envvar=True, callback=_remember_lang, is_eager=True, help="Language of what the command prints.",
 )
+"""Eager: read before any other parameter, so a mistyped --period is refused in this language."""
 DOCUMENT_LANG = click.option(
-    "--lang", type=LANGUAGE, envvar=LANG_ENV, default=None, show_envvar=True,
+    "--lang", type=LANGUAGE, envvar=LANG_ENV, default=None, show_envvar=True, is_eager=True,
     callback=_remember_lang, help="Language of the texts and of what the command prints [default: the "
     "plan's language]; ar is right-to-left.",
 )
