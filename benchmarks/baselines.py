@@ -345,6 +345,18 @@ def write_openpyxl(content: Content, path: Path) -> None:
     wb.save(str(path))
 
 
+# ---- plans ---------------------------------------------------------------------------------
+
+
+def load_plan_plain(path: Path) -> Plan:
+    """PyYAML's C loader and pydantic: the floor for loading a plan, with no limits on aliases or
+    nesting, no line numbers and no cross-reference checks."""
+    import yaml
+
+    text = Path(path).read_text(encoding="utf-8")
+    return Plan.model_validate(yaml.load(text, Loader=yaml.CSafeLoader))
+
+
 # ---- readers -------------------------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from matrix.models.plan import (
     Indicator,
     Objective,
     Plan,
+    Region,
     Reporting,
     Scope,
     Status,
@@ -142,12 +143,50 @@ def build_plan(activities: int, countries: int = 1, *, seed: int = 7) -> Plan:
         id=f"bench-{activities}x{countries}",
         title=f"Benchmark plan: {activities} activities in {countries} countries",
         scope=Scope.NATIONAL if countries == 1 else Scope.GLOBAL,
+        region=None if countries == 1 else Region(code="BENCH", name="Benchmark region"),
         countries=codes,
         reporting=Reporting(frequency=Frequency.MONTHLY, first_period="2026-01", due_days=15,
                             send_to="Regional coordination unit (benchmark@example.org)"),
         actors=[Actor(id=i, name=n, type=t) for i, n, t in ACTORS],
         objectives=objectives,
     )
+
+
+def plan_text(plan: Plan) -> str:
+    """The plan as a coordinator would write it: defaults left out, lists of ids and indicators
+    on one line (PyYAML's flow style for collections of plain values), dates as dates."""
+    import yaml
+
+    data = plan.model_dump(mode="json", exclude_defaults=True)
+    data["schema_version"] = plan.schema_version
+    for objective in data.get("objectives", []):
+        for activity in objective.get("activities", []):
+            for key in {"start", "end"} & activity.keys():
+                activity[key] = date.fromisoformat(activity[key])
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+
+
+def plan_file(activities: int, countries: int = 1) -> Path:
+    """`build_plan(activities, countries)` as plan.yaml in the cache."""
+
+    def build(folder: Path) -> None:
+        text = plan_text(build_plan(activities, countries))
+        (folder / "plan.yaml").write_text(text, encoding="utf-8")
+
+    return cached_dir(f"plan-{activities}x{countries}", source_hash("models"), build) / "plan.yaml"
+
+
+def plan_workbook_file(activities: int) -> Path:
+    """`plan_file(activities)` as a plan workbook (`matrix plan export`), in the cache."""
+
+    def build(folder: Path) -> None:
+        from matrix.plan.workbook.writer import write_plan_workbook
+
+        with (folder / "plan.xlsx").open("wb") as out:
+            write_plan_workbook(build_plan(activities), out)
+
+    key = source_hash("models", "plan_workbook")
+    return cached_dir(f"plan-workbook-{activities}", key, build) / "plan.xlsx"
 
 
 def periods(count: int) -> list[str]:

@@ -91,7 +91,7 @@ def peak_rss_mib(code: str, *, env: dict[str, str] | None = None, timeout: float
         "_c = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
         "print(json.dumps({'self': _s, 'children': _c}))\n"
     )
-    full_env = {**os.environ, **(env or {}), "PYTHONPATH": _pythonpath()}
+    full_env = {**python_env(), **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, env=full_env, timeout=timeout, check=False
     )
@@ -102,6 +102,11 @@ def peak_rss_mib(code: str, *, env: dict[str, str] | None = None, timeout: float
     out = json.loads(lines[-2]) if len(lines) > 1 and lines[-2].startswith("{") else None
     return {"self_mib": peaks["self"], "children_mib": peaks["children"],
             "peak_mib": max(peaks["self"], peaks["children"]), "out": out}
+
+
+def python_env() -> dict[str, str]:
+    """The environment for a child Python process that measures this checkout."""
+    return {**os.environ, "PYTHONPATH": _pythonpath()}
 
 
 def _pythonpath() -> str:

@@ -14,6 +14,33 @@ from matrix.models.plan import Plan
 GENERATED_AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
+def load_plan(path: Path) -> Plan:
+    """What every command does with its plan file first: read, check, index."""
+    from matrix.plan import load_plan as load
+
+    return load(path)
+
+
+def plan_check_command(path: Path) -> int:
+    """`matrix plan check PLAN` in its own process: start-up, imports, loading and printing."""
+    import subprocess
+    import sys
+
+    from benchmarks.harness import python_env
+
+    return subprocess.run([sys.executable, "-m", "matrix", "plan", "check", str(path)], env=python_env(),
+                          capture_output=True, check=False).returncode
+
+
+def generate_all(plan_path: Path, period: str, out_dir: Path) -> list[Path]:
+    """`matrix generate PLAN --period PERIOD --all -o OUT --force` (unsigned: no project key)."""
+    from matrix.generate import generate
+    from matrix.plan import load_plan
+
+    return generate(load_plan(plan_path), period, countries=None, regional=False, lang="en", out_dir=out_dir,
+                    force=True)
+
+
 def write_workbook(plan: Plan, office: str, period: str, path: Path, prefill: dict | None = None) -> None:
     from matrix.excel.writer import write_workbook as write
     from matrix.periods import Period

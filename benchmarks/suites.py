@@ -18,12 +18,24 @@ from functools import cache
 from pathlib import Path
 
 from benchmarks import baselines, matrix_api, report_bench
-from benchmarks.data import ACTORS, build_plan, cache_root, office_fill, periods, source_hash
+from benchmarks.data import (
+    ACTORS,
+    build_plan,
+    cache_root,
+    office_fill,
+    periods,
+    plan_file,
+    plan_workbook_file,
+    source_hash,
+)
 from benchmarks.harness import Report, Row, measure, peak_rss_mib
 
 GENERATE_TARGET = 2.0  # × xlsxwriter writing the same workbook
 READ_TARGET = 2.0  # × python-calamine reading the same files
 REPORT_TARGET = 1.0  # seconds of rendering for the large store
+PLAN_LOAD_TARGET = 1.0  # × PyYAML's C loader + pydantic: limits, line numbers and checks cost nothing
+PLAN_CHECK_TARGET = 2.0  # seconds for `matrix plan check` of 5,000 activities, process and all
+PLAN_CHECK_SIZE = 5000
 LINEAR_SLACK = 1.25  # growth may exceed the size ratio by this factor and still count as linear
 MEMORY_SLACK = 1.2  # peak RSS for the most workbooks ÷ peak for the fewest
 
@@ -47,25 +59,31 @@ class Config:
     """An untimed first run; not worth minutes on the large store, where compilation is noise."""
     lookalike_sizes: tuple[int, ...]
     """New activities proposed in one return, near-identical or unrelated, smallest first."""
+    plan_load_sizes: tuple[int, ...]
+    """Activities of the plans loaded as `matrix plan check` loads them."""
+    generate_all: tuple[int, int]
+    """(activities, countries) of the plan `matrix generate --all` writes every office's matrix of."""
 
 
 FULL = Config("full", reps=5, plan_sizes=(50, 300, 3000), corpus_rows=300, corpus_counts=(10, 100, 1000),
               corpus_reps=3, openpyxl_corpus_max=100, report_sizes=((100, 3000, 8), (200, 3000, 8)), report_reps=1,
               report_limit=900, report_warmup=False,
-              lookalike_sizes=(3000, 6000))
+              lookalike_sizes=(3000, 6000), plan_load_sizes=(500, 5000), generate_all=(5000, 6))
 QUICK = Config("quick", reps=3, plan_sizes=(50, 300), corpus_rows=300, corpus_counts=(10, 40),
                corpus_reps=1, openpyxl_corpus_max=40, report_sizes=((10, 30, 4), (20, 30, 4)), report_reps=1,
                report_limit=20, report_warmup=True,
-               lookalike_sizes=(300, 600))
+               lookalike_sizes=(300, 600), plan_load_sizes=(500, 5000), generate_all=(500, 3))
 TINY = Config("tiny", reps=1, plan_sizes=(5,), corpus_rows=5, corpus_counts=(2, 3),
               corpus_reps=1, openpyxl_corpus_max=3, report_sizes=((2, 5, 2), (4, 5, 2)), report_reps=1,
               report_limit=60, report_warmup=True,
-              lookalike_sizes=(10, 20))
+              lookalike_sizes=(10, 20), plan_load_sizes=(20,), generate_all=(20, 2))
 CONFIGS = {c.name: c for c in (FULL, QUICK, TINY)}
 
 PERIOD = "2026-01"
 WRITER, VALIDATION, COLLECT = ("matrix.excel.writer",), ("matrix.validation",), ("matrix.collect", "matrix.store")
 REPORT = ("matrix.report.source", "matrix.report.render")
+PLAN, GENERATE = ("matrix.plan",), ("matrix.generate", "matrix.excel.writer")
+PLAN_WORKBOOK = ("matrix.plan.workbook.writer", "matrix.plan.workbook.reader")
 
 
 def _importable(module: str) -> bool:
@@ -157,6 +175,56 @@ def _generate(cfg: Config, report: Report, work: Path, plan) -> None:
     report.add(Row(group, f"{size} rows: matrix write_workbook", mx.cpu, "s", "xlsxwriter", xw.cpu,
                    target_ratio=GENERATE_TARGET, others={"openpyxl": op.cpu}, note=f"wall {mx.wall * 1000:.0f} ms",
                    timing=mx))
+
+
+def bench_generate_all(cfg: Config, report: Report, work: Path) -> None:
+    """`matrix generate --all` from the plan file: loading the plan, then every office's matrix."""
+    activities, countries = cfg.generate_all
+    group = f"generate --all, {activities:,} activities x {countries} offices"
+    path = plan_file(activities, countries)
+    plan = baselines.load_plan_plain(path)
+    contents = [baselines.workbook_content(plan, office, PERIOD) for office in plan.countries]
+
+    def write_all() -> None:
+        for i, content in enumerate(contents):
+            baselines.write_xlsxwriter(content, work / f"xw-{i}.xlsx")
+
+    xw = measure(write_all, cfg.reps)
+    report.add(Row(group, "xlsxwriter writing the same workbooks (reference)", xw.cpu, "s", timing=xw))
+    if not has(report, group, GENERATE + PLAN):
+        return
+    mx = measure(lambda: matrix_api.generate_all(path, PERIOD, work / "out"), cfg.reps)
+    peak = peak_rss_mib(f"from benchmarks import matrix_api\n"
+                        f"matrix_api.generate_all({str(path)!r}, {PERIOD!r}, {str(work / 'rss')!r})")
+    report.add(Row(group, "matrix generate --all", mx.cpu, "s", "xlsxwriter", xw.cpu, target_ratio=GENERATE_TARGET,
+                   note=f"wall {mx.wall:.2f} s; peak {peak['peak_mib']:.0f} MiB in a fresh process", timing=mx))
+
+
+# ---- plans -----------------------------------------------------------------------------------
+
+
+def bench_plans(cfg: Config, report: Report, work: Path) -> None:
+    """Loading a plan as every command does first, and `matrix plan check` as a whole process."""
+    group = "load and check a plan"
+    for size in cfg.plan_load_sizes:
+        path = plan_file(size)
+        plain = measure(lambda p=path: baselines.load_plan_plain(p), cfg.reps)
+        report.add(Row(group, f"{size:,} activities: yaml CSafeLoader + model_validate", plain.cpu, "s",
+                       timing=plain))
+        if not has(report, group, PLAN):
+            return
+        loaded = measure(lambda p=path: matrix_api.load_plan(p), cfg.reps)
+        report.add(Row(group, f"{size:,} activities: matrix load_plan", loaded.cpu, "s", "plain load", plain.cpu,
+                       target_ratio=PLAN_LOAD_TARGET, timing=loaded))
+        if has(report, group, PLAN_WORKBOOK):
+            workbook = plan_workbook_file(size)
+            read = measure(lambda p=workbook: matrix_api.load_plan(p), cfg.reps)
+            report.add(Row(group, f"{size:,} activities: matrix load_plan, plan workbook", read.cpu, "s",
+                           "plain load", plain.cpu, timing=read))
+        command = measure(lambda p=path: matrix_api.plan_check_command(p), cfg.reps)
+        report.add(Row(group, f"{size:,} activities: `matrix plan check` process", command.cpu, "s",
+                       target_abs=PLAN_CHECK_TARGET if size >= PLAN_CHECK_SIZE else None,
+                       note=f"wall {command.wall:.2f} s", timing=command))
 
 
 # ---- read / validate / collect ---------------------------------------------------------------
@@ -372,7 +440,9 @@ def _nan(value: float | None) -> float:
 
 
 SUITES = {
+    "plans": bench_plans,
     "generate": bench_generate,
+    "generate-all": bench_generate_all,
     "read": bench_read_one,
     "many": bench_read_many,
     "memory": bench_memory,

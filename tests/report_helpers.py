@@ -51,7 +51,7 @@ def dar_data(plan) -> ReportData:
     q4 = [r for o, special in q4_special.items() for r in _rows(plan, o, special)]
     def sent(office: str, period: str, received: datetime, accepted: bool = True, issues=()) -> Submission:
         return Submission(office=office, period=period, file_name=f"{office}_{period}.xlsx", received_at=received,
-                          accepted=accepted, problems=list(issues))
+                          accepted=accepted, counts=accepted, problems=list(issues))
 
     january = [datetime(2027, 1, day, 9, 0) for day in range(1, 32)]
     warning = Code.INDICATOR_WITHOUT_TARGET.issue(

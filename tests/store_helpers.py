@@ -80,16 +80,18 @@ def integrity_problems(store: Store) -> list[str]:
 def returned_matrix(
     plan: Plan, period: str, folder: Path, *, office: str | None = None, regional: bool = False,
     share: float = 0.5, comments: str = "Progress as planned", name: str | None = None,
-    prefill: dict | None = None,
+    prefill: dict | None = None, filled: set[str] | None = None,
 ) -> Path:
     """Generate `office`'s matrix (or the regional one) for `period` and fill it in as the office
     would: every row on track at `share` of its target, with `comments`; saved as `name` if given.
-    Signed, as `matrix generate` would, when the test's project already has a key."""
+    Signed, as `matrix generate` would, when the test's project already has a key. Of a regional
+    workbook, only the sheets of the offices in `filled` are filled in, when given."""
     office = office or plan.countries[0]
     key = find_key(Path("plan.yaml"))
     [path] = generate(plan, period, countries=None if regional else [office], regional=regional, lang="en",
                       out_dir=folder, force=True, prefill=prefill, key=key if key.secret else None)
     sheets = [*plan.countries, plan.region.code] if regional and plan.region else [office]
+    sheets = [sheet for sheet in sheets if filled is None or sheet in filled]
     wb = openpyxl.load_workbook(path)
     for sheet_office in sheets:
         ws = sheet_of(wb, sheet_office)

@@ -39,6 +39,7 @@ command's own help, which follows the options' names (English)."""
 ALLOWED = {
     "export_schema.py": "the descriptions of the published JSON Schema, a document for developers",
     "export_tables.py": "the descriptions of the export's extra tables, part of the same JSON Schema",
+    "export_totals.py": "the descriptions of the export's regional table, part of the same JSON Schema",
     "demo.py": "what the demo's fictional offices type into their returns: workbook data, not words of matrix",
     "codes.py": "the header of docs/issue-codes.md, the English documentation of the codes",
     "models/plan.py": "pydantic's default wording of matrix's own validation errors; plan check "
@@ -50,6 +51,11 @@ ALLOWED = {
 ALLOWED_TEXTS = {
     ("store/connection.py", "no password supplied"): "libpq's words, matched to tell a failed login",
     ("store/connection.py", "does not exist"): "libpq's words, matched to tell a missing database",
+    ("plan/diff.py", "Version of this layout."): "the JSON Schema of `plan diff --format json`, for developers",
+    ("plan/diff.py", "What changed between two versions of a plan (matrix plan diff --format json)"):
+        "the JSON Schema's title, for developers",
+    ("yaml_loader.py", "found duplicate anchor "): "PyYAML's own words, as its composer says them",
+    ("yaml_loader.py", "found undefined alias "): "PyYAML's own words, as its composer says them",
 }
 """Single texts left in English elsewhere, and why."""
 

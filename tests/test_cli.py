@@ -47,8 +47,8 @@ def options_named(name: str) -> list[tuple[str, click.Parameter]]:
 def test_every_language_option_offers_the_catalogue_languages():
     found = options_named("lang")
     assert sorted(path for path, _ in found) == [
-        "collect", "compendium", "demo", "export", "generate", "history", "init", "plan check", "report",
-        "status", "store copy", "store init", "validate"]
+        "collect", "compendium", "demo", "export", "generate", "history", "init", "plan check", "plan diff",
+        "plan export", "plan import", "report", "status", "store copy", "store init", "validate"]
     assert all(list(param.type.choices) == list(LANGUAGES) for _, param in found)
     assert all(param.envvar == LANG_ENV for path, param in found if path != "generate")
 

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from checkout import DAR, SUDAN
+from matrix.codes import Code
 from matrix.errors import MatrixError
 from matrix.generate import generate
+from test_plan import MINIMAL, write
 from workbook_helpers import metadata, open_workbook
 
 DAR_COUNTRIES = ["ETH", "KEN", "TZA", "BDI", "MWI", "MOZ", "ZAF"]
@@ -114,3 +116,24 @@ def test_an_output_folder_that_cannot_be_made_is_one_line(run, tmp_path):
     result = run("generate", SUDAN, "--period", "2026-07", "--all", "-o", "taken/out")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: cannot create taken/out")
+
+
+ENDED = MINIMAL.replace("first_period: 2026-Q3", "first_period: 2020-Q1").replace(
+    "start: 2026-07-01", "start: 2020-01-01").replace("end: 2026-12-31", "end: 2020-06-30")
+
+
+def test_generate_warns_when_every_activity_has_ended_before_the_period(run, tmp_path):
+    plan = write(tmp_path, ENDED)
+    result = run("generate", plan, "--period", "2020-Q4", "--all", "-o", "late")
+    assert result.exit_code == 0, result.stderr
+    assert Code.PERIOD_AFTER_ACTIVITIES.message(
+        period="2020-Q4", start="2020-10-01", end="2020-06-30") in result.stderr
+    assert (tmp_path / "late" / "SDN_2020-Q4_test-plan.xlsx").exists()
+    during = run("generate", plan, "--period", "2020-Q2", "--all", "-o", "during")
+    assert during.exit_code == 0 and "period-after-activities" not in during.stderr
+
+
+def test_an_activity_without_an_end_has_not_ended(run, tmp_path):
+    plan = write(tmp_path, ENDED.replace("        end: 2020-06-30\n", ""))
+    result = run("generate", plan, "--period", "2020-Q4", "--all", "-o", "out")
+    assert result.exit_code == 0 and "period-after-activities" not in result.stderr

@@ -28,11 +28,12 @@ from matrix.iati import (
     roles,
     shares,
 )
-from matrix.models.plan import Plan
+from matrix.models.plan import Plan, RegionalRule
 from matrix.periods import Period
 from matrix.plan import expected_offices, load_plan, plan_rows
 from matrix.report.counting import Layout, snapshots
 from matrix.report.source import report_data
+from matrix.semantics import combine
 from matrix.store import Store
 from store_helpers import make_result
 
@@ -150,6 +151,7 @@ def test_totals_add_up_the_countries_only_when_all_reported(run, tmp_path, demo)
     plan = load_plan(demo.plan)
     iati = iati_figures(export(run, "iati", tmp_path / "a.xml", demo.plan, demo.store))
     activity = {r.ref: r.activity for office in plan.countries for r in plan_rows(plan, office)}
+    indicators = {r.ref: r.indicator for office in plan.countries for r in plan_rows(plan, office)}
     seen = set()
     for ref, start in {k[:2] for k in iati if k[2] is not None}:
         countries = {k[2]: v for k, v in iati.items() if k[:2] == (ref, start) and k[2] is not None}
@@ -158,12 +160,18 @@ def test_totals_add_up_the_countries_only_when_all_reported(run, tmp_path, demo)
         if len(everyone) == 1:
             assert total == {}
             continue
-        assert total["target"] == sum(v["target"] for v in countries.values())
+        rule = indicators[ref].regional_rule
+        targets = [v["target"] for v in countries.values()]
+        if rule is RegionalRule.NONE:
+            assert "target" not in total
+        elif rule is not RegionalRule.RATIO:  # a ratio's target is the plan's, checked elsewhere
+            assert total["target"] == pytest.approx(combine(rule, targets))
         all_reported = {c for c, v in countries.items() if "actual" in v} == everyone
         seen.add(all_reported)
-        if all_reported:
-            assert total["actual"] == sum(v["actual"] for v in countries.values())
-        else:
+        if all_reported and rule not in (RegionalRule.NONE, RegionalRule.RATIO):
+            assert total["actual"] == pytest.approx(
+                combine(rule, [v["actual"] for v in countries.values()]))
+        elif not all_reported:
             assert "actual" not in total
     assert seen == {True, False}
 

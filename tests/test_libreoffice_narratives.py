@@ -4,12 +4,12 @@ survive, so an office working in Calc loses nothing."""
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 
 import pytest
 
 from checkout import DAR, SUDAN, require_tool
+from libreoffice_helpers import saved_by_calc
 from matrix.excel.layout import SheetRole
 from matrix.validation import validate_file
 from narrative_helpers import overview, type_in
@@ -82,9 +82,8 @@ def fill_narratives(path, plan, case: str, lang: str):
 @pytest.fixture(scope="module")
 def round_trip(tmp_path_factory):
     """case -> (plan, language, result before, result after, workbook before, workbook after)."""
-    soffice = require_tool("soffice")
-    src, out = tmp_path_factory.mktemp("filled"), tmp_path_factory.mktemp("calc")
-    profile = tmp_path_factory.mktemp("lo-profile")
+    require_tool("soffice")  # before building anything
+    src = tmp_path_factory.mktemp("filled")
     made = {}
     for case, (plan_file, office, lang, regional) in CASES.items():
         plan, path = make_matrix(
@@ -99,21 +98,7 @@ def round_trip(tmp_path_factory):
         fill_narratives(path, plan, case, lang)
         renamed = path.rename(src / f"{case}.xlsx")
         made[case] = (plan, lang, renamed)
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            *(str(path) for *_, path in made.values()),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    out = saved_by_calc([path for *_, path in made.values()], tmp_path_factory)
     return {
         case: (
             plan,

@@ -109,7 +109,7 @@ def test_missing_and_unknown_fields_are_all_reported_with_lines(tmp_path):
 def test_wrong_types_point_at_the_value(tmp_path):
     text = MINIMAL.replace("target: 120", "target: lots").replace("start: 2026-07-01", "start: July")
     issues = check_plan_file(write(tmp_path, text))
-    assert {(i.code, i.line) for i in issues} >= {("invalid-value", 22), ("invalid-value", 23)}
+    assert {(i.code, i.line) for i in issues} >= {("number-expected", 22), ("invalid-date", 23)}
 
 
 def test_unsupported_schema_version(tmp_path):
@@ -154,9 +154,11 @@ def test_iati_settings_are_checked_with_their_lines(tmp_path):
     text = MINIMAL.replace("type: UN agency}", "type: UN agency, iati_ref: UNHCR, iati_type: 41}")
     text += IATI.replace("type: 40", "type: 99")
     issues = [i for i in check_plan_file(write(tmp_path, text)) if i.is_error]
-    assert [(i.code, i.line) for i in issues] == [("invalid-value", 10)] * 2 + [("invalid-value", 26)]
-    assert "expected an IATI organisation identifier like XM-DAC-41121" in issues[0].message
-    assert "'40'" in issues[1].message and "found '41'" in issues[1].message
+    assert [(i.code, i.line) for i in issues] == [
+        ("invalid-choice", 10), ("invalid-value", 10), ("invalid-choice", 26)]
+    assert "expected an IATI organisation identifier like XM-DAC-41121" in issues[1].message
+    assert "'41' is not one of" in issues[0].message and ", 40, " in issues[0].message
+    assert issues[2].message.startswith("iati.reporting_org: type '99' is not one of")
 
 
 def test_iati_settings_load_and_keep_the_plan_version(tmp_path):

@@ -54,7 +54,8 @@ def test_without_an_overview_block_the_four_headings_are_optional(tmp_path):
 @pytest.mark.parametrize(
     ("change", "code", "line", "words"),
     [
-        (("  AP3:\n", "  AP33:\n"), "guidance-unknown-action-point", 26, "did you mean 'AP3'"),
+        (("  AP3:\n", "  AP33:\n"), "guidance-unknown-action-point", 26, "are AP1, AP2, AP3,"),
+        (("  AP3:\n", "  Ap-03:\n"), "guidance-unknown-action-point", 26, "did you mean 'AP3'"),
         (("  5:\n", "  12:\n"), "guidance-unknown-action-point", 28, "'12'"),
         (
             ("      title: {en: Security incidents, ar: الحوادث الأمنية}\n", ""),
@@ -70,15 +71,15 @@ def test_without_an_overview_block_the_four_headings_are_optional(tmp_path):
         ),
         (
             ("  max_length: 600", "  max_length: 20"),
-            "invalid-value",
+            "number-too-small",
             33,
-            "it must be 50 or more",
+            "max_length is 20, but it must be 50 or more",
         ),
         (
             ("    stakeholders: {en: [Meet at the border.]}", "    stakeholders: {EN: [Meet.]}"),
-            "invalid-value",
+            "invalid-language",
             27,
-            "'EN'",
+            "'EN' is not a language code",
         ),
     ],
 )

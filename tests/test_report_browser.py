@@ -85,7 +85,8 @@ def test_report_shows_the_figures_offline(browser, plan, tmp_path):
     visit = Visit(browser, path)
     visit.assert_clean()
     h = ctx.headline
-    assert visit.text("[data-figure=activities] .v") == str(h.activities)
+    assert visit.text("[data-figure=activities] .v") == str(h.plan_activities)
+    assert visit.text("[data-value=instances]").startswith(f"{h.activities} ")
     assert visit.text("[data-value=returns-received]") == str(h.returns.received)
     assert visit.text("[data-figure=progress] .v") == percent(h.average_progress)
     kenya = next(c for c in ctx.countries if c.office == "KEN")
@@ -118,7 +119,7 @@ def test_arabic_report_is_right_to_left(browser, plan, tmp_path):
     assert visit.page.evaluate("document.documentElement.getAttribute('lang')") == "ar"
     assert visit.page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     assert visit.text("h2") == ctx.labels["report.section.summary"]
-    assert visit.text("[data-figure=activities] .v") == str(ctx.headline.activities)
+    assert visit.text("[data-figure=activities] .v") == str(ctx.headline.plan_activities)
     visit.page.screenshot(path=tmp_path / "report-ar.png", full_page=True)
     visit.page.close()
     phone = Visit(browser, path, viewport=PHONE)
@@ -177,7 +178,7 @@ def test_demo_report_shows_the_store_figures(browser, tmp_path):
     visit = Visit(browser, summary.report)
     visit.assert_clean()
     h = ctx.headline
-    assert visit.text("[data-figure=activities] .v") == str(h.activities)
+    assert visit.text("[data-figure=activities] .v") == str(h.plan_activities)
     assert visit.text("[data-value=returns-received]") == str(h.returns.received)
     assert visit.text("[data-figure=funding] .v") == percent(h.funding.funded_percent)
     for section in ctx.countries:

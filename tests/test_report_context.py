@@ -74,7 +74,7 @@ def test_progress_heat_map_and_targets(ctx):
     assert heat["MOZ"]["CAP"].level == "unreported"
     assert heat["TZA"]["OPS"].delayed == 1
     assert ctx.headline.targets_reached == 1  # KEN CAP-1: 150 of 150
-    assert ctx.headline.indicators_with_target == 48
+    assert ctx.headline.indicators_with_target == 58  # OPS-1's four indicators in five countries
 
 
 def test_late_and_delayed_with_comments(ctx):
@@ -152,7 +152,8 @@ def test_per_period_indicators_are_summed():
                           status=Status.ON_TRACK, actual=actual, comments=comments)
         return PeriodData(rows=[row])
 
-    subs = [Submission(office="SDN", period=p, file_name="f", received_at=AT, accepted=True) for p in ("2026-Q3", "2026-Q4")]
+    subs = [Submission(office="SDN", period=p, file_name="f", received_at=AT, accepted=True, counts=True)
+            for p in ("2026-Q3", "2026-Q4")]
     data = ReportData(periods={"2026-Q3": period(3), "2026-Q4": period(4, "Four sessions held")}, submissions=subs)
     ctx = build_context(plan, data, "2026-Q4", generated_at=AT)
     [line] = ctx.countries[0].lines  # listed in the office's section for its comment
@@ -184,6 +185,7 @@ def test_highlights_say_what_is_late_missing_and_short(ctx):
         ("returns", "No usable return yet from: Mozambique and South Africa."),
         ("funding", "Largest funding gap: 3. Operations, 145,000 USD still to find."),
         ("duplicates", "Pairs of activities that look alike and may duplicate effort: 1."),
+        ("stock-take", "New activities offices propose: 1, of which likely already in the plan: 1."),
     ]
 
 
@@ -191,7 +193,7 @@ def test_an_office_reported_in_a_regional_return_counts_as_received(plan):
     data = dar_data(plan)
     moz_rows = [r.model_copy(update={"country": "MOZ"}) for r in data.periods["2026-Q3"].rows if r.country == "MOZ"]
     regional = Submission(office="EHAGL", period="2026-Q4", file_name="EHAGL_v2.xlsx", received_at=datetime(2027, 1, 6),
-                          accepted=True, countries=frozenset({"EHAGL", "MOZ"}))
+                          accepted=True, counts=True, countries=frozenset({"EHAGL", "MOZ"}))
     data.periods["2026-Q4"].rows.extend(moz_rows)
     data.submissions.append(regional)
     ctx = build_context(plan, data, "2026-Q4", generated_at=AT)

@@ -195,7 +195,9 @@ def test_a_signed_regional_workbook_prefilled_from_the_store_validates(run, proj
     result = run("generate", "plan.yaml", "--period", "2026-Q4", "--regional", "--prefill", "-o", "q4")
     assert result.exit_code == 0, result.output
     [prefilled] = (project / "q4").glob("*.xlsx")
-    assert run("validate", prefilled).stdout.strip() == f"{prefilled}: valid"
+    result = run("validate", prefilled)  # with the store beside it: sent back as pre-filled
+    assert result.exit_code == 0 and f"{prefilled}: valid (" in result.stdout
+    assert "no-update" in codes(result.stdout)
 
     edit_metadata(prefilled, replace=("matrix:KEN", "notes"))
     result = run("validate", prefilled)

@@ -319,6 +319,18 @@ def test_a_blank_actual_keeps_the_last_known_total(store, sudan):
     assert store.latest_progress(sudan, "2026-09")[("SDN", "AP1-1")].actual is None
 
 
+def test_earlier_gives_each_row_s_last_report_its_period_and_the_last_total(store, sudan):
+    store.record(make_result(sudan, "SDN", "2026-07", actual=3, comments="july"), sudan)
+    store.record(make_result(sudan, "SDN", "2026-08", actual=None, comments="august"), sudan)
+    store.record(make_result(sudan, "SDN", "2026-10", actual=9, comments="october"), sudan)
+    earlier = store.earlier(sudan, ["SDN"], "2026-09")
+    found = earlier[("SDN", "AP1-1")]
+    assert (found.period, found.record.comments, found.record.actual, found.total) == ("2026-08", "august", None, 3)
+    assert earlier[("SDN", "AP3-2")].total is None  # a value per period has no running total
+    assert set(earlier) == {("SDN", r.ref) for r in make_result(sudan, "SDN", "2026-07").rows}
+    assert store.earlier(sudan, ["SDN"], "2026-07") == {}
+
+
 def test_previous_actuals_for_some_offices(store, dar):
     store.record(make_result(dar, "KEN", "2026-Q3", actual=2), dar)
     store.record(make_result(dar, "ETH", "2026-Q3", actual=3), dar)

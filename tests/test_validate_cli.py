@@ -70,7 +70,7 @@ def test_errors_exit_1_with_one_line_per_problem_in_cell_order(run, returns):
     lines = result.stdout.splitlines()
     assert lines[-1] == f"{path}: 2 errors, 0 warnings"
     assert lines[0].startswith(f"{path}  Matrix!") and "  error  comment-required  " in lines[0]
-    message = Code.ACTUAL_NOT_A_NUMBER.message(text="about 40", what="the total to date in people (Officials trained)")
+    message = Code.ACTUAL_NOT_A_NUMBER.message(text="about 40", what="the total to date in people as a whole number (Officials trained)")
     assert lines[1].endswith(f"  error  actual-not-a-number  {message}")
 
 

@@ -170,22 +170,30 @@ def test_status_and_number_validations(national, sudan, lang):
     for dv in ws.data_validations.dataValidation:
         by_type.setdefault(dv.type, []).append(dv)
 
-    (status,) = by_type["list"]
+    (status,) = [dv for dv in by_type["list"] if "!" in dv.formula1]  # the other: Yes/No
     assert str(status.sqref) == f"{letter['status']}{layout.FIRST_DATA_ROW}:{letter['status']}{last}"
     assert status.formula1 == f"'{t(lang, 'sheet.lists')}'!$A$1:$A$5"
     assert status.showErrorMessage and status.error == t(lang, "validation.status.message")
     lists = wb[t(lang, "sheet.lists")]
     assert [lists.cell(r, 1).value for r in range(1, 6)] == [status_label(s, lang) for s in Status]
 
-    decimals = by_type["decimal"]
-    assert all(dv.operator == "greaterThanOrEqual" and dv.formula1 == "0" for dv in decimals)
+    decimals, wholes = by_type["decimal"], by_type["whole"]  # whole numbers for counts
+    numbers = decimals + wholes
+    assert all(dv.operator == "greaterThanOrEqual" and dv.formula1 == "0" for dv in numbers)
     assert all(dv.error == t(lang, "validation.number.message") for dv in decimals)
-    covered = {cell for dv in decimals for rng in dv.sqref.ranges for cell in _cells(rng)}
-    for row in rows.values():
-        assert f"{letter['actual']}{row['_row']}" in covered
+    assert all(dv.error == t(lang, "validation.whole.message") for dv in wholes)
+    [yes_no] = [dv for dv in by_type["list"] if dv is not status]
+    assert yes_no.formula1 == f'"{t(lang, "value.yes")},{t(lang, "value.no")}"'
+    covered = {cell for dv in numbers for rng in dv.sqref.ranges for cell in _cells(rng)}
+    yes_no_cells = {cell for rng in yes_no.sqref.ranges for cell in _cells(rng)}
+    kinds = {r.ref: r.kind.value for r in plan_rows(sudan, "SDN")}
+    for ref, row in rows.items():
+        actual = f"{letter['actual']}{row['_row']}"
+        assert actual in (yes_no_cells if kinds[ref] == "yes_no" else covered)
         assert f"{letter['funds_secured']}{row['_row']}" in covered
-    prompts = {dv.prompt for dv in decimals if dv.prompt}
-    assert prompts == {t(lang, "validation.actual.cumulative"), t(lang, "validation.actual.period")}
+    prompts = {dv.prompt for dv in numbers if dv.prompt}
+    assert prompts == {t(lang, f"validation.actual.{key}") for key in ("cumulative", "period", "level")}
+    assert yes_no.prompt == t(lang, "validation.actual.yes_no")
 
 
 def _cells(rng):
@@ -310,7 +318,10 @@ def test_regional_workbook_has_a_sheet_per_country_and_one_region_wide(regional,
             assert meta.fingerprints[matrix_role(office), ref] == locked_fingerprint(row)
         assert ws.protection.sheet and ws.freeze_panes == f"B{layout.FIRST_DATA_ROW}"
         assert ws.auto_filter.ref.startswith(f"A{layout.HEADER_ROW}:")
-        assert {dv.type for dv in ws.data_validations.dataValidation} == {"list", "decimal"}
+        # status and yes/no lists, numbers (whole numbers for counts) and, where kinds ask, dates
+        assert {"list", "decimal"} <= {dv.type for dv in ws.data_validations.dataValidation}
+        assert {dv.type for dv in ws.data_validations.dataValidation} <= {"list", "decimal",
+                                                                             "whole", "date"}
         for row in rows.values():
             locks = [ws.cell(row["_row"], i).protection.locked for i in range(1, len(columns) + 1)]
             assert locks == [c.locked for c in columns]
@@ -409,3 +420,17 @@ def test_rows_of_long_wrapped_text_get_a_height_that_fits(tmp_path, sudan):
     ws = load_workbook(path)["Matrix"]
     long_rows = [r for r in range(4, ws.max_row + 1) if len(str(ws.cell(r, 4).value or "")) > 60]
     assert long_rows and all(ws.row_dimensions[r].height and ws.row_dimensions[r].height >= 30 for r in long_rows)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_example_dates_are_in_the_workbook_s_own_period(tmp_path, lang):
+    plan = load_plan(write(tmp_path, MINIMAL))
+    path = tmp_path / "SDN.xlsx"
+    write_workbook(plan, "SDN", Period.parse("2031-Q1"), lang, path, generated_at=GENERATED_AT)
+    wb = open_workbook(path)
+    new = wb[t(lang, "sheet.new_activities")]
+    assert "2031-03-31" in new.cell(layout.SUBTITLE_ROW, 1).value
+    dates = [dv for dv in new.data_validations.dataValidation if dv.type == "date"]
+    assert dates and all(dv.error == t(lang, "validation.date.message", example="2031-03-31")
+                         for dv in dates)
+    assert "2026" not in new.cell(layout.SUBTITLE_ROW, 1).value + "".join(dv.error for dv in dates)

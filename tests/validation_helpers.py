@@ -15,6 +15,7 @@ from matrix.excel.metadata import matrix_role
 from matrix.generate import generate
 from matrix.i18n import status_label, t
 from matrix.models.plan import Plan, Status
+from matrix.models.returns import Earlier, ProgressRecord
 from matrix.plan import load_plan, split_ref
 from matrix.validation import validate_file
 from matrix.validation.structure import header_lookup, normalise_header
@@ -138,3 +139,11 @@ def edit_metadata(path: Path, values: Mapping[str, str] | None = None, *, replac
         ws.delete_rows(index)
     wb.save(path)
     return path
+
+
+def earlier(totals: Mapping[tuple[str, str], float], *, period: str = "2026-06",
+            status: str = "on_track") -> dict[tuple[str, str], Earlier]:
+    """A store's history (`Store.earlier`) of these rows: each accepted for `period` with `status`
+    and this total to date."""
+    return {key: Earlier(period, ProgressRecord(*key, status, total, None, "earlier", "", ""), total)
+            for key, total in totals.items()}

@@ -195,6 +195,91 @@ def plan_check(plan_file: Path, lang: str) -> None:
     sys.exit(1 if has_errors(issues) else 0)
 
 
+@plan.command("export")
+@click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
+@click.option("-o", "--out", "out_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write (.xlsx).")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@LANG
+def plan_export(plan_file: Path, out_file: Path, lang: str, force: bool) -> None:
+    """Write PLAN as a workbook to edit in Excel or LibreOffice: the settings, countries, actors,
+    objectives, activities and indicators, each on its own sheet with drop-downs.
+
+    Every command takes the workbook as the plan; `matrix plan import` writes it back as YAML.
+    Exit 0 when written, 1 when the plan has errors (it is written anyway when it can be read, so
+    they can be fixed in the workbook).
+
+    Example:
+
+        matrix plan export plan.yaml -o plan.xlsx --lang fr
+    """
+    from matrix.plan.workbook import export_plan
+
+    issues, written = export_plan(plan_file, out_file, lang=lang, force=force)
+    _plan_written(plan_file, out_file, issues, written)
+
+
+@plan.command("import")
+@click.argument("workbook", metavar="WORKBOOK", type=EXISTING_FILE)
+@click.option("-o", "--out", "out_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The YAML plan to write.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists (its comments are not kept).")
+@LANG
+def plan_import(workbook: Path, out_file: Path, force: bool, lang: str) -> None:
+    """Write the plan in WORKBOOK (from `matrix plan export`) as YAML, in the examples' order.
+
+    Problems are listed by sheet and cell. Exit 0 when written, 1 when the plan has errors (it
+    is written anyway when it can be read).
+
+    Example:
+
+        matrix plan import plan.xlsx -o plan.yaml
+    """
+    from matrix.plan.workbook import import_plan
+
+    issues, written = import_plan(workbook, out_file, force=force, lang=lang)
+    _plan_written(workbook, out_file, issues, written)
+
+
+def _plan_written(source: Path, out_file: Path, issues: list[Issue], written: bool) -> None:
+    print_issues(issues)
+    click.echo(summary(str(source), issues), err=True)
+    if written:
+        say("cli.plan.wrote", path=out_file)
+    sys.exit(1 if has_errors(issues) else 0)
+
+
+@plan.command("diff")
+@click.argument("old_file", metavar="OLD", type=EXISTING_FILE)
+@click.argument("new_file", metavar="NEW", type=EXISTING_FILE)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True,
+              help="Lines to read, or JSON for scripts (docs/plan-diff.schema.json).")
+@LANG
+def plan_diff(old_file: Path, new_file: Path, fmt: str, lang: str) -> None:
+    """What changed from plan OLD to plan NEW (YAML files or plan workbooks): activities added,
+    removed or moved, targets, leads, partners, countries and dates changed, and more.
+
+    Exit 0 when the plans are identical, 1 when they differ, 2 when either cannot be read (as
+    diff does).
+
+    Example:
+
+        matrix plan diff plan-v1.yaml plan.yaml --format json
+    """
+    import json
+
+    from matrix.plan.diff import diff_files, render_diff
+
+    diff = diff_files(old_file, new_file)
+    if fmt == "json":
+        click.echo(json.dumps(diff.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_diff(diff, lang))
+    sys.exit(0 if diff.identical else 1)
+
+
 @cli.command()
 @click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
 @click.option("--period", required=True, type=PERIOD,
@@ -292,9 +377,10 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, sto
             received, lang: str) -> None:
     """Validate returned matrices and record them in the store, with their history.
 
-    The same file twice is a duplicate; a newer return from an office for a period supersedes
-    the older one (both are kept); a rejected file is recorded with its reasons. Exit 0 when
-    every file was accepted or a duplicate, 1 when any was rejected.
+    The same file twice is a duplicate; of an office's returns for a period the one received last
+    counts (both are kept), whatever the order they are collected in; rows two returns report
+    differently are listed. A rejected file is recorded with its reasons. Exit 0 when every file
+    was accepted or a duplicate, 1 when any was rejected.
 
     Example:
 
@@ -366,7 +452,7 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: str
 
     entries = open_project(plan_file, store_path).history(country, activity, lang=lang)
     if fmt == "json":
-        click.echo(json.dumps([e.as_json() for e in entries], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([e.as_json(lang) for e in entries], indent=2, ensure_ascii=False))
     else:
         click.echo(render_history(entries, lang))
 
@@ -413,14 +499,16 @@ def export(period: Period | None, fmt: str, out_path: Path, table: str, plan_fil
               help="Write into this folder (outside the returns) a copy of each workbook with its problems "
                    "marked and a Feedback sheet.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@STORE
 @LANG
 def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: Path | None,
-             strict: bool, lang: str) -> None:
+             strict: bool, store_path: str | None, lang: str) -> None:
     """Check returned matrices and say exactly what to fix, by file, sheet and cell.
 
     A folder means every workbook in it; feedback copies written by --annotate are skipped.
-    Exit 0 when every file is valid (warnings allowed unless --strict), 1 when any has errors,
-    2 for usage errors.
+    When there is a store, returns are also compared with what it accepted for earlier periods,
+    as `matrix collect` compares them; nothing is recorded. Exit 0 when every file is valid
+    (warnings allowed unless --strict), 1 when any has errors, 2 for usage errors.
 
     Example:
 
@@ -428,7 +516,7 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
     """
     import json
 
-    project = open_project(plan_file)
+    project = open_project(plan_file, store_path)
     copies = project.feedback_copies(annotate_dir, paths, lang=lang) if annotate_dir is not None else None
     results = project.validate(paths)
     if fmt == "json":

@@ -4,8 +4,8 @@ it in the store, one transaction per file, so an interrupted run can simply be r
 from __future__ import annotations
 
 import signal
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -13,14 +13,13 @@ from matrix.codes import Code
 from matrix.i18n import format_number, issue_message, t
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
-from matrix.models.returns import ValidationResult
+from matrix.models.returns import History, ValidationResult
 from matrix.periods import Period, plan_period
 from matrix.signing import ProjectKey
-from matrix.store import Outcome, Store, StoreError
+from matrix.store import Outcome, Store, StoreError, overlap_issue
 from matrix.text_table import table
-from matrix.validation import returned_workbooks, validate_paths, with_previous
+from matrix.validation import checked_against_history, returned_workbooks, validate_paths
 
-Previous = Mapping[tuple[str, str], float]
 BATCH = 16
 """Files validated together (in parallel) before their results are recorded one by one."""
 
@@ -39,6 +38,8 @@ class CollectOutcome:
     submission_id: int | None
     """None for a skipped file, which is not recorded."""
     problem: Issue | None = None
+    overlaps: tuple[Issue, ...] = ()
+    """Rows this file and another return that counts report differently (`value-overlap`)."""
 
 
 class CollectInterrupted(KeyboardInterrupt):
@@ -65,14 +66,14 @@ def collect(
     `key` is the project key signatures are checked with. Each file is recorded whole or not at all:
     after a StoreError, running again records the rest.
 
-    Cumulative actuals are checked against the last accepted ones of earlier periods. Ctrl-C (or
+    Returns are checked against what was accepted for earlier periods (`Store.earlier`). Ctrl-C (or
     SIGTERM) stops it cleanly: each file is recorded whole or not at all, and `CollectInterrupted`
     carries what was recorded.
     """
     wanted = plan_period(plan, period).id if period is not None else None
     files = returned_workbooks(paths)
     outcomes: dict[Path, CollectOutcome] = {}
-    previous = store.previous_actuals(plan, None, wanted) if wanted else None
+    previous = store.earlier(plan, None, wanted) if wanted else None
     try:
         for start in range(0, len(files), BATCH):
             batch = files[start : start + BATCH]
@@ -88,7 +89,24 @@ def collect(
     except KeyboardInterrupt as stop:
         done = [outcomes[path] for path in files if path in outcomes]
         raise CollectInterrupted(done, len(files), getattr(stop, "signum", signal.SIGINT)) from None
-    return [outcomes[path] for path in files]
+    return with_overlaps(plan, store, [outcomes[path] for path in files])
+
+
+def with_overlaps(plan: Plan, store: Store, outcomes: list[CollectOutcome]) -> list[CollectOutcome]:
+    """Each outcome with the rows its file and another return that counts report differently,
+    found once every file is recorded, so they do not depend on the order of the files: each
+    told with the file whose value does not count when it is one of these, else the other."""
+    recorded = {
+        o.submission_id: n for n, o in enumerate(outcomes)
+        if o.submission_id is not None and o.status in COUNTABLE
+    }
+    if not recorded:
+        return outcomes
+    found: dict[int, list[Issue]] = {}
+    for overlap in store.overlaps(plan, submission_ids=recorded):
+        side = overlap.other if overlap.other.submission_id in recorded else overlap.counted
+        found.setdefault(recorded[side.submission_id], []).append(overlap_issue(overlap))
+    return [replace(o, overlaps=tuple(found.get(n, ()))) for n, o in enumerate(outcomes)]
 
 
 def _record(
@@ -122,42 +140,21 @@ def _record(
 
 
 def _validated(
-    plan: Plan, store: Store, batch: list[Path], period: str | None, previous: Previous | None,
+    plan: Plan, store: Store, batch: list[Path], period: str | None, previous: History | None,
     key: ProjectKey | None,
 ) -> Iterator[tuple[int, ValidationResult]]:
-    """(index in batch, result) in the order to record them, each validated against the last
-    accepted actuals of earlier periods: with --period, `previous`, the same for the whole run.
-    Without, a file's period is only known once it is read, so returns that pass are checked
-    against history after reading (`with_previous`, the same rule, without reading them again),
-    period by period, oldest first: the caller records each period's returns before the next
-    period's are checked against them."""
+    """(index in batch, result) in the order to record them, each checked against what was
+    accepted for earlier periods: with --period, `previous`, the same for the whole run. Without,
+    a file's period is only known once it is read, so returns are checked against history after
+    reading, period by period, oldest first: the caller records each period's returns before the
+    next period's are checked against them."""
     if period is not None:
         yield from enumerate(validate_paths(plan, batch, previous=previous, key=key))
         return
     results = validate_paths(plan, batch, key=key)
-    by_period: dict[Period, list[int]] = {}
-    for index, result in enumerate(results):
-        found = _period_of(result)
-        if found is None:
-            yield index, result
-        else:
-            by_period.setdefault(found, []).append(index)
-    for found in sorted(by_period):
-        indexes = by_period[found]
-        offices = {results[i].identity.office for i in indexes if results[i].identity}
-        earlier = store.previous_actuals(plan, offices, found.id)
-        for index in indexes:
-            yield index, with_previous(plan, results[index], earlier)
-
-
-def _period_of(result: ValidationResult) -> Period | None:
-    """The period of a return that passed, the only kind worth checking against history."""
-    if not result.accepted or result.identity is None:
-        return None
-    try:
-        return Period.parse(result.identity.period)
-    except ValueError:
-        return None
+    yield from checked_against_history(
+        plan, results, lambda offices, found: store.earlier(plan, offices, found)
+    )
 
 
 def _check_period(result: ValidationResult, period: str | None) -> ValidationResult:
@@ -175,9 +172,12 @@ def _reason(issue: Issue, lang: str) -> str:
     return t(lang, "collect.reason", place=place, message=message) if place else message
 
 
+COUNTABLE = frozenset({Outcome.ACCEPTED, Outcome.SUPERSEDED, Outcome.OUTDATED})
+"""Outcomes of a file recorded as accepted."""
 OUTCOME_KEYS = {
     Outcome.ACCEPTED: "accepted",
     Outcome.SUPERSEDED: "superseded",
+    Outcome.OUTDATED: "outdated",
     Outcome.DUPLICATE: "duplicate",
     Outcome.REJECTED: "rejected",
     Outcome.SKIPPED: "skipped",
@@ -202,4 +202,8 @@ def render_outcomes(outcomes: list[CollectOutcome], lang: str = "en") -> str:
     lines = [table(headers, rows), t(lang, "collect.summary", count=len(outcomes), outcomes=counts)]
     if any(o.status is Outcome.REJECTED for o in outcomes):
         lines.append(t(lang, "collect.hint"))
+    if any(o.status is Outcome.OUTDATED for o in outcomes):
+        lines.append(t(lang, "collect.hint_outdated"))
+    lines += [f"{issue.file}  {issue.code}  {issue_message(issue, lang)}"
+              for o in outcomes for issue in o.overlaps]
     return "\n".join(lines)

@@ -20,17 +20,28 @@ from matrix._version import __version__
 from matrix.errors import MatrixError
 from matrix.excel.addresses import sheet_name
 from matrix.export_tables import TABLES, ExportColumn, Row, flat, table_rows
+from matrix.export_totals import (
+    REGIONAL_COLUMNS,
+    SEMANTICS_COLUMNS,
+    regional_rows,
+    semantics_cells,
+)
 from matrix.files import Inputs, write_file
 from matrix.i18n import action_point_title, t
-from matrix.models.plan import Plan, in_language
-from matrix.periods import Period, parse_for_plan, periods_between
+from matrix.models.plan import PeriodRule, Plan, ValueKind, in_language
+from matrix.periods import Period, due_date, parse_for_plan, periods_between
 from matrix.plan import plan_index
-from matrix.store import Store
+from matrix.semantics import number_date
+from matrix.status import office_return
+from matrix.store import Store, Submission
 
 FORMATS = ("xlsx", "csv", "json", "hxl", "iati")
-JSON_SCHEMA_VERSION = 2
+JSON_SCHEMA_VERSION = 3
 """Version of the JSON export's layout (`docs/export-json.schema.json`); raised on any change."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+REGIONAL_TABLE = "regional"
+"""`--table regional`: the regional figure of every country indicator (`export_totals`)."""
+REGIONAL_SHEET = "Regional figures"
 
 
 COLUMNS: tuple[ExportColumn, ...] = (
@@ -49,6 +60,7 @@ COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("indicator", "#indicator+name", width=30),
     ExportColumn("unit", "#indicator+unit", width=10),
     ExportColumn("cumulative", "#indicator+cumulative", width=10),
+    *SEMANTICS_COLUMNS,
     ExportColumn("baseline", "#indicator+baseline+num", "number", 9),
     ExportColumn("target", "#targeted+num", "number", 9),
     ExportColumn("start", "#date+start", "date", 11),
@@ -57,6 +69,7 @@ COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("currency", "#currency", width=8),
     ExportColumn("status", "#status", width=12),
     ExportColumn("actual", "#reached+num", "number", 9),
+    ExportColumn("actual_date", "#date+reached", "date", 11),
     ExportColumn("percent_of_target", "#indicator+pct", "percent", 9),
     ExportColumn("funds_secured", "#value+funding", "money", 12),
     ExportColumn("comments", "#meta+comments", width=40),
@@ -64,6 +77,8 @@ COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("support_needed", "#meta+support_needed", width=30),
     ExportColumn("reported", "#date+reported", "datetime", 16),
     ExportColumn("source_file", "#meta+source", width=24),
+    ExportColumn("return_state", "#status+return", width=10),
+    ExportColumn("days_late", "#indicator+days_late+num", "number", 8),
 )
 
 
@@ -75,13 +90,21 @@ def dataset(
     the progress that counts for it; rows nobody reported have empty progress fields. Names and
     titles are in `lang` (default: the plan's language) where the plan or the framework translates
     them; codes (ids, statuses) stay codes."""
+    return _rows(plan, store, _periods(plan, store, period), lang)
+
+
+def _rows(plan: Plan, store: Store, periods: list[str], lang: str | None = None) -> list[Row]:
     lang = lang or plan.language
-    periods = _periods(plan, store, period)
     index = plan_index(plan)
     progress = {(s.period, s.row.country, s.row.ref): s for s in store.current_rows(plan)}
+    submissions: dict[str | None, list[Submission]] = {}
+    for submission in store.submissions(plan):
+        submissions.setdefault(submission.period, []).append(submission)
     rows = []
     for period_ in periods:
+        due = due_date(plan.reporting, Period.parse(period_))
         for office in index.offices:
+            returned = office_return(office, submissions.get(period_, []), due)
             for planned in index.office_rows(office):
                 activity, indicator = planned.activity, planned.indicator
                 ap = index.action_point[activity.id]
@@ -89,6 +112,7 @@ def dataset(
                 reported = stored.row if stored else None
                 target = indicator.target if indicator else None
                 actual = reported.actual if reported else None
+                dated = planned.kind is ValueKind.DATE and actual is not None
                 rows.append({
                     "period": period_, "country": office, "country_name": index.office_name(office, lang),
                     "action_point": ap.id if ap else str(planned.objective.action_point),
@@ -99,12 +123,14 @@ def dataset(
                     "ref": planned.ref, "lead": activity.lead or "", "partners": ", ".join(activity.partners),
                     "indicator": in_language(indicator.name, lang) if indicator else "",
                     "unit": in_language(indicator.unit, lang) if indicator and indicator.unit else "",
-                    "cumulative": ("yes" if indicator.cumulative else "no") if indicator else "",
+                    "cumulative": ("yes" if indicator.is_total_to_date else "no") if indicator else "",
+                    **semantics_cells(indicator),
                     "baseline": indicator.baseline if indicator else None, "target": target,
                     "start": activity.start, "end": activity.end, "budget": activity.budget,
                     "currency": (activity.currency or plan.currency) if activity.budget is not None else "",
                     "status": (reported.status or "") if reported else "",
-                    "actual": actual,
+                    "actual": None if dated else actual,
+                    "actual_date": number_date(actual) if dated and actual is not None else None,
                     "percent_of_target": round(actual / target, 4) if actual is not None and target else None,
                     "funds_secured": reported.funds_secured if reported else None,
                     "comments": reported.comments if reported else "",
@@ -112,6 +138,8 @@ def dataset(
                     "support_needed": reported.support_needed if reported else "",
                     "reported": stored.received_at if stored else None,
                     "source_file": stored.file_name if stored else "",
+                    "return_state": returned.state.value,
+                    "days_late": returned.days_late,
                 })
     return rows
 
@@ -126,6 +154,21 @@ def _periods(plan: Plan, store: Store, period: str | Period | None) -> list[str]
     return [p.id for p in periods_between(first, Period.parse(collected[-1]))]
 
 
+def regional(
+    plan: Plan, store: Store, periods: list[str], rows: list[Row] | None = None,
+    lang: str | None = None,
+) -> list[Row]:
+    """The regional figures of `periods`, from every period's rows up to the last of them
+    (`rows` when they are those, else read again)."""
+    if not periods:
+        return []
+    first, last = Period.parse(plan.reporting.first_period), Period.parse(periods[-1])
+    needed = [p.id for p in periods_between(first, last)]
+    if rows is None or list(dict.fromkeys(row["period"] for row in rows)) != needed:
+        rows = _rows(plan, store, needed, lang)
+    return regional_rows(plan, rows, periods)
+
+
 def export(
     plan: Plan, store: Store, period: str | Period | None, fmt: str, out_path: str | Path, *,
     table: str = "rows", inputs: Inputs | None = None, lang: str | None = None,
@@ -136,8 +179,8 @@ def export(
     lang = lang or plan.language
     if fmt not in FORMATS:
         raise MatrixError("error.unknown_format", format=fmt, formats=list(FORMATS))
-    if table != "rows" and table not in TABLES:
-        raise MatrixError("error.unknown_table", table=table, tables=["rows", *TABLES])
+    if table not in ("rows", REGIONAL_TABLE) and table not in TABLES:
+        raise MatrixError("error.unknown_table", table=table, tables=["rows", REGIONAL_TABLE, *TABLES])
     if table != "rows" and fmt not in ("csv", "hxl"):
         raise MatrixError("error.table_format", format=fmt)
     inputs = inputs or Inputs()
@@ -146,8 +189,11 @@ def export(
     inputs.refuse(out_path)
     with store.reading():  # one state of the store, whatever collects run meanwhile
         if table != "rows":
-            columns = TABLES[table]
-            extra = table_rows(plan, store, _periods(plan, store, period), table)
+            periods = _periods(plan, store, period)
+            if table == REGIONAL_TABLE:
+                columns, extra = REGIONAL_COLUMNS, regional(plan, store, periods, lang=lang)
+            else:
+                columns, extra = TABLES[table], table_rows(plan, store, periods, table)
             write = _write_hxl_table if fmt == "hxl" else _write_csv_table
             encoding = "utf-8" if fmt == "hxl" else "utf-8-sig"
             write_file(out_path, lambda out: write(out, columns, extra), encoding=encoding,
@@ -208,8 +254,8 @@ def _write_hxl_table(out: IO[str], columns: tuple[ExportColumn, ...], rows: list
     writer.writerows([_plain(flat(row[c.key])) for c in columns] for row in rows)
 
 
-PERIOD_RULES = {"yes": "cumulative", "no": "per_period"}
-"""The `cumulative` cell of a row -> the HXL attribute of the column its actual value goes in."""
+PERIOD_RULES = tuple(rule.value for rule in PeriodRule)
+"""The `periods` cell of a row names the HXL attribute of the column its actual value goes in."""
 
 
 def hxl_columns() -> tuple[ExportColumn, ...]:
@@ -220,7 +266,7 @@ def hxl_columns() -> tuple[ExportColumn, ...]:
     for column in COLUMNS:
         if column.key == "actual":
             out += [replace(column, key=f"actual_{rule}", hxl=f"{column.hxl}+{rule}")
-                    for rule in PERIOD_RULES.values()]
+                    for rule in PERIOD_RULES]
         else:
             out.append(column)
     return tuple(out)
@@ -232,7 +278,7 @@ def _write_hxl(out: IO[str], rows: list[Row]) -> None:
     writer.writerow([c.key for c in columns])
     writer.writerow([c.hxl for c in columns])
     for row in rows:
-        rule = PERIOD_RULES.get(row["cumulative"])
+        rule = row["periods"]
         split = {f"actual_{rule}": row["actual"]} if rule else {}
         writer.writerow([_plain(split.get(c.key, row.get(c.key))) for c in columns])
 
@@ -247,6 +293,7 @@ def _write_json(out: IO[str], plan: Plan, store: Store, rows: list[Row], lang: s
         "tool_version": __version__,
         "rows": rows,
         "proposed_activities": _proposed(plan, store, periods),
+        "regional_figures": regional(plan, store, periods, rows, lang),
         **{table: table_rows(plan, store, periods, table) for table in JSON_TABLES},
     }
     json.dump(document, out, ensure_ascii=False, indent=1, default=_json_value)
@@ -292,6 +339,8 @@ def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row], lang:
     for title, ap_rows in by_action_point.items():
         _xlsx_sheet(book, sheet_name(title, used), COLUMNS, ap_rows, formats)
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
+    if figures := regional(plan, store, periods, rows, lang):
+        _xlsx_sheet(book, sheet_name(REGIONAL_SHEET, used), REGIONAL_COLUMNS, figures, formats)
     for table, columns in TABLES.items():
         if extra := table_rows(plan, store, periods, table):
             flattened = [{key: flat(value) for key, value in row.items()} for row in extra]

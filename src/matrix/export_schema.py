@@ -15,8 +15,10 @@ from typing import Any
 
 from matrix.export import COLUMNS, JSON_SCHEMA_VERSION, JSON_TABLES
 from matrix.export_tables import TABLES, ExportColumn
-from matrix.models.plan import Status
+from matrix.export_totals import REGIONAL_COLUMNS, SEMANTICS_COLUMNS
+from matrix.models.plan import PeriodRule, RegionalRule, Status, ValueKind
 from matrix.models.returns import ProposedActivity
+from matrix.status import ReturnState
 
 PACKAGED = "schemas/export-json.schema.json"
 PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$"
@@ -36,7 +38,8 @@ DESCRIPTIONS = {
     "partners": "Ids of the partner actors, comma-separated.",
     "indicator": "Name of the indicator; empty when the activity has none.",
     "unit": "Unit of the indicator.",
-    "cumulative": "'yes': the actual value is the total to date; 'no': done in the period.",
+    "cumulative": "'yes': the actual value is the total to date; 'no': it is not (see periods).",
+    **{c.key: c.description for c in SEMANTICS_COLUMNS},
     "baseline": "Baseline of the indicator.",
     "target": "Target of the indicator for this country (or the region).",
     "start": "Planned start of the activity.",
@@ -44,7 +47,9 @@ DESCRIPTIONS = {
     "budget": "Budget of the activity (the whole activity, not this country).",
     "currency": "ISO 4217 currency of the budget; empty without a budget.",
     "status": "Reported status; empty when not reported.",
-    "actual": "Reported actual value; null when not reported.",
+    "actual": "Reported actual value (a percentage in points, yes 1 and no 0); null when not "
+    "reported and for a date indicator.",
+    "actual_date": "Reported date of a date indicator; null otherwise.",
     "percent_of_target": "actual / target, as a fraction (0.5 is half); null without both.",
     "funds_secured": "Funds secured, as reported by the office.",
     "comments": "Comments and evidence from the office, as typed.",
@@ -52,13 +57,21 @@ DESCRIPTIONS = {
     "support_needed": "Support the office needs.",
     "reported": "When the return that counts for this row was received.",
     "source_file": "File name of that return.",
+    "return_state": "The office's return for the period, as `matrix status` and the report say: "
+    "returned (on time), late, rejected (only rejected files) or missing.",
+    "days_late": "Days after the due date the office's first accepted return (its own, or a "
+    "regional workbook that reported for it) was received; null when not late.",
 }
 """What each column means; every export column must have one (a test checks)."""
 
 EXTRA = {
     "period": {"pattern": PERIOD_PATTERN},
     "cumulative": {"enum": ["yes", "no", ""]},
+    "kind": {"enum": ["", *(k.value for k in ValueKind)]},
+    "periods": {"enum": ["", *(r.value for r in PeriodRule)]},
+    "regional_total": {"enum": ["", *(r.value for r in RegionalRule)]},
     "status": {"enum": ["", *(s.value for s in Status)]},
+    "return_state": {"enum": [s.value for s in ReturnState]},
 }
 _TYPES = {
     "text": {"type": "string"},
@@ -117,6 +130,7 @@ def json_schema() -> dict[str, Any]:
             "tool_version",
             "rows",
             "proposed_activities",
+            "regional_figures",
             *JSON_TABLES,
         ],
         "additionalProperties": False,
@@ -146,6 +160,7 @@ def json_schema() -> dict[str, Any]:
             },
             "rows": {"type": "array", "items": {"$ref": "#/$defs/Row"}},
             "proposed_activities": {"type": "array", "items": {"$ref": "#/$defs/ProposedRow"}},
+            "regional_figures": {"type": "array", "items": {"$ref": "#/$defs/RegionalFigure"}},
             **{
                 table: {"type": "array", "items": {"$ref": f"#/$defs/{DEFINITIONS[table]}"}}
                 for table in JSON_TABLES
@@ -167,6 +182,7 @@ def json_schema() -> dict[str, Any]:
                 "properties": proposed_fields,
             },
             **{DEFINITIONS[table]: _table(TABLES[table]) for table in JSON_TABLES},
+            "RegionalFigure": _table(REGIONAL_COLUMNS),
         },
     }
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from matrix.codes import Code
 from matrix.errors import MatrixError
 from matrix.files import Inputs, describe, write_file
 from matrix.i18n import LANGUAGES
+from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import Narratives, ProgressRecord
 from matrix.periods import Period, plan_period
@@ -38,6 +40,15 @@ def offices(plan: Plan, countries: list[str] | None, regional: bool) -> list[str
         raise MatrixError("error.countries_not_in_plan", count=len(unknown), codes=unknown, plan=plan.id,
                           countries=plan.countries)
     return wanted
+
+
+def after_every_activity(plan: Plan, period: Period) -> Issue | None:
+    """A warning when `period` starts after every activity has ended: usually a slip in --period
+    or a plan whose end dates need extending. An activity without an end has not ended."""
+    ends = [activity.end for _, activity in plan.activities()]
+    if not ends or None in ends or period.start <= max(ends):
+        return None
+    return Code.PERIOD_AFTER_ACTIVITIES.issue(period=period.id, start=period.start, end=max(ends))
 
 
 def generate(

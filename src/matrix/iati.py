@@ -48,11 +48,15 @@ from matrix.models.plan import (
     IatiOrganisation,
     Indicator,
     Objective,
+    PeriodRule,
     Plan,
+    RegionalRule,
     Status,
+    ValueKind,
 )
 from matrix.periods import Period
 from matrix.plan import plan_index, row_ref
+from matrix.semantics import combine, regional_figure
 
 IATI_VERSION = "2.03"
 SCHEMA_FOLDER, SCHEMA = "standards/iati-2.03", "iati-activities-schema.xsd"
@@ -74,13 +78,12 @@ FUNDING, ACCOUNTABLE, IMPLEMENTING = "1", "2", "4"  # IATI OrganisationRole
 PIPELINE, IMPLEMENTATION, FINALISATION, CANCELLED = "1", "2", "3", "5"  # IATI ActivityStatus
 PLANNED_START, PLANNED_END = "1", "3"  # IATI ActivityDateType
 REGIONAL, MULTI_NATIONAL, NATIONAL = "2", "3", "4"  # IATI ActivityScope
-UNIT, PERCENTAGE = "1", "2"  # IATI IndicatorMeasure
+UNIT, PERCENTAGE, NOMINAL, QUALITATIVE = "1", "2", "3", "5"  # IATI IndicatorMeasure
 OUTCOME = "2"  # IATI ResultType
 GENERAL, OBJECTIVES = "1", "2"  # IATI DescriptionType
 OWN_VOCABULARY = "99"  # the reporting organisation's own codes (tags, regions, indicators)
 ORIGINAL, INDICATIVE = "1", "1"  # IATI BudgetType, BudgetStatus
 
-PERCENT_UNITS = frozenset({"%", "percent", "per cent", "percentage", "pourcentage", "porcentaje"})
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 Row = dict[str, Any]
@@ -100,7 +103,7 @@ def activities_xml(plan: Plan, rows: list[Row]) -> bytes:
             "generated-datetime": datetime.now(UTC).isoformat(timespec="seconds"),
         },
     )
-    writer = _Writer(plan, settings, org)
+    writer = _Writer(plan, settings, org, rows)
     for objective, activity in plan.activities():
         root.append(writer.activity(objective, activity, by_activity[activity.id]))
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -185,10 +188,17 @@ def activity_status(statuses: Iterable[str]) -> str:
     return IMPLEMENTATION
 
 
+MEASURES = {
+    ValueKind.COUNT: UNIT, ValueKind.NUMBER: UNIT, ValueKind.CURRENCY: UNIT,
+    ValueKind.PERCENT: PERCENTAGE, ValueKind.YES_NO: NOMINAL, ValueKind.DATE: QUALITATIVE,
+}
+"""IATI IndicatorMeasure of each declared kind: yes (1) / no (0) is a nominal value, a date is
+qualitative (its values go in a comment: IATI's values are numbers)."""
+
+
 def measure(indicator: Indicator) -> str:
-    """IATI IndicatorMeasure: a percentage when the unit says so, else units."""
-    unit = (indicator.unit or "").strip().lower()
-    return PERCENTAGE if unit in PERCENT_UNITS or "%" in unit else UNIT
+    """IATI IndicatorMeasure from the indicator's declared kind (`Indicator.value_kind`)."""
+    return MEASURES[indicator.value_kind]
 
 
 def ascending(indicator: Indicator) -> bool:
@@ -197,14 +207,15 @@ def ascending(indicator: Indicator) -> bool:
 
 
 def summable(indicator: Indicator) -> bool:
-    """Whether countries' values add up to a regional total (counts do, percentages do not)."""
-    return measure(indicator) == UNIT
+    """Whether countries' values add up to a regional total: quantities the plan sums."""
+    return measure(indicator) == UNIT and indicator.regional_rule is RegionalRule.SUM
 
 
 def suitable_for_aggregation(indicator: Indicator) -> bool:
-    """IATI's aggregation-status: values may be summed across periods and places. Totals to date
-    cannot be summed over periods, nor percentages at all."""
-    return summable(indicator) and not indicator.cumulative
+    """IATI's aggregation-status: values may be summed across periods and places. Only
+    quantities reported per period and summed across countries may; totals to date, levels,
+    percentages, yes/no and dates may not."""
+    return summable(indicator) and indicator.period_rule is PeriodRule.PER_PERIOD
 
 
 def number(value: float) -> str:
@@ -255,8 +266,14 @@ def narratives(parent: etree._Element, texts: Mapping[str, str], default_languag
 class _Writer:
     """Builds `iati-activity` elements for one plan."""
 
-    def __init__(self, plan: Plan, settings: Iati, org: IatiOrganisation):
+    def __init__(self, plan: Plan, settings: Iati, org: IatiOrganisation, rows: list[Row]):
         self.plan, self.settings, self.org = plan, settings, org
+        self.actuals = {
+            (r["period"], r["country"], r["ref"]): r["actual"]
+            for r in rows
+            if r["actual"] is not None
+        }
+        """(period, office, ref) -> actual value, for a ratio's numerators and denominators."""
         self.lang = settings.default_language
         self.label_lang = self.lang if self.lang in LANGUAGES else "en"
         self.framework = plan_index(plan).framework
@@ -375,7 +392,7 @@ class _Writer:
         offices = self.offices(activity)
         for index, indicator in enumerate(activity.indicators):
             ref = row_ref(activity, index)
-            split = _Split(offices, region_wide=activity.regional, can_sum=summable(indicator))
+            split = _Split(offices, region_wide=activity.regional)
             self.indicator(
                 result, indicator, ref, [r for r in rows if r["ref"] == ref], split, start
             )
@@ -405,7 +422,7 @@ class _Writer:
             },
         )
         self.text(element, "title", indicator.name)
-        rule = "cumulative" if indicator.cumulative else "per_period"
+        rule = indicator.period_rule.value
         semantics = t(self.label_lang, f"iati.indicator.{rule}")
         if indicator.unit:
             semantics = (
@@ -413,7 +430,9 @@ class _Writer:
             )
         self.label(element, "description", semantics)
         etree.SubElement(element, "reference", vocabulary=OWN_VOCABULARY, code=ref)
-        for values in split({office: indicator.baseline for office in split.offices}):
+        baselines = {office: indicator.baseline for office in split.offices}
+        dated = indicator.value_kind is ValueKind.DATE
+        for values in () if dated else split(baselines, self.total(indicator, split, baselines)):
             self.value(
                 element, "baseline", values, year=str(start.year), **{"iso-date": start.isoformat()}
             )
@@ -422,17 +441,43 @@ class _Writer:
             by_period[row["period"]].append(row)
         for period_id, period_rows in by_period.items():
             actual = {r["country"]: r["actual"] for r in period_rows if r["actual"] is not None}
-            if not actual:
+            dates = {r["country"]: r["actual_date"] for r in period_rows if r["actual_date"]}
+            if not actual and not dates:
                 continue
             target = {r["country"]: r["target"] for r in period_rows if r["target"] is not None}
             period = Period.parse(period_id)
             element_period = etree.SubElement(element, "period")
             etree.SubElement(element_period, "period-start", {"iso-date": period.start.isoformat()})
             etree.SubElement(element_period, "period-end", {"iso-date": period.end.isoformat()})
-            for values in split(target):
+            for values in split(target, self.total(indicator, split, target)):
                 self.value(element_period, "target", values)
-            for values in split(actual):
+            for values in split(actual, self.total(indicator, split, actual, period_id)):
                 self.value(element_period, "actual", values)
+            for office, day in dates.items():
+                self.dated(element_period, office, day, split.region_wide)
+
+    def total(
+        self, indicator: Indicator, split: _Split, values: dict[str, float], period: str = ""
+    ) -> float | None:
+        """The countries' values as one figure by the indicator's regional rule, when every
+        country gave one (a ratio's from its numerators and denominators of `period`)."""
+        offices = split.offices
+        if split.region_wide or len(offices) < 2 or any(o not in values for o in offices):
+            return None
+        if indicator.regional_rule is not RegionalRule.RATIO:
+            return combine(indicator.regional_rule, [values[o] for o in offices])
+        parts = [
+            {o: self.actuals.get((period, o, ref or "")) for o in offices}
+            for ref in (indicator.numerator, indicator.denominator)
+        ]
+        return regional_figure(indicator, offices, values, *parts).value if period else None
+
+    def dated(self, parent: etree._Element, office: str, day: date, region_wide: bool) -> None:
+        """A date indicator's actual: qualitative, so the date is its comment, not a value."""
+        element = etree.SubElement(parent, "actual")
+        if not region_wide:
+            etree.SubElement(element, "dimension", name="country", value=alpha_2(office))
+        self.label(element, "comment", day.isoformat())
 
     def value(
         self, parent: etree._Element, tag: str, values: tuple[str | None, float], **attrs: str
@@ -446,18 +491,18 @@ class _Writer:
 
 class _Split:
     """Values of an activity's offices as IATI wants them: a region-wide value alone; a country's
-    with its `dimension`, after the total of all countries when they add up and all gave one."""
+    with its `dimension`, after the countries' regional figure (`_Writer.total`) when there is one."""
 
-    def __init__(self, offices: list[str], *, region_wide: bool, can_sum: bool):
-        self.offices, self.region_wide, self.can_sum = offices, region_wide, can_sum
+    def __init__(self, offices: list[str], *, region_wide: bool):
+        self.offices, self.region_wide = offices, region_wide
 
-    def __call__(self, values: dict[str, float]) -> list[tuple[str | None, float]]:
+    def __call__(
+        self, values: dict[str, float], total: float | None
+    ) -> list[tuple[str | None, float]]:
         given = [office for office in self.offices if office in values]
         if self.region_wide:
             return [(None, values[office]) for office in given]
-        out: list[tuple[str | None, float]] = []
-        if self.can_sum and len(self.offices) > 1 and given == self.offices:
-            out.append((None, sum(values[office] for office in given)))
+        out: list[tuple[str | None, float]] = [] if total is None else [(None, total)]
         return out + [(office, values[office]) for office in given]
 
 

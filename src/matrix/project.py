@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
+from matrix.codes import Code
 from matrix.errors import MatrixError, MatrixWarning
 from matrix.files import Inputs
 from matrix.i18n import DEFAULT_LANG, render_issue
@@ -32,7 +33,7 @@ from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.periods import Period, plan_period
 from matrix.plan import load_plan
-from matrix.signing import ProjectKey, created_notice, find_key, key_path
+from matrix.signing import ProjectKey, created_notice, find_key, protected_inputs
 from matrix.store.location import DEFAULT_STORE, STORE_ENV, StoreLocation
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def _key_created(path: Path) -> None:
 
 
 def _warn(issue: Issue) -> None:
-    """What a project does with a warning about its store when no one else is told: a Python
+    """What a project does with a warning when no one else is told: a Python
     warning, which a script sees once and can filter (`MatrixWarning`)."""
     warnings.warn(render_issue(issue, DEFAULT_LANG), MatrixWarning, stacklevel=5)
 
@@ -63,8 +64,9 @@ class Project:
     """`folder` is the project folder (holding plan.yaml) or the plan file itself. The key is
     found as `matrix` finds it (beside the plan, or `$MATRIX_KEY_FILE`); the store is `store`,
     (a SQLite file, a postgresql:// URL or a `StoreLocation`), else `$MATRIX_STORE`, else
-    matrix.sqlite in the project folder. `on_warning` hears about
-    stored periods that every reading leaves out (default: a `MatrixWarning`)."""
+    matrix.sqlite in the project folder. `on_warning` hears about stored periods that every
+    reading leaves out, and matrices generated for a period after every activity has ended
+    (default: a `MatrixWarning`)."""
 
     def __init__(
         self,
@@ -109,8 +111,7 @@ class Project:
 
     def inputs(self, returns: Iterable[PathLike] = ()) -> Inputs:
         """What no output may overwrite: the plan, the project key and `returns`."""
-        inputs = Inputs(plan=self.plan_file, returns=[Path(r) for r in returns])
-        return inputs.add(key_path(self.plan_file), "input.project_key", "input.signs")
+        return protected_inputs(self.plan_file, returns)
 
     @contextmanager
     def opened_store(self, *, create: bool = False) -> Iterator[Store]:
@@ -141,13 +142,16 @@ class Project:
         for `period` into `out`, each in its office's language (or `lang`), signed with the project key (made now if there is none yet;
         `key_created` is told where, by default with a `MatrixWarning`). `prefill` starts each row
         from the office's latest accepted answers in the store, and its overview and initiatives
-        from its latest return. Existing workbooks are kept unless `force`."""
-        from matrix.generate import generate
+        from its latest return. Existing workbooks are kept unless `force`. A period that starts
+        after every activity has ended is told to `on_warning`."""
+        from matrix.generate import after_every_activity, generate
 
         key, inputs = self.key, self.inputs()
+        wanted = plan_period(self.plan, period)
+        if (late := after_every_activity(self.plan, wanted)) is not None:
+            self.on_warning(late)
         options = {}
         if prefill:
-            wanted = plan_period(self.plan, period)
             with self.opened_store() as store:
                 options["prefill"] = store.latest_progress(self.plan, wanted.id)
                 options["narratives"] = store.latest_narratives(self.plan, wanted.id)
@@ -170,10 +174,27 @@ class Project:
 
     def validate(self, paths: Iterable[PathLike]) -> list[ValidationResult]:
         """Every returned workbook in `paths` (folders mean every workbook in them), checked
-        against the plan and the project key, in order. Nothing is recorded."""
-        from matrix.validation import returned_workbooks, validate_paths
+        against the plan and the project key, in order; and, when the project has a store, against
+        what it accepted for earlier periods, as `collect` checks them. Nothing is recorded."""
+        from matrix.validation import checked_against_history, returned_workbooks, validate_paths
 
-        return validate_paths(self.plan, returned_workbooks(map(Path, paths)), key=self.key)
+        results = validate_paths(self.plan, returned_workbooks(map(Path, paths)), key=self.key)
+        if not self.has_store:
+            return results
+        try:
+            with self.opened_store() as store:
+                checked = dict(checked_against_history(
+                    self.plan, results, lambda offices, period: store.earlier(self.plan, offices, period)
+                ))
+        except MatrixError as exc:  # validating needs no store: say what was not compared
+            self.on_warning(Code.HISTORY_UNAVAILABLE.issue(file=str(self.store), reason=exc.as_phrase()))
+            return results
+        return [checked[index] for index in range(len(results))]
+
+    @property
+    def has_store(self) -> bool:
+        """Whether the store is there to read: a SQLite file that exists, or a PostgreSQL URL."""
+        return self.store.path is None or self.store.path.is_file()
 
     def feedback_copies(
         self, folder: PathLike, paths: Iterable[PathLike], *, lang: str = DEFAULT_LANG

@@ -12,12 +12,13 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from matrix.errors import MatrixError
-from matrix.files import PRIVATE, create_new, describe
+from matrix.files import PRIVATE, Inputs, create_new, describe
 from matrix.i18n import t
 
 KEY_FILE = ".matrix-key"
@@ -41,6 +42,12 @@ def key_path(plan_file: str | Path) -> Path:
     """`$MATRIX_KEY_FILE`, else `.matrix-key` in the folder holding the plan, so every command given
     the same plan finds the same key wherever it runs."""
     return Path(os.environ.get(KEY_ENV) or Path(plan_file).parent / KEY_FILE)
+
+
+def protected_inputs(plan_file: str | Path, returns: Iterable[str | Path] = ()) -> Inputs:
+    """What no output of the project's commands may overwrite: the plan, its key and `returns`."""
+    inputs = Inputs(plan=plan_file, returns=[Path(r) for r in returns])
+    return inputs.add(key_path(plan_file), "input.project_key", "input.signs")
 
 
 def find_key(plan_file: str | Path) -> ProjectKey:

@@ -8,10 +8,11 @@ from enum import StrEnum
 
 from matrix.errors import MatrixError
 from matrix.i18n import format_day, format_number, issue_message, status_label, t
+from matrix.models.issues import Issue
 from matrix.models.plan import Plan, Status, in_language
 from matrix.periods import Period, due_date, parse_for_plan
 from matrix.plan import plan_index, split_ref
-from matrix.store import Store, Submission
+from matrix.store import Store, Submission, overlap_issue
 from matrix.text_table import number, table
 
 
@@ -74,6 +75,8 @@ class OfficeReturn:
     """Every file the office itself sent for the period, in the order collected."""
     via: str | None = None
     """The regional return that reported this country, when the country sent none of its own."""
+    days_late: int | None = None
+    """Days after the due date the first return arrived, when it was late."""
 
     @property
     def latest_received(self) -> datetime | None:
@@ -83,22 +86,26 @@ class OfficeReturn:
 
 
 def office_return(office: str, submissions: list[Submission], due: date) -> OfficeReturn:
-    """Returned (accepted on or before the due date), late, rejected (only rejected files so far)
-    or missing; a country that sent nothing itself has returned when a current regional return
-    reported its rows. `submissions` are the period's, in the order collected."""
+    """Returned (on or before the due date), late, rejected (only rejected files so far) or
+    missing: the one rule `status`, the report and the export share. A country that sent nothing
+    of its own has returned when a regional workbook that counts filled its sheet.
+
+    Lateness is judged by the earliest received accepted return with rows for the office, its own
+    or a regional workbook's: a late correction does not make an on-time return late.
+    `submissions` are the period's, in the order collected."""
     own = [s for s in submissions if s.office == office]
-    accepted = [s for s in own if s.accepted]
-    current = next((s for s in accepted if s.current), None)
+    covering = [s for s in submissions if s.accepted and s.office != office and office in s.countries]
+    current = next((s for s in own if s.counts), None)
     via = None
     if current is None:
-        accepted = [s for s in submissions if s.current and s.office != office and office in s.countries]
-        if accepted:
-            current, via = accepted[-1], accepted[-1].office
+        current = next((s for s in reversed(covering) if s.counts), None)
+        via = current.office if current else None
     if current is None:
         return OfficeReturn(ReturnState.REJECTED if own else ReturnState.MISSING, None, None, own)
-    first = min(accepted, key=lambda s: (s.received_at, s.id))
-    state = ReturnState.LATE if first.received_at.date() > due else ReturnState.RETURNED
-    return OfficeReturn(state, first, current, own, via)
+    first = min((s for s in [*own, *covering] if s.accepted), key=lambda s: (s.received_at, s.id))
+    late = (first.received_at.date() - due).days
+    state = ReturnState.LATE if late > 0 else ReturnState.RETURNED
+    return OfficeReturn(state, first, current, own, via, late if late > 0 else None)
 
 
 def status(plan: Plan, store: Store, period: str | Period, lang: str = "en") -> PeriodStatus:
@@ -161,11 +168,15 @@ class HistoryEntry:
     support_needed: str
     received_at: datetime
     file: str
+    """The return the value that counts came from."""
+    disagreeing: tuple[Issue, ...] = ()
+    """What other returns that count say differently for the row (`value-overlap`)."""
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self, lang: str = "en") -> dict[str, object]:
         data = asdict(self)
         data["status"] = self.status.value if self.status else None
         data["received_at"] = self.received_at.isoformat()
+        data["disagreeing"] = [issue_message(issue, lang) for issue in self.disagreeing]
         return data
 
 
@@ -176,9 +187,13 @@ def history(
     the plan's texts in `lang` where it translates them."""
     country = country.strip().upper()
     index = plan_index(plan)
-    if country not in index.offices:
-        raise MatrixError("error.not_an_office", office=country, offices=list(index.offices))
+    if country not in index.reporting_offices:
+        raise MatrixError("error.not_an_office", office=country, offices=list(index.reporting_offices))
     rows = store.current_rows(plan, country=country)
+    disagreeing: dict[tuple[str, str], list[Issue]] = {}
+    for overlap in store.overlaps(plan, country=country):
+        key = (overlap.counted.period, overlap.counted.ref)
+        disagreeing.setdefault(key, []).append(overlap_issue(overlap))
     if activity is not None:
         rows = [r for r in rows if activity in (split_ref(r.row.ref)[0], r.row.ref)]
         if not rows and not any(activity == a.id for _, a in plan.activities()):
@@ -200,6 +215,7 @@ def history(
             actual=row.actual,
             funds_secured=row.funds_secured, comments=row.comments, next_steps=row.next_steps,
             support_needed=row.support_needed, received_at=stored.received_at, file=stored.file_name,
+            disagreeing=tuple(disagreeing.get((stored.period, row.ref), ())),
         ))
     return entries
 
@@ -209,9 +225,11 @@ def render_history(entries: list[HistoryEntry], lang: str = "en") -> str:
         return t(lang, "history.none")
     rows = [
         (e.period, e.ref, status_label(e.status, lang) if e.status else "", number(e.actual, lang),
-         number(e.target, lang), e.unit, e.comments, format_day(e.received_at, lang))
+         number(e.target, lang), e.unit, e.comments, format_day(e.received_at, lang), e.file)
         for e in entries
     ]
     headers = [t(lang, f"history.col.{key}") for key in
-               ("period", "ref", "status", "actual", "target", "unit", "comments", "received")]
-    return table(headers, rows)
+               ("period", "ref", "status", "actual", "target", "unit", "comments", "received", "source")]
+    notes = [t(lang, "history.note", message=issue_message(issue, lang))
+             for e in entries for issue in e.disagreeing]
+    return "\n".join([table(headers, rows), *notes])

@@ -236,11 +236,22 @@ class Overview(Strict):
 class Region(Strict):
     code: Id = Field(description="Short code used in file names, e.g. EHAGL.")
     name: LocalText
+    reports: bool | None = Field(
+        default=None,
+        description="Whether the regional bureau is expected to return a matrix each period; "
+        "default: only when the plan has region-wide activities.",
+    )
 
 
 def _code_text(value: object) -> object:
     """YAML reads `type: 40` as a number; IATI codes are text."""
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _period_text(value: object) -> object:
+    """YAML reads `first_period: 2026` as a number and `2026-07-01` as a date; a period is text
+    (a date is then refused as a period, with an example of one)."""
+    return value.isoformat() if isinstance(value, date) else _code_text(value)
 
 
 def _iati_organisation_ref(value: str) -> str:
@@ -294,12 +305,17 @@ class Iati(Strict):
     )
 
 
-ABSENT_WHEN_NONE = ("guidance", "overview")
+ABSENT_WHEN_NONE = ("guidance", "overview", "checks")
 """Plan sections added after plans were first versioned: left out of the dump when absent."""
 
-PUBLICATION_ONLY = {"iati": True, "actors": {"__all__": {"iati_ref", "iati_type"}}}
-"""Plan fields that never reach a workbook, so changing them keeps the plan's version."""
-NOT_IN_VERSION = {**PUBLICATION_ONLY, "language": True, "office_languages": True, "paper": True}
+PUBLICATION_ONLY = {"iati": True, "checks": True, "actors": {"__all__": {"iati_ref", "iati_type"}}}
+"""Plan fields that never reach a workbook (how the plan is published, how returns are checked),
+so changing them keeps the plan's version."""
+EXPECTATION_ONLY = {"region": {"reports"}}
+"""Who is expected to report never reaches a workbook either."""
+NOT_IN_VERSION = {
+    **PUBLICATION_ONLY, **EXPECTATION_ONLY, "language": True, "office_languages": True, "paper": True,
+}
 """Also left out of the plan's version: which language each office works in and the paper
 matrices print on change how a workbook is written, not what the plan says; translations are
 left out too (a `Localised` text is its text in the plan's language)."""
@@ -332,6 +348,52 @@ class Actor(Strict):
     _normalise_type = field_validator("type", mode="before")(_normalise_choice)
 
 
+class ValueKind(StrEnum):
+    """What an indicator's actual value is, which decides how a typed value is read."""
+
+    COUNT = "count"
+    NUMBER = "number"
+    PERCENT = "percent"
+    CURRENCY = "currency"
+    YES_NO = "yes_no"
+    DATE = "date"
+
+
+class PeriodRule(StrEnum):
+    """How an indicator's values over periods make its figure to date."""
+
+    CUMULATIVE = "cumulative"
+    """Each value is the total to date: the latest counts, and it cannot go down."""
+    PER_PERIOD = "per_period"
+    """Each value is what was done in its period: they add up."""
+    LATEST = "latest"
+    """A level (a rate, a yes/no, a date): the latest value."""
+    MAX = "max"
+    """A level: the highest value reported so far."""
+    MEAN = "mean"
+    """A level: the mean of the values reported so far."""
+
+
+class RegionalRule(StrEnum):
+    """How the countries' figures of an indicator make one regional figure."""
+
+    SUM = "sum"
+    MEAN = "mean"
+    MIN = "min"
+    MAX = "max"
+    RATIO = "ratio"
+    """A percentage: 100 × the countries' numerators added up / their denominators added up."""
+    NONE = "none"
+    """No regional figure."""
+
+
+PERCENT_UNITS = frozenset({"%", "percent", "per cent", "percentage", "pourcentage", "porcentaje"})
+"""Units that make an indicator a percentage when its kind is not declared."""
+
+SEMANTICS_FIELDS = ("kind", "periods", "regional_total", "numerator", "denominator")
+"""Indicator fields added after plans were first versioned: left out of the dump when absent."""
+
+
 class Indicator(Strict):
     name: LocalText
     unit: LocalText | None = None
@@ -341,6 +403,73 @@ class Indicator(Strict):
         default=True,
         description="True: actual is the total to date. False: actual is what was done in the period.",
     )
+    kind: ValueKind | None = Field(
+        default=None,
+        description="count, number, percent, currency, yes_no or date; default: percent when the "
+        "unit is %, else number.",
+    )
+    periods: PeriodRule | None = Field(
+        default=None,
+        description="cumulative, per_period, latest, max or mean; default: from `cumulative`.",
+    )
+    regional_total: RegionalRule | None = Field(
+        default=None,
+        description="sum, mean, min, max, ratio or none; default: sum for counts, numbers, "
+        "amounts and yes/no, none for percentages and dates.",
+    )
+    numerator: str | None = Field(
+        default=None, description="With `regional_total: ratio`: the row (ref) counting the part."
+    )
+    denominator: str | None = Field(
+        default=None, description="With `regional_total: ratio`: the row (ref) counting the whole."
+    )
+
+    _normalise_choices = field_validator("kind", "periods", "regional_total", mode="before")(
+        _normalise_choice
+    )
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_semantics(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """An indicator that declares no semantics keeps the content hash it had before they
+        existed, so workbooks generated from its plan still match."""
+        data = handler(self)
+        for name in SEMANTICS_FIELDS:
+            if data.get(name, 0) is None:
+                data.pop(name)
+        return data
+
+    @property
+    def value_kind(self) -> ValueKind:
+        if self.kind is not None:
+            return self.kind
+        unit = (self.unit or "").strip().lower()
+        return ValueKind.PERCENT if unit in PERCENT_UNITS or "%" in unit else ValueKind.NUMBER
+
+    @property
+    def period_rule(self) -> PeriodRule:
+        if self.periods is not None:
+            return self.periods
+        return PeriodRule.CUMULATIVE if self.cumulative else PeriodRule.PER_PERIOD
+
+    @property
+    def regional_rule(self) -> RegionalRule:
+        if self.regional_total is not None:
+            return self.regional_total
+        if self.value_kind in (ValueKind.PERCENT, ValueKind.DATE):
+            return RegionalRule.NONE  # never an average of percentages unless declared
+        return RegionalRule.SUM
+
+    @property
+    def is_total_to_date(self) -> bool:
+        """Whether each value is the total to date, which cannot go down."""
+        return self.period_rule is PeriodRule.CUMULATIVE
+
+
+def _all_countries(value: object) -> object:
+    """`countries: all` says what leaving the key out says: every country of the plan."""
+    if isinstance(value, str) and value.strip().lower() == "all":
+        return None
+    return value
 
 
 class Activity(Strict):
@@ -349,8 +478,9 @@ class Activity(Strict):
     description: LocalFreeText = ""
     lead: Id | None = Field(default=None, description="Actor id of the lead.")
     partners: list[Id] = Field(default_factory=list)
-    countries: list[str] | None = Field(
-        default=None, description="ISO alpha-3 codes; omitted means every country of the plan."
+    countries: Annotated[list[str] | None, BeforeValidator(_all_countries)] = Field(
+        default=None,
+        description="ISO alpha-3 codes; omitted (or `all`) means every country of the plan.",
     )
     regional: bool = Field(
         default=False, description="Region-wide: reported once in the regional matrix."
@@ -371,11 +501,28 @@ class Objective(Strict):
 
 class Reporting(Strict):
     frequency: Frequency
-    first_period: str = Field(description="e.g. 2026-09, 2026-Q3, 2026-H2 or 2026.")
+    first_period: Annotated[str, BeforeValidator(_period_text)] = Field(
+        description="e.g. 2026-09, 2026-Q3, 2026-H2 or 2026."
+    )
     due_days: int = Field(default=15, ge=0, le=365, description="Days after a period ends.")
     send_to: LocalFreeText = Field(default="", description="Who receives returns, shown in every workbook.")
 
     _normalise_frequency = field_validator("frequency", mode="before")(_normalise_choice)
+
+
+AT_RISK_MARGIN = 25.0
+
+
+class Checks(Strict):
+    """Settings of the consistency checks `validate` and `collect` apply to returns."""
+
+    at_risk_margin: float = Field(
+        default=AT_RISK_MARGIN,
+        ge=0,
+        le=100,
+        description="Percentage points by which an on-track row's progress towards its target "
+        "may trail the share of its activity's time gone by before it is flagged at risk.",
+    )
 
 
 class Plan(Strict):
@@ -409,6 +556,7 @@ class Plan(Strict):
     overview: Overview | None = Field(
         default=None, description="Headings of the Overview sheet; default: the four built in."
     )
+    checks: Checks | None = Field(default=None, description="Settings of the consistency checks.")
 
     _normalise_scope = field_validator("scope", mode="before")(_normalise_choice)
 
@@ -452,6 +600,10 @@ class Plan(Strict):
     def overview_settings(self) -> Overview:
         return self.overview or Overview()
 
+    @property
+    def check_settings(self) -> Checks:
+        return self.checks or Checks()
+
     def __eq__(self, other: object) -> bool:
         """Plans are equal when what they say is: their index is not part of them."""
         if not isinstance(other, Plan):
@@ -472,7 +624,7 @@ class Plan(Strict):
 
     def content_hash(self) -> str:
         """Identifies this version of the plan; written into every workbook generated from it.
-        Publication settings, languages, paper and translations are left out (`NOT_IN_VERSION`):
-        adding them must not turn away returns in flight."""
+        Publication settings, who reports, languages, paper and translations are left out
+        (`NOT_IN_VERSION`): adding them must not turn away returns in flight."""
         canonical = self.model_dump_json(exclude_none=False, exclude=NOT_IN_VERSION)
         return hashlib.sha256(canonical.encode()).hexdigest()

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -48,6 +49,16 @@ class ProgressRow(BaseModel):
     next_steps: str = ""
     support_needed: str = ""
 
+    @property
+    def blank(self) -> bool:
+        """Left empty: no status, actual, funds or text (the store's `queries.BLANK`)."""
+        return (
+            self.status is None
+            and self.actual is None
+            and self.funds_secured is None
+            and not (self.comments or self.next_steps or self.support_needed)
+        )
+
 
 class ProgressRecord(NamedTuple):
     """A `ProgressRow` as the store gives it back to every reader (status, history, export, the
@@ -62,6 +73,23 @@ class ProgressRecord(NamedTuple):
     comments: str
     next_steps: str
     support_needed: str
+
+
+class Earlier(NamedTuple):
+    """What the store accepted for one row (country, ref) in periods before the one a return is
+    for: the history the previous-period checks compare the return with."""
+
+    period: str
+    """The period of `record`."""
+    record: ProgressRecord
+    """The row's last accepted report."""
+    total: float | None
+    """The last accepted total to date of a cumulative indicator (perhaps of an earlier period
+    than `record`, when the last report left it blank); None otherwise."""
+
+
+History = Mapping[tuple[str, str], Earlier]
+"""(country or region code, ref) -> what was accepted for the row before."""
 
 
 class ProposedActivity(BaseModel):
@@ -176,8 +204,8 @@ class ValidationResult(BaseModel):
     # makes pydantic inspect its signature for every result
     _sheets: tuple[str, ...] = PrivateAttr(default=())
     """The workbook's sheets in order."""
-    _actual_columns: tuple[tuple[str, str], ...] = PrivateAttr(default=())
-    """(matrix sheet, letter of its actual column) pairs."""
+    _input_columns: tuple[tuple[str, str, str], ...] = PrivateAttr(default=())
+    """(matrix sheet, letter of its status column, letter of its actual column)."""
 
     @property
     def accepted(self) -> bool:

@@ -1,6 +1,9 @@
-"""The plan: loading `plan.yaml` with the line of every value (`load`, `lines`), its cross-reference
-checks (`checks`), and the lookups every command makes in it, built once (`index`)."""
+"""The plan: loading `plan.yaml` (or a plan workbook) with the place of every value (`load`,
+`lines`, `schema`, `salvage`), its cross-reference checks (`checks`), the lookups every command makes
+in it, built once (`index`), what changed between two plans (`diff`), and the plan written as YAML
+(`yaml_writer`) or as a workbook (`workbook`)."""
 
+from matrix.plan.diff import PlanDiff, diff_plans, render_diff
 from matrix.plan.index import (
     PlanIndex,
     PlanRow,
@@ -11,17 +14,21 @@ from matrix.plan.index import (
     row_ref,
     split_ref,
 )
-from matrix.plan.load import check_plan_file, load_plan
+from matrix.plan.load import check_plan_file, load_plan, read_plan
 
 __all__ = [
+    "PlanDiff",
     "PlanIndex",
     "PlanRow",
     "check_plan_file",
+    "diff_plans",
     "expected_offices",
     "load_plan",
     "office_name",
     "plan_index",
     "plan_rows",
+    "read_plan",
+    "render_diff",
     "row_ref",
     "split_ref",
 ]

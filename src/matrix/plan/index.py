@@ -24,6 +24,7 @@ from matrix.models.plan import (
     Objective,
     Plan,
     Scope,
+    ValueKind,
     in_language,
 )
 
@@ -39,6 +40,11 @@ class PlanRow:
     activity: Activity
     indicator: Indicator | None
     indicator_index: int
+
+    @cached_property
+    def kind(self) -> ValueKind:
+        """The indicator's kind of value (a number for a row without indicator), read per row."""
+        return self.indicator.value_kind if self.indicator is not None else ValueKind.NUMBER
 
 
 def row_ref(activity: Activity, index: int) -> str:
@@ -88,8 +94,16 @@ class PlanIndex:
         }
         """(activity id, 0-based indicator index) -> indicator, as a progress row names it."""
         region = plan.region.code if plan.region and plan.scope is not Scope.NATIONAL else None
-        self.offices: tuple[str, ...] = (*plan.countries, *([region] if region else []))
-        """Every office expected to report: the countries, then the region of a regional plan."""
+        self.reporting_offices: tuple[str, ...] = (*plan.countries, *([region] if region else []))
+        """Every office that may send a return: the countries, then the region of a regional plan."""
+        expected = plan.region.reports if plan.region and plan.region.reports is not None else (
+            any(activity.regional for _, activity in plan.activities())
+        )
+        self.offices: tuple[str, ...] = self.reporting_offices[
+            : len(plan.countries) + bool(region and expected)
+        ]
+        """Every office expected to report: the countries, then the region when the plan has
+        region-wide activities or says its regional bureau reports (`region.reports`)."""
         self._rows: dict[str | None, tuple[PlanRow, ...]] = {}
         self._derived: dict[Hashable, Any] = {}
 
@@ -175,7 +189,7 @@ def plan_rows(plan: Plan, office: str | None) -> tuple[PlanRow, ...]:
 
 
 def expected_offices(plan: Plan) -> list[str]:
-    """Every country office, plus the region for a regional or global plan."""
+    """Every country office, plus the region when it is expected to report (`PlanIndex.offices`)."""
     return list(plan_index(plan).offices)
 
 

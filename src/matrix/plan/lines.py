@@ -1,14 +1,27 @@
-"""Where each value of a YAML document was written, so a problem in a plan names its line."""
+"""Where each value of a plan was written (a YAML file's lines, a workbook's cells), so a problem
+in a plan names its place."""
 
 from __future__ import annotations
+
+from typing import Any, Protocol
 
 import yaml
 
 from matrix.codes import Code
+from matrix.i18n import Phrase, phrase
 from matrix.models.issues import Issue
 
 Path_ = tuple[str | int, ...]
 """Keys and list positions from the document's root to a value: ("objectives", 0, "id")."""
+
+
+class Locations(Protocol):
+    """Where each value of a plan was read: a YAML file's lines (`LineMap`) or a plan
+    workbook's cells."""
+
+    def place(self, path: Path_) -> dict[str, Any]: ...
+
+    def describe(self, path: Path_) -> Phrase | str: ...
 
 
 class LineMap:
@@ -23,6 +36,13 @@ class LineMap:
             if (found := self._lines.get(tuple(path[:end]))) is not None:
                 return found
         return None
+
+    def place(self, path: Path_) -> dict[str, Any]:
+        """Where `path` is, as the location fields of an Issue."""
+        return {"line": self.line(path)}
+
+    def describe(self, path: Path_) -> Phrase:
+        return phrase("plan.where.line", line=self.line(path))
 
     def record(self, node: yaml.Node, path: Path_, issues: list[Issue], file: str) -> None:
         self._lines.setdefault(path, node.start_mark.line + 1)

@@ -17,16 +17,23 @@ from matrix.plan import expected_offices, plan_index
 from matrix.report.context import ReportContext
 from matrix.report.counting import Figures, Layout, Snapshot, snapshots
 from matrix.report.data import PeriodData, ReportData
-from matrix.report.findings import DUPLICATE_THRESHOLD, gaps, likely_duplicates, quality
+from matrix.report.findings import (
+    DUPLICATE_THRESHOLD,
+    gaps,
+    like_plan_activities,
+    likely_duplicates,
+    quality,
+)
 from matrix.report.sections.action_points import action_point_rows
 from matrix.report.sections.actors import actor_rows
 from matrix.report.sections.delayed import MAX_DELAYED_SHOWN, activity_line, delayed_rows
 from matrix.report.sections.funding import funding_rows, funds_secured
 from matrix.report.sections.good_practices import practices
 from matrix.report.sections.heatmap import heat_map
+from matrix.report.sections.indicators import indicator_figures
 from matrix.report.sections.offices import country_sections
 from matrix.report.sections.returns import return_states
-from matrix.report.sections.stock_take import stock_take
+from matrix.report.sections.stock_take import proposed_by_office, stock_take
 from matrix.report.sections.summary import headline, highlights
 from matrix.report.sections.trends import MAX_CHANGES_SHOWN, changed_rows, status_change, trend
 from matrix.report.words import Words
@@ -81,6 +88,10 @@ def build_context(
     duplicates, duplicates_found = likely_duplicates(
         layout, data, current, offices, words, MAX_DUPLICATES_SHOWN
     )
+    matches = like_plan_activities(
+        layout, {p.title for office in offices for p in period.proposed.get(office, [])}
+    )
+    proposed = proposed_by_office(offices, period, words, matches)
     flagged = delayed_rows(now)
     changes = changed_rows(now, before)
     secured = funds_secured(now)
@@ -120,12 +131,13 @@ def build_context(
             found_gaps.action_points_without_activity,
             by_action_point,
             duplicates_found,
+            [line for lines in proposed.values() for line in lines],
             plan.currency,
             words,
         ),
         action_points=action_point_rows(now, before, words),
         heat_rows=heat_map(now, offices, words),
-        countries=country_sections(now, offices, returns, words, period, described),
+        countries=country_sections(now, offices, returns, words, period, described, proposed),
         actors=actor_rows(plan, now, offices, words),
         delayed=[activity_line(now, j, words) for j in flagged[:MAX_DELAYED_SHOWN]],
         delayed_more=max(0, len(flagged) - MAX_DELAYED_SHOWN),
@@ -133,6 +145,7 @@ def build_context(
         duplicates=duplicates,
         duplicates_more=duplicates_found - len(duplicates),
         duplicate_threshold=100 * DUPLICATE_THRESHOLD,
+        indicator_figures=indicator_figures(now, words),
         funding_by_action_point=by_action_point,
         funding_by_actor=funding_rows(
             {a.id: (words.text(a.name), layout.activities_of(lead=a.id)) for a in plan.actors},
@@ -144,7 +157,7 @@ def build_context(
         trend=trend(data, points, offices),
         returns=returns,
         quality=quality(data, current, offices, words),
-        stock_take=stock_take(offices, period, words),
+        stock_take=stock_take(offices, period, words, proposed),
         good_practices=described,
     )
 

@@ -45,13 +45,17 @@ class ReturnsSummary(Model):
 
 class Funding(Model):
     requirement: float = Field(description="Sum of the plan's activity budgets.")
-    secured: float = Field(description="Sum of the funds secured the offices reported.")
+    secured: float = Field(description="Sum of the funds secured the offices reported on budgeted activities.")
     gap: float = Field(description="requirement - secured, never below 0.")
     funded_percent: float | None = Field(description="secured / requirement, 0-100.")
+    unbudgeted: float = Field(
+        default=0.0, description="Funds secured the offices reported on activities the plan gives no budget."
+    )
 
 
 class Headline(Model):
-    activities: int = Field(description="Activities counted: one per activity and office it applies to.")
+    plan_activities: int = Field(description="Plan activities counted, each once however many offices it applies to.")
+    activities: int = Field(description="Activity-in-office instances counted: one per activity and office it applies to.")
     status: StatusBar = Field(description="Activities by status.")
     indicators_with_target: int = Field(description="Indicator rows that have a target.")
     targets_reached: int = Field(description="Indicator rows whose achieved value reached the target.")
@@ -83,6 +87,22 @@ class ActionPointRow(Model):
     indicators_with_target: int = Field(description="Indicator rows with a target.")
 
 
+class IndicatorFigure(Model):
+    ref: str = Field(description="Row reference of the indicator.")
+    activity: str = Field(description="Activity title from the plan.")
+    indicator: str = Field(description="Indicator name.")
+    unit: str = Field(description="Indicator unit; empty when none.")
+    kind: str = Field(description="count, number, percent, currency, yes_no or date.")
+    rule: str = Field(description="How countries combine: sum, mean, min, max, ratio or none.")
+    rule_text: str = Field(description="The rule in the report's language.")
+    value: float | None = Field(description="Regional figure; a percentage in points for percent and ratio.")
+    value_date: date | None = Field(description="The regional figure of a date indicator.")
+    target: float | None = Field(description="Regional target by the same rule.")
+    percent_of_target: float | None = Field(description="value / target, 0-100 (not capped).")
+    reporting: int = Field(description="Countries whose figure went into the regional one.")
+    expected: int = Field(description="Countries the indicator applies to.")
+
+
 class HeatCell(Model):
     value: float | None = Field(description="Mean capped progress, 0-100; None when nothing was reported.")
     level: str = Field(
@@ -110,7 +130,10 @@ class ActivityLine(Model):
     indicator: str = Field(description="Indicator name, empty when the activity has none.")
     unit: str = Field(description="Indicator unit.")
     target: float | None = Field(description="Indicator target.")
-    achieved: float | None = Field(description="Total achieved to date (summed over periods for per-period indicators).")
+    achieved: float | None = Field(description="Figure to date by the indicator's period rule.")
+    achieved_text: str | None = Field(
+        default=None, description="The figure as words when it is no number: Yes/No, or a date."
+    )
     progress: float | None = Field(description="achieved towards target, 0-100 and more (not capped).")
     progress_bar: float = Field(description="progress capped to 0-100, for the small bar.")
     status: str = Field(description="Status value, or 'not_reported'.")
@@ -175,6 +198,10 @@ class ProposedLine(Model):
     status: str = Field(description="Status value, or 'not_reported'.")
     status_label: str = Field(description="Status in the report's language.")
     comments: str = Field(description="The office's comments (shown as text).")
+    like_plan: str = Field(
+        default="", description="'ID Title' of the plan activity it is likely a duplicate of; empty when none."
+    )
+    similarity: float | None = Field(default=None, description="How alike the two titles are, 0-100.")
 
 
 class StockTakeGroup(Model):
@@ -233,8 +260,14 @@ class ActorRow(Model):
     id: str = Field(description="Actor id.")
     name: str = Field(description="Actor name.")
     type_label: str = Field(description="Actor type in the report's language.")
-    leads: int = Field(description="Activities (per office) this actor leads.")
-    partners_in: int = Field(description="Activities (per office) this actor is a partner in.")
+    leads: int = Field(description="Activity-in-office instances this actor leads.")
+    partners_in: int = Field(description="Activity-in-office instances this actor is a partner in.")
+    leads_activities: int = Field(description="Plan activities this actor leads, each once.")
+    leads_offices: int = Field(description="Offices where it leads at least one of them.")
+    leads_text: str = Field(description="'1 activity in 7 countries', in the report's language; empty when none.")
+    partner_activities: int = Field(description="Plan activities this actor is a partner in, each once.")
+    partner_offices: int = Field(description="Offices where it is a partner in at least one of them.")
+    partner_text: str = Field(description="'2 activities in 3 countries', in the report's language; empty when none.")
     status: StatusBar = Field(description="Status of the activities it leads.")
     average_progress: float | None = Field(description="Mean capped progress of what it leads, 0-100.")
     delayed: int = Field(description="Delayed activities it leads.")
@@ -341,8 +374,15 @@ class ReportContext(Model):
     duplicates: list[Duplicate] = Field(description="Likely duplicated effort, the first MAX_DUPLICATES_SHOWN.")
     duplicates_more: int = Field(description="How many more likely duplicates were found than are shown.")
     duplicate_threshold: float = Field(description="Similarity threshold used, 0-100.")
-    funding_by_action_point: list[FundingRow] = Field(description="Funding per action point (budgeted ones).")
-    funding_by_actor: list[FundingRow] = Field(description="Funding per lead actor (budgeted ones).")
+    indicator_figures: list[IndicatorFigure] = Field(
+        description="Regional figure of every country indicator, by its declared rules (empty for one office)."
+    )
+    funding_by_action_point: list[FundingRow] = Field(
+        description="Funding per action point with a budget or funds secured on unbudgeted activities."
+    )
+    funding_by_actor: list[FundingRow] = Field(
+        description="Funding per lead actor with a budget or funds secured on unbudgeted activities."
+    )
     changes: list[StatusChange] = Field(
         description="Rows whose status changed since the previous period, the first MAX_CHANGES_SHOWN."
     )

@@ -5,8 +5,9 @@
   row is delayed; completed (or cancelled) when every row is finished; not started when no row
   has started; on track otherwise. A row left blank, or an office that sent nothing, counts as
   *not reported*.
-- *Progress* of an indicator row is achieved / target (achieved is the latest value for
-  cumulative indicators, the sum over periods for per-period ones). Averages cap each row at 100 %
+- *Progress* of an indicator row is achieved / target, achieved by the indicator's period rule
+  (`matrix.semantics`): this period's value for totals to date and latest levels, the sum over
+  periods for per-period ones, the highest or mean value reported so far for those levels. Averages cap each row at 100 %
   so one over-achievement cannot hide another shortfall.
 
 A global plan has hundreds of thousands of rows per period and years of periods, so the plan's
@@ -22,11 +23,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from matrix.gcpause import cycle_collection_paused
-from matrix.models.plan import ActionPoint, Activity, Plan, Status
+from matrix.models.plan import ActionPoint, Activity, PeriodRule, Plan, Status
 from matrix.models.returns import ProgressRecord
 from matrix.periods import Period, periods_between
 from matrix.plan import PlanRow, plan_index
 from matrix.report.data import ReportData
+from matrix.semantics import LATEST_ONLY, ToDate
 
 NOT_REPORTED = "not_reported"
 STATUS_ORDER = (
@@ -92,8 +94,12 @@ class Layout:
             self.office_keys[office] = range(first_key, len(self.keys))
         self.row_key = [k for k, span in enumerate(self.key_rows) for _ in span]
         self.target = [r.indicator.target if r.indicator else None for r in self.rows]
-        self.cumulative = [j for j, r in enumerate(self.rows) if r.indicator is not None and r.indicator.cumulative]
-        self.per_period = [j for j, r in enumerate(self.rows) if r.indicator is not None and not r.indicator.cumulative]
+        rules = [r.indicator.period_rule if r.indicator is not None else None for r in self.rows]
+        self.latest = [j for j, rule in enumerate(rules) if rule in LATEST_ONLY]
+        """Rows whose figure is this period's value (a total to date, or a latest level)."""
+        self.per_period = [j for j, rule in enumerate(rules) if rule is PeriodRule.PER_PERIOD]
+        self.running = [(j, rule) for j, rule in enumerate(rules) if rule in (PeriodRule.MAX, PeriodRule.MEAN)]
+        """Rows whose figure runs over the periods reported: a highest or mean level."""
         self.with_target = [j for j, t in enumerate(self.target) if t]
         self.key_first = [span.start for span in self.key_rows]
         self.multi = [(k, span) for k, span in enumerate(self.key_rows) if len(span) > 1]
@@ -269,6 +275,7 @@ def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> 
     """A snapshot as of every stored period from the plan's first period to `last`, and of `last`
     itself, in order. Each period's rows are read once; the sums of per-period indicators run on."""
     sums: dict[int, float] = {}
+    running = {j: ToDate(rule) for j, rule in layout.running}
     n = len(layout.rows)
     for period in periods_between(first, last):
         stored = data.periods.get(period.id)
@@ -288,10 +295,13 @@ def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> 
             if r is not None and r.actual is not None:
                 sums[j] = sums.get(j, 0) + r.actual
         achieved: list[float | None] = [None] * n
-        for j in layout.cumulative:
+        for j in layout.latest:
             r = reported[j]
             if r is not None:
                 achieved[j] = r.actual
         for j, value in sums.items():
             achieved[j] = value
+        for j, figure in running.items():
+            r = reported[j]
+            achieved[j] = figure.add(r.actual if r is not None else None)
         yield Snapshot(layout, period, reported, achieved)

@@ -7,6 +7,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from itertools import islice
 
 from matrix.models.issues import Issue
@@ -179,6 +180,27 @@ def likely_duplicates(
             for _, _, first, lead_a, second, lead_b, ratio in pairs[: limit - len(found)]
         ]
     return found, total
+
+
+def like_plan_activities(layout: Layout, titles: Iterable[str]) -> dict[str, tuple[str, float]]:
+    """Title an office proposed -> ('ID Title' of the plan activity it most resembles, ratio 0-1),
+    for the titles at least DUPLICATE_THRESHOLD alike one: a proposal the plan may already have.
+    The same bounded search as `likely_duplicates`, over every plan activity (a proposal may repeat
+    what the plan has for another office)."""
+    planned: dict[tuple[str, ...], str] = {}
+    for activity in layout.activity.values():
+        planned.setdefault(normalise_title(activity.title), f"{activity.id} {activity.title}")
+    proposed = {title: normalise_title(title) for title in titles}
+    if not proposed:
+        return {}
+    alike = similar_titles(set(planned) | set(proposed.values()))
+    found = {}
+    for title, words in proposed.items():
+        best = max(((ratio, planned[other]) for other, ratio in alike[words].items() if other in planned),
+                   default=None)
+        if best is not None:
+            found[title] = (best[1], best[0])
+    return found
 
 
 def place(issue: Issue) -> str:

@@ -17,9 +17,10 @@ from matrix.i18n import (
     t,
 )
 from matrix.models.issues import Issue
-from matrix.models.plan import ActionPoint, Activity, Plan, Status, in_language
+from matrix.models.plan import ActionPoint, Activity, Plan, Status, ValueKind, in_language
 from matrix.plan import plan_index
 from matrix.report.counting import NOT_REPORTED
+from matrix.semantics import number_date
 
 
 class Words:
@@ -41,6 +42,10 @@ class Words:
         return self.label(
             key, **{name: f"\u2068{format_value(value, self.lang)}\u2069" for name, value in params.items()}
         )
+
+    def count(self, key: str, n: int) -> str:
+        """'1 activity', '7 activities': the label `key.one` for one, else `key.other`, with {n}."""
+        return self.label(f"{key}.{'one' if n == 1 else 'other'}").format(n=n)
 
     def labels(self) -> dict[str, str]:
         """Every catalogue entry templates use: report.* and the status labels."""
@@ -88,6 +93,16 @@ class Words:
     def activity_action_point(self, activity_id: str) -> ActionPoint | None:
         found = self._activities.get(activity_id)
         return self.framework.action_point(found[0].action_point) if found else None
+
+    def value(self, kind: ValueKind, value: float | None) -> str | None:
+        """A figure that is no number in words: Yes or No, or an ISO date; None for numbers."""
+        if value is None:
+            return None
+        if kind is ValueKind.YES_NO:
+            return catalogue(self.lang).get("value.yes" if value else "value.no")
+        if kind is ValueKind.DATE:
+            return number_date(value).isoformat()
+        return None
 
     def actor_type(self, value: str) -> str:
         return self.label(f"actor_type.{value}")

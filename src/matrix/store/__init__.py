@@ -3,7 +3,18 @@ file by default, or a PostgreSQL database (`--store postgresql://...`)."""
 
 from matrix.store.connection import StoreError
 from matrix.store.location import StoreLocation
-from matrix.store.rows import Outcome, Recorded, StoredRow, Submission
-from matrix.store.store import Store
+from matrix.store.rows import Outcome, Overlap, Recorded, Reported, StoredRow, Submission
+from matrix.store.store import Store, overlap_issue
 
-__all__ = ["Outcome", "Recorded", "Store", "StoreError", "StoreLocation", "StoredRow", "Submission"]
+__all__ = [
+    "Outcome",
+    "Overlap",
+    "Recorded",
+    "Reported",
+    "Store",
+    "StoreError",
+    "StoreLocation",
+    "StoredRow",
+    "Submission",
+    "overlap_issue",
+]

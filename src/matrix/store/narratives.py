@@ -14,7 +14,8 @@ from sqlalchemy.engine import Connection
 
 from matrix.models.plan import Plan
 from matrix.models.returns import GoodPractice, Initiative, Narratives, OverviewText
-from matrix.store.tables import narratives, plans, submissions
+from matrix.store.queries import counting_returns
+from matrix.store.tables import narratives, submissions
 
 KINDS: dict[str, tuple[str, type[BaseModel]]] = {
     "overview": ("overview", OverviewText),
@@ -51,7 +52,7 @@ def record(conn: Connection, submission_id: int, found: Narratives) -> None:
 def current(
     conn: Connection, plan: Plan, periods: Collection[str], office: str | None = None
 ) -> list[StoredNarratives]:
-    """The narratives of each office's current return (accepted, not superseded) in `periods`,
+    """The narratives of each office's return that counts (`queries.counting_returns`) in `periods`,
     oldest return first; returns that wrote none are left out."""
     if not periods:
         return []
@@ -60,9 +61,7 @@ def current(
         select(s.period, s.office, s.id, s.received_at, narratives.c.kind, narratives.c.body)
         .select_from(narratives.join(submissions, s.id == narratives.c.submission_id))
         .where(
-            s.plan_ref.in_(select(plans.c.id).where(plans.c.plan_id == plan.id)),
-            s.outcome == "accepted",
-            s.superseded_by.is_(None),
+            s.id.in_(counting_returns(plan)),
             s.period.in_(list(periods)),
         )
         .order_by(s.id, narratives.c.kind, narratives.c.position)

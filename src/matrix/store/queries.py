@@ -3,21 +3,36 @@ PostgreSQL. Figures computed in SQL (issue 15's aggregation) belong here too."""
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.engine import Connection, Dialect, Row
+from sqlalchemy.sql.compiler import Compiled
 from sqlalchemy.sql.elements import ColumnElement
 
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ProgressRecord
-from matrix.store.rows import StoredRow, Submission
+from matrix.plan import plan_index
+from matrix.store.rows import Overlap, Reported, StoredRow, Submission
 from matrix.store.tables import plans, progress, proposed_activities, submissions
 
+_CURSORS = itertools.count(1)
+"""Names of server-side cursors: several may be open in one transaction."""
 STREAM = {"yield_per": 20_000}
 """Rows fetched at a time when a query is read as it goes (a server-side cursor on PostgreSQL)."""
 RECORD = [progress.c[name] for name in ProgressRecord._fields]
@@ -34,21 +49,101 @@ def _of_plan(plan: Plan) -> ColumnElement[bool]:
     return submissions.c.plan_ref.in_(select(plans.c.id).where(plans.c.plan_id == plan.id))
 
 
+# --- which reported value counts -----------------------------------------------------------------
+# The one rule, in SQL so that it is the same on SQLite and PostgreSQL and whatever aggregates
+# progress in the database builds on it:
+# 1. Of an office's accepted returns for a period, the latest *received* counts, then the latest
+#    collected (`counting_returns`); the others are superseded, whatever order they came in.
+# 2. For each (period, country, row), among the returns that count, a row with something in it
+#    comes first, then the country's own return before a regional workbook's country sheet, then
+#    the latest received, then the latest collected (`PRECEDENCE`): a country's own return is
+#    authoritative, a regional workbook fills the rows of countries that sent nothing or left a
+#    row blank.
+
+s_, p_ = submissions.c, progress.c
+BLANK = and_(
+    p_.status.is_(None),
+    p_.actual.is_(None),
+    p_.funds_secured.is_(None),
+    p_.comments == "",
+    p_.next_steps == "",
+    p_.support_needed == "",
+)
+"""A row the office left empty: no status, actual, funds or text."""
+OWN = s_.office == p_.country
+"""The row comes from the country's own return (or the region's, for region-wide rows)."""
+LATEST_RETURN = (s_.received_at.desc(), s_.id.desc())
+PRECEDENCE = (case((BLANK, 1), else_=0), case((OWN, 0), else_=1), *LATEST_RETURN)
+"""Order of the candidate rows for one (period, country, ref): the first one counts."""
+COMPARED = ("status", "actual", "funds_secured")
+"""The reported figures two returns may disagree on (`overlaps`)."""
+
+
+def ranked_returns(plan: Plan, *, office: str | None = None, period: str | None = None) -> Select:
+    """Accepted returns (id, superseded_by) ranked per office and period as `n`: 1 for the one that
+    counts, the latest received (then the latest collected)."""
+    where = [_of_plan(plan), s_.outcome == "accepted", s_.period.is_not(None)]
+    if office is not None:
+        where.append(s_.office == office)
+    if period is not None:
+        where.append(s_.period == period)
+    rank = func.row_number().over(partition_by=(s_.office, s_.period), order_by=LATEST_RETURN)
+    return select(s_.id, s_.superseded_by, rank.label("n")).where(*where)
+
+
+def counting_returns(plan: Plan, *, office: str | None = None, period: str | None = None) -> Select:
+    """Ids of the accepted returns that count (`ranked_returns`)."""
+    ranked = ranked_returns(plan, office=office, period=period).subquery("ranked_returns")
+    return select(ranked.c.id).where(ranked.c.n == 1)
+
+
 def _current(plan: Plan) -> list[ColumnElement[bool]]:
-    """The progress that counts: from accepted returns of this plan that no later return superseded."""
-    return [
-        _of_plan(plan),
-        submissions.c.outcome == "accepted",
-        submissions.c.superseded_by.is_(None),
-    ]
+    """The returns that count (`counting_returns`)."""
+    return [submissions.c.id.in_(counting_returns(plan))]
 
 
-def _progress_of_current(plan: Plan, *columns: Any) -> Select:
+def _candidates(plan: Plan, *columns: Any, where: Iterable[ColumnElement[bool]] = ()) -> Select:
+    """Every row of the returns that count, ranked by `PRECEDENCE` within its (period, country,
+    ref) as `n` (1: the row that counts), with `blank` set for an empty row."""
+    rank = func.row_number().over(partition_by=(s_.period, p_.country, p_.ref), order_by=PRECEDENCE)
     return (
-        select(*columns)
-        .select_from(progress.join(submissions, submissions.c.id == progress.c.submission_id))
-        .where(*_current(plan))
+        select(*columns, rank.label("n"), case((BLANK, 1), else_=0).label("blank"))
+        .select_from(progress.join(submissions, s_.id == p_.submission_id))
+        .where(*_current(plan), *where)
     )
+
+
+def contested_periods(plan: Plan) -> Select:
+    """Periods in which a regional workbook counts: the only ones where two returns may report
+    the same row (a country's own return reports its own rows only, and one return per office
+    counts). Elsewhere the rows of the returns that count are the rows that count, and reading
+    them needs no ranking: a period of a global plan is hundreds of thousands of rows."""
+    return select(s_.period).where(
+        s_.id.in_(counting_returns(plan)), s_.office.not_in(list(plan.countries))
+    )
+
+
+def _counted(
+    plan: Plan, *columns: Any, period: Any = None, country: Any = None
+) -> CompoundSelect:
+    """`columns` (progress and submission columns, by name) of the row that counts for every
+    (period, country, ref), optionally of one period and one country: ranked by `PRECEDENCE` in
+    contested periods, read as they are elsewhere."""
+    where = []
+    if period is not None:
+        where.append(s_.period == period)
+    if country is not None:
+        where.append(p_.country == country)
+    contested = contested_periods(plan)
+    ranked = _candidates(plan, *columns, where=[*where, s_.period.in_(contested)]).subquery(
+        "candidates"
+    )
+    alone = (
+        select(*columns)
+        .select_from(progress.join(submissions, s_.id == p_.submission_id))
+        .where(*_current(plan), *where, s_.period.not_in(contested))
+    )
+    return union_all(alone, select(*(ranked.c[c.key] for c in columns)).where(ranked.c.n == 1))
 
 
 def submissions_of(conn: Connection, plan: Plan, period: str | None = None) -> list[Submission]:
@@ -93,6 +188,7 @@ def submissions_of(conn: Connection, plan: Plan, period: str | None = None) -> l
             s.problems,
             s.row_count,
             countries.c.list,
+            s.id.in_(counting_returns(plan, period=period)).label("counts"),
         )
         .select_from(submissions.outerjoin(countries, countries.c.id == s.id))
         .where(_of_plan(plan))
@@ -115,6 +211,7 @@ def submissions_of(conn: Connection, plan: Plan, period: str | None = None) -> l
             problems=[Issue.model_validate(i) for i in json.loads(r.problems)],
             row_count=r.row_count,
             countries=frozenset(r.list.split(",")) if r.list else frozenset(),
+            counts=bool(r.counts),
         )
         for r in conn.execute(query)
     ]
@@ -123,13 +220,8 @@ def submissions_of(conn: Connection, plan: Plan, period: str | None = None) -> l
 def current_rows(
     conn: Connection, plan: Plan, period: str | None = None, country: str | None = None
 ) -> Iterator[StoredRow]:
-    """Rows of current returns with where they came from, oldest return first: a later row for
-    the same (period, country, ref) replaces an earlier one."""
-    query = _progress_of_current(plan, *_PROVENANCE, *RECORD).order_by(submissions.c.id)
-    if period:
-        query = query.where(submissions.c.period == period)
-    if country:
-        query = query.where(progress.c.country == country)
+    """The row that counts for every (period, country, ref), with the return it came from."""
+    query = _counted(plan, *_PROVENANCE, *RECORD, period=period, country=country)
     for r in conn.execute(query):
         yield StoredRow(
             period=r.period,
@@ -143,26 +235,45 @@ def current_rows(
 def progress_records(
     conn: Connection, plan: Plan, period: str, country: str | None = None
 ) -> Iterator[ProgressRecord]:
-    """The current rows of one period, oldest return first, read as they are used."""
-    query = _progress_of_current(plan, *RECORD).where(submissions.c.period == period)
-    if country is not None:
-        query = query.where(progress.c.country == country)
-    return map(ProgressRecord._make, raw_cursor(conn, query.order_by(submissions.c.id)))
+    """The rows that count in one period, one per (country, ref), read as they are used. The
+    statement is compiled once per plan (kept with its index): a report reads every period, and
+    compiling the rule costs more than reading a small period."""
+    dialect = conn.dialect
+    compiled = plan_index(plan).derived(
+        ("progress_records", dialect.name, dialect.driver, country is not None),
+        lambda: _compiled(
+            dialect,
+            _counted(
+                plan,
+                *RECORD,
+                period=bindparam("period_wanted", ""),
+                country=None if country is None else bindparam("country_wanted", ""),
+            ),
+        ),
+    )
+    wanted = {"period_wanted": period, "country_wanted": country}
+    return map(ProgressRecord._make, raw_cursor(conn, compiled, wanted))
 
 
-def raw_cursor(conn: Connection, query: Select) -> Iterable[tuple]:
-    """The driver's own cursor over `query`, in the connection's transaction: plain tuples cost a
-    fifth of SQLAlchemy rows, which counts when a report reads millions (a server-side cursor on
-    PostgreSQL, fetching STREAM rows at a time). Failures are the driver's (`DATABASE_ERRORS`)."""
-    compiled = query.compile(dialect=conn.dialect)
+def _compiled(dialect: Dialect, query: Select | CompoundSelect) -> Compiled:
+    return query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+
+
+def raw_cursor(
+    conn: Connection, query: Select | CompoundSelect | Compiled, values: dict[str, Any] | None = None
+) -> Iterable[tuple]:
+    """The driver's own cursor over `query` (with its bound `values`), in the connection's
+    transaction: plain tuples cost a fifth of SQLAlchemy rows, which counts when a report reads
+    millions (a server-side cursor on PostgreSQL, fetching STREAM rows at a time). Failures are
+    the driver's (`DATABASE_ERRORS`)."""
+    compiled = query if isinstance(query, Compiled) else _compiled(conn.dialect, query)
+    params = {**compiled.params, **(values or {})}
     driver = conn.connection.driver_connection
     if compiled.positiontup is not None:  # SQLite's ?
-        return driver.execute(
-            str(compiled), [compiled.params[name] for name in compiled.positiontup]
-        )
-    cursor = driver.cursor(name=f"matrix_{id(query):x}")
+        return driver.execute(str(compiled), [params[name] for name in compiled.positiontup])
+    cursor = driver.cursor(name=f"matrix_{next(_CURSORS)}")
     cursor.itersize = STREAM["yield_per"]
-    cursor.execute(str(compiled), compiled.params)
+    cursor.execute(str(compiled), params)
     return cursor
 
 
@@ -174,27 +285,102 @@ def latest_before(
     countries: Collection[str] | None = None,
     with_actual: bool = False,
 ) -> Iterator[ProgressRecord]:
-    """Each (country, ref)'s latest current row from the `earlier` periods (oldest first), found in
-    SQL so a store with years of returns does not pass through Python row by row."""
+    """`latest_with_period` without the periods."""
+    found = latest_with_period(conn, plan, earlier, countries=countries, with_actual=with_actual)
+    return (record for _, record in found)
+
+
+def latest_with_period(
+    conn: Connection,
+    plan: Plan,
+    earlier: list[str],
+    *,
+    countries: Collection[str] | None = None,
+    with_actual: bool = False,
+) -> Iterator[tuple[str, ProgressRecord]]:
+    """Each (country, ref)'s row that counts in the latest of the `earlier` periods (oldest first)
+    that has one (with an actual, if asked), with the period it was reported for, found in SQL so
+    a store with years of returns does not pass through Python row by row."""
     if not earlier:
         return iter(())
-    rank = case({period: rank for rank, period in enumerate(earlier)}, value=submissions.c.period)
-    latest = func.row_number().over(
-        partition_by=(progress.c.country, progress.c.ref),
-        order_by=(rank.desc(), submissions.c.id.desc()),
-    )
-    query = _progress_of_current(plan, *RECORD, latest.label("latest")).where(
-        submissions.c.period.in_(earlier)
-    )
-    if with_actual:
-        query = query.where(progress.c.actual.is_not(None))
+    where = [s_.period.in_(earlier)]
     if countries is not None:
-        query = query.where(progress.c.country.in_(list(countries)))
-    ranked = query.subquery()
-    chosen = select(*(ranked.c[name] for name in ProgressRecord._fields)).where(
+        where.append(p_.country.in_(list(countries)))
+    candidates = _candidates(plan, *RECORD, s_.period, where=where).subquery("candidates")
+    counted = select(candidates).where(candidates.c.n == 1)
+    if with_actual:
+        counted = counted.where(candidates.c.actual.is_not(None))
+    counted = counted.subquery("counted")
+    rank = case({period: rank for rank, period in enumerate(earlier)}, value=counted.c.period)
+    latest = func.row_number().over(
+        partition_by=(counted.c.country, counted.c.ref), order_by=rank.desc()
+    )
+    ranked = select(counted, latest.label("latest")).subquery("latest")
+    chosen = select(ranked.c.period, *(ranked.c[name] for name in ProgressRecord._fields)).where(
         ranked.c.latest == 1
     )
-    return map(ProgressRecord._make, conn.execute(chosen))
+    return ((r[0], ProgressRecord._make(r[1:])) for r in conn.execute(chosen))
+
+
+_REPORTED = (
+    s_.period,
+    p_.country,
+    p_.ref,
+    p_.sheet,
+    s_.id.label("submission_id"),
+    s_.office,
+    s_.file_name,
+    s_.received_at,
+    *(p_[name] for name in COMPARED),
+)
+
+
+def overlaps(
+    conn: Connection,
+    plan: Plan,
+    *,
+    submission_ids: Collection[int] | None = None,
+    period: str | None = None,
+    country: str | None = None,
+) -> list[Overlap]:
+    """Every row two returns that count both reported with different figures (`COMPARED`): the
+    row that counts and each other one, optionally only where one side is of `submission_ids`.
+    The row that counts is read beside each other one with `first_value` over the same window
+    (one pass, where joining the candidates to themselves would compare every pair)."""
+    where = []
+    if period is not None:
+        where.append(s_.period == period)
+    if country is not None:
+        where.append(p_.country == country)
+    contested = list(conn.execute(contested_periods(plan)).scalars())
+    if not contested:
+        return []  # no regional workbook counts: no two returns report the same row
+    where.append(s_.period.in_(contested))
+    if submission_ids is not None:
+        ids = list(submission_ids)
+        where.append(s_.period.in_(select(s_.period).where(s_.id.in_(ids))))
+    window = {"partition_by": (s_.period, p_.country, p_.ref), "order_by": PRECEDENCE}
+    counted = [func.first_value(c).over(**window).label(f"counted_{c.key}") for c in _REPORTED]
+    ranked = _candidates(plan, *_REPORTED, *counted, where=where).subquery("candidates")
+    c = ranked.c
+    both = [*(c[f"counted_{col.key}"] for col in _REPORTED), *(c[col.key] for col in _REPORTED)]
+    query = select(*both).where(
+        c.n > 1,
+        c.blank == 0,
+        or_(*(c[f"counted_{name}"].is_distinct_from(c[name]) for name in COMPARED)),
+    )
+    if submission_ids is not None:
+        query = query.where(or_(c.counted_submission_id.in_(ids), c.submission_id.in_(ids)))
+    query = query.order_by(c.period, c.country, c.ref, c.n)
+    width = len(_REPORTED)
+    return [
+        Overlap(_reported(row[:width]), _reported(row[width:])) for row in conn.execute(query)
+    ]
+
+
+def _reported(values: Sequence[Any]) -> Reported:
+    fields = dict(zip((c.key for c in _REPORTED), values, strict=False))
+    return Reported(**{**fields, "received_at": datetime.fromisoformat(fields["received_at"])})
 
 
 def proposed(conn: Connection, plan: Plan, period: str) -> list[tuple[str, dict[str, object]]]:

@@ -15,6 +15,7 @@ from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.plan import plan_index
 from matrix.store import narratives
+from matrix.store.queries import ranked_returns
 from matrix.store.rows import Outcome, Recorded
 from matrix.store.tables import plans, progress, proposed_activities, submissions
 
@@ -26,19 +27,6 @@ _SEEN = (
     select(submissions.c.id, submissions.c.outcome)
     .where(submissions.c.sha256 == bindparam("sha256"))
     .order_by(case((submissions.c.outcome == "accepted", 0), else_=1), submissions.c.id)
-)
-_PREVIOUS = (
-    select(submissions.c.id)
-    .join(plans, plans.c.id == submissions.c.plan_ref)
-    .where(
-        plans.c.plan_id == bindparam("plan_id"),
-        submissions.c.office == bindparam("office"),
-        submissions.c.period == bindparam("period"),
-        submissions.c.outcome == "accepted",
-        submissions.c.superseded_by.is_(None),
-        submissions.c.id != bindparam("submission_id"),
-    )
-    .order_by(submissions.c.id)
 )
 _SUPERSEDE = (
     update(submissions)
@@ -59,7 +47,7 @@ def record(
 ) -> tuple[Recorded, int | None]:
     """Record `result`; returns the outcome and the plan's row id (`plan_ref` when the caller knows
     it already: hashing and dumping a large plan costs more than recording a return)."""
-    received = (received_at or datetime.now(UTC)).isoformat(timespec="seconds")
+    received = _utc(received_at or datetime.now(UTC)).isoformat(timespec="seconds")
     accepted = result.accepted
     if result.sha256:
         seen = conn.execute(_SEEN, {"sha256": result.sha256}).first()
@@ -74,23 +62,26 @@ def record(
     _insert_rows(conn, submission_id, result)
     identity = result.identity
     assert identity is not None  # accepted implies an identity
-    previous = (
-        conn.execute(
-            _PREVIOUS,
-            {
-                "plan_id": plan.id,
-                "office": identity.office,
-                "period": identity.period,
-                "submission_id": submission_id,
-            },
-        )
-        .scalars()
-        .all()
-    )
-    if not previous:
-        return Recorded(Outcome.ACCEPTED, submission_id), plan_ref
-    conn.execute(_SUPERSEDE, [{"old": old, "new": submission_id} for old in previous])
-    return Recorded(Outcome.SUPERSEDED, submission_id, previous[-1]), plan_ref
+    return _supersede(conn, plan, identity.office, identity.period, submission_id), plan_ref
+
+
+def _supersede(conn: Connection, plan: Plan, office: str, period: str, new: int) -> Recorded:
+    """Mark every other accepted return of the office for the period superseded by the one that
+    counts, by the rule of `queries.ranked_returns` (the latest received, then the latest
+    collected), so that the order files are collected in changes nothing."""
+    ranked = conn.execute(ranked_returns(plan, office=office, period=period)).all()
+    winner = next(r.id for r in ranked if r.n == 1)
+    # a store that followed the collection order may have marked the winner superseded
+    marks = [(r.id, winner) for r in ranked if r.id != winner and r.superseded_by is None]
+    marks += [(winner, None) for r in ranked if r.id == winner and r.superseded_by is not None]
+    if marks:
+        conn.execute(_SUPERSEDE, [{"old": old, "new": by} for old, by in marks])
+    if winner != new:
+        return Recorded(Outcome.OUTDATED, new)
+    replaced = sorted(old for old, by in marks if by == winner)
+    if replaced:
+        return Recorded(Outcome.SUPERSEDED, new, replaced[-1])
+    return Recorded(Outcome.ACCEPTED, new)
 
 
 def plan_row(conn: Connection, plan: Plan) -> int:
@@ -178,3 +169,8 @@ def _insert_rows(conn: Connection, submission_id: int, result: ValidationResult)
                 for p in result.proposed
             ],
         )
+
+
+def _utc(moment: datetime) -> datetime:
+    """Received dates are compared as stored text, so all in UTC (a date without a zone is UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

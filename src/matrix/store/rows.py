@@ -14,6 +14,8 @@ class Outcome(StrEnum):
     ACCEPTED = "accepted"
     SUPERSEDED = "superseded-previous"
     """Accepted, and replaced an earlier accepted return for the same office and period."""
+    OUTDATED = "superseded-on-arrival"
+    """Accepted, but the office sent a return for the period received later, which counts."""
     DUPLICATE = "duplicate"
     REJECTED = "rejected"
     SKIPPED = "skipped"
@@ -46,14 +48,17 @@ class Submission:
     row_count: int = 0
     countries: frozenset[str] = frozenset()
     """Countries (and region code) the submission has progress rows for."""
+    counts: bool = False
+    """Accepted, and the office's latest received return for the period: its rows may count."""
 
     @property
     def superseded(self) -> bool:
-        return self.superseded_by is not None
+        """Accepted, but another return of the office for the period counts instead."""
+        return self.accepted and not self.counts
 
     @property
     def current(self) -> bool:
-        return self.accepted and self.superseded_by is None
+        return self.counts
 
 
 @dataclass(frozen=True)
@@ -65,3 +70,29 @@ class StoredRow:
     submission_id: int
     received_at: datetime
     file_name: str
+
+
+@dataclass(frozen=True)
+class Reported:
+    """What one return says for a row: the figures two returns may disagree on, and its source."""
+
+    period: str
+    country: str
+    ref: str
+    sheet: str
+    submission_id: int
+    office: str
+    file_name: str
+    received_at: datetime
+    status: str | None
+    actual: float | None
+    funds_secured: float | None
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Two returns that count report different figures for the same row: `counted` is the value
+    that counts (`queries.PRECEDENCE`), `other` the one it overrides."""
+
+    counted: Reported
+    other: Reported

@@ -16,9 +16,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from matrix.codes import Code
 from matrix.errors import MatrixError
+from matrix.i18n import Phrase, phrase
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
-from matrix.models.returns import Narratives, ProgressRecord, ValidationResult
+from matrix.models.returns import Earlier, History, Narratives, ProgressRecord, ValidationResult
 from matrix.periods import Period, calendar_period
 from matrix.plan import plan_index, split_ref
 from matrix.store import narratives as narrative_table
@@ -26,7 +27,8 @@ from matrix.store import queries, recording
 from matrix.store.connection import DATABASE_ERRORS, StoreError, engine_for, snapshot, write
 from matrix.store.location import StoreLocation
 from matrix.store.narratives import StoredNarratives
-from matrix.store.rows import Recorded, StoredRow, Submission
+from matrix.store.queries import COMPARED
+from matrix.store.rows import Overlap, Recorded, Reported, StoredRow, Submission
 from matrix.store.schema import check_store_file, migrate, needs_migration, stored_version
 
 
@@ -130,21 +132,38 @@ class Store:
     def current_rows(
         self, plan: Plan, period: str | None = None, country: str | None = None
     ) -> list[StoredRow]:
-        """The progress that counts: rows of accepted returns not superseded, one per (period, country,
-        ref); when a national and a regional return both report a row, the later one wins."""
+        """The progress that counts: one row per (period, country, ref), chosen by the one rule
+        of `queries` (a country's own return, else a regional workbook's sheet for it; the latest
+        received return of an office), with the file it came from."""
         with self.reading():
             usable = set(self.periods(plan))
-            latest: dict[tuple[str, str, str], StoredRow] = {}
-            for stored in queries.current_rows(self.conn, plan, period, country):
-                if stored.period in usable:  # see `left_out`
-                    latest[(stored.period, stored.row.country, stored.row.ref)] = stored
-        return list(latest.values())
+            return [
+                stored
+                for stored in queries.current_rows(self.conn, plan, period, country)
+                if stored.period in usable  # see `left_out`
+            ]
+
+    def overlaps(
+        self,
+        plan: Plan,
+        *,
+        submission_ids: Collection[int] | None = None,
+        period: str | None = None,
+        country: str | None = None,
+    ) -> list[Overlap]:
+        """Rows two returns that count report differently, with the value that counts."""
+        with self.reading():
+            usable = set(self.periods(plan))
+            found = queries.overlaps(
+                self.conn, plan, submission_ids=submission_ids, period=period, country=country
+            )
+            return [o for o in found if o.counted.period in usable]
 
     def progress(
         self, plan: Plan, period: str, country: str | None = None
     ) -> Iterator[ProgressRecord]:
-        """The current rows of one period (of one country or region code), oldest return first, so
-        that a later row for the same (country, ref) replaces an earlier one. Read as they are used:
+        """The rows that count in one period (of one country or region code), one per (country,
+        ref), by the rule of `current_rows`. Read as they are used:
         a global plan's period is hundreds of thousands of rows, and the report reads each once
         (inside `reading`; outside, the rows are read at once)."""
         if self.conn.in_transaction():
@@ -179,9 +198,34 @@ class Store:
                 self.conn, plan, earlier, countries=offices, with_actual=True
             ):
                 indicator = indicators.get(split_ref(r.ref))
-                if indicator is not None and indicator.cumulative and r.actual is not None:
+                if indicator is not None and indicator.is_total_to_date and r.actual is not None:
                     previous[(r.country, r.ref)] = r.actual
         return previous
+
+    def earlier(self, plan: Plan, offices: Collection[str] | None, period: str) -> History:
+        """What was accepted before `period` for the rows these offices report (all when None; a
+        regional office reports for every country): each row's last accepted report, its period,
+        and for cumulative indicators the last accepted total. Validation's previous-period checks
+        compare a return with it."""
+        if offices is not None and any(office not in plan.countries for office in offices):
+            offices = None
+        indicators = plan_index(plan).indicators
+        with self.reading():
+            periods = self._earlier(plan, period)
+            if not periods:
+                return {}
+            totals = {
+                (r.country, r.ref): r.actual
+                for r in queries.latest_before(
+                    self.conn, plan, periods, countries=offices, with_actual=True
+                )
+                if (indicator := indicators.get(split_ref(r.ref))) is not None and indicator.is_total_to_date
+            }
+            found = queries.latest_with_period(self.conn, plan, periods, countries=offices)
+            return {
+                (r.country, r.ref): Earlier(stored, r, totals.get((r.country, r.ref)))
+                for stored, r in found
+            }
 
     def _earlier(self, plan: Plan, period: str) -> list[str]:
         cutoff = Period.parse(period)  # a PeriodError (one line) for one that is not
@@ -268,3 +312,50 @@ def _before(period: str, cutoff: Period) -> bool:
         return Period.parse(period) < cutoff
     except ValueError:
         return False
+
+
+def overlap_issue(overlap: Overlap) -> Issue:
+    """'KAZ A1-1 (2026-Q1): the regional workbook EHAGL_….xlsx says actual 2, KAZ's own return
+    KAZ_….xlsx says actual 1; KAZ's own return counts', for the file whose value does not count."""
+    counted, other = overlap.counted, overlap.other
+    differing = [
+        name for name in COMPARED if getattr(counted, name) != getattr(other, name)
+    ]
+    return Code.VALUE_OVERLAP.issue(
+        file=other.file_name,
+        sheet=other.sheet,
+        value=other.actual,
+        country=counted.country,
+        ref=counted.ref,
+        period=counted.period,
+        other=_source(other),
+        theirs=_figures(other, differing),
+        counted=_source(counted),
+        ours=_figures(counted, differing),
+        counts=_whose(counted),
+    )
+
+
+def _whose(reported: Reported) -> Phrase:
+    if reported.office == reported.country:
+        return phrase("overlap.own", country=reported.country)
+    return phrase("overlap.regional", office=reported.office)
+
+
+def _source(reported: Reported) -> Phrase:
+    return phrase("overlap.source", whose=_whose(reported), file=reported.file_name)
+
+
+def _figures(reported: Reported, names: list[str]) -> list[Phrase]:
+    """'status on track, actual 2' for the differing figures, a blank one said so."""
+    parts = []
+    for name in names:
+        value = getattr(reported, name)
+        if value is None or value == "":
+            shown: object = phrase("overlap.blank")
+        elif name == "status":
+            shown = phrase(f"status.{value}")
+        else:
+            shown = value
+        parts.append(phrase(f"overlap.{name}", value=shown))
+    return parts

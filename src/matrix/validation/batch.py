@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -19,9 +19,10 @@ from pathlib import Path
 from matrix.codes import Code
 from matrix.errors import MatrixError
 from matrix.models.plan import Plan
-from matrix.models.returns import ValidationResult
+from matrix.models.returns import History, ValidationResult
+from matrix.periods import Period
 from matrix.signing import ProjectKey
-from matrix.validation.workbook import validate_file
+from matrix.validation.workbook import validate_file, with_previous
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 """What a directory of returns is searched for; .xls and .csv only to tell people to resend."""
@@ -30,8 +31,7 @@ PARALLEL_FROM = 8
 PR_SET_PDEATHSIG = 1
 """prctl option (linux/prctl.h): the signal a process gets when its parent dies."""
 
-Previous = Mapping[tuple[str, str], float]
-_worker: tuple[Plan, Previous, ProjectKey | None] | None = None
+_worker: tuple[Plan, History, ProjectKey | None] | None = None
 """The plan, previous values and project key of a worker process, sent once rather than with
 every file."""
 
@@ -67,7 +67,7 @@ def returned_workbooks(paths: Iterable[Path]) -> list[Path]:
 
 
 def validate_paths(
-    plan: Plan, paths: Iterable[Path], *, previous: Previous | None = None, workers: int | None = None,
+    plan: Plan, paths: Iterable[Path], *, previous: History | None = None, workers: int | None = None,
     key: ProjectKey | None = None,
 ) -> list[ValidationResult]:
     """One result per workbook, in input order. `workers` defaults to 2 for large batches on a
@@ -99,7 +99,7 @@ def validate_paths(
 
 @contextmanager
 def _workers(
-    count: int, plan: Plan, previous: Previous, key: ProjectKey | None
+    count: int, plan: Plan, previous: History, key: ProjectKey | None
 ) -> Iterator[ProcessPoolExecutor]:
     """A pool that waits for its work when the batch ends normally, and stops at once otherwise
     (Ctrl-C must not wait for every queued file)."""
@@ -143,7 +143,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join(timeout=5)
 
 
-def _start_worker(plan: Plan, previous: Previous, key: ProjectKey | None, parent: int | None) -> None:
+def _start_worker(plan: Plan, previous: History, key: ProjectKey | None, parent: int | None) -> None:
     global _worker
     # Ctrl-C reaches every process in the terminal's group: the parent stops the batch and ends the
     # workers. A worker forked from a parent that handles SIGTERM must still die of it.
@@ -190,12 +190,49 @@ def _validate(path: Path) -> ValidationResult:
     return validate_file(plan, path, previous=previous, key=key)
 
 
+Lookup = Callable[[set[str], str], History]
+"""(offices, period) -> what the store accepted for those offices' rows before that period."""
+
+
+def checked_against_history(
+    plan: Plan, results: list[ValidationResult], earlier: Lookup
+) -> Iterator[tuple[int, ValidationResult]]:
+    """(index, result) of every result, each with the previous-period checks applied once its
+    period is known from reading it: results without a usable period first (as they are), then
+    period by period, oldest first, `earlier` asked for each period only when its returns come
+    up, so a caller that records each return as it goes (`collect`) checks a period's returns
+    against the ones before it."""
+    by_period: dict[Period, list[int]] = {}
+    for index, result in enumerate(results):
+        found = _period_of(result)
+        if found is None:
+            yield index, result
+        else:
+            by_period.setdefault(found, []).append(index)
+    for found in sorted(by_period):
+        indexes = by_period[found]
+        offices = {identity.office for i in indexes if (identity := results[i].identity)}
+        history = earlier(offices, found.id)
+        for index in indexes:
+            yield index, with_previous(plan, results[index], history)
+
+
+def _period_of(result: ValidationResult) -> Period | None:
+    """The period of a return whose rows were read, the only kind worth checking against history."""
+    if not result.rows or result.identity is None:
+        return None
+    try:
+        return Period.parse(result.identity.period)
+    except ValueError:
+        return None
+
+
 def _finished(future: Future) -> bool:
     return future.done() and not future.cancelled() and future.exception() is None
 
 
 def _one_by_one(
-    plan: Plan, files: list[Path], previous: Previous, key: ProjectKey | None
+    plan: Plan, files: list[Path], previous: History, key: ProjectKey | None
 ) -> list[ValidationResult]:
     """Each file alone in a worker, so a file that crashes its reader costs only itself."""
     results: list[ValidationResult] = []

@@ -18,8 +18,10 @@ from matrix.i18n import Phrase, localised_action_point_label, phrase, t
 from matrix.models.issues import Issue
 from matrix.models.plan import Objective, Plan, in_language
 from matrix.models.returns import ProgressRow
+from matrix.periods import Period
 from matrix.plan import PlanRow, plan_index
-from matrix.validation.rules import actual_wanted, row_rules
+from matrix.validation.kinds import NUMERIC, read_actual
+from matrix.validation.rules import row_rules
 from matrix.validation.structure import Table
 from matrix.validation.values import EPOCH_1900, EPOCH_1904, CellReader, is_blank, plain_text
 
@@ -37,6 +39,8 @@ class SheetContext:
     new_sheet: str
     """Name of the New activities sheet, for messages that send people there."""
     issues: list[Issue]
+    period: Period | None = None
+    """The period the return reports on, for the rules that judge dates (overdue, at risk)."""
     dates_shifted: bool = False
     """Whether locked dates were found moved by a switch to the 1904 date system (warned once)."""
 
@@ -44,6 +48,7 @@ class SheetContext:
         self.planned = plan_index(self.plan).derived(
             (PlannedCells, self.lang), lambda: PlannedCells(self.plan, self.lang)
         )
+        self.at_risk_margin = self.plan.check_settings.at_risk_margin
 
 
 class PlannedCells:
@@ -138,7 +143,7 @@ def _ref(value: object) -> str:
 
 def read_matrix_sheet(
     table: Table, office: str, role: str, plan_rows: Sequence[PlanRow], fingerprints: Mapping[tuple[str, str], str],
-    ctx: SheetContext, previous: Mapping[tuple[str, str], float],
+    ctx: SheetContext,
 ) -> list[ProgressRow]:
     sheet = table.sheet
     cells = CellReader(ctx.file, table, ctx.lang, ctx.date1904, ctx.issues)
@@ -156,7 +161,7 @@ def read_matrix_sheet(
         plan_row = expected[ref]
         if (stored := fingerprints.get((role, ref))) is not None:
             check_locked(table, row, values, plan_row, stored, ctx)
-        rows.append(_read_row(table, row, values, office, plan_row, cells, ctx, previous))
+        rows.append(_read_row(table, row, values, office, plan_row, cells, ctx))
     missing = [ref for ref in expected if ref not in seen]
     _unknown_refs(table, unknown, missing, ctx)
     for ref in missing:
@@ -201,7 +206,7 @@ def _text(cells: CellReader, values: dict[str, object], row: int, key: str) -> s
 
 def _read_row(
     table: Table, row: int, values: dict[str, object], office: str, plan_row: PlanRow, cells: CellReader,
-    ctx: SheetContext, previous: Mapping[tuple[str, str], float],
+    ctx: SheetContext,
 ) -> ProgressRow:
     """The row's progress; each reader runs only when a cell is not the plain case (a known status
     word, a number of 0 or more, text), which keeps clean rows cheap."""
@@ -215,9 +220,8 @@ def _read_row(
                 choices=cells.choices,
             ))
     actual = raw_actual
-    if type(actual) is not float or actual < 0:
-        actual = cells.number(actual, (row, "actual"), lambda: actual_wanted(plan_row, ctx.lang),
-                              Code.ACTUAL_NOT_A_NUMBER)
+    if type(actual) is not float or actual < 0 or plan_row.kind not in NUMERIC:
+        actual = read_actual(cells, actual, (row, "actual"), plan_row)
     funds = values.get("funds_secured")
     if funds is not None and (type(funds) is not float or funds < 0):
         funds = cells.number(funds, (row, "funds_secured"), phrase("wanted.funds", currency=ctx.plan.currency))
@@ -228,6 +232,7 @@ def _read_row(
         "next_steps": _text(cells, values, row, "next_steps"),
         "support_needed": _text(cells, values, row, "support_needed"),
     })
-    if issues := row_rules(progress, plan_row, table, ctx.lang, ctx.file, is_blank(raw_actual), previous):
+    if issues := row_rules(progress, plan_row, table, ctx.lang, ctx.file, is_blank(raw_actual), ctx.period,
+                           ctx.at_risk_margin):
         ctx.issues.extend(issues)
     return progress

@@ -7,7 +7,6 @@ sheet and cell, and a message that says what to do.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from pathlib import Path
 
 from matrix.annotate import feedback_source
@@ -21,9 +20,11 @@ from matrix.gcpause import cycle_collection_paused
 from matrix.i18n import t
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Plan
-from matrix.models.returns import ValidationResult
+from matrix.models.returns import History, ValidationResult
+from matrix.periods import Period
 from matrix.plan import plan_index
 from matrix.signing import ProjectKey
+from matrix.validation.history import history_issues
 from matrix.validation.identity import check_identity, claimed_language
 from matrix.validation.narratives import (
     LOOKS_LIKE,
@@ -33,19 +34,16 @@ from matrix.validation.narratives import (
 )
 from matrix.validation.new_activities import read_new_activities
 from matrix.validation.rows import NEEDED, SheetContext, read_matrix_sheet
-from matrix.validation.rules import below_previous
 from matrix.validation.structure import locate_sheets, read_table
 from matrix.validation.values import removed_character_issues
 
-Previous = Mapping[tuple[str, str], float]
-
 
 def validate_file(
-    plan: Plan, path: Path, *, previous: Previous | None = None, key: ProjectKey | None = None
+    plan: Plan, path: Path, *, previous: History | None = None, key: ProjectKey | None = None
 ) -> ValidationResult:
-    """Everything wrong with one returned workbook, and what it reports. `previous` maps
-    (country, ref) to the last accepted total to date, for cumulative indicators; `key` is the
-    project key its signature is checked with (None: not checked)."""
+    """Everything wrong with one returned workbook, and what it reports. `previous` is what the
+    store accepted for its rows before (`Store.earlier`), for the previous-period checks; `key`
+    is the project key its signature is checked with (None: not checked)."""
     path = Path(path)
     result = ValidationResult(file=str(path))
     with cycle_collection_paused():  # 5 % of the CPU of a 300-row return, 14 % of a 3,000-row one
@@ -53,7 +51,7 @@ def validate_file(
 
 
 def _validate(
-    plan: Plan, path: Path, result: ValidationResult, previous: Previous | None, key: ProjectKey | None
+    plan: Plan, path: Path, result: ValidationResult, previous: History | None, key: ProjectKey | None
 ) -> ValidationResult:
     try:
         scan = scan_file(path)
@@ -76,30 +74,24 @@ def _validate(
         result.identity = meta.identity if meta else None
         result.lang = meta.identity.lang if meta else claimed_language(raw)
         if meta is not None and not has_errors(issues):
-            _read_contents(plan, raw, meta, result, issues, previous or {})
+            _read_contents(plan, raw, meta, result, issues)
     except WorkbookReadError as exc:  # calamine reads sheets on first use
         issues = [*issues, *exc.issues]
     except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop a batch of returns
         issues = [*issues, Code.VALIDATION_FAILED.issue(file=result.file, reason=f"{type(exc).__name__}: {exc}")]
     if scan.forbidden_characters:
         issues = [*issues, *removed_character_issues(raw, result.file)]
+    if previous:
+        issues = [*issues, *history_issues(plan, result, previous)]
     result.issues = sorted(issues, key=_position(result._sheets))
     return result
 
 
-def with_previous(plan: Plan, result: ValidationResult, previous: Previous) -> ValidationResult:
+def with_previous(plan: Plan, result: ValidationResult, previous: History) -> ValidationResult:
     """`result` as `validate_file(plan, file, previous=previous)` would have made it, without reading
-    the file again: the one rule that needs history, applied to the rows already read. `matrix
-    collect` learns a return's period by reading it, and only then which history applies."""
-    if not previous or not result.rows:
-        return result
-    index, letters = plan_index(plan), dict(result._actual_columns)
-    found = []
-    for row in result.rows:
-        letter = letters.get(row.sheet, "A")
-        indicator = index.indicator(row.activity_id, row.indicator_index)
-        if issue := below_previous(row, indicator, f"{letter}{row.row}", result.file, previous):
-            found.append(issue)
+    the file again: the previous-period checks applied to the rows already read. `matrix collect`
+    learns a return's period by reading it, and only then which history applies."""
+    found = history_issues(plan, result, previous)
     if not found:
         return result
     # sorted as validate_file sorts: stable, so each comes after the cell's own reading issues
@@ -107,7 +99,7 @@ def with_previous(plan: Plan, result: ValidationResult, previous: Previous) -> V
 
 
 def _read_contents(
-    plan: Plan, raw: RawWorkbook, meta: Metadata, result: ValidationResult, issues: list[Issue], previous: Previous
+    plan: Plan, raw: RawWorkbook, meta: Metadata, result: ValidationResult, issues: list[Issue]
 ) -> None:
     identity, file = meta.identity, result.file
     offices = meta.matrix_sheets()
@@ -119,7 +111,7 @@ def _read_contents(
     looks_like = {role: columns for role in matrix_roles} | LOOKS_LIKE
     looks_like[SheetRole.NEW_ACTIVITIES.value] = NEW_ACTIVITY_COLUMNS
     new_sheet = meta.sheets.get(SheetRole.NEW_ACTIVITIES.value) or t(identity.lang, "sheet.new_activities")
-    ctx = SheetContext(plan, file, identity.lang, raw.date1904, new_sheet, issues)
+    ctx = SheetContext(plan, file, identity.lang, raw.date1904, new_sheet, issues, Period.parse(identity.period))
     required = frozenset(matrix_roles) | required_roles(meta.sheets, ctx)
     sheets = locate_sheets(
         raw, meta.sheets, roles, looks_like, identity.lang, file, issues, required=required
@@ -133,9 +125,16 @@ def _read_contents(
         table = read_table(sheet, columns, NEEDED, identity.lang, file, issues)
         if table is None:
             continue
-        result._actual_columns += ((sheet.name, table.letter("actual")),)
+        result._input_columns += ((sheet.name, table.letter("status"), table.letter("actual")),)
         rows = plan_index(plan).rows(None if identity.regional and office == region else office)
-        result.rows += read_matrix_sheet(table, office, matrix_role(office), rows, meta.fingerprints, ctx, previous)
+        first_issue = len(issues)
+        read = read_matrix_sheet(table, office, matrix_role(office), rows, meta.fingerprints, ctx)
+        if identity.regional and office != region and read and all(row.blank for row in read):
+            # a regional workbook reports for the countries whose sheets it filled
+            issues[first_issue:] = [i for i in issues[first_issue:] if i.code != Code.STATUS_MISSING.slug]
+            issues.append(Code.COUNTRY_SHEET_BLANK.issue(file=file, sheet=sheet.name, country=office))
+            continue
+        result.rows += read
     if (sheet := sheets.get(SheetRole.NEW_ACTIVITIES.value)) is not None:
         table = read_table(sheet, NEW_ACTIVITY_COLUMNS, frozenset({"activity", "status"}), identity.lang, file, issues)
         if table is not None:

@@ -83,6 +83,8 @@ class Book:
         self.due = due_date(plan.reporting, period)
         # Right-to-left text would show '2026-Q3' as 'Q3-2026'; left-to-right marks keep it whole.
         self.period_text = f"\u200e{period.id}\u200e" if lang in RIGHT_TO_LEFT else period.id
+        # How to write a date, in the sheets' hints: the period's last day, not a year that ages.
+        self.example_date = period.end.isoformat()
         taken = {layout.META_SHEET.casefold()}
         self.names = {role: sheet_name(t(lang, f"sheet.{role}"), taken) for role in OTHER_SHEETS}
         self.sheets = self._matrix_sheets(taken)

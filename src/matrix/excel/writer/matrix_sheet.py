@@ -14,11 +14,16 @@ from matrix.excel.layout import Kind
 from matrix.excel.metadata import matrix_role
 from matrix.excel.writer.book import Book, MatrixSheet
 from matrix.excel.writer.frame import row_height, start_table
-from matrix.excel.writer.validations import number_validation, status_drop_down
+from matrix.excel.writer.validations import (
+    actual_validation,
+    number_validation,
+    status_drop_down,
+)
 from matrix.i18n import status_label, t
-from matrix.models.plan import ActionPoint, Status
+from matrix.models.plan import ActionPoint, PeriodRule, Status, ValueKind
 from matrix.models.returns import ProgressRecord
 from matrix.plan import PlanRow
+from matrix.semantics import number_date
 
 Fingerprints = dict[tuple[str, str], str]
 """(role key of the matrix sheet, ref) -> fingerprint of the row's locked cells."""
@@ -38,8 +43,8 @@ def write_matrix_sheet(ws: Worksheet, book: Book, sheet: MatrixSheet) -> Fingerp
         if i != percent_col
     ]
     widths = {c.key: c.width for c in columns}
-    cumulative_rows: list[int] = []
-    period_rows: list[int] = []
+    checked: dict[tuple[str, str], list[int]] = {}
+    """(Excel check, input message) -> the 0-based rows of actual cells that get them."""
     r = layout.FIRST_DATA_ROW - 1
     for ap, group in _groups(book, sheet.rows):
         label = book.ap_label(ap, group[0].objective.action_point)
@@ -54,11 +59,13 @@ def write_matrix_sheet(ws: Worksheet, book: Book, sheet: MatrixSheet) -> Fingerp
                 if k in col
             }
             fingerprints[role, plan_row.ref] = layout.fingerprint(values)
-            inputs = _input_values(book.prefill.get((sheet.office, plan_row.ref)), lang)
+            inputs = _input_values(book.prefill.get((sheet.office, plan_row.ref)), lang, plan_row)
             for i, key, locked, is_date, fmt in cells:
                 value = values[key] if locked else inputs.get(key)
                 if value is None or value == "":
                     ws.write_blank(r, i, None, fmt)
+                elif key == "actual" and (own := actual_format(plan_row, value)) is not None:
+                    ws.write(r, i, value, f.cells[False, own])
                 elif is_date:
                     ws.write_datetime(r, i, value, fmt)
                 elif isinstance(value, str):
@@ -76,7 +83,8 @@ def write_matrix_sheet(ws: Worksheet, book: Book, sheet: MatrixSheet) -> Fingerp
                 ws.set_row(r, height)
             target = values["target"]
             if target:
-                actual = inputs.get("actual")
+                given = book.prefill.get((sheet.office, plan_row.ref))
+                actual = given.actual if given is not None else None
                 a, tg = f"{actual_letter}{r + 1}", f"{target_letter}{r + 1}"
                 ws.write_formula(
                     r,
@@ -87,8 +95,7 @@ def write_matrix_sheet(ws: Worksheet, book: Book, sheet: MatrixSheet) -> Fingerp
                 )
             else:
                 ws.write_blank(r, percent_col, None, f.cells[True, Kind.PERCENT])
-            indicator = plan_row.indicator
-            (period_rows if indicator and not indicator.cumulative else cumulative_rows).append(r)
+            checked.setdefault(actual_check(plan_row), []).append(r)
             r += 1
     last = r - 1
     first = layout.FIRST_DATA_ROW - 1
@@ -97,24 +104,24 @@ def write_matrix_sheet(ws: Worksheet, book: Book, sheet: MatrixSheet) -> Fingerp
     if last < first:
         return fingerprints
     status_drop_down(ws, book, col["status"], first, last)
-    for rows, key in ((cumulative_rows, "cumulative"), (period_rows, "period")):
-        if rows:
-            ranges = " ".join(
-                f"{actual_letter}{a + 1}"
-                if a == b
-                else f"{actual_letter}{a + 1}:{actual_letter}{b + 1}"
-                for a, b in _runs(rows)
-            )
-            number_validation(
-                ws,
-                lang,
-                actual_col,
-                rows[0],
-                rows[-1],
-                multi_range=ranges,
-                input_title=t(lang, "column.actual")[:32],
-                input_message=t(lang, f"validation.actual.{key}")[:255],
-            )
+    for (check, key), rows in checked.items():
+        ranges = " ".join(
+            f"{actual_letter}{a + 1}"
+            if a == b
+            else f"{actual_letter}{a + 1}:{actual_letter}{b + 1}"
+            for a, b in _runs(rows)
+        )
+        actual_validation(
+            ws,
+            book,
+            check,
+            actual_col,
+            rows[0],
+            rows[-1],
+            multi_range=ranges,
+            input_title=t(lang, "column.actual")[:32],
+            input_message=t(lang, f"validation.actual.{key}")[:255],
+        )
     if "funds_secured" in col:
         number_validation(ws, lang, col["funds_secured"], first, last)
     return fingerprints
@@ -133,13 +140,52 @@ def _groups(book: Book, rows: Sequence[PlanRow]) -> list[tuple[ActionPoint | Non
     ]
 
 
-def _input_values(given: ProgressRecord | None, lang: str) -> dict[str, object]:
+PERIOD_MESSAGES = {PeriodRule.CUMULATIVE: "cumulative", PeriodRule.PER_PERIOD: "period"}
+"""The input message of an actual cell by period rule; the other rules are levels."""
+
+
+def actual_check(plan_row: PlanRow) -> tuple[str, str]:
+    """The Excel check of a row's actual cell and its input message, from the indicator's kind."""
+    kind, indicator = plan_row.kind, plan_row.indicator
+    if kind in (ValueKind.YES_NO, ValueKind.DATE):
+        return kind.value, kind.value
+    if kind is ValueKind.PERCENT:
+        return "decimal", "percent"
+    message = PERIOD_MESSAGES.get(indicator.period_rule, "level") if indicator else "cumulative"
+    return ("whole" if kind is ValueKind.COUNT else "decimal"), message
+
+
+def _actual_as_typed(actual: float | None, row: PlanRow, lang: str) -> object:
+    """A stored actual value as the office would type it again: Yes/No, a date, and a percentage
+    under 1 % as the fraction Excel stores for '0.5%' (a bare 0.5 would read as 50 %)."""
+    if actual is None:
+        return None
+    if row.kind is ValueKind.YES_NO:
+        return t(lang, "value.yes" if actual else "value.no")
+    if row.kind is ValueKind.DATE:
+        return number_date(actual)
+    if row.kind is ValueKind.PERCENT and 0 < actual < 1:
+        return actual / 100
+    return actual
+
+
+def actual_format(row: PlanRow, value: object) -> Kind | None:
+    """The format a prefilled actual needs beyond the column's: a date, or a percentage under 1 %
+    written as the fraction Excel stores for '0.5%'."""
+    if row.kind is ValueKind.DATE:
+        return Kind.DATE
+    if row.kind is ValueKind.PERCENT and isinstance(value, float) and 0 < value < 0.01:
+        return Kind.PERCENT
+    return None
+
+
+def _input_values(given: ProgressRecord | None, lang: str, row: PlanRow) -> dict[str, object]:
     """An office's earlier answers in the input cells (`prefill`), as the office would type them."""
     if given is None:
         return {}
     return {
         "status": status_label(Status(given.status), lang) if given.status else None,
-        "actual": given.actual,
+        "actual": _actual_as_typed(given.actual, row, lang),
         "funds_secured": given.funds_secured,
         "comments": given.comments,
         "next_steps": given.next_steps,

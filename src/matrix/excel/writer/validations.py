@@ -27,11 +27,11 @@ def write_lists(ws: Worksheet, book: Book) -> None:
     ws.hide()
 
 
-def error_message(lang: str, what: str) -> dict[str, str]:
+def error_message(lang: str, what: str, **params: object) -> dict[str, str]:
     """Excel's message box for a refused entry, within Excel's limits (32 and 255 characters)."""
     return {
         "error_title": t(lang, f"validation.{what}.title")[:32],
-        "error_message": t(lang, f"validation.{what}.message")[:255],
+        "error_message": t(lang, f"validation.{what}.message", **params)[:255],
     }
 
 
@@ -91,7 +91,29 @@ def number_validation(
     )
 
 
-def date_validation(ws: Worksheet, lang: str, col: int, first: int, last: int) -> None:
+def actual_validation(
+    ws: Worksheet, book: Book, check: str, col: int, first: int, last: int, **extra: str
+) -> None:
+    """The actual cells of one kind of indicator: a number of 0 or more ('decimal'), a whole
+    number ('whole'), Yes or No from a list ('yes_no'), or a date ('date')."""
+    lang = book.lang
+    if check == "decimal":
+        number_validation(ws, lang, col, first, last, **extra)
+        return
+    options: dict[str, object]
+    if check == "whole":
+        options = {"validate": "integer", "criteria": ">=", "value": 0,
+                   **error_message(lang, "whole")}
+    elif check == "yes_no":
+        options = {"validate": "list", "source": [t(lang, "value.yes"), t(lang, "value.no")],
+                   **error_message(lang, "yes_no")}
+    else:
+        options = {"validate": "date", "criteria": "between", "minimum": FIRST_DATE,
+                   "maximum": LAST_DATE, **error_message(lang, "date", example=book.example_date)}
+    ws.data_validation(first, col, last, col, {**options, **extra})
+
+
+def date_validation(ws: Worksheet, book: Book, col: int, first: int, last: int) -> None:
     ws.data_validation(
         first,
         col,
@@ -102,7 +124,7 @@ def date_validation(ws: Worksheet, lang: str, col: int, first: int, last: int) -
             "criteria": "between",
             "minimum": FIRST_DATE,
             "maximum": LAST_DATE,
-            **error_message(lang, "date"),
+            **error_message(book.lang, "date", example=book.example_date),
         },
     )
 
@@ -140,6 +162,6 @@ def input_checks(
     elif column.kind is Kind.NUMBER:
         number_validation(ws, book.lang, col, first, last)
     elif column.kind is Kind.DATE:
-        date_validation(ws, book.lang, col, first, last)
+        date_validation(ws, book, col, first, last)
     elif column.max_length is not None:
         length_validation(ws, book.lang, col, first, last, column.max_length, **extra)

@@ -52,6 +52,7 @@ def activity_line(now: Snapshot, j: int, words: Words) -> ActivityLine:
         unit=words.text(indicator.unit) if indicator and indicator.unit else "",
         target=now.layout.target[j],
         achieved=now.achieved[j],
+        achieved_text=words.value(row.kind, now.achieved[j]),
         progress=progress,
         progress_bar=now.capped(j) or 0.0,
         status=status,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from matrix.models.plan import Status
 from matrix.models.returns import Narratives
 from matrix.overview import overview_headings
@@ -11,13 +13,14 @@ from matrix.report.context import (
     OverviewItem,
     Practice,
     PracticeRef,
+    ProposedLine,
     ReturnState,
 )
 from matrix.report.counting import FINISHED_VALUES, Snapshot
 from matrix.report.data import PeriodData
 from matrix.report.sections.delayed import activity_line, overdue
 from matrix.report.sections.figures import status_bar
-from matrix.report.sections.stock_take import initiative_lines, proposed_lines
+from matrix.report.sections.stock_take import initiative_lines
 from matrix.report.words import Words
 
 MAX_OFFICE_ITEMS = 20
@@ -53,6 +56,7 @@ def country_sections(
     words: Words,
     period: PeriodData,
     practices: list[Practice],
+    proposed: Mapping[str, list[ProposedLine]],
 ) -> list[CountrySection]:
     """Per office: its overview of the period, its figures per action point, the rows that need
     attention (the most pressing MAX_OFFICE_ITEMS of them; the export has every row), then its
@@ -90,7 +94,7 @@ def country_sections(
                 lines=[activity_line(now, j, words) for j in listed[:MAX_OFFICE_ITEMS]],
                 lines_more=max(0, len(listed) - MAX_OFFICE_ITEMS),
                 initiatives=initiative_lines(office, period, words),
-                proposed=proposed_lines(office, period, words),
+                proposed=proposed.get(office, []),
                 practices=[PracticeRef(anchor=p.anchor, title=p.title) for p in practices
                            if p.office == office],
             )

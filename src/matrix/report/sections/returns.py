@@ -40,7 +40,7 @@ def return_states(
                 received_at=shown.received_at if shown else None,
                 file=shown.file_name if shown else "",
                 via=words.office(found.via) if found.via else None,
-                days_late=(shown.received_at.date() - due).days if state == "late" else None,
+                days_late=found.days_late,
                 errors=[
                     f"{place(i)}: {words.issue(i)}" if place(i) else words.issue(i)
                     for i in errors[:MAX_ERRORS_SHOWN]

@@ -3,6 +3,7 @@ activities they propose for it, per action point (and per office, in the offices
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from matrix.models.returns import Initiative, ProposedActivity
@@ -17,14 +18,24 @@ def initiative_lines(office: str, period: PeriodData, words: Words) -> list[Init
     return [_initiative(office, i, words) for i in found.initiatives] if found else []
 
 
-def proposed_lines(office: str, period: PeriodData, words: Words) -> list[ProposedLine]:
-    return [_proposed(office, p, words) for p in period.proposed.get(office, [])]
+Matches = Mapping[str, tuple[str, float]]
+"""Proposed title -> ('ID Title' of the plan activity it is likely a duplicate of, ratio 0-1)."""
 
 
-def stock_take(offices: list[str], period: PeriodData, words: Words) -> list[StockTakeGroup]:
+def proposed_by_office(
+    offices: list[str], period: PeriodData, words: Words, matches: Matches
+) -> dict[str, list[ProposedLine]]:
+    """The new activities each office proposed, flagged where the plan likely has them already."""
+    return {office: [_proposed(office, p, words, matches.get(p.title)) for p in period.proposed.get(office, [])]
+            for office in offices}
+
+
+def stock_take(
+    offices: list[str], period: PeriodData, words: Words, proposed_lines: Mapping[str, list[ProposedLine]]
+) -> list[StockTakeGroup]:
     """Per action point in framework order (then what names none): every office's entries."""
     initiatives = [line for office in offices for line in initiative_lines(office, period, words)]
-    proposed = [line for office in offices for line in proposed_lines(office, period, words)]
+    proposed = [line for office in offices for line in proposed_lines.get(office, [])]
     labels = [words.action_point(ap) for ap in words.framework.action_points]
     labels.append(words.label("report.stock_take.no_action_point"))
     groups = []
@@ -62,7 +73,9 @@ def _initiative(office: str, item: Initiative, words: Words) -> InitiativeLine:
     )
 
 
-def _proposed(office: str, item: ProposedActivity, words: Words) -> ProposedLine:
+def _proposed(
+    office: str, item: ProposedActivity, words: Words, like: tuple[str, float] | None
+) -> ProposedLine:
     ap = words.framework.action_point(item.action_point) if item.action_point else None
     status = item.status.value if item.status else NOT_REPORTED
     indicator = (
@@ -82,6 +95,8 @@ def _proposed(office: str, item: ProposedActivity, words: Words) -> ProposedLine
         status=status,
         status_label=words.status(status),
         comments=item.comments,
+        like_plan=like[0] if like else "",
+        similarity=100 * like[1] if like else None,
     )
 
 

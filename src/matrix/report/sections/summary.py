@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from matrix.models.plan import Status
 from matrix.periods import Period
-from matrix.report.context import FundingRow, Headline, Highlight, ReturnsSummary, ReturnState
+from matrix.report.context import (
+    FundingRow,
+    Headline,
+    Highlight,
+    ProposedLine,
+    ReturnsSummary,
+    ReturnState,
+)
 from matrix.report.counting import Snapshot
 from matrix.report.sections.figures import change, status_bar
 from matrix.report.sections.funding import funding
@@ -24,6 +31,7 @@ def headline(
     received = states.count("on_time") + states.count("late")
     completed = Status.COMPLETED.value
     return Headline(
+        plan_activities=len(now.layout.activity_ids),
         activities=figures.activities,
         status=status_bar(figures, words),
         indicators_with_target=figures.with_target,
@@ -50,6 +58,7 @@ def highlights(
     empty_action_points: list[str],
     funding: list[FundingRow],
     duplicates: int,
+    proposed: list[ProposedLine],
     currency: str,
     words: Words,
 ) -> list[Highlight]:
@@ -106,6 +115,14 @@ def highlights(
             Highlight(
                 text=words.sentence("report.highlight.duplicates", n=duplicates),
                 anchor="duplicates",
+            )
+        )
+    if proposed:
+        like = sum(bool(line.like_plan) for line in proposed)
+        out.append(
+            Highlight(
+                text=words.sentence("report.highlight.proposed", n=len(proposed), like=like),
+                anchor="stock-take",
             )
         )
     return out
