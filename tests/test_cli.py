@@ -48,7 +48,7 @@ def test_every_language_option_offers_the_catalogue_languages():
     found = options_named("lang")
     assert sorted(path for path, _ in found) == [
         "collect", "compendium", "demo", "export", "generate", "history", "init", "plan check", "plan diff",
-        "plan export", "plan import", "report", "status", "store copy", "store init", "validate"]
+        "plan export", "plan history", "plan import", "report", "status", "store copy", "store init", "validate"]
     assert all(list(param.type.choices) == list(LANGUAGES) for _, param in found)
     assert all(param.envvar == LANG_ENV for path, param in found if path != "generate")
 

@@ -39,11 +39,11 @@ from matrix.i18n import (
     severity_label,
     t,
 )
-from matrix.models.issues import Issue, Severity
+from matrix.models.issues import Issue, Severity, tally
 from matrix.models.plan import Paper
 from matrix.models.returns import ValidationResult
 
-FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
+FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
 UNREADABLE = frozenset(code.slug for code in (
     Code.FILE_EMPTY, Code.FILE_UNREADABLE, Code.NOT_A_FILE, Code.LEGACY_XLS, Code.ENCRYPTED_WORKBOOK,
     Code.CSV_NOT_WORKBOOK,
@@ -164,7 +164,7 @@ def _annotate(
             by_cell[issue.sheet, issue.cell].append(issue)
     for (sheet, ref), issues in by_cell.items():
         cell = wb[sheet][ref]
-        worst = Severity.ERROR if any(i.is_error for i in issues) else Severity.WARNING
+        worst = min((i.severity for i in issues), key=list(Severity).index)
         cell.fill = PatternFill("solid", start_color=FILLS[worst], end_color=FILLS[worst])
         note = "\n".join(
             t(lang, "feedback.note", severity=severity_label(i, lang), message=issue_message(i, lang))
@@ -289,8 +289,7 @@ def _feedback(wb, result: ValidationResult, marked: dict, lang: str, paper: Pape
     ws = wb.create_sheet(name, 0)
     ws.sheet_view.rightToLeft = lang in RIGHT_TO_LEFT
     wrap = Alignment(wrap_text=True, vertical="top")
-    errors = sum(i.is_error for i in result.issues)
-    warnings = len(result.issues) - errors
+    errors, warnings = tally(result.issues)
     last = len(COLUMNS)
     _text(ws["A1"], t(lang, "feedback.counts", file=Path(result.file).name,
                       errors=t(lang, "count.errors", count=errors),

@@ -14,7 +14,7 @@ from typing import Any
 from matrix.i18n import DEFAULT_LANG, catalogue, jsonable, phrase, t
 from matrix.models.issues import Issue, Severity
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 class Code(Enum):
@@ -126,7 +126,14 @@ class Code(Enum):
     METADATA_MISSING = ("metadata-missing", E)
     METADATA_DAMAGED = ("metadata-damaged", E)
     OTHER_PLAN = ("other-plan", E)
-    PLAN_VERSION_MISMATCH = ("plan-version-mismatch", E)
+    PLAN_VERSION_UNKNOWN = ("plan-version-unknown", E)
+    PLAN_VERSION_NEWER = ("plan-version-newer", E)
+    # --- plan changes since a return's matrix was generated (matrix.validation.carry) -----------
+    PLAN_VERSION_EARLIER = ("plan-version-earlier", I)
+    PLAN_ROW_NOT_CARRIED = ("plan-row-not-carried", I)
+    PLAN_ROW_ADDED = ("plan-row-added", I)
+    PLAN_ROW_RENUMBERED = ("plan-row-renumbered", I)
+    PLAN_TARGET_REVISED = ("plan-target-revised", I)
     OFFICE_NOT_IN_PLAN = ("office-not-in-plan", E)
     PERIOD_NOT_IN_PLAN = ("period-not-in-plan", E)
     LANGUAGE_UNKNOWN = ("language-unknown", E)
@@ -199,6 +206,7 @@ class Code(Enum):
     VALUE_OVERLAP = ("value-overlap", W)
     HISTORY_UNAVAILABLE = ("history-unavailable", W)
     STORE_PERIOD_UNUSABLE = ("store-period-unusable", W)
+    STORE_VERSIONS_NOT_KEPT = ("store-versions-not-kept", W)
 
     def __init__(self, slug: str, severity: Severity):
         self.slug = slug

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from matrix.codes import Code
 from matrix.i18n import format_number, issue_message, t
-from matrix.models.issues import Issue
+from matrix.models.issues import Issue, tally
 from matrix.models.plan import Plan
 from matrix.models.returns import History, ValidationResult
 from matrix.periods import Period, plan_period
@@ -19,6 +19,7 @@ from matrix.signing import ProjectKey
 from matrix.store import Outcome, Store, StoreError, overlap_issue
 from matrix.text_table import table
 from matrix.validation import checked_against_history, returned_workbooks, validate_paths
+from matrix.versions import PlanVersions
 
 BATCH = 16
 """Files validated together (in parallel) before their results are recorded one by one."""
@@ -38,6 +39,8 @@ class CollectOutcome:
     submission_id: int | None
     """None for a skipped file, which is not recorded."""
     problem: Issue | None = None
+    plan_changes: int = 0
+    """Notes on how the plan changed since the return's matrix was generated (info issues)."""
     overlaps: tuple[Issue, ...] = ()
     """Rows this file and another return that counts report differently (`value-overlap`)."""
 
@@ -61,10 +64,12 @@ def collect(
     received_at: datetime | None = None,
     progress: Callable[[CollectOutcome], None] | None = None,
     key: ProjectKey | None = None,
+    versions: PlanVersions | None = None,
 ) -> list[CollectOutcome]:
     """Validate and record every file; with `period`, a return for another period is rejected.
-    `key` is the project key signatures are checked with. Each file is recorded whole or not at all:
-    after a StoreError, running again records the rest.
+    `key` is the project key signatures are checked with; `versions` the plan versions kept, so
+    a matrix of an earlier version is read and its rows carried onto `plan`. Each file is recorded
+    whole or not at all: after a StoreError, running again records the rest.
 
     Returns are checked against what was accepted for earlier periods (`Store.earlier`). Ctrl-C (or
     SIGTERM) stops it cleanly: each file is recorded whole or not at all, and `CollectInterrupted`
@@ -77,7 +82,7 @@ def collect(
     try:
         for start in range(0, len(files), BATCH):
             batch = files[start : start + BATCH]
-            for index, result in _validated(plan, store, batch, wanted, previous, key):
+            for index, result in _validated(plan, store, batch, wanted, previous, key, versions):
                 try:
                     outcome = _record(plan, store, batch[index], result, wanted, received_at)
                 except StoreError as exc:
@@ -126,6 +131,7 @@ def _record(
     recorded = store.record(result, plan, received_at)  # a StoreError is the caller's to count
     identity = result.identity
     errors = [issue for issue in result.issues if issue.is_error]
+    warnings = tally(result.issues)[1]
     return CollectOutcome(
         file=file,
         office=identity and identity.office,
@@ -133,15 +139,16 @@ def _record(
         status=recorded.outcome,
         reason=_reason(errors[0], "en") if errors and recorded.outcome is Outcome.REJECTED else None,
         errors=len(errors),
-        warnings=len(result.issues) - len(errors),
+        warnings=warnings,
         submission_id=recorded.submission_id,
         problem=errors[0] if errors and recorded.outcome is Outcome.REJECTED else None,
+        plan_changes=len(result.issues) - len(errors) - warnings,
     )
 
 
 def _validated(
     plan: Plan, store: Store, batch: list[Path], period: str | None, previous: History | None,
-    key: ProjectKey | None,
+    key: ProjectKey | None, versions: PlanVersions | None,
 ) -> Iterator[tuple[int, ValidationResult]]:
     """(index in batch, result) in the order to record them, each checked against what was
     accepted for earlier periods: with --period, `previous`, the same for the whole run. Without,
@@ -149,9 +156,9 @@ def _validated(
     reading, period by period, oldest first: the caller records each period's returns before the
     next period's are checked against them."""
     if period is not None:
-        yield from enumerate(validate_paths(plan, batch, previous=previous, key=key))
+        yield from enumerate(validate_paths(plan, batch, previous=previous, key=key, versions=versions))
         return
-    results = validate_paths(plan, batch, key=key)
+    results = validate_paths(plan, batch, key=key, versions=versions)
     yield from checked_against_history(
         plan, results, lambda offices, found: store.earlier(plan, offices, found)
     )
@@ -187,9 +194,11 @@ OUTCOME_KEYS = {
 
 def render_outcomes(outcomes: list[CollectOutcome], lang: str = "en") -> str:
     """The table `matrix collect` prints, and a last line counting each outcome."""
+    changed = any(o.plan_changes for o in outcomes)
     rows = [
         (o.file.name, o.office or "?", o.period or "?", t(lang, f"collect.result.{OUTCOME_KEYS[o.status]}"),
          format_number(o.errors, lang), format_number(o.warnings, lang),
+         *([format_number(o.plan_changes, lang) if o.plan_changes else ""] if changed else []),
          _reason(o.problem, lang) if o.problem else (o.reason or ""))
         for o in outcomes
     ]
@@ -197,11 +206,14 @@ def render_outcomes(outcomes: list[CollectOutcome], lang: str = "en") -> str:
         t(lang, f"collect.count.{key}", count=sum(o.status is outcome for o in outcomes))
         for outcome, key in OUTCOME_KEYS.items()
     ]
-    headers = [t(lang, f"collect.col.{key}") for key in
-               ("file", "office", "period", "result", "errors", "warnings", "reason")]
+    keys = ("file", "office", "period", "result", "errors", "warnings", *(["plan_changes"] if changed else []),
+            "reason")
+    headers = [t(lang, f"collect.col.{key}") for key in keys]
     lines = [table(headers, rows), t(lang, "collect.summary", count=len(outcomes), outcomes=counts)]
     if any(o.status is Outcome.REJECTED for o in outcomes):
         lines.append(t(lang, "collect.hint"))
+    if changed:
+        lines.append(t(lang, "collect.hint_carried"))
     if any(o.status is Outcome.OUTDATED for o in outcomes):
         lines.append(t(lang, "collect.hint_outdated"))
     lines += [f"{issue.file}  {issue.code}  {issue_message(issue, lang)}"

@@ -24,7 +24,7 @@ def workbook_name(office: str, period: Period, plan: Plan, lang: str | None = No
     return f"{office}_{period.id}_{plan.id}{suffix}.xlsx"
 
 
-def offices(plan: Plan, countries: list[str] | None, regional: bool) -> list[str]:
+def offices_to_write(plan: Plan, countries: list[str] | None, regional: bool) -> list[str]:
     """The offices to write for: the region code, the named countries, or every plan country."""
     if regional:
         if countries:
@@ -77,7 +77,7 @@ def generate(
     from matrix.excel.writer import write_workbook
 
     parsed = plan_period(plan, period)  # a PeriodError is a MatrixError
-    languages = {office: lang or plan.office_language(office) for office in offices(plan, countries, regional)}
+    languages = {office: lang or plan.office_language(office) for office in offices_to_write(plan, countries, regional)}
     for chosen in dict.fromkeys(languages.values()):
         if chosen not in LANGUAGES:
             raise MatrixError("error.unknown_language", lang=chosen, languages=list(LANGUAGES))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -14,6 +15,7 @@ from matrix.periods import Period, due_date, parse_for_plan
 from matrix.plan import plan_index, split_ref
 from matrix.store import Store, Submission, overlap_issue
 from matrix.text_table import number, table
+from matrix.versions import IssuedMatrix
 
 
 class ReturnState(StrEnum):
@@ -39,6 +41,11 @@ class OfficeStatus:
     """The regional return that reported this country, when the country sent none of its own."""
     reason: str | None = None
     """First error of a rejected return."""
+    matrix_version: str | None = None
+    """The plan version of the matrix the office was last sent for the period (None: none
+    recorded, as for matrices generated before versions were kept)."""
+    outdated: bool = False
+    """Whether that matrix is of an earlier plan version than the current one."""
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -52,6 +59,11 @@ class PeriodStatus:
     period: str
     due: date
     offices: list[OfficeStatus]
+
+    @property
+    def outdated(self) -> list[OfficeStatus]:
+        """Offices holding a matrix of an earlier plan version."""
+        return [o for o in self.offices if o.outdated]
 
     @property
     def complete(self) -> bool:
@@ -108,9 +120,13 @@ def office_return(office: str, submissions: list[Submission], due: date) -> Offi
     return OfficeReturn(state, first, current, own, via, late if late > 0 else None)
 
 
-def status(plan: Plan, store: Store, period: str | Period, lang: str = "en") -> PeriodStatus:
-    """Every expected office's state for `period`: returned, late, rejected or missing; names and
-    the first error of a rejected return in `lang`."""
+def status(
+    plan: Plan, store: Store, period: str | Period, issued: Mapping[str, IssuedMatrix] | None = None,
+    lang: str = "en",
+) -> PeriodStatus:
+    """Every expected office's state for `period`: returned, late, rejected or missing; with
+    `issued` (office -> the matrix it was last sent for the period), the plan version it holds;
+    names and the first error of a rejected return in `lang`."""
     period_ = parse_for_plan(plan.reporting, period)
     due = due_date(plan.reporting, period_)
     submissions = store.submissions(plan, period_.id)
@@ -119,11 +135,14 @@ def status(plan: Plan, store: Store, period: str | Period, lang: str = "en") -> 
     for office in index.offices:
         found = office_return(office, submissions, due)
         shown = found.current or (found.own[-1] if found.own else None)
+        sent = (issued or {}).get(office)
         offices.append(OfficeStatus(
             office=office, name=index.office_name(office, lang), state=found.state,
             latest_return=found.latest_received, file=shown.file_name if shown else None,
             errors=shown.errors if shown else 0, warnings=shown.warnings if shown else 0, via=found.via,
             reason=_first_error(shown, lang) if found.state is ReturnState.REJECTED and shown else None,
+            matrix_version=sent.plan_hash if sent else None,
+            outdated=sent is not None and sent.plan_hash != index.content_hash,
         ))
     return PeriodStatus(period_.id, due, offices)
 
@@ -135,16 +154,29 @@ def render_status(period_status: PeriodStatus, lang: str = "en") -> str:
         rows.append((
             o.office, o.name, t(lang, "returns.via", state=state, office=o.via) if o.via else state,
             format_day(o.latest_return, lang) if o.latest_return else "", format_number(o.errors, lang),
-            format_number(o.warnings, lang), o.reason or "",
+            format_number(o.warnings, lang), _matrix(o, lang), o.reason or "",
         ))
     done = sum(o.state in (ReturnState.RETURNED, ReturnState.LATE) for o in period_status.offices)
     headers = [t(lang, f"returns.col.{key}") for key in
-               ("office", "name", "state", "latest", "errors", "warnings", "first_error")]
-    return "\n".join((
+               ("office", "name", "state", "latest", "errors", "warnings", "matrix", "first_error")]
+    lines = [
         t(lang, "returns.heading", period=period_status.period, due=period_status.due),
         table(headers, rows),
         t(lang, "returns.done", done=done, count=len(period_status.offices)),
-    ))
+    ]
+    if outdated := period_status.outdated:
+        lines.append(t(lang, "returns.outdated", count=len(outdated), offices=", ".join(o.office for o in outdated),
+                       period=period_status.period))
+    return "\n".join(lines)
+
+
+def _matrix(office: OfficeStatus, lang: str) -> str:
+    """'current', 'outdated (c66f435d6120)', or nothing when no matrix sent is recorded."""
+    if office.matrix_version is None:
+        return ""
+    if office.outdated:
+        return t(lang, "returns.matrix.outdated", version=office.matrix_version[:12])
+    return t(lang, "returns.matrix.current")
 
 
 def _first_error(submission: Submission, lang: str) -> str | None:

@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
+    """Not a problem: what the reader should know, such as how the plan changed since a matrix
+    was generated."""
 
 
 class Issue(BaseModel):
@@ -24,7 +27,9 @@ class Issue(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     code: str = Field(description="Stable kebab-case code from the catalogue, e.g. 'unknown-actor'.")
-    severity: Severity = Field(description="error blocks acceptance; warning is for a human to read.")
+    severity: Severity = Field(
+        description="error blocks acceptance; warning is for a human to check; info is news."
+    )
     message: str = Field(description="One line saying what is wrong and what to do (in English, or in "
                          "the language asked for where matrix prints it).")
     params: dict[str, Any] | None = Field(
@@ -60,3 +65,9 @@ class Issue(BaseModel):
 
 def has_errors(issues: list[Issue]) -> bool:
     return any(issue.is_error for issue in issues)
+
+
+def tally(issues: list[Issue]) -> tuple[int, int]:
+    """(errors, warnings): notes (info) are neither."""
+    errors = sum(issue.is_error for issue in issues)
+    return errors, sum(issue.severity is Severity.WARNING for issue in issues)

@@ -51,6 +51,11 @@ def _read_plan(path: Path) -> tuple[Plan | None, list[Issue]]:
         return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=describe(exc))]
     except UnicodeDecodeError:
         return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=phrase("plan.reason.not_utf8"))]
+    return parse_plan(text, file)
+
+
+def parse_plan(text: str, file: str) -> tuple[Plan | None, list[Issue]]:
+    """`read_plan` of a plan's text, named `file` in the issues (a kept plan version has no file)."""
     issues: list[Issue] = []
     lines = LineMap()
     try:

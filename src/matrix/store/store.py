@@ -24,12 +24,19 @@ from matrix.periods import Period, calendar_period
 from matrix.plan import plan_index, split_ref
 from matrix.store import narratives as narrative_table
 from matrix.store import queries, recording
+from matrix.store import versions as version_table
 from matrix.store.connection import DATABASE_ERRORS, StoreError, engine_for, snapshot, write
 from matrix.store.location import StoreLocation
 from matrix.store.narratives import StoredNarratives
 from matrix.store.queries import COMPARED
 from matrix.store.rows import Overlap, Recorded, Reported, StoredRow, Submission
 from matrix.store.schema import check_store_file, migrate, needs_migration, stored_version
+from matrix.versions import IssuedMatrix, PlanVersion
+
+
+class NoStore(MatrixError):
+    """Opening a store that does not exist yet, to read it: commands that can do without one
+    (validation, which also looks for plan versions there) carry on."""
 
 
 class Store:
@@ -56,7 +63,7 @@ class Store:
                 raise MatrixError("error.store_is_folder", path=path)
             if not path.exists():
                 if not create:
-                    raise MatrixError("error.no_store", path=path)
+                    raise NoStore("error.no_store", path=path)
                 if not path.parent.exists():
                     raise MatrixError("error.store_folder_missing", path=path, folder=path.parent)
             else:
@@ -116,7 +123,26 @@ class Store:
             self._plan_refs[version] = plan_ref  # committed: safe to remember
         return recorded
 
+    def keep_version(self, version: PlanVersion, issued: list[IssuedMatrix]) -> None:
+        """Keep a plan version matrices are generated from, and the matrices written from it."""
+
+        def work(conn: Connection) -> None:
+            version_table.keep(conn, version)
+            version_table.record_issued(conn, issued)
+
+        write(self.conn, self.location, work)
+
     # --- reading -------------------------------------------------------------------------------
+
+    def plan_versions(self, plan_id: str) -> list[PlanVersion]:
+        """The plan's kept versions, in the order first kept."""
+        with self.reading():
+            return version_table.versions(self.conn, plan_id)
+
+    def issued(self, plan_id: str, period: str | None = None) -> list[IssuedMatrix]:
+        """The matrices generated from the plan (for `period`), in the order written."""
+        with self.reading():
+            return version_table.issued(self.conn, plan_id, period)
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -298,7 +324,7 @@ def _prepare(conn: Connection, location: StoreLocation, create: bool) -> None:
         pending = needs_migration(conn, location)
         empty = pending and not _has_tables(conn)
     if empty and not create:
-        raise MatrixError("error.no_store_init", location=location)
+        raise NoStore("error.no_store_init", location=location)
     if pending:
         write(conn, location, lambda c: migrate(c, location))
 
