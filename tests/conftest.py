@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from checkout import DAR, SUDAN, unavailable
@@ -25,6 +26,15 @@ def sudan() -> Plan:
 def dar() -> Plan:
     """The regional example plan (examples/dar-es-salaam-action-plan.yaml), loaded once per run."""
     return load_plan(DAR)
+
+
+@pytest.fixture(scope="session")
+def dar_english() -> Plan:
+    """The Dar es Salaam example as the report tests' figures were worked out for: its six
+    English-speaking countries (Burundi, which the example adds to show an office working in
+    French, is left out; reports in other languages have tests of their own)."""
+    text = DAR.read_text(encoding="utf-8").replace(", BDI", "").replace("office_languages: {BDI: fr}", "")
+    return Plan.model_validate(yaml.safe_load(text))
 
 
 @pytest.fixture(scope="session")

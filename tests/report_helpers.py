@@ -58,7 +58,7 @@ def dar_data(plan) -> ReportData:
         file="ETH_2026-Q4.xlsx", sheet="Matrix", cell="K7", activity="X", indicator="Y"
     )
     error = Code.UNKNOWN_ACTOR.issue(
-        file="ZAF_2026-Q4.xlsx", sheet="Matrix", cell="E9", what="row 9", role="lead", actor="XYZ", hint=""
+        file="ZAF_2026-Q4.xlsx", sheet="Matrix", cell="E9", activity="X", role="lead", actor="XYZ", hint=""
     )
     subs = [sent(o, "2026-Q3", datetime(2026, 10, 15, 9, 0)) for o in q3_offices] + [
         sent("ETH", "2026-Q4", january[9], issues=[warning]),

@@ -11,11 +11,14 @@ import openpyxl
 import pytest
 
 from checkout import SUDAN, require_tool
-from matrix.annotate import FEEDBACK_SHEET, FILLS, MARK, annotate, feedback_source, feedback_targets
+from matrix.annotate import FILLS, MARK, annotate, feedback_source, feedback_targets
 from matrix.errors import MatrixError
+from matrix.i18n import t
 from matrix.models.issues import Severity
 from matrix.validation import validate_file
 from validation_helpers import columns, fill, fill_good, make_matrix, ref_rows, rewrite, sheet_of
+
+FEEDBACK_SHEET = t("en", "feedback.sheet")
 
 
 @pytest.fixture
@@ -55,8 +58,8 @@ def test_feedback_sheet_lists_every_problem_with_links(returned, tmp_path):
     assert wb.sheetnames[0] == FEEDBACK_SHEET and wb.active.title == FEEDBACK_SHEET
     ws = wb[FEEDBACK_SHEET]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
-    assert [(r[1], r[2], r[3]) for r in rows] == [(i.code, i.sheet, i.cell) for i in result.issues]
-    link = ws.cell(5, 4).hyperlink
+    assert [(r[5], r[1], r[2]) for r in rows] == [(i.code, i.sheet, i.cell) for i in result.issues]
+    link = ws.cell(5, 3).hyperlink
     assert link.location == f"'Matrix'!{result.issues[0].cell}"
 
 
@@ -118,7 +121,7 @@ def test_libreoffice_opens_the_copy_and_keeps_the_feedback_sheet(returned, tmp_p
     assert MARK in wb.custom_doc_props.names  # LibreOffice keeps the mark, but the digest no longer matches:
     assert not validate_file(plan, converted / out.name).skipped  # saved by the office, it is a return again
     assert wb.sheetnames[0] == FEEDBACK_SHEET
-    assert wb[FEEDBACK_SHEET].cell(5, 2).value == result.issues[0].code
+    assert wb[FEEDBACK_SHEET].cell(5, 6).value == result.issues[0].code
     ws = wb["Matrix"]
     assert ws[cell_ref(path, "AP3-1", "actual")].fill.start_color.rgb.endswith(FILLS[Severity.ERROR])
     assert ws[cell_ref(path, "AP3-1", "actual")].comment is not None

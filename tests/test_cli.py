@@ -11,7 +11,7 @@ import pytest
 from checkout import EXAMPLES
 from matrix import __version__
 from matrix.cli import PERIOD, cli
-from matrix.i18n import LANGUAGES
+from matrix.i18n import LANG_ENV, LANGUAGES, t
 from test_plan import MINIMAL
 
 
@@ -46,8 +46,11 @@ def options_named(name: str) -> list[tuple[str, click.Parameter]]:
 
 def test_every_language_option_offers_the_catalogue_languages():
     found = options_named("lang")
-    assert sorted(path for path, _ in found) == ["compendium", "generate", "plan export", "report"]
+    assert sorted(path for path, _ in found) == [
+        "collect", "compendium", "demo", "export", "generate", "history", "init", "plan check", "plan diff",
+        "plan export", "plan history", "plan import", "report", "status", "store copy", "store init", "validate"]
     assert all(list(param.type.choices) == list(LANGUAGES) for _, param in found)
+    assert all(param.envvar == LANG_ENV for path, param in found if path != "generate")
 
 
 def test_every_period_option_reads_periods_the_same_way():
@@ -67,6 +70,14 @@ def test_a_mistyped_period_is_refused_before_anything_is_read(run, tmp_path, com
             "(half-year) or 2026 (year)")
     assert result.stderr.splitlines() == [said]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["status"], ["report", "-o", "report.html"]])
+def test_a_mistyped_period_is_refused_in_the_language_asked_for_wherever_lang_is_typed(run, command):
+    result = run(*command, "--period", "2026-13", "--lang", "fr")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "erreur : " + t("fr", "period.not_a_period", text="2026-13")]
 
 
 @pytest.mark.parametrize("scope, framework", [("national", "10-point-plan"), ("regional", "dar-es-salaam-2010")])
@@ -108,7 +119,7 @@ def test_plan_check_prints_file_line_code_and_fix_and_exits_1(run, tmp_path):
     line = next(line for line in result.stdout.splitlines() if "error" in line)
     assert line.startswith(f"{plan_file}:20  error  unknown-actor  activity AP3-1: partner 'IOMM'")
     assert line.endswith("did you mean 'IOM'?")
-    assert "1 error(s)" in result.stderr
+    assert "1 error, " in result.stderr
 
 
 def test_plan_check_on_empty_and_invalid_yaml_exits_1_with_one_line(run, tmp_path):

@@ -100,7 +100,7 @@ def test_summary_names_each_outcome(tmp_path, store, sudan):
     path = returned_matrix(sudan, "2026-07", tmp_path)
     outcomes = collect(sudan, [path], store) + collect(sudan, [path], store)
     text = render_outcomes(outcomes)
-    assert "2 file(s): 1 accepted, 0 superseded an earlier return, 0 superseded on arrival, 1 duplicate, 0 rejected" in text
+    assert "2 files: 1 accepted, 0 superseded an earlier return, 0 superseded on arrival, 1 duplicate, 0 rejected, and 0 skipped" in text
 
 
 def test_two_periods_in_one_run_are_checked_in_order(tmp_path, store, sudan):

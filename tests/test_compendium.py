@@ -93,7 +93,7 @@ def test_the_command_writes_a_self_contained_page(run, tmp_path, dar):
         "out/compendium.html",
     )
     assert result.exit_code == 0, result.output
-    assert "(5 good practice(s))" in result.output
+    assert "(5 good practices)" in result.output
     html = (tmp_path / "out" / "compendium.html").read_text(encoding="utf-8")
     assert "<script" not in html.lower() and not re.search(r"""\bsrc\s*=|url\(|@import""", html)
     hrefs = re.findall(r'<a [^>]*href="([^"]*)"', html)
@@ -136,7 +136,7 @@ def test_bad_requests_are_one_line_errors(run, tmp_path, dar, args, message):
 def test_no_practice_yet_is_said_so(run, tmp_path, dar):
     Store.open(tmp_path / "matrix.sqlite").close()
     result = run("compendium", "--plan", DAR, "-o", "c.html")
-    assert result.exit_code == 0 and "(0 good practice(s))" in result.output
+    assert result.exit_code == 0 and "(0 good practices)" in result.output
     assert "No office described a good practice" in (tmp_path / "c.html").read_text(
         encoding="utf-8"
     )

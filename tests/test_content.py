@@ -129,7 +129,7 @@ def test_a_plan_can_give_its_own_action_points_guidance(run, tmp_path):
     [
         # a bad key is reported on its own line
         (("          fr:", "          FR:"), 15, "'FR'"),
-        (('en: ["Chair the meetings."]', "en: []"), 17, "at least 1 item"),
+        (('en: ["Chair the meetings."]', "en: []"), 17, "has 0 items, fewer than the 1 required"),
         (("      guidance:\n", "      guidance:\n        donors: {en: [Go.]}\n"), 13, "donors"),
     ],
 )

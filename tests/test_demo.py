@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from importlib.resources import files
 
+import openpyxl
 import pytest
 
 from checkout import DAR
@@ -30,17 +31,30 @@ def test_demo_command_runs_the_cycle(run, tmp_path):
     assert "report-2026-Q4.html" in result.output
     assert re.search(r"report-2026-Q4\.html\s.*\n\s+compendium\.html\s", result.output)
     assert "open here/report-2026-Q4.html and here/compendium.html in a browser" in result.output
-    assert "12 accepted, 3 rejected" in result.output
+    assert "(accepted: 14, rejected: 4)" in result.output
     assert (tmp_path / "here" / "report-2026-Q4.html").is_file()
 
 
 def test_demo_writes_every_file(demo_dir):
     assert (demo_dir / "plan.yaml").read_text(encoding="utf-8") == DAR.read_text(encoding="utf-8")
     for period in PERIODS:
-        assert len(list((demo_dir / "matrices" / period).glob("*.xlsx"))) == 7  # six countries and the region
-    assert len(list((demo_dir / "returns" / "2026-Q3").glob("*.xlsx"))) == 8  # MOZ sent a corrected file
-    assert len(list((demo_dir / "returns" / "2026-Q4").glob("*.xlsx"))) == 7  # KEN resent, region missing
-    assert sorted(p.name.split("_")[0] for p in (demo_dir / "feedback").iterdir()) == ["ETH", "KEN", "MOZ"]
+        assert len(list((demo_dir / "matrices" / period).glob("*.xlsx"))) == 8  # seven countries and the region
+    assert len(list((demo_dir / "returns" / "2026-Q3").glob("*.xlsx"))) == 10  # MOZ and BDI sent corrected files
+    assert len(list((demo_dir / "returns" / "2026-Q4").glob("*.xlsx"))) == 8  # KEN resent, region missing
+    assert sorted(p.name.split("_")[0] for p in (demo_dir / "feedback").iterdir()) == ["BDI", "ETH", "KEN", "MOZ"]
+
+
+def test_demo_burundi_works_in_french(demo_dir):
+    """The plan says Burundi's office works in French: its matrix, and the feedback on its
+    rejected return, are in French, named so; the other offices' are in English."""
+    assert [p.name for p in (demo_dir / "matrices" / "2026-Q3").glob("BDI_*")] == [
+        "BDI_2026-Q3_dar-es-salaam-follow-up_fr.xlsx"]
+    [copy] = (demo_dir / "feedback").glob("BDI_*")
+    wb = openpyxl.load_workbook(copy)
+    assert wb.sheetnames[0] == "Retour" and "Matrice" in wb.sheetnames
+    [message] = [row[4] for row in wb["Retour"].iter_rows(min_row=5, values_only=True)]
+    assert message.startswith("« environ ") and "n'est pas un nombre ; saisissez le total à ce jour en personnes" \
+        in message and "(Agents formés)" in message
 
 
 def test_demo_store_has_both_periods(demo_dir):
@@ -48,14 +62,14 @@ def test_demo_store_has_both_periods(demo_dir):
     with Store.open(demo_dir / "matrix.sqlite", create=False) as store:
         assert store.periods(plan) == list(PERIODS)
         rejected = {(s.office, s.period) for s in store.submissions(plan) if not s.accepted}
-    assert rejected == {("MOZ", "2026-Q3"), ("KEN", "2026-Q4"), ("ETH", "2026-Q4")}
+    assert rejected == {("MOZ", "2026-Q3"), ("BDI", "2026-Q3"), ("KEN", "2026-Q4"), ("ETH", "2026-Q4")}
 
 
 def test_demo_report_shows_late_missing_and_rejected_offices(demo_dir):
     html = (demo_dir / "report-2026-Q4.html").read_text(encoding="utf-8")
     states = dict(re.findall(r'<tr data-office="(\w+)" data-state="(\w+)">', html))
-    assert states == {"ETH": "rejected", "KEN": "on_time", "TZA": "on_time", "MWI": "on_time", "MOZ": "on_time",
-                      "ZAF": "late", "EHAGL": "missing"}
+    assert states == {"ETH": "rejected", "KEN": "on_time", "TZA": "on_time", "BDI": "on_time", "MWI": "on_time",
+                      "MOZ": "on_time", "ZAF": "late", "EHAGL": "missing"}
     for section in SECTIONS:
         assert f'id="{section}"' in html
     assert "Training of border and immigration officials on mixed movements" in html  # a likely duplicate
@@ -81,7 +95,7 @@ def test_demo_offices_write_overviews_initiatives_and_good_practices(demo_dir):
     )
     assert practices == [("MWI", None, "I1"), ("ZAF", "OPS-2", None)]
     html = (demo_dir / "report-2026-Q4.html").read_text(encoding="utf-8")
-    assert html.count('class="overview"') == 5  # every office whose fourth-quarter return counts
+    assert html.count('class="overview"') == 6  # every office whose fourth-quarter return counts, BDI's in French
     compendium = (demo_dir / "compendium.html").read_text(encoding="utf-8")
     assert compendium.count('class="practice"') == 2
     assert "Malawi: cross-border case management" in compendium

@@ -142,7 +142,7 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(case, project, tmp_path, tmp
     assert len(error) == 1 and done.stderr.strip().splitlines()[-1] == error[0], done.stderr
     assert (
         error[0].startswith("error: cannot ")
-        and "No space left on device; free some space" in error[0]
+        and "No space left on device); free some space" in error[0]
     )
     assert left == staged  # the old file as it was, and no temporary beside it
 
@@ -185,5 +185,5 @@ def test_a_project_key_that_does_not_fit_is_one_line_and_leaves_nothing(project,
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("error: cannot create the project key ")
-    assert "No space left on device; free some space" in done.stderr and len(done.stderr.splitlines()) == 1
+    assert "No space left on device); free some space" in done.stderr and len(done.stderr.splitlines()) == 1
     assert left == {"filler": FILLER}  # neither a key nor a matrix

@@ -102,7 +102,7 @@ def test_status_exits_0_once_every_country_returned_on_a_plan_without_region_wid
     assert run("collect", returns, "--plan", plan_file).exit_code == 0
     done = run("status", "--period", PERIOD, "--plan", plan_file)
     assert done.exit_code == 0, done.output
-    assert f"{len(plain.countries)} of {len(plain.countries)} office(s) returned" in done.output
+    assert f"{len(plain.countries)} of {len(plain.countries)} offices returned" in done.output
     report = run("report", "--period", PERIOD, "--plan", plan_file, "-o", tmp_path / "report.html")
     assert report.exit_code == 0
     html = (tmp_path / "report.html").read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from matrix.generate import generate
 from test_plan import MINIMAL, write
 from workbook_helpers import metadata, open_workbook
 
-DAR_COUNTRIES = ["ETH", "KEN", "TZA", "MWI", "MOZ", "ZAF"]
+DAR_COUNTRIES = ["ETH", "KEN", "TZA", "BDI", "MWI", "MOZ", "ZAF"]
 
 
 def names(folder: Path) -> list[str]:
@@ -23,25 +23,27 @@ def names(folder: Path) -> list[str]:
 def test_all_writes_one_workbook_per_country(run, tmp_path):
     result = run("generate", DAR, "--period", "2026-Q3", "--all", "-o", "out")
     assert result.exit_code == 0, result.stderr
-    expected = sorted(f"{c}_2026-Q3_dar-es-salaam-follow-up.xlsx" for c in DAR_COUNTRIES)
+    expected = sorted(f"{c}_2026-Q3_dar-es-salaam-follow-up{'_fr' if c == 'BDI' else ''}.xlsx"
+                      for c in DAR_COUNTRIES)  # Burundi works in French
     assert names(tmp_path / "out") == expected
     assert sorted(Path(line).name for line in result.stdout.splitlines()) == expected
-    identity = metadata(open_workbook(tmp_path / "out" / expected[0])).identity
+    identity = metadata(open_workbook(tmp_path / "out" / expected[1])).identity
     assert (identity.office, identity.period, identity.lang, identity.regional) == ("ETH", "2026-Q3", "en", False)
+    assert metadata(open_workbook(tmp_path / "out" / expected[0])).identity.lang == "fr"
 
 
 def test_country_and_language(run, tmp_path):
     result = run("generate", SUDAN, "--period", "2026-07", "--country", "sdn", "--lang", "ar")
     assert result.exit_code == 0, result.stderr
-    assert names(tmp_path) == ["SDN_2026-07_sdn-joint-strategy.xlsx"]
-    assert metadata(open_workbook(tmp_path / "SDN_2026-07_sdn-joint-strategy.xlsx")).identity.lang == "ar"
+    assert names(tmp_path) == ["SDN_2026-07_sdn-joint-strategy_ar.xlsx"]  # not the plan's language: named
+    assert metadata(open_workbook(tmp_path / "SDN_2026-07_sdn-joint-strategy_ar.xlsx")).identity.lang == "ar"
 
 
 def test_regional_writes_one_workbook_for_the_region(run, tmp_path):
     result = run("generate", DAR, "--period", "2026-Q3", "--regional", "--lang", "fr")
     assert result.exit_code == 0, result.stderr
-    assert names(tmp_path) == ["EHAGL_2026-Q3_dar-es-salaam-follow-up.xlsx"]
-    meta = metadata(open_workbook(tmp_path / "EHAGL_2026-Q3_dar-es-salaam-follow-up.xlsx"))
+    assert names(tmp_path) == ["EHAGL_2026-Q3_dar-es-salaam-follow-up_fr.xlsx"]
+    meta = metadata(open_workbook(tmp_path / "EHAGL_2026-Q3_dar-es-salaam-follow-up_fr.xlsx"))
     assert meta.identity.regional and list(meta.matrix_sheets()) == [*DAR_COUNTRIES, "EHAGL"]
 
 
@@ -65,7 +67,7 @@ def test_refuses_to_overwrite_without_force(run, tmp_path):
     (["--period", "2026-13", "--all"], "is not a period"),
     (["--period", "2026-Q3", "--all"], "monthly"),
     (["--period", "2026-01", "--all"], "before the plan's first reporting period"),
-    (["--period", "2026-07", "--country", "KEN"], "KEN not in plan sdn-joint-strategy; its countries are SDN"),
+    (["--period", "2026-07", "--country", "KEN"], "KEN is not in plan sdn-joint-strategy; its countries are SDN"),
     (["--period", "2026-07", "--regional"], "has no region"),
 ])
 def test_bad_input_exits_2_with_one_line(run, tmp_path, args, message):

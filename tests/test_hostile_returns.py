@@ -245,7 +245,7 @@ def test_forbidden_characters_are_removed_with_a_warning_and_reach_no_output(
     result = run("validate", "returns")
     assert result.exit_code == 0
     warnings = [line for line in result.stdout.splitlines() if "control-characters" in line]
-    assert len(warnings) == 16 and "Matrix!R" in warnings[0] and "U+0007, U+001B" in warnings[0]
+    assert len(warnings) == 16 and "Matrix!R" in warnings[0] and "U+0007 and U+001B" in warnings[0]
 
     assert run("collect", "returns").exit_code == 0
     for fmt, name in (

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from matrix.codes import Code
+from matrix.codes import Code, did_you_mean
+from matrix.i18n import phrase
 from matrix.plan import check_plan_file, load_plan, plan_index
 from test_plan import MINIMAL, write
 
@@ -15,9 +16,9 @@ def test_dangling_lead_actor_suggests_the_closest_id(tmp_path):
     text = MINIMAL.replace("- {id: IOM,", "- {id: IOM,").replace("partners: [IOM]", "partners: [IOMM]")
     [issue] = errors(tmp_path, text)
     assert (issue.code, issue.line, issue.fix) == ("unknown-actor", 20, "IOM")
-    assert issue.message == Code.UNKNOWN_ACTOR.message(
-        what="activity AP3-1", role="partner", actor="IOMM", hint="; did you mean 'IOM'?"
-    )
+    assert issue.message == "activity AP3-1: partner 'IOMM' is not among the actors; did you mean 'IOM'?"
+    assert issue.params == {"activity": "AP3-1", "role": phrase("plan.role.partner"), "actor": "IOMM",
+                            "hint": did_you_mean(["IOM"])}
 
 
 def test_lead_actor_differing_only_in_case_is_suggested(tmp_path):

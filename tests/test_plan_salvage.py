@@ -213,7 +213,7 @@ def test_ten_mistakes_of_ten_kinds_are_all_reported_in_one_run(run, tmp_path: Pa
         "unknown-country", "invalid-choice", "unknown-action-point", "invalid-id", "unknown-actor",
         "unknown-field", "number-expected", "invalid-date", "end-before-start",
         "budget-not-an-amount"])
-    assert "10 error(s)" in result.stderr
+    assert "10 errors" in result.stderr
     for word in ("did you mean 'ETH'?", "write 'A1-1'", "whose action points are AP1, AP2",
                  "`budget: 250000` and `currency: EUR`", "did you mean 'partners'?"):
         assert word in result.stdout

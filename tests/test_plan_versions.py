@@ -92,7 +92,7 @@ def test_the_revision_scenario_end_to_end(run, tmp_path):
     lines = validated.output.splitlines()
     assert any("CAP-1" in line and "from 150 to 200" in line for line in lines)
     assert any("OPS-3" in line and "not carried: activity OPS-3 was removed" in line for line in lines)
-    assert f"returns/{kenya}: valid (6 note(s))" in lines
+    assert f"returns/{kenya}: valid (6 notes)" in lines
     ethiopia = [c for _, c in codes(validated.output, "ETH_2026-Q3_dar-es-salaam-follow-up.xlsx")]
     assert "plan-row-added" in ethiopia and ethiopia.count("plan-row-added") == 1  # no LEG-3
 
@@ -144,7 +144,7 @@ def test_status_names_the_outdated_offices_and_generate_sends_them_the_current_v
     assert offices["KEN"]["outdated"] and offices["ETH"]["outdated"]
     assert not offices["TZA"]["outdated"] and offices["TZA"]["matrix_version"] is None
     text = run("status", "--period", PERIOD).output
-    assert "2 office(s) hold a matrix of an earlier plan version (ETH, KEN)" in text
+    assert "2 offices hold a matrix of an earlier plan version (ETH, KEN)" in text
 
     kept = tmp_path / ".matrix"
     before = (sorted((kept / "plans").iterdir()), (kept / "issued.jsonl").read_text(encoding="utf-8"))

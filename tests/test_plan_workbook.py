@@ -172,8 +172,11 @@ def test_import_writes_readable_yaml_in_the_examples_order(run, tmp_path):
         if line[:1].isalpha()
     ]
     assert top == example
-    assert "countries: [ETH, KEN, TZA, MWI, MOZ, ZAF]" in text
-    assert "- name: Officials trained\n            unit: people\n            target: 150\n" in text
+    assert "countries: [ETH, KEN, TZA, BDI, MWI, MOZ, ZAF]" in text
+    assert "office_languages: {BDI: fr}" in text
+    assert (  # the translations made the round trip through the workbook
+        "- name: {en: Officials trained, fr: Agents formés}\n            unit: {en: people, fr: personnes}\n"
+        "            target: 150\n") in text
 
 
 def test_a_workbook_with_errors_is_imported_only_when_it_can_be_read(run, tmp_path):
@@ -381,7 +384,7 @@ def test_a_setting_typed_wrong_or_unknown_is_placed_on_the_plan_sheet(tmp_path):
     assert plan is None
     frequency = next(i for i in issues if i.code == "unknown-choice")
     assert (
-        frequency.sheet == "Plan" and "monthly, quarterly, half-yearly, annual" in frequency.message
+        frequency.sheet == "Plan" and "monthly, quarterly, half-yearly, or annual" in frequency.message
     )
     unknown = next(i for i in issues if i.code == "plan-setting-unknown")
     assert "did you mean 'reporting.send_to'" in unknown.message
@@ -420,7 +423,7 @@ def test_a_plan_too_large_for_a_sheet_is_refused_before_anything_is_written(tmp_
         update={"objectives": [plan.objectives[0].model_copy(update={"activities": many})]}
     )
     with pytest.raises(
-        MatrixError, match="20,000 activities, more than a plan workbook's sheet holds"
+        MatrixError, match="20,000 rows for the sheet Activities, more than a plan workbook's sheet holds"
     ):
         export(plan, tmp_path / "plan.xlsx")
 
@@ -435,6 +438,7 @@ EXPECTED_DROP_DOWNS = {
     ("Plan", "reporting.frequency"): "Lists",
     ("Plan", "overview.required"): "Lists",
     ("Plan", "region.reports"): "Lists",
+    ("Plan", "paper"): "Lists",
     ("Countries", "Country code"): "Lists",
     ("Actors", "Type"): "Lists",
     ("Objectives", "Action point"): "Lists",

@@ -35,13 +35,14 @@ def test_it_reads_like_the_examples(tmp_path):
         assert top_keys(text) == top_keys(example.read_text(encoding="utf-8"))
     text = plan_yaml(load_plan(SUDAN))
     assert (
-        "  - {id: UNODC, name: United Nations Office on Drugs and Crime, type: un_agency}\n" in text
+        "  - id: UNODC\n    name:\n      en: United Nations Office on Drugs and Crime\n"
+        "      ar: مكتب الأمم المتحدة المعني بالمخدرات والجريمة\n    type: un_agency\n" in text
     )
     assert "        partners: [IOM, UNFPA, UNODC, UNICEF, GOS-NCCT]\n" in text
     assert "        start: 2026-07-01\n" in text  # a date, not a quoted text, and no anchors
     assert (  # too long for one line, so a block; and no defaults written out
-        "          - name: Task force meetings held\n"
-        "            unit: meetings\n"
+        "          - name: {en: Task force meetings held, ar: اجتماعات فرقة العمل المعقودة}\n"
+        "            unit: {en: meetings, ar: اجتماعات}\n"
         "            target: 12\n"
         "            kind: count\n"
         "            periods: cumulative\n"

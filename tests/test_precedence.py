@@ -70,7 +70,7 @@ def test_a_countrys_own_return_counts_over_a_regional_workbook_collected_later(s
         other=f"the regional workbook of EHAGL (EHAGL_{PERIOD}.xlsx)", theirs="actual 2",
         counted=f"KEN's own return (KEN_{PERIOD}.xlsx)", ours="actual 1", counts="KEN's own return",
     )
-    assert said in entries[0].disagreeing
+    assert said in [issue.message for issue in entries[0].disagreeing]
     assert f"note: {said}" in render_history(entries)
 
 

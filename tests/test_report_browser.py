@@ -3,6 +3,7 @@ leaving the file, the figures of the store on screen, right-to-left Arabic, scri
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import datetime
 
@@ -12,6 +13,8 @@ from checkout import require_tool
 from matrix.collect import collect
 from matrix.demo import REPORT_AT, SEED, Arrival, fill_workbook, run_demo
 from matrix.generate import generate
+from matrix.i18n import issue_message, status_label, t
+from matrix.models.plan import Status
 from matrix.plan import load_plan
 from matrix.report.build import build_context
 from matrix.report.render import write_report
@@ -63,12 +66,13 @@ class Visit:
 
 
 def percent(value: float) -> str:
-    return f"{value:.0f}\u202f%"
+    """A percentage as the English report writes it (Babel: no space before the sign)."""
+    return f"{value:.0f}%"
 
 
 @pytest.fixture(scope="module")
-def plan(dar):
-    return dar
+def plan(dar_english):
+    return dar_english
 
 
 def report(plan, tmp_path, lang="en"):
@@ -122,6 +126,38 @@ def test_arabic_report_is_right_to_left(browser, plan, tmp_path):
     phone.assert_clean()
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     phone.page.screenshot(path=tmp_path / "report-ar-phone.png", full_page=True)
+    phone.page.close()
+
+
+CLIPPED = """() => [...document.querySelectorAll('body *')].filter(el => {
+    const style = getComputedStyle(el);
+    const clips = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
+    return clips && el.scrollWidth > el.clientWidth + 1 && el.innerText.trim();
+}).map(el => el.tagName + ': ' + el.innerText.slice(0, 40))"""
+"""Elements whose text is cut: they hide what overflows them, and something does."""
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_report_in_another_language_has_no_english_word_and_no_cut_text(browser, plan, tmp_path, lang):
+    """Everything the report says is in its language: section texts, statuses (never a raw
+    `not_started`), the framework's title, the data-quality findings; and nothing is cut."""
+    _, path = report(plan, tmp_path, lang=lang)
+    visit = Visit(browser, path)
+    visit.assert_clean()
+    assert visit.page.evaluate(CLIPPED) == []
+    text = visit.page.inner_text("body")
+    assert not re.search(r"\b(not_started|on_track|not_reported|on_time)\b", text)
+    assert t(lang, "framework.dar-es-salaam-2010.title") in visit.page.locator(".eyebrow").text_content()
+    quality = visit.page.locator("#quality td.text").all_inner_texts()
+    assert quality and all(message == issue_message(issue, lang) for message, issue in zip(
+        quality, [i for s in dar_data(plan).submissions for i in s.problems if not i.is_error], strict=False))
+    assert not any(re.search(r"[A-Za-z]{3,} [a-z]{3,} [a-z]{3,}", message) for message in quality) or lang == "fr"
+    assert all(visit.text(f".chip-{status.value}") == status_label(status, lang)
+               for status in Status if visit.page.locator(f".chip-{status.value}").count())
+    visit.page.close()
+    phone = Visit(browser, path, viewport=PHONE)
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert phone.page.evaluate(CLIPPED) == []
     phone.page.close()
 
 

@@ -22,8 +22,8 @@ AT = datetime(2027, 2, 1, 8, 0)
 
 
 @pytest.fixture(scope="module")
-def plan(dar):
-    return dar
+def plan(dar_english):
+    return dar_english
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def test_returns_received_late_rejected_missing(ctx):
         "MOZ": ("missing", None), "ZAF": ("rejected", None), "EHAGL": ("on_time", None),
     }
     zaf = next(ret for ret in ctx.returns if ret.office == "ZAF")
-    assert zaf.errors == ["Matrix!E9: row 9: lead 'XYZ' is not among the actors"]
+    assert zaf.errors == ["Matrix!E9: activity X: lead 'XYZ' is not among the actors"]
 
 
 def test_funding_sums_budgets_once_and_secured_per_office(ctx):
@@ -182,7 +182,7 @@ def test_highlights_say_what_is_late_missing_and_short(ctx):
     assert [(h.anchor, h.text.replace("\u2068", "").replace("\u2069", "")) for h in ctx.highlights] == [
         ("delayed", "Activities delayed or past their planned end: 2."),
         ("trends", "Activities newly completed since 2026-Q3: 1."),
-        ("returns", "No usable return yet from: Mozambique, South Africa."),
+        ("returns", "No usable return yet from: Mozambique and South Africa."),
         ("funding", "Largest funding gap: 3. Operations, 145,000 USD still to find."),
         ("duplicates", "Pairs of activities that look alike and may duplicate effort: 1."),
         ("stock-take", "New activities offices propose: 1, of which likely already in the plan: 1."),

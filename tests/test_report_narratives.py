@@ -20,8 +20,8 @@ AT = datetime(2027, 2, 1, 8, 0)
 
 
 @pytest.fixture(scope="module")
-def plan(dar):
-    return dar
+def plan(dar_english):
+    return dar_english
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ AT = datetime(2027, 2, 1, 8, 0)
 
 
 @pytest.fixture(scope="module")
-def plan(dar):
-    return dar
+def plan(dar_english):
+    return dar_english
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

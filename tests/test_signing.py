@@ -226,9 +226,9 @@ def test_the_office_is_told_its_matrix_was_changed_and_a_fresh_one_is_coming(run
     assert result.exit_code == 1 and codes(result.stdout) == ["metadata-signature-mismatch"]
     feedback = openpyxl.load_workbook(project / "feedback" / f"{path.stem}_feedback.xlsx")["Feedback"]
     [row] = [[cell.value for cell in row] for row in feedback.iter_rows(min_row=5)]
-    assert row[:2] == ["error", "metadata-signature-mismatch"]
-    assert "was edited after the matrix was generated" in row[5]
-    assert "needs a fresh matrix from the coordinator, to copy its entries into and return" in row[5]
+    assert (row[0], row[5]) == ("error", "metadata-signature-mismatch")
+    assert "was edited after the matrix was generated" in row[4]
+    assert "needs a fresh matrix from the coordinator, to copy its entries into and return" in row[4]
 
 
 def test_the_demo_signs_its_matrices_with_its_own_key(run, tmp_path, monkeypatch):
@@ -249,6 +249,6 @@ def test_a_key_that_cannot_be_made_stops_generate_in_one_line(run, project, monk
     monkeypatch.setenv("MATRIX_KEY_FILE", str(project / "no such folder" / KEY_FILE))
     result = run("generate", "plan.yaml", "--period", FIRST, "--country", "KEN", "-o", "sent")
     assert result.exit_code == 2
-    assert result.stderr == (f"error: cannot create the project key {project / 'no such folder' / KEY_FILE}: No such "
-                             "file or directory; set MATRIX_KEY_FILE to a file path in a folder you can write to\n")
+    assert result.stderr == (f"error: cannot create the project key {project / 'no such folder' / KEY_FILE}: no such "
+                             "file or folder; set MATRIX_KEY_FILE to a file path in a folder you can write to\n")
     assert not list((project / "sent").glob("*.xlsx"))

@@ -90,7 +90,7 @@ def test_status_json_and_text(store, sudan):
     data = found.as_json()
     assert data["complete"] is True and data["offices"][0]["state"] == "returned"
     assert data["offices"][0]["latest_return"] == ON_TIME.isoformat()
-    assert "1 of 1 office(s) returned" in render_status(found)
+    assert "1 of 1 office returned" in render_status(found)
 
 
 def test_status_refuses_a_period_the_plan_does_not_have(store, sudan):
@@ -118,7 +118,7 @@ def test_history_shows_only_what_counts(store, sudan):
 
 
 def test_history_refuses_unknown_countries_and_activities(store, sudan):
-    with pytest.raises(MatrixError, match="not in the plan"):
+    with pytest.raises(MatrixError, match="not an office of this plan"):
         history(sudan, store, "KEN")
     with pytest.raises(MatrixError, match="activity 'AP99'"):
         history(sudan, store, "SDN", "AP99")

@@ -66,7 +66,7 @@ def test_every_command_leaves_out_a_stored_bad_period_and_says_so(run, project, 
     assert len(warnings) == 2
     for warning, period in zip(warnings, sorted(PLANTED), strict=True):
         assert warning.startswith("matrix.sqlite  warning")
-        assert (f"1 accepted return(s) from ETH are stored for period '{period}', which is not a quarterly "
+        assert (f"1 accepted return from ETH is stored for period '{period}', which is not a quarterly "
                 "period") in warning
     assert all(period not in result.stdout for period in PLANTED)
 

@@ -68,7 +68,7 @@ def test_errors_exit_1_with_one_line_per_problem_in_cell_order(run, returns):
     result = run("validate", path, "--plan", SUDAN)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[-1] == f"{path}: 2 error(s), 0 warning(s)"
+    assert lines[-1] == f"{path}: 2 errors, 0 warnings"
     assert lines[0].startswith(f"{path}  Matrix!") and "  error  comment-required  " in lines[0]
     message = Code.ACTUAL_NOT_A_NUMBER.message(text="about 40", what="the total to date in people as a whole number (Officials trained)")
     assert lines[1].endswith(f"  error  actual-not-a-number  {message}")
@@ -188,8 +188,8 @@ def test_returns_with_the_same_name_in_subfolders_get_a_copy_each(run, tmp_path)
     assert result.exit_code == 1
     headlines = {office: openpyxl.load_workbook(tmp_path / "fb" / office / "return_feedback.xlsx")["Feedback"]["A1"].value
                  for office in ("kenya", "tanzania")}
-    assert headlines == {"kenya": "return.xlsx: 1 error(s), 0 warning(s)",
-                         "tanzania": "return.xlsx: 0 error(s), 0 warning(s)"}
+    assert headlines == {"kenya": "return.xlsx: 1 error, 0 warnings",
+                         "tanzania": "return.xlsx: 0 errors, 0 warnings"}
 
 
 def test_ctrl_c_stops_a_batch_at_once_and_leaves_no_worker(returns, tmp_path):

@@ -55,11 +55,16 @@ def swapped(data: dict) -> None:
 
 
 def without_ids_or_semantics(data: dict) -> None:
-    """The example as it was before indicators could declare ids and semantics."""
+    """The example as it was before indicators could declare ids and semantics, and before
+    Burundi joined it (in French)."""
     indicators = activity(data, "OPS-1")["indicators"]
     del indicators[2:]  # the example's indicators added with semantics
+    data["countries"].remove("BDI")
+    del data["office_languages"]
     for objective in data["objectives"]:
         for each in objective["activities"]:
+            if "BDI" in each.get("countries", []):
+                each["countries"].remove("BDI")
             for indicator in each["indicators"]:
                 for name in ("id", *SEMANTICS_FIELDS):
                     indicator.pop(name, None)

@@ -68,7 +68,8 @@ def test_not_started_in_a_per_period_indicator_is_judged_against_nothing_done(ma
 
 def test_not_started_at_the_baseline_is_fine(tmp_path):
     text = SUDAN.read_text(encoding="utf-8")
-    old = "{name: Officials trained, unit: people, target: 120, kind: count, periods: cumulative}"
+    old = ("{name: {en: Officials trained, ar: الموظفون المدرَّبون}, unit: {en: people, ar: أشخاص}, target: 120, "
+           "kind: count, periods: cumulative}")
     assert old in text
     (tmp_path / "plan.yaml").write_text(text.replace(old, old[:-1] + ", baseline: 10}"), encoding="utf-8")
     with_baseline = load_plan(tmp_path / "plan.yaml")

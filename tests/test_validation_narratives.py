@@ -227,7 +227,7 @@ def test_overview_text_over_its_limit_is_an_error(ken, length, accepted):
             "Overview",
             summary_cell(path, plan, "challenges_and_gaps"),
         )
-        assert "1001 characters long, more than the 1000 allowed" in issue.message
+        assert "1,001 characters long, more than the 1,000 allowed" in issue.message
 
 
 def test_a_heading_of_the_plan_with_its_own_limit(tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import openpyxl
 
 from checkout import SUDAN
-from matrix.codes import Code
+from matrix.excel import layout
 from matrix.validation import validate_file
 from validation_helpers import (
     columns,
@@ -32,7 +32,8 @@ def edit(path, change):
 
 
 def swap_columns(ws, a: int, b: int) -> None:
-    for row in range(1, ws.max_row + 1):
+    """Swap two columns of the table (the title and subtitle above it span every column)."""
+    for row in range(layout.HEADER_ROW, ws.max_row + 1):
         first, second = ws.cell(row, a), ws.cell(row, b)
         first.value, second.value = second.value, first.value
 
@@ -178,7 +179,8 @@ def test_edited_locked_cell_reports_old_and_new_value(tmp_path):
     edit(path, lower_target)
     [issue] = validate_file(plan, path).issues
     assert issue.code == "locked-cell-edited" and issue.value == "80"
-    assert issue.message == Code.LOCKED_CELL_EDITED.message(column="Target", ref="AP3-1", old="'120'", new="'80'")
+    assert issue.message == "Target of AP3-1 was changed from '120' to '80'; cells in grey come from the plan: put " \
+        "back '120' (ask the coordinator if the plan is wrong)"
 
 
 def test_edited_locked_text_and_date_cells(tmp_path):

@@ -29,11 +29,20 @@ from matrix.errors import MatrixError
 from matrix.excel.addresses import quoted
 from matrix.excel.safety.facts import Refused
 from matrix.excel.sanitise import sanitised_copy
-from matrix.files import Inputs, describe, write_file
+from matrix.files import DISK_FULL, DescribedOSError, Inputs, describe, write_file
+from matrix.i18n import (
+    DEFAULT_LANG,
+    LANGUAGES,
+    RIGHT_TO_LEFT,
+    issue_message,
+    phrase,
+    severity_label,
+    t,
+)
 from matrix.models.issues import Issue, Severity, tally
+from matrix.models.plan import Paper
 from matrix.models.returns import ValidationResult
 
-FEEDBACK_SHEET = "Feedback"
 FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
 UNREADABLE = frozenset(code.slug for code in (
     Code.FILE_EMPTY, Code.FILE_UNREADABLE, Code.NOT_A_FILE, Code.LEGACY_XLS, Code.ENCRYPTED_WORKBOOK,
@@ -44,8 +53,12 @@ UNREADABLE = frozenset(code.slug for code in (
     Code.READER_CRASHED,
 ))
 """Files with these problems were never opened, and are not opened now."""
-HEADERS = ("Severity", "Code", "Sheet", "Cell", "Value", "What to do")
-WIDTHS = (10, 24, 18, 8, 24, 100)
+COLUMNS = (("severity", 12), ("sheet", 16), ("cell", 8), ("value", 20), ("message", 80), ("code", 24))
+"""The Feedback sheet's columns (catalogue `feedback.col.<key>`) and widths: landscape A4 at a
+readable scale, the message wrapped."""
+HEADER_ROW = 4
+OLD_HEADERS = ("Severity", "Code")
+"""The first headers of the English Feedback sheet of matrix versions before translations."""
 MARK = "matrix.feedback"
 """Custom document property: the digest of every other part of the copy as written."""
 MARK_SOURCE = "matrix.feedback-for"
@@ -90,40 +103,52 @@ class FeedbackCopies:
     """The feedback copies of a batch of returns, checked before any return is read: never in a
     folder being read, never over an input, never over a file that is not an unchanged copy."""
 
-    def __init__(self, out_dir: Path, sources: Iterable[Path], inputs: Inputs | None = None):
+    def __init__(
+        self, out_dir: Path, sources: Iterable[Path], inputs: Inputs | None = None, *,
+        lang: str = DEFAULT_LANG, paper: Paper = Paper.A4,
+    ):
+        self.lang, self.paper = lang, paper
+        """`lang`: what the lines printed are in, and the copy of a workbook whose language is not
+        known; `paper`: what the Feedback sheet prints on."""
         self.inputs = inputs or Inputs()
-        self.inputs.refuse_folder(out_dir, "feedback copies")
+        self.inputs.refuse_folder(out_dir, "input.feedback_copies")
         self.targets = feedback_targets(sources, out_dir)
         for target in self.targets.values():
             self.inputs.refuse(target)
             if target.exists() and not _replaceable(target):
-                raise MatrixError(f"{target} exists and is not a feedback copy matrix wrote (or was "
-                                  "changed since); choose another --annotate folder")
+                raise MatrixError("error.feedback_target_taken", target=target)
 
     def write(self, result: ValidationResult) -> str:
-        """Write the copy of `result`'s file; what was done, as a line to show."""
+        """Write the copy of `result`'s file (in the workbook's language); what was done, as a line
+        to show in `lang`."""
         if result.skipped:
-            return f"no annotated copy of {result.file}: it is itself a feedback copy"
+            return t(self.lang, "feedback.skipped_copy", file=result.file)
         if not can_annotate(result):
-            return f"no annotated copy of {result.file}: it could not be read"
+            return t(self.lang, "feedback.unreadable", file=result.file)
         source = Path(result.file)
-        return f"wrote {_annotate(result, source, self.targets[source], self.inputs)}"
+        written = _annotate(result, source, self.targets[source], self.inputs, result.lang or self.lang,
+                            self.paper)
+        return t(self.lang, "feedback.wrote", path=written)
 
 
 def annotate(
-    result: ValidationResult, source: Path, out_dir: Path, *, inputs: Inputs | None = None
+    result: ValidationResult, source: Path, out_dir: Path, *, inputs: Inputs | None = None,
+    lang: str | None = None, paper: Paper = Paper.A4,
 ) -> Path:
     """Write the annotated copy of one return into `out_dir` and return its path; MatrixError when
-    the file could not be read or the copy would overwrite an input or a file it did not write."""
+    the file could not be read or the copy would overwrite an input or a file it did not write.
+    The copy speaks `lang`, by default the workbook's own language."""
     source = Path(source)
     if not can_annotate(result):
-        raise MatrixError(f"no annotated copy of {source}: it could not be read (see its errors)")
-    inputs = (inputs or Inputs()).add(source, "the return being annotated")
+        raise MatrixError("error.no_copy_unreadable", file=source)
+    inputs = (inputs or Inputs()).add(source, "input.annotated_return")
     target = FeedbackCopies(out_dir, [source], inputs).targets[source]
-    return _annotate(result, source, target, inputs)
+    return _annotate(result, source, target, inputs, lang or result.lang or DEFAULT_LANG, paper)
 
 
-def _annotate(result: ValidationResult, source: Path, target: Path, inputs: Inputs) -> Path:
+def _annotate(
+    result: ValidationResult, source: Path, target: Path, inputs: Inputs, lang: str, paper: Paper
+) -> Path:
     import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
@@ -131,7 +156,8 @@ def _annotate(result: ValidationResult, source: Path, target: Path, inputs: Inpu
     try:
         wb = openpyxl.load_workbook(sanitised_copy(source), keep_vba=False, keep_links=False)
     except (Refused, OSError) as exc:
-        raise MatrixError(f"no annotated copy of {source}: {exc}") from None
+        reason = exc.issue.message if isinstance(exc, Refused) else describe(exc)
+        raise MatrixError("error.no_copy", file=source, reason=reason) from None
     by_cell: dict[tuple[str, str], list[Issue]] = defaultdict(list)
     for issue in result.issues:
         if issue.sheet in wb.sheetnames and issue.cell:
@@ -140,15 +166,18 @@ def _annotate(result: ValidationResult, source: Path, target: Path, inputs: Inpu
         cell = wb[sheet][ref]
         worst = min((i.severity for i in issues), key=list(Severity).index)
         cell.fill = PatternFill("solid", start_color=FILLS[worst], end_color=FILLS[worst])
-        note = "\n".join(f"{i.severity.value}: {i.message}" for i in issues)
+        note = "\n".join(
+            t(lang, "feedback.note", severity=severity_label(i, lang), message=issue_message(i, lang))
+            for i in issues
+        )
         if cell.comment is not None:  # keep the office's own note, ours after it
             note = f"{cell.comment.text}\n---\n{note}"
         cell.comment = Comment(note, "matrix", width=320, height=40 + 40 * note.count("\n") + 40)
-    _feedback(wb, result, by_cell)
+    _feedback(wb, result, by_cell, lang, paper)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise MatrixError(f"cannot create {target.parent}: {describe(exc)}") from None
+        raise MatrixError("error.cannot_create", path=target.parent, reason=describe(exc)) from None
     return write_file(target, lambda out: _save_marked(wb, source.name, out), inputs=inputs)
 
 
@@ -197,7 +226,8 @@ def _save_draft(wb) -> io.BytesIO:
     finally:
         sys.unraisablehook = previous
     if reason is not None:
-        raise OSError(code, f"cannot write temporary files in {tempfile.gettempdir()} ({reason})")
+        cause = phrase("os.disk_full", detail=os.strerror(code)) if code in DISK_FULL else reason
+        raise DescribedOSError(code, phrase("os.temporary_files", folder=tempfile.gettempdir(), reason=cause))
     return draft
 
 
@@ -248,39 +278,74 @@ def _text(cell, value: object) -> None:
     cell.data_type = "s"
 
 
-def _feedback(wb, result: ValidationResult, marked: dict) -> None:
-    from openpyxl.styles import Font, PatternFill
+def _feedback(wb, result: ValidationResult, marked: dict, lang: str, paper: Paper) -> None:
+    """The Feedback sheet, first: every problem with a link to its cell, in `lang`, printed
+    landscape on `paper`, one page wide, its header row on every page."""
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
+    from openpyxl.worksheet.properties import PageSetupProperties
 
-    name = FEEDBACK_SHEET
-    if name in wb.sheetnames:
-        old = wb[name]
-        if [old.cell(4, c).value for c in (1, 2)] == list(HEADERS[:2]):  # ours, from an earlier round
-            del wb[name]
-        else:  # the office's own sheet of that name stays
-            name = f"{FEEDBACK_SHEET} (matrix)"
+    name = _replace_earlier_feedback(wb, t(lang, "feedback.sheet"))
     ws = wb.create_sheet(name, 0)
+    ws.sheet_view.rightToLeft = lang in RIGHT_TO_LEFT
+    wrap = Alignment(wrap_text=True, vertical="top")
     errors, warnings = tally(result.issues)
-    _text(ws["A1"], f"{Path(result.file).name}: {errors} error(s), {warnings} warning(s)")
+    last = len(COLUMNS)
+    _text(ws["A1"], t(lang, "feedback.counts", file=Path(result.file).name,
+                      errors=t(lang, "count.errors", count=errors),
+                      warnings=t(lang, "count.warnings", count=warnings)))
     ws["A1"].font = Font(bold=True, size=13)
-    _text(ws["A2"], "Fix the cells in red and send the workbook again; check the cells in yellow. "
-                    "Click a cell reference to go to it." if result.issues else "No problems found.")
-    for column, (title, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), 1):
-        _text(ws.cell(4, column), title)
-        ws.cell(4, column).font = Font(bold=True)
-        ws.column_dimensions[ws.cell(4, column).column_letter].width = width
-    for row, issue in enumerate(result.issues, 5):
-        values = (issue.severity.value, issue.code, issue.sheet, issue.cell, issue.value, issue.message)
+    _text(ws["A2"], t(lang, "feedback.instructions") if result.issues else t(lang, "feedback.no_problems"))
+    for row in (1, 2):  # across the table, wrapped: never cut at the edge of a column or a page
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+        ws.cell(row, 1).alignment = wrap
+    ws.row_dimensions[2].height = 32
+    for column, (key, width) in enumerate(COLUMNS, 1):
+        cell = ws.cell(HEADER_ROW, column)
+        _text(cell, t(lang, f"feedback.col.{key}"))
+        cell.font = Font(bold=True)
+        cell.alignment = wrap
+        ws.column_dimensions[cell.column_letter].width = width
+    message_width = dict(COLUMNS)["message"]
+    for row, issue in enumerate(result.issues, HEADER_ROW + 1):
+        message = issue_message(issue, lang)
+        values = (severity_label(issue, lang), issue.sheet, issue.cell, issue.value, message, issue.code)
         for column, value in enumerate(values, 1):
             _text(ws.cell(row, column), value)
+            ws.cell(row, column).alignment = wrap
+        lines = sum(1 + len(part) // message_width for part in message.split("\n"))
+        if lines > 1:
+            ws.row_dimensions[row].height = 15 * lines
         fill = FILLS[issue.severity]
         ws.cell(row, 1).fill = PatternFill("solid", start_color=fill, end_color=fill)
         if (issue.sheet, issue.cell) in marked and issue.sheet is not None:
-            link = ws.cell(row, 4)
+            link = ws.cell(row, 3)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted(issue.sheet)}!{issue.cell}",
                                        display=issue.cell)
             link.font = Font(color="0563C1", underline="single")
-    ws.freeze_panes = "A5"
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = paper.excel_code
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     wb.active = 0
     for sheet in wb.worksheets[1:]:
         sheet.sheet_view.tabSelected = False
+
+
+def _replace_earlier_feedback(wb, name: str) -> str:
+    """Remove the Feedback sheet an earlier round of matrix added (in any language); the name to
+    give the new one, which keeps clear of an office's own sheet of that name."""
+    names = {t(lang, "feedback.sheet") for lang in LANGUAGES}
+    names |= {f"{known} (matrix)" for known in names}
+    ours = {OLD_HEADERS} | {
+        (t(lang, "feedback.col.severity"), t(lang, "feedback.col.sheet")) for lang in LANGUAGES
+    }
+    for sheet in list(wb.worksheets):
+        if sheet.title in names and tuple(sheet.cell(HEADER_ROW, c).value for c in (1, 2)) in ours:
+            del wb[sheet.title]
+    if name in wb.sheetnames:
+        name = f"{name} (matrix)"
+    return name

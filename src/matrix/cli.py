@@ -19,7 +19,7 @@ import click
 from matrix._version import __version__
 from matrix.errors import MatrixError, Terminated
 from matrix.frameworks import builtin_names
-from matrix.i18n import LANGUAGES
+from matrix.i18n import DEFAULT_LANG, LANG_ENV, LANGUAGES, output_language, render_issue, t
 from matrix.models.issues import Issue, has_errors, tally
 from matrix.periods import Period
 
@@ -44,6 +44,37 @@ PERIOD = PeriodType()
 LANGUAGE = click.Choice(LANGUAGES)
 
 
+def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        ctx.meta["lang"] = value  # shared with the group, which prints failures
+    return value
+
+
+LANG = click.option(
+    "--lang", type=LANGUAGE, envvar=LANG_ENV, default=DEFAULT_LANG, show_default=True,
+    show_envvar=True, callback=_remember_lang, is_eager=True, help="Language of what the command prints.",
+)
+"""Eager: read before any other parameter, so a mistyped --period is refused in this language."""
+DOCUMENT_LANG = click.option(
+    "--lang", type=LANGUAGE, envvar=LANG_ENV, default=None, show_envvar=True, is_eager=True,
+    callback=_remember_lang, help="Language of the texts and of what the command prints [default: the "
+    "plan's language]; ar is right-to-left.",
+)
+"""--lang of a command that writes a document (report, export, compendium): its texts default to
+the plan's language."""
+
+
+def lang_of(ctx: click.Context | None = None) -> str:
+    """The language this command prints in: its --lang, else $MATRIX_LANG, else English."""
+    ctx = ctx or click.get_current_context(silent=True)
+    return output_language(ctx.meta.get("lang") if ctx is not None else None)
+
+
+def say(key: str, /, *, err: bool = False, **params: object) -> None:
+    """Print a catalogue message in the command's language."""
+    click.echo(t(lang_of(), key, **params), err=err)
+
+
 class MatrixGroup(click.Group):
     """Turns every MatrixError into a one-line message and exit 2, never a traceback; Ctrl-C and
     SIGTERM into a clean stop and exit 128 + the signal's number (130, 143)."""
@@ -53,11 +84,12 @@ class MatrixGroup(click.Group):
         try:
             return super().invoke(ctx)
         except MatrixError as exc:
-            click.echo(f"error: {exc}", err=True)
+            lang = lang_of(ctx)
+            click.echo(t(lang, "cli.error", message=exc.render(lang)), err=True)
             sys.exit(2)
         except KeyboardInterrupt as stop:
             signum = getattr(stop, "signum", signal.SIGINT)
-            click.echo(f"stopped by {stopped_by(signum)}; no file was left half-written", err=True)
+            click.echo(t(lang_of(ctx), "cli.stopped", signal=stopped_by(signum)), err=True)
             sys.exit(128 + signum)
         finally:
             if previous is not None:
@@ -80,19 +112,23 @@ def stopped_by(signum: int) -> str:
 
 
 def print_issues(issues: list[Issue], *, err: bool = False) -> None:
+    lang = lang_of()
     for issue in issues:
-        click.echo(issue.render(), err=err)
+        click.echo(render_issue(issue, lang), err=err)
 
 
 def summary(name: str, issues: list[Issue]) -> str:
+    lang = lang_of()
     errors, warnings = tally(issues)
     notes = len(issues) - errors - warnings
-    noted = f", {notes} note(s)" if notes else ""
+    noted = [t(lang, "count.notes", count=notes)] * bool(notes)
     if errors:
-        return f"{name}: {errors} error(s), {warnings} warning(s){noted}"
-    counted = ", ".join(
-        [f"{warnings} warning(s)"] * bool(warnings) + [f"{notes} note(s)"] * bool(notes))
-    return f"{name}: valid" + (f" ({counted})" if counted else "")
+        return t(lang, "cli.summary.problems", name=name, errors=t(lang, "count.errors", count=errors),
+                 warnings=[t(lang, "count.warnings", count=warnings), *noted])
+    if warnings or notes:
+        counted = [t(lang, "count.warnings", count=warnings)] * bool(warnings) + noted
+        return t(lang, "cli.summary.valid_warnings", name=name, warnings=counted)
+    return t(lang, "cli.summary.valid", name=name)
 
 
 @click.group(cls=MatrixGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,7 +148,8 @@ def cli() -> None:
               help="A national plan, or a regional plan with its own regional matrix.")
 @click.option("--framework", type=click.Choice(builtin_names()), default="10-point-plan", show_default=True,
               help="The action points activities are organised under.")
-def init(directory: Path, scope: str, framework: str) -> None:
+@LANG
+def init(directory: Path, scope: str, framework: str, lang: str) -> None:
     """Start a project folder with a commented plan.yaml ready to edit.
 
     Example:
@@ -124,9 +161,9 @@ def init(directory: Path, scope: str, framework: str) -> None:
     from matrix.signing import created_notice
 
     path, key = init_project(directory, Scope(scope), framework)
-    click.echo(f"wrote {path}; edit it, then run: matrix plan check {path}")
+    say("cli.init.wrote", path=path)
     if key is not None:
-        click.echo(created_notice(key))
+        click.echo(created_notice(key, lang))
 
 
 @cli.group()
@@ -141,7 +178,8 @@ def plan() -> None:
 
 @plan.command("check")
 @click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
-def plan_check(plan_file: Path) -> None:
+@LANG
+def plan_check(plan_file: Path, lang: str) -> None:
     """Report every problem in PLAN at once, with its line and a fix where one can be guessed.
 
     Exit 0 when the plan is usable (warnings point at gaps), 1 when it has errors.
@@ -163,10 +201,8 @@ def plan_check(plan_file: Path) -> None:
 @click.option("-o", "--out", "out_file", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="The workbook to write (.xlsx).")
-@click.option("--lang", type=LANGUAGE, default="en",
-              show_default=True,
-              help="Language of the workbook's sheets, headers and instructions.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@LANG
 def plan_export(plan_file: Path, out_file: Path, lang: str, force: bool) -> None:
     """Write PLAN as a workbook to edit in Excel or LibreOffice: the settings, countries, actors,
     objectives, activities and indicators, each on its own sheet with drop-downs.
@@ -190,7 +226,8 @@ def plan_export(plan_file: Path, out_file: Path, lang: str, force: bool) -> None
 @click.option("-o", "--out", "out_file", required=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The YAML plan to write.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists (its comments are not kept).")
-def plan_import(workbook: Path, out_file: Path, force: bool) -> None:
+@LANG
+def plan_import(workbook: Path, out_file: Path, force: bool, lang: str) -> None:
     """Write the plan in WORKBOOK (from `matrix plan export`) as YAML, in the examples' order.
 
     Problems are listed by sheet and cell. Exit 0 when written, 1 when the plan has errors (it
@@ -202,7 +239,7 @@ def plan_import(workbook: Path, out_file: Path, force: bool) -> None:
     """
     from matrix.plan.workbook import import_plan
 
-    issues, written = import_plan(workbook, out_file, force=force)
+    issues, written = import_plan(workbook, out_file, force=force, lang=lang)
     _plan_written(workbook, out_file, issues, written)
 
 
@@ -210,7 +247,7 @@ def _plan_written(source: Path, out_file: Path, issues: list[Issue], written: bo
     print_issues(issues)
     click.echo(summary(str(source), issues), err=True)
     if written:
-        click.echo(f"wrote {out_file}")
+        say("cli.plan.wrote", path=out_file)
     sys.exit(1 if has_errors(issues) else 0)
 
 
@@ -226,7 +263,8 @@ def _plan_written(source: Path, out_file: Path, issues: list[Issue], written: bo
 @click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
               help="The store its versions are kept in too "
                    "[default: $MATRIX_STORE, else ./matrix.sqlite].")
-def plan_diff(old: str, new: str, fmt: str, plan_file: Path, store_path: str | None) -> None:
+@LANG
+def plan_diff(old: str, new: str, fmt: str, plan_file: Path, store_path: str | None, lang: str) -> None:
     """What changed from plan OLD to plan NEW: activities added, removed or moved, targets,
     leads, partners, countries and dates changed, and more.
 
@@ -248,11 +286,11 @@ def plan_diff(old: str, new: str, fmt: str, plan_file: Path, store_path: str | N
     if Path(old).is_file() and Path(new).is_file():
         diff = diff_files(Path(old), Path(new))
     else:
-        diff = open_project(plan_file, store_path).plan_diff(old, new)
+        diff = open_project(plan_file, store_path).plan_diff(old, new, lang)
     if fmt == "json":
         click.echo(json.dumps(diff.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
-        click.echo(render_diff(diff))
+        click.echo(render_diff(diff, lang))
     sys.exit(0 if diff.identical else 1)
 
 
@@ -263,7 +301,8 @@ def plan_diff(old: str, new: str, fmt: str, plan_file: Path, store_path: str | N
               help="The store: a SQLite file or a postgresql:// URL "
                    "[default: $MATRIX_STORE, else ./matrix.sqlite].")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def plan_history(plan_file: Path, store_path: str | None, fmt: str) -> None:
+@LANG
+def plan_history(plan_file: Path, store_path: str | None, fmt: str, lang: str) -> None:
     """List the versions of the plan matrices were generated from, oldest first.
 
     Versions are kept in the .matrix folder beside the plan and in the store; `plan diff`
@@ -282,7 +321,7 @@ def plan_history(plan_file: Path, store_path: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([e.as_json() for e in entries], indent=2))
     else:
-        click.echo(render_plan_history(project.plan, entries))
+        click.echo(render_plan_history(project.plan, entries, lang))
 
 
 @cli.command()
@@ -296,7 +335,8 @@ def plan_history(plan_file: Path, store_path: str | None, fmt: str) -> None:
 @click.option("--outdated", is_flag=True,
               help="Only the offices last sent a matrix of an earlier plan version for PERIOD (as "
                    "`matrix status` lists them), each in the language it had; use with --force.")
-@click.option("--lang", type=LANGUAGE, default="en", show_default=True, help="Language of the workbook.")
+@click.option("--lang", type=LANGUAGE, default=None,
+              help="Language of every workbook [default: each office's language, as the plan says].")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="Folder to write the workbooks in.")
 @click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
@@ -307,10 +347,11 @@ def plan_history(plan_file: Path, store_path: str | None, fmt: str) -> None:
               help="Store to pre-fill from: a SQLite file or a postgresql:// URL "
                    "[default: $MATRIX_STORE, else ./matrix.sqlite].")
 def generate(plan_file: Path, period: Period, countries: tuple[str, ...], all_countries: bool, regional: bool,
-             outdated: bool, lang: str, out_dir: Path, force: bool, prefill: bool, store_path: str | None) -> None:
+             outdated: bool, lang: str | None, out_dir: Path, force: bool, prefill: bool, store_path: str | None) -> None:
     """Write the Excel implementation matrix each country office fills in for PERIOD.
 
-    Files are named OFFICE_PERIOD_PLAN.xlsx; existing files are kept unless --force. The plan
+    Files are named OFFICE_PERIOD_PLAN.xlsx (OFFICE_PERIOD_PLAN_LANG.xlsx for a workbook in
+    another language than the plan's); existing files are kept unless --force. The plan
     version and which office was sent it are kept in the .matrix folder beside the plan (and in
     the store, if there is one), so returns are read against the version they were made from.
 
@@ -325,17 +366,16 @@ def generate(plan_file: Path, period: Period, countries: tuple[str, ...], all_co
     from matrix.signing import created_notice
 
     if sum((bool(countries), all_countries, regional, outdated)) != 1:
-        raise click.UsageError(
-            "choose exactly one of --country ISO3 (repeatable), --all, --regional or --outdated")
+        raise click.UsageError(t(lang_of(), "error.one_of_country_all_regional"))
     project = open_project(plan_file, store_path)
     count = len(project.outdated(period)) if outdated else 1 if regional else len(
         countries or project.plan.countries)
-    with progress_bar(count, "writing workbooks") as tick:
+    with progress_bar(count, t(lang_of(), "cli.progress.generate")) as tick:
         paths = project.generate(period, countries=countries, regional=regional, outdated=outdated,
                                  lang=lang, out=out_dir, force=force, prefill=prefill, progress=tick,
-                                 key_created=lambda path: click.echo(created_notice(path), err=True))
+                                 key_created=lambda path: click.echo(created_notice(path, lang_of()), err=True))
     if outdated and not paths:
-        click.echo(f"no office holds a matrix of an earlier plan version for {period}", err=True)
+        say("cli.generate.none_outdated", err=True, period=period)
     for path in paths:
         click.echo(str(path))
 
@@ -359,7 +399,7 @@ def open_project(plan_file: Path, store_path: str | None = None) -> Project:
     from matrix.store import StoreLocation
 
     return Project(plan_file, StoreLocation.parse(store_path),
-                   on_warning=lambda issue: click.echo(issue.render(), err=True))
+                   on_warning=lambda issue: click.echo(render_issue(issue, lang_of()), err=True))
 
 
 @contextmanager
@@ -385,8 +425,9 @@ def progress_bar(count: int, label: str) -> Iterator[Callable[[object], None] | 
 @STORE
 @click.option("--received", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None, metavar="DATE",
               help="When the returns arrived (UTC), for a backlog collected later; default: now.")
+@LANG
 def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, store_path: str | None,
-            received) -> None:
+            received, lang: str) -> None:
     """Validate returned matrices and record them in the store, with their history.
 
     The same file twice is a duplicate; of an office's returns for a period the one received last
@@ -407,14 +448,14 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, sto
     project = open_project(plan_file, store_path)
     received_at = received.replace(tzinfo=UTC) if received else None
     try:
-        with progress_bar(len(returned_workbooks(paths)), "collecting") as tick:
+        with progress_bar(len(returned_workbooks(paths)), t(lang, "cli.progress.collect")) as tick:
             outcomes = project.collect(paths, period=period, received_at=received_at, progress=tick)
     except CollectInterrupted as stop:
-        click.echo(render_outcomes(stop.outcomes))
-        click.echo(f"stopped by {stopped_by(stop.signum)} after recording {len(stop.outcomes)} of {stop.total} "
-                   "file(s), each whole; run the same command again to collect the rest", err=True)
+        click.echo(render_outcomes(stop.outcomes, lang))
+        say("cli.collect.stopped", err=True, signal=stopped_by(stop.signum), done=len(stop.outcomes),
+            count=stop.total)
         sys.exit(128 + stop.signum)
-    click.echo(render_outcomes(outcomes))
+    click.echo(render_outcomes(outcomes, lang))
     sys.exit(1 if any(o.status is Outcome.REJECTED for o in outcomes) else 0)
 
 
@@ -423,7 +464,8 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, sto
 @PROJECT_PLAN
 @STORE
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def status(period: Period, plan_file: Path, store_path: str | None, fmt: str) -> None:
+@LANG
+def status(period: Period, plan_file: Path, store_path: str | None, fmt: str, lang: str) -> None:
     """Every expected office for the period: returned, late, rejected or missing.
 
     Exit 0 when every office has returned (late counts), 1 when any is missing or rejected.
@@ -436,8 +478,9 @@ def status(period: Period, plan_file: Path, store_path: str | None, fmt: str) ->
 
     from matrix.status import render_status
 
-    found = open_project(plan_file, store_path).status(period)
-    click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False) if fmt == "json" else render_status(found))
+    found = open_project(plan_file, store_path).status(period, lang=lang)
+    click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False) if fmt == "json"
+               else render_status(found, lang))
     sys.exit(0 if found.complete else 1)
 
 
@@ -447,7 +490,9 @@ def status(period: Period, plan_file: Path, store_path: str | None, fmt: str) ->
 @PROJECT_PLAN
 @STORE
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def history(country: str, activity: str | None, plan_file: Path, store_path: str | None, fmt: str) -> None:
+@LANG
+def history(country: str, activity: str | None, plan_file: Path, store_path: str | None, fmt: str,
+            lang: str) -> None:
     """What COUNTRY (or the region) reported, period by period.
 
     Example:
@@ -458,11 +503,11 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: str
 
     from matrix.status import render_history
 
-    entries = open_project(plan_file, store_path).history(country, activity)
+    entries = open_project(plan_file, store_path).history(country, activity, lang=lang)
     if fmt == "json":
-        click.echo(json.dumps([e.as_json() for e in entries], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([e.as_json(lang) for e in entries], indent=2, ensure_ascii=False))
     else:
-        click.echo(render_history(entries))
+        click.echo(render_history(entries, lang))
 
 
 @cli.command()
@@ -478,8 +523,9 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: str
               help="What a csv or hxl file holds (xlsx and json hold every table).")
 @PROJECT_PLAN
 @STORE
+@DOCUMENT_LANG
 def export(period: Period | None, fmt: str, out_path: Path, table: str, plan_file: Path,
-           store_path: str | None) -> None:
+           store_path: str | None, lang: str | None) -> None:
     """Write the consolidated dataset: one row per country, activity indicator and period, with the
     plan's fields and the progress reported; and the offices' proposed activities, initiatives
     outside the plan, overviews and good practices. HXL is CSV with a hashtag row for HXL tools;
@@ -492,8 +538,8 @@ def export(period: Period | None, fmt: str, out_path: Path, table: str, plan_fil
         matrix export --format csv --table initiatives -o initiatives.csv
         matrix export --format iati -o activities.xml
     """
-    count = open_project(plan_file, store_path).export(out_path, fmt, period=period, table=table)
-    click.echo(f"wrote {out_path} ({count} rows)")
+    count = open_project(plan_file, store_path).export(out_path, fmt, period=period, table=table, lang=lang)
+    say("cli.export.wrote", path=out_path, count=count)
 
 
 @cli.command()
@@ -507,8 +553,9 @@ def export(period: Period | None, fmt: str, out_path: Path, table: str, plan_fil
                    "marked and a Feedback sheet.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @STORE
+@LANG
 def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: Path | None,
-             strict: bool, store_path: str | None) -> None:
+             strict: bool, store_path: str | None, lang: str) -> None:
     """Check returned matrices and say exactly what to fix, by file, sheet and cell.
 
     A folder means every workbook in it; feedback copies written by --annotate are skipped. A
@@ -526,18 +573,29 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
     import json
 
     project = open_project(plan_file, store_path)
-    copies = project.feedback_copies(annotate_dir, paths) if annotate_dir is not None else None
+    copies = project.feedback_copies(annotate_dir, paths, lang=lang) if annotate_dir is not None else None
     results = project.validate(paths)
     if fmt == "json":
-        click.echo(json.dumps([r.model_dump(mode="json") | {"accepted": r.accepted} for r in results], indent=2))
+        click.echo(json.dumps([as_json(r, lang) for r in results], indent=2, ensure_ascii=False))
     for result in results:
         if fmt == "text":
             print_issues(result.issues)
-            click.echo(f"{result.file}: skipped" if result.skipped else summary(result.file, result.issues))
+            click.echo(t(lang, "cli.summary.skipped", name=result.file) if result.skipped
+                       else summary(result.file, result.issues))
         if copies is not None:
             click.echo(copies.write(result), err=True)
     failed = any(not r.skipped and (not r.accepted or (strict and r.issues)) for r in results)
     sys.exit(1 if failed else 0)
+
+
+def as_json(result, lang: str) -> dict[str, object]:
+    """A validation result for scripts: its issues' messages in `lang`, their codes and params."""
+    from matrix.i18n import issue_message
+
+    data = result.model_dump(mode="json") | {"accepted": result.accepted}
+    for issue, dumped in zip(result.issues, data["issues"], strict=True):
+        dumped["message"] = issue_message(issue, lang)
+    return data
 
 
 @cli.group("store")
@@ -552,7 +610,8 @@ def store_group() -> None:
 
 @store_group.command("init")
 @click.argument("where", metavar="PATH_OR_URL")
-def store_init(where: str) -> None:
+@LANG
+def store_init(where: str, lang: str) -> None:
     """Create the store's tables (or bring an older store up to date) at PATH_OR_URL.
 
     Run it once as the database's owner, then give collectors and readers their own roles (README).
@@ -564,13 +623,14 @@ def store_init(where: str) -> None:
     from matrix.store import Store
 
     with Store.open(where) as store:
-        click.echo(f"store {store.location} is ready (schema version {store.version})")
+        say("cli.store.ready", location=store.location, version=store.version)
 
 
 @store_group.command("copy")
 @click.argument("source", metavar="SRC")
 @click.argument("target", metavar="DST")
-def store_copy(source: str, target: str) -> None:
+@LANG
+def store_copy(source: str, target: str, lang: str) -> None:
     """Copy every row of the store SRC into the new, empty store DST (SQLite or PostgreSQL, either way).
 
     Row counts and a checksum of every table are compared before the copy is committed; any
@@ -585,25 +645,21 @@ def store_copy(source: str, target: str) -> None:
 
     with Store.open(source, create=False) as src, Store.open(target) as dst:
         checks = copy_store(src, dst)
-    click.echo(render_checks(checks))
-    click.echo(f"copied {src.location} to {dst.location}: every table matches")
+    click.echo(render_checks(checks, lang))
+    say("cli.store.copied", source=src.location, target=dst.location)
 
 
 # --- report, compendium and demo (matrix.report, matrix.compendium, matrix.demo) --------------
 
-READER_LANG = click.option("--lang", type=LANGUAGE, default="en", show_default=True,
-                           help="Language to write in; ar is right-to-left.")
-
-
 @cli.command()
 @click.option("--period", required=True, type=PERIOD, help="Reporting period of the report, e.g. 2026-Q4.")
 @click.option("--country", default=None, metavar="ISO3", help="Report on one country (or the region code) only.")
-@READER_LANG
+@DOCUMENT_LANG
 @PROJECT_PLAN
 @STORE
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write.")
-def report(period: Period, country: str | None, lang: str, plan_file: Path, store_path: str | None,
+def report(period: Period, country: str | None, lang: str | None, plan_file: Path, store_path: str | None,
            out_file: Path) -> None:
     """Write the progress report for PERIOD as one self-contained HTML file.
 
@@ -614,7 +670,7 @@ def report(period: Period, country: str | None, lang: str, plan_file: Path, stor
         matrix report --period 2026-Q4 -o report-2026-Q4.html
     """
     open_project(plan_file, store_path).report(period, out_file, country=country, lang=lang)
-    click.echo(f"wrote {out_file}")
+    say("cli.wrote", path=out_file)
 
 
 @cli.command()
@@ -623,12 +679,12 @@ def report(period: Period, country: str | None, lang: str, plan_file: Path, stor
               help="First period of a range [default: the plan's first].")
 @click.option("--to", "last", type=PERIOD, default=None, metavar="PERIOD",
               help="Last period of a range [default: the latest collected].")
-@READER_LANG
+@DOCUMENT_LANG
 @PROJECT_PLAN
 @STORE
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               required=True, help="The file to write: NAME.html, or NAME.pdf printed by Chromium.")
-def compendium(period: Period | None, first: Period | None, last: Period | None, lang: str, plan_file: Path,
+def compendium(period: Period | None, first: Period | None, last: Period | None, lang: str | None, plan_file: Path,
                store_path: str | None, out_file: Path) -> None:
     """Compile every good practice the offices described, by action point, country and period,
     into one self-contained HTML file, or a PDF when OUT ends in .pdf.
@@ -642,17 +698,18 @@ def compendium(period: Period | None, first: Period | None, last: Period | None,
         matrix compendium --from 2026-Q3 --to 2027-Q2 -o good-practices-2026-27.pdf
     """
     if period and (first or last):
-        raise click.UsageError("give either --period or --from/--to, not both")
+        raise click.UsageError(t(lang_of(), "error.period_or_range"))
     context = open_project(plan_file, store_path).compendium(out_file, period=period, first=first, last=last,
                                                              lang=lang)
-    click.echo(f"wrote {out_file} ({context.count} good practice(s))")
+    say("cli.compendium.wrote", path=out_file, count=context.count)
 
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="matrix-demo")
 @click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
               help="Collect into this (empty) store instead of DIRECTORY/matrix.sqlite, e.g. a postgresql:// URL.")
-def demo(directory: Path, store_path: str | None) -> None:
+@LANG
+def demo(directory: Path, store_path: str | None, lang: str) -> None:
     """Run the whole cycle on the bundled Dar es Salaam example in DIRECTORY (default ./matrix-demo).
 
     It writes the plan, generates every office's matrix for two quarters, fills them in as offices
@@ -665,4 +722,4 @@ def demo(directory: Path, store_path: str | None) -> None:
     """
     from matrix.demo import run_demo
 
-    click.echo(run_demo(directory, store=store_path).render())
+    click.echo(run_demo(directory, store=store_path).render(lang))

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from matrix.codes import Code
+from matrix.i18n import format_number, issue_message, t
 from matrix.models.issues import Issue, tally
 from matrix.models.plan import Plan
 from matrix.models.returns import History, ValidationResult
@@ -31,11 +32,13 @@ class CollectOutcome:
     period: str | None
     status: Outcome
     reason: str | None
-    """The first error of a rejected file, as `sheet!cell: message`."""
+    """The first error of a rejected file (or why a file was skipped), as `sheet!cell: message`
+    in English; `problem` is the issue, to show in any language."""
     errors: int
     warnings: int
     submission_id: int | None
     """None for a skipped file, which is not recorded."""
+    problem: Issue | None = None
     plan_changes: int = 0
     """Notes on how the plan changed since the return's matrix was generated (info issues)."""
     overlaps: tuple[Issue, ...] = ()
@@ -83,8 +86,8 @@ def collect(
                 try:
                     outcome = _record(plan, store, batch[index], result, wanted, received_at)
                 except StoreError as exc:
-                    raise StoreError(f"{exc} ({len(outcomes)} of {len(files)} file(s) were recorded before "
-                                     "it stopped)") from None
+                    raise StoreError("error.store_stopped", reason=exc.as_phrase(), count=len(outcomes),
+                                     total=len(files)) from None
                 outcomes[batch[index]] = outcome
                 if progress:
                     progress(outcome)
@@ -121,8 +124,9 @@ def _record(
 ) -> CollectOutcome:
     """Record one validated file, except a file that is no return at all."""
     if result.skipped:
-        reason = result.issues[0].message
-        return CollectOutcome(file, None, None, Outcome.SKIPPED, reason, 0, len(result.issues), None)
+        problem = result.issues[0]
+        return CollectOutcome(file, None, None, Outcome.SKIPPED, problem.message, 0, len(result.issues), None,
+                              problem)
     result = _check_period(result, period)
     recorded = store.record(result, plan, received_at)  # a StoreError is the caller's to count
     identity = result.identity
@@ -133,10 +137,11 @@ def _record(
         office=identity.office if identity else None,
         period=identity.period if identity else None,
         status=recorded.outcome,
-        reason=_reason(errors[0]) if errors and recorded.outcome is Outcome.REJECTED else None,
+        reason=_reason(errors[0], "en") if errors and recorded.outcome is Outcome.REJECTED else None,
         errors=len(errors),
         warnings=warnings,
         submission_id=recorded.submission_id,
+        problem=errors[0] if errors and recorded.outcome is Outcome.REJECTED else None,
         plan_changes=len(result.issues) - len(errors) - warnings,
     )
 
@@ -166,45 +171,51 @@ def _check_period(result: ValidationResult, period: str | None) -> ValidationRes
     return result.model_copy(update={"issues": [*result.issues, issue], "rows": [], "proposed": []})
 
 
-def _reason(issue: Issue) -> str:
-    """'Matrix!O4: message': the file is already named next to it."""
+def _reason(issue: Issue, lang: str) -> str:
+    """'Matrix!O4: message': the file is already named next to it; a skipped file's issue is not
+    about a cell, so its message alone."""
     place = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else issue.sheet
-    return f"{place}: {issue.message}" if place else issue.message
+    message = issue_message(issue, lang)
+    return t(lang, "collect.reason", place=place, message=message) if place else message
 
 
 COUNTABLE = frozenset({Outcome.ACCEPTED, Outcome.SUPERSEDED, Outcome.OUTDATED})
 """Outcomes of a file recorded as accepted."""
-SUMMARY = {
+OUTCOME_KEYS = {
     Outcome.ACCEPTED: "accepted",
-    Outcome.SUPERSEDED: "superseded an earlier return",
-    Outcome.OUTDATED: "superseded on arrival",
+    Outcome.SUPERSEDED: "superseded",
+    Outcome.OUTDATED: "outdated",
     Outcome.DUPLICATE: "duplicate",
     Outcome.REJECTED: "rejected",
     Outcome.SKIPPED: "skipped",
 }
+"""Catalogue keys (`collect.result.<key>`, `collect.count.<key>`) of each outcome."""
 
 
-def render_outcomes(outcomes: list[CollectOutcome]) -> str:
+def render_outcomes(outcomes: list[CollectOutcome], lang: str = "en") -> str:
     """The table `matrix collect` prints, and a last line counting each outcome."""
     changed = any(o.plan_changes for o in outcomes)
     rows = [
-        (o.file.name, o.office or "?", o.period or "?", o.status.value, o.errors, o.warnings,
-         *([o.plan_changes or ""] if changed else []), o.reason or "")
+        (o.file.name, o.office or "?", o.period or "?", t(lang, f"collect.result.{OUTCOME_KEYS[o.status]}"),
+         format_number(o.errors, lang), format_number(o.warnings, lang),
+         *([format_number(o.plan_changes, lang) if o.plan_changes else ""] if changed else []),
+         _reason(o.problem, lang) if o.problem else (o.reason or ""))
         for o in outcomes
     ]
-    counts = ", ".join(
-        f"{sum(o.status is outcome for o in outcomes)} {label}" for outcome, label in SUMMARY.items()
-    )
-    headers = ("file", "office", "period", "result", "errors", "warnings",
-               *(["plan changes"] if changed else []), "first reason")
-    body = table(headers, rows)
-    hint = "\nsee every problem of a rejected file with `matrix validate FILE`" if any(
-        o.status is Outcome.REJECTED for o in outcomes) else ""
+    counts = [
+        t(lang, f"collect.count.{key}", count=sum(o.status is outcome for o in outcomes))
+        for outcome, key in OUTCOME_KEYS.items()
+    ]
+    keys = ("file", "office", "period", "result", "errors", "warnings", *(["plan_changes"] if changed else []),
+            "reason")
+    headers = [t(lang, f"collect.col.{key}") for key in keys]
+    lines = [table(headers, rows), t(lang, "collect.summary", count=len(outcomes), outcomes=counts)]
+    if any(o.status is Outcome.REJECTED for o in outcomes):
+        lines.append(t(lang, "collect.hint"))
     if changed:
-        hint += ("\nreturns of an earlier plan version were carried onto the current plan; "
-                 "`matrix validate FILE` lists the plan changes noted")
+        lines.append(t(lang, "collect.hint_carried"))
     if any(o.status is Outcome.OUTDATED for o in outcomes):
-        hint += ("\na file superseded on arrival was received before another return of its office "
-                 "for the period: the latest received counts, whatever the order of collection")
-    notes = "".join(f"\n{issue.file}  {issue.code}  {issue.message}" for o in outcomes for issue in o.overlaps)
-    return f"{body}\n{len(outcomes)} file(s): {counts}{hint}{notes}"
+        lines.append(t(lang, "collect.hint_outdated"))
+    lines += [f"{issue.file}  {issue.code}  {issue_message(issue, lang)}"
+              for o in outcomes for issue in o.overlaps]
+    return "\n".join(lines)

@@ -17,6 +17,7 @@ from matrix.models.plan import Plan
 from matrix.periods import Period, parse_for_plan, periods_between
 from matrix.plan import expected_offices
 from matrix.report.context import Model, Practice
+from matrix.report.formatting import Formatter
 from matrix.report.sections.good_practices import practices
 from matrix.report.words import Words
 from matrix.store import Store
@@ -73,7 +74,7 @@ def selected_periods(
     if end is None:
         end = Period.parse(collected[-1]) if collected else start
     if end < start:
-        raise MatrixError(f"--to {end} is before --from {start}; give the earlier period first")
+        raise MatrixError("error.range_reversed", first=start.id, last=end.id)
     return [p.id for p in periods_between(start, end)]
 
 
@@ -131,7 +132,9 @@ def compendium_context(
 
 
 def render_compendium(context: CompendiumContext) -> str:
-    return environment().get_template(TEMPLATE).render(r=context, L=context.labels)
+    return environment().get_template(TEMPLATE).render(
+        r=context, L=context.labels, F=Formatter(context.lang)
+    )
 
 
 def make_compendium(
@@ -151,7 +154,7 @@ def make_compendium(
     out = Path(out)
     kind = FORMATS.get(out.suffix.lower())
     if kind is None:
-        raise MatrixError(f"cannot tell the format of {out}: name it .html (a web page) or .pdf")
+        raise MatrixError("error.document_format", path=out)
     inputs = inputs or Inputs()
     if store.path is not None:
         inputs.add_store(store.path)
@@ -163,7 +166,7 @@ def make_compendium(
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise MatrixError(f"cannot create {out.parent}: {describe(exc)}") from None
+        raise MatrixError("error.cannot_create", path=out.parent, reason=describe(exc)) from None
     if kind == "pdf":
         from matrix.pdf import write_pdf
 

@@ -7,6 +7,7 @@ import gettext
 from functools import cache
 
 import pycountry
+from babel import Locale
 
 
 @cache
@@ -23,13 +24,30 @@ def _translation(lang: str) -> gettext.NullTranslations:
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
 
 
+@cache
 def country_name(code: str, lang: str = "en") -> str:
-    """The country's common name in `lang`; the code itself for a code we do not know."""
+    """The country's common name in `lang` ('Turquie', 'تركيا'); the code itself for a code we do
+    not know. pycountry's own translations first (of the common name, then the name); where its
+    catalogue for `lang` has none (Arabic predates 'Türkiye') or only the inverted official form
+    ('Congo, República Democrática del'), the Unicode CLDR's name for the territory, which Babel
+    ships."""
     country = pycountry.countries.get(alpha_3=code)
     if country is None:
         return code
-    name = getattr(country, "common_name", None) or country.name
-    return name if lang == "en" else _translation(lang).gettext(country.name)
+    common = getattr(country, "common_name", None)
+    if lang == "en":
+        return common or country.name
+    translation = _translation(lang)
+    for name in (common, country.name):
+        if name and (translated := translation.gettext(name)) != name and not _inverted(translated):
+            return translated
+    territory = Locale.parse(lang).territories.get(country.alpha_2)
+    return territory or translation.gettext(country.name)
+
+
+def _inverted(name: str) -> bool:
+    """'Tanzanie, République unie de': a name written for sorting, not for reading."""
+    return "," in name or "\u060c" in name  # the Latin or the Arabic comma
 
 
 @cache

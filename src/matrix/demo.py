@@ -24,7 +24,7 @@ from matrix.errors import MatrixError
 from matrix.excel import layout
 from matrix.excel.metadata import parse_metadata
 from matrix.files import write_file, write_text
-from matrix.i18n import localised_action_point_label, status_label
+from matrix.i18n import localised_action_point_label, status_label, t
 from matrix.models.plan import Activity, Plan, Status
 from matrix.periods import Period, due_date
 from matrix.plan import PlanRow, plan_index
@@ -38,24 +38,54 @@ SEED = 2026
 REPORT_AT = datetime(2027, 2, 3, 9, 0, tzinfo=UTC)
 """When the demo's report says it was generated: fixed, so two runs give the same file."""
 
-DELAY_REASONS = (
-    "Funding for the second phase has not arrived yet.",
-    "The ministry asked to postpone until after the elections.",
-    "Partner staff were redeployed to the emergency response in the north.",
-    "Procurement of equipment took longer than planned.",
-)
-EVIDENCE = {
-    "people": "Attendance lists and activity reports on file.",
-    "reports": "Published on the regional data portal.",
-    "meetings": "Minutes shared with all partners.",
-    "dialogues": "Minutes shared with all partners.",
-    "border points": "Figures from the border monitoring database.",
-    "contacts": "Figures from the case management database.",
+DELAY_REASONS = {
+    "en": (
+        "Funding for the second phase has not arrived yet.",
+        "The ministry asked to postpone until after the elections.",
+        "Partner staff were redeployed to the emergency response in the north.",
+        "Procurement of equipment took longer than planned.",
+    ),
+    "fr": (
+        "Le financement de la deuxième phase n'est pas encore arrivé.",
+        "Le ministère a demandé de reporter après les élections.",
+        "Le personnel des partenaires a été redéployé vers l'intervention d'urgence dans le nord.",
+        "L'achat du matériel a pris plus de temps que prévu.",
+    ),
 }
-"""What an office names as evidence, by indicator unit; other units get a generic note."""
-GENERIC_EVIDENCE = "Working group met twice this quarter; minutes shared."
-NEXT_STEPS = ("Second session planned for next quarter.", "Validation workshop with partners.", "")
-SUPPORT = ("Interpretation for two languages.", "Technical review of the draft by UNHCR.", "", "", "")
+"""What the offices write, in the language their matrix is in (the demo's offices work in English
+and French)."""
+EVIDENCE = {
+    "en": {
+        "people": "Attendance lists and activity reports on file.",
+        "reports": "Published on the regional data portal.",
+        "meetings": "Minutes shared with all partners.",
+        "dialogues": "Minutes shared with all partners.",
+        "border points": "Figures from the border monitoring database.",
+        "contacts": "Figures from the case management database.",
+    },
+    "fr": {
+        "people": "Listes de présence et rapports d'activité disponibles.",
+        "reports": "Publié sur le portail régional de données.",
+        "meetings": "Comptes rendus transmis à tous les partenaires.",
+        "contacts": "Chiffres tirés de la base de gestion des cas.",
+    },
+}
+"""What an office names as evidence, by indicator unit (as the plan writes it); other units get a
+generic note."""
+GENERIC_EVIDENCE = {
+    "en": "Working group met twice this quarter; minutes shared.",
+    "fr": "Le groupe de travail s'est réuni deux fois ce trimestre ; comptes rendus transmis.",
+}
+NEXT_STEPS = {
+    "en": ("Second session planned for next quarter.", "Validation workshop with partners.", ""),
+    "fr": ("Deuxième session prévue le trimestre prochain.", "Atelier de validation avec les partenaires.", ""),
+}
+SUPPORT = {
+    "en": ("Interpretation for two languages.", "Technical review of the draft by UNHCR.", "", "", ""),
+    "fr": ("Interprétation en deux langues.", "Relecture technique du projet par le HCR.", "", "", ""),
+}
+ABOUT = {"en": "about {n:.0f}", "fr": "environ {n:.0f}"}
+"""A number typed with words around it, the demo's commonest mistake."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +101,7 @@ class Mistake:
 
 MISTAKES = (
     Mistake("MOZ", "2026-Q3", "number-as-text", fixed_after=3),
+    Mistake("BDI", "2026-Q3", "number-as-text", fixed_after=2),  # in French: its feedback copy is too
     Mistake("KEN", "2026-Q4", "unexplained-delay", fixed_after=4),
     Mistake("ETH", "2026-Q4", "edited-target", fixed_after=None),
     Mistake("MOZ", "2026-Q4", "number-with-separator", fixed_after=None),  # read with a warning
@@ -104,23 +135,23 @@ class DemoSummary:
     accepted: int = 0
     rejected: int = 0
 
-    def render(self) -> str:
-        """Where everything is, one line each, for the terminal."""
+    def render(self, lang: str = "en") -> str:
+        """Where everything is, one line each, for the terminal, in `lang`."""
         rows = [
-            (self.plan.name, "the plan (the bundled Dar es Salaam example)"),
-            ("matrices/", f"{len(self.matrices)} blank matrices, {len(PERIODS)} quarters"),
-            ("returns/", f"{len(self.returns)} files the offices sent: {self.accepted} accepted, {self.rejected} rejected"),
-            ("feedback/", f"{len(self.feedback)} annotated copies of the rejected returns, for the offices"),
-            (self.store.name if isinstance(self.store, Path) else str(self.store),
-             "the store: every return and its history"),
-            (self.key.name if self.key.parent == self.directory else str(self.key),
-             "the project key that signs the matrices: back it up, never send it out"),
-            (self.report.name, f"the progress report for {PERIODS[-1]}"),
-            (self.compendium.name, "the good practices offices described, compiled"),
+            (self.plan.name, t(lang, "demo.plan")),
+            ("matrices/", t(lang, "demo.matrices", count=len(self.matrices), periods=list(PERIODS))),
+            ("returns/", t(lang, "demo.returns", count=len(self.returns), accepted=self.accepted,
+                           rejected=self.rejected)),
+            ("feedback/", t(lang, "demo.feedback", count=len(self.feedback))),
+            (self.store.name if isinstance(self.store, Path) else str(self.store), t(lang, "demo.store")),
+            (self.key.name if self.key.parent == self.directory else str(self.key), t(lang, "demo.key")),
+            (self.report.name, t(lang, "demo.report", period=PERIODS[-1])),
+            (self.compendium.name, t(lang, "demo.compendium")),
         ]
         width = max(len(name) for name, _ in rows) + 2
-        lines = [f"matrix demo in {self.directory}"] + [f"  {name:<{width}}{what}" for name, what in rows]
-        lines += ["", f"open {self.report} and {self.compendium} in a browser; then try:",
+        lines = [t(lang, "demo.title", path=self.directory)]
+        lines += [f"  {name:<{width}}{what}" for name, what in rows]
+        lines += ["", t(lang, "demo.open", path=self.report, compendium=self.compendium),
                   f"  cd {self.directory} && matrix status --period {PERIODS[-1]}"]
         return "\n".join(lines)
 
@@ -136,7 +167,7 @@ def run_demo(directory: str | Path, *, seed: int = SEED, store: str | None = Non
 
     directory = Path(directory)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise MatrixError(f"{directory} already exists and is not an empty folder; choose a new folder for the demo")
+        raise MatrixError("error.demo_folder_taken", path=directory)
     directory.mkdir(parents=True, exist_ok=True)
     plan_path = directory / "plan.yaml"
     write_text(plan_path, files("matrix").joinpath(PLAN_RESOURCE).read_text(encoding="utf-8"))
@@ -151,8 +182,7 @@ def run_demo(directory: str | Path, *, seed: int = SEED, store: str | None = Non
 
     with Store.open(summary.store) as opened:
         if opened.submissions(plan):
-            raise MatrixError(f"store {opened.location} already holds returns of the demo's plan; give the demo "
-                              "an empty store")
+            raise MatrixError("error.demo_store_taken", location=opened.location)
         _cycle(plan, directory, key, opened, summary, seed)
         make_report(plan, opened, PERIODS[-1], summary.report, generated_at=REPORT_AT)
         make_compendium(plan, opened, summary.compendium, generated_at=REPORT_AT)
@@ -169,7 +199,7 @@ def _cycle(plan, directory: Path, key, store, summary: DemoSummary, seed: int) -
 
     for period_id in PERIODS:
         blank_dir = directory / "matrices" / period_id
-        options = {"countries": None, "lang": "en", "out_dir": blank_dir, "key": key}
+        options = {"countries": None, "lang": None, "out_dir": blank_dir, "key": key}  # each office's own
         matrices = generate(plan, period_id, regional=False, **options)
         matrices += generate(plan, period_id, regional=True, **options)
         summary.matrices += matrices
@@ -238,9 +268,12 @@ def _elapsed(activity: Activity, on: date) -> float:
     return min(max((on - activity.start).days / span, 0.0), 1.0)
 
 
-def office_values(plan: Plan, office: str, period_id: str, row: PlanRow, seed: int) -> dict[str, Any]:
-    """What an office reports on one row: the same office and activity perform alike every period,
-    so totals to date only grow."""
+def office_values(
+    plan: Plan, office: str, period_id: str, row: PlanRow, seed: int, lang: str = "en"
+) -> dict[str, Any]:
+    """What an office reports on one row, its words in `lang`: the same office and activity perform
+    alike every period, so totals to date only grow."""
+    words = lang if lang in DELAY_REASONS else "en"
     period = Period.parse(period_id)
     pace_rng = random.Random(f"{seed}:{office}:{row.activity.id}")
     kind = pace_rng.random()  # one in five activities slow, one in five fast, the rest about on plan
@@ -263,18 +296,18 @@ def office_values(plan: Plan, office: str, period_id: str, row: PlanRow, seed: i
     else:
         status = Status.ON_TRACK
     if status is Status.DELAYED:
-        comments = rng.choice(DELAY_REASONS)
+        comments = rng.choice(DELAY_REASONS[words])
     else:  # about half the offices name their evidence
         unit = indicator.unit if indicator else None
-        comments = EVIDENCE.get(unit or "", GENERIC_EVIDENCE) if rng.random() < 0.5 else ""
+        comments = EVIDENCE[words].get(unit or "", GENERIC_EVIDENCE[words]) if rng.random() < 0.5 else ""
     funds = None
     if row.activity.budget is not None and row.indicator_index == 0:
         share = row.activity.budget / max(len(plan.activity_countries(row.activity)), 1)
         funds = float(round(share * min(0.25 + 0.5 * elapsed * pace, 1.0), -2))
     return {
         "status": status, "actual": actual, "funds_secured": funds, "comments": comments,
-        "next_steps": rng.choice(NEXT_STEPS) if status is not Status.COMPLETED else "",
-        "support_needed": rng.choice(SUPPORT) if status is Status.DELAYED else "",
+        "next_steps": rng.choice(NEXT_STEPS[words]) if status is not Status.COMPLETED else "",
+        "support_needed": rng.choice(SUPPORT[words]) if status is Status.DELAYED else "",
     }
 
 
@@ -296,11 +329,11 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
             plan_row = rows.get(str(ws.cell(excel_row, columns["ref"]).value or "").strip())
             if plan_row is None:
                 continue
-            values = office_values(plan, office, arrival.period, plan_row, seed)
+            values = office_values(plan, office, arrival.period, plan_row, seed, lang)
             if mistake and mistake.kind == "unexplained-delay" and plan_row.activity.id == "LEG-1":
                 values |= {"status": Status.DELAYED, "comments": ""}
             if mistake and mistake.kind == "number-as-text" and plan_row.activity.id == "CAP-1":
-                values["actual"] = f"about {values['actual']:.0f}"
+                values["actual"] = ABOUT.get(lang, ABOUT["en"]).format(n=values["actual"])
             if mistake and mistake.kind == "number-with-separator" and plan_row.ref == "OPS-1.2":
                 values["actual"] = f"{values['actual']:,.0f}"
             if mistake and mistake.kind == "edited-target" and plan_row.activity.id == "CAP-1":

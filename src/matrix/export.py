@@ -19,7 +19,7 @@ from typing import IO, Any
 from matrix._version import __version__
 from matrix.errors import MatrixError
 from matrix.excel.addresses import sheet_name
-from matrix.export_tables import TABLE_NAMES, TABLES, ExportColumn, Row, flat, table_rows
+from matrix.export_tables import TABLES, ExportColumn, Row, flat, table_rows
 from matrix.export_totals import (
     REGIONAL_COLUMNS,
     SEMANTICS_COLUMNS,
@@ -27,7 +27,8 @@ from matrix.export_totals import (
     semantics_cells,
 )
 from matrix.files import Inputs, write_file
-from matrix.models.plan import PeriodRule, Plan, ValueKind
+from matrix.i18n import action_point_title, t
+from matrix.models.plan import PeriodRule, Plan, ValueKind, in_language
 from matrix.periods import Period, due_date, parse_for_plan, periods_between
 from matrix.plan import plan_index
 from matrix.semantics import number_date
@@ -82,13 +83,18 @@ COLUMNS: tuple[ExportColumn, ...] = (
 
 
 
-def dataset(plan: Plan, store: Store, period: str | Period | None = None) -> list[Row]:
+def dataset(
+    plan: Plan, store: Store, period: str | Period | None = None, lang: str | None = None
+) -> list[Row]:
     """Every expected row for `period` (every period up to the latest collected when None), with
-    the progress that counts for it; rows nobody reported have empty progress fields."""
-    return _rows(plan, store, _periods(plan, store, period))
+    the progress that counts for it; rows nobody reported have empty progress fields. Names and
+    titles are in `lang` (default: the plan's language) where the plan or the framework translates
+    them; codes (ids, statuses) stay codes."""
+    return _rows(plan, store, _periods(plan, store, period), lang)
 
 
-def _rows(plan: Plan, store: Store, periods: list[str]) -> list[Row]:
+def _rows(plan: Plan, store: Store, periods: list[str], lang: str | None = None) -> list[Row]:
+    lang = lang or plan.language
     index = plan_index(plan)
     progress = {(s.period, s.row.country, s.row.ref): s for s in store.current_rows(plan)}
     submissions: dict[str | None, list[Submission]] = {}
@@ -108,14 +114,15 @@ def _rows(plan: Plan, store: Store, periods: list[str]) -> list[Row]:
                 actual = reported.actual if reported else None
                 dated = planned.kind is ValueKind.DATE and actual is not None
                 rows.append({
-                    "period": period_, "country": office, "country_name": index.office_name(office),
+                    "period": period_, "country": office, "country_name": index.office_name(office, lang),
                     "action_point": ap.id if ap else str(planned.objective.action_point),
-                    "action_point_title": ap.title if ap else "",
-                    "objective": planned.objective.id, "objective_title": planned.objective.title,
-                    "activity": activity.id, "activity_title": activity.title, "ref": planned.ref,
-                    "lead": activity.lead or "", "partners": ", ".join(activity.partners),
-                    "indicator": indicator.name if indicator else "",
-                    "unit": (indicator.unit or "") if indicator else "",
+                    "action_point_title": action_point_title(index.framework.id, ap.id, ap.title, lang) if ap else "",
+                    "objective": planned.objective.id,
+                    "objective_title": in_language(planned.objective.title, lang),
+                    "activity": activity.id, "activity_title": in_language(activity.title, lang),
+                    "ref": planned.ref, "lead": activity.lead or "", "partners": ", ".join(activity.partners),
+                    "indicator": in_language(indicator.name, lang) if indicator else "",
+                    "unit": in_language(indicator.unit, lang) if indicator and indicator.unit else "",
                     "cumulative": ("yes" if indicator.is_total_to_date else "no") if indicator else "",
                     **semantics_cells(indicator),
                     "baseline": indicator.baseline if indicator else None, "target": target,
@@ -142,13 +149,14 @@ def _periods(plan: Plan, store: Store, period: str | Period | None) -> list[str]
         return [parse_for_plan(plan.reporting, period).id]
     collected = store.periods(plan)
     if not collected:
-        raise MatrixError(f"nothing has been collected for plan {plan.id} yet; run `matrix collect FILES` first")
+        raise MatrixError("error.nothing_collected", plan=plan.id)
     first = Period.parse(plan.reporting.first_period)
     return [p.id for p in periods_between(first, Period.parse(collected[-1]))]
 
 
 def regional(
-    plan: Plan, store: Store, periods: list[str], rows: list[Row] | None = None
+    plan: Plan, store: Store, periods: list[str], rows: list[Row] | None = None,
+    lang: str | None = None,
 ) -> list[Row]:
     """The regional figures of `periods`, from every period's rows up to the last of them
     (`rows` when they are those, else read again)."""
@@ -157,27 +165,24 @@ def regional(
     first, last = Period.parse(plan.reporting.first_period), Period.parse(periods[-1])
     needed = [p.id for p in periods_between(first, last)]
     if rows is None or list(dict.fromkeys(row["period"] for row in rows)) != needed:
-        rows = _rows(plan, store, needed)
+        rows = _rows(plan, store, needed, lang)
     return regional_rows(plan, rows, periods)
 
 
 def export(
     plan: Plan, store: Store, period: str | Period | None, fmt: str, out_path: str | Path, *,
-    table: str = "rows", inputs: Inputs | None = None,
+    table: str = "rows", inputs: Inputs | None = None, lang: str | None = None,
 ) -> int:
-    """Write the dataset to `out_path`; returns the number of rows (of `table`: a csv or hxl file
-    holds one table, the dataset's rows or one of `export_tables.TABLES`). Refuses to write over
-    the store or any of `inputs` (the plan)."""
+    """Write the dataset to `out_path`, its texts in `lang` (default: the plan's language); returns
+    the number of rows (of `table`: a csv or hxl file holds one table, the dataset's rows or one of
+    `export_tables.TABLES`). Refuses to write over the store or any of `inputs` (the plan)."""
+    lang = lang or plan.language
     if fmt not in FORMATS:
-        raise MatrixError(f"unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}")
+        raise MatrixError("error.unknown_format", format=fmt, formats=list(FORMATS))
     if table not in ("rows", REGIONAL_TABLE) and table not in TABLES:
-        raise MatrixError(
-            f"unknown table '{table}'; choose one of rows, {REGIONAL_TABLE}, {', '.join(TABLES)}"
-        )
+        raise MatrixError("error.unknown_table", table=table, tables=["rows", REGIONAL_TABLE, *TABLES])
     if table != "rows" and fmt not in ("csv", "hxl"):
-        raise MatrixError(
-            f"a table other than rows is for csv and hxl files; {fmt} holds every table"
-        )
+        raise MatrixError("error.table_format", format=fmt)
     inputs = inputs or Inputs()
     if store.path is not None:
         inputs.add_store(store.path)
@@ -186,7 +191,7 @@ def export(
         if table != "rows":
             periods = _periods(plan, store, period)
             if table == REGIONAL_TABLE:
-                columns, extra = REGIONAL_COLUMNS, regional(plan, store, periods)
+                columns, extra = REGIONAL_COLUMNS, regional(plan, store, periods, lang=lang)
             else:
                 columns, extra = TABLES[table], table_rows(plan, store, periods, table)
             write = _write_hxl_table if fmt == "hxl" else _write_csv_table
@@ -194,16 +199,17 @@ def export(
             write_file(out_path, lambda out: write(out, columns, extra), encoding=encoding,
                        newline="", inputs=inputs)
             return len(extra)
-        rows = dataset(plan, store, period)
+        rows = dataset(plan, store, period, lang)
         if fmt == "xlsx":
-            write_file(out_path, lambda out: _write_xlsx(out, plan, store, rows), inputs=inputs)
+            write_file(out_path, lambda out: _write_xlsx(out, plan, store, rows, lang), inputs=inputs)
         elif fmt == "iati":
             from matrix.iati import activities_xml
 
             document = activities_xml(plan, rows)  # checked against the IATI schema before a byte is written
             write_file(out_path, lambda out: out.write(document), inputs=inputs)
         elif fmt == "json":
-            write_file(out_path, lambda out: _write_json(out, plan, store, rows), encoding="utf-8", inputs=inputs)
+            write_file(out_path, lambda out: _write_json(out, plan, store, rows, lang), encoding="utf-8",
+                       inputs=inputs)
         elif fmt == "hxl":
             write_file(out_path, lambda out: _write_hxl(out, rows), encoding="utf-8", newline="", inputs=inputs)
         else:  # utf-8-sig: Excel reads a BOM-marked CSV as UTF-8, so names in Arabic or French stay intact
@@ -277,17 +283,17 @@ def _write_hxl(out: IO[str], rows: list[Row]) -> None:
         writer.writerow([_plain(split.get(c.key, row.get(c.key))) for c in columns])
 
 
-def _write_json(out: IO[str], plan: Plan, store: Store, rows: list[Row]) -> None:
+def _write_json(out: IO[str], plan: Plan, store: Store, rows: list[Row], lang: str) -> None:
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
     document = {
         "schema_version": JSON_SCHEMA_VERSION,
-        "plan": {"id": plan.id, "title": plan.title, "version": plan_index(plan).content_hash},
+        "plan": {"id": plan.id, "title": in_language(plan.title, lang), "version": plan_index(plan).content_hash},
         "periods": periods,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tool_version": __version__,
         "rows": rows,
         "proposed_activities": _proposed(plan, store, periods),
-        "regional_figures": regional(plan, store, periods, rows),
+        "regional_figures": regional(plan, store, periods, rows, lang),
         **{table: table_rows(plan, store, periods, table) for table in JSON_TABLES},
     }
     json.dump(document, out, ensure_ascii=False, indent=1, default=_json_value)
@@ -307,7 +313,7 @@ def _proposed(plan: Plan, store: Store, periods: list[str]) -> list[Row]:
     return [{"period": p, "office": office, **fields} for p in periods for office, fields in store.proposed(plan, p)]
 
 
-def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row]) -> None:
+def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row], lang: str) -> None:
     import xlsxwriter
 
     from matrix.excel.writer import close_workbook
@@ -326,19 +332,19 @@ def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row]) -> No
         "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"}),
     }
     used: set[str] = set()
-    _xlsx_sheet(book, sheet_name("All rows", used), COLUMNS, rows, formats)
+    _xlsx_sheet(book, sheet_name(t(lang, "export.sheet.rows"), used), COLUMNS, rows, formats)
     by_action_point: dict[str, list[Row]] = {}
     for row in rows:
         by_action_point.setdefault(f"{row['action_point']} {row['action_point_title']}", []).append(row)
     for title, ap_rows in by_action_point.items():
         _xlsx_sheet(book, sheet_name(title, used), COLUMNS, ap_rows, formats)
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
-    if figures := regional(plan, store, periods, rows):
+    if figures := regional(plan, store, periods, rows, lang):
         _xlsx_sheet(book, sheet_name(REGIONAL_SHEET, used), REGIONAL_COLUMNS, figures, formats)
     for table, columns in TABLES.items():
         if extra := table_rows(plan, store, periods, table):
             flattened = [{key: flat(value) for key, value in row.items()} for row in extra]
-            _xlsx_sheet(book, sheet_name(TABLE_NAMES[table], used), columns, flattened, formats)
+            _xlsx_sheet(book, sheet_name(t(lang, f"export.sheet.{table}"), used), columns, flattened, formats)
     close_workbook(book)
 
 

@@ -144,14 +144,6 @@ TABLES: dict[str, tuple[ExportColumn, ...]] = {
     ),
 }
 """Table name -> its columns, for every format (the json export's schema is built from them)."""
-TABLE_NAMES = {
-    "proposed": "Proposed activities",
-    "initiatives": "Initiatives",
-    "overviews": "Overviews",
-    "good_practices": "Good practices",
-}
-
-
 def table_rows(plan: Plan, store: Store, periods: list[str], table: str) -> list[Row]:
     """The rows of `table` for `periods`, by period then office."""
     if table == "proposed":

@@ -21,16 +21,17 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from matrix.errors import MatrixError
+from matrix.i18n import phrase
 
 SHARED = 0o666
 """Files for people (matrices, reports, exports, feedback): the umask says who may read them."""
 PRIVATE = 0o600
 """Secrets, such as a signing key: the owner only, whatever the umask."""
 STORE_FILES = {
-    "": "the store",
-    "-wal": "the store's write-ahead log",
-    "-shm": "the store's shared memory file",
-    "-journal": "the store's journal",
+    "": "input.store",
+    "-wal": "input.store_wal",
+    "-shm": "input.store_shm",
+    "-journal": "input.store_journal",
 }
 """SQLite keeps a store's pending changes beside it under these suffixes."""
 DISK_FULL = (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
@@ -55,8 +56,8 @@ def write_file(
         inputs.refuse(path)
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_file():
-        what = "a folder" if target.is_dir() else "not a regular file"
-        raise MatrixError(f"cannot write {path}: it is {what}; give the path of a file")
+        what = phrase("file.kind.folder" if target.is_dir() else "file.kind.special")
+        raise MatrixError("error.output_not_a_file", path=path, what=what)
     temporary: Path | None = None
     output: _Output | None = None
     try:
@@ -74,7 +75,7 @@ def write_file(
         temporary = None
         _sync_folder(target.parent)
     except OSError as exc:
-        raise MatrixError(f"cannot write {path}: {describe(exc)}") from None
+        raise MatrixError("error.cannot_write", path=path, reason=describe(exc)) from None
     finally:
         if temporary is not None:
             if output is not None:
@@ -112,15 +113,41 @@ def create_new(path: str | Path, data: bytes, *, mode: int = SHARED) -> bool:
     return True
 
 
-def describe(exc: OSError) -> str:
-    """The reason in words, with what to do when the disk is full."""
-    reason = exc.strerror or str(exc)
+OS_REASONS = {
+    errno.ENOENT: "os.not_found",
+    errno.EACCES: "os.permission",
+    errno.EPERM: "os.permission",
+    errno.EROFS: "os.read_only",
+    errno.EISDIR: "os.is_folder",
+    errno.ENOTDIR: "os.not_folder",
+    errno.EEXIST: "os.exists",
+    errno.EBUSY: "os.busy",
+    errno.ENAMETOOLONG: "os.name_too_long",
+    errno.EIO: "os.io",
+}
+"""Failures common enough to say in the user's language; others keep the system's own words."""
+
+
+class DescribedOSError(OSError):
+    """An OSError that says what failed in the catalogue's words (`reason`, a phrase)."""
+
+    def __init__(self, code: int, reason: dict[str, object]):
+        super().__init__(code, os.strerror(code))
+        self.reason = reason
+
+
+def describe(exc: OSError) -> dict[str, object] | str:
+    """The reason, as a message parameter: in words, with what to do when the disk is full."""
+    if isinstance(exc, DescribedOSError):
+        return exc.reason
     if exc.errno in DISK_FULL:
-        return f"{reason}; free some space (or write somewhere else) and run the command again"
-    return reason
+        return phrase("os.disk_full", detail=exc.strerror or str(exc))
+    if exc.errno in OS_REASONS:
+        return phrase(OS_REASONS[exc.errno])
+    return exc.strerror or str(exc)
 
 
-READ = "which this command reads"
+READ = "input.read"
 
 
 class Inputs:
@@ -138,13 +165,14 @@ class Inputs:
         self._files: list[tuple[Path, str, str]] = []
         self._folders: list[tuple[Path, str]] = []
         if plan is not None:
-            self.add(plan, "the plan")
+            self.add(plan, "input.plan")
         if store is not None:
             self.add_store(store)
         self.add_returns(returns)
 
     def add(self, path: str | Path, what: str, why: str = READ) -> Inputs:
-        """`path`, named `what` in a refusal, with `why` it must not be written over."""
+        """`path`, named `what` in a refusal, with `why` it must not be written over (both
+        catalogue keys)."""
         self._files.append((Path(path), what, why))
         return self
 
@@ -156,9 +184,9 @@ class Inputs:
     def add_returns(self, paths: Iterable[str | Path]) -> Inputs:
         for path in map(Path, paths):
             if path.is_dir():
-                self._folders.append((path, "the returns folder"))
+                self._folders.append((path, "input.returns_folder"))
             else:
-                self.add(path, "a return being read")
+                self.add(path, "input.return")
         return self
 
     def refuse(self, target: str | Path) -> None:
@@ -166,20 +194,19 @@ class Inputs:
         target = Path(target)
         for path, what, why in self._files:
             if _same_file(target, path):
-                named = "" if os.path.abspath(target) == os.path.abspath(path) else f" {path}"
-                raise MatrixError(f"{target} is {what}{named}, {why}; write the output to another file")
+                same = os.path.abspath(target) == os.path.abspath(path)
+                raise MatrixError("error.output_is_input" if same else "error.output_is_input_at",
+                                  target=target, what=phrase(what), path=path, why=phrase(why))
 
     def refuse_folder(self, folder: str | Path, what: str) -> None:
-        """MatrixError when `folder` is, or is inside, a folder being read: `what` written there
-        would be read back as input next time."""
+        """MatrixError when `folder` is, or is inside, a folder being read: `what` (a catalogue
+        key) written there would be read back as input next time."""
         resolved = Path(os.path.realpath(folder))
         for path, role in self._folders:
             read = Path(os.path.realpath(path))
             if resolved == read or read in resolved.parents:
-                raise MatrixError(
-                    f"{folder} is inside {role} {path}: {what} written there would be read "
-                    "as returns; choose a folder outside it"
-                )
+                raise MatrixError("error.output_in_returns", folder=folder, role=phrase(role), path=path,
+                                  what=phrase(what))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -260,7 +287,7 @@ def _create_temporary(target: Path, mode: int) -> tuple[Path, _Output]:
     """A new hidden file beside `target` (so the rename stays on one file system), created with
     `mode` less the umask. Hidden, so a folder of returns never lists a leftover as a return."""
     if not target.parent.is_dir():
-        raise FileNotFoundError(errno.ENOENT, f"folder {target.parent} does not exist")
+        raise DescribedOSError(errno.ENOENT, phrase("os.not_found_named", path=target.parent))
     while True:
         temporary = target.with_name(f".{target.name[:200]}.{secrets.token_hex(4)}.tmp")
         try:

@@ -38,7 +38,7 @@ from lxml import etree
 
 from matrix.countries import alpha_2
 from matrix.errors import MatrixError
-from matrix.i18n import LANGUAGES, action_point_title, t
+from matrix.i18n import LANGUAGES, action_point_title, phrase, t
 from matrix.models.plan import (
     Activity,
     Actor,
@@ -117,16 +117,12 @@ def check(data: bytes) -> None:
     try:
         document = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise MatrixError(
-            f"the IATI file is not well-formed XML ({exc}); nothing was written"
-        ) from None
+        raise MatrixError("error.iati_not_xml", detail=str(exc)) from None
     schema = _schema()
     if not schema.validate(document):
         error = schema.error_log[0]
-        raise MatrixError(
-            f"the IATI file would not be valid against the IATI {IATI_VERSION} schema "
-            f"({error.path}: {error.message}); nothing was written"
-        )
+        raise MatrixError("error.iati_invalid", version=IATI_VERSION, where=error.path,
+                          detail=error.message)
 
 
 @cache
@@ -149,18 +145,11 @@ def require_publishable(plan: Plan) -> tuple[Iati, IatiOrganisation]:
     """The plan's IATI settings and reporting organisation; MatrixError saying what to add when
     the plan lacks what IATI requires: those, and someone taking part in every activity."""
     if plan.iati is None or plan.iati.reporting_org is None:
-        raise MatrixError(
-            f"plan {plan.id} names no IATI reporting organisation; add to the plan "
-            "`iati: {reporting_org: {ref: <your IATI organisation identifier, e.g. XM-DAC-41121>, "
-            "type: <IATI organisation type, e.g. 40>, name: <organisation name>}}`"
-        )
+        raise MatrixError("error.iati_no_reporting_org", plan=plan.id)
     orphans = [a.id for _, a in plan.activities() if not a.lead and not a.partners]
     if orphans:
-        more = f" (and {len(orphans) - 1} more)" if len(orphans) > 1 else ""
-        raise MatrixError(
-            f"activity {orphans[0]}{more} has no lead or partners, and IATI needs at least one "
-            "participating organisation: give it a `lead:` in the plan"
-        )
+        more = phrase("format.and_more", count=len(orphans) - 1) if len(orphans) > 1 else ""
+        raise MatrixError("error.iati_no_participant", activity=orphans[0], more=more)
     return plan.iati, plan.iati.reporting_org
 
 

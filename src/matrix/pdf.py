@@ -19,6 +19,7 @@ from pathlib import Path
 
 from matrix.errors import MatrixError
 from matrix.files import Inputs, write_file
+from matrix.i18n import phrase
 
 BROWSER_ENV = "MATRIX_CHROMIUM"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -45,12 +46,7 @@ def find_browser() -> str | None:
 
 
 def missing_browser() -> MatrixError:
-    return MatrixError(
-        "writing PDF needs Chromium or Google Chrome, and neither was found: install one "
-        "(Debian or Ubuntu: `sudo apt install chromium`) "
-        f"or set {BROWSER_ENV} to its path; or write HTML instead (-o FILE.html) and print it to "
-        "PDF from a browser"
-    )
+    return MatrixError("error.no_browser", variable=BROWSER_ENV)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -71,7 +67,7 @@ def html_to_pdf(html: str) -> bytes:
         ]
         problem = _run(command)
         if not pdf.is_file() or not pdf.stat().st_size:
-            raise MatrixError(f"{browser} did not write the PDF ({problem or 'no reason given'})")
+            raise MatrixError("error.pdf_not_written", browser=browser, reason=problem or phrase("error.no_reason"))
         return pdf.read_bytes()
 
 
@@ -94,9 +90,7 @@ def _run(command: list[str]) -> str:
         _, errors = process.communicate(timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
         _stop(process)
-        raise MatrixError(
-            f"{command[0]} did not finish the PDF within {TIMEOUT_SECONDS} s; try again"
-        ) from None
+        raise MatrixError("error.pdf_timeout", browser=command[0], seconds=TIMEOUT_SECONDS) from None
     except BaseException:
         _stop(process)
         raise

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from matrix.errors import MatrixError
+from matrix.i18n import phrase
 from matrix.models.plan import Frequency, Plan, Reporting
 
 _PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.HALF_YEARLY: 2, Frequency.ANNUAL: 1}
@@ -28,12 +29,17 @@ EXAMPLES = {
 
 
 class PeriodError(MatrixError, ValueError):
-    """Not a period, or not one of the plan's: one line saying how to write it (exit 2 from the
-    command line). A ValueError too, for code that parses periods it did not get from a user."""
+    """A period that cannot be used, said in the catalogue's words: a usage error where a command
+    was given it, a ValueError where a stored or hidden period is only judged."""
 
 
 class PeriodOutOfRange(PeriodError):
     """A period written correctly but in a year outside YEARS."""
+
+
+def frequency_name(frequency: Frequency) -> dict[str, object]:
+    """'quarterly', in whatever language the message it goes into is shown."""
+    return phrase(f"frequency.{frequency.value}")
 
 
 @dataclass(frozen=True, order=True)
@@ -53,15 +59,10 @@ class Period:
             if match := pattern.match(text):
                 year = int(match.group(1))
                 if year not in YEARS:
-                    raise PeriodOutOfRange(
-                        f"'{text}' is out of range; periods run from {YEARS[0]} to {YEARS[-1]}, like "
-                        f"{EXAMPLES[frequency]}"
-                    )
+                    raise PeriodOutOfRange("period.out_of_range", text=text, first=YEARS[0],
+                                           last=YEARS[-1], example=EXAMPLES[frequency])
                 return cls(year, int(match.group(2)) if match.lastindex == 2 else 1, frequency)
-        raise PeriodError(
-            f"'{text}' is not a period; write it like 2026-09 (month), 2026-Q3 (quarter), "
-            "2026-H2 (half-year) or 2026 (year)"
-        )
+        raise PeriodError("period.not_a_period", text=text)
 
     @classmethod
     def containing(cls, day: date, frequency: Frequency) -> Period:
@@ -111,13 +112,12 @@ def parse_for_plan(reporting: Reporting, text: str | Period) -> Period:
     """A period of the plan's own frequency, not before its first period; PeriodError if not."""
     period = Period.parse(text)
     if period.frequency != reporting.frequency:
-        raise PeriodError(
-            f"'{text}' is a {period.frequency.value.replace('_', '-')} period but the plan reports "
-            f"{reporting.frequency.value.replace('_', '-')}; write it like '{EXAMPLES[reporting.frequency]}'"
-        )
+        raise PeriodError("period.other_frequency", text=text, found=frequency_name(period.frequency),
+                          frequency=frequency_name(reporting.frequency),
+                          example=EXAMPLES[reporting.frequency])
     first = Period.parse(reporting.first_period)
     if period < first:
-        raise PeriodError(f"'{text}' is before the plan's first reporting period {first}")
+        raise PeriodError("period.before_first", text=text, first=first.id)
     return period
 
 
@@ -151,8 +151,7 @@ def plan_period(plan: Plan, text: str | Period, today: date | None = None) -> Pe
     period = parse_for_plan(plan.reporting, text)
     last = last_period(plan, today)
     if period > last:
-        raise PeriodError(f"'{text}' is after the plan's last reporting period {last} (the period of its last "
-                         "activity end, or the coming one)")
+        raise PeriodError("period.after_last", text=text, last=last.id)
     return period
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Self
 from matrix.codes import Code
 from matrix.errors import MatrixError, MatrixWarning, PlanError
 from matrix.files import Inputs
+from matrix.i18n import DEFAULT_LANG, phrase, render_issue, t
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
@@ -72,7 +73,7 @@ def _key_created(path: Path) -> None:
 def _warn(issue: Issue) -> None:
     """What a project does with a warning when no one else is told: a Python
     warning, which a script sees once and can filter (`MatrixWarning`)."""
-    warnings.warn(issue.render(), MatrixWarning, stacklevel=5)
+    warnings.warn(render_issue(issue, DEFAULT_LANG), MatrixWarning, stacklevel=5)
 
 
 class Project:
@@ -93,9 +94,7 @@ class Project:
         given = Path(folder)
         self.plan_file: Path = given / PLAN_FILE if given.is_dir() else given
         if not self.plan_file.is_file():
-            raise MatrixError(
-                f"no plan at {self.plan_file}; give the project folder or its plan (--plan PLAN)"
-            )
+            raise MatrixError("error.no_plan", path=self.plan_file)
         self.folder: Path = self.plan_file.parent
         if not isinstance(store, StoreLocation):
             store = StoreLocation.parse(
@@ -169,10 +168,10 @@ class Project:
 
     def _versions(self, store: Store | None) -> PlanVersions:
         kept = folder_versions(self.versions_folder)
-        where = f"looked in {self.versions_folder / 'plans'}"
+        where = phrase("versions.looked_in", folder=self.versions_folder / "plans")
         if store is not None:
             kept += store.plan_versions(self.plan.id)
-            where += f" and in the store {self.store}"
+            where = phrase("versions.looked_in_store", folder=self.versions_folder / "plans", store=str(self.store))
         issued = folder_issued(self.versions_folder)
         if store is not None:
             issued += store.issued(self.plan.id)
@@ -219,13 +218,11 @@ class Project:
         version = versions.find(self.plan.id, ref)
         plan = versions.plan(version.hash)
         if plan is None:
-            raise MatrixError(
-                f"the kept copy of plan version {version.hash[:12]} cannot be read as that version; "
-                f"restore {self.versions_folder / 'plans'} or the store from a backup"
-            )
+            raise MatrixError("error.version_unreadable", version=version.hash[:12],
+                              folder=self.versions_folder / "plans")
         return version, plan
 
-    def plan_at(self, ref: str) -> tuple[Plan, str]:
+    def plan_at(self, ref: str, lang: str = DEFAULT_LANG) -> tuple[Plan, str]:
         """A plan to compare, and where it came from: a plan file, `current` (the project's
         plan), or a kept version by the start of its hash."""
         from matrix.plan.load import read_plan
@@ -236,15 +233,15 @@ class Project:
                 raise PlanError(ref, issues)
             return plan, ref
         if ref.strip().lower() == "current":
-            return self.plan, f"{self.plan_file} (current)"
+            return self.plan, t(lang, "versions.current", path=self.plan_file)
         version, plan = self.plan_version(ref)
-        return plan, f"version {version.hash[:12]} (first used {version.first_used.date()})"
+        return plan, t(lang, "versions.kept", version=version.hash[:12], date=version.first_used.date())
 
-    def plan_diff(self, old: str, new: str) -> PlanDiff:
+    def plan_diff(self, old: str, new: str, lang: str = DEFAULT_LANG) -> PlanDiff:
         """What changed from `old` to `new`, each a plan file, a kept version or `current`."""
         from matrix.plan import diff_plans
 
-        (before, old_source), (after, new_source) = self.plan_at(old), self.plan_at(new)
+        (before, old_source), (after, new_source) = self.plan_at(old, lang), self.plan_at(new, lang)
         return diff_plans(before, after, old_source=old_source, new_source=new_source)
 
     def _version(self) -> PlanVersion:
@@ -261,7 +258,7 @@ class Project:
         countries: Iterable[str] | None = None,
         regional: bool = False,
         outdated: bool = False,
-        lang: str = "en",
+        lang: str | None = None,
         out: PathLike = ".",
         force: bool = False,
         prefill: bool = False,
@@ -269,7 +266,7 @@ class Project:
         key_created: Callable[[Path], None] | None = None,
     ) -> list[Path]:
         """Write the matrix of every plan country (or of `countries`, or the one regional matrix)
-        for `period` into `out`, signed with the project key (made now if there is none yet;
+        for `period` into `out`, each in its office's language (or `lang`), signed with the project key (made now if there is none yet;
         `key_created` is told where, by default with a `MatrixWarning`). With `outdated`, only
         the offices last sent a matrix of an earlier plan version for `period`, each in the
         language it had. `prefill` starts each row from the office's latest accepted answers in
@@ -283,9 +280,11 @@ class Project:
         if (late := after_every_activity(self.plan, wanted)) is not None:
             self.on_warning(late)
         if not outdated:
-            batches = [(list(countries) if countries else None, regional, lang)]
+            batches: list[tuple[list[str] | None, bool, str | None]] = [
+                (list(countries) if countries else None, regional, lang)
+            ]
         elif countries or regional:
-            raise MatrixError("choose either outdated offices or countries / --regional, not both")
+            raise MatrixError("error.outdated_or_countries")
         else:
             batches = _outdated_batches(self.outdated(wanted))
         options: dict[str, Any] = {}
@@ -310,20 +309,23 @@ class Project:
         period: Period,
         countries: list[str] | None,
         regional: bool,
-        lang: str,
+        lang: str | None,
         progress: Callable[[Path], None] | None,
     ) -> Callable[[Path], None]:
         """What to do once each workbook is written: record that its office was sent the plan's
         version, then tell `progress`."""
         from matrix.generate import offices_to_write, workbook_name
 
-        names = {
-            workbook_name(office, period, self.plan): office
+        languages = {
+            office: lang or self.plan.office_language(office)
             for office in offices_to_write(self.plan, countries, regional)
         }
+        names = {workbook_name(office, period, self.plan, language): office
+                 for office, language in languages.items()}
 
         def sent(path: Path) -> None:
-            records.sent(names[path.name], regional, period, lang, path)
+            office = names[path.name]
+            records.sent(office, regional, period, languages[office], path)
             if progress:
                 progress(path)
 
@@ -334,7 +336,7 @@ class Project:
         period: Period,
         countries: list[str] | None,
         regional: bool,
-        lang: str,
+        lang: str | None,
         out: PathLike,
         force: bool,
         progress: Callable[[Path], None],
@@ -381,7 +383,7 @@ class Project:
                     self.plan, results, lambda offices, period: store.earlier(self.plan, offices, period)
                 ))
         except MatrixError as exc:  # validating needs no store: say what was not compared
-            self.on_warning(Code.HISTORY_UNAVAILABLE.issue(file=str(self.store), reason=str(exc)))
+            self.on_warning(Code.HISTORY_UNAVAILABLE.issue(file=str(self.store), reason=exc.as_phrase()))
             return results
         return [checked[index] for index in range(len(results))]
 
@@ -410,16 +412,24 @@ class Project:
         """Whether the store is there to read: a SQLite file that exists, or a PostgreSQL URL."""
         return self.store.path is None or self.store.path.is_file()
 
-    def feedback_copies(self, folder: PathLike, paths: Iterable[PathLike]) -> FeedbackCopies:
+    def feedback_copies(
+        self, folder: PathLike, paths: Iterable[PathLike], *, lang: str = DEFAULT_LANG
+    ) -> FeedbackCopies:
         """Where the annotated copies of the returns in `paths` go, in `folder`: refused now (a
         folder being read, a file matrix did not write) rather than after validating them all.
-        `write(result)` writes one."""
+        `write(result)` writes one, in its workbook's language, and says so in `lang`."""
         from matrix.annotate import FeedbackCopies
         from matrix.validation import returned_workbooks
 
         given = [Path(path) for path in paths]
         files = returned_workbooks(given)
-        return FeedbackCopies(Path(folder), files, self.inputs(returns=[*given, *files]))
+        return FeedbackCopies(
+            Path(folder),
+            files,
+            self.inputs(returns=[*given, *files]),
+            lang=lang,
+            paper=self.plan.paper,
+        )
 
     def collect(
         self,
@@ -454,34 +464,51 @@ class Project:
                 versions=versions,
             )
 
-    def status(self, period: str | Period) -> PeriodStatus:
+    def status(self, period: str | Period, *, lang: str = DEFAULT_LANG) -> PeriodStatus:
         """Every expected office for `period`: returned, late, rejected or missing, and which
-        plan version its matrix is of."""
+        plan version its matrix is of (names and reasons in `lang`)."""
         from matrix.status import status
 
         wanted = parse_for_plan(self.plan.reporting, period)
         issued = latest_issued(self.issued(wanted), wanted.id)
         with self.opened_store() as store:
-            return status(self.plan, store, wanted, issued)
+            return status(self.plan, store, wanted, issued, lang)
 
-    def history(self, country: str, activity: str | None = None) -> list[HistoryEntry]:
-        """What `country` (or the region) reported, period by period; one activity or ref."""
+    def history(
+        self, country: str, activity: str | None = None, *, lang: str = DEFAULT_LANG
+    ) -> list[HistoryEntry]:
+        """What `country` (or the region) reported, period by period; one activity or ref (the
+        plan's texts in `lang`)."""
         from matrix.status import history
 
         with self.opened_store() as store:
-            return history(self.plan, store, country, activity)
+            return history(self.plan, store, country, activity, lang)
 
     def export(
-        self, out: PathLike, fmt: str, *, period: str | Period | None = None, table: str = "rows"
+        self,
+        out: PathLike,
+        fmt: str,
+        *,
+        period: str | Period | None = None,
+        table: str = "rows",
+        lang: str | None = None,
     ) -> int:
         """Write the consolidated dataset (xlsx, csv, json, hxl or iati) for `period`, or every
         period up to the latest collected; the number of rows written. A csv or hxl file holds
-        one `table`: rows, proposed, initiatives, overviews or good_practices."""
+        one `table`: rows, proposed, initiatives, overviews or good_practices. Texts are in `lang`
+        (default: the plan's language)."""
         from matrix.export import export
 
         with self.opened_store() as store:
             return export(
-                self.plan, store, period, fmt, Path(out), table=table, inputs=self.inputs()
+                self.plan,
+                store,
+                period,
+                fmt,
+                Path(out),
+                table=table,
+                inputs=self.inputs(),
+                lang=lang or self.plan.language,
             )
 
     def report(
@@ -490,13 +517,15 @@ class Project:
         out: PathLike | None = None,
         *,
         country: str | None = None,
-        lang: str = "en",
+        lang: str | None = None,
         generated_at: datetime | None = None,
     ) -> ReportContext:
         """The report for `period` (of one office with `country`): every figure it shows, as a
-        typed context, also written to `out` as one self-contained HTML file when given."""
+        typed context, also written to `out` as one self-contained HTML file when given; in
+        `lang`, by default the plan's language."""
         from matrix.report.source import from_store, make_report
 
+        lang = lang or self.plan.language
         with self.opened_store() as store:
             if out is None:
                 return from_store(
@@ -520,7 +549,7 @@ class Project:
         period: str | Period | None = None,
         first: str | Period | None = None,
         last: str | Period | None = None,
-        lang: str = "en",
+        lang: str | None = None,
         generated_at: datetime | None = None,
     ) -> CompendiumContext:
         """Every good practice the offices described, by action point, country and period, written
@@ -536,13 +565,13 @@ class Project:
                 period=period,
                 first=first,
                 last=last,
-                lang=lang,
+                lang=lang or self.plan.language,
                 generated_at=generated_at,
                 inputs=self.inputs(),
             )
 
 
-def _outdated_batches(outdated: list[IssuedMatrix]) -> list[tuple[list[str] | None, bool, str]]:
+def _outdated_batches(outdated: list[IssuedMatrix]) -> list[tuple[list[str] | None, bool, str | None]]:
     """(countries, regional, language) of each `generate` that sends the outdated offices a
     matrix of the current version, in the language each had."""
     batches: dict[tuple[bool, str], list[str]] = {}
@@ -586,4 +615,4 @@ class _Records:
             except StoreError as exc:  # a role that may only read: the folder has it all
                 self._store = None
                 self.project.on_warning(Code.STORE_VERSIONS_NOT_KEPT.issue(
-                    file=str(self.project.store), folder=str(folder), reason=str(exc)))
+                    file=str(self.project.store), folder=str(folder), reason=exc.as_phrase()))

@@ -20,11 +20,11 @@ def init_project(
     """Write DIR/plan.yaml and the project key; refuses to replace an existing plan. Returns the
     plan's path and the key's when it was created now."""
     if framework not in builtin_names():
-        raise MatrixError(f"framework '{framework}' is not built in; choose one of {', '.join(builtin_names())}")
+        raise MatrixError("error.unknown_framework", name=framework, known=builtin_names())
     directory = Path(directory)
     target = directory / PLAN_FILE
     if target.exists():
-        raise MatrixError(f"{target} already exists; edit it, or choose another folder")
+        raise MatrixError("error.plan_exists", path=target)
     text = render(
         "plan.yaml.j2",
         scope=Scope(scope).value,
@@ -33,7 +33,7 @@ def init_project(
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise MatrixError(f"cannot create {directory}: {describe(exc)}") from None
+        raise MatrixError("error.cannot_create", path=directory, reason=describe(exc)) from None
     write_text(target, text)
     key, created = ensure_key(find_key(target))
     return target, key.path if created else None

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from matrix.errors import MatrixError
 from matrix.files import PRIVATE, Inputs, create_new, describe
+from matrix.i18n import t
 
 KEY_FILE = ".matrix-key"
 KEY_ENV = "MATRIX_KEY_FILE"
@@ -46,7 +47,7 @@ def key_path(plan_file: str | Path) -> Path:
 def protected_inputs(plan_file: str | Path, returns: Iterable[str | Path] = ()) -> Inputs:
     """What no output of the project's commands may overwrite: the plan, its key and `returns`."""
     inputs = Inputs(plan=plan_file, returns=[Path(r) for r in returns])
-    return inputs.add(key_path(plan_file), "the project key", "which signs every matrix of the project")
+    return inputs.add(key_path(plan_file), "input.project_key", "input.signs")
 
 
 def find_key(plan_file: str | Path) -> ProjectKey:
@@ -63,8 +64,8 @@ def ensure_key(key: ProjectKey) -> tuple[ProjectKey, bool]:
         # never replaced: a key another process wrote a moment ago is the key
         created = create_new(key.path, secrets.token_bytes(KEY_BYTES), mode=PRIVATE)
     except OSError as exc:
-        raise MatrixError(f"cannot create the project key {key.path}: {describe(exc)}; set {KEY_ENV} to a "
-                          "file path in a folder you can write to") from None
+        raise MatrixError("error.cannot_create_key", path=key.path, reason=describe(exc),
+                          variable=KEY_ENV) from None
     return _read_key(key.path), created
 
 
@@ -77,17 +78,15 @@ def _read_key(path: Path) -> ProjectKey:
     except FileNotFoundError:
         return ProjectKey(path)
     except OSError as exc:
-        raise MatrixError(f"cannot read the project key {path}: {exc.strerror or exc}") from None
+        raise MatrixError("error.cannot_read_key", path=path, reason=describe(exc)) from None
     if len(secret) != KEY_BYTES:
-        raise MatrixError(f"the project key {path} is damaged ({len(secret)} bytes, not {KEY_BYTES}); restore it "
-                          "from the project's backup")
+        raise MatrixError("error.key_damaged", path=path, size=len(secret), expected=KEY_BYTES)
     return ProjectKey(path, secret, created)
 
 
-def created_notice(path: Path) -> str:
+def created_notice(path: Path, lang: str = "en") -> str:
     """What to tell the coordinator the moment a key is made: losing it, or sending it out, undoes it."""
-    return (f"created the project key {path}: it signs every matrix generated for this plan, and validate "
-            "and collect check returns with it; back it up with the plan and the store, never send it to offices")
+    return t(lang, "cli.key_created", path=path)
 
 
 def sign(secret: bytes, content: bytes) -> str:

@@ -8,7 +8,9 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from matrix.errors import MatrixError
-from matrix.models.plan import Plan, Status
+from matrix.i18n import format_day, format_number, issue_message, status_label, t
+from matrix.models.issues import Issue
+from matrix.models.plan import Plan, Status, in_language
 from matrix.periods import Period, due_date, parse_for_plan
 from matrix.plan import plan_index, split_ref
 from matrix.store import Store, Submission, overlap_issue
@@ -119,10 +121,12 @@ def office_return(office: str, submissions: list[Submission], due: date) -> Offi
 
 
 def status(
-    plan: Plan, store: Store, period: str | Period, issued: Mapping[str, IssuedMatrix] | None = None
+    plan: Plan, store: Store, period: str | Period, issued: Mapping[str, IssuedMatrix] | None = None,
+    lang: str = "en",
 ) -> PeriodStatus:
     """Every expected office's state for `period`: returned, late, rejected or missing; with
-    `issued` (office -> the matrix it was last sent for the period), the plan version it holds."""
+    `issued` (office -> the matrix it was last sent for the period), the plan version it holds;
+    names and the first error of a rejected return in `lang`."""
     period_ = parse_for_plan(plan.reporting, period)
     due = due_date(plan.reporting, period_)
     submissions = store.submissions(plan, period_.id)
@@ -133,46 +137,51 @@ def status(
         shown = found.current or (found.own[-1] if found.own else None)
         sent = (issued or {}).get(office)
         offices.append(OfficeStatus(
-            office=office, name=index.office_name(office), state=found.state, latest_return=found.latest_received,
-            file=shown.file_name if shown else None, errors=shown.errors if shown else 0,
-            warnings=shown.warnings if shown else 0, via=found.via,
-            reason=_first_error(shown) if found.state is ReturnState.REJECTED and shown else None,
+            office=office, name=index.office_name(office, lang), state=found.state,
+            latest_return=found.latest_received, file=shown.file_name if shown else None,
+            errors=shown.errors if shown else 0, warnings=shown.warnings if shown else 0, via=found.via,
+            reason=_first_error(shown, lang) if found.state is ReturnState.REJECTED and shown else None,
             matrix_version=sent.plan_hash if sent else None,
             outdated=sent is not None and sent.plan_hash != index.content_hash,
         ))
     return PeriodStatus(period_.id, due, offices)
 
 
-def render_status(period_status: PeriodStatus) -> str:
-    rows = [
-        (o.office, o.name, o.state.value + (f" (in {o.via})" if o.via else ""),
-         o.latest_return.date().isoformat() if o.latest_return else "", o.errors, o.warnings,
-         _matrix(o), o.reason or "")
-        for o in period_status.offices
-    ]
+def render_status(period_status: PeriodStatus, lang: str = "en") -> str:
+    rows = []
+    for o in period_status.offices:
+        state = t(lang, f"returns.state.{o.state.value}")
+        rows.append((
+            o.office, o.name, t(lang, "returns.via", state=state, office=o.via) if o.via else state,
+            format_day(o.latest_return, lang) if o.latest_return else "", format_number(o.errors, lang),
+            format_number(o.warnings, lang), _matrix(o, lang), o.reason or "",
+        ))
     done = sum(o.state in (ReturnState.RETURNED, ReturnState.LATE) for o in period_status.offices)
-    body = table(("office", "name", "state", "latest return", "errors", "warnings", "matrix", "first error"),
-                 rows)
-    text = (f"period {period_status.period}, due {period_status.due.isoformat()}\n{body}\n"
-            f"{done} of {len(period_status.offices)} office(s) returned")
+    headers = [t(lang, f"returns.col.{key}") for key in
+               ("office", "name", "state", "latest", "errors", "warnings", "matrix", "first_error")]
+    lines = [
+        t(lang, "returns.heading", period=period_status.period, due=period_status.due),
+        table(headers, rows),
+        t(lang, "returns.done", done=done, count=len(period_status.offices)),
+    ]
     if outdated := period_status.outdated:
-        text += (f"\n{len(outdated)} office(s) hold a matrix of an earlier plan version "
-                 f"({', '.join(o.office for o in outdated)}); `matrix generate PLAN --period "
-                 f"{period_status.period} --outdated --force -o FOLDER` sends them one of the "
-                 "current version")
-    return text
+        lines.append(t(lang, "returns.outdated", count=len(outdated), offices=", ".join(o.office for o in outdated),
+                       period=period_status.period))
+    return "\n".join(lines)
 
 
-def _matrix(office: OfficeStatus) -> str:
+def _matrix(office: OfficeStatus, lang: str) -> str:
     """'current', 'outdated (c66f435d6120)', or nothing when no matrix sent is recorded."""
     if office.matrix_version is None:
         return ""
-    return f"outdated ({office.matrix_version[:12]})" if office.outdated else "current"
+    if office.outdated:
+        return t(lang, "returns.matrix.outdated", version=office.matrix_version[:12])
+    return t(lang, "returns.matrix.current")
 
 
-def _first_error(submission: Submission) -> str | None:
+def _first_error(submission: Submission, lang: str) -> str | None:
     error = next((i for i in submission.problems if i.is_error), None)
-    return error.message if error else None
+    return issue_message(error, lang) if error else None
 
 
 @dataclass(frozen=True)
@@ -192,33 +201,35 @@ class HistoryEntry:
     received_at: datetime
     file: str
     """The return the value that counts came from."""
-    disagreeing: tuple[str, ...] = ()
-    """What other returns that count say differently for the row (`value-overlap` messages)."""
+    disagreeing: tuple[Issue, ...] = ()
+    """What other returns that count say differently for the row (`value-overlap`)."""
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self, lang: str = "en") -> dict[str, object]:
         data = asdict(self)
         data["status"] = self.status.value if self.status else None
         data["received_at"] = self.received_at.isoformat()
-        data["disagreeing"] = list(self.disagreeing)
+        data["disagreeing"] = [issue_message(issue, lang) for issue in self.disagreeing]
         return data
 
 
-def history(plan: Plan, store: Store, country: str, activity: str | None = None) -> list[HistoryEntry]:
-    """What `country` (or the region) reported, period by period, in plan order within a period."""
+def history(
+    plan: Plan, store: Store, country: str, activity: str | None = None, lang: str = "en"
+) -> list[HistoryEntry]:
+    """What `country` (or the region) reported, period by period, in plan order within a period;
+    the plan's texts in `lang` where it translates them."""
     country = country.strip().upper()
     index = plan_index(plan)
     if country not in index.reporting_offices:
-        offices = ", ".join(index.reporting_offices)
-        raise MatrixError(f"'{country}' is not in the plan; choose one of {offices}")
+        raise MatrixError("error.not_an_office", office=country, offices=list(index.reporting_offices))
     rows = store.current_rows(plan, country=country)
-    disagreeing: dict[tuple[str, str], list[str]] = {}
+    disagreeing: dict[tuple[str, str], list[Issue]] = {}
     for overlap in store.overlaps(plan, country=country):
         key = (overlap.counted.period, overlap.counted.ref)
-        disagreeing.setdefault(key, []).append(overlap_issue(overlap).message)
+        disagreeing.setdefault(key, []).append(overlap_issue(overlap))
     if activity is not None:
         rows = [r for r in rows if activity in (split_ref(r.row.ref)[0], r.row.ref)]
         if not rows and not any(activity == a.id for _, a in plan.activities()):
-            raise MatrixError(f"activity '{activity}' is not in the plan and has no history")
+            raise MatrixError("error.unknown_activity", activity=activity)
     office = None if plan.region and country == plan.region.code else country
     order = {r.ref: n for n, r in enumerate(index.rows(office))}
     indicators = {r.ref: r for r in index.rows(office)}
@@ -229,8 +240,9 @@ def history(plan: Plan, store: Store, country: str, activity: str | None = None)
         indicator = planned.indicator if planned else None
         entries.append(HistoryEntry(
             period=stored.period, ref=row.ref,
-            activity=planned.activity.title if planned else split_ref(row.ref)[0],
-            indicator=indicator.name if indicator else "", unit=(indicator.unit or "") if indicator else "",
+            activity=in_language(planned.activity.title, lang) if planned else split_ref(row.ref)[0],
+            indicator=in_language(indicator.name, lang) if indicator else "",
+            unit=in_language(indicator.unit, lang) if indicator and indicator.unit else "",
             target=indicator.target if indicator else None, status=Status(row.status) if row.status else None,
             actual=row.actual,
             funds_secured=row.funds_secured, comments=row.comments, next_steps=row.next_steps,
@@ -240,16 +252,16 @@ def history(plan: Plan, store: Store, country: str, activity: str | None = None)
     return entries
 
 
-def render_history(entries: list[HistoryEntry]) -> str:
+def render_history(entries: list[HistoryEntry], lang: str = "en") -> str:
     if not entries:
-        return "nothing reported yet"
+        return t(lang, "history.none")
     rows = [
-        (e.period, e.ref, e.status.value if e.status else "", number(e.actual), number(e.target), e.unit,
-         e.comments, e.received_at.date().isoformat(), e.file)
+        (e.period, e.ref, status_label(e.status, lang) if e.status else "", number(e.actual, lang),
+         number(e.target, lang), e.unit, e.comments, format_day(e.received_at, lang), e.file)
         for e in entries
     ]
-    body = table(
-        ("period", "ref", "status", "actual", "target", "unit", "comments", "received", "source"), rows
-    )
-    notes = [f"note: {message}" for e in entries for message in e.disagreeing]
-    return "\n".join([body, *notes])
+    headers = [t(lang, f"history.col.{key}") for key in
+               ("period", "ref", "status", "actual", "target", "unit", "comments", "received", "source")]
+    notes = [t(lang, "history.note", message=issue_message(issue, lang))
+             for e in entries for issue in e.disagreeing]
+    return "\n".join([table(headers, rows), *notes])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from matrix.i18n import format_number
+
 MAX_CELL = 60
 
 
@@ -12,11 +14,9 @@ def shorten(text: str, limit: int = MAX_CELL) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def number(value: float | None) -> str:
-    """12 rather than 12.0; empty for nothing."""
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+def number(value: float | None, lang: str = "en") -> str:
+    """12 rather than 12.0, 1,250.5 in English and 1 250,5 in French; empty for nothing."""
+    return "" if value is None else format_number(value, lang)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from matrix.errors import MatrixError
 from matrix.files import describe, write_text
+from matrix.i18n import Phrase, phrase, t
 from matrix.models.plan import Plan
 
 FOLDER = ".matrix"
@@ -81,7 +82,7 @@ def _parsed(text: str, digest: str) -> Plan | None:
     """The plan `text` holds when it is version `digest`, else None (damaged, or another version)."""
     from matrix.plan.load import parse_plan
 
-    plan, _ = parse_plan(text, f"plan version {digest[:12]}")
+    plan, _ = parse_plan(text, digest[:12])  # its issues are never shown: a kept version is valid
     return plan if plan is not None and plan.content_hash() == digest else None
 
 
@@ -90,7 +91,7 @@ class PlanVersions:
     """The versions a project keeps, by hash: what validation reads an older return against."""
 
     versions: dict[str, PlanVersion] = field(default_factory=dict)
-    where: str = "none kept"
+    where: Phrase | str = field(default_factory=lambda: phrase("versions.none_kept"))
     """Where they were looked for, for the message about a version that is not there."""
     last_used: dict[str, datetime] = field(default_factory=dict)
     """Hash -> when a matrix was last generated from it (a plan changed back is used again)."""
@@ -98,7 +99,7 @@ class PlanVersions:
 
     @classmethod
     def of(
-        cls, versions: Iterable[PlanVersion], where: str, issued: Iterable[IssuedMatrix] = ()
+        cls, versions: Iterable[PlanVersion], where: Phrase | str, issued: Iterable[IssuedMatrix] = ()
     ) -> PlanVersions:
         found: dict[str, PlanVersion] = {}
         for version in versions:
@@ -140,13 +141,8 @@ class PlanVersions:
         if len(found) == 1:
             return found[0]
         if not found:
-            raise MatrixError(
-                f"no kept version of plan '{plan_id}' starts with '{prefix}' ({self.where}); "
-                "`matrix plan history` lists them"
-            )
-        raise MatrixError(
-            f"{len(found)} versions of plan '{plan_id}' start with '{prefix}'; give more of the hash"
-        )
+            raise MatrixError("error.version_not_kept", plan=plan_id, prefix=prefix, where=self.where)
+        raise MatrixError("error.version_ambiguous", count=len(found), plan=plan_id, prefix=prefix)
 
     def __getstate__(self) -> dict[str, Any]:
         """Sent to worker processes without the plans parsed so far."""
@@ -169,7 +165,7 @@ def keep_in_folder(folder: Path, version: PlanVersion) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise MatrixError(f"cannot keep the plan version in {path.parent}: {describe(exc)}") from None
+        raise MatrixError("error.cannot_keep_version", folder=path.parent, reason=describe(exc)) from None
     write_text(path, header + version.text)
 
 
@@ -201,9 +197,7 @@ def record_issued_in_folder(folder: Path, issued: IssuedMatrix) -> None:
         with (folder / "issued.jsonl").open("a", encoding="utf-8") as log:
             log.write(json.dumps(issued.as_json(), ensure_ascii=False) + "\n")
     except OSError as exc:
-        raise MatrixError(
-            f"cannot record the matrices sent in {folder / 'issued.jsonl'}: {describe(exc)}"
-        ) from None
+        raise MatrixError("error.cannot_record_issued", path=folder / "issued.jsonl", reason=describe(exc)) from None
 
 
 def folder_issued(folder: Path) -> list[IssuedMatrix]:
@@ -275,21 +269,21 @@ def plan_history(
     ]
 
 
-def render_plan_history(plan: Plan, entries: list[VersionEntry]) -> str:
+def render_plan_history(plan: Plan, entries: list[VersionEntry], lang: str = "en") -> str:
+    from matrix.i18n import format_moment, format_number
     from matrix.text_table import table
 
     rows = [
         (
             e.hash[:12],
-            e.first_used.isoformat(sep=" ") if e.first_used else "not used yet",
-            e.matrices,
+            format_moment(e.first_used, lang) if e.first_used else t(lang, "plan_history.not_used"),
+            format_number(e.matrices, lang),
             ", ".join(e.periods),
-            "current" if e.current else "",
+            t(lang, "plan_history.current") if e.current else "",
         )
         for e in entries
     ]
-    body = table(("version", "first used", "matrices", "periods", ""), rows)
-    return (
-        f"plan {plan.id}: {len(entries)} version(s)\n{body}\n"
-        "compare two with `matrix plan diff VERSION VERSION` (a version, or a plan file)"
-    )
+    headers = [t(lang, f"plan_history.col.{key}") for key in ("version", "first_used", "matrices", "periods")]
+    body = table((*headers, ""), rows)
+    return "\n".join([t(lang, "plan_history.title", plan=plan.id, count=len(entries)), body,
+                      t(lang, "plan_history.hint")])

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from matrix.i18n import localised_action_point_label
-from matrix.models.plan import Plan
+from matrix.models.plan import Plan, in_language
 from matrix.plan.index import PlanRow, plan_index
 
 TEMPLATE_SCHEMA = 1
@@ -230,22 +230,24 @@ LOCKED_KEYS = tuple(c.key for c in MATRIX_COLUMNS if c.locked and c.key != "perc
 
 
 def plan_cell_values(plan: Plan, row: PlanRow, lang: str, ap_label: str | None = None) -> dict[str, object]:
-    """The plan-defined cells of a matrix row exactly as the writer writes and fingerprints them
-    (every key; a sheet shows only its `matrix_columns`). `ap_label` saves the action point lookup."""
+    """The plan-defined cells of a matrix row exactly as the writer writes and fingerprints them,
+    texts in `lang` where the plan translates them (every key; a sheet shows only its
+    `matrix_columns`). `ap_label` saves the action point lookup."""
     activity, indicator = row.activity, row.indicator
     if ap_label is None:
         index = plan_index(plan)
         framework, ap = index.framework, index.objective_action_point[row.objective.id]
         ap_label = localised_action_point_label(framework, ap, lang) if ap else str(row.objective.action_point)
+    unit = indicator.unit if indicator else None
     return {
         "ref": row.ref,
         "action_point": ap_label,
-        "objective": row.objective.title,
-        "activity": activity.title,
+        "objective": in_language(row.objective.title, lang),
+        "activity": in_language(activity.title, lang),
         "lead": activity.lead,
         "partners": ", ".join(activity.partners) or None,
-        "indicator": indicator.name if indicator else None,
-        "unit": indicator.unit if indicator else None,
+        "indicator": in_language(indicator.name, lang) if indicator else None,
+        "unit": in_language(unit, lang) if unit else None,
         "baseline": indicator.baseline if indicator else None,
         "target": indicator.target if indicator else None,
         "start": activity.start,

@@ -21,6 +21,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from matrix.excel.layout import TEMPLATE_SCHEMA, SheetRole
+from matrix.i18n import Phrase, phrase
 from matrix.models.returns import WorkbookIdentity
 
 IDENTITY_KEYS = (
@@ -74,8 +75,17 @@ def _role_rows(meta: Metadata) -> list[list[str]]:
     return rows
 
 
+class MetadataDamaged(ValueError):
+    """The hidden record cannot be used; `reason` says why, as a message parameter."""
+
+    def __init__(self, reason: Phrase):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def parse_metadata(rows: list[list[object]]) -> Metadata:
-    """Raises ValueError saying what is missing or wrong, for a one-line identity issue."""
+    """Raises MetadataDamaged (a ValueError) saying what is missing or wrong, for a one-line
+    identity issue."""
     values: dict[str, str] = {}
     sheets: dict[str, str] = {}
     fingerprints: dict[tuple[str, str], str] = {}
@@ -96,18 +106,18 @@ def parse_metadata(rows: list[list[object]]) -> Metadata:
             values[key] = cells[1]
     missing = [k for k in IDENTITY_KEYS if not values.get(k)]
     if missing:
-        raise ValueError(f"the hidden metadata lacks {', '.join(missing)}")
+        raise MetadataDamaged(phrase("metadata.lacks", fields=missing))
     try:
         schema = int(float(values["template_schema"]))
     except (ValueError, OverflowError):
-        raise ValueError(f"template_schema '{values['template_schema']}' is not a number") from None
+        raise MetadataDamaged(phrase("metadata.schema_not_number", value=values["template_schema"])) from None
     if schema != TEMPLATE_SCHEMA:
-        raise ValueError(f"template schema {schema} is not the one this version of matrix reads ({TEMPLATE_SCHEMA})")
+        raise MetadataDamaged(phrase("metadata.schema_other", schema=schema, supported=TEMPLATE_SCHEMA))
     try:
         identity = WorkbookIdentity.model_validate(
             {**values, "template_schema": schema, "regional": values["regional"].lower() == "true",
              "generated_at": datetime.fromisoformat(values["generated_at"])}
         )
     except (ValidationError, ValueError) as exc:
-        raise ValueError(f"the hidden metadata is damaged ({str(exc).splitlines()[0]})") from None
+        raise MetadataDamaged(phrase("metadata.damaged", detail=str(exc).splitlines()[0])) from None
     return Metadata(identity, sheets, fingerprints, signature)

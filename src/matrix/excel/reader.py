@@ -32,8 +32,8 @@ class WorkbookReadError(MatrixError):
     """The file cannot be read; `issues` say why, one line each, for the validation result."""
 
     def __init__(self, issues: list[Issue]):
+        super().__init__(f"issue.{issues[0].code}", **(issues[0].params or {}))
         self.issues = issues
-        super().__init__(issues[0].message if issues else "the workbook cannot be read")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """A problem found in a plan or a workbook: data with a location, a code and a message.
 
-Codes, severities and message templates live in one catalogue, `matrix.codes`.
+Codes and severities live in `matrix.codes`; the messages, in every language, in the catalogue
+(`matrix.i18n`, key `issue.<code>`). An issue keeps its code and parameters, so it can be shown in
+any language where it is shown (`matrix.i18n.render_issue`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,13 @@ class Issue(BaseModel):
     severity: Severity = Field(
         description="error blocks acceptance; warning is for a human to check; info is news."
     )
-    message: str = Field(description="One line saying what is wrong and what to do.")
+    message: str = Field(description="One line saying what is wrong and what to do (in English, or in "
+                         "the language asked for where matrix prints it).")
+    params: dict[str, Any] | None = Field(
+        default=None,
+        description="The message's parameters, so it can be shown in any language later (None for an "
+        "issue stored before matrix kept them).",
+    )
     file: str | None = Field(default=None, description="The file the problem is in.")
     line: int | None = Field(default=None, description="1-based line in a YAML plan.")
     sheet: str | None = Field(default=None, description="Worksheet name in a workbook.")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextvars import ContextVar
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -19,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     PrivateAttr,
     SerializerFunctionWrapHandler,
     StringConstraints,
@@ -26,6 +28,7 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION = 1
 
@@ -34,6 +37,68 @@ Id = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ID_PATTERN)
 """Letters, digits, '-' and '_' (no dots or spaces), because ids end up in cells and file names."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+DEFAULT_LANGUAGE = "en"
+_plan_language: ContextVar[str] = ContextVar("plan_language", default=DEFAULT_LANGUAGE)
+"""The language of the plan being validated: the one a text's plain form is in."""
+
+
+class Localised(str):
+    """A plan text in the plan's language, with its translations. It is that text wherever a str
+    is used (and in the plan's version, which translations do not change); `in_language` picks a
+    translation."""
+
+    lang: str
+    translations: dict[str, str]
+
+    def __new__(cls, text: str, lang: str, translations: dict[str, str]) -> Self:
+        obj = super().__new__(cls, text)
+        obj.lang = lang
+        obj.translations = dict(translations)
+        return obj
+
+    def __reduce__(self):  # validation workers receive the plan pickled
+        return (Localised, (str(self), self.lang, self.translations))
+
+
+def _localised(value: str | dict[str, str]) -> str:
+    if isinstance(value, str):
+        return value
+    lang = _plan_language.get()
+    if lang not in value:
+        raise PydanticCustomError(
+            "matrix.translations",
+            "give the text in the plan's language ({lang}) too",
+            {"lang": lang},
+        )
+    return Localised(value[lang], lang, {k: v for k, v in value.items() if k != lang})
+
+
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+"""ISO 639-1 (or -3) code, as the catalogue names its languages: en, fr, es, ar."""
+
+if TYPE_CHECKING:  # once validated, a text is a str (a Localised when it has translations)
+    LocalText = str
+    LocalFreeText = str
+else:
+    LocalText = Annotated[Text | dict[LanguageCode, Text], AfterValidator(_localised)]
+    """A text written once (in the plan's language), or in several: `{en: ..., fr: ...}`."""
+    LocalFreeText = Annotated[str | dict[LanguageCode, str], AfterValidator(_localised)]
+    """The same for a text that may be empty and is kept exactly as written (a description)."""
+
+
+def in_language(text: str, lang: str) -> str:
+    """`text` in `lang` when the plan gives it, else as the plan wrote it."""
+    if isinstance(text, Localised) and lang != text.lang:
+        return text.translations.get(lang, str(text))
+    return str(text)
+
+
+def has_language(text: str, lang: str, plan_language: str) -> bool:
+    """Whether `text` is written in `lang`: its own language, or one of its translations."""
+    if isinstance(text, Localised):
+        return lang == text.lang or lang in text.translations
+    return lang == plan_language
 
 
 class Strict(BaseModel):
@@ -81,9 +146,6 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
-LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
-"""ISO 639-1 (or -3) code, as the catalogue names its languages: en, fr, es, ar."""
-
 Suggestions = dict[LanguageCode, Annotated[list[Text], Field(min_length=1)]]
 
 
@@ -110,8 +172,8 @@ class PlanGuidance(Guidance):
 class ActionPoint(Strict):
     number: int = Field(ge=1, le=99, description="Position in the framework, shown to users.")
     id: Id = Field(description="Stable id objectives refer to, e.g. AP3.")
-    title: Text
-    description: str = ""
+    title: LocalText
+    description: LocalFreeText = ""
     guidance: Guidance | None = None
 
     @model_serializer(mode="wrap")
@@ -126,7 +188,7 @@ class ActionPoint(Strict):
 
 class Framework(Strict):
     id: Id
-    title: Text
+    title: LocalText
     action_points: list[ActionPoint] = Field(min_length=1)
 
     def action_point(self, ref: str | int) -> ActionPoint | None:
@@ -177,7 +239,7 @@ class Overview(Strict):
 
 class Region(Strict):
     code: Id = Field(description="Short code used in file names, e.g. EHAGL.")
-    name: Text
+    name: LocalText
     reports: bool | None = Field(
         default=None,
         description="Whether the regional bureau is expected to return a matrix each period; "
@@ -199,7 +261,9 @@ def _period_text(value: object) -> object:
 def _iati_organisation_ref(value: str) -> str:
     """Registration agency, then the number it gave: it starts every IATI activity identifier."""
     if not re.fullmatch(r"[A-Z]{2}-[A-Za-z0-9]+-[^\s/&|?]+", value):
-        raise ValueError("expected an IATI organisation identifier like XM-DAC-41121")
+        raise PydanticCustomError(
+            "matrix.iati_ref", "expected an IATI organisation identifier like XM-DAC-41121"
+        )
     return value
 
 
@@ -253,11 +317,30 @@ PUBLICATION_ONLY: dict[str, Any] = {"iati": True, "checks": True, "actors": {"__
 so changing them keeps the plan's version."""
 EXPECTATION_ONLY: dict[str, Any] = {"region": {"reports"}}
 """Who is expected to report never reaches a workbook either."""
+NOT_IN_VERSION = {
+    **PUBLICATION_ONLY, **EXPECTATION_ONLY, "language": True, "office_languages": True, "paper": True,
+}
+"""Also left out of the plan's version: which language each office works in and the paper
+matrices print on change how a workbook is written, not what the plan says; translations are
+left out too (a `Localised` text is its text in the plan's language)."""
+
+
+class Paper(StrEnum):
+    """Paper sizes workbooks print on, with Excel's numbers for them."""
+
+    A4 = "A4"
+    A3 = "A3"
+    LETTER = "letter"
+    LEGAL = "legal"
+
+    @property
+    def excel_code(self) -> int:
+        return {"A4": 9, "A3": 8, "letter": 1, "legal": 5}[self.value]
 
 
 class Actor(Strict):
     id: Id = Field(description="Short name used everywhere else in the plan, e.g. UNHCR.")
-    name: Text
+    name: LocalText
     type: ActorType
     iati_ref: IatiOrganisationRef | None = Field(
         default=None, description="IATI organisation identifier, for the IATI export."
@@ -321,8 +404,8 @@ class Indicator(Strict):
         description="Stable within its activity; default: its position (1, 2, ...). Give ids "
         "before reordering indicators, so returns from earlier versions still map onto them.",
     )
-    name: Text
-    unit: Text | None = None
+    name: LocalText
+    unit: LocalText | None = None
     baseline: float = Field(default=0, ge=0)
     target: float | None = Field(default=None, ge=0)
     cumulative: bool = Field(
@@ -407,8 +490,8 @@ def _all_countries(value: object) -> object:
 
 class Activity(Strict):
     id: Id
-    title: Text
-    description: str = ""
+    title: LocalText
+    description: LocalFreeText = ""
     lead: Id | None = Field(default=None, description="Actor id of the lead.")
     partners: list[Id] = Field(default_factory=list)
     countries: Annotated[list[str] | None, BeforeValidator(_all_countries)] = Field(
@@ -428,7 +511,7 @@ class Activity(Strict):
 class Objective(Strict):
     id: Id
     action_point: str | int = Field(description="Action point id (AP3) or number (3).")
-    title: Text
+    title: LocalText
     activities: list[Activity] = Field(default_factory=list)
 
 
@@ -438,7 +521,7 @@ class Reporting(Strict):
         description="e.g. 2026-09, 2026-Q3, 2026-H2 or 2026."
     )
     due_days: int = Field(default=15, ge=0, le=365, description="Days after a period ends.")
-    send_to: str = Field(default="", description="Who receives returns, shown in every workbook.")
+    send_to: LocalFreeText = Field(default="", description="Who receives returns, shown in every workbook.")
 
     _normalise_frequency = field_validator("frequency", mode="before")(_normalise_choice)
 
@@ -461,7 +544,16 @@ class Checks(Strict):
 class Plan(Strict):
     schema_version: Literal[1]
     id: Id
-    title: Text
+    title: LocalText
+    language: LanguageCode = Field(
+        default=DEFAULT_LANGUAGE, description="Language the plan's texts are written in."
+    )
+    office_languages: dict[str, LanguageCode] = Field(
+        default_factory=dict,
+        description="The language each office works in, by country (or region) code; offices not "
+        "named work in `language`.",
+    )
+    paper: Paper = Field(default=Paper.A4, description="Paper the workbooks print on.")
     scope: Scope
     framework: str | Framework = Field(
         default="10-point-plan", description="A built-in framework name or the plan's own."
@@ -483,6 +575,21 @@ class Plan(Strict):
     checks: Checks | None = Field(default=None, description="Settings of the consistency checks.")
 
     _normalise_scope = field_validator("scope", mode="before")(_normalise_choice)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _in_its_language(cls, data: object, handler: ModelWrapValidatorHandler[Plan]) -> Plan:
+        """Texts written as `{en: ..., fr: ...}` are read against the plan's own `language`."""
+        language = data.get("language") if isinstance(data, dict) else None
+        token = _plan_language.set(language if isinstance(language, str) else DEFAULT_LANGUAGE)
+        try:
+            return handler(data)
+        finally:
+            _plan_language.reset(token)
+
+    def office_language(self, office: str) -> str:
+        """The language `office` works in."""
+        return self.office_languages.get(office, self.language)
 
     _index: object = PrivateAttr(default=None)
     """`matrix.plan.PlanIndex`, the lookups every command makes, built once (`plan_index`)."""
@@ -533,8 +640,7 @@ class Plan(Strict):
 
     def content_hash(self) -> str:
         """Identifies this version of the plan; written into every workbook generated from it.
-        Publication settings are left out: adding them must not turn away returns in flight."""
-        canonical = self.model_dump_json(
-            exclude_none=False, exclude={**PUBLICATION_ONLY, **EXPECTATION_ONLY}
-        )
+        Publication settings, who reports, languages, paper and translations are left out
+        (`NOT_IN_VERSION`): adding them must not turn away returns in flight."""
+        canonical = self.model_dump_json(exclude_none=False, exclude=NOT_IN_VERSION)
         return hashlib.sha256(canonical.encode()).hexdigest()

@@ -192,6 +192,8 @@ class ValidationResult(BaseModel):
     sha256: str | None = None
     size: int | None = None
     identity: WorkbookIdentity | None = None
+    lang: str | None = Field(default=None, description="The workbook's language as its hidden record "
+                             "says, even when that record fails its checks: what its feedback is written in.")
     issues: list[Issue] = Field(default_factory=list)
     rows: list[ProgressRow] = Field(default_factory=list)
     proposed: list[ProposedActivity] = Field(default_factory=list)

@@ -14,6 +14,7 @@ from enum import Enum
 from matrix.codes import Code, did_you_mean
 from matrix.countries import is_country, is_currency, suggest_countries, suggest_currencies
 from matrix.frameworks import builtin_framework, builtin_names
+from matrix.i18n import LANGUAGES, action_point_title_param, phrase
 from matrix.models.issues import Issue
 from matrix.models.plan import (
     OVERVIEW_DEFAULT_HEADINGS,
@@ -25,12 +26,13 @@ from matrix.models.plan import (
     RegionalRule,
     Scope,
     ValueKind,
+    has_language,
 )
-from matrix.periods import EXAMPLES, Period, PeriodOutOfRange
+from matrix.periods import EXAMPLES, Period, PeriodOutOfRange, frequency_name
 from matrix.plan.index import row_ref
 from matrix.plan.lines import Locations, Path_
 from matrix.plan.salvage import Salvage
-from matrix.semantics import COMBINABLE, KIND_WORDS, OVER_PERIODS, RATIO_PARTS
+from matrix.semantics import COMBINABLE, OVER_PERIODS, RATIO_PARTS
 
 
 def _guess(value: str, known: list[str]) -> list[str]:
@@ -77,7 +79,9 @@ class _Checker:
     def __init__(self, plan: Plan, lines: Locations, file: str, salvaged: Salvage | None) -> None:
         self.plan, self.file, self.salvaged = plan, file, salvaged
         self.place = (lambda path: {"line": salvaged.line(path)}) if salvaged else lines.place
-        self.describe = (lambda path: f"line {salvaged.line(path)}") if salvaged else lines.describe
+        self.describe = (
+            (lambda path: phrase("plan.where.line", line=salvaged.line(path))) if salvaged else lines.describe
+        )
         self.issues: list[Issue] = []
         self.mistyped_countries = [code for code in plan.countries if not is_country(code)]
 
@@ -101,6 +105,7 @@ def check_plan(
     _check_unique_ids(plan, check)
     _check_countries(plan, check)
     _check_reporting(plan, check)
+    _check_languages(plan, check)
     actor_ids = [a.id for a in plan.actors]
     rows = _indicator_rows(plan)
     if salvaged:
@@ -131,7 +136,8 @@ def check_plan(
     if framework is not None:
         for ap in framework.action_points:
             if ap.id not in used_action_points:
-                check.add(Code.EMPTY_ACTION_POINT, ("objectives",), ap=ap.id, title=ap.title)
+                check.add(Code.EMPTY_ACTION_POINT, ("objectives",), ap=ap.id,
+                          title=action_point_title_param(framework, ap))
         _check_guidance(plan, framework, check)
     _check_overview(plan, check)
     return check.issues
@@ -154,7 +160,7 @@ def _check_overview(plan: Plan, check: _Checker) -> None:
                 Code.OVERVIEW_HEADING_UNKNOWN,
                 ("overview", "headings", i),
                 id=heading.id,
-                known=", ".join(OVERVIEW_DEFAULT_HEADINGS),
+                known=list(OVERVIEW_DEFAULT_HEADINGS),
             )
 
 
@@ -170,7 +176,7 @@ def _framework(plan: Plan, check: _Checker) -> Framework | None:
             ("framework",),
             name=plan.framework,
             hint=did_you_mean(_guess(plan.framework, known)),
-            known=", ".join(known),
+            known=known,
         )
         return None
 
@@ -180,9 +186,9 @@ def _ids(plan: Plan) -> Iterator[tuple[str, str, tuple]]:
         yield "actor", actor.id, ("actors", i, "id")
     if isinstance(plan.framework, Framework):
         for i, ap in enumerate(plan.framework.action_points):
-            yield "action point", ap.id, ("framework", "action_points", i, "id")
+            yield "action_point", ap.id, ("framework", "action_points", i, "id")
     for i, heading in enumerate(plan.overview.headings if plan.overview else []):
-        yield "overview heading", heading.id, ("overview", "headings", i)
+        yield "overview_heading", heading.id, ("overview", "headings", i)
     for oi, objective in enumerate(plan.objectives):
         yield "objective", objective.id, ("objectives", oi, "id")
         for ai, activity in enumerate(objective.activities):
@@ -196,7 +202,8 @@ def _check_unique_ids(plan: Plan, check: _Checker) -> None:
         if check.failed(path):  # a stand-in for an id that failed: its own problem is reported
             continue
         if key in first:
-            check.add(Code.DUPLICATE_ID, path, kind=kind, id=ident, first=check.describe(first[key]))
+            check.add(Code.DUPLICATE_ID, path, kind=phrase(f"plan.kind.{kind}"), id=ident,
+                      first=check.describe(first[key]))
         else:
             first[key] = path
 
@@ -229,12 +236,72 @@ def _check_countries(plan: Plan, check: _Checker) -> None:
             Code.UNKNOWN_CURRENCY, ("currency",), code=plan.currency, hint=did_you_mean(guess)
         )
     if plan.scope in (Scope.REGIONAL, Scope.GLOBAL) and plan.region is None:
-        check.add(Code.REGIONAL_WITHOUT_REGION, ("scope",), scope=plan.scope.value)
+        check.add(Code.REGIONAL_WITHOUT_REGION, ("scope",), scope=phrase(f"scope.{plan.scope.value}"))
     if plan.region is not None and plan.region.reports is False:
         region_wide = [a.id for _, a in plan.activities() if a.regional]
         if region_wide:
             check.add(Code.REGION_NOT_REPORTING, ("region", "reports"), region=plan.region.code,
                       activities=", ".join(region_wide))
+
+
+def _check_languages(plan: Plan, check: _Checker) -> None:
+    """Languages matrix can write a workbook in, for offices of the plan; for each language an
+    office works in, the texts the plan does not translate (shown in the plan's language)."""
+    if plan.language not in LANGUAGES:
+        check.add(Code.LANGUAGE_NOT_AVAILABLE, ("language",), field="language", lang=plan.language,
+            languages=list(LANGUAGES))
+    offices = [*plan.countries, *([plan.region.code] if plan.region else [])]
+    in_language: dict[str, list[str]] = {}
+    for office, lang in plan.office_languages.items():
+        if office not in offices:
+            check.add(Code.OFFICE_LANGUAGE_NOT_IN_PLAN, ("office_languages", office), office=office, offices=offices)
+        elif lang not in LANGUAGES:
+            check.add(Code.LANGUAGE_NOT_AVAILABLE, ("office_languages", office), field=f"office_languages.{office}",
+                lang=lang, languages=list(LANGUAGES))
+        elif lang != plan.language:
+            in_language.setdefault(lang, []).append(office)
+    for lang, speakers in in_language.items():
+        texts = {path: (path, where, text) for office in speakers for path, where, text in shown_texts(plan, office)}
+        missing = [(path, where) for path, where, text in texts.values() if not has_language(text, lang, plan.language)]
+        if missing:
+            path, where = missing[0]
+            check.add(Code.TRANSLATION_MISSING, path, offices=speakers, language=phrase(f"language.{lang}"),
+                count=len(missing), total=len(texts), first=where, default=phrase(f"language.{plan.language}"))
+
+
+def shown_texts(plan: Plan, office: str) -> Iterator[tuple[tuple, dict[str, object], str]]:
+    """(path, where, text) of every plan text the workbook of `office` shows."""
+    def field(kind: str, ident: str, name: str) -> dict[str, object]:
+        where = phrase("plan.where.named", kind=phrase(f"plan.kind.{kind}"), id=ident)
+        return phrase("plan.text_of", where=where, field=name)
+
+    plain = phrase("plan.where.plan")
+    regional = plan.region is not None and office == plan.region.code
+    yield ("title",), phrase("plan.text_of", where=plain, field="title"), plan.title
+    if plan.reporting.send_to:
+        yield (("reporting", "send_to"), phrase("plan.text_of", where=plain, field="reporting.send_to"),
+               plan.reporting.send_to)
+    if regional and plan.region is not None:
+        yield ("region", "name"), phrase("plan.text_of", where=plain, field="region.name"), plan.region.name
+    if isinstance(plan.framework, Framework):
+        for i, ap in enumerate(plan.framework.action_points):
+            yield ("framework", "action_points", i, "title"), field("action_point", ap.id, "title"), ap.title
+    for i, actor in enumerate(plan.actors):
+        yield ("actors", i, "name"), field("actor", actor.id, "name"), actor.name
+    for oi, objective in enumerate(plan.objectives):
+        shown = [  # a regional workbook has every country's sheet and the region-wide one
+            (ai, a) for ai, a in enumerate(objective.activities)
+            if (a.regional or bool(plan.activity_countries(a)) if regional else office in plan.activity_countries(a))
+        ]
+        if shown:
+            yield ("objectives", oi, "title"), field("objective", objective.id, "title"), objective.title
+        for ai, activity in shown:
+            base = ("objectives", oi, "activities", ai)
+            yield (*base, "title"), field("activity", activity.id, "title"), activity.title
+            for ii, indicator in enumerate(activity.indicators):
+                yield (*base, "indicators", ii, "name"), field("activity", activity.id, "indicator"), indicator.name
+                if indicator.unit:
+                    yield (*base, "indicators", ii, "unit"), field("activity", activity.id, "unit"), indicator.unit
 
 
 def _check_reporting(plan: Plan, check: _Checker) -> None:
@@ -247,7 +314,7 @@ def _check_reporting(plan: Plan, check: _Checker) -> None:
             Code.INVALID_VALUE,
             ("reporting", "first_period"),
             where="reporting",
-            reason=f"first_period {exc}",
+            reason=exc.as_phrase(),
             value=plan.reporting.first_period,
         )
         return
@@ -258,7 +325,7 @@ def _check_reporting(plan: Plan, check: _Checker) -> None:
             Code.PERIOD_MISMATCH,
             ("reporting", "first_period"),
             period=plan.reporting.first_period,
-            frequency=frequency.value,
+            frequency=frequency_name(frequency),
             example=EXAMPLES[frequency],
         )
 
@@ -271,8 +338,8 @@ def _check_actor(
         check.add(
             Code.UNKNOWN_ACTOR,
             path,
-            what=f"activity {activity.id}",
-            role=role,
+            activity=activity.id,
+            role=phrase(f"plan.role.{role}"),
             actor=actor,
             hint=did_you_mean(guess),
             fix=guess[0] if guess else None,
@@ -285,7 +352,7 @@ def _check_activity(
     if activity.lead is None:
         check.add(Code.ACTIVITY_WITHOUT_LEAD, (*path, "lead"), activity=activity.id)
     else:
-        _check_actor(activity, (*path, "lead"), "lead actor", activity.lead, actor_ids, check)
+        _check_actor(activity, (*path, "lead"), "lead", activity.lead, actor_ids, check)
     for i, partner in enumerate(activity.partners):
         _check_actor(activity, (*path, "partners", i), "partner", partner, actor_ids, check)
     for i, code in enumerate(activity.countries or []):
@@ -302,7 +369,7 @@ def _check_activity(
                 (*path, "countries", i),
                 activity=activity.id,
                 code=code,
-                countries=", ".join(plan.countries),
+                countries=plan.countries,
             )
     if activity.countries == [] and not activity.regional:
         check.add(Code.ACTIVITY_WITHOUT_COUNTRY, (*path, "countries"), activity=activity.id)
@@ -366,10 +433,14 @@ def _indicator_rows(plan: Plan) -> dict[str, tuple[Activity, Indicator]]:
     }
 
 
-def _choices(rules: frozenset[Enum], order: type[Enum]) -> str:
-    """'cumulative, latest or max'."""
-    names = [rule.value for rule in order if rule in rules]
-    return f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+def _choices(rules: frozenset[Enum], order: type[Enum]) -> list[str]:
+    """The rules of `order` among `rules`, as the plan writes them: cumulative, latest, max."""
+    return [rule.value for rule in order if rule in rules]
+
+
+def _kind_word(kind: ValueKind | str) -> dict[str, object]:
+    """'percentage', as messages name a kind (a salvaged plan holds the kind as written)."""
+    return phrase(f"kind_word.{ValueKind(kind).value}")
 
 
 def _check_semantics(
@@ -379,7 +450,7 @@ def _check_semantics(
     """The indicator's declared kind, period rule and regional total fit together, and a ratio
     names two countable rows of the plan."""
     kind, rule, regional = indicator.value_kind, indicator.period_rule, indicator.regional_rule
-    named = {"activity": activity.id, "indicator": indicator.name, "kind": KIND_WORDS[kind]}
+    named = {"activity": activity.id, "indicator": indicator.name, "kind": _kind_word(kind)}
     if rule not in OVER_PERIODS[kind]:
         add(Code.INDICATOR_PERIODS_KIND, ("periods" if indicator.periods else "cumulative",),
             **named, how=rule.value, choices=_choices(OVER_PERIODS[kind], PeriodRule))
@@ -416,7 +487,7 @@ def _check_semantics(
         if part is indicator:
             add(Code.RATIO_PART_ITSELF, (field,), **named, field=field)
         elif part.value_kind not in RATIO_PARTS:
-            add(Code.RATIO_PART_KIND, (field,), **{**named, "kind": KIND_WORDS[part.value_kind]},
+            add(Code.RATIO_PART_KIND, (field,), **{**named, "kind": _kind_word(part.value_kind)},
                 field=field, ref=ref)
         elif missing := sorted(countries - set(plan.activity_countries(part_activity))):
             add(Code.RATIO_PART_COUNTRIES, (field,), **named, field=field, ref=ref,

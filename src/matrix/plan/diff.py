@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from matrix.errors import MatrixError
+from matrix.i18n import phrase, t
 from matrix.models.plan import Activity, Framework, Objective, Plan
 from matrix.plan.index import resolve_framework
 from matrix.plan.yaml_writer import plain
@@ -397,65 +398,66 @@ def _summary(item: BaseModel | None, skip: tuple[str, ...] = ()) -> dict[str, An
 # --- text ------------------------------------------------------------------------------------
 
 
-def render_diff(diff: PlanDiff) -> str:
-    """One line per change, for people; a last line says how many."""
-    lines = [_line(change) for change in diff.changes]
-    old, new = diff.old, diff.new
+def render_diff(diff: PlanDiff, lang: str = "en") -> str:
+    """One line per change, for people, in `lang`; a last line says how many."""
+    lines = [_line(change, lang) for change in diff.changes]
     head = " -> ".join(
-        f"{side.source or side.plan_id} (version {side.version[:12]})" for side in (old, new)
+        t(lang, "diff.side", source=side.source or side.plan_id, version=side.version[:12])
+        for side in (diff.old, diff.new)
     )
     if diff.identical:
-        return f"{head}: identical"
-    count = len(diff.changes)
-    return "\n".join([f"{head}: {count} change{'s' if count != 1 else ''}", *lines])
+        return t(lang, "diff.identical", head=head)
+    return "\n".join([t(lang, "diff.changes", head=head, count=len(diff.changes)), *lines])
 
 
-def _line(change: Change) -> str:
-    who = _who(change)
+def _line(change: Change, lang: str) -> str:
+    who = _who(change, lang)
     if change.change is Kind.ADDED:
-        return f"{who} added{_details(change.new)}"
+        return t(lang, "diff.added", who=who) + _details(change.new, lang)
     if change.change is Kind.REMOVED:
-        return f"{who} removed{_details(change.old)}"
+        return t(lang, "diff.removed", who=who) + _details(change.old, lang)
     if change.change is Kind.MOVED:
-        return f"{who} moved from {_place(change.old)} to {_place(change.new)}"
+        return t(lang, "diff.moved", who=who, old=_place(change.old, lang), new=_place(change.new, lang))
     if change.change is Kind.REORDERED:
-        return f"{who}: {change.field} reordered: {', '.join(map(str, change.new))}"
-    note = "" if change.version else " (publication only: the plan's version is the same)"
+        return t(lang, "diff.reordered", who=who, field=change.field,
+                 order=", ".join(map(str, change.new)))
+    note = "" if change.version else t(lang, "diff.publication_only")
     old, new = (
-        _shown(v) if v is not None or change.field != "countries" else "(every country of the plan)"
+        _shown(v, lang) if v is not None or change.field != "countries" else t(lang, "diff.every_country")
         for v in (change.old, change.new)
     )
-    return f"{who}: {change.field or 'plan'} {old} -> {new}{_list_change(change)}{note}"
+    field = change.field or t(lang, "diff.plan")
+    return t(lang, "diff.changed", who=who, field=field, old=old, new=new) + _list_change(change, lang) + note
 
 
-def _who(change: Change) -> str:
+def _who(change: Change, lang: str) -> str:
     if change.item is Item.PLAN:
-        return "plan"
+        return t(lang, "diff.plan")
     if change.item is Item.INDICATOR:
-        return f"activity {change.id}, indicator {change.indicator}"
-    return f"{change.item.value.replace('_', ' ')} {change.id}"
+        return t(lang, "diff.indicator", activity=change.id, indicator=change.indicator)
+    return t(lang, "plan.where.named", kind=phrase(f"plan.kind.{change.item.value}"), id=change.id)
 
 
-def _place(where: dict[str, Any]) -> str:
-    return f"objective {where['objective']} (action point {where['action_point']})"
+def _place(where: dict[str, Any], lang: str) -> str:
+    return t(lang, "diff.place", objective=where["objective"], action_point=where["action_point"])
 
 
-def _details(summary: Any) -> str:
+def _details(summary: Any, lang: str) -> str:
     if not summary:
         return ""
     if isinstance(summary, dict) and "objective" in summary:
         rest = {k: v for k, v in summary.items() if k not in ("objective", "action_point")}
-        return f" in {_place(summary)}{_details(rest)}"
+        return t(lang, "diff.in", place=_place(summary, lang)) + _details(rest, lang)
     if isinstance(summary, dict):
-        return ": " + ", ".join(f"{k} {_shown(v)}" for k, v in summary.items())
-    return f": {_shown(summary)}"
+        return ": " + ", ".join(f"{k} {_shown(v, lang)}" for k, v in summary.items())
+    return f": {_shown(summary, lang)}"
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, lang: str) -> str:
     if value is None:
-        return "(none)"
+        return t(lang, "diff.none")
     if isinstance(value, list):
-        return "[" + ", ".join(_shown(v) for v in value) + "]"
+        return "[" + ", ".join(_shown(v, lang) for v in value) + "]"
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, str):
@@ -463,14 +465,14 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _list_change(change: Change) -> str:
+def _list_change(change: Change, lang: str) -> str:
     """' (added EAC; removed GOV)' for two lists of ids."""
     if not (isinstance(change.old, list) and isinstance(change.new, list)):
         return ""
     added = [v for v in change.new if v not in change.old]
     removed = [v for v in change.old if v not in change.new]
-    parts = ([f"added {', '.join(map(str, added))}"] if added else []) + (
-        [f"removed {', '.join(map(str, removed))}"] if removed else []
+    parts = ([t(lang, "diff.list_added", ids=", ".join(map(str, added)))] if added else []) + (
+        [t(lang, "diff.list_removed", ids=", ".join(map(str, removed)))] if removed else []
     )
     return f" ({'; '.join(parts)})" if parts else ""
 

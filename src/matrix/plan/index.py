@@ -25,6 +25,7 @@ from matrix.models.plan import (
     Plan,
     Scope,
     ValueKind,
+    in_language,
 )
 
 T = TypeVar("T")
@@ -139,10 +140,12 @@ class PlanIndex:
     def indicator(self, activity_id: str, index: int) -> Indicator | None:
         return self.indicators.get((activity_id, index))
 
-    def office_name(self, office: str) -> str:
-        """The region's name for the region code, else the country's English name."""
+    def office_name(self, office: str, lang: str = "en") -> str:
+        """The region's name for the region code, else the country's name, in `lang`."""
         region = self.plan.region
-        return region.name if region and office == region.code else country_name(office)
+        if region and office == region.code:
+            return in_language(region.name, lang)
+        return country_name(office, lang)
 
     def derived(self, key: Hashable, build: Callable[[], T]) -> T:
         """`build()`, made once per plan and `key`: for what other modules work out from the plan
@@ -166,7 +169,7 @@ def resolve_framework(plan: Plan) -> Framework:
         return builtin_framework(plan.framework)
     except KeyError:
         raise MatrixError(
-            f"framework '{plan.framework}' is not built in; choose one of {', '.join(builtin_names())}"
+            "error.unknown_framework", name=plan.framework, known=builtin_names()
         ) from None
 
 
@@ -190,5 +193,5 @@ def expected_offices(plan: Plan) -> list[str]:
     return list(plan_index(plan).offices)
 
 
-def office_name(plan: Plan, office: str) -> str:
-    return plan_index(plan).office_name(office)
+def office_name(plan: Plan, office: str, lang: str = "en") -> str:
+    return plan_index(plan).office_name(office, lang)

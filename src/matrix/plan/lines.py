@@ -8,6 +8,7 @@ from typing import Any, Protocol
 import yaml
 
 from matrix.codes import Code
+from matrix.i18n import Phrase, phrase
 from matrix.models.issues import Issue
 
 Path_ = tuple[str | int, ...]
@@ -20,7 +21,7 @@ class Locations(Protocol):
 
     def place(self, path: Path_) -> dict[str, Any]: ...
 
-    def describe(self, path: Path_) -> str: ...
+    def describe(self, path: Path_) -> Phrase | str: ...
 
 
 class LineMap:
@@ -40,8 +41,8 @@ class LineMap:
         """Where `path` is, as the location fields of an Issue."""
         return {"line": self.line(path)}
 
-    def describe(self, path: Path_) -> str:
-        return f"line {self.line(path)}"
+    def describe(self, path: Path_) -> Phrase:
+        return phrase("plan.where.line", line=self.line(path))
 
     def record(self, node: yaml.Node, path: Path_, issues: list[Issue], file: str) -> None:
         self._lines.setdefault(path, node.start_mark.line + 1)

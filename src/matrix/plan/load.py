@@ -9,7 +9,9 @@ from pydantic import ValidationError
 
 from matrix.codes import Code
 from matrix.errors import PlanError
+from matrix.files import describe
 from matrix.gcpause import cycle_collection_paused
+from matrix.i18n import phrase
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Plan
 from matrix.plan.checks import check_plan
@@ -35,21 +37,20 @@ def _read_plan(path: Path) -> tuple[Plan | None, list[Issue]]:
     file = str(path)
     try:
         if not path.is_file():  # a device or a FIFO would be read forever or block
-            return None, [Code.PLAN_UNREADABLE.issue(file=file, reason="not a regular file")]
+            return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=phrase("plan.reason.not_regular_file"))]
         if path.stat().st_size > MAX_PLAN_BYTES:
-            return None, [
-                Code.PLAN_UNREADABLE.issue(
-                    file=file, reason=f"larger than {MAX_PLAN_BYTES // 2**20} MB"
-                )
-            ]
+            reason = phrase("plan.reason.too_large", limit=MAX_PLAN_BYTES // 2**20)
+            return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=reason)]
         content = path.read_bytes()
         if content.startswith(WORKBOOK_MAGIC):  # a plan workbook, whatever its name
             from matrix.plan.workbook.reader import read_plan_workbook
 
             return read_plan_workbook(path)
         text = content.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=str(exc))]
+    except OSError as exc:
+        return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=describe(exc))]
+    except UnicodeDecodeError:
+        return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=phrase("plan.reason.not_utf8"))]
     return parse_plan(text, file)
 
 

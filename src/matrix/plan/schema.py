@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from matrix.codes import Code, did_you_mean
+from matrix.i18n import Phrase, phrase
 from matrix.models import plan as plan_models
 from matrix.models.issues import Issue
 from matrix.models.plan import ID_PATTERN, SCHEMA_VERSION, Plan
@@ -76,9 +77,11 @@ _SINGULAR = {
     "activities": "activity",
     "actors": "actor",
     "indicators": "indicator",
-    "action_points": "action point",
-    "headings": "overview heading",
+    "action_points": "action_point",
+    "headings": "overview_heading",
 }
+"""List fields whose items have a kind in the catalogue (`plan.kind.<kind>`); others are named by
+their field."""
 _TAGS = {"str", "int", "float", "bool", "date", "constrained-str"}
 _LIST_EXAMPLES = {"countries": "SDN, ETH", "partners": "IOM, UNICEF"}
 
@@ -151,23 +154,31 @@ def value_at(data: Any, path: Path_) -> Any:
     return node
 
 
-def describe(data: Any, path: Path_) -> str:
+def _kind(field: str) -> Phrase | str:
+    """'activity' for a list field whose items the catalogue names, else the field itself."""
+    return phrase(f"plan.kind.{_SINGULAR[field]}") if field in _SINGULAR else field
+
+
+def describe(data: Any, path: Path_) -> Phrase | str:
     """'activity AP3-2' for the innermost object with an id along `path`, else 'plan'."""
-    where, node = "plan", data
+    where: Phrase | str = phrase("plan.where.plan")
     for i, step in enumerate(path):
-        key = key_in(node, step)
+        key = key_in(data, step)
         if key is None:
             break
-        node = node[key]
+        data = data[key]
         if i == 1 and path[0] == "guidance":
-            where = f"guidance {step}"
+            where = phrase("plan.where.guidance", ref=str(step))
         elif isinstance(step, int) and i > 0 and isinstance(parent := path[i - 1], str):
-            kind = _SINGULAR.get(parent, parent)
-            ident = node.get("id") or node.get("name") if isinstance(node, dict) else None
-            where = f"{kind} {ident}" if ident else f"{kind} #{step + 1}"
-    if where == "plan" and len(path) > 1 and path[0] != "guidance":  # iati.reporting_org
+            ident = data.get("id") or data.get("name") if isinstance(data, dict) else None
+            if isinstance(ident, dict):  # a translated name: its first text
+                ident = next(iter(ident.values()), None)
+            where = (phrase("plan.where.named", kind=_kind(parent), id=str(ident)) if ident
+                     else phrase("plan.where.numbered", kind=_kind(parent), number=step + 1))
+    if where == phrase("plan.where.plan") and len(path) > 1 and path[0] != "guidance":  # iati.reporting_org
         where = ".".join(str(step) for step in path[:-1])
     return where
+
 
 
 # --- the models along a path --------------------------------------------------------------------
@@ -230,10 +241,18 @@ def model_at(path: Path_) -> type[BaseModel] | None:
 # --- plain words --------------------------------------------------------------------------------
 
 
-def shown(value: Any) -> str:
+def _problem(error: SchemaError) -> Phrase:
+    """What is wrong with a value no code of its own names: our validators say it in the
+    catalogue (`plan.problem.<type>`); anything else keeps its validator's words."""
+    if error.type.startswith("matrix."):
+        return phrase(f"plan.problem.{error.type.removeprefix('matrix.')}", **error.ctx)
+    return phrase("plan.problem.other", detail=str(error.ctx.get("error", error.message)))
+
+
+def shown(value: Any) -> Phrase | str:
     """A value as the plan would write it, short: 'A1.1', {amount: 5000, currency: EUR}, nothing."""
     if value is None:
-        return "nothing"
+        return phrase("plan.value.nothing")
     if isinstance(value, str):
         text = f"'{value}'"
     else:
@@ -286,7 +305,7 @@ def _number(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _budget_fix(value: Any) -> str:
+def _budget_fix(value: Any) -> Phrase:
     """'`budget: 250000` and `currency: EUR`' from {amount: 250000, currency: EUR} or '250,000 EUR'."""
     parts = (
         list(value.values()) if isinstance(value, dict) else re.split(r"\s+", str(value).strip())
@@ -300,12 +319,10 @@ def _budget_fix(value: Any) -> str:
     currency = next(
         (p.upper() for p in parts if isinstance(p, str) and re.fullmatch(r"[A-Za-z]{3}", p)), None
     )
-    fix = f"`budget: {amount if amount is not None else 250000}`"
-    return (
-        f"{fix} and `currency: {currency}`"
-        if currency
-        else f"{fix} (and `currency: EUR` if not the plan's)"
-    )
+    amount = amount if amount is not None else 250000
+    if currency:
+        return phrase("plan.budget_fix.with_currency", amount=amount, currency=currency)
+    return phrase("plan.budget_fix.amount", amount=amount)
 
 
 def _example_date(data: Any) -> date:
@@ -338,15 +355,26 @@ def field_guess(path: Path_, field: str) -> list[str]:
     )
 
 
+def _translation(path: Path_) -> bool:
+    """Whether `path` ends at one language's text of a translated field."""
+    if len(path) < 2 or not isinstance(path[-1], str) or not isinstance(path[-2], str):
+        return False
+    model = model_at(path[:-2])
+    return model is not None and path[-2] in model.model_fields and re.fullmatch(r"[a-z]{2,3}", path[-1]) is not None
+
+
 def schema_issue(error: SchemaError, data: Any, **location: Any) -> Issue:
     """The issue reporting one schema error, in plain words with what to write instead, at
     `location` (the Issue's file and line, or file, sheet and cell)."""
     path = error.path
     field = next((str(p) for p in reversed(path) if isinstance(p, str)), "plan")
     where = describe(data, path)
-    named = field
+    named: Phrase | str = field
     if len(path) > 1 and isinstance(path[-1], int):  # a list item: "actor #2", where its list is
-        named, where = f"{_SINGULAR.get(field, field)} #{path[-1] + 1}", describe(data, path[:-1])
+        named = phrase("plan.where.numbered", kind=_kind(field), number=path[-1] + 1)
+        where = describe(data, path[:-1])
+    elif _translation(path):  # `title: {en: ..., fr: [x]}`: "title (fr)"
+        named = f"{path[-2]} ({path[-1]})"
     at: dict[str, Any] = {**location, "value": error.input}
     found = shown(error.input)
     code = ERROR_CODES.get(error.type, Code.INVALID_VALUE)
@@ -402,6 +430,6 @@ def schema_issue(error: SchemaError, data: Any, **location: Any) -> Issue:
         limit = error.ctx.get("min_length" if code is Code.LIST_TOO_SHORT else "max_length")
         params |= {"limit": limit, "count": count}
     elif code is Code.INVALID_VALUE:
-        reason = str(error.ctx.get("error", "this value cannot be used here"))
-        return code.issue(**at, where=where, reason=f"{named}: {reason} (found {found})")
+        return code.issue(**at, where=where, reason=phrase(
+            "plan.invalid", field=named, problem=_problem(error), found=found))
     return code.issue(**at, **params)

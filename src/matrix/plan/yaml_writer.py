@@ -14,12 +14,15 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from matrix.models.plan import Plan
+from matrix.models.plan import Localised, Plan
 
 ALWAYS = ("schema_version", "framework", "countries", "currency")
 """Shown even at their default: a reader should not have to know the defaults of these."""
 LAST = ("actors", "objectives")
 """The long lists come after every setting, as in the examples."""
+AFTER_CURRENCY = ("language", "office_languages", "paper")
+"""Who works in which language and the paper come after the countries and currency, as in the
+examples."""
 WIDTH = 100
 """Lines are folded beyond this many characters."""
 ONE_LINE = 76
@@ -53,19 +56,23 @@ def _plain(plan: Plan) -> dict[str, Any]:
     """Plan fields in writing order without their defaults, as plain values."""
     full = plan.model_dump(mode="python")
     brief = plan.model_dump(mode="python", exclude_defaults=True)
-    order = [*(name for name in Plan.model_fields if name not in LAST), *LAST]
+    settings = [name for name in Plan.model_fields if name not in (*LAST, *AFTER_CURRENCY)]
+    at = settings.index("currency") + 1
+    order = [*settings[:at], *AFTER_CURRENCY, *settings[at:], *LAST]
     data = {}
     for name in order:
         if name in brief:
             data[name] = plain(brief[name])
-        elif name in ALWAYS:
+        elif name in ALWAYS or (name == "language" and "office_languages" in brief):  # whose default
             data[name] = plain(full[name])
     return data
 
 
 def plain(value: Any) -> Any:
     """A value as a person would type it: parts of a plan as mappings, enums as their values,
-    whole numbers without '.0'."""
+    whole numbers without '.0', a text with translations as a mapping by language."""
+    if isinstance(value, Localised):
+        return {value.lang: str(value), **value.translations} if value.translations else str(value)
     if isinstance(value, BaseModel):
         return plain(value.model_dump(mode="python"))
     if isinstance(value, dict):

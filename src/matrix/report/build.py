@@ -54,15 +54,13 @@ def build_context(
 ) -> ReportContext:
     """The report for `period` (a period id of the plan's frequency), for the plan or one office.
 
-    Raises MatrixError (PeriodError) for a period or office the plan does not have.
+    Raises MatrixError for a period or office the plan does not have.
     """
     current = parse_for_plan(plan.reporting, period)
     all_offices = expected_offices(plan)
     country = office_code(country)
     if country is not None and country not in all_offices:
-        raise MatrixError(
-            f"'{country}' is not an office of this plan; choose one of {', '.join(all_offices)}"
-        )
+        raise MatrixError("error.not_an_office", office=country, offices=all_offices)
     offices = [country] if country else all_offices
     words = Words(plan, lang)
     first = Period.parse(plan.reporting.first_period)
@@ -113,9 +111,9 @@ def build_context(
         direction="rtl" if words.rtl else "ltr",
         labels=words.labels(),
         plan_id=plan.id,
-        plan_title=plan.title,
+        plan_title=words.text(plan.title),
         plan_hash=plan_index(plan).content_hash[:12],
-        framework_title=words.framework.title,
+        framework_title=words.framework_title(),
         period=current.id,
         period_start=current.start,
         period_end=current.end,
@@ -151,7 +149,9 @@ def build_context(
         indicator_figures=indicator_figures(now, words),
         funding_by_action_point=by_action_point,
         funding_by_actor=funding_rows(
-            {a.id: (a.name, layout.activities_of(lead=a.id)) for a in plan.actors}, layout, secured
+            {a.id: (words.text(a.name), layout.activities_of(lead=a.id)) for a in plan.actors},
+            layout,
+            secured,
         ),
         changes=[status_change(now, j, before, words) for j in changes[:MAX_CHANGES_SHOWN]],
         changes_more=max(0, len(changes) - MAX_CHANGES_SHOWN),

@@ -46,9 +46,11 @@ def gaps(plan: Plan, layout: Layout, offices: list[str], words: Words) -> Gaps:
         action_points_without_activity=[words.action_point(ap) for ap in framework.action_points if ap.id not in used],
         offices_without_activity=[words.office(o) for o in offices if not layout.has(office=o)],
         action_point_office_gaps=per_action_point,
-        activities_without_lead=[f"{a.id} {a.title}" for a in activities if not a.lead],
-        activities_without_indicator=[f"{a.id} {a.title}" for a in activities if not a.indicators],
-        indicators_without_target=[f"{a.id}: {i.name}" for a in activities for i in a.indicators if i.target is None],
+        activities_without_lead=[f"{a.id} {words.text(a.title)}" for a in activities if not a.lead],
+        activities_without_indicator=[f"{a.id} {words.text(a.title)}" for a in activities if not a.indicators],
+        indicators_without_target=[
+            f"{a.id}: {words.text(i.name)}" for a in activities for i in a.indicators if i.target is None
+        ],
     )
 
 
@@ -150,7 +152,10 @@ def likely_duplicates(
     Offices with the same plan activities and no additions of their own share one search."""
     proposed = data.periods[period.id].proposed if period.id in data.periods else {}
     per_office: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {}  # office -> shown as -> (words, lead)
-    planned = {a.id: (f"{a.id} {a.title}", (normalise_title(a.title), a.lead or "")) for a in layout.activity.values()}
+    planned = {
+        a.id: (f"{a.id} {words.text(a.title)}", (normalise_title(a.title), a.lead or ""))
+        for a in layout.activity.values()
+    }
     for office in offices:
         items = dict(planned[layout.keys[k][1]] for k in layout.office_keys[office])
         for activity in proposed.get(office, []):
@@ -219,7 +224,7 @@ def quality(
     counted.sort(key=lambda pair: (offices.index(pair[0]), pair[1].received_at))
     return [
         QualityWarning(office_name=words.office(office), file=sub.file_name, where=place(issue), code=issue.code,
-                       message=issue.message)
+                       message=words.issue(issue))
         for office, sub in counted
         for issue in sub.problems
         if issue.severity is severity

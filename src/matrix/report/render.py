@@ -7,13 +7,16 @@ from pathlib import Path
 from matrix.errors import MatrixError
 from matrix.files import Inputs, describe, write_text
 from matrix.report.context import ReportContext
+from matrix.report.formatting import Formatter
 from matrix.templating import environment
 
 TEMPLATE = "report.html"
 
 
 def render_report(context: ReportContext) -> str:
-    return environment().get_template(TEMPLATE).render(r=context, L=context.labels)
+    return environment().get_template(TEMPLATE).render(
+        r=context, L=context.labels, F=Formatter(context.lang)
+    )
 
 
 def write_report(context: ReportContext, path: str | Path, *, inputs: Inputs | None = None) -> Path:
@@ -23,5 +26,5 @@ def write_report(context: ReportContext, path: str | Path, *, inputs: Inputs | N
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise MatrixError(f"cannot create {path.parent}: {describe(exc)}") from None
+        raise MatrixError("error.cannot_create", path=path.parent, reason=describe(exc)) from None
     return write_text(path, html, inputs=inputs)

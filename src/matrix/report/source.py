@@ -67,7 +67,7 @@ def from_store(
     generated_at: datetime | None = None,
 ) -> ReportContext:
     """The report's figures for `period`, read from one state of the store."""
-    with store.reading():
+    with store.reading():  # a period or office the plan lacks is a MatrixError
         return build_context(
             plan, report_data(plan, store, office_code(country)), period, country=country, lang=lang,
             generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),

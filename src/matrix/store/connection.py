@@ -33,54 +33,30 @@ RETRIES = 5
 """Attempts at a transaction PostgreSQL aborted to keep transactions serializable."""
 T = TypeVar("T")
 
-_DAMAGED = (
-    "is damaged ({reason}); restore it from a backup, or collect the returns again into a new "
-    "store with --store NEW.sqlite"
-)
-_FULL = "cannot grow: the disk is full ({reason}); free some space and run the command again"
-_BUSY = (
-    f"is busy: another command has been writing to it for over {BUSY_TIMEOUT_SECONDS} s "
-    "({reason}); run this one again when it has finished"
-)
-_RESOURCES = (
-    "is out of resources ({reason}); ask the server's administrator, then run the command again"
-)
 _SQLITE_ADVICE = {
-    sqlite3.SQLITE_CORRUPT: _DAMAGED,
-    sqlite3.SQLITE_NOTADB: _DAMAGED,
-    sqlite3.SQLITE_FULL: _FULL,
-    sqlite3.SQLITE_IOERR: "cannot be read or written ({reason}); check the disk and run the "
-    "command again",
-    sqlite3.SQLITE_BUSY: _BUSY,
-    sqlite3.SQLITE_READONLY: "cannot be written ({reason}); check the permissions of the file and "
-    "its folder",
-    sqlite3.SQLITE_CANTOPEN: "cannot be opened ({reason}); check the path and the permissions of "
-    "its folder",
+    sqlite3.SQLITE_CORRUPT: "error.store_damaged",
+    sqlite3.SQLITE_NOTADB: "error.store_damaged",
+    sqlite3.SQLITE_FULL: "error.store_full",
+    sqlite3.SQLITE_IOERR: "error.store_io",
+    sqlite3.SQLITE_BUSY: "error.store_busy",
+    sqlite3.SQLITE_READONLY: "error.store_read_only",
+    sqlite3.SQLITE_CANTOPEN: "error.store_cannot_open",
 }
-"""What to do, by SQLite's primary result code."""
-_LOST = (
-    "lost its connection to the server ({reason}); nothing half-written was kept: run the command "
-    "again once the server is reachable"
-)
+"""What to do (catalogue key), by SQLite's primary result code."""
 _POSTGRESQL_ADVICE = {
-    "08": _LOST,
-    "57P": _LOST,
-    "28": "refused the login ({reason}); check the user and password (in $MATRIX_STORE, the "
-    "service file or the password file) and the server's pg_hba.conf",
-    "3D": "cannot be opened ({reason}); create the database first (createdb), then "
-    "`matrix store init URL`",
-    "42501": "does not allow this ({reason}); ask the store's owner for the grants this command "
-    "needs (README, Store)",
-    "53100": _FULL.replace("the disk", "the server's disk"),
-    "53": _RESOURCES,
-    "54": _RESOURCES,
-    "57014": "took longer than the server allows (statement_timeout) and was cancelled "
-    "({reason}); nothing half-written was kept: run the command again, or ask for a longer "
-    "statement_timeout",
-    "55P03": _BUSY,
-    "40": _BUSY,
+    "08": "error.store_lost",
+    "57P": "error.store_lost",
+    "28": "error.store_login",
+    "3D": "error.store_no_database",
+    "42501": "error.store_denied",
+    "53100": "error.store_server_full",
+    "53": "error.store_resources",
+    "54": "error.store_resources",
+    "57014": "error.store_timeout",
+    "55P03": "error.store_busy",
+    "40": "error.store_busy",
 }
-"""What to do, by PostgreSQL's SQLSTATE: the longest matching prefix."""
+"""What to do (catalogue key), by PostgreSQL's SQLSTATE: the longest matching prefix."""
 _RETRY_STATES = ("40001", "40P01")
 """Serialization failure and deadlock: PostgreSQL rolled the transaction back; try it again."""
 
@@ -122,14 +98,8 @@ class StoreError(MatrixError):
             )
             if advice is None and not state and _is_connection_failure(exc):
                 advice = _connection_advice(reason)
-        text = f"store {location} " + (advice or "cannot be used ({reason})").format(reason=reason)
-        return cls(location.scrub(text))
-
-
-_CONNECT = (
-    "cannot be reached ({reason}); check that the server is running and the host, port and "
-    "database in the URL"
-)
+        return cls(advice or "error.store_unusable", path=str(location), reason=location.scrub(reason),
+                   seconds=BUSY_TIMEOUT_SECONDS)
 
 
 def _is_connection_failure(exc: BaseException) -> bool:
@@ -138,13 +108,21 @@ def _is_connection_failure(exc: BaseException) -> bool:
     )
 
 
+LIBPQ_LOGIN = ("authentication failed", "no password supplied")
+LIBPQ_NO_DATABASE = "does not exist"
+"""libpq's own (English) words for why a connection failed: it gives no SQLSTATE before one is
+established, so its message is matched, never shown as ours."""
+
+
 def _connection_advice(reason: str) -> str:
-    """libpq says why a connection failed in words only (no SQLSTATE before it is established)."""
-    if "authentication failed" in reason or "no password supplied" in reason:
+    """The catalogue key of what to do when a connection could not be made."""
+    if any(words in reason for words in LIBPQ_LOGIN):
         return _POSTGRESQL_ADVICE["28"]
-    if reason.startswith("connection failed") or "does not exist" in reason:
-        return _POSTGRESQL_ADVICE["3D"] if "does not exist" in reason else _CONNECT
-    return _LOST
+    if LIBPQ_NO_DATABASE in reason:
+        return _POSTGRESQL_ADVICE["3D"]
+    if reason.startswith("connection failed"):
+        return "error.store_unreachable"
+    return "error.store_lost"
 
 
 def is_retryable(exc: BaseException) -> bool:
@@ -191,9 +169,7 @@ def _make_engine(url: URL, sqlite: bool) -> Engine:
     try:
         import psycopg  # noqa: F401  (the driver SQLAlchemy loads)
     except ImportError:
-        raise MatrixError(
-            "a PostgreSQL store needs the psycopg driver: pip install 'matrix-10pp[postgresql]'"
-        ) from None
+        raise MatrixError("error.psycopg_missing") from None
     return create_engine(
         url,
         poolclass=NullPool,

@@ -16,6 +16,7 @@ from sqlalchemy import Float, Integer, Table, bindparam, func, insert, select, t
 from sqlalchemy.engine import Connection
 
 from matrix.errors import MatrixError
+from matrix.i18n import t
 from matrix.store.connection import write
 from matrix.store.queries import STREAM
 from matrix.store.store import Store
@@ -50,9 +51,7 @@ def copy_store(source: Store, target: Store) -> list[TableCheck]:
             held = conn.execute(select(func.count()).select_from(submissions)).scalar_one()
             held += conn.execute(select(func.count()).select_from(plans)).scalar_one()
             if held:
-                raise MatrixError(
-                    f"store {target.location} already holds data; copy into a new, empty store"
-                )
+                raise MatrixError("error.store_not_empty", location=target.location)
             for t in DATA_TABLES:
                 _copy_table(source.conn, conn, t)
             if conn.dialect.name == "postgresql":
@@ -82,10 +81,10 @@ class CopyMismatch(MatrixError):
 
     def __init__(self, checks: list[TableCheck]):
         self.checks = checks
-        wrong = ", ".join(c.table for c in checks if not c.matches)
-        super().__init__(
-            f"the copy differs from the source in {wrong}; nothing was written\n{render_checks(checks)}"
-        )
+        super().__init__("error.copy_differs", tables=[c.table for c in checks if not c.matches])
+
+    def render(self, lang: str = "en") -> str:
+        return f"{super().render(lang)}\n{render_checks(self.checks, lang)}"
 
 
 def _copy_table(source: Connection, target: Connection, t: Table) -> None:
@@ -141,7 +140,7 @@ def _canonical_rows(conn: Connection, t: Table) -> Iterator[bytes]:
         ).encode()
 
 
-def render_checks(checks: list[TableCheck]) -> str:
+def render_checks(checks: list[TableCheck], lang: str = "en") -> str:
     rows = [
         (
             c.table,
@@ -149,10 +148,10 @@ def render_checks(checks: list[TableCheck]) -> str:
             c.copied_rows,
             c.source_checksum[:16],
             c.copied_checksum[:16],
-            "ok" if c.matches else "MISMATCH",
+            t(lang, "store.copy.ok" if c.matches else "store.copy.mismatch"),
         )
         for c in checks
     ]
-    return table(
-        ("table", "rows in source", "rows copied", "source checksum", "copy checksum", ""), rows
-    )
+    headers = [t(lang, f"store.copy.{key}") for key in ("table", "source_rows", "copied_rows",
+                                                          "source_checksum", "copied_checksum")]
+    return table((*headers, ""), rows)

@@ -38,18 +38,12 @@ class StoreLocation:
             path = Path(value[len(scheme.group(0)) :].removeprefix("/"))
             return cls(URL.create("sqlite", database=str(path)), path)
         if name.split("+")[0] not in ("postgresql", "postgres"):
-            raise MatrixError(
-                f"--store {name}://... is not a store matrix can use; give a SQLite file path or a "
-                "postgresql:// URL"
-            )
+            raise MatrixError("error.store_scheme", scheme=name)
         try:
             url = make_url(POSTGRESQL_DRIVER + value[len(name) :])
         except (ArgumentError, ValueError):
             # the message would repeat the URL, password included
-            raise MatrixError(
-                "--store is not a valid postgresql:// URL; write it as "
-                "postgresql://USER@HOST:PORT/DATABASE?sslmode=require"
-            ) from None
+            raise MatrixError("error.store_url") from None
         return cls(url, None)
 
     @property

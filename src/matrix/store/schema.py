@@ -19,6 +19,7 @@ from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.engine import Connection
 
 from matrix.errors import MatrixError
+from matrix.files import describe
 from matrix.store.location import StoreLocation
 from matrix.store.tables import store_info
 
@@ -155,13 +156,11 @@ def check_store_file(path: Path) -> None:
             header = handle.read(100)
         size = path.stat().st_size
     except OSError as exc:
-        raise MatrixError(f"cannot open store {path}: {exc.strerror or exc}") from None
+        raise MatrixError("error.cannot_open_store", path=path, reason=describe(exc)) from None
     if not header:
         return  # an empty file becomes a new store
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
-        raise MatrixError(
-            f"{path} is not a matrix store (not a SQLite file); choose another --store path"
-        )
+        raise MatrixError("error.not_sqlite", path=path)
     version, app_id = _VERSION_AND_ID.unpack_from(header)
     if app_id == 0:
         wal = Path(f"{path}-wal")
@@ -199,27 +198,19 @@ def _read_only_facts(path: Path) -> tuple[int, int, int]:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise MatrixError(f"cannot open store {path}: {exc}") from None
+        raise MatrixError("error.cannot_open_store", path=path, reason=str(exc)) from None
     return version, app_id, tables
 
 
 def _check_version(where: object, version: int) -> None:
     if version > len(MIGRATIONS):
-        raise MatrixError(
-            f"{where} was written by a newer version of matrix (store schema {version}; this version "
-            f"reads up to {len(MIGRATIONS)}); upgrade matrix to use it"
-        )
+        raise MatrixError("error.store_newer", path=where, version=version, supported=len(MIGRATIONS))
 
 
 def _not_ours(where: object) -> MatrixError:
     if isinstance(where, StoreLocation) and not where.is_sqlite:
-        return MatrixError(
-            f"{where} holds tables that are not a matrix store; give an empty database (or schema, with "
-            "options=-csearch_path=NAME) to keep the store in"
-        )
-    return MatrixError(
-        f"{where} is a SQLite database but not a matrix store; choose another --store path"
-    )
+        return MatrixError("error.foreign_tables", location=where)
+    return MatrixError("error.foreign_database", path=where)
 
 
 def stored_version(conn: Connection, location: StoreLocation) -> tuple[int, bool]:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from matrix.codes import Code
 from matrix.errors import MatrixError
+from matrix.i18n import Phrase, phrase
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import Earlier, History, Narratives, ProgressRecord, ValidationResult
@@ -59,16 +60,12 @@ class Store:
         path = location.path
         if path is not None:
             if path.is_dir():
-                raise MatrixError(f"store {path} is a folder; give a file path with --store")
+                raise MatrixError("error.store_is_folder", path=path)
             if not path.exists():
                 if not create:
-                    raise NoStore(
-                        f"no store at {path}; collect returns first with `matrix collect FILES`"
-                    )
+                    raise NoStore("error.no_store", path=path)
                 if not path.parent.exists():
-                    raise MatrixError(
-                        f"cannot create store {path}: folder {path.parent} does not exist"
-                    )
+                    raise MatrixError("error.store_folder_missing", path=path, folder=path.parent)
             else:
                 check_store_file(path)
         engine = engine_for(location)
@@ -328,9 +325,7 @@ def _prepare(conn: Connection, location: StoreLocation, create: bool) -> None:
         pending = needs_migration(conn, location)
         empty = pending and not _has_tables(conn)
     if empty and not create:
-        raise NoStore(
-            f"no store at {location}; run `matrix store init` or collect returns first"
-        )
+        raise NoStore("error.no_store_init", location=location)
     if pending:
         write(conn, location, lambda c: migrate(c, location))
 
@@ -368,24 +363,26 @@ def overlap_issue(overlap: Overlap) -> Issue:
     )
 
 
-def _whose(reported: Reported) -> str:
+def _whose(reported: Reported) -> Phrase:
     if reported.office == reported.country:
-        return f"{reported.country}'s own return"
-    return f"the regional workbook of {reported.office}"
+        return phrase("overlap.own", country=reported.country)
+    return phrase("overlap.regional", office=reported.office)
 
 
-def _source(reported: Reported) -> str:
-    return f"{_whose(reported)} ({reported.file_name})"
+def _source(reported: Reported) -> Phrase:
+    return phrase("overlap.source", whose=_whose(reported), file=reported.file_name)
 
 
-def _figures(reported: Reported, names: list[str]) -> str:
-    """'status on track, actual 2' for the differing figures; 'nothing' for none."""
+def _figures(reported: Reported, names: list[str]) -> list[Phrase]:
+    """'status on track, actual 2' for the differing figures, a blank one said so."""
     parts = []
     for name in names:
         value = getattr(reported, name)
-        if name == "status":
-            parts.append(f"status {value.replace('_', ' ') if value else 'blank'}")
+        if value is None or value == "":
+            shown: object = phrase("overlap.blank")
+        elif name == "status":
+            shown = phrase(f"status.{value}")
         else:
-            label = name.replace("_", " ")
-            parts.append(f"{label} {'blank' if value is None else format(value, '.15g')}")
-    return ", ".join(parts)
+            shown = value
+        parts.append(phrase(f"overlap.{name}", value=shown))
+    return parts

@@ -63,7 +63,7 @@ def returned_workbooks(paths: Iterable[str | Path]) -> list[Path]:
     paths = list(paths)
     files = workbook_paths(paths)
     if not files:
-        raise MatrixError(f"no workbooks (.xlsx) in {', '.join(map(str, paths))}")
+        raise MatrixError("error.no_workbooks", paths=[str(path) for path in paths])
     return files
 
 

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from functools import partial
 
 from matrix.codes import Code
-from matrix.models.plan import Plan
+from matrix.i18n import Phrase, phrase
+from matrix.models.plan import Plan, in_language
 from matrix.models.returns import ProgressRow
 from matrix.plan import PlanIndex, PlanRow, plan_index
-from matrix.text_table import number
 from matrix.validation.rows import SheetContext
 from matrix.validation.structure import Table
 from matrix.versions import PlanVersions
@@ -53,7 +53,7 @@ class Carry:
             if now is None:
                 ctx.issues.append(Code.PLAN_ROW_NOT_CARRIED.issue(
                     file=ctx.file, sheet=name, cell=cell, value=row.ref, ref=row.ref,
-                    title=_title(before), reason=self._gone(before, office)))
+                    title=_title(before, ctx.lang), reason=self._gone(before, office)))
                 continue
             if now.ref != row.ref:
                 ctx.issues.append(Code.PLAN_ROW_RENUMBERED.issue(
@@ -65,24 +65,24 @@ class Carry:
         for key, added in current.items():
             if key not in had:
                 ctx.issues.append(Code.PLAN_ROW_ADDED.issue(
-                    file=ctx.file, sheet=name, value=added.ref, ref=added.ref, title=_title(added),
+                    file=ctx.file, sheet=name, value=added.ref, ref=added.ref, title=_title(added, ctx.lang),
                     when=self._since(partial(_planned, office=office, key=key))))
         return carried
 
-    def _gone(self, before: PlanRow, office: str | None) -> str:
+    def _gone(self, before: PlanRow, office: str | None) -> Phrase:
         """Why a row has no place in the current plan, and since when."""
         activity = before.activity.id
         if activity not in self.current.activity_rows:
             when = self._since(lambda index: activity not in index.activity_rows)
-            return f"activity {activity} was removed from the plan {when}"
+            return phrase("carry.activity_removed", activity=activity, when=when)
         if not any(r.activity.id == activity for r in self.current.rows(office)):
-            where = f"for {office}" if office else "region-wide"
+            where = phrase("carry.for_office", office=office) if office else phrase("carry.region_wide")
             when = self._since(lambda index: not _planned_activity(index, office, activity))
-            return f"activity {activity} is no longer planned {where} (since the plan {when})"
-        name = before.indicator.name if before.indicator else before.ref
+            return phrase("carry.activity_not_planned", activity=activity, where=where, when=when)
+        name = in_language(before.indicator.name, self.ctx.lang) if before.indicator else before.ref
         key = row_key(before)
         when = self._since(lambda index: not _planned(index, office, key))
-        return f"its indicator '{name}' was removed from the plan {when}"
+        return phrase("carry.indicator_removed", indicator=name, when=when)
 
     def _target(self, before: PlanRow, now: PlanRow, table: Table, row: int) -> None:
         old = before.indicator.target if before.indicator else None
@@ -98,15 +98,15 @@ class Carry:
         ctx = self.ctx
         ctx.issues.append(Code.PLAN_TARGET_REVISED.issue(
             file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, "target"), value=new,
-            ref=now.ref, title=_title(now), old=_shown(old), new=_shown(new),
+            ref=now.ref, title=_title(now, ctx.lang), old=_shown(old), new=_shown(new),
             when=self._since(revised)))
 
-    def _since(self, changed: Callable[[PlanIndex], bool]) -> str:
+    def _since(self, changed: Callable[[PlanIndex], bool]) -> Phrase:
         """'on 2026-11-02': when the first kept version after the return's own made the change."""
         for index, first_used in self._later:
             if changed(index):
-                return f"on {first_used.date().isoformat()}" if first_used else "in its current version"
-        return "in its current version"
+                return phrase("carry.on", date=first_used.date()) if first_used else phrase("carry.current")
+        return phrase("carry.current")
 
 
 def _later_versions(own: Plan, current: Plan, versions: PlanVersions | None) -> list:
@@ -133,12 +133,13 @@ def _planned_activity(index: PlanIndex, office: str | None, activity: str) -> bo
     return any(row.activity.id == activity for row in index.rows(office))
 
 
-def _title(row: PlanRow) -> str:
-    """The activity, and the indicator when it has several."""
+def _title(row: PlanRow, lang: str) -> str:
+    """The activity, and the indicator when it has several, as the workbook in `lang` names them."""
+    title = in_language(row.activity.title, lang)
     if row.indicator is None or len(row.activity.indicators) == 1:
-        return row.activity.title
-    return f"{row.activity.title}: {row.indicator.name}"
+        return title
+    return f"{title}: {in_language(row.indicator.name, lang)}"
 
 
-def _shown(value: float | None) -> str:
-    return "none" if value is None else number(value)
+def _shown(value: float | None) -> float | Phrase:
+    return phrase("carry.no_target") if value is None else value

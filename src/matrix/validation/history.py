@@ -9,14 +9,13 @@ so which history applies) only by reading it. The history is `models.returns.His
 from __future__ import annotations
 
 from matrix.codes import Code
-from matrix.i18n import status_label
+from matrix.i18n import phrase
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan, Status
 from matrix.models.returns import History, ProgressRow, ValidationResult
 from matrix.periods import Period
 from matrix.plan import plan_index
 from matrix.validation.rules import FINISHED
-from matrix.validation.values import shown
 
 
 def history_issues(plan: Plan, result: ValidationResult, history: History) -> list[Issue]:
@@ -38,14 +37,14 @@ def history_issues(plan: Plan, result: ValidationResult, history: History) -> li
                 and last is not None and row.actual < last):
             issues.append(Code.ACTUAL_BELOW_PREVIOUS.issue(
                 file=result.file, sheet=row.sheet, cell=f"{actual_letter}{row.row}", value=row.actual,
-                actual=shown(row.actual), previous=shown(last),
+                actual=row.actual, previous=last,
             ))
         before = earlier.record.status
         if before in FINISHED and row.status is not None and row.status not in FINISHED:
             issues.append(Code.FINISHED_ROW_REOPENED.issue(
                 file=result.file, sheet=row.sheet, cell=f"{status_letter}{row.row}", ref=row.ref,
-                before=status_label(Status(before), "en").lower(), period=earlier.period,
-                status=status_label(row.status, "en").lower(),
+                before=phrase(f"status.{Status(before).value}"), period=earlier.period,
+                status=phrase(f"status.{row.status.value}"),
             ))
     if (since := unchanged_since(result.rows, history)) is not None:
         issues.append(Code.NO_UPDATE.issue(file=result.file, rows=len(result.rows), period=since))

@@ -14,12 +14,12 @@ from typing import Any
 
 from matrix.codes import Code
 from matrix.excel.layout import META_SHEET
-from matrix.excel.metadata import Metadata, parse_metadata, signed_content
+from matrix.excel.metadata import Metadata, MetadataDamaged, parse_metadata, signed_content
 from matrix.excel.reader import RawWorkbook
-from matrix.i18n import LANGUAGES
+from matrix.i18n import LANGUAGES, Phrase, phrase
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Plan
-from matrix.periods import EXAMPLES, Period, calendar_period, last_period
+from matrix.periods import EXAMPLES, Period, calendar_period, frequency_name, last_period
 from matrix.plan import plan_index
 from matrix.signing import ProjectKey, signature_matches
 from matrix.versions import PlanVersions
@@ -46,8 +46,8 @@ def check_identity(
         return None, [Code.METADATA_MISSING.issue(file=file, sheet_name=META_SHEET)]
     try:
         meta = parse_metadata(rows)
-    except ValueError as exc:
-        return None, [Code.METADATA_DAMAGED.issue(file=file, reason=str(exc))]
+    except MetadataDamaged as exc:
+        return None, [Code.METADATA_DAMAGED.issue(file=file, reason=exc.reason)]
     identity = meta.identity
     if identity.plan_id != plan.id:
         return meta, [Code.OTHER_PLAN.issue(file=file, found=identity.plan_id, expected=plan.id, value=identity.plan_id)]
@@ -82,13 +82,23 @@ def _version_issue(
     }
     if versions is None or versions.plan(identity.plan_hash) is None:
         return Code.PLAN_VERSION_UNKNOWN.issue(
-            **params, where=versions.where if versions else "no plan versions were given",
+            **params, where=versions.where if versions else phrase("versions.none_given"),
             period=identity.period, office=identity.office)
     found, current = versions.first_used(identity.plan_hash), versions.latest_use(expected)
     if found is not None and current is not None and found > current:
         return Code.PLAN_VERSION_NEWER.issue(
             **params, found_since=found.date().isoformat(), expected_since=current.date().isoformat())
     return Code.PLAN_VERSION_EARLIER.issue(**params)
+
+
+def claimed_language(raw: RawWorkbook) -> str | None:
+    """The language the workbook's hidden record gives, when it is one matrix has, even if the
+    record fails its checks: harmless to trust, and what the office reads its feedback in."""
+    try:
+        lang = parse_metadata(raw.metadata_rows or []).identity.lang
+    except MetadataDamaged:
+        return None
+    return lang if lang in LANGUAGES else None
 
 
 def _signature_issues(meta: Metadata, key: ProjectKey | None, file: str) -> list[Issue]:
@@ -103,7 +113,7 @@ def _signature_issues(meta: Metadata, key: ProjectKey | None, file: str) -> list
             generated = generated.replace(tzinfo=UTC)
         if key.created is not None and generated >= key.created:
             return [Code.METADATA_SIGNATURE_MISSING.issue(
-                file=file, generated=identity.generated_at.isoformat(sep=" "), key=key.path)]
+                file=file, generated=identity.generated_at, key=key.path)]
         return [Code.WORKBOOK_UNSIGNED.issue(file=file, office=identity.office, period=identity.period)]
     if key.secret is None:
         return [Code.SIGNATURE_UNVERIFIED.issue(file=file, key=key.path)]
@@ -119,7 +129,7 @@ def _field_issues(plan: Plan, meta: Metadata, file: str, calendar: Plan) -> list
     issues = []
     if identity.lang not in LANGUAGES:
         issues.append(Code.LANGUAGE_UNKNOWN.issue(
-            file=file, lang=identity.lang, languages=", ".join(LANGUAGES), value=identity.lang))
+            file=file, lang=identity.lang, languages=list(LANGUAGES), value=identity.lang))
     region = plan.region.code if plan.region else None
     offices = set(plan.countries) | ({region} if region else set())
     unknown = [office for office in [identity.office, *meta.matrix_sheets()] if office not in offices]
@@ -133,37 +143,38 @@ def _field_issues(plan: Plan, meta: Metadata, file: str, calendar: Plan) -> list
     return issues
 
 
-def _inconsistency(plan: Plan, meta: Metadata, region: str | None) -> str | None:
+def _inconsistency(plan: Plan, meta: Metadata, region: str | None) -> Phrase | None:
     """Why the office, the regional flag and the matrix sheets cannot all be true, or None. The
     writer gives a national matrix one sheet, its office's; a regional one the region code, with
     a sheet per plan country and one for region-wide rows."""
     identity, sheets = meta.identity, sorted(meta.matrix_sheets())
     if identity.regional:
         if identity.office != region:
-            return (f"it is marked regional, but its office '{identity.office}' is not the plan's region"
-                    + (f" '{region}'" if region else " (the plan has none)"))
+            if region:
+                return phrase("identity.regional_not_region", office=identity.office, region=region)
+            return phrase("identity.regional_no_region", office=identity.office)
         missing = sorted({*plan.countries, region} - set(sheets))
         if missing:
-            return (f"a regional matrix has a sheet for every country and the region, but none for "
-                    f"{', '.join(missing)}")
+            return phrase("identity.regional_sheets", missing=missing)
         return None
     if identity.office == region:
-        return f"its office '{identity.office}' is the region, but it is not marked regional"
+        return phrase("identity.region_not_regional", office=identity.office)
+    if not sheets:
+        return phrase("identity.sheet_no_office", office=identity.office)
     if sheets != [identity.office]:
-        found = ", ".join(f"'{office}'" for office in sheets) or "no office"
-        return f"it is for office '{identity.office}', but its matrix sheet is for {found}"
+        return phrase("identity.sheet_other_office", office=identity.office, found=sheets)
     return None
 
 
-def _period_problem(plan: Plan, text: str) -> str | None:
+def _period_problem(plan: Plan, text: str) -> Phrase | None:
     frequency = plan.reporting.frequency
     period = calendar_period(plan.reporting, text)
     if period is None:
-        return f"which is not a {frequency.value.replace('_', '-')} period like {EXAMPLES[frequency]}"
+        return phrase("identity.period_not_of_frequency", frequency=frequency_name(frequency),
+                      example=EXAMPLES[frequency])
     first, last = Period.parse(plan.reporting.first_period), last_period(plan)
     if period < first:
-        return f"which is before the plan's first reporting period {first}"
+        return phrase("identity.period_before_first", first=first.id)
     if period > last:
-        return (f"which is after the plan's last reporting period {last} (the period of its last activity end, "
-                "or the coming one)")
+        return phrase("identity.period_after_last", last=last.id)
     return None

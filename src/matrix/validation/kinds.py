@@ -14,12 +14,12 @@ from __future__ import annotations
 from functools import cache
 
 from matrix.codes import Code
-from matrix.i18n import LANGUAGES, t
-from matrix.models.plan import Indicator, ValueKind
+from matrix.i18n import LANGUAGES, phrase, t
+from matrix.models.plan import Indicator, ValueKind, in_language
 from matrix.plan import PlanRow
-from matrix.semantics import KIND_WORDS, date_number
+from matrix.semantics import date_number
 from matrix.validation.rules import actual_wanted
-from matrix.validation.values import Cell, CellReader, is_blank, plain_text, read_number_text, shown
+from matrix.validation.values import Cell, CellReader, is_blank, plain_text, read_number_text
 
 NUMERIC = frozenset({ValueKind.NUMBER, ValueKind.CURRENCY})
 
@@ -33,8 +33,9 @@ def _yes_no_words() -> dict[str, float]:
     return words
 
 
-def yes_no_choices(lang: str) -> str:
-    return f"{t(lang, 'value.yes')} or {t(lang, 'value.no')}"
+def yes_no_choices(lang: str) -> list[str]:
+    """Yes and No as the workbook's drop-down offers them."""
+    return [t(lang, "value.yes"), t(lang, "value.no")]
 
 
 def read_actual(cells: CellReader, value: object, cell: Cell, row: PlanRow) -> float | None:
@@ -50,8 +51,8 @@ def read_actual(cells: CellReader, value: object, cell: Cell, row: PlanRow) -> f
     if kind is ValueKind.COUNT:
         number = _number(cells, value, cell, row, kind)
         if number is not None and not number.is_integer():
-            cells.flag(Code.ACTUAL_NOT_WHOLE, cell, value, number=shown(number), ref=row.ref,
-                       unit=_unit(indicator))
+            cells.flag(Code.ACTUAL_NOT_WHOLE, cell, value, number=number, ref=row.ref,
+                       unit=_unit(indicator, cells.lang))
             return None
         return number
     if kind is ValueKind.PERCENT:
@@ -62,8 +63,8 @@ def read_actual(cells: CellReader, value: object, cell: Cell, row: PlanRow) -> f
     return date_number(found) if found is not None else None
 
 
-def _unit(indicator: Indicator) -> str:
-    return indicator.unit or indicator.name
+def _unit(indicator: Indicator, lang: str) -> str:
+    return in_language(indicator.unit or indicator.name, lang)
 
 
 def _number(
@@ -72,9 +73,9 @@ def _number(
     """A number of 0 or more; a % sign is an error unless the indicator is a percentage."""
     if isinstance(value, str) and value.strip().endswith("%") and row.indicator is not None:
         cells.flag(Code.ACTUAL_PERCENT_SIGN, cell, value, text=value.strip(), ref=row.ref,
-                   kind=KIND_WORDS[kind], what=actual_wanted(row))
+                   kind=phrase(f"kind_word.{kind.value}"), what=actual_wanted(row, cells.lang))
         return None
-    return cells.number(value, cell, lambda: actual_wanted(row), Code.ACTUAL_NOT_A_NUMBER)
+    return cells.number(value, cell, lambda: actual_wanted(row, cells.lang), Code.ACTUAL_NOT_A_NUMBER)
 
 
 def _percent(cells: CellReader, value: object, cell: Cell, row: PlanRow) -> float | None:
@@ -83,7 +84,7 @@ def _percent(cells: CellReader, value: object, cell: Cell, row: PlanRow) -> floa
         reading = read_number_text(value.strip()[:-1])
         if reading.value is not None and reading.value >= 0:
             return reading.value
-    number = cells.number(value, cell, lambda: actual_wanted(row), Code.ACTUAL_NOT_A_NUMBER)
+    number = cells.number(value, cell, lambda: actual_wanted(row, cells.lang), Code.ACTUAL_NOT_A_NUMBER)
     if number is not None and 0 < number < 1:
         return round(number * 100, 10)
     return number

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from matrix.codes import Code
-from matrix.i18n import action_point_number, t
+from matrix.i18n import action_point_number, phrase, t
 from matrix.models.plan import ActionPoint, Framework
 from matrix.models.returns import ProposedActivity
 from matrix.validation.rows import SheetContext
@@ -36,12 +36,13 @@ def read_new_activities(table: Table, framework: Framework, ctx: SheetContext) -
         status = read(cells.status, "status")
         if status is None and is_blank(values.get("status")):
             ctx.issues.append(Code.NEW_ACTIVITY_STATUS_MISSING.issue(
-                **where, cell=table.cell(row, "status"), title=title or f"row {row}", choices=cells.choices
+                **where, cell=table.cell(row, "status"), title=title or phrase("format.row", row=row),
+                choices=cells.choices
             ))
         start, end = read(cells.date, "start"), read(cells.date, "end")
         if start and end and end < start:
             ctx.issues.append(Code.NEW_ACTIVITY_DATES.issue(
-                **where, cell=table.cell(row, "end"), title=title, start=start.isoformat(), end=end.isoformat()
+                **where, cell=table.cell(row, "end"), title=title, start=start, end=end
             ))
         proposed.append(ProposedActivity(
             sheet=sheet.name, row=row, title=title,
@@ -49,9 +50,9 @@ def read_new_activities(table: Table, framework: Framework, ctx: SheetContext) -
                                        where, ctx),
             lead=read(cells.text, "lead"), partners=read(cells.text, "partners"),
             indicator=read(cells.text, "indicator"), unit=read(cells.text, "unit"),
-            target=read(cells.number, "target", "the target as a number"),
+            target=read(cells.number, "target", phrase("wanted.target")),
             start=start, end=end, status=status,
-            actual=read(cells.number, "actual", "the value reached as a number"),
+            actual=read(cells.number, "actual", phrase("wanted.reached")),
             comments=read(cells.text, "comments"),
         ))
     return proposed

@@ -15,9 +15,9 @@ from matrix.excel.layout import (
     cell_fingerprint,
     plan_cell_values,
 )
-from matrix.i18n import localised_action_point_label, t
+from matrix.i18n import Phrase, localised_action_point_label, phrase, t
 from matrix.models.issues import Issue
-from matrix.models.plan import Objective, Plan
+from matrix.models.plan import Objective, Plan, in_language
 from matrix.models.returns import ProgressRow
 from matrix.periods import Period
 from matrix.plan import PlanRow, plan_index
@@ -89,9 +89,12 @@ class PlannedCells:
         return found
 
 
-def _quoted(value: object) -> str:
+def _cell_text(value: object) -> Phrase:
+    """A cell's value in a message: quoted, numbers in the message's language, or 'blank'."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return phrase("value.cell", value=value)
     text = canonical(value)
-    return f"'{text}'" if text else "blank"
+    return phrase("value.cell", value=text) if text else phrase("value.blank")
 
 
 def check_locked(
@@ -115,8 +118,8 @@ def check_locked(
             continue
         ctx.issues.append(Code.LOCKED_CELL_EDITED.issue(
             file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, key), value=plain_text(value) or None,
-            column=t(ctx.lang, f"column.{key}"), ref=plan_row.ref, old=_quoted(planned.get(key)),
-            new=_quoted(value),
+            column=t(ctx.lang, f"column.{key}"), ref=plan_row.ref, old=_cell_text(planned.get(key)),
+            new=_cell_text(value),
         ))
 
 
@@ -164,7 +167,8 @@ def read_matrix_sheet(
     _unknown_refs(table, unknown, missing, ctx)
     for ref in missing:
         ctx.issues.append(Code.PLAN_ROW_MISSING.issue(
-            file=ctx.file, sheet=sheet.name, value=ref, ref=ref, activity=expected[ref].activity.title
+            file=ctx.file, sheet=sheet.name, value=ref, ref=ref,
+            activity=in_language(expected[ref].activity.title, ctx.lang),
         ))
     return rows
 
@@ -221,7 +225,7 @@ def _read_row(
         actual = read_actual(cells, actual, (row, "actual"), plan_row)
     funds = values.get("funds_secured")
     if funds is not None and (type(funds) is not float or funds < 0):
-        funds = cells.number(funds, (row, "funds_secured"), lambda: f"the funds secured in {ctx.plan.currency}")
+        funds = cells.number(funds, (row, "funds_secured"), phrase("wanted.funds", currency=ctx.plan.currency))
     progress = ProgressRow.model_validate({
         "country": office, "activity_id": plan_row.activity.id, "indicator_index": plan_row.indicator_index,
         "ref": plan_row.ref, "sheet": table.sheet.name, "row": row, "status": status, "actual": actual,

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from matrix.codes import Code
-from matrix.i18n import status_label, t
+from matrix.i18n import Phrase, phrase, t
 from matrix.models.issues import Issue
-from matrix.models.plan import PeriodRule, Status, ValueKind
+from matrix.models.plan import PeriodRule, Status, ValueKind, in_language
 from matrix.models.returns import ProgressRow
 from matrix.periods import Period
 from matrix.plan import PlanRow
 from matrix.validation.structure import Table
-from matrix.validation.values import shown
 
 FAR_ABOVE = 3
 """An actual value more than this many times the target is probably a typo or the wrong unit."""
@@ -21,27 +20,30 @@ NEEDS_ACTUAL = frozenset({Status.ON_TRACK, Status.DELAYED, Status.COMPLETED})
 FINISHED = frozenset({Status.COMPLETED, Status.CANCELLED})
 
 
-def actual_wanted(plan_row: PlanRow) -> str:
-    """What the actual column asks for, to finish 'enter ...' in messages."""
+def actual_wanted(plan_row: PlanRow, lang: str) -> Phrase:
+    """What the actual column asks for, to finish 'enter ...' in messages; the indicator as the
+    workbook in `lang` names it."""
     indicator = plan_row.indicator
     if indicator is None:
-        return "a number"
+        return phrase("wanted.number")
+    name = in_language(indicator.name, lang)
     kind = indicator.value_kind
     if kind is ValueKind.YES_NO:
-        return f"Yes or No ({indicator.name})"
+        return phrase("wanted.yes_no", indicator=name)
     if kind is ValueKind.DATE:
-        return f"the date, e.g. 2026-09-30 ({indicator.name})"
+        return phrase("wanted.date", indicator=name)
     rule = indicator.period_rule
-    when = (
-        "the total to date" if rule is PeriodRule.CUMULATIVE
-        else "what was achieved in this period" if rule is PeriodRule.PER_PERIOD
-        else "the level now"
+    when = phrase(
+        "wanted.when.total" if rule is PeriodRule.CUMULATIVE
+        else "wanted.when.in_period" if rule is PeriodRule.PER_PERIOD
+        else "wanted.when.level"
     )
     if kind is ValueKind.PERCENT:
-        return f"{when} as a percentage, e.g. 40 or 40% ({indicator.name})"
-    whole = " as a whole number" if kind is ValueKind.COUNT else ""
-    unit = f" in {indicator.unit}" if indicator.unit else ""
-    return f"{when}{unit}{whole} ({indicator.name})"
+        return phrase("wanted.percent", when=when, indicator=name)
+    key = "wanted.count" if kind is ValueKind.COUNT else "wanted.amount"
+    if indicator.unit:
+        return phrase(f"{key}_in", when=when, unit=in_language(indicator.unit, lang), indicator=name)
+    return phrase(key, when=when, indicator=name)
 
 
 def row_rules(
@@ -55,8 +57,7 @@ def row_rules(
     if status in NEEDS_COMMENT and not row.comments:
         issues.append(Code.COMMENT_REQUIRED.issue(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "comments"), ref=row.ref,
-            status=status_label(status, "en").lower(),
-            column=t(lang, "column.comments"),
+            status=phrase(f"status.{status.value}"), column=t(lang, "column.comments"),
         ))
     if period is not None and (issue := overdue(row, plan_row, table, file, period)):
         issues.append(issue)
@@ -65,8 +66,7 @@ def row_rules(
     if status in NEEDS_ACTUAL and blank_actual:
         issues.append(Code.ACTUAL_MISSING.issue(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), ref=row.ref,
-            status=status_label(status, "en").lower(),
-            what=actual_wanted(plan_row),
+            status=phrase(f"status.{status.value}"), what=actual_wanted(plan_row, lang),
         ))
     if actual is None:
         return issues
@@ -74,18 +74,19 @@ def row_rules(
     if status is Status.COMPLETED and indicator.is_total_to_date and target and actual < target:
         issues.append(Code.COMPLETED_BELOW_TARGET.issue(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), value=actual, ref=row.ref,
-            actual=shown(actual), target=shown(target),
+            actual=actual, target=target,
         ))
     if target and actual > FAR_ABOVE * target:
         issues.append(Code.ACTUAL_FAR_ABOVE_TARGET.issue(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), value=actual,
-            actual=shown(actual), target=shown(target), unit=indicator.unit or "the indicator's unit",
+            actual=actual, target=target,
+            unit=in_language(indicator.unit, lang) if indicator.unit else phrase("wanted.unit"),
         ))
     per_period = indicator.period_rule is PeriodRule.PER_PERIOD  # any number in a period is something done
     if status is Status.NOT_STARTED and actual > (threshold := 0 if per_period else indicator.baseline):
         issues.append(Code.NOT_STARTED_WITH_PROGRESS.issue(
             file=file, sheet=table.sheet.name, cell=table.cell(row.row, "status"), value=actual, ref=row.ref,
-            actual=shown(actual), threshold=f"the baseline {shown(threshold)}" if threshold else "0",
+            actual=actual, threshold=phrase("threshold.baseline", baseline=threshold) if threshold else 0,
         ))
     if status is Status.ON_TRACK and period is not None and (
         issue := at_risk(row, plan_row, table, file, period.end, margin)
@@ -101,7 +102,7 @@ def overdue(row: ProgressRow, plan_row: PlanRow, table: Table, file: str, period
         return None
     return Code.OVERDUE.issue(
         file=file, sheet=table.sheet.name, cell=table.cell(row.row, "status"), ref=row.ref,
-        end=end.isoformat(), status=status_label(status, "en").lower(), period=period.id,
+        end=end, status=phrase(f"status.{status.value}"), period=period.id,
     )
 
 
@@ -122,7 +123,7 @@ def at_risk(
         return None
     return Code.AT_RISK.issue(
         file=file, sheet=table.sheet.name, cell=table.cell(row.row, "actual"), value=actual, ref=row.ref,
-        progress=f"{progress:.0f}", elapsed=f"{elapsed:.0f}", start=start.isoformat(), end=end.isoformat(),
-        as_of=as_of.isoformat(), margin=shown(margin),
+        progress=round(progress), elapsed=round(elapsed), start=start, end=end, as_of=as_of,
+        margin=margin,
     )
 

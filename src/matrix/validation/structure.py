@@ -113,8 +113,8 @@ def read_table(
     header = t(lang, "column.ref")
     found = find_table(sheet, columns, lang)
     if found is None:
-        names = ", ".join(t(lang, f"column.{key}") for key in sorted(needed, key=[c.key for c in columns].index))
-        issues.append(Code.HEADER_ROW_MISSING.issue(file=file, sheet=sheet.name, name=sheet.name, columns=names or header))
+        names = [t(lang, f"column.{key}") for key in sorted(needed, key=[c.key for c in columns].index)]
+        issues.append(Code.HEADER_ROW_MISSING.issue(file=file, sheet=sheet.name, name=sheet.name, columns=names or [header]))
         return None
     row, pairs = found
     positions: dict[str, int] = {}

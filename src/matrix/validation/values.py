@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from matrix.codes import Code, did_you_mean
 from matrix.excel.addresses import column_letters
 from matrix.excel.reader import ExcelError, RawWorkbook
-from matrix.i18n import LANGUAGES, parse_status, status_label, t
+from matrix.i18n import LANGUAGES, Phrase, parse_status, status_label, t
 from matrix.models.issues import Issue
 from matrix.models.plan import Status
 
@@ -26,12 +26,17 @@ if TYPE_CHECKING:
     from matrix.validation.structure import Table
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']+")
-_PLAIN = re.compile(r"[+-]?(\d+(\.\d+)?|\.\d+)")
-_GROUPED_COMMA = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-_GROUPED_DOT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_DIGITS = str.maketrans(
+    "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+    "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9",
+    "0123456789" "0123456789",
+)
+"""Arabic-Indic and Eastern Arabic-Indic digits."""
+ARABIC_DECIMAL, ARABIC_THOUSANDS = "\u066b", "\u066c"
+SEPARATORS = {"en": (".", ","), "ar": (".", ","), "fr": (",", "."), "es": (",", ".")}
+"""(decimal, thousands) separator each workbook language writes; spaces group thousands in all."""
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+)?")
-Wanted = str | Callable[[], str]
+Wanted = Phrase | Callable[[], Phrase]
 Cell = tuple[int, str]
 """(Excel row, column key)."""
 EPOCH_1900 = date(1899, 12, 30)
@@ -53,32 +58,70 @@ def is_blank(value: object) -> bool:
 
 
 def shown(number: float) -> str:
-    """120.0 -> '120', 1250.5 -> '1250.5': numbers in messages as people write them."""
+    """120.0 -> '120', 1250.5 -> '1250.5': a number as text, whatever the language (messages
+    format their numbers for theirs)."""
     return format(number, ".15g")
 
 
-def read_number_text(text: str) -> NumberReading:
-    """'1,250' -> 1250, '1 250' -> 1250, '40%' -> 40, '1,5' -> ambiguous, 'about 40' -> None."""
-    compact = _SPACES.sub("", text.strip())
-    grouped = compact != text.strip()
+def read_number_text(text: str, lang: str = "en") -> NumberReading:
+    """A number typed as text, read the way the workbook's language writes numbers: in English
+    '1,250' is 1250 and '1.5' one and a half; in French and Spanish '1.250' is 1250 and '1,5' one
+    and a half. Spaces group thousands in every language; '40%' is 40. What could mean two numbers
+    ('1.250' in English, '1,250' in French: a decimal point, or thousands written the other way;
+    '1,5' in English) has `alternatives`, the workbook's own reading first; 'about 40' is None."""
+    decimal, group = SEPARATORS.get(lang, SEPARATORS["en"])
+    stripped = text.strip()
+    compact = _SPACES.sub("", stripped).translate(_DIGITS)
+    compact = compact.replace(ARABIC_DECIMAL, decimal).replace(ARABIC_THOUSANDS, group)
     percent = compact.endswith("%")
     if percent:
         compact = compact[:-1]
+    changed = percent or compact != stripped
     if not compact:
         return NumberReading(None)
-    if _PLAIN.fullmatch(compact):
-        if _GROUPED_DOT.fullmatch(compact) and compact.count(".") == 1 and not compact.lstrip("+-").startswith("0"):
-            # '1.250' is 1.25 in English and 1250 in most of Europe
-            return NumberReading(None, (float(compact), float(compact.replace(".", ""))))
-        return NumberReading(float(compact), from_text=grouped or percent)
-    if _GROUPED_COMMA.fullmatch(compact):
-        return NumberReading(float(compact.replace(",", "")), from_text=True)
-    if _GROUPED_DOT.fullmatch(compact):
-        return NumberReading(float(compact.replace(".", "").replace(",", ".")), from_text=True)
-    if _DECIMAL_COMMA.fullmatch(compact):
-        # '1,5' is 1.5 in French and 15 to someone who mistyped a thousands separator
-        return NumberReading(None, (float(compact.replace(",", ".")), float(compact.replace(",", ""))))
+    own, other = _patterns(decimal, group), _patterns(group, decimal)
+    if _INTEGER.fullmatch(compact):
+        return NumberReading(float(compact), from_text=changed)
+    if own.grouped.fullmatch(compact):
+        return NumberReading(own.value(compact), from_text=True)
+    if match := own.decimal.fullmatch(compact):
+        value = own.value(compact)
+        whole, fraction = match.group(1).lstrip("+-"), match.group(2)
+        if len(fraction) == 3 and 1 <= len(whole) <= 3 and not whole.startswith("0"):
+            return NumberReading(None, (value, float(compact.replace(decimal, ""))))
+        return NumberReading(value, from_text=changed)
+    if other.grouped.fullmatch(compact) and (compact.count(decimal) > 1 or group in compact):
+        # '1.250.000' or '1.250,5' in English: thousands and decimals written the other way
+        return NumberReading(other.value(compact), from_text=True)
+    if other.decimal.fullmatch(compact):  # '1,5' in English: a decimal comma, or a slip for 15?
+        return NumberReading(None, (other.value(compact), float(compact.replace(group, ""))))
     return NumberReading(None)
+
+
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+@dataclass(frozen=True)
+class _Convention:
+    decimal_mark: str
+    group_mark: str
+    grouped: re.Pattern[str]
+    """Thousands grouped by threes, and an optional fraction."""
+    decimal: re.Pattern[str]
+    """One decimal mark: (whole part, fraction)."""
+
+    def value(self, text: str) -> float:
+        return float(text.replace(self.group_mark, "").replace(self.decimal_mark, "."))
+
+
+@cache
+def _patterns(decimal: str, group: str) -> _Convention:
+    d, g = re.escape(decimal), re.escape(group)
+    return _Convention(
+        decimal, group,
+        re.compile(rf"[+-]?[1-9]\d{{0,2}}({g}\d{{3}})+({d}\d+)?"),
+        re.compile(rf"([+-]?\d*){d}(\d+)"),
+    )
 
 
 def date_from_serial(serial: float, date1904: bool) -> date | None:
@@ -119,7 +162,7 @@ def removed_character_issues(raw: RawWorkbook, file: str) -> list[Issue]:
         if not sheet.loaded:
             continue
         for (row, column), removed in sheet.removed.items():
-            names = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(removed))
+            names = [f"U+{ord(char):04X}" for char in dict.fromkeys(removed)]
             issues.append(Code.CONTROL_CHARACTERS.issue(
                 file=file, sheet=sheet.name, cell=f"{column_letters(column)}{row}",
                 count=len(removed), names=names,
@@ -186,8 +229,9 @@ class CellReader:
         return text
 
     def number(self, value: object, cell: Cell, what: Wanted, code: Code = Code.NOT_A_NUMBER) -> float | None:
-        """A number of 0 or more; `what` finishes 'enter ...' in messages (a callable when it
-        costs something to say, since it is needed only when something is wrong)."""
+        """A number of 0 or more, typed as text the workbook's language's way; `what` (a phrase)
+        finishes 'enter ...' in messages (a callable when it costs something to say, since it is
+        needed only when something is wrong)."""
         if type(value) is float and value >= 0:  # the common case, first
             return value
         if is_blank(value) or self.error_cell(value, cell):
@@ -200,19 +244,19 @@ class CellReader:
         if isinstance(value, int | float):
             number = float(value)
         else:
-            reading = read_number_text(str(value))
+            reading = read_number_text(str(value), self.lang)
             if reading.alternatives:
                 first, second = reading.alternatives
-                self._add(Code.NUMBER_AMBIGUOUS, cell, value, text=str(value).strip(), first=shown(first), second=shown(second))
+                self._add(Code.NUMBER_AMBIGUOUS, cell, value, text=str(value).strip(), first=first, second=second)
                 return None
             if reading.value is None:
                 self._add(code, cell, value, text=str(value).strip(), what=what)
                 return None
             number = reading.value
             if reading.from_text:
-                self._add(Code.NUMBER_FROM_TEXT, cell, value, text=str(value).strip(), number=shown(number))
+                self._add(Code.NUMBER_FROM_TEXT, cell, value, text=str(value).strip(), number=number)
         if number < 0:
-            self._add(Code.NUMBER_NEGATIVE, cell, value, number=shown(number), what=what)
+            self._add(Code.NUMBER_NEGATIVE, cell, value, number=number, what=what)
             return None
         return number
 
@@ -225,10 +269,10 @@ class CellReader:
             return value
         if isinstance(value, int | float) and not isinstance(value, bool):
             if (found := date_from_serial(float(value), self.date1904)) is not None:
-                self._add(Code.DATE_FROM_NUMBER, cell, value, text=shown(float(value)), date=found.isoformat())
+                self._add(Code.DATE_FROM_NUMBER, cell, value, text=float(value), date=found)
                 return found
         elif isinstance(value, str) and (found := read_date_text(value)) is not None:
-            self._add(Code.DATE_FROM_TEXT, cell, value, text=value.strip(), date=found.isoformat())
+            self._add(Code.DATE_FROM_TEXT, cell, value, text=value.strip(), date=found)
             return found
         self._add(Code.NOT_A_DATE, cell, value, text=plain_text(value))
         return None
@@ -255,8 +299,9 @@ class CellReader:
         return status
 
     @property
-    def choices(self) -> str:
-        return ", ".join(status_label(s, self.lang) for s in Status)
+    def choices(self) -> list[str]:
+        """The statuses as the workbook's drop-down offers them."""
+        return [status_label(s, self.lang) for s in Status]
 
 
 def _jsonable(value: object) -> object:

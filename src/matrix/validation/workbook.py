@@ -17,6 +17,7 @@ from matrix.excel.metadata import Metadata, matrix_role
 from matrix.excel.reader import RawWorkbook, WorkbookReadError, read_workbook
 from matrix.excel.safety import file_digest, scan_file
 from matrix.gcpause import cycle_collection_paused
+from matrix.i18n import t
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import Plan
 from matrix.models.returns import History, ValidationResult
@@ -25,7 +26,7 @@ from matrix.plan import plan_index
 from matrix.signing import ProjectKey
 from matrix.validation.carry import Carry
 from matrix.validation.history import history_issues
-from matrix.validation.identity import check_identity, own_version
+from matrix.validation.identity import check_identity, claimed_language, own_version
 from matrix.validation.narratives import (
     LOOKS_LIKE,
     narrative_roles,
@@ -82,6 +83,7 @@ def _validate(
     try:
         meta, issues = check_identity(plan, raw, result.file, key, versions)
         result.identity = meta.identity if meta else None
+        result.lang = meta.identity.lang if meta else claimed_language(raw)
         if meta is not None and not has_errors(issues):
             own = own_version(plan, meta, versions)
             earlier = (own, plan, versions) if own is not plan else None
@@ -124,7 +126,7 @@ def _read_contents(
     roles = [*matrix_roles, SheetRole.NEW_ACTIVITIES.value, *narratives]
     looks_like = {role: columns for role in matrix_roles} | LOOKS_LIKE
     looks_like[SheetRole.NEW_ACTIVITIES.value] = NEW_ACTIVITY_COLUMNS
-    new_sheet = meta.sheets.get(SheetRole.NEW_ACTIVITIES.value, "New activities")
+    new_sheet = meta.sheets.get(SheetRole.NEW_ACTIVITIES.value) or t(identity.lang, "sheet.new_activities")
     ctx = SheetContext(plan, file, identity.lang, raw.date1904, new_sheet, issues, Period.parse(identity.period))
     carry = Carry(*earlier, ctx) if earlier else None
     required = frozenset(matrix_roles) | required_roles(meta.sheets, ctx)

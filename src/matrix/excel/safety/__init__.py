@@ -20,6 +20,7 @@ from matrix.excel.safety.archive import Zip, check_package, check_part, open_zip
 from matrix.excel.safety.facts import FileScan, Refused, SheetFacts
 from matrix.excel.safety.sheets import part_has_forbidden_characters, scan_sheet
 from matrix.excel.safety.sniff import file_digest, non_workbook_issue, read_file
+from matrix.files import describe
 from matrix.models.issues import Issue
 
 __all__ = ["FileScan", "SheetFacts", "file_digest", "inspect_file", "scan_file"]
@@ -52,7 +53,7 @@ def scan_file(path: Path) -> FileScan:
         return FileScan(issues=[refused.issue], content=content)
     except OSError as exc:
         return FileScan(
-            issues=[Code.FILE_UNREADABLE.issue(file=file, reason=exc.strerror or str(exc))]
+            issues=[Code.FILE_UNREADABLE.issue(file=file, reason=describe(exc))]
         )
     except Exception as exc:  # noqa: BLE001 - zipfile, zlib and expat fail in many ways on bad bytes
         reason = f"{type(exc).__name__}: {exc}"

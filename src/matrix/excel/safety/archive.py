@@ -20,6 +20,7 @@ from defusedxml import ElementTree as SafeET
 
 from matrix.codes import Code
 from matrix.excel.safety.facts import Refused, SheetFacts
+from matrix.i18n import Phrase, phrase
 from matrix.models.issues import Issue
 
 MAX_MEMBER_BYTES = 100 * 2**20
@@ -72,19 +73,15 @@ def check_package(zip_: Zip) -> None:
     file, members = zip_.file, zip_.archive.infolist()
     names = zip_.names
     if len(members) > MAX_MEMBERS:
-        raise Refused(Code.ZIP_BOMB.issue(file=file, detail=f"{len(members)} parts"))
+        raise Refused(Code.ZIP_BOMB.issue(file=file, detail=phrase("detail.parts", count=len(members))))
     check_sizes(members, file)
     if "mimetype" in names and b"opendocument" in read_small(zip_, "mimetype")[:100]:
         raise Refused(Code.ODS_NOT_WORKBOOK.issue(file=file))
     if "xl/workbook.bin" in names:
         raise Refused(Code.XLSB_NOT_WORKBOOK.issue(file=file))
     if WORKBOOK_PART not in names or "[Content_Types].xml" not in names:
-        what = (
-            "a Word document"
-            if "word/document.xml" in names
-            else "a zip archive without a workbook"
-        )
-        raise Refused(Code.NOT_A_WORKBOOK.issue(file=file, what=what))
+        what = "file.kind.word" if "word/document.xml" in names else "file.kind.zip"
+        raise Refused(Code.NOT_A_WORKBOOK.issue(file=file, what=phrase(what)))
     if any(n.rpartition("/")[2].lower() == "vbaproject.bin" for n in names):
         raise Refused(Code.MACRO_ENABLED.issue(file=file))
     if MACRO_CONTENT_TYPE in read_small(zip_, "[Content_Types].xml"):
@@ -103,7 +100,7 @@ def _check_document_part(zip_: Zip) -> None:
                 raise Refused(
                     Code.DAMAGED_FILE.issue(
                         file=zip_.file,
-                        reason=f"its workbook part is {target!r}, not {WORKBOOK_PART}",
+                        reason=phrase("detail.workbook_part", found=repr(target), expected=WORKBOOK_PART),
                     )
                 )
 
@@ -113,15 +110,15 @@ def check_sizes(members: list[zipfile.ZipInfo], file: str) -> None:
     total = 0
     for member in members:
         if member.file_size > MAX_MEMBER_BYTES:
-            detail = f"part {member.filename} declares {member.file_size // 2**20} MB"
+            detail = phrase("detail.part_size", part=member.filename, size=member.file_size // 2**20)
             raise Refused(Code.ZIP_BOMB.issue(file=file, detail=detail))
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-            detail = f"part {member.filename} is compressed {ratio:.0f} to 1"
+            detail = phrase("detail.part_ratio", part=member.filename, ratio=round(ratio))
             raise Refused(Code.ZIP_BOMB.issue(file=file, detail=detail))
         total += member.file_size
     if total > MAX_TOTAL_BYTES:
-        raise Refused(Code.ZIP_BOMB.issue(file=file, detail=f"{total // 2**20} MB uncompressed"))
+        raise Refused(Code.ZIP_BOMB.issue(file=file, detail=phrase("detail.uncompressed", size=total // 2**20)))
 
 
 def chunks(zip_: Zip, name: str) -> Iterator[bytes]:
@@ -136,22 +133,22 @@ def chunks(zip_: Zip, name: str) -> Iterator[bytes]:
             content, info.header_offset
         )
     except (KeyError, struct.error):
-        raise Refused(_damaged(file, f"part {name}: no local header")) from None
+        raise Refused(_damaged(file, phrase("detail.no_local_header", part=name))) from None
     if magic != b"PK\x03\x04":
-        raise Refused(_damaged(file, f"part {name}: bad local header"))
+        raise Refused(_damaged(file, phrase("detail.bad_local_header", part=name)))
     if (flags | info.flag_bits) & 0x1:  # either header may say so
         raise Refused(Code.ENCRYPTED_WORKBOOK.issue(file=file))
     start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
     data = memoryview(content)[start : start + info.compress_size]
     if len(data) != info.compress_size:
-        raise Refused(_damaged(file, f"part {name}: cut short"))
+        raise Refused(_damaged(file, phrase("detail.cut_short", part=name)))
     pieces: Iterator[bytes]
     if method == zipfile.ZIP_STORED:
         pieces = (bytes(data[i : i + CHUNK]) for i in range(0, len(data), CHUNK))
     elif method == zipfile.ZIP_DEFLATED:
         pieces = _inflate(data)
     else:
-        raise Refused(_damaged(file, f"part {name}: compression method {method}"))
+        raise Refused(_damaged(file, phrase("detail.compression", part=name, method=method)))
     size, crc = 0, 0
     try:
         for piece in pieces:
@@ -161,9 +158,9 @@ def chunks(zip_: Zip, name: str) -> Iterator[bytes]:
             crc = zlib.crc32(piece, crc)
             yield piece
     except zlib.error as exc:
-        raise Refused(_damaged(file, f"part {name}: {exc}")) from None
+        raise Refused(_damaged(file, phrase("detail.inflate", part=name, detail=str(exc)))) from None
     if size != info.file_size or crc != info.CRC:
-        raise Refused(_damaged(file, f"part {name}: size or CRC does not match the directory"))
+        raise Refused(_damaged(file, phrase("detail.crc", part=name)))
 
 
 def _inflate(data: memoryview) -> Iterator[bytes]:
@@ -219,7 +216,7 @@ def parse(zip_: Zip, name: str) -> Element:
     try:
         return SafeET.fromstring(data)
     except (SafeET.ParseError, DefusedXmlException) as exc:
-        raise Refused(_damaged(zip_.file, f"part {name}: {exc}")) from None
+        raise Refused(_damaged(zip_.file, phrase("detail.inflate", part=name, detail=str(exc)))) from None
 
 
 def workbook_sheets(zip_: Zip) -> tuple[list[SheetFacts], bool]:
@@ -254,5 +251,5 @@ def normalise_part(part: str) -> str:
     return "/".join(stack)
 
 
-def _damaged(file: str, reason: str) -> Issue:
+def _damaged(file: str, reason: Phrase) -> Issue:
     return Code.DAMAGED_FILE.issue(file=file, reason=reason)

@@ -23,6 +23,7 @@ from matrix.excel.addresses import column_number
 from matrix.excel.layout import MAX_COLUMNS, MAX_ROWS
 from matrix.excel.safety.archive import Zip, chunks, refuse_entities, scan_part
 from matrix.excel.safety.facts import Refused, SheetFacts
+from matrix.i18n import phrase
 
 MAX_CARRY = 4 * 2**20
 MAX_REF = 12
@@ -139,7 +140,7 @@ def _row_pieces(zip_: Zip, sheet: SheetFacts) -> Iterator[bytes]:
             end = cut + len(b"</row>") if cut >= 0 else data.rfind(b">") + 1
             if end <= 0:
                 if len(data) > MAX_CARRY:
-                    reason = f"part {sheet.part} has no XML structure"
+                    reason = phrase("detail.no_xml", part=sheet.part)
                     raise Refused(Code.DAMAGED_FILE.issue(file=zip_.file, reason=reason))
                 carry, chunk = data, following
                 continue
@@ -163,7 +164,7 @@ def _scan_piece(data: bytes, sheet: SheetFacts, file: str, first: bool) -> bool:
     for match in _FAR_CELL.finditer(data):
         ref = match.group(1).decode("ascii", "replace")
         if "&" in ref:
-            reason = f"part {sheet.part} hides cell references"
+            reason = phrase("detail.hidden_references", part=sheet.part)
             raise Refused(Code.DAMAGED_FILE.issue(file=file, reason=reason))
         _check_ref(ref, sheet, file)
     if b't="e"' in data:

@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from matrix.codes import Code
 from matrix.excel.safety.facts import Refused
+from matrix.i18n import phrase
 from matrix.models.issues import Issue
 
 MAX_FILE_BYTES = 50 * 2**20
@@ -31,11 +32,11 @@ _OPEN_FLAGS = (
     | getattr(os, "O_BINARY", 0)
 )
 _KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "file.kind.folder"),
+    (stat.S_ISFIFO, "file.kind.fifo"),
+    (stat.S_ISCHR, "file.kind.device"),
+    (stat.S_ISBLK, "file.kind.device"),
+    (stat.S_ISSOCK, "file.kind.socket"),
 )
 
 
@@ -91,8 +92,8 @@ def non_workbook_issue(content: bytes, file: str) -> Issue | None:
 
 def _refuse_unless_regular(mode: int, file: str) -> None:
     if not stat.S_ISREG(mode):
-        what = next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
-        raise Refused(Code.NOT_A_FILE.issue(file=file, what=what))
+        what = next((kind for test, kind in _KINDS if test(mode)), "file.kind.special")
+        raise Refused(Code.NOT_A_FILE.issue(file=file, what=phrase(what)))
 
 
 def _too_large(size: int, file: str) -> Issue:
@@ -116,14 +117,14 @@ def _not_zip_issue(sample: bytes, file: str) -> Issue:
     ):
         if b"<html" in lowered or b"<table" in lowered:
             return Code.HTML_NOT_WORKBOOK.issue(file=file)
-        return Code.NOT_A_WORKBOOK.issue(file=file, what="an XML file")
+        return Code.NOT_A_WORKBOOK.issue(file=file, what=phrase("file.kind.xml"))
     if sample.startswith(b"%PDF"):  # its header is text, so before the text check
-        return Code.NOT_A_WORKBOOK.issue(file=file, what="a PDF document")
+        return Code.NOT_A_WORKBOOK.issue(file=file, what=phrase("file.kind.pdf"))
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or (
         b"\x00" not in sample and _is_text(sample)
     ):
         return Code.CSV_NOT_WORKBOOK.issue(file=file)
-    return Code.NOT_A_WORKBOOK.issue(file=file, what="unknown binary content")
+    return Code.NOT_A_WORKBOOK.issue(file=file, what=phrase("file.kind.binary"))
 
 
 def _is_text(sample: bytes) -> bool:

@@ -33,7 +33,7 @@ from matrix.excel.writer.new_activities import write_new_activities
 from matrix.excel.writer.overview import write_overview
 from matrix.excel.writer.validations import write_lists
 from matrix.i18n import RIGHT_TO_LEFT
-from matrix.models.plan import Plan
+from matrix.models.plan import Plan, in_language
 from matrix.models.returns import Narratives, ProgressRecord
 from matrix.periods import Period
 
@@ -66,7 +66,9 @@ def write_workbook(
             "in_memory": True,  # no temporary file per sheet: faster, and nothing left behind
         },
     )
-    wb.set_properties({"title": plan.title, "subject": office, "comments": f"matrix {__version__}"})
+    wb.set_properties({
+        "title": in_language(plan.title, lang), "subject": office, "comments": f"matrix {__version__}"
+    })
     book = Book(
         plan,
         office,
@@ -83,8 +85,9 @@ def write_workbook(
     matrix_ws = [wb.add_worksheet(sheet.name) for sheet in book.sheets]
     others = {role: wb.add_worksheet(book.names[role]) for role in OTHER_SHEETS[1:]}
     meta = wb.add_worksheet(layout.META_SHEET)
-    if lang in RIGHT_TO_LEFT:
-        for ws in wb.worksheets():
+    for ws in wb.worksheets():
+        ws.set_paper(book.paper)  # every sheet on the same paper: A4 unless the plan says
+        if lang in RIGHT_TO_LEFT:
             ws.right_to_left()
 
     write_instructions(instructions, book)

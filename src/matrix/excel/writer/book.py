@@ -21,7 +21,7 @@ from matrix.i18n import (
     status_label,
     t,
 )
-from matrix.models.plan import ActionPoint, Activity, Plan, Status
+from matrix.models.plan import ActionPoint, Activity, Plan, Status, in_language
 from matrix.models.returns import Narratives, ProgressRecord
 from matrix.periods import Period, due_date
 from matrix.plan import PlanRow, plan_index
@@ -67,6 +67,7 @@ class Book:
         narratives: Narratives | None = None,
     ):
         self.plan, self.office, self.period, self.lang = plan, office, period, lang
+        self.paper = plan.paper.excel_code
         self.regional, self.prefill = regional, prefill
         self.narratives = narratives or Narratives()
         """The office's overview and initiatives of its last return, to start from (`prefill`)."""
@@ -104,10 +105,14 @@ class Book:
             for code in plan.countries
         ]
         region = plan.region
-        label = f"{region.name} ({region.code})" if region else self.office
+        label = f"{self.text(region.name)} ({region.code})" if region else self.office
         name = sheet_name(t(lang, f"sheet.{SheetRole.REGIONAL}"), taken)
         sheets.append(MatrixSheet(self.office, name, label, self.index.rows(None)))
         return sheets
+
+    def text(self, text: str) -> str:
+        """A text of the plan in the workbook's language, when the plan gives it."""
+        return in_language(text, self.lang)
 
     def activities(self) -> list[Activity]:
         """The plan activities on this workbook's matrix sheets, in plan order, once each."""
@@ -138,7 +143,7 @@ class Book:
 
     @property
     def framework_title(self) -> str:
-        return framework_title(self.framework.id, self.framework.title, self.lang)
+        return framework_title(self.framework, self.lang)
 
     def ap_description(self, ap: ActionPoint) -> str:
         return action_point_description(self.framework.id, ap.id, ap.description, self.lang)

@@ -17,6 +17,8 @@ from matrix.i18n import t
 PROTECTION = {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True}
 """Protection stops accidents, not people: no password; filtering and resizing stay allowed."""
 LINE_HEIGHT = 15  # points, for the default 11-point font
+TITLE_SIZE = 14
+"""Points: a table's title (formats.title)."""
 
 
 def protect(ws: Worksheet) -> None:
@@ -26,22 +28,41 @@ def protect(ws: Worksheet) -> None:
 def start_table(
     ws: Worksheet, book: Book, columns: tuple[Column, ...], title: str, subtitle: str
 ) -> None:
-    """Title, subtitle and header row where `layout` puts them; printed landscape on A4, one page
-    wide, headers repeated on every page."""
+    """Title, subtitle and header row where `layout` puts them; printed landscape on the plan's
+    paper, one page wide, headers repeated on every page. Title and subtitle span the table and
+    wrap, so a long one is never cut (a right-to-left sheet has no room to overflow into)."""
     f = book.formats
     for i, column in enumerate(columns):
         ws.set_column(i, i, column.width)
-    ws.write_string(layout.TITLE_ROW - 1, 0, title, f.title)
-    ws.write_string(layout.SUBTITLE_ROW - 1, 0, subtitle, f.subtitle)
+    span_titles(ws, book, columns, title, subtitle)
     ws.set_row(layout.HEADER_ROW - 1, 32)
     for i, column in enumerate(columns):
         ws.write_string(layout.HEADER_ROW - 1, i, t(book.lang, column.header_key), f.header)
     ws.set_landscape()
-    ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(layout.HEADER_ROW - 1)
     ws.set_footer("&L&A&R&P / &N")
     protect(ws)
+
+
+def span_titles(ws: Worksheet, book: Book, columns: tuple[Column, ...], title: str, subtitle: str) -> None:
+    """Title and subtitle across the width of `columns`, wrapped in rows tall enough for them."""
+    f = book.formats
+    width = sum(column.width for column in columns)
+    for row, text, fmt, size in (
+        (layout.TITLE_ROW - 1, title, f.title, TITLE_SIZE),
+        (layout.SUBTITLE_ROW - 1, subtitle, f.subtitle, 11),
+    ):
+        ws.merge_range(row, 0, row, len(columns) - 1, text, fmt)
+        ws.set_row(row, text_height(text, width, size))
+
+
+def text_height(text: str, width: float, size: float) -> float:
+    """The height of a row holding `text` wrapped across `width` (in characters of the default
+    11-point font) in a `size`-point font."""
+    per_line = max(width * 11 / size - 1, 1)
+    lines = sum(math.ceil(max(len(part), 1) / per_line) for part in text.split("\n"))
+    return min(lines * LINE_HEIGHT * size / 11, 409)
 
 
 def row_height(cells: list[tuple[str, float]]) -> float | None:

@@ -9,7 +9,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from matrix.excel import layout
 from matrix.excel.writer.book import Book
-from matrix.excel.writer.frame import protect, row_height, write_value
+from matrix.excel.writer.frame import protect, row_height, span_titles, write_value
 from matrix.guidance import PARTS, guide
 from matrix.i18n import RIGHT_TO_LEFT, t
 from matrix.models.plan import ActionPoint, Activity
@@ -19,18 +19,17 @@ LAST = len(layout.GUIDE_COLUMNS) - 1
 
 
 def write_guide(ws: Worksheet, book: Book) -> None:
-    f, lang = book.formats, book.lang
+    lang = book.lang
     for i, column in enumerate(layout.GUIDE_COLUMNS):
         ws.set_column(i, i, column.width)
-    ws.write_string(layout.TITLE_ROW - 1, 0, t(lang, "guide.title"), f.title)
     subtitle = t(lang, "guide.subtitle", framework=book.framework_title, office=book.office_label())
-    ws.write_string(layout.SUBTITLE_ROW - 1, 0, subtitle, f.subtitle)
+    span_titles(ws, book, layout.GUIDE_COLUMNS, t(lang, "guide.title"), subtitle)
     activities = book.activities()
     r = layout.HEADER_ROW
     for ap in book.action_points:
         r = _action_point(ws, book, ap, [a for a in activities if book.activity_ap(a) is ap], r) + 1
     ws.set_landscape()
-    ws.set_paper(9)  # A4
+    ws.set_paper(book.paper)
     ws.fit_to_pages(1, 0)
     ws.set_footer("&L&A&R&P / &N")
     protect(ws)

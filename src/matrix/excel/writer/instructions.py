@@ -28,9 +28,9 @@ def write_instructions(ws: Worksheet, book: Book) -> None:
         if height := row_height([(value, INSTRUCTIONS_WIDTH)]):
             ws.set_row(row, height)
 
-    ws.write_string(0, 0, t(lang, "instructions.title"), f.title)
+    ws.merge_range(0, 0, 0, 1, t(lang, "instructions.title"), f.title)
     facts: list[tuple[str, str | date]] = [
-        ("plan", plan.title),
+        ("plan", book.text(plan.title)),
         ("office", book.office_label()),
         (
             "period",
@@ -44,8 +44,9 @@ def write_instructions(ws: Worksheet, book: Book) -> None:
         ),
         ("due", due),
     ]
-    if plan.reporting.send_to:
-        facts.append(("send_to", plan.reporting.send_to))
+    send_to = book.text(plan.reporting.send_to)
+    if send_to:
+        facts.append(("send_to", send_to))
     row = 2
     for key, value in facts:
         ws.write_string(row, 0, t(lang, f"instructions.{key}"), f.label)
@@ -85,8 +86,8 @@ def write_instructions(ws: Worksheet, book: Book) -> None:
         text(row, t(lang, f"status.{status.value}.help"))
     row += 2
     send = (
-        t(lang, "instructions.send", send_to=plan.reporting.send_to, due=due)
-        if plan.reporting.send_to
+        t(lang, "instructions.send", send_to=send_to, due=due)
+        if send_to
         else t(lang, "instructions.send_unknown", due=due)
     )
     text(row, send)
@@ -104,4 +105,5 @@ def write_instructions(ws: Worksheet, book: Book) -> None:
         f.small,
     )
     ws.fit_to_pages(1, 0)
+    ws.set_footer("&L&A&R&P / &N")
     protect(ws)

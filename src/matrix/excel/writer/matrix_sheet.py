@@ -34,7 +34,7 @@ def write_matrix_sheet(ws: Worksheet, book: Book, sheet: MatrixSheet) -> Fingerp
     f, col, columns, lang = book.formats, book.col, book.columns, book.lang
     role = matrix_role(sheet.office)
     fingerprints: Fingerprints = {}
-    start_table(ws, book, columns, book.plan.title, book.subtitle(sheet.label))
+    start_table(ws, book, columns, book.text(book.plan.title), book.subtitle(sheet.label))
     actual_col, target_col, percent_col = col["actual"], col["target"], col["percent"]
     actual_letter, target_letter = xl_col_to_name(actual_col), xl_col_to_name(target_col)
     cells = [

@@ -14,6 +14,7 @@ from pathlib import Path
 from matrix._version import __version__
 from matrix.errors import MatrixError
 from matrix.files import write_file, write_text
+from matrix.i18n import t
 from matrix.models.issues import Issue
 from matrix.signing import protected_inputs
 
@@ -45,7 +46,9 @@ def export_plan(
     return issues, True
 
 
-def import_plan(workbook: Path, out: Path, *, force: bool = False) -> tuple[list[Issue], bool]:
+def import_plan(
+    workbook: Path, out: Path, *, force: bool = False, lang: str = "en"
+) -> tuple[list[Issue], bool]:
     """Write the plan in `workbook` (or any plan file) as YAML at `out`, in the examples' order;
     comments of an earlier YAML are not kept. Returns the issues and whether it was written
     (whenever the plan can be read)."""
@@ -56,16 +59,12 @@ def import_plan(workbook: Path, out: Path, *, force: bool = False) -> tuple[list
     if plan is None:
         return issues, False
     _refuse_existing(out, force)
-    comment = (
-        f"Imported from {Path(workbook).name} by matrix {__version__}.\n"
-        f"Edit it here, or as a workbook: matrix plan export {Path(out).name} -o plan.xlsx"
-    )
+    comment = t(lang, "plan_workbook.imported", workbook=Path(workbook).name, version=__version__,
+                out=Path(out).name)
     write_text(out, plan_yaml(plan, comment=comment), inputs=protected_inputs(workbook))
     return issues, True
 
 
 def _refuse_existing(out: Path, force: bool) -> None:
     if Path(out).exists() and not force:
-        raise MatrixError(
-            f"{out} already exists; use --force to replace it, or write to another file"
-        )
+        raise MatrixError("error.out_exists", path=out)

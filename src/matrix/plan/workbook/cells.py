@@ -21,8 +21,9 @@ from pydantic_core import to_jsonable_python
 
 from matrix.codes import Code, did_you_mean
 from matrix.excel.reader import ExcelError
-from matrix.i18n import LANGUAGES, catalogue
+from matrix.i18n import LANGUAGES, Phrase, catalogue, phrase
 from matrix.i18n import _normalise as normalise  # labels compared as statuses are
+from matrix.models.plan import Localised
 from matrix.plan.workbook.layout import Kind, label
 from matrix.validation.values import date_from_serial, read_date_text, read_number_text, shown
 
@@ -65,6 +66,11 @@ def choice_label(choice: Enum, lang: str) -> str:
     return label(lang, f"{_snake(type(choice).__name__)}.{choice.value}", str(choice.value))
 
 
+def _choice_phrase(choice: Enum) -> Phrase:
+    """The choice's label in whatever language the message is shown; its value without one."""
+    return phrase(f"{_snake(type(choice).__name__)}.{choice.value}")
+
+
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -87,7 +93,7 @@ def _choice_lookup(choices: type[Enum]) -> dict[str, Enum]:
 def _words(key: str) -> frozenset[str]:
     """A word (yes, no, none) in every catalogue language."""
     return frozenset(
-        normalise(catalogue(lang).get(f"plan_workbook.word.{key}", key)) for lang in LANGUAGES
+        normalise(str(catalogue(lang).get(f"plan_workbook.word.{key}", key))) for lang in LANGUAGES
     ) | {key}
 
 
@@ -115,8 +121,8 @@ def cell_value(value: Any, kind: Kind, lang: str, *, empty_list: bool = False) -
         return _number(value)
     if kind is Kind.DATE:
         return value if value.year >= 1900 else value.isoformat()  # before Excel's first date
-    if kind is Kind.YAML:
-        return yaml_text(value)
+    if kind is Kind.YAML or (isinstance(value, Localised) and value.translations):
+        return yaml_text(value)  # a text with translations: {en: ..., fr: ...}
     return str(value)
 
 
@@ -124,7 +130,7 @@ def _number(value: float) -> float | str:
     """A number as a number when a spreadsheet keeps it exactly; as text when it would lose
     digits (Excel keeps 15), so the plan reads back as it was."""
     if math.isinf(value) or math.isnan(value):
-        raise ValueError(f"{value} cannot be written in a workbook")
+        raise ValueError(value)  # the writer says which value, where
     if float(f"{value:.{EXACT_DIGITS}g}") == value:
         return value
     return repr(float(value))
@@ -141,9 +147,31 @@ def yaml_text(value: Any) -> str:
     ).strip()
 
 
+_TRANSLATED = re.compile(r"\{\s*[a-z]{2,3}\s*:.*\}", re.DOTALL)
+"""A text cell holding a text in several languages, as the writer puts it: {en: ..., fr: ...}."""
+
+
+def _translations(text: str) -> dict[str, str] | None:
+    """The texts by language of a cell written as {en: ..., fr: ...}; None for any other text."""
+    if not _TRANSLATED.fullmatch(text.strip()):
+        return None
+    try:
+        found = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if isinstance(found, dict) and all(
+        isinstance(k, str) and re.fullmatch(r"[a-z]{2,3}", k) and isinstance(v, str) for k, v in found.items()
+    ):
+        return found
+    return None
+
+
 def _jsonable(value: Any) -> Any:
     """Parts of a plan as mappings without their defaults, at any depth; other values as JSON
-    has them (a date as its text, which the schema reads back)."""
+    has them (a date as its text, which the schema reads back); a text with translations as
+    a mapping by language."""
+    if isinstance(value, Localised) and value.translations:
+        return {value.lang: str(value), **value.translations}
     if isinstance(value, BaseModel):
         return _jsonable(value.model_dump(mode="json", exclude_defaults=True))
     if isinstance(value, dict):
@@ -170,7 +198,7 @@ def read_cell(
 
 def _text(raw: Any, _choices: Any, _date1904: bool) -> Reading:
     if isinstance(raw, str):
-        return Reading(raw)
+        return Reading(_translations(raw) or raw)
     if isinstance(raw, float | int) and not isinstance(raw, bool):
         return Reading(shown(float(raw)) if float(raw).is_integer() else repr(float(raw)))
     if isinstance(raw, datetime) and raw.time() == time():
@@ -194,13 +222,13 @@ def _float(raw: Any, _choices: Any, _date1904: bool) -> Reading:
                 return Reading(reading.value)
             warning = (Code.NUMBER_FROM_TEXT, {"text": text, "number": shown(reading.value)})
             return Reading(reading.value, warning)
-    raise Problem(Code.NOT_A_NUMBER, text=text, what="a number")
+    raise Problem(Code.NOT_A_NUMBER, text=text, what=phrase("wanted.number"))
 
 
 def _integer(raw: Any, choices: Any, date1904: bool) -> Reading:
     reading = _float(raw, choices, date1904)
     if not reading.value.is_integer():
-        raise Problem(Code.NOT_A_NUMBER, text=str(raw).strip(), what="a whole number")
+        raise Problem(Code.NOT_A_NUMBER, text=str(raw).strip(), what=phrase("wanted.whole_number"))
     return Reading(int(reading.value), reading.warning)
 
 
@@ -245,7 +273,7 @@ def _bool(raw: Any, _choices: Any, _date1904: bool) -> Reading:
         Code.UNKNOWN_CHOICE,
         text=str(raw).strip(),
         hint="",
-        choices=f"{word('en', 'yes')}, {word('en', 'no')}",
+        choices=[phrase("plan_workbook.word.yes"), phrase("plan_workbook.word.no")],
     )
 
 
@@ -255,8 +283,8 @@ def _choice(raw: Any, choices: type[Enum], _date1904: bool) -> Reading:
     if (found := lookup.get(normalise(text))) is not None:
         return Reading(found.value)
     guess = difflib.get_close_matches(normalise(text), list(lookup), n=1, cutoff=0.6)
-    hint = did_you_mean([choice_label(lookup[guess[0]], "en")]) if guess else ""
-    listed = ", ".join(choice_label(choice, "en") for choice in choices)
+    hint = did_you_mean([_choice_phrase(lookup[guess[0]])]) if guess else ""
+    listed = [_choice_phrase(choice) for choice in choices]
     raise Problem(Code.UNKNOWN_CHOICE, text=text, hint=hint, choices=listed)
 
 
@@ -277,7 +305,7 @@ def _yaml(raw: Any, _choices: Any, _date1904: bool) -> Reading:
         root = loader.get_single_node()
         return Reading(None if root is None else loader.construct_document(root))
     except Refused as exc:
-        raise Problem(Code.CELL_YAML_INVALID, problem=exc.code.message(**exc.params)) from None
+        raise Problem(Code.CELL_YAML_INVALID, problem=phrase(exc.code.key, **exc.params)) from None
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise Problem(Code.CELL_YAML_INVALID, problem=problem) from None

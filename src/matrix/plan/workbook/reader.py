@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from matrix.codes import Code, did_you_mean
 from matrix.excel.addresses import column_letters, row_and_column
 from matrix.excel.reader import RawSheet, RawWorkbook, WorkbookReadError, read_workbook
-from matrix.i18n import LANGUAGES, t
+from matrix.i18n import LANGUAGES, Phrase, phrase, t
 from matrix.i18n import _normalise as normalise  # labels compared as statuses are
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import (
@@ -102,10 +102,10 @@ class CellMap:
         found = self._find(path)
         return {"sheet": found[0], "cell": found[1]} if found else {}
 
-    def describe(self, path: Path_) -> str:
+    def describe(self, path: Path_) -> Phrase | str:
         found = self._find(path)
         if found is None:
-            return "another row"
+            return phrase("plan.where.another_row")
         sheet, cell = found
         return f"{sheet}!{cell}" if cell else sheet
 
@@ -169,11 +169,11 @@ class _Reader:
             )
         if MATRIX_META in self.raw.sheets:
             return Code.NOT_A_PLAN_WORKBOOK.issue(
-                file=self.file, what="a matrix generated from a plan"
+                file=self.file, what=phrase("plan_workbook.what.matrix")
             )
         if not self.meta and Role.PLAN not in self.sheets:
             return Code.NOT_A_PLAN_WORKBOOK.issue(
-                file=self.file, what="a workbook without the plan's sheets"
+                file=self.file, what=phrase("plan_workbook.what.other")
             )
         return None
 
@@ -309,9 +309,10 @@ class _Reader:
         guess = [k for k in known if k.lower() == ref.lower()] or difflib.get_close_matches(
             ref, known, n=1
         )
-        kind = "objective" if parent_role is Role.OBJECTIVES else "activity"
-        item = row.values.get("id") or row.values.get("name") or f"row {row.number}"
-        what = f"{'activity' if table.role is Role.ACTIVITIES else 'indicator'} {item}"
+        kind = phrase("plan.kind.objective" if parent_role is Role.OBJECTIVES else "plan.kind.activity")
+        item = row.values.get("id") or row.values.get("name") or phrase("plan.where.row", row=row.number)
+        own = "plan.kind.activity" if table.role is Role.ACTIVITIES else "plan.kind.indicator"
+        what = phrase("plan.where.named", kind=phrase(own), id=item)
         self._add(
             Code.UNKNOWN_REFERENCE,
             self.sheets[table.role],
@@ -475,7 +476,7 @@ class _Reader:
                         Code.PLAN_SHEET_MISSING.issue(
                             file=self.file,
                             name=name,
-                            what=t("en", f"plan_workbook.sheet.{role}").lower(),
+                            what=phrase(f"plan_workbook.sheet.{role}"),
                         )
                     )
         return found

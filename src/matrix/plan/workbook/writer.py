@@ -28,7 +28,7 @@ from matrix.excel.writer import close_workbook
 from matrix.excel.writer.formats import BORDER_COLOUR, DATE_FORMAT, LOCKED_FILL, make_formats
 from matrix.excel.writer.frame import row_height, write_value
 from matrix.frameworks import builtin_names
-from matrix.i18n import RIGHT_TO_LEFT, t
+from matrix.i18n import RIGHT_TO_LEFT, Phrase, phrase, t
 from matrix.models.plan import Framework, Indicator, Plan
 from matrix.plan.index import resolve_framework
 from matrix.plan.workbook import layout
@@ -293,10 +293,8 @@ def _write_table(ws: Worksheet, book: _Book, table: Table) -> None:
     lang, role = book.lang, table.role
     rows = book.rows[role]
     if FIRST_DATA_ROW - 1 + len(rows) > MAX_ROWS:  # the reader's safety scan would refuse it
-        raise MatrixError(
-            f"the plan has {len(rows):,} {role.replace('_', ' ')}, more than a plan workbook's "
-            f"sheet holds ({MAX_ROWS - FIRST_DATA_ROW + 1:,}); keep this plan in YAML"
-        )
+        raise MatrixError("error.plan_workbook_rows", count=len(rows),
+                          sheet=phrase(f"plan_workbook.sheet.{role}"), limit=MAX_ROWS - FIRST_DATA_ROW + 1)
     ws.write_string(TITLE_ROW - 1, 0, t(lang, f"plan_workbook.sheet.{role}"), book.title)
     ws.write_string(HINT_ROW - 1, 0, t(lang, f"plan_workbook.hint.{role}"), book.hint)
     ws.set_row(HEADER_ROW - 1, 32)
@@ -311,7 +309,8 @@ def _write_table(ws: Worksheet, book: _Book, table: Table) -> None:
             if column.derived:
                 _write_derived(ws, book, table, column, r, c, values)
                 continue
-            where = f"{t(lang, f'plan_workbook.sheet.{role}')} row {r + 1}, {column.key}"
+            where = phrase("plan_workbook.where", sheet=phrase(f"plan_workbook.sheet.{role}"), row=r + 1,
+                           column=column.key)
             value = _cell(
                 values.get(column.key), column.kind, lang, where, empty_list=column.key in none_word
             )
@@ -350,16 +349,13 @@ def _none_written(table: Table) -> set[str]:
     }
 
 
-def _cell(value: Any, kind: Kind, lang: str, where: str, *, empty_list: bool = False) -> Any:
+def _cell(value: Any, kind: Kind, lang: str, where: Phrase | str, *, empty_list: bool = False) -> Any:
     try:
         written = cell_value(value, kind, lang, empty_list=empty_list)
-    except ValueError as exc:
-        raise MatrixError(f"{where}: {exc}; give a finite number in the plan") from None
+    except ValueError:
+        raise MatrixError("error.plan_workbook_not_finite", where=where, value=str(value)) from None
     if isinstance(written, str) and len(written) > MAX_CELL_TEXT:
-        raise MatrixError(
-            f"{where} is {len(written):,} characters long, more than a workbook cell holds "
-            f"({MAX_CELL_TEXT:,}); shorten it in the plan"
-        )
+        raise MatrixError("error.plan_workbook_too_long", where=where, length=len(written), limit=MAX_CELL_TEXT)
     return written
 
 

@@ -29,7 +29,7 @@ def actor_rows(plan: Plan, now: Snapshot, offices: list[str], words: Words) -> l
         rows.append(
             ActorRow(
                 id=actor.id,
-                name=actor.name,
+                name=words.text(actor.name),
                 type_label=words.actor_type(actor.type.value),
                 leads=len(led_keys),
                 partners_in=len(partner_keys),

@@ -42,7 +42,7 @@ def return_states(
                 via=words.office(found.via) if found.via else None,
                 days_late=found.days_late,
                 errors=[
-                    f"{place(i)}: {i.message}" if place(i) else i.message
+                    f"{place(i)}: {words.issue(i)}" if place(i) else words.issue(i)
                     for i in errors[:MAX_ERRORS_SHOWN]
                 ],
                 more_errors=max(0, len(errors) - MAX_ERRORS_SHOWN),

@@ -85,7 +85,7 @@ def highlights(
     unusable = [r.name for r in returns if r.state in ("rejected", "missing")]
     out.append(
         Highlight(
-            text=words.sentence("report.highlight.returns", offices=", ".join(unusable))
+            text=words.sentence("report.highlight.returns", offices=unusable)
             if unusable
             else words.label("report.highlight.all_returns"),
             anchor="returns",
@@ -97,7 +97,7 @@ def highlights(
                 text=words.sentence(
                     "report.highlight.funding_gap",
                     label=widest.label,
-                    gap=f"{widest.funding.gap:,.0f}",
+                    gap=round(widest.funding.gap),
                     currency=currency,
                 ),
                 anchor="funding",

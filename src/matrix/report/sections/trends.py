@@ -79,7 +79,7 @@ def status_change(now: Snapshot, j: int, before: Snapshot | None, words: Words) 
     return StatusChange(
         office_name=words.office(now.layout.row_office[j]),
         ref=row.ref,
-        activity=row.activity.title,
+        activity=words.text(row.activity.title),
         before=words.status(before.status[j]),
         after=words.status(status),
         after_status=status,
