@@ -273,9 +273,11 @@ class Project:
         country: str | None = None,
         lang: str = "en",
         generated_at: datetime | None = None,
+        pdf: bool = False,
     ) -> ReportContext:
         """The report for `period` (of one office with `country`): every figure it shows, as a
-        typed context, also written to `out` as one self-contained HTML file when given."""
+        typed context, also written to `out` when given: one self-contained HTML file, or a PDF
+        printed by Chromium when `pdf` or `out` ends in .pdf."""
         from matrix.report.source import from_store, make_report
 
         with self.opened_store() as store:
@@ -292,6 +294,7 @@ class Project:
                 lang=lang,
                 generated_at=generated_at,
                 inputs=self.inputs(),
+                pdf=pdf,
             )
 
     def compendium(

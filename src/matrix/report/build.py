@@ -99,6 +99,7 @@ def build_context(
     secured = funds_secured(now)
     top = headline(now, before, returns, secured, words)
     found_gaps = gaps(plan, layout, offices, words)
+    columns, heat_rows = heat_map(now, offices, words)
     by_action_point = funding_rows(
         {
             ap.id: (words.action_point(ap), layout.activities_of(action_point=ap))
@@ -138,7 +139,8 @@ def build_context(
             words,
         ),
         action_points=action_point_rows(now, before, words),
-        heat_rows=heat_map(now, offices, words),
+        heat_columns=columns,
+        heat_rows=heat_rows,
         countries=country_sections(now, offices, returns, words, period, described, proposed),
         actors=actor_rows(plan, now, offices, words),
         delayed=[activity_line(now, j, words) for j in flagged[:MAX_DELAYED_SHOWN]],

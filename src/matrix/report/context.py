@@ -112,10 +112,16 @@ class HeatCell(Model):
     delayed: int = Field(description="Of which delayed.")
 
 
+class HeatColumn(Model):
+    id: str = Field(description="Action point id.")
+    number: int = Field(description="Action point number.")
+    title: str = Field(description="Action point title in the report's language.")
+
+
 class HeatRow(Model):
     office: str = Field(description="Country code or region code.")
     name: str = Field(description="Office name in the report's language.")
-    cells: list[HeatCell] = Field(description="One cell per action point, in the order of action_points.")
+    cells: list[HeatCell] = Field(description="One cell per action point of heat_columns, in that order.")
 
 
 class ActivityLine(Model):
@@ -365,6 +371,9 @@ class ReportContext(Model):
     headline: Headline = Field(description="Headline figures.")
     highlights: list[Highlight] = Field(description="The few sentences a reader should take away first.")
     action_points: list[ActionPointRow] = Field(description="Progress per action point, in framework order.")
+    heat_columns: list[HeatColumn] = Field(
+        description="The heat map's action points: those with an activity in the report's offices."
+    )
     heat_rows: list[HeatRow] = Field(description="Office × action point heat map.")
     countries: list[CountrySection] = Field(description="Per-office sections.")
     actors: list[ActorRow] = Field(description="Per-actor view, actors with something to do first.")
