@@ -78,9 +78,15 @@ def test_progress_heat_map_and_targets(ctx):
     assert ctx.headline.indicators_with_target == 58  # OPS-1's four indicators in five countries
 
 
-def test_late_and_delayed_with_comments(ctx):
-    delayed = {(ln.office, ln.ref): ln.comments for ln in ctx.delayed}
-    assert delayed == {("TZA", "OPS-2"): "<script>alert(1)</script>", ("MWI", "LEG-2"): ""}
+def test_needs_attention_ranks_with_a_reason(ctx):
+    listed = [(ln.office, ln.ref, ln.reason, ln.comments) for ln in ctx.delayed]
+    assert listed == [
+        ("KEN", "LEG-1", "at_risk", ""),  # on track, 0 of its target with most of its time gone
+        ("MWI", "LEG-2", "delayed_unexplained", ""),
+        ("TZA", "OPS-2", "regression", "<script>alert(1)</script>"),  # half its target in Q3, 20 now
+    ]
+    assert ctx.delayed[1].reason_text == "Delayed, with no explanation"
+    assert "fell from" in ctx.delayed[2].reason_text
 
 
 def test_changes_since_previous_period(ctx):
@@ -157,8 +163,8 @@ def test_per_period_indicators_are_summed():
             for p in ("2026-Q3", "2026-Q4")]
     data = ReportData(periods={"2026-Q3": period(3), "2026-Q4": period(4, "Four sessions held")}, submissions=subs)
     ctx = build_context(plan, data, "2026-Q4", generated_at=AT)
-    [line] = ctx.countries[0].lines  # listed in the office's section for its comment
-    assert (line.achieved, line.progress) == (7, 70)
+    assert ctx.countries[0].lines == []  # a comment alone is not attention
+    assert ctx.countries[0].average_progress == 70  # 3 + 4 of 10
     assert [p.average_progress for p in ctx.trend.points] == [30, 70]
     assert ctx.headline.funding is None
     assert ctx.gaps.action_points_without_activity[0].startswith("2. ")

@@ -89,14 +89,22 @@ def page_fill(pdf: bytes) -> list[float]:
 
     fill = []
     for page in PdfReader(BytesIO(pdf)).pages:
-        heights: list[float] = []
-        page.extract_text(
-            visitor_text=lambda text, cm, tm, *_: heights.append(tm[5] * cm[3] + cm[5]) if text.strip() else None
-        )
-        height = float(page.mediabox.height)
-        printable = height - sum(MARGINS)
+        heights = text_heights(page)
+        printable = float(page.mediabox.height) - sum(MARGINS)
         fill.append((max(heights) - min(heights)) / printable if heights else 0.0)
     return fill
+
+
+def text_heights(page) -> list[float]:
+    """The height on the page (points from the bottom) of every piece of text on it."""
+    heights: list[float] = []
+
+    def seen(text, cm, tm, *_):
+        if text.strip():
+            heights.append(tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=seen)
+    return heights
 
 
 def test_print_has_no_near_empty_pages_and_arabic_is_as_long_as_english(reports):

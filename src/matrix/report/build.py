@@ -14,6 +14,7 @@ from matrix.errors import MatrixError
 from matrix.models.plan import Plan
 from matrix.periods import Period, due_date, parse_for_plan
 from matrix.plan import expected_offices, plan_index
+from matrix.report.attention import ranked
 from matrix.report.context import ReportContext
 from matrix.report.counting import Figures, Layout, Snapshot, snapshots
 from matrix.report.data import PeriodData, ReportData
@@ -95,6 +96,7 @@ def build_context(
     )
     proposed = proposed_by_office(offices, period, words, matches)
     flagged = delayed_rows(now)
+    attention = ranked(now, before, None, plan.check_settings.at_risk_margin, words)
     changes = changed_rows(now, before)
     secured = funds_secured(now)
     top = headline(now, before, returns, secured, words)
@@ -141,10 +143,10 @@ def build_context(
         action_points=action_point_rows(now, before, words),
         heat_columns=columns,
         heat_rows=heat_rows,
-        countries=country_sections(now, offices, returns, words, period, described, proposed),
+        countries=country_sections(now, before, offices, returns, words, period, described, proposed),
         actors=actor_rows(plan, now, offices, words),
-        delayed=[activity_line(now, j, words) for j in flagged[:MAX_DELAYED_SHOWN]],
-        delayed_more=max(0, len(flagged) - MAX_DELAYED_SHOWN),
+        delayed=[activity_line(now, a.row, words, a) for a in attention[:MAX_DELAYED_SHOWN]],
+        delayed_more=max(0, len(attention) - MAX_DELAYED_SHOWN),
         gaps=found_gaps,
         duplicates=duplicates,
         duplicates_more=duplicates_found - len(duplicates),

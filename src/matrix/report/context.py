@@ -149,6 +149,10 @@ class ActivityLine(Model):
     comments: str = Field(description="Comments from the office's workbook (shown as text).")
     next_steps: str = Field(description="Next steps from the office's workbook (shown as text).")
     support_needed: str = Field(description="Support needed, from the office's workbook (shown as text).")
+    reason: str = Field(
+        default="", description="Why it needs attention: overdue, at_risk, delayed_unexplained, regression or delayed."
+    )
+    reason_text: str = Field(default="", description="That reason in the report's language, with its figures.")
 
 
 class ReturnState(Model):
@@ -254,7 +258,7 @@ class CountrySection(Model):
     overview: list[OverviewItem] = Field(description="The office's overview, by heading.")
     action_points: list[OfficeActionPoint] = Field(description="The office's figures per action point it has activities under.")
     lines: list[ActivityLine] = Field(
-        description="Rows needing attention, most pressing first: delayed, past their end, far below target, commented."
+        description="Rows needing attention, most pressing first (overdue, at risk, delayed without explanation, regressions, delayed)."
     )
     lines_more: int = Field(description="How many more rows need attention than are listed (`matrix export` has all).")
     initiatives: list[InitiativeLine] = Field(description="Initiatives the office listed.")
@@ -377,8 +381,10 @@ class ReportContext(Model):
     heat_rows: list[HeatRow] = Field(description="Office × action point heat map.")
     countries: list[CountrySection] = Field(description="Per-office sections.")
     actors: list[ActorRow] = Field(description="Per-actor view, actors with something to do first.")
-    delayed: list[ActivityLine] = Field(description="Delayed or overdue rows, with the offices' comments, the first ones.")
-    delayed_more: int = Field(description="How many more delayed or overdue rows there are than are listed.")
+    delayed: list[ActivityLine] = Field(
+        description="Rows needing attention in every office, most pressing first, with the offices' comments."
+    )
+    delayed_more: int = Field(description="How many more rows need attention than are listed.")
     gaps: Gaps = Field(description="Where the plan or the reporting has holes.")
     duplicates: list[Duplicate] = Field(description="Likely duplicated effort, the first MAX_DUPLICATES_SHOWN.")
     duplicates_more: int = Field(description="How many more likely duplicates were found than are shown.")

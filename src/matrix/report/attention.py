@@ -1,0 +1,90 @@
+"""What needs the committee's attention, ranked: a row is listed for a reason, never for a comment
+alone, most pressing reason first (`Reason`), then in office and plan order.
+
+- *overdue*: its activity's planned end passed before the period ended and it is not finished;
+- *at risk*: reported on track, but its progress towards target trails the share of its
+  activity's time gone by more than the plan's margin (`checks: {at_risk_margin}`, the `at-risk`
+  check of validation), for indicators whose row is the total to date;
+- *delayed without explanation*: reported delayed with nothing in its comments;
+- *regression*: completed last period and not now, or a total to date lower than last period's;
+- *delayed*: reported delayed, with the office's explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+
+from matrix.models.plan import Activity, Status
+from matrix.report.counting import FINISHED_VALUES, Snapshot
+from matrix.report.words import Words
+
+
+class Reason(IntEnum):
+    OVERDUE = 0
+    AT_RISK = 1
+    DELAYED_UNEXPLAINED = 2
+    REGRESSION = 3
+    DELAYED = 4
+
+
+@dataclass(frozen=True)
+class Attention:
+    row: int
+    reason: Reason
+    text: str
+    """Why, in the report's language."""
+
+
+def elapsed_percent(activity: Activity, as_of: date) -> float | None:
+    """Share of the activity's planned time gone by `as_of`, 0-100; None without both dates."""
+    start, end = activity.start, activity.end
+    if start is None or end is None or end <= start:
+        return None
+    return 100 * min(max((as_of - start).days / (end - start).days, 0.0), 1.0)
+
+
+def reason(now: Snapshot, before: Snapshot | None, j: int, margin: float,
+           words: Words) -> Attention | None:
+    """The most pressing reason row `j` needs attention, in words; None when it needs none."""
+    layout, status = now.layout, now.status[j]
+    row = layout.rows[j]
+    end = layout.row_end[j]
+    if end is not None and end < now.period_end and status not in FINISHED_VALUES:
+        return Attention(j, Reason.OVERDUE, words.sentence("report.reason.overdue", end=end.isoformat()))
+    progress = now.progress[j]
+    if (status == Status.ON_TRACK.value and progress is not None and row.indicator is not None
+            and row.indicator.is_total_to_date
+            and (elapsed := elapsed_percent(row.activity, now.period_end)) is not None
+            and elapsed - progress > margin):
+        return Attention(j, Reason.AT_RISK, words.sentence(
+            "report.reason.at_risk", progress=f"{progress:.0f}", elapsed=f"{elapsed:.0f}"))
+    reported = now.reported[j]
+    if status == Status.DELAYED.value and not (reported and reported.comments.strip()):
+        return Attention(j, Reason.DELAYED_UNEXPLAINED, words.label("report.reason.delayed_unexplained"))
+    if before is not None and (fell := regression(now, before, j, words)):
+        return Attention(j, Reason.REGRESSION, fell)
+    if status == Status.DELAYED.value:
+        return Attention(j, Reason.DELAYED, words.label("report.reason.delayed"))
+    return None
+
+
+def regression(now: Snapshot, before: Snapshot, j: int, words: Words) -> str | None:
+    """'Was completed, now cancelled' or 'Total fell from 40 to 25'; None when nothing went back."""
+    was, status = before.status[j], now.status[j]
+    if was == Status.COMPLETED.value and status not in (was, "not_reported"):
+        return words.sentence("report.reason.status_back", before=words.status(was), after=words.status(status))
+    row = now.layout.rows[j]
+    earlier, achieved = before.achieved[j], now.achieved[j]
+    if (row.indicator is not None and row.indicator.is_total_to_date and earlier is not None
+            and achieved is not None and achieved < earlier):
+        return words.sentence("report.reason.total_fell", before=f"{earlier:,g}", after=f"{achieved:,g}")
+    return None
+
+
+def ranked(now: Snapshot, before: Snapshot | None, rows: range | None, margin: float,
+           words: Words) -> list[Attention]:
+    """Every row of `rows` (all rows when None) that needs attention, most pressing first."""
+    found = (reason(now, before, j, margin, words) for j in (rows if rows is not None else range(len(now.status))))
+    return sorted((a for a in found if a is not None), key=lambda a: (a.reason, a.row))
