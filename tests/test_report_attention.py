@@ -31,9 +31,11 @@ def plan() -> Plan:
     return Plan.model_validate({
         "schema_version": 1, "id": "p", "title": "T", "scope": "national", "countries": ["SDN"],
         "reporting": {"frequency": "quarterly", "first_period": "2026-Q3"},
-        "actors": [{"id": "A", "name": "A", "type": "ngo"}],
+        "actors": [{"id": "A", "name": "Agency A", "type": "ngo"}, {"id": "B", "name": "Bureau B", "type": "ngo"},
+                   {"id": "C", "name": "Council C", "type": "ngo"}],
         "objectives": [{"id": "O", "action_point": 1, "title": "O", "activities": [
             {"id": a, "title": a, "lead": "A", "start": start.isoformat(), "end": end.isoformat(),
+             "partners": ["B", "C"] if a == "SAID" else [],
              "indicators": [{"name": "People", "unit": "people", "target": 100}]}
             for a, (start, end) in ACTIVITIES.items()]}],
     })
@@ -108,3 +110,17 @@ def test_elapsed_share_of_an_activity(as_of, expected):
 def test_no_dates_no_pace():
     activity = plan().objectives[0].activities[0].model_copy(update={"start": None})
     assert elapsed_percent(activity, datetime(2026, 6, 1).date()) is None
+
+
+def test_support_needed_is_grouped_by_partner():
+    from matrix.report.sections.executive import partner_asks
+
+    p = plan()
+    layout = Layout(p, ["SDN"])
+    asked = {"SAID": "A letter from the minister", "LATE": "Two vehicles"}  # SAID: partners B and C
+    q4 = [r.model_copy(update={"support_needed": asked.get(r.ref, "")}) for r in rows("2026-Q4", Q4).rows]
+    data = ReportData(periods={"2026-Q4": PeriodData(rows=q4)})
+    [now] = snapshots(layout, data, Period.parse("2026-Q4"), Period.parse("2026-Q4"))
+    asks = {(g.name, a.ref, a.text) for g in partner_asks(now, Words(p, "en")) for a in g.asks}
+    assert asks == {("Bureau B", "SAID", "A letter from the minister"),
+                    ("Council C", "SAID", "A letter from the minister"), ("Agency A", "LATE", "Two vehicles")}

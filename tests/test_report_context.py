@@ -206,3 +206,13 @@ def test_an_office_reported_in_a_regional_return_counts_as_received(plan):
     ctx = build_context(plan, data, "2026-Q4", generated_at=AT)
     moz = next(r for r in ctx.returns if r.office == "MOZ")
     assert (moz.state, moz.via, moz.file) == ("on_time", "Region-wide (EHAGL)", "EHAGL_v2.xlsx")
+
+
+def test_executive_page_achievements_gaps_and_asks(ctx):
+    assert ("Kenya", "CAP-1", "Completed") in {(a.office_name, a.ref, a.what) for a in ctx.achievements}
+    assert ("Kenya", "CAP-1", "Target reached") in {(a.office_name, a.ref, a.what) for a in ctx.achievements}
+    assert ctx.achievements_total >= 2
+    gaps = [g.funding.gap for g in ctx.largest_gaps]
+    assert gaps == sorted(gaps, reverse=True) and all(gap > 0 for gap in gaps) and len(gaps) <= 5
+    assert ctx.largest_gaps[0].label.startswith(ctx.largest_gaps[0].key + " ")
+    assert ctx.partner_asks == []  # no office wrote what support it needs in this store

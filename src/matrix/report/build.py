@@ -28,6 +28,7 @@ from matrix.report.findings import (
 from matrix.report.sections.action_points import action_point_rows
 from matrix.report.sections.actors import actor_rows
 from matrix.report.sections.delayed import MAX_DELAYED_SHOWN, activity_line, delayed_rows
+from matrix.report.sections.executive import achievements, largest_gaps, partner_asks
 from matrix.report.sections.funding import funding_rows, funds_secured
 from matrix.report.sections.good_practices import practices
 from matrix.report.sections.heatmap import heat_map
@@ -102,6 +103,7 @@ def build_context(
     top = headline(now, before, returns, secured, words)
     found_gaps = gaps(plan, layout, offices, words)
     columns, heat_rows = heat_map(now, offices, words)
+    achieved, achieved_total = achievements(now, before, words)
     by_action_point = funding_rows(
         {
             ap.id: (words.action_point(ap), layout.activities_of(action_point=ap))
@@ -140,6 +142,10 @@ def build_context(
             plan.currency,
             words,
         ),
+        achievements=achieved,
+        achievements_total=achieved_total,
+        largest_gaps=largest_gaps(layout, secured),
+        partner_asks=partner_asks(now, words),
         action_points=action_point_rows(now, before, words),
         heat_columns=columns,
         heat_rows=heat_rows,

@@ -347,6 +347,27 @@ class TrendChart(Model):
     plot_right: int = Field(description="x of the plot's right edge.")
 
 
+class Achievement(Model):
+    office_name: str = Field(description="Office name.")
+    ref: str = Field(description="Row reference.")
+    activity: str = Field(description="Activity title.")
+    what: str = Field(description="'Completed' or 'Target reached', in the report's language.")
+
+
+class Ask(Model):
+    office_name: str = Field(description="Office that asked.")
+    ref: str = Field(description="Row reference.")
+    activity: str = Field(description="Activity title.")
+    text: str = Field(description="The support needed, as the office wrote it (shown as text).")
+
+
+class PartnerAsk(Model):
+    partner: str = Field(description="Actor id the asks go to; empty when the activity names none.")
+    name: str = Field(description="Actor name, or 'no partner named'.")
+    asks: list[Ask] = Field(description="The first asks.")
+    more: int = Field(description="How many more asks this partner has.")
+
+
 class QualityWarning(Model):
     office_name: str = Field(description="Office name.")
     file: str = Field(description="The return the warning is about.")
@@ -374,6 +395,14 @@ class ReportContext(Model):
     tool_version: str = Field(description="matrix version that made the report.")
     headline: Headline = Field(description="Headline figures.")
     highlights: list[Highlight] = Field(description="The few sentences a reader should take away first.")
+    achievements: list[Achievement] = Field(
+        description="Activities completed and targets reached this period, the first few."
+    )
+    achievements_total: int = Field(description="How many activities were completed or targets reached this period.")
+    largest_gaps: list[FundingRow] = Field(description="The budgeted activities furthest from their requirement.")
+    partner_asks: list[PartnerAsk] = Field(
+        description="Support the offices need, by partner: the decisions asked of the committee."
+    )
     action_points: list[ActionPointRow] = Field(description="Progress per action point, in framework order.")
     heat_columns: list[HeatColumn] = Field(
         description="The heat map's action points: those with an activity in the report's offices."
