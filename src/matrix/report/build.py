@@ -25,6 +25,7 @@ from matrix.report.findings import (
     likely_duplicates,
     quality,
 )
+from matrix.report.sections.across import across
 from matrix.report.sections.action_points import action_point_rows
 from matrix.report.sections.actors import actor_rows
 from matrix.report.sections.delayed import MAX_DELAYED_SHOWN, activity_line, delayed_rows
@@ -104,6 +105,10 @@ def build_context(
     found_gaps = gaps(plan, layout, offices, words)
     columns, heat_rows = heat_map(now, offices, words)
     achieved, achieved_total = achievements(now, before, words)
+    regional = indicator_figures(now, words)
+    across_shown, across_total = across(
+        now, before, regional, indicator_figures(before, words) if before else [], words
+    )
     by_action_point = funding_rows(
         {
             ap.id: (words.action_point(ap), layout.activities_of(action_point=ap))
@@ -147,6 +152,8 @@ def build_context(
         largest_gaps=largest_gaps(layout, secured),
         partner_asks=partner_asks(now, words),
         action_points=action_point_rows(now, before, words),
+        across=across_shown,
+        across_total=across_total,
         heat_columns=columns,
         heat_rows=heat_rows,
         countries=country_sections(now, before, offices, returns, words, period, described, proposed),
@@ -157,7 +164,7 @@ def build_context(
         duplicates=duplicates,
         duplicates_more=duplicates_found - len(duplicates),
         duplicate_threshold=100 * DUPLICATE_THRESHOLD,
-        indicator_figures=indicator_figures(now, words),
+        indicator_figures=regional,
         funding_by_action_point=by_action_point,
         funding_by_actor=funding_rows(
             {a.id: (a.name, layout.activities_of(lead=a.id)) for a in plan.actors}, layout, secured

@@ -155,6 +155,36 @@ class ActivityLine(Model):
     reason_text: str = Field(default="", description="That reason in the report's language, with its figures.")
 
 
+class StripCell(Model):
+    office: str = Field(description="Country code or region code.")
+    name: str = Field(description="Office name in the report's language.")
+    status: str = Field(description="The activity's status there, or 'not_reported'.")
+    label: str = Field(description="That status in the report's language.")
+    regressed: bool = Field(description="A row of it went back there since the last period.")
+
+
+class AcrossFigure(Model):
+    figure: IndicatorFigure = Field(description="The indicator's regional figure by its declared rule.")
+    change: float | None = Field(description="Regional value now minus last period's; None without both.")
+    fell: bool = Field(description="The regional figure went down, from as many countries as last period or more.")
+    pace: str | None = Field(
+        description="'ahead', 'on_pace' or 'behind' the share of the activity's time elapsed; None when unknown."
+    )
+
+
+class AcrossActivity(Model):
+    id: str = Field(description="Plan activity id.")
+    title: str = Field(description="Activity title.")
+    action_point: str = Field(description="'3. Title' of its action point.")
+    lead: str = Field(description="Lead actor's name; empty when none.")
+    partners: str = Field(description="Partners' names, comma-separated.")
+    strip: list[StripCell] = Field(description="Its status in each office it applies to, in office order.")
+    figures: list[AcrossFigure] = Field(description="Regional figure of each of its indicators.")
+    elapsed: float | None = Field(description="Share of its planned time gone by the period's end, 0-100.")
+    went_back: str = Field(description="Offices (names) where a row went back since the last period.")
+    regressed: bool = Field(description="A row went back somewhere, or a regional figure fell.")
+
+
 class ReturnState(Model):
     office: str = Field(description="Country code or region code.")
     name: str = Field(description="Office name in the report's language.")
@@ -404,6 +434,10 @@ class ReportContext(Model):
         description="Support the offices need, by partner: the decisions asked of the committee."
     )
     action_points: list[ActionPointRow] = Field(description="Progress per action point, in framework order.")
+    across: list[AcrossActivity] = Field(
+        description="Activities applying to several offices, across them: regressions first, then behind pace."
+    )
+    across_total: int = Field(description="How many activities apply to several offices.")
     heat_columns: list[HeatColumn] = Field(
         description="The heat map's action points: those with an activity in the report's offices."
     )
