@@ -90,4 +90,33 @@ def test_the_section_is_shown_with_its_numbers(ctx):
     section = html.split('<section id="across">', 1)[1].split("</section>", 1)[0]
     row = section.split('data-indicator="SUM"', 1)[1].split("</tr>", 1)[0]
     assert "210" in row and "300" in row and 'data-pace="ahead"' in row and "+60" in row
+    assert "<polyline" in row and "<bdi>2026-Q3</bdi>&nbsp;50&#8239;%" in row  # the chart and its numbers
     assert 'data-office="TZA" data-status="delayed"' in section and "sq-back" in section
+
+
+def test_trends_per_action_point_and_indicator_carry_their_numbers(ctx):
+    [ap] = [row for row in ctx.action_points if row.activities]
+    # Q3: SUM 20, 100, 30 % and MEAN 50, 75, 62.5 % of 80 -> mean of six capped progresses
+    q3 = (20 + 100 + 30 + 100 * 40 / 80 + 100 * 60 / 80 + 100 * 50 / 80) / 6
+    q4 = (50 + 100 + 60 + 100 * 70 / 80 + 100 + 100) / 6
+    assert [period for period, _ in ap.trend.values] == ["2026-Q3", "2026-Q4"]
+    assert [v for _, v in ap.trend.values] == pytest.approx([q3, q4])
+    [trained] = next(a for a in ctx.across if a.id == "SUM").figures
+    assert [v for _, v in trained.trend.values] == pytest.approx([50, 70])
+    (x0, y0), (x1, y1) = trained.trend.dots
+    assert x0 < x1 and y1 < y0  # later, and higher up: progress grew
+
+
+def test_a_single_period_draws_no_trend():
+    data = ReportData(periods={"2026-Q3": period(Q3)})
+    ctx = build_context(plan(), data, "2026-Q3", generated_at=AT)
+    assert all(row.trend is None for row in ctx.action_points)
+    assert all(f.trend is None for a in ctx.across for f in a.figures)
+
+
+def test_spark_geometry_caps_percents_and_skips_gaps():
+    from matrix.report.charts import SPARK_HEIGHT, SPARK_PAD, spark
+
+    drawn = spark(["a", "b", "c"], [0.0, None, 150.0])
+    assert drawn.dots == [(SPARK_PAD, SPARK_HEIGHT - SPARK_PAD), (120 - SPARK_PAD, SPARK_PAD)]
+    assert drawn.values == [("a", 0.0), ("b", None), ("c", 150.0)]  # the numbers as reported

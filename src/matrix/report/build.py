@@ -38,7 +38,13 @@ from matrix.report.sections.offices import country_sections
 from matrix.report.sections.returns import return_states
 from matrix.report.sections.stock_take import proposed_by_office, stock_take
 from matrix.report.sections.summary import headline, highlights
-from matrix.report.sections.trends import MAX_CHANGES_SHOWN, changed_rows, status_change, trend
+from matrix.report.sections.trends import (
+    MAX_CHANGES_SHOWN,
+    History,
+    changed_rows,
+    status_change,
+    trend,
+)
 from matrix.report.words import Words
 
 MAX_DUPLICATES_SHOWN = 100
@@ -72,11 +78,13 @@ def build_context(
         current.previous() if current > first and current.previous().id in data.periods else None
     )
     layout = Layout(plan, offices)
+    history = History(layout, words.framework.action_points)
     now: Snapshot | None = None
     before: Snapshot | None = None
     points: list[tuple[Period, Figures]] = []
     for snap in snapshots(layout, data, first, current):
         points.append((snap.period, snap.figures()))
+        history.add(snap)
         if snap.period == current:
             now = snap
         elif snap.period == previous:
@@ -107,7 +115,7 @@ def build_context(
     achieved, achieved_total = achievements(now, before, words)
     regional = indicator_figures(now, words)
     across_shown, across_total = across(
-        now, before, regional, indicator_figures(before, words) if before else [], words
+        now, before, regional, indicator_figures(before, words) if before else [], history, words
     )
     by_action_point = funding_rows(
         {
@@ -151,7 +159,7 @@ def build_context(
         achievements_total=achieved_total,
         largest_gaps=largest_gaps(layout, secured),
         partner_asks=partner_asks(now, words),
-        action_points=action_point_rows(now, before, words),
+        action_points=action_point_rows(now, before, history, words),
         across=across_shown,
         across_total=across_total,
         heat_columns=columns,

@@ -15,6 +15,12 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Spark(Model):
+    path: str = Field(description="SVG polyline points of the values, in a SPARK_WIDTH x SPARK_HEIGHT box.")
+    dots: list[tuple[float, float]] = Field(description="(x, y) of each period with a value.")
+    values: list[tuple[str, float | None]] = Field(description="(period id, percent) the chart draws, in order.")
+
+
 class StatusCount(Model):
     status: str = Field(description="Status value (not_started, on_track, ...) or 'not_reported'.")
     label: str = Field(description="The status in the report's language.")
@@ -85,6 +91,7 @@ class ActionPointRow(Model):
     progress_change: float | None = Field(description="Change since the previous period, percentage points.")
     targets_reached: int = Field(description="Indicator rows that reached their target.")
     indicators_with_target: int = Field(description="Indicator rows with a target.")
+    trend: Spark | None = Field(default=None, description="Mean capped progress over the stored periods.")
 
 
 class IndicatorFigure(Model):
@@ -169,6 +176,9 @@ class AcrossFigure(Model):
     fell: bool = Field(description="The regional figure went down, from as many countries as last period or more.")
     pace: str | None = Field(
         description="'ahead', 'on_pace' or 'behind' the share of the activity's time elapsed; None when unknown."
+    )
+    trend: Spark | None = Field(
+        default=None, description="Mean capped progress of its offices towards their targets over the stored periods."
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from matrix.report.attention import elapsed_percent, regression
 from matrix.report.context import AcrossActivity, AcrossFigure, IndicatorFigure, StripCell
 from matrix.report.counting import Snapshot
+from matrix.report.sections.trends import History
 from matrix.report.words import Words
 
 MAX_ACROSS_SHOWN = 60
@@ -28,7 +29,8 @@ def pace(progress: float | None, elapsed: float | None, margin: float) -> str | 
 
 
 def across(now: Snapshot, before: Snapshot | None, figures: list[IndicatorFigure],
-           earlier: list[IndicatorFigure], words: Words) -> tuple[list[AcrossActivity], int]:
+           earlier: list[IndicatorFigure], history: History,
+           words: Words) -> tuple[list[AcrossActivity], int]:
     """The activities that apply to more than one office, most pressing first: the first
     MAX_ACROSS_SHOWN and how many there are."""
     layout = now.layout
@@ -71,6 +73,7 @@ def across(now: Snapshot, before: Snapshot | None, figures: list[IndicatorFigure
             shown.append(AcrossFigure(
                 figure=f, change=change, fell=fell,
                 pace=pace(None if f.percent_of_target is None else min(f.percent_of_target, 100.0), elapsed, margin),
+                trend=history.of_ref(ref),
             ))
         behind = any(s.pace == "behind" for s in shown)
         fell = any(s.fell for s in shown)
