@@ -216,3 +216,26 @@ def test_executive_page_achievements_gaps_and_asks(ctx):
     assert gaps == sorted(gaps, reverse=True) and all(gap > 0 for gap in gaps) and len(gaps) <= 5
     assert ctx.largest_gaps[0].label.startswith(ctx.largest_gaps[0].key + " ")
     assert ctx.partner_asks == []  # no office wrote what support it needs in this store
+
+
+def test_map_colours_each_country_by_its_progress(ctx, plan):
+    from matrix.report.sections.map import boundaries
+
+    shapes = {s.office: s for s in ctx.map.shapes}
+    assert list(shapes) == [c for c in plan.countries if c in boundaries()] and "KEN" in shapes
+    kenya = next(c for c in ctx.countries if c.office == "KEN")
+    assert shapes["KEN"].value == kenya.average_progress and shapes["KEN"].level.startswith("p")
+    assert shapes["MOZ"].level == "unreported"  # it sent nothing
+    assert ctx.map.left_out == [ctx.countries[-1].name]  # the region has no boundary
+    xs = [float(v.split(",")[0]) for v in shapes["KEN"].path[1:].replace("Z", "").split("L") if "M" not in v]
+    assert 0 <= min(xs) < max(xs) <= ctx.map.width
+    one = build_context(plan, dar_data(plan), "2026-Q4", country="KEN", generated_at=AT)
+    assert one.map is None  # a map of one country says nothing its section does not
+
+
+def test_the_shipped_boundaries_are_small_and_cover_the_plans(plan):
+    from matrix.report.sections import map as map_section
+
+    path = map_section.files("matrix.report").joinpath("maps", "countries.json")
+    assert len(path.read_bytes()) < 300_000
+    assert set(plan.countries) <= set(map_section.boundaries())

@@ -23,6 +23,8 @@ ARTIFACTS = ROOT / "test-artifacts" / "report"
 WIDTHS = (1280, 390)
 LANGS = ("en", "ar")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+PRINT_WIDTH = 703
+"""CSS pixels between the margins of an A4 page (210 - 2 x 12 mm)."""
 MARGINS = (40, 45)
 """Top and bottom page margins in points (14 and 16 mm, the print stylesheet's @page)."""
 
@@ -62,13 +64,36 @@ def test_the_page_never_scrolls_sideways(browser, reports, lang, width):
     assert page.evaluate("document.documentElement.scrollWidth") == width
     # what is wider than the page scrolls inside its own box, the first column staying in view
     escaping = page.evaluate("""(width) => [...document.querySelectorAll('main *')]
-        .filter(e => !e.closest('.table-wrap'))
+        .filter(e => !e.closest('.table-wrap') && !(e.ownerSVGElement))  // an SVG clips its own drawing
         .filter(e => { const r = e.getBoundingClientRect(); return r.right > width + 1 || r.left < -1; })
         .map(e => e.tagName + '.' + e.className)""", width)
     assert escaping == []
     sticky = page.evaluate("""() => [...document.querySelectorAll('.table-wrap tbody tr > :first-child')]
         .map(e => getComputedStyle(e).position)""")
     assert sticky and set(sticky) == {"sticky"}
+    page.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_print_fits_the_page_width(browser, reports, lang):
+    """Nothing wider than an A4 page between its margins (703 CSS px): Chromium would otherwise
+    shrink the whole document to fit, and one language would print smaller than the other."""
+    page = browser.new_page(viewport={"width": PRINT_WIDTH, "height": 900})
+    page.goto(reports[lang].as_uri())
+    page.emulate_media(media="print")
+    assert page.evaluate("document.documentElement.scrollWidth") == PRINT_WIDTH
+    page.close()
+
+
+def test_the_map_shows_the_countries_with_their_numbers(browser, reports):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(reports["en"].as_uri())
+    shapes = page.locator("#map svg path[data-office]")
+    rows = page.locator("#map tbody tr")
+    assert shapes.count() == rows.count() >= 6
+    kenya = page.locator("#map svg path[data-office=KEN]")
+    assert kenya.bounding_box()["width"] > 20  # drawn, not a speck
+    assert kenya.locator("title").text_content().startswith("Kenya: ")
     page.close()
 
 

@@ -34,6 +34,7 @@ from matrix.report.sections.funding import funding_rows, funds_secured
 from matrix.report.sections.good_practices import practices
 from matrix.report.sections.heatmap import heat_map
 from matrix.report.sections.indicators import indicator_figures
+from matrix.report.sections.map import progress_map
 from matrix.report.sections.offices import country_sections
 from matrix.report.sections.returns import return_states
 from matrix.report.sections.stock_take import proposed_by_office, stock_take
@@ -162,6 +163,7 @@ def build_context(
         action_points=action_point_rows(now, before, history, words),
         across=across_shown,
         across_total=across_total,
+        map=progress_map(now, offices, words),
         heat_columns=columns,
         heat_rows=heat_rows,
         countries=country_sections(now, before, offices, returns, words, period, described, proposed),

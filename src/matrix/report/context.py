@@ -131,6 +131,23 @@ class HeatRow(Model):
     cells: list[HeatCell] = Field(description="One cell per action point of heat_columns, in that order.")
 
 
+class MapShape(Model):
+    office: str = Field(description="Country code.")
+    name: str = Field(description="Country name in the report's language.")
+    value: float | None = Field(description="Mean capped progress, 0-100; None when nothing was reported.")
+    level: str = Field(description="Colour band, as the heat map's.")
+    activities: int = Field(description="Activities counted in the country.")
+    path: str = Field(description="SVG path of its boundary in the map's viewBox.")
+
+
+class MapView(Model):
+    width: int = Field(description="SVG viewBox width.")
+    height: int = Field(description="SVG viewBox height.")
+    shapes: list[MapShape] = Field(description="The report's countries, coloured by progress.")
+    context: list[str] = Field(description="SVG paths of the neighbouring countries, drawn grey.")
+    left_out: list[str] = Field(description="Offices not on the map (the region, a country without a boundary).")
+
+
 class ActivityLine(Model):
     office: str = Field(description="Country code or region code.")
     office_name: str = Field(description="Office name in the report's language.")
@@ -448,6 +465,7 @@ class ReportContext(Model):
         description="Activities applying to several offices, across them: regressions first, then behind pace."
     )
     across_total: int = Field(description="How many activities apply to several offices.")
+    map: MapView | None = Field(description="Progress by country on a map; None with fewer than two countries.")
     heat_columns: list[HeatColumn] = Field(
         description="The heat map's action points: those with an activity in the report's offices."
     )
