@@ -170,6 +170,7 @@ def test_script_typed_in_a_workbook_comment_stays_text(browser, tmp_path, dar):
     headers = {cell.value: cell.column for cell in ws[3]}
     row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, headers["Ref"]).value == "LEG-1")
     ws.cell(row, headers["Comments / evidence"]).value = PAYLOAD
+    ws.cell(row, headers["Status"]).value = "Delayed"  # listed as needing attention, with its comment
     wb.save(returned)
     with Store.open(tmp_path / "matrix.sqlite") as store:
         [outcome] = collect(plan, [returned], store, period="2026-Q3", received_at=REPORT_AT)
