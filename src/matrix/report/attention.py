@@ -17,7 +17,7 @@ from datetime import date
 from enum import IntEnum
 
 from matrix.models.plan import Activity, Status
-from matrix.report.counting import FINISHED_VALUES, Snapshot
+from matrix.report.counting import FINISHED_VALUES, NOT_REPORTED, Snapshot
 from matrix.report.words import Words
 
 
@@ -31,10 +31,19 @@ class Reason(IntEnum):
 
 @dataclass(frozen=True)
 class Attention:
+    """Why row `row` needs attention: a catalogue key and its figures, put into words only for the
+    rows a report lists (a global plan has hundreds of thousands of rows behind pace)."""
+
     row: int
     reason: Reason
-    text: str
-    """Why, in the report's language."""
+    key: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def text(self, words: Words) -> str:
+        params = dict(self.params)
+        if self.key == "report.reason.status_back":
+            params = {name: words.status(status) for name, status in params.items()}
+        return words.sentence(self.key, **params) if params else words.label(self.key)
 
 
 def elapsed_percent(activity: Activity, as_of: date) -> float | None:
@@ -45,46 +54,46 @@ def elapsed_percent(activity: Activity, as_of: date) -> float | None:
     return 100 * min(max((as_of - start).days / (end - start).days, 0.0), 1.0)
 
 
-def reason(now: Snapshot, before: Snapshot | None, j: int, margin: float,
-           words: Words) -> Attention | None:
-    """The most pressing reason row `j` needs attention, in words; None when it needs none."""
+def reason(now: Snapshot, before: Snapshot | None, j: int, margin: float) -> Attention | None:
+    """The most pressing reason row `j` needs attention; None when it needs none."""
     layout, status = now.layout, now.status[j]
     row = layout.rows[j]
     end = layout.row_end[j]
     if end is not None and end < now.period_end and status not in FINISHED_VALUES:
-        return Attention(j, Reason.OVERDUE, words.sentence("report.reason.overdue", end=end.isoformat()))
+        return Attention(j, Reason.OVERDUE, "report.reason.overdue", (("end", end.isoformat()),))
     progress = now.progress[j]
     if (status == Status.ON_TRACK.value and progress is not None and row.indicator is not None
             and row.indicator.is_total_to_date
             and (elapsed := elapsed_percent(row.activity, now.period_end)) is not None
             and elapsed - progress > margin):
-        return Attention(j, Reason.AT_RISK, words.sentence(
-            "report.reason.at_risk", progress=f"{progress:.0f}", elapsed=f"{elapsed:.0f}"))
+        return Attention(j, Reason.AT_RISK, "report.reason.at_risk",
+                         (("progress", f"{progress:.0f}"), ("elapsed", f"{elapsed:.0f}")))
     reported = now.reported[j]
     if status == Status.DELAYED.value and not (reported and reported.comments.strip()):
-        return Attention(j, Reason.DELAYED_UNEXPLAINED, words.label("report.reason.delayed_unexplained"))
-    if before is not None and (fell := regression(now, before, j, words)):
-        return Attention(j, Reason.REGRESSION, fell)
+        return Attention(j, Reason.DELAYED_UNEXPLAINED, "report.reason.delayed_unexplained")
+    if before is not None and (back := regression(now, before, j)):
+        return back
     if status == Status.DELAYED.value:
-        return Attention(j, Reason.DELAYED, words.label("report.reason.delayed"))
+        return Attention(j, Reason.DELAYED, "report.reason.delayed")
     return None
 
 
-def regression(now: Snapshot, before: Snapshot, j: int, words: Words) -> str | None:
-    """'Was completed, now cancelled' or 'Total fell from 40 to 25'; None when nothing went back."""
+def regression(now: Snapshot, before: Snapshot, j: int) -> Attention | None:
+    """'Went back: Completed last period, Cancelled now' or 'total fell from 40 to 25'; None when
+    nothing went back."""
     was, status = before.status[j], now.status[j]
-    if was == Status.COMPLETED.value and status not in (was, "not_reported"):
-        return words.sentence("report.reason.status_back", before=words.status(was), after=words.status(status))
+    if was == Status.COMPLETED.value and status not in (was, NOT_REPORTED):
+        return Attention(j, Reason.REGRESSION, "report.reason.status_back", (("before", was), ("after", status)))
     row = now.layout.rows[j]
     earlier, achieved = before.achieved[j], now.achieved[j]
     if (row.indicator is not None and row.indicator.is_total_to_date and earlier is not None
             and achieved is not None and achieved < earlier):
-        return words.sentence("report.reason.total_fell", before=f"{earlier:,g}", after=f"{achieved:,g}")
+        return Attention(j, Reason.REGRESSION, "report.reason.total_fell",
+                         (("before", f"{earlier:,g}"), ("after", f"{achieved:,g}")))
     return None
 
 
-def ranked(now: Snapshot, before: Snapshot | None, rows: range | None, margin: float,
-           words: Words) -> list[Attention]:
+def ranked(now: Snapshot, before: Snapshot | None, rows: range | None, margin: float) -> list[Attention]:
     """Every row of `rows` (all rows when None) that needs attention, most pressing first."""
-    found = (reason(now, before, j, margin, words) for j in (rows if rows is not None else range(len(now.status))))
+    found = (reason(now, before, j, margin) for j in (rows if rows is not None else range(len(now.status))))
     return sorted((a for a in found if a is not None), key=lambda a: (a.reason, a.row))

@@ -107,7 +107,7 @@ def build_context(
     )
     proposed = proposed_by_office(offices, period, words, matches)
     flagged = delayed_rows(now)
-    attention = ranked(now, before, None, plan.check_settings.at_risk_margin, words)
+    attention = ranked(now, before, None, plan.check_settings.at_risk_margin)
     changes = changed_rows(now, before)
     secured = funds_secured(now)
     top = headline(now, before, returns, secured, words)

@@ -54,7 +54,7 @@ def across(now: Snapshot, before: Snapshot | None, figures: list[IndicatorFigure
         strip = []
         for k in keys:
             office = layout.keys[k][0]
-            back = before is not None and any(regression(now, before, j, words) for j in layout.key_rows[k])
+            back = before is not None and any(regression(now, before, j) for j in layout.key_rows[k])
             if back:
                 went_back.append(words.office(office))
             status = now.key_status[k]

@@ -64,5 +64,5 @@ def activity_line(now: Snapshot, j: int, words: Words, why: Attention | None = N
         next_steps=reported.next_steps if reported else "",
         support_needed=reported.support_needed if reported else "",
         reason=why.reason.name.lower() if why else "",
-        reason_text=why.text if why else "",
+        reason_text=why.text(words) if why else "",
     )

@@ -43,7 +43,7 @@ def country_sections(
     margin = words.plan.check_settings.at_risk_margin
     sections = []
     for office in offices:
-        listed = ranked(now, before, now.layout.office_span[office], margin, words)
+        listed = ranked(now, before, now.layout.office_span[office], margin)
         figures = now.figures(office=office)
         sections.append(
             CountrySection(

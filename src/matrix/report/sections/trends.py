@@ -30,17 +30,20 @@ class History:
     period: one pass over the rows with a target per stored period, kept as a few numbers."""
 
     def __init__(self, layout: Layout, action_points: list[ActionPoint]):
-        self.action_points = action_points
         self.periods: list[str] = []
         self.by_action_point: dict[str, list[float | None]] = {ap.id: [] for ap in action_points}
         self.ref_index: dict[str, int] = {}
         self.ref_of = [self.ref_index.setdefault(row.ref, len(self.ref_index)) for row in layout.rows]
         self.by_ref: list[list[float | None]] = [[] for _ in self.ref_index]
+        ap_of_ref: dict[int, str] = {}
+        for j, row in enumerate(layout.rows):
+            ap = layout.action_point[row.activity.id]
+            ap_of_ref[self.ref_of[j]] = ap.id if ap else ""
+        self.refs_of_ap = {ap_id: [r for r, a in ap_of_ref.items() if a == ap_id] for ap_id in self.by_action_point}
 
     def add(self, snap: Snapshot) -> None:
+        """The period's means: per indicator over its offices, per action point over its rows."""
         self.periods.append(snap.period.id)
-        for ap in self.action_points:
-            self.by_action_point[ap.id].append(snap.figures(action_point=ap).average)
         sums, counts = [0.0] * len(self.by_ref), [0] * len(self.by_ref)
         progress, ref_of = snap.progress, self.ref_of
         for j in snap.layout.with_target:
@@ -49,6 +52,9 @@ class History:
                 counts[ref_of[j]] += 1
         for r, (total, n) in enumerate(zip(sums, counts, strict=True)):
             self.by_ref[r].append(total / n if n else None)
+        for ap_id, refs in self.refs_of_ap.items():
+            n = sum(counts[r] for r in refs)
+            self.by_action_point[ap_id].append(sum(sums[r] for r in refs) / n if n else None)
 
     def of_action_point(self, ap_id: str) -> Spark | None:
         return self._spark(self.by_action_point.get(ap_id))
