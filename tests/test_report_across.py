@@ -91,7 +91,7 @@ def test_the_section_is_shown_with_its_numbers(ctx):
     row = section.split('data-indicator="SUM"', 1)[1].split("</tr>", 1)[0]
     assert "210" in row and "300" in row and 'data-pace="ahead"' in row and "+60" in row
     assert "<polyline" in row and "<bdi>2026-Q3</bdi>&nbsp;50&#8239;%" in row  # the chart and its numbers
-    assert 'data-office="TZA" data-status="delayed"' in section and "sq-back" in section
+    assert '<li class="sq sq-delayed sq-back" title="Tanzania: Delayed">TZA</li>' in section
 
 
 def test_trends_per_action_point_and_indicator_carry_their_numbers(ctx):

@@ -62,7 +62,7 @@ def ranking(q3=Q3, q4=Q4, margin=25.0):
     layout = Layout(p, ["SDN"])
     data = ReportData(periods={"2026-Q3": rows("2026-Q3", q3), "2026-Q4": rows("2026-Q4", q4)})
     before, now = list(snapshots(layout, data, Period.parse("2026-Q3"), Period.parse("2026-Q4")))
-    return [(layout.rows[a.row].ref, a.reason, a.text(Words(p, "en"))) for a in ranked(now, before, None, margin)]
+    return [(layout.rows[a.row].ref, a.reason, a.text(Words(p, "en"))) for a in ranked(now, before, margin)]
 
 
 def test_rows_are_ranked_by_reason_and_a_comment_alone_is_not_attention():
@@ -94,7 +94,7 @@ def test_without_a_previous_period_nothing_is_a_regression():
     layout = Layout(p, ["SDN"])
     data = ReportData(periods={"2026-Q4": rows("2026-Q4", Q4)})
     [now] = snapshots(layout, data, Period.parse("2026-Q4"), Period.parse("2026-Q4"))
-    reasons = {layout.rows[a.row].ref: a.reason for a in ranked(now, None, None, 25)}
+    reasons = {layout.rows[a.row].ref: a.reason for a in ranked(now, None, 25)}
     assert Reason.REGRESSION not in reasons.values() and "SAID" in reasons
 
 

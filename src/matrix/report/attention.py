@@ -54,8 +54,23 @@ def elapsed_percent(activity: Activity, as_of: date) -> float | None:
     return 100 * min(max((as_of - start).days / (end - start).days, 0.0), 1.0)
 
 
-def reason(now: Snapshot, before: Snapshot | None, j: int, margin: float) -> Attention | None:
-    """The most pressing reason row `j` needs attention; None when it needs none."""
+def regressed_rows(now: Snapshot, before: Snapshot | None) -> frozenset[int]:
+    """The rows that went back since `before` (see `regression`), found in one pass."""
+    if before is None:
+        return frozenset()
+    completed, blank = Status.COMPLETED.value, NOT_REPORTED
+    return frozenset(
+        j for j, (was, status, earlier, achieved, total) in enumerate(zip(
+            before.status, now.status, before.achieved, now.achieved, now.layout.total_to_date, strict=True))
+        if (was == completed and status != completed and status != blank)
+        or (total and earlier is not None and achieved is not None and achieved < earlier)
+    )
+
+
+def reason(now: Snapshot, before: Snapshot | None, j: int, margin: float,
+           regressed: frozenset[int] = frozenset()) -> Attention | None:
+    """The most pressing reason row `j` needs attention; None when it needs none. `regressed`:
+    the rows `regressed_rows` found."""
     layout, status = now.layout, now.status[j]
     row = layout.rows[j]
     end = layout.row_end[j]
@@ -71,7 +86,7 @@ def reason(now: Snapshot, before: Snapshot | None, j: int, margin: float) -> Att
     reported = now.reported[j]
     if status == Status.DELAYED.value and not (reported and reported.comments.strip()):
         return Attention(j, Reason.DELAYED_UNEXPLAINED, "report.reason.delayed_unexplained")
-    if before is not None and (back := regression(now, before, j)):
+    if j in regressed and before is not None and (back := regression(now, before, j)):
         return back
     if status == Status.DELAYED.value:
         return Attention(j, Reason.DELAYED, "report.reason.delayed")
@@ -93,7 +108,10 @@ def regression(now: Snapshot, before: Snapshot, j: int) -> Attention | None:
     return None
 
 
-def ranked(now: Snapshot, before: Snapshot | None, rows: range | None, margin: float) -> list[Attention]:
-    """Every row of `rows` (all rows when None) that needs attention, most pressing first."""
-    found = (reason(now, before, j, margin) for j in (rows if rows is not None else range(len(now.status))))
+def ranked(now: Snapshot, before: Snapshot | None, margin: float,
+           regressed: frozenset[int] | None = None) -> list[Attention]:
+    """Every row that needs attention, most pressing first, then in office and plan order."""
+    if regressed is None:
+        regressed = regressed_rows(now, before)
+    found = (reason(now, before, j, margin, regressed) for j in range(len(now.status)))
     return sorted((a for a in found if a is not None), key=lambda a: (a.reason, a.row))

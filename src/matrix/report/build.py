@@ -14,7 +14,7 @@ from matrix.errors import MatrixError
 from matrix.models.plan import Plan
 from matrix.periods import Period, due_date, parse_for_plan
 from matrix.plan import expected_offices, plan_index
-from matrix.report.attention import ranked
+from matrix.report.attention import ranked, regressed_rows
 from matrix.report.context import ReportContext
 from matrix.report.counting import Figures, Layout, Snapshot, snapshots
 from matrix.report.data import PeriodData, ReportData
@@ -107,7 +107,8 @@ def build_context(
     )
     proposed = proposed_by_office(offices, period, words, matches)
     flagged = delayed_rows(now)
-    attention = ranked(now, before, None, plan.check_settings.at_risk_margin)
+    regressed = regressed_rows(now, before)
+    attention = ranked(now, before, plan.check_settings.at_risk_margin, regressed)
     changes = changed_rows(now, before)
     secured = funds_secured(now)
     top = headline(now, before, returns, secured, words)
@@ -116,7 +117,7 @@ def build_context(
     achieved, achieved_total = achievements(now, before, words)
     regional = indicator_figures(now, words)
     across_shown, across_total = across(
-        now, before, regional, indicator_figures(before, words) if before else [], history, words
+        now, regional, indicator_figures(before, words) if before else [], history, regressed, words
     )
     by_action_point = funding_rows(
         {
@@ -166,7 +167,7 @@ def build_context(
         map=progress_map(now, offices, words),
         heat_columns=columns,
         heat_rows=heat_rows,
-        countries=country_sections(now, before, offices, returns, words, period, described, proposed),
+        countries=country_sections(now, attention, offices, returns, words, period, described, proposed),
         actors=actor_rows(plan, now, offices, words),
         delayed=[activity_line(now, a.row, words, a) for a in attention[:MAX_DELAYED_SHOWN]],
         delayed_more=max(0, len(attention) - MAX_DELAYED_SHOWN),

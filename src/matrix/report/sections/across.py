@@ -6,13 +6,13 @@ those behind pace, then the rest in plan order."""
 
 from __future__ import annotations
 
-from matrix.report.attention import elapsed_percent, regression
+from matrix.report.attention import elapsed_percent
 from matrix.report.context import AcrossActivity, AcrossFigure, IndicatorFigure, StripCell
-from matrix.report.counting import Snapshot
+from matrix.report.counting import Layout, Snapshot
 from matrix.report.sections.trends import History
 from matrix.report.words import Words
 
-MAX_ACROSS_SHOWN = 60
+MAX_ACROSS_SHOWN = 30
 """Activities shown across the States; a global plan has thousands (`matrix export` has all)."""
 PACES = ("ahead", "on_pace", "behind")
 
@@ -28,11 +28,10 @@ def pace(progress: float | None, elapsed: float | None, margin: float) -> str | 
     return "on_pace" if elapsed - progress <= margin else "behind"
 
 
-def across(now: Snapshot, before: Snapshot | None, figures: list[IndicatorFigure],
-           earlier: list[IndicatorFigure], history: History,
-           words: Words) -> tuple[list[AcrossActivity], int]:
+def across(now: Snapshot, figures: list[IndicatorFigure], earlier: list[IndicatorFigure],
+           history: History, regressed: frozenset[int], words: Words) -> tuple[list[AcrossActivity], int]:
     """The activities that apply to more than one office, most pressing first: the first
-    MAX_ACROSS_SHOWN and how many there are."""
+    MAX_ACROSS_SHOWN and how many there are. `regressed`: the rows that went back."""
     layout = now.layout
     if len(layout.offices) < 2:
         return [], 0
@@ -43,47 +42,51 @@ def across(now: Snapshot, before: Snapshot | None, figures: list[IndicatorFigure
     for k, (_, activity_id) in enumerate(layout.keys):
         keys_of.setdefault(activity_id, []).append(k)
     names = {a.id: a.name for a in words.plan.actors}
-    out = []
+    ranked = []
     for order, activity_id in enumerate(layout.activity_ids):
         keys = keys_of[activity_id]
         if len(keys) < 2:
             continue
-        activity = layout.activity[activity_id]
-        elapsed = elapsed_percent(activity, now.period_end)
-        went_back = []
-        strip = []
-        for k in keys:
-            office = layout.keys[k][0]
-            back = before is not None and any(regression(now, before, j) for j in layout.key_rows[k])
-            if back:
-                went_back.append(words.office(office))
-            status = now.key_status[k]
-            strip.append(StripCell(office=office, name=words.office(office), status=status,
-                                   label=words.status(status), regressed=back))
-        shown = []
-        for j in layout.key_rows[keys[0]]:
-            ref = layout.rows[j].ref
-            if (f := by_ref.get(ref)) is None:
-                continue
-            e = was.get(ref)
-            change = (f.value - e.value if f.value is not None and e is not None and e.value is not None
-                      else None)
-            # a figure from fewer countries than last period is lower for that alone: not a fall
-            fell = change is not None and change < 0 and e is not None and f.reporting >= e.reporting
-            shown.append(AcrossFigure(
-                figure=f, change=change, fell=fell,
-                pace=pace(None if f.percent_of_target is None else min(f.percent_of_target, 100.0), elapsed, margin),
-                trend=history.of_ref(ref),
-            ))
-        behind = any(s.pace == "behind" for s in shown)
+        back = [k for k in keys if any(j in regressed for j in layout.key_rows[k])]
+        shown = _figures(layout.key_rows[keys[0]], layout, by_ref, was, history, margin,
+                         elapsed_percent(layout.activity[activity_id], now.period_end))
         fell = any(s.fell for s in shown)
-        out.append((0 if went_back or fell else 1 if behind else 2, order, AcrossActivity(
+        rank = 0 if back or fell else 1 if any(s.pace == "behind" for s in shown) else 2
+        ranked.append((rank, order, activity_id, keys, set(back), shown, fell))
+    ranked.sort(key=lambda item: item[:2])
+    out = []
+    for _, _, activity_id, keys, back, shown, fell in ranked[:MAX_ACROSS_SHOWN]:
+        activity = layout.activity[activity_id]
+        strip = [StripCell(office=(office := layout.keys[k][0]), name=words.office(office),
+                           status=now.key_status[k], label=words.status(now.key_status[k]), regressed=k in back)
+                 for k in keys]
+        out.append(AcrossActivity(
             id=activity_id, title=activity.title,
             action_point=words.action_point(layout.action_point[activity_id]),
             lead=names.get(activity.lead or "", activity.lead or ""),
             partners=", ".join(names.get(p, p) for p in activity.partners),
-            strip=strip, figures=shown, elapsed=elapsed, went_back=", ".join(went_back),
-            regressed=bool(went_back) or fell,
-        )))
-    out.sort(key=lambda item: item[:2])
-    return [a for *_, a in out[:MAX_ACROSS_SHOWN]], len(out)
+            strip=strip, figures=shown, elapsed=elapsed_percent(activity, now.period_end),
+            went_back=", ".join(c.name for c in strip if c.regressed), regressed=bool(back) or fell,
+        ))
+    return out, len(ranked)
+
+
+def _figures(rows: range, layout: Layout, by_ref: dict[str, IndicatorFigure], was: dict[str, IndicatorFigure],
+             history: History, margin: float, elapsed: float | None) -> list[AcrossFigure]:
+    """The regional figure of each indicator of an activity (its rows in one office), with its
+    change, pace and trend."""
+    shown = []
+    for j in rows:
+        ref = layout.rows[j].ref
+        if (f := by_ref.get(ref)) is None:
+            continue
+        e = was.get(ref)
+        change = f.value - e.value if f.value is not None and e is not None and e.value is not None else None
+        # a figure from fewer countries than last period is lower for that alone: not a fall
+        fell = change is not None and change < 0 and e is not None and f.reporting >= e.reporting
+        shown.append(AcrossFigure(
+            figure=f, change=change, fell=fell,
+            pace=pace(None if f.percent_of_target is None else min(f.percent_of_target, 100.0), elapsed, margin),
+            trend=history.of_ref(ref),
+        ))
+    return shown

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from matrix.models.plan import Status
 from matrix.models.returns import Narratives
 from matrix.overview import overview_headings
-from matrix.report.attention import ranked
+from matrix.report.attention import Attention
 from matrix.report.context import (
     CountrySection,
     OfficeActionPoint,
@@ -28,7 +28,7 @@ MAX_OFFICE_ITEMS = 20
 """Rows needing attention listed per office (a global plan has thousands of rows per office)."""
 def country_sections(
     now: Snapshot,
-    before: Snapshot | None,
+    attention: list[Attention],
     offices: list[str],
     returns: list[ReturnState],
     words: Words,
@@ -40,10 +40,12 @@ def country_sections(
     attention (`matrix.report.attention`: the most pressing MAX_OFFICE_ITEMS of them; the export
     has every row), then its stock-take and good practices."""
     by_office = {r.office: r for r in returns}
-    margin = words.plan.check_settings.at_risk_margin
+    per_office: dict[str, list[Attention]] = {}
+    for a in attention:  # most pressing first, kept within each office
+        per_office.setdefault(now.layout.row_office[a.row], []).append(a)
     sections = []
     for office in offices:
-        listed = ranked(now, before, now.layout.office_span[office], margin)
+        listed = per_office.get(office, [])
         figures = now.figures(office=office)
         sections.append(
             CountrySection(
