@@ -12,7 +12,7 @@ from matrix.report.counting import Layout, Snapshot
 from matrix.report.sections.trends import History
 from matrix.report.words import Words
 
-MAX_ACROSS_SHOWN = 30
+MAX_ACROSS_SHOWN = 20
 """Activities shown across the States; a global plan has thousands (`matrix export` has all)."""
 PACES = ("ahead", "on_pace", "behind")
 
