@@ -30,3 +30,13 @@ def require_tool(name: str) -> str:
     if path is None:
         unavailable(f"{name} is not installed (scripts/test.sh installs it)")
     return path
+
+
+def require_browser() -> str:
+    """Chromium or Chrome, found the way `matrix report --pdf` finds it (see `unavailable`)."""
+    from matrix.pdf import find_browser
+
+    path = find_browser()
+    if path is None:
+        unavailable("Chromium is not installed (scripts/test.sh installs it)")
+    return path

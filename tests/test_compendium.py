@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from checkout import DAR, require_tool
+from checkout import DAR, require_browser
 from compendium_helpers import store_with_practices
 from matrix.compendium import compendium_context, selected_periods
 from matrix.errors import MatrixError
@@ -143,7 +143,7 @@ def test_no_practice_yet_is_said_so(run, tmp_path, dar):
 
 
 def test_pdf_is_printed_by_chromium(run, tmp_path, dar):
-    require_tool("chromium")
+    require_browser()
     with Store.open(tmp_path / "matrix.sqlite") as store:
         store_with_practices(store, dar)
     result = run("compendium", "--plan", DAR, "-o", "compendium.pdf")

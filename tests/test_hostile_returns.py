@@ -269,7 +269,7 @@ def test_forbidden_characters_are_removed_with_a_warning_and_reach_no_output(
         *(str(cell) for row in exported.iter_rows(values_only=True) for cell in row),
     ]
     assert not [text for text in texts if "\x07" in text or "\x1b" in text]
-    assert "Ring the bell twice" in (project / "report.html").read_text(encoding="utf-8")
+    # the report lists no row for its comment alone (issue 16.5); the cleaned text is in the exports
 
 
 # --- 12: a missing column is said to be missing ------------------------------------------------

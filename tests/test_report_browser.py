@@ -4,12 +4,11 @@ leaving the file, the figures of the store on screen, right-to-left Arabic, scri
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import datetime
 
 import pytest
 
-from checkout import require_tool
+from checkout import require_browser
 from matrix.collect import collect
 from matrix.demo import REPORT_AT, SEED, Arrival, fill_workbook, run_demo
 from matrix.generate import generate
@@ -35,10 +34,10 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture(scope="module")
 def browser():
-    require_tool("chromium")
+    path = require_browser()
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -105,7 +104,7 @@ def test_report_fits_a_phone_and_prints(browser, plan, tmp_path):
     visit.page.screenshot(path=tmp_path / "report-phone.png", full_page=True)
     visit.page.emulate_media(media="print")
     assert visit.page.evaluate("getComputedStyle(document.querySelector('thead')).display") == "table-header-group"
-    assert visit.page.evaluate("getComputedStyle(document.querySelector('#delayed')).breakBefore") == "page"
+    assert visit.page.evaluate("getComputedStyle(document.querySelector('#summary')).breakAfter") == "page"
     pdf = visit.page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF")
     (tmp_path / "report.pdf").write_bytes(pdf)
@@ -207,6 +206,7 @@ def test_script_typed_in_a_workbook_comment_stays_text(browser, tmp_path, dar):
     headers = {cell.value: cell.column for cell in ws[3]}
     row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, headers["Ref"]).value == "LEG-1")
     ws.cell(row, headers["Comments / evidence"]).value = PAYLOAD
+    ws.cell(row, headers["Status"]).value = "Delayed"  # listed as needing attention, with its comment
     wb.save(returned)
     with Store.open(tmp_path / "matrix.sqlite") as store:
         [outcome] = collect(plan, [returned], store, period="2026-Q3", received_at=REPORT_AT)

@@ -67,7 +67,8 @@ def test_funding_sums_budgets_once_and_secured_per_office(ctx):
 
 
 def test_progress_heat_map_and_targets(ctx):
-    heat = {row.office: {ap: cell for ap, cell in zip([ap.id for ap in ctx.action_points], row.cells, strict=True)} for row in ctx.heat_rows}
+    columns = [column.id for column in ctx.heat_columns]
+    heat = {row.office: dict(zip(columns, row.cells, strict=True)) for row in ctx.heat_rows}
     assert heat["KEN"]["CAP"].value == 100 and heat["KEN"]["CAP"].level == "p100"
     assert heat["KEN"]["LEG"].value == 0 and heat["KEN"]["LEG"].level == "p0"
     assert heat["ZAF"]["LEG"].level == "none"
@@ -77,9 +78,15 @@ def test_progress_heat_map_and_targets(ctx):
     assert ctx.headline.indicators_with_target == 58  # OPS-1's four indicators in five countries
 
 
-def test_late_and_delayed_with_comments(ctx):
-    delayed = {(ln.office, ln.ref): ln.comments for ln in ctx.delayed}
-    assert delayed == {("TZA", "OPS-2"): "<script>alert(1)</script>", ("MWI", "LEG-2"): ""}
+def test_needs_attention_ranks_with_a_reason(ctx):
+    listed = [(ln.office, ln.ref, ln.reason, ln.comments) for ln in ctx.delayed]
+    assert listed == [
+        ("KEN", "LEG-1", "at_risk", ""),  # on track, 0 of its target with most of its time gone
+        ("MWI", "LEG-2", "delayed_unexplained", ""),
+        ("TZA", "OPS-2", "regression", "<script>alert(1)</script>"),  # half its target in Q3, 20 now
+    ]
+    assert ctx.delayed[1].reason_text == "Delayed, with no explanation"
+    assert "fell from" in ctx.delayed[2].reason_text
 
 
 def test_changes_since_previous_period(ctx):
@@ -156,8 +163,8 @@ def test_per_period_indicators_are_summed():
             for p in ("2026-Q3", "2026-Q4")]
     data = ReportData(periods={"2026-Q3": period(3), "2026-Q4": period(4, "Four sessions held")}, submissions=subs)
     ctx = build_context(plan, data, "2026-Q4", generated_at=AT)
-    [line] = ctx.countries[0].lines  # listed in the office's section for its comment
-    assert (line.achieved, line.progress) == (7, 70)
+    assert ctx.countries[0].lines == []  # a comment alone is not attention
+    assert ctx.countries[0].average_progress == 70  # 3 + 4 of 10
     assert [p.average_progress for p in ctx.trend.points] == [30, 70]
     assert ctx.headline.funding is None
     assert ctx.gaps.action_points_without_activity[0].startswith("2. ")
@@ -199,3 +206,36 @@ def test_an_office_reported_in_a_regional_return_counts_as_received(plan):
     ctx = build_context(plan, data, "2026-Q4", generated_at=AT)
     moz = next(r for r in ctx.returns if r.office == "MOZ")
     assert (moz.state, moz.via, moz.file) == ("on_time", "Region-wide (EHAGL)", "EHAGL_v2.xlsx")
+
+
+def test_executive_page_achievements_gaps_and_asks(ctx):
+    assert ("Kenya", "CAP-1", "Completed") in {(a.office_name, a.ref, a.what) for a in ctx.achievements}
+    assert ("Kenya", "CAP-1", "Target reached") in {(a.office_name, a.ref, a.what) for a in ctx.achievements}
+    assert ctx.achievements_total >= 2
+    gaps = [g.funding.gap for g in ctx.largest_gaps]
+    assert gaps == sorted(gaps, reverse=True) and all(gap > 0 for gap in gaps) and len(gaps) <= 5
+    assert ctx.largest_gaps[0].label.startswith(ctx.largest_gaps[0].key + " ")
+    assert ctx.partner_asks == []  # no office wrote what support it needs in this store
+
+
+def test_map_colours_each_country_by_its_progress(ctx, plan):
+    from matrix.report.sections.map import boundaries
+
+    shapes = {s.office: s for s in ctx.map.shapes}
+    assert list(shapes) == [c for c in plan.countries if c in boundaries()] and "KEN" in shapes
+    kenya = next(c for c in ctx.countries if c.office == "KEN")
+    assert shapes["KEN"].value == kenya.average_progress and shapes["KEN"].level.startswith("p")
+    assert shapes["MOZ"].level == "unreported"  # it sent nothing
+    assert ctx.map.left_out == [ctx.countries[-1].name]  # the region has no boundary
+    xs = [float(v.split(",")[0]) for v in shapes["KEN"].path[1:].replace("Z", "").split("L") if "M" not in v]
+    assert 0 <= min(xs) < max(xs) <= ctx.map.width
+    one = build_context(plan, dar_data(plan), "2026-Q4", country="KEN", generated_at=AT)
+    assert one.map is None  # a map of one country says nothing its section does not
+
+
+def test_the_shipped_boundaries_are_small_and_cover_the_plans(plan):
+    from matrix.report.sections import map as map_section
+
+    path = map_section.files("matrix.report").joinpath("maps", "countries.json")
+    assert len(path.read_bytes()) < 300_000
+    assert set(plan.countries) <= set(map_section.boundaries())

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from checkout import require_browser
 from matrix.demo import REPORT_AT, run_demo
 from matrix.plan import load_plan
 from matrix.report.source import from_store, report_data
@@ -79,3 +82,23 @@ def test_from_store_matches_the_written_report(demo):
     html = demo.report.read_text(encoding="utf-8")
     assert f'<span data-value="returns-received">{ctx.headline.returns.received}</span>' in html
     assert ctx.headline.returns.late == 1 and ctx.headline.returns.missing == 1 and ctx.headline.returns.rejected == 1
+
+
+@pytest.mark.parametrize("options", [("-o", "report.pdf"), ("--pdf", "-o", "report-2026-Q4")])
+def test_report_is_printed_to_pdf_by_chromium(run, demo, tmp_path, options):
+    require_browser()
+    result = run("report", "--period", "2026-Q4", "--lang", "ar", "--plan", demo.plan, "--store", demo.store,
+                 *options)
+    assert result.exit_code == 0, result.output
+    pdf = (tmp_path / options[-1]).read_bytes()
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 2
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
+
+
+def test_without_a_browser_the_pdf_says_how_to_get_one(run, demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("MATRIX_CHROMIUM", str(tmp_path / "no-such-browser"))
+    result = run("report", "--period", "2026-Q4", "--plan", demo.plan, "--store", demo.store, "-o", "r.pdf")
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert "needs Chromium or Google Chrome" in line and "apt install chromium" in line
+    assert not (tmp_path / "r.pdf").exists()

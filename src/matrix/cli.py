@@ -658,18 +658,22 @@ def store_copy(source: str, target: str, lang: str) -> None:
 @PROJECT_PLAN
 @STORE
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The HTML file to write.")
+              help="The file to write: NAME.html, or NAME.pdf printed by Chromium.")
+@click.option("--pdf", is_flag=True, help="Write a PDF (printed by Chromium) whatever OUT is called.")
 def report(period: Period, country: str | None, lang: str | None, plan_file: Path, store_path: str | None,
-           out_file: Path) -> None:
-    """Write the progress report for PERIOD as one self-contained HTML file.
+           out_file: Path, pdf: bool) -> None:
+    """Write the progress report for PERIOD as one self-contained HTML file, or a PDF when OUT
+    ends in .pdf (or with --pdf).
 
-    It needs no network, reads well on a phone and prints cleanly to PDF.
+    The HTML needs no network, reads well on a phone and prints cleanly to PDF.
 
     Example:
 
+    \b
         matrix report --period 2026-Q4 -o report-2026-Q4.html
+        matrix report --period 2026-Q4 --lang ar -o report-2026-Q4-ar.pdf
     """
-    open_project(plan_file, store_path).report(period, out_file, country=country, lang=lang)
+    open_project(plan_file, store_path).report(period, out_file, country=country, lang=lang, pdf=pdf)
     say("cli.wrote", path=out_file)
 
 

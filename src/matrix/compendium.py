@@ -12,8 +12,9 @@ from pydantic import Field
 
 from matrix._version import __version__
 from matrix.errors import MatrixError
-from matrix.files import Inputs, describe, write_text
+from matrix.files import Inputs
 from matrix.models.plan import Plan
+from matrix.pdf import page_format, write_page
 from matrix.periods import Period, parse_for_plan, periods_between
 from matrix.plan import expected_offices
 from matrix.report.context import Model, Practice
@@ -24,7 +25,6 @@ from matrix.store import Store
 from matrix.templating import environment
 
 TEMPLATE = "compendium.html"
-FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
 class CompendiumCountry(Model):
@@ -152,9 +152,7 @@ def make_compendium(
     """Write the compendium to `out`: HTML, or PDF when `out` ends in .pdf. Never over the store or
     any of `inputs` (the plan)."""
     out = Path(out)
-    kind = FORMATS.get(out.suffix.lower())
-    if kind is None:
-        raise MatrixError("error.document_format", path=out)
+    kind = page_format(out)
     inputs = inputs or Inputs()
     if store.path is not None:
         inputs.add_store(store.path)
@@ -162,15 +160,5 @@ def make_compendium(
     periods = selected_periods(plan, store, period, first, last)
     at = generated_at or datetime.now(UTC).replace(microsecond=0)
     context = compendium_context(plan, store, periods, lang=lang, generated_at=at)
-    html = render_compendium(context)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise MatrixError("error.cannot_create", path=out.parent, reason=describe(exc)) from None
-    if kind == "pdf":
-        from matrix.pdf import write_pdf
-
-        write_pdf(html, out, inputs=inputs)
-    else:
-        write_text(out, html, inputs=inputs)
+    write_page(render_compendium(context), out, kind, inputs=inputs)
     return context

@@ -1,7 +1,7 @@
 """HTML pages printed to PDF by headless Chromium (or Google Chrome), the browser the HTML is
 designed and tested in: the page's own print stylesheet (A4, margins, page breaks) decides the
-layout, so the PDF is what printing the page from the browser gives. Used by the compendium, and
-meant for the report too.
+layout, so the PDF is what printing the page from the browser gives. Used by the report and the
+compendium (`write_page`: HTML or PDF, by the file's name).
 
 The page is written to a private temporary folder with a throwaway browser profile, so nothing is
 read from or left in the user's own browser; the browser is stopped with everything it started
@@ -18,9 +18,10 @@ import tempfile
 from pathlib import Path
 
 from matrix.errors import MatrixError
-from matrix.files import Inputs, write_file
+from matrix.files import Inputs, describe, write_file, write_text
 from matrix.i18n import phrase
 
+FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 BROWSER_ENV = "MATRIX_CHROMIUM"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 TIMEOUT_SECONDS = 180
@@ -75,6 +76,26 @@ def write_pdf(html: str, path: str | Path, *, inputs: Inputs | None = None) -> P
     """Print `html` to PDF at `path`, atomically, never over one of `inputs`."""
     document = html_to_pdf(html)
     return write_file(path, lambda out: out.write(document), inputs=inputs)
+
+
+def page_format(out: Path) -> str:
+    """'html' or 'pdf' from the file's name; raises MatrixError for a name that says neither,
+    before anything is computed."""
+    kind = FORMATS.get(out.suffix.lower())
+    if kind is None:
+        raise MatrixError("error.document_format", path=out)
+    return kind
+
+
+def write_page(html: str, out: Path, kind: str, *, inputs: Inputs | None = None) -> Path:
+    """Write the page as HTML, or printed to PDF, atomically and never over one of `inputs`."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MatrixError("error.cannot_create", path=out.parent, reason=describe(exc)) from None
+    if kind == "pdf":
+        return write_pdf(html, out, inputs=inputs)
+    return write_text(out, html, inputs=inputs)
 
 
 def _run(command: list[str]) -> str:

@@ -519,10 +519,12 @@ class Project:
         country: str | None = None,
         lang: str | None = None,
         generated_at: datetime | None = None,
+        pdf: bool = False,
     ) -> ReportContext:
         """The report for `period` (of one office with `country`): every figure it shows, as a
-        typed context, also written to `out` as one self-contained HTML file when given; in
-        `lang`, by default the plan's language."""
+        typed context, also written to `out` when given: one self-contained HTML file, or a PDF
+        printed by Chromium when `pdf` or `out` ends in .pdf; in `lang`, by default the plan's
+        language."""
         from matrix.report.source import from_store, make_report
 
         lang = lang or self.plan.language
@@ -540,6 +542,7 @@ class Project:
                 lang=lang,
                 generated_at=generated_at,
                 inputs=self.inputs(),
+                pdf=pdf,
             )
 
     def compendium(

@@ -15,6 +15,7 @@ from matrix.models.issues import Severity
 from matrix.models.plan import Plan
 from matrix.periods import Period, due_date, parse_for_plan
 from matrix.plan import expected_offices, plan_index
+from matrix.report.attention import ranked, regressed_rows
 from matrix.report.context import ReportContext
 from matrix.report.counting import Figures, Layout, Snapshot, snapshots
 from matrix.report.data import PeriodData, ReportData
@@ -25,18 +26,27 @@ from matrix.report.findings import (
     likely_duplicates,
     quality,
 )
+from matrix.report.sections.across import across
 from matrix.report.sections.action_points import action_point_rows
 from matrix.report.sections.actors import actor_rows
 from matrix.report.sections.delayed import MAX_DELAYED_SHOWN, activity_line, delayed_rows
+from matrix.report.sections.executive import achievements, largest_gaps, partner_asks
 from matrix.report.sections.funding import funding_rows, funds_secured
 from matrix.report.sections.good_practices import practices
 from matrix.report.sections.heatmap import heat_map
 from matrix.report.sections.indicators import indicator_figures
+from matrix.report.sections.map import progress_map
 from matrix.report.sections.offices import country_sections
 from matrix.report.sections.returns import return_states
 from matrix.report.sections.stock_take import proposed_by_office, stock_take
 from matrix.report.sections.summary import headline, highlights
-from matrix.report.sections.trends import MAX_CHANGES_SHOWN, changed_rows, status_change, trend
+from matrix.report.sections.trends import (
+    MAX_CHANGES_SHOWN,
+    History,
+    changed_rows,
+    status_change,
+    trend,
+)
 from matrix.report.words import Words
 
 MAX_DUPLICATES_SHOWN = 100
@@ -68,11 +78,13 @@ def build_context(
         current.previous() if current > first and current.previous().id in data.periods else None
     )
     layout = Layout(plan, offices)
+    history = History(layout, words.framework.action_points)
     now: Snapshot | None = None
     before: Snapshot | None = None
     points: list[tuple[Period, Figures]] = []
     for snap in snapshots(layout, data, first, current):
         points.append((snap.period, snap.figures()))
+        history.add(snap)
         if snap.period == current:
             now = snap
         elif snap.period == previous:
@@ -94,10 +106,18 @@ def build_context(
     )
     proposed = proposed_by_office(offices, reported, words, matches)
     flagged = delayed_rows(now)
+    regressed = regressed_rows(now, before)
+    attention = ranked(now, before, plan.check_settings.at_risk_margin, regressed)
     changes = changed_rows(now, before)
     secured = funds_secured(now)
     top = headline(now, before, returns, secured, words)
     found_gaps = gaps(plan, layout, offices, words)
+    columns, heat_rows = heat_map(now, offices, words)
+    achieved, achieved_total = achievements(now, before, words)
+    regional = indicator_figures(now, words)
+    across_shown, across_total = across(
+        now, regional, indicator_figures(before, words) if before else [], history, regressed, words
+    )
     by_action_point = funding_rows(
         {
             ap.id: (words.action_point(ap), layout.activities_of(action_point=ap))
@@ -136,17 +156,25 @@ def build_context(
             plan.currency,
             words,
         ),
-        action_points=action_point_rows(now, before, words),
-        heat_rows=heat_map(now, offices, words),
-        countries=country_sections(now, offices, returns, words, reported, described, proposed),
+        achievements=achieved,
+        achievements_total=achieved_total,
+        largest_gaps=largest_gaps(layout, secured),
+        partner_asks=partner_asks(now, words),
+        action_points=action_point_rows(now, before, history, words),
+        across=across_shown,
+        across_total=across_total,
+        map=progress_map(now, offices, words),
+        heat_columns=columns,
+        heat_rows=heat_rows,
+        countries=country_sections(now, attention, offices, returns, words, reported, described, proposed),
         actors=actor_rows(plan, now, offices, words),
-        delayed=[activity_line(now, j, words) for j in flagged[:MAX_DELAYED_SHOWN]],
-        delayed_more=max(0, len(flagged) - MAX_DELAYED_SHOWN),
+        delayed=[activity_line(now, a.row, words, a) for a in attention[:MAX_DELAYED_SHOWN]],
+        delayed_more=max(0, len(attention) - MAX_DELAYED_SHOWN),
         gaps=found_gaps,
         duplicates=duplicates,
         duplicates_more=duplicates_found - len(duplicates),
         duplicate_threshold=100 * DUPLICATE_THRESHOLD,
-        indicator_figures=indicator_figures(now, words),
+        indicator_figures=regional,
         funding_by_action_point=by_action_point,
         funding_by_actor=funding_rows(
             {a.id: (words.text(a.name), layout.activities_of(lead=a.id)) for a in plan.actors},

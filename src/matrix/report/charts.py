@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from matrix.report.context import BarSegment
+from matrix.report.context import BarSegment, Spark
 
 TREND_WIDTH, TREND_HEIGHT = 640, 220
 """The trend chart's SVG viewBox."""
@@ -15,6 +15,8 @@ TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 48, 596, 16, 184
 period's label."""
 GRIDLINES = (0, 25, 50, 75, 100)
 """Percent values with a horizontal gridline."""
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 4
+"""The small trend charts' SVG viewBox, and the room kept around the line for its dots."""
 
 
 def bar_segments(counts: Iterable[tuple[str, int]], total: int, rtl: bool) -> list[BarSegment]:
@@ -61,3 +63,16 @@ def gridlines() -> list[tuple[int, float]]:
 def polyline(points: Iterable[tuple[float, float | None]]) -> str:
     """SVG polyline points of (x, y) pairs, leaving out the periods without a value."""
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in points if y is not None)
+
+
+def spark(periods: list[str], values: list[float | None]) -> Spark:
+    """A small line chart of percents (0-100, capped) over the periods, with the numbers it draws."""
+    span = max(len(values) - 1, 1)
+    height = SPARK_HEIGHT - 2 * SPARK_PAD
+    dots = [
+        (round(SPARK_PAD + (SPARK_WIDTH - 2 * SPARK_PAD) * (i / span if len(values) > 1 else 0.5), 1),
+         round(SPARK_PAD + height - height * min(max(v, 0.0), 100.0) / 100.0, 1))
+        for i, v in enumerate(values) if v is not None
+    ]
+    return Spark(path=" ".join(f"{x},{y}" for x, y in dots), dots=dots,
+                 values=list(zip(periods, values, strict=True)))

@@ -15,6 +15,12 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Spark(Model):
+    path: str = Field(description="SVG polyline points of the values, in a SPARK_WIDTH x SPARK_HEIGHT box.")
+    dots: list[tuple[float, float]] = Field(description="(x, y) of each period with a value.")
+    values: list[tuple[str, float | None]] = Field(description="(period id, percent) the chart draws, in order.")
+
+
 class StatusCount(Model):
     status: str = Field(description="Status value (not_started, on_track, ...) or 'not_reported'.")
     label: str = Field(description="The status in the report's language.")
@@ -85,6 +91,7 @@ class ActionPointRow(Model):
     progress_change: float | None = Field(description="Change since the previous period, percentage points.")
     targets_reached: int = Field(description="Indicator rows that reached their target.")
     indicators_with_target: int = Field(description="Indicator rows with a target.")
+    trend: Spark | None = Field(default=None, description="Mean capped progress over the stored periods.")
 
 
 class IndicatorFigure(Model):
@@ -112,10 +119,33 @@ class HeatCell(Model):
     delayed: int = Field(description="Of which delayed.")
 
 
+class HeatColumn(Model):
+    id: str = Field(description="Action point id.")
+    number: int = Field(description="Action point number.")
+    title: str = Field(description="Action point title in the report's language.")
+
+
 class HeatRow(Model):
     office: str = Field(description="Country code or region code.")
     name: str = Field(description="Office name in the report's language.")
-    cells: list[HeatCell] = Field(description="One cell per action point, in the order of action_points.")
+    cells: list[HeatCell] = Field(description="One cell per action point of heat_columns, in that order.")
+
+
+class MapShape(Model):
+    office: str = Field(description="Country code.")
+    name: str = Field(description="Country name in the report's language.")
+    value: float | None = Field(description="Mean capped progress, 0-100; None when nothing was reported.")
+    level: str = Field(description="Colour band, as the heat map's.")
+    activities: int = Field(description="Activities counted in the country.")
+    path: str = Field(description="SVG path of its boundary in the map's viewBox.")
+
+
+class MapView(Model):
+    width: int = Field(description="SVG viewBox width.")
+    height: int = Field(description="SVG viewBox height.")
+    shapes: list[MapShape] = Field(description="The report's countries, coloured by progress.")
+    context: list[str] = Field(description="SVG paths of the neighbouring countries, drawn grey.")
+    left_out: list[str] = Field(description="Offices not on the map (the region, a country without a boundary).")
 
 
 class ActivityLine(Model):
@@ -143,6 +173,43 @@ class ActivityLine(Model):
     comments: str = Field(description="Comments from the office's workbook (shown as text).")
     next_steps: str = Field(description="Next steps from the office's workbook (shown as text).")
     support_needed: str = Field(description="Support needed, from the office's workbook (shown as text).")
+    reason: str = Field(
+        default="", description="Why it needs attention: overdue, at_risk, delayed_unexplained, regression or delayed."
+    )
+    reason_text: str = Field(default="", description="That reason in the report's language, with its figures.")
+
+
+class StripCell(Model):
+    office: str = Field(description="Country code or region code.")
+    name: str = Field(description="Office name in the report's language.")
+    status: str = Field(description="The activity's status there, or 'not_reported'.")
+    label: str = Field(description="That status in the report's language.")
+    regressed: bool = Field(description="A row of it went back there since the last period.")
+
+
+class AcrossFigure(Model):
+    figure: IndicatorFigure = Field(description="The indicator's regional figure by its declared rule.")
+    change: float | None = Field(description="Regional value now minus last period's; None without both.")
+    fell: bool = Field(description="The regional figure went down, from as many countries as last period or more.")
+    pace: str | None = Field(
+        description="'ahead', 'on_pace' or 'behind' the share of the activity's time elapsed; None when unknown."
+    )
+    trend: Spark | None = Field(
+        default=None, description="Mean capped progress of its offices towards their targets over the stored periods."
+    )
+
+
+class AcrossActivity(Model):
+    id: str = Field(description="Plan activity id.")
+    title: str = Field(description="Activity title.")
+    action_point: str = Field(description="'3. Title' of its action point.")
+    lead: str = Field(description="Lead actor's name; empty when none.")
+    partners: str = Field(description="Partners' names, comma-separated.")
+    strip: list[StripCell] = Field(description="Its status in each office it applies to, in office order.")
+    figures: list[AcrossFigure] = Field(description="Regional figure of each of its indicators.")
+    elapsed: float | None = Field(description="Share of its planned time gone by the period's end, 0-100.")
+    went_back: str = Field(description="Offices (names) where a row went back since the last period.")
+    regressed: bool = Field(description="A row went back somewhere, or a regional figure fell.")
 
 
 class ReturnState(Model):
@@ -248,7 +315,7 @@ class CountrySection(Model):
     overview: list[OverviewItem] = Field(description="The office's overview, by heading.")
     action_points: list[OfficeActionPoint] = Field(description="The office's figures per action point it has activities under.")
     lines: list[ActivityLine] = Field(
-        description="Rows needing attention, most pressing first: delayed, past their end, far below target, commented."
+        description="Rows needing attention, most pressing first (overdue, at risk, delayed without explanation, regressions, delayed)."
     )
     lines_more: int = Field(description="How many more rows need attention than are listed (`matrix export` has all).")
     initiatives: list[InitiativeLine] = Field(description="Initiatives the office listed.")
@@ -337,6 +404,27 @@ class TrendChart(Model):
     plot_right: int = Field(description="x of the plot's right edge.")
 
 
+class Achievement(Model):
+    office_name: str = Field(description="Office name.")
+    ref: str = Field(description="Row reference.")
+    activity: str = Field(description="Activity title.")
+    what: str = Field(description="'Completed' or 'Target reached', in the report's language.")
+
+
+class Ask(Model):
+    office_name: str = Field(description="Office that asked.")
+    ref: str = Field(description="Row reference.")
+    activity: str = Field(description="Activity title.")
+    text: str = Field(description="The support needed, as the office wrote it (shown as text).")
+
+
+class PartnerAsk(Model):
+    partner: str = Field(description="Actor id the asks go to; empty when the activity names none.")
+    name: str = Field(description="Actor name, or 'no partner named'.")
+    asks: list[Ask] = Field(description="The first asks.")
+    more: int = Field(description="How many more asks this partner has.")
+
+
 class QualityWarning(Model):
     office_name: str = Field(description="Office name.")
     file: str = Field(description="The return the warning is about.")
@@ -364,12 +452,30 @@ class ReportContext(Model):
     tool_version: str = Field(description="matrix version that made the report.")
     headline: Headline = Field(description="Headline figures.")
     highlights: list[Highlight] = Field(description="The few sentences a reader should take away first.")
+    achievements: list[Achievement] = Field(
+        description="Activities completed and targets reached this period, the first few."
+    )
+    achievements_total: int = Field(description="How many activities were completed or targets reached this period.")
+    largest_gaps: list[FundingRow] = Field(description="The budgeted activities furthest from their requirement.")
+    partner_asks: list[PartnerAsk] = Field(
+        description="Support the offices need, by partner: the decisions asked of the committee."
+    )
     action_points: list[ActionPointRow] = Field(description="Progress per action point, in framework order.")
+    across: list[AcrossActivity] = Field(
+        description="Activities applying to several offices, across them: regressions first, then behind pace."
+    )
+    across_total: int = Field(description="How many activities apply to several offices.")
+    map: MapView | None = Field(description="Progress by country on a map; None with fewer than two countries.")
+    heat_columns: list[HeatColumn] = Field(
+        description="The heat map's action points: those with an activity in the report's offices."
+    )
     heat_rows: list[HeatRow] = Field(description="Office × action point heat map.")
     countries: list[CountrySection] = Field(description="Per-office sections.")
     actors: list[ActorRow] = Field(description="Per-actor view, actors with something to do first.")
-    delayed: list[ActivityLine] = Field(description="Delayed or overdue rows, with the offices' comments, the first ones.")
-    delayed_more: int = Field(description="How many more delayed or overdue rows there are than are listed.")
+    delayed: list[ActivityLine] = Field(
+        description="Rows needing attention in every office, most pressing first, with the offices' comments."
+    )
+    delayed_more: int = Field(description="How many more rows need attention than are listed.")
     gaps: Gaps = Field(description="Where the plan or the reporting has holes.")
     duplicates: list[Duplicate] = Field(description="Likely duplicated effort, the first MAX_DUPLICATES_SHOWN.")
     duplicates_more: int = Field(description="How many more likely duplicates were found than are shown.")

@@ -95,6 +95,8 @@ class Layout:
         self.row_key = [k for k, span in enumerate(self.key_rows) for _ in span]
         self.target = [r.indicator.target if r.indicator else None for r in self.rows]
         rules = [r.indicator.period_rule if r.indicator is not None else None for r in self.rows]
+        self.total_to_date = [rule is PeriodRule.CUMULATIVE for rule in rules]
+        """Whether each row's value is the total to date, which cannot go down."""
         self.latest = [j for j, rule in enumerate(rules) if rule in LATEST_ONLY]
         """Rows whose figure is this period's value (a total to date, or a latest level)."""
         self.per_period = [j for j, rule in enumerate(rules) if rule is PeriodRule.PER_PERIOD]

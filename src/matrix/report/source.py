@@ -13,11 +13,12 @@ from pydantic import ValidationError
 from matrix.files import Inputs
 from matrix.models.plan import Plan
 from matrix.models.returns import ProgressRecord, ProposedActivity
+from matrix.pdf import find_browser, missing_browser, write_page
 from matrix.periods import Period
 from matrix.report.build import build_context, office_code
 from matrix.report.context import ReportContext
 from matrix.report.data import PeriodData, ReportData
-from matrix.report.render import write_report
+from matrix.report.render import render_report
 
 if TYPE_CHECKING:
     from matrix.store import Store
@@ -84,13 +85,19 @@ def make_report(
     lang: str = "en",
     generated_at: datetime | None = None,
     inputs: Inputs | None = None,
+    pdf: bool = False,
 ) -> ReportContext:
-    """Build the report for `period` from the store and write it to `out`, never over the store or
-    any of `inputs` (the plan); the figures it shows, as the context it was rendered from."""
+    """Build the report for `period` from the store and write it to `out` (HTML, or PDF printed by
+    Chromium when `pdf` or `out` ends in .pdf), never over the store or any of `inputs` (the plan);
+    the figures it shows, as the context it was rendered from."""
+    out = Path(out)
+    kind = "pdf" if pdf or out.suffix.lower() == ".pdf" else "html"  # any other name: HTML, as before
     inputs = inputs or Inputs()
     if store.path is not None:
         inputs.add_store(store.path)
     inputs.refuse(out)
+    if kind == "pdf" and find_browser() is None:
+        raise missing_browser()  # said before any figure is computed
     context = from_store(plan, store, period, country=country, lang=lang, generated_at=generated_at)
-    write_report(context, out, inputs=inputs)
+    write_page(render_report(context), out, kind, inputs=inputs)
     return context

@@ -5,10 +5,12 @@ from __future__ import annotations
 from matrix.report.context import ActionPointRow
 from matrix.report.counting import Snapshot
 from matrix.report.sections.figures import change, status_bar
+from matrix.report.sections.trends import History
 from matrix.report.words import Words
 
 
-def action_point_rows(now: Snapshot, before: Snapshot | None, words: Words) -> list[ActionPointRow]:
+def action_point_rows(now: Snapshot, before: Snapshot | None, history: History,
+                      words: Words) -> list[ActionPointRow]:
     rows = []
     for ap in words.framework.action_points:
         figures = now.figures(action_point=ap)
@@ -24,6 +26,7 @@ def action_point_rows(now: Snapshot, before: Snapshot | None, words: Words) -> l
                 progress_change=change(figures.average, earlier),
                 targets_reached=figures.reached,
                 indicators_with_target=figures.with_target,
+                trend=history.of_action_point(ap.id),
             )
         )
     return rows

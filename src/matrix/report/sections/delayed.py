@@ -1,15 +1,16 @@
-"""The delayed section: rows reported delayed or past their planned end, with what the offices
-said about them."""
+"""The needs-attention section (`matrix.report.attention` ranks its rows) and the line every
+section lists a row with."""
 
 from __future__ import annotations
 
 from matrix.models.plan import Status
+from matrix.report.attention import Attention
 from matrix.report.context import ActivityLine
 from matrix.report.counting import FINISHED_VALUES, Snapshot
 from matrix.report.words import Words
 
 MAX_DELAYED_SHOWN = 200
-"""Delayed or overdue rows listed in their section; the rest are counted (`matrix export` has
+"""Rows needing attention listed in their section; the rest are counted (`matrix export` has
 them all)."""
 
 
@@ -30,8 +31,8 @@ def delayed_rows(now: Snapshot) -> list[int]:
     ]
 
 
-def activity_line(now: Snapshot, j: int, words: Words) -> ActivityLine:
-    """Row `j` as the delayed section and the offices' sections list it."""
+def activity_line(now: Snapshot, j: int, words: Words, why: Attention | None = None) -> ActivityLine:
+    """Row `j` as the needs-attention section and the offices' sections list it."""
     row, office, reported = now.layout.rows[j], now.layout.row_office[j], now.reported[j]
     activity, indicator, status, progress = (
         row.activity,
@@ -62,4 +63,6 @@ def activity_line(now: Snapshot, j: int, words: Words) -> ActivityLine:
         comments=reported.comments if reported else "",
         next_steps=reported.next_steps if reported else "",
         support_needed=reported.support_needed if reported else "",
+        reason=why.reason.name.lower() if why else "",
+        reason_text=why.text(words) if why else "",
     )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from matrix.models.plan import Status
 from matrix.models.returns import Narratives
 from matrix.overview import overview_headings
+from matrix.report.attention import Attention
 from matrix.report.context import (
     CountrySection,
     OfficeActionPoint,
@@ -16,41 +17,18 @@ from matrix.report.context import (
     ProposedLine,
     ReturnState,
 )
-from matrix.report.counting import FINISHED_VALUES, Snapshot
+from matrix.report.counting import Snapshot
 from matrix.report.data import PeriodData
-from matrix.report.sections.delayed import activity_line, overdue
+from matrix.report.sections.delayed import activity_line
 from matrix.report.sections.figures import status_bar
 from matrix.report.sections.stock_take import initiative_lines
 from matrix.report.words import Words
 
 MAX_OFFICE_ITEMS = 20
 """Rows needing attention listed per office (a global plan has thousands of rows per office)."""
-FAR_BELOW_TARGET = 25.0
-"""Progress (percent of target) under which a reported row needs attention in its office's
-section."""
-
-
-def attention(now: Snapshot, j: int) -> int | None:
-    """Why an office's section lists a row, most pressing first: 0 delayed, 1 past its planned end,
-    2 far below target, 3 commented on; None when it needs no attention."""
-    if now.status[j] == Status.DELAYED.value:
-        return 0
-    if overdue(now, j):
-        return 1
-    progress, reported = now.progress[j], now.reported[j]
-    if (
-        progress is not None
-        and progress < FAR_BELOW_TARGET
-        and now.status[j] not in FINISHED_VALUES
-    ):
-        return 2
-    if reported is not None and (reported.comments or reported.next_steps or reported.support_needed):
-        return 3
-    return None
-
-
 def country_sections(
     now: Snapshot,
+    attention: list[Attention],
     offices: list[str],
     returns: list[ReturnState],
     words: Words,
@@ -59,17 +37,15 @@ def country_sections(
     proposed: Mapping[str, list[ProposedLine]],
 ) -> list[CountrySection]:
     """Per office: its overview of the period, its figures per action point, the rows that need
-    attention (the most pressing MAX_OFFICE_ITEMS of them; the export has every row), then its
-    stock-take and good practices."""
+    attention (`matrix.report.attention`: the most pressing MAX_OFFICE_ITEMS of them; the export
+    has every row), then its stock-take and good practices."""
     by_office = {r.office: r for r in returns}
+    per_office: dict[str, list[Attention]] = {}
+    for a in attention:  # most pressing first, kept within each office
+        per_office.setdefault(now.layout.row_office[a.row], []).append(a)
     sections = []
     for office in offices:
-        ranked = sorted(
-            (rank, j)
-            for j in now.layout.office_span[office]
-            if (rank := attention(now, j)) is not None
-        )
-        listed = [j for _, j in ranked]
+        listed = per_office.get(office, [])
         figures = now.figures(office=office)
         sections.append(
             CountrySection(
@@ -91,7 +67,7 @@ def country_sections(
                     for ap in words.framework.action_points
                     if (f := now.figures(office=office, action_point=ap)).activities
                 ],
-                lines=[activity_line(now, j, words) for j in listed[:MAX_OFFICE_ITEMS]],
+                lines=[activity_line(now, a.row, words, a) for a in listed[:MAX_OFFICE_ITEMS]],
                 lines_more=max(0, len(listed) - MAX_OFFICE_ITEMS),
                 initiatives=initiative_lines(office, period, words),
                 proposed=proposed.get(office, []),

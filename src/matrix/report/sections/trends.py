@@ -3,7 +3,7 @@ status changed since the previous period."""
 
 from __future__ import annotations
 
-from matrix.models.plan import Status
+from matrix.models.plan import ActionPoint, Status
 from matrix.periods import Period
 from matrix.report.charts import (
     TREND_HEIGHT,
@@ -12,16 +12,62 @@ from matrix.report.charts import (
     TREND_WIDTH,
     gridlines,
     polyline,
+    spark,
     trend_x,
     trend_y,
 )
-from matrix.report.context import StatusChange, TrendChart, TrendPoint
-from matrix.report.counting import Figures, Snapshot, percent
+from matrix.report.context import Spark, StatusChange, TrendChart, TrendPoint
+from matrix.report.counting import Figures, Layout, Snapshot, percent
 from matrix.report.data import ReportData
 from matrix.report.words import Words
 
 MAX_CHANGES_SHOWN = 200
 """Status changes listed; the count says how many more there are."""
+
+
+class History:
+    """Mean capped progress per action point and per indicator (over its offices), period by
+    period: one pass over the rows with a target per stored period, kept as a few numbers."""
+
+    def __init__(self, layout: Layout, action_points: list[ActionPoint]):
+        self.periods: list[str] = []
+        self.by_action_point: dict[str, list[float | None]] = {ap.id: [] for ap in action_points}
+        self.ref_index: dict[str, int] = {}
+        self.ref_of = [self.ref_index.setdefault(row.ref, len(self.ref_index)) for row in layout.rows]
+        self.by_ref: list[list[float | None]] = [[] for _ in self.ref_index]
+        ap_of_ref: dict[int, str] = {}
+        for j, row in enumerate(layout.rows):
+            ap = layout.action_point[row.activity.id]
+            ap_of_ref[self.ref_of[j]] = ap.id if ap else ""
+        self.refs_of_ap = {ap_id: [r for r, a in ap_of_ref.items() if a == ap_id] for ap_id in self.by_action_point}
+
+    def add(self, snap: Snapshot) -> None:
+        """The period's means: per indicator over its offices, per action point over its rows."""
+        self.periods.append(snap.period.id)
+        sums, counts = [0.0] * len(self.by_ref), [0] * len(self.by_ref)
+        progress, ref_of = snap.progress, self.ref_of
+        for j in snap.layout.with_target:
+            if (p := progress[j]) is not None:
+                sums[ref_of[j]] += min(max(p, 0.0), 100.0)
+                counts[ref_of[j]] += 1
+        for r, (total, n) in enumerate(zip(sums, counts, strict=True)):
+            self.by_ref[r].append(total / n if n else None)
+        for ap_id, refs in self.refs_of_ap.items():
+            n = sum(counts[r] for r in refs)
+            self.by_action_point[ap_id].append(sum(sums[r] for r in refs) / n if n else None)
+
+    def of_action_point(self, ap_id: str) -> Spark | None:
+        return self._spark(self.by_action_point.get(ap_id))
+
+    def of_ref(self, ref: str) -> Spark | None:
+        found = self.ref_index.get(ref)
+        return self._spark(self.by_ref[found]) if found is not None else None
+
+    def _spark(self, values: list[float | None] | None) -> Spark | None:
+        """None when there is nothing to draw: no values, or a single period."""
+        if not values or len(self.periods) < 2 or all(v is None for v in values):
+            return None
+        return spark(self.periods, values)
 
 
 def trend(data: ReportData, points: list[tuple[Period, Figures]], offices: list[str]) -> TrendChart:

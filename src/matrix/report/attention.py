@@ -1,0 +1,117 @@
+"""What needs the committee's attention, ranked: a row is listed for a reason, never for a comment
+alone, most pressing reason first (`Reason`), then in office and plan order.
+
+- *overdue*: its activity's planned end passed before the period ended and it is not finished;
+- *at risk*: reported on track, but its progress towards target trails the share of its
+  activity's time gone by more than the plan's margin (`checks: {at_risk_margin}`, the `at-risk`
+  check of validation), for indicators whose row is the total to date;
+- *delayed without explanation*: reported delayed with nothing in its comments;
+- *regression*: completed last period and not now, or a total to date lower than last period's;
+- *delayed*: reported delayed, with the office's explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+
+from matrix.models.plan import Activity, Status
+from matrix.report.counting import FINISHED_VALUES, NOT_REPORTED, Snapshot
+from matrix.report.words import Words
+
+
+class Reason(IntEnum):
+    OVERDUE = 0
+    AT_RISK = 1
+    DELAYED_UNEXPLAINED = 2
+    REGRESSION = 3
+    DELAYED = 4
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Why row `row` needs attention: a catalogue key and its figures, put into words only for the
+    rows a report lists (a global plan has hundreds of thousands of rows behind pace)."""
+
+    row: int
+    reason: Reason
+    key: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def text(self, words: Words) -> str:
+        params = dict(self.params)
+        if self.key == "report.reason.status_back":
+            params = {name: words.status(status) for name, status in params.items()}
+        return words.sentence(self.key, **params) if params else words.label(self.key)
+
+
+def elapsed_percent(activity: Activity, as_of: date) -> float | None:
+    """Share of the activity's planned time gone by `as_of`, 0-100; None without both dates."""
+    start, end = activity.start, activity.end
+    if start is None or end is None or end <= start:
+        return None
+    return 100 * min(max((as_of - start).days / (end - start).days, 0.0), 1.0)
+
+
+def regressed_rows(now: Snapshot, before: Snapshot | None) -> frozenset[int]:
+    """The rows that went back since `before` (see `regression`), found in one pass."""
+    if before is None:
+        return frozenset()
+    completed, blank = Status.COMPLETED.value, NOT_REPORTED
+    return frozenset(
+        j for j, (was, status, earlier, achieved, total) in enumerate(zip(
+            before.status, now.status, before.achieved, now.achieved, now.layout.total_to_date, strict=True))
+        if (was == completed and status != completed and status != blank)
+        or (total and earlier is not None and achieved is not None and achieved < earlier)
+    )
+
+
+def reason(now: Snapshot, before: Snapshot | None, j: int, margin: float,
+           regressed: frozenset[int] = frozenset()) -> Attention | None:
+    """The most pressing reason row `j` needs attention; None when it needs none. `regressed`:
+    the rows `regressed_rows` found."""
+    layout, status = now.layout, now.status[j]
+    row = layout.rows[j]
+    end = layout.row_end[j]
+    if end is not None and end < now.period_end and status not in FINISHED_VALUES:
+        return Attention(j, Reason.OVERDUE, "report.reason.overdue", (("end", end.isoformat()),))
+    progress = now.progress[j]
+    if (status == Status.ON_TRACK.value and progress is not None and row.indicator is not None
+            and row.indicator.is_total_to_date
+            and (elapsed := elapsed_percent(row.activity, now.period_end)) is not None
+            and elapsed - progress > margin):
+        return Attention(j, Reason.AT_RISK, "report.reason.at_risk",
+                         (("progress", f"{progress:.0f}"), ("elapsed", f"{elapsed:.0f}")))
+    reported = now.reported[j]
+    if status == Status.DELAYED.value and not (reported and reported.comments.strip()):
+        return Attention(j, Reason.DELAYED_UNEXPLAINED, "report.reason.delayed_unexplained")
+    if j in regressed and before is not None and (back := regression(now, before, j)):
+        return back
+    if status == Status.DELAYED.value:
+        return Attention(j, Reason.DELAYED, "report.reason.delayed")
+    return None
+
+
+def regression(now: Snapshot, before: Snapshot, j: int) -> Attention | None:
+    """'Went back: Completed last period, Cancelled now' or 'total fell from 40 to 25'; None when
+    nothing went back."""
+    was, status = before.status[j], now.status[j]
+    if was == Status.COMPLETED.value and status not in (was, NOT_REPORTED):
+        return Attention(j, Reason.REGRESSION, "report.reason.status_back", (("before", was), ("after", status)))
+    row = now.layout.rows[j]
+    earlier, achieved = before.achieved[j], now.achieved[j]
+    if (row.indicator is not None and row.indicator.is_total_to_date and earlier is not None
+            and achieved is not None and achieved < earlier):
+        return Attention(j, Reason.REGRESSION, "report.reason.total_fell",
+                         (("before", f"{earlier:,g}"), ("after", f"{achieved:,g}")))
+    return None
+
+
+def ranked(now: Snapshot, before: Snapshot | None, margin: float,
+           regressed: frozenset[int] | None = None) -> list[Attention]:
+    """Every row that needs attention, most pressing first, then in office and plan order."""
+    if regressed is None:
+        regressed = regressed_rows(now, before)
+    found = (reason(now, before, j, margin, regressed) for j in range(len(now.status)))
+    return sorted((a for a in found if a is not None), key=lambda a: (a.reason, a.row))

@@ -1,0 +1,63 @@
+"""The executive page: what was achieved this period, where the money falls shortest, and what
+the offices ask of partners (the decisions put to the committee), each kept short enough for one
+printed page with the headline figures; the sections below hold the rest."""
+
+from __future__ import annotations
+
+from matrix.models.plan import Status
+from matrix.report.context import Achievement, Ask, FundingRow, PartnerAsk
+from matrix.report.counting import Layout, Snapshot
+from matrix.report.sections.funding import funding_rows
+from matrix.report.words import Words
+
+SHOWN = 5
+"""Entries per list on the executive page."""
+
+
+def achievements(now: Snapshot, before: Snapshot | None, words: Words) -> tuple[list[Achievement], int]:
+    """Activities completed and targets reached this period (not already by the previous one),
+    the first SHOWN, and how many there are."""
+    layout, completed = now.layout, Status.COMPLETED.value
+    found = []
+    for k, status in enumerate(now.key_status):
+        if status == completed and (before is None or before.key_status[k] != completed):
+            j = layout.key_first[k]
+            found.append(_achievement(now, j, words.label("report.exec.completed_now"), words))
+    for j in layout.with_target:
+        p, was = now.progress[j], before.progress[j] if before else None
+        if p is not None and p >= 100 and (was is None or was < 100):
+            found.append(_achievement(now, j, words.label("report.exec.target_now"), words))
+    return found[:SHOWN], len(found)
+
+
+def _achievement(now: Snapshot, j: int, what: str, words: Words) -> Achievement:
+    row = now.layout.rows[j]
+    return Achievement(office_name=words.office(now.layout.row_office[j]), ref=row.ref,
+                       activity=row.activity.title, what=what)
+
+
+def largest_gaps(layout: Layout, secured: dict[str, float]) -> list[FundingRow]:
+    """The SHOWN budgeted activities furthest from their requirement."""
+    rows = funding_rows({a: (f"{a} {layout.activity[a].title}", [a]) for a in layout.activity_ids}, layout, secured)
+    return sorted((r for r in rows if r.funding.gap > 0), key=lambda r: -r.funding.gap)[:SHOWN]
+
+
+def partner_asks(now: Snapshot, words: Words) -> list[PartnerAsk]:
+    """Every 'support needed' an office wrote, under each partner of its activity (activities
+    without partners under their lead; with neither, under 'no partner named')."""
+    layout = now.layout
+    grouped: dict[str, list[Ask]] = {}
+    for j, reported in enumerate(now.reported):
+        if reported is None or not reported.support_needed.strip():
+            continue
+        activity = layout.rows[j].activity
+        ask = Ask(office_name=words.office(layout.row_office[j]), ref=layout.rows[j].ref,
+                  activity=activity.title, text=reported.support_needed.strip())
+        for partner in activity.partners or [activity.lead or ""]:
+            grouped.setdefault(partner, []).append(ask)
+    names = {a.id: a.name for a in words.plan.actors}
+    return [
+        PartnerAsk(partner=partner, name=names.get(partner, partner) or words.label("report.exec.no_partner"),
+                   asks=asks[:SHOWN], more=max(0, len(asks) - SHOWN))
+        for partner, asks in sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0]))
+    ]
