@@ -2,6 +2,10 @@
 
 Exit codes everywhere: 0 all good (warnings allowed), 1 problems found in the user's files,
 2 usage errors and jobs that could not be done (the message says why, on one line).
+
+Standard output carries only what a command was asked for (findings, tables, JSON, a file written
+to `-o -`); messages, warnings and progress go to standard error, so a pipe never receives them.
+Every command takes `--quiet` (errors only) and `--verbose`; the JSON shapes are `matrix.results`.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +23,7 @@ import click
 
 from matrix._version import __version__
 from matrix.errors import MatrixError, Terminated
+from matrix.files import STDOUT, StandardOutput
 from matrix.frameworks import builtin_names
 from matrix.i18n import LANGUAGES
 from matrix.models.issues import Issue, has_errors
@@ -44,9 +50,144 @@ PERIOD = PeriodType()
 LANGUAGE = click.Choice(LANGUAGES)
 
 
-class MatrixGroup(click.Group):
+class OutputType(click.ParamType):
+    """`-o FILE`, or `-o -` for standard output (`matrix.files.STDOUT`), as csvkit and sqlite-utils
+    read it."""
+
+    name = "file"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> Path | StandardOutput:
+        if isinstance(value, StandardOutput | Path):
+            return value
+        return STDOUT if value == "-" else Path(str(value))
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str):
+        return [click.shell_completion.CompletionItem(incomplete, type="file")]
+
+
+OUTPUT = OutputType()
+
+
+def output_option(help_text: str):
+    """`-o` of a command whose output is one stream: standard output unless a file is named."""
+    return click.option("-o", "--out", "out_path", type=OUTPUT, default="-", metavar="FILE",
+                        help=f"{help_text} '-' or no -o: standard output.")
+
+
+# --- completion (Click's own: eval "$(_MATRIX_COMPLETE=bash_source matrix)", see README) ---------
+
+def _completer(offered: str):
+    """A shell_complete callback: `matrix.completion.<offered>(plan, incomplete)` from the plan the
+    command line names so far (PLAN, --plan, else ./plan.yaml); nothing when there is none."""
+    def complete(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+        from matrix import completion
+
+        plan = completion.plan_or_none(ctx.params.get("plan_file") or "plan.yaml")
+        return getattr(completion, offered)(plan, incomplete) if plan is not None else []
+
+    return complete
+
+
+complete_periods = _completer("periods")
+complete_offices = _completer("offices")
+complete_activities = _completer("activities")
+
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                      show_default=True, help="Lines to read, or JSON for scripts (docs/schemas/).")
+
+# --- how much a command says: --quiet, --verbose --------------------------------------------------
+
+QUIET, NORMAL, VERBOSE = 0, 1, 2
+VERBOSITY = "matrix.verbosity"
+
+
+def _verbosity_flag(flags: tuple[str, str], level: int, help_text: str) -> click.Option:
+    def remember(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if not value or ctx.resilient_parsing:
+            return
+        if ctx.meta.get(VERBOSITY, level) != level:  # meta is shared by the group and its command
+            raise click.UsageError("give --quiet or --verbose, not both")
+        ctx.meta[VERBOSITY] = level
+
+    return click.Option(flags, is_flag=True, expose_value=False, callback=remember, help=help_text)
+
+
+def verbosity() -> int:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(VERBOSITY, NORMAL) if ctx is not None else NORMAL
+
+
+def note(text: str) -> None:
+    """A message for the person at the terminal (on stderr), unless --quiet."""
+    if verbosity() > QUIET:
+        click.echo(text, err=True)
+
+
+def detail(text: str) -> None:
+    """What --verbose adds (on stderr)."""
+    if verbosity() >= VERBOSE:
+        click.echo(text, err=True)
+
+
+def tell_issue(issue: Issue) -> None:
+    """A finding that is not the command's output (a store period left out, a stale plan): on
+    stderr, errors always, warnings unless --quiet."""
+    if issue.is_error or verbosity() > QUIET:
+        click.echo(issue.render(), err=True)
+
+
+def emit_json(data: object) -> None:
+    from matrix.results import dumps
+
+    click.echo(dumps(data))  # type: ignore[arg-type]
+
+
+class _CommonOptions:
+    """-q/--quiet and -v/--verbose on every command and group, so scripts can put them anywhere
+    (`matrix -q collect ...` or `matrix collect ... --quiet`)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend([  # type: ignore[attr-defined]
+            _verbosity_flag(("-q", "--quiet"), QUIET,
+                            "Print errors only (and what was asked for: JSON, a file on -o -)."),
+            _verbosity_flag(("-v", "--verbose"), VERBOSE,
+                            "Also say which plan and store are used, and how long it took."),
+        ])
+
+
+class MatrixCommand(_CommonOptions, click.Command):
+    def invoke(self, ctx: click.Context):
+        started = time.perf_counter()
+        try:
+            return super().invoke(ctx)
+        finally:
+            detail(f"{ctx.command_path}: {time.perf_counter() - started:.1f} s")
+
+
+CYCLE = {
+    "cli": ("init", "plan", "generate", "validate", "collect", "status", "history", "report",
+            "compendium", "export", "store", "demo"),
+    "plan": ("check", "export", "import", "diff", "history"),
+    "store": ("init", "copy"),
+}
+"""The order `--help` lists each group's commands in: the cycle's (a plan's life for `matrix
+plan`); any other command follows, alphabetically."""
+
+
+class MatrixGroup(_CommonOptions, click.Group):
     """Turns every MatrixError into a one-line message and exit 2, never a traceback; Ctrl-C and
-    SIGTERM into a clean stop and exit 128 + the signal's number (130, 143)."""
+    SIGTERM into a clean stop and exit 128 + the signal's number (130, 143). Lists its commands in
+    the order of the cycle."""
+
+    command_class = MatrixCommand
+    group_class = type  # subgroups (plan, store) are MatrixGroups too
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        order = CYCLE.get(self.name or "", ())
+        return sorted(self.commands, key=lambda name: (order.index(name) if name in order else len(order), name))
 
     def invoke(self, ctx: click.Context):
         previous = _raise_on_sigterm()
@@ -80,8 +221,12 @@ def stopped_by(signum: int) -> str:
 
 
 def print_issues(issues: list[Issue], *, err: bool = False) -> None:
+    """Findings that are the command's output (stdout) or beside a file it writes (stderr);
+    errors only with --quiet."""
+    quiet = verbosity() == QUIET
     for issue in issues:
-        click.echo(issue.render(), err=err)
+        if issue.is_error or not quiet:
+            click.echo(issue.render(), err=err)
 
 
 def summary(name: str, issues: list[Issue]) -> str:
@@ -92,10 +237,15 @@ def summary(name: str, issues: list[Issue]) -> str:
     return f"{name}: valid" + (f" ({warnings} warning(s))" if warnings else "")
 
 
-@click.group(cls=MatrixGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=MatrixGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="New here? `matrix demo` runs the whole cycle on a bundled example. "
+                    "`matrix COMMAND --help` shows each command's options and an example.")
 @click.version_option(__version__, prog_name="matrix")
 def cli() -> None:
     """Plan, generate, validate, collect and report 10-Point Plan implementation matrices.
+
+    Commands are listed in the order of the cycle. Exit codes: 0 ok, 1 problems in your files, 2
+    usage error or a job that cannot be done.
 
     Example:
 
@@ -103,7 +253,7 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@cli.command(short_help="Start a project folder with a plan.yaml to edit.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--scope", type=click.Choice(["national", "regional"]), default="national", show_default=True,
               help="A national plan, or a regional plan with its own regional matrix.")
@@ -121,12 +271,12 @@ def init(directory: Path, scope: str, framework: str) -> None:
     from matrix.signing import created_notice
 
     path, key = init_project(directory, Scope(scope), framework)
-    click.echo(f"wrote {path}; edit it, then run: matrix plan check {path}")
+    note(f"wrote {path}; edit it, then run: matrix plan check {path}")
     if key is not None:
-        click.echo(created_notice(key))
+        note(created_notice(key))
 
 
-@cli.group()
+@cli.group(short_help="Check, convert and compare plans.")
 def plan() -> None:
     """Work with plan files.
 
@@ -136,9 +286,10 @@ def plan() -> None:
     """
 
 
-@plan.command("check")
+@plan.command("check", short_help="Report every problem in a plan, with a fix.")
 @click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
-def plan_check(plan_file: Path) -> None:
+@FORMAT
+def plan_check(plan_file: Path, fmt: str) -> None:
     """Report every problem in PLAN at once, with its line and a fix where one can be guessed.
 
     Exit 0 when the plan is usable (warnings point at gaps), 1 when it has errors.
@@ -148,14 +299,18 @@ def plan_check(plan_file: Path) -> None:
         matrix plan check examples/sudan-joint-strategy.yaml
     """
     from matrix.plan import check_plan_file
+    from matrix.results import plan_report
 
     issues = check_plan_file(plan_file)
-    print_issues(issues)
-    click.echo(summary(str(plan_file), issues), err=True)
+    if fmt == "json":
+        emit_json(plan_report(plan_file, issues))
+    else:
+        print_issues(issues)
+    note(summary(str(plan_file), issues))
     sys.exit(1 if has_errors(issues) else 0)
 
 
-@plan.command("export")
+@plan.command("export", short_help="Write a plan as a workbook to edit.")
 @click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
 @click.option("-o", "--out", "out_file", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
@@ -182,7 +337,7 @@ def plan_export(plan_file: Path, out_file: Path, lang: str, force: bool) -> None
     _plan_written(plan_file, out_file, issues, written)
 
 
-@plan.command("import")
+@plan.command("import", short_help="Write a plan workbook back as YAML.")
 @click.argument("workbook", metavar="WORKBOOK", type=EXISTING_FILE)
 @click.option("-o", "--out", "out_file", required=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The YAML plan to write.")
@@ -204,19 +359,17 @@ def plan_import(workbook: Path, out_file: Path, force: bool) -> None:
 
 
 def _plan_written(source: Path, out_file: Path, issues: list[Issue], written: bool) -> None:
-    print_issues(issues)
-    click.echo(summary(str(source), issues), err=True)
+    print_issues(issues, err=True)
+    note(summary(str(source), issues))
     if written:
-        click.echo(f"wrote {out_file}")
+        note(f"wrote {out_file}")
     sys.exit(1 if has_errors(issues) else 0)
 
 
-@plan.command("diff")
+@plan.command("diff", short_help="What changed between two plans.")
 @click.argument("old_file", metavar="OLD", type=EXISTING_FILE)
 @click.argument("new_file", metavar="NEW", type=EXISTING_FILE)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True,
-              help="Lines to read, or JSON for scripts (docs/plan-diff.schema.json).")
+@FORMAT
 def plan_diff(old_file: Path, new_file: Path, fmt: str) -> None:
     """What changed from plan OLD to plan NEW (YAML files or plan workbooks): activities added,
     removed or moved, targets, leads, partners, countries and dates changed, and more.
@@ -228,23 +381,21 @@ def plan_diff(old_file: Path, new_file: Path, fmt: str) -> None:
 
         matrix plan diff plan-v1.yaml plan.yaml --format json
     """
-    import json
-
     from matrix.plan.diff import diff_files, render_diff
 
     diff = diff_files(old_file, new_file)
     if fmt == "json":
-        click.echo(json.dumps(diff.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        emit_json(diff)
     else:
         click.echo(render_diff(diff))
     sys.exit(0 if diff.identical else 1)
 
 
-@cli.command()
+@cli.command(short_help="Write each office's Excel matrix for a period.")
 @click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
-@click.option("--period", required=True, type=PERIOD,
+@click.option("--period", required=True, type=PERIOD, shell_complete=complete_periods,
               help="Reporting period in the plan's frequency, e.g. 2026-09 or 2026-Q3.")
-@click.option("--country", "countries", multiple=True, metavar="ISO3",
+@click.option("--country", "countries", multiple=True, metavar="ISO3", shell_complete=complete_offices,
               help="A country of the plan (repeat for several).")
 @click.option("--all", "all_countries", is_flag=True, help="Every country of the plan.")
 @click.option("--regional", is_flag=True, help="One regional workbook: a sheet per country plus region-wide rows.")
@@ -258,11 +409,13 @@ def plan_diff(old_file: Path, new_file: Path, fmt: str) -> None:
 @click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
               help="Store to pre-fill from: a SQLite file or a postgresql:// URL "
                    "[default: $MATRIX_STORE, else ./matrix.sqlite].")
+@FORMAT
 def generate(plan_file: Path, period: Period, countries: tuple[str, ...], all_countries: bool, regional: bool,
-             lang: str, out_dir: Path, force: bool, prefill: bool, store_path: str | None) -> None:
+             lang: str, out_dir: Path, force: bool, prefill: bool, store_path: str | None, fmt: str) -> None:
     """Write the Excel implementation matrix each country office fills in for PERIOD.
 
-    Files are named OFFICE_PERIOD_PLAN.xlsx; existing files are kept unless --force.
+    Files are named OFFICE_PERIOD_PLAN.xlsx; existing files are kept unless --force. Each file
+    written is printed on its line (or, with --format json, docs/schemas/generate.v1.json).
 
     Example:
 
@@ -271,17 +424,26 @@ def generate(plan_file: Path, period: Period, countries: tuple[str, ...], all_co
         matrix generate examples/dar-es-salaam-action-plan.yaml --period 2026-Q3 --regional --lang fr
         matrix generate plan.yaml --period 2026-08 --all --prefill -o out
     """
+    from matrix.results import generate_report
     from matrix.signing import created_notice
 
     if sum((bool(countries), all_countries, regional)) != 1:
         raise click.UsageError("choose exactly one of --country ISO3 (repeatable), --all or --regional")
     project = open_project(plan_file, store_path)
+    keys: list[Path] = []
+
+    def key_created(path: Path) -> None:
+        keys.append(path)
+        note(created_notice(path))
+
     with progress_bar(1 if regional else len(countries or project.plan.countries), "writing workbooks") as tick:
         paths = project.generate(period, countries=countries, regional=regional, lang=lang, out=out_dir,
-                                 force=force, prefill=prefill, progress=tick,
-                                 key_created=lambda path: click.echo(created_notice(path), err=True))
-    for path in paths:
-        click.echo(str(path))
+                                 force=force, prefill=prefill, progress=tick, key_created=key_created)
+    if fmt == "json":
+        emit_json(generate_report(plan_file, period, paths, keys[0] if keys else None))
+    else:
+        for path in paths:
+            click.echo(str(path))
 
 
 # --- collect, status, history, export (matrix.collect, matrix.status, matrix.export, matrix.store) ---
@@ -302,15 +464,18 @@ def open_project(plan_file: Path, store_path: str | None = None) -> Project:
     from matrix.project import Project
     from matrix.store import StoreLocation
 
-    return Project(plan_file, StoreLocation.parse(store_path),
-                   on_warning=lambda issue: click.echo(issue.render(), err=True))
+    project = Project(plan_file, StoreLocation.parse(store_path), on_warning=tell_issue)
+    detail(f"plan {project.plan_file} ({project.plan.id}, version {project.plan.content_hash()}); "
+           f"store {project.store}")
+    return project
 
 
 @contextmanager
 def progress_bar(count: int, label: str) -> Iterator[Callable[[object], None] | None]:
     """A bar on stderr for more than three items, drawn from the first one on, so that a refusal
-    before any work stays one line; None (no bar) for fewer."""
-    if count <= 3:
+    before any work stays one line; None (no bar) for fewer, with --quiet, and when stderr is not
+    a terminal (a log file or a cron mail gets no bar drawings)."""
+    if count <= 3 or verbosity() == QUIET or not sys.stderr.isatty():
         yield None
         return
     bar = click.progressbar(length=count, label=label, file=sys.stderr)
@@ -321,22 +486,25 @@ def progress_bar(count: int, label: str) -> Iterator[Callable[[object], None] | 
             bar.render_finish()
 
 
-@cli.command()
+@cli.command(short_help="Record returned matrices in the store.")
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...",
                 type=click.Path(exists=True, path_type=Path))
 @PROJECT_PLAN
-@click.option("--period", type=PERIOD, default=None, help="Only accept returns for this period; others are rejected.")
+@click.option("--period", type=PERIOD, default=None, shell_complete=complete_periods,
+              help="Only accept returns for this period; others are rejected.")
 @STORE
 @click.option("--received", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None, metavar="DATE",
               help="When the returns arrived (UTC), for a backlog collected later; default: now.")
+@FORMAT
 def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, store_path: str | None,
-            received) -> None:
+            received, fmt: str) -> None:
     """Validate returned matrices and record them in the store, with their history.
 
     The same file twice is a duplicate; of an office's returns for a period the one received last
     counts (both are kept), whatever the order they are collected in; rows two returns report
     differently are listed. A rejected file is recorded with its reasons. Exit 0 when every file
-    was accepted or a duplicate, 1 when any was rejected.
+    was accepted or a duplicate, 1 when any was rejected. With --quiet, only rejected files are
+    printed (on stderr); --format json: docs/schemas/collect.v1.json.
 
     Example:
 
@@ -344,7 +512,7 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, sto
     """
     from datetime import UTC
 
-    from matrix.collect import CollectInterrupted, render_outcomes
+    from matrix.collect import CollectInterrupted
     from matrix.store import Outcome
     from matrix.validation import returned_workbooks
 
@@ -354,19 +522,33 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, sto
         with progress_bar(len(returned_workbooks(paths)), "collecting") as tick:
             outcomes = project.collect(paths, period=period, received_at=received_at, progress=tick)
     except CollectInterrupted as stop:
-        click.echo(render_outcomes(stop.outcomes))
-        click.echo(f"stopped by {stopped_by(stop.signum)} after recording {len(stop.outcomes)} of {stop.total} "
-                   "file(s), each whole; run the same command again to collect the rest", err=True)
+        _print_outcomes(stop.outcomes, fmt, stop.total, stopped_by(stop.signum))
+        note(f"stopped by {stopped_by(stop.signum)} after recording {len(stop.outcomes)} of {stop.total} "
+             "file(s), each whole; run the same command again to collect the rest")
         sys.exit(128 + stop.signum)
-    click.echo(render_outcomes(outcomes))
+    _print_outcomes(outcomes, fmt)
     sys.exit(1 if any(o.status is Outcome.REJECTED for o in outcomes) else 0)
 
 
-@cli.command()
-@click.option("--period", required=True, type=PERIOD, help="Reporting period, e.g. 2026-09 or 2026-Q3.")
+def _print_outcomes(outcomes, fmt: str, total: int | None = None, stopped: str | None = None) -> None:
+    from matrix.collect import rejections, render_outcomes
+    from matrix.results import collect_report
+
+    if fmt == "json":
+        emit_json(collect_report(outcomes, total, stopped))
+    elif verbosity() == QUIET:
+        for line in rejections(outcomes):
+            click.echo(line, err=True)
+    else:
+        click.echo(render_outcomes(outcomes))
+
+
+@cli.command(short_help="Who returned, is late, rejected or missing.")
+@click.option("--period", required=True, type=PERIOD, shell_complete=complete_periods,
+              help="Reporting period, e.g. 2026-09 or 2026-Q3.")
 @PROJECT_PLAN
 @STORE
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@FORMAT
 def status(period: Period, plan_file: Path, store_path: str | None, fmt: str) -> None:
     """Every expected office for the period: returned, late, rejected or missing.
 
@@ -376,21 +558,24 @@ def status(period: Period, plan_file: Path, store_path: str | None, fmt: str) ->
 
         matrix status --period 2026-09 --format json
     """
-    import json
-
+    from matrix.results import status_json
     from matrix.status import render_status
 
     found = open_project(plan_file, store_path).status(period)
-    click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False) if fmt == "json" else render_status(found))
+    if fmt == "json":
+        emit_json(status_json(found))
+    else:
+        click.echo(render_status(found))
     sys.exit(0 if found.complete else 1)
 
 
-@cli.command()
-@click.argument("country")
-@click.option("--activity", default=None, metavar="ID", help="Only this activity (or one indicator ref).")
+@cli.command(short_help="What one office reported, period by period.")
+@click.argument("country", shell_complete=complete_offices)
+@click.option("--activity", default=None, metavar="ID", shell_complete=complete_activities,
+              help="Only this activity (or one indicator ref).")
 @PROJECT_PLAN
 @STORE
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@FORMAT
 def history(country: str, activity: str | None, plan_file: Path, store_path: str | None, fmt: str) -> None:
     """What COUNTRY (or the region) reported, period by period.
 
@@ -398,31 +583,29 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: str
 
         matrix history SDN --activity AP3-1
     """
-    import json
-
+    from matrix.results import history_json
     from matrix.status import render_history
 
     entries = open_project(plan_file, store_path).history(country, activity)
     if fmt == "json":
-        click.echo(json.dumps([e.as_json() for e in entries], indent=2, ensure_ascii=False))
+        emit_json(history_json(entries))
     else:
         click.echo(render_history(entries))
 
 
-@cli.command()
-@click.option("--period", type=PERIOD, default=None,
+@cli.command(short_help="Export the dataset: xlsx, csv, json, HXL, IATI.")
+@click.option("--period", type=PERIOD, default=None, shell_complete=complete_periods,
               help="One period; every period up to the latest collected when omitted.")
 @click.option("--format", "fmt", required=True,
               type=click.Choice(["xlsx", "csv", "json", "hxl", "iati"]),
               help="iati: an IATI 2.03 activity file, checked against the standard's schema.")
-@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write.")
+@output_option("File to write.")
 @click.option("--table", default="rows", show_default=True,
               type=click.Choice(["rows", "proposed", "initiatives", "overviews", "good_practices"]),
               help="What a csv or hxl file holds (xlsx and json hold every table).")
 @PROJECT_PLAN
 @STORE
-def export(period: Period | None, fmt: str, out_path: Path, table: str, plan_file: Path,
+def export(period: Period | None, fmt: str, out_path: Path | StandardOutput, table: str, plan_file: Path,
            store_path: str | None) -> None:
     """Write the consolidated dataset: one row per country, activity indicator and period, with the
     plan's fields and the progress reported; and the offices' proposed activities, initiatives
@@ -435,17 +618,23 @@ def export(period: Period | None, fmt: str, out_path: Path, table: str, plan_fil
         matrix export --period 2026-09 --format xlsx -o progress-2026-09.xlsx
         matrix export --format csv --table initiatives -o initiatives.csv
         matrix export --format iati -o activities.xml
+        matrix export --format csv | csvstat
     """
     count = open_project(plan_file, store_path).export(out_path, fmt, period=period, table=table)
-    click.echo(f"wrote {out_path} ({count} rows)")
+    note(_wrote(out_path, f"{count} rows"))
 
 
-@cli.command()
+def _wrote(out: Path | StandardOutput, count: str | None = None, what: str = "the output") -> str:
+    if isinstance(out, StandardOutput):
+        return f"wrote {count or what} to standard output"
+    return f"wrote {out}" + (f" ({count})" if count else "")
+
+
+@cli.command(short_help="Check returned matrices; say what to fix, where.")
 @click.argument("paths", metavar="FILE_OR_DIR...", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
 @PROJECT_PLAN
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Problems as lines to read, or JSON for scripts.")
+@FORMAT
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write into this folder (outside the returns) a copy of each workbook with its problems "
                    "marked and a Feedback sheet.")
@@ -464,24 +653,25 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
 
         matrix validate returns/ --plan plan.yaml --annotate feedback/
     """
-    import json
+    from matrix.results import validate_json
 
     project = open_project(plan_file, store_path)
     copies = project.feedback_copies(annotate_dir, paths) if annotate_dir is not None else None
     results = project.validate(paths)
     if fmt == "json":
-        click.echo(json.dumps([r.model_dump(mode="json") | {"accepted": r.accepted} for r in results], indent=2))
+        emit_json(validate_json(results))
     for result in results:
         if fmt == "text":
             print_issues(result.issues)
-            click.echo(f"{result.file}: skipped" if result.skipped else summary(result.file, result.issues))
+            if verbosity() > QUIET:
+                click.echo(f"{result.file}: skipped" if result.skipped else summary(result.file, result.issues))
         if copies is not None:
-            click.echo(copies.write(result), err=True)
+            note(copies.write(result))
     failed = any(not r.skipped and (not r.accepted or (strict and r.issues)) for r in results)
     sys.exit(1 if failed else 0)
 
 
-@cli.group("store")
+@cli.group("store", short_help="Create a store, or copy one (SQLite, PostgreSQL).")
 def store_group() -> None:
     """Create a store, or copy one between SQLite and PostgreSQL.
 
@@ -505,7 +695,7 @@ def store_init(where: str) -> None:
     from matrix.store import Store
 
     with Store.open(where) as store:
-        click.echo(f"store {store.location} is ready (schema version {store.version})")
+        note(f"store {store.location} is ready (schema version {store.version})")
 
 
 @store_group.command("copy")
@@ -527,7 +717,7 @@ def store_copy(source: str, target: str) -> None:
     with Store.open(source, create=False) as src, Store.open(target) as dst:
         checks = copy_store(src, dst)
     click.echo(render_checks(checks))
-    click.echo(f"copied {src.location} to {dst.location}: every table matches")
+    note(f"copied {src.location} to {dst.location}: every table matches")
 
 
 # --- report, compendium and demo (matrix.report, matrix.compendium, matrix.demo) --------------
@@ -536,16 +726,17 @@ READER_LANG = click.option("--lang", type=LANGUAGE, default="en", show_default=T
                            help="Language to write in; ar is right-to-left.")
 
 
-@cli.command()
-@click.option("--period", required=True, type=PERIOD, help="Reporting period of the report, e.g. 2026-Q4.")
-@click.option("--country", default=None, metavar="ISO3", help="Report on one country (or the region code) only.")
+@cli.command(short_help="Write a period's progress report (HTML).")
+@click.option("--period", required=True, type=PERIOD, shell_complete=complete_periods,
+              help="Reporting period of the report, e.g. 2026-Q4.")
+@click.option("--country", default=None, metavar="ISO3", shell_complete=complete_offices,
+              help="Report on one country (or the region code) only.")
 @READER_LANG
 @PROJECT_PLAN
 @STORE
-@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The HTML file to write.")
+@output_option("The HTML file to write.")
 def report(period: Period, country: str | None, lang: str, plan_file: Path, store_path: str | None,
-           out_file: Path) -> None:
+           out_path: Path | StandardOutput) -> None:
     """Write the progress report for PERIOD as one self-contained HTML file.
 
     It needs no network, reads well on a phone and prints cleanly to PDF.
@@ -554,23 +745,23 @@ def report(period: Period, country: str | None, lang: str, plan_file: Path, stor
 
         matrix report --period 2026-Q4 -o report-2026-Q4.html
     """
-    open_project(plan_file, store_path).report(period, out_file, country=country, lang=lang)
-    click.echo(f"wrote {out_file}")
+    open_project(plan_file, store_path).report(period, out_path, country=country, lang=lang)
+    note(_wrote(out_path, what="the report"))
 
 
-@cli.command()
-@click.option("--period", type=PERIOD, default=None, help="One reporting period, e.g. 2026-Q4.")
-@click.option("--from", "first", type=PERIOD, default=None, metavar="PERIOD",
+@cli.command(short_help="Compile the good practices (HTML or PDF).")
+@click.option("--period", type=PERIOD, default=None, shell_complete=complete_periods,
+              help="One reporting period, e.g. 2026-Q4.")
+@click.option("--from", "first", type=PERIOD, default=None, metavar="PERIOD", shell_complete=complete_periods,
               help="First period of a range [default: the plan's first].")
-@click.option("--to", "last", type=PERIOD, default=None, metavar="PERIOD",
+@click.option("--to", "last", type=PERIOD, default=None, metavar="PERIOD", shell_complete=complete_periods,
               help="Last period of a range [default: the latest collected].")
 @READER_LANG
 @PROJECT_PLAN
 @STORE
-@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              required=True, help="The file to write: NAME.html, or NAME.pdf printed by Chromium.")
+@output_option("The file to write: NAME.html, or NAME.pdf printed by Chromium; HTML on standard output.")
 def compendium(period: Period | None, first: Period | None, last: Period | None, lang: str, plan_file: Path,
-               store_path: str | None, out_file: Path) -> None:
+               store_path: str | None, out_path: Path | StandardOutput) -> None:
     """Compile every good practice the offices described, by action point, country and period,
     into one self-contained HTML file, or a PDF when OUT ends in .pdf.
 
@@ -584,12 +775,12 @@ def compendium(period: Period | None, first: Period | None, last: Period | None,
     """
     if period and (first or last):
         raise click.UsageError("give either --period or --from/--to, not both")
-    context = open_project(plan_file, store_path).compendium(out_file, period=period, first=first, last=last,
+    context = open_project(plan_file, store_path).compendium(out_path, period=period, first=first, last=last,
                                                              lang=lang)
-    click.echo(f"wrote {out_file} ({context.count} good practice(s))")
+    note(_wrote(out_path, f"{context.count} good practice(s)"))
 
 
-@cli.command()
+@cli.command(short_help="Run the whole cycle on a bundled example.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="matrix-demo")
 @click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
               help="Collect into this (empty) store instead of DIRECTORY/matrix.sqlite, e.g. a postgresql:// URL.")

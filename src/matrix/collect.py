@@ -177,6 +177,12 @@ SUMMARY = {
 }
 
 
+def rejections(outcomes: list[CollectOutcome]) -> list[str]:
+    """What `collect --quiet` prints: each rejected file, with its first reason, on one line."""
+    return [f"{o.file}  error  rejected  {o.reason or ''}".rstrip()
+            for o in outcomes if o.status is Outcome.REJECTED]
+
+
 def render_outcomes(outcomes: list[CollectOutcome]) -> str:
     """The table `matrix collect` prints, and a last line counting each outcome."""
     rows = [

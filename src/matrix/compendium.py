@@ -12,7 +12,7 @@ from pydantic import Field
 
 from matrix._version import __version__
 from matrix.errors import MatrixError
-from matrix.files import Inputs, describe, write_text
+from matrix.files import Inputs, StandardOutput, Target, describe, write_text
 from matrix.models.plan import Plan
 from matrix.periods import Period, parse_for_plan, periods_between
 from matrix.plan import expected_offices
@@ -137,7 +137,7 @@ def render_compendium(context: CompendiumContext) -> str:
 def make_compendium(
     plan: Plan,
     store: Store,
-    out: str | Path,
+    out: Target,
     *,
     period: str | Period | None = None,
     first: str | Period | None = None,
@@ -148,8 +148,8 @@ def make_compendium(
 ) -> CompendiumContext:
     """Write the compendium to `out`: HTML, or PDF when `out` ends in .pdf. Never over the store or
     any of `inputs` (the plan)."""
-    out = Path(out)
-    kind = FORMATS.get(out.suffix.lower())
+    out = out if isinstance(out, StandardOutput) else Path(out)
+    kind = "html" if isinstance(out, StandardOutput) else FORMATS.get(out.suffix.lower())
     if kind is None:
         raise MatrixError(f"cannot tell the format of {out}: name it .html (a web page) or .pdf")
     inputs = inputs or Inputs()
@@ -160,6 +160,9 @@ def make_compendium(
     at = generated_at or datetime.now(UTC).replace(microsecond=0)
     context = compendium_context(plan, store, periods, lang=lang, generated_at=at)
     html = render_compendium(context)
+    if isinstance(out, StandardOutput):
+        write_text(out, html)
+        return context
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

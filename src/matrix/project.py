@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Self
 
 from matrix.codes import Code
 from matrix.errors import MatrixError, MatrixWarning
-from matrix.files import Inputs
+from matrix.files import Inputs, StandardOutput, Target
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
@@ -51,6 +51,11 @@ PathLike = str | Path
 def _key_created(path: Path) -> None:
     """A project key made by `generate`: the notice the command line prints, as a warning."""
     warnings.warn(created_notice(path), MatrixWarning, stacklevel=4)
+
+
+def _target(out: Target) -> Path | StandardOutput:
+    """A file to write, or standard output (`matrix.files.STDOUT`) for a single-stream output."""
+    return out if isinstance(out, StandardOutput) else Path(out)
 
 
 def _warn(issue: Issue) -> None:
@@ -253,7 +258,7 @@ class Project:
             return history(self.plan, store, country, activity)
 
     def export(
-        self, out: PathLike, fmt: str, *, period: str | Period | None = None, table: str = "rows"
+        self, out: Target, fmt: str, *, period: str | Period | None = None, table: str = "rows"
     ) -> int:
         """Write the consolidated dataset (xlsx, csv, json, hxl or iati) for `period`, or every
         period up to the latest collected; the number of rows written. A csv or hxl file holds
@@ -262,13 +267,13 @@ class Project:
 
         with self.opened_store() as store:
             return export(
-                self.plan, store, period, fmt, Path(out), table=table, inputs=self.inputs()
+                self.plan, store, period, fmt, _target(out), table=table, inputs=self.inputs()
             )
 
     def report(
         self,
         period: str | Period,
-        out: PathLike | None = None,
+        out: Target | None = None,
         *,
         country: str | None = None,
         lang: str = "en",
@@ -287,7 +292,7 @@ class Project:
                 self.plan,
                 store,
                 period,
-                Path(out),
+                _target(out),
                 country=country,
                 lang=lang,
                 generated_at=generated_at,
@@ -296,7 +301,7 @@ class Project:
 
     def compendium(
         self,
-        out: PathLike,
+        out: Target,
         *,
         period: str | Period | None = None,
         first: str | Period | None = None,
@@ -313,7 +318,7 @@ class Project:
             return make_compendium(
                 self.plan,
                 store,
-                Path(out),
+                _target(out),
                 period=period,
                 first=first,
                 last=last,

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from matrix.files import Inputs
+from matrix.files import Inputs, Target
 from matrix.models.plan import Plan
 from matrix.models.returns import ProgressRecord, ProposedActivity
 from matrix.periods import Period
@@ -78,7 +77,7 @@ def make_report(
     plan: Plan,
     store: Store,
     period: str | Period,
-    out: str | Path,
+    out: Target,
     *,
     country: str | None = None,
     lang: str = "en",
