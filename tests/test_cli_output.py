@@ -1,0 +1,184 @@
+"""The command line in scripts (issue 19): every command's JSON parses and follows its published
+schema, `-o -` (and no -o) writes single-stream outputs to standard output, and messages stay on
+standard error, never mixed into the data."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator, FormatChecker
+
+from matrix.cli import OUTPUT, cli
+from matrix.demo import run_demo
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMAS = ROOT / "docs" / "schemas"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    """A project with two collected quarters, as `matrix demo` leaves it."""
+    directory = tmp_path_factory.mktemp("scripts") / "demo"
+    run_demo(directory)
+    return directory
+
+
+@pytest.fixture
+def project(demo, tmp_path, monkeypatch) -> Path:
+    """A copy of the demo project for one test, its own key beside the plan, as current folder."""
+    folder = tmp_path / "project"
+    shutil.copytree(demo, folder)
+    monkeypatch.delenv("MATRIX_KEY_FILE", raising=False)
+    monkeypatch.delenv("MATRIX_STORE", raising=False)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def matrix(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def validator(schema_file: Path) -> Draft202012Validator:
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def changed_plan(project: Path) -> Path:
+    text = (project / "plan.yaml").read_text(encoding="utf-8")
+    changed = project.parent / "plan-v2.yaml"
+    changed.write_text(text.replace("due_days: 21", "due_days: 30"), encoding="utf-8")
+    assert changed.read_text(encoding="utf-8") != text
+    return changed
+
+
+# (arguments, schema file, exit codes it may end with, what stderr must say)
+JSON_RUNS = {
+    "plan check": (["plan", "check", "plan.yaml"], "schemas/plan-check.v1.json", {0}, "plan.yaml: valid"),
+    "plan diff": (["plan", "diff", "plan.yaml", "../plan-v2.yaml"], "plan-diff.schema.json", {1}, None),
+    "generate": (["generate", "plan.yaml", "--period", "2026-Q4", "--all", "-o", "fresh"],
+                 "schemas/generate.v1.json", {0}, None),
+    "validate": (["validate", "returns/2026-Q4"], "schemas/validate.v1.json", {1}, None),
+    "collect": (["collect", "returns", "--store", "fresh.sqlite"], "schemas/collect.v1.json", {1}, None),
+    "status": (["status", "--period", "2026-Q4"], "schemas/status.v1.json", {1}, None),
+    "history": (["history", "KEN"], "schemas/history.v1.json", {0}, None),
+    "export": (["export", "-o", "-"], "export-json.schema.json", {0}, "wrote 116 rows to standard output"),
+}
+"""Every command with `--format json` (export's is its file format)."""
+
+STDOUT_RUNS = {
+    "export": (["export", "--format", "csv"], "wrote 116 rows to standard output"),
+    "report": (["report", "--period", "2026-Q4", "-o", "-"], "wrote the report to standard output"),
+    "compendium": (["compendium"], "wrote 2 good practice(s) to standard output"),
+}
+"""Every command whose -o is one stream, run with -o - or without -o."""
+
+
+def commands(group: click.Group = cli, prefix: str = ""):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from commands(command, f"{prefix}{name} ")
+        else:
+            yield f"{prefix}{name}", command
+
+
+def test_every_command_with_json_or_a_stream_output_is_run_here():
+    with_json = {name for name, command in commands() for p in command.params
+                 if p.name == "fmt" and "json" in getattr(p.type, "choices", ())}
+    with_stream = {name for name, command in commands() for p in command.params if p.type is OUTPUT}
+    assert with_json == set(JSON_RUNS)
+    assert with_stream == set(STDOUT_RUNS)
+
+
+@pytest.mark.parametrize("name", JSON_RUNS)
+def test_json_on_stdout_follows_its_schema_and_messages_go_to_stderr(project, name):
+    args, schema, codes, said = JSON_RUNS[name]
+    if name == "plan diff":
+        changed_plan(project)
+    result = matrix(*args, "--format", "json")
+    assert result.exit_code in codes, result.output
+    document = json.loads(result.stdout)  # nothing but the JSON on stdout
+    errors = list(validator(ROOT / "docs" / schema).iter_errors(document))
+    assert not errors, errors[0]
+    if said is not None:
+        assert said in result.stderr
+    assert not result.stderr or not result.stderr.lstrip().startswith(("{", "["))
+
+
+def test_collect_json_says_what_became_of_each_file(project):
+    result = matrix("collect", "returns", "--store", "fresh.sqlite", "--format", "json")
+    document = json.loads(result.stdout)
+    results = {Path(o["file"]).name: o["result"] for o in document["outcomes"]}
+    assert document["files"] == len(results) == 15
+    assert results["ETH_2026-Q4_dar-es-salaam-follow-up.xlsx"] == "rejected"
+    assert results["KEN_2026-Q4_dar-es-salaam-follow-up_v2.xlsx"] == "accepted"  # its first was rejected
+    assert document["counts"]["rejected"] == 3 and document["counts"]["accepted"] == 12
+    assert result.exit_code == 1
+    again = json.loads(matrix("collect", "returns", "--store", "fresh.sqlite", "--format", "json").stdout)
+    assert again["counts"]["duplicate"] == 15
+
+
+def test_generate_json_lists_the_workbooks_and_the_new_key(project):
+    (project / ".matrix-key").unlink()
+    result = matrix("generate", "plan.yaml", "--period", "2026-Q4", "--country", "KEN", "-o", "fresh",
+                    "--format", "json")
+    document = json.loads(result.stdout)
+    assert document["workbooks"] == ["fresh/KEN_2026-Q4_dar-es-salaam-follow-up.xlsx"]
+    assert Path(document["key_created"]).resolve() == (project / ".matrix-key").resolve()
+    assert "created the project key" in result.stderr
+
+
+def test_plan_check_json_lists_every_problem(project):
+    (project / "plan.yaml").write_text(
+        (project / "plan.yaml").read_text(encoding="utf-8").replace("lead: UNHCR", "lead: UNHRC", 1),
+        encoding="utf-8")
+    result = matrix("plan", "check", "plan.yaml", "--format", "json")
+    document = json.loads(result.stdout)
+    assert result.exit_code == 1 and not document["valid"] and document["errors"] >= 1
+    assert "unknown-actor" in {issue["code"] for issue in document["issues"]}
+    assert "error(s)" in result.stderr
+
+
+@pytest.mark.parametrize("name", STDOUT_RUNS)
+def test_single_stream_outputs_go_to_stdout(project, name):
+    args, said = STDOUT_RUNS[name]
+    before = sorted(p.name for p in project.iterdir())
+    result = matrix(*args)
+    assert result.exit_code == 0, result.output
+    assert said in result.stderr and said not in result.stdout
+    if name == "export":
+        assert result.stdout.startswith("period,country,")  # no byte-order mark on a pipe
+        assert len(result.stdout.splitlines()) == 117
+    else:
+        assert result.stdout.lstrip().lower().startswith("<!doctype html>")
+        assert result.stdout.rstrip().endswith("</html>")
+    assert sorted(p.name for p in project.iterdir()) == before  # no file named '-'
+
+
+def test_binary_exports_reach_a_pipe_whole(project):
+    result = CliRunner().invoke(cli, ["export", "--format", "xlsx", "-o", "-"], catch_exceptions=False)
+    assert result.exit_code == 0
+    with zipfile.ZipFile(io.BytesIO(result.stdout_bytes)) as book:
+        assert "xl/workbook.xml" in book.namelist()
+
+
+def test_a_file_output_still_says_where_it_went(project):
+    result = matrix("export", "--format", "csv", "-o", "progress.csv")
+    assert result.stdout == "" and "wrote progress.csv (116 rows)" in result.stderr
+    assert (project / "progress.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel's mark in a file
+
+
+def test_stdout_is_never_an_input_and_inputs_are_still_protected(project):
+    plan = (project / "plan.yaml").read_bytes()
+    result = matrix("export", "--format", "csv", "-o", "plan.yaml")
+    assert result.exit_code == 2 and "is the plan" in result.stderr
+    assert (project / "plan.yaml").read_bytes() == plan
+    result = matrix("report", "--period", "2026-Q4", "-o", "matrix.sqlite")
+    assert result.exit_code == 2 and "is the store" in result.stderr
