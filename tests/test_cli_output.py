@@ -182,3 +182,98 @@ def test_stdout_is_never_an_input_and_inputs_are_still_protected(project):
     assert (project / "plan.yaml").read_bytes() == plan
     result = matrix("report", "--period", "2026-Q4", "-o", "matrix.sqlite")
     assert result.exit_code == 2 and "is the store" in result.stderr
+
+
+# --- how much is said: --quiet, --verbose, progress ---------------------------------------------
+
+def test_quiet_collect_says_only_which_files_were_rejected(project):
+    result = matrix("collect", "returns", "--store", "fresh.sqlite", "--quiet")
+    assert result.exit_code == 1 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3 and all("  error  rejected  " in line for line in lines)
+    assert {Path(line.split()[0]).name.split("_")[0] for line in lines} == {"MOZ", "KEN", "ETH"}
+
+
+def test_quiet_is_accepted_before_the_command_too(project):
+    loud = matrix("validate", "returns/2026-Q4")
+    quiet = matrix("-q", "validate", "returns/2026-Q4")
+    assert loud.exit_code == quiet.exit_code == 1
+    assert " warning " in loud.output and ": valid" in loud.output
+    assert quiet.stdout and all("  error  " in line for line in quiet.stdout.splitlines())
+    assert quiet.stderr == ""
+
+
+def test_quiet_keeps_what_was_asked_for_and_every_error(project):
+    result = matrix("export", "--format", "csv", "--quiet")
+    assert result.exit_code == 0 and result.stderr == "" and result.stdout.startswith("period,")
+    result = matrix("report", "--period", "2027-Q9", "--quiet")
+    assert result.exit_code == 2 and result.stderr.startswith("error:")
+
+
+def test_quiet_and_verbose_together_is_a_usage_error(project):
+    result = matrix("-q", "status", "--period", "2026-Q4", "--verbose")
+    assert result.exit_code == 2 and "not both" in result.stderr
+
+
+def test_verbose_says_which_plan_and_store_and_how_long(project):
+    result = matrix("status", "--period", "2026-Q4", "--format", "json", "-v")
+    json.loads(result.stdout)
+    assert "plan plan.yaml (dar-es-salaam-follow-up, version " in result.stderr
+    assert "store matrix.sqlite" in result.stderr
+    assert "status: " in result.stderr and result.stderr.rstrip().endswith(" s")
+
+
+def test_every_command_takes_quiet_and_verbose():
+    for name, command in commands():
+        flags = {opt for p in command.params for opt in p.opts}
+        assert {"-q", "--quiet", "-v", "--verbose"} <= flags, name
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(project):
+    result = matrix("collect", "returns", "--store", "fresh.sqlite")
+    assert "collecting" not in result.stderr and "%" not in result.stderr
+
+
+def test_progress_bar_on_a_terminal_and_never_colour(project):
+    import os
+    import pty
+    import subprocess
+
+    from process_helpers import matrix_command, matrix_env
+
+    leader, follower = pty.openpty()
+    env = {**matrix_env(), "NO_COLOR": "1", "COLUMNS": "100"}
+    process = subprocess.run(matrix_command("collect", "returns", "--store", "fresh.sqlite"), cwd=project,
+                             env=env, stdout=subprocess.PIPE, stderr=follower, timeout=600)
+    os.close(follower)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(leader)
+    assert process.returncode == 1
+    assert b"collecting" in drawn and b"100%" in drawn
+    assert b"\x1b[3" not in drawn and b"\x1b[3" not in process.stdout  # no colour codes
+    assert b"collecting" not in process.stdout
+
+
+# --- --help ------------------------------------------------------------------------------------
+
+def test_help_lists_the_commands_in_the_order_of_the_cycle():
+    result = matrix("--help")
+    listed = result.stdout.split("Commands:")[1].strip().split("\n\n")[0].splitlines()
+    names = [line.split()[0] for line in listed]
+    assert names == ["init", "plan", "generate", "validate", "collect", "status", "history", "report",
+                     "compendium", "export", "store", "demo"]
+    assert all("..." not in line and len(line.split(None, 1)[1]) > 20 for line in listed)
+    assert "matrix demo" in result.stdout.split("Commands:")[1]
+
+
+def test_plan_help_follows_a_plan_s_life():
+    listed = matrix("plan", "--help").stdout.split("Commands:")[1].strip().splitlines()
+    assert [line.split()[0] for line in listed][:4] == ["check", "export", "import", "diff"]

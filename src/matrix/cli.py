@@ -465,7 +465,7 @@ def open_project(plan_file: Path, store_path: str | None = None) -> Project:
     from matrix.store import StoreLocation
 
     project = Project(plan_file, StoreLocation.parse(store_path), on_warning=tell_issue)
-    detail(f"plan {project.plan_file} ({project.plan.id}, version {project.plan.content_hash()}); "
+    detail(f"plan {project.plan_file} ({project.plan.id}, version {project.plan.content_hash()[:12]}); "
            f"store {project.store}")
     return project
 
