@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import pty
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from matrix.cli import OUTPUT, cli
 from matrix.demo import run_demo
+from process_helpers import matrix_command, matrix_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "docs" / "schemas"
@@ -234,28 +238,36 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(project):
     assert "collecting" not in result.stderr and "%" not in result.stderr
 
 
-def test_progress_bar_on_a_terminal_and_never_colour(project):
-    import os
-    import pty
-    import subprocess
-
-    from process_helpers import matrix_command, matrix_env
-
+def on_a_terminal(project: Path, *args: str, stream: str) -> tuple[subprocess.CompletedProcess, bytes]:
+    """Run matrix with its `stream` (stdout or stderr) on a pseudo-terminal: the process, and what
+    the terminal received."""
     leader, follower = pty.openpty()
+    other = {"stdout": "stderr", "stderr": "stdout"}[stream]
     env = {**matrix_env(), "NO_COLOR": "1", "COLUMNS": "100"}
-    process = subprocess.run(matrix_command("collect", "returns", "--store", "fresh.sqlite"), cwd=project,
-                             env=env, stdout=subprocess.PIPE, stderr=follower, timeout=600)
+    process = subprocess.run(matrix_command(*args), cwd=project, env=env, check=False, timeout=600,
+                             **{stream: follower, other: subprocess.PIPE})
     os.close(follower)
-    drawn = b""
+    received = b""
     while True:
         try:
             chunk = os.read(leader, 65536)
-        except OSError:
+        except OSError:  # the terminal closed
             break
         if not chunk:
             break
-        drawn += chunk
+        received += chunk
     os.close(leader)
+    return process, received
+
+
+def test_binary_is_not_printed_to_a_terminal(project):
+    process, shown = on_a_terminal(project, "export", "--format", "xlsx", stream="stdout")
+    assert process.returncode == 2 and shown == b""
+    assert b"binary" in process.stderr and b"-o FILE" in process.stderr
+
+
+def test_progress_bar_on_a_terminal_and_never_colour(project):
+    process, drawn = on_a_terminal(project, "collect", "returns", "--store", "fresh.sqlite", stream="stderr")
     assert process.returncode == 1
     assert b"collecting" in drawn and b"100%" in drawn
     assert b"\x1b[3" not in drawn and b"\x1b[3" not in process.stdout  # no colour codes

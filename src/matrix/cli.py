@@ -83,10 +83,20 @@ def _completer(offered: str):
     def complete(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
         from matrix import completion
 
-        plan = completion.plan_or_none(ctx.params.get("plan_file") or "plan.yaml")
+        plan = completion.plan_or_none(_plan_named(ctx))
         return getattr(completion, offered)(plan, incomplete) if plan is not None else []
 
     return complete
+
+
+def _plan_named(ctx: click.Context) -> str | Path:
+    """While an option's value is being typed Click leaves the arguments unparsed (in `ctx.args`),
+    so a PLAN argument (generate's) is the first of them."""
+    given = ctx.params.get("plan_file")
+    takes_plan = any(isinstance(p, click.Argument) and p.name == "plan_file" for p in ctx.command.params)
+    if given is None and takes_plan and ctx.args:
+        given = ctx.args[0]
+    return given or "plan.yaml"
 
 
 complete_periods = _completer("periods")
