@@ -289,3 +289,34 @@ def test_help_lists_the_commands_in_the_order_of_the_cycle():
 def test_plan_help_follows_a_plan_s_life():
     listed = matrix("plan", "--help").stdout.split("Commands:")[1].strip().splitlines()
     assert [line.split()[0] for line in listed][:4] == ["check", "export", "import", "diff"]
+
+
+# --- the README's nightly script ------------------------------------------------------------------
+
+def readme_script(marker: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    after = text.split(f"<!-- {marker}", 1)[1]
+    return after.split("```sh\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_nightly_script_runs(project, tmp_path):
+    import gzip
+
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    shim = shims / "matrix"
+    shim.write_text(f'#!/bin/sh\nexec "{matrix_command()[0]}" -m matrix "$@"\n', encoding="utf-8")
+    shim.chmod(0o755)
+    (project / "nightly.sh").write_text(readme_script("nightly-collect"), encoding="utf-8")
+    env = {**matrix_env(), "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(["sh", "nightly.sh"], cwd=project, env=env, capture_output=True, text=True,
+                          check=False, timeout=900)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and done.stderr == ""  # quiet: nothing for cron to mail
+    collected = json.loads(next((project / "logs").glob("collect-*.json")).read_text(encoding="utf-8"))
+    assert collected["files"] == 7 and collected["counts"]["duplicate"] == 7
+    status = json.loads((project / "reports" / "status-2026-Q4.json").read_text(encoding="utf-8"))
+    assert {o["office"]: o["state"] for o in status["offices"]}["EHAGL"] == "missing"
+    assert (project / "reports" / "report-2026-Q4.html").read_text(encoding="utf-8").startswith("<!doctype")
+    exported = gzip.decompress(next((project / "exports").glob("progress-*.csv.gz")).read_bytes())
+    assert exported.startswith(b"period,country,") and len(exported.splitlines()) == 117
