@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from matrix.cli import OUTPUT, cli
 from matrix.demo import run_demo
+from matrix.plan import load_plan
 from process_helpers import matrix_command, matrix_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +56,11 @@ def validator(schema_file: Path) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
 
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def changed_plan(project: Path) -> Path:
     text = (project / "plan.yaml").read_text(encoding="utf-8")
     changed = project.parent / "plan-v2.yaml"
@@ -81,6 +87,8 @@ STDOUT_RUNS = {
     "export": (["export", "--format", "csv"], "wrote 116 rows to standard output"),
     "report": (["report", "--period", "2026-Q4", "-o", "-"], "wrote the report to standard output"),
     "compendium": (["compendium"], "wrote 2 good practice(s) to standard output"),
+    "plan import": (["plan", "import", "plan.yaml"], "wrote the plan to standard output"),
+    "plan export": (["plan", "export", "plan.yaml", "-o", "-"], "wrote the plan to standard output"),
 }
 """Every command whose -o is one stream, run with -o - or without -o."""
 
@@ -160,6 +168,12 @@ def test_single_stream_outputs_go_to_stdout(project, name):
     if name == "export":
         assert result.stdout.startswith("period,country,")  # no byte-order mark on a pipe
         assert len(result.stdout.splitlines()) == 117
+    elif name == "plan import":
+        assert "id: dar-es-salaam-follow-up" in result.stdout
+        assert load_plan(write(project.parent / "again.yaml", result.stdout)).id == "dar-es-salaam-follow-up"
+    elif name == "plan export":
+        with zipfile.ZipFile(io.BytesIO(result.stdout_bytes)) as book:
+            assert "xl/workbook.xml" in book.namelist()
     else:
         assert result.stdout.lstrip().lower().startswith("<!doctype html>")
         assert result.stdout.rstrip().endswith("</html>")

@@ -322,14 +322,12 @@ def plan_check(plan_file: Path, fmt: str) -> None:
 
 @plan.command("export", short_help="Write a plan as a workbook to edit.")
 @click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
-@click.option("-o", "--out", "out_file", required=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="The workbook to write (.xlsx).")
+@output_option("The workbook to write (.xlsx).")
 @click.option("--lang", type=LANGUAGE, default="en",
               show_default=True,
               help="Language of the workbook's sheets, headers and instructions.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
-def plan_export(plan_file: Path, out_file: Path, lang: str, force: bool) -> None:
+def plan_export(plan_file: Path, out_path: Path | StandardOutput, lang: str, force: bool) -> None:
     """Write PLAN as a workbook to edit in Excel or LibreOffice: the settings, countries, actors,
     objectives, activities and indicators, each on its own sheet with drop-downs.
 
@@ -343,16 +341,15 @@ def plan_export(plan_file: Path, out_file: Path, lang: str, force: bool) -> None
     """
     from matrix.plan.workbook import export_plan
 
-    issues, written = export_plan(plan_file, out_file, lang=lang, force=force)
-    _plan_written(plan_file, out_file, issues, written)
+    issues, written = export_plan(plan_file, out_path, lang=lang, force=force)
+    _plan_written(plan_file, out_path, issues, written)
 
 
 @plan.command("import", short_help="Write a plan workbook back as YAML.")
 @click.argument("workbook", metavar="WORKBOOK", type=EXISTING_FILE)
-@click.option("-o", "--out", "out_file", required=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="The YAML plan to write.")
+@output_option("The YAML plan to write.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists (its comments are not kept).")
-def plan_import(workbook: Path, out_file: Path, force: bool) -> None:
+def plan_import(workbook: Path, out_path: Path | StandardOutput, force: bool) -> None:
     """Write the plan in WORKBOOK (from `matrix plan export`) as YAML, in the examples' order.
 
     Problems are listed by sheet and cell. Exit 0 when written, 1 when the plan has errors (it
@@ -364,15 +361,15 @@ def plan_import(workbook: Path, out_file: Path, force: bool) -> None:
     """
     from matrix.plan.workbook import import_plan
 
-    issues, written = import_plan(workbook, out_file, force=force)
-    _plan_written(workbook, out_file, issues, written)
+    issues, written = import_plan(workbook, out_path, force=force)
+    _plan_written(workbook, out_path, issues, written)
 
 
-def _plan_written(source: Path, out_file: Path, issues: list[Issue], written: bool) -> None:
+def _plan_written(source: Path, out: Path | StandardOutput, issues: list[Issue], written: bool) -> None:
     print_issues(issues, err=True)
     note(summary(str(source), issues))
     if written:
-        note(f"wrote {out_file}")
+        note(_wrote(out, what="the plan"))
     sys.exit(1 if has_errors(issues) else 0)
 
 

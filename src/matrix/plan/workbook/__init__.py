@@ -13,7 +13,7 @@ from pathlib import Path
 
 from matrix._version import __version__
 from matrix.errors import MatrixError
-from matrix.files import write_file, write_text
+from matrix.files import StandardOutput, Target, write_file, write_text
 from matrix.models.issues import Issue
 from matrix.signing import protected_inputs
 
@@ -22,7 +22,7 @@ __all__ = ["export_plan", "import_plan"]
 
 def export_plan(
     plan_path: Path,
-    out: Path,
+    out: Target,
     *,
     lang: str = "en",
     force: bool = False,
@@ -45,7 +45,7 @@ def export_plan(
     return issues, True
 
 
-def import_plan(workbook: Path, out: Path, *, force: bool = False) -> tuple[list[Issue], bool]:
+def import_plan(workbook: Path, out: Target, *, force: bool = False) -> tuple[list[Issue], bool]:
     """Write the plan in `workbook` (or any plan file) as YAML at `out`, in the examples' order;
     comments of an earlier YAML are not kept. Returns the issues and whether it was written
     (whenever the plan can be read)."""
@@ -56,16 +56,17 @@ def import_plan(workbook: Path, out: Path, *, force: bool = False) -> tuple[list
     if plan is None:
         return issues, False
     _refuse_existing(out, force)
+    name = "plan.yaml" if isinstance(out, StandardOutput) else Path(out).name
     comment = (
         f"Imported from {Path(workbook).name} by matrix {__version__}.\n"
-        f"Edit it here, or as a workbook: matrix plan export {Path(out).name} -o plan.xlsx"
+        f"Edit it here, or as a workbook: matrix plan export {name} -o plan.xlsx"
     )
     write_text(out, plan_yaml(plan, comment=comment), inputs=protected_inputs(workbook))
     return issues, True
 
 
-def _refuse_existing(out: Path, force: bool) -> None:
-    if Path(out).exists() and not force:
+def _refuse_existing(out: Target, force: bool) -> None:
+    if not isinstance(out, StandardOutput) and Path(out).exists() and not force:
         raise MatrixError(
             f"{out} already exists; use --force to replace it, or write to another file"
         )
