@@ -187,6 +187,15 @@ def test_binary_exports_reach_a_pipe_whole(project):
         assert "xl/workbook.xml" in book.namelist()
 
 
+def test_a_reader_that_stops_early_gets_one_line_not_a_traceback(project):
+    process = subprocess.Popen(matrix_command("report", "--period", "2026-Q4"), cwd=project, env=matrix_env(),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # as `| true` does: the report is far larger than a pipe's buffer
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=600) == 2
+    assert error == "error: standard output was closed before everything was written\n"
+
+
 def test_a_file_output_still_says_where_it_went(project):
     result = matrix("export", "--format", "csv", "-o", "progress.csv")
     assert result.stdout == "" and "wrote progress.csv (116 rows)" in result.stderr

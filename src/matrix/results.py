@@ -163,13 +163,14 @@ def _status_schema() -> dict[str, Any]:
         "type": "object",
         "description": "`matrix status`: every expected office's return for one period.",
         "properties": {
+            "schema_version": {"const": 1, "type": "integer"},
             "period": {"type": "string", "description": "The reporting period, e.g. 2026-Q3."},
             "due": {"type": "string", "format": "date", "description": "When returns were due."},
             "complete": {"type": "boolean",
                          "description": "Every expected office returned (late counts)."},
             "offices": {"type": "array", "items": office},
         },
-        "required": ["period", "due", "complete", "offices"],
+        "required": ["schema_version", "period", "due", "complete", "offices"],
         "additionalProperties": False,
         "$defs": defs,
     }
