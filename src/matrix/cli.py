@@ -169,6 +169,8 @@ class _CommonOptions:
 
 
 class MatrixCommand(_CommonOptions, click.Command):
+    """A command that says, with --verbose, how long it took (for a cron log or a slow share)."""
+
     def invoke(self, ctx: click.Context):
         started = time.perf_counter()
         try:
