@@ -133,16 +133,15 @@ def test_every_kind_of_change_is_named():
         budget=65000,
         title="Joint training",
     )
+    first, *others = new.objectives[2].activities[0].indicators
     new = with_activity(
         new,
         "OPS-1",
         indicators=[
-            new.objectives[2]
-            .activities[0]
-            .indicators[0]
-            .model_copy(update={"unit": "crossings", "baseline": 1})
+            first.model_copy(update={"unit": "crossings", "baseline": 1}),
+            *others[:-1],
         ],
-    )  # the second indicator removed
+    )  # the last indicator (the share) removed
     moved = next(a for _, a in old.activities() if a.id == "OPS-3")
     objectives = []
     for objective in new.objectives:
@@ -185,7 +184,7 @@ def test_every_kind_of_change_is_named():
         ),
         ("changed", "indicator", "OPS-1", 1, "unit"),
         ("changed", "indicator", "OPS-1", 1, "baseline"),
-        ("removed", "indicator", "OPS-1", 2, None),
+        ("removed", "indicator", "OPS-1", 4, None),
     }
     assert keys(changes) == expected
     by_key = {(c.change.value, c.id, c.field): c for c in changes}
