@@ -14,10 +14,13 @@
 CREATE ROLE matrix_report NOLOGIN;
 GRANT CONNECT ON DATABASE matrix TO matrix_report;
 GRANT USAGE ON SCHEMA public TO matrix_report;
-GRANT SELECT ON matrix_store, plans, submissions, progress, proposed_activities, narratives TO matrix_report;
+GRANT SELECT ON matrix_store, plans, submissions, progress, proposed_activities, narratives,
+  plan_versions, issued_matrices TO matrix_report;
 
 -- Collects returns, and so reads too (a return is checked against the earlier periods'): adds
--- plans, submissions and their rows, and marks a submission superseded; nothing else.
+-- plans, submissions and their rows, and marks a submission superseded; generate records the
+-- plan versions and the matrices it writes; nothing else.
 CREATE ROLE matrix_collect NOLOGIN IN ROLE matrix_report;
-GRANT INSERT ON plans, submissions, progress, proposed_activities, narratives TO matrix_collect;
+GRANT INSERT ON plans, submissions, progress, proposed_activities, narratives,
+  plan_versions, issued_matrices TO matrix_collect;
 GRANT UPDATE (superseded_by) ON submissions TO matrix_collect;

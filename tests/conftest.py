@@ -62,6 +62,13 @@ def project_key_elsewhere(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("MATRIX_KEY_FILE", str(tmp_path_factory.mktemp("key") / ".matrix-key"))
 
 
+@pytest.fixture(autouse=True)
+def plan_versions_elsewhere(tmp_path_factory, monkeypatch):
+    """Keep the plan versions `generate` records out of the checkout too (`examples/.matrix`).
+    Tests of where they are kept unset MATRIX_VERSIONS."""
+    monkeypatch.setenv("MATRIX_VERSIONS", str(tmp_path_factory.mktemp("versions") / ".matrix"))
+
+
 @pytest.fixture
 def run(tmp_path, monkeypatch):
     """Run `matrix ARGS...` in a fresh folder; returns Click's Result (stdout, stderr, exit_code)."""

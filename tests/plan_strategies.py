@@ -58,6 +58,8 @@ FIRST_PERIODS = {
 
 ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,11}", fullmatch=True)
 """Letters, digits, '-' and '_', as plan ids must be."""
+indicator_ids = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,11}", fullmatch=True)
+"""Indicator ids that cannot be taken for an indicator's position."""
 _words = st.text(
     alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "S")),
     min_size=1,
@@ -141,6 +143,19 @@ def indicators(draw) -> Indicator:
 
 
 @st.composite
+def indicator_lists(draw) -> list[Indicator]:
+    """Up to three indicators, some with an id (unique in the activity, never a position)."""
+    drawn = draw(st.lists(indicators(), max_size=3))
+    count = len(drawn)
+    names = draw(st.lists(indicator_ids, min_size=count, max_size=count, unique_by=str.lower))
+    given = draw(st.lists(st.booleans(), min_size=count, max_size=count))
+    return [
+        indicator.model_copy(update={"id": name}) if give else indicator
+        for indicator, name, give in zip(drawn, names, given, strict=True)
+    ]
+
+
+@st.composite
 def activities(draw, activity_id: str, actor_ids: list[str], countries: list[str]) -> Activity:
     start = draw(st.none() | dates)
     end = draw(
@@ -158,7 +173,7 @@ def activities(draw, activity_id: str, actor_ids: list[str], countries: list[str
             st.none() | st.lists(st.sampled_from(countries), unique=True, max_size=len(countries))
         ),
         regional=draw(st.booleans()),
-        indicators=draw(st.lists(indicators(), max_size=3)),
+        indicators=draw(indicator_lists()),
         start=start,
         end=end,
         budget=budget,

@@ -36,8 +36,8 @@ def rich_plan() -> Plan:
     """The Sudan example with what coordinators rarely edit: its own framework with guidance in
     two languages, the plan's own guidance and overview headings, the IATI block, actors' IATI
     fields, an action point by number, text on
-    several lines and with spaces around it, an activity in no country, a date before 1900 and
-    numbers a spreadsheet would round."""
+    several lines and with spaces around it, an activity in no country, an indicator with an id,
+    a date before 1900 and numbers a spreadsheet would round."""
     framework = Framework(
         id="own",
         title="Our own framework",
@@ -87,7 +87,10 @@ def rich_plan() -> Plan:
                             end=date(2031, 1, 1),
                             budget=1e-30,
                             indicators=[
-                                Indicator(name="Done", unit="%", baseline=0.5, target=0.1 + 0.2)
+                                Indicator(
+                                    id="done", name="Done", unit="%", baseline=0.5,
+                                    target=0.1 + 0.2,
+                                )
                             ],
                         ),
                     ],

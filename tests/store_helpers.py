@@ -17,8 +17,20 @@ from matrix.models.plan import Plan, Status
 from matrix.models.returns import ProgressRow, ProposedActivity, ValidationResult, WorkbookIdentity
 from matrix.plan import plan_rows
 from matrix.signing import find_key
-from matrix.store import Store
+from matrix.store import Store, schema
 from validation_helpers import columns, good_values, ref_rows, sheet_of
+
+
+def older_store(path: Path, migrations: list, plan: Plan, monkeypatch) -> int:
+    """A store at `path` made by a matrix that knew only `migrations`, holding one return of
+    `plan`; the number of rows that count in it."""
+    monkeypatch.setattr(schema, "MIGRATIONS", migrations)
+    with Store.open(path) as old:
+        old.record(make_result(plan, "SDN", "2026-07"), plan)
+        assert old.version == len(migrations)
+        rows = len(old.current_rows(plan))
+    monkeypatch.undo()
+    return rows
 
 
 def make_result(

@@ -73,6 +73,7 @@ def changed_plan(project: Path) -> Path:
 JSON_RUNS = {
     "plan check": (["plan", "check", "plan.yaml"], "schemas/plan-check.v1.json", {0}, "plan.yaml: valid"),
     "plan diff": (["plan", "diff", "plan.yaml", "../plan-v2.yaml"], "plan-diff.schema.json", {1}, None),
+    "plan history": (["plan", "history", "plan.yaml"], "schemas/plan-history.v1.json", {0}, None),
     "generate": (["generate", "plan.yaml", "--period", "2026-Q4", "--all", "-o", "fresh"],
                  "schemas/generate.v1.json", {0}, None),
     "validate": (["validate", "returns/2026-Q4"], "schemas/validate.v1.json", {1}, None),

@@ -86,7 +86,7 @@ def test_a_workbook_in_any_language_reads_back(tmp_path, lang):
 def test_fields_a_coordinator_rarely_edits_round_trip(tmp_path):
     """The plan's own framework with guidance in several languages, the IATI block, actors'
     IATI fields, an action point by number, text on several lines, an activity in no country,
-    a date before 1900 and numbers a spreadsheet would round."""
+    an indicator with an id, a date before 1900 and numbers a spreadsheet would round."""
     plan = rich_plan()
     back, issues = read_plan(export(plan, tmp_path / "plan.xlsx"))
     assert back == plan and back.content_hash() == plan.content_hash(), [i.render() for i in issues]

@@ -9,7 +9,7 @@ from datetime import date
 from matrix.models.plan import Status
 from matrix.models.returns import GoodPractice, Initiative, Link, Narratives, OverviewText
 from matrix.store import Store, schema
-from store_helpers import make_result, query
+from store_helpers import make_result, older_store, query
 
 pytest_plugins = ["store_fixtures"]
 
@@ -107,15 +107,10 @@ def test_prefill_takes_each_office_s_latest_return_before_the_period(store, dar)
 
 def test_a_store_of_schema_1_is_upgraded_without_loss(tmp_path, monkeypatch, sudan):
     path = tmp_path / "old.sqlite"
-    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
-    with Store.open(path) as old:
-        old.record(make_result(sudan, "SDN", "2026-07"), sudan)
-        assert old.version == 1
-        rows = len(old.current_rows(sudan))
-    monkeypatch.undo()
+    rows = older_store(path, schema.MIGRATIONS[:1], sudan, monkeypatch)
     with Store.open(path) as store:
-        assert store.version == len(schema.MIGRATIONS) == 2
-        assert query(store, "PRAGMA user_version") == [(2,)]
+        assert store.version == len(schema.MIGRATIONS) >= 2
+        assert query(store, "PRAGMA user_version") == [(len(schema.MIGRATIONS),)]
         assert len(store.current_rows(sudan)) == rows > 0
         assert store.narratives(sudan) == []
         store.record(sent(sudan, "2026-08", "August"), sudan)

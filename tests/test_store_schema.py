@@ -13,6 +13,7 @@ from sqlalchemy import inspect
 from matrix.models.returns import Narratives, OverviewText
 from matrix.store import Store, StoreLocation, schema, tables
 from matrix.store import copy as store_copy
+from matrix.versions import PlanVersions
 from store_helpers import integrity_problems, make_result, query
 
 pytest_plugins = ["store_fixtures"]
@@ -132,6 +133,10 @@ def test_a_store_made_before_postgresql_opens_and_upgrades_without_loss(
         )
         assert store.record(make_result(sudan, "SDN", "2026-08"), sudan).submission_id == 4
         assert integrity_problems(store) == []
+        [kept] = store.plan_versions(sudan.id)  # the plan returns were collected with: a version
+        assert (kept.hash, kept.first_used.isoformat()) == (
+            sudan.content_hash(), "2026-07-01T00:00:00+00:00")
+        assert PlanVersions.of([kept], "the store").plan(kept.hash) == sudan
 
 
 def filled(url: str, sudan, dar) -> None:

@@ -47,7 +47,7 @@ def test_workers_give_the_same_results_in_input_order(tmp_path):
     assert [r.file for r in two] == [str(p) for p in workbook_paths([folder])]
 
 
-def crash_on_copies(plan, path, *, previous=None, key=None):
+def crash_on_copies(plan, path, *, previous=None, key=None, versions=None):
     """Stands in for a reader that aborts the process (a native crash) on some files."""
     if "copy2" in str(path):
         os._exit(70)

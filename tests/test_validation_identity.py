@@ -80,12 +80,12 @@ def test_workbook_of_another_plan(tmp_path):
     assert "sdn-joint-strategy" in issue.message and other.id in issue.message
 
 
-def test_workbook_of_another_plan_version(tmp_path):
+def test_workbook_of_a_plan_version_not_kept(tmp_path):
     plan, path = make_matrix(tmp_path, SUDAN)
     fill_good(path, plan)
     changed = plan.model_copy(update={"title": plan.title + " (revised)"})
     result = validate_file(changed, path)
-    assert [i.code for i in result.issues] == ["plan-version-mismatch"]
+    assert [i.code for i in result.issues] == ["plan-version-unknown"]
     assert result.identity is not None and not result.accepted
     assert result.rows == []
 

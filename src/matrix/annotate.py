@@ -30,11 +30,11 @@ from matrix.excel.addresses import quoted
 from matrix.excel.safety.facts import Refused
 from matrix.excel.sanitise import sanitised_copy
 from matrix.files import Inputs, describe, write_file
-from matrix.models.issues import Issue, Severity
+from matrix.models.issues import Issue, Severity, tally
 from matrix.models.returns import ValidationResult
 
 FEEDBACK_SHEET = "Feedback"
-FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
+FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
 UNREADABLE = frozenset(code.slug for code in (
     Code.FILE_EMPTY, Code.FILE_UNREADABLE, Code.NOT_A_FILE, Code.LEGACY_XLS, Code.ENCRYPTED_WORKBOOK,
     Code.CSV_NOT_WORKBOOK,
@@ -138,7 +138,7 @@ def _annotate(result: ValidationResult, source: Path, target: Path, inputs: Inpu
             by_cell[issue.sheet, issue.cell].append(issue)
     for (sheet, ref), issues in by_cell.items():
         cell = wb[sheet][ref]
-        worst = Severity.ERROR if any(i.is_error for i in issues) else Severity.WARNING
+        worst = min((i.severity for i in issues), key=list(Severity).index)
         cell.fill = PatternFill("solid", start_color=FILLS[worst], end_color=FILLS[worst])
         note = "\n".join(f"{i.severity.value}: {i.message}" for i in issues)
         if cell.comment is not None:  # keep the office's own note, ours after it
@@ -260,8 +260,7 @@ def _feedback(wb, result: ValidationResult, marked: dict) -> None:
         else:  # the office's own sheet of that name stays
             name = f"{FEEDBACK_SHEET} (matrix)"
     ws = wb.create_sheet(name, 0)
-    errors = sum(i.is_error for i in result.issues)
-    warnings = len(result.issues) - errors
+    errors, warnings = tally(result.issues)
     _text(ws["A1"], f"{Path(result.file).name}: {errors} error(s), {warnings} warning(s)")
     ws["A1"].font = Font(bold=True, size=13)
     _text(ws["A2"], "Fix the cells in red and send the workbook again; check the cells in yellow. "

@@ -26,7 +26,7 @@ from matrix.errors import MatrixError, Terminated
 from matrix.files import STDOUT, StandardOutput
 from matrix.frameworks import builtin_names
 from matrix.i18n import LANGUAGES
-from matrix.models.issues import Issue, has_errors
+from matrix.models.issues import Issue, has_errors, tally
 from matrix.periods import Period
 
 if TYPE_CHECKING:
@@ -242,11 +242,14 @@ def print_issues(issues: list[Issue], *, err: bool = False) -> None:
 
 
 def summary(name: str, issues: list[Issue]) -> str:
-    errors = sum(i.is_error for i in issues)
-    warnings = len(issues) - errors
+    errors, warnings = tally(issues)
+    notes = len(issues) - errors - warnings
+    noted = f", {notes} note(s)" if notes else ""
     if errors:
-        return f"{name}: {errors} error(s), {warnings} warning(s)"
-    return f"{name}: valid" + (f" ({warnings} warning(s))" if warnings else "")
+        return f"{name}: {errors} error(s), {warnings} warning(s){noted}"
+    counted = ", ".join(
+        [f"{warnings} warning(s)"] * bool(warnings) + [f"{notes} note(s)"] * bool(notes))
+    return f"{name}: valid" + (f" ({counted})" if counted else "")
 
 
 @click.group(cls=MatrixGroup, context_settings={"help_option_names": ["-h", "--help"]},
@@ -376,28 +379,69 @@ def _plan_written(source: Path, out: Path | StandardOutput, issues: list[Issue],
 
 
 @plan.command("diff", short_help="What changed between two plans.")
-@click.argument("old_file", metavar="OLD", type=EXISTING_FILE)
-@click.argument("new_file", metavar="NEW", type=EXISTING_FILE)
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
 @FORMAT
-def plan_diff(old_file: Path, new_file: Path, fmt: str) -> None:
-    """What changed from plan OLD to plan NEW (YAML files or plan workbooks): activities added,
-    removed or moved, targets, leads, partners, countries and dates changed, and more.
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path),
+              default="plan.yaml", show_default=True,
+              help="The project's plan, whose kept versions OLD and NEW may name.")
+@click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
+              help="The store its versions are kept in too "
+                   "[default: $MATRIX_STORE, else ./matrix.sqlite].")
+def plan_diff(old: str, new: str, fmt: str, plan_file: Path, store_path: str | None) -> None:
+    """What changed from plan OLD to plan NEW: activities added, removed or moved, targets,
+    leads, partners, countries and dates changed, and more.
 
+    OLD and NEW are plan files (YAML or plan workbooks), versions of the project's plan kept by
+    `generate` (the start of their hash, as `matrix plan history` lists them), or `current`.
     Exit 0 when the plans are identical, 1 when they differ, 2 when either cannot be read (as
     diff does).
 
     Example:
 
+    \b
         matrix plan diff plan-v1.yaml plan.yaml --format json
+        matrix plan diff c66f435d current
     """
     from matrix.plan.diff import diff_files, render_diff
 
-    diff = diff_files(old_file, new_file)
+    if Path(old).is_file() and Path(new).is_file():
+        diff = diff_files(Path(old), Path(new))
+    else:
+        diff = open_project(plan_file, store_path).plan_diff(old, new)
     if fmt == "json":
         emit_json(diff)
     else:
         click.echo(render_diff(diff))
     sys.exit(0 if diff.identical else 1)
+
+
+@plan.command("history", short_help="The plan versions matrices were made from.")
+@click.argument("plan_file", metavar="[PLAN]", type=click.Path(dir_okay=False, path_type=Path),
+                default="plan.yaml")
+@click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
+              help="The store: a SQLite file or a postgresql:// URL "
+                   "[default: $MATRIX_STORE, else ./matrix.sqlite].")
+@FORMAT
+def plan_history(plan_file: Path, store_path: str | None, fmt: str) -> None:
+    """List the versions of the plan matrices were generated from, oldest first.
+
+    Versions are kept in the .matrix folder beside the plan and in the store; `plan diff`
+    compares any two by the start of their hash.
+
+    Example:
+
+        matrix plan history plan.yaml
+    """
+    from matrix.results import plan_history_json
+    from matrix.versions import render_plan_history
+
+    project = open_project(plan_file, store_path)
+    entries = project.plan_history()
+    if fmt == "json":
+        emit_json(plan_history_json(entries))
+    else:
+        click.echo(render_plan_history(project.plan, entries))
 
 
 @cli.command(short_help="Write each office's Excel matrix for a period.")
@@ -408,6 +452,9 @@ def plan_diff(old_file: Path, new_file: Path, fmt: str) -> None:
               help="A country of the plan (repeat for several).")
 @click.option("--all", "all_countries", is_flag=True, help="Every country of the plan.")
 @click.option("--regional", is_flag=True, help="One regional workbook: a sheet per country plus region-wide rows.")
+@click.option("--outdated", is_flag=True,
+              help="Only the offices last sent a matrix of an earlier plan version for PERIOD (as "
+                   "`matrix status` lists them), each in the language it had; use with --force.")
 @click.option("--lang", type=LANGUAGE, default="en", show_default=True, help="Language of the workbook.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="Folder to write the workbooks in.")
@@ -420,11 +467,14 @@ def plan_diff(old_file: Path, new_file: Path, fmt: str) -> None:
                    "[default: $MATRIX_STORE, else ./matrix.sqlite].")
 @FORMAT
 def generate(plan_file: Path, period: Period, countries: tuple[str, ...], all_countries: bool, regional: bool,
-             lang: str, out_dir: Path, force: bool, prefill: bool, store_path: str | None, fmt: str) -> None:
+             outdated: bool, lang: str, out_dir: Path, force: bool, prefill: bool, store_path: str | None,
+             fmt: str) -> None:
     """Write the Excel implementation matrix each country office fills in for PERIOD.
 
     Files are named OFFICE_PERIOD_PLAN.xlsx; existing files are kept unless --force. Each file
-    written is printed on its line (or, with --format json, docs/schemas/generate.v1.json).
+    written is printed on its line (or, with --format json, docs/schemas/generate.v1.json). The plan
+    version and which office was sent it are kept in the .matrix folder beside the plan (and in
+    the store, if there is one), so returns are read against the version they were made from.
 
     Example:
 
@@ -432,12 +482,14 @@ def generate(plan_file: Path, period: Period, countries: tuple[str, ...], all_co
         matrix generate examples/sudan-joint-strategy.yaml --period 2026-07 --all -o out
         matrix generate examples/dar-es-salaam-action-plan.yaml --period 2026-Q3 --regional --lang fr
         matrix generate plan.yaml --period 2026-08 --all --prefill -o out
+        matrix generate plan.yaml --period 2026-08 --outdated --force -o out
     """
     from matrix.results import generate_report
     from matrix.signing import created_notice
 
-    if sum((bool(countries), all_countries, regional)) != 1:
-        raise click.UsageError("choose exactly one of --country ISO3 (repeatable), --all or --regional")
+    if sum((bool(countries), all_countries, regional, outdated)) != 1:
+        raise click.UsageError(
+            "choose exactly one of --country ISO3 (repeatable), --all, --regional or --outdated")
     project = open_project(plan_file, store_path)
     keys: list[Path] = []
 
@@ -445,9 +497,14 @@ def generate(plan_file: Path, period: Period, countries: tuple[str, ...], all_co
         keys.append(path)
         note(created_notice(path))
 
-    with progress_bar(1 if regional else len(countries or project.plan.countries), "writing workbooks") as tick:
-        paths = project.generate(period, countries=countries, regional=regional, lang=lang, out=out_dir,
-                                 force=force, prefill=prefill, progress=tick, key_created=key_created)
+    count = len(project.outdated(period)) if outdated else 1 if regional else len(
+        countries or project.plan.countries)
+    with progress_bar(count, "writing workbooks") as tick:
+        paths = project.generate(period, countries=countries, regional=regional, outdated=outdated,
+                                 lang=lang, out=out_dir, force=force, prefill=prefill, progress=tick,
+                                 key_created=key_created)
+    if outdated and not paths:
+        note(f"no office holds a matrix of an earlier plan version for {period}")
     if fmt == "json":
         emit_json(generate_report(plan_file, period, paths, keys[0] if keys else None))
     else:
@@ -653,10 +710,13 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
              strict: bool, store_path: str | None) -> None:
     """Check returned matrices and say exactly what to fix, by file, sheet and cell.
 
-    A folder means every workbook in it; feedback copies written by --annotate are skipped.
-    When there is a store, returns are also compared with what it accepted for earlier periods,
-    as `matrix collect` compares them; nothing is recorded. Exit 0 when every file is valid
-    (warnings allowed unless --strict), 1 when any has errors, 2 for usage errors.
+    A folder means every workbook in it; feedback copies written by --annotate are skipped. A
+    matrix of an earlier plan version is checked against that version (kept in the .matrix folder
+    beside the plan and in the store) and read onto the current plan, with the plan's changes
+    since listed as notes. When there is a store, returns are also compared with what it accepted
+    for earlier periods, as `matrix collect` compares them; nothing is recorded.
+    Exit 0 when every file is valid (warnings allowed unless --strict), 1 when any has errors,
+    2 for usage errors.
 
     Example:
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from matrix.models.issues import Issue, Severity
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 class Code(Enum):
@@ -120,7 +120,14 @@ class Code(Enum):
     METADATA_MISSING = ("metadata-missing", E, "this workbook has no matrix metadata (its hidden sheet '{sheet_name}' is gone), so it was not made by `matrix generate` or was rebuilt by copying; fill in the matrix you were sent and return that file")
     METADATA_DAMAGED = ("metadata-damaged", E, "the workbook's hidden matrix metadata cannot be used: {reason}; fill in the matrix you were sent and return that file")
     OTHER_PLAN = ("other-plan", E, "this workbook is a matrix of plan '{found}', not of plan '{expected}'; validate it with its own plan")
-    PLAN_VERSION_MISMATCH = ("plan-version-mismatch", E, "this workbook was generated on {generated} from another version of plan '{plan}' (version {found}, current {expected}); send the office a matrix generated from the current plan, or validate with the plan version it was made from")
+    PLAN_VERSION_UNKNOWN = ("plan-version-unknown", E, "this workbook was generated on {generated} from version {found} of plan '{plan}', which this project does not keep ({where}); validate it in the project folder that generated it, or send the office a matrix of the current plan (`matrix generate --period {period} --country {office}`)")
+    PLAN_VERSION_NEWER = ("plan-version-newer", E, "this workbook was generated on {generated} from version {found} of plan '{plan}', first used {found_since}, newer than the plan given (version {expected}, last used {expected_since}); validate it with the project's current plan (if the plan given is current, a change undone, generate a matrix from it first)")
+    # --- plan changes since a return's matrix was generated (matrix.validation.carry) -----------
+    PLAN_VERSION_EARLIER = ("plan-version-earlier", I, "this matrix was generated on {generated} from an earlier version of plan '{plan}' ({found}; current {expected}); it was checked against its own version and its rows carried onto the current plan")
+    PLAN_ROW_NOT_CARRIED = ("plan-row-not-carried", I, "{ref} ({title}) not carried: {reason}")
+    PLAN_ROW_ADDED = ("plan-row-added", I, "{ref} ({title}) is not in this office's matrix: it was added to the plan {when}, after the matrix was generated; the office reports it in its next matrix")
+    PLAN_ROW_RENUMBERED = ("plan-row-renumbered", I, "{old} is {ref} in the current plan; its values were carried there")
+    PLAN_TARGET_REVISED = ("plan-target-revised", I, "the target of {ref} ({title}) was revised {when} from {old} to {new}, after this matrix was generated; the current target, {new}, counts")
     OFFICE_NOT_IN_PLAN = ("office-not-in-plan", E, "the workbook's hidden record gives office '{office}', which plan '{plan}' does not cover; check which plan it belongs to, or send the office a fresh matrix")
     PERIOD_NOT_IN_PLAN = ("period-not-in-plan", E, "the workbook's hidden record gives period '{period}', {reason}; its hidden sheet was edited or it is not a matrix of this plan: send the office a fresh matrix for the period it reports on")
     LANGUAGE_UNKNOWN = ("language-unknown", E, "the workbook's hidden record gives language '{lang}', which matrix does not have ({languages}); its hidden sheet was edited: send the office a fresh matrix")
@@ -193,6 +200,7 @@ class Code(Enum):
     VALUE_OVERLAP = ("value-overlap", W, "{country} {ref} ({period}): {other} says {theirs}, {counted} says {ours}; {counts} counts (a country's own return comes first, a regional workbook fills what it left blank)")
     HISTORY_UNAVAILABLE = ("history-unavailable", W, "the returns were not compared with earlier periods: {reason}; `matrix collect` compares them, so check what it says")
     STORE_PERIOD_UNUSABLE = ("store-period-unusable", W, "{count} accepted return(s) from {offices} are stored for period '{period}', which is not a {frequency} period of plan '{plan}' (an older matrix did not check the hidden period); they are left out of every command: ask those offices for fresh returns if the data is needed")
+    STORE_VERSIONS_NOT_KEPT = ("store-versions-not-kept", W, "the plan version and the matrices generated were recorded in {folder} only: the store refused them ({reason}); the next `matrix collect` by someone who may write to the store copies them there")
 
     def __init__(self, slug: str, severity: Severity, template: str):
         self.slug = slug

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from matrix.codes import Code
-from matrix.models.issues import Issue
+from matrix.models.issues import Issue, tally
 from matrix.models.plan import Plan
 from matrix.models.returns import History, ValidationResult
 from matrix.periods import Period, plan_period
@@ -18,6 +18,7 @@ from matrix.signing import ProjectKey
 from matrix.store import Outcome, Store, StoreError, overlap_issue
 from matrix.text_table import table
 from matrix.validation import checked_against_history, returned_workbooks, validate_paths
+from matrix.versions import PlanVersions
 
 BATCH = 16
 """Files validated together (in parallel) before their results are recorded one by one."""
@@ -35,6 +36,8 @@ class CollectOutcome:
     warnings: int
     submission_id: int | None
     """None for a skipped file, which is not recorded."""
+    plan_changes: int = 0
+    """Notes on how the plan changed since the return's matrix was generated (info issues)."""
     overlaps: tuple[Issue, ...] = ()
     """Rows this file and another return that counts report differently (`value-overlap`)."""
 
@@ -58,10 +61,12 @@ def collect(
     received_at: datetime | None = None,
     progress: Callable[[CollectOutcome], None] | None = None,
     key: ProjectKey | None = None,
+    versions: PlanVersions | None = None,
 ) -> list[CollectOutcome]:
     """Validate and record every file; with `period`, a return for another period is rejected.
-    `key` is the project key signatures are checked with. Each file is recorded whole or not at all:
-    after a StoreError, running again records the rest.
+    `key` is the project key signatures are checked with; `versions` the plan versions kept, so
+    a matrix of an earlier version is read and its rows carried onto `plan`. Each file is recorded
+    whole or not at all: after a StoreError, running again records the rest.
 
     Returns are checked against what was accepted for earlier periods (`Store.earlier`). Ctrl-C (or
     SIGTERM) stops it cleanly: each file is recorded whole or not at all, and `CollectInterrupted`
@@ -74,7 +79,7 @@ def collect(
     try:
         for start in range(0, len(files), BATCH):
             batch = files[start : start + BATCH]
-            for index, result in _validated(plan, store, batch, wanted, previous, key):
+            for index, result in _validated(plan, store, batch, wanted, previous, key, versions):
                 try:
                     outcome = _record(plan, store, batch[index], result, wanted, received_at)
                 except StoreError as exc:
@@ -122,6 +127,7 @@ def _record(
     recorded = store.record(result, plan, received_at)  # a StoreError is the caller's to count
     identity = result.identity
     errors = [issue for issue in result.issues if issue.is_error]
+    warnings = tally(result.issues)[1]
     return CollectOutcome(
         file=file,
         office=identity and identity.office,
@@ -129,14 +135,15 @@ def _record(
         status=recorded.outcome,
         reason=_reason(errors[0]) if errors and recorded.outcome is Outcome.REJECTED else None,
         errors=len(errors),
-        warnings=len(result.issues) - len(errors),
+        warnings=warnings,
         submission_id=recorded.submission_id,
+        plan_changes=len(result.issues) - len(errors) - warnings,
     )
 
 
 def _validated(
     plan: Plan, store: Store, batch: list[Path], period: str | None, previous: History | None,
-    key: ProjectKey | None,
+    key: ProjectKey | None, versions: PlanVersions | None,
 ) -> Iterator[tuple[int, ValidationResult]]:
     """(index in batch, result) in the order to record them, each checked against what was
     accepted for earlier periods: with --period, `previous`, the same for the whole run. Without,
@@ -144,9 +151,9 @@ def _validated(
     reading, period by period, oldest first: the caller records each period's returns before the
     next period's are checked against them."""
     if period is not None:
-        yield from enumerate(validate_paths(plan, batch, previous=previous, key=key))
+        yield from enumerate(validate_paths(plan, batch, previous=previous, key=key, versions=versions))
         return
-    results = validate_paths(plan, batch, key=key)
+    results = validate_paths(plan, batch, key=key, versions=versions)
     yield from checked_against_history(
         plan, results, lambda offices, found: store.earlier(plan, offices, found)
     )
@@ -185,16 +192,23 @@ def rejections(outcomes: list[CollectOutcome]) -> list[str]:
 
 def render_outcomes(outcomes: list[CollectOutcome]) -> str:
     """The table `matrix collect` prints, and a last line counting each outcome."""
+    changed = any(o.plan_changes for o in outcomes)
     rows = [
-        (o.file.name, o.office or "?", o.period or "?", o.status.value, o.errors, o.warnings, o.reason or "")
+        (o.file.name, o.office or "?", o.period or "?", o.status.value, o.errors, o.warnings,
+         *([o.plan_changes or ""] if changed else []), o.reason or "")
         for o in outcomes
     ]
     counts = ", ".join(
         f"{sum(o.status is outcome for o in outcomes)} {label}" for outcome, label in SUMMARY.items()
     )
-    body = table(("file", "office", "period", "result", "errors", "warnings", "first reason"), rows)
+    headers = ("file", "office", "period", "result", "errors", "warnings",
+               *(["plan changes"] if changed else []), "first reason")
+    body = table(headers, rows)
     hint = "\nsee every problem of a rejected file with `matrix validate FILE`" if any(
         o.status is Outcome.REJECTED for o in outcomes) else ""
+    if changed:
+        hint += ("\nreturns of an earlier plan version were carried onto the current plan; "
+                 "`matrix validate FILE` lists the plan changes noted")
     if any(o.status is Outcome.OUTDATED for o in outcomes):
         hint += ("\na file superseded on arrival was received before another return of its office "
                  "for the period: the latest received counts, whatever the order of collection")

@@ -22,7 +22,7 @@ def workbook_name(office: str, period: Period, plan: Plan) -> str:
     return f"{office}_{period.id}_{plan.id}.xlsx"
 
 
-def offices(plan: Plan, countries: list[str] | None, regional: bool) -> list[str]:
+def offices_to_write(plan: Plan, countries: list[str] | None, regional: bool) -> list[str]:
     """The offices to write for: the region code, the named countries, or every plan country."""
     if regional:
         if countries:
@@ -78,7 +78,10 @@ def generate(
     if lang not in LANGUAGES:
         raise MatrixError(f"language '{lang}' is not available; choose one of {', '.join(LANGUAGES)}")
     out_dir = Path(out_dir)
-    targets = {office: out_dir / workbook_name(office, parsed, plan) for office in offices(plan, countries, regional)}
+    targets = {
+        office: out_dir / workbook_name(office, parsed, plan)
+        for office in offices_to_write(plan, countries, regional)
+    }
     for path in targets.values() if inputs is not None else ():
         inputs.refuse(path)
     existing = [str(path) for path in targets.values() if path.exists()]

@@ -28,6 +28,7 @@ from matrix.store.rows import Outcome
 if TYPE_CHECKING:
     from matrix.collect import CollectOutcome
     from matrix.status import HistoryEntry, PeriodStatus
+    from matrix.versions import HistoryEntry as PlanHistoryEntry
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 BASE_ID = "https://github.com/unhcr/matrix/docs/schemas/"
@@ -129,6 +130,10 @@ def history_json(entries: list[HistoryEntry]) -> list[dict[str, Any]]:
     return [entry.as_json() for entry in entries]
 
 
+def plan_history_json(entries: list[PlanHistoryEntry]) -> list[dict[str, Any]]:
+    return [entry.as_json() for entry in entries]
+
+
 def dumps(data: BaseModel | list[Any] | dict[str, Any]) -> str:
     """The JSON text a command prints: indented, non-ASCII kept (names in Arabic stay readable)."""
     if isinstance(data, BaseModel):
@@ -185,8 +190,18 @@ def _history_schema() -> dict[str, Any]:
             "description": "`matrix history`: what one office reported, period by period."}
 
 
+def _plan_history_schema() -> dict[str, Any]:
+    from matrix.versions import HistoryEntry as PlanHistoryEntry
+
+    entry = TypeAdapter(PlanHistoryEntry).json_schema(mode="serialization")
+    defs = entry.pop("$defs", {})
+    return {"type": "array", "items": entry, "$defs": defs,
+            "description": "`matrix plan history`: the plan's versions, oldest first, and the current one."}
+
+
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "plan-check.v1": lambda: _model_schema(PlanReport),
+    "plan-history.v1": _plan_history_schema,
     "generate.v1": lambda: _model_schema(GenerateReport),
     "validate.v1": _validate_schema,
     "collect.v1": lambda: _model_schema(CollectReport),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -12,6 +13,7 @@ from matrix.periods import Period, due_date, parse_for_plan
 from matrix.plan import plan_index, split_ref
 from matrix.store import Store, Submission, overlap_issue
 from matrix.text_table import number, table
+from matrix.versions import IssuedMatrix
 
 
 class ReturnState(StrEnum):
@@ -37,6 +39,11 @@ class OfficeStatus:
     """The regional return that reported this country, when the country sent none of its own."""
     reason: str | None = None
     """First error of a rejected return."""
+    matrix_version: str | None = None
+    """The plan version of the matrix the office was last sent for the period (None: none
+    recorded, as for matrices generated before versions were kept)."""
+    outdated: bool = False
+    """Whether that matrix is of an earlier plan version than the current one."""
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -50,6 +57,11 @@ class PeriodStatus:
     period: str
     due: date
     offices: list[OfficeStatus]
+
+    @property
+    def outdated(self) -> list[OfficeStatus]:
+        """Offices holding a matrix of an earlier plan version."""
+        return [o for o in self.offices if o.outdated]
 
     @property
     def complete(self) -> bool:
@@ -107,8 +119,11 @@ def office_return(office: str, submissions: list[Submission], due: date) -> Offi
     return OfficeReturn(state, first, current, own, via, late if late > 0 else None)
 
 
-def status(plan: Plan, store: Store, period: str | Period) -> PeriodStatus:
-    """Every expected office's state for `period`: returned, late, rejected or missing."""
+def status(
+    plan: Plan, store: Store, period: str | Period, issued: Mapping[str, IssuedMatrix] | None = None
+) -> PeriodStatus:
+    """Every expected office's state for `period`: returned, late, rejected or missing; with
+    `issued` (office -> the matrix it was last sent for the period), the plan version it holds."""
     period_ = parse_for_plan(plan.reporting, period)
     due = due_date(plan.reporting, period_)
     submissions = store.submissions(plan, period_.id)
@@ -117,11 +132,14 @@ def status(plan: Plan, store: Store, period: str | Period) -> PeriodStatus:
     for office in index.offices:
         found = office_return(office, submissions, due)
         shown = found.current or (found.own[-1] if found.own else None)
+        sent = (issued or {}).get(office)
         offices.append(OfficeStatus(
             office=office, name=index.office_name(office), state=found.state, latest_return=found.latest_received,
             file=shown.file_name if shown else None, errors=shown.errors if shown else 0,
             warnings=shown.warnings if shown else 0, via=found.via,
             reason=_first_error(shown) if found.state is ReturnState.REJECTED and shown else None,
+            matrix_version=sent.plan_hash if sent else None,
+            outdated=sent is not None and sent.plan_hash != index.content_hash,
         ))
     return PeriodStatus(period_.id, due, offices)
 
@@ -129,13 +147,28 @@ def status(plan: Plan, store: Store, period: str | Period) -> PeriodStatus:
 def render_status(period_status: PeriodStatus) -> str:
     rows = [
         (o.office, o.name, o.state.value + (f" (in {o.via})" if o.via else ""),
-         o.latest_return.date().isoformat() if o.latest_return else "", o.errors, o.warnings, o.reason or "")
+         o.latest_return.date().isoformat() if o.latest_return else "", o.errors, o.warnings,
+         _matrix(o), o.reason or "")
         for o in period_status.offices
     ]
     done = sum(o.state in (ReturnState.RETURNED, ReturnState.LATE) for o in period_status.offices)
-    body = table(("office", "name", "state", "latest return", "errors", "warnings", "first error"), rows)
-    return (f"period {period_status.period}, due {period_status.due.isoformat()}\n{body}\n"
+    body = table(("office", "name", "state", "latest return", "errors", "warnings", "matrix", "first error"),
+                 rows)
+    text = (f"period {period_status.period}, due {period_status.due.isoformat()}\n{body}\n"
             f"{done} of {len(period_status.offices)} office(s) returned")
+    if outdated := period_status.outdated:
+        text += (f"\n{len(outdated)} office(s) hold a matrix of an earlier plan version "
+                 f"({', '.join(o.office for o in outdated)}); `matrix generate PLAN --period "
+                 f"{period_status.period} --outdated --force -o FOLDER` sends them one of the "
+                 "current version")
+    return text
+
+
+def _matrix(office: OfficeStatus) -> str:
+    """'current', 'outdated (c66f435d6120)', or nothing when no matrix sent is recorded."""
+    if office.matrix_version is None:
+        return ""
+    return f"outdated ({office.matrix_version[:12]})" if office.outdated else "current"
 
 
 def _first_error(submission: Submission) -> str | None:

@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
+    """Not a problem: what the reader should know, such as how the plan changed since a matrix
+    was generated."""
 
 
 class Issue(BaseModel):
@@ -22,7 +25,9 @@ class Issue(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     code: str = Field(description="Stable kebab-case code from the catalogue, e.g. 'unknown-actor'.")
-    severity: Severity = Field(description="error blocks acceptance; warning is for a human to read.")
+    severity: Severity = Field(
+        description="error blocks acceptance; warning is for a human to check; info is news."
+    )
     message: str = Field(description="One line saying what is wrong and what to do.")
     file: str | None = Field(default=None, description="The file the problem is in.")
     line: int | None = Field(default=None, description="1-based line in a YAML plan.")
@@ -52,3 +57,9 @@ class Issue(BaseModel):
 
 def has_errors(issues: list[Issue]) -> bool:
     return any(issue.is_error for issue in issues)
+
+
+def tally(issues: list[Issue]) -> tuple[int, int]:
+    """(errors, warnings): notes (info) are neither."""
+    errors = sum(issue.is_error for issue in issues)
+    return errors, sum(issue.severity is Severity.WARNING for issue in issues)

@@ -316,6 +316,11 @@ SEMANTICS_FIELDS = ("kind", "periods", "regional_total", "numerator", "denominat
 
 
 class Indicator(Strict):
+    id: Id | None = Field(
+        default=None,
+        description="Stable within its activity; default: its position (1, 2, ...). Give ids "
+        "before reordering indicators, so returns from earlier versions still map onto them.",
+    )
     name: Text
     unit: Text | None = None
     baseline: float = Field(default=0, ge=0)
@@ -350,11 +355,13 @@ class Indicator(Strict):
     )
 
     @model_serializer(mode="wrap")
-    def _omit_absent_semantics(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
-        """An indicator that declares no semantics keeps the content hash it had before they
-        existed, so workbooks generated from its plan still match."""
+    def _omit_absent_id_and_semantics(
+        self, handler: SerializerFunctionWrapHandler
+    ) -> dict[str, object]:
+        """An indicator that declares no id and no semantics keeps the content hash it had before
+        they existed, so workbooks generated from its plan still match."""
         data = handler(self)
-        for name in SEMANTICS_FIELDS:
+        for name in ("id", *SEMANTICS_FIELDS):
             if data.get(name, 0) is None:
                 data.pop(name)
         return data
@@ -384,6 +391,11 @@ class Indicator(Strict):
     def is_total_to_date(self) -> bool:
         """Whether each value is the total to date, which cannot go down."""
         return self.period_rule is PeriodRule.CUMULATIVE
+
+    def key(self, position: int) -> str:
+        """What a return's value is carried by across plan versions: the id, else the 1-based
+        position (as the plan's earlier versions numbered it)."""
+        return self.id or str(position + 1)
 
 
 def _all_countries(value: object) -> object:

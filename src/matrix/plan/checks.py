@@ -322,7 +322,18 @@ def _check_activity(
         )
     if not activity.indicators:
         check.add(Code.ACTIVITY_WITHOUT_INDICATOR, (*path, "indicators"), activity=activity.id)
+    first_key: dict[str, int] = {}
     for i, indicator in enumerate(activity.indicators):
+        key = indicator.key(i).lower()
+        if key in first_key:
+            check.add(
+                Code.DUPLICATE_ID,
+                (*path, "indicators", i, "id"),
+                kind=f"activity {activity.id}: indicator",
+                id=indicator.key(i),
+                first=check.describe((*path, "indicators", first_key[key])),
+            )
+        first_key.setdefault(key, i)
         kind = indicator.value_kind
         if indicator.target is None and kind is not ValueKind.DATE:
             check.add(

@@ -240,29 +240,39 @@ def _activities(old: Plan, new: Plan) -> Iterator[Change]:
 
 
 def _indicators(ident: str, was: Activity, now: Activity) -> Iterator[Change]:
-    """Indicators by position, as the matrices number them (`AP3-2.1`, `AP3-2.2`)."""
-    for index in range(max(len(was.indicators), len(now.indicators))):
-        before = was.indicators[index] if index < len(was.indicators) else None
-        after = now.indicators[index] if index < len(now.indicators) else None
-        if before is None:
-            yield Change(
-                change=Kind.ADDED,
-                item=Item.INDICATOR,
-                id=ident,
-                indicator=index + 1,
-                new=_summary(after),
-            )
-        elif after is None:
-            yield Change(
-                change=Kind.REMOVED,
-                item=Item.INDICATOR,
-                id=ident,
-                indicator=index + 1,
-                old=_summary(before),
-            )
-        else:
-            for change in _fields(Item.INDICATOR, ident, before, after):
+    """Indicators by their id, or by their position when they have none, as returns are carried
+    from one version to the next; `indicator` is the position (from 1) in the newer version, or
+    in the older for one removed."""
+    before = {indicator.key(i): (i, indicator) for i, indicator in enumerate(was.indicators)}
+    after = {indicator.key(i): (i, indicator) for i, indicator in enumerate(now.indicators)}
+    for change, side, other, value in (
+        (Kind.ADDED, after, before, "new"),
+        (Kind.REMOVED, before, after, "old"),
+    ):
+        for key, (index, indicator) in side.items():
+            if key not in other:
+                yield Change(
+                    change=change,
+                    item=Item.INDICATOR,
+                    id=ident,
+                    indicator=index + 1,
+                    **{value: _summary(indicator)},
+                )
+    for key, (index, indicator) in after.items():
+        if key in before:
+            for change in _fields(Item.INDICATOR, ident, before[key][1], indicator):
                 yield change.model_copy(update={"indicator": index + 1})
+    kept_before = [key for key in before if key in after]
+    kept_after = [key for key in after if key in before]
+    if kept_before != kept_after:
+        yield Change(
+            change=Kind.REORDERED,
+            item=Item.ACTIVITY,
+            id=ident,
+            field="indicators",
+            old=kept_before,
+            new=kept_after,
+        )
 
 
 def _order(old: Plan, new: Plan, before: dict, after: dict) -> Iterator[Change]:

@@ -50,6 +50,11 @@ def _read_plan(path: Path) -> tuple[Plan | None, list[Issue]]:
         text = content.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=str(exc))]
+    return parse_plan(text, file)
+
+
+def parse_plan(text: str, file: str) -> tuple[Plan | None, list[Issue]]:
+    """`read_plan` of a plan's text, named `file` in the issues (a kept plan version has no file)."""
     issues: list[Issue] = []
     lines = LineMap()
     try:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from matrix._version import __version__
 from matrix.errors import MatrixError
+from matrix.models.issues import Severity
 from matrix.models.plan import Plan
 from matrix.periods import Period, due_date, parse_for_plan
 from matrix.plan import expected_offices, plan_index
@@ -157,6 +158,7 @@ def build_context(
         trend=trend(data, points, offices),
         returns=returns,
         quality=quality(data, current, offices, words),
+        plan_changes=quality(data, current, offices, words, severity=Severity.INFO),
         stock_take=stock_take(offices, period, words, proposed),
         good_practices=described,
     )

@@ -390,6 +390,11 @@ class ReportContext(Model):
     trend: TrendChart = Field(description="Trends over all stored periods up to this one.")
     returns: list[ReturnState] = Field(description="Every expected office's return state, in office order.")
     quality: list[QualityWarning] = Field(description="Data-quality warnings.")
+    plan_changes: list[QualityWarning] = Field(
+        default_factory=list,
+        description="How the plan changed since the matrices of returns read from an earlier plan "
+        "version were generated: rows not carried, rows added, targets revised.",
+    )
     stock_take: list[StockTakeGroup] = Field(
         description="Initiatives outside the plan and proposed activities, per action point."
     )

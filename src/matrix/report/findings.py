@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from itertools import islice
 
-from matrix.models.issues import Issue
+from matrix.models.issues import Issue, Severity
 from matrix.models.plan import Plan
 from matrix.periods import Period
 from matrix.plan import plan_index
@@ -205,8 +205,12 @@ def place(issue: Issue) -> str:
     return issue.sheet or ""
 
 
-def quality(data: ReportData, period: Period, offices: list[str], words: Words) -> list[QualityWarning]:
-    """The warnings validation found in the returns that count for the period: accepted, not replaced."""
+def quality(
+    data: ReportData, period: Period, offices: list[str], words: Words, *, severity: Severity = Severity.WARNING
+) -> list[QualityWarning]:
+    """The warnings validation found in the returns that count for the period: accepted, not
+    replaced; with `severity` info, the notes on how the plan changed since their matrices were
+    generated."""
     counted = [
         sub for sub in data.submissions
         if sub.period == period.id and sub.accepted and not sub.superseded and sub.office in offices
@@ -217,5 +221,5 @@ def quality(data: ReportData, period: Period, offices: list[str], words: Words) 
                        message=issue.message)
         for sub in counted
         for issue in sub.problems
-        if not issue.is_error
+        if issue.severity is severity
     ]

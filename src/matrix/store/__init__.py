@@ -4,9 +4,10 @@ file by default, or a PostgreSQL database (`--store postgresql://...`)."""
 from matrix.store.connection import StoreError
 from matrix.store.location import StoreLocation
 from matrix.store.rows import Outcome, Overlap, Recorded, Reported, StoredRow, Submission
-from matrix.store.store import Store, overlap_issue
+from matrix.store.store import NoStore, Store, overlap_issue
 
 __all__ = [
+    "NoStore",
     "Outcome",
     "Overlap",
     "Recorded",

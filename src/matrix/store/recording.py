@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, case, insert, select, update
 from sqlalchemy.engine import Connection
 
+from matrix.models.issues import tally
 from matrix.models.plan import Plan
 from matrix.models.returns import ValidationResult
 from matrix.plan import plan_index
@@ -107,7 +108,7 @@ def _insert_submission(
     conn: Connection, result: ValidationResult, plan_ref: int, received: str, accepted: bool
 ) -> int:
     identity = result.identity
-    errors = sum(issue.is_error for issue in result.issues)
+    errors, warnings = tally(result.issues)
     values = {
         "plan_ref": plan_ref,
         "sha256": result.sha256,
@@ -116,7 +117,7 @@ def _insert_submission(
         "received_at": received,
         "outcome": "accepted" if accepted else "rejected",
         "errors": errors,
-        "warnings": len(result.issues) - errors,
+        "warnings": warnings,
         "problems": json.dumps(
             [issue.model_dump(mode="json", fallback=str) for issue in result.issues]
         ),

@@ -119,6 +119,30 @@ MIGRATIONS: list[tuple[str, ...]] = [
             PRIMARY KEY (submission_id, kind, position)
         )""",
     ),
+    (  # 3: plan versions matrices were generated from, and which office was sent which
+        """CREATE TABLE plan_versions (
+            id          {id},
+            plan_id     TEXT NOT NULL,
+            hash        TEXT NOT NULL UNIQUE,
+            text        TEXT NOT NULL,
+            first_used  TEXT NOT NULL
+        )""",
+        # the versions returns were collected with are versions too (JSON is YAML)
+        """INSERT INTO plan_versions (plan_id, hash, text, first_used)
+            SELECT plan_id, hash, snapshot, first_seen FROM plans ORDER BY id""",
+        """CREATE TABLE issued_matrices (
+            id            {id},
+            plan_id       TEXT NOT NULL,
+            plan_hash     TEXT NOT NULL,
+            office        TEXT NOT NULL,
+            regional      INTEGER NOT NULL,
+            period        TEXT NOT NULL,
+            lang          TEXT NOT NULL,
+            generated_at  TEXT NOT NULL,
+            file_name     TEXT NOT NULL
+        )""",
+        "CREATE INDEX issued_matrices_plan_period ON issued_matrices(plan_id, period)",
+    ),
 ]
 _STORE_INFO = "CREATE TABLE matrix_store (id INTEGER PRIMARY KEY, application TEXT NOT NULL, version INTEGER NOT NULL)"
 

@@ -23,12 +23,19 @@ from matrix.periods import Period, calendar_period
 from matrix.plan import plan_index, split_ref
 from matrix.store import narratives as narrative_table
 from matrix.store import queries, recording
+from matrix.store import versions as version_table
 from matrix.store.connection import DATABASE_ERRORS, StoreError, engine_for, snapshot, write
 from matrix.store.location import StoreLocation
 from matrix.store.narratives import StoredNarratives
 from matrix.store.queries import COMPARED
 from matrix.store.rows import Overlap, Recorded, Reported, StoredRow, Submission
 from matrix.store.schema import check_store_file, migrate, needs_migration, stored_version
+from matrix.versions import IssuedMatrix, PlanVersion
+
+
+class NoStore(MatrixError):
+    """Opening a store that does not exist yet, to read it: commands that can do without one
+    (validation, which also looks for plan versions there) carry on."""
 
 
 class Store:
@@ -55,7 +62,7 @@ class Store:
                 raise MatrixError(f"store {path} is a folder; give a file path with --store")
             if not path.exists():
                 if not create:
-                    raise MatrixError(
+                    raise NoStore(
                         f"no store at {path}; collect returns first with `matrix collect FILES`"
                     )
                 if not path.parent.exists():
@@ -119,7 +126,26 @@ class Store:
             self._plan_refs[version] = plan_ref  # committed: safe to remember
         return recorded
 
+    def keep_version(self, version: PlanVersion, issued: list[IssuedMatrix]) -> None:
+        """Keep a plan version matrices are generated from, and the matrices written from it."""
+
+        def work(conn: Connection) -> None:
+            version_table.keep(conn, version)
+            version_table.record_issued(conn, issued)
+
+        write(self.conn, self.location, work)
+
     # --- reading -------------------------------------------------------------------------------
+
+    def plan_versions(self, plan_id: str) -> list[PlanVersion]:
+        """The plan's kept versions, in the order first kept."""
+        with self.reading():
+            return version_table.versions(self.conn, plan_id)
+
+    def issued(self, plan_id: str, period: str | None = None) -> list[IssuedMatrix]:
+        """The matrices generated from the plan (for `period`), in the order written."""
+        with self.reading():
+            return version_table.issued(self.conn, plan_id, period)
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -301,7 +327,7 @@ def _prepare(conn: Connection, location: StoreLocation, create: bool) -> None:
         pending = needs_migration(conn, location)
         empty = pending and not _has_tables(conn)
     if empty and not create:
-        raise MatrixError(
+        raise NoStore(
             f"no store at {location}; run `matrix store init` or collect returns first"
         )
     if pending:

@@ -103,5 +103,34 @@ narratives = Table(
 """What an accepted return's office wrote besides figures (`matrix.store.narratives`): one row per
 overview text, initiative or good practice, the item as its model's JSON."""
 
-DATA_TABLES = (plans, submissions, progress, proposed_activities, narratives)
+plan_versions = Table(
+    "plan_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Text, nullable=False),
+    Column("hash", Text, nullable=False, unique=True),
+    Column("text", Text, nullable=False),
+    Column("first_used", Text, nullable=False),
+)
+"""Every plan version matrices were generated from (`matrix.versions.PlanVersion`), so a return
+is read against its own version."""
+
+issued_matrices = Table(
+    "issued_matrices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Text, nullable=False),
+    Column("plan_hash", Text, nullable=False),
+    Column("office", Text, nullable=False),
+    Column("regional", Integer, nullable=False),
+    Column("period", Text, nullable=False),
+    Column("lang", Text, nullable=False),
+    Column("generated_at", Text, nullable=False),
+    Column("file_name", Text, nullable=False),
+)
+"""Every matrix `generate` wrote (`matrix.versions.IssuedMatrix`): who holds which version."""
+
+DATA_TABLES = (
+    plans, submissions, progress, proposed_activities, narratives, plan_versions, issued_matrices
+)
 """Every table holding what was collected, in an order that satisfies the foreign keys."""

@@ -1,5 +1,5 @@
 """Returned workbooks -> ValidationResults: one file (`workbook`), many (`batch`), and the checks
-they run (`identity`, `structure`, `rows`, `values`, `rules`, `history`, `new_activities`,
+they run (`identity`, `structure`, `rows`, `values`, `rules`, `carry`, `history`, `new_activities`,
 `narratives`)."""
 
 from matrix.validation.batch import (

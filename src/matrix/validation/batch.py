@@ -23,6 +23,7 @@ from matrix.models.returns import History, ValidationResult
 from matrix.periods import Period
 from matrix.signing import ProjectKey
 from matrix.validation.workbook import validate_file, with_previous
+from matrix.versions import PlanVersions
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 """What a directory of returns is searched for; .xls and .csv only to tell people to resend."""
@@ -31,9 +32,9 @@ PARALLEL_FROM = 8
 PR_SET_PDEATHSIG = 1
 """prctl option (linux/prctl.h): the signal a process gets when its parent dies."""
 
-_worker: tuple[Plan, History, ProjectKey | None] | None = None
-"""The plan, previous values and project key of a worker process, sent once rather than with
-every file."""
+_worker: tuple[Plan, History, ProjectKey | None, PlanVersions | None] | None = None
+"""The plan, previous values, project key and plan versions of a worker process, sent once rather
+than with every file."""
 
 
 def workbook_paths(paths: Iterable[Path]) -> list[Path]:
@@ -68,20 +69,21 @@ def returned_workbooks(paths: Iterable[Path]) -> list[Path]:
 
 def validate_paths(
     plan: Plan, paths: Iterable[Path], *, previous: History | None = None, workers: int | None = None,
-    key: ProjectKey | None = None,
+    key: ProjectKey | None = None, versions: PlanVersions | None = None,
 ) -> list[ValidationResult]:
     """One result per workbook, in input order. `workers` defaults to 2 for large batches on a
-    machine with 2 or more cores, else 1 (in this process). `key` as for `validate_file`."""
+    machine with 2 or more cores, else 1 (in this process). `key` and `versions` as for
+    `validate_file`."""
     files = workbook_paths(paths)
     previous = dict(previous or {})
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
     if workers <= 1 or len(files) <= 1:
-        return [validate_file(plan, path, previous=previous, key=key) for path in files]
+        return [validate_file(plan, path, previous=previous, key=key, versions=versions) for path in files]
     results: list[ValidationResult | None] = [None] * len(files)
     futures: list[Future] = []
     try:
-        with _workers(workers, plan, previous, key) as pool:
+        with _workers(workers, plan, previous, key, versions) as pool:
             futures = _submit(pool, files)
             for index, future in enumerate(futures):
                 results[index] = future.result()
@@ -91,15 +93,15 @@ def validate_paths(
             if results[index] is None and _finished(future):
                 results[index] = future.result()
         unfinished = [index for index, result in enumerate(results) if result is None]
-        for index, result in zip(unfinished, _one_by_one(plan, [files[i] for i in unfinished], previous, key),
-                                 strict=True):
+        redone = _one_by_one(plan, [files[i] for i in unfinished], previous, key, versions)
+        for index, result in zip(unfinished, redone, strict=True):
             results[index] = result
     return [result for result in results if result is not None]
 
 
 @contextmanager
 def _workers(
-    count: int, plan: Plan, previous: History, key: ProjectKey | None
+    count: int, plan: Plan, previous: History, key: ProjectKey | None, versions: PlanVersions | None
 ) -> Iterator[ProcessPoolExecutor]:
     """A pool that waits for its work when the batch ends normally, and stops at once otherwise
     (Ctrl-C must not wait for every queued file)."""
@@ -107,7 +109,7 @@ def _workers(
     # the workers' parent is this process, or with "forkserver" the server that forks them
     parent = os.getpid() if context.get_start_method() != "forkserver" else None
     pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
-                               initargs=(plan, previous, key, parent))
+                               initargs=(plan, previous, key, versions, parent))
     try:
         yield pool
     except BaseException:
@@ -143,7 +145,10 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join(timeout=5)
 
 
-def _start_worker(plan: Plan, previous: History, key: ProjectKey | None, parent: int | None) -> None:
+def _start_worker(
+    plan: Plan, previous: History, key: ProjectKey | None, versions: PlanVersions | None,
+    parent: int | None,
+) -> None:
     global _worker
     # Ctrl-C reaches every process in the terminal's group: the parent stops the batch and ends the
     # workers. A worker forked from a parent that handles SIGTERM must still die of it.
@@ -152,7 +157,7 @@ def _start_worker(plan: Plan, previous: History, key: ProjectKey | None, parent:
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     _exit_with_parent(parent)
-    _worker = (plan, previous, key)
+    _worker = (plan, previous, key, versions)
 
 
 def _exit_with_parent(parent: int | None) -> None:
@@ -186,8 +191,8 @@ def _watch_parent(watched: int) -> None:
 
 def _validate(path: Path) -> ValidationResult:
     assert _worker is not None, "worker started without its plan"
-    plan, previous, key = _worker
-    return validate_file(plan, path, previous=previous, key=key)
+    plan, previous, key, versions = _worker
+    return validate_file(plan, path, previous=previous, key=key, versions=versions)
 
 
 Lookup = Callable[[set[str], str], History]
@@ -232,13 +237,14 @@ def _finished(future: Future) -> bool:
 
 
 def _one_by_one(
-    plan: Plan, files: list[Path], previous: History, key: ProjectKey | None
+    plan: Plan, files: list[Path], previous: History, key: ProjectKey | None,
+    versions: PlanVersions | None,
 ) -> list[ValidationResult]:
     """Each file alone in a worker, so a file that crashes its reader costs only itself."""
     results: list[ValidationResult] = []
     while len(results) < len(files):
         try:
-            with _workers(1, plan, previous, key) as pool:
+            with _workers(1, plan, previous, key, versions) as pool:
                 for path in files[len(results):]:
                     [future] = _submit(pool, [path])
                     results.append(future.result())

@@ -21,17 +21,24 @@ from matrix.models.plan import Plan
 from matrix.periods import EXAMPLES, Period, calendar_period, last_period
 from matrix.plan import plan_index
 from matrix.signing import ProjectKey, signature_matches
+from matrix.versions import PlanVersions
 
 
 def check_identity(
-    plan: Plan, raw: RawWorkbook, file: str, key: ProjectKey | None = None
+    plan: Plan,
+    raw: RawWorkbook,
+    file: str,
+    key: ProjectKey | None = None,
+    versions: PlanVersions | None = None,
 ) -> tuple[Metadata | None, list[Issue]]:
-    """The workbook's metadata and any reason it is not a matrix of this plan version. `key` is
-    the project key (None: signatures are not checked, for callers without a project).
+    """The workbook's metadata and any reason it cannot be read as a return of this plan. `key` is
+    the project key (None: signatures are not checked, for callers without a project); `versions`
+    the plan versions the project keeps (None: only the plan in hand can be read).
 
-    Metadata of another plan or plan version is returned with its error, so the result can say
-    what the workbook is; an edited or impossible identity is not returned. The caller reads
-    values only when there is no error.
+    A matrix of a kept earlier version is a return like any other (checked against that version,
+    `own_version`), with a note saying so. Metadata of another plan or of a version not kept is
+    returned with its error, so the result can say what the workbook is; an edited or impossible
+    identity is not returned. The caller reads values only when there is no error.
     """
     rows = raw.metadata_rows
     if rows is None:
@@ -44,15 +51,43 @@ def check_identity(
     if identity.plan_id != plan.id:
         return meta, [Code.OTHER_PLAN.issue(file=file, found=identity.plan_id, expected=plan.id, value=identity.plan_id)]
     issues = _signature_issues(meta, key, file)
-    expected = plan_index(plan).content_hash
-    if identity.plan_hash != expected:
-        issues.append(Code.PLAN_VERSION_MISMATCH.issue(
-            file=file, generated=identity.generated_at.date().isoformat(), plan=plan.id,
-            found=identity.plan_hash[:12], expected=expected[:12], value=identity.plan_hash,
-        ))
-        return (None if has_errors(issues[:-1]) else meta), issues
-    issues += _field_issues(plan, meta, file)
+    own = plan
+    if identity.plan_hash != plan_index(plan).content_hash:
+        issues.append(version := _version_issue(plan, meta, versions, file))
+        if version.is_error:
+            return (None if has_errors(issues[:-1]) else meta), issues
+        own = own_version(plan, meta, versions)
+    issues += _field_issues(own, meta, file, calendar=plan)
     return (None if has_errors(issues) else meta), issues
+
+
+def own_version(plan: Plan, meta: Metadata, versions: PlanVersions | None) -> Plan:
+    """The plan version the workbook was generated from: `plan`, or a kept earlier version of it
+    (`check_identity` has found it, or refused the workbook)."""
+    digest = meta.identity.plan_hash
+    if digest == plan_index(plan).content_hash or versions is None:
+        return plan
+    return versions.plan(digest) or plan
+
+
+def _version_issue(
+    plan: Plan, meta: Metadata, versions: PlanVersions | None, file: str
+) -> Issue:
+    """A note that the workbook is of a kept earlier version, or why it cannot be read."""
+    identity, expected = meta.identity, plan_index(plan).content_hash
+    params = {
+        "file": file, "generated": identity.generated_at.date().isoformat(), "plan": plan.id,
+        "found": identity.plan_hash[:12], "expected": expected[:12], "value": identity.plan_hash,
+    }
+    if versions is None or versions.plan(identity.plan_hash) is None:
+        return Code.PLAN_VERSION_UNKNOWN.issue(
+            **params, where=versions.where if versions else "no plan versions were given",
+            period=identity.period, office=identity.office)
+    found, current = versions.first_used(identity.plan_hash), versions.latest_use(expected)
+    if found is not None and current is not None and found > current:
+        return Code.PLAN_VERSION_NEWER.issue(
+            **params, found_since=found.date().isoformat(), expected_since=current.date().isoformat())
+    return Code.PLAN_VERSION_EARLIER.issue(**params)
 
 
 def _signature_issues(meta: Metadata, key: ProjectKey | None, file: str) -> list[Issue]:
@@ -76,8 +111,9 @@ def _signature_issues(meta: Metadata, key: ProjectKey | None, file: str) -> list
     return []
 
 
-def _field_issues(plan: Plan, meta: Metadata, file: str) -> list[Issue]:
-    """Language, office and period, each against what the plan and matrix allow."""
+def _field_issues(plan: Plan, meta: Metadata, file: str, calendar: Plan) -> list[Issue]:
+    """Language, office and period, each against what the plan (the workbook's own version) and
+    matrix allow; the period against the `calendar` of the plan it is recorded under."""
     identity = meta.identity
     issues = []
     if identity.lang not in LANGUAGES:
@@ -90,7 +126,7 @@ def _field_issues(plan: Plan, meta: Metadata, file: str) -> list[Issue]:
         issues.append(Code.OFFICE_NOT_IN_PLAN.issue(file=file, office=unknown[0], plan=plan.id, value=unknown[0]))
     elif reason := _inconsistency(plan, meta, region):
         issues.append(Code.METADATA_INCONSISTENT.issue(file=file, reason=reason, value=identity.office))
-    if reason := _period_problem(plan, identity.period):
+    if reason := _period_problem(calendar, identity.period):
         issues.append(Code.PERIOD_NOT_IN_PLAN.issue(file=file, period=identity.period, reason=reason,
                                                     value=identity.period))
     return issues
