@@ -191,7 +191,7 @@ def _save_draft(wb) -> io.BytesIO:
             wb.save(draft)
         except SerialisationError as exc:
             reason = str(exc.strerror or exc) if isinstance(exc, OSError) else str(exc)
-            code = exc.errno if isinstance(exc, OSError) else code
+            code = (exc.errno or code) if isinstance(exc, OSError) else code
         if reason is not None:
             gc.collect()
     finally:

@@ -130,8 +130,8 @@ def _record(
     warnings = tally(result.issues)[1]
     return CollectOutcome(
         file=file,
-        office=identity and identity.office,
-        period=identity and identity.period,
+        office=identity.office if identity else None,
+        period=identity.period if identity else None,
         status=recorded.outcome,
         reason=_reason(errors[0]) if errors and recorded.outcome is Outcome.REJECTED else None,
         errors=len(errors),

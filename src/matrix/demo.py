@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from matrix.demo_narratives import header_columns, write_narratives
 from matrix.errors import MatrixError
@@ -78,7 +78,7 @@ MISTAKES = (
 LATE = {("ZAF", "2026-Q4"): 12}
 """(office, period) -> days after the due date the return arrives."""
 MISSING = {("EHAGL", "2026-Q4")}
-PROPOSED = {
+PROPOSED: dict[tuple[str, str], dict[str, Any]] = {
     ("KEN", "2026-Q4"): {
         "action_point": "CAP", "activity": "Training of border and immigration officials on mixed movements",
         "lead": "IOM", "partners": "GOV", "indicator": "Officials trained", "unit": "people", "target": 60,
@@ -238,7 +238,7 @@ def _elapsed(activity: Activity, on: date) -> float:
     return min(max((on - activity.start).days / span, 0.0), 1.0)
 
 
-def office_values(plan: Plan, office: str, period_id: str, row: PlanRow, seed: int) -> dict[str, object]:
+def office_values(plan: Plan, office: str, period_id: str, row: PlanRow, seed: int) -> dict[str, Any]:
     """What an office reports on one row: the same office and activity perform alike every period,
     so totals to date only grow."""
     period = Period.parse(period_id)
@@ -316,6 +316,7 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
         columns = header_columns(ws, lang, layout.NEW_ACTIVITY_COLUMNS)
         framework = index.framework
         ap = framework.action_point(proposed["action_point"])
+        assert ap is not None, "the demo proposes under one of the framework's action points"
         for key, value in proposed.items():
             if key == "action_point":
                 value = localised_action_point_label(framework, ap, lang)

@@ -64,7 +64,7 @@ DESCRIPTIONS = {
 }
 """What each column means; every export column must have one (a test checks)."""
 
-EXTRA = {
+EXTRA: dict[str, dict[str, Any]] = {
     "period": {"pattern": PERIOD_PATTERN},
     "cumulative": {"enum": ["yes", "no", ""]},
     "kind": {"enum": ["", *(k.value for k in ValueKind)]},
@@ -73,7 +73,7 @@ EXTRA = {
     "status": {"enum": ["", *(s.value for s in Status)]},
     "return_state": {"enum": [s.value for s in ReturnState]},
 }
-_TYPES = {
+_TYPES: dict[str, dict[str, Any]] = {
     "text": {"type": "string"},
     "number": {"type": ["number", "null"]},
     "money": {"type": ["number", "null"]},

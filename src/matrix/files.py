@@ -19,7 +19,7 @@ import secrets
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from matrix.errors import MatrixError
 
@@ -126,10 +126,11 @@ def write_file(
     output: _Output | None = None
     try:
         temporary, output = _create_temporary(target, mode)
+        stream = cast(IO[bytes], output)  # a raw binary file, which typeshed does not call IO
         if encoding is None:
-            write(output)
+            write(stream)
         else:
-            text = io.TextIOWrapper(output, encoding=encoding, newline=newline)
+            text = io.TextIOWrapper(cast(io.BufferedWriter, stream), encoding=encoding, newline=newline)
             write(text)
             text.flush()
             text.detach()
@@ -277,7 +278,7 @@ class _Output(io.RawIOBase):
     def seekable(self) -> bool:
         return True
 
-    def write(self, data) -> int:  # type: ignore[override]  # any bytes-like, as BufferedWriter takes
+    def write(self, data) -> int:  # any bytes-like, as BufferedWriter takes
         if self._live:
             return self._file.write(data)
         size = memoryview(data).nbytes

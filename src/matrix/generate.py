@@ -4,6 +4,7 @@ sort and recognise them, never overwriting without being asked and never leaving
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
 from matrix.codes import Code
@@ -45,9 +46,12 @@ def after_every_activity(plan: Plan, period: Period) -> Issue | None:
     """A warning when `period` starts after every activity has ended: usually a slip in --period
     or a plan whose end dates need extending. An activity without an end has not ended."""
     ends = [activity.end for _, activity in plan.activities()]
-    if not ends or None in ends or period.start <= max(ends):
+    if not ends or None in ends:
         return None
-    return Code.PERIOD_AFTER_ACTIVITIES.issue(period=period.id, start=period.start, end=max(ends))
+    last = max(end for end in ends if end is not None)
+    if period.start <= last:
+        return None
+    return Code.PERIOD_AFTER_ACTIVITIES.issue(period=period.id, start=period.start, end=last)
 
 
 def generate(
@@ -82,8 +86,9 @@ def generate(
         office: out_dir / workbook_name(office, parsed, plan)
         for office in offices_to_write(plan, countries, regional)
     }
-    for path in targets.values() if inputs is not None else ():
-        inputs.refuse(path)
+    if inputs is not None:
+        for path in targets.values():
+            inputs.refuse(path)
     existing = [str(path) for path in targets.values() if path.exists()]
     if existing and not force:
         raise MatrixError(f"{len(existing)} workbook(s) already exist ({', '.join(existing)}); "
@@ -92,16 +97,18 @@ def generate(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise MatrixError(f"cannot create {out_dir}: {describe(exc)}") from None
+    secret = None
     if key is not None:
-        key, created = ensure_key(key)
+        project_key, created = ensure_key(key)
+        secret = project_key.secret
         if created and key_created:
-            key_created(key.path)
+            key_created(project_key.path)
 
     written = []
     for office, path in targets.items():
-        write_file(path, lambda out, office=office: write_workbook(
-            plan, office, parsed, lang, out, regional=regional, prefill=prefill,
-            key=key and key.secret, narratives=(narratives or {}).get(office)),
+        write_file(path, partial(
+            write_workbook, plan, office, parsed, lang, regional=regional, prefill=prefill,
+            key=secret, narratives=(narratives or {}).get(office)),
             inputs=inputs)
         written.append(path)
         if progress:

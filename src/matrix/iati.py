@@ -229,7 +229,7 @@ def suitable_for_aggregation(indicator: Indicator) -> bool:
     return summable(indicator) and indicator.period_rule is PeriodRule.PER_PERIOD
 
 
-def number(value: float) -> str:
+def number(value: float | Decimal) -> str:
     """120 rather than 120.0, and never an exponent (xsd:decimal has none)."""
     value = float(value)
     return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
@@ -314,19 +314,19 @@ class _Writer:
             self.text(element, "description", activity.description, type=GENERAL)
         self.text(element, "description", objective.title, type=OBJECTIVES)
         for actor, role in roles(plan, activity):
-            attrs = {"ref": actor.iati_ref, "type": organisation_type(actor), "role": role}
+            given = {"ref": actor.iati_ref, "type": organisation_type(actor), "role": role}
             self.text(
-                element, "participating-org", actor.name, **{k: v for k, v in attrs.items() if v}
+                element, "participating-org", actor.name, **{k: v for k, v in given.items() if v}
             )
         latest = {(r["country"], r["ref"]): r["status"] for r in rows if r["status"]}
         etree.SubElement(element, "activity-status", code=activity_status(latest.values()))
         start = activity.start or self.first_day
         etree.SubElement(
-            element, "activity-date", type=PLANNED_START, **{"iso-date": start.isoformat()}
+            element, "activity-date", {"type": PLANNED_START, "iso-date": start.isoformat()}
         )
         if activity.end:
             etree.SubElement(
-                element, "activity-date", type=PLANNED_END, **{"iso-date": activity.end.isoformat()}
+                element, "activity-date", {"type": PLANNED_END, "iso-date": activity.end.isoformat()}
             )
         self.place(element, activity)
         self.action_point(element, objective)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from matrix.codes import Code
 from matrix.errors import MatrixError, MatrixWarning, PlanError
@@ -37,10 +37,10 @@ from matrix.store.location import DEFAULT_STORE, STORE_ENV, StoreLocation
 from matrix.versions import (
     FOLDER,
     VERSIONS_ENV,
-    HistoryEntry,
     IssuedMatrix,
     PlanVersion,
     PlanVersions,
+    VersionEntry,
     folder_issued,
     folder_versions,
     keep_in_folder,
@@ -214,7 +214,7 @@ class Project:
                 sent = [m for m in new if m.plan_hash == version.hash and m not in stored]
                 store.keep_version(version, sent)
 
-    def plan_history(self) -> list[HistoryEntry]:
+    def plan_history(self) -> list[VersionEntry]:
         """Every kept version of the plan, oldest first, and the current one."""
         return plan_history(self.plan, self.versions(), self.issued())
 
@@ -293,7 +293,7 @@ class Project:
             raise MatrixError("choose either outdated offices or countries / --regional, not both")
         else:
             batches = _outdated_batches(self.outdated(wanted))
-        options: dict[str, object] = {}
+        options: dict[str, Any] = {}
         written: list[Path] = []
         with ExitStack() as stack:
             store = stack.enter_context(self.opened_store()) if prefill else None

@@ -151,8 +151,8 @@ def regional_figure(
         value = 100.0 * part / whole if both and whole else None
         return RegionalFigure(value, indicator.target, len(both), len(offices),
                               part if both else None, whole if both else None)
-    given = [figures[o] for o in offices if figures.get(o) is not None]
-    value = combine(rule, given)  # type: ignore[arg-type]
+    given = [figure for o in offices if (figure := figures.get(o)) is not None]
+    value = combine(rule, given)
     target = indicator.target
     if target is not None and rule is RegionalRule.SUM:
         target = target * len(offices)  # a plan target is each country's

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import (
+    BaseLoader,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -19,8 +20,8 @@ from jinja2 import (
 )
 
 
-def _loaders() -> list:
-    loaders = []
+def _loaders() -> list[BaseLoader]:
+    loaders: list[BaseLoader] = []
     packaged = Path(__file__).parent / "templates"
     if packaged.is_dir():
         loaders.append(PackageLoader("matrix", "templates"))

@@ -232,7 +232,7 @@ def latest_issued(issued: Iterable[IssuedMatrix], period: str) -> dict[str, Issu
 
 
 @dataclass(frozen=True)
-class HistoryEntry:
+class VersionEntry:
     """One version of a plan, as `matrix plan history` lists it."""
 
     hash: str
@@ -253,18 +253,18 @@ class HistoryEntry:
 
 def plan_history(
     plan: Plan, versions: PlanVersions, issued: Iterable[IssuedMatrix]
-) -> list[HistoryEntry]:
+) -> list[VersionEntry]:
     """Every kept version of `plan`, oldest first, and the current one (kept or not yet)."""
     current = plan.content_hash()
     sent: dict[str, list[IssuedMatrix]] = {}
     for matrix in issued:
         sent.setdefault(matrix.plan_hash, []).append(matrix)
     kept = versions.history(plan.id)
-    entries = [(v.hash, v.first_used) for v in kept]
+    entries: list[tuple[str, datetime | None]] = [(v.hash, v.first_used) for v in kept]
     if current not in versions.versions:
         entries.append((current, None))
     return [
-        HistoryEntry(
+        VersionEntry(
             hash=digest,
             first_used=first_used,
             current=digest == current,
@@ -275,7 +275,7 @@ def plan_history(
     ]
 
 
-def render_plan_history(plan: Plan, entries: list[HistoryEntry]) -> str:
+def render_plan_history(plan: Plan, entries: list[VersionEntry]) -> str:
     from matrix.text_table import table
 
     rows = [

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.composer import Composer, ComposerError
@@ -35,7 +35,7 @@ MAX_ALIAS_VALUES = 100_000
 class Refused(yaml.YAMLError):
     """A document beyond the limits, as the issue to report."""
 
-    def __init__(self, code: Code, mark: yaml.Mark, **params: object):
+    def __init__(self, code: Code, mark: Any, **params: Any):  # a Python or a libyaml mark
         super().__init__(code.message(**params))
         self.code, self.line, self.params = code, mark.line + 1, params
 
@@ -51,6 +51,10 @@ class _BoundedComposer(Composer):
         """id(anchored node) -> (values, levels) with aliases expanded; absent while it is open."""
         self._tags: dict[tuple[str, tuple[bool, bool]], str] = {}
         """Resolved tags of plain scalars: a plan repeats the same ids, units and dates."""
+
+    if TYPE_CHECKING:  # from the parser and the resolver it is mixed with in the loader class
+        def get_event(self) -> Any: ...
+        def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str: ...
 
     def compose_node(self, parent: Node | None, index: object) -> Node:
         """The whole tree under the next event; `compose_document` calls it once, for the root."""
@@ -103,14 +107,14 @@ class _BoundedComposer(Composer):
     def _open(self, event: Any, anchor: str | None, mapping: bool) -> _Open:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.DEFAULT_MAPPING_TAG if mapping else self.DEFAULT_SEQUENCE_TAG
+            tag = _MAPPING if mapping else _SEQUENCE
         kind = MappingNode if mapping else SequenceNode
         node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
         if anchor is not None:
             self.anchors[anchor] = node  # an alias to it before it ends is a cycle: no shape yet
         return _Open(node, mapping, anchor is not None)
 
-    def _alias(self, event: AliasEvent, depth: int) -> Node:
+    def _alias(self, event: Any, depth: int) -> Node:
         """The node an alias repeats, once what it adds is within the limits."""
         target = self.anchors.get(event.anchor)
         if target is None:
@@ -156,12 +160,12 @@ class _Open:
             self.key = None
 
 
-def _text_if_invalid(construct: Callable[[SafeConstructor, Node], object]) -> Callable:
+def _text_if_invalid(construct: Callable[[SafeConstructor, ScalarNode], object]) -> Callable:
     """The scalar constructor, keeping the text where it would raise ValueError (a date that does
     not exist, '2026-02-30'; an integer too long to convert), for the schema to report at its
     field."""
 
-    def lenient(self: SafeConstructor, node: Node) -> object:
+    def lenient(self: SafeConstructor, node: ScalarNode) -> object:
         try:
             return construct(self, node)
         except ValueError:
@@ -229,14 +233,17 @@ class PythonEvents(Reader, Scanner, Parser):
         Parser.__init__(self)
 
 
+EVENTS: type
 try:
-    from yaml.cyaml import CParser as EVENTS  # libyaml: parsing in C, about ten times faster
+    from yaml._yaml import CParser  # libyaml: parsing in C, about ten times faster
+
+    EVENTS = CParser
 except ImportError:  # PyYAML built without libyaml
     EVENTS = PythonEvents
 
 
 @cache
-def _loader_class(events: type) -> type:
+def _loader_class(events: Any) -> type:
     class BoundedLoader(_BoundedComposer, events, _Constructor, Resolver):
         def __init__(self, stream: str) -> None:
             events.__init__(self, stream)

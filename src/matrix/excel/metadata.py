@@ -104,9 +104,9 @@ def parse_metadata(rows: list[list[object]]) -> Metadata:
     if schema != TEMPLATE_SCHEMA:
         raise ValueError(f"template schema {schema} is not the one this version of matrix reads ({TEMPLATE_SCHEMA})")
     try:
-        identity = WorkbookIdentity(
-            **{**values, "template_schema": schema, "regional": values["regional"].lower() == "true",
-               "generated_at": datetime.fromisoformat(values["generated_at"])}
+        identity = WorkbookIdentity.model_validate(
+            {**values, "template_schema": schema, "regional": values["regional"].lower() == "true",
+             "generated_at": datetime.fromisoformat(values["generated_at"])}
         )
     except (ValidationError, ValueError) as exc:
         raise ValueError(f"the hidden metadata is damaged ({str(exc).splitlines()[0]})") from None

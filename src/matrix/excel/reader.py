@@ -13,6 +13,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -65,7 +66,8 @@ class RawSheet:
         """rows[0] is Excel row 1 and rows[r][0] column A. Raises WorkbookReadError."""
         if self._rows is None:
             try:
-                rows = self._book.get_sheet_by_name(self.name).to_python(skip_empty_area=False)
+                sheet = self._book.get_sheet_by_name(self.name)
+                rows = cast(list[list[object]], sheet.to_python(skip_empty_area=False))  # cells change
             except (CalamineError, ValueError) as exc:
                 raise _unreadable(self._file, exc) from None
             except BaseException as exc:
@@ -105,7 +107,7 @@ class RawWorkbook:
         return meta.rows if meta is not None else None
 
 
-def _unreadable(file: str, exc: Exception) -> WorkbookReadError:
+def _unreadable(file: str, exc: BaseException) -> WorkbookReadError:
     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return WorkbookReadError([Code.WORKBOOK_UNREADABLE.issue(file=file, reason=reason)])
 

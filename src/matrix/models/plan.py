@@ -11,7 +11,7 @@ import hashlib
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -248,10 +248,10 @@ class Iati(Strict):
 ABSENT_WHEN_NONE = ("guidance", "overview", "checks")
 """Plan sections added after plans were first versioned: left out of the dump when absent."""
 
-PUBLICATION_ONLY = {"iati": True, "checks": True, "actors": {"__all__": {"iati_ref", "iati_type"}}}
+PUBLICATION_ONLY: dict[str, Any] = {"iati": True, "checks": True, "actors": {"__all__": {"iati_ref", "iati_type"}}}
 """Plan fields that never reach a workbook (how the plan is published, how returns are checked),
 so changing them keeps the plan's version."""
-EXPECTATION_ONLY = {"region": {"reports"}}
+EXPECTATION_ONLY: dict[str, Any] = {"region": {"reports"}}
 """Who is expected to report never reaches a workbook either."""
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from enum import Enum
 
 from matrix.codes import Code, did_you_mean
 from matrix.countries import is_country, is_currency, suggest_countries, suggest_currencies
@@ -365,7 +366,7 @@ def _indicator_rows(plan: Plan) -> dict[str, tuple[Activity, Indicator]]:
     }
 
 
-def _choices(rules: frozenset, order: type) -> str:
+def _choices(rules: frozenset[Enum], order: type[Enum]) -> str:
     """'cumulative, latest or max'."""
     names = [rule.value for rule in order if rule in rules]
     return f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]

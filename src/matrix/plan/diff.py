@@ -137,11 +137,10 @@ def diff_plans(
 
 
 def _settings(old: Plan, new: Plan) -> Iterator[Change]:
-    own = (isinstance(old.framework, Framework), isinstance(new.framework, Framework))
     for name in Plan.model_fields:
         if name in ("schema_version", "countries", "actors", "objectives"):
             continue
-        if name == "framework" and own == (True, True):
+        if name == "framework" and isinstance(old.framework, Framework) and isinstance(new.framework, Framework):
             yield from _fields(
                 Item.PLAN,
                 None,
@@ -245,19 +244,19 @@ def _indicators(ident: str, was: Activity, now: Activity) -> Iterator[Change]:
     in the older for one removed."""
     before = {indicator.key(i): (i, indicator) for i, indicator in enumerate(was.indicators)}
     after = {indicator.key(i): (i, indicator) for i, indicator in enumerate(now.indicators)}
-    for change, side, other, value in (
+    for kind, side, other, value in (
         (Kind.ADDED, after, before, "new"),
         (Kind.REMOVED, before, after, "old"),
     ):
         for key, (index, indicator) in side.items():
             if key not in other:
-                yield Change(
-                    change=change,
-                    item=Item.INDICATOR,
-                    id=ident,
-                    indicator=index + 1,
-                    **{value: _summary(indicator)},
-                )
+                yield Change.model_validate({
+                    "change": kind,
+                    "item": Item.INDICATOR,
+                    "id": ident,
+                    "indicator": index + 1,
+                    value: _summary(indicator),
+                })
     for key, (index, indicator) in after.items():
         if key in before:
             for change in _fields(Item.INDICATOR, ident, before[key][1], indicator):

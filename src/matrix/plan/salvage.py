@@ -85,7 +85,7 @@ class Salvage:
         """The path in the plan as written of `path` in the repaired plan (items left out shift
         the positions after them)."""
         out: list[str | int] = []
-        node = self.work
+        node: Any = self.work
         for step in path:
             if isinstance(node, list) and isinstance(step, int):
                 kept = [i for i, item in enumerate(node) if item is not _GONE]

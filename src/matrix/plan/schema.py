@@ -291,7 +291,7 @@ def _budget_fix(value: Any) -> str:
     parts = (
         list(value.values()) if isinstance(value, dict) else re.split(r"\s+", str(value).strip())
     )
-    amount = next(
+    amount: object = next(
         (p for p in parts if isinstance(p, int | float) and not isinstance(p, bool)), None
     )
     if amount is None:

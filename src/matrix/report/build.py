@@ -80,11 +80,11 @@ def build_context(
         elif snap.period == previous:
             before = snap
     assert now is not None  # snapshots() always ends with `current`
-    period = data.periods.get(current.id) or PeriodData()
+    reported = data.periods.get(current.id) or PeriodData()
     described = [
         practice
         for office in offices
-        if (found := period.narratives.get(office)) is not None
+        if (found := reported.narratives.get(office)) is not None
         for practice in practices(office, current.id, found, words)
     ]
     returns = return_states(plan, data, current, offices, words)
@@ -92,9 +92,9 @@ def build_context(
         layout, data, current, offices, words, MAX_DUPLICATES_SHOWN
     )
     matches = like_plan_activities(
-        layout, {p.title for office in offices for p in period.proposed.get(office, [])}
+        layout, {p.title for office in offices for p in reported.proposed.get(office, [])}
     )
-    proposed = proposed_by_office(offices, period, words, matches)
+    proposed = proposed_by_office(offices, reported, words, matches)
     flagged = delayed_rows(now)
     changes = changed_rows(now, before)
     secured = funds_secured(now)
@@ -140,7 +140,7 @@ def build_context(
         ),
         action_points=action_point_rows(now, before, words),
         heat_rows=heat_map(now, offices, words),
-        countries=country_sections(now, offices, returns, words, period, described, proposed),
+        countries=country_sections(now, offices, returns, words, reported, described, proposed),
         actors=actor_rows(plan, now, offices, words),
         delayed=[activity_line(now, j, words) for j in flagged[:MAX_DELAYED_SHOWN]],
         delayed_more=max(0, len(flagged) - MAX_DELAYED_SHOWN),
@@ -159,7 +159,7 @@ def build_context(
         returns=returns,
         quality=quality(data, current, offices, words),
         plan_changes=quality(data, current, offices, words, severity=Severity.INFO),
-        stock_take=stock_take(offices, period, words, proposed),
+        stock_take=stock_take(offices, reported, words, proposed),
         good_practices=described,
     )
 

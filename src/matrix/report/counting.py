@@ -253,9 +253,9 @@ class Snapshot:
                           sum(min(max(p, 0.0), 100.0) for p in progress), len(progress))
         elif lead is not None or partner is not None:
             _, activities = self._sums()
-            chosen = set(self.layout.activities_of(lead=lead, partner=partner))
+            wanted = set(self.layout.activities_of(lead=lead, partner=partner))
             for a, activity_id in enumerate(self.layout.activity_ids):
-                if activity_id in chosen:
+                if activity_id in wanted:
                     out.add(activities[a])
         else:
             groups, _ = self._sums()
@@ -291,17 +291,17 @@ def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> 
                     if own is not None and (j := own.get(r.ref)) is not None:
                         reported[j] = r
         for j in layout.per_period:
-            r = reported[j]
-            if r is not None and r.actual is not None:
-                sums[j] = sums.get(j, 0) + r.actual
+            row = reported[j]
+            if row is not None and row.actual is not None:
+                sums[j] = sums.get(j, 0) + row.actual
         achieved: list[float | None] = [None] * n
         for j in layout.latest:
-            r = reported[j]
-            if r is not None:
-                achieved[j] = r.actual
+            row = reported[j]
+            if row is not None:
+                achieved[j] = row.actual
         for j, value in sums.items():
             achieved[j] = value
         for j, figure in running.items():
-            r = reported[j]
-            achieved[j] = figure.add(r.actual if r is not None else None)
+            row = reported[j]
+            achieved[j] = figure.add(row.actual if row is not None else None)
         yield Snapshot(layout, period, reported, achieved)

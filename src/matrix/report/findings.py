@@ -126,7 +126,7 @@ def office_pairs(
     earlier: dict[tuple[str, ...], dict[str, list[tuple[int, str, str]]]] = defaultdict(dict)
     """Title -> casefolded lead -> (index, shown, lead) of the activities before, by lead so that
     copies with the same lead are passed over at once."""
-    pairs = []
+    pairs: list[tuple] = []
     for second_index, (second, (title, lead)) in enumerate(items.items()):
         if not lead:
             continue
@@ -212,14 +212,15 @@ def quality(
     replaced; with `severity` info, the notes on how the plan changed since their matrices were
     generated."""
     counted = [
-        sub for sub in data.submissions
-        if sub.period == period.id and sub.accepted and not sub.superseded and sub.office in offices
+        (sub.office, sub) for sub in data.submissions
+        if sub.period == period.id and sub.accepted and not sub.superseded
+        and sub.office is not None and sub.office in offices
     ]
-    counted.sort(key=lambda sub: (offices.index(sub.office), sub.received_at))
+    counted.sort(key=lambda pair: (offices.index(pair[0]), pair[1].received_at))
     return [
-        QualityWarning(office_name=words.office(sub.office), file=sub.file_name, where=place(issue), code=issue.code,
+        QualityWarning(office_name=words.office(office), file=sub.file_name, where=place(issue), code=issue.code,
                        message=issue.message)
-        for sub in counted
+        for office, sub in counted
         for issue in sub.problems
         if issue.severity is severity
     ]

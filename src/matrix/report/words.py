@@ -67,9 +67,9 @@ class Words:
     def framework_title(self) -> str:
         return framework_title(self.framework.id, self.framework.title, self.lang)
 
-    def action_point(self, ap: ActionPoint) -> str:
-        """'3. Operations', as the workbooks show it."""
-        return localised_action_point_label(self.framework, ap, self.lang)
+    def action_point(self, ap: ActionPoint | None) -> str:
+        """'3. Operations', as the workbooks show it; nothing for an activity under none."""
+        return localised_action_point_label(self.framework, ap, self.lang) if ap else ""
 
     def activity(self, activity_id: str) -> Activity | None:
         found = self._activities.get(activity_id)

@@ -75,6 +75,6 @@ def current(
         items.setdefault(field, []).append(model.model_validate_json(r.body))
     return [
         StoredNarratives(period, office_, submission_id, datetime.fromisoformat(received),
-                         Narratives(**items))
+                         Narratives.model_validate(items))
         for submission_id, ((period, office_, received), items) in found.items()
     ]

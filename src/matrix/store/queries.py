@@ -21,7 +21,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.engine import Connection, Dialect, Row
-from sqlalchemy.sql.compiler import Compiled
+from sqlalchemy.sql.compiler import Compiled, SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 
 from matrix.models.issues import Issue
@@ -267,10 +267,11 @@ def raw_cursor(
     millions (a server-side cursor on PostgreSQL, fetching STREAM rows at a time). Failures are
     the driver's (`DATABASE_ERRORS`)."""
     compiled = query if isinstance(query, Compiled) else _compiled(conn.dialect, query)
+    assert isinstance(compiled, SQLCompiler)  # a SELECT compiles to SQL
     params = {**compiled.params, **(values or {})}
-    driver = conn.connection.driver_connection
-    if compiled.positiontup is not None:  # SQLite's ?
-        return driver.execute(str(compiled), [params[name] for name in compiled.positiontup])
+    driver: Any = conn.connection.driver_connection  # sqlite3's or psycopg's own connection
+    if (positions := compiled.positiontup) is not None:  # SQLite's ?
+        return driver.execute(str(compiled), [params[name] for name in positions])
     cursor = driver.cursor(name=f"matrix_{next(_CURSORS)}")
     cursor.itersize = STREAM["yield_per"]
     cursor.execute(str(compiled), params)
@@ -307,10 +308,10 @@ def latest_with_period(
     if countries is not None:
         where.append(p_.country.in_(list(countries)))
     candidates = _candidates(plan, *RECORD, s_.period, where=where).subquery("candidates")
-    counted = select(candidates).where(candidates.c.n == 1)
+    counting = select(candidates).where(candidates.c.n == 1)
     if with_actual:
-        counted = counted.where(candidates.c.actual.is_not(None))
-    counted = counted.subquery("counted")
+        counting = counting.where(candidates.c.actual.is_not(None))
+    counted = counting.subquery("counted")
     rank = case({period: rank for rank, period in enumerate(earlier)}, value=counted.c.period)
     latest = func.row_number().over(
         partition_by=(counted.c.country, counted.c.ref), order_by=rank.desc()
@@ -359,8 +360,11 @@ def overlaps(
     if submission_ids is not None:
         ids = list(submission_ids)
         where.append(s_.period.in_(select(s_.period).where(s_.id.in_(ids))))
-    window = {"partition_by": (s_.period, p_.country, p_.ref), "order_by": PRECEDENCE}
-    counted = [func.first_value(c).over(**window).label(f"counted_{c.key}") for c in _REPORTED]
+    partition = (s_.period, p_.country, p_.ref)
+    counted = [
+        func.first_value(c).over(partition_by=partition, order_by=PRECEDENCE).label(f"counted_{c.key}")
+        for c in _REPORTED
+    ]
     ranked = _candidates(plan, *_REPORTED, *counted, where=where).subquery("candidates")
     c = ranked.c
     both = [*(c[f"counted_{col.key}"] for col in _REPORTED), *(c[col.key] for col in _REPORTED)]

@@ -291,10 +291,11 @@ class Store:
         """Periods with at least one accepted return, in order; only periods of the plan's calendar
         (see `left_out`)."""
         found = {
-            period: calendar_period(plan.reporting, period)
-            for period in self._accepted_periods(plan)
+            text: period
+            for text in self._accepted_periods(plan)
+            if (period := calendar_period(plan.reporting, text)) is not None
         }
-        return sorted((text for text, period in found.items() if period), key=found.__getitem__)
+        return sorted(found, key=found.__getitem__)
 
     def left_out(self, plan: Plan) -> list[Issue]:
         """A warning for each period of accepted returns that is not a period of the plan's calendar

@@ -37,7 +37,7 @@ _worker: tuple[Plan, History, ProjectKey | None, PlanVersions | None] | None = N
 than with every file."""
 
 
-def workbook_paths(paths: Iterable[Path]) -> list[Path]:
+def workbook_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given, each once; a directory becomes every workbook under it (coordinators file
     returns in one folder per period), sorted by path. Lock files Excel (~$name.xlsx) and
     LibreOffice (.~lock.name#) leave next to open workbooks, and hidden folders, are skipped.
@@ -58,7 +58,7 @@ def workbook_paths(paths: Iterable[Path]) -> list[Path]:
     return list(found.values())
 
 
-def returned_workbooks(paths: Iterable[Path]) -> list[Path]:
+def returned_workbooks(paths: Iterable[str | Path]) -> list[Path]:
     """`workbook_paths`, refusing none at all: a mistyped folder must not look like success."""
     paths = list(paths)
     files = workbook_paths(paths)

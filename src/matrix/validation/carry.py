@@ -11,6 +11,7 @@ target is noted (the current target counts).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from matrix.codes import Code
 from matrix.models.plan import Plan
@@ -61,11 +62,11 @@ class Carry:
             carried.append(row.model_copy(
                 update={"indicator_index": now.indicator_index, "ref": now.ref}))
         had = {row_key(row) for row in self.own.rows(office)}
-        for key, row in current.items():
+        for key, added in current.items():
             if key not in had:
                 ctx.issues.append(Code.PLAN_ROW_ADDED.issue(
-                    file=ctx.file, sheet=name, value=row.ref, ref=row.ref, title=_title(row),
-                    when=self._since(lambda index, key=key: _planned(index, office, key))))
+                    file=ctx.file, sheet=name, value=added.ref, ref=added.ref, title=_title(added),
+                    when=self._since(partial(_planned, office=office, key=key))))
         return carried
 
     def _gone(self, before: PlanRow, office: str | None) -> str:

@@ -10,6 +10,7 @@ the label of a rejected file.
 from __future__ import annotations
 
 from datetime import UTC
+from typing import Any
 
 from matrix.codes import Code
 from matrix.excel.layout import META_SHEET
@@ -75,7 +76,7 @@ def _version_issue(
 ) -> Issue:
     """A note that the workbook is of a kept earlier version, or why it cannot be read."""
     identity, expected = meta.identity, plan_index(plan).content_hash
-    params = {
+    params: dict[str, Any] = {
         "file": file, "generated": identity.generated_at.date().isoformat(), "plan": plan.id,
         "found": identity.plan_hash[:12], "expected": expected[:12], "value": identity.plan_hash,
     }

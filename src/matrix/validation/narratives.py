@@ -5,6 +5,7 @@ none of them, and are read as before."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from matrix.codes import Code
 from matrix.excel.layout import Column, SheetRole
@@ -43,7 +44,7 @@ def read_narratives(
     tables = {
         role: _table(sheet, role, ctx) for role, sheet in sheets.items() if role in LOOKS_LIKE
     }
-    found = {}
+    found: dict[str, Any] = {}
     if (table := tables.get(SheetRole.OVERVIEW.value)) is not None:
         found["overview"] = overview.read_overview(table, overview_headings(plan), ctx)
     if (table := tables.get(SheetRole.INITIATIVES.value)) is not None:
@@ -55,7 +56,7 @@ def read_narratives(
         found["good_practices"] = good_practices.read_good_practices(
             table, activities, described, sheet_name, ctx
         )
-    return Narratives(**found)
+    return Narratives.model_validate(found)
 
 
 def required_roles(sheet_roles: Mapping[str, str], ctx: SheetContext) -> frozenset[str]:

@@ -3,6 +3,8 @@ a stock-take for the coordinator, read with the same value rules as the matrix."
 
 from __future__ import annotations
 
+from typing import Any
+
 from matrix.codes import Code
 from matrix.i18n import action_point_number, t
 from matrix.models.plan import ActionPoint, Framework
@@ -17,7 +19,7 @@ TITLE_KEY = "activity"
 def read_new_activities(table: Table, framework: Framework, ctx: SheetContext) -> list[ProposedActivity]:
     sheet = table.sheet
     cells = CellReader(ctx.file, table, ctx.lang, ctx.date1904, ctx.issues)
-    where = {"file": ctx.file, "sheet": sheet.name}
+    where: dict[str, Any] = {"file": ctx.file, "sheet": sheet.name}
     proposed = []
     for row, values in table.data_rows():
         if all(is_blank(v) for v in values.values()):
@@ -62,7 +64,9 @@ def action_point_of(text: str, framework: Framework) -> ActionPoint | None:
     return framework.action_point(number if number is not None else text)
 
 
-def _action_point(text: str, framework: Framework, cell: str, where: dict, ctx: SheetContext) -> str | None:
+def _action_point(
+    text: str | None, framework: Framework, cell: str | None, where: dict, ctx: SheetContext
+) -> str | None:
     if not text:
         return None
     found = action_point_of(text, framework)

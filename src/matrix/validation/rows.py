@@ -7,6 +7,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from matrix.codes import Code, did_you_mean
 from matrix.excel.layout import (
@@ -175,7 +176,7 @@ def _stray_row(
     """A row that is not a plan row: a heading or blank row, or one the office added or copied.
     Unknown refs are collected, to be reported once every plan row has been seen."""
     has_input = any(not is_blank(values[key]) for key in inputs)
-    where = {"file": ctx.file, "sheet": table.sheet.name, "cell": table.cell(row, "ref")}
+    where: dict[str, Any] = {"file": ctx.file, "sheet": table.sheet.name, "cell": table.cell(row, "ref")}
     if not ref:
         if has_input:
             ctx.issues.append(Code.ROW_WITHOUT_REF.issue(**where, row=row, new_sheet=ctx.new_sheet))

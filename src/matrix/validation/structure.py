@@ -118,14 +118,14 @@ def read_table(
         return None
     row, pairs = found
     positions: dict[str, int] = {}
-    for key, column in pairs:
+    for key, position in pairs:
         if key in positions:
             issues.append(Code.COLUMN_DUPLICATED.issue(
-                file=file, sheet=sheet.name, cell=f"{column_letters(column)}{row}", column=t(lang, f"column.{key}"),
-                first=column_letters(positions[key]), second=column_letters(column),
+                file=file, sheet=sheet.name, cell=f"{column_letters(position)}{row}", column=t(lang, f"column.{key}"),
+                first=column_letters(positions[key]), second=column_letters(position),
             ))
         else:
-            positions[key] = column
+            positions[key] = position
     blocking = False
     for column in columns:
         if column.key in positions:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from matrix.codes import Code, did_you_mean
 from matrix.excel.addresses import column_letters
@@ -155,13 +155,13 @@ class CellReader:
     def __post_init__(self) -> None:
         self._statuses: dict[str, Status | None] = {}  # a sheet uses the same few words on every row
 
-    def _add(self, code: Code, cell: Cell, value: object, fix: str | None = None, **params: object) -> None:
+    def _add(self, code: Code, cell: Cell, value: object, fix: str | None = None, **params: Any) -> None:
         self.issues.append(code.issue(
             file=self.file, sheet=self.table.sheet.name, cell=self.table.cell(*cell), value=_jsonable(value),
             fix=fix, **params,
         ))
 
-    def flag(self, code: Code, cell: Cell, value: object = None, **params: object) -> None:
+    def flag(self, code: Code, cell: Cell, value: object = None, **params: Any) -> None:
         """An issue located at a cell of this table."""
         self._add(code, cell, value, **params)
 

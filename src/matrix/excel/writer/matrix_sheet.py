@@ -82,7 +82,7 @@ def write_matrix_sheet(ws: Worksheet, book: Book, sheet: MatrixSheet) -> Fingerp
             if height:
                 ws.set_row(r, height)
             target = values["target"]
-            if target:
+            if isinstance(target, int | float) and target:
                 given = book.prefill.get((sheet.office, plan_row.ref))
                 actual = given.actual if given is not None else None
                 a, tg = f"{actual_letter}{r + 1}", f"{target_letter}{r + 1}"

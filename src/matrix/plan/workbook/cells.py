@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import Enum
@@ -282,7 +283,7 @@ def _yaml(raw: Any, _choices: Any, _date1904: bool) -> Reading:
         raise Problem(Code.CELL_YAML_INVALID, problem=problem) from None
 
 
-_READERS = {
+_READERS: dict[Kind, Callable[[Any, Any, bool], Reading]] = {
     Kind.TEXT: _text,
     Kind.NUMBER: _float,
     Kind.INTEGER: _integer,

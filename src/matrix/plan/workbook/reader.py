@@ -22,6 +22,7 @@ from matrix.codes import Code, did_you_mean
 from matrix.excel.addresses import column_letters, row_and_column
 from matrix.excel.reader import RawSheet, RawWorkbook, WorkbookReadError, read_workbook
 from matrix.i18n import LANGUAGES, t
+from matrix.i18n import _normalise as normalise  # labels compared as statuses are
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import (
     SCHEMA_VERSION,
@@ -33,7 +34,7 @@ from matrix.models.plan import (
     Plan,
 )
 from matrix.plan.workbook import layout
-from matrix.plan.workbook.cells import BLANK, Problem, normalise, read_cell
+from matrix.plan.workbook.cells import BLANK, Problem, read_cell
 from matrix.plan.workbook.layout import (
     SETTING_COLUMNS,
     Column,
@@ -285,23 +286,25 @@ class _Reader:
             if isinstance(parent.get("id"), str):
                 by_id.setdefault(parent["id"], parent)
         placed: list[dict[str, Any]] = []
+        parent_field = table.parent
+        assert parent_field is not None, "a table of children names its parent's column"
         for row in self._rows(table):
-            ref = row.values.pop(table.parent, None)
-            parent = by_id.get(ref) if isinstance(ref, str) else None
-            if parent is None:
+            ref = row.values.pop(parent_field, None)
+            found = by_id.get(ref) if isinstance(ref, str) else None
+            if found is None:
                 if ref is not None and ref not in self.orphans:  # a row under an orphan: said once
-                    self._unknown_parent(table, row, ref, list(by_id), parent_role)
+                    self._unknown_parent(table, row, row.cells[parent_field], ref, list(by_id), parent_role)
                 if isinstance(row.values.get("id"), str):
                     self.orphans.add(row.values["id"])
                 continue
-            children = parent.setdefault(field_name, [])
+            children = found.setdefault(field_name, [])
             children.append(row.values)
-            self._place(row, table, (*parent["_path"], field_name, len(children) - 1))
+            self._place(row, table, (*found["_path"], field_name, len(children) - 1))
             placed.append(row.values)
         return placed
 
     def _unknown_parent(
-        self, table: Table, row: _Row, ref: str, known: list[str], parent_role: Role
+        self, table: Table, row: _Row, cell: str, ref: str, known: list[str], parent_role: Role
     ) -> None:
         guess = [k for k in known if k.lower() == ref.lower()] or difflib.get_close_matches(
             ref, known, n=1
@@ -312,7 +315,7 @@ class _Reader:
         self._add(
             Code.UNKNOWN_REFERENCE,
             self.sheets[table.role],
-            row.cells[table.parent],
+            cell,
             what=what,
             kind=kind,
             ref=ref,
@@ -332,7 +335,7 @@ class _Reader:
         """The table's rows with a value, read by column kind (once per table)."""
         if table.role in self.tables:
             return self.tables[table.role]
-        self.tables[table.role] = rows = []
+        self.tables[table.role] = rows = list[_Row]()
         sheet = self.sheets.get(table.role)
         if sheet is None:
             return rows
@@ -372,9 +375,10 @@ class _Reader:
     ) -> tuple[int, dict[str, int]] | None:
         """(header row, field -> 0-based column) of a sheet; issues for columns missing or
         unknown."""
-        best, best_row = {}, 0
+        best: dict[str, int] = {}
+        best_row = 0
         for r in range(1, min(len(sheet.rows), HEADER_SEARCH) + 1):
-            found = {}
+            found: dict[str, int] = {}
             for c, text in enumerate(sheet.rows[r - 1]):
                 if (key := headers.get(_norm(text))) is not None:
                     found.setdefault(key, c)
@@ -544,7 +548,7 @@ def _built(
     }
     for key, info in model.model_fields.items():
         if info.is_required() and key not in kept:
-            kept[key] = f"#{path[-1] + 1}" if key == "id" else ""
+            kept[key] = f"#{int(path[-1]) + 1}" if key == "id" else ""
     return model.model_construct(**kept)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import pycountry
 import xlsxwriter
@@ -53,7 +53,7 @@ GREY_FONT = "#595959"
 INSTRUCTIONS_WIDTH = 100
 
 
-def write_plan_workbook(plan: Plan, out: Path | BinaryIO, lang: str = "en") -> None:
+def write_plan_workbook(plan: Plan, out: Path | IO[bytes], lang: str = "en") -> None:
     """The plan as a workbook in `lang`. MatrixError when a value cannot be held by a cell."""
     wb = xlsxwriter.Workbook(
         out,
@@ -374,9 +374,9 @@ def _write_derived(
         formula = f'=IFERROR({_lookup(lists, book, key_cell, Pick.COUNTRIES, "country_names")},"")'
     else:  # an objective's action point title
         ref = values.get("action_point")
-        titles = {ap_id: title for ap_id, _, title in book.action_points()}
+        titles: dict[str | int, str] = {ap_id: title for ap_id, _, title in book.action_points()}
         titles.update({number: title for _, number, title in book.action_points()})
-        value = titles.get(ref, "")
+        value = titles.get(ref, "") if ref is not None else ""
         by_id = _lookup(lists, book, key_cell, Pick.ACTION_POINTS, "action_point_titles")
         by_number = _lookup(lists, book, key_cell, "action_point_numbers", "action_point_titles")
         formula = f'=IFERROR({by_id},IFERROR({by_number},""))'
@@ -400,7 +400,7 @@ def _drop_down(
     else; ids and codes warn, since a coordinator may add the actor or country afterwards."""
     strict = picks is Pick.CHOICE
     if strict:
-        name = "bool" if column.kind is Kind.BOOL else column.choices.__name__
+        name = "bool" if column.kind is Kind.BOOL or column.choices is None else column.choices.__name__
         source = "=" + _range(quoted(book.names[Role.LISTS]), book.lists[name])
     elif picks in (Pick.ACTORS, Pick.OBJECTIVES, Pick.ACTIVITIES) or (
         picks is Pick.ACTION_POINTS and isinstance(book.plan.framework, Framework)
