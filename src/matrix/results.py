@@ -28,7 +28,7 @@ from matrix.store.rows import Outcome
 if TYPE_CHECKING:
     from matrix.collect import CollectOutcome
     from matrix.status import HistoryEntry, PeriodStatus
-    from matrix.versions import HistoryEntry as PlanHistoryEntry
+    from matrix.versions import VersionEntry
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 BASE_ID = "https://github.com/unhcr/matrix/docs/schemas/"
@@ -130,7 +130,7 @@ def history_json(entries: list[HistoryEntry]) -> list[dict[str, Any]]:
     return [entry.as_json() for entry in entries]
 
 
-def plan_history_json(entries: list[PlanHistoryEntry]) -> list[dict[str, Any]]:
+def plan_history_json(entries: list[VersionEntry]) -> list[dict[str, Any]]:
     return [entry.as_json() for entry in entries]
 
 
@@ -191,9 +191,9 @@ def _history_schema() -> dict[str, Any]:
 
 
 def _plan_history_schema() -> dict[str, Any]:
-    from matrix.versions import HistoryEntry as PlanHistoryEntry
+    from matrix.versions import VersionEntry
 
-    entry = TypeAdapter(PlanHistoryEntry).json_schema(mode="serialization")
+    entry = TypeAdapter(VersionEntry).json_schema(mode="serialization")
     defs = entry.pop("$defs", {})
     return {"type": "array", "items": entry, "$defs": defs,
             "description": "`matrix plan history`: the plan's versions, oldest first, and the current one."}
