@@ -25,21 +25,23 @@ KEY = re.compile(r"[a-z0-9_.-]+")
 """A catalogue key, or a field or code name: no spaces."""
 SQL = re.compile(r"\b(SELECT|INSERT INTO|JOIN|WHERE|CREATE TABLE|PRAGMA)\b")
 SINKS = frozenset({
-    "echo", "secho", "print", "say", "MatrixError", "StoreError", "PlanError", "PeriodError",
+    "echo", "secho", "print", "say", "note", "detail", "MatrixError", "StoreError", "PlanError", "PeriodError",
     "PeriodOutOfRange", "UsageError", "BadParameter", "ClickException", "OSError", "ValueError",
     "DescribedOSError", "Refused", "WorkbookReadError", "issue", "phrase", "t", "Issue",
 })
 """Calls whose text reaches a person: printed, raised as a failure, or made into a message."""
 KEY_FIRST = frozenset({"say", "MatrixError", "StoreError", "PeriodError", "PeriodOutOfRange", "phrase"})
 """Calls whose first argument is a catalogue key."""
-DOCUMENTATION_KEYWORDS = frozenset({"help", "description", "metavar", "prog_name"})
-"""Click's --help text and pydantic's field descriptions: documentation for developers and the
-command's own help, which follows the options' names (English)."""
+DOCUMENTATION_KEYWORDS = frozenset({"help", "short_help", "epilog", "description", "metavar", "prog_name"})
+"""Click's --help text (and the one-line summaries and epilog `matrix --help` lists) and pydantic's
+field descriptions: documentation for developers and the command's own help, which follows the
+options' names (English)."""
 
 ALLOWED = {
     "export_schema.py": "the descriptions of the published JSON Schema, a document for developers",
     "export_tables.py": "the descriptions of the export's extra tables, part of the same JSON Schema",
     "export_totals.py": "the descriptions of the export's regional table, part of the same JSON Schema",
+    "results.py": "the descriptions of the published JSON Schemas of `--format json`, for developers",
     "demo.py": "what the demo's fictional offices type into their returns: workbook data, not words of matrix",
     "codes.py": "the header of docs/issue-codes.md, the English documentation of the codes",
     "models/plan.py": "pydantic's default wording of matrix's own validation errors; plan check "

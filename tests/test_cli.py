@@ -85,7 +85,7 @@ def test_init_then_check_succeeds(run, tmp_path, scope, framework):
     result = run("init", "project", "--scope", scope, "--framework", framework)
     assert result.exit_code == 0, result.output
     plan_file = tmp_path / "project" / "plan.yaml"
-    assert "matrix plan check" in result.stdout and plan_file.exists()
+    assert "matrix plan check" in result.stderr and plan_file.exists()
     check = run("plan", "check", plan_file)
     assert check.exit_code == 0, check.output
     assert "valid" in check.stderr

@@ -76,7 +76,7 @@ def test_init_makes_the_key_with_the_plan(run, tmp_path, monkeypatch):
     result = run("init", "proj")
     assert result.exit_code == 0
     key = tmp_path / "proj" / KEY_FILE
-    assert f"created the project key {key.relative_to(tmp_path)}" in result.stdout
+    assert f"created the project key {key.relative_to(tmp_path)}" in result.stderr  # a message, not data
     assert len(key.read_bytes()) == KEY_BYTES and stat.S_IMODE(key.stat().st_mode) == 0o600
 
 

@@ -178,7 +178,8 @@ def _annotate(
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise MatrixError("error.cannot_create", path=target.parent, reason=describe(exc)) from None
-    return write_file(target, lambda out: _save_marked(wb, source.name, out), inputs=inputs)
+    write_file(target, lambda out: _save_marked(wb, source.name, out), inputs=inputs)
+    return target
 
 
 def _save_marked(wb, source_name: str, out: IO[bytes]) -> None:

@@ -192,6 +192,17 @@ OUTCOME_KEYS = {
 """Catalogue keys (`collect.result.<key>`, `collect.count.<key>`) of each outcome."""
 
 
+def first_reason(outcome: CollectOutcome, lang: str) -> str | None:
+    """Why a file was rejected or skipped, in `lang`."""
+    return _reason(outcome.problem, lang) if outcome.problem else outcome.reason
+
+
+def rejections(outcomes: list[CollectOutcome], lang: str = "en") -> list[str]:
+    """What `collect --quiet` prints: each rejected file, with its first reason, on one line."""
+    return [t(lang, "collect.rejected_line", file=o.file, reason=first_reason(o, lang) or "").rstrip()
+            for o in outcomes if o.status is Outcome.REJECTED]
+
+
 def render_outcomes(outcomes: list[CollectOutcome], lang: str = "en") -> str:
     """The table `matrix collect` prints, and a last line counting each outcome."""
     changed = any(o.plan_changes for o in outcomes)
@@ -199,7 +210,7 @@ def render_outcomes(outcomes: list[CollectOutcome], lang: str = "en") -> str:
         (o.file.name, o.office or "?", o.period or "?", t(lang, f"collect.result.{OUTCOME_KEYS[o.status]}"),
          format_number(o.errors, lang), format_number(o.warnings, lang),
          *([format_number(o.plan_changes, lang) if o.plan_changes else ""] if changed else []),
-         _reason(o.problem, lang) if o.problem else (o.reason or ""))
+         first_reason(o, lang) or "")
         for o in outcomes
     ]
     counts = [

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from matrix._version import __version__
 from matrix.errors import MatrixError
-from matrix.files import Inputs
+from matrix.files import Inputs, StandardOutput, Target
 from matrix.models.plan import Plan
 from matrix.pdf import page_format, write_page
 from matrix.periods import Period, parse_for_plan, periods_between
@@ -140,7 +140,7 @@ def render_compendium(context: CompendiumContext) -> str:
 def make_compendium(
     plan: Plan,
     store: Store,
-    out: str | Path,
+    out: Target,
     *,
     period: str | Period | None = None,
     first: str | Period | None = None,
@@ -151,7 +151,7 @@ def make_compendium(
 ) -> CompendiumContext:
     """Write the compendium to `out`: HTML, or PDF when `out` ends in .pdf. Never over the store or
     any of `inputs` (the plan)."""
-    out = Path(out)
+    out = out if isinstance(out, StandardOutput) else Path(out)
     kind = page_format(out)
     inputs = inputs or Inputs()
     if store.path is not None:

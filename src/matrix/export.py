@@ -13,7 +13,6 @@ import csv
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import IO, Any
 
 from matrix._version import __version__
@@ -26,7 +25,7 @@ from matrix.export_totals import (
     regional_rows,
     semantics_cells,
 )
-from matrix.files import Inputs, write_file
+from matrix.files import Inputs, Target, write_file
 from matrix.i18n import action_point_title, t
 from matrix.models.plan import PeriodRule, Plan, ValueKind, in_language
 from matrix.periods import Period, due_date, parse_for_plan, periods_between
@@ -170,7 +169,7 @@ def regional(
 
 
 def export(
-    plan: Plan, store: Store, period: str | Period | None, fmt: str, out_path: str | Path, *,
+    plan: Plan, store: Store, period: str | Period | None, fmt: str, out_path: Target, *,
     table: str = "rows", inputs: Inputs | None = None, lang: str | None = None,
 ) -> int:
     """Write the dataset to `out_path`, its texts in `lang` (default: the plan's language); returns

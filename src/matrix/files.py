@@ -16,6 +16,7 @@ import errno
 import io
 import os
 import secrets
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any, cast
@@ -38,19 +39,80 @@ DISK_FULL = (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
 """No space, a file larger than allowed, a quota reached."""
 
 
+class StandardOutput:
+    """Standard output as the target of what a command writes (`-o -`, or no `-o` where the output
+    is one stream, as csvkit and sqlite-utils do). The writer runs into memory first and the bytes
+    go out in one piece, so a failure prints nothing half-made; binary formats are never sent to a
+    terminal; CSV has no byte-order mark there (the mark is for Excel opening a file, and tools
+    reading a pipe would take it for data)."""
+
+    def __str__(self) -> str:
+        return "standard output"
+
+    def __repr__(self) -> str:
+        return "STDOUT"
+
+    def write(
+        self, write: Callable[[IO[Any]], object], *, encoding: str | None, newline: str | None
+    ) -> None:
+        stream = sys.stdout
+        if encoding is None and stream.isatty():
+            raise MatrixError("error.stdout_binary")
+        buffer = io.BytesIO()
+        if encoding is None:
+            write(buffer)
+        else:
+            text = io.TextIOWrapper(
+                buffer, encoding="utf-8" if encoding == "utf-8-sig" else encoding, newline=newline
+            )
+            write(text)
+            text.flush()
+            text.detach()
+        try:
+            stream.flush()
+            binary = getattr(stream, "buffer", None)
+            if binary is None:  # a text-only stream stood in for stdout: text formats only
+                stream.write(buffer.getvalue().decode(encoding or "utf-8"))
+            else:
+                binary.write(buffer.getvalue())
+                binary.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise MatrixError("error.stdout_closed") from None
+
+
+def _quiet_stdout() -> None:
+    """After a reader closed the pipe, Python's own flush at exit would complain once more."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
+STDOUT = StandardOutput()
+"""The one standard output target."""
+
+Target = str | Path | StandardOutput
+"""Where an output goes: a file, or standard output."""
+
+
 def write_file(
-    path: str | Path,
+    path: Target,
     write: Callable[[IO[Any]], object],
     *,
     encoding: str | None = None,
     newline: str | None = None,
     mode: int = SHARED,
     inputs: Inputs | None = None,
-) -> Path:
+) -> Path | StandardOutput:
     """Write `path` atomically with `write(stream)`: a binary stream, or text with `encoding`.
 
     A symlink is followed (the file it names is replaced, the link kept). MatrixError, on one line,
-    when the file cannot be written or would overwrite one of `inputs`."""
+    when the file cannot be written or would overwrite one of `inputs`. `STDOUT` gets the whole
+    output at once, when the writer has finished."""
+    if isinstance(path, StandardOutput):
+        path.write(write, encoding=encoding, newline=newline)
+        return path
     path = Path(path)
     if inputs is not None:
         inputs.refuse(path)
@@ -85,8 +147,8 @@ def write_file(
 
 
 def write_text(
-    path: str | Path, text: str, *, mode: int = SHARED, inputs: Inputs | None = None
-) -> Path:
+    path: Target, text: str, *, mode: int = SHARED, inputs: Inputs | None = None
+) -> Path | StandardOutput:
     return write_file(
         path, lambda out: out.write(text), encoding="utf-8", newline="\n", mode=mode, inputs=inputs
     )
@@ -189,8 +251,10 @@ class Inputs:
                 self.add(path, "input.return")
         return self
 
-    def refuse(self, target: str | Path) -> None:
-        """MatrixError when writing `target` would overwrite an input."""
+    def refuse(self, target: Target) -> None:
+        """MatrixError when writing `target` would overwrite an input (standard output never does)."""
+        if isinstance(target, StandardOutput):
+            return
         target = Path(target)
         for path, what, why in self._files:
             if _same_file(target, path):

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from matrix.errors import MatrixError
-from matrix.files import Inputs, describe, write_file, write_text
+from matrix.files import Inputs, StandardOutput, Target, describe, write_file, write_text
 from matrix.i18n import phrase
 
 FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
@@ -72,23 +72,29 @@ def html_to_pdf(html: str) -> bytes:
         return pdf.read_bytes()
 
 
-def write_pdf(html: str, path: str | Path, *, inputs: Inputs | None = None) -> Path:
+def write_pdf(html: str, path: Target, *, inputs: Inputs | None = None) -> Path | StandardOutput:
     """Print `html` to PDF at `path`, atomically, never over one of `inputs`."""
     document = html_to_pdf(html)
     return write_file(path, lambda out: out.write(document), inputs=inputs)
 
 
-def page_format(out: Path) -> str:
-    """'html' or 'pdf' from the file's name; raises MatrixError for a name that says neither,
-    before anything is computed."""
+def page_format(out: Path | StandardOutput) -> str:
+    """'html' or 'pdf' from the file's name (standard output: HTML); raises MatrixError for a name
+    that says neither, before anything is computed."""
+    if isinstance(out, StandardOutput):
+        return "html"
     kind = FORMATS.get(out.suffix.lower())
     if kind is None:
         raise MatrixError("error.document_format", path=out)
     return kind
 
 
-def write_page(html: str, out: Path, kind: str, *, inputs: Inputs | None = None) -> Path:
+def write_page(
+    html: str, out: Path | StandardOutput, kind: str, *, inputs: Inputs | None = None
+) -> Path | StandardOutput:
     """Write the page as HTML, or printed to PDF, atomically and never over one of `inputs`."""
+    if isinstance(out, StandardOutput):
+        return write_pdf(html, out) if kind == "pdf" else write_text(out, html)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from matrix.codes import Code
 from matrix.errors import MatrixError, MatrixWarning, PlanError
-from matrix.files import Inputs
+from matrix.files import Inputs, StandardOutput, Target
 from matrix.i18n import DEFAULT_LANG, phrase, render_issue, t
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
@@ -68,6 +68,11 @@ PathLike = str | Path
 def _key_created(path: Path) -> None:
     """A project key made by `generate`: the notice the command line prints, as a warning."""
     warnings.warn(created_notice(path), MatrixWarning, stacklevel=4)
+
+
+def _target(out: Target) -> Path | StandardOutput:
+    """A file to write, or standard output (`matrix.files.STDOUT`) for a single-stream output."""
+    return out if isinstance(out, StandardOutput) else Path(out)
 
 
 def _warn(issue: Issue) -> None:
@@ -486,7 +491,7 @@ class Project:
 
     def export(
         self,
-        out: PathLike,
+        out: Target,
         fmt: str,
         *,
         period: str | Period | None = None,
@@ -505,7 +510,7 @@ class Project:
                 store,
                 period,
                 fmt,
-                Path(out),
+                _target(out),
                 table=table,
                 inputs=self.inputs(),
                 lang=lang or self.plan.language,
@@ -514,7 +519,7 @@ class Project:
     def report(
         self,
         period: str | Period,
-        out: PathLike | None = None,
+        out: Target | None = None,
         *,
         country: str | None = None,
         lang: str | None = None,
@@ -537,7 +542,7 @@ class Project:
                 self.plan,
                 store,
                 period,
-                Path(out),
+                _target(out),
                 country=country,
                 lang=lang,
                 generated_at=generated_at,
@@ -547,7 +552,7 @@ class Project:
 
     def compendium(
         self,
-        out: PathLike,
+        out: Target,
         *,
         period: str | Period | None = None,
         first: str | Period | None = None,
@@ -564,7 +569,7 @@ class Project:
             return make_compendium(
                 self.plan,
                 store,
-                Path(out),
+                _target(out),
                 period=period,
                 first=first,
                 last=last,

@@ -70,7 +70,8 @@ class PeriodStatus:
         return all(o.state in (ReturnState.RETURNED, ReturnState.LATE) for o in self.offices)
 
     def as_json(self) -> dict[str, object]:
-        return {"period": self.period, "due": self.due.isoformat(), "complete": self.complete,
+        """`matrix status --format json`, described by docs/schemas/status.v1.json."""
+        return {"schema_version": 1, "period": self.period, "due": self.due.isoformat(), "complete": self.complete,
                 "offices": [o.as_json() for o in self.offices]}
 
 

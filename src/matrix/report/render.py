@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from matrix.errors import MatrixError
-from matrix.files import Inputs, describe, write_text
+from matrix.files import Inputs, StandardOutput, Target, describe, write_text
 from matrix.report.context import ReportContext
 from matrix.report.formatting import Formatter
 from matrix.templating import environment
@@ -19,10 +19,14 @@ def render_report(context: ReportContext) -> str:
     )
 
 
-def write_report(context: ReportContext, path: str | Path, *, inputs: Inputs | None = None) -> Path:
+def write_report(
+    context: ReportContext, path: Target, *, inputs: Inputs | None = None
+) -> Path | StandardOutput:
     """Write atomically: a reader never sees half a report, and a failure leaves the old one."""
-    path = Path(path)
     html = render_report(context)
+    if isinstance(path, StandardOutput):
+        return write_text(path, html)
+    path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

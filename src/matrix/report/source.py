@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from matrix.files import Inputs
+from matrix.files import Inputs, StandardOutput, Target
 from matrix.models.plan import Plan
 from matrix.models.returns import ProgressRecord, ProposedActivity
 from matrix.pdf import find_browser, missing_browser, write_page
@@ -79,7 +79,7 @@ def make_report(
     plan: Plan,
     store: Store,
     period: str | Period,
-    out: str | Path,
+    out: Target,
     *,
     country: str | None = None,
     lang: str = "en",
@@ -90,8 +90,9 @@ def make_report(
     """Build the report for `period` from the store and write it to `out` (HTML, or PDF printed by
     Chromium when `pdf` or `out` ends in .pdf), never over the store or any of `inputs` (the plan);
     the figures it shows, as the context it was rendered from."""
-    out = Path(out)
-    kind = "pdf" if pdf or out.suffix.lower() == ".pdf" else "html"  # any other name: HTML, as before
+    out = out if isinstance(out, StandardOutput) else Path(out)
+    named_pdf = isinstance(out, Path) and out.suffix.lower() == ".pdf"
+    kind = "pdf" if pdf or named_pdf else "html"  # any other name, and standard output: HTML
     inputs = inputs or Inputs()
     if store.path is not None:
         inputs.add_store(store.path)

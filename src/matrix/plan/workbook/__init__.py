@@ -13,7 +13,7 @@ from pathlib import Path
 
 from matrix._version import __version__
 from matrix.errors import MatrixError
-from matrix.files import write_file, write_text
+from matrix.files import StandardOutput, Target, write_file, write_text
 from matrix.i18n import t
 from matrix.models.issues import Issue
 from matrix.signing import protected_inputs
@@ -23,7 +23,7 @@ __all__ = ["export_plan", "import_plan"]
 
 def export_plan(
     plan_path: Path,
-    out: Path,
+    out: Target,
     *,
     lang: str = "en",
     force: bool = False,
@@ -47,7 +47,7 @@ def export_plan(
 
 
 def import_plan(
-    workbook: Path, out: Path, *, force: bool = False, lang: str = "en"
+    workbook: Path, out: Target, *, force: bool = False, lang: str = "en"
 ) -> tuple[list[Issue], bool]:
     """Write the plan in `workbook` (or any plan file) as YAML at `out`, in the examples' order;
     comments of an earlier YAML are not kept. Returns the issues and whether it was written
@@ -59,12 +59,13 @@ def import_plan(
     if plan is None:
         return issues, False
     _refuse_existing(out, force)
+    name = "plan.yaml" if isinstance(out, StandardOutput) else Path(out).name
     comment = t(lang, "plan_workbook.imported", workbook=Path(workbook).name, version=__version__,
-                out=Path(out).name)
+                out=name)
     write_text(out, plan_yaml(plan, comment=comment), inputs=protected_inputs(workbook))
     return issues, True
 
 
-def _refuse_existing(out: Path, force: bool) -> None:
-    if Path(out).exists() and not force:
+def _refuse_existing(out: Target, force: bool) -> None:
+    if not isinstance(out, StandardOutput) and Path(out).exists() and not force:
         raise MatrixError("error.out_exists", path=out)
