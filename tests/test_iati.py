@@ -342,7 +342,9 @@ def test_plan_language_and_our_own_words(run, tmp_path, sudan_store, language, l
     assert schema_errors(xml) == []
     activity = etree.parse(str(xml)).getroot()[0]
     assert activity.get(XML_LANG) == language
-    assert activity.find("title/narrative").get(XML_LANG) is None
+    # the plan's texts are in English (and Arabic), so they say so when the default is another
+    titles = [n.get(XML_LANG) for n in activity.find("title").iter("narrative")]
+    assert titles[0] == "en" and set(titles) <= {"en", "ar"}
     described = activity.find("result/indicator/description/narrative")
     assert described.get(XML_LANG) == label_language
     if language == "fr":
@@ -554,3 +556,18 @@ def test_budget_years_cover_the_activity_and_add_up():
     assert budget_years(date(2026, 7, 1), date(2027, 6, 30), 60000) == [
         (date(2026, 7, 1), date(2027, 6, 30), 60000)
     ]
+
+
+def test_titles_in_every_language_the_plan_gives(run, tmp_path, sudan_store):
+    """The Sudan strategy gives its titles in English and Arabic: both go out, the Arabic marked."""
+    xml = export(run, "iati", tmp_path / "a.xml", SUDAN, sudan_store)
+    activity = next(
+        a for a in etree.parse(str(xml)).iter("iati-activity")
+        if a.findtext("iati-identifier").endswith("-AP1-1")
+    )
+    titles = {n.get(XML_LANG): n.text for n in activity.find("title").iter("narrative")}
+    assert titles == {
+        None: "Convene the monthly inter-agency task force on trafficking and smuggling",
+        "ar": "عقد الاجتماع الشهري لفرقة العمل المشتركة بين الوكالات المعنية بالاتجار والتهريب",
+    }
+    assert schema_errors(xml) == []

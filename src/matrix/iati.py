@@ -47,6 +47,7 @@ from matrix.models.plan import (
     Iati,
     IatiOrganisation,
     Indicator,
+    Localised,
     Objective,
     PeriodRule,
     Plan,
@@ -280,9 +281,14 @@ class _Writer:
         self.first_day = Period.parse(plan.reporting.first_period).start
 
     def text(self, parent: etree._Element, tag: str, text: str, **attrs: str) -> etree._Element:
-        """`tag` with the plan's own `text` as its narrative."""
+        """`tag` with the plan's own `text` as its narratives: one per language the plan gives it
+        in (a `Localised` text carries its translations)."""
         element = etree.SubElement(parent, tag, attrs)
-        narratives(element, {self.lang: text}, self.lang)
+        if isinstance(text, Localised):
+            texts = {text.lang: str(text), **text.translations}
+        else:
+            texts = {self.plan.language: text}
+        narratives(element, texts, self.lang)
         return element
 
     def label(self, parent: etree._Element, tag: str, text: str) -> None:
