@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from matrix.errors import MatrixError
 from matrix.i18n import phrase
@@ -85,11 +86,12 @@ class Period:
     def months(self) -> int:
         return 12 // _PER_YEAR[self.frequency]
 
-    @property
+    @cached_property
     def start(self) -> date:
+        """Cached (as `end`): the consistency checks ask every row of a return for them."""
         return date(self.year, (self.index - 1) * self.months + 1, 1)
 
-    @property
+    @cached_property
     def end(self) -> date:
         return self.next().start - timedelta(days=1)
 
