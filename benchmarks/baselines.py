@@ -81,8 +81,13 @@ class Content:
         return next(sheet for sheet in self.sheets if sheet.state == "hidden")
 
 
-def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
-                     prefill: dict[tuple[str, str], ProgressRow] | None = None) -> Content:
+def workbook_content(
+    plan: Plan,
+    office: str,
+    period: str,
+    lang: str = "en",
+    prefill: dict[tuple[str, str], ProgressRow] | None = None,
+) -> Content:
     prefill = prefill or {}
     fill_keys = ("status", "actual", "funds_secured", "comments", "next_steps", "support_needed")
     framework = plan_index(plan).framework
@@ -95,15 +100,28 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
         ap = framework.action_point(r.objective.action_point)
         if ap != band:  # a band row names each action point, as in the generated matrix
             band = ap
-            rows.append([action_point_title(framework.id, ap.id, ap.title, lang) if c.key == "action_point" else None
-                         for c in columns])
+            rows.append(
+                [
+                    action_point_title(framework.id, ap.id, ap.title, lang)
+                    if c.key == "action_point"
+                    else None
+                    for c in columns
+                ]
+            )
         values = {
             "ref": r.ref,
             "action_point": action_point_title(framework.id, ap.id, ap.title, lang) if ap else "",
-            "objective": r.objective.title, "activity": act.title, "lead": act.lead or "",
-            "partners": ", ".join(act.partners), "indicator": ind.name if ind else "",
-            "unit": (ind.unit or "") if ind else "", "baseline": ind.baseline if ind else None,
-            "target": ind.target if ind else None, "start": act.start, "end": act.end, "budget": act.budget,
+            "objective": r.objective.title,
+            "activity": act.title,
+            "lead": act.lead or "",
+            "partners": ", ".join(act.partners),
+            "indicator": ind.name if ind else "",
+            "unit": (ind.unit or "") if ind else "",
+            "baseline": ind.baseline if ind else None,
+            "target": ind.target if ind else None,
+            "start": act.start,
+            "end": act.end,
+            "budget": act.budget,
         }
         if (filled := prefill.get((office, r.ref))) is not None:
             for key in fill_keys:
@@ -112,22 +130,45 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
         fingerprints[(matrix_role(office), r.ref)] = fingerprint(values)
         rows.append([values.get(c.key) for c in columns])
     identity = WorkbookIdentity(
-        template_schema=TEMPLATE_SCHEMA, tool_version=__version__, plan_id=plan.id, plan_hash=plan.content_hash(),
-        office=office, regional=False, period=period, lang=lang, generated_at=GENERATED_AT,
+        template_schema=TEMPLATE_SCHEMA,
+        tool_version=__version__,
+        plan_id=plan.id,
+        plan_hash=plan.content_hash(),
+        office=office,
+        regional=False,
+        period=period,
+        lang=lang,
+        generated_at=GENERATED_AT,
     )
-    names = {"instructions": label(lang, "sheet.instructions"), matrix_role(office): matrix_name,
-             **{role: label(lang, f"sheet.{role}") for role in (
-                 "new_activities", "initiatives", "good_practices", "overview", "guide", "actors",
-                 "lists")}}
+    names = {
+        "instructions": label(lang, "sheet.instructions"),
+        matrix_role(office): matrix_name,
+        **{
+            role: label(lang, f"sheet.{role}")
+            for role in (
+                "new_activities",
+                "initiatives",
+                "good_practices",
+                "overview",
+                "guide",
+                "actors",
+                "lists",
+            )
+        },
+    }
     meta = metadata_rows(Metadata(identity, names, fingerprints))
     text = Column("text", Kind.TEXT, 90, locked=True)
     instructions = [[f"{plan.title} - {office} - {period}"]] + [
-        [f"{i}. Fill in the yellow cells: status, actual value, funds secured and comments for every row."]
+        [
+            f"{i}. Fill in the yellow cells: status, actual value, funds secured and comments for every row."
+        ]
         for i in range(1, 15)
     ]
     statuses = [status_label(s, lang) for s in Status]
-    action_points = [f"{ap.id} {action_point_title(framework.id, ap.id, ap.title, lang)}"
-                     for ap in framework.action_points]
+    action_points = [
+        f"{ap.id} {action_point_title(framework.id, ap.id, ap.title, lang)}"
+        for ap in framework.action_points
+    ]
     actors = [a.id for a in plan.actors]
     activities = [a for _, a in plan.activities() if office in plan.activity_countries(a)]
     refs = [f"I{n}" for n in range(1, INITIATIVE_ROWS + 1)]
@@ -136,27 +177,76 @@ def workbook_content(plan: Plan, office: str, period: str, lang: str = "en",
     guide_lines = [
         [line]
         for ap in framework.action_points
-        for line in (ap.title, ap.description, *guide(plan, ap, lang).stakeholders,
-                     *guide(plan, ap, lang).unhcr_support)
+        for line in (
+            ap.title,
+            ap.description,
+            *guide(plan, ap, lang).stakeholders,
+            *guide(plan, ap, lang).unhcr_support,
+        )
     ] + [[a.id, a.title, a.lead, ", ".join(a.partners), a.start, a.end] for a in activities]
     return Content(
         sheets=[
-            Sheet(names["instructions"], (text,), 1, instructions[1:], title=instructions[0], protect=True),
-            Sheet(matrix_name, columns, HEADER_ROW, rows, title=[plan.title, f"{office} - {period}"], protect=True),
-            Sheet(names["new_activities"], NEW_ACTIVITY_COLUMNS, 1, [], protect=True, blank_rows=NEW_ACTIVITY_ROWS),
-            Sheet(names["initiatives"], INITIATIVE_COLUMNS, 1, [[ref] + [None] * 7 for ref in refs],
-                  protect=True),
-            Sheet(names["good_practices"], GOOD_PRACTICE_COLUMNS, 1, [], protect=True,
-                  blank_rows=GOOD_PRACTICE_ROWS),
+            Sheet(
+                names["instructions"],
+                (text,),
+                1,
+                instructions[1:],
+                title=instructions[0],
+                protect=True,
+            ),
+            Sheet(
+                matrix_name,
+                columns,
+                HEADER_ROW,
+                rows,
+                title=[plan.title, f"{office} - {period}"],
+                protect=True,
+            ),
+            Sheet(
+                names["new_activities"],
+                NEW_ACTIVITY_COLUMNS,
+                1,
+                [],
+                protect=True,
+                blank_rows=NEW_ACTIVITY_ROWS,
+            ),
+            Sheet(
+                names["initiatives"],
+                INITIATIVE_COLUMNS,
+                1,
+                [[ref] + [None] * 7 for ref in refs],
+                protect=True,
+            ),
+            Sheet(
+                names["good_practices"],
+                GOOD_PRACTICE_COLUMNS,
+                1,
+                [],
+                protect=True,
+                blank_rows=GOOD_PRACTICE_ROWS,
+            ),
             Sheet(names["overview"], OVERVIEW_COLUMNS, 1, headings, protect=True),
             Sheet(names["guide"], GUIDE_COLUMNS, 0, guide_lines, protect=True),
-            Sheet(names["actors"], ACTOR_COLUMNS, 1, [[a.id, a.name, a.type.value] for a in plan.actors], protect=True),
-            Sheet(names["lists"], (text,) * 4,
-                  0, list(map(list, zip_longest(statuses, action_points, actors, subjects))),
-                  state="hidden", protect=True),
+            Sheet(
+                names["actors"],
+                ACTOR_COLUMNS,
+                1,
+                [[a.id, a.name, a.type.value] for a in plan.actors],
+                protect=True,
+            ),
+            Sheet(
+                names["lists"],
+                (text,) * 4,
+                0,
+                list(map(list, zip_longest(statuses, action_points, actors, subjects))),
+                state="hidden",
+                protect=True,
+            ),
             Sheet(META_SHEET, (text,) * 4, 0, meta, state="veryHidden", protect=True),
         ],
-        statuses=statuses, action_points=action_points, actors=actors,
+        statuses=statuses,
+        action_points=action_points,
+        actors=actors,
     )
 
 
@@ -174,7 +264,9 @@ def write_xlsxwriter(content: Content, path: Path) -> None:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     border = {"border": 1, "valign": "top", "text_wrap": True}
     fmt = {
-        "header": wb.add_format({**border, "bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF"}),
+        "header": wb.add_format(
+            {**border, "bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF"}
+        ),
         "title": wb.add_format({"bold": True, "font_size": 14}),
         (Kind.TEXT, True): wb.add_format(border),
         (Kind.NUMBER, True): wb.add_format({**border, "num_format": "#,##0.##"}),
@@ -182,8 +274,14 @@ def write_xlsxwriter(content: Content, path: Path) -> None:
         (Kind.PERCENT, True): wb.add_format({**border, "num_format": "0%"}),
     }
     for kind in Kind:
-        fmt[(kind, False)] = wb.add_format({**border, "locked": False, "bg_color": "#FFF2CC",
-                                            "num_format": {"number": "#,##0.##", "date": "yyyy-mm-dd"}.get(kind, "")})
+        fmt[(kind, False)] = wb.add_format(
+            {
+                **border,
+                "locked": False,
+                "bg_color": "#FFF2CC",
+                "num_format": {"number": "#,##0.##", "date": "yyyy-mm-dd"}.get(kind, ""),
+            }
+        )
     for kind in Kind:
         fmt.setdefault((kind, True), fmt[(Kind.TEXT, True)])
     status_formats = [wb.add_format({"bg_color": fill}) for fill in STATUS_FILLS]
@@ -196,7 +294,12 @@ def write_xlsxwriter(content: Content, path: Path) -> None:
         for r, text in enumerate(sheet.title):
             ws.write_string(r, 0, text, fmt["title"])
         if sheet.header_row:
-            ws.write_row(sheet.header_row - 1, 0, [label("en", c.header_key) for c in sheet.columns], fmt["header"])
+            ws.write_row(
+                sheet.header_row - 1,
+                0,
+                [label("en", c.header_key) for c in sheet.columns],
+                fmt["header"],
+            )
         cell_fmt = [fmt[(c.kind, c.locked)] for c in sheet.columns]
         start = sheet.header_row
         formula_col = next((i for i, c in enumerate(sheet.columns) if c.kind == Kind.PERCENT), None)
@@ -207,7 +310,9 @@ def write_xlsxwriter(content: Content, path: Path) -> None:
                 elif value is None or value == "":
                     ws.write_blank(r, c, None, cell_fmt[c])
                 elif isinstance(value, date):
-                    ws.write_datetime(r, c, datetime(value.year, value.month, value.day), cell_fmt[c])
+                    ws.write_datetime(
+                        r, c, datetime(value.year, value.month, value.day), cell_fmt[c]
+                    )
                 elif isinstance(value, int | float):
                     ws.write_number(r, c, value, cell_fmt[c])
                 else:
@@ -254,13 +359,20 @@ def _validations(sheet: Sheet, content: Content) -> list[tuple[int, dict]]:
 STATUS_FILLS = ("#F2F2F2", "#C6EFCE", "#FFEB9C", "#BDD7EE", "#D9D9D9")
 
 
-def _validations_xlsxwriter(ws, sheet: Sheet, content: Content, first: int, last: int, status_formats) -> None:
+def _validations_xlsxwriter(
+    ws, sheet: Sheet, content: Content, first: int, last: int, status_formats
+) -> None:
     for c, v in _validations(sheet, content):
         ws.data_validation(first, c, last, c, v)
         if v["source"] == "=StatusList" if "source" in v else False:
             for text, fmt in zip(content.statuses, status_formats, strict=True):
-                ws.conditional_format(first, c, last, c, {"type": "cell", "criteria": "==", "value": f'"{text}"',
-                                                          "format": fmt})
+                ws.conditional_format(
+                    first,
+                    c,
+                    last,
+                    c,
+                    {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt},
+                )
 
 
 def write_openpyxl(content: Content, path: Path) -> None:
@@ -283,16 +395,24 @@ def write_openpyxl(content: Content, path: Path) -> None:
         styles[name] = name
         return name
 
-    style("header", font=Font(bold=True, color="FFFFFF"), fill=PatternFill("solid", fgColor="1F4E79"))
+    style(
+        "header", font=Font(bold=True, color="FFFFFF"), fill=PatternFill("solid", fgColor="1F4E79")
+    )
     yellow = PatternFill("solid", fgColor="FFF2CC")
     number_formats = {Kind.NUMBER: "#,##0.##", Kind.DATE: "yyyy-mm-dd", Kind.PERCENT: "0%"}
     for kind in Kind:
         style(f"{kind}-locked", number_format=number_formats.get(kind, "General"))
-        style(f"{kind}-input", number_format=number_formats.get(kind, "General"), fill=yellow,
-              protection=Protection(locked=False))
+        style(
+            f"{kind}-input",
+            number_format=number_formats.get(kind, "General"),
+            fill=yellow,
+            protection=Protection(locked=False),
+        )
     title_font = Font(bold=True, size=14)
     lists = content.lists.name
-    wb.defined_names["StatusList"] = DefinedName("StatusList", attr_text=f"'{lists}'!$A$1:$A${len(content.statuses)}")
+    wb.defined_names["StatusList"] = DefinedName(
+        "StatusList", attr_text=f"'{lists}'!$A$1:$A${len(content.statuses)}"
+    )
     for sheet in content.sheets:
         ws = wb.create_sheet(sheet.name)
         names = [f"{c.kind}-{'locked' if c.locked else 'input'}" for c in sheet.columns]
@@ -323,19 +443,33 @@ def write_openpyxl(content: Content, path: Path) -> None:
                     source = '"' + ",".join(source) + '"'
                 dv = DataValidation(
                     type={"length": "textLength"}.get(v["validate"], v["validate"]),
-                    operator={">=": "greaterThanOrEqual", "<=": "lessThanOrEqual"}.get(v.get("criteria")),
-                    formula1=source if source else str(v["value"]) if not isinstance(v["value"], date)
+                    operator={">=": "greaterThanOrEqual", "<=": "lessThanOrEqual"}.get(
+                        v.get("criteria")
+                    ),
+                    formula1=source
+                    if source
+                    else str(v["value"])
+                    if not isinstance(v["value"], date)
                     else str((v["value"] - date(1899, 12, 30)).days),
-                    error=v["error_message"], showErrorMessage=True,
+                    error=v["error_message"],
+                    showErrorMessage=True,
                 )
                 dv.add(ref)
                 ws.data_validations.append(dv)
                 if source == "=StatusList":
                     for text, fill in zip(content.statuses, STATUS_FILLS, strict=True):
-                        ws.conditional_formatting.add(ref, CellIsRule(
-                            operator="equal", formula=[f'"{text}"'], fill=PatternFill("solid", bgColor=fill[1:])))
+                        ws.conditional_formatting.add(
+                            ref,
+                            CellIsRule(
+                                operator="equal",
+                                formula=[f'"{text}"'],
+                                fill=PatternFill("solid", bgColor=fill[1:]),
+                            ),
+                        )
             ws.freeze_panes = f"B{sheet.header_row + 1}"
-            ws.auto_filter.ref = f"A{sheet.header_row}:{column_letter(len(sheet.columns) - 1)}{max(last - 1, start)}"
+            ws.auto_filter.ref = (
+                f"A{sheet.header_row}:{column_letter(len(sheet.columns) - 1)}{max(last - 1, start)}"
+            )
         if sheet.protect:
             ws.protection.sheet = True
             ws.protection.password = "matrix"
@@ -391,9 +525,16 @@ def unzip_only(path: Path) -> int:
     size = 0
     with zipfile.ZipFile(path) as zf:
         for name in zf.namelist():
-            if name.startswith("xl/worksheets/sheet") or name in ("xl/sharedStrings.xml", "xl/workbook.xml"):
+            if name.startswith("xl/worksheets/sheet") or name in (
+                "xl/sharedStrings.xml",
+                "xl/workbook.xml",
+            ):
                 size += len(zf.read(name))
     return size
 
 
-READERS = {"openpyxl.load_workbook": read_openpyxl, "calamine": read_calamine, "unzip only": unzip_only}
+READERS = {
+    "openpyxl.load_workbook": read_openpyxl,
+    "calamine": read_calamine,
+    "unzip only": unzip_only,
+}

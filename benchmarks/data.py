@@ -60,8 +60,20 @@ ACTORS = [
     ("UNI", "University Centre for Migration Studies", ActorType.ACADEMIA),
 ]
 
-VERBS = ["Train", "Support", "Establish", "Strengthen", "Conduct", "Develop", "Deploy", "Convene",
-         "Expand", "Assess", "Rehabilitate", "Publish"]
+VERBS = [
+    "Train",
+    "Support",
+    "Establish",
+    "Strengthen",
+    "Conduct",
+    "Develop",
+    "Deploy",
+    "Convene",
+    "Expand",
+    "Assess",
+    "Rehabilitate",
+    "Publish",
+]
 SUBJECTS = [
     "border officials on protection-sensitive entry and referral",
     "reception centres for new arrivals in the border region",
@@ -80,26 +92,62 @@ SUBJECTS = [
     "the refugee status determination backlog",
 ]
 INDICATORS = [
-    ("Officials trained", "people"), ("Centres refurbished", "centres"), ("People profiled", "people"),
-    ("Children referred to child protection services", "children"), ("Cases counselled", "cases"),
-    ("Monitoring reports published", "reports"), ("Campaign sessions held", "sessions"),
-    ("Returns assisted", "people"), ("Households supported", "households"), ("Meetings held", "meetings"),
-    ("Standard operating procedures adopted", "procedures"), ("Share of cases decided", "%"),
+    ("Officials trained", "people"),
+    ("Centres refurbished", "centres"),
+    ("People profiled", "people"),
+    ("Children referred to child protection services", "children"),
+    ("Cases counselled", "cases"),
+    ("Monitoring reports published", "reports"),
+    ("Campaign sessions held", "sessions"),
+    ("Returns assisted", "people"),
+    ("Households supported", "households"),
+    ("Meetings held", "meetings"),
+    ("Standard operating procedures adopted", "procedures"),
+    ("Share of cases decided", "%"),
 ]
-PLACES = ["the northern border region", "the capital", "the main transit hub", "coastal departure points",
-          "the eastern camps", "urban areas", "the southern corridor", "reception centres", "detention facilities",
-          "host communities", "the airport", "the western provinces", "the refugee settlements", "border crossings",
-          "the central highlands", "secondary cities"]
-GROUPS = ["", " for women and girls", " for unaccompanied children", " for survivors of trafficking",
-          " for stranded migrants", " for asylum-seekers", " for host community youth"]
+PLACES = [
+    "the northern border region",
+    "the capital",
+    "the main transit hub",
+    "coastal departure points",
+    "the eastern camps",
+    "urban areas",
+    "the southern corridor",
+    "reception centres",
+    "detention facilities",
+    "host communities",
+    "the airport",
+    "the western provinces",
+    "the refugee settlements",
+    "border crossings",
+    "the central highlands",
+    "secondary cities",
+]
+GROUPS = [
+    "",
+    " for women and girls",
+    " for unaccompanied children",
+    " for survivors of trafficking",
+    " for stranded migrants",
+    " for asylum-seekers",
+    " for host community youth",
+]
 
 COMMENTS = [
-    "", "", "", "Work plan agreed with the ministry.", "Delayed by the rainy season; resumes next month.",
-    "Funding confirmed for the second half of the year.", "Two sessions postponed because of elections.",
-    "Partner staff recruited; activity starting.", "Target revised with the government counterpart.",
+    "",
+    "",
+    "",
+    "Work plan agreed with the ministry.",
+    "Delayed by the rainy season; resumes next month.",
+    "Funding confirmed for the second half of the year.",
+    "Two sessions postponed because of elections.",
+    "Partner staff recruited; activity starting.",
+    "Target revised with the government counterpart.",
     "Access to the border area restricted since the last period.",
 ]
-STATUSES = [Status.ON_TRACK] * 5 + [Status.NOT_STARTED] * 2 + [Status.DELAYED] * 2 + [Status.COMPLETED]
+STATUSES = (
+    [Status.ON_TRACK] * 5 + [Status.NOT_STARTED] * 2 + [Status.DELAYED] * 2 + [Status.COMPLETED]
+)
 
 
 @cache
@@ -115,7 +163,9 @@ def build_plan(activities: int, countries: int = 1, *, seed: int = 7) -> Plan:
     actor_ids = [a[0] for a in ACTORS]
     per_ap = [activities // 10 + (1 if i < activities % 10 else 0) for i in range(10)]
     titles = [f"{v} {s} in {p}{g}" for v in VERBS for s in SUBJECTS for p in PLACES for g in GROUPS]
-    rng.shuffle(titles)  # 20,160 distinct titles: a large plan repeats no title, as a real one would not
+    rng.shuffle(
+        titles
+    )  # 20,160 distinct titles: a large plan repeats no title, as a real one would not
     objectives = []
     number = 0
     for ap, count in enumerate(per_ap, start=1):
@@ -125,18 +175,30 @@ def build_plan(activities: int, countries: int = 1, *, seed: int = 7) -> Plan:
             name, unit = rng.choice(INDICATORS)
             target = 100.0 if unit == "%" else float(rng.choice([1, 4, 12, 20, 50, 120, 400, 2500]))
             start = date(2026, 1, 1) + timedelta(days=30 * rng.randrange(12))
-            acts.append(Activity(
-                id=f"AP{ap}-{number}",
-                title=titles[number - 1],
-                lead=rng.choice(actor_ids),
-                partners=rng.sample(actor_ids, rng.randrange(0, 4)),
-                indicators=[Indicator(name=name, unit=unit, target=target, cumulative=rng.random() < 0.8)],
-                start=start,
-                end=start + timedelta(days=rng.choice([90, 180, 365, 540])),
-                budget=float(rng.randrange(5, 500) * 1000) if rng.random() < 0.85 else None,
-            ))
-        objectives.append(Objective(id=f"O{ap}", action_point=f"AP{ap}", title=f"Objective {ap}: "
-                                    f"{rng.choice(SUBJECTS).capitalize()}", activities=acts))
+            acts.append(
+                Activity(
+                    id=f"AP{ap}-{number}",
+                    title=titles[number - 1],
+                    lead=rng.choice(actor_ids),
+                    partners=rng.sample(actor_ids, rng.randrange(0, 4)),
+                    indicators=[
+                        Indicator(
+                            name=name, unit=unit, target=target, cumulative=rng.random() < 0.8
+                        )
+                    ],
+                    start=start,
+                    end=start + timedelta(days=rng.choice([90, 180, 365, 540])),
+                    budget=float(rng.randrange(5, 500) * 1000) if rng.random() < 0.85 else None,
+                )
+            )
+        objectives.append(
+            Objective(
+                id=f"O{ap}",
+                action_point=f"AP{ap}",
+                title=f"Objective {ap}: {rng.choice(SUBJECTS).capitalize()}",
+                activities=acts,
+            )
+        )
     codes = list(country_codes()[:countries])
     return Plan(
         schema_version=1,
@@ -145,8 +207,12 @@ def build_plan(activities: int, countries: int = 1, *, seed: int = 7) -> Plan:
         scope=Scope.NATIONAL if countries == 1 else Scope.GLOBAL,
         region=None if countries == 1 else Region(code="BENCH", name="Benchmark region"),
         countries=codes,
-        reporting=Reporting(frequency=Frequency.MONTHLY, first_period="2026-01", due_days=15,
-                            send_to="Regional coordination unit (benchmark@example.org)"),
+        reporting=Reporting(
+            frequency=Frequency.MONTHLY,
+            first_period="2026-01",
+            due_days=15,
+            send_to="Regional coordination unit (benchmark@example.org)",
+        ),
         actors=[Actor(id=i, name=n, type=t) for i, n, t in ACTORS],
         objectives=objectives,
     )
@@ -163,7 +229,9 @@ def plan_text(plan: Plan) -> str:
         for activity in objective.get("activities", []):
             for key in {"start", "end"} & activity.keys():
                 activity[key] = date.fromisoformat(activity[key])
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+    return yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+    )
 
 
 def plan_file(activities: int, countries: int = 1) -> Path:
@@ -194,7 +262,9 @@ def periods(count: int) -> list[str]:
     return [f"{2026 + m // 12}-{m % 12 + 1:02d}" for m in range(count)]
 
 
-def office_fill(plan: Plan, office: str, period: str, *, seed: int = 0) -> dict[tuple[str, str], ProgressRow]:
+def office_fill(
+    plan: Plan, office: str, period: str, *, seed: int = 0
+) -> dict[tuple[str, str], ProgressRow]:
     """What an office types into its matrix, keyed by (office, ref) as the writer's `prefill` is.
 
     Offices mostly follow the rules (a comment when delayed or cancelled, totals to date that
@@ -211,7 +281,9 @@ def office_fill(plan: Plan, office: str, period: str, *, seed: int = 0) -> dict[
     progress = min(1.0, ((year - 2026) * 12 + month) / 12)  # share of the year gone by
     fill = {}
     for i, row in enumerate(plan_rows(plan, office)):
-        steady = random.Random(f"{seed}:{office}:{row.ref}")  # the same each period, so totals never drop
+        steady = random.Random(
+            f"{seed}:{office}:{row.ref}"
+        )  # the same each period, so totals never drop
         pace = steady.uniform(0.3, 1.2)
         status = steady.choice(STATUSES) if progress < 1 else Status.COMPLETED
         indicator = row.indicator
@@ -226,9 +298,17 @@ def office_fill(plan: Plan, office: str, period: str, *, seed: int = 0) -> dict[
             actual, comments = (None, comments) if status != Status.NOT_STARTED else (actual, "")
             status = Status.COMPLETED if status != Status.NOT_STARTED else Status.DELAYED
         fill[(office, row.ref)] = ProgressRow(
-            country=office, activity_id=row.activity.id, indicator_index=row.indicator_index, ref=row.ref,
-            sheet="", row=FIRST_DATA_ROW + i, status=status, actual=actual,
-            funds_secured=round(row.activity.budget * min(1.0, pace), -2) if row.activity.budget else None,
+            country=office,
+            activity_id=row.activity.id,
+            indicator_index=row.indicator_index,
+            ref=row.ref,
+            sheet="",
+            row=FIRST_DATA_ROW + i,
+            status=status,
+            actual=actual,
+            funds_secured=round(row.activity.budget * min(1.0, pace), -2)
+            if row.activity.budget
+            else None,
             comments=comments,
         )
     return fill
@@ -240,8 +320,11 @@ def source_hash(*parts: str) -> str:
     digest = hashlib.sha256(Path(__file__).read_bytes())
     for part in parts:
         base = SRC / part
-        files = sorted(f for f in base.rglob("*") if f.suffix in (".py", ".yaml")) if base.is_dir() else (
-            [base] if base.exists() else [])
+        files = (
+            sorted(f for f in base.rglob("*") if f.suffix in (".py", ".yaml"))
+            if base.is_dir()
+            else ([base] if base.exists() else [])
+        )
         for f in files:
             digest.update(f.relative_to(SRC).as_posix().encode())
             digest.update(f.read_bytes())

@@ -43,8 +43,13 @@ class Timing:
     wall_all: list[float] = field(default_factory=list)
 
 
-def measure(fn: Callable[[], object], reps: int, *, setup: Callable[[], object] | None = None,
-            warmup: bool = True) -> Timing:
+def measure(
+    fn: Callable[[], object],
+    reps: int,
+    *,
+    setup: Callable[[], object] | None = None,
+    warmup: bool = True,
+) -> Timing:
     """Run `fn` `reps` times (after `setup` each time, untimed) and keep the medians.
 
     An untimed warm-up run comes first unless `warmup` is False, so imports and caches are not
@@ -93,15 +98,24 @@ def peak_rss_mib(code: str, *, env: dict[str, str] | None = None, timeout: float
     )
     full_env = {**python_env(), **(env or {})}
     proc = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, env=full_env, timeout=timeout, check=False
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"memory probe failed:\n{proc.stderr.strip()[-2000:]}")
     lines = proc.stdout.strip().splitlines()
     peaks = json.loads(lines[-1])
     out = json.loads(lines[-2]) if len(lines) > 1 and lines[-2].startswith("{") else None
-    return {"self_mib": peaks["self"], "children_mib": peaks["children"],
-            "peak_mib": max(peaks["self"], peaks["children"]), "out": out}
+    return {
+        "self_mib": peaks["self"],
+        "children_mib": peaks["children"],
+        "peak_mib": max(peaks["self"], peaks["children"]),
+        "out": out,
+    }
 
 
 def python_env() -> dict[str, str]:
@@ -159,8 +173,12 @@ class Row:
         return ""
 
     def as_json(self) -> dict:
-        data = {**asdict(self), "ratio": self.ratio, "verdict": self.verdict,
-                "other_ratios": {k: self.value / v for k, v in self.others.items() if v > 0}}
+        data = {
+            **asdict(self),
+            "ratio": self.ratio,
+            "verdict": self.verdict,
+            "other_ratios": {k: self.value / v for k, v in self.others.items() if v > 0},
+        }
         return {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in data.items()}
 
 
@@ -202,7 +220,9 @@ class Report:
         for r in self.rows:
             baseline = f"{r.baseline_name} {fmt(r.baseline, r.unit)}" if r.baseline_name else ""
             ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
-            lines.append(f"| {r.group}: {r.name} | {fmt(r.value, r.unit)} | {baseline} | {ratio} | {r.verdict} |")
+            lines.append(
+                f"| {r.group}: {r.name} | {fmt(r.value, r.unit)} | {baseline} | {ratio} | {r.verdict} |"
+            )
         return "\n".join(lines)
 
     def as_json(self) -> dict:
@@ -279,7 +299,10 @@ def machine() -> dict:
 def _git_head() -> str:
     try:
         return subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"

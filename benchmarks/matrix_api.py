@@ -28,8 +28,12 @@ def plan_check_command(path: Path) -> int:
 
     from benchmarks.harness import python_env
 
-    return subprocess.run([sys.executable, "-m", "matrix", "plan", "check", str(path)], env=python_env(),
-                          capture_output=True, check=False).returncode
+    return subprocess.run(
+        [sys.executable, "-m", "matrix", "plan", "check", str(path)],
+        env=python_env(),
+        capture_output=True,
+        check=False,
+    ).returncode
 
 
 def generate_all(plan_path: Path, period: str, out_dir: Path) -> list[Path]:
@@ -37,15 +41,26 @@ def generate_all(plan_path: Path, period: str, out_dir: Path) -> list[Path]:
     from matrix.generate import generate
     from matrix.plan import load_plan
 
-    return generate(load_plan(plan_path), period, countries=None, regional=False, lang="en", out_dir=out_dir,
-                    force=True)
+    return generate(
+        load_plan(plan_path),
+        period,
+        countries=None,
+        regional=False,
+        lang="en",
+        out_dir=out_dir,
+        force=True,
+    )
 
 
-def write_workbook(plan: Plan, office: str, period: str, path: Path, prefill: dict | None = None) -> None:
+def write_workbook(
+    plan: Plan, office: str, period: str, path: Path, prefill: dict | None = None
+) -> None:
     from matrix.excel.writer import write_workbook as write
     from matrix.periods import Period
 
-    write(plan, office, Period.parse(period), "en", path, prefill=prefill, generated_at=GENERATED_AT)
+    write(
+        plan, office, Period.parse(period), "en", path, prefill=prefill, generated_at=GENERATED_AT
+    )
 
 
 def validate_file(plan: Plan, path: Path):

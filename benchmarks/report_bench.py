@@ -27,8 +27,11 @@ MEMORY_CAP = 8 * 1024**3
 def store_path(countries: int, activities: int, n_periods: int) -> Path:
     """A store holding one accepted return per country and period, built once and cached."""
     size = f"{countries}x{activities}x{n_periods}"
-    folder = cached_dir(f"store-{size}", source_hash("store", "models"),
-                        lambda tmp: fill_store(tmp / "store.sqlite", countries, activities, n_periods))
+    folder = cached_dir(
+        f"store-{size}",
+        source_hash("store", "models"),
+        lambda tmp: fill_store(tmp / "store.sqlite", countries, activities, n_periods),
+    )
     return folder / "store.sqlite"
 
 
@@ -51,31 +54,73 @@ def fill_store(path: Path, countries: int, activities: int, n_periods: int) -> N
                 for i, r in enumerate(rows_of):
                     status = rng.choice(STATUSES) if p else Status.NOT_STARTED
                     target = (r.indicator.target if r.indicator else None) or 10.0
-                    rows.append(ProgressRow.model_construct(
-                        country=office, activity_id=r.activity.id, indicator_index=r.indicator_index, ref=r.ref,
-                        sheet="Matrix", row=4 + i, status=status,
-                        actual=None if status == Status.NOT_STARTED else round(target * (p + 1) / (n_periods + 1)),
-                        funds_secured=None, comments="", next_steps="", support_needed="",
-                    ))
-                record_return(store, plan, plan_hash, office, period, received, rows,
-                              sha256=f"{office}:{period}:{activities}")
+                    rows.append(
+                        ProgressRow.model_construct(
+                            country=office,
+                            activity_id=r.activity.id,
+                            indicator_index=r.indicator_index,
+                            ref=r.ref,
+                            sheet="Matrix",
+                            row=4 + i,
+                            status=status,
+                            actual=None
+                            if status == Status.NOT_STARTED
+                            else round(target * (p + 1) / (n_periods + 1)),
+                            funds_secured=None,
+                            comments="",
+                            next_steps="",
+                            support_needed="",
+                        )
+                    )
+                record_return(
+                    store,
+                    plan,
+                    plan_hash,
+                    office,
+                    period,
+                    received,
+                    rows,
+                    sha256=f"{office}:{period}:{activities}",
+                )
     finally:
         store.close()
 
 
-def record_return(store, plan, plan_hash: str, office: str, period: str, received: datetime, rows: list,
-                  proposed: list = (), *, sha256: str) -> None:
+def record_return(
+    store,
+    plan,
+    plan_hash: str,
+    office: str,
+    period: str,
+    received: datetime,
+    rows: list,
+    proposed: list = (),
+    *,
+    sha256: str,
+) -> None:
     """Record an accepted return made in code, as `collect` would after validating it."""
     from matrix import __version__
     from matrix.excel.layout import TEMPLATE_SCHEMA
     from matrix.models.returns import ValidationResult, WorkbookIdentity
 
     identity = WorkbookIdentity(
-        template_schema=TEMPLATE_SCHEMA, tool_version=__version__, plan_id=plan.id, plan_hash=plan_hash,
-        office=office, regional=False, period=period, lang="en", generated_at=received,
+        template_schema=TEMPLATE_SCHEMA,
+        tool_version=__version__,
+        plan_id=plan.id,
+        plan_hash=plan_hash,
+        office=office,
+        regional=False,
+        period=period,
+        lang="en",
+        generated_at=received,
     )
     result = ValidationResult.model_construct(
-        file=f"{office}_{period}.xlsx", sha256=sha256, size=0, identity=identity, issues=[], rows=rows,
+        file=f"{office}_{period}.xlsx",
+        sha256=sha256,
+        size=0,
+        identity=identity,
+        issues=[],
+        rows=rows,
         proposed=list(proposed),
     )
     store.record(result, plan, received_at=received)
@@ -85,21 +130,38 @@ class ReportFailed(Exception):
     """The report did not finish within the memory cap or the time limit; the message says which."""
 
 
-def time_report(countries: int, activities: int, n_periods: int, reps: int, limit: float,
-                *, warmup: bool = True) -> dict:
+def time_report(
+    countries: int, activities: int, n_periods: int, reps: int, limit: float, *, warmup: bool = True
+) -> dict:
     """Median CPU seconds to load, compute and render the report of the last period, in a fresh
     process; a step still running after `limit` seconds is reported under "failed"."""
     store = store_path(countries, activities, n_periods)
-    args = json.dumps({"store": str(store), "countries": countries, "activities": activities,
-                       "period": periods(n_periods)[-1], "reps": reps, "limit": limit, "warmup": int(warmup)})
+    args = json.dumps(
+        {
+            "store": str(store),
+            "countries": countries,
+            "activities": activities,
+            "period": periods(n_periods)[-1],
+            "reps": reps,
+            "limit": limit,
+            "warmup": int(warmup),
+        }
+    )
     try:
-        proc = subprocess.run([sys.executable, "-m", "benchmarks.report_bench", args], capture_output=True,
-                              text=True, env={**os.environ, "PYTHONPATH": _pythonpath()}, check=False,
-                              timeout=limit * 2 + 120)
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.report_bench", args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": _pythonpath()},
+            check=False,
+            timeout=limit * 2 + 120,
+        )
     except subprocess.TimeoutExpired:
         raise ReportFailed(f"did not finish in {limit * 2 + 120:.0f} s") from None
     if proc.returncode != 0:
-        lines = [line for line in proc.stderr.strip().splitlines() if "Error" in line] or [f"exit {proc.returncode}"]
+        lines = [line for line in proc.stderr.strip().splitlines() if "Error" in line] or [
+            f"exit {proc.returncode}"
+        ]
         last = lines[-1]
         if "MemoryError" in proc.stderr:
             last = f"MemoryError under a {MEMORY_CAP // 1024**3} GiB cap"
@@ -153,12 +215,18 @@ def _child(args: dict) -> dict:
         sql_floor(Path(args["store"]), args["period"])
         floor.append(time.process_time() - t0)
     # Medians of the timed reps; a step that only ran its warm-up keeps that one.
-    medians = {k: statistics.median(v[args["warmup"]:] or v) if v else None for k, v in steps.items()}
+    medians = {
+        k: statistics.median(v[args["warmup"] :] or v) if v else None for k, v in steps.items()
+    }
     if failed and ":" not in failed:
         failed = f"{failed} did not finish in {args['limit']:.0f} s"
-    return {**medians, "sql_floor": statistics.median(floor),
-            "peak_mib": self_peak_mib(), "failed": failed if not all(steps.values()) else None,
-            "html_bytes": html_bytes}
+    return {
+        **medians,
+        "sql_floor": statistics.median(floor),
+        "peak_mib": self_peak_mib(),
+        "failed": failed if not all(steps.values()) else None,
+        "html_bytes": html_bytes,
+    }
 
 
 def sql_floor(store: Path, period: str) -> list[tuple]:
@@ -171,7 +239,9 @@ def sql_floor(store: Path, period: str) -> list[tuple]:
             """SELECT pr.country, pr.status, count(*), sum(pr.actual) FROM progress pr
                JOIN submissions s ON s.id = pr.submission_id
                WHERE s.period = ? AND s.outcome = 'accepted' AND s.superseded_by IS NULL
-               GROUP BY pr.country, pr.status""", (period,)).fetchall()
+               GROUP BY pr.country, pr.status""",
+            (period,),
+        ).fetchall()
     finally:
         conn.close()
 

@@ -33,7 +33,9 @@ from benchmarks.harness import Report, Row, measure, peak_rss_mib
 GENERATE_TARGET = 2.0  # × xlsxwriter writing the same workbook
 READ_TARGET = 2.0  # × python-calamine reading the same files
 REPORT_TARGET = 1.0  # seconds of rendering for the large store
-PLAN_LOAD_TARGET = 1.0  # × PyYAML's C loader + pydantic: limits, line numbers and checks cost nothing
+PLAN_LOAD_TARGET = (
+    1.0  # × PyYAML's C loader + pydantic: limits, line numbers and checks cost nothing
+)
 PLAN_CHECK_TARGET = 2.0  # seconds for `matrix plan check` of 5,000 activities, process and all
 PLAN_CHECK_SIZE = 5000
 LINEAR_SLACK = 1.25  # growth may exceed the size ratio by this factor and still count as linear
@@ -65,22 +67,62 @@ class Config:
     """(activities, countries) of the plan `matrix generate --all` writes every office's matrix of."""
 
 
-FULL = Config("full", reps=5, plan_sizes=(50, 300, 3000), corpus_rows=300, corpus_counts=(10, 100, 1000),
-              corpus_reps=3, openpyxl_corpus_max=100, report_sizes=((100, 3000, 8), (200, 3000, 8)), report_reps=1,
-              report_limit=900, report_warmup=False,
-              lookalike_sizes=(3000, 6000), plan_load_sizes=(500, 5000), generate_all=(5000, 6))
-QUICK = Config("quick", reps=3, plan_sizes=(50, 300), corpus_rows=300, corpus_counts=(10, 40),
-               corpus_reps=1, openpyxl_corpus_max=40, report_sizes=((10, 30, 4), (20, 30, 4)), report_reps=1,
-               report_limit=20, report_warmup=True,
-               lookalike_sizes=(300, 600), plan_load_sizes=(500, 5000), generate_all=(500, 3))
-TINY = Config("tiny", reps=1, plan_sizes=(5,), corpus_rows=5, corpus_counts=(2, 3),
-              corpus_reps=1, openpyxl_corpus_max=3, report_sizes=((2, 5, 2), (4, 5, 2)), report_reps=1,
-              report_limit=60, report_warmup=True,
-              lookalike_sizes=(10, 20), plan_load_sizes=(20,), generate_all=(20, 2))
+FULL = Config(
+    "full",
+    reps=5,
+    plan_sizes=(50, 300, 3000),
+    corpus_rows=300,
+    corpus_counts=(10, 100, 1000),
+    corpus_reps=3,
+    openpyxl_corpus_max=100,
+    report_sizes=((100, 3000, 8), (200, 3000, 8)),
+    report_reps=1,
+    report_limit=900,
+    report_warmup=False,
+    lookalike_sizes=(3000, 6000),
+    plan_load_sizes=(500, 5000),
+    generate_all=(5000, 6),
+)
+QUICK = Config(
+    "quick",
+    reps=3,
+    plan_sizes=(50, 300),
+    corpus_rows=300,
+    corpus_counts=(10, 40),
+    corpus_reps=1,
+    openpyxl_corpus_max=40,
+    report_sizes=((10, 30, 4), (20, 30, 4)),
+    report_reps=1,
+    report_limit=20,
+    report_warmup=True,
+    lookalike_sizes=(300, 600),
+    plan_load_sizes=(500, 5000),
+    generate_all=(500, 3),
+)
+TINY = Config(
+    "tiny",
+    reps=1,
+    plan_sizes=(5,),
+    corpus_rows=5,
+    corpus_counts=(2, 3),
+    corpus_reps=1,
+    openpyxl_corpus_max=3,
+    report_sizes=((2, 5, 2), (4, 5, 2)),
+    report_reps=1,
+    report_limit=60,
+    report_warmup=True,
+    lookalike_sizes=(10, 20),
+    plan_load_sizes=(20,),
+    generate_all=(20, 2),
+)
 CONFIGS = {c.name: c for c in (FULL, QUICK, TINY)}
 
 PERIOD = "2026-01"
-WRITER, VALIDATION, COLLECT = ("matrix.excel.writer",), ("matrix.validation",), ("matrix.collect", "matrix.store")
+WRITER, VALIDATION, COLLECT = (
+    ("matrix.excel.writer",),
+    ("matrix.validation",),
+    ("matrix.collect", "matrix.store"),
+)
 REPORT = ("matrix.report.source", "matrix.report.render")
 PLAN, GENERATE = ("matrix.plan",), ("matrix.generate", "matrix.excel.writer")
 PLAN_WORKBOOK = ("matrix.plan.workbook.writer", "matrix.plan.workbook.reader")
@@ -168,13 +210,28 @@ def _generate(cfg: Config, report: Report, work: Path, plan) -> None:
     xw = measure(lambda: baselines.write_xlsxwriter(content, work / "xw.xlsx"), cfg.reps)
     op = measure(lambda: baselines.write_openpyxl(content, work / "op.xlsx"), cfg.reps)
     report.add(Row(group, f"{size} rows: xlsxwriter (reference)", xw.cpu, "s", timing=xw))
-    report.add(Row(group, f"{size} rows: plain openpyxl", op.cpu, "s", "xlsxwriter", xw.cpu, timing=op))
+    report.add(
+        Row(group, f"{size} rows: plain openpyxl", op.cpu, "s", "xlsxwriter", xw.cpu, timing=op)
+    )
     if not has(report, group, WRITER):
         return
-    mx = measure(lambda: matrix_api.write_workbook(plan, office, PERIOD, work / "mx.xlsx"), cfg.reps)
-    report.add(Row(group, f"{size} rows: matrix write_workbook", mx.cpu, "s", "xlsxwriter", xw.cpu,
-                   target_ratio=GENERATE_TARGET, others={"openpyxl": op.cpu}, note=f"wall {mx.wall * 1000:.0f} ms",
-                   timing=mx))
+    mx = measure(
+        lambda: matrix_api.write_workbook(plan, office, PERIOD, work / "mx.xlsx"), cfg.reps
+    )
+    report.add(
+        Row(
+            group,
+            f"{size} rows: matrix write_workbook",
+            mx.cpu,
+            "s",
+            "xlsxwriter",
+            xw.cpu,
+            target_ratio=GENERATE_TARGET,
+            others={"openpyxl": op.cpu},
+            note=f"wall {mx.wall * 1000:.0f} ms",
+            timing=mx,
+        )
+    )
 
 
 def bench_generate_all(cfg: Config, report: Report, work: Path) -> None:
@@ -190,14 +247,29 @@ def bench_generate_all(cfg: Config, report: Report, work: Path) -> None:
             baselines.write_xlsxwriter(content, work / f"xw-{i}.xlsx")
 
     xw = measure(write_all, cfg.reps)
-    report.add(Row(group, "xlsxwriter writing the same workbooks (reference)", xw.cpu, "s", timing=xw))
+    report.add(
+        Row(group, "xlsxwriter writing the same workbooks (reference)", xw.cpu, "s", timing=xw)
+    )
     if not has(report, group, GENERATE + PLAN):
         return
     mx = measure(lambda: matrix_api.generate_all(path, PERIOD, work / "out"), cfg.reps)
-    peak = peak_rss_mib(f"from benchmarks import matrix_api\n"
-                        f"matrix_api.generate_all({str(path)!r}, {PERIOD!r}, {str(work / 'rss')!r})")
-    report.add(Row(group, "matrix generate --all", mx.cpu, "s", "xlsxwriter", xw.cpu, target_ratio=GENERATE_TARGET,
-                   note=f"wall {mx.wall:.2f} s; peak {peak['peak_mib']:.0f} MiB in a fresh process", timing=mx))
+    peak = peak_rss_mib(
+        f"from benchmarks import matrix_api\n"
+        f"matrix_api.generate_all({str(path)!r}, {PERIOD!r}, {str(work / 'rss')!r})"
+    )
+    report.add(
+        Row(
+            group,
+            "matrix generate --all",
+            mx.cpu,
+            "s",
+            "xlsxwriter",
+            xw.cpu,
+            target_ratio=GENERATE_TARGET,
+            note=f"wall {mx.wall:.2f} s; peak {peak['peak_mib']:.0f} MiB in a fresh process",
+            timing=mx,
+        )
+    )
 
 
 # ---- plans -----------------------------------------------------------------------------------
@@ -209,22 +281,56 @@ def bench_plans(cfg: Config, report: Report, work: Path) -> None:
     for size in cfg.plan_load_sizes:
         path = plan_file(size)
         plain = measure(lambda p=path: baselines.load_plan_plain(p), cfg.reps)
-        report.add(Row(group, f"{size:,} activities: yaml CSafeLoader + model_validate", plain.cpu, "s",
-                       timing=plain))
+        report.add(
+            Row(
+                group,
+                f"{size:,} activities: yaml CSafeLoader + model_validate",
+                plain.cpu,
+                "s",
+                timing=plain,
+            )
+        )
         if not has(report, group, PLAN):
             return
         loaded = measure(lambda p=path: matrix_api.load_plan(p), cfg.reps)
-        report.add(Row(group, f"{size:,} activities: matrix load_plan", loaded.cpu, "s", "plain load", plain.cpu,
-                       target_ratio=PLAN_LOAD_TARGET, timing=loaded))
+        report.add(
+            Row(
+                group,
+                f"{size:,} activities: matrix load_plan",
+                loaded.cpu,
+                "s",
+                "plain load",
+                plain.cpu,
+                target_ratio=PLAN_LOAD_TARGET,
+                timing=loaded,
+            )
+        )
         if has(report, group, PLAN_WORKBOOK):
             workbook = plan_workbook_file(size)
             read = measure(lambda p=workbook: matrix_api.load_plan(p), cfg.reps)
-            report.add(Row(group, f"{size:,} activities: matrix load_plan, plan workbook", read.cpu, "s",
-                           "plain load", plain.cpu, timing=read))
+            report.add(
+                Row(
+                    group,
+                    f"{size:,} activities: matrix load_plan, plan workbook",
+                    read.cpu,
+                    "s",
+                    "plain load",
+                    plain.cpu,
+                    timing=read,
+                )
+            )
         command = measure(lambda p=path: matrix_api.plan_check_command(p), cfg.reps)
-        report.add(Row(group, f"{size:,} activities: `matrix plan check` process", command.cpu, "s",
-                       target_abs=PLAN_CHECK_TARGET if size >= PLAN_CHECK_SIZE else None,
-                       note=f"wall {command.wall:.2f} s", timing=command))
+        report.add(
+            Row(
+                group,
+                f"{size:,} activities: `matrix plan check` process",
+                command.cpu,
+                "s",
+                target_abs=PLAN_CHECK_TARGET if size >= PLAN_CHECK_SIZE else None,
+                note=f"wall {command.wall:.2f} s",
+                timing=command,
+            )
+        )
 
 
 # ---- read / validate / collect ---------------------------------------------------------------
@@ -270,18 +376,50 @@ def _read_one(cfg: Config, report: Report, work: Path, plan) -> None:
     _floor_rows(report, group, f"{size} rows: ", floors)
     if has(report, group, VALIDATION):
         v = measure(lambda: matrix_api.validate_file(plan, path), cfg.reps)
-        report.add(Row(group, f"{size} rows: matrix validate_file", v.cpu, "s", "calamine", floors["calamine"],
-                       target_ratio=READ_TARGET, others=_others(floors), timing=v))
+        report.add(
+            Row(
+                group,
+                f"{size} rows: matrix validate_file",
+                v.cpu,
+                "s",
+                "calamine",
+                floors["calamine"],
+                target_ratio=READ_TARGET,
+                others=_others(floors),
+                timing=v,
+            )
+        )
     if has(report, group, COLLECT):
-        c = measure(lambda: matrix_api.collect(plan, [path], store), cfg.reps, setup=lambda: _remove_store(store))
-        report.add(Row(group, f"{size} rows: matrix collect (fresh store)", c.cpu, "s", "calamine", floors["calamine"],
-                       target_ratio=READ_TARGET, others=_others(floors), timing=c))
+        c = measure(
+            lambda: matrix_api.collect(plan, [path], store),
+            cfg.reps,
+            setup=lambda: _remove_store(store),
+        )
+        report.add(
+            Row(
+                group,
+                f"{size} rows: matrix collect (fresh store)",
+                c.cpu,
+                "s",
+                "calamine",
+                floors["calamine"],
+                target_ratio=READ_TARGET,
+                others=_others(floors),
+                timing=c,
+            )
+        )
 
 
 def bench_read_many(cfg: Config, report: Report, work: Path) -> None:
     countries = corpus_countries(cfg)
     for count in cfg.corpus_counts:
-        _read_many(cfg, report, work, _plan(cfg.corpus_rows, countries), corpus(cfg.corpus_rows, count, countries))
+        _read_many(
+            cfg,
+            report,
+            work,
+            _plan(cfg.corpus_rows, countries),
+            corpus(cfg.corpus_rows, count, countries),
+        )
 
 
 def _read_many(cfg: Config, report: Report, work: Path, plan, paths: list[Path]) -> None:
@@ -293,15 +431,43 @@ def _read_many(cfg: Config, report: Report, work: Path, plan, paths: list[Path])
     if has(report, group, VALIDATION):
         matrix_api.validate_file(plan, paths[0])  # imports, not billed
         v = measure(lambda: matrix_api.validate_paths(plan, paths), reps, warmup=False)
-        report.add(Row(group, "matrix validate_paths CPU", v.cpu / count, "s", "calamine", floors["calamine"],
-                       target_ratio=READ_TARGET, others=_others(floors), note=f"wall {v.wall:.2f} s total", timing=v))
+        report.add(
+            Row(
+                group,
+                "matrix validate_paths CPU",
+                v.cpu / count,
+                "s",
+                "calamine",
+                floors["calamine"],
+                target_ratio=READ_TARGET,
+                others=_others(floors),
+                note=f"wall {v.wall:.2f} s total",
+                timing=v,
+            )
+        )
     if has(report, group, COLLECT):
         store = work / "many.sqlite"
         matrix_api.collect(plan, paths[:1], work / "warm.sqlite")
-        c = measure(lambda: matrix_api.collect(plan, paths, store), reps, setup=lambda: _remove_store(store),
-                    warmup=False)
-        report.add(Row(group, "matrix collect CPU", c.cpu / count, "s", "calamine", floors["calamine"],
-                       target_ratio=READ_TARGET, others=_others(floors), note=f"wall {c.wall:.2f} s total", timing=c))
+        c = measure(
+            lambda: matrix_api.collect(plan, paths, store),
+            reps,
+            setup=lambda: _remove_store(store),
+            warmup=False,
+        )
+        report.add(
+            Row(
+                group,
+                "matrix collect CPU",
+                c.cpu / count,
+                "s",
+                "calamine",
+                floors["calamine"],
+                target_ratio=READ_TARGET,
+                others=_others(floors),
+                note=f"wall {c.wall:.2f} s total",
+                timing=c,
+            )
+        )
 
 
 # ---- memory ----------------------------------------------------------------------------------
@@ -316,15 +482,21 @@ def _probe(kind: str, rows: int, countries: int, count: int, folder: Path, store
         f"assert len(paths) == {count}\n"
     )
     if kind == "calamine":  # nothing but calamine imported: the floor
-        code = code.replace("from benchmarks import baselines, matrix_api\nfrom benchmarks.data import build_plan\n",
-                            "from python_calamine import CalamineWorkbook\n")
-        code += ("for p in paths:\n"
-                 "    wb = CalamineWorkbook.from_path(str(p))\n"
-                 "    for n in wb.sheet_names: wb.get_sheet_by_name(n).to_python()\n"
-                 "    wb.close()\n")
+        code = code.replace(
+            "from benchmarks import baselines, matrix_api\nfrom benchmarks.data import build_plan\n",
+            "from python_calamine import CalamineWorkbook\n",
+        )
+        code += (
+            "for p in paths:\n"
+            "    wb = CalamineWorkbook.from_path(str(p))\n"
+            "    for n in wb.sheet_names: wb.get_sheet_by_name(n).to_python()\n"
+            "    wb.close()\n"
+        )
     else:
-        code += (f"plan = build_plan({rows}, {countries})\n"
-                 f"matrix_api.collect(plan, paths, Path({str(store)!r}))\n")
+        code += (
+            f"plan = build_plan({rows}, {countries})\n"
+            f"matrix_api.collect(plan, paths, Path({str(store)!r}))\n"
+        )
     return peak_rss_mib(code)
 
 
@@ -336,18 +508,40 @@ def bench_memory(cfg: Config, report: Report, work: Path) -> None:
         paths = corpus(cfg.corpus_rows, count, countries)
         store = work / f"rss-{count}.sqlite"
         _remove_store(store)
-        floor = _probe("calamine", cfg.corpus_rows, countries, count, paths[0].parent, store)["peak_mib"]
+        floor = _probe("calamine", cfg.corpus_rows, countries, count, paths[0].parent, store)[
+            "peak_mib"
+        ]
         if not has(report, group, COLLECT):
             report.add(Row(group, f"calamine read {count} workbooks", floor, "MiB"))
             continue
-        peaks[count] = _probe("matrix", cfg.corpus_rows, countries, count, paths[0].parent, store)["peak_mib"]
-        report.add(Row(group, f"matrix collect {count} workbooks", peaks[count], "MiB",
-                       "calamine read", floor))
+        peaks[count] = _probe("matrix", cfg.corpus_rows, countries, count, paths[0].parent, store)[
+            "peak_mib"
+        ]
+        report.add(
+            Row(
+                group,
+                f"matrix collect {count} workbooks",
+                peaks[count],
+                "MiB",
+                "calamine read",
+                floor,
+            )
+        )
     if not peaks:
         return
     low, high = min(peaks), max(peaks)
-    report.add(Row(group, f"growth {low} -> {high} workbooks", peaks[high], "MiB", f"collect {low}", peaks[low],
-                   target_ratio=MEMORY_SLACK, note="must stay flat"))
+    report.add(
+        Row(
+            group,
+            f"growth {low} -> {high} workbooks",
+            peaks[high],
+            "MiB",
+            f"collect {low}",
+            peaks[low],
+            target_ratio=MEMORY_SLACK,
+            note="must stay flat",
+        )
+    )
 
 
 # ---- report ----------------------------------------------------------------------------------
@@ -361,28 +555,81 @@ def bench_report(cfg: Config, report: Report, work: Path) -> None:
     for countries, activities, n_periods in cfg.report_sizes:
         size = f"{countries}x{activities}x{n_periods}"
         try:
-            r = report_bench.time_report(countries, activities, n_periods, cfg.report_reps, cfg.report_limit,
-                                         warmup=cfg.report_warmup)
+            r = report_bench.time_report(
+                countries,
+                activities,
+                n_periods,
+                cfg.report_reps,
+                cfg.report_limit,
+                warmup=cfg.report_warmup,
+            )
         except report_bench.ReportFailed as exc:
-            report.add(Row(group, f"{size}: total", float("nan"), "s", target_abs=REPORT_TARGET, failed=str(exc)))
+            report.add(
+                Row(
+                    group,
+                    f"{size}: total",
+                    float("nan"),
+                    "s",
+                    target_abs=REPORT_TARGET,
+                    failed=str(exc),
+                )
+            )
             continue
         floor = r["sql_floor"]
         report.add(Row(group, f"{size}: SQL floor (GROUP BY)", floor, "s"))
         if r["failed"]:
-            report.add(Row(group, f"{size}: render", float("nan"), "s", target_abs=REPORT_TARGET, failed=r["failed"]))
+            report.add(
+                Row(
+                    group,
+                    f"{size}: render",
+                    float("nan"),
+                    "s",
+                    target_abs=REPORT_TARGET,
+                    failed=r["failed"],
+                )
+            )
             continue
         total = r["context"] + r["render"]
         totals[countries * activities * n_periods] = total
-        report.add(Row(group, f"{size}: read store + compute figures", r["context"], "s", "SQL floor", floor,
-                       note=f"peak {r['peak_mib']:.0f} MiB"))
-        report.add(Row(group, f"{size}: render", r["render"], "s", "SQL floor", floor,
-                       target_abs=REPORT_TARGET, note=f"{r['html_bytes'] / 1e6:.1f} MB of HTML"))
+        report.add(
+            Row(
+                group,
+                f"{size}: read store + compute figures",
+                r["context"],
+                "s",
+                "SQL floor",
+                floor,
+                note=f"peak {r['peak_mib']:.0f} MiB",
+            )
+        )
+        report.add(
+            Row(
+                group,
+                f"{size}: render",
+                r["render"],
+                "s",
+                "SQL floor",
+                floor,
+                target_abs=REPORT_TARGET,
+                note=f"{r['html_bytes'] / 1e6:.1f} MB of HTML",
+            )
+        )
         report.add(Row(group, f"{size}: total", total, "s", "SQL floor", floor))
     if len(totals) < 2:
         return
     (small, t_small), (large, t_large) = min(totals.items()), max(totals.items())
-    report.add(Row(group, f"growth {small:,} -> {large:,} rows", t_large / t_small, "x", "size ratio", large / small,
-                   target_ratio=LINEAR_SLACK, note="linear when the ratio is about 1"))
+    report.add(
+        Row(
+            group,
+            f"growth {small:,} -> {large:,} rows",
+            t_large / t_small,
+            "x",
+            "size ratio",
+            large / small,
+            target_ratio=LINEAR_SLACK,
+            note="linear when the ratio is about 1",
+        )
+    )
 
 
 def bench_lookalikes(cfg: Config, report: Report, work: Path) -> None:
@@ -397,15 +644,44 @@ def bench_lookalikes(cfg: Config, report: Report, work: Path) -> None:
         timings = {}
         for kind in ("unrelated", "near-identical"):
             store = _proposals_store(plan, kind, size, work / f"{kind}-{size}.sqlite")
-            timings[kind] = measure(lambda s=store: matrix_api.report_context(plan, s, PERIOD), cfg.reps)
+            timings[kind] = measure(
+                lambda s=store: matrix_api.report_context(plan, s, PERIOD), cfg.reps
+            )
         unrelated, alike = timings["unrelated"], timings["near-identical"]
-        report.add(Row(group, f"{size:,} unrelated titles (reference)", unrelated.cpu, "s", timing=unrelated))
-        report.add(Row(group, f"{size:,} near-identical titles", alike.cpu, "s", "unrelated", unrelated.cpu,
-                       timing=alike))
+        report.add(
+            Row(
+                group,
+                f"{size:,} unrelated titles (reference)",
+                unrelated.cpu,
+                "s",
+                timing=unrelated,
+            )
+        )
+        report.add(
+            Row(
+                group,
+                f"{size:,} near-identical titles",
+                alike.cpu,
+                "s",
+                "unrelated",
+                unrelated.cpu,
+                timing=alike,
+            )
+        )
         totals[size] = alike.cpu
     (small, t_small), (large, t_large) = min(totals.items()), max(totals.items())
-    report.add(Row(group, f"growth {small:,} -> {large:,} near-identical", t_large / t_small, "x", "size ratio",
-                   large / small, target_ratio=LINEAR_SLACK, note="linear when the ratio is about 1"))
+    report.add(
+        Row(
+            group,
+            f"growth {small:,} -> {large:,} near-identical",
+            t_large / t_small,
+            "x",
+            "size ratio",
+            large / small,
+            target_ratio=LINEAR_SLACK,
+            note="linear when the ratio is about 1",
+        )
+    )
 
 
 def _proposals_store(plan, kind: str, size: int, path: Path) -> Path:
@@ -419,17 +695,34 @@ def _proposals_store(plan, kind: str, size: int, path: Path) -> Path:
     rng = random.Random(size)
     office = plan.countries[0]
     if kind == "near-identical":
-        titles = [f"Train border officials on referral procedures in district {i}" for i in range(size)]
+        titles = [
+            f"Train border officials on referral procedures in district {i}" for i in range(size)
+        ]
     else:
-        titles = [" ".join("".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=7)) for _ in range(8))
-                  for _ in range(size)]
-    proposed = [ProposedActivity(sheet="New activities", row=4 + i, title=title, lead=ACTORS[i % len(ACTORS)][0])
-                for i, title in enumerate(titles)]
+        titles = [
+            " ".join("".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=7)) for _ in range(8))
+            for _ in range(size)
+        ]
+    proposed = [
+        ProposedActivity(
+            sheet="New activities", row=4 + i, title=title, lead=ACTORS[i % len(ACTORS)][0]
+        )
+        for i, title in enumerate(titles)
+    ]
     rows = list(office_fill(plan, office, PERIOD).values())
     store = Store.open(path)
     try:
-        report_bench.record_return(store, plan, plan.content_hash(), office, PERIOD, datetime(2026, 2, 1, tzinfo=UTC),
-                                   rows, proposed, sha256=f"{kind}:{size}")
+        report_bench.record_return(
+            store,
+            plan,
+            plan.content_hash(),
+            office,
+            PERIOD,
+            datetime(2026, 2, 1, tzinfo=UTC),
+            rows,
+            proposed,
+            sha256=f"{kind}:{size}",
+        )
     finally:
         store.close()
     return path

@@ -32,12 +32,26 @@ def main(source: str) -> None:
         props = {k.lower(): v for k, v in feature["properties"].items()}
         code = props["iso_a3"] if props["iso_a3"] not in ("-99", None) else props["adm0_a3"]
         geometry = feature["geometry"]
-        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-        rings = [r for polygon in polygons for r in (ring(polygon[0]),) if len(r) >= 6]  # outer rings
+        polygons = (
+            geometry["coordinates"]
+            if geometry["type"] == "MultiPolygon"
+            else [geometry["coordinates"]]
+        )
+        rings = [
+            r for polygon in polygons for r in (ring(polygon[0]),) if len(r) >= 6
+        ]  # outer rings
         out.setdefault(code, []).extend(rings)
-    OUT.write_text(json.dumps({"source": "Natural Earth 1:110m admin-0 countries (public domain)",
-                               "unit": "0.1 degree", "countries": out}, separators=(",", ":")),
-                   encoding="utf-8")
+    OUT.write_text(
+        json.dumps(
+            {
+                "source": "Natural Earth 1:110m admin-0 countries (public domain)",
+                "unit": "0.1 degree",
+                "countries": out,
+            },
+            separators=(",", ":"),
+        ),
+        encoding="utf-8",
+    )
     print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes, {len(out)} countries)")
 
 

@@ -21,5 +21,6 @@ fi
 
 python3 -m pip install -q --disable-pip-version-check ".[test]"
 python3 -m ruff check --quiet src tests
+python3 -m ruff format --check --quiet src tests
 python3 -m mypy  # settings in pyproject.toml: strict where a module allows it
 python3 -m pytest "$@"

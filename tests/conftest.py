@@ -33,7 +33,11 @@ def dar_english() -> Plan:
     """The Dar es Salaam example as the report tests' figures were worked out for: its six
     English-speaking countries (Burundi, which the example adds to show an office working in
     French, is left out; reports in other languages have tests of their own)."""
-    text = DAR.read_text(encoding="utf-8").replace(", BDI", "").replace("office_languages: {BDI: fr}", "")
+    text = (
+        DAR.read_text(encoding="utf-8")
+        .replace(", BDI", "")
+        .replace("office_languages: {BDI: fr}", "")
+    )
     return Plan.model_validate(yaml.safe_load(text))
 
 

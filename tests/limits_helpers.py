@@ -23,8 +23,13 @@ def run_limited(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
     """`matrix ARGS...` in `cwd`, under the limits; a command still running long after its CPU
     limit (blocked, not computing) is killed by the timeout and fails the test."""
     return subprocess.run(
-        [sys.executable, "-m", "matrix", *map(str, args)], cwd=cwd, capture_output=True, text=True,
-        preexec_fn=_limit, timeout=3 * CPU_SECONDS, check=False,
+        [sys.executable, "-m", "matrix", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit,
+        timeout=3 * CPU_SECONDS,
+        check=False,
     )
 
 
@@ -32,5 +37,6 @@ def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
     """The single `error: ...` line a refused job prints (exit 2), asserting there is nothing else."""
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: "), (
-        f"exit {proc.returncode}\nstdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-2000:]}")
+        f"exit {proc.returncode}\nstdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-2000:]}"
+    )
     return lines[0]

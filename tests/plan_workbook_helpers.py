@@ -88,7 +88,10 @@ def rich_plan() -> Plan:
                             budget=1e-30,
                             indicators=[
                                 Indicator(
-                                    id="done", name="Done", unit="%", baseline=0.5,
+                                    id="done",
+                                    name="Done",
+                                    unit="%",
+                                    baseline=0.5,
                                     target=0.1 + 0.2,
                                 )
                             ],

@@ -121,9 +121,23 @@ class PostgresServer:
         script += f'chown {UNPRIVILEGED} "$dir" && exec "$@"' if self._as_user else 'exec "$@"'
         command = [self.pg_ctl, start[0], "-D", str(self.data), *start[1:]]
         done = subprocess.run(
-            ["unshare", "--mount", "sh", "-c", script, "sh", tiny_disk, str(self.tiny),
-             *self._as_user, *command],
-            capture_output=True, text=True, timeout=120, check=False, cwd=self.root,
+            [
+                "unshare",
+                "--mount",
+                "sh",
+                "-c",
+                script,
+                "sh",
+                tiny_disk,
+                str(self.tiny),
+                *self._as_user,
+                *command,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            cwd=self.root,
         )
         if done.returncode != 0:
             raise RuntimeError(f"cannot start a server with a tiny disk: {done.stderr.strip()}")

@@ -15,7 +15,9 @@ from matrix.store import Submission
 PAYLOAD = "<script>alert(1)</script>"
 
 
-def _rows(plan, office: str, statuses: dict[str, tuple[Status | None, float | None, str]]) -> list[ProgressRow]:
+def _rows(
+    plan, office: str, statuses: dict[str, tuple[Status | None, float | None, str]]
+) -> list[ProgressRow]:
     """Every plan row of `office`; refs not in `statuses` are on track with half the target."""
     out = []
     region = plan.region.code
@@ -24,9 +26,16 @@ def _rows(plan, office: str, statuses: dict[str, tuple[Status | None, float | No
         status, actual, comment = statuses.get(row.ref, (Status.ON_TRACK, target / 2, ""))
         out.append(
             ProgressRow(
-                country=office, activity_id=row.activity.id, indicator_index=row.indicator_index, ref=row.ref,
-                sheet="Matrix", row=5 + i, status=status, actual=actual,
-                funds_secured=10000.0 if row.activity.budget else None, comments=comment,
+                country=office,
+                activity_id=row.activity.id,
+                indicator_index=row.indicator_index,
+                ref=row.ref,
+                sheet="Matrix",
+                row=5 + i,
+                status=status,
+                actual=actual,
+                funds_secured=10000.0 if row.activity.budget else None,
+                comments=comment,
             )
         )
     return out
@@ -43,22 +52,41 @@ def dar_data(plan) -> ReportData:
     q3 = [r for o in q3_offices for r in _rows(plan, o, kenya_q3 if o == "KEN" else {})]
     q4_special = {
         "ETH": {"CAP-1": (Status.ON_TRACK, 120, "")},
-        "KEN": {"CAP-1": (Status.COMPLETED, 150, "All sessions held"), "LEG-1": (Status.ON_TRACK, 0, "")},
+        "KEN": {
+            "CAP-1": (Status.COMPLETED, 150, "All sessions held"),
+            "LEG-1": (Status.ON_TRACK, 0, ""),
+        },
         "TZA": {"OPS-2": (Status.DELAYED, 20, PAYLOAD)},
         "MWI": {"LEG-2": (Status.DELAYED, 0, "")},
         "EHAGL": {},
     }
     q4 = [r for o, special in q4_special.items() for r in _rows(plan, o, special)]
-    def sent(office: str, period: str, received: datetime, accepted: bool = True, issues=()) -> Submission:
-        return Submission(office=office, period=period, file_name=f"{office}_{period}.xlsx", received_at=received,
-                          accepted=accepted, counts=accepted, problems=list(issues))
+
+    def sent(
+        office: str, period: str, received: datetime, accepted: bool = True, issues=()
+    ) -> Submission:
+        return Submission(
+            office=office,
+            period=period,
+            file_name=f"{office}_{period}.xlsx",
+            received_at=received,
+            accepted=accepted,
+            counts=accepted,
+            problems=list(issues),
+        )
 
     january = [datetime(2027, 1, day, 9, 0) for day in range(1, 32)]
     warning = Code.INDICATOR_WITHOUT_TARGET.issue(
         file="ETH_2026-Q4.xlsx", sheet="Matrix", cell="K7", activity="X", indicator="Y"
     )
     error = Code.UNKNOWN_ACTOR.issue(
-        file="ZAF_2026-Q4.xlsx", sheet="Matrix", cell="E9", activity="X", role="lead", actor="XYZ", hint=""
+        file="ZAF_2026-Q4.xlsx",
+        sheet="Matrix",
+        cell="E9",
+        activity="X",
+        role="lead",
+        actor="XYZ",
+        hint="",
     )
     subs = [sent(o, "2026-Q3", datetime(2026, 10, 15, 9, 0)) for o in q3_offices] + [
         sent("ETH", "2026-Q4", january[9], issues=[warning]),
@@ -68,17 +96,28 @@ def dar_data(plan) -> ReportData:
         sent("EHAGL", "2026-Q4", january[4]),
         sent("ZAF", "2026-Q4", january[13], accepted=False, issues=[error]),
     ]
-    proposed = {"ETH": [ProposedActivity(
-        sheet="New activities", row=4,
-        title="Training of border and immigration officials on mixed movements", lead="IOM",
-        action_point="CAP", status=Status.ON_TRACK,
-    )]}
+    proposed = {
+        "ETH": [
+            ProposedActivity(
+                sheet="New activities",
+                row=4,
+                title="Training of border and immigration officials on mixed movements",
+                lead="IOM",
+                action_point="CAP",
+                status=Status.ON_TRACK,
+            )
+        ]
+    }
     narratives = {o: office_narratives(o, "2026-Q4") for o in ("KEN", "TZA", "EHAGL")}
-    narratives["TZA"] = narratives["TZA"].model_copy(update={"initiatives": [
-        INITIATIVE.model_copy(update={"title": PAYLOAD, "action_point": "COO"})
-    ]})
+    narratives["TZA"] = narratives["TZA"].model_copy(
+        update={
+            "initiatives": [INITIATIVE.model_copy(update={"title": PAYLOAD, "action_point": "COO"})]
+        }
+    )
     return ReportData(
-        periods={"2026-Q3": PeriodData(rows=q3),
-                 "2026-Q4": PeriodData(rows=q4, proposed=proposed, narratives=narratives)},
+        periods={
+            "2026-Q3": PeriodData(rows=q3),
+            "2026-Q4": PeriodData(rows=q4, proposed=proposed, narratives=narratives),
+        },
         submissions=subs,
     )

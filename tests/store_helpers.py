@@ -47,25 +47,56 @@ def make_result(
     """A return from `office` for `period`, every row on track with `actual`; `content` makes the
     file's hash differ, as a corrected re-send would."""
     identity = WorkbookIdentity(
-        template_schema=1, tool_version="0.1.0", plan_id=plan.id, plan_hash=plan.content_hash(), office=office,
-        regional=office not in plan.countries, period=period, lang="en", generated_at=datetime(2026, 7, 1, tzinfo=UTC),
+        template_schema=1,
+        tool_version="0.1.0",
+        plan_id=plan.id,
+        plan_hash=plan.content_hash(),
+        office=office,
+        regional=office not in plan.countries,
+        period=period,
+        lang="en",
+        generated_at=datetime(2026, 7, 1, tzinfo=UTC),
     )
     countries = [office] if office in plan.countries else [*plan.countries, office]
     rows = [
         ProgressRow(
-            country=country, activity_id=r.activity.id, indicator_index=r.indicator_index, ref=r.ref,
-            sheet=country, row=4 + n, status=Status.ON_TRACK, actual=actual, comments=comments,
+            country=country,
+            activity_id=r.activity.id,
+            indicator_index=r.indicator_index,
+            ref=r.ref,
+            sheet=country,
+            row=4 + n,
+            status=Status.ON_TRACK,
+            actual=actual,
+            comments=comments,
         )
         for country in countries
-        for n, r in enumerate(plan_rows(plan, None if country == office and office not in plan.countries else country))
+        for n, r in enumerate(
+            plan_rows(plan, None if country == office and office not in plan.countries else country)
+        )
     ]
-    issues = [Code.INVALID_VALUE.issue(file="x.xlsx", sheet="Matrix", cell="O4", where="O4", reason="bad")] if rejected else []
+    issues = (
+        [
+            Code.INVALID_VALUE.issue(
+                file="x.xlsx", sheet="Matrix", cell="O4", where="O4", reason="bad"
+            )
+        ]
+        if rejected
+        else []
+    )
     name = f"{office}_{period}.xlsx"
     digest = hashlib.sha256(f"{name}|{actual}|{comments}|{content}|{rejected}".encode()).hexdigest()
     return ValidationResult(
-        file=f"/inbox/{name}", sha256=digest, size=1000, identity=identity, issues=issues,
+        file=f"/inbox/{name}",
+        sha256=digest,
+        size=1000,
+        identity=identity,
+        issues=issues,
         rows=[] if rejected else rows,
-        proposed=[ProposedActivity(sheet="New activities", row=4 + i, title=f"Idea {i}") for i in range(proposed)],
+        proposed=[
+            ProposedActivity(sheet="New activities", row=4 + i, title=f"Idea {i}")
+            for i in range(proposed)
+        ],
     )
 
 
@@ -82,17 +113,28 @@ def integrity_problems(store: Store) -> list[str]:
     if store.location.is_sqlite:
         problems += [m for (m,) in query(store, "PRAGMA integrity_check") if m != "ok"]
     for sid, expected, found in query(
-        store, "SELECT s.id, s.row_count, (SELECT count(*) FROM progress WHERE submission_id = s.id) FROM submissions s"
+        store,
+        "SELECT s.id, s.row_count, (SELECT count(*) FROM progress WHERE submission_id = s.id) FROM submissions s",
     ):
         if expected != found:
-            problems.append(f"submission {sid} should have {expected} progress rows but has {found}")
+            problems.append(
+                f"submission {sid} should have {expected} progress rows but has {found}"
+            )
     return problems
 
 
 def returned_matrix(
-    plan: Plan, period: str, folder: Path, *, office: str | None = None, regional: bool = False,
-    share: float = 0.5, comments: str = "Progress as planned", name: str | None = None,
-    prefill: dict | None = None, filled: set[str] | None = None,
+    plan: Plan,
+    period: str,
+    folder: Path,
+    *,
+    office: str | None = None,
+    regional: bool = False,
+    share: float = 0.5,
+    comments: str = "Progress as planned",
+    name: str | None = None,
+    prefill: dict | None = None,
+    filled: set[str] | None = None,
 ) -> Path:
     """Generate `office`'s matrix (or the regional one) for `period` and fill it in as the office
     would: every row on track at `share` of its target, with `comments`; saved as `name` if given.
@@ -100,8 +142,17 @@ def returned_matrix(
     workbook, only the sheets of the offices in `filled` are filled in, when given."""
     office = office or plan.countries[0]
     key = find_key(Path("plan.yaml"))
-    [path] = generate(plan, period, countries=None if regional else [office], regional=regional, lang="en",
-                      out_dir=folder, force=True, prefill=prefill, key=key if key.secret else None)
+    [path] = generate(
+        plan,
+        period,
+        countries=None if regional else [office],
+        regional=regional,
+        lang="en",
+        out_dir=folder,
+        force=True,
+        prefill=prefill,
+        key=key if key.secret else None,
+    )
     sheets = [*plan.countries, plan.region.code] if regional and plan.region else [office]
     sheets = [sheet for sheet in sheets if filled is None or sheet in filled]
     wb = openpyxl.load_workbook(path)
@@ -109,8 +160,10 @@ def returned_matrix(
         ws = sheet_of(wb, sheet_office)
         cols, refs = columns(ws), ref_rows(ws)
         region_wide = sheet_office not in plan.countries
-        targets = {r.ref: r.indicator.target if r.indicator else None
-                   for r in plan_rows(plan, None if region_wide else sheet_office)}
+        targets = {
+            r.ref: r.indicator.target if r.indicator else None
+            for r in plan_rows(plan, None if region_wide else sheet_office)
+        }
         for ref, cells in good_values(plan, list(refs)).items():
             target = targets.get(ref)
             cells["actual"] = round(target * share) if target else cells["actual"]
@@ -130,7 +183,9 @@ def variants(path: Path, count: int, folder: Path) -> list[Path]:
     a distinct file (a distinct SHA-256) for the same office and period."""
     folder.mkdir(parents=True, exist_ok=True)
     wb = openpyxl.load_workbook(path)
-    meta = {row[1]: row[2] for row in wb[META_SHEET].iter_rows(values_only=True) if row[0] == "sheet"}
+    meta = {
+        row[1]: row[2] for row in wb[META_SHEET].iter_rows(values_only=True) if row[0] == "sheet"
+    }
     ws = wb[next(name for role, name in meta.items() if role.startswith("matrix:"))]
     cols, refs = columns(ws), ref_rows(ws)
     cell = ws.cell(next(iter(refs.values())), cols["comments"])

@@ -25,8 +25,17 @@ FEEDBACK_SHEET = t("en", "feedback.sheet")
 def returned(tmp_path):
     plan, path = make_matrix(tmp_path / "returns", SUDAN)
     fill_good(path, plan)
-    fill(path, {"AP3-1": {"actual": "about 40"}, "AP1-1": {"actual": 37}, "AP1-2": {"comments": "=cmd|' /C calc'!A0"}})
-    wb = openpyxl.load_workbook(path)  # the payload as text, the way Excel stores '=... typed with a quote
+    fill(
+        path,
+        {
+            "AP3-1": {"actual": "about 40"},
+            "AP1-1": {"actual": 37},
+            "AP1-2": {"comments": "=cmd|' /C calc'!A0"},
+        },
+    )
+    wb = openpyxl.load_workbook(
+        path
+    )  # the payload as text, the way Excel stores '=... typed with a quote
     ws = sheet_of(wb, "SDN")
     ws.cell(ref_rows(ws)["AP1-2"], columns(ws)["comments"]).data_type = "s"
     wb.save(path)
@@ -44,7 +53,10 @@ def test_problem_cells_are_filled_and_noted(returned, tmp_path):
     out = annotate(result, path, tmp_path / "feedback")
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     ws = openpyxl.load_workbook(out)["Matrix"]
-    error_cell, warning_cell = ws[cell_ref(path, "AP3-1", "actual")], ws[cell_ref(path, "AP1-1", "actual")]
+    error_cell, warning_cell = (
+        ws[cell_ref(path, "AP3-1", "actual")],
+        ws[cell_ref(path, "AP1-1", "actual")],
+    )
     assert error_cell.fill.start_color.rgb.endswith(FILLS[Severity.ERROR])
     assert "is not a number" in error_cell.comment.text
     assert warning_cell.fill.start_color.rgb.endswith(FILLS[Severity.WARNING])
@@ -70,7 +82,12 @@ def test_payloads_stay_text_in_the_copy(returned, tmp_path):
     cell = ws[cell_ref(path, "AP1-2", "comments")]
     assert cell.value == "=cmd|' /C calc'!A0" and cell.data_type == "s"
     feedback = openpyxl.load_workbook(out)[FEEDBACK_SHEET]
-    assert all(c.data_type == "s" for row in feedback.iter_rows(min_row=4) for c in row if c.value is not None)
+    assert all(
+        c.data_type == "s"
+        for row in feedback.iter_rows(min_row=4)
+        for c in row
+        if c.value is not None
+    )
 
 
 def test_annotating_again_replaces_the_old_feedback(returned, tmp_path):
@@ -82,7 +99,9 @@ def test_annotating_again_replaces_the_old_feedback(returned, tmp_path):
 
 def test_never_overwrites_a_file_it_did_not_write(returned, tmp_path):
     _, path, result = returned
-    office_file = path.with_name(path.stem + "_feedback.xlsx")  # an office's own file with that name
+    office_file = path.with_name(
+        path.stem + "_feedback.xlsx"
+    )  # an office's own file with that name
     office_file.write_bytes(path.read_bytes())
     with pytest.raises(MatrixError, match="not a feedback copy matrix wrote"):
         annotate(result, path, path.parent)
@@ -113,17 +132,33 @@ def test_libreoffice_opens_the_copy_and_keeps_the_feedback_sheet(returned, tmp_p
     converted = tmp_path / "lo"
     profile = tmp_path / "profile"
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(converted), str(out)],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(converted),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     wb = openpyxl.load_workbook(converted / out.name)
-    assert MARK in wb.custom_doc_props.names  # LibreOffice keeps the mark, but the digest no longer matches:
-    assert not validate_file(plan, converted / out.name).skipped  # saved by the office, it is a return again
+    assert (
+        MARK in wb.custom_doc_props.names
+    )  # LibreOffice keeps the mark, but the digest no longer matches:
+    assert not validate_file(
+        plan, converted / out.name
+    ).skipped  # saved by the office, it is a return again
     assert wb.sheetnames[0] == FEEDBACK_SHEET
     assert wb[FEEDBACK_SHEET].cell(5, 6).value == result.issues[0].code
     ws = wb["Matrix"]
-    assert ws[cell_ref(path, "AP3-1", "actual")].fill.start_color.rgb.endswith(FILLS[Severity.ERROR])
+    assert ws[cell_ref(path, "AP3-1", "actual")].fill.start_color.rgb.endswith(
+        FILLS[Severity.ERROR]
+    )
     assert ws[cell_ref(path, "AP3-1", "actual")].comment is not None
 
 
@@ -133,7 +168,9 @@ def test_the_offices_own_notes_and_feedback_sheet_are_kept(returned, tmp_path):
     plan, path, _ = returned
     wb = openpyxl.load_workbook(path)
     ws = sheet_of(wb, "SDN")
-    ws.cell(ref_rows(ws)["AP3-1"], columns(ws)["actual"]).comment = Comment("Figure from the May report", "office")
+    ws.cell(ref_rows(ws)["AP3-1"], columns(ws)["actual"]).comment = Comment(
+        "Figure from the May report", "office"
+    )
     wb.create_sheet(FEEDBACK_SHEET)["A1"] = "Our own feedback to partners"
     wb.save(path)
     out = annotate(validate_file(plan, path), path, tmp_path / "feedback")
@@ -168,17 +205,29 @@ def test_a_copy_the_office_corrected_and_saved_is_a_return(returned, tmp_path):
 def test_a_forged_or_damaged_mark_is_no_copy(returned, tmp_path):
     _, path, result = returned
     out = annotate(result, path, tmp_path / "feedback")
-    forged = rewrite(out, tmp_path / "forged.xlsx", replace={"xl/workbook.xml": (b"<sheets>", b"<sheets> ")})
+    forged = rewrite(
+        out, tmp_path / "forged.xlsx", replace={"xl/workbook.xml": (b"<sheets>", b"<sheets> ")}
+    )
     assert feedback_source(forged.read_bytes()) is None
     assert feedback_source(b"PK\x03\x04 not a zip") is None
 
 
 def test_copies_of_returns_with_the_same_name_keep_their_folders(tmp_path):
-    sources = [tmp_path / "in" / "kenya" / "return.xlsx", tmp_path / "in" / "tanzania" / "return.xlsx"]
+    sources = [
+        tmp_path / "in" / "kenya" / "return.xlsx",
+        tmp_path / "in" / "tanzania" / "return.xlsx",
+    ]
     assert feedback_targets(sources, tmp_path / "fb") == {
         sources[0]: tmp_path / "fb" / "kenya" / "return_feedback.xlsx",
         sources[1]: tmp_path / "fb" / "tanzania" / "return_feedback.xlsx",
     }
-    one_folder = [tmp_path / "in" / "KEN.xlsx", tmp_path / "in" / "KEN.XLSX", tmp_path / "in" / "ETH.xlsx"]
+    one_folder = [
+        tmp_path / "in" / "KEN.xlsx",
+        tmp_path / "in" / "KEN.XLSX",
+        tmp_path / "in" / "ETH.xlsx",
+    ]
     assert [p.name for p in feedback_targets(one_folder, tmp_path / "fb").values()] == [
-        "KEN_feedback.xlsx", "KEN_feedback (2).xlsx", "ETH_feedback.xlsx"]
+        "KEN_feedback.xlsx",
+        "KEN_feedback (2).xlsx",
+        "ETH_feedback.xlsx",
+    ]

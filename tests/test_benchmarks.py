@@ -90,8 +90,13 @@ def test_baseline_writers_write_the_cells_matrix_writes(tmp_path):
 
     def shape(name: str) -> list[tuple[int, int]]:
         wb = CalamineWorkbook.from_path(str(tmp_path / name))
-        return [(len(rows := wb.get_sheet_by_name(s).to_python()), sum(1 for r in rows for v in r if v != ""))
-                for s in wb.sheet_names]
+        return [
+            (
+                len(rows := wb.get_sheet_by_name(s).to_python()),
+                sum(1 for r in rows for v in r if v != ""),
+            )
+            for s in wb.sheet_names
+        ]
 
     generated = shape("matrix.xlsx")
     for name in ("xlsxwriter.xlsx", "openpyxl.xlsx"):

@@ -24,15 +24,41 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 KEY = re.compile(r"[a-z0-9_.-]+")
 """A catalogue key, or a field or code name: no spaces."""
 SQL = re.compile(r"\b(SELECT|INSERT INTO|JOIN|WHERE|CREATE TABLE|PRAGMA)\b")
-SINKS = frozenset({
-    "echo", "secho", "print", "say", "note", "detail", "MatrixError", "StoreError", "PlanError", "PeriodError",
-    "PeriodOutOfRange", "UsageError", "BadParameter", "ClickException", "OSError", "ValueError",
-    "DescribedOSError", "Refused", "WorkbookReadError", "issue", "phrase", "t", "Issue",
-})
+SINKS = frozenset(
+    {
+        "echo",
+        "secho",
+        "print",
+        "say",
+        "note",
+        "detail",
+        "MatrixError",
+        "StoreError",
+        "PlanError",
+        "PeriodError",
+        "PeriodOutOfRange",
+        "UsageError",
+        "BadParameter",
+        "ClickException",
+        "OSError",
+        "ValueError",
+        "DescribedOSError",
+        "Refused",
+        "WorkbookReadError",
+        "issue",
+        "phrase",
+        "t",
+        "Issue",
+    }
+)
 """Calls whose text reaches a person: printed, raised as a failure, or made into a message."""
-KEY_FIRST = frozenset({"say", "MatrixError", "StoreError", "PeriodError", "PeriodOutOfRange", "phrase"})
+KEY_FIRST = frozenset(
+    {"say", "MatrixError", "StoreError", "PeriodError", "PeriodOutOfRange", "phrase"}
+)
 """Calls whose first argument is a catalogue key."""
-DOCUMENTATION_KEYWORDS = frozenset({"help", "short_help", "epilog", "description", "metavar", "prog_name"})
+DOCUMENTATION_KEYWORDS = frozenset(
+    {"help", "short_help", "epilog", "description", "metavar", "prog_name"}
+)
 """Click's --help text (and the one-line summaries and epilog `matrix --help` lists) and pydantic's
 field descriptions: documentation for developers and the command's own help, which follows the
 options' names (English)."""
@@ -45,17 +71,25 @@ ALLOWED = {
     "demo.py": "what the demo's fictional offices type into their returns: workbook data, not words of matrix",
     "codes.py": "the header of docs/issue-codes.md, the English documentation of the codes",
     "models/plan.py": "pydantic's default wording of matrix's own validation errors; plan check "
-                      "shows the catalogue's `plan.problem.<type>` instead",
+    "shows the catalogue's `plan.problem.<type>` instead",
     "__init__.py": "Python's own AttributeError wording for a name the package does not have",
     "i18n.py": "the ValueError for a language matrix lacks, which every command refuses first",
 }
 """Files whose remaining English is not shown to a user of matrix, and why."""
 ALLOWED_TEXTS = {
-    ("store/connection.py", "no password supplied"): "libpq's words, matched to tell a failed login",
+    (
+        "store/connection.py",
+        "no password supplied",
+    ): "libpq's words, matched to tell a failed login",
     ("store/connection.py", "does not exist"): "libpq's words, matched to tell a missing database",
-    ("plan/diff.py", "Version of this layout."): "the JSON Schema of `plan diff --format json`, for developers",
-    ("plan/diff.py", "What changed between two versions of a plan (matrix plan diff --format json)"):
-        "the JSON Schema's title, for developers",
+    (
+        "plan/diff.py",
+        "Version of this layout.",
+    ): "the JSON Schema of `plan diff --format json`, for developers",
+    (
+        "plan/diff.py",
+        "What changed between two versions of a plan (matrix plan diff --format json)",
+    ): "the JSON Schema's title, for developers",
     ("yaml_loader.py", "found duplicate anchor "): "PyYAML's own words, as its composer says them",
     ("yaml_loader.py", "found undefined alias "): "PyYAML's own words, as its composer says them",
 }
@@ -64,7 +98,13 @@ ALLOWED_TEXTS = {
 
 def _name(call: ast.Call) -> str:
     func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return (
+        func.attr
+        if isinstance(func, ast.Attribute)
+        else func.id
+        if isinstance(func, ast.Name)
+        else ""
+    )
 
 
 def _texts(node: ast.AST) -> list[ast.Constant]:
@@ -92,18 +132,33 @@ def english_outside_the_catalogue(path: Path) -> list[str]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and (name := _name(node)) in SINKS:
-            arguments = list(node.args) + [k.value for k in node.keywords if k.arg not in DOCUMENTATION_KEYWORDS]
+            arguments = list(node.args) + [
+                k.value for k in node.keywords if k.arg not in DOCUMENTATION_KEYWORDS
+            ]
             first = node.args[0] if node.args else None
-            if name in KEY_FIRST and isinstance(first, ast.Constant) and KEY.fullmatch(str(first.value)):
+            if (
+                name in KEY_FIRST
+                and isinstance(first, ast.Constant)
+                and KEY.fullmatch(str(first.value))
+            ):
                 arguments = arguments[1:]
-            pieces = {id(t) for argument in arguments for j in ast.walk(argument) if isinstance(j, ast.JoinedStr)
-                      for t in _texts(j)}
+            pieces = {
+                id(t)
+                for argument in arguments
+                for j in ast.walk(argument)
+                if isinstance(j, ast.JoinedStr)
+                for t in _texts(j)
+            }
             for text in (t for argument in arguments for t in _texts(argument)):
                 if id(text) in skipped or text.value.startswith("%"):
                     continue
-                piece = id(text) in pieces and WORD.search(text.value) and not KEY.fullmatch(text.value)
+                piece = (
+                    id(text) in pieces and WORD.search(text.value) and not KEY.fullmatch(text.value)
+                )
                 if WORDS.search(text.value) or piece:
-                    found.append(f"{path.relative_to(PACKAGE)}:{text.lineno}: {name}(... {text.value!r} ...)")
+                    found.append(
+                        f"{path.relative_to(PACKAGE)}:{text.lineno}: {name}(... {text.value!r} ...)"
+                    )
                     skipped.add(id(text))
     for text in _texts(tree):
         if id(text) not in skipped and SENTENCE.search(text.value) and not SQL.search(text.value):
@@ -117,7 +172,9 @@ def test_no_user_facing_english_is_built_outside_the_catalogue():
         for path in sorted(PACKAGE.rglob("*.py"))
         if str(path.relative_to(PACKAGE)) not in ALLOWED
         for line in english_outside_the_catalogue(path)
-        if not any(line.startswith(f"{name}:") and repr(text) in line for name, text in ALLOWED_TEXTS)
+        if not any(
+            line.startswith(f"{name}:") and repr(text) in line for name, text in ALLOWED_TEXTS
+        )
     ]
     assert found == [], "say it through the catalogue (matrix/locales/*.yaml):\n" + "\n".join(found)
 
@@ -146,8 +203,20 @@ def test_the_allow_list_names_files_that_exist():
         assert (PACKAGE / name).is_file(), name
 
 
-KEY_CALLS = frozenset({"t", "say", "phrase", "MatrixError", "StoreError", "PeriodError", "PeriodOutOfRange",
-                       "label", "sentence", "tr"})
+KEY_CALLS = frozenset(
+    {
+        "t",
+        "say",
+        "phrase",
+        "MatrixError",
+        "StoreError",
+        "PeriodError",
+        "PeriodOutOfRange",
+        "label",
+        "sentence",
+        "tr",
+    }
+)
 
 
 def _named_keys() -> list[tuple[str, str]]:
@@ -158,7 +227,11 @@ def _named_keys() -> list[tuple[str, str]]:
             if not (isinstance(node, ast.Call) and _name(node) in KEY_CALLS and node.args):
                 continue
             first = node.args[1] if _name(node) == "t" and len(node.args) > 1 else node.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str) and "." in first.value:
+            if (
+                isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+                and "." in first.value
+            ):
                 found.append((f"{path.relative_to(PACKAGE)}:{node.lineno}", first.value))
     return found
 

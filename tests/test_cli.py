@@ -28,7 +28,9 @@ def test_version(run):
 
 
 def test_python_dash_m_runs_the_same_cli():
-    result = subprocess.run([sys.executable, "-m", "matrix", "--version"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "matrix", "--version"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0 and __version__ in result.stdout
 
 
@@ -40,15 +42,35 @@ def test_every_command_has_help_with_an_example(run, path):
 
 
 def options_named(name: str) -> list[tuple[str, click.Parameter]]:
-    return [(" ".join(path), param) for path, command in all_commands(cli) for param in command.params
-            if param.name == name]
+    return [
+        (" ".join(path), param)
+        for path, command in all_commands(cli)
+        for param in command.params
+        if param.name == name
+    ]
 
 
 def test_every_language_option_offers_the_catalogue_languages():
     found = options_named("lang")
     assert sorted(path for path, _ in found) == [
-        "collect", "compendium", "demo", "export", "generate", "history", "init", "plan check", "plan diff",
-        "plan export", "plan history", "plan import", "report", "status", "store copy", "store init", "validate"]
+        "collect",
+        "compendium",
+        "demo",
+        "export",
+        "generate",
+        "history",
+        "init",
+        "plan check",
+        "plan diff",
+        "plan export",
+        "plan history",
+        "plan import",
+        "report",
+        "status",
+        "store copy",
+        "store init",
+        "validate",
+    ]
     assert all(list(param.type.choices) == list(LANGUAGES) for _, param in found)
     assert all(param.envvar == LANG_ENV for path, param in found if path != "generate")
 
@@ -56,31 +78,48 @@ def test_every_language_option_offers_the_catalogue_languages():
 def test_every_period_option_reads_periods_the_same_way():
     found = [*options_named("period"), *options_named("first"), *options_named("last")]
     assert sorted(path for path, _ in found) == [
-        "collect", "compendium", "compendium", "compendium", "export", "generate", "report", "status"]
+        "collect",
+        "compendium",
+        "compendium",
+        "compendium",
+        "export",
+        "generate",
+        "report",
+        "status",
+    ]
     assert all(param.type is PERIOD for _, param in found)
 
 
-@pytest.mark.parametrize("command", [["status"], ["report", "-o", "report.html"], ["export", "--format", "csv",
-                                                                                    "-o", "out.csv"]])
+@pytest.mark.parametrize(
+    "command",
+    [["status"], ["report", "-o", "report.html"], ["export", "--format", "csv", "-o", "out.csv"]],
+)
 def test_a_mistyped_period_is_refused_before_anything_is_read(run, tmp_path, command):
     """No plan, no store in the folder: the period alone is wrong, and said on one line."""
     result = run(*command, "--period", "2026-13")
     assert result.exit_code == 2
-    said = ("error: '2026-13' is not a period; write it like 2026-09 (month), 2026-Q3 (quarter), 2026-H2 "
-            "(half-year) or 2026 (year)")
+    said = (
+        "error: '2026-13' is not a period; write it like 2026-09 (month), 2026-Q3 (quarter), 2026-H2 "
+        "(half-year) or 2026 (year)"
+    )
     assert result.stderr.splitlines() == [said]
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("command", [["status"], ["report", "-o", "report.html"]])
-def test_a_mistyped_period_is_refused_in_the_language_asked_for_wherever_lang_is_typed(run, command):
+def test_a_mistyped_period_is_refused_in_the_language_asked_for_wherever_lang_is_typed(
+    run, command
+):
     result = run(*command, "--period", "2026-13", "--lang", "fr")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "erreur : " + t("fr", "period.not_a_period", text="2026-13")]
+        "erreur : " + t("fr", "period.not_a_period", text="2026-13")
+    ]
 
 
-@pytest.mark.parametrize("scope, framework", [("national", "10-point-plan"), ("regional", "dar-es-salaam-2010")])
+@pytest.mark.parametrize(
+    "scope, framework", [("national", "10-point-plan"), ("regional", "dar-es-salaam-2010")]
+)
 def test_init_then_check_succeeds(run, tmp_path, scope, framework):
     result = run("init", "project", "--scope", scope, "--framework", framework)
     assert result.exit_code == 0, result.output

@@ -71,16 +71,40 @@ def changed_plan(project: Path) -> Path:
 
 # (arguments, schema file, exit codes it may end with, what stderr must say)
 JSON_RUNS = {
-    "plan check": (["plan", "check", "plan.yaml"], "schemas/plan-check.v1.json", {0}, "plan.yaml: valid"),
-    "plan diff": (["plan", "diff", "plan.yaml", "../plan-v2.yaml"], "plan-diff.schema.json", {1}, None),
+    "plan check": (
+        ["plan", "check", "plan.yaml"],
+        "schemas/plan-check.v1.json",
+        {0},
+        "plan.yaml: valid",
+    ),
+    "plan diff": (
+        ["plan", "diff", "plan.yaml", "../plan-v2.yaml"],
+        "plan-diff.schema.json",
+        {1},
+        None,
+    ),
     "plan history": (["plan", "history", "plan.yaml"], "schemas/plan-history.v1.json", {0}, None),
-    "generate": (["generate", "plan.yaml", "--period", "2026-Q4", "--all", "-o", "fresh"],
-                 "schemas/generate.v1.json", {0}, None),
+    "generate": (
+        ["generate", "plan.yaml", "--period", "2026-Q4", "--all", "-o", "fresh"],
+        "schemas/generate.v1.json",
+        {0},
+        None,
+    ),
     "validate": (["validate", "returns/2026-Q4"], "schemas/validate.v1.json", {1}, None),
-    "collect": (["collect", "returns", "--store", "fresh.sqlite"], "schemas/collect.v1.json", {1}, None),
+    "collect": (
+        ["collect", "returns", "--store", "fresh.sqlite"],
+        "schemas/collect.v1.json",
+        {1},
+        None,
+    ),
     "status": (["status", "--period", "2026-Q4"], "schemas/status.v1.json", {1}, None),
     "history": (["history", "KEN"], "schemas/history.v1.json", {0}, None),
-    "export": (["export", "-o", "-"], "export-json.schema.json", {0}, "wrote 126 rows to standard output"),
+    "export": (
+        ["export", "-o", "-"],
+        "export-json.schema.json",
+        {0},
+        "wrote 126 rows to standard output",
+    ),
 }
 """Every command with `--format json` (export's is its file format)."""
 
@@ -89,7 +113,10 @@ STDOUT_RUNS = {
     "report": (["report", "--period", "2026-Q4", "-o", "-"], "wrote the report to standard output"),
     "compendium": (["compendium"], "wrote 2 good practices to standard output"),
     "plan import": (["plan", "import", "plan.yaml"], "wrote the plan to standard output"),
-    "plan export": (["plan", "export", "plan.yaml", "-o", "-"], "wrote the plan to standard output"),
+    "plan export": (
+        ["plan", "export", "plan.yaml", "-o", "-"],
+        "wrote the plan to standard output",
+    ),
 }
 """Every command whose -o is one stream, run with -o - or without -o."""
 
@@ -103,8 +130,12 @@ def commands(group: click.Group = cli, prefix: str = ""):
 
 
 def test_every_command_with_json_or_a_stream_output_is_run_here():
-    with_json = {name for name, command in commands() for p in command.params
-                 if p.name == "fmt" and "json" in getattr(p.type, "choices", ())}
+    with_json = {
+        name
+        for name, command in commands()
+        for p in command.params
+        if p.name == "fmt" and "json" in getattr(p.type, "choices", ())
+    }
     with_stream = {name for name, command in commands() for p in command.params if p.type is OUTPUT}
     assert with_json == set(JSON_RUNS)
     assert with_stream == set(STDOUT_RUNS)
@@ -131,17 +162,31 @@ def test_collect_json_says_what_became_of_each_file(project):
     results = {Path(o["file"]).name: o["result"] for o in document["outcomes"]}
     assert document["files"] == len(results) == 18
     assert results["ETH_2026-Q4_dar-es-salaam-follow-up.xlsx"] == "rejected"
-    assert results["KEN_2026-Q4_dar-es-salaam-follow-up_v2.xlsx"] == "accepted"  # its first was rejected
+    assert (
+        results["KEN_2026-Q4_dar-es-salaam-follow-up_v2.xlsx"] == "accepted"
+    )  # its first was rejected
     assert document["counts"]["rejected"] == 4 and document["counts"]["accepted"] == 14
     assert result.exit_code == 1
-    again = json.loads(matrix("collect", "returns", "--store", "fresh.sqlite", "--format", "json").stdout)
+    again = json.loads(
+        matrix("collect", "returns", "--store", "fresh.sqlite", "--format", "json").stdout
+    )
     assert again["counts"]["duplicate"] == 18
 
 
 def test_generate_json_lists_the_workbooks_and_the_new_key(project):
     (project / ".matrix-key").unlink()
-    result = matrix("generate", "plan.yaml", "--period", "2026-Q4", "--country", "KEN", "-o", "fresh",
-                    "--format", "json")
+    result = matrix(
+        "generate",
+        "plan.yaml",
+        "--period",
+        "2026-Q4",
+        "--country",
+        "KEN",
+        "-o",
+        "fresh",
+        "--format",
+        "json",
+    )
     document = json.loads(result.stdout)
     assert document["workbooks"] == ["fresh/KEN_2026-Q4_dar-es-salaam-follow-up.xlsx"]
     assert Path(document["key_created"]).resolve() == (project / ".matrix-key").resolve()
@@ -150,8 +195,11 @@ def test_generate_json_lists_the_workbooks_and_the_new_key(project):
 
 def test_plan_check_json_lists_every_problem(project):
     (project / "plan.yaml").write_text(
-        (project / "plan.yaml").read_text(encoding="utf-8").replace("lead: UNHCR", "lead: UNHRC", 1),
-        encoding="utf-8")
+        (project / "plan.yaml")
+        .read_text(encoding="utf-8")
+        .replace("lead: UNHCR", "lead: UNHRC", 1),
+        encoding="utf-8",
+    )
     result = matrix("plan", "check", "plan.yaml", "--format", "json")
     document = json.loads(result.stdout)
     assert result.exit_code == 1 and not document["valid"] and document["errors"] >= 1
@@ -171,7 +219,10 @@ def test_single_stream_outputs_go_to_stdout(project, name):
         assert len(result.stdout.splitlines()) == 127
     elif name == "plan import":
         assert "id: dar-es-salaam-follow-up" in result.stdout
-        assert load_plan(write(project.parent / "again.yaml", result.stdout)).id == "dar-es-salaam-follow-up"
+        assert (
+            load_plan(write(project.parent / "again.yaml", result.stdout)).id
+            == "dar-es-salaam-follow-up"
+        )
     elif name == "plan export":
         with zipfile.ZipFile(io.BytesIO(result.stdout_bytes)) as book:
             assert "xl/workbook.xml" in book.namelist()
@@ -182,15 +233,22 @@ def test_single_stream_outputs_go_to_stdout(project, name):
 
 
 def test_binary_exports_reach_a_pipe_whole(project):
-    result = CliRunner().invoke(cli, ["export", "--format", "xlsx", "-o", "-"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["export", "--format", "xlsx", "-o", "-"], catch_exceptions=False
+    )
     assert result.exit_code == 0
     with zipfile.ZipFile(io.BytesIO(result.stdout_bytes)) as book:
         assert "xl/workbook.xml" in book.namelist()
 
 
 def test_a_reader_that_stops_early_gets_one_line_not_a_traceback(project):
-    process = subprocess.Popen(matrix_command("report", "--period", "2026-Q4"), cwd=project, env=matrix_env(),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        matrix_command("report", "--period", "2026-Q4"),
+        cwd=project,
+        env=matrix_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     process.stdout.close()  # as `| true` does: the report is far larger than a pipe's buffer
     error = process.stderr.read().decode()
     assert process.wait(timeout=600) == 2
@@ -200,7 +258,9 @@ def test_a_reader_that_stops_early_gets_one_line_not_a_traceback(project):
 def test_a_file_output_still_says_where_it_went(project):
     result = matrix("export", "--format", "csv", "-o", "progress.csv")
     assert result.stdout == "" and "wrote progress.csv (126 rows)" in result.stderr
-    assert (project / "progress.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel's mark in a file
+    assert (
+        (project / "progress.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    )  # Excel's mark in a file
 
 
 def test_stdout_is_never_an_input_and_inputs_are_still_protected(project):
@@ -214,12 +274,18 @@ def test_stdout_is_never_an_input_and_inputs_are_still_protected(project):
 
 # --- how much is said: --quiet, --verbose, progress ---------------------------------------------
 
+
 def test_quiet_collect_says_only_which_files_were_rejected(project):
     result = matrix("collect", "returns", "--store", "fresh.sqlite", "--quiet")
     assert result.exit_code == 1 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 4 and all("  error  rejected  " in line for line in lines)
-    assert {Path(line.split()[0]).name.split("_")[0] for line in lines} == {"MOZ", "KEN", "ETH", "BDI"}
+    assert {Path(line.split()[0]).name.split("_")[0] for line in lines} == {
+        "MOZ",
+        "KEN",
+        "ETH",
+        "BDI",
+    }
 
 
 def test_quiet_is_accepted_before_the_command_too(project):
@@ -262,14 +328,22 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(project):
     assert "collecting" not in result.stderr and "%" not in result.stderr
 
 
-def on_a_terminal(project: Path, *args: str, stream: str) -> tuple[subprocess.CompletedProcess, bytes]:
+def on_a_terminal(
+    project: Path, *args: str, stream: str
+) -> tuple[subprocess.CompletedProcess, bytes]:
     """Run matrix with its `stream` (stdout or stderr) on a pseudo-terminal: the process, and what
     the terminal received."""
     leader, follower = pty.openpty()
     other = {"stdout": "stderr", "stderr": "stdout"}[stream]
     env = {**matrix_env(), "NO_COLOR": "1", "COLUMNS": "100"}
-    process = subprocess.run(matrix_command(*args), cwd=project, env=env, check=False, timeout=600,
-                             **{stream: follower, other: subprocess.PIPE})
+    process = subprocess.run(
+        matrix_command(*args),
+        cwd=project,
+        env=env,
+        check=False,
+        timeout=600,
+        **{stream: follower, other: subprocess.PIPE},
+    )
     os.close(follower)
     received = b""
     while True:
@@ -291,7 +365,9 @@ def test_binary_is_not_printed_to_a_terminal(project):
 
 
 def test_progress_bar_on_a_terminal_and_never_colour(project):
-    process, drawn = on_a_terminal(project, "collect", "returns", "--store", "fresh.sqlite", stream="stderr")
+    process, drawn = on_a_terminal(
+        project, "collect", "returns", "--store", "fresh.sqlite", stream="stderr"
+    )
     assert process.returncode == 1
     assert b"collecting" in drawn and b"100%" in drawn
     assert b"\x1b[3" not in drawn and b"\x1b[3" not in process.stdout  # no colour codes
@@ -300,12 +376,25 @@ def test_progress_bar_on_a_terminal_and_never_colour(project):
 
 # --- --help ------------------------------------------------------------------------------------
 
+
 def test_help_lists_the_commands_in_the_order_of_the_cycle():
     result = matrix("--help")
     listed = result.stdout.split("Commands:")[1].strip().split("\n\n")[0].splitlines()
     names = [line.split()[0] for line in listed]
-    assert names == ["init", "plan", "generate", "validate", "collect", "status", "history", "report",
-                     "compendium", "export", "store", "demo"]
+    assert names == [
+        "init",
+        "plan",
+        "generate",
+        "validate",
+        "collect",
+        "status",
+        "history",
+        "report",
+        "compendium",
+        "export",
+        "store",
+        "demo",
+    ]
     assert all("..." not in line and len(line.split(None, 1)[1]) > 20 for line in listed)
     assert "matrix demo" in result.stdout.split("Commands:")[1]
 
@@ -316,6 +405,7 @@ def test_plan_help_follows_a_plan_s_life():
 
 
 # --- the README's nightly script ------------------------------------------------------------------
+
 
 def readme_script(marker: str) -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -333,20 +423,34 @@ def test_the_readme_nightly_script_runs(project, tmp_path):
     shim.chmod(0o755)
     (project / "nightly.sh").write_text(readme_script("nightly-collect"), encoding="utf-8")
     env = {**matrix_env(), "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}"}
-    done = subprocess.run(["sh", "nightly.sh"], cwd=project, env=env, capture_output=True, text=True,
-                          check=False, timeout=900)
+    done = subprocess.run(
+        ["sh", "nightly.sh"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""  # quiet: nothing for cron to mail
-    collected = json.loads(next((project / "logs").glob("collect-*.json")).read_text(encoding="utf-8"))
+    collected = json.loads(
+        next((project / "logs").glob("collect-*.json")).read_text(encoding="utf-8")
+    )
     assert collected["files"] == 8 and collected["counts"]["duplicate"] == 8
     status = json.loads((project / "reports" / "status-2026-Q4.json").read_text(encoding="utf-8"))
     assert {o["office"]: o["state"] for o in status["offices"]}["EHAGL"] == "missing"
-    assert (project / "reports" / "report-2026-Q4.html").read_text(encoding="utf-8").startswith("<!doctype")
+    assert (
+        (project / "reports" / "report-2026-Q4.html")
+        .read_text(encoding="utf-8")
+        .startswith("<!doctype")
+    )
     exported = gzip.decompress(next((project / "exports").glob("progress-*.csv.gz")).read_bytes())
     assert exported.startswith(b"period,country,") and len(exported.splitlines()) == 127
 
 
 # --- in the command's language: what is routed to stderr comes from the catalogue ----------------
+
 
 def test_messages_on_stderr_speak_the_commands_language(project):
     exported = matrix("export", "--format", "csv", "--lang", "fr")

@@ -19,7 +19,12 @@ from validation_helpers import fill
 def test_collect_accepts_then_recognises_the_same_file(tmp_path, store, sudan):
     path = returned_matrix(sudan, "2026-07", tmp_path)
     [first] = collect(sudan, [path], store)
-    assert (first.status, first.office, first.period, first.errors) == (Outcome.ACCEPTED, "SDN", "2026-07", 0)
+    assert (first.status, first.office, first.period, first.errors) == (
+        Outcome.ACCEPTED,
+        "SDN",
+        "2026-07",
+        0,
+    )
     rows = store.current_rows(sudan, "2026-07")
     assert {r.row.ref for r in rows} >= {"AP1-1", "AP2-1.1", "AP2-1.2"}
     assert next(r.row.actual for r in rows if r.row.ref == "AP1-1") == 6
@@ -34,7 +39,10 @@ def test_a_corrected_return_supersedes_the_first(tmp_path, store, sudan):
     second = returned_matrix(sudan, "2026-07", tmp_path, share=0.75, name="second.xlsx")
     outcomes = collect(sudan, [first, second], store)
     assert [o.status for o in outcomes] == [Outcome.ACCEPTED, Outcome.SUPERSEDED]
-    assert next(r.row.actual for r in store.current_rows(sudan, "2026-07") if r.row.ref == "AP1-1") == 9
+    assert (
+        next(r.row.actual for r in store.current_rows(sudan, "2026-07") if r.row.ref == "AP1-1")
+        == 9
+    )
     assert [s.current for s in store.submissions(sudan)] == [False, True]
 
 
@@ -46,7 +54,10 @@ def test_a_broken_return_is_rejected_with_its_first_reason(tmp_path, store, suda
     assert outcome.reason.startswith("Matrix!")
     assert store.current_rows(sudan) == []
     [submission] = store.submissions(sudan)
-    assert not submission.accepted and submission.problems[0].cell == outcome.reason.split("!")[1].split(":")[0]
+    assert (
+        not submission.accepted
+        and submission.problems[0].cell == outcome.reason.split("!")[1].split(":")[0]
+    )
 
 
 def test_not_a_workbook_is_rejected_and_recorded(tmp_path, store, sudan):
@@ -73,7 +84,11 @@ def test_a_total_that_went_down_is_flagged_against_the_last_period(tmp_path, sto
     collect(sudan, [returned_matrix(sudan, "2026-07", tmp_path, share=0.5)], store)
     [outcome] = collect(sudan, [returned_matrix(sudan, "2026-08", tmp_path, share=0.25)], store)
     assert outcome.status is Outcome.ACCEPTED and outcome.warnings > 0
-    flagged = {i.cell for i in store.submissions(sudan, "2026-08")[0].problems if i.code == "actual-below-previous"}
+    flagged = {
+        i.cell
+        for i in store.submissions(sudan, "2026-08")[0].problems
+        if i.code == "actual-below-previous"
+    }
     assert flagged  # every cumulative row went from half its target to a quarter
 
 
@@ -100,7 +115,10 @@ def test_summary_names_each_outcome(tmp_path, store, sudan):
     path = returned_matrix(sudan, "2026-07", tmp_path)
     outcomes = collect(sudan, [path], store) + collect(sudan, [path], store)
     text = render_outcomes(outcomes)
-    assert "2 files: 1 accepted, 0 superseded an earlier return, 0 superseded on arrival, 1 duplicate, 0 rejected, and 0 skipped" in text
+    assert (
+        "2 files: 1 accepted, 0 superseded an earlier return, 0 superseded on arrival, 1 duplicate, 0 rejected, and 0 skipped"
+        in text
+    )
 
 
 def test_two_periods_in_one_run_are_checked_in_order(tmp_path, store, sudan):

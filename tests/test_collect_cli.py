@@ -48,7 +48,9 @@ def test_the_whole_cycle(run, project):
     result = run("collect", "july")
     assert result.exit_code == 0 and "duplicate" in result.output
 
-    corrected = returned_matrix(plan, "2026-07", project / "corrected", share=0.75, comments="Corrected")
+    corrected = returned_matrix(
+        plan, "2026-07", project / "corrected", share=0.75, comments="Corrected"
+    )
     result = run("collect", corrected, "--period", "2026-07")
     assert result.exit_code == 0 and "accepted, replaces an earlier return" in result.output
 
@@ -61,7 +63,9 @@ def test_the_whole_cycle(run, project):
     assert "rejected" in result.output and "Matrix!" in result.output
 
     result = run("status", "--period", "2026-07")
-    assert result.exit_code == 0  # returned (late: collected after 10 August 2026) counts as returned
+    assert (
+        result.exit_code == 0
+    )  # returned (late: collected after 10 August 2026) counts as returned
     assert "SDN" in result.output
     data = json.loads(run("status", "--period", "2026-07", "--format", "json").output)
     assert data["offices"][0]["state"] in ("returned", "late") and data["offices"][0]["errors"] == 0
@@ -69,10 +73,17 @@ def test_the_whole_cycle(run, project):
     assert missing.exit_code == 1 and "missing" in missing.output
 
     result = run("history", "SDN", "--activity", "AP1-1")
-    assert result.exit_code == 0 and "2026-07  AP1-1" in result.output and "Corrected" in result.output
+    assert (
+        result.exit_code == 0 and "2026-07  AP1-1" in result.output and "Corrected" in result.output
+    )
 
-    for fmt, name in (("csv", "out.csv"), ("hxl", "out.hxl.csv"), ("json", "out.json"), ("xlsx", "out.xlsx"),
-                      ("iati", "out.xml")):
+    for fmt, name in (
+        ("csv", "out.csv"),
+        ("hxl", "out.hxl.csv"),
+        ("json", "out.json"),
+        ("xlsx", "out.xlsx"),
+        ("iati", "out.xml"),
+    ):
         result = run("export", "--period", "2026-07", "--format", fmt, "-o", name)
         assert result.exit_code == 0, result.output
         assert (project / name).stat().st_size > 0
@@ -86,11 +97,17 @@ def test_the_whole_cycle(run, project):
     assert 'actual value="9"' in (project / "out.xml").read_text(encoding="utf-8")
 
     # prefill: August's matrix starts from July's accepted values
-    result = run("generate", "plan.yaml", "--period", "2026-08", "--all", "--prefill", "-o", "august")
+    result = run(
+        "generate", "plan.yaml", "--period", "2026-08", "--all", "--prefill", "-o", "august"
+    )
     assert result.exit_code == 0, result.output
     [august] = (project / "august").glob("*.xlsx")
     rows = data_rows(openpyxl.load_workbook(august)["Matrix"], "en", plan)
-    assert (rows["AP1-1"]["actual"], rows["AP1-1"]["comments"], rows["AP1-1"]["status"]) == (9, "Corrected", "On track")
+    assert (rows["AP1-1"]["actual"], rows["AP1-1"]["comments"], rows["AP1-1"]["status"]) == (
+        9,
+        "Corrected",
+        "On track",
+    )
     assert blank.exists()
 
 
@@ -103,14 +120,14 @@ def exported_cell(path, column: str):
 
 def test_formula_text_is_exported_as_text(run, project):
     plan = load_plan(project / "plan.yaml")
-    returned_matrix(plan, "2026-07", project / "in", comments="=HYPERLINK(\"http://x\",\"y\")")
+    returned_matrix(plan, "2026-07", project / "in", comments='=HYPERLINK("http://x","y")')
     assert run("collect", "in").exit_code == 0
     run("export", "--format", "xlsx", "-o", "out.xlsx")
     run("export", "--format", "csv", "-o", "out.csv")
     cell = exported_cell(project / "out.xlsx", "comments")
-    assert cell.value == "=HYPERLINK(\"http://x\",\"y\")" and cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://x","y")' and cell.data_type == "s"
     with (project / "out.csv").open(encoding="utf-8-sig") as handle:
-        assert next(csv.DictReader(handle))["comments"] == "'=HYPERLINK(\"http://x\",\"y\")"
+        assert next(csv.DictReader(handle))["comments"] == '\'=HYPERLINK("http://x","y")'
 
 
 def test_missing_plan_and_store_are_one_line_errors(run, tmp_path):
@@ -172,12 +189,18 @@ def test_two_collects_at_once_record_each_file_exactly_once(project, store_url):
         folder.mkdir()
         for path in chosen:
             shutil.copy(path, folder / path.name)
-    processes = [matrix_process(project, "collect", str(folder), "--store", store_url) for folder in (first, second)]
+    processes = [
+        matrix_process(project, "collect", str(folder), "--store", store_url)
+        for folder in (first, second)
+    ]
     outputs = [p.communicate(timeout=300) for p in processes]
     for process, (_, err) in zip(processes, outputs, strict=True):
         assert process.returncode == 0, err
         assert "Traceback" not in err
-    summaries = [next(line for line in out.splitlines() if re.search(r"\d+ files?: ", line)) for out, _ in outputs]
+    summaries = [
+        next(line for line in out.splitlines() if re.search(r"\d+ files?: ", line))
+        for out, _ in outputs
+    ]
     duplicates = sum(int(re.search(r"(\d+) duplicate", line).group(1)) for line in summaries)
     assert duplicates == 10
     with Store.open(store_url) as store:
@@ -193,7 +216,11 @@ def test_received_date_decides_late(run, project):
     assert run("collect", "in", "--received", "2026-08-20").exit_code == 0
     result = run("status", "--period", "2026-07", "--format", "json")
     office = json.loads(result.output)["offices"][0]
-    assert (result.exit_code, office["state"], office["latest_return"]) == (0, "late", "2026-08-20T00:00:00+00:00")
+    assert (result.exit_code, office["state"], office["latest_return"]) == (
+        0,
+        "late",
+        "2026-08-20T00:00:00+00:00",
+    )
 
 
 def test_feedback_copies_among_returns_are_skipped_not_recorded(run, project):
@@ -203,8 +230,13 @@ def test_feedback_copies_among_returns_are_skipped_not_recorded(run, project):
     shutil.copy(project / "feedback" / f"{path.stem}_feedback.xlsx", project / "in")
     result = run("collect", "in")
     assert result.exit_code == 0, result.output
-    assert "2 files: 1 accepted, 0 superseded an earlier return, 0 superseded on arrival, 0 duplicates, 0 rejected, and 1 skipped" in result.output
-    assert re.search(r"_feedback\.xlsx +\? +\? +skipped +0 +1 +this is the feedback copy", result.output)
+    assert (
+        "2 files: 1 accepted, 0 superseded an earlier return, 0 superseded on arrival, 0 duplicates, 0 rejected, and 1 skipped"
+        in result.output
+    )
+    assert re.search(
+        r"_feedback\.xlsx +\? +\? +skipped +0 +1 +this is the feedback copy", result.output
+    )
     with Store.open(project / "matrix.sqlite") as store:
         assert [s.file_name for s in store.submissions(plan)] == [path.name]
 
@@ -214,7 +246,9 @@ def test_feedback_copies_among_returns_are_skipped_not_recorded(run, project):
 def test_a_stopped_collect_leaves_no_worker_and_a_sound_store(project, how, store_url):
     plan = load_plan(project / "plan.yaml")
     files = variants(returned_matrix(plan, "2026-07", project / "one"), 40, project / "inbox")
-    process = matrix_process(project, "collect", "inbox", "--store", store_url, start_new_session=True)
+    process = matrix_process(
+        project, "collect", "inbox", "--store", store_url, start_new_session=True
+    )
     parent = psutil.Process(process.pid)
     first_batch: set[int] = set()  # its workers end normally once it is validated
     while process.poll() is None and not count_submissions(store_url):
@@ -222,7 +256,9 @@ def test_a_stopped_collect_leaves_no_worker_and_a_sound_store(project, how, stor
         time.sleep(0.005)
     workers_of(process, besides=first_batch)  # the next batch's workers: let them start reading
     time.sleep(0.05)
-    workers = [child.pid for child in parent.children(recursive=True) if child.pid not in first_batch]
+    workers = [
+        child.pid for child in parent.children(recursive=True) if child.pid not in first_batch
+    ]
     assert workers, "the batch ended before its workers were seen"
     if how == "Ctrl-C":  # the terminal sends it to every process in the foreground group
         os.killpg(process.pid, signal.SIGINT)
@@ -243,10 +279,15 @@ def test_a_stopped_collect_leaves_no_worker_and_a_sound_store(project, how, stor
     else:
         assert process.returncode == {"SIGTERM": 143, "Ctrl-C": 130}[how], err
         assert "Traceback" not in err
-        stopped = re.search(rf"stopped by {how} after recording (\d+) of 40 files, each whole; run the same "
-                            "command again to collect the rest", err)
+        stopped = re.search(
+            rf"stopped by {how} after recording (\d+) of 40 files, each whole; run the same "
+            "command again to collect the rest",
+            err,
+        )
         assert stopped, err
-        assert re.search(rf"^{stopped.group(1)} files?: ", out, re.MULTILINE)  # the summary of what was recorded
+        assert re.search(
+            rf"^{stopped.group(1)} files?: ", out, re.MULTILINE
+        )  # the summary of what was recorded
 
     with Store.open(store_url) as store:
         assert integrity_problems(store) == []

@@ -41,12 +41,16 @@ def test_periods_of_the_plan_latest_first(project):
 
 def test_periods_of_the_plan_generate_is_given(project):
     found = offered(f"matrix generate {SUDAN} --period 2026-")
-    assert "2026-07" in found and not any("Q" in p for p in found)  # monthly: the plan named, not ./plan.yaml
+    assert "2026-07" in found and not any(
+        "Q" in p for p in found
+    )  # monthly: the plan named, not ./plan.yaml
 
 
 def test_offices_and_activities(project):
     assert offered("matrix history K") == ["KEN"]
-    assert offered("matrix history ") == list(offices(load_plan(DAR))) and "EHAGL" in offered("matrix history ")
+    assert offered("matrix history ") == list(offices(load_plan(DAR))) and "EHAGL" in offered(
+        "matrix history "
+    )
     assert offered("matrix report --period 2026-Q4 --country e") == ["ETH", "EHAGL"]
     found = offered("matrix history KEN --activity ")
     assert found == activities(load_plan(DAR)) and found and "." in found[-1]
@@ -64,18 +68,42 @@ def test_nothing_is_offered_without_a_readable_plan(tmp_path, monkeypatch):
 
 
 def test_zsh_and_fish_are_offered_the_same(project):
-    result = CliRunner().invoke(cli, [], prog_name="matrix", env={
-        "_MATRIX_COMPLETE": "zsh_complete", "COMP_WORDS": "matrix history K", "COMP_CWORD": "2"})
+    result = CliRunner().invoke(
+        cli,
+        [],
+        prog_name="matrix",
+        env={
+            "_MATRIX_COMPLETE": "zsh_complete",
+            "COMP_WORDS": "matrix history K",
+            "COMP_CWORD": "2",
+        },
+    )
     assert result.stdout.splitlines()[:2] == ["plain", "KEN"]
-    result = CliRunner().invoke(cli, [], prog_name="matrix", env={
-        "_MATRIX_COMPLETE": "fish_complete", "COMP_WORDS": "matrix history K", "COMP_CWORD": "K"})
+    result = CliRunner().invoke(
+        cli,
+        [],
+        prog_name="matrix",
+        env={
+            "_MATRIX_COMPLETE": "fish_complete",
+            "COMP_WORDS": "matrix history K",
+            "COMP_CWORD": "K",
+        },
+    )
     assert result.stdout.splitlines() == ["plain,KEN"]
 
 
-@pytest.mark.parametrize("shell, marker", [("bash", "complete -o nosort -F"), ("zsh", "compdef"),
-                                           ("fish", "complete --no-files --command matrix")])
+@pytest.mark.parametrize(
+    "shell, marker",
+    [
+        ("bash", "complete -o nosort -F"),
+        ("zsh", "compdef"),
+        ("fish", "complete --no-files --command matrix"),
+    ],
+)
 def test_each_shell_gets_its_script(shell, marker):
-    result = CliRunner().invoke(cli, [], prog_name="matrix", env={"_MATRIX_COMPLETE": f"{shell}_source"})
+    result = CliRunner().invoke(
+        cli, [], prog_name="matrix", env={"_MATRIX_COMPLETE": f"{shell}_source"}
+    )
     assert result.exit_code == 0 and marker in result.stdout
 
 

@@ -119,7 +119,8 @@ def test_a_plan_can_give_its_own_action_points_guidance(run, tmp_path):
     assert result.exit_code == 0, result.output
     [ap] = plan_index(load_plan(tmp_path / "plan.yaml")).framework.action_points
     assert ap.guidance.stakeholders == {
-        "en": ["Meet every month."], "fr": ["Se réunir chaque mois."]
+        "en": ["Meet every month."],
+        "fr": ["Se réunir chaque mois."],
     }
     assert ap.guidance.unhcr_support == {"en": ["Chair the meetings."]}
 

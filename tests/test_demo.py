@@ -14,8 +14,22 @@ from matrix.demo_narratives import demo_narratives
 from matrix.plan import load_plan
 from matrix.store import Store
 
-SECTIONS = ("summary", "returns", "action-points", "heatmap", "delayed", "trends", "funding", "actors", "gaps",
-            "duplicates", "stock-take", "good-practices", "quality", "offices")
+SECTIONS = (
+    "summary",
+    "returns",
+    "action-points",
+    "heatmap",
+    "delayed",
+    "trends",
+    "funding",
+    "actors",
+    "gaps",
+    "duplicates",
+    "stock-take",
+    "good-practices",
+    "quality",
+    "offices",
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,23 +52,38 @@ def test_demo_command_runs_the_cycle(run, tmp_path):
 def test_demo_writes_every_file(demo_dir):
     assert (demo_dir / "plan.yaml").read_text(encoding="utf-8") == DAR.read_text(encoding="utf-8")
     for period in PERIODS:
-        assert len(list((demo_dir / "matrices" / period).glob("*.xlsx"))) == 8  # seven countries and the region
-    assert len(list((demo_dir / "returns" / "2026-Q3").glob("*.xlsx"))) == 10  # MOZ and BDI sent corrected files
-    assert len(list((demo_dir / "returns" / "2026-Q4").glob("*.xlsx"))) == 8  # KEN resent, region missing
-    assert sorted(p.name.split("_")[0] for p in (demo_dir / "feedback").iterdir()) == ["BDI", "ETH", "KEN", "MOZ"]
+        assert (
+            len(list((demo_dir / "matrices" / period).glob("*.xlsx"))) == 8
+        )  # seven countries and the region
+    assert (
+        len(list((demo_dir / "returns" / "2026-Q3").glob("*.xlsx"))) == 10
+    )  # MOZ and BDI sent corrected files
+    assert (
+        len(list((demo_dir / "returns" / "2026-Q4").glob("*.xlsx"))) == 8
+    )  # KEN resent, region missing
+    assert sorted(p.name.split("_")[0] for p in (demo_dir / "feedback").iterdir()) == [
+        "BDI",
+        "ETH",
+        "KEN",
+        "MOZ",
+    ]
 
 
 def test_demo_burundi_works_in_french(demo_dir):
     """The plan says Burundi's office works in French: its matrix, and the feedback on its
     rejected return, are in French, named so; the other offices' are in English."""
     assert [p.name for p in (demo_dir / "matrices" / "2026-Q3").glob("BDI_*")] == [
-        "BDI_2026-Q3_dar-es-salaam-follow-up_fr.xlsx"]
+        "BDI_2026-Q3_dar-es-salaam-follow-up_fr.xlsx"
+    ]
     [copy] = (demo_dir / "feedback").glob("BDI_*")
     wb = openpyxl.load_workbook(copy)
     assert wb.sheetnames[0] == "Retour" and "Matrice" in wb.sheetnames
     [message] = [row[4] for row in wb["Retour"].iter_rows(min_row=5, values_only=True)]
-    assert message.startswith("« environ ") and "n'est pas un nombre ; saisissez le total à ce jour en personnes" \
-        in message and "(Agents formés)" in message
+    assert (
+        message.startswith("« environ ")
+        and "n'est pas un nombre ; saisissez le total à ce jour en personnes" in message
+        and "(Agents formés)" in message
+    )
 
 
 def test_demo_store_has_both_periods(demo_dir):
@@ -62,17 +91,32 @@ def test_demo_store_has_both_periods(demo_dir):
     with Store.open(demo_dir / "matrix.sqlite", create=False) as store:
         assert store.periods(plan) == list(PERIODS)
         rejected = {(s.office, s.period) for s in store.submissions(plan) if not s.accepted}
-    assert rejected == {("MOZ", "2026-Q3"), ("BDI", "2026-Q3"), ("KEN", "2026-Q4"), ("ETH", "2026-Q4")}
+    assert rejected == {
+        ("MOZ", "2026-Q3"),
+        ("BDI", "2026-Q3"),
+        ("KEN", "2026-Q4"),
+        ("ETH", "2026-Q4"),
+    }
 
 
 def test_demo_report_shows_late_missing_and_rejected_offices(demo_dir):
     html = (demo_dir / "report-2026-Q4.html").read_text(encoding="utf-8")
     states = dict(re.findall(r'<tr data-office="(\w+)" data-state="(\w+)">', html))
-    assert states == {"ETH": "rejected", "KEN": "on_time", "TZA": "on_time", "BDI": "on_time", "MWI": "on_time",
-                      "MOZ": "on_time", "ZAF": "late", "EHAGL": "missing"}
+    assert states == {
+        "ETH": "rejected",
+        "KEN": "on_time",
+        "TZA": "on_time",
+        "BDI": "on_time",
+        "MWI": "on_time",
+        "MOZ": "on_time",
+        "ZAF": "late",
+        "EHAGL": "missing",
+    }
     for section in SECTIONS:
         assert f'id="{section}"' in html
-    assert "Training of border and immigration officials on mixed movements" in html  # a likely duplicate
+    assert (
+        "Training of border and immigration officials on mixed movements" in html
+    )  # a likely duplicate
     assert 'data-code="number-from-text"' in html
 
 
@@ -95,7 +139,9 @@ def test_demo_offices_write_overviews_initiatives_and_good_practices(demo_dir):
     )
     assert practices == [("MWI", None, "I1"), ("ZAF", "OPS-2", None)]
     html = (demo_dir / "report-2026-Q4.html").read_text(encoding="utf-8")
-    assert html.count('class="overview"') == 6  # every office whose fourth-quarter return counts, BDI's in French
+    assert (
+        html.count('class="overview"') == 6
+    )  # every office whose fourth-quarter return counts, BDI's in French
     compendium = (demo_dir / "compendium.html").read_text(encoding="utf-8")
     assert compendium.count('class="practice"') == 2
     assert "Malawi: cross-border case management" in compendium
@@ -103,7 +149,9 @@ def test_demo_offices_write_overviews_initiatives_and_good_practices(demo_dir):
 
 def test_demo_is_deterministic(demo_dir, tmp_path):
     again = run_demo(tmp_path / "again")
-    assert again.report.read_text(encoding="utf-8") == (demo_dir / "report-2026-Q4.html").read_text(encoding="utf-8")
+    assert again.report.read_text(encoding="utf-8") == (demo_dir / "report-2026-Q4.html").read_text(
+        encoding="utf-8"
+    )
     compendium = (demo_dir / "compendium.html").read_text(encoding="utf-8")
     assert again.compendium.read_text(encoding="utf-8") == compendium
 
@@ -118,4 +166,6 @@ def test_demo_refuses_a_folder_in_use(run, tmp_path):
 
 
 def test_bundled_plan_is_the_example():
-    assert files("matrix").joinpath(PLAN_RESOURCE).read_text(encoding="utf-8") == DAR.read_text(encoding="utf-8")
+    assert files("matrix").joinpath(PLAN_RESOURCE).read_text(encoding="utf-8") == DAR.read_text(
+        encoding="utf-8"
+    )

@@ -29,7 +29,10 @@ def declared() -> set[str]:
     """Distributions `pip install .[test]` brings in: pyproject's dependencies and test extra, then
     what each of those requires (with the extras asked for), as their installed metadata says."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    todo = [Requirement(text) for text in [*project["dependencies"], *project["optional-dependencies"]["test"]]]
+    todo = [
+        Requirement(text)
+        for text in [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    ]
     found: set[str] = set()
     while todo:
         requirement = todo.pop()
@@ -42,7 +45,9 @@ def declared() -> set[str]:
         for text in metadata.requires(requirement.name) or []:
             needed = Requirement(text)
             extras = ["", *requirement.extras]
-            if needed.marker is None or any(needed.marker.evaluate({"extra": extra}) for extra in extras):
+            if needed.marker is None or any(
+                needed.marker.evaluate({"extra": extra}) for extra in extras
+            ):
                 needed.marker = None
                 todo.append(needed)
     return found
@@ -51,19 +56,30 @@ def declared() -> set[str]:
 def imported_by_our_code() -> set[str]:
     """Third-party modules the tests and benchmarks import (read from their source, including
     `pytest.importorskip`), and every module of matrix (whose imports are what it needs to run)."""
-    names = {module.name for module in pkgutil.walk_packages(matrix.__path__, "matrix.")
-             if not module.name.endswith("__main__")}
+    names = {
+        module.name
+        for module in pkgutil.walk_packages(matrix.__path__, "matrix.")
+        if not module.name.endswith("__main__")
+    }
     for path in SOURCES:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names.add(node.module)
-            elif (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "importorskip"
-                  and node.args and isinstance(node.args[0], ast.Constant)):
+            elif (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", None) == "importorskip"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 names.add(node.args[0].value)
-    return {name for name in names if _top(name) not in sys.stdlib_module_names and
-            (_top(name) not in LOCAL or name.startswith("matrix."))}
+    return {
+        name
+        for name in names
+        if _top(name) not in sys.stdlib_module_names
+        and (_top(name) not in LOCAL or name.startswith("matrix."))
+    }
 
 
 def import_with_only(names: set[str], hidden: set[str]) -> tuple[set[str], dict[str, str]]:
@@ -91,7 +107,9 @@ def import_with_only(names: set[str], hidden: set[str]) -> tuple[set[str], dict[
         "                 if (getattr(sys.modules[name], '__file__', None) or '').startswith(sites)})\n"
         "print(json.dumps([loaded, failed]))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT / "tests")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT / "tests"
+    )
     loaded, failed = json.loads(out.stdout.splitlines()[-1])
     return set(loaded), failed
 
@@ -104,13 +122,17 @@ def test_every_imported_module_comes_from_a_declared_distribution():
     needed = declared()
     assert {"pytest", "libhxl", "pydantic-core"} <= needed  # pydantic-core through pydantic
     undeclared = {
-        module for module, dists in metadata.packages_distributions().items()
-        if module not in sys.stdlib_module_names and module not in LOCAL
+        module
+        for module, dists in metadata.packages_distributions().items()
+        if module not in sys.stdlib_module_names
+        and module not in LOCAL
         and not {canonicalize_name(dist) for dist in dists} & needed
     }
     loaded, failed = import_with_only(imported_by_our_code(), hidden=undeclared)
     assert {"hxl", "openpyxl", "playwright", "yaml"} <= loaded
-    assert not failed, f"needs a distribution pyproject.toml does not declare (directly or transitively): {failed}"
+    assert not failed, (
+        f"needs a distribution pyproject.toml does not declare (directly or transitively): {failed}"
+    )
 
 
 def test_a_module_from_an_undeclared_distribution_is_caught():

@@ -70,7 +70,11 @@ def project(tmp_path_factory, sudan):
 
 
 def on_a_full_disk(
-    project: Path, tmp_path: Path, args: list[str], staged: dict[str, bytes], size: str,
+    project: Path,
+    tmp_path: Path,
+    args: list[str],
+    staged: dict[str, bytes],
+    size: str,
     key_on_it: bool = False,
 ):
     """Run `matrix ARGS` (FULL in them: the tiny file system, where the project key is kept too
@@ -173,17 +177,30 @@ def test_a_file_size_limit_is_one_line_and_leaves_nothing(args, reason, project,
     done = run(matrix_command(*args), cwd=work, env=matrix_env(), preexec_fn=limited_to(2048))
     assert done.returncode == 2, done.stderr
     error = done.stderr.strip().splitlines()[-1]
-    assert error.startswith("error: cannot write out/") and reason in error and "free some space" in error
+    assert (
+        error.startswith("error: cannot write out/")
+        and reason in error
+        and "free some space" in error
+    )
     assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr
     assert list((work / "out").iterdir()) == []
 
 
-def test_a_project_key_that_does_not_fit_is_one_line_and_leaves_nothing(project, tmp_path, tmpfs_works):
+def test_a_project_key_that_does_not_fit_is_one_line_and_leaves_nothing(
+    project, tmp_path, tmpfs_works
+):
     done, left = on_a_full_disk(
-        project, tmp_path, ["generate", "plan.yaml", "--period", "2026-08", "--all", "-o", "FULL"],
-        {"filler": FILLER}, "4k", key_on_it=True,
+        project,
+        tmp_path,
+        ["generate", "plan.yaml", "--period", "2026-08", "--all", "-o", "FULL"],
+        {"filler": FILLER},
+        "4k",
+        key_on_it=True,
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("error: cannot create the project key ")
-    assert "No space left on device); free some space" in done.stderr and len(done.stderr.splitlines()) == 1
+    assert (
+        "No space left on device); free some space" in done.stderr
+        and len(done.stderr.splitlines()) == 1
+    )
     assert left == {"filler": FILLER}  # neither a key nor a matrix

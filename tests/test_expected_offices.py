@@ -33,7 +33,10 @@ def test_the_region_is_expected_only_with_region_wide_activities_or_when_the_pla
     plain = without_region_wide_work(dar)
     assert expected_offices(plain) == dar.countries
     assert plan_index(plain).reporting_offices == (*dar.countries, "EHAGL")  # it may still report
-    assert expected_offices(without_region_wide_work(dar, reports=True)) == [*dar.countries, "EHAGL"]
+    assert expected_offices(without_region_wide_work(dar, reports=True)) == [
+        *dar.countries,
+        "EHAGL",
+    ]
     silent = dar.model_copy(update={"region": dar.region.model_copy(update={"reports": False})})
     assert expected_offices(silent) == dar.countries
 
@@ -47,18 +50,26 @@ def test_saying_who_reports_keeps_the_plans_version(dar):
 def test_region_reports_is_read_from_the_plan(tmp_path, dar):
     text = yaml.safe_dump(dar.model_dump(mode="json", exclude_none=True), sort_keys=False)
     path = tmp_path / "plan.yaml"
-    path.write_text(text.replace("  name: East and Horn", "  reports: true\n  name: East and Horn", 1))
+    path.write_text(
+        text.replace("  name: East and Horn", "  reports: true\n  name: East and Horn", 1)
+    )
     assert load_plan(path).region.reports is True
 
 
 def write_plan(plan: Plan, folder: Path) -> Path:
     path = folder / "plan.yaml"
-    path.write_text(yaml.safe_dump(plan.model_dump(mode="json", exclude_none=True), sort_keys=False,
-                                   allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            plan.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
-def test_a_regional_workbook_is_accepted_with_the_country_sheets_it_filled(tmp_path, monkeypatch, dar):
+def test_a_regional_workbook_is_accepted_with_the_country_sheets_it_filled(
+    tmp_path, monkeypatch, dar
+):
     monkeypatch.chdir(tmp_path)
     path = returned_matrix(dar, PERIOD, tmp_path, regional=True, filled={"KEN", "EHAGL"})
     result = validate_file(dar, path)

@@ -19,13 +19,15 @@ from store_helpers import make_result
 
 pytest_plugins = ["store_fixtures"]
 
-FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")"
+FORMULA = '=HYPERLINK("http://evil.example","click")'
 
 
 @pytest.fixture
 def store(tmp_path, sudan):
     with Store.open(tmp_path / "matrix.sqlite") as opened:
-        opened.record(make_result(sudan, "SDN", "2026-08", actual=6, comments=FORMULA, proposed=1), sudan)
+        opened.record(
+            make_result(sudan, "SDN", "2026-08", actual=6, comments=FORMULA, proposed=1), sudan
+        )
         yield opened
 
 
@@ -35,7 +37,12 @@ def test_one_row_per_country_indicator_and_period(store, sudan):
     assert [r["period"] for r in rows] == ["2026-07"] * per_period + ["2026-08"] * per_period
     july, august = rows[0], rows[per_period]
     assert july["status"] == "" and july["actual"] is None
-    assert (august["ref"], august["status"], august["actual"], august["target"]) == ("AP1-1", "on_track", 6, 12)
+    assert (august["ref"], august["status"], august["actual"], august["target"]) == (
+        "AP1-1",
+        "on_track",
+        6,
+        12,
+    )
     assert august["percent_of_target"] == 0.5
     assert august["lead"] == "UNHCR" and "IOM" in august["partners"]
     assert august["action_point_title"] == "Cooperation among key partners"
@@ -105,13 +112,18 @@ def test_xlsx_is_a_typed_filterable_workbook(store, sudan, tmp_path):
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     values = dict(zip(header, sheet[2], strict=True))
     assert values["target"].value == 12 and values["target"].data_type == "n"
-    assert isinstance(values["start"].value, datetime) and values["start"].number_format == "yyyy-mm-dd"
+    assert (
+        isinstance(values["start"].value, datetime)
+        and values["start"].number_format == "yyyy-mm-dd"
+    )
     assert values["percent_of_target"].number_format == "0%"
     comments = values["comments"]
     assert comments.data_type == "s" and comments.value == FORMULA and comments.quotePrefix
     per_ap = book["AP1 Cooperation among key partn"]
     assert {row[0].value for row in per_ap.iter_rows(min_row=2)} == {"2026-08"}
-    assert per_ap.max_row == 1 + sum(r.objective.action_point == "AP1" for r in plan_rows(sudan, "SDN"))
+    assert per_ap.max_row == 1 + sum(
+        r.objective.action_point == "AP1" for r in plan_rows(sudan, "SDN")
+    )
 
 
 def test_regional_plan_exports_countries_and_region(tmp_path, dar):
@@ -144,5 +156,8 @@ def test_failed_export_leaves_the_previous_file(store, sudan, tmp_path):
 
 
 def test_nothing_collected_is_said_plainly(tmp_path, sudan):
-    with Store.open(tmp_path / "empty.sqlite") as empty, pytest.raises(MatrixError, match="nothing has been collected"):
+    with (
+        Store.open(tmp_path / "empty.sqlite") as empty,
+        pytest.raises(MatrixError, match="nothing has been collected"),
+    ):
         export(sudan, empty, None, "csv", tmp_path / "x.csv")

@@ -19,7 +19,7 @@ from store_helpers import make_result
 
 DOCS = ROOT / "docs" / "export-json.schema.json"
 REGENERATE = (
-    "regenerate: python -c \"from matrix.export_schema import schema_text as s; "
+    'regenerate: python -c "from matrix.export_schema import schema_text as s; '
     "print(s(), end='')\" | tee docs/export-json.schema.json "
     "> src/matrix/schemas/export-json.schema.json"
 )

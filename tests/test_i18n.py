@@ -32,7 +32,12 @@ def test_every_language_has_exactly_the_english_keys(lang):
 def fields(entry) -> set[tuple[str, str]]:
     """(name, form) of every placeholder, over every plural form of an entry."""
     forms = entry.values() if isinstance(entry, dict) else [entry]
-    return {(name, spec) for form in forms for _, name, spec, _ in string.Formatter().parse(form) if name}
+    return {
+        (name, spec)
+        for form in forms
+        for _, name, spec, _ in string.Formatter().parse(form)
+        if name
+    }
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -59,30 +64,52 @@ def test_every_issue_code_has_a_message(lang):
     assert {f"issue.{code.slug}" for code in Code} <= set(catalogue(lang))
 
 
-@pytest.mark.parametrize(("lang", "count", "expected"), [
-    ("en", 1, "1 error"), ("en", 2, "2 errors"), ("fr", 0, "0 erreur"), ("fr", 1, "1 erreur"), ("fr", 2, "2 erreurs"),
-    ("es", 1, "1 error"), ("es", 3, "3 errores"), ("ar", 0, "لا أخطاء"), ("ar", 1, "خطأ واحد"), ("ar", 2, "خطآن"),
-    ("ar", 3, "3 أخطاء"), ("ar", 11, "11 خطأً"), ("ar", 100, "100 خطأ"),
-])
+@pytest.mark.parametrize(
+    ("lang", "count", "expected"),
+    [
+        ("en", 1, "1 error"),
+        ("en", 2, "2 errors"),
+        ("fr", 0, "0 erreur"),
+        ("fr", 1, "1 erreur"),
+        ("fr", 2, "2 erreurs"),
+        ("es", 1, "1 error"),
+        ("es", 3, "3 errores"),
+        ("ar", 0, "لا أخطاء"),
+        ("ar", 1, "خطأ واحد"),
+        ("ar", 2, "خطآن"),
+        ("ar", 3, "3 أخطاء"),
+        ("ar", 11, "11 خطأً"),
+        ("ar", 100, "100 خطأ"),
+    ],
+)
 def test_plural_forms_follow_the_language(lang, count, expected):
     assert t(lang, "count.errors", count=count) == expected
 
 
-@pytest.mark.parametrize(("lang", "grouped", "plain"), [
-    ("en", "1,250.5", "1250.5"), ("fr", "1\u202f250,5", "1250,5"), ("es", "1.250,5", "1250,5"),
-    ("ar", "1,250.5", "1250.5"),
-])
+@pytest.mark.parametrize(
+    ("lang", "grouped", "plain"),
+    [
+        ("en", "1,250.5", "1250.5"),
+        ("fr", "1\u202f250,5", "1250,5"),
+        ("es", "1.250,5", "1250,5"),
+        ("ar", "1,250.5", "1250.5"),
+    ],
+)
 def test_numbers_in_messages_are_written_the_languages_way(lang, grouped, plain):
     assert format_number(1250.5, lang) == grouped
     assert format_number(1250.5, lang, plain=True) == plain  # a number to type
 
 
 def test_a_stored_issue_is_shown_in_any_language_from_its_code_and_parameters():
-    issue = Code.NUMBER_AMBIGUOUS.issue(file="x.xlsx", sheet="Matrice", cell="O7", text="1,250", first=1.25,
-                                        second=1250.0)
+    issue = Code.NUMBER_AMBIGUOUS.issue(
+        file="x.xlsx", sheet="Matrice", cell="O7", text="1,250", first=1.25, second=1250.0
+    )
     stored = issue.model_validate_json(issue.model_dump_json())
-    assert issue_message(stored, "en") == '"1,250" could be 1.25 or 1250; type the number without thousands ' \
+    assert (
+        issue_message(stored, "en")
+        == '"1,250" could be 1.25 or 1250; type the number without thousands '
         "separators, e.g. 1.25"
+    )
     assert issue_message(stored, "fr").startswith("« 1,250 » peut signifier 1,25 ou 1250")
     assert "1,25" in issue_message(stored, "es") and "1.25" in issue_message(stored, "ar")
 
@@ -93,23 +120,41 @@ def test_an_issue_stored_before_parameters_were_kept_shows_its_message():
 
 
 def test_phrases_inside_messages_are_shown_in_the_messages_language():
-    issue = Code.UNKNOWN_ACTOR.issue(file="plan.yaml", line=20, activity="AP3-1", role=phrase("plan.role.partner"),
-                                     actor="IOMM", hint=did_you_mean(["IOM"]))
-    assert issue.message == "activity AP3-1: partner 'IOMM' is not among the actors; did you mean 'IOM'?"
+    issue = Code.UNKNOWN_ACTOR.issue(
+        file="plan.yaml",
+        line=20,
+        activity="AP3-1",
+        role=phrase("plan.role.partner"),
+        actor="IOMM",
+        hint=did_you_mean(["IOM"]),
+    )
+    assert (
+        issue.message
+        == "activity AP3-1: partner 'IOMM' is not among the actors; did you mean 'IOM'?"
+    )
     assert issue_message(issue, "fr") == (
-        "activité AP3-1 : le partenaire « IOMM » ne figure pas parmi les acteurs ; vouliez-vous dire « IOM » ?")
+        "activité AP3-1 : le partenaire « IOMM » ne figure pas parmi les acteurs ; vouliez-vous dire « IOM » ?"
+    )
     assert "الشريك" in issue_message(issue, "ar")
 
 
-@pytest.mark.parametrize(("lang", "day"), [("en", "Sep 30, 2026"), ("fr", "30 sept. 2026"), ("es", "30 sept 2026")])
+@pytest.mark.parametrize(
+    ("lang", "day"), [("en", "Sep 30, 2026"), ("fr", "30 sept. 2026"), ("es", "30 sept 2026")]
+)
 def test_dates_in_messages_are_in_the_languages_words(lang, day):
     assert t(lang, "returns.heading", period="2026-Q3", due=date(2026, 9, 30)).endswith(day)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_labels_used_in_workbooks_exist(lang):
-    keys = {c.header_key for c in (*layout.MATRIX_COLUMNS, *layout.NEW_ACTIVITY_COLUMNS, *layout.ACTOR_COLUMNS)}
-    keys |= {f"sheet.{role}" for role in ("instructions", "matrix", "regional", "new_activities", "actors", "lists")}
+    keys = {
+        c.header_key
+        for c in (*layout.MATRIX_COLUMNS, *layout.NEW_ACTIVITY_COLUMNS, *layout.ACTOR_COLUMNS)
+    }
+    keys |= {
+        f"sheet.{role}"
+        for role in ("instructions", "matrix", "regional", "new_activities", "actors", "lists")
+    }
     keys |= {f"actor_type.{kind.value}" for kind in ActorType}
     assert keys <= set(catalogue(lang))
 
@@ -129,8 +174,10 @@ def test_sheet_names_are_valid_excel_names(lang):
     for role in ("instructions", "matrix", "regional", "new_activities", "actors", "lists"):
         name = t(lang, f"sheet.{role}")
         assert len(name) <= 31 and not set(name) & set("[]:*?/\\'")
-    names = [t(lang, f"sheet.{r}").casefold() for r in ("instructions", "matrix", "regional", "new_activities",
-                                                         "actors", "lists")]
+    names = [
+        t(lang, f"sheet.{r}").casefold()
+        for r in ("instructions", "matrix", "regional", "new_activities", "actors", "lists")
+    ]
     assert len(set(names)) == len(names)
 
 

@@ -170,7 +170,8 @@ def test_totals_add_up_the_countries_only_when_all_reported(run, tmp_path, demo)
         seen.add(all_reported)
         if all_reported and rule not in (RegionalRule.NONE, RegionalRule.RATIO):
             assert total["actual"] == pytest.approx(
-                combine(rule, [v["actual"] for v in countries.values()]))
+                combine(rule, [v["actual"] for v in countries.values()])
+            )
         elif not all_reported:
             assert "actual" not in total
     assert seen == {True, False}
@@ -562,7 +563,8 @@ def test_titles_in_every_language_the_plan_gives(run, tmp_path, sudan_store):
     """The Sudan strategy gives its titles in English and Arabic: both go out, the Arabic marked."""
     xml = export(run, "iati", tmp_path / "a.xml", SUDAN, sudan_store)
     activity = next(
-        a for a in etree.parse(str(xml)).iter("iati-activity")
+        a
+        for a in etree.parse(str(xml)).iter("iati-activity")
         if a.findtext("iati-identifier").endswith("-AP1-1")
     )
     titles = {n.get(XML_LANG): n.text for n in activity.find("title").iter("narrative")}

@@ -47,7 +47,9 @@ def english_sentences() -> set[str]:
             continue
         for form in entry.values() if isinstance(entry, dict) else [entry]:
             for literal, *_ in string.Formatter().parse(form):
-                found |= {m.group(0) for m in re.finditer(r"[A-Za-z']{2,}(?: [A-Za-z']{2,})+", literal)}
+                found |= {
+                    m.group(0) for m in re.finditer(r"[A-Za-z']{2,}(?: [A-Za-z']{2,})+", literal)
+                }
     return found
 
 
@@ -59,19 +61,22 @@ def return_with_every_kind_of_finding(tmp_path, lang):
     plan, path = make_matrix(tmp_path / "returns", SUDAN, lang=lang)
     fill_good(path, plan, lang=lang)
     not_a_number, ambiguous, grouped, _ = TYPED[lang]
-    fill(path, {
-        "AP3-1": {"actual": not_a_number},
-        "AP2-1.1": {"actual": ambiguous},
-        "AP10-1.1": {"actual": grouped},
-        "AP1-1": {"status": status_label(Status.DELAYED, lang), "comments": None},
-        "AP1-2": {"status": "xyz"},
-        "AP4-1": {"status": None},
-        "AP6-1": {"actual": FAR_ABOVE},
-        "AP6-2": {"status": status_label(Status.COMPLETED, lang), "actual": 100},
-        "AP5-1": {"funds_secured": "USD 5,000"},
-        "AP7-1": {"actual": None},
-        "AP8-1": {"actual": "#REF!"},
-    })
+    fill(
+        path,
+        {
+            "AP3-1": {"actual": not_a_number},
+            "AP2-1.1": {"actual": ambiguous},
+            "AP10-1.1": {"actual": grouped},
+            "AP1-1": {"status": status_label(Status.DELAYED, lang), "comments": None},
+            "AP1-2": {"status": "xyz"},
+            "AP4-1": {"status": None},
+            "AP6-1": {"actual": FAR_ABOVE},
+            "AP6-2": {"status": status_label(Status.COMPLETED, lang), "actual": 100},
+            "AP5-1": {"funds_secured": "USD 5,000"},
+            "AP7-1": {"actual": None},
+            "AP8-1": {"actual": "#REF!"},
+        },
+    )
     wb = openpyxl.load_workbook(path)
     ws = sheet_of(wb, "SDN")
     cols, rows = columns(ws), ref_rows(ws)
@@ -83,8 +88,12 @@ def return_with_every_kind_of_finding(tmp_path, lang):
     keys = tuple(c.key for c in layout.NEW_ACTIVITY_COLUMNS)
     new_cols = columns(new, keys)
     first = layout.FIRST_DATA_ROW
-    for key, value in {"action_point": "99. ?", "activity": "x", "start": date(2026, 9, 1),
-                       "end": date(2026, 8, 1)}.items():
+    for key, value in {
+        "action_point": "99. ?",
+        "activity": "x",
+        "start": date(2026, 9, 1),
+        "end": date(2026, 8, 1),
+    }.items():
         new.cell(first, new_cols[key]).value = value
     new.cell(first + 1, new_cols["comments"]).value = "..."
     wb.save(path)
@@ -94,14 +103,29 @@ def return_with_every_kind_of_finding(tmp_path, lang):
 @pytest.mark.parametrize("lang", ["fr", "es", "ar"])
 def test_feedback_notes_and_command_line_speak_the_offices_language(run, tmp_path, lang):
     _plan, path = return_with_every_kind_of_finding(tmp_path, lang)
-    result = run("validate", path, "--plan", SUDAN, "--annotate", tmp_path / "feedback", "--lang", lang)
+    result = run(
+        "validate", path, "--plan", SUDAN, "--annotate", tmp_path / "feedback", "--lang", lang
+    )
     assert result.exit_code == 1, result.stderr
     codes = {line.split("  ")[3] for line in result.stdout.splitlines()[:-1]}
     assert codes >= {
-        "actual-not-a-number", "number-ambiguous", "number-from-text", "comment-required", "status-unknown",
-        "status-missing", "actual-far-above-target", "completed-below-target", "not-a-number", "actual-missing",
-        "cell-error", "locked-cell-edited", "unknown-ref", "new-activity-action-point", "new-activity-dates",
-        "new-activity-status-missing", "new-activity-title-missing",
+        "actual-not-a-number",
+        "number-ambiguous",
+        "number-from-text",
+        "comment-required",
+        "status-unknown",
+        "status-missing",
+        "actual-far-above-target",
+        "completed-below-target",
+        "not-a-number",
+        "actual-missing",
+        "cell-error",
+        "locked-cell-edited",
+        "unknown-ref",
+        "new-activity-action-point",
+        "new-activity-dates",
+        "new-activity-status-missing",
+        "new-activity-title-missing",
     }, result.stdout
 
     [copy] = (tmp_path / "feedback").glob("*.xlsx")
@@ -109,10 +133,15 @@ def test_feedback_notes_and_command_line_speak_the_offices_language(run, tmp_pat
     feedback = wb.worksheets[0]
     assert feedback.title == t(lang, "feedback.sheet")
     sheet_texts = [str(c.value) for row in feedback.iter_rows() for c in row if c.value is not None]
-    notes = [c.comment.text for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment]
+    notes = [
+        c.comment.text for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment
+    ]
     assert len(notes) >= 10
-    for where, texts in (("Feedback sheet", sheet_texts), ("cell notes", notes),
-                         ("command line", [result.stdout, result.stderr])):
+    for where, texts in (
+        ("Feedback sheet", sheet_texts),
+        ("cell notes", notes),
+        ("command line", [result.stdout, result.stderr]),
+    ):
         english = sorted({s for s in english_sentences() for text in texts if s in text})
         assert english == [], (where, english)
 
@@ -120,7 +149,10 @@ def test_feedback_notes_and_command_line_speak_the_offices_language(run, tmp_pat
     everything = "\n".join([*sheet_texts, *notes, result.stdout])
     assert format_number(FAR_ABOVE, lang) in everything
     read = TYPED[lang][3]
-    assert f"{format_number(1.25, lang)}" in everything and format_number(read, lang, plain=True) in everything
+    assert (
+        f"{format_number(1.25, lang)}" in everything
+        and format_number(read, lang, plain=True) in everything
+    )
     assert feedback.sheet_view.rightToLeft is (lang == "ar")
 
 
@@ -147,6 +179,8 @@ def test_matrix_lang_sets_the_command_lines_language(run, tmp_path, monkeypatch)
     _plan, path = return_with_every_kind_of_finding(tmp_path, "es")
     monkeypatch.setenv("MATRIX_LANG", "fr")
     result = run("validate", path, "--plan", SUDAN)
-    assert "  erreur  " in result.stdout and result.stdout.splitlines()[-1].endswith("avertissements")
+    assert "  erreur  " in result.stdout and result.stdout.splitlines()[-1].endswith(
+        "avertissements"
+    )
     monkeypatch.setenv("MATRIX_LANG", "xx")
     assert run("validate", path, "--plan", SUDAN).exit_code == 2  # a usage error, named as such

@@ -28,8 +28,17 @@ CASES = {
     "SDN_ar": (SUDAN, "SDN", "2026-07", "ar", False),
     "EHAGL_fr": (DAR, "EHAGL", "2026-Q3", "fr", True),
 }
-PREFILLED = ProgressRow(country="SDN", activity_id="AP1-1", indicator_index=0, ref="AP1-1", sheet="Matrix", row=5,
-                        status=Status.ON_TRACK, actual=4, comments="Minutes on file")
+PREFILLED = ProgressRow(
+    country="SDN",
+    activity_id="AP1-1",
+    indicator_index=0,
+    ref="AP1-1",
+    sheet="Matrix",
+    row=5,
+    status=Status.ON_TRACK,
+    actual=4,
+    comments="Minutes on file",
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,21 +46,45 @@ def round_trip(tmp_path_factory):
     """case -> (plan, lang, workbook as generated, workbook as saved by LibreOffice)."""
     soffice = require_tool("soffice")
     src, out = tmp_path_factory.mktemp("generated"), tmp_path_factory.mktemp("calc")
-    profile = tmp_path_factory.mktemp("lo-profile")  # private: parallel runs must not share a profile
+    profile = tmp_path_factory.mktemp(
+        "lo-profile"
+    )  # private: parallel runs must not share a profile
     plans, files = {}, []
     for case, (plan_file, office, period, lang, regional) in CASES.items():
         plan = plans.setdefault(plan_file, load_plan(plan_file))
         path = src / f"{case}.xlsx"
-        write_workbook(plan, office, Period.parse(period), lang, path, regional=regional,
-                       prefill={("SDN", "AP1-1"): PREFILLED})
+        write_workbook(
+            plan,
+            office,
+            Period.parse(period),
+            lang,
+            path,
+            regional=regional,
+            prefill={("SDN", "AP1-1"): PREFILLED},
+        )
         files.append(path)
     subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(out), *map(str, files)],
-        check=True, capture_output=True, timeout=300,
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return {
-        case: (plans[plan_file], lang, open_workbook(src / f"{case}.xlsx"), open_workbook(out / f"{case}.xlsx"))
+        case: (
+            plans[plan_file],
+            lang,
+            open_workbook(src / f"{case}.xlsx"),
+            open_workbook(out / f"{case}.xlsx"),
+        )
         for case, (plan_file, _, _, lang, _) in CASES.items()
     }
 
@@ -71,16 +104,26 @@ def test_values_and_fingerprints_survive(round_trip, case):
     plan, lang, before, after = round_trip[case]
     meta = metadata(after)
     for office, name in meta.matrix_sheets().items():
-        rows_before, rows_after = data_rows(before[name], lang, plan), data_rows(after[name], lang, plan)
+        rows_before, rows_after = (
+            data_rows(before[name], lang, plan),
+            data_rows(after[name], lang, plan),
+        )
         assert rows_after.keys() == rows_before.keys()
         for ref, row in rows_after.items():
-            assert meta.fingerprints[f"matrix:{office}", ref] == locked_fingerprint(row), (name, ref)
-            assert {k: v for k, v in row.items() if k != "percent"} == \
-                   {k: v for k, v in rows_before[ref].items() if k != "percent"}
+            assert meta.fingerprints[f"matrix:{office}", ref] == locked_fingerprint(row), (
+                name,
+                ref,
+            )
+            assert {k: v for k, v in row.items() if k != "percent"} == {
+                k: v for k, v in rows_before[ref].items() if k != "percent"
+            }
     if "matrix:SDN" in meta.sheets:
         row = data_rows(after[meta.sheets["matrix:SDN"]], lang, plan)["AP1-1"]
-        assert (row["status"], row["actual"], row["comments"]) == \
-               (status_label(Status.ON_TRACK, lang), 4, "Minutes on file")
+        assert (row["status"], row["actual"], row["comments"]) == (
+            status_label(Status.ON_TRACK, lang),
+            4,
+            "Minutes on file",
+        )
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -92,7 +135,9 @@ def test_drop_downs_validations_and_protection_survive(round_trip, case):
             ws_before, ws_after = before[name], after[name]
             assert ws_after.protection.sheet
             assert _validations(ws_after, lists) == _validations(ws_before, lists), name
-            assert [c.value for c in ws_after[layout.HEADER_ROW]] == [c.value for c in ws_before[layout.HEADER_ROW]]
+            assert [c.value for c in ws_after[layout.HEADER_ROW]] == [
+                c.value for c in ws_before[layout.HEADER_ROW]
+            ]
     ws = after[next(iter(metadata(after).matrix_sheets().values()))]
     cols = header_columns(ws, lang, layout.matrix_columns(plan))
     row = next(iter(data_rows(ws, lang, plan).values()))["_row"]
@@ -109,13 +154,19 @@ def test_drop_downs_validations_and_protection_survive(round_trip, case):
 def _validations(ws, lists_sheet: str) -> set[tuple]:
     """What a validation means, written the way either application writes it (Calc spells out the
     default operator 'between' and adds a second formula where none is used)."""
+
     def formula(text):
         text = (text or "").lstrip("=")
         return text.replace(f"'{lists_sheet}'!", f"{lists_sheet}!")
 
     return {
-        (dv.type, " ".join(sorted(str(r) for r in dv.sqref.ranges)), formula(dv.formula1),
-         dv.formula2 if dv.type == "date" else None, dv.operator or "between",
-         dv.errorStyle or "stop")
+        (
+            dv.type,
+            " ".join(sorted(str(r) for r in dv.sqref.ranges)),
+            formula(dv.formula1),
+            dv.formula2 if dv.type == "date" else None,
+            dv.operator or "between",
+            dv.errorStyle or "stop",
+        )
         for dv in ws.data_validations.dataValidation
     }

@@ -45,7 +45,10 @@ def test_next_and_previous_cross_years():
     assert Period.parse("2026-Q4").next().id == "2027-Q1"
     assert Period.parse("2027-01").previous().id == "2026-12"
     assert [p.id for p in periods_between(Period.parse("2026-H2"), Period.parse("2027-H2"))] == [
-        "2026-H2", "2027-H1", "2027-H2"]
+        "2026-H2",
+        "2027-H1",
+        "2027-H2",
+    ]
 
 
 def test_due_date_and_plan_frequency():
@@ -59,32 +62,47 @@ def test_due_date_and_plan_frequency():
 
 @pytest.mark.parametrize("text", ["9999-Q4", "0000-Q1", "9999-12", "1899-H2", "3000"])
 def test_periods_in_absurd_years_are_refused_in_one_line(text):
-    with pytest.raises(PeriodOutOfRange, match=f"'{text}' is out of range; periods run from 1900 to 2999"):
+    with pytest.raises(
+        PeriodOutOfRange, match=f"'{text}' is out of range; periods run from 1900 to 2999"
+    ):
         Period.parse(text)
 
 
 def test_the_last_years_still_have_dates():
     last = Period.parse("2999-Q4")
     reporting = Reporting(frequency="quarterly", first_period="2026-Q3", due_days=365)
-    assert (last.end, due_date(reporting, last), last.next().id) == (date(2999, 12, 31), date(3000, 12, 31), "3000-Q1")
+    assert (last.end, due_date(reporting, last), last.next().id) == (
+        date(2999, 12, 31),
+        date(3000, 12, 31),
+        "3000-Q1",
+    )
     assert Period.parse("1900-01").previous().start == date(1899, 12, 1)
 
 
 @pytest.mark.parametrize("period", ["9999-Q4", "0000-Q1", "9999-12"])
-@pytest.mark.parametrize("command", [
-    ["generate", "plan.yaml", "--all", "-o", "out"],
-    ["generate", "plan.yaml", "--all", "-o", "out", "--prefill"],
-    ["collect", "returns"],
-    ["status"],
-    ["export", "--format", "csv", "-o", "out.csv"],
-    ["report", "-o", "report.html"],
-], ids=lambda command: command[0] + ("-prefill" if "--prefill" in command else ""))
-def test_every_command_taking_a_period_refuses_an_absurd_one_in_one_line(run, tmp_path, command, period):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["generate", "plan.yaml", "--all", "-o", "out"],
+        ["generate", "plan.yaml", "--all", "-o", "out", "--prefill"],
+        ["collect", "returns"],
+        ["status"],
+        ["export", "--format", "csv", "-o", "out.csv"],
+        ["report", "-o", "report.html"],
+    ],
+    ids=lambda command: command[0] + ("-prefill" if "--prefill" in command else ""),
+)
+def test_every_command_taking_a_period_refuses_an_absurd_one_in_one_line(
+    run, tmp_path, command, period
+):
     shutil.copy(SUDAN, tmp_path / "plan.yaml")
     (tmp_path / "returns").mkdir()
-    (tmp_path / "returns" / "SDN.xlsx").write_bytes(b"PK\x03\x04 never read: the period is refused first")
+    (tmp_path / "returns" / "SDN.xlsx").write_bytes(
+        b"PK\x03\x04 never read: the period is refused first"
+    )
     Store.open(tmp_path / "matrix.sqlite").close()
     result = run(*command, "--period", period)
     example = EXAMPLES[Period.parse("2026" + period[4:]).frequency]
-    assert result.exit_code == 2 and [line for line in result.stderr.splitlines() if line.strip()] == [
-        f"error: '{period}' is out of range; periods run from 1900 to 2999, like {example}"]
+    assert result.exit_code == 2 and [
+        line for line in result.stderr.splitlines() if line.strip()
+    ] == [f"error: '{period}' is out of range; periods run from 1900 to 2999, like {example}"]

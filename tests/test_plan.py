@@ -97,7 +97,9 @@ def test_a_list_is_not_a_plan(tmp_path):
 
 
 def test_missing_and_unknown_fields_are_all_reported_with_lines(tmp_path):
-    text = MINIMAL.replace("title: Test plan\n", "").replace("        lead: UNHCR\n", "        leed: UNHCR\n")
+    text = MINIMAL.replace("title: Test plan\n", "").replace(
+        "        lead: UNHCR\n", "        leed: UNHCR\n"
+    )
     issues = check_plan_file(write(tmp_path, text))
     found = {(i.code, i.line) for i in issues}
     assert ("missing-field", 1) in found
@@ -107,18 +109,24 @@ def test_missing_and_unknown_fields_are_all_reported_with_lines(tmp_path):
 
 
 def test_wrong_types_point_at_the_value(tmp_path):
-    text = MINIMAL.replace("target: 120", "target: lots").replace("start: 2026-07-01", "start: July")
+    text = MINIMAL.replace("target: 120", "target: lots").replace(
+        "start: 2026-07-01", "start: July"
+    )
     issues = check_plan_file(write(tmp_path, text))
     assert {(i.code, i.line) for i in issues} >= {("number-expected", 22), ("invalid-date", 23)}
 
 
 def test_unsupported_schema_version(tmp_path):
-    issues = check_plan_file(write(tmp_path, MINIMAL.replace("schema_version: 1", "schema_version: 7")))
+    issues = check_plan_file(
+        write(tmp_path, MINIMAL.replace("schema_version: 1", "schema_version: 7"))
+    )
     assert codes(issues) == [("unsupported-schema-version", 1)]
 
 
 def test_duplicate_yaml_key_is_reported(tmp_path):
-    issues = check_plan_file(write(tmp_path, MINIMAL.replace("scope: national\n", "scope: national\nscope: regional\n")))
+    issues = check_plan_file(
+        write(tmp_path, MINIMAL.replace("scope: national\n", "scope: national\nscope: regional\n"))
+    )
     assert ("duplicate-key", 5) in codes(issues)
 
 
@@ -126,7 +134,10 @@ def test_load_plan_raises_one_plan_error_with_every_issue(tmp_path):
     text = MINIMAL.replace("lead: UNHCR", "lead: UNHRC").replace("[SDN]", "[SUD]")
     with pytest.raises(PlanError) as raised:
         load_plan(write(tmp_path, text))
-    assert {i.code for i in raised.value.issues if i.is_error} == {"unknown-actor", "unknown-country"}
+    assert {i.code for i in raised.value.issues if i.is_error} == {
+        "unknown-actor",
+        "unknown-country",
+    }
     assert "matrix plan check" in str(raised.value)
 
 
@@ -155,7 +166,10 @@ def test_iati_settings_are_checked_with_their_lines(tmp_path):
     text += IATI.replace("type: 40", "type: 99")
     issues = [i for i in check_plan_file(write(tmp_path, text)) if i.is_error]
     assert [(i.code, i.line) for i in issues] == [
-        ("invalid-choice", 10), ("invalid-value", 10), ("invalid-choice", 26)]
+        ("invalid-choice", 10),
+        ("invalid-value", 10),
+        ("invalid-choice", 26),
+    ]
     assert "expected an IATI organisation identifier like XM-DAC-41121" in issues[1].message
     assert "'41' is not one of" in issues[0].message and ", 40, " in issues[0].message
     assert issues[2].message.startswith("iati.reporting_org: type '99' is not one of")

@@ -19,7 +19,11 @@ from workbook_helpers import metadata, open_workbook
 def untranslated(value: object) -> object:
     """Plan data with every text in several languages given in English only."""
     if isinstance(value, dict):
-        if value and set(value) <= {"en", "fr", "es", "ar"} and all(isinstance(v, str) for v in value.values()):
+        if (
+            value
+            and set(value) <= {"en", "fr", "es", "ar"}
+            and all(isinstance(v, str) for v in value.values())
+        ):
             return value["en"]
         return {k: untranslated(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -42,7 +46,9 @@ def test_translations_do_not_change_the_plans_version(tmp_path):
     """The Sudan example gives every text in Arabic too; its matrices in flight still match the
     plan as it was before, in English only and without office languages."""
     data = yaml.safe_load(SUDAN.read_text(encoding="utf-8"))
-    plain = untranslated(data) | {"overview": data["overview"]}  # its headings were multilingual before
+    plain = untranslated(data) | {
+        "overview": data["overview"]
+    }  # its headings were multilingual before
     plain.pop("office_languages", None)
     assert plain != data
     assert load_plan(SUDAN).content_hash() == load_plan(write(tmp_path, plain)).content_hash()
@@ -51,9 +57,14 @@ def test_translations_do_not_change_the_plans_version(tmp_path):
 def test_a_text_in_several_languages_is_its_plan_language_text_everywhere_else(tmp_path, dar_data):
     plan = load_plan(write(tmp_path, dar_data))
     cap1 = next(a for _, a in plan.activities() if a.id == "CAP-1")
-    assert cap1.title == "Joint training of border, police and immigration officials on mixed movements"
+    assert (
+        cap1.title
+        == "Joint training of border, police and immigration officials on mixed movements"
+    )
     assert in_language(cap1.indicators[0].name, "fr") == "Agents formés"
-    assert in_language(cap1.indicators[0].name, "es") == "Officials trained"  # no Spanish: the plan's words
+    assert (
+        in_language(cap1.indicators[0].name, "es") == "Officials trained"
+    )  # no Spanish: the plan's words
     assert plan.office_language("BDI") == "fr" and plan.office_language("KEN") == "en"
 
 
@@ -70,7 +81,10 @@ def test_a_plan_written_in_french_reads_its_plain_texts_as_french(tmp_path, dar_
 def test_a_translated_text_needs_the_plans_own_language(tmp_path, dar_data):
     dar_data["objectives"][0]["title"] = {"fr": "Une législation conforme"}
     [issue] = [i for i in check_plan_file(write(tmp_path, dar_data)) if i.is_error]
-    assert issue.code == "invalid-value" and "give its text in the plan's language (en)" in issue.message
+    assert (
+        issue.code == "invalid-value"
+        and "give its text in the plan's language (en)" in issue.message
+    )
     assert issue.line is not None
 
 
@@ -78,7 +92,9 @@ def test_plan_check_names_missing_translations_and_unusable_languages(tmp_path, 
     dar_data["objectives"][0]["activities"][0]["title"] = "Review national legislation"
     dar_data["office_languages"] = {"BDI": "fr", "SOM": "fr", "KEN": "pt"}
     issues = {i.code: i for i in check_plan_file(write(tmp_path, dar_data))}
-    assert issues["translation-missing"].message.startswith("1 of the plan's 30 texts has no French translation")
+    assert issues["translation-missing"].message.startswith(
+        "1 of the plan's 30 texts has no French translation"
+    )
     assert "activity LEG-1: title" in issues["translation-missing"].message
     assert "'SOM' is not an office of the plan" in issues["office-language-not-in-plan"].message
     assert "cannot write a workbook in 'pt'" in issues["language-not-available"].message
@@ -95,10 +111,19 @@ def test_generate_all_writes_each_office_in_its_language(run, tmp_path):
     burundi = open_workbook(tmp_path / "out" / "BDI_2026-Q3_dar-es-salaam-follow-up_fr.xlsx")
     assert metadata(burundi).identity.lang == "fr"
     matrix = burundi["Matrice"]
-    texts = {cell.value for row in matrix.iter_rows() for cell in row if isinstance(cell.value, str)}
-    review = "Réviser la législation nationale sur les réfugiés et l'immigration avec un appui technique"
+    texts = {
+        cell.value for row in matrix.iter_rows() for cell in row if isinstance(cell.value, str)
+    }
+    review = (
+        "Réviser la législation nationale sur les réfugiés et l'immigration avec un appui technique"
+    )
     assert {"Agents formés", "personnes", review} <= texts
-    assert metadata(open_workbook(tmp_path / "out" / "KEN_2026-Q3_dar-es-salaam-follow-up.xlsx")).identity.lang == "en"
+    assert (
+        metadata(
+            open_workbook(tmp_path / "out" / "KEN_2026-Q3_dar-es-salaam-follow-up.xlsx")
+        ).identity.lang
+        == "en"
+    )
 
 
 def test_an_untranslated_text_falls_back_to_the_plans_language(run, tmp_path, dar_data):
@@ -106,29 +131,52 @@ def test_an_untranslated_text_falls_back_to_the_plans_language(run, tmp_path, da
     plan_file = write(tmp_path, dar_data)
     result = run("generate", plan_file, "--period", "2026-Q3", "--country", "BDI", "-o", "out")
     assert result.exit_code == 0, result.stderr
-    matrix = open_workbook(tmp_path / "out" / "BDI_2026-Q3_dar-es-salaam-follow-up_fr.xlsx")["Matrice"]
-    texts = {cell.value for row in matrix.iter_rows() for cell in row if isinstance(cell.value, str)}
+    matrix = open_workbook(tmp_path / "out" / "BDI_2026-Q3_dar-es-salaam-follow-up_fr.xlsx")[
+        "Matrice"
+    ]
+    texts = {
+        cell.value for row in matrix.iter_rows() for cell in row if isinstance(cell.value, str)
+    }
     assert "Officials trained" in texts and "Agents formés" not in texts
 
 
 def test_lang_overrides_every_offices_language_and_names_the_files(run, tmp_path):
-    result = run("generate", DAR, "--period", "2026-Q3", "--country", "BDI", "--country", "KEN", "--lang", "es",
-                 "-o", "out")
+    result = run(
+        "generate",
+        DAR,
+        "--period",
+        "2026-Q3",
+        "--country",
+        "BDI",
+        "--country",
+        "KEN",
+        "--lang",
+        "es",
+        "-o",
+        "out",
+    )
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "BDI_2026-Q3_dar-es-salaam-follow-up_es.xlsx", "KEN_2026-Q3_dar-es-salaam-follow-up_es.xlsx"]
+        "BDI_2026-Q3_dar-es-salaam-follow-up_es.xlsx",
+        "KEN_2026-Q3_dar-es-salaam-follow-up_es.xlsx",
+    ]
 
 
 def test_a_french_matrix_reads_back_and_validates(run, tmp_path):
-    assert run("generate", DAR, "--period", "2026-Q3", "--country", "BDI", "-o", "out").exit_code == 0
+    assert (
+        run("generate", DAR, "--period", "2026-Q3", "--country", "BDI", "-o", "out").exit_code == 0
+    )
     result = run("validate", tmp_path / "out", "--plan", DAR)
     assert result.exit_code == 1
     codes = {line.split("  ")[3] for line in result.stdout.splitlines()[:-1]}
-    assert codes == {"status-missing"}  # read in French: blank statuses, every translated cell as planned
+    assert codes == {
+        "status-missing"
+    }  # read in French: blank statuses, every translated cell as planned
 
 
-@pytest.mark.parametrize(("lang", "name"), [("en", "Türkiye"), ("fr", "Turquie"), ("es", "Turquía"),
-                                            ("ar", "تركيا")])
+@pytest.mark.parametrize(
+    ("lang", "name"), [("en", "Türkiye"), ("fr", "Turquie"), ("es", "Turquía"), ("ar", "تركيا")]
+)
 def test_country_names_in_every_language(lang, name):
     assert country_name("TUR", lang) == name
 

@@ -28,15 +28,24 @@ def test_a_bad_id_does_not_hide_an_unknown_lead_named_as_the_plan_wrote_it(tmp_p
 
 
 def test_cross_references_are_checked_beside_a_missing_field_and_a_wrong_type(tmp_path):
-    text = (MINIMAL.replace("title: Test plan\n", "").replace("target: 120", "target: lots")
-            .replace("partners: [IOM]", "partners: [IMO]").replace("[SDN]", "[SDN, XYZ]"))
+    text = (
+        MINIMAL.replace("title: Test plan\n", "")
+        .replace("target: 120", "target: lots")
+        .replace("partners: [IOM]", "partners: [IMO]")
+        .replace("[SDN]", "[SDN, XYZ]")
+    )
     assert found(tmp_path, text) == {
-        ("missing-field", 1), ("unknown-country", 4), ("unknown-actor", 19), ("number-expected", 21)}
+        ("missing-field", 1),
+        ("unknown-country", 4),
+        ("unknown-actor", 19),
+        ("number-expected", 21),
+    }
 
 
 def test_an_objective_left_out_keeps_the_lines_of_what_follows(tmp_path):
     text = MINIMAL.replace("objectives:\n", "objectives:\n  - just a title\n").replace(
-        "lead: UNHCR", "lead: UNHRC")
+        "lead: UNHCR", "lead: UNHRC"
+    )
     assert found(tmp_path, text) == {("mapping-expected", 13), ("unknown-actor", 20)}
 
 
@@ -53,12 +62,15 @@ def test_actors_missing_altogether_are_one_error_not_one_per_activity(tmp_path):
 
 
 def test_a_broken_framework_does_not_make_every_objective_s_action_point_unknown(tmp_path):
-    text = MINIMAL.replace("countries: [SDN]", """framework:
+    text = MINIMAL.replace(
+        "countries: [SDN]",
+        """framework:
   id: own
   title: Own areas
   action_points:
     - {number: one, id: SEC, title: Security}
-countries: [SDN]""").replace("action_point: AP3", "action_point: SEC")
+countries: [SDN]""",
+    ).replace("action_point: AP3", "action_point: SEC")
     issues = check_plan_file(write(tmp_path, text))
     assert {(i.code, i.line) for i in issues} == {("number-expected", 9)}
 
@@ -70,29 +82,40 @@ def test_a_reporting_calendar_that_failed_is_not_also_a_period_mismatch(tmp_path
 
 def test_a_misspelt_lead_is_not_also_an_activity_without_lead(tmp_path):
     text = MINIMAL.replace("        lead: UNHCR\n", "        leed: UNHCR\n")
-    assert [(i.code, i.fix) for i in check_plan_file(write(tmp_path, text))
-            if not i.code.startswith("action-point")] == [("unknown-field", "lead")]
+    assert [
+        (i.code, i.fix)
+        for i in check_plan_file(write(tmp_path, text))
+        if not i.code.startswith("action-point")
+    ] == [("unknown-field", "lead")]
 
 
 def test_a_target_that_failed_is_not_also_an_indicator_without_target(tmp_path):
     text = MINIMAL.replace("target: 120", "target: 120 people")
-    assert [i.code for i in check_plan_file(write(tmp_path, text))
-            if not i.code.startswith("action-point")] == ["number-expected"]
+    assert [
+        i.code
+        for i in check_plan_file(write(tmp_path, text))
+        if not i.code.startswith("action-point")
+    ] == ["number-expected"]
 
 
 def test_a_partner_that_failed_is_reported_once_and_the_others_are_checked(tmp_path):
     text = MINIMAL.replace("partners: [IOM]", "partners: ['UN HCR', IMO]")
     assert sorted(i.code for i in check_plan_file(write(tmp_path, text)) if i.is_error) == [
-        "invalid-id", "unknown-actor"]
+        "invalid-id",
+        "unknown-actor",
+    ]
 
 
 def test_a_stand_in_id_is_not_a_duplicate_of_the_id_it_suggests(tmp_path):
-    text = MINIMAL.replace("id: AP3-1", "id: AP3.1") + """\
+    text = (
+        MINIMAL.replace("id: AP3-1", "id: AP3.1")
+        + """\
       - id: AP3-1
         title: Reception
         lead: IOM
         indicators: [{name: Centres, unit: centres, target: 2}]
 """
+    )
     assert found(tmp_path, text) == {("invalid-id", 17)}
 
 
@@ -104,16 +127,42 @@ def test_schema_and_cross_reference_findings_come_in_line_order(tmp_path):
 
 # --- any mistake, anywhere ---------------------------------------------------------------------
 
-EXAMPLES = [yaml.safe_load(SUDAN.read_text(encoding="utf-8")),
-            yaml.safe_load(DAR.read_text(encoding="utf-8"))]
-JUNK = st.sampled_from([None, "x", "", 5, -1, 2.5, True, [], {}, ["x", 3], {"a": 1}, "A.1", "all",
-                        "2026-02-30", "AP11", {"amount": 5, "currency": "EUR"}])
+EXAMPLES = [
+    yaml.safe_load(SUDAN.read_text(encoding="utf-8")),
+    yaml.safe_load(DAR.read_text(encoding="utf-8")),
+]
+JUNK = st.sampled_from(
+    [
+        None,
+        "x",
+        "",
+        5,
+        -1,
+        2.5,
+        True,
+        [],
+        {},
+        ["x", 3],
+        {"a": 1},
+        "A.1",
+        "all",
+        "2026-02-30",
+        "AP11",
+        {"amount": 5, "currency": "EUR"},
+    ]
+)
 
 
 def places(node, path=()):
     if path:
         yield path
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
     for key, value in items:
         yield from places(value, (*path, key))
 
@@ -137,9 +186,13 @@ def broken_plans(draw):
     return data
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(broken_plans())
-def test_any_broken_plan_is_reported_on_its_lines_in_plain_words_without_a_traceback(tmp_path, data):
+def test_any_broken_plan_is_reported_on_its_lines_in_plain_words_without_a_traceback(
+    tmp_path, data
+):
     path = tmp_path / "plan.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     issues = check_plan_file(path)
@@ -209,12 +262,27 @@ def test_ten_mistakes_of_ten_kinds_are_all_reported_in_one_run(run, tmp_path: Pa
     errors = [line.split("  ") for line in result.stdout.splitlines() if "  error  " in line]
     reported = {int(where.rpartition(":")[2]): code for where, _, code, _ in errors}
     assert set(reported) == set(mistakes(TEN_MISTAKES)), result.stdout
-    assert sorted(reported.values()) == sorted([
-        "unknown-country", "invalid-choice", "unknown-action-point", "invalid-id", "unknown-actor",
-        "unknown-field", "number-expected", "invalid-date", "end-before-start",
-        "budget-not-an-amount"])
+    assert sorted(reported.values()) == sorted(
+        [
+            "unknown-country",
+            "invalid-choice",
+            "unknown-action-point",
+            "invalid-id",
+            "unknown-actor",
+            "unknown-field",
+            "number-expected",
+            "invalid-date",
+            "end-before-start",
+            "budget-not-an-amount",
+        ]
+    )
     assert "10 errors" in result.stderr
-    for word in ("did you mean 'ETH'?", "write 'A1-1'", "whose action points are AP1, AP2",
-                 "`budget: 250000` and `currency: EUR`", "did you mean 'partners'?"):
+    for word in (
+        "did you mean 'ETH'?",
+        "write 'A1-1'",
+        "whose action points are AP1, AP2",
+        "`budget: 250000` and `currency: EUR`",
+        "did you mean 'partners'?",
+    ):
         assert word in result.stdout
     assert "country-not-in-plan" not in result.stdout and "did you mean 'AP1'" not in result.stdout

@@ -26,6 +26,8 @@ PERIOD = "2026-Q3"
 def versions_beside_the_plan(monkeypatch):
     """These tests are about the .matrix folder beside the plan."""
     monkeypatch.delenv("MATRIX_VERSIONS")
+
+
 OFFICES = ("ETH", "KEN")
 
 
@@ -40,12 +42,20 @@ def revise(plan_file: Path) -> None:
             if activity["id"] == "LEG-1":
                 activity["indicators"].append({"name": "Laws amended", "unit": "laws", "target": 2})
         objective["activities"] = [a for a in objective["activities"] if a["id"] != "OPS-3"]
-    data["objectives"][0]["activities"].append({
-        "id": "LEG-3", "title": "Review of statelessness provisions", "lead": "GOV",
-        "countries": ["KEN"], "indicators": [{"name": "Reviews", "unit": "reviews", "target": 1}],
-        "start": "2026-10-01", "end": "2027-06-30",
-    })
-    plan_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    data["objectives"][0]["activities"].append(
+        {
+            "id": "LEG-3",
+            "title": "Review of statelessness provisions",
+            "lead": "GOV",
+            "countries": ["KEN"],
+            "indicators": [{"name": "Reviews", "unit": "reviews", "target": 1}],
+            "start": "2026-10-01",
+            "end": "2027-06-30",
+        }
+    )
+    plan_file.write_text(
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
 
 
 def v1_returns(run, tmp_path: Path) -> tuple[Plan, Path]:
@@ -81,17 +91,21 @@ def test_the_revision_scenario_end_to_end(run, tmp_path):
     validated = run("validate", "returns")
     assert validated.exit_code == 0, validated.output
     kenya = "KEN_2026-Q3_dar-es-salaam-follow-up.xlsx"
-    assert sorted(codes(validated.output, kenya)) == sorted([
-        ("info", "plan-version-earlier"),
-        ("info", "plan-target-revised"),      # CAP-1: 150 -> 200
-        ("info", "plan-row-renumbered"),      # LEG-1 -> LEG-1.1
-        ("info", "plan-row-added"),           # LEG-1.2
-        ("info", "plan-row-added"),           # LEG-3, Kenya only
-        ("info", "plan-row-not-carried"),     # OPS-3 removed
-    ])
+    assert sorted(codes(validated.output, kenya)) == sorted(
+        [
+            ("info", "plan-version-earlier"),
+            ("info", "plan-target-revised"),  # CAP-1: 150 -> 200
+            ("info", "plan-row-renumbered"),  # LEG-1 -> LEG-1.1
+            ("info", "plan-row-added"),  # LEG-1.2
+            ("info", "plan-row-added"),  # LEG-3, Kenya only
+            ("info", "plan-row-not-carried"),  # OPS-3 removed
+        ]
+    )
     lines = validated.output.splitlines()
     assert any("CAP-1" in line and "from 150 to 200" in line for line in lines)
-    assert any("OPS-3" in line and "not carried: activity OPS-3 was removed" in line for line in lines)
+    assert any(
+        "OPS-3" in line and "not carried: activity OPS-3 was removed" in line for line in lines
+    )
     assert f"returns/{kenya}: valid (6 notes)" in lines
     ethiopia = [c for _, c in codes(validated.output, "ETH_2026-Q3_dar-es-salaam-follow-up.xlsx")]
     assert "plan-row-added" in ethiopia and ethiopia.count("plan-row-added") == 1  # no LEG-3
@@ -105,15 +119,24 @@ def test_the_revision_scenario_end_to_end(run, tmp_path):
     report = project.report(PERIOD)
     figures = {figure.ref: figure for figure in report.indicator_figures}  # regional, summed
     cap = figures["CAP-1"]  # Kenya and Ethiopia each reported 75
-    assert (cap.value, cap.target, cap.expected) == (150, 200 * 7, 7)  # the current target, 200 a country
+    assert (cap.value, cap.target, cap.expected) == (
+        150,
+        200 * 7,
+        7,
+    )  # the current target, 200 a country
     assert "LEG-1.1" in figures and "LEG-1" not in figures
     assert "OPS-3" not in figures
     noted = {(w.code, w.where) for w in report.plan_changes if w.office_name == "Kenya"}
-    assert ("plan-target-revised", "Matrix!J7") in noted and ("plan-row-not-carried", "Matrix!A13") in noted
+    assert ("plan-target-revised", "Matrix!J7") in noted and (
+        "plan-row-not-carried",
+        "Matrix!A13",
+    ) in noted
     assert not {w.code for w in report.quality} & {c for c, _ in noted}  # changes, not warnings
     assert run("report", "--period", PERIOD, "-o", "report.html").exit_code == 0
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "Plan changes since the matrices were sent" in html and 'data-code="plan-row-added"' in html
+    assert (
+        "Plan changes since the matrices were sent" in html and 'data-code="plan-row-added"' in html
+    )
 
     history = run("plan", "history")
     assert history.exit_code == 0
@@ -136,7 +159,9 @@ def test_the_revision_scenario_end_to_end(run, tmp_path):
     assert text[0].startswith(f"version {v1.content_hash()[:12]}") and "4 changes" in text[0]
 
 
-def test_status_names_the_outdated_offices_and_generate_sends_them_the_current_version(run, tmp_path):
+def test_status_names_the_outdated_offices_and_generate_sends_them_the_current_version(
+    run, tmp_path
+):
     v1_returns(run, tmp_path)
     assert run("collect", "returns").exit_code == 0
     status = run("status", "--period", PERIOD, "--format", "json")
@@ -147,22 +172,37 @@ def test_status_names_the_outdated_offices_and_generate_sends_them_the_current_v
     assert "2 offices hold a matrix of an earlier plan version (ETH, KEN)" in text
 
     kept = tmp_path / ".matrix"
-    before = (sorted((kept / "plans").iterdir()), (kept / "issued.jsonl").read_text(encoding="utf-8"))
+    before = (
+        sorted((kept / "plans").iterdir()),
+        (kept / "issued.jsonl").read_text(encoding="utf-8"),
+    )
     refused = run("generate", "plan.yaml", "--period", PERIOD, "--outdated", "-o", "sent")
     assert refused.exit_code == 2 and "--force" in refused.output
-    after = (sorted((kept / "plans").iterdir()), (kept / "issued.jsonl").read_text(encoding="utf-8"))
+    after = (
+        sorted((kept / "plans").iterdir()),
+        (kept / "issued.jsonl").read_text(encoding="utf-8"),
+    )
     assert after == before  # nothing written, nothing recorded
     again = run("generate", "plan.yaml", "--period", PERIOD, "--outdated", "--force", "-o", "sent")
     assert again.exit_code == 0, again.output
     assert sorted(Path(p).name[:3] for p in again.output.split()) == ["ETH", "KEN"]
-    offices = {o["office"]: o for o in json.loads(
-        run("status", "--period", PERIOD, "--format", "json").output)["offices"]}
+    offices = {
+        o["office"]: o
+        for o in json.loads(run("status", "--period", PERIOD, "--format", "json").output)["offices"]
+    }
     assert not offices["KEN"]["outdated"] and offices["KEN"]["matrix_version"]
-    nothing = run("generate", "plan.yaml", "--period", PERIOD, "--outdated", "--force", "-o", "sent")
-    assert nothing.exit_code == 0 and "no office holds a matrix of an earlier plan version" in nothing.output
+    nothing = run(
+        "generate", "plan.yaml", "--period", PERIOD, "--outdated", "--force", "-o", "sent"
+    )
+    assert (
+        nothing.exit_code == 0
+        and "no office holds a matrix of an earlier plan version" in nothing.output
+    )
 
 
-def test_a_return_of_a_version_the_project_does_not_keep_is_refused_saying_what_to_do(run, tmp_path):
+def test_a_return_of_a_version_the_project_does_not_keep_is_refused_saying_what_to_do(
+    run, tmp_path
+):
     v1_returns(run, tmp_path)
     shutil.rmtree(tmp_path / ".matrix")  # no store either: version 1 is nowhere
     result = run("validate", "returns")
@@ -175,8 +215,9 @@ def test_a_return_of_a_version_the_project_does_not_keep_is_refused_saying_what_
 def test_a_damaged_kept_version_is_not_read_as_that_version(run, tmp_path):
     v1_returns(run, tmp_path)
     [kept] = (tmp_path / ".matrix" / "plans").glob("*.yaml")
-    kept.write_text(kept.read_text(encoding="utf-8").replace("target: 150", "target: 151"),
-                    encoding="utf-8")
+    kept.write_text(
+        kept.read_text(encoding="utf-8").replace("target: 150", "target: 151"), encoding="utf-8"
+    )
     result = run("validate", "returns")
     assert result.exit_code == 1 and result.output.count("plan-version-unknown") == 2
 
@@ -195,5 +236,7 @@ def test_plan_diff_names_a_version_that_is_not_kept(run, tmp_path):
     v1_returns(run, tmp_path)
     result = run("plan", "diff", "0000000", "current")
     assert result.exit_code == 2
-    assert "no kept version of plan 'dar-es-salaam-follow-up' starts with '0000000'" in result.output
+    assert (
+        "no kept version of plan 'dar-es-salaam-follow-up' starts with '0000000'" in result.output
+    )
     assert "matrix plan history" in result.output

@@ -176,7 +176,8 @@ def test_import_writes_readable_yaml_in_the_examples_order(run, tmp_path):
     assert "office_languages: {BDI: fr}" in text
     assert (  # the translations made the round trip through the workbook
         "- name: {en: Officials trained, fr: Agents formés}\n            unit: {en: people, fr: personnes}\n"
-        "            target: 150\n") in text
+        "            target: 150\n"
+    ) in text
 
 
 def test_a_workbook_with_errors_is_imported_only_when_it_can_be_read(run, tmp_path):
@@ -266,7 +267,11 @@ def test_every_problem_is_placed_at_its_cell_all_at_once(tmp_path):
             ("activities", "AP4-1", "objective"): "O44",  # no such objective
             ("actors", "UNODC", "type"): "charity",  # not an actor type; UNODC still leads AP?-?
             ("objectives", "O5", "action_point"): "AP11",  # not an action point
-            ("activities", "AP6-1", "countries"): "SDN, UGA",  # not a plan country (KEN: what "Kenya" meant)
+            (
+                "activities",
+                "AP6-1",
+                "countries",
+            ): "SDN, UGA",  # not a plan country (KEN: what "Kenya" meant)
         }
         for (role, ident, key), value in edits.items():
             target = cell(wb, role, ident, key)
@@ -384,7 +389,8 @@ def test_a_setting_typed_wrong_or_unknown_is_placed_on_the_plan_sheet(tmp_path):
     assert plan is None
     frequency = next(i for i in issues if i.code == "unknown-choice")
     assert (
-        frequency.sheet == "Plan" and "monthly, quarterly, half-yearly, or annual" in frequency.message
+        frequency.sheet == "Plan"
+        and "monthly, quarterly, half-yearly, or annual" in frequency.message
     )
     unknown = next(i for i in issues if i.code == "plan-setting-unknown")
     assert "did you mean 'reporting.send_to'" in unknown.message
@@ -423,7 +429,8 @@ def test_a_plan_too_large_for_a_sheet_is_refused_before_anything_is_written(tmp_
         update={"objectives": [plan.objectives[0].model_copy(update={"activities": many})]}
     )
     with pytest.raises(
-        MatrixError, match="20,000 rows for the sheet Activities, more than a plan workbook's sheet holds"
+        MatrixError,
+        match="20,000 rows for the sheet Activities, more than a plan workbook's sheet holds",
     ):
         export(plan, tmp_path / "plan.xlsx")
 

@@ -27,9 +27,19 @@ A4_LANDSCAPE = (842, 595)
 
 def soffice_convert(soffice: str, files, out, profile, to: str) -> None:
     subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", to,
-         "--outdir", str(out), *map(str, files)],
-        check=True, capture_output=True, timeout=300,
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
 
 
@@ -37,8 +47,11 @@ def pdf_pages(data: bytes) -> list[tuple[int, int]]:
     """(width, height) in points of every page of a PDF LibreOffice wrote (its page objects are
     plain text, their contents compressed)."""
     pages = []
-    for match in re.finditer(rb"/Type\s*/Page\b(?!s).*?/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)",
-                             data, re.DOTALL):
+    for match in re.finditer(
+        rb"/Type\s*/Page\b(?!s).*?/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)",
+        data,
+        re.DOTALL,
+    ):
         x0, y0, x1, y1 = (float(v) for v in match.groups())
         pages.append((round(x1 - x0), round(y1 - y0)))
     return pages
@@ -50,14 +63,25 @@ def test_every_sheet_prints_on_a4_and_titles_span_the_table(tmp_path, lang):
     path = tmp_path / "m.xlsx"
     write_workbook(plan, "SDN", Period.parse("2026-07"), lang, path)
     wb = openpyxl.load_workbook(path)
-    assert {ws.title: ws.page_setup.paperSize for ws in wb.worksheets} == {ws.title: 9 for ws in wb.worksheets}
-    for name in (t(lang, "sheet.matrix"), t(lang, "sheet.new_activities"), t(lang, "sheet.actors"),
-                 t(lang, "sheet.guide"), t(lang, "sheet.overview"), t(lang, "sheet.initiatives")):
+    assert {ws.title: ws.page_setup.paperSize for ws in wb.worksheets} == {
+        ws.title: 9 for ws in wb.worksheets
+    }
+    for name in (
+        t(lang, "sheet.matrix"),
+        t(lang, "sheet.new_activities"),
+        t(lang, "sheet.actors"),
+        t(lang, "sheet.guide"),
+        t(lang, "sheet.overview"),
+        t(lang, "sheet.initiatives"),
+    ):
         ws = wb[name]
         assert bool(ws.sheet_view.rightToLeft) is (lang == "ar")
         spans = {str(r) for r in ws.merged_cells.ranges}
         last = openpyxl.utils.get_column_letter(ws.max_column)
-        assert {f"A{layout.TITLE_ROW}:{last}{layout.TITLE_ROW}", f"A{layout.SUBTITLE_ROW}:{last}{layout.SUBTITLE_ROW}"} <= spans
+        assert {
+            f"A{layout.TITLE_ROW}:{last}{layout.TITLE_ROW}",
+            f"A{layout.SUBTITLE_ROW}:{last}{layout.SUBTITLE_ROW}",
+        } <= spans
         assert ws.cell(layout.TITLE_ROW, 1).alignment.wrap_text
 
 
@@ -70,12 +94,21 @@ def test_the_plans_paper_size_is_used(tmp_path):
 
 def test_feedback_sheet_is_set_up_for_printing(tmp_path):
     plan, path = return_with_every_kind_of_finding(tmp_path, "fr")
-    ws = openpyxl.load_workbook(annotate(validate_file(plan, path), path, tmp_path / "fb")).worksheets[0]
+    ws = openpyxl.load_workbook(
+        annotate(validate_file(plan, path), path, tmp_path / "fb")
+    ).worksheets[0]
     setup = ws.page_setup
-    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (
+        "landscape",
+        9,
+        1,
+        0,
+    )
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$4:$4"
-    assert {"A1:F1", "A2:F2"} <= {str(r) for r in ws.merged_cells.ranges}  # the instruction line is never cut
+    assert {"A1:F1", "A2:F2"} <= {
+        str(r) for r in ws.merged_cells.ranges
+    }  # the instruction line is never cut
 
 
 @pytest.mark.libreoffice
@@ -116,6 +149,10 @@ def test_arabic_matrix_stays_right_to_left_with_whole_titles_in_libreoffice(tmp_
         ws = wb[name]
         last = openpyxl.utils.get_column_letter(ws.max_column)
         assert f"A1:{last}1" in {str(r) for r in ws.merged_cells.ranges}, name
-        assert ws.cell(1, 1).alignment.wrap_text and ws.row_dimensions[1].height >= 18  # a 14-point line
+        assert (
+            ws.cell(1, 1).alignment.wrap_text and ws.row_dimensions[1].height >= 18
+        )  # a 14-point line
     pages = pdf_pages((tmp_path / "pdf" / "EHAGL_ar.pdf").read_bytes())
-    assert pages and {size for size in pages if size != A4_LANDSCAPE} <= {A4_LANDSCAPE[::-1]}  # A4 all through
+    assert pages and {size for size in pages if size != A4_LANDSCAPE} <= {
+        A4_LANDSCAPE[::-1]
+    }  # A4 all through

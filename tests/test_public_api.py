@@ -20,7 +20,9 @@ def test_unknown_attribute_is_an_attribute_error():
 
 def test_importing_the_cli_does_not_load_spreadsheet_or_template_libraries():
     code = "import sys, matrix.cli; print(sorted(m for m in ('openpyxl', 'xlsxwriter', 'jinja2') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
 
 
@@ -28,7 +30,9 @@ def test_scripting_the_cycle_from_python(tmp_path):
     from checkout import SUDAN
 
     plan = matrix.load_plan(SUDAN)
-    [path] = matrix.generate_matrices(plan, "2026-07", countries=None, regional=False, lang="en", out_dir=tmp_path)
+    [path] = matrix.generate_matrices(
+        plan, "2026-07", countries=None, regional=False, lang="en", out_dir=tmp_path
+    )
     result = matrix.validate_file(plan, path)
     assert result.identity is not None and result.identity.office == "SDN"
     with matrix.Store.open(tmp_path / "store.sqlite") as store:

@@ -52,7 +52,10 @@ def test_error_cells_are_excel_errors_not_blanks(book):
 def test_sheet_states_protection_and_metadata_rows(book):
     raw = read_workbook(book)
     assert [(s.name, s.state) for s in raw.sheets.values()] == [
-        ("Matrix", "visible"), ("Lists", "hidden"), ("_matrix", "veryHidden")]
+        ("Matrix", "visible"),
+        ("Lists", "hidden"),
+        ("_matrix", "veryHidden"),
+    ]
     assert raw.sheets["Matrix"].protected and not raw.sheets["Lists"].protected
     assert raw.metadata_rows == [["plan_id", "p"]]
 
@@ -67,7 +70,9 @@ def test_unsafe_file_raises_read_error_with_its_issue(tmp_path):
 
 
 def test_calamine_failure_becomes_workbook_unreadable(book, tmp_path):
-    broken = rewrite(book, tmp_path / "broken.xlsx", replace={SHEET: (b"<sheetData>", b"<sheetData><row r=")})
+    broken = rewrite(
+        book, tmp_path / "broken.xlsx", replace={SHEET: (b"<sheetData>", b"<sheetData><row r=")}
+    )
     raw = read_workbook(broken)  # sheets are read on first use
     with pytest.raises(WorkbookReadError) as caught:
         _ = raw.sheets["Matrix"].rows
@@ -80,10 +85,22 @@ def test_only_the_sheets_used_are_read(book):
     assert raw.sheets["Matrix"].loaded and not raw.sheets["Lists"].loaded
 
 
-@pytest.mark.parametrize(("spelling", "character"), [
-    (b"&#x7;", "\x07"), (b"&#11;", "\x0b"), (b"_x001F_", "\x1f"), (b"\x0c", "\x0c"), (b"&#xFFFE;", "\ufffe")])
+@pytest.mark.parametrize(
+    ("spelling", "character"),
+    [
+        (b"&#x7;", "\x07"),
+        (b"&#11;", "\x0b"),
+        (b"_x001F_", "\x1f"),
+        (b"\x0c", "\x0c"),
+        (b"&#xFFFE;", "\ufffe"),
+    ],
+)
 def test_characters_xml_forbids_are_removed_and_recorded(book, tmp_path, spelling, character):
-    path = rewrite(book, tmp_path / "bell.xlsx", replace={SHEET: (b"<t>Ref</t>", b"<t>R" + spelling + b"ef</t>")})
+    path = rewrite(
+        book,
+        tmp_path / "bell.xlsx",
+        replace={SHEET: (b"<t>Ref</t>", b"<t>R" + spelling + b"ef</t>")},
+    )
     sheet = read_workbook(path).sheets["Matrix"]
     assert sheet.value(3, 3) == "Ref"
     assert sheet.removed == {(3, 3): character}
@@ -95,7 +112,11 @@ def test_text_is_untouched_when_the_scan_saw_nothing_to_remove(book):
 
 
 def test_formatting_dragged_down_reads_only_the_rows_holding_values(book, tmp_path):
-    rows = b"".join(b'<row r="%d" s="1" customFormat="1"><c r="A%d" s="1"/><c r="T%d" s="1"/></row>' % (r, r, r)
-                    for r in range(7, 50_007))
-    path = rewrite(book, tmp_path / "dragged.xlsx", replace={SHEET: (b"</sheetData>", rows + b"</sheetData>")})
+    rows = b"".join(
+        b'<row r="%d" s="1" customFormat="1"><c r="A%d" s="1"/><c r="T%d" s="1"/></row>' % (r, r, r)
+        for r in range(7, 50_007)
+    )
+    path = rewrite(
+        book, tmp_path / "dragged.xlsx", replace={SHEET: (b"</sheetData>", rows + b"</sheetData>")}
+    )
     assert len(read_workbook(path).sheets["Matrix"].rows) == 6

@@ -17,41 +17,110 @@ from matrix.report.sections.across import pace
 AT = datetime(2027, 2, 1, 8, 0)
 
 
-@pytest.mark.parametrize(("progress", "elapsed", "expected"), [
-    (60, 50, "ahead"), (50, 50, "ahead"), (30, 50, "on_pace"), (25, 50, "on_pace"), (24.9, 50, "behind"),
-    (0, 100, "behind"), (None, 50, None), (40, None, None),
-])
+@pytest.mark.parametrize(
+    ("progress", "elapsed", "expected"),
+    [
+        (60, 50, "ahead"),
+        (50, 50, "ahead"),
+        (30, 50, "on_pace"),
+        (25, 50, "on_pace"),
+        (24.9, 50, "behind"),
+        (0, 100, "behind"),
+        (None, 50, None),
+        (40, None, None),
+    ],
+)
 def test_pace_against_time_elapsed(progress, elapsed, expected):
     assert pace(progress, elapsed, 25) == expected
 
 
 def plan() -> Plan:
-    return Plan.model_validate({
-        "schema_version": 1, "id": "p", "title": "T", "scope": "regional",
-        "region": {"code": "REG", "name": "Region"}, "countries": ["KEN", "TZA", "UGA"],
-        "reporting": {"frequency": "quarterly", "first_period": "2026-Q3"},
-        "actors": [{"id": "A", "name": "Agency A", "type": "ngo"}, {"id": "B", "name": "Bureau B", "type": "ngo"}],
-        "objectives": [{"id": "O", "action_point": 1, "title": "O", "activities": [
-            {"id": "SUM", "title": "Trained", "lead": "A", "partners": ["B"], "start": "2026-01-01",
-             "end": "2027-12-31", "indicators": [{"name": "People", "unit": "people", "target": 100}]},
-            {"id": "MEAN", "title": "Coverage", "lead": "A", "start": "2026-07-01", "end": "2026-12-31",
-             "indicators": [{"name": "Share", "unit": "%", "target": 80, "kind": "percent",
-                             "regional_total": "mean"}]},
-        ]}],
-    })
+    return Plan.model_validate(
+        {
+            "schema_version": 1,
+            "id": "p",
+            "title": "T",
+            "scope": "regional",
+            "region": {"code": "REG", "name": "Region"},
+            "countries": ["KEN", "TZA", "UGA"],
+            "reporting": {"frequency": "quarterly", "first_period": "2026-Q3"},
+            "actors": [
+                {"id": "A", "name": "Agency A", "type": "ngo"},
+                {"id": "B", "name": "Bureau B", "type": "ngo"},
+            ],
+            "objectives": [
+                {
+                    "id": "O",
+                    "action_point": 1,
+                    "title": "O",
+                    "activities": [
+                        {
+                            "id": "SUM",
+                            "title": "Trained",
+                            "lead": "A",
+                            "partners": ["B"],
+                            "start": "2026-01-01",
+                            "end": "2027-12-31",
+                            "indicators": [{"name": "People", "unit": "people", "target": 100}],
+                        },
+                        {
+                            "id": "MEAN",
+                            "title": "Coverage",
+                            "lead": "A",
+                            "start": "2026-07-01",
+                            "end": "2026-12-31",
+                            "indicators": [
+                                {
+                                    "name": "Share",
+                                    "unit": "%",
+                                    "target": 80,
+                                    "kind": "percent",
+                                    "regional_total": "mean",
+                                }
+                            ],
+                        },
+                    ],
+                }
+            ],
+        }
+    )
 
 
 def period(values: dict[tuple[str, str], tuple[Status, float]]) -> PeriodData:
-    return PeriodData(rows=[
-        ProgressRow(country=c, activity_id=ref, indicator_index=0, ref=ref, sheet="M", row=4, status=s, actual=v)
-        for (c, ref), (s, v) in values.items()])
+    return PeriodData(
+        rows=[
+            ProgressRow(
+                country=c,
+                activity_id=ref,
+                indicator_index=0,
+                ref=ref,
+                sheet="M",
+                row=4,
+                status=s,
+                actual=v,
+            )
+            for (c, ref), (s, v) in values.items()
+        ]
+    )
 
 
 ON, DONE, LATE = Status.ON_TRACK, Status.COMPLETED, Status.DELAYED
-Q3 = {("KEN", "SUM"): (ON, 20), ("TZA", "SUM"): (DONE, 100), ("UGA", "SUM"): (ON, 30),
-      ("KEN", "MEAN"): (ON, 40), ("TZA", "MEAN"): (ON, 60), ("UGA", "MEAN"): (ON, 50)}
-Q4 = {("KEN", "SUM"): (ON, 50), ("TZA", "SUM"): (LATE, 100), ("UGA", "SUM"): (ON, 60),
-      ("KEN", "MEAN"): (ON, 70), ("TZA", "MEAN"): (ON, 80), ("UGA", "MEAN"): (DONE, 90)}
+Q3 = {
+    ("KEN", "SUM"): (ON, 20),
+    ("TZA", "SUM"): (DONE, 100),
+    ("UGA", "SUM"): (ON, 30),
+    ("KEN", "MEAN"): (ON, 40),
+    ("TZA", "MEAN"): (ON, 60),
+    ("UGA", "MEAN"): (ON, 50),
+}
+Q4 = {
+    ("KEN", "SUM"): (ON, 50),
+    ("TZA", "SUM"): (LATE, 100),
+    ("UGA", "SUM"): (ON, 60),
+    ("KEN", "MEAN"): (ON, 70),
+    ("TZA", "MEAN"): (ON, 80),
+    ("UGA", "MEAN"): (DONE, 90),
+}
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +132,10 @@ def ctx():
 def test_regional_figures_follow_the_declared_rule_with_change_and_pace(ctx):
     by_id = {a.id: a for a in ctx.across}
     [trained] = by_id["SUM"].figures
-    assert (trained.figure.value, trained.figure.target) == (50 + 100 + 60, 300)  # targets added up too
+    assert (trained.figure.value, trained.figure.target) == (
+        50 + 100 + 60,
+        300,
+    )  # targets added up too
     assert trained.change == (50 + 100 + 60) - (20 + 100 + 30)
     # 70 % of the target with 50 % of 2026-2027 gone: ahead
     assert by_id["SUM"].elapsed == pytest.approx(100 * 364 / 729) and trained.pace == "ahead"
@@ -77,7 +149,10 @@ def test_strip_lead_partners_and_regressions_first(ctx):
     first = ctx.across[0]
     assert first.id == "SUM" and first.regressed  # TZA: completed in Q3, delayed now
     assert [(c.office, c.status, c.regressed) for c in first.strip] == [
-        ("KEN", "on_track", False), ("TZA", "delayed", True), ("UGA", "on_track", False)]
+        ("KEN", "on_track", False),
+        ("TZA", "delayed", True),
+        ("UGA", "on_track", False),
+    ]
     assert first.went_back == "Tanzania"
     assert (first.lead, first.partners) == ("Agency A", "Bureau B")
     assert ctx.across_total == 2

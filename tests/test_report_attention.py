@@ -17,8 +17,8 @@ from matrix.report.words import Words
 
 ACTIVITIES = {
     # id: (start, end): the report is for 2026-Q4 (ends 2026-12-31)
-    "OVER": (date(2026, 1, 1), date(2026, 11, 30)),   # ended before the period did
-    "RISK": (date(2026, 1, 1), date(2027, 1, 31)),    # 92 % of its time gone at the period's end
+    "OVER": (date(2026, 1, 1), date(2026, 11, 30)),  # ended before the period did
+    "RISK": (date(2026, 1, 1), date(2027, 1, 31)),  # 92 % of its time gone at the period's end
     "LATE": (date(2026, 1, 1), date(2027, 12, 31)),
     "BACK": (date(2026, 1, 1), date(2027, 12, 31)),
     "FELL": (date(2026, 1, 1), date(2027, 12, 31)),
@@ -28,33 +28,79 @@ ACTIVITIES = {
 
 
 def plan() -> Plan:
-    return Plan.model_validate({
-        "schema_version": 1, "id": "p", "title": "T", "scope": "national", "countries": ["SDN"],
-        "reporting": {"frequency": "quarterly", "first_period": "2026-Q3"},
-        "actors": [{"id": "A", "name": "Agency A", "type": "ngo"}, {"id": "B", "name": "Bureau B", "type": "ngo"},
-                   {"id": "C", "name": "Council C", "type": "ngo"}],
-        "objectives": [{"id": "O", "action_point": 1, "title": "O", "activities": [
-            {"id": a, "title": a, "lead": "A", "start": start.isoformat(), "end": end.isoformat(),
-             "partners": ["B", "C"] if a == "SAID" else [],
-             "indicators": [{"name": "People", "unit": "people", "target": 100}]}
-            for a, (start, end) in ACTIVITIES.items()]}],
-    })
+    return Plan.model_validate(
+        {
+            "schema_version": 1,
+            "id": "p",
+            "title": "T",
+            "scope": "national",
+            "countries": ["SDN"],
+            "reporting": {"frequency": "quarterly", "first_period": "2026-Q3"},
+            "actors": [
+                {"id": "A", "name": "Agency A", "type": "ngo"},
+                {"id": "B", "name": "Bureau B", "type": "ngo"},
+                {"id": "C", "name": "Council C", "type": "ngo"},
+            ],
+            "objectives": [
+                {
+                    "id": "O",
+                    "action_point": 1,
+                    "title": "O",
+                    "activities": [
+                        {
+                            "id": a,
+                            "title": a,
+                            "lead": "A",
+                            "start": start.isoformat(),
+                            "end": end.isoformat(),
+                            "partners": ["B", "C"] if a == "SAID" else [],
+                            "indicators": [{"name": "People", "unit": "people", "target": 100}],
+                        }
+                        for a, (start, end) in ACTIVITIES.items()
+                    ],
+                }
+            ],
+        }
+    )
 
 
 def rows(period: str, values: dict[str, tuple[Status, float, str]]) -> PeriodData:
-    return PeriodData(rows=[
-        ProgressRow(country="SDN", activity_id=a, indicator_index=0, ref=a, sheet="M", row=4 + n,
-                    status=status, actual=actual, comments=comments)
-        for n, (a, (status, actual, comments)) in enumerate(values.items())])
+    return PeriodData(
+        rows=[
+            ProgressRow(
+                country="SDN",
+                activity_id=a,
+                indicator_index=0,
+                ref=a,
+                sheet="M",
+                row=4 + n,
+                status=status,
+                actual=actual,
+                comments=comments,
+            )
+            for n, (a, (status, actual, comments)) in enumerate(values.items())
+        ]
+    )
 
 
-Q3 = {"OVER": (Status.ON_TRACK, 50, ""), "RISK": (Status.ON_TRACK, 10, ""), "LATE": (Status.ON_TRACK, 30, ""),
-      "BACK": (Status.COMPLETED, 100, ""), "FELL": (Status.ON_TRACK, 60, ""), "SAID": (Status.ON_TRACK, 40, ""),
-      "TALK": (Status.ON_TRACK, 50, "")}
-Q4 = {"OVER": (Status.ON_TRACK, 60, "nearly there"), "RISK": (Status.ON_TRACK, 20, ""),
-      "LATE": (Status.DELAYED, 30, "  "), "BACK": (Status.CANCELLED, 100, "funding withdrawn"),
-      "FELL": (Status.ON_TRACK, 45, "recount"), "SAID": (Status.DELAYED, 40, "waiting for the ministry"),
-      "TALK": (Status.ON_TRACK, 70, "a long comment on progress")}
+Q3 = {
+    "OVER": (Status.ON_TRACK, 50, ""),
+    "RISK": (Status.ON_TRACK, 10, ""),
+    "LATE": (Status.ON_TRACK, 30, ""),
+    "BACK": (Status.COMPLETED, 100, ""),
+    "FELL": (Status.ON_TRACK, 60, ""),
+    "SAID": (Status.ON_TRACK, 40, ""),
+    "TALK": (Status.ON_TRACK, 50, ""),
+}
+Q4 = {
+    "OVER": (Status.ON_TRACK, 60, "nearly there"),
+    "RISK": (Status.ON_TRACK, 20, ""),
+    "LATE": (Status.DELAYED, 30, "  "),
+    "BACK": (Status.CANCELLED, 100, "funding withdrawn"),
+    "FELL": (Status.ON_TRACK, 45, "recount"),
+    "SAID": (Status.DELAYED, 40, "waiting for the ministry"),
+    "TALK": (Status.ON_TRACK, 70, "a long comment on progress"),
+}
 
 
 def ranking(q3=Q3, q4=Q4, margin=25.0):
@@ -62,7 +108,10 @@ def ranking(q3=Q3, q4=Q4, margin=25.0):
     layout = Layout(p, ["SDN"])
     data = ReportData(periods={"2026-Q3": rows("2026-Q3", q3), "2026-Q4": rows("2026-Q4", q4)})
     before, now = list(snapshots(layout, data, Period.parse("2026-Q3"), Period.parse("2026-Q4")))
-    return [(layout.rows[a.row].ref, a.reason, a.text(Words(p, "en"))) for a in ranked(now, before, margin)]
+    return [
+        (layout.rows[a.row].ref, a.reason, a.text(Words(p, "en")))
+        for a in ranked(now, before, margin)
+    ]
 
 
 def test_rows_are_ranked_by_reason_and_a_comment_alone_is_not_attention():
@@ -98,12 +147,22 @@ def test_without_a_previous_period_nothing_is_a_regression():
     assert Reason.REGRESSION not in reasons.values() and "SAID" in reasons
 
 
-@pytest.mark.parametrize(("as_of", "expected"), [
-    (date(2026, 1, 1), 0.0), (date(2026, 7, 2), 50.0), (date(2027, 1, 1), 100.0), (date(2028, 1, 1), 100.0),
-])
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (date(2026, 1, 1), 0.0),
+        (date(2026, 7, 2), 50.0),
+        (date(2027, 1, 1), 100.0),
+        (date(2028, 1, 1), 100.0),
+    ],
+)
 def test_elapsed_share_of_an_activity(as_of, expected):
-    activity = plan().objectives[0].activities[0].model_copy(
-        update={"start": date(2026, 1, 1), "end": date(2027, 1, 1)})
+    activity = (
+        plan()
+        .objectives[0]
+        .activities[0]
+        .model_copy(update={"start": date(2026, 1, 1), "end": date(2027, 1, 1)})
+    )
     assert elapsed_percent(activity, as_of) == pytest.approx(expected, abs=0.2)
 
 
@@ -118,9 +177,15 @@ def test_support_needed_is_grouped_by_partner():
     p = plan()
     layout = Layout(p, ["SDN"])
     asked = {"SAID": "A letter from the minister", "LATE": "Two vehicles"}  # SAID: partners B and C
-    q4 = [r.model_copy(update={"support_needed": asked.get(r.ref, "")}) for r in rows("2026-Q4", Q4).rows]
+    q4 = [
+        r.model_copy(update={"support_needed": asked.get(r.ref, "")})
+        for r in rows("2026-Q4", Q4).rows
+    ]
     data = ReportData(periods={"2026-Q4": PeriodData(rows=q4)})
     [now] = snapshots(layout, data, Period.parse("2026-Q4"), Period.parse("2026-Q4"))
     asks = {(g.name, a.ref, a.text) for g in partner_asks(now, Words(p, "en")) for a in g.asks}
-    assert asks == {("Bureau B", "SAID", "A letter from the minister"),
-                    ("Council C", "SAID", "A letter from the minister"), ("Agency A", "LATE", "Two vehicles")}
+    assert asks == {
+        ("Bureau B", "SAID", "A letter from the minister"),
+        ("Council C", "SAID", "A letter from the minister"),
+        ("Agency A", "LATE", "Two vehicles"),
+    }

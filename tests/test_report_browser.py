@@ -25,8 +25,14 @@ pytestmark = pytest.mark.browser
 
 AT = datetime(2027, 2, 1, 8, 0)
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -89,7 +95,9 @@ def test_report_shows_the_figures_offline(browser, plan, tmp_path):
     assert visit.text("[data-value=returns-received]") == str(h.returns.received)
     assert visit.text("[data-figure=progress] .v") == percent(h.average_progress)
     kenya = next(c for c in ctx.countries if c.office == "KEN")
-    assert visit.text("article[data-office=KEN] [data-value=office-progress]") == percent(kenya.average_progress)
+    assert visit.text("article[data-office=KEN] [data-value=office-progress]") == percent(
+        kenya.average_progress
+    )
     assert visit.text("#returns tr[data-office=MOZ] .chip") == "Missing"
     assert visit.text("#returns tr[data-office=MWI] .chip") == "Late"
     visit.page.screenshot(path=tmp_path / "report-desktop.png", full_page=True)
@@ -103,8 +111,14 @@ def test_report_fits_a_phone_and_prints(browser, plan, tmp_path):
     assert visit.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     visit.page.screenshot(path=tmp_path / "report-phone.png", full_page=True)
     visit.page.emulate_media(media="print")
-    assert visit.page.evaluate("getComputedStyle(document.querySelector('thead')).display") == "table-header-group"
-    assert visit.page.evaluate("getComputedStyle(document.querySelector('#summary')).breakAfter") == "page"
+    assert (
+        visit.page.evaluate("getComputedStyle(document.querySelector('thead')).display")
+        == "table-header-group"
+    )
+    assert (
+        visit.page.evaluate("getComputedStyle(document.querySelector('#summary')).breakAfter")
+        == "page"
+    )
     pdf = visit.page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF")
     (tmp_path / "report.pdf").write_bytes(pdf)
@@ -137,7 +151,9 @@ CLIPPED = """() => [...document.querySelectorAll('body *')].filter(el => {
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
-def test_report_in_another_language_has_no_english_word_and_no_cut_text(browser, plan, tmp_path, lang):
+def test_report_in_another_language_has_no_english_word_and_no_cut_text(
+    browser, plan, tmp_path, lang
+):
     """Everything the report says is in its language: section texts, statuses (never a raw
     `not_started`), the framework's title, the data-quality findings; and nothing is cut."""
     _, path = report(plan, tmp_path, lang=lang)
@@ -146,13 +162,28 @@ def test_report_in_another_language_has_no_english_word_and_no_cut_text(browser,
     assert visit.page.evaluate(CLIPPED) == []
     text = visit.page.inner_text("body")
     assert not re.search(r"\b(not_started|on_track|not_reported|on_time)\b", text)
-    assert t(lang, "framework.dar-es-salaam-2010.title") in visit.page.locator(".eyebrow").text_content()
+    assert (
+        t(lang, "framework.dar-es-salaam-2010.title")
+        in visit.page.locator(".eyebrow").text_content()
+    )
     quality = visit.page.locator("#quality td.text").all_inner_texts()
-    assert quality and all(message == issue_message(issue, lang) for message, issue in zip(
-        quality, [i for s in dar_data(plan).submissions for i in s.problems if not i.is_error], strict=False))
-    assert not any(re.search(r"[A-Za-z]{3,} [a-z]{3,} [a-z]{3,}", message) for message in quality) or lang == "fr"
-    assert all(visit.text(f".chip-{status.value}") == status_label(status, lang)
-               for status in Status if visit.page.locator(f".chip-{status.value}").count())
+    assert quality and all(
+        message == issue_message(issue, lang)
+        for message, issue in zip(
+            quality,
+            [i for s in dar_data(plan).submissions for i in s.problems if not i.is_error],
+            strict=False,
+        )
+    )
+    assert (
+        not any(re.search(r"[A-Za-z]{3,} [a-z]{3,} [a-z]{3,}", message) for message in quality)
+        or lang == "fr"
+    )
+    assert all(
+        visit.text(f".chip-{status.value}") == status_label(status, lang)
+        for status in Status
+        if visit.page.locator(f".chip-{status.value}").count()
+    )
     visit.page.close()
     phone = Visit(browser, path, viewport=PHONE)
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -182,11 +213,13 @@ def test_demo_report_shows_the_store_figures(browser, tmp_path):
     assert visit.text("[data-figure=funding] .v") == percent(h.funding.funded_percent)
     for section in ctx.countries:
         shown = visit.text(f"article[data-office={section.office}] [data-value=office-progress]")
-        assert shown == (percent(section.average_progress) if section.average_progress is not None else "–")
+        assert shown == (
+            percent(section.average_progress) if section.average_progress is not None else "–"
+        )
     for ap in ctx.action_points:
         cells = visit.page.locator(f"#action-points tr[data-ap={ap.id}] td").all_inner_texts()
         assert cells[1] == str(ap.activities)
-        assert cells[2:2 + len(ap.status.counts)] == [str(c.count) for c in ap.status.counts]
+        assert cells[2 : 2 + len(ap.status.counts)] == [str(c.count) for c in ap.status.counts]
     assert visit.text("#returns tr[data-office=ZAF] .chip") == "Late"
     assert visit.text("#returns tr[data-office=EHAGL] .chip") == "Missing"
     visit.page.screenshot(path=tmp_path / "demo-report.png", full_page=True)
@@ -197,7 +230,9 @@ def test_script_typed_in_a_workbook_comment_stays_text(browser, tmp_path, dar):
     import openpyxl
 
     plan = dar
-    [blank] = generate(plan, "2026-Q3", countries=["KEN"], regional=False, lang="en", out_dir=tmp_path / "blank")
+    [blank] = generate(
+        plan, "2026-Q3", countries=["KEN"], regional=False, lang="en", out_dir=tmp_path / "blank"
+    )
     returned = tmp_path / blank.name
     arrival = Arrival("KEN", "2026-Q3", REPORT_AT)
     fill_workbook(plan, blank, returned, arrival, SEED)
@@ -206,7 +241,9 @@ def test_script_typed_in_a_workbook_comment_stays_text(browser, tmp_path, dar):
     headers = {cell.value: cell.column for cell in ws[3]}
     row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, headers["Ref"]).value == "LEG-1")
     ws.cell(row, headers["Comments / evidence"]).value = PAYLOAD
-    ws.cell(row, headers["Status"]).value = "Delayed"  # listed as needing attention, with its comment
+    ws.cell(
+        row, headers["Status"]
+    ).value = "Delayed"  # listed as needing attention, with its comment
     wb.save(returned)
     with Store.open(tmp_path / "matrix.sqlite") as store:
         [outcome] = collect(plan, [returned], store, period="2026-Q3", received_at=REPORT_AT)

@@ -76,30 +76,49 @@ def plan(tmp_path_factory):
 
 
 def row(office, activity, funds=None, status=Status.ON_TRACK):
-    return ProgressRow(country=office, activity_id=activity, indicator_index=0, ref=activity, sheet="Matrix",
-                       row=5, status=status, actual=1, funds_secured=funds)
+    return ProgressRow(
+        country=office,
+        activity_id=activity,
+        indicator_index=0,
+        ref=activity,
+        sheet="Matrix",
+        row=5,
+        status=status,
+        actual=1,
+        funds_secured=funds,
+    )
 
 
 def proposal(title, lead="IOM"):
-    return ProposedActivity(sheet="New activities", row=4, title=title, lead=lead, status=Status.NOT_STARTED)
+    return ProposedActivity(
+        sheet="New activities", row=4, title=title, lead=lead, status=Status.NOT_STARTED
+    )
 
 
 @pytest.fixture(scope="module")
 def ctx(plan):
     rows = [
-        row("KAZ", "A1", funds=5000), row("KGZ", "A1", funds=2000),   # A1 has no budget: unbudgeted
-        row("KAZ", "A2", funds=2500), row("KGZ", "A2", funds=1000),   # A2's 10,000: 3,500 secured
-        row("AFG", "A4", funds=5000),                                  # A4's 5,000: fully secured
+        row("KAZ", "A1", funds=5000),
+        row("KGZ", "A1", funds=2000),  # A1 has no budget: unbudgeted
+        row("KAZ", "A2", funds=2500),
+        row("KGZ", "A2", funds=1000),  # A2's 10,000: 3,500 secured
+        row("AFG", "A4", funds=5000),  # A4's 5,000: fully secured
     ]
     proposed = {
-        "KAZ": [proposal("Training of border officials on protection sensitive entry"),
-                proposal("Mobile clinics for people on the move", lead="NGO")],
+        "KAZ": [
+            proposal("Training of border officials on protection sensitive entry"),
+            proposal("Mobile clinics for people on the move", lead="NGO"),
+        ],
         "KGZ": [proposal("Training of border officials on protection-sensitive entry systems")],
     }
     data = ReportData(
         periods={"2026-Q3": PeriodData(rows=rows, proposed=proposed)},
-        submissions=[Submission(office=o, period="2026-Q3", file_name=f"{o}.xlsx", received_at=AT, accepted=True)
-                     for o in ("KAZ", "KGZ", "AFG")],
+        submissions=[
+            Submission(
+                office=o, period="2026-Q3", file_name=f"{o}.xlsx", received_at=AT, accepted=True
+            )
+            for o in ("KAZ", "KGZ", "AFG")
+        ],
     )
     return build_context(plan, data, "2026-Q3", generated_at=AT)
 
@@ -126,7 +145,10 @@ def test_actors_say_how_many_activities_they_lead_and_where(ctx):
     assert (unhcr.leads, unhcr.leads_activities, unhcr.leads_offices) == (10, 3, 8)
     assert unhcr.leads_text == "3 activities in 7 countries and region-wide"
     assert unhcr.partner_text == "1 activity in 7 countries"
-    assert (ngo.leads_text, ngo.partner_text) == ("1 activity in 4 countries", "1 activity in 7 countries")
+    assert (ngo.leads_text, ngo.partner_text) == (
+        "1 activity in 4 countries",
+        "1 activity in 7 countries",
+    )
 
 
 def test_actor_figures_in_the_report(ctx):
@@ -137,46 +159,76 @@ def test_actor_figures_in_the_report(ctx):
 
 def test_actor_figures_in_another_language(plan):
     french = build_context(plan, ReportData(), "2026-Q3", lang="fr", generated_at=AT)
-    assert {a.id: a.leads_text for a in french.actors}["UNHCR"] == "3 activités dans 7 pays et au niveau régional"
+    assert {a.id: a.leads_text for a in french.actors}[
+        "UNHCR"
+    ] == "3 activités dans 7 pays et au niveau régional"
 
 
 def test_funds_secured_on_unbudgeted_activities_are_unbudgeted_funding(ctx):
     funding = ctx.headline.funding
-    assert (funding.requirement, funding.secured, funding.gap, funding.unbudgeted) == (15000, 8500, 6500, 7000)
+    assert (funding.requirement, funding.secured, funding.gap, funding.unbudgeted) == (
+        15000,
+        8500,
+        6500,
+        7000,
+    )
     by_actor = {r.key: r.funding for r in ctx.funding_by_actor}
-    assert (by_actor["IOM"].requirement, by_actor["IOM"].secured, by_actor["IOM"].unbudgeted) == (0, 0, 7000)
+    assert (by_actor["IOM"].requirement, by_actor["IOM"].secured, by_actor["IOM"].unbudgeted) == (
+        0,
+        0,
+        7000,
+    )
     assert by_actor["IOM"].funded_percent is None
-    assert (by_actor["UNHCR"].requirement, by_actor["UNHCR"].secured, by_actor["UNHCR"].unbudgeted) == (15000, 8500, 0)
+    assert (
+        by_actor["UNHCR"].requirement,
+        by_actor["UNHCR"].secured,
+        by_actor["UNHCR"].unbudgeted,
+    ) == (15000, 8500, 0)
     assert "NGO" not in by_actor  # nothing budgeted, nothing secured
     [ap1] = ctx.funding_by_action_point
-    assert (ap1.funding.requirement, ap1.funding.secured, ap1.funding.unbudgeted) == (15000, 8500, 7000)
+    assert (ap1.funding.requirement, ap1.funding.secured, ap1.funding.unbudgeted) == (
+        15000,
+        8500,
+        7000,
+    )
     html = render_report(ctx)
     assert 'data-value="unbudgeted">also 7,000 secured on activities without a budget' in html
 
 
 def test_a_plan_without_budgets_still_shows_unbudgeted_funding(tmp_path):
     path = tmp_path / "plan.yaml"
-    path.write_text(PLAN.replace("        budget: 10000\n", "").replace("        budget: 5000\n", ""),
-                    encoding="utf-8")
+    path.write_text(
+        PLAN.replace("        budget: 10000\n", "").replace("        budget: 5000\n", ""),
+        encoding="utf-8",
+    )
     plan = load_plan(path)
     data = ReportData(periods={"2026-Q3": PeriodData(rows=[row("KAZ", "A1", funds=300)])})
     funding = build_context(plan, data, "2026-Q3", generated_at=AT).headline.funding
-    assert (funding.requirement, funding.secured, funding.unbudgeted, funding.funded_percent) == (0, 0, 300, None)
+    assert (funding.requirement, funding.secured, funding.unbudgeted, funding.funded_percent) == (
+        0,
+        0,
+        300,
+        None,
+    )
 
 
 def test_proposed_activities_in_each_office_and_consolidated_with_likely_plan_duplicates(ctx):
     offices = {section.office: section for section in ctx.countries}
     kaz = offices["KAZ"].proposed
     assert [(p.title, p.like_plan) for p in kaz] == [
-        ("Training of border officials on protection sensitive entry",
-         "A1 Training of border officials on protection-sensitive entry systems"),
+        (
+            "Training of border officials on protection sensitive entry",
+            "A1 Training of border officials on protection-sensitive entry systems",
+        ),
         ("Mobile clinics for people on the move", ""),
     ]
     assert 75 <= kaz[0].similarity < 100
     [kgz] = offices["KGZ"].proposed
     assert kgz.similarity == 100  # the plan's own title, proposed again
     listed = [(p.office, p.title) for group in ctx.stock_take for p in group.proposed]
-    assert sorted(listed) == sorted([("KAZ", kaz[0].title), ("KAZ", kaz[1].title), ("KGZ", kgz.title)])
+    assert sorted(listed) == sorted(
+        [("KAZ", kaz[0].title), ("KAZ", kaz[1].title), ("KGZ", kgz.title)]
+    )
     html = render_report(ctx)
     assert html.count('data-like-plan="A1"') == 4  # in the stock-take and in each office's section
 
@@ -184,4 +236,5 @@ def test_proposed_activities_in_each_office_and_consolidated_with_likely_plan_du
 def test_highlight_counts_proposals_and_likely_duplicates(ctx):
     [line] = [h.text for h in ctx.highlights if h.anchor == "stock-take"]
     assert line.replace("\u2068", "").replace("\u2069", "") == (
-        "New activities offices propose: 3, of which likely already in the plan: 2.")
+        "New activities offices propose: 3, of which likely already in the plan: 2."
+    )

@@ -30,9 +30,12 @@ def test_docs_hold_no_schema_the_code_does_not_make():
 
 
 def test_plan_report_counts_errors_and_warnings():
-    issues = [Code.UNKNOWN_ACTOR.issue(file="plan.yaml", line=3, activity="A1", role="lead",
-                                        actor="UNHRC", hint=""),
-              Code.EMPTY_ACTION_POINT.issue(file="plan.yaml", ap="AP2", title="Data collection")]
+    issues = [
+        Code.UNKNOWN_ACTOR.issue(
+            file="plan.yaml", line=3, activity="A1", role="lead", actor="UNHRC", hint=""
+        ),
+        Code.EMPTY_ACTION_POINT.issue(file="plan.yaml", ap="AP2", title="Data collection"),
+    ]
     report = plan_report("plan.yaml", issues)
     assert (report.valid, report.errors, report.warnings) == (False, 1, 1)
     document = json.loads(report.model_dump_json())
@@ -40,8 +43,16 @@ def test_plan_report_counts_errors_and_warnings():
 
 
 def test_a_changed_shape_fails_its_schema():
-    outcome = CollectOutcome(file=Path("KEN.xlsx"), office="KEN", period="2026-Q4", status=Outcome.ACCEPTED,
-                             reason=None, errors=0, warnings=0, submission_id=4)
+    outcome = CollectOutcome(
+        file=Path("KEN.xlsx"),
+        office="KEN",
+        period="2026-Q4",
+        status=Outcome.ACCEPTED,
+        reason=None,
+        errors=0,
+        warnings=0,
+        submission_id=4,
+    )
     document = collect_report([outcome]).model_dump(mode="json")
     schema = Draft202012Validator(json_schema("collect.v1"))
     schema.validate(document)

@@ -24,21 +24,30 @@ VALUES = [10.0, None, 40.0, 20.0]
 """Four periods' values of one country's row; nothing reported in the second."""
 
 
-@pytest.mark.parametrize(("rule", "expected"), [
-    (PeriodRule.CUMULATIVE, 20.0),         # the total to date is the latest value
-    (PeriodRule.PER_PERIOD, 10 + 40 + 20),  # what was done in each period, added up
-    (PeriodRule.LATEST, 20.0),
-    (PeriodRule.MAX, 40.0),
-    (PeriodRule.MEAN, (10 + 40 + 20) / 3),  # over the periods reported
-])
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (PeriodRule.CUMULATIVE, 20.0),  # the total to date is the latest value
+        (PeriodRule.PER_PERIOD, 10 + 40 + 20),  # what was done in each period, added up
+        (PeriodRule.LATEST, 20.0),
+        (PeriodRule.MAX, 40.0),
+        (PeriodRule.MEAN, (10 + 40 + 20) / 3),  # over the periods reported
+    ],
+)
 def test_figure_to_date_by_period_rule(rule, expected):
     assert to_date(rule, VALUES) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(("rule", "expected"), [
-    (PeriodRule.CUMULATIVE, None), (PeriodRule.LATEST, None),  # they need this period's value
-    (PeriodRule.PER_PERIOD, 70.0), (PeriodRule.MAX, 40.0), (PeriodRule.MEAN, 70 / 3),
-])
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (PeriodRule.CUMULATIVE, None),
+        (PeriodRule.LATEST, None),  # they need this period's value
+        (PeriodRule.PER_PERIOD, 70.0),
+        (PeriodRule.MAX, 40.0),
+        (PeriodRule.MEAN, 70 / 3),
+    ],
+)
 def test_figure_to_date_when_this_period_is_not_reported(rule, expected):
     assert to_date(rule, [*VALUES, None]) == (pytest.approx(expected) if expected else None)
 
@@ -46,13 +55,16 @@ def test_figure_to_date_when_this_period_is_not_reported(rule, expected):
 COUNTRY_FIGURES = {"KEN": 12.0, "TZA": 3.0, "UGA": None, "ETH": 6.0}
 
 
-@pytest.mark.parametrize(("rule", "value", "target"), [
-    (RegionalRule.SUM, 12 + 3 + 6, 4 * 10),  # a plan target is each country's: added up too
-    (RegionalRule.MEAN, (12 + 3 + 6) / 3, 10),
-    (RegionalRule.MIN, 3, 10),
-    (RegionalRule.MAX, 12, 10),
-    (RegionalRule.NONE, None, None),
-])
+@pytest.mark.parametrize(
+    ("rule", "value", "target"),
+    [
+        (RegionalRule.SUM, 12 + 3 + 6, 4 * 10),  # a plan target is each country's: added up too
+        (RegionalRule.MEAN, (12 + 3 + 6) / 3, 10),
+        (RegionalRule.MIN, 3, 10),
+        (RegionalRule.MAX, 12, 10),
+        (RegionalRule.NONE, None, None),
+    ],
+)
 def test_regional_figure_by_rule(rule, value, target):
     indicator = Indicator(name="x", unit="people", target=10, regional_total=rule)
     figure = regional_figure(indicator, list(COUNTRY_FIGURES), COUNTRY_FIGURES)
@@ -60,14 +72,30 @@ def test_regional_figure_by_rule(rule, value, target):
 
 
 def test_ratio_divides_the_sums_over_countries_that_gave_both():
-    indicator = Indicator(name="share", unit="%", target=30, regional_total="ratio",
-                          numerator="A.2", denominator="A.1")
+    indicator = Indicator(
+        name="share",
+        unit="%",
+        target=30,
+        regional_total="ratio",
+        numerator="A.2",
+        denominator="A.1",
+    )
     numerators = {"KEN": 45.0, "TZA": 20.0, "UGA": 5.0, "ETH": None}
     denominators = {"KEN": 150.0, "TZA": 50.0, "UGA": None, "ETH": 80.0}
-    figure = regional_figure(indicator, ["KEN", "TZA", "UGA", "ETH"], {"KEN": 30.0, "TZA": 40.0},
-                             numerators, denominators)
+    figure = regional_figure(
+        indicator,
+        ["KEN", "TZA", "UGA", "ETH"],
+        {"KEN": 30.0, "TZA": 40.0},
+        numerators,
+        denominators,
+    )
     assert figure.value == pytest.approx(100 * 65 / 200)  # 32.5, not the mean of 30 and 40 (35)
-    assert (figure.numerator, figure.denominator, figure.reporting, figure.target) == (65, 200, 2, 30)
+    assert (figure.numerator, figure.denominator, figure.reporting, figure.target) == (
+        65,
+        200,
+        2,
+        30,
+    )
 
 
 def test_dates_are_stored_as_excel_serial_numbers():
@@ -77,20 +105,35 @@ def test_dates_are_stored_as_excel_serial_numbers():
 
 # --- the plan: defaults and version --------------------------------------------------------
 
-@pytest.mark.parametrize(("given", "kind", "periods", "regional"), [
-    ({}, ValueKind.NUMBER, PeriodRule.CUMULATIVE, RegionalRule.SUM),
-    ({"unit": "%"}, ValueKind.PERCENT, PeriodRule.CUMULATIVE, RegionalRule.NONE),
-    ({"unit": "percentage", "cumulative": False}, ValueKind.PERCENT, PeriodRule.PER_PERIOD,
-     RegionalRule.NONE),
-    ({"kind": "yes-no"}, ValueKind.YES_NO, PeriodRule.CUMULATIVE, RegionalRule.SUM),
-    ({"kind": "date"}, ValueKind.DATE, PeriodRule.CUMULATIVE, RegionalRule.NONE),
-    ({"kind": "Currency", "periods": "per period", "regional_total": "max"}, ValueKind.CURRENCY,
-     PeriodRule.PER_PERIOD, RegionalRule.MAX),
-])
+
+@pytest.mark.parametrize(
+    ("given", "kind", "periods", "regional"),
+    [
+        ({}, ValueKind.NUMBER, PeriodRule.CUMULATIVE, RegionalRule.SUM),
+        ({"unit": "%"}, ValueKind.PERCENT, PeriodRule.CUMULATIVE, RegionalRule.NONE),
+        (
+            {"unit": "percentage", "cumulative": False},
+            ValueKind.PERCENT,
+            PeriodRule.PER_PERIOD,
+            RegionalRule.NONE,
+        ),
+        ({"kind": "yes-no"}, ValueKind.YES_NO, PeriodRule.CUMULATIVE, RegionalRule.SUM),
+        ({"kind": "date"}, ValueKind.DATE, PeriodRule.CUMULATIVE, RegionalRule.NONE),
+        (
+            {"kind": "Currency", "periods": "per period", "regional_total": "max"},
+            ValueKind.CURRENCY,
+            PeriodRule.PER_PERIOD,
+            RegionalRule.MAX,
+        ),
+    ],
+)
 def test_defaults_keep_older_plans_meaning(given, kind, periods, regional):
     indicator = Indicator(name="x", **given)
     assert (indicator.value_kind, indicator.period_rule, indicator.regional_rule) == (
-        kind, periods, regional)
+        kind,
+        periods,
+        regional,
+    )
 
 
 PLAIN_PLAN_VERSION = "72f4a6ee4a3768481a866ef3acbedf7a039437e69bbe9cc898902886a2860f01"
@@ -109,6 +152,7 @@ def test_a_plan_declaring_no_semantics_keeps_its_version():
 
 # --- plan check ------------------------------------------------------------------------------
 
+
 def _check(tmp_path, change: dict) -> tuple[int, str]:
     indicators = copy.deepcopy(INDICATORS)
     for index, fields in change.items():
@@ -125,22 +169,27 @@ def test_the_test_plan_is_valid(tmp_path):
     assert code == 0 and " error " not in output
 
 
-@pytest.mark.parametrize(("change", "code"), [
-    ({7: {"periods": "per_period"}}, Code.INDICATOR_PERIODS_KIND),      # percentages summed
-    ({7: {"regional_total": "sum"}}, Code.INDICATOR_REGIONAL_KIND),     # percentages added up
-    ({8: {"periods": "mean"}}, Code.INDICATOR_PERIODS_KIND),            # a mean of yes/no
-    ({10: {"regional_total": "sum"}}, Code.INDICATOR_REGIONAL_KIND),    # dates added up
-    ({10: {"target": 3}}, Code.INDICATOR_DATE_TARGET),
-    ({0: {"cumulative": False}}, Code.INDICATOR_CUMULATIVE_CONFLICT),   # periods: cumulative
-    ({6: {"numerator": None}}, Code.RATIO_PARTS_MISSING),
-    ({6: {"numerator": "A1.66"}}, Code.RATIO_PART_UNKNOWN),
-    ({6: {"numerator": "A1.9"}}, Code.RATIO_PART_KIND),                 # a yes/no is no count
-    ({6: {"numerator": "A1.7"}}, Code.RATIO_PART_ITSELF),
-    ({6: {"kind": "count"}}, Code.RATIO_NOT_PERCENT),
-    ({0: {"numerator": "A1.6"}}, Code.RATIO_WITHOUT_RATIO),
-    ({1: {"regional_total": "ratio", "numerator": "A1.6", "denominator": "A1.5"}},
-     Code.RATIO_NOT_PERCENT),
-])
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({7: {"periods": "per_period"}}, Code.INDICATOR_PERIODS_KIND),  # percentages summed
+        ({7: {"regional_total": "sum"}}, Code.INDICATOR_REGIONAL_KIND),  # percentages added up
+        ({8: {"periods": "mean"}}, Code.INDICATOR_PERIODS_KIND),  # a mean of yes/no
+        ({10: {"regional_total": "sum"}}, Code.INDICATOR_REGIONAL_KIND),  # dates added up
+        ({10: {"target": 3}}, Code.INDICATOR_DATE_TARGET),
+        ({0: {"cumulative": False}}, Code.INDICATOR_CUMULATIVE_CONFLICT),  # periods: cumulative
+        ({6: {"numerator": None}}, Code.RATIO_PARTS_MISSING),
+        ({6: {"numerator": "A1.66"}}, Code.RATIO_PART_UNKNOWN),
+        ({6: {"numerator": "A1.9"}}, Code.RATIO_PART_KIND),  # a yes/no is no count
+        ({6: {"numerator": "A1.7"}}, Code.RATIO_PART_ITSELF),
+        ({6: {"kind": "count"}}, Code.RATIO_NOT_PERCENT),
+        ({0: {"numerator": "A1.6"}}, Code.RATIO_WITHOUT_RATIO),
+        (
+            {1: {"regional_total": "ratio", "numerator": "A1.6", "denominator": "A1.5"}},
+            Code.RATIO_NOT_PERCENT,
+        ),
+    ],
+)
 def test_plan_check_refuses_semantics_that_mean_nothing(tmp_path, change, code):
     exit_code, output = _check(tmp_path, change)
     assert exit_code == 1
@@ -151,20 +200,33 @@ def test_plan_check_refuses_semantics_that_mean_nothing(tmp_path, change, code):
 def test_a_ratio_part_some_countries_do_not_report_is_a_warning(tmp_path):
     data = plan_data()
     activity = data["objectives"][0]["activities"][0]
-    data["objectives"][0]["activities"].append({
-        "id": "B1", "title": "Kenya only", "lead": "UNHCR", "countries": ["KEN"],
-        "indicators": [{"name": "People", "unit": "people", "target": 5, "kind": "count"}],
-    })
+    data["objectives"][0]["activities"].append(
+        {
+            "id": "B1",
+            "title": "Kenya only",
+            "lead": "UNHCR",
+            "countries": ["KEN"],
+            "indicators": [{"name": "People", "unit": "people", "target": 5, "kind": "count"}],
+        }
+    )
     activity["indicators"][6]["numerator"] = "B1"
     path = write_plan(tmp_path, data)
     result = CliRunner().invoke(cli, ["plan", "check", str(path)])
     assert result.exit_code == 0
-    assert Code.RATIO_PART_COUNTRIES.message(
-        activity="A1", field="numerator", ref="B1", indicator="Share needing protection",
-        countries="TZA, UGA") in result.output
+    assert (
+        Code.RATIO_PART_COUNTRIES.message(
+            activity="A1",
+            field="numerator",
+            ref="B1",
+            indicator="Share needing protection",
+            countries="TZA, UGA",
+        )
+        in result.output
+    )
 
 
 # --- validation by kind ----------------------------------------------------------------------
+
 
 def cell_of_ref(path, ref: str, key: str) -> str:
     import openpyxl
@@ -210,19 +272,39 @@ def test_a_percent_sign_in_a_number_is_an_error_too(matrix):
     assert _read(matrix, "A1.3", "40 %")[0] == {"actual-percent-sign"}
 
 
-@pytest.mark.parametrize(("typed", "read"), [
-    ("40%", 40), (40, 40), ("40", 40), (0.4, 40), ("0.5%", 0.5), (0.005, 0.5), (1, 1), (0, 0),
-    (120, 120),
-])
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("40%", 40),
+        (40, 40),
+        ("40", 40),
+        (0.4, 40),
+        ("0.5%", 0.5),
+        (0.005, 0.5),
+        (1, 1),
+        (0, 0),
+        (120, 120),
+    ],
+)
 def test_a_percentage_is_read_by_the_documented_rule(matrix, typed, read):
     codes, actual, _ = _read(matrix, "A1.8", typed)
     assert codes == set() and actual == pytest.approx(read)
 
 
-@pytest.mark.parametrize(("typed", "read"), [
-    ("Yes", 1), ("no", 0), ("OUI", 1), ("Non", 0), ("sí", 1), ("نعم", 1), ("لا", 0), (True, 1),
-    (0, 0),
-])
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("Yes", 1),
+        ("no", 0),
+        ("OUI", 1),
+        ("Non", 0),
+        ("sí", 1),
+        ("نعم", 1),
+        ("لا", 0),
+        (True, 1),
+        (0, 0),
+    ],
+)
 def test_yes_no_in_every_catalogue_language(matrix, typed, read):
     codes, actual, _ = _read(matrix, "A1.9", typed)
     assert codes == set() and actual == read
@@ -261,21 +343,32 @@ def test_the_matrix_checks_each_kind_as_it_is_typed(matrix):
 
 # --- IATI --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("kind", "code"), [
-    ("count", "1"), ("number", "1"), ("currency", "1"), ("percent", "2"), ("yes_no", "3"),
-    ("date", "5"),
-])
+
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [
+        ("count", "1"),
+        ("number", "1"),
+        ("currency", "1"),
+        ("percent", "2"),
+        ("yes_no", "3"),
+        ("date", "5"),
+    ],
+)
 def test_iati_measure_follows_the_declared_kind(kind, code):
     assert measure(Indicator(name="x", kind=kind)) == code == MEASURES[ValueKind(kind)]
 
 
-@pytest.mark.parametrize(("fields", "aggregated"), [
-    ({"kind": "count", "periods": "per_period"}, True),
-    ({"kind": "count", "periods": "cumulative"}, False),    # totals to date are not summed
-    ({"kind": "count", "periods": "per_period", "regional_total": "mean"}, False),
-    ({"unit": "%", "periods": "latest", "regional_total": "mean"}, False),
-    ({"kind": "yes_no", "periods": "latest"}, False),
-])
+@pytest.mark.parametrize(
+    ("fields", "aggregated"),
+    [
+        ({"kind": "count", "periods": "per_period"}, True),
+        ({"kind": "count", "periods": "cumulative"}, False),  # totals to date are not summed
+        ({"kind": "count", "periods": "per_period", "regional_total": "mean"}, False),
+        ({"unit": "%", "periods": "latest", "regional_total": "mean"}, False),
+        ({"kind": "yes_no", "periods": "latest"}, False),
+    ],
+)
 def test_iati_aggregation_status_follows_the_rules(fields, aggregated):
     assert suitable_for_aggregation(Indicator(name="x", **fields)) is aggregated
 
@@ -285,6 +378,10 @@ def test_examples_declare_their_indicators_semantics():
 
     for path in (DAR, SUDAN):
         plan = load_plan(path)
-        undeclared = [i.name for _, a in plan.activities() for i in a.indicators
-                      if i.kind is None or i.periods is None]
+        undeclared = [
+            i.name
+            for _, a in plan.activities()
+            for i in a.indicators
+            if i.kind is None or i.periods is None
+        ]
         assert undeclared == [], path.name

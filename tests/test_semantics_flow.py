@@ -20,31 +20,91 @@ DELAYED = {("2026-Q4", "TZA", "A1.9"), ("2026-Q4", "TZA", "A1.11")}
 """Rows the report lists as needing attention (delayed), so their yes/no and date figures show."""
 
 Q3 = {
-    "KEN": {"A1.1": 20, "A1.2": 3, "A1.3": 4, "A1.4": 300, "A1.5": 100, "A1.6": 30, "A1.7": 30,
-            "A1.8": "75%", "A1.9": "Yes", "A1.10": 15, "A1.11": date(2026, 9, 1), "A1.12": 100},
-    "TZA": {"A1.1": 10, "A1.2": 2, "A1.3": 8, "A1.4": 100, "A1.5": 50, "A1.6": 10, "A1.7": 20,
-            "A1.8": 0.6, "A1.9": "Non", "A1.10": 9, "A1.11": date(2026, 8, 1), "A1.12": 200},
-    "UGA": {"A1.1": 5, "A1.2": 1, "A1.3": 7, "A1.4": 200, "A1.5": 40, "A1.6": 8, "A1.7": 20,
-            "A1.8": "80", "A1.9": "yes", "A1.10": 20, "A1.11": date(2026, 7, 15), "A1.12": 50},
+    "KEN": {
+        "A1.1": 20,
+        "A1.2": 3,
+        "A1.3": 4,
+        "A1.4": 300,
+        "A1.5": 100,
+        "A1.6": 30,
+        "A1.7": 30,
+        "A1.8": "75%",
+        "A1.9": "Yes",
+        "A1.10": 15,
+        "A1.11": date(2026, 9, 1),
+        "A1.12": 100,
+    },
+    "TZA": {
+        "A1.1": 10,
+        "A1.2": 2,
+        "A1.3": 8,
+        "A1.4": 100,
+        "A1.5": 50,
+        "A1.6": 10,
+        "A1.7": 20,
+        "A1.8": 0.6,
+        "A1.9": "Non",
+        "A1.10": 9,
+        "A1.11": date(2026, 8, 1),
+        "A1.12": 200,
+    },
+    "UGA": {
+        "A1.1": 5,
+        "A1.2": 1,
+        "A1.3": 7,
+        "A1.4": 200,
+        "A1.5": 40,
+        "A1.6": 8,
+        "A1.7": 20,
+        "A1.8": "80",
+        "A1.9": "yes",
+        "A1.10": 20,
+        "A1.11": date(2026, 7, 15),
+        "A1.12": 50,
+    },
 }
 Q4 = {
-    "KEN": {"A1.1": 50, "A1.2": 4, "A1.3": 6, "A1.4": 250, "A1.5": 150, "A1.6": 45, "A1.7": 30,
-            "A1.8": "70%", "A1.9": "Yes", "A1.10": 12, "A1.11": date(2026, 11, 15), "A1.12": 300},
-    "TZA": {"A1.1": 30, "A1.2": 2, "A1.3": 4, "A1.4": 450, "A1.5": 50, "A1.6": 20, "A1.7": 40,
-            "A1.8": 0.5, "A1.9": "Oui", "A1.10": 8, "A1.11": date(2026, 12, 1), "A1.12": 400},
+    "KEN": {
+        "A1.1": 50,
+        "A1.2": 4,
+        "A1.3": 6,
+        "A1.4": 250,
+        "A1.5": 150,
+        "A1.6": 45,
+        "A1.7": 30,
+        "A1.8": "70%",
+        "A1.9": "Yes",
+        "A1.10": 12,
+        "A1.11": date(2026, 11, 15),
+        "A1.12": 300,
+    },
+    "TZA": {
+        "A1.1": 30,
+        "A1.2": 2,
+        "A1.3": 4,
+        "A1.4": 450,
+        "A1.5": 50,
+        "A1.6": 20,
+        "A1.7": 40,
+        "A1.8": 0.5,
+        "A1.9": "Oui",
+        "A1.10": 8,
+        "A1.11": date(2026, 12, 1),
+        "A1.12": 400,
+    },
 }
 
 EXPECTED_Q4 = {
     # ref: (value, target, countries reporting); each worked out from the tables above
-    "A1.1": (50 + 30, 3 * 100, 2),               # totals to date added up; UGA sent no Q4 total
+    "A1.1": (50 + 30, 3 * 100, 2),  # totals to date added up; UGA sent no Q4 total
     "A1.2": ((3 + 4) + (2 + 2) + 1, 3 * 10, 3),  # each country's periods added, then the countries
     "A1.3": (((4 + 6) / 2 + (8 + 4) / 2 + 7) / 3, 5, 3),  # mean over periods, then over countries
     "A1.4": (max(300, 250, 100, 450, 200), 500, 3),  # the highest so far, then the highest country
     "A1.5": (150 + 50, 3 * 200, 2),
     "A1.6": (45 + 20, 3 * 60, 2),
     "A1.7": (100 * (45 + 20) / (150 + 50), 30, 2),  # a ratio of sums, not a mean of 30 % and 40 %
-    "A1.8": (None, None, 2),                      # percentages are not combined unless declared
-    "A1.9": (2, 3, 2),                            # countries answering yes (Yes, Oui)
+    "A1.8": (None, None, 2),  # percentages are not combined unless declared
+    "A1.9": (2, 3, 2),  # countries answering yes (Yes, Oui)
     "A1.10": (min(12, 8), 10, 2),
     "A1.12": (300 + 400, 3 * 1000, 2),
 }
@@ -52,13 +112,19 @@ EXPECTED_Q3_RATIO = 100 * (30 + 10 + 8) / (100 + 50 + 40)
 
 
 def _return(project: Project, folder, period: str, office: str, values: dict) -> object:
-    [path] = project.generate(period, countries=[office], out=folder / "blank" / period,
-                              key_created=lambda key: None)
+    [path] = project.generate(
+        period, countries=[office], out=folder / "blank" / period, key_created=lambda key: None
+    )
     filled = folder / "returns" / period / path.name
     filled.parent.mkdir(parents=True, exist_ok=True)
-    cells = {ref: {"status": "Delayed" if (period, office, ref) in DELAYED else ON_TRACK, "actual": value,
-                   "comments": "as reported"}
-             for ref, value in values.items()}
+    cells = {
+        ref: {
+            "status": "Delayed" if (period, office, ref) in DELAYED else ON_TRACK,
+            "actual": value,
+            "comments": "as reported",
+        }
+        for ref, value in values.items()
+    }
     return fill(path, cells, out=filled)
 
 
@@ -68,9 +134,13 @@ def project(tmp_path_factory):
     write_plan(folder)
     project = Project.open(folder, on_warning=lambda issue: None)
     for period, table in (("2026-Q3", Q3), ("2026-Q4", Q4)):
-        paths = [_return(project, folder, period, office, values) for office, values in table.items()]
+        paths = [
+            _return(project, folder, period, office, values) for office, values in table.items()
+        ]
         outcomes = project.collect(paths, period=period)
-        assert [o.status for o in outcomes] == ["accepted"] * len(paths), [o.reason for o in outcomes]
+        assert [o.status for o in outcomes] == ["accepted"] * len(paths), [
+            o.reason for o in outcomes
+        ]
     return project
 
 
@@ -111,8 +181,10 @@ def test_report_shows_the_regional_figures_section(figures):
 def test_percentages_are_read_by_the_documented_rule(project):
     """'75%' is 75, 0.6 is 60 %, '80' is 80, as stored for each office."""
     with project.opened_store() as store:
-        stored = {(s.period, s.row.country, s.row.ref): s.row.actual
-                  for s in store.current_rows(project.plan)}
+        stored = {
+            (s.period, s.row.country, s.row.ref): s.row.actual
+            for s in store.current_rows(project.plan)
+        }
     assert stored["2026-Q3", "KEN", "A1.8"] == 75
     assert stored["2026-Q3", "TZA", "A1.8"] == 60
     assert stored["2026-Q3", "UGA", "A1.8"] == 80
@@ -127,9 +199,11 @@ def test_export_regional_table_matches_the_report(project, tmp_path):
     for ref, (value, target, reporting) in EXPECTED_Q4.items():
         row = rows["2026-Q4", ref]
         assert (float(row["value"]) if row["value"] else None) == (
-            pytest.approx(value) if value is not None else None)
+            pytest.approx(value) if value is not None else None
+        )
         assert (float(row["target"]) if row["target"] else None) == (
-            pytest.approx(target) if target is not None else None)
+            pytest.approx(target) if target is not None else None
+        )
         assert int(row["countries_reporting"]) == reporting
     assert float(rows["2026-Q3", "A1.7"]["value"]) == pytest.approx(EXPECTED_Q3_RATIO)
     assert rows["2026-Q4", "A1.7"]["numerator_total"] == "65"
@@ -142,13 +216,25 @@ def test_export_rows_carry_the_semantics(project, tmp_path):
     out = tmp_path / "all.json"
     project.export(out, "json")
     document = json.loads(out.read_text(encoding="utf-8"))
-    row = next(r for r in document["rows"]
-               if (r["period"], r["country"], r["ref"]) == ("2026-Q4", "KEN", "A1.7"))
-    assert {k: row[k] for k in ("kind", "periods", "regional_total", "numerator", "denominator")} == {
-        "kind": "percent", "periods": "latest", "regional_total": "ratio",
-        "numerator": "A1.6", "denominator": "A1.5"}
-    dated = next(r for r in document["rows"]
-                 if (r["period"], r["country"], r["ref"]) == ("2026-Q4", "TZA", "A1.11"))
+    row = next(
+        r
+        for r in document["rows"]
+        if (r["period"], r["country"], r["ref"]) == ("2026-Q4", "KEN", "A1.7")
+    )
+    assert {
+        k: row[k] for k in ("kind", "periods", "regional_total", "numerator", "denominator")
+    } == {
+        "kind": "percent",
+        "periods": "latest",
+        "regional_total": "ratio",
+        "numerator": "A1.6",
+        "denominator": "A1.5",
+    }
+    dated = next(
+        r
+        for r in document["rows"]
+        if (r["period"], r["country"], r["ref"]) == ("2026-Q4", "TZA", "A1.11")
+    )
     assert dated["actual"] is None and dated["actual_date"] == "2026-12-01"
     figures = {(f["period"], f["ref"]): f for f in document["regional_figures"]}
     assert figures["2026-Q4", "A1.2"]["value"] == 12
@@ -170,13 +256,17 @@ def test_hxl_puts_each_actual_under_its_period_rule(project, tmp_path):
 
 def test_prefill_writes_each_kind_back_as_typed(project, tmp_path):
     """Yes/No as the word, a date as a date, a percentage as points: read back as stored."""
-    [path] = project.generate("2027-Q1", countries=["TZA"], out=tmp_path, prefill=True,
-                              key_created=lambda key: None)
+    [path] = project.generate(
+        "2027-Q1", countries=["TZA"], out=tmp_path, prefill=True, key_created=lambda key: None
+    )
     [result] = project.validate([path])
     read = {r.ref: r.actual for r in result.rows}
     with project.opened_store() as store:
-        stored = {s.row.ref: s.row.actual for s in store.current_rows(project.plan)
-                  if (s.period, s.row.country) == ("2026-Q4", "TZA")}
+        stored = {
+            s.row.ref: s.row.actual
+            for s in store.current_rows(project.plan)
+            if (s.period, s.row.country) == ("2026-Q4", "TZA")
+        }
     assert read == stored and read["A1.9"] == 1 and read["A1.8"] == 50
     assert not [i for i in result.issues if i.code.startswith("actual-") or i.code == "not-a-date"]
 
@@ -193,8 +283,10 @@ def test_iati_totals_follow_the_regional_rule(project, tmp_path):
     def q3_actuals(ref: str) -> list[tuple[str | None, str | None]]:
         [indicator] = root.xpath(f"//indicator[reference/@code='{ref}']")
         [period] = indicator.xpath("period[period-start/@iso-date='2026-07-01']")
-        return [(a.xpath("string(dimension/@value)") or None, a.get("value"))
-                for a in period.findall("actual")]
+        return [
+            (a.xpath("string(dimension/@value)") or None, a.get("value"))
+            for a in period.findall("actual")
+        ]
 
     assert q3_actuals("A1.3")[0][0] is None
     assert float(q3_actuals("A1.3")[0][1]) == pytest.approx((4 + 8 + 7) / 3)

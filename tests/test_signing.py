@@ -39,7 +39,9 @@ def project(tmp_path, monkeypatch):
     return tmp_path
 
 
-def generated(run, folder: Path, *offices: str, plan: str = "plan.yaml", extra: tuple[str, ...] = ()) -> list[Path]:
+def generated(
+    run, folder: Path, *offices: str, plan: str = "plan.yaml", extra: tuple[str, ...] = ()
+) -> list[Path]:
     args = [a for office in offices for a in ("--country", office)] or ["--regional"]
     result = run("generate", plan, "--period", FIRST, *args, "-o", folder, *extra)
     assert result.exit_code == 0, result.output
@@ -47,7 +49,11 @@ def generated(run, folder: Path, *offices: str, plan: str = "plan.yaml", extra: 
 
 
 def codes(output: str) -> list[str]:
-    return [line.split("  ")[-2] for line in output.splitlines() if "  error  " in line or "  warning  " in line]
+    return [
+        line.split("  ")[-2]
+        for line in output.splitlines()
+        if "  error  " in line or "  warning  " in line
+    ]
 
 
 def test_first_generate_makes_the_key_and_says_to_keep_it(run, project):
@@ -56,7 +62,8 @@ def test_first_generate_makes_the_key_and_says_to_keep_it(run, project):
     key = project / KEY_FILE
     assert first.stderr.strip() == (
         f"created the project key {KEY_FILE}: it signs every matrix generated for this plan, and validate and "
-        "collect check returns with it; back it up with the plan and the store, never send it to offices")
+        "collect check returns with it; back it up with the plan and the store, never send it to offices"
+    )
     assert len(key.read_bytes()) == KEY_BYTES
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     secret = key.read_bytes()
@@ -76,11 +83,15 @@ def test_init_makes_the_key_with_the_plan(run, tmp_path, monkeypatch):
     result = run("init", "proj")
     assert result.exit_code == 0
     key = tmp_path / "proj" / KEY_FILE
-    assert f"created the project key {key.relative_to(tmp_path)}" in result.stderr  # a message, not data
+    assert (
+        f"created the project key {key.relative_to(tmp_path)}" in result.stderr
+    )  # a message, not data
     assert len(key.read_bytes()) == KEY_BYTES and stat.S_IMODE(key.stat().st_mode) == 0o600
 
 
-def test_every_command_finds_the_key_beside_the_plan_wherever_it_runs(run, tmp_path, monkeypatch, dar):
+def test_every_command_finds_the_key_beside_the_plan_wherever_it_runs(
+    run, tmp_path, monkeypatch, dar
+):
     monkeypatch.delenv("MATRIX_KEY_FILE")
     (tmp_path / "project").mkdir()
     shutil.copy(DAR, tmp_path / "project" / "plan.yaml")
@@ -90,7 +101,10 @@ def test_every_command_finds_the_key_beside_the_plan_wherever_it_runs(run, tmp_p
 
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
-    assert run("validate", path, "--plan", tmp_path / "project" / "plan.yaml").stdout.strip() == f"{path}: valid"
+    assert (
+        run("validate", path, "--plan", tmp_path / "project" / "plan.yaml").stdout.strip()
+        == f"{path}: valid"
+    )
     result = run("collect", path, "--plan", "../project/plan.yaml")
     assert result.exit_code == 0 and "accepted" in result.stdout
     assert run("validate", path).exit_code == 2  # no plan here: the key alone decides nothing
@@ -102,7 +116,9 @@ def test_every_command_finds_the_key_beside_the_plan_wherever_it_runs(run, tmp_p
     assert f"no project key at {KEY_FILE}" in result.stdout
 
 
-def test_matrix_key_file_names_a_key_kept_away_from_the_plan(run, project, tmp_path, monkeypatch, dar):
+def test_matrix_key_file_names_a_key_kept_away_from_the_plan(
+    run, project, tmp_path, monkeypatch, dar
+):
     key = tmp_path / "secrets" / "dar.key"
     key.parent.mkdir()
     monkeypatch.setenv("MATRIX_KEY_FILE", str(key))
@@ -119,8 +135,10 @@ def test_a_damaged_key_stops_the_command_in_one_line(run, project):
     (project / KEY_FILE).write_bytes(b"short")
     result = run("validate", path)
     assert result.exit_code == 2
-    assert result.stderr == (f"error: the project key {KEY_FILE} is damaged (5 bytes, not 32); restore it from the "
-                             "project's backup\n")
+    assert result.stderr == (
+        f"error: the project key {KEY_FILE} is damaged (5 bytes, not 32); restore it from the "
+        "project's backup\n"
+    )
 
 
 def test_an_office_cannot_overwrite_another_offices_return(run, project):
@@ -138,9 +156,24 @@ def test_an_office_cannot_overwrite_another_offices_return(run, project):
         cells["comments"] = "written by ETH"
     fill(ethiopia, values)
     forgeries = {
-        "office only": ({"office": "KEN"}, None, frozenset(), ["metadata-signature-mismatch", "metadata-inconsistent"]),
-        "office, sheets and fingerprints": ({}, ("ETH", "KEN"), frozenset(), ["metadata-signature-mismatch"]),
-        "and the signature removed": ({}, ("ETH", "KEN"), frozenset({"signature"}), ["metadata-signature-missing"]),
+        "office only": (
+            {"office": "KEN"},
+            None,
+            frozenset(),
+            ["metadata-signature-mismatch", "metadata-inconsistent"],
+        ),
+        "office, sheets and fingerprints": (
+            {},
+            ("ETH", "KEN"),
+            frozenset(),
+            ["metadata-signature-mismatch"],
+        ),
+        "and the signature removed": (
+            {},
+            ("ETH", "KEN"),
+            frozenset({"signature"}),
+            ["metadata-signature-missing"],
+        ),
     }
     for name, (values, replace, drop, expected) in forgeries.items():
         forged = project / "inbox" / f"{name}.xlsx"
@@ -150,7 +183,9 @@ def test_an_office_cannot_overwrite_another_offices_return(run, project):
         result = run("validate", forged)
         assert result.exit_code == 1 and codes(result.stdout) == expected, (name, result.stdout)
         result = run("collect", forged)
-        assert result.exit_code == 1 and "0 accepted, 0 superseded an earlier return" in result.stdout
+        assert (
+            result.exit_code == 1 and "0 accepted, 0 superseded an earlier return" in result.stdout
+        )
 
     with Store.open(project / "matrix.sqlite", create=False) as store:
         assert store.current_rows(plan, country="KEN") == kenya_rows
@@ -192,7 +227,9 @@ def test_a_signed_regional_workbook_prefilled_from_the_store_validates(run, proj
     for office in [*plan.countries, plan.region.code]:
         fill_good(regional, plan, office=office)
     assert run("collect", regional).exit_code == 0
-    result = run("generate", "plan.yaml", "--period", "2026-Q4", "--regional", "--prefill", "-o", "q4")
+    result = run(
+        "generate", "plan.yaml", "--period", "2026-Q4", "--regional", "--prefill", "-o", "q4"
+    )
     assert result.exit_code == 0, result.output
     [prefilled] = (project / "q4").glob("*.xlsx")
     result = run("validate", prefilled)  # with the store beside it: sent back as pre-filled
@@ -210,9 +247,19 @@ def test_a_signed_return_saved_by_libreoffice_still_verifies(run, project, tmp_p
     [path] = generated(run, project / "sent", "KEN", extra=("--lang", "fr"))
     fill_good(path, dar, lang="fr")
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(tmp_path / "saved"), str(path)],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path / "saved"),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     saved = tmp_path / "saved" / path.name
     assert run("validate", saved).stdout.strip() == f"{saved}: valid"
@@ -221,14 +268,20 @@ def test_a_signed_return_saved_by_libreoffice_still_verifies(run, project, tmp_p
 def test_the_office_is_told_its_matrix_was_changed_and_a_fresh_one_is_coming(run, project, dar):
     [path] = generated(run, project / "sent", "KEN")
     fill_good(path, dar)
-    edit_metadata(path, {"period": "2027-Q1"})  # a real period of the plan: only the signature tells
+    edit_metadata(
+        path, {"period": "2027-Q1"}
+    )  # a real period of the plan: only the signature tells
     result = run("validate", path, "--annotate", project / "feedback")
     assert result.exit_code == 1 and codes(result.stdout) == ["metadata-signature-mismatch"]
-    feedback = openpyxl.load_workbook(project / "feedback" / f"{path.stem}_feedback.xlsx")["Feedback"]
+    feedback = openpyxl.load_workbook(project / "feedback" / f"{path.stem}_feedback.xlsx")[
+        "Feedback"
+    ]
     [row] = [[cell.value for cell in row] for row in feedback.iter_rows(min_row=5)]
     assert (row[0], row[5]) == ("error", "metadata-signature-mismatch")
     assert "was edited after the matrix was generated" in row[4]
-    assert "needs a fresh matrix from the coordinator, to copy its entries into and return" in row[4]
+    assert (
+        "needs a fresh matrix from the coordinator, to copy its entries into and return" in row[4]
+    )
 
 
 def test_the_demo_signs_its_matrices_with_its_own_key(run, tmp_path, monkeypatch):
@@ -239,7 +292,9 @@ def test_the_demo_signs_its_matrices_with_its_own_key(run, tmp_path, monkeypatch
     result = run("validate", returns, "--plan", "demo/plan.yaml")
     assert result.exit_code == 1  # MOZ's first return has its mistake; the signatures are all good
     assert not [code for code in codes(result.stdout) if "sign" in code]
-    edit_metadata(next(returns.glob("KEN_*")), {"office": "TZA"}, replace=("matrix:KEN", "matrix:TZA"))
+    edit_metadata(
+        next(returns.glob("KEN_*")), {"office": "TZA"}, replace=("matrix:KEN", "matrix:TZA")
+    )
     monkeypatch.chdir(tmp_path / "demo")
     result = run("validate", "returns/2026-Q3")
     assert codes(result.stdout).count("metadata-signature-mismatch") == 1
@@ -249,6 +304,8 @@ def test_a_key_that_cannot_be_made_stops_generate_in_one_line(run, project, monk
     monkeypatch.setenv("MATRIX_KEY_FILE", str(project / "no such folder" / KEY_FILE))
     result = run("generate", "plan.yaml", "--period", FIRST, "--country", "KEN", "-o", "sent")
     assert result.exit_code == 2
-    assert result.stderr == (f"error: cannot create the project key {project / 'no such folder' / KEY_FILE}: no such "
-                             "file or folder; set MATRIX_KEY_FILE to a file path in a folder you can write to\n")
+    assert result.stderr == (
+        f"error: cannot create the project key {project / 'no such folder' / KEY_FILE}: no such "
+        "file or folder; set MATRIX_KEY_FILE to a file path in a folder you can write to\n"
+    )
     assert not list((project / "sent").glob("*.xlsx"))

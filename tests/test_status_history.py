@@ -102,7 +102,10 @@ def test_history_period_by_period(store, sudan):
     store.record(make_result(sudan, "SDN", "2026-08", actual=6, comments="second"), sudan)
     store.record(make_result(sudan, "SDN", "2026-07", actual=3, comments="first"), sudan)
     entries = history(sudan, store, "sdn", "AP1-1")
-    assert [(e.period, e.actual, e.comments) for e in entries] == [("2026-07", 3, "first"), ("2026-08", 6, "second")]
+    assert [(e.period, e.actual, e.comments) for e in entries] == [
+        ("2026-07", 3, "first"),
+        ("2026-08", 6, "second"),
+    ]
     assert entries[0].target == 12 and entries[0].unit == "meetings"
     all_rows = history(sudan, store, "SDN")
     assert [e.ref for e in all_rows[:3]] == ["AP1-1", "AP1-2", "AP2-1.1"]

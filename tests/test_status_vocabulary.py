@@ -14,11 +14,18 @@ def test_every_label_reads_back_as_its_status(lang):
         assert parse_status(f"  {label.upper()}  ") is status
 
 
-@pytest.mark.parametrize("text, status", [
-    ("on track", Status.ON_TRACK), ("On-Track", Status.ON_TRACK), ("en retard", Status.DELAYED),
-    ("TERMINÉ", Status.COMPLETED), ("completada", Status.COMPLETED), ("not_started", Status.NOT_STARTED),
-    ("ملغى", Status.CANCELLED),
-])
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        ("on track", Status.ON_TRACK),
+        ("On-Track", Status.ON_TRACK),
+        ("en retard", Status.DELAYED),
+        ("TERMINÉ", Status.COMPLETED),
+        ("completada", Status.COMPLETED),
+        ("not_started", Status.NOT_STARTED),
+        ("ملغى", Status.CANCELLED),
+    ],
+)
 def test_common_spellings(text, status):
     assert parse_status(text) is status
 

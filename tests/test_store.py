@@ -29,7 +29,11 @@ def test_accepted_return_adds_its_rows(store, sudan):
     assert all(r.row.actual == 5 for r in rows)
     assert [p["title"] for _, p in store.proposed(sudan, "2026-09")] == ["Idea 0", "Idea 1"]
     [submission] = store.submissions(sudan, "2026-09")
-    assert (submission.office, submission.accepted, submission.row_count) == ("SDN", True, len(result.rows))
+    assert (submission.office, submission.accepted, submission.row_count) == (
+        "SDN",
+        True,
+        len(result.rows),
+    )
     assert integrity_problems(store) == []
 
 
@@ -59,7 +63,10 @@ def test_rejected_file_is_recorded_with_reasons_and_adds_no_rows(store, sudan):
     assert (submission.accepted, submission.errors, submission.row_count) == (False, 1, 0)
     assert [i.code for i in submission.problems] == ["invalid-value"]
     assert store.current_rows(sudan) == []
-    assert store.record(make_result(sudan, "SDN", "2026-09", rejected=True), sudan).outcome is Outcome.DUPLICATE
+    assert (
+        store.record(make_result(sudan, "SDN", "2026-09", rejected=True), sudan).outcome
+        is Outcome.DUPLICATE
+    )
 
 
 def test_rejected_return_does_not_supersede_an_accepted_one(store, sudan):
@@ -70,7 +77,9 @@ def test_rejected_return_does_not_supersede_an_accepted_one(store, sudan):
 
 def test_a_rejected_file_that_passes_later_is_recorded(store, sudan):
     result = make_result(sudan, "SDN", "2026-09")
-    failing = result.model_copy(update={"issues": make_result(sudan, "SDN", "2026-09", rejected=True).issues})
+    failing = result.model_copy(
+        update={"issues": make_result(sudan, "SDN", "2026-09", rejected=True).issues}
+    )
     assert store.record(failing, sudan).outcome is Outcome.REJECTED
     assert store.record(result, sudan).outcome is Outcome.ACCEPTED
     assert store.record(result, sudan).outcome is Outcome.DUPLICATE
@@ -130,7 +139,9 @@ def test_new_store_is_versioned_and_in_wal_mode(tmp_path):
     with Store.open(tmp_path / "s.sqlite") as store:
         assert query(store, "PRAGMA user_version") == [(len(schema.MIGRATIONS),)]
         assert query(store, "PRAGMA journal_mode") == [("wal",)]
-        assert query(store, "SELECT application, version FROM matrix_store") == [("matrix", len(schema.MIGRATIONS))]
+        assert query(store, "SELECT application, version FROM matrix_store") == [
+            ("matrix", len(schema.MIGRATIONS))
+        ]
 
 
 def set_version(url: str, version: int) -> None:
@@ -157,7 +168,10 @@ def test_sqlite_store_from_a_newer_matrix_is_refused_before_it_is_opened(tmp_pat
 def test_older_store_is_upgraded_in_place(store_url, monkeypatch, sudan):
     with Store.open(store_url) as store:
         store.record(make_result(sudan, "SDN", "2026-09"), sudan)
-    later = [*schema.MIGRATIONS, ("ALTER TABLE submissions ADD COLUMN note TEXT NOT NULL DEFAULT ''",)]
+    later = [
+        *schema.MIGRATIONS,
+        ("ALTER TABLE submissions ADD COLUMN note TEXT NOT NULL DEFAULT ''",),
+    ]
     monkeypatch.setattr(schema, "MIGRATIONS", later)
     with Store.open(store_url) as store:
         assert store.version == len(later)
@@ -213,12 +227,20 @@ def foreign_database(path, kind: str) -> list[str]:
     return [path.name, f"{path.name}-wal"]
 
 
-@pytest.mark.parametrize("kind", ["rollback journal", "WAL", "WAL not yet checkpointed", "another application id"])
-@pytest.mark.parametrize("command", [
-    ["status", "--period", "2026-07"], ["history", "SDN"], ["export", "--format", "csv", "-o", "x.csv"],
-    ["report", "--period", "2026-07", "-o", "r.html"],
-    ["generate", "plan.yaml", "--period", "2026-07", "--all", "--prefill", "-o", "out"], ["collect", "returns"],
-])
+@pytest.mark.parametrize(
+    "kind", ["rollback journal", "WAL", "WAL not yet checkpointed", "another application id"]
+)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status", "--period", "2026-07"],
+        ["history", "SDN"],
+        ["export", "--format", "csv", "-o", "x.csv"],
+        ["report", "--period", "2026-07", "-o", "r.html"],
+        ["generate", "plan.yaml", "--period", "2026-07", "--all", "--prefill", "-o", "out"],
+        ["collect", "returns"],
+    ],
+)
 def test_another_programs_database_is_never_written(run, tmp_path, command, kind):
     shutil.copy(SUDAN, tmp_path / "plan.yaml")
     (tmp_path / "returns").mkdir()
@@ -228,8 +250,13 @@ def test_another_programs_database_is_never_written(run, tmp_path, command, kind
     files = sorted(p.name for p in tmp_path.iterdir())
     result = run(*command, "--store", "other.sqlite")
     assert result.exit_code == 2
-    assert result.stderr == "error: other.sqlite is a SQLite database but not a matrix store; choose another --store path\n"
-    assert {name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() for name in parts} == before
+    assert (
+        result.stderr
+        == "error: other.sqlite is a SQLite database but not a matrix store; choose another --store path\n"
+    )
+    assert {
+        name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() for name in parts
+    } == before
     # nothing beside it either, except the index of a log that was never checkpointed, which reading it needs
     created = {p.name for p in tmp_path.iterdir()} - set(files)
     assert created == ({"other.sqlite-shm"} if kind == "WAL not yet checkpointed" else set())
@@ -266,7 +293,9 @@ def test_default_path_follows_the_environment(monkeypatch, tmp_path):
     assert StoreLocation.parse().path == Path("matrix.sqlite")
     monkeypatch.setenv("MATRIX_STORE", str(tmp_path / "x.sqlite"))
     assert StoreLocation.parse().path == tmp_path / "x.sqlite"
-    monkeypatch.setenv("MATRIX_STORE", "postgresql://someone:secret@db.example.org/matrix?sslmode=require")
+    monkeypatch.setenv(
+        "MATRIX_STORE", "postgresql://someone:secret@db.example.org/matrix?sslmode=require"
+    )
     location = StoreLocation.parse()
     assert location.path is None
     assert str(location) == "postgresql://someone:***@db.example.org/matrix?sslmode=require"
@@ -325,7 +354,12 @@ def test_earlier_gives_each_row_s_last_report_its_period_and_the_last_total(stor
     store.record(make_result(sudan, "SDN", "2026-10", actual=9, comments="october"), sudan)
     earlier = store.earlier(sudan, ["SDN"], "2026-09")
     found = earlier[("SDN", "AP1-1")]
-    assert (found.period, found.record.comments, found.record.actual, found.total) == ("2026-08", "august", None, 3)
+    assert (found.period, found.record.comments, found.record.actual, found.total) == (
+        "2026-08",
+        "august",
+        None,
+        3,
+    )
     assert earlier[("SDN", "AP3-2")].total is None  # a value per period has no running total
     assert set(earlier) == {("SDN", r.ref) for r in make_result(sudan, "SDN", "2026-07").rows}
     assert store.earlier(sudan, ["SDN"], "2026-07") == {}
@@ -336,7 +370,9 @@ def test_previous_actuals_for_some_offices(store, dar):
     store.record(make_result(dar, "ETH", "2026-Q3", actual=3), dar)
     kenya = store.previous_actuals(dar, ["KEN"], "2026-Q4")
     assert kenya and {country for country, _ in kenya} == {"KEN"}
-    region = store.previous_actuals(dar, ["EHAGL"], "2026-Q4")  # the regional matrix reports for all
+    region = store.previous_actuals(
+        dar, ["EHAGL"], "2026-Q4"
+    )  # the regional matrix reports for all
     assert {country for country, _ in region} == {"KEN", "ETH"}
 
 

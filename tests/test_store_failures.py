@@ -43,14 +43,18 @@ def error_line(result) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("command", [
-    ["export", "--format", "csv", "-o", "out.csv"],
-    ["history", "SDN"],
-    ["report", "--period", "2026-07", "-o", "report.html"],
-    ["status", "--period", "2026-07"],
-    ["collect", "returns"],
-    ["generate", "plan.yaml", "--period", "2026-08", "--all", "-o", "out", "--prefill"],
-], ids=lambda command: command[0] + ("-prefill" if "--prefill" in command else ""))
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--format", "csv", "-o", "out.csv"],
+        ["history", "SDN"],
+        ["report", "--period", "2026-07", "-o", "report.html"],
+        ["status", "--period", "2026-07"],
+        ["collect", "returns"],
+        ["generate", "plan.yaml", "--period", "2026-08", "--all", "-o", "out", "--prefill"],
+    ],
+    ids=lambda command: command[0] + ("-prefill" if "--prefill" in command else ""),
+)
 def test_a_damaged_store_is_one_line_for_every_command(run, project, command):
     damage(project / "matrix.sqlite")
     error = error_line(run(*command))
@@ -83,8 +87,11 @@ def limited_to(pages: int):
 def submissions(store: Path) -> list[tuple]:
     with Store.open(store, create=False) as opened:
         assert integrity_problems(opened) == []
-        return query(opened, "SELECT file_name, office, period, outcome, superseded_by, row_count FROM submissions "
-                             "ORDER BY id")
+        return query(
+            opened,
+            "SELECT file_name, office, period, outcome, superseded_by, row_count FROM submissions "
+            "ORDER BY id",
+        )
 
 
 def test_a_full_disk_stops_collect_cleanly_and_running_again_converges(run, project, monkeypatch):
@@ -98,7 +105,9 @@ def test_a_full_disk_stops_collect_cleanly_and_running_again_converges(run, proj
     assert "store matrix.sqlite cannot grow: the disk is full (database or disk is full)" in error
     recorded = int(re.split(r" of 12 files? (?:was|were) recorded", error)[0].rsplit("(", 1)[1])
     assert 0 < recorded < len(files)
-    assert len(submissions(project / "matrix.sqlite")) == 1 + recorded  # each file whole or not at all
+    assert (
+        len(submissions(project / "matrix.sqlite")) == 1 + recorded
+    )  # each file whole or not at all
 
     again = run("collect", "more")
     assert again.exit_code == 0, again.output

@@ -29,16 +29,25 @@ def project(tmp_path, run):
     assert run("collect", "q3").exit_code == 0
     conn = sqlite3.connect(tmp_path / "matrix.sqlite", isolation_level=None)
     [(eth,)] = conn.execute("SELECT id FROM submissions WHERE office = 'ETH'").fetchall()
-    submission = [c for (c,) in conn.execute("SELECT name FROM pragma_table_info('submissions')") if c != "id"]
+    submission = [
+        c for (c,) in conn.execute("SELECT name FROM pragma_table_info('submissions')") if c != "id"
+    ]
     copied = ", ".join(f":{c}" if c in ("sha256", "period") else c for c in submission)
-    progress = ", ".join(c for (c,) in conn.execute("SELECT name FROM pragma_table_info('progress')")
-                         if c != "submission_id")
+    progress = ", ".join(
+        c
+        for (c,) in conn.execute("SELECT name FROM pragma_table_info('progress')")
+        if c != "submission_id"
+    )
     for period in PLANTED:
         planted = conn.execute(
             f"INSERT INTO submissions ({', '.join(submission)}) SELECT {copied} FROM submissions WHERE id = :eth",
-            {"sha256": f"planted {period}", "period": period, "eth": eth}).lastrowid
-        conn.execute(f"INSERT INTO progress (submission_id, {progress}) SELECT ?, {progress} FROM progress "
-                     "WHERE submission_id = ?", (planted, eth))
+            {"sha256": f"planted {period}", "period": period, "eth": eth},
+        ).lastrowid
+        conn.execute(
+            f"INSERT INTO progress (submission_id, {progress}) SELECT ?, {progress} FROM progress "
+            "WHERE submission_id = ?",
+            (planted, eth),
+        )
     conn.close()
     return tmp_path
 
@@ -47,17 +56,33 @@ def left_out_warnings(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if "  warning  store-period-unusable  " in line]
 
 
-@pytest.mark.parametrize("command, exit_code", [
-    (("collect", "q3"), 0),  # both again: duplicates, checked against the history first
-    (("status", "--period", "2026-Q3"), 1),  # four offices and the region are missing
-    (("history", "ETH"), 0),
-    (("export", "--format", "json", "-o", "out.json"), 0),
-    (("export", "--format", "csv", "-o", "out.csv"), 0),
-    (("export", "--format", "xlsx", "-o", "out.xlsx"), 0),
-    (("export", "--format", "hxl", "-o", "out.hxl.csv"), 0),
-    (("report", "--period", "2026-Q3", "-o", "report.html"), 0),
-    (("generate", "plan.yaml", "--period", "2026-Q4", "--country", "ETH", "--prefill", "-o", "q4"), 0),
-])
+@pytest.mark.parametrize(
+    "command, exit_code",
+    [
+        (("collect", "q3"), 0),  # both again: duplicates, checked against the history first
+        (("status", "--period", "2026-Q3"), 1),  # four offices and the region are missing
+        (("history", "ETH"), 0),
+        (("export", "--format", "json", "-o", "out.json"), 0),
+        (("export", "--format", "csv", "-o", "out.csv"), 0),
+        (("export", "--format", "xlsx", "-o", "out.xlsx"), 0),
+        (("export", "--format", "hxl", "-o", "out.hxl.csv"), 0),
+        (("report", "--period", "2026-Q3", "-o", "report.html"), 0),
+        (
+            (
+                "generate",
+                "plan.yaml",
+                "--period",
+                "2026-Q4",
+                "--country",
+                "ETH",
+                "--prefill",
+                "-o",
+                "q4",
+            ),
+            0,
+        ),
+    ],
+)
 def test_every_command_leaves_out_a_stored_bad_period_and_says_so(run, project, command, exit_code):
     result = run(*command)
     assert result.exit_code == exit_code, result.output
@@ -66,8 +91,10 @@ def test_every_command_leaves_out_a_stored_bad_period_and_says_so(run, project, 
     assert len(warnings) == 2
     for warning, period in zip(warnings, sorted(PLANTED), strict=True):
         assert warning.startswith("matrix.sqlite  warning")
-        assert (f"1 accepted return from ETH is stored for period '{period}', which is not a quarterly "
-                "period") in warning
+        assert (
+            f"1 accepted return from ETH is stored for period '{period}', which is not a quarterly "
+            "period"
+        ) in warning
     assert all(period not in result.stdout for period in PLANTED)
 
 
@@ -77,7 +104,9 @@ def test_the_export_holds_only_the_plans_periods(run, project):
     assert document["periods"] == ["2026-Q3"]
     assert {row["period"] for row in document["rows"]} == {"2026-Q3"}
     assert {(row["country"], row["comments"]) for row in document["rows"] if row["comments"]} == {
-        ("KEN", "Progress as planned"), ("ETH", "Progress as planned")}
+        ("KEN", "Progress as planned"),
+        ("ETH", "Progress as planned"),
+    }
 
 
 def test_history_shows_the_real_period_only(run, project):

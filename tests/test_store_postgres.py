@@ -64,8 +64,7 @@ def test_store_init_then_the_whole_cycle(run, project, postgres, database):
     assert result.exit_code == 0, result.output
     assert (
         f"postgresql://{ADMIN}:***@127.0.0.1:{postgres.port}/{database} is ready "
-        f"(schema version {len(schema.MIGRATIONS)})"
-        in result.output
+        f"(schema version {len(schema.MIGRATIONS)})" in result.output
     )
     assert postgres.password not in result.output
     plan = load_plan(project / "plan.yaml")
@@ -284,7 +283,9 @@ def test_the_documented_roles_collect_and_report_and_nothing_more(run, project, 
 
     assert run("collect", "returns", "--store", roles["collect"]).exit_code == 0
     superseding = run("collect", corrected, "--store", roles["collect"])
-    assert superseding.exit_code == 0 and "accepted, replaces an earlier return" in superseding.output
+    assert (
+        superseding.exit_code == 0 and "accepted, replaces an earlier return" in superseding.output
+    )
 
     for command in (
         ["status", "--period", "2026-07"],
@@ -384,8 +385,10 @@ def test_a_serialization_failure_is_retried_inside_matrix(postgres, database):
 
         def work(conn, fail_times: int):
             attempts.append(1)
-            conn.exec_driver_sql("INSERT INTO matrix_store (id, application, version) "
-                                 f"VALUES ({next(ids)}, 'attempt', 0)")
+            conn.exec_driver_sql(
+                "INSERT INTO matrix_store (id, application, version) "
+                f"VALUES ({next(ids)}, 'attempt', 0)"
+            )
             if len(attempts) <= fail_times:
                 conn.exec_driver_sql(ABORT)
             return len(attempts)

@@ -135,7 +135,9 @@ def test_a_store_made_before_postgresql_opens_and_upgrades_without_loss(
         assert integrity_problems(store) == []
         [kept] = store.plan_versions(sudan.id)  # the plan returns were collected with: a version
         assert (kept.hash, kept.first_used.isoformat()) == (
-            sudan.content_hash(), "2026-07-01T00:00:00+00:00")
+            sudan.content_hash(),
+            "2026-07-01T00:00:00+00:00",
+        )
         assert PlanVersions.of([kept], "the store").plan(kept.hash) == sudan
 
 
@@ -145,9 +147,11 @@ def filled(url: str, sudan, dar) -> None:
         store.record(make_result(sudan, "SDN", "2026-07", actual=2.5, proposed=2), sudan)
         store.record(
             make_result(sudan, "SDN", "2026-07", actual=3, comments="é, ñ, ع").model_copy(
-                update={"narratives": Narratives(
-                    overview=[OverviewText(heading="main_trends", text="ع é")]
-                )}
+                update={
+                    "narratives": Narratives(
+                        overview=[OverviewText(heading="main_trends", text="ع é")]
+                    )
+                }
             ),
             sudan,
         )

@@ -19,8 +19,9 @@ def version_of(plan, when=FIRST) -> PlanVersion:
 
 
 def sent(plan, office: str, period: str, when=FIRST) -> IssuedMatrix:
-    return IssuedMatrix(plan.id, plan.content_hash(), office, False, period, "fr", when,
-                        f"{office}_{period}.xlsx")
+    return IssuedMatrix(
+        plan.id, plan.content_hash(), office, False, period, "fr", when, f"{office}_{period}.xlsx"
+    )
 
 
 def test_a_version_is_kept_once_and_reads_back_as_that_plan(store, sudan, dar):
@@ -36,14 +37,18 @@ def test_a_version_is_kept_once_and_reads_back_as_that_plan(store, sudan, dar):
 
 def test_the_matrices_sent_read_back_by_plan_and_period(store, sudan):
     later = FIRST.replace(day=2)
-    store.keep_version(version_of(sudan), [sent(sudan, "SDN", "2026-07"), sent(sudan, "SDN", "2026-08", later)])
+    store.keep_version(
+        version_of(sudan), [sent(sudan, "SDN", "2026-07"), sent(sudan, "SDN", "2026-08", later)]
+    )
     assert [m.period for m in store.issued(sudan.id)] == ["2026-07", "2026-08"]
     [august] = store.issued(sudan.id, "2026-08")
     assert august == sent(sudan, "SDN", "2026-08", later)
     assert store.issued("another-plan") == []
 
 
-def test_a_store_of_the_schema_before_versions_is_upgraded_without_loss(tmp_path, monkeypatch, sudan):
+def test_a_store_of_the_schema_before_versions_is_upgraded_without_loss(
+    tmp_path, monkeypatch, sudan
+):
     """A store made by the matrix before plan versions (its last migration, 2) opens with the
     versions' migration run next: its returns stay, and the plan they were collected with is
     kept as a version, so their matrices read against it."""

@@ -70,7 +70,9 @@ def test_errors_exit_1_with_one_line_per_problem_in_cell_order(run, returns):
     lines = result.stdout.splitlines()
     assert lines[-1] == f"{path}: 2 errors, 0 warnings"
     assert lines[0].startswith(f"{path}  Matrix!") and "  error  comment-required  " in lines[0]
-    message = Code.ACTUAL_NOT_A_NUMBER.message(text="about 40", what="the total to date in people as a whole number (Officials trained)")
+    message = Code.ACTUAL_NOT_A_NUMBER.message(
+        text="about 40", what="the total to date in people as a whole number (Officials trained)"
+    )
     assert lines[1].endswith(f"  error  actual-not-a-number  {message}")
 
 
@@ -106,7 +108,12 @@ def hostile_files(folder, returned):
     wb.save(folder / "e_far.xlsx")
     (folder / "f_cut.xlsx").write_bytes((folder / "e_far.xlsx").read_bytes()[:300])
     edit_sheet(returned, folder / "g_lower.xlsx", "Matrix", in_last_row(value_cell("xfd1048576")))
-    edit_sheet(returned, folder / "h_prefixed.xlsx", "Matrix", lambda xml: prefixed(in_last_row(value_cell("dz40000"))(xml)))
+    edit_sheet(
+        returned,
+        folder / "h_prefixed.xlsx",
+        "Matrix",
+        lambda xml: prefixed(in_last_row(value_cell("dz40000"))(xml)),
+    )
     os.mkfifo(folder / "i_pipe.xlsx")
     (folder / "j_device.xlsx").symlink_to("/dev/zero")
     (folder / "k_folder.xlsx").mkdir()
@@ -119,9 +126,19 @@ def test_hostile_files_fail_fast_one_line_each_and_the_run_goes_on(returns):
     result = limited_run("validate", folder, "--plan", SUDAN)
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
-    assert error_codes(result.stdout) == ["file-empty", "legacy-xls", "csv-not-workbook", "zip-bomb", "used-range-too-large",
-                                          "truncated-file", "used-range-too-large", "used-range-too-large", "not-a-file",
-                                          "not-a-file", "not-a-file"]
+    assert error_codes(result.stdout) == [
+        "file-empty",
+        "legacy-xls",
+        "csv-not-workbook",
+        "zip-bomb",
+        "used-range-too-large",
+        "truncated-file",
+        "used-range-too-large",
+        "used-range-too-large",
+        "not-a-file",
+        "not-a-file",
+        "not-a-file",
+    ]
     assert f"{path}: valid" in result.stdout.splitlines()
 
 
@@ -148,14 +165,18 @@ def test_annotate_refuses_the_folder_being_read(run, returns):
     for target in (folder, folder / "feedback"):
         result = run("validate", folder, "--plan", SUDAN, "--annotate", target)
         assert result.exit_code == 2
-        assert result.stderr == (f"error: {target} is inside the returns folder {folder}: feedback copies written "
-                                 "there would be read as returns; choose a folder outside it\n")
+        assert result.stderr == (
+            f"error: {target} is inside the returns folder {folder}: feedback copies written "
+            "there would be read as returns; choose a folder outside it\n"
+        )
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
 def test_annotate_never_overwrites_a_return_being_read(run, returns):
     folder, path = returns
-    corrected = folder / f"{path.stem}_feedback.xlsx"  # the office's corrected return, named so by the office
+    corrected = (
+        folder / f"{path.stem}_feedback.xlsx"
+    )  # the office's corrected return, named so by the office
     fill(path, {"AP1-1": {"comments": "corrected"}}, out=corrected)
     before = corrected.read_bytes()
     result = run("validate", path, corrected, "--plan", SUDAN, "--annotate", folder)
@@ -166,15 +187,21 @@ def test_annotate_never_overwrites_a_return_being_read(run, returns):
 
 def test_feedback_copies_among_returns_are_skipped_with_a_message(run, returns, tmp_path):
     folder, path = returns
-    assert run("validate", folder, "--plan", SUDAN, "--annotate", tmp_path / "feedback").exit_code == 0
-    copy = shutil.copy(tmp_path / "feedback" / f"{path.stem}_feedback.xlsx", folder)  # the careless way back
+    assert (
+        run("validate", folder, "--plan", SUDAN, "--annotate", tmp_path / "feedback").exit_code == 0
+    )
+    copy = shutil.copy(
+        tmp_path / "feedback" / f"{path.stem}_feedback.xlsx", folder
+    )  # the careless way back
     result = run("validate", folder, "--plan", SUDAN, "--strict")
     assert result.exit_code == 0
     assert f"{copy}  warning  feedback-copy  this is the feedback copy" in result.stdout
     assert f"{copy}: skipped" in result.stdout and f"{path}: valid" in result.stdout
     found = json.loads(run("validate", folder, "--plan", SUDAN, "--format", "json").stdout)
-    assert [(r["file"], r["skipped"], r["accepted"]) for r in found] == [(str(path), False, True),
-                                                                        (str(copy), True, False)]
+    assert [(r["file"], r["skipped"], r["accepted"]) for r in found] == [
+        (str(path), False, True),
+        (str(copy), True, False),
+    ]
 
 
 def test_returns_with_the_same_name_in_subfolders_get_a_copy_each(run, tmp_path):
@@ -186,10 +213,16 @@ def test_returns_with_the_same_name_in_subfolders_get_a_copy_each(run, tmp_path)
         generated.rename(generated.with_name("return.xlsx"))
     result = run("validate", tmp_path / "returns", "--plan", SUDAN, "--annotate", tmp_path / "fb")
     assert result.exit_code == 1
-    headlines = {office: openpyxl.load_workbook(tmp_path / "fb" / office / "return_feedback.xlsx")["Feedback"]["A1"].value
-                 for office in ("kenya", "tanzania")}
-    assert headlines == {"kenya": "return.xlsx: 1 error, 0 warnings",
-                         "tanzania": "return.xlsx: 0 errors, 0 warnings"}
+    headlines = {
+        office: openpyxl.load_workbook(tmp_path / "fb" / office / "return_feedback.xlsx")[
+            "Feedback"
+        ]["A1"].value
+        for office in ("kenya", "tanzania")
+    }
+    assert headlines == {
+        "kenya": "return.xlsx: 1 error, 0 warnings",
+        "tanzania": "return.xlsx: 0 errors, 0 warnings",
+    }
 
 
 def test_ctrl_c_stops_a_batch_at_once_and_leaves_no_worker(returns, tmp_path):
@@ -198,8 +231,13 @@ def test_ctrl_c_stops_a_batch_at_once_and_leaves_no_worker(returns, tmp_path):
     process = matrix_process(tmp_path, "validate", "returns", start_new_session=True)
     workers = workers_of(process)
     assert workers, "the batch ended before its workers were seen"
-    os.killpg(process.pid, signal.SIGINT)  # as the terminal sends Ctrl-C: to every process of the group
+    os.killpg(
+        process.pid, signal.SIGINT
+    )  # as the terminal sends Ctrl-C: to every process of the group
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130
-    assert err.splitlines()[-1] == "stopped by Ctrl-C; no file was left half-written" and "Traceback" not in err
+    assert (
+        err.splitlines()[-1] == "stopped by Ctrl-C; no file was left half-written"
+        and "Traceback" not in err
+    )
     assert alive(workers) == []

@@ -26,9 +26,24 @@ def returns_folder(tmp_path, count=5):
 
 
 def test_folder_means_its_workbooks_sorted_without_lock_files(tmp_path):
-    for name in ("b.xlsx", "a.XLSX", "~$a.xlsx", ".~lock.b.xlsx#", "notes.txt", "c.csv", "d.xls", "e.xlsm"):
+    for name in (
+        "b.xlsx",
+        "a.XLSX",
+        "~$a.xlsx",
+        ".~lock.b.xlsx#",
+        "notes.txt",
+        "c.csv",
+        "d.xls",
+        "e.xlsm",
+    ):
         (tmp_path / name).write_bytes(b"x")
-    assert [p.name for p in workbook_paths([tmp_path])] == ["a.XLSX", "b.xlsx", "c.csv", "d.xls", "e.xlsm"]
+    assert [p.name for p in workbook_paths([tmp_path])] == [
+        "a.XLSX",
+        "b.xlsx",
+        "c.csv",
+        "d.xls",
+        "e.xlsm",
+    ]
 
 
 def test_folder_includes_period_subfolders_but_not_hidden_ones(tmp_path):

@@ -79,8 +79,13 @@ def test_plans_without_indicator_ids_keep_their_version(tmp_path):
 def test_reordered_indicators_with_ids_keep_their_values(tmp_path):
     v1_file = write_plan(tmp_path / "v1.yaml", with_ids)
     v1, path = make_matrix(tmp_path, v1_file, country="KEN")
-    fill(fill_good(path, v1), {"OPS-1.1": {"actual": 2, "status": "On track"},
-                "OPS-1.2": {"actual": 900, "status": "On track"}})
+    fill(
+        fill_good(path, v1),
+        {
+            "OPS-1.1": {"actual": 2, "status": "On track"},
+            "OPS-1.2": {"actual": 900, "status": "On track"},
+        },
+    )
     v2 = load_plan(write_plan(tmp_path / "v2.yaml", swapped))
     result = validate_file(v2, path, versions=kept((v1, v1_file), (v2, None)))
     assert result.accepted, [i.render() for i in result.issues if i.is_error]
@@ -124,8 +129,16 @@ def test_a_plan_changed_back_reads_returns_of_the_version_in_between(tmp_path):
     v2_file = write_plan(tmp_path / "v2.yaml", revised)
     v2, path = make_matrix(tmp_path / "v2", v2_file, country="ETH")
     fill_good(path, v2)
-    again = IssuedMatrix(v1.id, v1.content_hash(), "ETH", False, "2026-Q3", "en",
-                         FIRST.replace(day=3), "ETH_2026-Q3_dar-es-salaam-follow-up.xlsx")
+    again = IssuedMatrix(
+        v1.id,
+        v1.content_hash(),
+        "ETH",
+        False,
+        "2026-Q3",
+        "en",
+        FIRST.replace(day=3),
+        "ETH_2026-Q3_dar-es-salaam-follow-up.xlsx",
+    )
     result = validate_file(v1, path, versions=kept((v1, DAR), (v2, v2_file), issued=[again]))
     assert result.accepted, [i.render() for i in result.issues if i.is_error]
     [revision] = [i for i in result.issues if i.code == "plan-target-revised"]

@@ -27,7 +27,9 @@ from validation_helpers import columns, earlier, fill, fill_good, ref_rows, shee
 @pytest.fixture
 def march(tmp_path, sudan):
     """Sudan's matrix for 2027-03 (3/4 of AP6-1's year gone by its end), filled in as a good return."""
-    [path] = generate(sudan, "2027-03", countries=["SDN"], regional=False, lang="en", out_dir=tmp_path)
+    [path] = generate(
+        sudan, "2027-03", countries=["SDN"], regional=False, lang="en", out_dir=tmp_path
+    )
     fill_good(path, sudan)
     return sudan, path
 
@@ -37,10 +39,17 @@ def findings(plan, path, values, code, **kwargs):
     (cell, message): the other rows are a good return's, which some checks have views on too."""
     fill(path, values)
     result = validate_file(plan, path, **kwargs)
-    rows = {str(row) for ref, row in ref_rows(sheet_of(openpyxl.load_workbook(path), "SDN")).items()
-            if ref in values}
-    return [(i.cell, i.message) for i in result.issues
-            if i.code == code and (i.cell is None or i.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") in rows)]
+    rows = {
+        str(row)
+        for ref, row in ref_rows(sheet_of(openpyxl.load_workbook(path), "SDN")).items()
+        if ref in values
+    }
+    return [
+        (i.cell, i.message)
+        for i in result.issues
+        if i.code == code
+        and (i.cell is None or i.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") in rows)
+    ]
 
 
 def cell(path, ref, key):
@@ -50,53 +59,97 @@ def cell(path, ref, key):
 
 # --- not started, yet an actual above the baseline ------------------------------------------------
 
+
 def test_not_started_with_a_total_above_the_baseline(march):
     plan, path = march
-    found = findings(plan, path, {"AP3-1": {"status": "Not started", "actual": 5}}, "not-started-with-progress")
-    assert found == [(cell(path, "AP3-1", "status"),
-                      Code.NOT_STARTED_WITH_PROGRESS.message(ref="AP3-1", actual="5", threshold="0"))]
+    found = findings(
+        plan, path, {"AP3-1": {"status": "Not started", "actual": 5}}, "not-started-with-progress"
+    )
+    assert found == [
+        (
+            cell(path, "AP3-1", "status"),
+            Code.NOT_STARTED_WITH_PROGRESS.message(ref="AP3-1", actual="5", threshold="0"),
+        )
+    ]
 
 
 @pytest.mark.parametrize(("actual", "flagged"), [(0, False), (None, False), (1, True)])
-def test_not_started_in_a_per_period_indicator_is_judged_against_nothing_done(march, actual, flagged):
+def test_not_started_in_a_per_period_indicator_is_judged_against_nothing_done(
+    march, actual, flagged
+):
     """AP3-2 counts incidents per period from a baseline of 40: any number in a period means
     something happened in it, whatever the baseline."""
     plan, path = march
-    found = findings(plan, path, {"AP3-2": {"status": "Not started", "actual": actual}}, "not-started-with-progress")
+    found = findings(
+        plan,
+        path,
+        {"AP3-2": {"status": "Not started", "actual": actual}},
+        "not-started-with-progress",
+    )
     assert bool(found) is flagged
 
 
 def test_not_started_at_the_baseline_is_fine(tmp_path):
     text = SUDAN.read_text(encoding="utf-8")
-    old = ("{name: {en: Officials trained, ar: الموظفون المدرَّبون}, unit: {en: people, ar: أشخاص}, target: 120, "
-           "kind: count, periods: cumulative}")
+    old = (
+        "{name: {en: Officials trained, ar: الموظفون المدرَّبون}, unit: {en: people, ar: أشخاص}, target: 120, "
+        "kind: count, periods: cumulative}"
+    )
     assert old in text
-    (tmp_path / "plan.yaml").write_text(text.replace(old, old[:-1] + ", baseline: 10}"), encoding="utf-8")
+    (tmp_path / "plan.yaml").write_text(
+        text.replace(old, old[:-1] + ", baseline: 10}"), encoding="utf-8"
+    )
     with_baseline = load_plan(tmp_path / "plan.yaml")
-    [path] = generate(with_baseline, "2027-03", countries=["SDN"], regional=False, lang="en", out_dir=tmp_path)
+    [path] = generate(
+        with_baseline, "2027-03", countries=["SDN"], regional=False, lang="en", out_dir=tmp_path
+    )
     fill_good(path, with_baseline)
-    assert findings(with_baseline, path, {"AP3-1": {"status": "Not started", "actual": 10}},
-                    "not-started-with-progress") == []
-    [(_, message)] = findings(with_baseline, path, {"AP3-1": {"actual": 11}}, "not-started-with-progress")
+    assert (
+        findings(
+            with_baseline,
+            path,
+            {"AP3-1": {"status": "Not started", "actual": 10}},
+            "not-started-with-progress",
+        )
+        == []
+    )
+    [(_, message)] = findings(
+        with_baseline, path, {"AP3-1": {"actual": 11}}, "not-started-with-progress"
+    )
     assert "above the baseline 10" in message
 
 
 # --- at risk: on track while progress trails the time gone by -------------------------------------
 
+
 def test_on_track_far_behind_the_time_gone_by_is_at_risk(march):
     """By 2027-03-31, 273 of AP6-1's 364 days are gone (75 %); 90 of 300 is 30 %: 45 points behind."""
     plan, path = march
     found = findings(plan, path, {"AP6-1": {"actual": 90}}, "at-risk")
-    assert found == [(cell(path, "AP6-1", "actual"), Code.AT_RISK.message(
-        ref="AP6-1", progress="30", elapsed="75", start="2026-07-01", end="2027-06-30", as_of="2027-03-31",
-        margin="25"))]
+    assert found == [
+        (
+            cell(path, "AP6-1", "actual"),
+            Code.AT_RISK.message(
+                ref="AP6-1",
+                progress="30",
+                elapsed="75",
+                start="2026-07-01",
+                end="2027-06-30",
+                as_of="2027-03-31",
+                margin="25",
+            ),
+        )
+    ]
 
 
-@pytest.mark.parametrize(("values", "flagged"), [
-    ({"actual": 150}, False),  # 50 % with 75 % gone: 25 points, not more
-    ({"actual": 149}, True),
-    ({"actual": 90, "status": "Delayed", "comments": "Funding late"}, False),  # already says so
-])
+@pytest.mark.parametrize(
+    ("values", "flagged"),
+    [
+        ({"actual": 150}, False),  # 50 % with 75 % gone: 25 points, not more
+        ({"actual": 149}, True),
+        ({"actual": 90, "status": "Delayed", "comments": "Funding late"}, False),  # already says so
+    ],
+)
 def test_at_risk_is_more_than_the_margin_behind_and_on_track(march, values, flagged):
     plan, path = march
     assert bool(findings(plan, path, {"AP6-1": values}, "at-risk")) is flagged
@@ -122,21 +175,31 @@ def test_at_risk_margin_out_of_range_is_a_plan_error(tmp_path):
 
 # --- overdue: past its end and not finished -------------------------------------------------------
 
-@pytest.mark.parametrize(("values", "flagged"), [
-    ({"status": "On track"}, True),
-    ({"status": "Delayed", "comments": "Waiting for the committee"}, True),
-    ({"status": "Not started", "actual": 0}, True),
-    ({"status": "Completed", "actual": 1}, False),
-    ({"status": "Cancelled", "comments": "Merged into AP5-2"}, False),
-])
+
+@pytest.mark.parametrize(
+    ("values", "flagged"),
+    [
+        ({"status": "On track"}, True),
+        ({"status": "Delayed", "comments": "Waiting for the committee"}, True),
+        ({"status": "Not started", "actual": 0}, True),
+        ({"status": "Completed", "actual": 1}, False),
+        ({"status": "Cancelled", "comments": "Merged into AP5-2"}, False),
+    ],
+)
 def test_past_its_end_and_not_finished_is_overdue(march, values, flagged):
     plan, path = march
     found = findings(plan, path, {"AP5-1": values}, "overdue")  # ended 2026-12-31
     assert bool(found) is flagged
     if flagged:
         status = values["status"].lower()
-        assert found == [(cell(path, "AP5-1", "status"), Code.OVERDUE.message(
-            ref="AP5-1", end="2026-12-31", status=status, period="2027-03"))]
+        assert found == [
+            (
+                cell(path, "AP5-1", "status"),
+                Code.OVERDUE.message(
+                    ref="AP5-1", end="2026-12-31", status=status, period="2027-03"
+                ),
+            )
+        ]
 
 
 def test_nothing_is_overdue_before_its_end(march):
@@ -146,28 +209,57 @@ def test_nothing_is_overdue_before_its_end(march):
 
 # --- previous-period checks -----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("before", "now", "flagged"), [
-    ("completed", "On track", True),
-    ("cancelled", "Delayed", True),
-    ("completed", "Completed", False),
-    ("on_track", "Delayed", False),
-])
+
+@pytest.mark.parametrize(
+    ("before", "now", "flagged"),
+    [
+        ("completed", "On track", True),
+        ("cancelled", "Delayed", True),
+        ("completed", "Completed", False),
+        ("on_track", "Delayed", False),
+    ],
+)
 def test_a_finished_row_that_reopens(march, before, now, flagged):
     plan, path = march
     history = earlier({("SDN", "AP6-1"): 150.0}, period="2027-02", status=before)
-    found = findings(plan, path, {"AP6-1": {"status": now, "actual": 300, "comments": "as planned"}},
-                     "finished-row-reopened", previous=history)
+    found = findings(
+        plan,
+        path,
+        {"AP6-1": {"status": now, "actual": 300, "comments": "as planned"}},
+        "finished-row-reopened",
+        previous=history,
+    )
     assert bool(found) is flagged
     if flagged:
-        assert found == [(cell(path, "AP6-1", "status"), Code.FINISHED_ROW_REOPENED.message(
-            ref="AP6-1", before=before, period="2027-02", status=now.lower()))]
+        assert found == [
+            (
+                cell(path, "AP6-1", "status"),
+                Code.FINISHED_ROW_REOPENED.message(
+                    ref="AP6-1", before=before, period="2027-02", status=now.lower()
+                ),
+            )
+        ]
 
 
 def accepted_as(result, period):
     """The history a store would give after accepting `result` for `period`."""
-    return {(r.country, r.ref): Earlier(period, ProgressRecord(
-        r.country, r.ref, r.status and r.status.value, r.actual, r.funds_secured, r.comments, r.next_steps,
-        r.support_needed), r.actual) for r in result.rows}
+    return {
+        (r.country, r.ref): Earlier(
+            period,
+            ProgressRecord(
+                r.country,
+                r.ref,
+                r.status and r.status.value,
+                r.actual,
+                r.funds_secured,
+                r.comments,
+                r.next_steps,
+                r.support_needed,
+            ),
+            r.actual,
+        )
+        for r in result.rows
+    }
 
 
 def test_a_return_sent_back_exactly_as_accepted_before(march):
@@ -182,7 +274,12 @@ def test_a_return_sent_back_exactly_as_accepted_before(march):
 def test_one_row_updated_is_an_update(march):
     plan, path = march
     history = accepted_as(validate_file(plan, path), "2027-01")
-    assert findings(plan, path, {"AP6-1": {"comments": "Two more shelters"}}, "no-update", previous=history) == []
+    assert (
+        findings(
+            plan, path, {"AP6-1": {"comments": "Two more shelters"}}, "no-update", previous=history
+        )
+        == []
+    )
 
 
 def test_no_update_names_the_latest_period_repeated(march):
@@ -190,7 +287,9 @@ def test_no_update_names_the_latest_period_repeated(march):
     history = accepted_as(validate_file(plan, path), "2026-11")
     history[("SDN", "AP6-1")] = history[("SDN", "AP6-1")]._replace(period="2027-02")
     found = findings(plan, path, {}, "no-update", previous=history)
-    assert [message for _, message in found] == [Code.NO_UPDATE.message(rows=len(history), period="2027-02")]
+    assert [message for _, message in found] == [
+        Code.NO_UPDATE.message(rows=len(history), period="2027-02")
+    ]
 
 
 def test_previous_period_checks_after_reading_are_the_same_as_while_reading(march):
@@ -205,6 +304,7 @@ def test_previous_period_checks_after_reading_are_the_same_as_while_reading(marc
 
 # --- validate with a store says what collect says -------------------------------------------------
 
+
 @pytest.fixture
 def project(tmp_path):
     shutil.copy(SUDAN, tmp_path / "plan.yaml")
@@ -212,14 +312,19 @@ def project(tmp_path):
 
 
 def codes_of(output):
-    return sorted((entry["file"].rsplit("/", 1)[-1], issue["code"]) for entry in json.loads(output)
-                  for issue in entry["issues"])
+    return sorted(
+        (entry["file"].rsplit("/", 1)[-1], issue["code"])
+        for entry in json.loads(output)
+        for issue in entry["issues"]
+    )
 
 
 def test_validate_applies_the_previous_period_checks_when_a_store_is_present(run, project, sudan):
     returned_matrix(sudan, "2026-08", project / "august", share=0.5)
     assert run("collect", "august").exit_code == 0
-    september = returned_matrix(sudan, "2026-09", project / "september", share=0.25)  # totals went down
+    september = returned_matrix(
+        sudan, "2026-09", project / "september", share=0.25
+    )  # totals went down
 
     result = run("validate", "september", "--format", "json")
     assert result.exit_code == 0, result.output
@@ -237,10 +342,17 @@ def test_validate_applies_the_previous_period_checks_when_a_store_is_present(run
     assert september.exists()
 
 
-def test_a_prefilled_matrix_returned_unchanged_is_flagged_by_validate_and_collect(run, project, sudan):
+def test_a_prefilled_matrix_returned_unchanged_is_flagged_by_validate_and_collect(
+    run, project, sudan
+):
     returned_matrix(sudan, "2026-08", project / "august", share=0.5)
     assert run("collect", "august").exit_code == 0
-    assert run("generate", "plan.yaml", "--period", "2026-09", "--all", "--prefill", "-o", "sept").exit_code == 0
+    assert (
+        run(
+            "generate", "plan.yaml", "--period", "2026-09", "--all", "--prefill", "-o", "sept"
+        ).exit_code
+        == 0
+    )
 
     result = run("validate", "sept")
     assert result.exit_code == 0, result.output
@@ -252,7 +364,9 @@ def test_a_prefilled_matrix_returned_unchanged_is_flagged_by_validate_and_collec
     assert status["offices"][0]["warnings"] >= 1
 
 
-def test_project_validate_reads_the_store_it_is_given_on_both_backends(project, store_url, sudan, monkeypatch):
+def test_project_validate_reads_the_store_it_is_given_on_both_backends(
+    project, store_url, sudan, monkeypatch
+):
     from matrix.project import Project
 
     monkeypatch.chdir(project)

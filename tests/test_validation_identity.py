@@ -130,8 +130,11 @@ def test_sheet_calamine_cannot_parse_is_an_issue(tmp_path):
     from validation_helpers import rewrite
 
     plan, path = make_matrix(tmp_path, SUDAN)
-    broken = rewrite(path, tmp_path / "broken.xlsx", replace={
-        "xl/worksheets/sheet2.xml": (b"<sheetData>", b"<sheetData><row r=")})
+    broken = rewrite(
+        path,
+        tmp_path / "broken.xlsx",
+        replace={"xl/worksheets/sheet2.xml": (b"<sheetData>", b"<sheetData><row r=")},
+    )
     result = validate_file(plan, broken)
     assert [i.code for i in result.issues] == ["workbook-unreadable"]
     assert not result.accepted
@@ -146,9 +149,19 @@ def test_return_saved_by_libreoffice_is_clean(tmp_path):
     plan, path = make_matrix(tmp_path / "sent", SUDAN, lang="fr")
     fill_good(path, plan, lang="fr")
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(tmp_path / "saved"), str(path)],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path / "saved"),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     result = validate_file(plan, tmp_path / "saved" / path.name)
     assert result.issues == [] and len(result.rows) == 16
@@ -183,29 +196,67 @@ def project(tmp_path, monkeypatch):
 
 FORGED = [
     (DAR, "period", "2026-Q9", "period-not-in-plan", "not a quarterly period like 2026-Q3"),
-    (DAR, "period", "2031-Q4", "period-not-in-plan", "after the plan's last reporting period 2027-Q4"),
+    (
+        DAR,
+        "period",
+        "2031-Q4",
+        "period-not-in-plan",
+        "after the plan's last reporting period 2027-Q4",
+    ),
     (DAR, "period", "2026-09", "period-not-in-plan", "not a quarterly period"),
     (DAR, "period", "2026-q3", "period-not-in-plan", "not a quarterly period"),
-    (DAR, "period", "2025-Q4", "period-not-in-plan", "before the plan's first reporting period 2026-Q3"),
+    (
+        DAR,
+        "period",
+        "2025-Q4",
+        "period-not-in-plan",
+        "before the plan's first reporting period 2026-Q3",
+    ),
     (SUDAN, "period", "2024-H1", "period-not-in-plan", "not a monthly period like 2026-09"),
     (DAR, "period", "../../x", "period-not-in-plan", "not a quarterly period"),
     (DAR, "office", "../../x", "office-not-in-plan", "gives office '../../x'"),
-    (DAR, "office", "KEN", "metadata-inconsistent", "for office 'KEN', but its matrix sheet is for 'ETH'"),
-    (DAR, "office", "EHAGL", "metadata-inconsistent", "is the region, but it is not marked regional"),
+    (
+        DAR,
+        "office",
+        "KEN",
+        "metadata-inconsistent",
+        "for office 'KEN', but its matrix sheet is for 'ETH'",
+    ),
+    (
+        DAR,
+        "office",
+        "EHAGL",
+        "metadata-inconsistent",
+        "is the region, but it is not marked regional",
+    ),
     (DAR, "regional", "true", "metadata-inconsistent", "marked regional, but its office 'ETH'"),
     (DAR, "lang", "../../xx", "language-unknown", "gives language '../../xx'"),
 ]
 
 
 @pytest.mark.parametrize("signed", [False, True], ids=["unsigned", "signed"])
-@pytest.mark.parametrize("plan_file, key, value, code, reason", FORGED, ids=[f"{f[1]}={f[2]}" for f in FORGED])
-def test_an_edited_identity_field_is_an_error_that_names_it(run, tmp_path, project, signed, plan_file, key, value,
-                                                             code, reason):
+@pytest.mark.parametrize(
+    "plan_file, key, value, code, reason", FORGED, ids=[f"{f[1]}={f[2]}" for f in FORGED]
+)
+def test_an_edited_identity_field_is_an_error_that_names_it(
+    run, tmp_path, project, signed, plan_file, key, value, code, reason
+):
     plan = project(plan_file)
     office = "ETH" if plan_file == DAR else "SDN"
     if signed:  # through `matrix generate`, which makes the project key
-        assert run("generate", "plan.yaml", "--period", plan.reporting.first_period, "--country", office,
-                   "-o", "sent").exit_code == 0
+        assert (
+            run(
+                "generate",
+                "plan.yaml",
+                "--period",
+                plan.reporting.first_period,
+                "--country",
+                office,
+                "-o",
+                "sent",
+            ).exit_code
+            == 0
+        )
         [path] = (tmp_path / "sent").glob("*.xlsx")
     else:  # a matrix of a project without a key: only the plan can tell
         _, path = make_matrix(tmp_path / "sent", tmp_path / "plan.yaml", country=office)
@@ -241,8 +292,10 @@ def test_a_regional_workbook_must_keep_a_sheet_for_every_country(tmp_path):
 def test_matrices_are_only_generated_for_periods_validation_accepts(run):
     result = run("generate", DAR, "--period", "2031-Q4", "--all")
     assert result.exit_code == 2
-    assert result.stderr.strip() == ("error: '2031-Q4' is after the plan's last reporting period 2027-Q4 (the period "
-                                     "of its last activity end, or the coming one)")
+    assert result.stderr.strip() == (
+        "error: '2031-Q4' is after the plan's last reporting period 2027-Q4 (the period "
+        "of its last activity end, or the coming one)"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -251,16 +304,37 @@ def hidden_record(tmp_path_factory, dar):
     folder = tmp_path_factory.mktemp("signed")
     plan = dar
     key, _ = ensure_key(ProjectKey(folder / ".matrix-key"))
-    [path] = generate(plan, "2026-Q3", countries=["KEN"], regional=False, lang="en", out_dir=folder, key=key)
-    rows = [list(row) for row in openpyxl.load_workbook(path)[META_SHEET].iter_rows(values_only=True)]
+    [path] = generate(
+        plan, "2026-Q3", countries=["KEN"], regional=False, lang="en", out_dir=folder, key=key
+    )
+    rows = [
+        list(row) for row in openpyxl.load_workbook(path)[META_SHEET].iter_rows(values_only=True)
+    ]
     return plan, key, rows
 
 
 @settings(max_examples=400, deadline=None)
 @example(field="template_schema", text="inf")  # int(float("inf")) overflows
 @example(field="template_schema", text="nan")
-@given(field=st.sampled_from(IDENTITY_KEYS), text=st.one_of(st.text(max_size=24), st.sampled_from(
-    ["2026-Q4", "2027-Q4", "2028-Q1", "ETH", "EHAGL", "fr", "true", "FALSE", "2026-07-01T00:00:00"])))
+@given(
+    field=st.sampled_from(IDENTITY_KEYS),
+    text=st.one_of(
+        st.text(max_size=24),
+        st.sampled_from(
+            [
+                "2026-Q4",
+                "2027-Q4",
+                "2028-Q1",
+                "ETH",
+                "EHAGL",
+                "fr",
+                "true",
+                "FALSE",
+                "2026-07-01T00:00:00",
+            ]
+        ),
+    ),
+)
 def test_any_edit_of_a_hidden_field_is_refused_or_stays_within_the_plan(hidden_record, field, text):
     """Signed, an edit that passes changes nothing; without a key, it can only name another of
     the plan's periods or languages, never another office or anything outside the plan."""
@@ -268,14 +342,23 @@ def test_any_edit_of_a_hidden_field_is_refused_or_stays_within_the_plan(hidden_r
     edited = [[cells[0], text, *cells[2:]] if cells[0] == field else cells for cells in rows]
     original, _ = check_identity(plan, SimpleNamespace(metadata_rows=rows), "x.xlsx", key)
     for project_key in (key, None):
-        meta, issues = check_identity(plan, SimpleNamespace(metadata_rows=edited), "x.xlsx", project_key)
+        meta, issues = check_identity(
+            plan, SimpleNamespace(metadata_rows=edited), "x.xlsx", project_key
+        )
         if has_errors(issues):
-            assert meta is None or (meta.identity.plan_id, meta.identity.plan_hash) != (plan.id, plan.content_hash())
+            assert meta is None or (meta.identity.plan_id, meta.identity.plan_hash) != (
+                plan.id,
+                plan.content_hash(),
+            )
             continue
         identity = meta.identity
         if project_key is not None:
             assert identity == original.identity, (field, text)
         else:
-            assert (identity.office, identity.regional, identity.plan_hash) == ("KEN", False, plan.content_hash())
+            assert (identity.office, identity.regional, identity.plan_hash) == (
+                "KEN",
+                False,
+                plan.content_hash(),
+            )
             periods = periods_between(Period.parse(plan.reporting.first_period), last_period(plan))
             assert identity.lang in LANGUAGES and identity.period in {p.id for p in periods}

@@ -39,12 +39,23 @@ def propose(tmp_path, values, *, lang="en", date1904=False, general=()):
 
 
 def test_a_complete_new_activity(tmp_path):
-    result, found, _ = propose(tmp_path, {
-        "action_point": "3. Protection-sensitive entry systems", "activity": "Mobile legal clinics",
-        "lead": "UNHCR", "partners": "SRCS", "indicator": "Clinics held", "unit": "clinics", "target": 10,
-        "start": datetime(2026, 8, 1), "end": datetime(2026, 12, 31), "status": "On track", "actual": 4,
-        "comments": "Two in Kassala",
-    })
+    result, found, _ = propose(
+        tmp_path,
+        {
+            "action_point": "3. Protection-sensitive entry systems",
+            "activity": "Mobile legal clinics",
+            "lead": "UNHCR",
+            "partners": "SRCS",
+            "indicator": "Clinics held",
+            "unit": "clinics",
+            "target": 10,
+            "start": datetime(2026, 8, 1),
+            "end": datetime(2026, 12, 31),
+            "status": "On track",
+            "actual": 4,
+            "comments": "Two in Kassala",
+        },
+    )
     assert found == set()
     [proposed] = result.proposed
     assert proposed.action_point == "AP3" and proposed.title == "Mobile legal clinics"
@@ -53,8 +64,10 @@ def test_a_complete_new_activity(tmp_path):
 
 
 def test_action_point_in_french_from_an_english_workbook(tmp_path):
-    result, found, _ = propose(tmp_path, {"action_point": "7. Solutions pour les réfugiés", "activity": "X",
-                                          "status": "Terminé"})
+    result, found, _ = propose(
+        tmp_path,
+        {"action_point": "7. Solutions pour les réfugiés", "activity": "X", "status": "Terminé"},
+    )
     assert found == set() and result.proposed[0].action_point == "AP7"
 
 
@@ -69,17 +82,23 @@ def test_new_activity_needs_a_status(tmp_path):
 
 
 def test_unknown_action_point(tmp_path):
-    _, found, cell = propose(tmp_path, {"activity": "X", "status": "On track", "action_point": "Protection"})
+    _, found, cell = propose(
+        tmp_path, {"activity": "X", "status": "On track", "action_point": "Protection"}
+    )
     assert found == {("new-activity-action-point", cell["action_point"])}
 
 
 def test_same_number_rules_as_the_matrix(tmp_path):
-    _, found, cell = propose(tmp_path, {"activity": "X", "status": "On track", "target": "about 10", "actual": "1,5"})
+    _, found, cell = propose(
+        tmp_path, {"activity": "X", "status": "On track", "target": "about 10", "actual": "1,5"}
+    )
     assert found == {("not-a-number", cell["target"]), ("number-ambiguous", cell["actual"])}
 
 
 def test_iso_text_date_is_read_with_a_warning(tmp_path):
-    result, found, cell = propose(tmp_path, {"activity": "X", "status": "On track", "start": "2026-09-15"})
+    result, found, cell = propose(
+        tmp_path, {"activity": "X", "status": "On track", "start": "2026-09-15"}
+    )
     assert found == {("date-from-text", cell["start"])}
     assert result.proposed[0].start == date(2026, 9, 15)
 
@@ -91,23 +110,39 @@ def test_other_text_is_not_a_date(tmp_path, typed):
     assert result.proposed[0].start is None
 
 
-@pytest.mark.parametrize(("date1904", "expected"), [(False, date(2023, 3, 15)), (True, date(2027, 3, 16))])
+@pytest.mark.parametrize(
+    ("date1904", "expected"), [(False, date(2023, 3, 15)), (True, date(2027, 3, 16))]
+)
 def test_date_serial_number_follows_the_workbook_date_system(tmp_path, date1904, expected):
-    result, found, cell = propose(tmp_path, {"activity": "X", "status": "On track", "start": 45000},
-                                  date1904=date1904, general=("start",))
+    result, found, cell = propose(
+        tmp_path,
+        {"activity": "X", "status": "On track", "start": 45000},
+        date1904=date1904,
+        general=("start",),
+    )
     assert found == {("date-from-number", cell["start"])}
     assert result.proposed[0].start == expected
 
 
 def test_real_dates_in_a_1904_workbook(tmp_path):
-    result, found, _ = propose(tmp_path, {"activity": "X", "status": "On track", "start": datetime(2026, 9, 15)},
-                               date1904=True)
+    result, found, _ = propose(
+        tmp_path,
+        {"activity": "X", "status": "On track", "start": datetime(2026, 9, 15)},
+        date1904=True,
+    )
     assert found == set() and result.proposed[0].start == date(2026, 9, 15)
 
 
 def test_end_before_start(tmp_path):
-    _, found, cell = propose(tmp_path, {"activity": "X", "status": "On track", "start": datetime(2026, 9, 15),
-                                        "end": datetime(2026, 1, 1)})
+    _, found, cell = propose(
+        tmp_path,
+        {
+            "activity": "X",
+            "status": "On track",
+            "start": datetime(2026, 9, 15),
+            "end": datetime(2026, 1, 1),
+        },
+    )
     assert found == {("new-activity-dates", cell["end"])}
 
 

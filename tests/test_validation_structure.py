@@ -51,7 +51,8 @@ def test_reordered_columns_still_read_correctly(tmp_path):
     after = validate_file(plan, path)
     assert after.issues == []
     assert [(r.ref, r.status, r.actual, r.comments) for r in after.rows] == [
-        (r.ref, r.status, r.actual, r.comments) for r in before]
+        (r.ref, r.status, r.actual, r.comments) for r in before
+    ]
 
 
 def test_headers_in_another_language_are_recognised(tmp_path):
@@ -70,7 +71,9 @@ def test_input_column_deleted_is_an_error(tmp_path):
     plan, path = filled(tmp_path)
     edit(path, lambda wb, ws: ws.delete_cols(columns(ws)["actual"]))
     result = validate_file(plan, path)
-    assert [(i.code, i.sheet, i.cell) for i in result.issues] == [("column-missing", "Matrix", None)]
+    assert [(i.code, i.sheet, i.cell) for i in result.issues] == [
+        ("column-missing", "Matrix", None)
+    ]
     assert "'Actual value' is missing from the header row (row 3)" in result.issues[0].message
     assert result.rows == []
 
@@ -79,7 +82,9 @@ def test_plan_column_deleted_is_a_warning(tmp_path):
     plan, path = filled(tmp_path)
     edit(path, lambda wb, ws: ws.delete_cols(columns(ws)["partners"]))
     result = validate_file(plan, path)
-    assert [(i.code, i.severity.value, i.cell) for i in result.issues] == [("plan-column-missing", "warning", None)]
+    assert [(i.code, i.severity.value, i.cell) for i in result.issues] == [
+        ("plan-column-missing", "warning", None)
+    ]
     assert result.accepted and len(result.rows) == 16
 
 
@@ -179,8 +184,11 @@ def test_edited_locked_cell_reports_old_and_new_value(tmp_path):
     edit(path, lower_target)
     [issue] = validate_file(plan, path).issues
     assert issue.code == "locked-cell-edited" and issue.value == "80"
-    assert issue.message == "Target of AP3-1 was changed from '120' to '80'; cells in grey come from the plan: put " \
+    assert (
+        issue.message
+        == "Target of AP3-1 was changed from '120' to '80'; cells in grey come from the plan: put "
         "back '120' (ask the coordinator if the plan is wrong)"
+    )
 
 
 def test_edited_locked_text_and_date_cells(tmp_path):
@@ -200,7 +208,9 @@ def test_protection_removed_is_a_warning(tmp_path):
     plan, path = filled(tmp_path)
     edit(path, lambda wb, ws: setattr(ws.protection, "sheet", False))
     result = validate_file(plan, path)
-    assert [(i.code, i.sheet, i.severity.value) for i in result.issues] == [("sheet-unprotected", "Matrix", "warning")]
+    assert [(i.code, i.sheet, i.severity.value) for i in result.issues] == [
+        ("sheet-unprotected", "Matrix", "warning")
+    ]
     assert result.accepted
 
 
@@ -213,4 +223,7 @@ def test_mistyped_ref_gets_a_suggestion(tmp_path):
     edit(path, mistype)
     issues = {i.code: i for i in validate_file(plan, path).issues}
     assert set(issues) == {"unknown-ref", "plan-row-missing"}
-    assert "did you mean 'AP3-1'?" in issues["unknown-ref"].message and issues["unknown-ref"].fix == "AP3-1"
+    assert (
+        "did you mean 'AP3-1'?" in issues["unknown-ref"].message
+        and issues["unknown-ref"].fix == "AP3-1"
+    )

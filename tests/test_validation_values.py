@@ -39,10 +39,17 @@ def check(matrix, ref, values, **kwargs):
 
 # AP3-1: Officials trained, people, target 120, cumulative
 
-@pytest.mark.parametrize("typed", [
-    "en bonne VOIE", "  On   track ", "on_track", status_label(Status.ON_TRACK, "es").upper(),
-    " " + status_label(Status.ON_TRACK, "ar") + " ",
-])
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "en bonne VOIE",
+        "  On   track ",
+        "on_track",
+        status_label(Status.ON_TRACK, "es").upper(),
+        " " + status_label(Status.ON_TRACK, "ar") + " ",
+    ],
+)
 def test_status_in_any_language_case_and_spacing(matrix, typed):
     found, row, _ = check(matrix, "AP3-1", {"status": typed})
     assert found == set() and row.status is Status.ON_TRACK
@@ -56,7 +63,7 @@ def test_status_unknown(matrix):
 
 def test_mistyped_status_gets_a_suggestion(matrix):
     _, _, [issue] = check(matrix, "AP3-1", {"status": "Compelted"})
-    assert '"Compelted" is not a status; did you mean \'Completed\'?' in issue.message
+    assert "\"Compelted\" is not a status; did you mean 'Completed'?" in issue.message
     assert issue.fix == "Completed"
 
 
@@ -69,12 +76,15 @@ def test_actual_not_a_number(matrix):
     found, row, [issue] = check(matrix, "AP3-1", {"actual": "about 40"})
     assert found == {("actual-not-a-number", cell_of(matrix[1], "AP3-1", "actual"))}
     assert issue.message == Code.ACTUAL_NOT_A_NUMBER.message(
-        text="about 40", what="the total to date in people as a whole number (Officials trained)")
+        text="about 40", what="the total to date in people as a whole number (Officials trained)"
+    )
     assert issue.value == "about 40" and row.actual is None
 
 
-@pytest.mark.parametrize(("typed", "read"), [("1,250", 1250), ("1 250", 1250), ("1\u00a0250", 1250),
-                                             ("1.250,0", 1250), ("1,250.0", 1250)])
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("1,250", 1250), ("1 250", 1250), ("1\u00a0250", 1250), ("1.250,0", 1250), ("1,250.0", 1250)],
+)
 def test_numbers_from_text_are_read_with_a_warning(matrix, typed, read):
     found, row, [issue] = check(matrix, "AP2-1.1", {"actual": typed})
     assert found == {("number-from-text", cell_of(matrix[1], "AP2-1.1", "actual"))}
@@ -141,7 +151,9 @@ def test_actual_three_times_target_is_fine(matrix):
 
 
 def test_cumulative_actual_below_last_period(matrix):
-    found, _, [issue] = check(matrix, "AP3-1", {"actual": 50}, previous=earlier({("SDN", "AP3-1"): 70.0}))
+    found, _, [issue] = check(
+        matrix, "AP3-1", {"actual": 50}, previous=earlier({("SDN", "AP3-1"): 70.0})
+    )
     assert found == {("actual-below-previous", cell_of(matrix[1], "AP3-1", "actual"))}
     assert issue.message == Code.ACTUAL_BELOW_PREVIOUS.message(actual="50", previous="70")
 
@@ -166,13 +178,16 @@ def test_percent_formula_value_is_never_trusted(matrix):
     assert found == set() and row.actual == 30
 
 
-@pytest.mark.parametrize("payload", [
-    '=HYPERLINK("http://example.org/x","click")',
-    "=cmd|' /C calc'!A0",
-    "<script>alert('x')</script>",
-    "+SUM(1,2)",
-    "@SUM(A1)",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '=HYPERLINK("http://example.org/x","click")',
+        "=cmd|' /C calc'!A0",
+        "<script>alert('x')</script>",
+        "+SUM(1,2)",
+        "@SUM(A1)",
+    ],
+)
 def test_formula_and_script_payloads_stay_plain_text(matrix, payload):
     plan, path = matrix
     wb = openpyxl.load_workbook(path)
@@ -201,7 +216,9 @@ def test_a_lone_decimal_comma_is_always_ambiguous(whole, fraction):
     assert reading.value is None and reading.alternatives is not None
 
 
-@pytest.mark.parametrize("values", [{"actual": 50, "status": "Completed"}, {"actual": "5 0"}, {"actual": 90}])
+@pytest.mark.parametrize(
+    "values", [{"actual": 50, "status": "Completed"}, {"actual": "5 0"}, {"actual": 90}]
+)
 def test_history_applied_after_reading_is_the_same_as_while_reading(matrix, values):
     """`matrix collect` learns a return's period by reading it, then applies the history rule to
     the rows it read: the result is exactly what validating with that history gives."""

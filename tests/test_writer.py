@@ -28,7 +28,15 @@ def every_language(plan, office, period, out, regional=False):
     books = {}
     for lang in LANGUAGES:
         path = out / f"{office}_{lang}.xlsx"
-        write_workbook(plan, office, Period.parse(period), lang, path, regional=regional, generated_at=GENERATED_AT)
+        write_workbook(
+            plan,
+            office,
+            Period.parse(period),
+            lang,
+            path,
+            regional=regional,
+            generated_at=GENERATED_AT,
+        )
         books[lang] = open_workbook(path)
     return books
 
@@ -40,7 +48,9 @@ def national(sudan, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def regional(dar, tmp_path_factory):
-    return every_language(dar, "EHAGL", "2026-Q3", tmp_path_factory.mktemp("regional"), regional=True)
+    return every_language(
+        dar, "EHAGL", "2026-Q3", tmp_path_factory.mktemp("regional"), regional=True
+    )
 
 
 def matrix_sheets(wb):
@@ -51,7 +61,13 @@ def matrix_sheets(wb):
 # -- identity and sheets ------------------------------------------------------------------------
 
 AFTER_MATRIX = (
-    "new_activities", "initiatives", "good_practices", "overview", "guide", "actors", "lists",
+    "new_activities",
+    "initiatives",
+    "good_practices",
+    "overview",
+    "guide",
+    "actors",
+    "lists",
 )
 """The sheets after the matrix sheets, in tab order."""
 
@@ -60,9 +76,17 @@ AFTER_MATRIX = (
 def test_national_metadata_reads_back(national, sudan, lang):
     meta = metadata(national[lang])
     identity = meta.identity
-    assert (identity.plan_id, identity.plan_hash, identity.office, identity.regional, identity.period, identity.lang) \
-        == (sudan.id, sudan.content_hash(), "SDN", False, "2026-07", lang)
-    assert identity.template_schema == layout.TEMPLATE_SCHEMA and identity.tool_version == __version__
+    assert (
+        identity.plan_id,
+        identity.plan_hash,
+        identity.office,
+        identity.regional,
+        identity.period,
+        identity.lang,
+    ) == (sudan.id, sudan.content_hash(), "SDN", False, "2026-07", lang)
+    assert (
+        identity.template_schema == layout.TEMPLATE_SCHEMA and identity.tool_version == __version__
+    )
     assert identity.generated_at == GENERATED_AT
     assert meta.sheets == {
         "instructions": t(lang, "sheet.instructions"),
@@ -99,8 +123,12 @@ def test_matrix_headers_rows_and_fingerprints(national, sudan, lang):
     ws = wb[t(lang, "sheet.matrix")]
     columns = layout.matrix_columns(sudan)
     assert [c.value for c in ws[layout.HEADER_ROW]] == [t(lang, c.header_key) for c in columns]
-    assert ws.cell(layout.TITLE_ROW, 1).value == in_language(sudan.title, lang)  # the plan gives it in Arabic
-    assert ("\u200e2026-07\u200e" if lang == "ar" else "2026-07") in ws.cell(layout.SUBTITLE_ROW, 1).value
+    assert ws.cell(layout.TITLE_ROW, 1).value == in_language(
+        sudan.title, lang
+    )  # the plan gives it in Arabic
+    assert ("\u200e2026-07\u200e" if lang == "ar" else "2026-07") in ws.cell(
+        layout.SUBTITLE_ROW, 1
+    ).value
     assert country_name("SDN", lang) in ws.cell(layout.SUBTITLE_ROW, 1).value
 
     rows = data_rows(ws, lang, sudan)
@@ -134,7 +162,10 @@ def test_rows_are_grouped_under_one_heading_per_action_point(national, sudan):
         if ref is None:
             headings.append(ap)
             current = ap
-            assert ws.cell(r, cols["ref"]).fill.fgColor.rgb == ws.cell(r, cols["status"]).fill.fgColor.rgb
+            assert (
+                ws.cell(r, cols["ref"]).fill.fgColor.rgb
+                == ws.cell(r, cols["status"]).fill.fgColor.rgb
+            )
         else:
             seen[ref] = current
             assert ap == current
@@ -171,7 +202,9 @@ def test_status_and_number_validations(national, sudan, lang):
         by_type.setdefault(dv.type, []).append(dv)
 
     (status,) = [dv for dv in by_type["list"] if "!" in dv.formula1]  # the other: Yes/No
-    assert str(status.sqref) == f"{letter['status']}{layout.FIRST_DATA_ROW}:{letter['status']}{last}"
+    assert (
+        str(status.sqref) == f"{letter['status']}{layout.FIRST_DATA_ROW}:{letter['status']}{last}"
+    )
     assert status.formula1 == f"'{t(lang, 'sheet.lists')}'!$A$1:$A$5"
     assert status.showErrorMessage and status.error == t(lang, "validation.status.message")
     lists = wb[t(lang, "sheet.lists")]
@@ -192,13 +225,18 @@ def test_status_and_number_validations(national, sudan, lang):
         assert actual in (yes_no_cells if kinds[ref] == "yes_no" else covered)
         assert f"{letter['funds_secured']}{row['_row']}" in covered
     prompts = {dv.prompt for dv in numbers if dv.prompt}
-    assert prompts == {t(lang, f"validation.actual.{key}") for key in ("cumulative", "period", "level")}
+    assert prompts == {
+        t(lang, f"validation.actual.{key}") for key in ("cumulative", "period", "level")
+    }
     assert yes_no.prompt == t(lang, "validation.actual.yes_no")
 
 
 def _cells(rng):
-    return {f"{get_column_letter(c)}{r}" for r in range(rng.min_row, rng.max_row + 1)
-            for c in range(rng.min_col, rng.max_col + 1)}
+    return {
+        f"{get_column_letter(c)}{r}"
+        for r in range(rng.min_row, rng.max_row + 1)
+        for c in range(rng.min_col, rng.max_col + 1)
+    }
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -218,7 +256,10 @@ def test_percent_is_a_locked_formula_guarded_against_division_by_zero(national, 
         cell = ws.cell(r, cols["percent"])
         assert cell.protection.locked
         if row["target"]:
-            assert cell.value == f'=IF(OR({actual}{r}="",N({target}{r})=0),"",IFERROR({actual}{r}/{target}{r},""))'
+            assert (
+                cell.value
+                == f'=IF(OR({actual}{r}="",N({target}{r})=0),"",IFERROR({actual}{r}/{target}{r},""))'
+            )
         else:
             assert cell.value is None
 
@@ -231,7 +272,9 @@ def test_frozen_panes_filter_widths_and_print_setup(national, sudan, lang):
     last_row = max(r["_row"] for r in data_rows(ws, lang, sudan).values())
     assert ws.auto_filter.ref == f"A{layout.HEADER_ROW}:{get_column_letter(len(columns))}{last_row}"
     widths = {n: d.width for d in ws.column_dimensions.values() for n in range(d.min, d.max + 1)}
-    assert [widths[i] for i in range(1, len(columns) + 1)] == pytest.approx([c.width for c in columns], abs=1)
+    assert [widths[i] for i in range(1, len(columns) + 1)] == pytest.approx(
+        [c.width for c in columns], abs=1
+    )
     assert ws.page_setup.orientation == "landscape"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)
     assert ws.page_setup.fitToHeight == 0
@@ -250,7 +293,10 @@ def test_instructions_say_period_due_date_statuses_and_whom_to_send_to(national,
     text = "\n".join(str(c) for c in cells)
     period = Period.parse("2026-07")
     assert datetime.combine(due_date(sudan.reporting, period), datetime.min.time()) in cells
-    assert in_language(sudan.reporting.send_to, lang) in text and in_language(sudan.title, lang) in text
+    assert (
+        in_language(sudan.reporting.send_to, lang) in text
+        and in_language(sudan.title, lang) in text
+    )
     assert "2026-07" in text
     for status in Status:
         assert status_label(status, lang) in cells
@@ -285,15 +331,22 @@ def test_new_activities_sheet_has_validated_blank_rows(national, sudan, lang):
     assert {by_column[k].type for k in ("start", "end")} == {"date"}
     lists = wb[lists_name]
     assert lists.cell(3, 2).value == action_point_label(3, t(lang, "framework.10-point-plan.AP3"))
-    assert [lists.cell(r, 3).value for r in range(1, len(sudan.actors) + 1)] == [a.id for a in sudan.actors]
+    assert [lists.cell(r, 3).value for r in range(1, len(sudan.actors) + 1)] == [
+        a.id for a in sudan.actors
+    ]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_actors_sheet_lists_ids_names_and_localised_types(national, sudan, lang):
     ws = national[lang][t(lang, "sheet.actors")]
     got = [[c.value for c in row] for row in ws.iter_rows(min_row=layout.FIRST_DATA_ROW)]
-    assert got == [[a.id, in_language(a.name, lang), t(lang, f"actor_type.{a.type.value}")] for a in sudan.actors]
-    assert [c.value for c in ws[layout.HEADER_ROW]] == [t(lang, c.header_key) for c in layout.ACTOR_COLUMNS]
+    assert got == [
+        [a.id, in_language(a.name, lang), t(lang, f"actor_type.{a.type.value}")]
+        for a in sudan.actors
+    ]
+    assert [c.value for c in ws[layout.HEADER_ROW]] == [
+        t(lang, c.header_key) for c in layout.ACTOR_COLUMNS
+    ]
 
 
 # -- regional ---------------------------------------------------------------------------------------
@@ -303,12 +356,19 @@ def test_actors_sheet_lists_ids_names_and_localised_types(national, sudan, lang)
 def test_regional_workbook_has_a_sheet_per_country_and_one_region_wide(regional, dar, lang):
     wb = regional[lang]
     meta = metadata(wb)
-    assert (meta.identity.office, meta.identity.regional, meta.identity.period) == ("EHAGL", True, "2026-Q3")
+    assert (meta.identity.office, meta.identity.regional, meta.identity.period) == (
+        "EHAGL",
+        True,
+        "2026-Q3",
+    )
     sheets = matrix_sheets(wb)
     columns = layout.matrix_columns(dar)
     assert list(sheets) == [*dar.countries, "EHAGL"]
     assert sheets["EHAGL"].title == t(lang, "sheet.regional")
-    assert wb.sheetnames[: len(sheets) + 1] == [t(lang, "sheet.instructions"), *(ws.title for ws in sheets.values())]
+    assert wb.sheetnames[: len(sheets) + 1] == [
+        t(lang, "sheet.instructions"),
+        *(ws.title for ws in sheets.values()),
+    ]
     for office, ws in sheets.items():
         assert len(ws.title) <= 31 and not set(ws.title) & set("[]:*?/\\")
         rows = data_rows(ws, lang, dar)
@@ -320,8 +380,12 @@ def test_regional_workbook_has_a_sheet_per_country_and_one_region_wide(regional,
         assert ws.auto_filter.ref.startswith(f"A{layout.HEADER_ROW}:")
         # status and yes/no lists, numbers (whole numbers for counts) and, where kinds ask, dates
         assert {"list", "decimal"} <= {dv.type for dv in ws.data_validations.dataValidation}
-        assert {dv.type for dv in ws.data_validations.dataValidation} <= {"list", "decimal",
-                                                                             "whole", "date"}
+        assert {dv.type for dv in ws.data_validations.dataValidation} <= {
+            "list",
+            "decimal",
+            "whole",
+            "date",
+        }
         for row in rows.values():
             locks = [ws.cell(row["_row"], i).protection.locked for i in range(1, len(columns) + 1)]
             assert locks == [c.locked for c in columns]
@@ -338,10 +402,20 @@ def _ap_number(plan, row):
 
 def test_prefilled_workbook_shows_the_values(sudan, tmp_path):
     prefill = {
-        ("SDN", "AP1-1"): ProgressRow(country="SDN", activity_id="AP1-1", indicator_index=0, ref="AP1-1",
-                                      sheet="Matrix", row=5, status=Status.DELAYED, actual=6, funds_secured=9000,
-                                      comments="=not a formula", next_steps="Meet in August",
-                                      support_needed="Venue"),
+        ("SDN", "AP1-1"): ProgressRow(
+            country="SDN",
+            activity_id="AP1-1",
+            indicator_index=0,
+            ref="AP1-1",
+            sheet="Matrix",
+            row=5,
+            status=Status.DELAYED,
+            actual=6,
+            funds_secured=9000,
+            comments="=not a formula",
+            next_steps="Meet in August",
+            support_needed="Venue",
+        ),
     }
     path = tmp_path / "prefilled.xlsx"
     write_workbook(sudan, "SDN", Period.parse("2026-08"), "fr", path, prefill=prefill)
@@ -349,14 +423,24 @@ def test_prefilled_workbook_shows_the_values(sudan, tmp_path):
     rows = data_rows(ws, "fr", sudan)
     row = rows["AP1-1"]
     assert (row["status"], row["actual"], row["funds_secured"]) == ("En retard", 6, 9000)
-    assert (row["comments"], row["next_steps"], row["support_needed"]) == ("=not a formula", "Meet in August", "Venue")
+    assert (row["comments"], row["next_steps"], row["support_needed"]) == (
+        "=not a formula",
+        "Meet in August",
+        "Venue",
+    )
     assert ws.cell(row["_row"], 18).data_type == "s"
     assert all(rows[ref]["status"] is None for ref in rows if ref != "AP1-1")
 
 
 def test_plan_text_that_looks_like_a_formula_stays_text(tmp_path):
-    plan = load_plan(write(tmp_path, MINIMAL.replace("title: Train border officials", "title: '=1+1'")
-                           .replace("title: Safe entry", "title: '@SUM(A1)'")))
+    plan = load_plan(
+        write(
+            tmp_path,
+            MINIMAL.replace("title: Train border officials", "title: '=1+1'").replace(
+                "title: Safe entry", "title: '@SUM(A1)'"
+            ),
+        )
+    )
     path = tmp_path / "SDN.xlsx"
     write_workbook(plan, "SDN", Period.parse("2026-Q3"), "en", path)
     ws = open_workbook(path)["Matrix"]
@@ -379,7 +463,8 @@ def test_plan_without_budgets_has_no_budget_columns(tmp_path):
 
 def test_an_empty_country_sheet_still_has_headers_and_metadata(tmp_path):
     text = MINIMAL.replace("countries: [SDN]", "countries: [SDN, LBY]").replace(
-        "        lead: UNHCR", "        lead: UNHCR\n        countries: [SDN]")
+        "        lead: UNHCR", "        lead: UNHCR\n        countries: [SDN]"
+    )
     plan = load_plan(write(tmp_path, text))
     path = tmp_path / "LBY.xlsx"
     write_workbook(plan, "LBY", Period.parse("2026-Q3"), "en", path)
@@ -392,19 +477,45 @@ def test_an_empty_country_sheet_still_has_headers_and_metadata(tmp_path):
 def test_layout_helpers_the_writer_and_reader_share():
     label = action_point_label(10, "استراتيجية المعلومات")
     assert label == "10. استراتيجية المعلومات"
-    assert [action_point_number(x) for x in (label, " 3 ", 3, "AP3", "", None)] == [10, 3, 3, None, None, None]
+    assert [action_point_number(x) for x in (label, " 3 ", 3, "AP3", "", None)] == [
+        10,
+        3,
+        3,
+        None,
+        None,
+        None,
+    ]
 
 
 def test_prefill_of_a_regional_workbook_goes_to_the_right_sheet(dar, tmp_path):
     row = plan_rows(dar, None)[0]
-    given = ProgressRow(country="EHAGL", activity_id=row.activity.id, indicator_index=0, ref=row.ref,
-                        sheet="Region-wide", row=5, status=Status.COMPLETED, actual=1)
+    given = ProgressRow(
+        country="EHAGL",
+        activity_id=row.activity.id,
+        indicator_index=0,
+        ref=row.ref,
+        sheet="Region-wide",
+        row=5,
+        status=Status.COMPLETED,
+        actual=1,
+    )
     path = tmp_path / "EHAGL.xlsx"
-    write_workbook(dar, "EHAGL", Period.parse("2026-Q4"), "en", path, regional=True,
-                   prefill={("EHAGL", row.ref): given})
+    write_workbook(
+        dar,
+        "EHAGL",
+        Period.parse("2026-Q4"),
+        "en",
+        path,
+        regional=True,
+        prefill={("EHAGL", row.ref): given},
+    )
     sheets = matrix_sheets(open_workbook(path))
     assert data_rows(sheets["EHAGL"], "en", dar)[row.ref]["status"] == "Completed"
-    assert all(r["status"] is None for office in dar.countries for r in data_rows(sheets[office], "en", dar).values())
+    assert all(
+        r["status"] is None
+        for office in dar.countries
+        for r in data_rows(sheets[office], "en", dar).values()
+    )
 
 
 def test_rows_of_long_wrapped_text_get_a_height_that_fits(tmp_path, sudan):
@@ -419,7 +530,9 @@ def test_rows_of_long_wrapped_text_get_a_height_that_fits(tmp_path, sudan):
     write_workbook(plan, "SDN", Period.parse("2026-07"), "en", path)
     ws = load_workbook(path)["Matrix"]
     long_rows = [r for r in range(4, ws.max_row + 1) if len(str(ws.cell(r, 4).value or "")) > 60]
-    assert long_rows and all(ws.row_dimensions[r].height and ws.row_dimensions[r].height >= 30 for r in long_rows)
+    assert long_rows and all(
+        ws.row_dimensions[r].height and ws.row_dimensions[r].height >= 30 for r in long_rows
+    )
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -431,6 +544,7 @@ def test_example_dates_are_in_the_workbook_s_own_period(tmp_path, lang):
     new = wb[t(lang, "sheet.new_activities")]
     assert "2031-03-31" in new.cell(layout.SUBTITLE_ROW, 1).value
     dates = [dv for dv in new.data_validations.dataValidation if dv.type == "date"]
-    assert dates and all(dv.error == t(lang, "validation.date.message", example="2031-03-31")
-                         for dv in dates)
+    assert dates and all(
+        dv.error == t(lang, "validation.date.message", example="2031-03-31") for dv in dates
+    )
     assert "2026" not in new.cell(layout.SUBTITLE_ROW, 1).value + "".join(dv.error for dv in dates)

@@ -117,7 +117,8 @@ def test_an_action_point_without_activity_says_so(tmp_path, dar):
     one_area = plan.model_copy(update={"objectives": plan.objectives[:1]})
     lines = texts(sheet_by_role(workbook(one_area, tmp_path), SheetRole.GUIDE))
     assert (
-        lines.count(t("en", "guide.no_activity")) == len(plan_index(plan).framework.action_points) - 1
+        lines.count(t("en", "guide.no_activity"))
+        == len(plan_index(plan).framework.action_points) - 1
     )
 
 

@@ -48,7 +48,9 @@ def merge_bomb() -> str:
 def nested(levels: int, *, flow: bool) -> str:
     if flow:
         return "id: x\nvalue: " + "[" * levels + "]" * levels + "\n"
-    return "id: x\n" + "".join(f"{'  ' * i}k{i}:\n" for i in range(levels)) + f"{'  ' * levels}leaf\n"
+    return (
+        "id: x\n" + "".join(f"{'  ' * i}k{i}:\n" for i in range(levels)) + f"{'  ' * levels}leaf\n"
+    )
 
 
 def loaded(text: str, events: type) -> object:
@@ -57,14 +59,22 @@ def loaded(text: str, events: type) -> object:
 
 
 @pytest.mark.parametrize("events", PARSERS, ids=lambda e: e.__name__)
-@pytest.mark.parametrize(("text", "code", "line"), [
-    (billion_laughs(), Code.YAML_ALIAS_EXPANSION, 6),
-    (merge_bomb(), Code.YAML_ALIAS_EXPANSION, 5),
-    (nested(500, flow=True), Code.YAML_TOO_DEEP, 2),
-    (nested(500, flow=False), Code.YAML_TOO_DEEP, MAX_DEPTH + 1),
-    ("a: &a [1, *a]\n", Code.YAML_ALIAS_CYCLE, 1),
-    ("deep: &d " + "[" * 40 + "]" * 40 + "\ndeeper: " + "[" * 30 + "*d" + "]" * 30 + "\n", Code.YAML_TOO_DEEP, 2),
-], ids=["billion-laughs", "merge-keys", "flow-500", "block-500", "cycle", "depth-through-alias"])
+@pytest.mark.parametrize(
+    ("text", "code", "line"),
+    [
+        (billion_laughs(), Code.YAML_ALIAS_EXPANSION, 6),
+        (merge_bomb(), Code.YAML_ALIAS_EXPANSION, 5),
+        (nested(500, flow=True), Code.YAML_TOO_DEEP, 2),
+        (nested(500, flow=False), Code.YAML_TOO_DEEP, MAX_DEPTH + 1),
+        ("a: &a [1, *a]\n", Code.YAML_ALIAS_CYCLE, 1),
+        (
+            "deep: &d " + "[" * 40 + "]" * 40 + "\ndeeper: " + "[" * 30 + "*d" + "]" * 30 + "\n",
+            Code.YAML_TOO_DEEP,
+            2,
+        ),
+    ],
+    ids=["billion-laughs", "merge-keys", "flow-500", "block-500", "cycle", "depth-through-alias"],
+)
 def test_hostile_documents_are_refused_where_they_go_wrong(events, text, code, line):
     with pytest.raises(Refused) as refused:
         loaded(text, events)
@@ -92,20 +102,31 @@ many: [*partners, *partners, *partners]
 @pytest.mark.parametrize("events", PARSERS, ids=lambda e: e.__name__)
 def test_aliases_up_to_the_limit_load(events):
     values = ", ".join(["x"] * 99)
-    aliases = ", ".join(["*v"] * (MAX_ALIAS_VALUES // 100))  # the list and its 99 items: 100 values each
-    assert len(loaded(f"v: &v [{values}]\nmany: [{aliases}]\n", events)["many"]) == MAX_ALIAS_VALUES // 100
+    aliases = ", ".join(
+        ["*v"] * (MAX_ALIAS_VALUES // 100)
+    )  # the list and its 99 items: 100 values each
+    assert (
+        len(loaded(f"v: &v [{values}]\nmany: [{aliases}]\n", events)["many"])
+        == MAX_ALIAS_VALUES // 100
+    )
     with pytest.raises(Refused):
         loaded(f"v: &v [{values}]\nmany: [{aliases}, *v]\n", events)
 
 
 SCALARS = (
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.dates()
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.dates()
     | st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)
 )
 DOCUMENTS = st.recursive(
     SCALARS,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8) | st.integers() | st.dates(), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=8) | st.integers() | st.dates(), children, max_size=4)
+    ),
     max_leaves=30,
 )
 
@@ -130,7 +151,9 @@ def test_a_date_that_does_not_exist_is_a_plan_error_at_its_line(tmp_path):
     line = next(n for n, row in enumerate(text.splitlines(), start=1) if "start:" in row)
     lines = text.splitlines()
     lines[line - 1] = lines[line - 1].split("start:")[0] + "start: 2026-02-30"
-    lines.append("schema_note_too_long_to_be_a_number: " + "9" * 5000)  # int() refuses > 4300 digits
+    lines.append(
+        "schema_note_too_long_to_be_a_number: " + "9" * 5000
+    )  # int() refuses > 4300 digits
     path = tmp_path / "plan.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     issues = {(i.code, i.line) for i in check_plan_file(path)}
@@ -193,7 +216,8 @@ def test_a_plan_that_is_a_device_or_a_fifo_is_not_read(tmp_path):
     os.mkfifo(fifo)
     for path in (fifo, Path("/dev/zero")):
         assert [(i.code, i.message) for i in check_plan_file(path)] == [
-            ("plan-unreadable", "cannot read the plan: not a regular file")]
+            ("plan-unreadable", "cannot read the plan: not a regular file")
+        ]
 
 
 def test_real_plans_still_load():

@@ -24,26 +24,45 @@ Fill = Mapping[str, Mapping[str, object]]
 """ref -> {column key: value}."""
 
 
-def make_matrix(out_dir: Path, plan_file: Path, *, lang: str = "en", regional: bool = False,
-                country: str | None = None) -> tuple[Plan, Path]:
+def make_matrix(
+    out_dir: Path,
+    plan_file: Path,
+    *,
+    lang: str = "en",
+    regional: bool = False,
+    country: str | None = None,
+) -> tuple[Plan, Path]:
     plan = load_plan(plan_file)
     countries = None if regional else [country or plan.countries[0]]
-    [path] = generate(plan, plan.reporting.first_period, countries=countries, regional=regional, lang=lang,
-                      out_dir=out_dir, force=True)
+    [path] = generate(
+        plan,
+        plan.reporting.first_period,
+        countries=countries,
+        regional=regional,
+        lang=lang,
+        out_dir=out_dir,
+        force=True,
+    )
     return plan, path
 
 
 def columns(ws: Worksheet, keys: tuple[str, ...] | None = None) -> dict[str, int]:
     """column key -> 1-based column, by header text in any language (as the reader does)."""
     lookup = header_lookup(keys or tuple(c.key for c in layout.MATRIX_COLUMNS), "en")
-    return {lookup[normalise_header(c.value)]: c.column for c in ws[layout.HEADER_ROW]
-            if isinstance(c.value, str) and normalise_header(c.value) in lookup}
+    return {
+        lookup[normalise_header(c.value)]: c.column
+        for c in ws[layout.HEADER_ROW]
+        if isinstance(c.value, str) and normalise_header(c.value) in lookup
+    }
 
 
 def ref_rows(ws: Worksheet) -> dict[str, int]:
     ref_col = columns(ws)["ref"]
-    return {ws.cell(r, ref_col).value: r for r in range(layout.FIRST_DATA_ROW, ws.max_row + 1)
-            if ws.cell(r, ref_col).value}
+    return {
+        ws.cell(r, ref_col).value: r
+        for r in range(layout.FIRST_DATA_ROW, ws.max_row + 1)
+        if ws.cell(r, ref_col).value
+    }
 
 
 def sheet_by_role(wb: openpyxl.Workbook, role: str) -> Worksheet:
@@ -84,8 +103,11 @@ def good_values(plan: Plan, ws_refs: list[str], lang: str = "en") -> dict[str, d
         activity_id, index = split_ref(ref)
         indicators = activities[activity_id].indicators
         target = indicators[index].target if indicators else None
-        values[ref] = {"status": status_label(Status.ON_TRACK, lang), "comments": "Progress as planned",
-                       "actual": (target or 0) // 2 if indicators else None}
+        values[ref] = {
+            "status": status_label(Status.ON_TRACK, lang),
+            "comments": "Progress as planned",
+            "actual": (target or 0) // 2 if indicators else None,
+        }
     return values
 
 
@@ -103,8 +125,14 @@ def header(lang: str, key: str) -> str:
     return t(lang, f"column.{key}")
 
 
-def rewrite(src: Path, dst: Path, *, replace: dict[str, tuple[bytes, bytes]] | None = None,
-            add: dict[str, bytes] | None = None, compression: int = zipfile.ZIP_DEFLATED) -> Path:
+def rewrite(
+    src: Path,
+    dst: Path,
+    *,
+    replace: dict[str, tuple[bytes, bytes]] | None = None,
+    add: dict[str, bytes] | None = None,
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> Path:
     """A copy of a zip with some parts' bytes replaced and parts added."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression) as zout:
         for info in zin.infolist():
@@ -122,8 +150,13 @@ def rewrite(src: Path, dst: Path, *, replace: dict[str, tuple[bytes, bytes]] | N
 SHEET = "xl/worksheets/sheet1.xml"
 
 
-def edit_metadata(path: Path, values: Mapping[str, str] | None = None, *, replace: tuple[str, str] | None = None,
-                  drop: frozenset[str] = frozenset()) -> Path:
+def edit_metadata(
+    path: Path,
+    values: Mapping[str, str] | None = None,
+    *,
+    replace: tuple[str, str] | None = None,
+    drop: frozenset[str] = frozenset(),
+) -> Path:
     """Edit the hidden metadata sheet as a hostile office would, in place: set the value of
     identity rows (`values`, by key), replace text in every cell, delete the rows whose key is in
     `drop`."""
@@ -141,9 +174,12 @@ def edit_metadata(path: Path, values: Mapping[str, str] | None = None, *, replac
     return path
 
 
-def earlier(totals: Mapping[tuple[str, str], float], *, period: str = "2026-06",
-            status: str = "on_track") -> dict[tuple[str, str], Earlier]:
+def earlier(
+    totals: Mapping[tuple[str, str], float], *, period: str = "2026-06", status: str = "on_track"
+) -> dict[tuple[str, str], Earlier]:
     """A store's history (`Store.earlier`) of these rows: each accepted for `period` with `status`
     and this total to date."""
-    return {key: Earlier(period, ProgressRecord(*key, status, total, None, "earlier", "", ""), total)
-            for key, total in totals.items()}
+    return {
+        key: Earlier(period, ProgressRecord(*key, status, total, None, "earlier", "", ""), total)
+        for key, total in totals.items()
+    }

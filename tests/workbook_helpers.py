@@ -25,7 +25,11 @@ def metadata(wb: openpyxl.Workbook) -> Metadata:
 def header_columns(ws: Worksheet, lang: str, columns: tuple[layout.Column, ...]) -> dict[str, int]:
     """column key -> 1-based column index, found by the header text in `lang`."""
     headers = [c.value for c in ws[layout.HEADER_ROW]]
-    return {c.key: headers.index(t(lang, c.header_key)) + 1 for c in columns if t(lang, c.header_key) in headers}
+    return {
+        c.key: headers.index(t(lang, c.header_key)) + 1
+        for c in columns
+        if t(lang, c.header_key) in headers
+    }
 
 
 def data_rows(ws: Worksheet, lang: str, plan: Plan) -> dict[str, dict[str, object]]:

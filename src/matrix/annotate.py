@@ -44,16 +44,40 @@ from matrix.models.plan import Paper
 from matrix.models.returns import ValidationResult
 
 FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
-UNREADABLE = frozenset(code.slug for code in (
-    Code.FILE_EMPTY, Code.FILE_UNREADABLE, Code.NOT_A_FILE, Code.LEGACY_XLS, Code.ENCRYPTED_WORKBOOK,
-    Code.CSV_NOT_WORKBOOK,
-    Code.HTML_NOT_WORKBOOK, Code.ODS_NOT_WORKBOOK, Code.XLSB_NOT_WORKBOOK, Code.NOT_A_WORKBOOK,
-    Code.TRUNCATED_FILE, Code.DAMAGED_FILE, Code.MACRO_ENABLED, Code.FILE_TOO_LARGE, Code.ZIP_BOMB,
-    Code.XML_ENTITIES, Code.USED_RANGE_TOO_LARGE, Code.CELLS_WITHOUT_REFERENCE, Code.WORKBOOK_UNREADABLE,
-    Code.READER_CRASHED,
-))
+UNREADABLE = frozenset(
+    code.slug
+    for code in (
+        Code.FILE_EMPTY,
+        Code.FILE_UNREADABLE,
+        Code.NOT_A_FILE,
+        Code.LEGACY_XLS,
+        Code.ENCRYPTED_WORKBOOK,
+        Code.CSV_NOT_WORKBOOK,
+        Code.HTML_NOT_WORKBOOK,
+        Code.ODS_NOT_WORKBOOK,
+        Code.XLSB_NOT_WORKBOOK,
+        Code.NOT_A_WORKBOOK,
+        Code.TRUNCATED_FILE,
+        Code.DAMAGED_FILE,
+        Code.MACRO_ENABLED,
+        Code.FILE_TOO_LARGE,
+        Code.ZIP_BOMB,
+        Code.XML_ENTITIES,
+        Code.USED_RANGE_TOO_LARGE,
+        Code.CELLS_WITHOUT_REFERENCE,
+        Code.WORKBOOK_UNREADABLE,
+        Code.READER_CRASHED,
+    )
+)
 """Files with these problems were never opened, and are not opened now."""
-COLUMNS = (("severity", 12), ("sheet", 16), ("cell", 8), ("value", 20), ("message", 80), ("code", 24))
+COLUMNS = (
+    ("severity", 12),
+    ("sheet", 16),
+    ("cell", 8),
+    ("value", 20),
+    ("message", 80),
+    ("code", 24),
+)
 """The Feedback sheet's columns (catalogue `feedback.col.<key>`) and widths: landscape A4 at a
 readable scale, the message wrapped."""
 HEADER_ROW = 4
@@ -104,8 +128,13 @@ class FeedbackCopies:
     folder being read, never over an input, never over a file that is not an unchanged copy."""
 
     def __init__(
-        self, out_dir: Path, sources: Iterable[Path], inputs: Inputs | None = None, *,
-        lang: str = DEFAULT_LANG, paper: Paper = Paper.A4,
+        self,
+        out_dir: Path,
+        sources: Iterable[Path],
+        inputs: Inputs | None = None,
+        *,
+        lang: str = DEFAULT_LANG,
+        paper: Paper = Paper.A4,
     ):
         self.lang, self.paper = lang, paper
         """`lang`: what the lines printed are in, and the copy of a workbook whose language is not
@@ -126,14 +155,20 @@ class FeedbackCopies:
         if not can_annotate(result):
             return t(self.lang, "feedback.unreadable", file=result.file)
         source = Path(result.file)
-        written = _annotate(result, source, self.targets[source], self.inputs, result.lang or self.lang,
-                            self.paper)
+        written = _annotate(
+            result, source, self.targets[source], self.inputs, result.lang or self.lang, self.paper
+        )
         return t(self.lang, "feedback.wrote", path=written)
 
 
 def annotate(
-    result: ValidationResult, source: Path, out_dir: Path, *, inputs: Inputs | None = None,
-    lang: str | None = None, paper: Paper = Paper.A4,
+    result: ValidationResult,
+    source: Path,
+    out_dir: Path,
+    *,
+    inputs: Inputs | None = None,
+    lang: str | None = None,
+    paper: Paper = Paper.A4,
 ) -> Path:
     """Write the annotated copy of one return into `out_dir` and return its path; MatrixError when
     the file could not be read or the copy would overwrite an input or a file it did not write.
@@ -167,7 +202,12 @@ def _annotate(
         worst = min((i.severity for i in issues), key=list(Severity).index)
         cell.fill = PatternFill("solid", start_color=FILLS[worst], end_color=FILLS[worst])
         note = "\n".join(
-            t(lang, "feedback.note", severity=severity_label(i, lang), message=issue_message(i, lang))
+            t(
+                lang,
+                "feedback.note",
+                severity=severity_label(i, lang),
+                message=issue_message(i, lang),
+            )
             for i in issues
         )
         if cell.comment is not None:  # keep the office's own note, ours after it
@@ -215,7 +255,8 @@ def _save_draft(wb) -> io.BytesIO:
     draft, reason, code = io.BytesIO(), None, errno.ENOSPC
     previous = sys.unraisablehook
     sys.unraisablehook = lambda unraisable: (
-        None if isinstance(unraisable.exc_value, SerialisationError) else previous(unraisable))
+        None if isinstance(unraisable.exc_value, SerialisationError) else previous(unraisable)
+    )
     try:
         try:
             wb.save(draft)
@@ -228,7 +269,9 @@ def _save_draft(wb) -> io.BytesIO:
         sys.unraisablehook = previous
     if reason is not None:
         cause = phrase("os.disk_full", detail=os.strerror(code)) if code in DISK_FULL else reason
-        raise DescribedOSError(code, phrase("os.temporary_files", folder=tempfile.gettempdir(), reason=cause))
+        raise DescribedOSError(
+            code, phrase("os.temporary_files", folder=tempfile.gettempdir(), reason=cause)
+        )
     return draft
 
 
@@ -254,7 +297,8 @@ def feedback_source(content: bytes) -> str | None:
                 return None
             marks = {
                 prop.get("name"): next(iter(prop)).text or ""
-                for prop in SafeET.fromstring(archive.read(info)) if len(prop)
+                for prop in SafeET.fromstring(archive.read(info))
+                if len(prop)
             }
             if marks.get(MARK) != _digest(archive):
                 return None
@@ -292,11 +336,21 @@ def _feedback(wb, result: ValidationResult, marked: dict, lang: str, paper: Pape
     wrap = Alignment(wrap_text=True, vertical="top")
     errors, warnings = tally(result.issues)
     last = len(COLUMNS)
-    _text(ws["A1"], t(lang, "feedback.counts", file=Path(result.file).name,
-                      errors=t(lang, "count.errors", count=errors),
-                      warnings=t(lang, "count.warnings", count=warnings)))
+    _text(
+        ws["A1"],
+        t(
+            lang,
+            "feedback.counts",
+            file=Path(result.file).name,
+            errors=t(lang, "count.errors", count=errors),
+            warnings=t(lang, "count.warnings", count=warnings),
+        ),
+    )
     ws["A1"].font = Font(bold=True, size=13)
-    _text(ws["A2"], t(lang, "feedback.instructions") if result.issues else t(lang, "feedback.no_problems"))
+    _text(
+        ws["A2"],
+        t(lang, "feedback.instructions") if result.issues else t(lang, "feedback.no_problems"),
+    )
     for row in (1, 2):  # across the table, wrapped: never cut at the edge of a column or a page
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
         ws.cell(row, 1).alignment = wrap
@@ -310,7 +364,14 @@ def _feedback(wb, result: ValidationResult, marked: dict, lang: str, paper: Pape
     message_width = dict(COLUMNS)["message"]
     for row, issue in enumerate(result.issues, HEADER_ROW + 1):
         message = issue_message(issue, lang)
-        values = (severity_label(issue, lang), issue.sheet, issue.cell, issue.value, message, issue.code)
+        values = (
+            severity_label(issue, lang),
+            issue.sheet,
+            issue.cell,
+            issue.value,
+            message,
+            issue.code,
+        )
         for column, value in enumerate(values, 1):
             _text(ws.cell(row, column), value)
             ws.cell(row, column).alignment = wrap
@@ -321,8 +382,11 @@ def _feedback(wb, result: ValidationResult, marked: dict, lang: str, paper: Pape
         ws.cell(row, 1).fill = PatternFill("solid", start_color=fill, end_color=fill)
         if (issue.sheet, issue.cell) in marked and issue.sheet is not None:
             link = ws.cell(row, 3)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted(issue.sheet)}!{issue.cell}",
-                                       display=issue.cell)
+            link.hyperlink = Hyperlink(
+                ref=link.coordinate,
+                location=f"{quoted(issue.sheet)}!{issue.cell}",
+                display=issue.cell,
+            )
             link.font = Font(color="0563C1", underline="single")
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
     ws.page_setup.orientation = "landscape"

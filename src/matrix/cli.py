@@ -50,7 +50,9 @@ class PeriodType(click.ParamType):
 
     name = "period"
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Period:
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Period:
         return value if isinstance(value, Period) else Period.parse(str(value))
 
 
@@ -65,13 +67,26 @@ def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str | Non
 
 
 LANG = click.option(
-    "--lang", type=LANGUAGE, envvar=LANG_ENV, default=DEFAULT_LANG, show_default=True,
-    show_envvar=True, callback=_remember_lang, is_eager=True, help="Language of what the command prints.",
+    "--lang",
+    type=LANGUAGE,
+    envvar=LANG_ENV,
+    default=DEFAULT_LANG,
+    show_default=True,
+    show_envvar=True,
+    callback=_remember_lang,
+    is_eager=True,
+    help="Language of what the command prints.",
 )
 """Eager: read before any other parameter, so a mistyped --period is refused in this language."""
 DOCUMENT_LANG = click.option(
-    "--lang", type=LANGUAGE, envvar=LANG_ENV, default=None, show_envvar=True, is_eager=True,
-    callback=_remember_lang, help="Language of the texts and of what the command prints [default: the "
+    "--lang",
+    type=LANGUAGE,
+    envvar=LANG_ENV,
+    default=None,
+    show_envvar=True,
+    is_eager=True,
+    callback=_remember_lang,
+    help="Language of the texts and of what the command prints [default: the "
     "plan's language]; ar is right-to-left.",
 )
 """--lang of a command that writes a document (report, export, compendium): its texts default to
@@ -96,8 +111,9 @@ class OutputType(click.ParamType):
 
     name = "file"
 
-    def convert(self, value: object, param: click.Parameter | None,
-                ctx: click.Context | None) -> Path | StandardOutput:
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Path | StandardOutput:
         if isinstance(value, StandardOutput | Path):
             return value
         return STDOUT if value == "-" else Path(str(value))
@@ -111,15 +127,24 @@ OUTPUT = OutputType()
 
 def output_option(*, help: str):
     """`-o` of a command whose output is one stream: standard output unless a file is named."""
-    return click.option("-o", "--out", "out_path", type=OUTPUT, default="-", metavar="FILE",
-                        help=f"{help} '-' or no -o: standard output.")
+    return click.option(
+        "-o",
+        "--out",
+        "out_path",
+        type=OUTPUT,
+        default="-",
+        metavar="FILE",
+        help=f"{help} '-' or no -o: standard output.",
+    )
 
 
 # --- completion (Click's own: eval "$(_MATRIX_COMPLETE=bash_source matrix)", see README) ---------
 
+
 def _completer(offered: str):
     """A shell_complete callback: `matrix.completion.<offered>(plan, incomplete)` from the plan the
     command line names so far (PLAN, --plan, else ./plan.yaml); nothing when there is none."""
+
     def complete(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
         from matrix import completion
 
@@ -133,7 +158,9 @@ def _plan_named(ctx: click.Context) -> str | Path:
     """While an option's value is being typed Click leaves the arguments unparsed (in `ctx.args`),
     so a PLAN argument (generate's) is the first of them."""
     given = ctx.params.get("plan_file")
-    takes_plan = any(isinstance(p, click.Argument) and p.name == "plan_file" for p in ctx.command.params)
+    takes_plan = any(
+        isinstance(p, click.Argument) and p.name == "plan_file" for p in ctx.command.params
+    )
     if given is None and takes_plan and ctx.args:
         given = ctx.args[0]
     return given or "plan.yaml"
@@ -144,8 +171,14 @@ complete_offices = _completer("offices")
 complete_activities = _completer("activities")
 
 
-FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                      show_default=True, help="Lines to read, or JSON for scripts (docs/schemas/).")
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Lines to read, or JSON for scripts (docs/schemas/).",
+)
 
 # --- how much a command says: --quiet, --verbose --------------------------------------------------
 
@@ -200,12 +233,20 @@ class _CommonOptions:
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.params.extend([  # type: ignore[attr-defined]
-            _verbosity_flag(("-q", "--quiet"), QUIET,
-                            help="Print errors only (and what was asked for: JSON, a file on -o -)."),
-            _verbosity_flag(("-v", "--verbose"), VERBOSE,
-                            help="Also say which plan and store are used, and how long it took."),
-        ])
+        self.params.extend(  # type: ignore[attr-defined]  # a mixin of click.Command
+            [
+                _verbosity_flag(
+                    ("-q", "--quiet"),
+                    QUIET,
+                    help="Print errors only (and what was asked for: JSON, a file on -o -).",
+                ),
+                _verbosity_flag(
+                    ("-v", "--verbose"),
+                    VERBOSE,
+                    help="Also say which plan and store are used, and how long it took.",
+                ),
+            ]
+        )
 
 
 class MatrixCommand(_CommonOptions, click.Command):
@@ -221,8 +262,20 @@ class MatrixCommand(_CommonOptions, click.Command):
 
 
 CYCLE = {
-    "cli": ("init", "plan", "generate", "validate", "collect", "status", "history", "report",
-            "compendium", "export", "store", "demo"),
+    "cli": (
+        "init",
+        "plan",
+        "generate",
+        "validate",
+        "collect",
+        "status",
+        "history",
+        "report",
+        "compendium",
+        "export",
+        "store",
+        "demo",
+    ),
     "plan": ("check", "export", "import", "diff", "history"),
     "store": ("init", "copy"),
 }
@@ -240,7 +293,10 @@ class MatrixGroup(_CommonOptions, click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         order = CYCLE.get(self.name or "", ())
-        return sorted(self.commands, key=lambda name: (order.index(name) if name in order else len(order), name))
+        return sorted(
+            self.commands,
+            key=lambda name: (order.index(name) if name in order else len(order), name),
+        )
 
     def invoke(self, ctx: click.Context):
         previous = _raise_on_sigterm()
@@ -290,17 +346,25 @@ def summary(name: str, issues: list[Issue]) -> str:
     notes = len(issues) - errors - warnings
     noted = [t(lang, "count.notes", count=notes)] * bool(notes)
     if errors:
-        return t(lang, "cli.summary.problems", name=name, errors=t(lang, "count.errors", count=errors),
-                 warnings=[t(lang, "count.warnings", count=warnings), *noted])
+        return t(
+            lang,
+            "cli.summary.problems",
+            name=name,
+            errors=t(lang, "count.errors", count=errors),
+            warnings=[t(lang, "count.warnings", count=warnings), *noted],
+        )
     if warnings or notes:
         counted = [t(lang, "count.warnings", count=warnings)] * bool(warnings) + noted
         return t(lang, "cli.summary.valid_warnings", name=name, warnings=counted)
     return t(lang, "cli.summary.valid", name=name)
 
 
-@click.group(cls=MatrixGroup, context_settings={"help_option_names": ["-h", "--help"]},
-             epilog="New here? `matrix demo` runs the whole cycle on a bundled example. "
-                    "`matrix COMMAND --help` shows each command's options and an example.")
+@click.group(
+    cls=MatrixGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="New here? `matrix demo` runs the whole cycle on a bundled example. "
+    "`matrix COMMAND --help` shows each command's options and an example.",
+)
 @click.version_option(__version__, prog_name="matrix")
 def cli() -> None:
     """Plan, generate, validate, collect and report 10-Point Plan implementation matrices.
@@ -316,10 +380,20 @@ def cli() -> None:
 
 @cli.command(short_help="Start a project folder with a plan.yaml to edit.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--scope", type=click.Choice(["national", "regional"]), default="national", show_default=True,
-              help="A national plan, or a regional plan with its own regional matrix.")
-@click.option("--framework", type=click.Choice(builtin_names()), default="10-point-plan", show_default=True,
-              help="The action points activities are organised under.")
+@click.option(
+    "--scope",
+    type=click.Choice(["national", "regional"]),
+    default="national",
+    show_default=True,
+    help="A national plan, or a regional plan with its own regional matrix.",
+)
+@click.option(
+    "--framework",
+    type=click.Choice(builtin_names()),
+    default="10-point-plan",
+    show_default=True,
+    help="The action points activities are organised under.",
+)
 @LANG
 def init(directory: Path, scope: str, framework: str, lang: str) -> None:
     """Start a project folder with a commented plan.yaml ready to edit.
@@ -417,7 +491,9 @@ def plan_import(workbook: Path, out_path: Path | StandardOutput, force: bool, la
     _plan_written(workbook, out_path, issues, written)
 
 
-def _plan_written(source: Path, out: Path | StandardOutput, issues: list[Issue], written: bool) -> None:
+def _plan_written(
+    source: Path, out: Path | StandardOutput, issues: list[Issue], written: bool
+) -> None:
     print_issues(issues, err=True)
     note(summary(str(source), issues))
     if written:
@@ -429,14 +505,25 @@ def _plan_written(source: Path, out: Path | StandardOutput, issues: list[Issue],
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @FORMAT
-@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path),
-              default="plan.yaml", show_default=True,
-              help="The project's plan, whose kept versions OLD and NEW may name.")
-@click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
-              help="The store its versions are kept in too "
-                   "[default: $MATRIX_STORE, else ./matrix.sqlite].")
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="plan.yaml",
+    show_default=True,
+    help="The project's plan, whose kept versions OLD and NEW may name.",
+)
+@click.option(
+    "--store",
+    "store_path",
+    default=None,
+    metavar="PATH_OR_URL",
+    help="The store its versions are kept in too [default: $MATRIX_STORE, else ./matrix.sqlite].",
+)
 @LANG
-def plan_diff(old: str, new: str, fmt: str, plan_file: Path, store_path: str | None, lang: str) -> None:
+def plan_diff(
+    old: str, new: str, fmt: str, plan_file: Path, store_path: str | None, lang: str
+) -> None:
     """What changed from plan OLD to plan NEW: activities added, removed or moved, targets,
     leads, partners, countries and dates changed, and more.
 
@@ -465,11 +552,20 @@ def plan_diff(old: str, new: str, fmt: str, plan_file: Path, store_path: str | N
 
 
 @plan.command("history", short_help="The plan versions matrices were made from.")
-@click.argument("plan_file", metavar="[PLAN]", type=click.Path(dir_okay=False, path_type=Path),
-                default="plan.yaml")
-@click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
-              help="The store: a SQLite file or a postgresql:// URL "
-                   "[default: $MATRIX_STORE, else ./matrix.sqlite].")
+@click.argument(
+    "plan_file",
+    metavar="[PLAN]",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="plan.yaml",
+)
+@click.option(
+    "--store",
+    "store_path",
+    default=None,
+    metavar="PATH_OR_URL",
+    help="The store: a SQLite file or a postgresql:// URL "
+    "[default: $MATRIX_STORE, else ./matrix.sqlite].",
+)
 @FORMAT
 @LANG
 def plan_history(plan_file: Path, store_path: str | None, fmt: str, lang: str) -> None:
@@ -495,30 +591,78 @@ def plan_history(plan_file: Path, store_path: str | None, fmt: str, lang: str) -
 
 @cli.command(short_help="Write each office's Excel matrix for a period.")
 @click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
-@click.option("--period", required=True, type=PERIOD, shell_complete=complete_periods,
-              help="Reporting period in the plan's frequency, e.g. 2026-09 or 2026-Q3.")
-@click.option("--country", "countries", multiple=True, metavar="ISO3", shell_complete=complete_offices,
-              help="A country of the plan (repeat for several).")
+@click.option(
+    "--period",
+    required=True,
+    type=PERIOD,
+    shell_complete=complete_periods,
+    help="Reporting period in the plan's frequency, e.g. 2026-09 or 2026-Q3.",
+)
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    metavar="ISO3",
+    shell_complete=complete_offices,
+    help="A country of the plan (repeat for several).",
+)
 @click.option("--all", "all_countries", is_flag=True, help="Every country of the plan.")
-@click.option("--regional", is_flag=True, help="One regional workbook: a sheet per country plus region-wide rows.")
-@click.option("--outdated", is_flag=True,
-              help="Only the offices last sent a matrix of an earlier plan version for PERIOD (as "
-                   "`matrix status` lists them), each in the language it had; use with --force.")
-@click.option("--lang", type=LANGUAGE, default=None,
-              help="Language of every workbook [default: each office's language, as the plan says].")
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="Folder to write the workbooks in.")
+@click.option(
+    "--regional",
+    is_flag=True,
+    help="One regional workbook: a sheet per country plus region-wide rows.",
+)
+@click.option(
+    "--outdated",
+    is_flag=True,
+    help="Only the offices last sent a matrix of an earlier plan version for PERIOD (as "
+    "`matrix status` lists them), each in the language it had; use with --force.",
+)
+@click.option(
+    "--lang",
+    type=LANGUAGE,
+    default=None,
+    help="Language of every workbook [default: each office's language, as the plan says].",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Folder to write the workbooks in.",
+)
 @click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
-@click.option("--prefill", is_flag=True,
-              help="Start each row from the office's latest accepted status, actual and comments "
-                   "in the store, and its overview and initiatives from its latest return.")
-@click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
-              help="Store to pre-fill from: a SQLite file or a postgresql:// URL "
-                   "[default: $MATRIX_STORE, else ./matrix.sqlite].")
+@click.option(
+    "--prefill",
+    is_flag=True,
+    help="Start each row from the office's latest accepted status, actual and comments "
+    "in the store, and its overview and initiatives from its latest return.",
+)
+@click.option(
+    "--store",
+    "store_path",
+    default=None,
+    metavar="PATH_OR_URL",
+    help="Store to pre-fill from: a SQLite file or a postgresql:// URL "
+    "[default: $MATRIX_STORE, else ./matrix.sqlite].",
+)
 @FORMAT
-def generate(plan_file: Path, period: Period, countries: tuple[str, ...], all_countries: bool, regional: bool,
-             outdated: bool, lang: str | None, out_dir: Path, force: bool, prefill: bool, store_path: str | None,
-             fmt: str) -> None:
+def generate(
+    plan_file: Path,
+    period: Period,
+    countries: tuple[str, ...],
+    all_countries: bool,
+    regional: bool,
+    outdated: bool,
+    lang: str | None,
+    out_dir: Path,
+    force: bool,
+    prefill: bool,
+    store_path: str | None,
+    fmt: str,
+) -> None:
     """Write the Excel implementation matrix each country office fills in for PERIOD.
 
     Files are named OFFICE_PERIOD_PLAN.xlsx (OFFICE_PERIOD_PLAN_LANG.xlsx for a workbook in
@@ -547,12 +691,26 @@ def generate(plan_file: Path, period: Period, countries: tuple[str, ...], all_co
         keys.append(path)
         note(created_notice(path, lang_of()))
 
-    count = len(project.outdated(period)) if outdated else 1 if regional else len(
-        countries or project.plan.countries)
+    count = (
+        len(project.outdated(period))
+        if outdated
+        else 1
+        if regional
+        else len(countries or project.plan.countries)
+    )
     with progress_bar(count, t(lang_of(), "cli.progress.generate")) as tick:
-        paths = project.generate(period, countries=countries, regional=regional, outdated=outdated,
-                                 lang=lang, out=out_dir, force=force, prefill=prefill, progress=tick,
-                                 key_created=key_created)
+        paths = project.generate(
+            period,
+            countries=countries,
+            regional=regional,
+            outdated=outdated,
+            lang=lang,
+            out=out_dir,
+            force=force,
+            prefill=prefill,
+            progress=tick,
+            key_created=key_created,
+        )
     if outdated and not paths:
         say("cli.generate.none_outdated", period=period)
     if fmt == "json":
@@ -565,11 +723,18 @@ def generate(plan_file: Path, period: Period, countries: tuple[str, ...], all_co
 # --- collect, status, history, export (matrix.collect, matrix.status, matrix.export, matrix.store) ---
 
 PROJECT_PLAN = click.option(
-    "--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), default="plan.yaml", show_default=True,
+    "--plan",
+    "plan_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="plan.yaml",
+    show_default=True,
     help="The plan the matrices were generated from.",
 )
 STORE = click.option(
-    "--store", "store_path", default=None, metavar="PATH_OR_URL",
+    "--store",
+    "store_path",
+    default=None,
+    metavar="PATH_OR_URL",
     help="The store: a SQLite file or a postgresql:// URL [default: $MATRIX_STORE, else ./matrix.sqlite].",
 )
 
@@ -581,8 +746,16 @@ def open_project(plan_file: Path, store_path: str | None = None) -> Project:
     from matrix.store import StoreLocation
 
     project = Project(plan_file, StoreLocation.parse(store_path), on_warning=tell_issue)
-    detail(t(lang_of(), "cli.verbose.project", plan=project.plan_file, id=project.plan.id,
-             version=project.plan.content_hash()[:12], store=project.store))
+    detail(
+        t(
+            lang_of(),
+            "cli.verbose.project",
+            plan=project.plan_file,
+            id=project.plan.id,
+            version=project.plan.content_hash()[:12],
+            store=project.store,
+        )
+    )
     return project
 
 
@@ -603,18 +776,40 @@ def progress_bar(count: int, label: str) -> Iterator[Callable[[object], None] | 
 
 
 @cli.command(short_help="Record returned matrices in the store.")
-@click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...",
-                type=click.Path(exists=True, path_type=Path))
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    metavar="FILE_OR_DIR...",
+    type=click.Path(exists=True, path_type=Path),
+)
 @PROJECT_PLAN
-@click.option("--period", type=PERIOD, default=None, shell_complete=complete_periods,
-              help="Only accept returns for this period; others are rejected.")
+@click.option(
+    "--period",
+    type=PERIOD,
+    default=None,
+    shell_complete=complete_periods,
+    help="Only accept returns for this period; others are rejected.",
+)
 @STORE
-@click.option("--received", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None, metavar="DATE",
-              help="When the returns arrived (UTC), for a backlog collected later; default: now.")
+@click.option(
+    "--received",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    default=None,
+    metavar="DATE",
+    help="When the returns arrived (UTC), for a backlog collected later; default: now.",
+)
 @FORMAT
 @LANG
-def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, store_path: str | None,
-            received, fmt: str, lang: str) -> None:
+def collect(
+    paths: tuple[Path, ...],
+    plan_file: Path,
+    period: Period | None,
+    store_path: str | None,
+    received,
+    fmt: str,
+    lang: str,
+) -> None:
     """Validate returned matrices and record them in the store, with their history.
 
     The same file twice is a duplicate; of an office's returns for a period the one received last
@@ -640,13 +835,20 @@ def collect(paths: tuple[Path, ...], plan_file: Path, period: Period | None, sto
             outcomes = project.collect(paths, period=period, received_at=received_at, progress=tick)
     except CollectInterrupted as stop:
         _print_outcomes(stop.outcomes, fmt, lang, stop.total, stopped_by(stop.signum))
-        say("cli.collect.stopped", signal=stopped_by(stop.signum), done=len(stop.outcomes), count=stop.total)
+        say(
+            "cli.collect.stopped",
+            signal=stopped_by(stop.signum),
+            done=len(stop.outcomes),
+            count=stop.total,
+        )
         sys.exit(128 + stop.signum)
     _print_outcomes(outcomes, fmt, lang)
     sys.exit(1 if any(o.status is Outcome.REJECTED for o in outcomes) else 0)
 
 
-def _print_outcomes(outcomes, fmt: str, lang: str, total: int | None = None, stopped: str | None = None) -> None:
+def _print_outcomes(
+    outcomes, fmt: str, lang: str, total: int | None = None, stopped: str | None = None
+) -> None:
     from matrix.collect import rejections, render_outcomes
     from matrix.results import collect_report
 
@@ -660,8 +862,13 @@ def _print_outcomes(outcomes, fmt: str, lang: str, total: int | None = None, sto
 
 
 @cli.command(short_help="Who returned, is late, rejected or missing.")
-@click.option("--period", required=True, type=PERIOD, shell_complete=complete_periods,
-              help="Reporting period, e.g. 2026-09 or 2026-Q3.")
+@click.option(
+    "--period",
+    required=True,
+    type=PERIOD,
+    shell_complete=complete_periods,
+    help="Reporting period, e.g. 2026-09 or 2026-Q3.",
+)
 @PROJECT_PLAN
 @STORE
 @FORMAT
@@ -688,14 +895,20 @@ def status(period: Period, plan_file: Path, store_path: str | None, fmt: str, la
 
 @cli.command(short_help="What one office reported, period by period.")
 @click.argument("country", shell_complete=complete_offices)
-@click.option("--activity", default=None, metavar="ID", shell_complete=complete_activities,
-              help="Only this activity (or one indicator ref).")
+@click.option(
+    "--activity",
+    default=None,
+    metavar="ID",
+    shell_complete=complete_activities,
+    help="Only this activity (or one indicator ref).",
+)
 @PROJECT_PLAN
 @STORE
 @FORMAT
 @LANG
-def history(country: str, activity: str | None, plan_file: Path, store_path: str | None, fmt: str,
-            lang: str) -> None:
+def history(
+    country: str, activity: str | None, plan_file: Path, store_path: str | None, fmt: str, lang: str
+) -> None:
     """What COUNTRY (or the region) reported, period by period.
 
     Example:
@@ -713,20 +926,40 @@ def history(country: str, activity: str | None, plan_file: Path, store_path: str
 
 
 @cli.command(short_help="Export the dataset: xlsx, csv, json, HXL, IATI.")
-@click.option("--period", type=PERIOD, default=None, shell_complete=complete_periods,
-              help="One period; every period up to the latest collected when omitted.")
-@click.option("--format", "fmt", required=True,
-              type=click.Choice(["xlsx", "csv", "json", "hxl", "iati"]),
-              help="iati: an IATI 2.03 activity file, checked against the standard's schema.")
+@click.option(
+    "--period",
+    type=PERIOD,
+    default=None,
+    shell_complete=complete_periods,
+    help="One period; every period up to the latest collected when omitted.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["xlsx", "csv", "json", "hxl", "iati"]),
+    help="iati: an IATI 2.03 activity file, checked against the standard's schema.",
+)
 @output_option(help="File to write.")
-@click.option("--table", default="rows", show_default=True,
-              type=click.Choice(["rows", "proposed", "initiatives", "overviews", "good_practices"]),
-              help="What a csv or hxl file holds (xlsx and json hold every table).")
+@click.option(
+    "--table",
+    default="rows",
+    show_default=True,
+    type=click.Choice(["rows", "proposed", "initiatives", "overviews", "good_practices"]),
+    help="What a csv or hxl file holds (xlsx and json hold every table).",
+)
 @PROJECT_PLAN
 @STORE
 @DOCUMENT_LANG
-def export(period: Period | None, fmt: str, out_path: Path | StandardOutput, table: str, plan_file: Path,
-           store_path: str | None, lang: str | None) -> None:
+def export(
+    period: Period | None,
+    fmt: str,
+    out_path: Path | StandardOutput,
+    table: str,
+    plan_file: Path,
+    store_path: str | None,
+    lang: str | None,
+) -> None:
     """Write the consolidated dataset: one row per country, activity indicator and period, with the
     plan's fields and the progress reported; and the offices' proposed activities, initiatives
     outside the plan, overviews and good practices. HXL is CSV with a hashtag row for HXL tools;
@@ -740,7 +973,9 @@ def export(period: Period | None, fmt: str, out_path: Path | StandardOutput, tab
         matrix export --format iati -o activities.xml
         matrix export --format csv | csvstat
     """
-    count = open_project(plan_file, store_path).export(out_path, fmt, period=period, table=table, lang=lang)
+    count = open_project(plan_file, store_path).export(
+        out_path, fmt, period=period, table=table, lang=lang
+    )
     _wrote(out_path, "cli.export.wrote", "cli.export.wrote_stdout", count=count)
 
 
@@ -753,18 +988,34 @@ def _wrote(out: Path | StandardOutput, key: str, stdout_key: str, **params: obje
 
 
 @cli.command(short_help="Check returned matrices; say what to fix, where.")
-@click.argument("paths", metavar="FILE_OR_DIR...", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
+@click.argument(
+    "paths",
+    metavar="FILE_OR_DIR...",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+)
 @PROJECT_PLAN
 @FORMAT
-@click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write into this folder (outside the returns) a copy of each workbook with its problems "
-                   "marked and a Feedback sheet.")
+@click.option(
+    "--annotate",
+    "annotate_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write into this folder (outside the returns) a copy of each workbook with its problems "
+    "marked and a Feedback sheet.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @STORE
 @LANG
-def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: Path | None,
-             strict: bool, store_path: str | None, lang: str) -> None:
+def validate(
+    paths: tuple[Path, ...],
+    plan_file: Path,
+    fmt: str,
+    annotate_dir: Path | None,
+    strict: bool,
+    store_path: str | None,
+    lang: str,
+) -> None:
     """Check returned matrices and say exactly what to fix, by file, sheet and cell.
 
     A folder means every workbook in it; feedback copies written by --annotate are skipped. A
@@ -782,7 +1033,11 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
     from matrix.results import validate_json
 
     project = open_project(plan_file, store_path)
-    copies = project.feedback_copies(annotate_dir, paths, lang=lang) if annotate_dir is not None else None
+    copies = (
+        project.feedback_copies(annotate_dir, paths, lang=lang)
+        if annotate_dir is not None
+        else None
+    )
     results = project.validate(paths)
     if fmt == "json":
         emit_json(validate_json(results, lang))
@@ -790,8 +1045,11 @@ def validate(paths: tuple[Path, ...], plan_file: Path, fmt: str, annotate_dir: P
         if fmt == "text":
             print_issues(result.issues)
             if verbosity() > QUIET:
-                click.echo(t(lang, "cli.summary.skipped", name=result.file) if result.skipped
-                           else summary(result.file, result.issues))
+                click.echo(
+                    t(lang, "cli.summary.skipped", name=result.file)
+                    if result.skipped
+                    else summary(result.file, result.issues)
+                )
         if copies is not None:
             note(copies.write(result))
     failed = any(not r.skipped and (not r.accepted or (strict and r.issues)) for r in results)
@@ -851,18 +1109,38 @@ def store_copy(source: str, target: str, lang: str) -> None:
 
 # --- report, compendium and demo (matrix.report, matrix.compendium, matrix.demo) --------------
 
+
 @cli.command(short_help="Write a period's progress report (HTML or PDF).")
-@click.option("--period", required=True, type=PERIOD, shell_complete=complete_periods,
-              help="Reporting period of the report, e.g. 2026-Q4.")
-@click.option("--country", default=None, metavar="ISO3", shell_complete=complete_offices,
-              help="Report on one country (or the region code) only.")
+@click.option(
+    "--period",
+    required=True,
+    type=PERIOD,
+    shell_complete=complete_periods,
+    help="Reporting period of the report, e.g. 2026-Q4.",
+)
+@click.option(
+    "--country",
+    default=None,
+    metavar="ISO3",
+    shell_complete=complete_offices,
+    help="Report on one country (or the region code) only.",
+)
 @DOCUMENT_LANG
 @PROJECT_PLAN
 @STORE
 @output_option(help="The file to write: NAME.html, or NAME.pdf printed by Chromium.")
-@click.option("--pdf", is_flag=True, help="Write a PDF (printed by Chromium) whatever OUT is called.")
-def report(period: Period, country: str | None, lang: str | None, plan_file: Path, store_path: str | None,
-           out_path: Path | StandardOutput, pdf: bool) -> None:
+@click.option(
+    "--pdf", is_flag=True, help="Write a PDF (printed by Chromium) whatever OUT is called."
+)
+def report(
+    period: Period,
+    country: str | None,
+    lang: str | None,
+    plan_file: Path,
+    store_path: str | None,
+    out_path: Path | StandardOutput,
+    pdf: bool,
+) -> None:
     """Write the progress report for PERIOD as one self-contained HTML file, or a PDF when OUT
     ends in .pdf (or with --pdf).
 
@@ -874,24 +1152,53 @@ def report(period: Period, country: str | None, lang: str | None, plan_file: Pat
         matrix report --period 2026-Q4 -o report-2026-Q4.html
         matrix report --period 2026-Q4 --lang ar -o report-2026-Q4-ar.pdf
     """
-    open_project(plan_file, store_path).report(period, out_path, country=country, lang=lang, pdf=pdf)
+    open_project(plan_file, store_path).report(
+        period, out_path, country=country, lang=lang, pdf=pdf
+    )
     _wrote(out_path, "cli.wrote", "cli.report.wrote_stdout")
 
 
 @cli.command(short_help="Compile the good practices (HTML or PDF).")
-@click.option("--period", type=PERIOD, default=None, shell_complete=complete_periods,
-              help="One reporting period, e.g. 2026-Q4.")
-@click.option("--from", "first", type=PERIOD, default=None, metavar="PERIOD", shell_complete=complete_periods,
-              help="First period of a range [default: the plan's first].")
-@click.option("--to", "last", type=PERIOD, default=None, metavar="PERIOD", shell_complete=complete_periods,
-              help="Last period of a range [default: the latest collected].")
+@click.option(
+    "--period",
+    type=PERIOD,
+    default=None,
+    shell_complete=complete_periods,
+    help="One reporting period, e.g. 2026-Q4.",
+)
+@click.option(
+    "--from",
+    "first",
+    type=PERIOD,
+    default=None,
+    metavar="PERIOD",
+    shell_complete=complete_periods,
+    help="First period of a range [default: the plan's first].",
+)
+@click.option(
+    "--to",
+    "last",
+    type=PERIOD,
+    default=None,
+    metavar="PERIOD",
+    shell_complete=complete_periods,
+    help="Last period of a range [default: the latest collected].",
+)
 @DOCUMENT_LANG
 @PROJECT_PLAN
 @STORE
-@output_option(help="The file to write: NAME.html, or NAME.pdf printed by Chromium; HTML on standard "
-                    "output.")
-def compendium(period: Period | None, first: Period | None, last: Period | None, lang: str | None, plan_file: Path,
-               store_path: str | None, out_path: Path | StandardOutput) -> None:
+@output_option(
+    help="The file to write: NAME.html, or NAME.pdf printed by Chromium; HTML on standard output."
+)
+def compendium(
+    period: Period | None,
+    first: Period | None,
+    last: Period | None,
+    lang: str | None,
+    plan_file: Path,
+    store_path: str | None,
+    out_path: Path | StandardOutput,
+) -> None:
     """Compile every good practice the offices described, by action point, country and period,
     into one self-contained HTML file, or a PDF when OUT ends in .pdf.
 
@@ -905,15 +1212,23 @@ def compendium(period: Period | None, first: Period | None, last: Period | None,
     """
     if period and (first or last):
         raise click.UsageError(t(lang_of(), "error.period_or_range"))
-    context = open_project(plan_file, store_path).compendium(out_path, period=period, first=first, last=last,
-                                                             lang=lang)
+    context = open_project(plan_file, store_path).compendium(
+        out_path, period=period, first=first, last=last, lang=lang
+    )
     _wrote(out_path, "cli.compendium.wrote", "cli.compendium.wrote_stdout", count=context.count)
 
 
 @cli.command(short_help="Run the whole cycle on a bundled example.")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="matrix-demo")
-@click.option("--store", "store_path", default=None, metavar="PATH_OR_URL",
-              help="Collect into this (empty) store instead of DIRECTORY/matrix.sqlite, e.g. a postgresql:// URL.")
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default="matrix-demo"
+)
+@click.option(
+    "--store",
+    "store_path",
+    default=None,
+    metavar="PATH_OR_URL",
+    help="Collect into this (empty) store instead of DIRECTORY/matrix.sqlite, e.g. a postgresql:// URL.",
+)
 @LANG
 def demo(directory: Path, store_path: str | None, lang: str) -> None:
     """Run the whole cycle on the bundled Dar es Salaam example in DIRECTORY (default ./matrix-demo).

@@ -86,8 +86,12 @@ def collect(
                 try:
                     outcome = _record(plan, store, batch[index], result, wanted, received_at)
                 except StoreError as exc:
-                    raise StoreError("error.store_stopped", reason=exc.as_phrase(), count=len(outcomes),
-                                     total=len(files)) from None
+                    raise StoreError(
+                        "error.store_stopped",
+                        reason=exc.as_phrase(),
+                        count=len(outcomes),
+                        total=len(files),
+                    ) from None
                 outcomes[batch[index]] = outcome
                 if progress:
                     progress(outcome)
@@ -102,7 +106,8 @@ def with_overlaps(plan: Plan, store: Store, outcomes: list[CollectOutcome]) -> l
     found once every file is recorded, so they do not depend on the order of the files: each
     told with the file whose value does not count when it is one of these, else the other."""
     recorded = {
-        o.submission_id: n for n, o in enumerate(outcomes)
+        o.submission_id: n
+        for n, o in enumerate(outcomes)
         if o.submission_id is not None and o.status in COUNTABLE
     }
     if not recorded:
@@ -125,8 +130,9 @@ def _record(
     """Record one validated file, except a file that is no return at all."""
     if result.skipped:
         problem = result.issues[0]
-        return CollectOutcome(file, None, None, Outcome.SKIPPED, problem.message, 0, len(result.issues), None,
-                              problem)
+        return CollectOutcome(
+            file, None, None, Outcome.SKIPPED, problem.message, 0, len(result.issues), None, problem
+        )
     result = _check_period(result, period)
     recorded = store.record(result, plan, received_at)  # a StoreError is the caller's to count
     identity = result.identity
@@ -137,7 +143,9 @@ def _record(
         office=identity.office if identity else None,
         period=identity.period if identity else None,
         status=recorded.outcome,
-        reason=_reason(errors[0], "en") if errors and recorded.outcome is Outcome.REJECTED else None,
+        reason=_reason(errors[0], "en")
+        if errors and recorded.outcome is Outcome.REJECTED
+        else None,
         errors=len(errors),
         warnings=warnings,
         submission_id=recorded.submission_id,
@@ -147,8 +155,13 @@ def _record(
 
 
 def _validated(
-    plan: Plan, store: Store, batch: list[Path], period: str | None, previous: History | None,
-    key: ProjectKey | None, versions: PlanVersions | None,
+    plan: Plan,
+    store: Store,
+    batch: list[Path],
+    period: str | None,
+    previous: History | None,
+    key: ProjectKey | None,
+    versions: PlanVersions | None,
 ) -> Iterator[tuple[int, ValidationResult]]:
     """(index in batch, result) in the order to record them, each checked against what was
     accepted for earlier periods: with --period, `previous`, the same for the whole run. Without,
@@ -156,7 +169,9 @@ def _validated(
     reading, period by period, oldest first: the caller records each period's returns before the
     next period's are checked against them."""
     if period is not None:
-        yield from enumerate(validate_paths(plan, batch, previous=previous, key=key, versions=versions))
+        yield from enumerate(
+            validate_paths(plan, batch, previous=previous, key=key, versions=versions)
+        )
         return
     results = validate_paths(plan, batch, key=key, versions=versions)
     yield from checked_against_history(
@@ -167,7 +182,9 @@ def _validated(
 def _check_period(result: ValidationResult, period: str | None) -> ValidationResult:
     if period is None or result.identity is None or result.identity.period == period:
         return result
-    issue = Code.PERIOD_NOT_COLLECTED.issue(file=result.file, found=result.identity.period, expected=period)
+    issue = Code.PERIOD_NOT_COLLECTED.issue(
+        file=result.file, found=result.identity.period, expected=period
+    )
     return result.model_copy(update={"issues": [*result.issues, issue], "rows": [], "proposed": []})
 
 
@@ -199,26 +216,43 @@ def first_reason(outcome: CollectOutcome, lang: str) -> str | None:
 
 def rejections(outcomes: list[CollectOutcome], lang: str = "en") -> list[str]:
     """What `collect --quiet` prints: each rejected file, with its first reason, on one line."""
-    return [t(lang, "collect.rejected_line", file=o.file, reason=first_reason(o, lang) or "").rstrip()
-            for o in outcomes if o.status is Outcome.REJECTED]
+    return [
+        t(lang, "collect.rejected_line", file=o.file, reason=first_reason(o, lang) or "").rstrip()
+        for o in outcomes
+        if o.status is Outcome.REJECTED
+    ]
 
 
 def render_outcomes(outcomes: list[CollectOutcome], lang: str = "en") -> str:
     """The table `matrix collect` prints, and a last line counting each outcome."""
     changed = any(o.plan_changes for o in outcomes)
     rows = [
-        (o.file.name, o.office or "?", o.period or "?", t(lang, f"collect.result.{OUTCOME_KEYS[o.status]}"),
-         format_number(o.errors, lang), format_number(o.warnings, lang),
-         *([format_number(o.plan_changes, lang) if o.plan_changes else ""] if changed else []),
-         first_reason(o, lang) or "")
+        (
+            o.file.name,
+            o.office or "?",
+            o.period or "?",
+            t(lang, f"collect.result.{OUTCOME_KEYS[o.status]}"),
+            format_number(o.errors, lang),
+            format_number(o.warnings, lang),
+            *([format_number(o.plan_changes, lang) if o.plan_changes else ""] if changed else []),
+            first_reason(o, lang) or "",
+        )
         for o in outcomes
     ]
     counts = [
         t(lang, f"collect.count.{key}", count=sum(o.status is outcome for o in outcomes))
         for outcome, key in OUTCOME_KEYS.items()
     ]
-    keys = ("file", "office", "period", "result", "errors", "warnings", *(["plan_changes"] if changed else []),
-            "reason")
+    keys = (
+        "file",
+        "office",
+        "period",
+        "result",
+        "errors",
+        "warnings",
+        *(["plan_changes"] if changed else []),
+        "reason",
+    )
     headers = [t(lang, f"collect.col.{key}") for key in keys]
     lines = [table(headers, rows), t(lang, "collect.summary", count=len(outcomes), outcomes=counts)]
     if any(o.status is Outcome.REJECTED for o in outcomes):
@@ -227,6 +261,9 @@ def render_outcomes(outcomes: list[CollectOutcome], lang: str = "en") -> str:
         lines.append(t(lang, "collect.hint_carried"))
     if any(o.status is Outcome.OUTDATED for o in outcomes):
         lines.append(t(lang, "collect.hint_outdated"))
-    lines += [f"{issue.file}  {issue.code}  {issue_message(issue, lang)}"
-              for o in outcomes for issue in o.overlaps]
+    lines += [
+        f"{issue.file}  {issue.code}  {issue_message(issue, lang)}"
+        for o in outcomes
+        for issue in o.overlaps
+    ]
     return "\n".join(lines)

@@ -132,8 +132,10 @@ def compendium_context(
 
 
 def render_compendium(context: CompendiumContext) -> str:
-    return environment().get_template(TEMPLATE).render(
-        r=context, L=context.labels, F=Formatter(context.lang)
+    return (
+        environment()
+        .get_template(TEMPLATE)
+        .render(r=context, L=context.labels, F=Formatter(context.lang))
     )
 
 

@@ -78,11 +78,27 @@ GENERIC_EVIDENCE = {
 }
 NEXT_STEPS = {
     "en": ("Second session planned for next quarter.", "Validation workshop with partners.", ""),
-    "fr": ("Deuxième session prévue le trimestre prochain.", "Atelier de validation avec les partenaires.", ""),
+    "fr": (
+        "Deuxième session prévue le trimestre prochain.",
+        "Atelier de validation avec les partenaires.",
+        "",
+    ),
 }
 SUPPORT = {
-    "en": ("Interpretation for two languages.", "Technical review of the draft by UNHCR.", "", "", ""),
-    "fr": ("Interprétation en deux langues.", "Relecture technique du projet par le HCR.", "", "", ""),
+    "en": (
+        "Interpretation for two languages.",
+        "Technical review of the draft by UNHCR.",
+        "",
+        "",
+        "",
+    ),
+    "fr": (
+        "Interprétation en deux langues.",
+        "Relecture technique du projet par le HCR.",
+        "",
+        "",
+        "",
+    ),
 }
 ABOUT = {"en": "about {n:.0f}", "fr": "environ {n:.0f}"}
 """A number typed with words around it, the demo's commonest mistake."""
@@ -101,7 +117,9 @@ class Mistake:
 
 MISTAKES = (
     Mistake("MOZ", "2026-Q3", "number-as-text", fixed_after=3),
-    Mistake("BDI", "2026-Q3", "number-as-text", fixed_after=2),  # in French: its feedback copy is too
+    Mistake(
+        "BDI", "2026-Q3", "number-as-text", fixed_after=2
+    ),  # in French: its feedback copy is too
     Mistake("KEN", "2026-Q4", "unexplained-delay", fixed_after=4),
     Mistake("ETH", "2026-Q4", "edited-target", fixed_after=None),
     Mistake("MOZ", "2026-Q4", "number-with-separator", fixed_after=None),  # read with a warning
@@ -111,9 +129,16 @@ LATE = {("ZAF", "2026-Q4"): 12}
 MISSING = {("EHAGL", "2026-Q4")}
 PROPOSED: dict[tuple[str, str], dict[str, Any]] = {
     ("KEN", "2026-Q4"): {
-        "action_point": "CAP", "activity": "Training of border and immigration officials on mixed movements",
-        "lead": "IOM", "partners": "GOV", "indicator": "Officials trained", "unit": "people", "target": 60,
-        "status": Status.ON_TRACK, "actual": 25, "comments": "Funded by a bilateral donor; started in November.",
+        "action_point": "CAP",
+        "activity": "Training of border and immigration officials on mixed movements",
+        "lead": "IOM",
+        "partners": "GOV",
+        "indicator": "Officials trained",
+        "unit": "people",
+        "target": 60,
+        "status": Status.ON_TRACK,
+        "actual": 25,
+        "comments": "Funded by a bilateral donor; started in November.",
     },
 }
 
@@ -139,20 +164,40 @@ class DemoSummary:
         """Where everything is, one line each, for the terminal, in `lang`."""
         rows = [
             (self.plan.name, t(lang, "demo.plan")),
-            ("matrices/", t(lang, "demo.matrices", count=len(self.matrices), periods=list(PERIODS))),
-            ("returns/", t(lang, "demo.returns", count=len(self.returns), accepted=self.accepted,
-                           rejected=self.rejected)),
+            (
+                "matrices/",
+                t(lang, "demo.matrices", count=len(self.matrices), periods=list(PERIODS)),
+            ),
+            (
+                "returns/",
+                t(
+                    lang,
+                    "demo.returns",
+                    count=len(self.returns),
+                    accepted=self.accepted,
+                    rejected=self.rejected,
+                ),
+            ),
             ("feedback/", t(lang, "demo.feedback", count=len(self.feedback))),
-            (self.store.name if isinstance(self.store, Path) else str(self.store), t(lang, "demo.store")),
-            (self.key.name if self.key.parent == self.directory else str(self.key), t(lang, "demo.key")),
+            (
+                self.store.name if isinstance(self.store, Path) else str(self.store),
+                t(lang, "demo.store"),
+            ),
+            (
+                self.key.name if self.key.parent == self.directory else str(self.key),
+                t(lang, "demo.key"),
+            ),
             (self.report.name, t(lang, "demo.report", period=PERIODS[-1])),
             (self.compendium.name, t(lang, "demo.compendium")),
         ]
         width = max(len(name) for name, _ in rows) + 2
         lines = [t(lang, "demo.title", path=self.directory)]
         lines += [f"  {name:<{width}}{what}" for name, what in rows]
-        lines += ["", t(lang, "demo.open", path=self.report, compendium=self.compendium),
-                  f"  cd {self.directory} && matrix status --period {PERIODS[-1]}"]
+        lines += [
+            "",
+            t(lang, "demo.open", path=self.report, compendium=self.compendium),
+            f"  cd {self.directory} && matrix status --period {PERIODS[-1]}",
+        ]
         return "\n".join(lines)
 
 
@@ -174,9 +219,11 @@ def run_demo(directory: str | Path, *, seed: int = SEED, store: str | None = Non
     plan = load_plan(plan_path)
     key, _ = ensure_key(find_key(plan_path))
     summary = DemoSummary(
-        directory=directory, plan=plan_path,
+        directory=directory,
+        plan=plan_path,
         store=directory / "matrix.sqlite" if store is None else StoreLocation.parse(store),
-        report=directory / f"report-{PERIODS[-1]}.html", compendium=directory / "compendium.html",
+        report=directory / f"report-{PERIODS[-1]}.html",
+        compendium=directory / "compendium.html",
         key=key.path,
     )
 
@@ -199,7 +246,12 @@ def _cycle(plan, directory: Path, key, store, summary: DemoSummary, seed: int) -
 
     for period_id in PERIODS:
         blank_dir = directory / "matrices" / period_id
-        options = {"countries": None, "lang": None, "out_dir": blank_dir, "key": key}  # each office's own
+        options = {
+            "countries": None,
+            "lang": None,
+            "out_dir": blank_dir,
+            "key": key,
+        }  # each office's own
         matrices = generate(plan, period_id, regional=False, **options)
         matrices += generate(plan, period_id, regional=True, **options)
         summary.matrices += matrices
@@ -207,8 +259,9 @@ def _cycle(plan, directory: Path, key, store, summary: DemoSummary, seed: int) -
             target = directory / "returns" / period_id / arrival.file_name(blank)
             fill_workbook(plan, blank, target, arrival, seed)
             summary.returns.append(target)
-            [outcome] = collect(plan, [target], store, period=period_id, received_at=arrival.received_at,
-                                key=key)
+            [outcome] = collect(
+                plan, [target], store, period=period_id, received_at=arrival.received_at, key=key
+            )
             if outcome.status is Outcome.REJECTED:
                 summary.rejected += 1
                 result = validate_file(plan, target, key=key)
@@ -253,7 +306,12 @@ def _returns(plan: Plan, period_id: str, matrices: list[Path]) -> list[tuple[Pat
             continue
         arrivals.append((blank, Arrival(office, period_id, at, mistake)))
         if mistake.fixed_after is not None:
-            arrivals.append((blank, Arrival(office, period_id, at + timedelta(days=mistake.fixed_after), None, 2)))
+            arrivals.append(
+                (
+                    blank,
+                    Arrival(office, period_id, at + timedelta(days=mistake.fixed_after), None, 2),
+                )
+            )
     return sorted(arrivals, key=lambda item: item[1].received_at)
 
 
@@ -276,8 +334,16 @@ def office_values(
     words = lang if lang in DELAY_REASONS else "en"
     period = Period.parse(period_id)
     pace_rng = random.Random(f"{seed}:{office}:{row.activity.id}")
-    kind = pace_rng.random()  # one in five activities slow, one in five fast, the rest about on plan
-    pace = pace_rng.uniform(0.4, 0.7) if kind < 0.2 else pace_rng.uniform(1.7, 2.4) if kind > 0.8 else pace_rng.uniform(0.8, 1.3)
+    kind = (
+        pace_rng.random()
+    )  # one in five activities slow, one in five fast, the rest about on plan
+    pace = (
+        pace_rng.uniform(0.4, 0.7)
+        if kind < 0.2
+        else pace_rng.uniform(1.7, 2.4)
+        if kind > 0.8
+        else pace_rng.uniform(0.8, 1.3)
+    )
     rng = random.Random(f"{seed}:{office}:{row.ref}:{period_id}")
     elapsed = _elapsed(row.activity, period.end)
     indicator = row.indicator
@@ -299,13 +365,18 @@ def office_values(
         comments = rng.choice(DELAY_REASONS[words])
     else:  # about half the offices name their evidence
         unit = indicator.unit if indicator else None
-        comments = EVIDENCE[words].get(unit or "", GENERIC_EVIDENCE[words]) if rng.random() < 0.5 else ""
+        comments = (
+            EVIDENCE[words].get(unit or "", GENERIC_EVIDENCE[words]) if rng.random() < 0.5 else ""
+        )
     funds = None
     if row.activity.budget is not None and row.indicator_index == 0:
         share = row.activity.budget / max(len(plan.activity_countries(row.activity)), 1)
         funds = float(round(share * min(0.25 + 0.5 * elapsed * pace, 1.0), -2))
     return {
-        "status": status, "actual": actual, "funds_secured": funds, "comments": comments,
+        "status": status,
+        "actual": actual,
+        "funds_secured": funds,
+        "comments": comments,
         "next_steps": rng.choice(NEXT_STEPS[words]) if status is not Status.COMPLETED else "",
         "support_needed": rng.choice(SUPPORT[words]) if status is Status.DELAYED else "",
     }
@@ -324,7 +395,10 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
     for office, sheet_name in meta.matrix_sheets().items():
         ws = wb[sheet_name]
         columns = header_columns(ws, lang, layout.MATRIX_COLUMNS)
-        rows = {r.ref: r for r in index.rows(None if office == region and meta.identity.regional else office)}
+        rows = {
+            r.ref: r
+            for r in index.rows(None if office == region and meta.identity.regional else office)
+        }
         for excel_row in range(layout.FIRST_DATA_ROW, ws.max_row + 1):
             plan_row = rows.get(str(ws.cell(excel_row, columns["ref"]).value or "").strip())
             if plan_row is None:
@@ -360,5 +434,3 @@ def fill_workbook(plan: Plan, blank: Path, target: Path, arrival: Arrival, seed:
     target.parent.mkdir(parents=True, exist_ok=True)
     wb.properties.modified = wb.properties.created = arrival.received_at.replace(tzinfo=None)
     write_file(target, wb.save)
-
-

@@ -81,7 +81,6 @@ COLUMNS: tuple[ExportColumn, ...] = (
 )
 
 
-
 def dataset(
     plan: Plan, store: Store, period: str | Period | None = None, lang: str | None = None
 ) -> list[Row]:
@@ -112,34 +111,58 @@ def _rows(plan: Plan, store: Store, periods: list[str], lang: str | None = None)
                 target = indicator.target if indicator else None
                 actual = reported.actual if reported else None
                 dated = planned.kind is ValueKind.DATE and actual is not None
-                rows.append({
-                    "period": period_, "country": office, "country_name": index.office_name(office, lang),
-                    "action_point": ap.id if ap else str(planned.objective.action_point),
-                    "action_point_title": action_point_title(index.framework.id, ap.id, ap.title, lang) if ap else "",
-                    "objective": planned.objective.id,
-                    "objective_title": in_language(planned.objective.title, lang),
-                    "activity": activity.id, "activity_title": in_language(activity.title, lang),
-                    "ref": planned.ref, "lead": activity.lead or "", "partners": ", ".join(activity.partners),
-                    "indicator": in_language(indicator.name, lang) if indicator else "",
-                    "unit": in_language(indicator.unit, lang) if indicator and indicator.unit else "",
-                    "cumulative": ("yes" if indicator.is_total_to_date else "no") if indicator else "",
-                    **semantics_cells(indicator),
-                    "baseline": indicator.baseline if indicator else None, "target": target,
-                    "start": activity.start, "end": activity.end, "budget": activity.budget,
-                    "currency": (activity.currency or plan.currency) if activity.budget is not None else "",
-                    "status": (reported.status or "") if reported else "",
-                    "actual": None if dated else actual,
-                    "actual_date": number_date(actual) if dated and actual is not None else None,
-                    "percent_of_target": round(actual / target, 4) if actual is not None and target else None,
-                    "funds_secured": reported.funds_secured if reported else None,
-                    "comments": reported.comments if reported else "",
-                    "next_steps": reported.next_steps if reported else "",
-                    "support_needed": reported.support_needed if reported else "",
-                    "reported": stored.received_at if stored else None,
-                    "source_file": stored.file_name if stored else "",
-                    "return_state": returned.state.value,
-                    "days_late": returned.days_late,
-                })
+                rows.append(
+                    {
+                        "period": period_,
+                        "country": office,
+                        "country_name": index.office_name(office, lang),
+                        "action_point": ap.id if ap else str(planned.objective.action_point),
+                        "action_point_title": action_point_title(
+                            index.framework.id, ap.id, ap.title, lang
+                        )
+                        if ap
+                        else "",
+                        "objective": planned.objective.id,
+                        "objective_title": in_language(planned.objective.title, lang),
+                        "activity": activity.id,
+                        "activity_title": in_language(activity.title, lang),
+                        "ref": planned.ref,
+                        "lead": activity.lead or "",
+                        "partners": ", ".join(activity.partners),
+                        "indicator": in_language(indicator.name, lang) if indicator else "",
+                        "unit": in_language(indicator.unit, lang)
+                        if indicator and indicator.unit
+                        else "",
+                        "cumulative": ("yes" if indicator.is_total_to_date else "no")
+                        if indicator
+                        else "",
+                        **semantics_cells(indicator),
+                        "baseline": indicator.baseline if indicator else None,
+                        "target": target,
+                        "start": activity.start,
+                        "end": activity.end,
+                        "budget": activity.budget,
+                        "currency": (activity.currency or plan.currency)
+                        if activity.budget is not None
+                        else "",
+                        "status": (reported.status or "") if reported else "",
+                        "actual": None if dated else actual,
+                        "actual_date": number_date(actual)
+                        if dated and actual is not None
+                        else None,
+                        "percent_of_target": round(actual / target, 4)
+                        if actual is not None and target
+                        else None,
+                        "funds_secured": reported.funds_secured if reported else None,
+                        "comments": reported.comments if reported else "",
+                        "next_steps": reported.next_steps if reported else "",
+                        "support_needed": reported.support_needed if reported else "",
+                        "reported": stored.received_at if stored else None,
+                        "source_file": stored.file_name if stored else "",
+                        "return_state": returned.state.value,
+                        "days_late": returned.days_late,
+                    }
+                )
     return rows
 
 
@@ -154,7 +177,10 @@ def _periods(plan: Plan, store: Store, period: str | Period | None) -> list[str]
 
 
 def regional(
-    plan: Plan, store: Store, periods: list[str], rows: list[Row] | None = None,
+    plan: Plan,
+    store: Store,
+    periods: list[str],
+    rows: list[Row] | None = None,
     lang: str | None = None,
 ) -> list[Row]:
     """The regional figures of `periods`, from every period's rows up to the last of them
@@ -169,8 +195,15 @@ def regional(
 
 
 def export(
-    plan: Plan, store: Store, period: str | Period | None, fmt: str, out_path: Target, *,
-    table: str = "rows", inputs: Inputs | None = None, lang: str | None = None,
+    plan: Plan,
+    store: Store,
+    period: str | Period | None,
+    fmt: str,
+    out_path: Target,
+    *,
+    table: str = "rows",
+    inputs: Inputs | None = None,
+    lang: str | None = None,
 ) -> int:
     """Write the dataset to `out_path`, its texts in `lang` (default: the plan's language); returns
     the number of rows (of `table`: a csv or hxl file holds one table, the dataset's rows or one of
@@ -179,7 +212,9 @@ def export(
     if fmt not in FORMATS:
         raise MatrixError("error.unknown_format", format=fmt, formats=list(FORMATS))
     if table not in ("rows", REGIONAL_TABLE) and table not in TABLES:
-        raise MatrixError("error.unknown_table", table=table, tables=["rows", REGIONAL_TABLE, *TABLES])
+        raise MatrixError(
+            "error.unknown_table", table=table, tables=["rows", REGIONAL_TABLE, *TABLES]
+        )
     if table != "rows" and fmt not in ("csv", "hxl"):
         raise MatrixError("error.table_format", format=fmt)
     inputs = inputs or Inputs()
@@ -195,29 +230,54 @@ def export(
                 columns, extra = TABLES[table], table_rows(plan, store, periods, table)
             write = _write_hxl_table if fmt == "hxl" else _write_csv_table
             encoding = "utf-8" if fmt == "hxl" else "utf-8-sig"
-            write_file(out_path, lambda out: write(out, columns, extra), encoding=encoding,
-                       newline="", inputs=inputs)
+            write_file(
+                out_path,
+                lambda out: write(out, columns, extra),
+                encoding=encoding,
+                newline="",
+                inputs=inputs,
+            )
             return len(extra)
         rows = dataset(plan, store, period, lang)
         if fmt == "xlsx":
-            write_file(out_path, lambda out: _write_xlsx(out, plan, store, rows, lang), inputs=inputs)
+            write_file(
+                out_path, lambda out: _write_xlsx(out, plan, store, rows, lang), inputs=inputs
+            )
         elif fmt == "iati":
             from matrix.iati import activities_xml
 
-            document = activities_xml(plan, rows)  # checked against the IATI schema before a byte is written
+            document = activities_xml(
+                plan, rows
+            )  # checked against the IATI schema before a byte is written
             write_file(out_path, lambda out: out.write(document), inputs=inputs)
         elif fmt == "json":
-            write_file(out_path, lambda out: _write_json(out, plan, store, rows, lang), encoding="utf-8",
-                       inputs=inputs)
+            write_file(
+                out_path,
+                lambda out: _write_json(out, plan, store, rows, lang),
+                encoding="utf-8",
+                inputs=inputs,
+            )
         elif fmt == "hxl":
-            write_file(out_path, lambda out: _write_hxl(out, rows), encoding="utf-8", newline="", inputs=inputs)
+            write_file(
+                out_path,
+                lambda out: _write_hxl(out, rows),
+                encoding="utf-8",
+                newline="",
+                inputs=inputs,
+            )
         else:  # utf-8-sig: Excel reads a BOM-marked CSV as UTF-8, so names in Arabic or French stay intact
-            write_file(out_path, lambda out: _write_csv(out, rows), encoding="utf-8-sig", newline="", inputs=inputs)
+            write_file(
+                out_path,
+                lambda out: _write_csv(out, rows),
+                encoding="utf-8-sig",
+                newline="",
+                inputs=inputs,
+            )
     return len(rows)
 
 
 def neutralise(text: str) -> str:
-    """"'=SUM(A1)": a spreadsheet shows the text instead of running it."""
+    """ "'=SUM(A1)": a spreadsheet shows the text instead of running it."""
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
@@ -264,8 +324,10 @@ def hxl_columns() -> tuple[ExportColumn, ...]:
     out: list[ExportColumn] = []
     for column in COLUMNS:
         if column.key == "actual":
-            out += [replace(column, key=f"actual_{rule}", hxl=f"{column.hxl}+{rule}")
-                    for rule in PERIOD_RULES]
+            out += [
+                replace(column, key=f"actual_{rule}", hxl=f"{column.hxl}+{rule}")
+                for rule in PERIOD_RULES
+            ]
         else:
             out.append(column)
     return tuple(out)
@@ -286,7 +348,11 @@ def _write_json(out: IO[str], plan: Plan, store: Store, rows: list[Row], lang: s
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
     document = {
         "schema_version": JSON_SCHEMA_VERSION,
-        "plan": {"id": plan.id, "title": in_language(plan.title, lang), "version": plan_index(plan).content_hash},
+        "plan": {
+            "id": plan.id,
+            "title": in_language(plan.title, lang),
+            "version": plan_index(plan).content_hash,
+        },
         "periods": periods,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tool_version": __version__,
@@ -309,7 +375,11 @@ JSON_TABLES = ("initiatives", "overviews", "good_practices")
 
 
 def _proposed(plan: Plan, store: Store, periods: list[str]) -> list[Row]:
-    return [{"period": p, "office": office, **fields} for p in periods for office, fields in store.proposed(plan, p)]
+    return [
+        {"period": p, "office": office, **fields}
+        for p in periods
+        for office, fields in store.proposed(plan, p)
+    ]
 
 
 def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row], lang: str) -> None:
@@ -317,11 +387,19 @@ def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row], lang:
 
     from matrix.excel.writer import close_workbook
 
-    book = xlsxwriter.Workbook(out, {"remove_timezone": True, "strings_to_formulas": False,
-                                           "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        out,
+        {
+            "remove_timezone": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     formats = {
-        "header": book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True,
-                                   "valign": "top"}),
+        "header": book.add_format(
+            {"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "top"}
+        ),
         "text": book.add_format({"valign": "top"}),
         "formula_text": book.add_format({"valign": "top", "quote_prefix": True}),
         "number": book.add_format({"valign": "top"}),
@@ -334,7 +412,9 @@ def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row], lang:
     _xlsx_sheet(book, sheet_name(t(lang, "export.sheet.rows"), used), COLUMNS, rows, formats)
     by_action_point: dict[str, list[Row]] = {}
     for row in rows:
-        by_action_point.setdefault(f"{row['action_point']} {row['action_point_title']}", []).append(row)
+        by_action_point.setdefault(f"{row['action_point']} {row['action_point_title']}", []).append(
+            row
+        )
     for title, ap_rows in by_action_point.items():
         _xlsx_sheet(book, sheet_name(title, used), COLUMNS, ap_rows, formats)
     periods = sorted({row["period"] for row in rows}, key=Period.parse)
@@ -343,11 +423,19 @@ def _write_xlsx(out: IO[bytes], plan: Plan, store: Store, rows: list[Row], lang:
     for table, columns in TABLES.items():
         if extra := table_rows(plan, store, periods, table):
             flattened = [{key: flat(value) for key, value in row.items()} for row in extra]
-            _xlsx_sheet(book, sheet_name(t(lang, f"export.sheet.{table}"), used), columns, flattened, formats)
+            _xlsx_sheet(
+                book,
+                sheet_name(t(lang, f"export.sheet.{table}"), used),
+                columns,
+                flattened,
+                formats,
+            )
     close_workbook(book)
 
 
-def _xlsx_sheet(book, name: str, columns: tuple[ExportColumn, ...], rows: list[Row], formats) -> None:
+def _xlsx_sheet(
+    book, name: str, columns: tuple[ExportColumn, ...], rows: list[Row], formats
+) -> None:
     sheet = book.add_worksheet(name)
     for col, column in enumerate(columns):
         sheet.write_string(0, col, column.key, formats["header"])
@@ -367,7 +455,11 @@ def _xlsx_cell(sheet, r: int, col: int, value: Any, kind: str, formats) -> None:
     elif isinstance(value, date):
         sheet.write_datetime(r, col, datetime(value.year, value.month, value.day), formats["date"])
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        sheet.write_number(r, col, value, formats[kind if kind in ("money", "percent") else "number"])
+        sheet.write_number(
+            r, col, value, formats[kind if kind in ("money", "percent") else "number"]
+        )
     else:
         text = str(value)
-        sheet.write_string(r, col, text, formats["formula_text" if text.startswith(FORMULA_STARTS) else "text"])
+        sheet.write_string(
+            r, col, text, formats["formula_text" if text.startswith(FORMULA_STARTS) else "text"]
+        )

@@ -94,8 +94,11 @@ _TYPES: dict[str, dict[str, Any]] = {
         },
     },
 }
-DEFINITIONS = {"initiatives": "InitiativeRow", "overviews": "OverviewRow",
-               "good_practices": "GoodPracticeRow"}
+DEFINITIONS = {
+    "initiatives": "InitiativeRow",
+    "overviews": "OverviewRow",
+    "good_practices": "GoodPracticeRow",
+}
 
 
 def json_schema() -> dict[str, Any]:

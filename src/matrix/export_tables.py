@@ -144,6 +144,8 @@ TABLES: dict[str, tuple[ExportColumn, ...]] = {
     ),
 }
 """Table name -> its columns, for every format (the json export's schema is built from them)."""
+
+
 def table_rows(plan: Plan, store: Store, periods: list[str], table: str) -> list[Row]:
     """The rows of `table` for `periods`, by period then office."""
     if table == "proposed":
@@ -186,7 +188,11 @@ def _proposed(plan: Plan, store: Store, periods: list[str]) -> list[Row]:
             except ValidationError:
                 continue  # a row too damaged to export; validation reported it
             item["status"] = item["status"].value if item["status"] else ""
-            where = {"period": period, "office": office, "office_name": plan_index(plan).office_name(office)}
+            where = {
+                "period": period,
+                "office": office,
+                "office_name": plan_index(plan).office_name(office),
+            }
             rows.append({key: value for key, value in (where | item).items() if key in keys})
     return rows
 

@@ -128,7 +128,9 @@ def write_file(
         if encoding is None:
             write(stream)
         else:
-            text = io.TextIOWrapper(cast(io.BufferedWriter, stream), encoding=encoding, newline=newline)
+            text = io.TextIOWrapper(
+                cast(io.BufferedWriter, stream), encoding=encoding, newline=newline
+            )
             write(text)
             text.flush()
             text.detach()
@@ -259,8 +261,13 @@ class Inputs:
         for path, what, why in self._files:
             if _same_file(target, path):
                 same = os.path.abspath(target) == os.path.abspath(path)
-                raise MatrixError("error.output_is_input" if same else "error.output_is_input_at",
-                                  target=target, what=phrase(what), path=path, why=phrase(why))
+                raise MatrixError(
+                    "error.output_is_input" if same else "error.output_is_input_at",
+                    target=target,
+                    what=phrase(what),
+                    path=path,
+                    why=phrase(why),
+                )
 
     def refuse_folder(self, folder: str | Path, what: str) -> None:
         """MatrixError when `folder` is, or is inside, a folder being read: `what` (a catalogue
@@ -269,8 +276,13 @@ class Inputs:
         for path, role in self._folders:
             read = Path(os.path.realpath(path))
             if resolved == read or read in resolved.parents:
-                raise MatrixError("error.output_in_returns", folder=folder, role=phrase(role), path=path,
-                                  what=phrase(what))
+                raise MatrixError(
+                    "error.output_in_returns",
+                    folder=folder,
+                    role=phrase(role),
+                    path=path,
+                    what=phrase(what),
+                )
 
 
 def _same_file(a: Path, b: Path) -> bool:

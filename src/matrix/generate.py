@@ -38,8 +38,13 @@ def offices_to_write(plan: Plan, countries: list[str] | None, regional: bool) ->
     wanted = list(dict.fromkeys(code.strip().upper() for code in countries))
     unknown = [code for code in wanted if code not in plan.countries]
     if unknown:
-        raise MatrixError("error.countries_not_in_plan", count=len(unknown), codes=unknown, plan=plan.id,
-                          countries=plan.countries)
+        raise MatrixError(
+            "error.countries_not_in_plan",
+            count=len(unknown),
+            codes=unknown,
+            plan=plan.id,
+            countries=plan.countries,
+        )
     return wanted
 
 
@@ -81,7 +86,10 @@ def generate(
     from matrix.excel.writer import write_workbook
 
     parsed = plan_period(plan, period)  # a PeriodError is a MatrixError
-    languages = {office: lang or plan.office_language(office) for office in offices_to_write(plan, countries, regional)}
+    languages = {
+        office: lang or plan.office_language(office)
+        for office in offices_to_write(plan, countries, regional)
+    }
     for chosen in dict.fromkeys(languages.values()):
         if chosen not in LANGUAGES:
             raise MatrixError("error.unknown_language", lang=chosen, languages=list(LANGUAGES))
@@ -109,12 +117,22 @@ def generate(
 
     written = []
     for office, path in targets.items():
-        write_file(path, partial(
-            write_workbook, plan, office, parsed, languages[office], regional=regional,
-            prefill=prefill, key=secret, narratives=(narratives or {}).get(office)),
-            inputs=inputs)
+        write_file(
+            path,
+            partial(
+                write_workbook,
+                plan,
+                office,
+                parsed,
+                languages[office],
+                regional=regional,
+                prefill=prefill,
+                key=secret,
+                narratives=(narratives or {}).get(office),
+            ),
+            inputs=inputs,
+        )
         written.append(path)
         if progress:
             progress(path)
     return written
-

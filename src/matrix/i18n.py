@@ -53,7 +53,9 @@ Phrase = dict[str, object]
 @cache
 def catalogue(lang: str) -> dict[str, Entry]:
     if lang not in LANGUAGES:
-        raise ValueError(f"language '{lang}' is not available; choose one of {', '.join(LANGUAGES)}")
+        raise ValueError(
+            f"language '{lang}' is not available; choose one of {', '.join(LANGUAGES)}"
+        )
     text = files("matrix.locales").joinpath(f"{lang}.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
@@ -141,7 +143,11 @@ def format_value(value: object, lang: str, spec: str = "") -> str:
     if isinstance(value, list | tuple):
         each = ",".join(sorted(forms - {"or"}))
         items = [format_value(item, lang, each) for item in value]
-        return format_list(items, style="or" if "or" in forms else "standard", locale=lang) if items else ""
+        return (
+            format_list(items, style="or" if "or" in forms else "standard", locale=lang)
+            if items
+            else ""
+        )
     if value is None:
         text = ""
     elif is_phrase(value):
@@ -215,7 +221,9 @@ def parse_status(text: str) -> Status | None:
 def action_point_title(framework_id: str, ap_id: str, default: str, lang: str) -> str:
     """Built-in frameworks have translated titles; a plan's own framework has its own words, in
     `lang` when it gives them."""
-    return _plain(catalogue(lang).get(f"framework.{framework_id}.{ap_id}")) or plan_text(default, lang)
+    return _plain(catalogue(lang).get(f"framework.{framework_id}.{ap_id}")) or plan_text(
+        default, lang
+    )
 
 
 def action_point_label(number: int, title: str) -> str:
@@ -235,8 +243,9 @@ def action_point_number(text: object) -> int | None:
 
 
 def action_point_description(framework_id: str, ap_id: str, default: str, lang: str) -> str:
-    return _plain(catalogue(lang).get(f"framework.{framework_id}.{ap_id}.description")) or plan_text(
-        default, lang)
+    return _plain(
+        catalogue(lang).get(f"framework.{framework_id}.{ap_id}.description")
+    ) or plan_text(default, lang)
 
 
 def in_language(texts: Mapping[str, T] | str, lang: str) -> T | str | None:

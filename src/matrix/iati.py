@@ -122,8 +122,9 @@ def check(data: bytes) -> None:
     schema = _schema()
     if not schema.validate(document):
         error = schema.error_log[0]
-        raise MatrixError("error.iati_invalid", version=IATI_VERSION, where=error.path,
-                          detail=error.message)
+        raise MatrixError(
+            "error.iati_invalid", version=IATI_VERSION, where=error.path, detail=error.message
+        )
 
 
 @cache
@@ -190,8 +191,12 @@ def activity_status(statuses: Iterable[str]) -> str:
 
 
 MEASURES = {
-    ValueKind.COUNT: UNIT, ValueKind.NUMBER: UNIT, ValueKind.CURRENCY: UNIT,
-    ValueKind.PERCENT: PERCENTAGE, ValueKind.YES_NO: NOMINAL, ValueKind.DATE: QUALITATIVE,
+    ValueKind.COUNT: UNIT,
+    ValueKind.NUMBER: UNIT,
+    ValueKind.CURRENCY: UNIT,
+    ValueKind.PERCENT: PERCENTAGE,
+    ValueKind.YES_NO: NOMINAL,
+    ValueKind.DATE: QUALITATIVE,
 }
 """IATI IndicatorMeasure of each declared kind: yes (1) / no (0) is a nominal value, a date is
 qualitative (its values go in a comment: IATI's values are numbers)."""
@@ -321,7 +326,9 @@ class _Writer:
         )
         if activity.end:
             etree.SubElement(
-                element, "activity-date", {"type": PLANNED_END, "iso-date": activity.end.isoformat()}
+                element,
+                "activity-date",
+                {"type": PLANNED_END, "iso-date": activity.end.isoformat()},
             )
         self.place(element, activity)
         self.action_point(element, objective)

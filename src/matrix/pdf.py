@@ -68,7 +68,11 @@ def html_to_pdf(html: str) -> bytes:
         ]
         problem = _run(command)
         if not pdf.is_file() or not pdf.stat().st_size:
-            raise MatrixError("error.pdf_not_written", browser=browser, reason=problem or phrase("error.no_reason"))
+            raise MatrixError(
+                "error.pdf_not_written",
+                browser=browser,
+                reason=problem or phrase("error.no_reason"),
+            )
         return pdf.read_bytes()
 
 
@@ -117,7 +121,9 @@ def _run(command: list[str]) -> str:
         _, errors = process.communicate(timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
         _stop(process)
-        raise MatrixError("error.pdf_timeout", browser=command[0], seconds=TIMEOUT_SECONDS) from None
+        raise MatrixError(
+            "error.pdf_timeout", browser=command[0], seconds=TIMEOUT_SECONDS
+        ) from None
     except BaseException:
         _stop(process)
         raise

@@ -11,7 +11,12 @@ from matrix.errors import MatrixError
 from matrix.i18n import phrase
 from matrix.models.plan import Frequency, Plan, Reporting
 
-_PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.HALF_YEARLY: 2, Frequency.ANNUAL: 1}
+_PER_YEAR = {
+    Frequency.MONTHLY: 12,
+    Frequency.QUARTERLY: 4,
+    Frequency.HALF_YEARLY: 2,
+    Frequency.ANNUAL: 1,
+}
 _PATTERNS = [
     (Frequency.MONTHLY, re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
     (Frequency.QUARTERLY, re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)),
@@ -60,8 +65,13 @@ class Period:
             if match := pattern.match(text):
                 year = int(match.group(1))
                 if year not in YEARS:
-                    raise PeriodOutOfRange("period.out_of_range", text=text, first=YEARS[0],
-                                           last=YEARS[-1], example=EXAMPLES[frequency])
+                    raise PeriodOutOfRange(
+                        "period.out_of_range",
+                        text=text,
+                        first=YEARS[0],
+                        last=YEARS[-1],
+                        example=EXAMPLES[frequency],
+                    )
                 return cls(year, int(match.group(2)) if match.lastindex == 2 else 1, frequency)
         raise PeriodError("period.not_a_period", text=text)
 
@@ -114,9 +124,13 @@ def parse_for_plan(reporting: Reporting, text: str | Period) -> Period:
     """A period of the plan's own frequency, not before its first period; PeriodError if not."""
     period = Period.parse(text)
     if period.frequency != reporting.frequency:
-        raise PeriodError("period.other_frequency", text=text, found=frequency_name(period.frequency),
-                          frequency=frequency_name(reporting.frequency),
-                          example=EXAMPLES[reporting.frequency])
+        raise PeriodError(
+            "period.other_frequency",
+            text=text,
+            found=frequency_name(period.frequency),
+            frequency=frequency_name(reporting.frequency),
+            example=EXAMPLES[reporting.frequency],
+        )
     first = Period.parse(reporting.first_period)
     if period < first:
         raise PeriodError("period.before_first", text=text, first=first.id)
@@ -140,8 +154,10 @@ def last_period(plan: Plan, today: date | None = None) -> Period:
     never before the first period. Anything later can only be a typing slip or an edit."""
     frequency = plan.reporting.frequency
     ends = [activity.end for _, activity in plan.activities() if activity.end is not None]
-    candidates = [Period.parse(plan.reporting.first_period),
-                  Period.containing(today or date.today(), frequency).next()]
+    candidates = [
+        Period.parse(plan.reporting.first_period),
+        Period.containing(today or date.today(), frequency).next(),
+    ]
     if ends:
         candidates.append(Period.containing(max(ends), frequency))
     return max(candidates)

@@ -176,7 +176,11 @@ class Project:
         where = phrase("versions.looked_in", folder=self.versions_folder / "plans")
         if store is not None:
             kept += store.plan_versions(self.plan.id)
-            where = phrase("versions.looked_in_store", folder=self.versions_folder / "plans", store=str(self.store))
+            where = phrase(
+                "versions.looked_in_store",
+                folder=self.versions_folder / "plans",
+                store=str(self.store),
+            )
         issued = folder_issued(self.versions_folder)
         if store is not None:
             issued += store.issued(self.plan.id)
@@ -223,8 +227,11 @@ class Project:
         version = versions.find(self.plan.id, ref)
         plan = versions.plan(version.hash)
         if plan is None:
-            raise MatrixError("error.version_unreadable", version=version.hash[:12],
-                              folder=self.versions_folder / "plans")
+            raise MatrixError(
+                "error.version_unreadable",
+                version=version.hash[:12],
+                folder=self.versions_folder / "plans",
+            )
         return version, plan
 
     def plan_at(self, ref: str, lang: str = DEFAULT_LANG) -> tuple[Plan, str]:
@@ -240,7 +247,9 @@ class Project:
         if ref.strip().lower() == "current":
             return self.plan, t(lang, "versions.current", path=self.plan_file)
         version, plan = self.plan_version(ref)
-        return plan, t(lang, "versions.kept", version=version.hash[:12], date=version.first_used.date())
+        return plan, t(
+            lang, "versions.kept", version=version.hash[:12], date=version.first_used.date()
+        )
 
     def plan_diff(self, old: str, new: str, lang: str = DEFAULT_LANG) -> PlanDiff:
         """What changed from `old` to `new`, each a plan file, a kept version or `current`."""
@@ -252,7 +261,9 @@ class Project:
     def _version(self) -> PlanVersion:
         """The current plan as a version to keep, first used now."""
         return PlanVersion(
-            self.plan.id, self.plan.content_hash(), version_text(self.plan, self.plan_file),
+            self.plan.id,
+            self.plan.content_hash(),
+            version_text(self.plan, self.plan_file),
             datetime.now(UTC).replace(microsecond=0),
         )
 
@@ -303,8 +314,16 @@ class Project:
             for offices, is_regional, language in batches:
                 sent = self._sent(records, wanted, offices, is_regional, language, progress)
                 written += self._write(
-                    wanted, offices, is_regional, language, out, force, sent, key_created,
-                    store, options,
+                    wanted,
+                    offices,
+                    is_regional,
+                    language,
+                    out,
+                    force,
+                    sent,
+                    key_created,
+                    store,
+                    options,
                 )
         return written
 
@@ -325,8 +344,10 @@ class Project:
             office: lang or self.plan.office_language(office)
             for office in offices_to_write(self.plan, countries, regional)
         }
-        names = {workbook_name(office, period, self.plan, language): office
-                 for office, language in languages.items()}
+        names = {
+            workbook_name(office, period, self.plan, language): office
+            for office, language in languages.items()
+        }
 
         def sent(path: Path) -> None:
             office = names[path.name]
@@ -384,11 +405,17 @@ class Project:
         try:
             with self.opened_store() as store:
                 results = self._read_with_stored_versions(store, files, results)
-                checked = dict(checked_against_history(
-                    self.plan, results, lambda offices, period: store.earlier(self.plan, offices, period)
-                ))
+                checked = dict(
+                    checked_against_history(
+                        self.plan,
+                        results,
+                        lambda offices, period: store.earlier(self.plan, offices, period),
+                    )
+                )
         except MatrixError as exc:  # validating needs no store: say what was not compared
-            self.on_warning(Code.HISTORY_UNAVAILABLE.issue(file=str(self.store), reason=exc.as_phrase()))
+            self.on_warning(
+                Code.HISTORY_UNAVAILABLE.issue(file=str(self.store), reason=exc.as_phrase())
+            )
             return results
         return [checked[index] for index in range(len(results))]
 
@@ -400,7 +427,8 @@ class Project:
         from matrix.validation import validate_paths
 
         unknown = [
-            index for index, result in enumerate(results)
+            index
+            for index, result in enumerate(results)
             if any(issue.code == Code.PLAN_VERSION_UNKNOWN.slug for issue in result.issues)
         ]
         if not unknown:
@@ -579,7 +607,9 @@ class Project:
             )
 
 
-def _outdated_batches(outdated: list[IssuedMatrix]) -> list[tuple[list[str] | None, bool, str | None]]:
+def _outdated_batches(
+    outdated: list[IssuedMatrix],
+) -> list[tuple[list[str] | None, bool, str | None]]:
     """(countries, regional, language) of each `generate` that sends the outdated offices a
     matrix of the current version, in the language each had."""
     batches: dict[tuple[bool, str], list[str]] = {}
@@ -611,8 +641,14 @@ class _Records:
         version, folder = self.version, self.project.versions_folder
         keep_in_folder(folder, version)
         issued = IssuedMatrix(
-            version.plan_id, version.hash, office, regional, period.id, lang,
-            datetime.now(UTC).replace(microsecond=0), path.name,
+            version.plan_id,
+            version.hash,
+            office,
+            regional,
+            period.id,
+            lang,
+            datetime.now(UTC).replace(microsecond=0),
+            path.name,
         )
         record_issued_in_folder(folder, issued)
         if (store := self._opened_store()) is not None:
@@ -622,5 +658,8 @@ class _Records:
                 store.keep_version(version, [issued])
             except StoreError as exc:  # a role that may only read: the folder has it all
                 self._store = None
-                self.project.on_warning(Code.STORE_VERSIONS_NOT_KEPT.issue(
-                    file=str(self.project.store), folder=str(folder), reason=exc.as_phrase()))
+                self.project.on_warning(
+                    Code.STORE_VERSIONS_NOT_KEPT.issue(
+                        file=str(self.project.store), folder=str(folder), reason=exc.as_phrase()
+                    )
+                )

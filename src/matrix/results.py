@@ -99,39 +99,69 @@ def _in_language(issues: Iterable[Issue], lang: str) -> list[Issue]:
     return [issue.model_copy(update={"message": issue_message(issue, lang)}) for issue in issues]
 
 
-def plan_report(plan: str | Path, issues: list[Issue], written: str | Path | None = None,
-                lang: str = "en") -> PlanReport:
+def plan_report(
+    plan: str | Path, issues: list[Issue], written: str | Path | None = None, lang: str = "en"
+) -> PlanReport:
     errors = sum(issue.is_error for issue in issues)
-    return PlanReport(plan=str(plan), valid=not errors, errors=errors, warnings=len(issues) - errors,
-                      issues=_in_language(issues, lang), written=None if written is None else str(written))
+    return PlanReport(
+        plan=str(plan),
+        valid=not errors,
+        errors=errors,
+        warnings=len(issues) - errors,
+        issues=_in_language(issues, lang),
+        written=None if written is None else str(written),
+    )
 
 
-def collect_report(outcomes: list[CollectOutcome], total: int | None = None,
-                   stopped_by: str | None = None, lang: str = "en") -> CollectReport:
+def collect_report(
+    outcomes: list[CollectOutcome],
+    total: int | None = None,
+    stopped_by: str | None = None,
+    lang: str = "en",
+) -> CollectReport:
     from matrix.collect import first_reason
 
     files = [
-        CollectedFile(file=str(o.file), office=o.office, period=o.period, result=o.status,
-                      errors=o.errors, warnings=o.warnings, reason=first_reason(o, lang),
-                      submission_id=o.submission_id, overlaps=_in_language(o.overlaps, lang))
+        CollectedFile(
+            file=str(o.file),
+            office=o.office,
+            period=o.period,
+            result=o.status,
+            errors=o.errors,
+            warnings=o.warnings,
+            reason=first_reason(o, lang),
+            submission_id=o.submission_id,
+            overlaps=_in_language(o.overlaps, lang),
+        )
         for o in outcomes
     ]
     counts = {outcome: sum(o.status is outcome for o in outcomes) for outcome in Outcome}
-    return CollectReport(files=len(outcomes) if total is None else total, counts=counts,
-                         stopped_by=stopped_by, outcomes=files)
+    return CollectReport(
+        files=len(outcomes) if total is None else total,
+        counts=counts,
+        stopped_by=stopped_by,
+        outcomes=files,
+    )
 
 
-def generate_report(plan: str | Path, period: object, workbooks: Iterable[Path],
-                    key_created: Path | None = None) -> GenerateReport:
-    return GenerateReport(plan=str(plan), period=str(period), workbooks=[str(p) for p in workbooks],
-                          key_created=None if key_created is None else str(key_created))
+def generate_report(
+    plan: str | Path, period: object, workbooks: Iterable[Path], key_created: Path | None = None
+) -> GenerateReport:
+    return GenerateReport(
+        plan=str(plan),
+        period=str(period),
+        workbooks=[str(p) for p in workbooks],
+        key_created=None if key_created is None else str(key_created),
+    )
 
 
 def validate_json(results: list[ValidationResult], lang: str = "en") -> list[dict[str, Any]]:
     """`matrix validate`: each file's result, with whether it would be accepted; its issues'
     messages in `lang`, beside their codes and params."""
     return [
-        result.model_copy(update={"issues": _in_language(result.issues, lang)}).model_dump(mode="json")
+        result.model_copy(update={"issues": _in_language(result.issues, lang)}).model_dump(
+            mode="json"
+        )
         | {"accepted": result.accepted}
         for result in results
     ]
@@ -158,6 +188,7 @@ def dumps(data: BaseModel | list[Any] | dict[str, Any]) -> str:
 
 # --- the schemas ------------------------------------------------------------------------------
 
+
 def _model_schema(model: type[BaseModel]) -> dict[str, Any]:
     return model.model_json_schema(mode="serialization")
 
@@ -170,8 +201,12 @@ def _validate_schema() -> dict[str, Any]:
     }
     item["required"] = [*item.get("required", []), "accepted"]
     defs = item.pop("$defs", {})
-    return {"type": "array", "items": item, "$defs": defs,
-            "description": "`matrix validate`: one result per returned file, in the order read."}
+    return {
+        "type": "array",
+        "items": item,
+        "$defs": defs,
+        "description": "`matrix validate`: one result per returned file, in the order read.",
+    }
 
 
 def _status_schema() -> dict[str, Any]:
@@ -186,8 +221,10 @@ def _status_schema() -> dict[str, Any]:
             "schema_version": {"const": 1, "type": "integer"},
             "period": {"type": "string", "description": "The reporting period, e.g. 2026-Q3."},
             "due": {"type": "string", "format": "date", "description": "When returns were due."},
-            "complete": {"type": "boolean",
-                         "description": "Every expected office returned (late counts)."},
+            "complete": {
+                "type": "boolean",
+                "description": "Every expected office returned (late counts).",
+            },
             "offices": {"type": "array", "items": office},
         },
         "required": ["schema_version", "period", "due", "complete", "offices"],
@@ -201,8 +238,12 @@ def _history_schema() -> dict[str, Any]:
 
     entry = TypeAdapter(HistoryEntry).json_schema(mode="serialization")
     defs = entry.pop("$defs", {})
-    return {"type": "array", "items": entry, "$defs": defs,
-            "description": "`matrix history`: what one office reported, period by period."}
+    return {
+        "type": "array",
+        "items": entry,
+        "$defs": defs,
+        "description": "`matrix history`: what one office reported, period by period.",
+    }
 
 
 def _plan_history_schema() -> dict[str, Any]:
@@ -210,8 +251,12 @@ def _plan_history_schema() -> dict[str, Any]:
 
     entry = TypeAdapter(VersionEntry).json_schema(mode="serialization")
     defs = entry.pop("$defs", {})
-    return {"type": "array", "items": entry, "$defs": defs,
-            "description": "`matrix plan history`: the plan's versions, oldest first, and the current one."}
+    return {
+        "type": "array",
+        "items": entry,
+        "$defs": defs,
+        "description": "`matrix plan history`: the plan's versions, oldest first, and the current one.",
+    }
 
 
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {

@@ -48,8 +48,12 @@ RATIO_PARTS = frozenset({ValueKind.COUNT, ValueKind.NUMBER, ValueKind.CURRENCY})
 
 
 KIND_WORDS = {
-    ValueKind.COUNT: "count", ValueKind.NUMBER: "number", ValueKind.PERCENT: "percentage",
-    ValueKind.CURRENCY: "currency amount", ValueKind.YES_NO: "yes/no", ValueKind.DATE: "date",
+    ValueKind.COUNT: "count",
+    ValueKind.NUMBER: "number",
+    ValueKind.PERCENT: "percentage",
+    ValueKind.CURRENCY: "currency amount",
+    ValueKind.YES_NO: "yes/no",
+    ValueKind.DATE: "date",
 }
 """How messages name a kind of value: 'is a percentage'."""
 
@@ -143,14 +147,19 @@ def regional_figure(
     if rule is RegionalRule.RATIO:
         numerators, denominators = numerators or {}, denominators or {}
         both = [
-            o for o in offices
-            if numerators.get(o) is not None and denominators.get(o) is not None
+            o for o in offices if numerators.get(o) is not None and denominators.get(o) is not None
         ]
         part = sum(numerators[o] or 0.0 for o in both)
         whole = sum(denominators[o] or 0.0 for o in both)
         value = 100.0 * part / whole if both and whole else None
-        return RegionalFigure(value, indicator.target, len(both), len(offices),
-                              part if both else None, whole if both else None)
+        return RegionalFigure(
+            value,
+            indicator.target,
+            len(both),
+            len(offices),
+            part if both else None,
+            whole if both else None,
+        )
     given = [figure for o in offices if (figure := figures.get(o)) is not None]
     value = combine(rule, given)
     target = indicator.target

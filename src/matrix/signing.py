@@ -64,8 +64,9 @@ def ensure_key(key: ProjectKey) -> tuple[ProjectKey, bool]:
         # never replaced: a key another process wrote a moment ago is the key
         created = create_new(key.path, secrets.token_bytes(KEY_BYTES), mode=PRIVATE)
     except OSError as exc:
-        raise MatrixError("error.cannot_create_key", path=key.path, reason=describe(exc),
-                          variable=KEY_ENV) from None
+        raise MatrixError(
+            "error.cannot_create_key", path=key.path, reason=describe(exc), variable=KEY_ENV
+        ) from None
     return _read_key(key.path), created
 
 

@@ -71,8 +71,13 @@ class PeriodStatus:
 
     def as_json(self) -> dict[str, object]:
         """`matrix status --format json`, described by docs/schemas/status.v1.json."""
-        return {"schema_version": 1, "period": self.period, "due": self.due.isoformat(), "complete": self.complete,
-                "offices": [o.as_json() for o in self.offices]}
+        return {
+            "schema_version": 1,
+            "period": self.period,
+            "due": self.due.isoformat(),
+            "complete": self.complete,
+            "offices": [o.as_json() for o in self.offices],
+        }
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,9 @@ def office_return(office: str, submissions: list[Submission], due: date) -> Offi
     or a regional workbook's: a late correction does not make an on-time return late.
     `submissions` are the period's, in the order collected."""
     own = [s for s in submissions if s.office == office]
-    covering = [s for s in submissions if s.accepted and s.office != office and office in s.countries]
+    covering = [
+        s for s in submissions if s.accepted and s.office != office and office in s.countries
+    ]
     current = next((s for s in own if s.counts), None)
     via = None
     if current is None:
@@ -122,7 +129,10 @@ def office_return(office: str, submissions: list[Submission], due: date) -> Offi
 
 
 def status(
-    plan: Plan, store: Store, period: str | Period, issued: Mapping[str, IssuedMatrix] | None = None,
+    plan: Plan,
+    store: Store,
+    period: str | Period,
+    issued: Mapping[str, IssuedMatrix] | None = None,
     lang: str = "en",
 ) -> PeriodStatus:
     """Every expected office's state for `period`: returned, late, rejected or missing; with
@@ -137,14 +147,23 @@ def status(
         found = office_return(office, submissions, due)
         shown = found.current or (found.own[-1] if found.own else None)
         sent = (issued or {}).get(office)
-        offices.append(OfficeStatus(
-            office=office, name=index.office_name(office, lang), state=found.state,
-            latest_return=found.latest_received, file=shown.file_name if shown else None,
-            errors=shown.errors if shown else 0, warnings=shown.warnings if shown else 0, via=found.via,
-            reason=_first_error(shown, lang) if found.state is ReturnState.REJECTED and shown else None,
-            matrix_version=sent.plan_hash if sent else None,
-            outdated=sent is not None and sent.plan_hash != index.content_hash,
-        ))
+        offices.append(
+            OfficeStatus(
+                office=office,
+                name=index.office_name(office, lang),
+                state=found.state,
+                latest_return=found.latest_received,
+                file=shown.file_name if shown else None,
+                errors=shown.errors if shown else 0,
+                warnings=shown.warnings if shown else 0,
+                via=found.via,
+                reason=_first_error(shown, lang)
+                if found.state is ReturnState.REJECTED and shown
+                else None,
+                matrix_version=sent.plan_hash if sent else None,
+                outdated=sent is not None and sent.plan_hash != index.content_hash,
+            )
+        )
     return PeriodStatus(period_.id, due, offices)
 
 
@@ -152,22 +171,47 @@ def render_status(period_status: PeriodStatus, lang: str = "en") -> str:
     rows = []
     for o in period_status.offices:
         state = t(lang, f"returns.state.{o.state.value}")
-        rows.append((
-            o.office, o.name, t(lang, "returns.via", state=state, office=o.via) if o.via else state,
-            format_day(o.latest_return, lang) if o.latest_return else "", format_number(o.errors, lang),
-            format_number(o.warnings, lang), _matrix(o, lang), o.reason or "",
-        ))
+        rows.append(
+            (
+                o.office,
+                o.name,
+                t(lang, "returns.via", state=state, office=o.via) if o.via else state,
+                format_day(o.latest_return, lang) if o.latest_return else "",
+                format_number(o.errors, lang),
+                format_number(o.warnings, lang),
+                _matrix(o, lang),
+                o.reason or "",
+            )
+        )
     done = sum(o.state in (ReturnState.RETURNED, ReturnState.LATE) for o in period_status.offices)
-    headers = [t(lang, f"returns.col.{key}") for key in
-               ("office", "name", "state", "latest", "errors", "warnings", "matrix", "first_error")]
+    headers = [
+        t(lang, f"returns.col.{key}")
+        for key in (
+            "office",
+            "name",
+            "state",
+            "latest",
+            "errors",
+            "warnings",
+            "matrix",
+            "first_error",
+        )
+    ]
     lines = [
         t(lang, "returns.heading", period=period_status.period, due=period_status.due),
         table(headers, rows),
         t(lang, "returns.done", done=done, count=len(period_status.offices)),
     ]
     if outdated := period_status.outdated:
-        lines.append(t(lang, "returns.outdated", count=len(outdated), offices=", ".join(o.office for o in outdated),
-                       period=period_status.period))
+        lines.append(
+            t(
+                lang,
+                "returns.outdated",
+                count=len(outdated),
+                offices=", ".join(o.office for o in outdated),
+                period=period_status.period,
+            )
+        )
     return "\n".join(lines)
 
 
@@ -221,7 +265,9 @@ def history(
     country = country.strip().upper()
     index = plan_index(plan)
     if country not in index.reporting_offices:
-        raise MatrixError("error.not_an_office", office=country, offices=list(index.reporting_offices))
+        raise MatrixError(
+            "error.not_an_office", office=country, offices=list(index.reporting_offices)
+        )
     rows = store.current_rows(plan, country=country)
     disagreeing: dict[tuple[str, str], list[Issue]] = {}
     for overlap in store.overlaps(plan, country=country):
@@ -239,17 +285,27 @@ def history(
     for stored in rows:
         row, planned = stored.row, indicators.get(stored.row.ref)
         indicator = planned.indicator if planned else None
-        entries.append(HistoryEntry(
-            period=stored.period, ref=row.ref,
-            activity=in_language(planned.activity.title, lang) if planned else split_ref(row.ref)[0],
-            indicator=in_language(indicator.name, lang) if indicator else "",
-            unit=in_language(indicator.unit, lang) if indicator and indicator.unit else "",
-            target=indicator.target if indicator else None, status=Status(row.status) if row.status else None,
-            actual=row.actual,
-            funds_secured=row.funds_secured, comments=row.comments, next_steps=row.next_steps,
-            support_needed=row.support_needed, received_at=stored.received_at, file=stored.file_name,
-            disagreeing=tuple(disagreeing.get((stored.period, row.ref), ())),
-        ))
+        entries.append(
+            HistoryEntry(
+                period=stored.period,
+                ref=row.ref,
+                activity=in_language(planned.activity.title, lang)
+                if planned
+                else split_ref(row.ref)[0],
+                indicator=in_language(indicator.name, lang) if indicator else "",
+                unit=in_language(indicator.unit, lang) if indicator and indicator.unit else "",
+                target=indicator.target if indicator else None,
+                status=Status(row.status) if row.status else None,
+                actual=row.actual,
+                funds_secured=row.funds_secured,
+                comments=row.comments,
+                next_steps=row.next_steps,
+                support_needed=row.support_needed,
+                received_at=stored.received_at,
+                file=stored.file_name,
+                disagreeing=tuple(disagreeing.get((stored.period, row.ref), ())),
+            )
+        )
     return entries
 
 
@@ -257,12 +313,36 @@ def render_history(entries: list[HistoryEntry], lang: str = "en") -> str:
     if not entries:
         return t(lang, "history.none")
     rows = [
-        (e.period, e.ref, status_label(e.status, lang) if e.status else "", number(e.actual, lang),
-         number(e.target, lang), e.unit, e.comments, format_day(e.received_at, lang), e.file)
+        (
+            e.period,
+            e.ref,
+            status_label(e.status, lang) if e.status else "",
+            number(e.actual, lang),
+            number(e.target, lang),
+            e.unit,
+            e.comments,
+            format_day(e.received_at, lang),
+            e.file,
+        )
         for e in entries
     ]
-    headers = [t(lang, f"history.col.{key}") for key in
-               ("period", "ref", "status", "actual", "target", "unit", "comments", "received", "source")]
-    notes = [t(lang, "history.note", message=issue_message(issue, lang))
-             for e in entries for issue in e.disagreeing]
+    headers = [
+        t(lang, f"history.col.{key}")
+        for key in (
+            "period",
+            "ref",
+            "status",
+            "actual",
+            "target",
+            "unit",
+            "comments",
+            "received",
+            "source",
+        )
+    ]
+    notes = [
+        t(lang, "history.note", message=issue_message(issue, lang))
+        for e in entries
+        for issue in e.disagreeing
+    ]
     return "\n".join([table(headers, rows), *notes])

@@ -26,7 +26,9 @@ from matrix.models.plan import Plan
 FOLDER = ".matrix"
 VERSIONS_ENV = "MATRIX_VERSIONS"
 """Keeps the folder elsewhere, as `MATRIX_KEY_FILE` does the key."""
-_HEADER = re.compile(r"# matrix plan (?P<plan_id>\S+) version (?P<hash>[0-9a-f]{64}) first used (?P<first>\S+)")
+_HEADER = re.compile(
+    r"# matrix plan (?P<plan_id>\S+) version (?P<hash>[0-9a-f]{64}) first used (?P<first>\S+)"
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,9 @@ def version_text(plan: Plan, plan_file: Path | None) -> str:
     from matrix.plan.yaml_writer import plan_yaml
 
     text = plan_yaml(plan)
-    return text if _parsed(text, plan.content_hash()) is not None else plan.model_dump_json(indent=1)
+    return (
+        text if _parsed(text, plan.content_hash()) is not None else plan.model_dump_json(indent=1)
+    )
 
 
 def _parsed(text: str, digest: str) -> Plan | None:
@@ -99,7 +103,10 @@ class PlanVersions:
 
     @classmethod
     def of(
-        cls, versions: Iterable[PlanVersion], where: Phrase | str, issued: Iterable[IssuedMatrix] = ()
+        cls,
+        versions: Iterable[PlanVersion],
+        where: Phrase | str,
+        issued: Iterable[IssuedMatrix] = (),
     ) -> PlanVersions:
         found: dict[str, PlanVersion] = {}
         for version in versions:
@@ -141,7 +148,9 @@ class PlanVersions:
         if len(found) == 1:
             return found[0]
         if not found:
-            raise MatrixError("error.version_not_kept", plan=plan_id, prefix=prefix, where=self.where)
+            raise MatrixError(
+                "error.version_not_kept", plan=plan_id, prefix=prefix, where=self.where
+            )
         raise MatrixError("error.version_ambiguous", count=len(found), plan=plan_id, prefix=prefix)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -165,7 +174,9 @@ def keep_in_folder(folder: Path, version: PlanVersion) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise MatrixError("error.cannot_keep_version", folder=path.parent, reason=describe(exc)) from None
+        raise MatrixError(
+            "error.cannot_keep_version", folder=path.parent, reason=describe(exc)
+        ) from None
     write_text(path, header + version.text)
 
 
@@ -197,7 +208,9 @@ def record_issued_in_folder(folder: Path, issued: IssuedMatrix) -> None:
         with (folder / "issued.jsonl").open("a", encoding="utf-8") as log:
             log.write(json.dumps(issued.as_json(), ensure_ascii=False) + "\n")
     except OSError as exc:
-        raise MatrixError("error.cannot_record_issued", path=folder / "issued.jsonl", reason=describe(exc)) from None
+        raise MatrixError(
+            "error.cannot_record_issued", path=folder / "issued.jsonl", reason=describe(exc)
+        ) from None
 
 
 def folder_issued(folder: Path) -> list[IssuedMatrix]:
@@ -283,7 +296,15 @@ def render_plan_history(plan: Plan, entries: list[VersionEntry], lang: str = "en
         )
         for e in entries
     ]
-    headers = [t(lang, f"plan_history.col.{key}") for key in ("version", "first_used", "matrices", "periods")]
+    headers = [
+        t(lang, f"plan_history.col.{key}")
+        for key in ("version", "first_used", "matrices", "periods")
+    ]
     body = table((*headers, ""), rows)
-    return "\n".join([t(lang, "plan_history.title", plan=plan.id, count=len(entries)), body,
-                      t(lang, "plan_history.hint")])
+    return "\n".join(
+        [
+            t(lang, "plan_history.title", plan=plan.id, count=len(entries)),
+            body,
+            t(lang, "plan_history.hint"),
+        ]
+    )

@@ -53,6 +53,7 @@ class _BoundedComposer(Composer):
         """Resolved tags of plain scalars: a plan repeats the same ids, units and dates."""
 
     if TYPE_CHECKING:  # from the parser and the resolver it is mixed with in the loader class
+
         def get_event(self) -> Any: ...
         def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str: ...
 

@@ -229,7 +229,9 @@ LOCKED_KEYS = tuple(c.key for c in MATRIX_COLUMNS if c.locked and c.key != "perc
 """The plan-defined cells whose fingerprints detect edits (percent is derived, so excluded)."""
 
 
-def plan_cell_values(plan: Plan, row: PlanRow, lang: str, ap_label: str | None = None) -> dict[str, object]:
+def plan_cell_values(
+    plan: Plan, row: PlanRow, lang: str, ap_label: str | None = None
+) -> dict[str, object]:
     """The plan-defined cells of a matrix row exactly as the writer writes and fingerprints them,
     texts in `lang` where the plan translates them (every key; a sheet shows only its
     `matrix_columns`). `ap_label` saves the action point lookup."""
@@ -237,7 +239,11 @@ def plan_cell_values(plan: Plan, row: PlanRow, lang: str, ap_label: str | None =
     if ap_label is None:
         index = plan_index(plan)
         framework, ap = index.framework, index.objective_action_point[row.objective.id]
-        ap_label = localised_action_point_label(framework, ap, lang) if ap else str(row.objective.action_point)
+        ap_label = (
+            localised_action_point_label(framework, ap, lang)
+            if ap
+            else str(row.objective.action_point)
+        )
     unit = indicator.unit if indicator else None
     return {
         "ref": row.ref,
@@ -281,4 +287,6 @@ def cell_fingerprint(value: object) -> str:
 
 def fingerprint(values: dict[str, object]) -> str:
     """'key=hash;key=hash...' over the locked cells of one row, so an edit names its cell."""
-    return ";".join(f"{key}={cell_fingerprint(values.get(key))}" for key in LOCKED_KEYS if key in values)
+    return ";".join(
+        f"{key}={cell_fingerprint(values.get(key))}" for key in LOCKED_KEYS if key in values
+    )

@@ -25,7 +25,14 @@ from matrix.i18n import Phrase, phrase
 from matrix.models.returns import WorkbookIdentity
 
 IDENTITY_KEYS = (
-    "template_schema", "tool_version", "plan_id", "plan_hash", "office", "regional", "period", "lang",
+    "template_schema",
+    "tool_version",
+    "plan_id",
+    "plan_hash",
+    "office",
+    "regional",
+    "period",
+    "lang",
     "generated_at",
 )
 
@@ -48,7 +55,11 @@ class Metadata:
     def matrix_sheets(self) -> dict[str, str]:
         """office code -> sheet name, for every matrix sheet."""
         prefix = matrix_role("")
-        return {role.removeprefix(prefix): name for role, name in self.sheets.items() if role.startswith(prefix)}
+        return {
+            role.removeprefix(prefix): name
+            for role, name in self.sheets.items()
+            if role.startswith(prefix)
+        }
 
 
 def metadata_rows(meta: Metadata) -> list[list[str]]:
@@ -61,12 +72,17 @@ def metadata_rows(meta: Metadata) -> list[list[str]]:
 def signed_content(meta: Metadata) -> bytes:
     """What the signature covers: every row but the signature, in one unambiguous text. Built from
     the parsed values, so a reader that turns '1' into 1.0 or trims a cell changes nothing."""
-    return json.dumps([_identity_rows(meta), _role_rows(meta)], ensure_ascii=True, separators=(",", ":")).encode()
+    return json.dumps(
+        [_identity_rows(meta), _role_rows(meta)], ensure_ascii=True, separators=(",", ":")
+    ).encode()
 
 
 def _identity_rows(meta: Metadata) -> list[list[str]]:
     identity = meta.identity.model_dump(mode="json")
-    return [[key, str(identity[key]).lower() if key == "regional" else str(identity[key])] for key in IDENTITY_KEYS]
+    return [
+        [key, str(identity[key]).lower() if key == "regional" else str(identity[key])]
+        for key in IDENTITY_KEYS
+    ]
 
 
 def _role_rows(meta: Metadata) -> list[list[str]]:
@@ -91,8 +107,14 @@ def parse_metadata(rows: list[list[object]]) -> Metadata:
     fingerprints: dict[tuple[str, str], str] = {}
     signature = None
     for row in rows:
-        if len(row) >= 4 and row[0] == "fingerprint" and type(row[1]) is type(row[2]) is type(row[3]) is str:
-            fingerprints[(row[1].strip(), row[2].strip())] = row[3].strip()  # most rows: the plain case, first
+        if (
+            len(row) >= 4
+            and row[0] == "fingerprint"
+            and type(row[1]) is type(row[2]) is type(row[3]) is str
+        ):
+            fingerprints[(row[1].strip(), row[2].strip())] = row[
+                3
+            ].strip()  # most rows: the plain case, first
             continue
         cells = ["" if c is None else str(c).strip() for c in row] + ["", "", ""]
         key = cells[0]
@@ -110,13 +132,21 @@ def parse_metadata(rows: list[list[object]]) -> Metadata:
     try:
         schema = int(float(values["template_schema"]))
     except (ValueError, OverflowError):
-        raise MetadataDamaged(phrase("metadata.schema_not_number", value=values["template_schema"])) from None
+        raise MetadataDamaged(
+            phrase("metadata.schema_not_number", value=values["template_schema"])
+        ) from None
     if schema != TEMPLATE_SCHEMA:
-        raise MetadataDamaged(phrase("metadata.schema_other", schema=schema, supported=TEMPLATE_SCHEMA))
+        raise MetadataDamaged(
+            phrase("metadata.schema_other", schema=schema, supported=TEMPLATE_SCHEMA)
+        )
     try:
         identity = WorkbookIdentity.model_validate(
-            {**values, "template_schema": schema, "regional": values["regional"].lower() == "true",
-             "generated_at": datetime.fromisoformat(values["generated_at"])}
+            {
+                **values,
+                "template_schema": schema,
+                "regional": values["regional"].lower() == "true",
+                "generated_at": datetime.fromisoformat(values["generated_at"]),
+            }
         )
     except (ValidationError, ValueError) as exc:
         raise MetadataDamaged(phrase("metadata.damaged", detail=str(exc).splitlines()[0])) from None

@@ -51,7 +51,12 @@ class RawSheet:
     validation never looks at (instructions, lists) cost nothing."""
 
     def __init__(
-        self, book: CalamineWorkbook, facts: SheetFacts, file: str, *, forbidden_characters: bool = False
+        self,
+        book: CalamineWorkbook,
+        facts: SheetFacts,
+        file: str,
+        *,
+        forbidden_characters: bool = False,
     ):
         self.name, self.state = facts.name, facts.state
         self.protected, self.validations = facts.protected, facts.validations
@@ -67,11 +72,15 @@ class RawSheet:
         if self._rows is None:
             try:
                 sheet = self._book.get_sheet_by_name(self.name)
-                rows = cast(list[list[object]], sheet.to_python(skip_empty_area=False))  # cells change
+                rows = cast(
+                    list[list[object]], sheet.to_python(skip_empty_area=False)
+                )  # cells change
             except (CalamineError, ValueError) as exc:
                 raise _unreadable(self._file, exc) from None
             except BaseException as exc:
-                if type(exc).__name__ != "PanicException":  # a Rust panic, which pyo3 raises as a BaseException
+                if (
+                    type(exc).__name__ != "PanicException"
+                ):  # a Rust panic, which pyo3 raises as a BaseException
                     raise
                 raise _unreadable(self._file, exc) from None
             for ref, text in self._facts.errors.items():

@@ -15,7 +15,9 @@ four languages takes 0.2 s to parse in Python, a tenth of that in C)."""
 
 
 def builtin_names() -> list[str]:
-    return sorted(p.name.removesuffix(".yaml") for p in files(__name__).iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in files(__name__).iterdir() if p.name.endswith(".yaml")
+    )
 
 
 @cache

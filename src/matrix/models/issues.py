@@ -26,12 +26,16 @@ class Issue(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    code: str = Field(description="Stable kebab-case code from the catalogue, e.g. 'unknown-actor'.")
+    code: str = Field(
+        description="Stable kebab-case code from the catalogue, e.g. 'unknown-actor'."
+    )
     severity: Severity = Field(
         description="error blocks acceptance; warning is for a human to check; info is news."
     )
-    message: str = Field(description="One line saying what is wrong and what to do (in English, or in "
-                         "the language asked for where matrix prints it).")
+    message: str = Field(
+        description="One line saying what is wrong and what to do (in English, or in "
+        "the language asked for where matrix prints it)."
+    )
     params: dict[str, Any] | None = Field(
         default=None,
         description="The message's parameters, so it can be shown in any language later (None for an "

@@ -203,7 +203,10 @@ LocalisedText = Text | dict[LanguageCode, Text]
 """A text in one language, or one text per language ({en: ..., fr: ...})."""
 
 OVERVIEW_DEFAULT_HEADINGS = (
-    "main_trends", "key_developments", "challenges_and_gaps", "priorities_next_period",
+    "main_trends",
+    "key_developments",
+    "challenges_and_gaps",
+    "priorities_next_period",
 )
 """Built-in headings, translated in every workbook (catalogue `overview.heading.<id>`)."""
 OVERVIEW_DEFAULT_LIMIT = 1000
@@ -273,7 +276,22 @@ IatiOrganisationRef = Annotated[
 
 IatiOrganisationType = Annotated[
     Literal[
-        "10", "11", "15", "21", "22", "23", "24", "30", "40", "60", "70", "71", "72", "73", "80", "90"
+        "10",
+        "11",
+        "15",
+        "21",
+        "22",
+        "23",
+        "24",
+        "30",
+        "40",
+        "60",
+        "70",
+        "71",
+        "72",
+        "73",
+        "80",
+        "90",
     ],
     BeforeValidator(_code_text),
 ]
@@ -312,13 +330,21 @@ class Iati(Strict):
 ABSENT_WHEN_NONE = ("guidance", "overview", "checks")
 """Plan sections added after plans were first versioned: left out of the dump when absent."""
 
-PUBLICATION_ONLY: dict[str, Any] = {"iati": True, "checks": True, "actors": {"__all__": {"iati_ref", "iati_type"}}}
+PUBLICATION_ONLY: dict[str, Any] = {
+    "iati": True,
+    "checks": True,
+    "actors": {"__all__": {"iati_ref", "iati_type"}},
+}
 """Plan fields that never reach a workbook (how the plan is published, how returns are checked),
 so changing them keeps the plan's version."""
 EXPECTATION_ONLY: dict[str, Any] = {"region": {"reports"}}
 """Who is expected to report never reaches a workbook either."""
 NOT_IN_VERSION = {
-    **PUBLICATION_ONLY, **EXPECTATION_ONLY, "language": True, "office_languages": True, "paper": True,
+    **PUBLICATION_ONLY,
+    **EXPECTATION_ONLY,
+    "language": True,
+    "office_languages": True,
+    "paper": True,
 }
 """Also left out of the plan's version: which language each office works in and the paper
 matrices print on change how a workbook is written, not what the plan says; translations are
@@ -521,7 +547,9 @@ class Reporting(Strict):
         description="e.g. 2026-09, 2026-Q3, 2026-H2 or 2026."
     )
     due_days: int = Field(default=15, ge=0, le=365, description="Days after a period ends.")
-    send_to: LocalFreeText = Field(default="", description="Who receives returns, shown in every workbook.")
+    send_to: LocalFreeText = Field(
+        default="", description="Who receives returns, shown in every workbook."
+    )
 
     _normalise_frequency = field_validator("frequency", mode="before")(_normalise_choice)
 

@@ -23,9 +23,15 @@ class WorkbookIdentity(BaseModel):
     template_schema: int
     tool_version: str
     plan_id: str
-    plan_hash: str = Field(description="Plan.content_hash() of the plan version it was generated from.")
-    office: str = Field(description="ISO alpha-3 country code, or the region code of a regional matrix.")
-    regional: bool = Field(description="True for a regional workbook (a sheet per country + regional).")
+    plan_hash: str = Field(
+        description="Plan.content_hash() of the plan version it was generated from."
+    )
+    office: str = Field(
+        description="ISO alpha-3 country code, or the region code of a regional matrix."
+    )
+    regional: bool = Field(
+        description="True for a regional workbook (a sheet per country + regional)."
+    )
     period: str
     lang: str
     generated_at: datetime
@@ -36,7 +42,9 @@ class ProgressRow(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    country: str = Field(description="The country the row is about, or the region code for region-wide rows.")
+    country: str = Field(
+        description="The country the row is about, or the region code for region-wide rows."
+    )
     activity_id: str
     indicator_index: int = Field(description="0-based index into the activity's indicators.")
     ref: str
@@ -99,7 +107,9 @@ class ProposedActivity(BaseModel):
 
     sheet: str
     row: int
-    action_point: str | None = Field(default=None, description="Framework action point id, when recognised.")
+    action_point: str | None = Field(
+        default=None, description="Framework action point id, when recognised."
+    )
     title: str
     lead: str = ""
     partners: str = ""
@@ -192,14 +202,20 @@ class ValidationResult(BaseModel):
     sha256: str | None = None
     size: int | None = None
     identity: WorkbookIdentity | None = None
-    lang: str | None = Field(default=None, description="The workbook's language as its hidden record "
-                             "says, even when that record fails its checks: what its feedback is written in.")
+    lang: str | None = Field(
+        default=None,
+        description="The workbook's language as its hidden record "
+        "says, even when that record fails its checks: what its feedback is written in.",
+    )
     issues: list[Issue] = Field(default_factory=list)
     rows: list[ProgressRow] = Field(default_factory=list)
     proposed: list[ProposedActivity] = Field(default_factory=list)
     narratives: Narratives = Field(default_factory=Narratives)
-    skipped: bool = Field(default=False, description="Not a return at all (a feedback copy matrix wrote): "
-                          "listed with the issue saying why, never recorded.")
+    skipped: bool = Field(
+        default=False,
+        description="Not a return at all (a feedback copy matrix wrote): "
+        "listed with the issue saying why, never recorded.",
+    )
     # set by validation, for issues added after reading; plain defaults, as a default_factory
     # makes pydantic inspect its signature for every result
     _sheets: tuple[str, ...] = PrivateAttr(default=())

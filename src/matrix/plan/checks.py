@@ -80,7 +80,9 @@ class _Checker:
         self.plan, self.file, self.salvaged = plan, file, salvaged
         self.place = (lambda path: {"line": salvaged.line(path)}) if salvaged else lines.place
         self.describe = (
-            (lambda path: phrase("plan.where.line", line=salvaged.line(path))) if salvaged else lines.describe
+            (lambda path: phrase("plan.where.line", line=salvaged.line(path)))
+            if salvaged
+            else lines.describe
         )
         self.issues: list[Issue] = []
         self.mistyped_countries = [code for code in plan.countries if not is_country(code)]
@@ -130,14 +132,24 @@ def check_plan(
             apath = (*opath, "activities", ai)
             _check_activity(plan, activity, apath, actor_ids, check)
             for ii, indicator in enumerate(activity.indicators):
-                _check_semantics(plan, activity, indicator, rows,
-                                 lambda code, sub, p=(*apath, "indicators", ii), **k:
-                                 check.add(code, (*p, *sub), **k))
+                _check_semantics(
+                    plan,
+                    activity,
+                    indicator,
+                    rows,
+                    lambda code, sub, p=(*apath, "indicators", ii), **k: check.add(
+                        code, (*p, *sub), **k
+                    ),
+                )
     if framework is not None:
         for ap in framework.action_points:
             if ap.id not in used_action_points:
-                check.add(Code.EMPTY_ACTION_POINT, ("objectives",), ap=ap.id,
-                          title=action_point_title_param(framework, ap))
+                check.add(
+                    Code.EMPTY_ACTION_POINT,
+                    ("objectives",),
+                    ap=ap.id,
+                    title=action_point_title_param(framework, ap),
+                )
         _check_guidance(plan, framework, check)
     _check_overview(plan, check)
     return check.issues
@@ -202,8 +214,13 @@ def _check_unique_ids(plan: Plan, check: _Checker) -> None:
         if check.failed(path):  # a stand-in for an id that failed: its own problem is reported
             continue
         if key in first:
-            check.add(Code.DUPLICATE_ID, path, kind=phrase(f"plan.kind.{kind}"), id=ident,
-                      first=check.describe(first[key]))
+            check.add(
+                Code.DUPLICATE_ID,
+                path,
+                kind=phrase(f"plan.kind.{kind}"),
+                id=ident,
+                first=check.describe(first[key]),
+            )
         else:
             first[key] = path
 
@@ -236,41 +253,79 @@ def _check_countries(plan: Plan, check: _Checker) -> None:
             Code.UNKNOWN_CURRENCY, ("currency",), code=plan.currency, hint=did_you_mean(guess)
         )
     if plan.scope in (Scope.REGIONAL, Scope.GLOBAL) and plan.region is None:
-        check.add(Code.REGIONAL_WITHOUT_REGION, ("scope",), scope=phrase(f"scope.{plan.scope.value}"))
+        check.add(
+            Code.REGIONAL_WITHOUT_REGION, ("scope",), scope=phrase(f"scope.{plan.scope.value}")
+        )
     if plan.region is not None and plan.region.reports is False:
         region_wide = [a.id for _, a in plan.activities() if a.regional]
         if region_wide:
-            check.add(Code.REGION_NOT_REPORTING, ("region", "reports"), region=plan.region.code,
-                      activities=", ".join(region_wide))
+            check.add(
+                Code.REGION_NOT_REPORTING,
+                ("region", "reports"),
+                region=plan.region.code,
+                activities=", ".join(region_wide),
+            )
 
 
 def _check_languages(plan: Plan, check: _Checker) -> None:
     """Languages matrix can write a workbook in, for offices of the plan; for each language an
     office works in, the texts the plan does not translate (shown in the plan's language)."""
     if plan.language not in LANGUAGES:
-        check.add(Code.LANGUAGE_NOT_AVAILABLE, ("language",), field="language", lang=plan.language,
-            languages=list(LANGUAGES))
+        check.add(
+            Code.LANGUAGE_NOT_AVAILABLE,
+            ("language",),
+            field="language",
+            lang=plan.language,
+            languages=list(LANGUAGES),
+        )
     offices = [*plan.countries, *([plan.region.code] if plan.region else [])]
     in_language: dict[str, list[str]] = {}
     for office, lang in plan.office_languages.items():
         if office not in offices:
-            check.add(Code.OFFICE_LANGUAGE_NOT_IN_PLAN, ("office_languages", office), office=office, offices=offices)
+            check.add(
+                Code.OFFICE_LANGUAGE_NOT_IN_PLAN,
+                ("office_languages", office),
+                office=office,
+                offices=offices,
+            )
         elif lang not in LANGUAGES:
-            check.add(Code.LANGUAGE_NOT_AVAILABLE, ("office_languages", office), field=f"office_languages.{office}",
-                lang=lang, languages=list(LANGUAGES))
+            check.add(
+                Code.LANGUAGE_NOT_AVAILABLE,
+                ("office_languages", office),
+                field=f"office_languages.{office}",
+                lang=lang,
+                languages=list(LANGUAGES),
+            )
         elif lang != plan.language:
             in_language.setdefault(lang, []).append(office)
     for lang, speakers in in_language.items():
-        texts = {path: (path, where, text) for office in speakers for path, where, text in shown_texts(plan, office)}
-        missing = [(path, where) for path, where, text in texts.values() if not has_language(text, lang, plan.language)]
+        texts = {
+            path: (path, where, text)
+            for office in speakers
+            for path, where, text in shown_texts(plan, office)
+        }
+        missing = [
+            (path, where)
+            for path, where, text in texts.values()
+            if not has_language(text, lang, plan.language)
+        ]
         if missing:
             path, where = missing[0]
-            check.add(Code.TRANSLATION_MISSING, path, offices=speakers, language=phrase(f"language.{lang}"),
-                count=len(missing), total=len(texts), first=where, default=phrase(f"language.{plan.language}"))
+            check.add(
+                Code.TRANSLATION_MISSING,
+                path,
+                offices=speakers,
+                language=phrase(f"language.{lang}"),
+                count=len(missing),
+                total=len(texts),
+                first=where,
+                default=phrase(f"language.{plan.language}"),
+            )
 
 
 def shown_texts(plan: Plan, office: str) -> Iterator[tuple[tuple, dict[str, object], str]]:
     """(path, where, text) of every plan text the workbook of `office` shows."""
+
     def field(kind: str, ident: str, name: str) -> dict[str, object]:
         where = phrase("plan.where.named", kind=phrase(f"plan.kind.{kind}"), id=ident)
         return phrase("plan.text_of", where=where, field=name)
@@ -279,29 +334,57 @@ def shown_texts(plan: Plan, office: str) -> Iterator[tuple[tuple, dict[str, obje
     regional = plan.region is not None and office == plan.region.code
     yield ("title",), phrase("plan.text_of", where=plain, field="title"), plan.title
     if plan.reporting.send_to:
-        yield (("reporting", "send_to"), phrase("plan.text_of", where=plain, field="reporting.send_to"),
-               plan.reporting.send_to)
+        yield (
+            ("reporting", "send_to"),
+            phrase("plan.text_of", where=plain, field="reporting.send_to"),
+            plan.reporting.send_to,
+        )
     if regional and plan.region is not None:
-        yield ("region", "name"), phrase("plan.text_of", where=plain, field="region.name"), plan.region.name
+        yield (
+            ("region", "name"),
+            phrase("plan.text_of", where=plain, field="region.name"),
+            plan.region.name,
+        )
     if isinstance(plan.framework, Framework):
         for i, ap in enumerate(plan.framework.action_points):
-            yield ("framework", "action_points", i, "title"), field("action_point", ap.id, "title"), ap.title
+            yield (
+                ("framework", "action_points", i, "title"),
+                field("action_point", ap.id, "title"),
+                ap.title,
+            )
     for i, actor in enumerate(plan.actors):
         yield ("actors", i, "name"), field("actor", actor.id, "name"), actor.name
     for oi, objective in enumerate(plan.objectives):
         shown = [  # a regional workbook has every country's sheet and the region-wide one
-            (ai, a) for ai, a in enumerate(objective.activities)
-            if (a.regional or bool(plan.activity_countries(a)) if regional else office in plan.activity_countries(a))
+            (ai, a)
+            for ai, a in enumerate(objective.activities)
+            if (
+                a.regional or bool(plan.activity_countries(a))
+                if regional
+                else office in plan.activity_countries(a)
+            )
         ]
         if shown:
-            yield ("objectives", oi, "title"), field("objective", objective.id, "title"), objective.title
+            yield (
+                ("objectives", oi, "title"),
+                field("objective", objective.id, "title"),
+                objective.title,
+            )
         for ai, activity in shown:
             base = ("objectives", oi, "activities", ai)
             yield (*base, "title"), field("activity", activity.id, "title"), activity.title
             for ii, indicator in enumerate(activity.indicators):
-                yield (*base, "indicators", ii, "name"), field("activity", activity.id, "indicator"), indicator.name
+                yield (
+                    (*base, "indicators", ii, "name"),
+                    field("activity", activity.id, "indicator"),
+                    indicator.name,
+                )
                 if indicator.unit:
-                    yield (*base, "indicators", ii, "unit"), field("activity", activity.id, "unit"), indicator.unit
+                    yield (
+                        (*base, "indicators", ii, "unit"),
+                        field("activity", activity.id, "unit"),
+                        indicator.unit,
+                    )
 
 
 def _check_reporting(plan: Plan, check: _Checker) -> None:
@@ -444,26 +527,49 @@ def _kind_word(kind: ValueKind | str) -> dict[str, object]:
 
 
 def _check_semantics(
-    plan: Plan, activity: Activity, indicator: Indicator,
-    rows: dict[str, tuple[Activity, Indicator]], add,
+    plan: Plan,
+    activity: Activity,
+    indicator: Indicator,
+    rows: dict[str, tuple[Activity, Indicator]],
+    add,
 ) -> None:
     """The indicator's declared kind, period rule and regional total fit together, and a ratio
     names two countable rows of the plan."""
     kind, rule, regional = indicator.value_kind, indicator.period_rule, indicator.regional_rule
     named = {"activity": activity.id, "indicator": indicator.name, "kind": _kind_word(kind)}
     if rule not in OVER_PERIODS[kind]:
-        add(Code.INDICATOR_PERIODS_KIND, ("periods" if indicator.periods else "cumulative",),
-            **named, how=rule.value, choices=_choices(OVER_PERIODS[kind], PeriodRule))
-    if indicator.periods is not None and "cumulative" in indicator.model_fields_set and (
-        indicator.periods is (PeriodRule.PER_PERIOD if indicator.cumulative else PeriodRule.CUMULATIVE)
+        add(
+            Code.INDICATOR_PERIODS_KIND,
+            ("periods" if indicator.periods else "cumulative",),
+            **named,
+            how=rule.value,
+            choices=_choices(OVER_PERIODS[kind], PeriodRule),
+        )
+    if (
+        indicator.periods is not None
+        and "cumulative" in indicator.model_fields_set
+        and (
+            indicator.periods
+            is (PeriodRule.PER_PERIOD if indicator.cumulative else PeriodRule.CUMULATIVE)
+        )
     ):
-        add(Code.INDICATOR_CUMULATIVE_CONFLICT, ("cumulative",), **named,
-                cumulative=str(indicator.cumulative).lower(), periods=indicator.periods.value)
+        add(
+            Code.INDICATOR_CUMULATIVE_CONFLICT,
+            ("cumulative",),
+            **named,
+            cumulative=str(indicator.cumulative).lower(),
+            periods=indicator.periods.value,
+        )
     if kind is ValueKind.DATE and indicator.target is not None:
         add(Code.INDICATOR_DATE_TARGET, ("target",), **named)
     if regional not in COMBINABLE[kind]:
-        add(Code.INDICATOR_REGIONAL_KIND, ("regional_total",), **named, how=regional.value,
-            choices=_choices(COMBINABLE[kind], RegionalRule))
+        add(
+            Code.INDICATOR_REGIONAL_KIND,
+            ("regional_total",),
+            **named,
+            how=regional.value,
+            choices=_choices(COMBINABLE[kind], RegionalRule),
+        )
     parts = {"numerator": indicator.numerator, "denominator": indicator.denominator}
     if regional is not RegionalRule.RATIO:
         for field, ref in parts.items():
@@ -475,20 +581,42 @@ def _check_semantics(
     countries = set(plan.activity_countries(activity))
     for field, ref in parts.items():
         if ref is None:
-            add(Code.RATIO_PARTS_MISSING, ("regional_total",), **named, missing=field,
-                example=", ".join(list(rows)[:2]))
+            add(
+                Code.RATIO_PARTS_MISSING,
+                ("regional_total",),
+                **named,
+                missing=field,
+                example=", ".join(list(rows)[:2]),
+            )
             continue
         found = rows.get(ref.strip())
         if found is None:
-            add(Code.RATIO_PART_UNKNOWN, (field,), **named, field=field, ref=ref,
-                hint=did_you_mean(_guess(ref, list(rows))))
+            add(
+                Code.RATIO_PART_UNKNOWN,
+                (field,),
+                **named,
+                field=field,
+                ref=ref,
+                hint=did_you_mean(_guess(ref, list(rows))),
+            )
             continue
         part_activity, part = found
         if part is indicator:
             add(Code.RATIO_PART_ITSELF, (field,), **named, field=field)
         elif part.value_kind not in RATIO_PARTS:
-            add(Code.RATIO_PART_KIND, (field,), **{**named, "kind": _kind_word(part.value_kind)},
-                field=field, ref=ref)
+            add(
+                Code.RATIO_PART_KIND,
+                (field,),
+                **{**named, "kind": _kind_word(part.value_kind)},
+                field=field,
+                ref=ref,
+            )
         elif missing := sorted(countries - set(plan.activity_countries(part_activity))):
-            add(Code.RATIO_PART_COUNTRIES, (field,), **named, field=field, ref=ref,
-                countries=", ".join(missing))
+            add(
+                Code.RATIO_PART_COUNTRIES,
+                (field,),
+                **named,
+                field=field,
+                ref=ref,
+                countries=", ".join(missing),
+            )

@@ -141,7 +141,11 @@ def _settings(old: Plan, new: Plan) -> Iterator[Change]:
     for name in Plan.model_fields:
         if name in ("schema_version", "countries", "actors", "objectives"):
             continue
-        if name == "framework" and isinstance(old.framework, Framework) and isinstance(new.framework, Framework):
+        if (
+            name == "framework"
+            and isinstance(old.framework, Framework)
+            and isinstance(new.framework, Framework)
+        ):
             yield from _fields(
                 Item.PLAN,
                 None,
@@ -251,13 +255,15 @@ def _indicators(ident: str, was: Activity, now: Activity) -> Iterator[Change]:
     ):
         for key, (index, indicator) in side.items():
             if key not in other:
-                yield Change.model_validate({
-                    "change": kind,
-                    "item": Item.INDICATOR,
-                    "id": ident,
-                    "indicator": index + 1,
-                    value: _summary(indicator),
-                })
+                yield Change.model_validate(
+                    {
+                        "change": kind,
+                        "item": Item.INDICATOR,
+                        "id": ident,
+                        "indicator": index + 1,
+                        value: _summary(indicator),
+                    }
+                )
     for key, (index, indicator) in after.items():
         if key in before:
             for change in _fields(Item.INDICATOR, ident, before[key][1], indicator):
@@ -417,17 +423,30 @@ def _line(change: Change, lang: str) -> str:
     if change.change is Kind.REMOVED:
         return t(lang, "diff.removed", who=who) + _details(change.old, lang)
     if change.change is Kind.MOVED:
-        return t(lang, "diff.moved", who=who, old=_place(change.old, lang), new=_place(change.new, lang))
+        return t(
+            lang, "diff.moved", who=who, old=_place(change.old, lang), new=_place(change.new, lang)
+        )
     if change.change is Kind.REORDERED:
-        return t(lang, "diff.reordered", who=who, field=change.field,
-                 order=", ".join(map(str, change.new)))
+        return t(
+            lang,
+            "diff.reordered",
+            who=who,
+            field=change.field,
+            order=", ".join(map(str, change.new)),
+        )
     note = "" if change.version else t(lang, "diff.publication_only")
     old, new = (
-        _shown(v, lang) if v is not None or change.field != "countries" else t(lang, "diff.every_country")
+        _shown(v, lang)
+        if v is not None or change.field != "countries"
+        else t(lang, "diff.every_country")
         for v in (change.old, change.new)
     )
     field = change.field or t(lang, "diff.plan")
-    return t(lang, "diff.changed", who=who, field=field, old=old, new=new) + _list_change(change, lang) + note
+    return (
+        t(lang, "diff.changed", who=who, field=field, old=old, new=new)
+        + _list_change(change, lang)
+        + note
+    )
 
 
 def _who(change: Change, lang: str) -> str:

@@ -96,8 +96,10 @@ class PlanIndex:
         region = plan.region.code if plan.region and plan.scope is not Scope.NATIONAL else None
         self.reporting_offices: tuple[str, ...] = (*plan.countries, *([region] if region else []))
         """Every office that may send a return: the countries, then the region of a regional plan."""
-        expected = plan.region.reports if plan.region and plan.region.reports is not None else (
-            any(activity.regional for _, activity in plan.activities())
+        expected = (
+            plan.region.reports
+            if plan.region and plan.region.reports is not None
+            else (any(activity.regional for _, activity in plan.activities()))
         )
         self.offices: tuple[str, ...] = self.reporting_offices[
             : len(plan.countries) + bool(region and expected)

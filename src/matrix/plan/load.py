@@ -37,7 +37,9 @@ def _read_plan(path: Path) -> tuple[Plan | None, list[Issue]]:
     file = str(path)
     try:
         if not path.is_file():  # a device or a FIFO would be read forever or block
-            return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=phrase("plan.reason.not_regular_file"))]
+            return None, [
+                Code.PLAN_UNREADABLE.issue(file=file, reason=phrase("plan.reason.not_regular_file"))
+            ]
         if path.stat().st_size > MAX_PLAN_BYTES:
             reason = phrase("plan.reason.too_large", limit=MAX_PLAN_BYTES // 2**20)
             return None, [Code.PLAN_UNREADABLE.issue(file=file, reason=reason)]

@@ -173,12 +173,16 @@ def describe(data: Any, path: Path_) -> Phrase | str:
             ident = data.get("id") or data.get("name") if isinstance(data, dict) else None
             if isinstance(ident, dict):  # a translated name: its first text
                 ident = next(iter(ident.values()), None)
-            where = (phrase("plan.where.named", kind=_kind(parent), id=str(ident)) if ident
-                     else phrase("plan.where.numbered", kind=_kind(parent), number=step + 1))
-    if where == phrase("plan.where.plan") and len(path) > 1 and path[0] != "guidance":  # iati.reporting_org
+            where = (
+                phrase("plan.where.named", kind=_kind(parent), id=str(ident))
+                if ident
+                else phrase("plan.where.numbered", kind=_kind(parent), number=step + 1)
+            )
+    if (
+        where == phrase("plan.where.plan") and len(path) > 1 and path[0] != "guidance"
+    ):  # iati.reporting_org
         where = ".".join(str(step) for step in path[:-1])
     return where
-
 
 
 # --- the models along a path --------------------------------------------------------------------
@@ -360,7 +364,11 @@ def _translation(path: Path_) -> bool:
     if len(path) < 2 or not isinstance(path[-1], str) or not isinstance(path[-2], str):
         return False
     model = model_at(path[:-2])
-    return model is not None and path[-2] in model.model_fields and re.fullmatch(r"[a-z]{2,3}", path[-1]) is not None
+    return (
+        model is not None
+        and path[-2] in model.model_fields
+        and re.fullmatch(r"[a-z]{2,3}", path[-1]) is not None
+    )
 
 
 def schema_issue(error: SchemaError, data: Any, **location: Any) -> Issue:
@@ -430,6 +438,9 @@ def schema_issue(error: SchemaError, data: Any, **location: Any) -> Issue:
         limit = error.ctx.get("min_length" if code is Code.LIST_TOO_SHORT else "max_length")
         params |= {"limit": limit, "count": count}
     elif code is Code.INVALID_VALUE:
-        return code.issue(**at, where=where, reason=phrase(
-            "plan.invalid", field=named, problem=_problem(error), found=found))
+        return code.issue(
+            **at,
+            where=where,
+            reason=phrase("plan.invalid", field=named, problem=_problem(error), found=found),
+        )
     return code.issue(**at, **params)

@@ -63,7 +63,9 @@ def _plain(plan: Plan) -> dict[str, Any]:
     for name in order:
         if name in brief:
             data[name] = plain(brief[name])
-        elif name in ALWAYS or (name == "language" and "office_languages" in brief):  # whose default
+        elif name in ALWAYS or (
+            name == "language" and "office_languages" in brief
+        ):  # whose default
             data[name] = plain(full[name])
     return data
 

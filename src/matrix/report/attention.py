@@ -60,15 +60,29 @@ def regressed_rows(now: Snapshot, before: Snapshot | None) -> frozenset[int]:
         return frozenset()
     completed, blank = Status.COMPLETED.value, NOT_REPORTED
     return frozenset(
-        j for j, (was, status, earlier, achieved, total) in enumerate(zip(
-            before.status, now.status, before.achieved, now.achieved, now.layout.total_to_date, strict=True))
+        j
+        for j, (was, status, earlier, achieved, total) in enumerate(
+            zip(
+                before.status,
+                now.status,
+                before.achieved,
+                now.achieved,
+                now.layout.total_to_date,
+                strict=True,
+            )
+        )
         if (was == completed and status != completed and status != blank)
         or (total and earlier is not None and achieved is not None and achieved < earlier)
     )
 
 
-def reason(now: Snapshot, before: Snapshot | None, j: int, margin: float,
-           regressed: frozenset[int] = frozenset()) -> Attention | None:
+def reason(
+    now: Snapshot,
+    before: Snapshot | None,
+    j: int,
+    margin: float,
+    regressed: frozenset[int] = frozenset(),
+) -> Attention | None:
     """The most pressing reason row `j` needs attention; None when it needs none. `regressed`:
     the rows `regressed_rows` found."""
     layout, status = now.layout, now.status[j]
@@ -77,12 +91,20 @@ def reason(now: Snapshot, before: Snapshot | None, j: int, margin: float,
     if end is not None and end < now.period_end and status not in FINISHED_VALUES:
         return Attention(j, Reason.OVERDUE, "report.reason.overdue", (("end", end.isoformat()),))
     progress = now.progress[j]
-    if (status == Status.ON_TRACK.value and progress is not None and row.indicator is not None
-            and row.indicator.is_total_to_date
-            and (elapsed := elapsed_percent(row.activity, now.period_end)) is not None
-            and elapsed - progress > margin):
-        return Attention(j, Reason.AT_RISK, "report.reason.at_risk",
-                         (("progress", f"{progress:.0f}"), ("elapsed", f"{elapsed:.0f}")))
+    if (
+        status == Status.ON_TRACK.value
+        and progress is not None
+        and row.indicator is not None
+        and row.indicator.is_total_to_date
+        and (elapsed := elapsed_percent(row.activity, now.period_end)) is not None
+        and elapsed - progress > margin
+    ):
+        return Attention(
+            j,
+            Reason.AT_RISK,
+            "report.reason.at_risk",
+            (("progress", f"{progress:.0f}"), ("elapsed", f"{elapsed:.0f}")),
+        )
     reported = now.reported[j]
     if status == Status.DELAYED.value and not (reported and reported.comments.strip()):
         return Attention(j, Reason.DELAYED_UNEXPLAINED, "report.reason.delayed_unexplained")
@@ -98,18 +120,30 @@ def regression(now: Snapshot, before: Snapshot, j: int) -> Attention | None:
     nothing went back."""
     was, status = before.status[j], now.status[j]
     if was == Status.COMPLETED.value and status not in (was, NOT_REPORTED):
-        return Attention(j, Reason.REGRESSION, "report.reason.status_back", (("before", was), ("after", status)))
+        return Attention(
+            j, Reason.REGRESSION, "report.reason.status_back", (("before", was), ("after", status))
+        )
     row = now.layout.rows[j]
     earlier, achieved = before.achieved[j], now.achieved[j]
-    if (row.indicator is not None and row.indicator.is_total_to_date and earlier is not None
-            and achieved is not None and achieved < earlier):
-        return Attention(j, Reason.REGRESSION, "report.reason.total_fell",
-                         (("before", f"{earlier:,g}"), ("after", f"{achieved:,g}")))
+    if (
+        row.indicator is not None
+        and row.indicator.is_total_to_date
+        and earlier is not None
+        and achieved is not None
+        and achieved < earlier
+    ):
+        return Attention(
+            j,
+            Reason.REGRESSION,
+            "report.reason.total_fell",
+            (("before", f"{earlier:,g}"), ("after", f"{achieved:,g}")),
+        )
     return None
 
 
-def ranked(now: Snapshot, before: Snapshot | None, margin: float,
-           regressed: frozenset[int] | None = None) -> list[Attention]:
+def ranked(
+    now: Snapshot, before: Snapshot | None, margin: float, regressed: frozenset[int] | None = None
+) -> list[Attention]:
     """Every row that needs attention, most pressing first, then in office and plan order."""
     if regressed is None:
         regressed = regressed_rows(now, before)

@@ -166,7 +166,9 @@ def build_context(
         map=progress_map(now, offices, words),
         heat_columns=columns,
         heat_rows=heat_rows,
-        countries=country_sections(now, attention, offices, returns, words, reported, described, proposed),
+        countries=country_sections(
+            now, attention, offices, returns, words, reported, described, proposed
+        ),
         actors=actor_rows(plan, now, offices, words),
         delayed=[activity_line(now, a.row, words, a) for a in attention[:MAX_DELAYED_SHOWN]],
         delayed_more=max(0, len(attention) - MAX_DELAYED_SHOWN),

@@ -70,9 +70,18 @@ def spark(periods: list[str], values: list[float | None]) -> Spark:
     span = max(len(values) - 1, 1)
     height = SPARK_HEIGHT - 2 * SPARK_PAD
     dots = [
-        (round(SPARK_PAD + (SPARK_WIDTH - 2 * SPARK_PAD) * (i / span if len(values) > 1 else 0.5), 1),
-         round(SPARK_PAD + height - height * min(max(v, 0.0), 100.0) / 100.0, 1))
-        for i, v in enumerate(values) if v is not None
+        (
+            round(
+                SPARK_PAD + (SPARK_WIDTH - 2 * SPARK_PAD) * (i / span if len(values) > 1 else 0.5),
+                1,
+            ),
+            round(SPARK_PAD + height - height * min(max(v, 0.0), 100.0) / 100.0, 1),
+        )
+        for i, v in enumerate(values)
+        if v is not None
     ]
-    return Spark(path=" ".join(f"{x},{y}" for x, y in dots), dots=dots,
-                 values=list(zip(periods, values, strict=True)))
+    return Spark(
+        path=" ".join(f"{x},{y}" for x, y in dots),
+        dots=dots,
+        values=list(zip(periods, values, strict=True)),
+    )

@@ -16,9 +16,13 @@ class Model(BaseModel):
 
 
 class Spark(Model):
-    path: str = Field(description="SVG polyline points of the values, in a SPARK_WIDTH x SPARK_HEIGHT box.")
+    path: str = Field(
+        description="SVG polyline points of the values, in a SPARK_WIDTH x SPARK_HEIGHT box."
+    )
     dots: list[tuple[float, float]] = Field(description="(x, y) of each period with a value.")
-    values: list[tuple[str, float | None]] = Field(description="(period id, percent) the chart draws, in order.")
+    values: list[tuple[str, float | None]] = Field(
+        description="(period id, percent) the chart draws, in order."
+    )
 
 
 class StatusCount(Model):
@@ -35,8 +39,12 @@ class BarSegment(Model):
 
 
 class StatusBar(Model):
-    counts: list[StatusCount] = Field(description="Count per status, every status in a fixed order.")
-    segments: list[BarSegment] = Field(description="Stacked bar geometry, zero-width segments left out.")
+    counts: list[StatusCount] = Field(
+        description="Count per status, every status in a fixed order."
+    )
+    segments: list[BarSegment] = Field(
+        description="Stacked bar geometry, zero-width segments left out."
+    )
     total: int = Field(description="Activities counted.")
     description: str = Field(description="Text equivalent of the bar, for screen readers.")
 
@@ -51,29 +59,42 @@ class ReturnsSummary(Model):
 
 class Funding(Model):
     requirement: float = Field(description="Sum of the plan's activity budgets.")
-    secured: float = Field(description="Sum of the funds secured the offices reported on budgeted activities.")
+    secured: float = Field(
+        description="Sum of the funds secured the offices reported on budgeted activities."
+    )
     gap: float = Field(description="requirement - secured, never below 0.")
     funded_percent: float | None = Field(description="secured / requirement, 0-100.")
     unbudgeted: float = Field(
-        default=0.0, description="Funds secured the offices reported on activities the plan gives no budget."
+        default=0.0,
+        description="Funds secured the offices reported on activities the plan gives no budget.",
     )
 
 
 class Headline(Model):
-    plan_activities: int = Field(description="Plan activities counted, each once however many offices it applies to.")
-    activities: int = Field(description="Activity-in-office instances counted: one per activity and office it applies to.")
+    plan_activities: int = Field(
+        description="Plan activities counted, each once however many offices it applies to."
+    )
+    activities: int = Field(
+        description="Activity-in-office instances counted: one per activity and office it applies to."
+    )
     status: StatusBar = Field(description="Activities by status.")
     indicators_with_target: int = Field(description="Indicator rows that have a target.")
-    targets_reached: int = Field(description="Indicator rows whose achieved value reached the target.")
+    targets_reached: int = Field(
+        description="Indicator rows whose achieved value reached the target."
+    )
     average_progress: float | None = Field(
         description="Mean progress towards target over indicator rows with a target, each capped at 100."
     )
     average_progress_change: float | None = Field(
         description="Change of average_progress since the previous period, in percentage points."
     )
-    completed_change: int | None = Field(description="Change in completed activities since the previous period.")
+    completed_change: int | None = Field(
+        description="Change in completed activities since the previous period."
+    )
     returns: ReturnsSummary = Field(description="Returns received against expected.")
-    funding: Funding | None = Field(description="Plan-wide funding; None when the plan has no budgets.")
+    funding: Funding | None = Field(
+        description="Plan-wide funding; None when the plan has no budgets."
+    )
 
 
 class Highlight(Model):
@@ -87,11 +108,17 @@ class ActionPointRow(Model):
     title: str = Field(description="Action point title in the report's language when available.")
     activities: int = Field(description="Activities counted under this action point.")
     status: StatusBar = Field(description="Activities by status.")
-    average_progress: float | None = Field(description="Mean capped progress towards target, 0-100.")
-    progress_change: float | None = Field(description="Change since the previous period, percentage points.")
+    average_progress: float | None = Field(
+        description="Mean capped progress towards target, 0-100."
+    )
+    progress_change: float | None = Field(
+        description="Change since the previous period, percentage points."
+    )
     targets_reached: int = Field(description="Indicator rows that reached their target.")
     indicators_with_target: int = Field(description="Indicator rows with a target.")
-    trend: Spark | None = Field(default=None, description="Mean capped progress over the stored periods.")
+    trend: Spark | None = Field(
+        default=None, description="Mean capped progress over the stored periods."
+    )
 
 
 class IndicatorFigure(Model):
@@ -102,7 +129,9 @@ class IndicatorFigure(Model):
     kind: str = Field(description="count, number, percent, currency, yes_no or date.")
     rule: str = Field(description="How countries combine: sum, mean, min, max, ratio or none.")
     rule_text: str = Field(description="The rule in the report's language.")
-    value: float | None = Field(description="Regional figure; a percentage in points for percent and ratio.")
+    value: float | None = Field(
+        description="Regional figure; a percentage in points for percent and ratio."
+    )
     value_date: date | None = Field(description="The regional figure of a date indicator.")
     target: float | None = Field(description="Regional target by the same rule.")
     percent_of_target: float | None = Field(description="value / target, 0-100 (not capped).")
@@ -111,7 +140,9 @@ class IndicatorFigure(Model):
 
 
 class HeatCell(Model):
-    value: float | None = Field(description="Mean capped progress, 0-100; None when nothing was reported.")
+    value: float | None = Field(
+        description="Mean capped progress, 0-100; None when nothing was reported."
+    )
     level: str = Field(
         description="Colour class: 'none' (no activity), 'unreported', 'p0', 'p25', 'p50', 'p75' or 'p100'."
     )
@@ -128,13 +159,17 @@ class HeatColumn(Model):
 class HeatRow(Model):
     office: str = Field(description="Country code or region code.")
     name: str = Field(description="Office name in the report's language.")
-    cells: list[HeatCell] = Field(description="One cell per action point of heat_columns, in that order.")
+    cells: list[HeatCell] = Field(
+        description="One cell per action point of heat_columns, in that order."
+    )
 
 
 class MapShape(Model):
     office: str = Field(description="Country code.")
     name: str = Field(description="Country name in the report's language.")
-    value: float | None = Field(description="Mean capped progress, 0-100; None when nothing was reported.")
+    value: float | None = Field(
+        description="Mean capped progress, 0-100; None when nothing was reported."
+    )
     level: str = Field(description="Colour band, as the heat map's.")
     activities: int = Field(description="Activities counted in the country.")
     path: str = Field(description="SVG path of its boundary in the map's viewBox.")
@@ -145,7 +180,9 @@ class MapView(Model):
     height: int = Field(description="SVG viewBox height.")
     shapes: list[MapShape] = Field(description="The report's countries, coloured by progress.")
     context: list[str] = Field(description="SVG paths of the neighbouring countries, drawn grey.")
-    left_out: list[str] = Field(description="Offices not on the map (the region, a country without a boundary).")
+    left_out: list[str] = Field(
+        description="Offices not on the map (the region, a country without a boundary)."
+    )
 
 
 class ActivityLine(Model):
@@ -164,7 +201,9 @@ class ActivityLine(Model):
     achieved_text: str | None = Field(
         default=None, description="The figure as words when it is no number: Yes/No, or a date."
     )
-    progress: float | None = Field(description="achieved towards target, 0-100 and more (not capped).")
+    progress: float | None = Field(
+        description="achieved towards target, 0-100 and more (not capped)."
+    )
     progress_bar: float = Field(description="progress capped to 0-100, for the small bar.")
     status: str = Field(description="Status value, or 'not_reported'.")
     status_label: str = Field(description="Status in the report's language.")
@@ -172,11 +211,16 @@ class ActivityLine(Model):
     overdue: bool = Field(description="Planned end date passed and not completed or cancelled.")
     comments: str = Field(description="Comments from the office's workbook (shown as text).")
     next_steps: str = Field(description="Next steps from the office's workbook (shown as text).")
-    support_needed: str = Field(description="Support needed, from the office's workbook (shown as text).")
-    reason: str = Field(
-        default="", description="Why it needs attention: overdue, at_risk, delayed_unexplained, regression or delayed."
+    support_needed: str = Field(
+        description="Support needed, from the office's workbook (shown as text)."
     )
-    reason_text: str = Field(default="", description="That reason in the report's language, with its figures.")
+    reason: str = Field(
+        default="",
+        description="Why it needs attention: overdue, at_risk, delayed_unexplained, regression or delayed.",
+    )
+    reason_text: str = Field(
+        default="", description="That reason in the report's language, with its figures."
+    )
 
 
 class StripCell(Model):
@@ -188,14 +232,21 @@ class StripCell(Model):
 
 
 class AcrossFigure(Model):
-    figure: IndicatorFigure = Field(description="The indicator's regional figure by its declared rule.")
-    change: float | None = Field(description="Regional value now minus last period's; None without both.")
-    fell: bool = Field(description="The regional figure went down, from as many countries as last period or more.")
+    figure: IndicatorFigure = Field(
+        description="The indicator's regional figure by its declared rule."
+    )
+    change: float | None = Field(
+        description="Regional value now minus last period's; None without both."
+    )
+    fell: bool = Field(
+        description="The regional figure went down, from as many countries as last period or more."
+    )
     pace: str | None = Field(
         description="'ahead', 'on_pace' or 'behind' the share of the activity's time elapsed; None when unknown."
     )
     trend: Spark | None = Field(
-        default=None, description="Mean capped progress of its offices towards their targets over the stored periods."
+        default=None,
+        description="Mean capped progress of its offices towards their targets over the stored periods.",
     )
 
 
@@ -205,10 +256,16 @@ class AcrossActivity(Model):
     action_point: str = Field(description="'3. Title' of its action point.")
     lead: str = Field(description="Lead actor's name; empty when none.")
     partners: str = Field(description="Partners' names, comma-separated.")
-    strip: list[StripCell] = Field(description="Its status in each office it applies to, in office order.")
+    strip: list[StripCell] = Field(
+        description="Its status in each office it applies to, in office order."
+    )
     figures: list[AcrossFigure] = Field(description="Regional figure of each of its indicators.")
-    elapsed: float | None = Field(description="Share of its planned time gone by the period's end, 0-100.")
-    went_back: str = Field(description="Offices (names) where a row went back since the last period.")
+    elapsed: float | None = Field(
+        description="Share of its planned time gone by the period's end, 0-100."
+    )
+    went_back: str = Field(
+        description="Offices (names) where a row went back since the last period."
+    )
     regressed: bool = Field(description="A row went back somewhere, or a regional figure fell.")
 
 
@@ -217,11 +274,17 @@ class ReturnState(Model):
     name: str = Field(description="Office name in the report's language.")
     state: str = Field(description="'on_time', 'late', 'rejected' or 'missing'.")
     state_label: str = Field(description="The state in the report's language.")
-    received_at: datetime | None = Field(description="When the counted (or last rejected) file arrived.")
+    received_at: datetime | None = Field(
+        description="When the counted (or last rejected) file arrived."
+    )
     file: str = Field(description="File name of that return, empty when missing.")
-    via: str | None = Field(description="The regional return that reported this office, when it sent none itself.")
+    via: str | None = Field(
+        description="The regional return that reported this office, when it sent none itself."
+    )
     days_late: int | None = Field(description="Days after the due date, for late returns.")
-    errors: list[str] = Field(description="The first problems of a rejected return, 'where: message'.")
+    errors: list[str] = Field(
+        description="The first problems of a rejected return, 'where: message'."
+    )
     more_errors: int = Field(description="How many more problems the rejected return had.")
 
 
@@ -229,7 +292,9 @@ class OfficeActionPoint(Model):
     label: str = Field(description="'3. Title' of the action point.")
     activities: int = Field(description="Activities of this office under the action point.")
     status: StatusBar = Field(description="Those activities by status.")
-    average_progress: float | None = Field(description="Mean capped progress towards target, 0-100.")
+    average_progress: float | None = Field(
+        description="Mean capped progress towards target, 0-100."
+    )
     delayed: int = Field(description="Of which delayed.")
 
 
@@ -266,9 +331,12 @@ class ProposedLine(Model):
     status_label: str = Field(description="Status in the report's language.")
     comments: str = Field(description="The office's comments (shown as text).")
     like_plan: str = Field(
-        default="", description="'ID Title' of the plan activity it is likely a duplicate of; empty when none."
+        default="",
+        description="'ID Title' of the plan activity it is likely a duplicate of; empty when none.",
     )
-    similarity: float | None = Field(default=None, description="How alike the two titles are, 0-100.")
+    similarity: float | None = Field(
+        default=None, description="How alike the two titles are, 0-100."
+    )
 
 
 class StockTakeGroup(Model):
@@ -311,13 +379,19 @@ class CountrySection(Model):
     anchor: str = Field(description="HTML id of the section.")
     return_state: ReturnState = Field(description="Whether and when this office's return arrived.")
     status: StatusBar = Field(description="This office's activities by status.")
-    average_progress: float | None = Field(description="Mean capped progress towards target, 0-100.")
+    average_progress: float | None = Field(
+        description="Mean capped progress towards target, 0-100."
+    )
     overview: list[OverviewItem] = Field(description="The office's overview, by heading.")
-    action_points: list[OfficeActionPoint] = Field(description="The office's figures per action point it has activities under.")
+    action_points: list[OfficeActionPoint] = Field(
+        description="The office's figures per action point it has activities under."
+    )
     lines: list[ActivityLine] = Field(
         description="Rows needing attention, most pressing first (overdue, at risk, delayed without explanation, regressions, delayed)."
     )
-    lines_more: int = Field(description="How many more rows need attention than are listed (`matrix export` has all).")
+    lines_more: int = Field(
+        description="How many more rows need attention than are listed (`matrix export` has all)."
+    )
     initiatives: list[InitiativeLine] = Field(description="Initiatives the office listed.")
     proposed: list[ProposedLine] = Field(description="New activities the office proposed.")
     practices: list[PracticeRef] = Field(description="Good practices the office described.")
@@ -331,25 +405,45 @@ class ActorRow(Model):
     partners_in: int = Field(description="Activity-in-office instances this actor is a partner in.")
     leads_activities: int = Field(description="Plan activities this actor leads, each once.")
     leads_offices: int = Field(description="Offices where it leads at least one of them.")
-    leads_text: str = Field(description="'1 activity in 7 countries', in the report's language; empty when none.")
-    partner_activities: int = Field(description="Plan activities this actor is a partner in, each once.")
-    partner_offices: int = Field(description="Offices where it is a partner in at least one of them.")
-    partner_text: str = Field(description="'2 activities in 3 countries', in the report's language; empty when none.")
+    leads_text: str = Field(
+        description="'1 activity in 7 countries', in the report's language; empty when none."
+    )
+    partner_activities: int = Field(
+        description="Plan activities this actor is a partner in, each once."
+    )
+    partner_offices: int = Field(
+        description="Offices where it is a partner in at least one of them."
+    )
+    partner_text: str = Field(
+        description="'2 activities in 3 countries', in the report's language; empty when none."
+    )
     status: StatusBar = Field(description="Status of the activities it leads.")
-    average_progress: float | None = Field(description="Mean capped progress of what it leads, 0-100.")
+    average_progress: float | None = Field(
+        description="Mean capped progress of what it leads, 0-100."
+    )
     delayed: int = Field(description="Delayed activities it leads.")
     offices: list[str] = Field(description="Offices where it leads or partners, as codes.")
 
 
 class Gaps(Model):
-    action_points_without_activity: list[str] = Field(description="'3. Title' of action points with no activity.")
-    offices_without_activity: list[str] = Field(description="Offices (names) with no activity at all.")
+    action_points_without_activity: list[str] = Field(
+        description="'3. Title' of action points with no activity."
+    )
+    offices_without_activity: list[str] = Field(
+        description="Offices (names) with no activity at all."
+    )
     action_point_office_gaps: list[str] = Field(
         description="'3. Title: Kenya, Malawi' for action points some offices have no activity under."
     )
-    activities_without_lead: list[str] = Field(description="'ID Title' of activities with no lead actor.")
-    activities_without_indicator: list[str] = Field(description="'ID Title' of activities with no indicator.")
-    indicators_without_target: list[str] = Field(description="'ID: indicator' of indicators with no target.")
+    activities_without_lead: list[str] = Field(
+        description="'ID Title' of activities with no lead actor."
+    )
+    activities_without_indicator: list[str] = Field(
+        description="'ID Title' of activities with no indicator."
+    )
+    indicators_without_target: list[str] = Field(
+        description="'ID: indicator' of indicators with no target."
+    )
 
     @property
     def empty(self) -> bool:
@@ -359,7 +453,9 @@ class Gaps(Model):
 class Duplicate(Model):
     office: str = Field(description="Country code or region code.")
     office_name: str = Field(description="Office name in the report's language.")
-    first: str = Field(description="First activity: 'ID Title' (plan) or the title an office proposed.")
+    first: str = Field(
+        description="First activity: 'ID Title' (plan) or the title an office proposed."
+    )
     first_lead: str = Field(description="Lead of the first activity.")
     second: str = Field(description="Second activity.")
     second_lead: str = Field(description="Lead of the second activity.")
@@ -385,7 +481,9 @@ class StatusChange(Model):
 class TrendPoint(Model):
     period: str = Field(description="Period id.")
     average_progress: float | None = Field(description="Mean capped progress, 0-100.")
-    completed_percent: float | None = Field(description="Completed activities, share of all, 0-100.")
+    completed_percent: float | None = Field(
+        description="Completed activities, share of all, 0-100."
+    )
     delayed: int = Field(description="Delayed activities.")
     returns_received: int = Field(description="Accepted returns.")
     x: float = Field(description="Chart x coordinate of this period.")
@@ -394,12 +492,16 @@ class TrendPoint(Model):
 
 
 class TrendChart(Model):
-    points: list[TrendPoint] = Field(description="One point per stored period up to the report's period.")
+    points: list[TrendPoint] = Field(
+        description="One point per stored period up to the report's period."
+    )
     progress_path: str = Field(description="SVG polyline points of average progress.")
     completed_path: str = Field(description="SVG polyline points of completed share.")
     width: int = Field(description="SVG viewBox width.")
     height: int = Field(description="SVG viewBox height.")
-    gridlines: list[tuple[int, float]] = Field(description="(percent label, y) of the horizontal gridlines.")
+    gridlines: list[tuple[int, float]] = Field(
+        description="(percent label, y) of the horizontal gridlines."
+    )
     plot_left: int = Field(description="x of the plot's left edge.")
     plot_right: int = Field(description="x of the plot's right edge.")
 
@@ -436,7 +538,9 @@ class QualityWarning(Model):
 class ReportContext(Model):
     lang: str = Field(description="Report language: en, fr, es or ar.")
     direction: str = Field(description="'rtl' for Arabic, else 'ltr'.")
-    labels: dict[str, str] = Field(description="Every catalogue label the templates use, for this language.")
+    labels: dict[str, str] = Field(
+        description="Every catalogue label the templates use, for this language."
+    )
     plan_id: str = Field(description="Plan id.")
     plan_title: str = Field(description="Plan title.")
     plan_hash: str = Field(description="First 12 characters of the plan's content hash.")
@@ -445,27 +549,41 @@ class ReportContext(Model):
     period_start: date = Field(description="First day of the period.")
     period_end: date = Field(description="Last day of the period.")
     due: date = Field(description="Due date of the period's returns.")
-    previous_period: str | None = Field(description="Previous period id when it has data, else None.")
-    country_name: str | None = Field(description="The office's name when the report is for one office only.")
+    previous_period: str | None = Field(
+        description="Previous period id when it has data, else None."
+    )
+    country_name: str | None = Field(
+        description="The office's name when the report is for one office only."
+    )
     currency: str = Field(description="ISO 4217 code of the plan's budgets.")
     generated_at: datetime = Field(description="When the report was generated.")
     tool_version: str = Field(description="matrix version that made the report.")
     headline: Headline = Field(description="Headline figures.")
-    highlights: list[Highlight] = Field(description="The few sentences a reader should take away first.")
+    highlights: list[Highlight] = Field(
+        description="The few sentences a reader should take away first."
+    )
     achievements: list[Achievement] = Field(
         description="Activities completed and targets reached this period, the first few."
     )
-    achievements_total: int = Field(description="How many activities were completed or targets reached this period.")
-    largest_gaps: list[FundingRow] = Field(description="The budgeted activities furthest from their requirement.")
+    achievements_total: int = Field(
+        description="How many activities were completed or targets reached this period."
+    )
+    largest_gaps: list[FundingRow] = Field(
+        description="The budgeted activities furthest from their requirement."
+    )
     partner_asks: list[PartnerAsk] = Field(
         description="Support the offices need, by partner: the decisions asked of the committee."
     )
-    action_points: list[ActionPointRow] = Field(description="Progress per action point, in framework order.")
+    action_points: list[ActionPointRow] = Field(
+        description="Progress per action point, in framework order."
+    )
     across: list[AcrossActivity] = Field(
         description="Activities applying to several offices, across them: regressions first, then behind pace."
     )
     across_total: int = Field(description="How many activities apply to several offices.")
-    map: MapView | None = Field(description="Progress by country on a map; None with fewer than two countries.")
+    map: MapView | None = Field(
+        description="Progress by country on a map; None with fewer than two countries."
+    )
     heat_columns: list[HeatColumn] = Field(
         description="The heat map's action points: those with an activity in the report's offices."
     )
@@ -477,8 +595,12 @@ class ReportContext(Model):
     )
     delayed_more: int = Field(description="How many more rows need attention than are listed.")
     gaps: Gaps = Field(description="Where the plan or the reporting has holes.")
-    duplicates: list[Duplicate] = Field(description="Likely duplicated effort, the first MAX_DUPLICATES_SHOWN.")
-    duplicates_more: int = Field(description="How many more likely duplicates were found than are shown.")
+    duplicates: list[Duplicate] = Field(
+        description="Likely duplicated effort, the first MAX_DUPLICATES_SHOWN."
+    )
+    duplicates_more: int = Field(
+        description="How many more likely duplicates were found than are shown."
+    )
     duplicate_threshold: float = Field(description="Similarity threshold used, 0-100.")
     indicator_figures: list[IndicatorFigure] = Field(
         description="Regional figure of every country indicator, by its declared rules (empty for one office)."
@@ -494,7 +616,9 @@ class ReportContext(Model):
     )
     changes_more: int = Field(description="How many more rows changed status than are shown.")
     trend: TrendChart = Field(description="Trends over all stored periods up to this one.")
-    returns: list[ReturnState] = Field(description="Every expected office's return state, in office order.")
+    returns: list[ReturnState] = Field(
+        description="Every expected office's return state, in office order."
+    )
     quality: list[QualityWarning] = Field(description="Data-quality warnings.")
     plan_changes: list[QualityWarning] = Field(
         default_factory=list,

@@ -61,7 +61,9 @@ class Layout:
         plan_rows = index.activity_rows
         countries = {a.id: set(plan.activity_countries(a)) for _, a in pairs}
         national = set(plan.countries)
-        ap_of = {a.id: ap.id if ap else "" for a, ap in ((a, self.action_point[a.id]) for _, a in pairs)}
+        ap_of = {
+            a.id: ap.id if ap else "" for a, ap in ((a, self.action_point[a.id]) for _, a in pairs)
+        }
         self.keys: list[Key] = []
         self.rows: list[PlanRow] = []
         self.row_office: list[str] = []
@@ -87,7 +89,9 @@ class Layout:
                 self.rows += plan_rows[activity_id]
                 self.key_rows.append(range(start, len(self.rows)))
             groups = self.groups
-            self.key_group += [groups.setdefault((office, ap_of[i]), len(groups)) for i in applicable]
+            self.key_group += [
+                groups.setdefault((office, ap_of[i]), len(groups)) for i in applicable
+            ]
             self.row_office += [office] * (len(self.rows) - first)
             self.index[office] = {row.ref: first + n for n, row in enumerate(self.rows[first:])}
             self.office_span[office] = range(first, len(self.rows))
@@ -100,7 +104,9 @@ class Layout:
         self.latest = [j for j, rule in enumerate(rules) if rule in LATEST_ONLY]
         """Rows whose figure is this period's value (a total to date, or a latest level)."""
         self.per_period = [j for j, rule in enumerate(rules) if rule is PeriodRule.PER_PERIOD]
-        self.running = [(j, rule) for j, rule in enumerate(rules) if rule in (PeriodRule.MAX, PeriodRule.MEAN)]
+        self.running = [
+            (j, rule) for j, rule in enumerate(rules) if rule in (PeriodRule.MAX, PeriodRule.MEAN)
+        ]
         """Rows whose figure runs over the periods reported: a highest or mean level."""
         self.with_target = [j for j, t in enumerate(self.target) if t]
         self.key_first = [span.start for span in self.key_rows]
@@ -127,8 +133,13 @@ class Layout:
             return bool(self.office_groups.get(office))
         return (office, action_point.id) in self.groups
 
-    def activities_of(self, *, action_point: ActionPoint | None = None, lead: str | None = None,
-                      partner: str | None = None) -> list[str]:
+    def activities_of(
+        self,
+        *,
+        action_point: ActionPoint | None = None,
+        lead: str | None = None,
+        partner: str | None = None,
+    ) -> list[str]:
         """Counted plan activities (each once) of an action point, lead or partner; all with no argument."""
         out = []
         for activity_id in self.activity_ids:
@@ -192,16 +203,25 @@ class Figures:
 class Snapshot:
     """The offices' rows and activities as of one period, and the figures drawn from them."""
 
-    def __init__(self, layout: Layout, period: Period, reported: list[ProgressRecord | None],
-                 achieved: list[float | None]):
+    def __init__(
+        self,
+        layout: Layout,
+        period: Period,
+        reported: list[ProgressRecord | None],
+        achieved: list[float | None],
+    ):
         self.layout = layout
         self.period = period
         self.period_end = period.end
         self.reported = reported
         self.achieved = achieved
-        self.status = [NOT_REPORTED if r is None or r.status is None else r.status for r in reported]
-        self.progress = [100.0 * a / t if a is not None and t else None
-                         for a, t in zip(achieved, layout.target, strict=True)]
+        self.status = [
+            NOT_REPORTED if r is None or r.status is None else r.status for r in reported
+        ]
+        self.progress = [
+            100.0 * a / t if a is not None and t else None
+            for a, t in zip(achieved, layout.target, strict=True)
+        ]
         self.key_status = [self.status[j] for j in layout.key_first]
         for k, span in layout.multi:
             self.key_status[k] = status_of({self.status[j] for j in span})
@@ -217,7 +237,10 @@ class Snapshot:
         if self._groups is None:
             layout = self.layout
             sums: list[tuple[list[float], list[int], list[int]]] = []
-            for size, of_row in ((len(layout.groups), layout.row_group), (len(layout.activity_ids), layout.row_activity)):
+            for size, of_row in (
+                (len(layout.groups), layout.row_group),
+                (len(layout.activity_ids), layout.row_activity),
+            ):
                 capped, counted, reached = [0.0] * size, [0] * size, [0] * size
                 progress = self.progress
                 for j in layout.with_target:
@@ -230,19 +253,29 @@ class Snapshot:
                 sums.append((capped, counted, reached))
             out = []
             for (capped, counted, reached), with_target, of_key in zip(
-                sums, (layout.group_targets, layout.activity_targets), (layout.key_group, layout.key_activity),
+                sums,
+                (layout.group_targets, layout.activity_targets),
+                (layout.key_group, layout.key_activity),
                 strict=True,
             ):
-                figures = [Figures(Counter(), with_target[g], reached[g], capped[g], counted[g])
-                           for g in range(len(capped))]
+                figures = [
+                    Figures(Counter(), with_target[g], reached[g], capped[g], counted[g])
+                    for g in range(len(capped))
+                ]
                 for (g, status), n in Counter(zip(of_key, self.key_status, strict=True)).items():
                     figures[g].counts[status] = n
                 out.append(figures)
             self._groups = out[0], out[1]
         return self._groups
 
-    def figures(self, *, office: str | None = None, action_point: ActionPoint | None = None,
-                lead: str | None = None, partner: str | None = None) -> Figures:
+    def figures(
+        self,
+        *,
+        office: str | None = None,
+        action_point: ActionPoint | None = None,
+        lead: str | None = None,
+        partner: str | None = None,
+    ) -> Figures:
         """Figures of one office, action point, office and action point, lead or partner; of
         every counted activity with no argument."""
         facet = (office, action_point.id if action_point else None, lead, partner)
@@ -250,9 +283,16 @@ class Snapshot:
             return self._figures[facet]
         out = Figures()
         if facet == (None, None, None, None):
-            progress = [p for p in map(self.progress.__getitem__, self.layout.with_target) if p is not None]
-            out = Figures(Counter(self.key_status), len(self.layout.with_target), sum(p >= 100 for p in progress),
-                          sum(min(max(p, 0.0), 100.0) for p in progress), len(progress))
+            progress = [
+                p for p in map(self.progress.__getitem__, self.layout.with_target) if p is not None
+            ]
+            out = Figures(
+                Counter(self.key_status),
+                len(self.layout.with_target),
+                sum(p >= 100 for p in progress),
+                sum(min(max(p, 0.0), 100.0) for p in progress),
+                len(progress),
+            )
         elif lead is not None or partner is not None:
             _, activities = self._sums()
             wanted = set(self.layout.activities_of(lead=lead, partner=partner))
@@ -262,7 +302,11 @@ class Snapshot:
         else:
             groups, _ = self._sums()
             if office is not None and action_point is not None:
-                chosen = [self.layout.groups[key]] if (key := (office, action_point.id)) in self.layout.groups else []
+                chosen = (
+                    [self.layout.groups[key]]
+                    if (key := (office, action_point.id)) in self.layout.groups
+                    else []
+                )
             elif office is not None:
                 chosen = self.layout.office_groups.get(office, [])
             else:

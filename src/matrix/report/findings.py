@@ -40,16 +40,25 @@ def gaps(plan: Plan, layout: Layout, offices: list[str], words: Words) -> Gaps:
     for ap in framework.action_points:
         missing = [o for o in offices if not layout.has(office=o, action_point=ap)]
         if ap.id in used and missing:
-            per_action_point.append(f"{words.action_point(ap)}: {', '.join(words.office(o) for o in missing)}")
+            per_action_point.append(
+                f"{words.action_point(ap)}: {', '.join(words.office(o) for o in missing)}"
+            )
     activities = list(layout.activity.values())
     return Gaps(
-        action_points_without_activity=[words.action_point(ap) for ap in framework.action_points if ap.id not in used],
+        action_points_without_activity=[
+            words.action_point(ap) for ap in framework.action_points if ap.id not in used
+        ],
         offices_without_activity=[words.office(o) for o in offices if not layout.has(office=o)],
         action_point_office_gaps=per_action_point,
         activities_without_lead=[f"{a.id} {words.text(a.title)}" for a in activities if not a.lead],
-        activities_without_indicator=[f"{a.id} {words.text(a.title)}" for a in activities if not a.indicators],
+        activities_without_indicator=[
+            f"{a.id} {words.text(a.title)}" for a in activities if not a.indicators
+        ],
         indicators_without_target=[
-            f"{a.id}: {words.text(i.name)}" for a in activities for i in a.indicators if i.target is None
+            f"{a.id}: {words.text(i.name)}"
+            for a in activities
+            for i in a.indicators
+            if i.target is None
         ],
     )
 
@@ -61,10 +70,14 @@ def normalise_title(title: str) -> tuple[str, ...]:
 
 
 def similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, normalise_title(a), normalise_title(b), autojunk=False).ratio()
+    return difflib.SequenceMatcher(
+        None, normalise_title(a), normalise_title(b), autojunk=False
+    ).ratio()
 
 
-def similar_titles(titles: set[tuple[str, ...]]) -> dict[tuple[str, ...], dict[tuple[str, ...], float]]:
+def similar_titles(
+    titles: set[tuple[str, ...]],
+) -> dict[tuple[str, ...], dict[tuple[str, ...], float]]:
     """Normalised title -> {alike title: ratio}, itself included, at most MAX_LOOKALIKES others.
 
     Comparing every pair is quadratic, and offices control the input: a return may propose thousands
@@ -78,7 +91,10 @@ def similar_titles(titles: set[tuple[str, ...]]) -> dict[tuple[str, ...], dict[t
     plans never reach these caps, so they get every pair the exhaustive search would find.
     """
     ordered = sorted(titles, key=lambda words: (len(words), words))
-    tokens = [frozenset((word, title[:i].count(word)) for i, word in enumerate(title)) for title in ordered]
+    tokens = [
+        frozenset((word, title[:i].count(word)) for i, word in enumerate(title))
+        for title in ordered
+    ]
     frequency = Counter(token for own in tokens for token in own)
     # Least share of a title's words any alike pair has in common: as the longer title of the pair
     # (the one looking), and as the shorter one (already seen, in length order).
@@ -91,8 +107,10 @@ def similar_titles(titles: set[tuple[str, ...]]) -> dict[tuple[str, ...], dict[t
         met = _nearest_met(seen, rarest[: len(a) - max(1, math.floor(looking * len(a))) + 1])
         for token in rarest[: len(a) - max(1, math.floor(seen_share * len(a))) + 1]:
             seen[token].append(i)
-        bounds = sorted(((2 * len(tokens[i] & tokens[j]) / (len(a) + len(ordered[j])), j) for j in met),
-                        key=lambda bound_j: (-bound_j[0], -bound_j[1]))
+        bounds = sorted(
+            ((2 * len(tokens[i] & tokens[j]) / (len(a) + len(ordered[j])), j) for j in met),
+            key=lambda bound_j: (-bound_j[0], -bound_j[1]),
+        )
         for bound, j in bounds[:MAX_LOOKALIKES]:
             if bound < DUPLICATE_THRESHOLD:
                 break
@@ -120,7 +138,8 @@ def _nearest_met(seen: dict[tuple[str, int], list[int]], words: list[tuple[str, 
 
 
 def office_pairs(
-    items: dict[str, tuple[tuple[str, ...], str]], alike: dict[tuple[str, ...], dict[tuple[str, ...], float]]
+    items: dict[str, tuple[tuple[str, ...], str]],
+    alike: dict[tuple[str, ...], dict[tuple[str, ...], float]],
 ) -> list[tuple]:
     """Alike pairs of one office's activities (shown as -> (words, lead)) with different leads, in
     the office's order: (first index, second index, first, lead, second, lead, ratio). An activity
@@ -136,7 +155,8 @@ def office_pairs(
         found = (
             (first_index, second_index, first, first_lead, second, lead, ratio)
             for alike_title, ratio in alike[title].items()
-            for other, firsts in earlier.get(alike_title, {}).items() if other != own
+            for other, firsts in earlier.get(alike_title, {}).items()
+            if other != own
             for first_index, first, first_lead in reversed(firsts)
         )
         pairs += islice(found, MAX_LOOKALIKES)
@@ -151,7 +171,9 @@ def likely_duplicates(
     offices added on the New activities sheet): the first `limit` pairs, and how many there are.
     Offices with the same plan activities and no additions of their own share one search."""
     proposed = data.periods[period.id].proposed if period.id in data.periods else {}
-    per_office: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {}  # office -> shown as -> (words, lead)
+    per_office: dict[
+        str, dict[str, tuple[tuple[str, ...], str]]
+    ] = {}  # office -> shown as -> (words, lead)
     planned = {
         a.id: (f"{a.id} {words.text(a.title)}", (normalise_title(a.title), a.lead or ""))
         for a in layout.activity.values()
@@ -159,7 +181,9 @@ def likely_duplicates(
     for office in offices:
         items = dict(planned[layout.keys[k][1]] for k in layout.office_keys[office])
         for activity in proposed.get(office, []):
-            items.setdefault(activity.title, (normalise_title(activity.title), activity.lead.strip()))
+            items.setdefault(
+                activity.title, (normalise_title(activity.title), activity.lead.strip())
+            )
         per_office[office] = items
     alike = similar_titles({title for items in per_office.values() for title, _ in items.values()})
     found: list[Duplicate] = []
@@ -175,8 +199,15 @@ def likely_duplicates(
             pairs = shared[same]
         total += len(pairs)
         found += [
-            Duplicate(office=office, office_name=words.office(office), first=first, first_lead=lead_a, second=second,
-                      second_lead=lead_b, similarity=100 * ratio)
+            Duplicate(
+                office=office,
+                office_name=words.office(office),
+                first=first,
+                first_lead=lead_a,
+                second=second,
+                second_lead=lead_b,
+                similarity=100 * ratio,
+            )
             for _, _, first, lead_a, second, lead_b, ratio in pairs[: limit - len(found)]
         ]
     return found, total
@@ -196,8 +227,10 @@ def like_plan_activities(layout: Layout, titles: Iterable[str]) -> dict[str, tup
     alike = similar_titles(set(planned) | set(proposed.values()))
     found = {}
     for title, words in proposed.items():
-        best = max(((ratio, planned[other]) for other, ratio in alike[words].items() if other in planned),
-                   default=None)
+        best = max(
+            ((ratio, planned[other]) for other, ratio in alike[words].items() if other in planned),
+            default=None,
+        )
         if best is not None:
             found[title] = (best[1], best[0])
     return found
@@ -211,20 +244,34 @@ def place(issue: Issue) -> str:
 
 
 def quality(
-    data: ReportData, period: Period, offices: list[str], words: Words, *, severity: Severity = Severity.WARNING
+    data: ReportData,
+    period: Period,
+    offices: list[str],
+    words: Words,
+    *,
+    severity: Severity = Severity.WARNING,
 ) -> list[QualityWarning]:
     """The warnings validation found in the returns that count for the period: accepted, not
     replaced; with `severity` info, the notes on how the plan changed since their matrices were
     generated."""
     counted = [
-        (sub.office, sub) for sub in data.submissions
-        if sub.period == period.id and sub.accepted and not sub.superseded
-        and sub.office is not None and sub.office in offices
+        (sub.office, sub)
+        for sub in data.submissions
+        if sub.period == period.id
+        and sub.accepted
+        and not sub.superseded
+        and sub.office is not None
+        and sub.office in offices
     ]
     counted.sort(key=lambda pair: (offices.index(pair[0]), pair[1].received_at))
     return [
-        QualityWarning(office_name=words.office(office), file=sub.file_name, where=place(issue), code=issue.code,
-                       message=words.issue(issue))
+        QualityWarning(
+            office_name=words.office(office),
+            file=sub.file_name,
+            where=place(issue),
+            code=issue.code,
+            message=words.issue(issue),
+        )
         for office, sub in counted
         for issue in sub.problems
         if issue.severity is severity

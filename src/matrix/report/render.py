@@ -14,8 +14,10 @@ TEMPLATE = "report.html"
 
 
 def render_report(context: ReportContext) -> str:
-    return environment().get_template(TEMPLATE).render(
-        r=context, L=context.labels, F=Formatter(context.lang)
+    return (
+        environment()
+        .get_template(TEMPLATE)
+        .render(r=context, L=context.labels, F=Formatter(context.lang))
     )
 
 

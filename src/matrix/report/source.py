@@ -70,7 +70,11 @@ def from_store(
     """The report's figures for `period`, read from one state of the store."""
     with store.reading():  # a period or office the plan lacks is a MatrixError
         return build_context(
-            plan, report_data(plan, store, office_code(country)), period, country=country, lang=lang,
+            plan,
+            report_data(plan, store, office_code(country)),
+            period,
+            country=country,
+            lang=lang,
             generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
         )
 

@@ -40,7 +40,11 @@ class Words:
         title inside Arabic text keeps its own direction, as <bdi> does in the templates; numbers
         are written the language's way."""
         return self.label(
-            key, **{name: f"\u2068{format_value(value, self.lang)}\u2069" for name, value in params.items()}
+            key,
+            **{
+                name: f"\u2068{format_value(value, self.lang)}\u2069"
+                for name, value in params.items()
+            },
         )
 
     def count(self, key: str, n: int) -> str:
@@ -51,7 +55,9 @@ class Words:
         """Every catalogue entry templates use: report.* and the status labels."""
         own = catalogue(self.lang)
         return {
-            k: str(own.get(k, v)) for k, v in catalogue("en").items() if k.startswith(("report.", "status."))
+            k: str(own.get(k, v))
+            for k, v in catalogue("en").items()
+            if k.startswith(("report.", "status."))
         }
 
     def text(self, text: str) -> str:

@@ -98,8 +98,12 @@ class StoreError(MatrixError):
             )
             if advice is None and not state and _is_connection_failure(exc):
                 advice = _connection_advice(reason)
-        return cls(advice or "error.store_unusable", path=str(location), reason=location.scrub(reason),
-                   seconds=BUSY_TIMEOUT_SECONDS)
+        return cls(
+            advice or "error.store_unusable",
+            path=str(location),
+            reason=location.scrub(reason),
+            seconds=BUSY_TIMEOUT_SECONDS,
+        )
 
 
 def _is_connection_failure(exc: BaseException) -> bool:
@@ -149,7 +153,9 @@ def _make_engine(url: URL, sqlite: bool) -> Engine:
     """An engine set up for matrix's transactions (see the module's docstring)."""
     if sqlite:
         engine = create_engine(
-            url, poolclass=NullPool, hide_parameters=True,
+            url,
+            poolclass=NullPool,
+            hide_parameters=True,
             connect_args={"timeout": BUSY_TIMEOUT_SECONDS},
         )
 

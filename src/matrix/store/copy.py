@@ -152,6 +152,8 @@ def render_checks(checks: list[TableCheck], lang: str = "en") -> str:
         )
         for c in checks
     ]
-    headers = [t(lang, f"store.copy.{key}") for key in ("table", "source_rows", "copied_rows",
-                                                          "source_checksum", "copied_checksum")]
+    headers = [
+        t(lang, f"store.copy.{key}")
+        for key in ("table", "source_rows", "copied_rows", "source_checksum", "copied_checksum")
+    ]
     return table((*headers, ""), rows)

@@ -40,8 +40,12 @@ class StoredNarratives:
 def record(conn: Connection, submission_id: int, found: Narratives) -> None:
     """Inside the caller's transaction, with the submission's progress rows."""
     rows = [
-        {"submission_id": submission_id, "kind": kind, "position": position,
-         "body": item.model_dump_json()}
+        {
+            "submission_id": submission_id,
+            "kind": kind,
+            "position": position,
+            "body": item.model_dump_json(),
+        }
         for kind, (field, _) in KINDS.items()
         for position, item in enumerate(getattr(found, field))
     ]
@@ -74,7 +78,12 @@ def current(
         _, items = found.setdefault(r.id, ((r.period, r.office, r.received_at), {}))
         items.setdefault(field, []).append(model.model_validate_json(r.body))
     return [
-        StoredNarratives(period, office_, submission_id, datetime.fromisoformat(received),
-                         Narratives.model_validate(items))
+        StoredNarratives(
+            period,
+            office_,
+            submission_id,
+            datetime.fromisoformat(received),
+            Narratives.model_validate(items),
+        )
         for submission_id, ((period, office_, received), items) in found.items()
     ]

@@ -123,9 +123,7 @@ def contested_periods(plan: Plan) -> Select:
     )
 
 
-def _counted(
-    plan: Plan, *columns: Any, period: Any = None, country: Any = None
-) -> CompoundSelect:
+def _counted(plan: Plan, *columns: Any, period: Any = None, country: Any = None) -> CompoundSelect:
     """`columns` (progress and submission columns, by name) of the row that counts for every
     (period, country, ref), optionally of one period and one country: ranked by `PRECEDENCE` in
     contested periods, read as they are elsewhere."""
@@ -260,7 +258,9 @@ def _compiled(dialect: Dialect, query: Select | CompoundSelect) -> Compiled:
 
 
 def raw_cursor(
-    conn: Connection, query: Select | CompoundSelect | Compiled, values: dict[str, Any] | None = None
+    conn: Connection,
+    query: Select | CompoundSelect | Compiled,
+    values: dict[str, Any] | None = None,
 ) -> Iterable[tuple]:
     """The driver's own cursor over `query` (with its bound `values`), in the connection's
     transaction: plain tuples cost a fifth of SQLAlchemy rows, which counts when a report reads
@@ -362,7 +362,9 @@ def overlaps(
         where.append(s_.period.in_(select(s_.period).where(s_.id.in_(ids))))
     partition = (s_.period, p_.country, p_.ref)
     counted = [
-        func.first_value(c).over(partition_by=partition, order_by=PRECEDENCE).label(f"counted_{c.key}")
+        func.first_value(c)
+        .over(partition_by=partition, order_by=PRECEDENCE)
+        .label(f"counted_{c.key}")
         for c in _REPORTED
     ]
     ranked = _candidates(plan, *_REPORTED, *counted, where=where).subquery("candidates")
@@ -377,9 +379,7 @@ def overlaps(
         query = query.where(or_(c.counted_submission_id.in_(ids), c.submission_id.in_(ids)))
     query = query.order_by(c.period, c.country, c.ref, c.n)
     width = len(_REPORTED)
-    return [
-        Overlap(_reported(row[:width]), _reported(row[width:])) for row in conn.execute(query)
-    ]
+    return [Overlap(_reported(row[:width]), _reported(row[width:])) for row in conn.execute(query)]
 
 
 def _reported(values: Sequence[Any]) -> Reported:

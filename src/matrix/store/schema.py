@@ -204,7 +204,9 @@ def _read_only_facts(path: Path) -> tuple[int, int, int]:
 
 def _check_version(where: object, version: int) -> None:
     if version > len(MIGRATIONS):
-        raise MatrixError("error.store_newer", path=where, version=version, supported=len(MIGRATIONS))
+        raise MatrixError(
+            "error.store_newer", path=where, version=version, supported=len(MIGRATIONS)
+        )
 
 
 def _not_ours(where: object) -> MatrixError:

@@ -245,7 +245,8 @@ class Store:
                 for r in queries.latest_before(
                     self.conn, plan, periods, countries=offices, with_actual=True
                 )
-                if (indicator := indicators.get(split_ref(r.ref))) is not None and indicator.is_total_to_date
+                if (indicator := indicators.get(split_ref(r.ref))) is not None
+                and indicator.is_total_to_date
             }
             found = queries.latest_with_period(self.conn, plan, periods, countries=offices)
             return {
@@ -345,9 +346,7 @@ def overlap_issue(overlap: Overlap) -> Issue:
     """'KAZ A1-1 (2026-Q1): the regional workbook EHAGL_….xlsx says actual 2, KAZ's own return
     KAZ_….xlsx says actual 1; KAZ's own return counts', for the file whose value does not count."""
     counted, other = overlap.counted, overlap.other
-    differing = [
-        name for name in COMPARED if getattr(counted, name) != getattr(other, name)
-    ]
+    differing = [name for name in COMPARED if getattr(counted, name) != getattr(other, name)]
     return Code.VALUE_OVERLAP.issue(
         file=other.file_name,
         sheet=other.sheet,

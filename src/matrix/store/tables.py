@@ -131,6 +131,12 @@ issued_matrices = Table(
 """Every matrix `generate` wrote (`matrix.versions.IssuedMatrix`): who holds which version."""
 
 DATA_TABLES = (
-    plans, submissions, progress, proposed_activities, narratives, plan_versions, issued_matrices
+    plans,
+    submissions,
+    progress,
+    proposed_activities,
+    narratives,
+    plan_versions,
+    issued_matrices,
 )
 """Every table holding what was collected, in an order that satisfies the foreign keys."""

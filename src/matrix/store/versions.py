@@ -29,10 +29,7 @@ def record_issued(conn: Connection, issued: list[IssuedMatrix]) -> None:
     if issued:
         conn.execute(
             insert(issued_matrices),
-            [
-                {**matrix.as_json(), "regional": int(matrix.regional)}
-                for matrix in issued
-            ],
+            [{**matrix.as_json(), "regional": int(matrix.regional)} for matrix in issued],
         )
 
 

@@ -47,8 +47,10 @@ def workbook_paths(paths: Iterable[str | Path]) -> list[Path]:
     for path in map(Path, paths):
         if path.is_dir() and path.suffix.lower() not in WORKBOOK_SUFFIXES:
             inside = sorted(
-                p for p in path.rglob("*")
-                if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in WORKBOOK_SUFFIXES
+                and not p.name.startswith(("~$", "."))
                 and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
             )
         else:
@@ -68,8 +70,13 @@ def returned_workbooks(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def validate_paths(
-    plan: Plan, paths: Iterable[Path], *, previous: History | None = None, workers: int | None = None,
-    key: ProjectKey | None = None, versions: PlanVersions | None = None,
+    plan: Plan,
+    paths: Iterable[Path],
+    *,
+    previous: History | None = None,
+    workers: int | None = None,
+    key: ProjectKey | None = None,
+    versions: PlanVersions | None = None,
 ) -> list[ValidationResult]:
     """One result per workbook, in input order. `workers` defaults to 2 for large batches on a
     machine with 2 or more cores, else 1 (in this process). `key` and `versions` as for
@@ -79,7 +86,10 @@ def validate_paths(
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
     if workers <= 1 or len(files) <= 1:
-        return [validate_file(plan, path, previous=previous, key=key, versions=versions) for path in files]
+        return [
+            validate_file(plan, path, previous=previous, key=key, versions=versions)
+            for path in files
+        ]
     results: list[ValidationResult | None] = [None] * len(files)
     futures: list[Future] = []
     try:
@@ -108,8 +118,12 @@ def _workers(
     context = multiprocessing.get_context()
     # the workers' parent is this process, or with "forkserver" the server that forks them
     parent = os.getpid() if context.get_start_method() != "forkserver" else None
-    pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
-                               initargs=(plan, previous, key, versions, parent))
+    pool = ProcessPoolExecutor(
+        count,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(plan, previous, key, versions, parent),
+    )
     try:
         yield pool
     except BaseException:
@@ -146,7 +160,10 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def _start_worker(
-    plan: Plan, previous: History, key: ProjectKey | None, versions: PlanVersions | None,
+    plan: Plan,
+    previous: History,
+    key: ProjectKey | None,
+    versions: PlanVersions | None,
     parent: int | None,
 ) -> None:
     global _worker
@@ -167,7 +184,9 @@ def _exit_with_parent(parent: int | None) -> None:
     started the worker (it ends with the batch's process)."""
     watched = os.getppid() if parent is None else parent
     if not _parent_death_signal(signal.SIGTERM):
-        watch = threading.Thread(target=_watch_parent, args=(watched,), name="watch-parent", daemon=True)
+        watch = threading.Thread(
+            target=_watch_parent, args=(watched,), name="watch-parent", daemon=True
+        )
         watch.start()
     if os.getppid() != watched:  # the parent died before the watch began
         os._exit(1)
@@ -237,7 +256,10 @@ def _finished(future: Future) -> bool:
 
 
 def _one_by_one(
-    plan: Plan, files: list[Path], previous: History, key: ProjectKey | None,
+    plan: Plan,
+    files: list[Path],
+    previous: History,
+    key: ProjectKey | None,
     versions: PlanVersions | None,
 ) -> list[ValidationResult]:
     """Each file alone in a worker, so a file that crashes its reader costs only itself."""
@@ -245,7 +267,7 @@ def _one_by_one(
     while len(results) < len(files):
         try:
             with _workers(1, plan, previous, key, versions) as pool:
-                for path in files[len(results):]:
+                for path in files[len(results) :]:
                     [future] = _submit(pool, [path])
                     results.append(future.result())
         except BrokenProcessPool:

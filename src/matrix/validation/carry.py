@@ -51,22 +51,46 @@ class Carry:
             now = current.get(row_key(before))
             cell = table.cell(row.row, "ref")
             if now is None:
-                ctx.issues.append(Code.PLAN_ROW_NOT_CARRIED.issue(
-                    file=ctx.file, sheet=name, cell=cell, value=row.ref, ref=row.ref,
-                    title=_title(before, ctx.lang), reason=self._gone(before, office)))
+                ctx.issues.append(
+                    Code.PLAN_ROW_NOT_CARRIED.issue(
+                        file=ctx.file,
+                        sheet=name,
+                        cell=cell,
+                        value=row.ref,
+                        ref=row.ref,
+                        title=_title(before, ctx.lang),
+                        reason=self._gone(before, office),
+                    )
+                )
                 continue
             if now.ref != row.ref:
-                ctx.issues.append(Code.PLAN_ROW_RENUMBERED.issue(
-                    file=ctx.file, sheet=name, cell=cell, value=row.ref, old=row.ref, ref=now.ref))
+                ctx.issues.append(
+                    Code.PLAN_ROW_RENUMBERED.issue(
+                        file=ctx.file,
+                        sheet=name,
+                        cell=cell,
+                        value=row.ref,
+                        old=row.ref,
+                        ref=now.ref,
+                    )
+                )
             self._target(before, now, table, row.row)
-            carried.append(row.model_copy(
-                update={"indicator_index": now.indicator_index, "ref": now.ref}))
+            carried.append(
+                row.model_copy(update={"indicator_index": now.indicator_index, "ref": now.ref})
+            )
         had = {row_key(row) for row in self.own.rows(office)}
         for key, added in current.items():
             if key not in had:
-                ctx.issues.append(Code.PLAN_ROW_ADDED.issue(
-                    file=ctx.file, sheet=name, value=added.ref, ref=added.ref, title=_title(added, ctx.lang),
-                    when=self._since(partial(_planned, office=office, key=key))))
+                ctx.issues.append(
+                    Code.PLAN_ROW_ADDED.issue(
+                        file=ctx.file,
+                        sheet=name,
+                        value=added.ref,
+                        ref=added.ref,
+                        title=_title(added, ctx.lang),
+                        when=self._since(partial(_planned, office=office, key=key)),
+                    )
+                )
         return carried
 
     def _gone(self, before: PlanRow, office: str | None) -> Phrase:
@@ -76,7 +100,9 @@ class Carry:
             when = self._since(lambda index: activity not in index.activity_rows)
             return phrase("carry.activity_removed", activity=activity, when=when)
         if not any(r.activity.id == activity for r in self.current.rows(office)):
-            where = phrase("carry.for_office", office=office) if office else phrase("carry.region_wide")
+            where = (
+                phrase("carry.for_office", office=office) if office else phrase("carry.region_wide")
+            )
             when = self._since(lambda index: not _planned_activity(index, office, activity))
             return phrase("carry.activity_not_planned", activity=activity, where=where, when=when)
         name = in_language(before.indicator.name, self.ctx.lang) if before.indicator else before.ref
@@ -92,20 +118,37 @@ class Carry:
         key = row_key(before)
 
         def revised(index: PlanIndex) -> bool:
-            found = next((r for r in index.activity_rows.get(key[0], ()) if row_key(r) == key), None)
-            return found is not None and found.indicator is not None and found.indicator.target != old
+            found = next(
+                (r for r in index.activity_rows.get(key[0], ()) if row_key(r) == key), None
+            )
+            return (
+                found is not None and found.indicator is not None and found.indicator.target != old
+            )
 
         ctx = self.ctx
-        ctx.issues.append(Code.PLAN_TARGET_REVISED.issue(
-            file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, "target"), value=new,
-            ref=now.ref, title=_title(now, ctx.lang), old=_shown(old), new=_shown(new),
-            when=self._since(revised)))
+        ctx.issues.append(
+            Code.PLAN_TARGET_REVISED.issue(
+                file=ctx.file,
+                sheet=table.sheet.name,
+                cell=table.cell(row, "target"),
+                value=new,
+                ref=now.ref,
+                title=_title(now, ctx.lang),
+                old=_shown(old),
+                new=_shown(new),
+                when=self._since(revised),
+            )
+        )
 
     def _since(self, changed: Callable[[PlanIndex], bool]) -> Phrase:
         """'on 2026-11-02': when the first kept version after the return's own made the change."""
         for index, first_used in self._later:
             if changed(index):
-                return phrase("carry.on", date=first_used.date()) if first_used else phrase("carry.current")
+                return (
+                    phrase("carry.on", date=first_used.date())
+                    if first_used
+                    else phrase("carry.current")
+                )
         return phrase("carry.current")
 
 

@@ -49,25 +49,52 @@ def read_good_practices(
         if activity is None and initiative is None:
             column = t(ctx.lang, "column.subject")
             if not ref:
-                cells.flag(Code.GOOD_PRACTICE_SUBJECT_MISSING, (row, "subject"), title=title,
-                           column=column)
+                cells.flag(
+                    Code.GOOD_PRACTICE_SUBJECT_MISSING, (row, "subject"), title=title, column=column
+                )
             elif INITIATIVE_REF.fullmatch(ref):
-                cells.flag(Code.GOOD_PRACTICE_INITIATIVE_MISSING, (row, "subject"), subject,
-                           title=title, ref=ref, sheet_name=initiatives_sheet, column=column)
+                cells.flag(
+                    Code.GOOD_PRACTICE_INITIATIVE_MISSING,
+                    (row, "subject"),
+                    subject,
+                    title=title,
+                    ref=ref,
+                    sheet_name=initiatives_sheet,
+                    column=column,
+                )
             else:
-                cells.flag(Code.GOOD_PRACTICE_SUBJECT_UNKNOWN, (row, "subject"), subject,
-                           title=title, ref=ref, column=column)
+                cells.flag(
+                    Code.GOOD_PRACTICE_SUBJECT_UNKNOWN,
+                    (row, "subject"),
+                    subject,
+                    title=title,
+                    ref=ref,
+                    column=column,
+                )
         for key in REQUIRED:
             if not text.get(key):
-                cells.flag(Code.GOOD_PRACTICE_PART_MISSING, (row, key), title=title,
-                           column=t(ctx.lang, f"column.{key}"))
-        found.append(GoodPractice(
-            sheet=table.sheet.name, row=row, activity_id=activity, initiative_ref=initiative,
-            title=title, background=text.get("background", ""),
-            actors=lines(text.get("practice_actors", "")), actions=lines(text.get("actions", "")),
-            review=text.get("review", ""),
-            further_information=[link(line) for line in lines(text.get("further_information", ""))],
-        ))
+                cells.flag(
+                    Code.GOOD_PRACTICE_PART_MISSING,
+                    (row, key),
+                    title=title,
+                    column=t(ctx.lang, f"column.{key}"),
+                )
+        found.append(
+            GoodPractice(
+                sheet=table.sheet.name,
+                row=row,
+                activity_id=activity,
+                initiative_ref=initiative,
+                title=title,
+                background=text.get("background", ""),
+                actors=lines(text.get("practice_actors", "")),
+                actions=lines(text.get("actions", "")),
+                review=text.get("review", ""),
+                further_information=[
+                    link(line) for line in lines(text.get("further_information", ""))
+                ],
+            )
+        )
     return found
 
 

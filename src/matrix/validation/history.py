@@ -33,19 +33,36 @@ def history_issues(plan: Plan, result: ValidationResult, history: History) -> li
         status_letter, actual_letter = letters.get(row.sheet, ("A", "A"))
         indicator = index.indicator(row.activity_id, row.indicator_index)
         last = earlier.total
-        if (indicator is not None and indicator.is_total_to_date and row.actual is not None
-                and last is not None and row.actual < last):
-            issues.append(Code.ACTUAL_BELOW_PREVIOUS.issue(
-                file=result.file, sheet=row.sheet, cell=f"{actual_letter}{row.row}", value=row.actual,
-                actual=row.actual, previous=last,
-            ))
+        if (
+            indicator is not None
+            and indicator.is_total_to_date
+            and row.actual is not None
+            and last is not None
+            and row.actual < last
+        ):
+            issues.append(
+                Code.ACTUAL_BELOW_PREVIOUS.issue(
+                    file=result.file,
+                    sheet=row.sheet,
+                    cell=f"{actual_letter}{row.row}",
+                    value=row.actual,
+                    actual=row.actual,
+                    previous=last,
+                )
+            )
         before = earlier.record.status
         if before in FINISHED and row.status is not None and row.status not in FINISHED:
-            issues.append(Code.FINISHED_ROW_REOPENED.issue(
-                file=result.file, sheet=row.sheet, cell=f"{status_letter}{row.row}", ref=row.ref,
-                before=phrase(f"status.{Status(before).value}"), period=earlier.period,
-                status=phrase(f"status.{row.status.value}"),
-            ))
+            issues.append(
+                Code.FINISHED_ROW_REOPENED.issue(
+                    file=result.file,
+                    sheet=row.sheet,
+                    cell=f"{status_letter}{row.row}",
+                    ref=row.ref,
+                    before=phrase(f"status.{Status(before).value}"),
+                    period=earlier.period,
+                    status=phrase(f"status.{row.status.value}"),
+                )
+            )
     if (since := unchanged_since(result.rows, history)) is not None:
         issues.append(Code.NO_UPDATE.issue(file=result.file, rows=len(result.rows), period=since))
     return issues
@@ -67,6 +84,11 @@ def unchanged_since(rows: list[ProgressRow], history: History) -> str | None:
 
 def _answers(row: ProgressRow) -> tuple:
     """The row's answers in the order of `ProgressRecord`'s fields after country and ref."""
-    return (row.status.value if row.status else None, row.actual, row.funds_secured, row.comments,
-            row.next_steps, row.support_needed)
-
+    return (
+        row.status.value if row.status else None,
+        row.actual,
+        row.funds_secured,
+        row.comments,
+        row.next_steps,
+        row.support_needed,
+    )

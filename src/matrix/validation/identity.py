@@ -50,7 +50,11 @@ def check_identity(
         return None, [Code.METADATA_DAMAGED.issue(file=file, reason=exc.reason)]
     identity = meta.identity
     if identity.plan_id != plan.id:
-        return meta, [Code.OTHER_PLAN.issue(file=file, found=identity.plan_id, expected=plan.id, value=identity.plan_id)]
+        return meta, [
+            Code.OTHER_PLAN.issue(
+                file=file, found=identity.plan_id, expected=plan.id, value=identity.plan_id
+            )
+        ]
     issues = _signature_issues(meta, key, file)
     own = plan
     if identity.plan_hash != plan_index(plan).content_hash:
@@ -71,23 +75,31 @@ def own_version(plan: Plan, meta: Metadata, versions: PlanVersions | None) -> Pl
     return versions.plan(digest) or plan
 
 
-def _version_issue(
-    plan: Plan, meta: Metadata, versions: PlanVersions | None, file: str
-) -> Issue:
+def _version_issue(plan: Plan, meta: Metadata, versions: PlanVersions | None, file: str) -> Issue:
     """A note that the workbook is of a kept earlier version, or why it cannot be read."""
     identity, expected = meta.identity, plan_index(plan).content_hash
     params: dict[str, Any] = {
-        "file": file, "generated": identity.generated_at.date().isoformat(), "plan": plan.id,
-        "found": identity.plan_hash[:12], "expected": expected[:12], "value": identity.plan_hash,
+        "file": file,
+        "generated": identity.generated_at.date().isoformat(),
+        "plan": plan.id,
+        "found": identity.plan_hash[:12],
+        "expected": expected[:12],
+        "value": identity.plan_hash,
     }
     if versions is None or versions.plan(identity.plan_hash) is None:
         return Code.PLAN_VERSION_UNKNOWN.issue(
-            **params, where=versions.where if versions else phrase("versions.none_given"),
-            period=identity.period, office=identity.office)
+            **params,
+            where=versions.where if versions else phrase("versions.none_given"),
+            period=identity.period,
+            office=identity.office,
+        )
     found, current = versions.first_used(identity.plan_hash), versions.latest_use(expected)
     if found is not None and current is not None and found > current:
         return Code.PLAN_VERSION_NEWER.issue(
-            **params, found_since=found.date().isoformat(), expected_since=current.date().isoformat())
+            **params,
+            found_since=found.date().isoformat(),
+            expected_since=current.date().isoformat(),
+        )
     return Code.PLAN_VERSION_EARLIER.issue(**params)
 
 
@@ -112,9 +124,14 @@ def _signature_issues(meta: Metadata, key: ProjectKey | None, file: str) -> list
         if generated.tzinfo is None:  # matrix writes UTC with its zone; an edit may drop it
             generated = generated.replace(tzinfo=UTC)
         if key.created is not None and generated >= key.created:
-            return [Code.METADATA_SIGNATURE_MISSING.issue(
-                file=file, generated=identity.generated_at, key=key.path)]
-        return [Code.WORKBOOK_UNSIGNED.issue(file=file, office=identity.office, period=identity.period)]
+            return [
+                Code.METADATA_SIGNATURE_MISSING.issue(
+                    file=file, generated=identity.generated_at, key=key.path
+                )
+            ]
+        return [
+            Code.WORKBOOK_UNSIGNED.issue(file=file, office=identity.office, period=identity.period)
+        ]
     if key.secret is None:
         return [Code.SIGNATURE_UNVERIFIED.issue(file=file, key=key.path)]
     if not signature_matches(key.secret, signed_content(meta), meta.signature):
@@ -128,18 +145,32 @@ def _field_issues(plan: Plan, meta: Metadata, file: str, calendar: Plan) -> list
     identity = meta.identity
     issues = []
     if identity.lang not in LANGUAGES:
-        issues.append(Code.LANGUAGE_UNKNOWN.issue(
-            file=file, lang=identity.lang, languages=list(LANGUAGES), value=identity.lang))
+        issues.append(
+            Code.LANGUAGE_UNKNOWN.issue(
+                file=file, lang=identity.lang, languages=list(LANGUAGES), value=identity.lang
+            )
+        )
     region = plan.region.code if plan.region else None
     offices = set(plan.countries) | ({region} if region else set())
-    unknown = [office for office in [identity.office, *meta.matrix_sheets()] if office not in offices]
+    unknown = [
+        office for office in [identity.office, *meta.matrix_sheets()] if office not in offices
+    ]
     if unknown:
-        issues.append(Code.OFFICE_NOT_IN_PLAN.issue(file=file, office=unknown[0], plan=plan.id, value=unknown[0]))
+        issues.append(
+            Code.OFFICE_NOT_IN_PLAN.issue(
+                file=file, office=unknown[0], plan=plan.id, value=unknown[0]
+            )
+        )
     elif reason := _inconsistency(plan, meta, region):
-        issues.append(Code.METADATA_INCONSISTENT.issue(file=file, reason=reason, value=identity.office))
+        issues.append(
+            Code.METADATA_INCONSISTENT.issue(file=file, reason=reason, value=identity.office)
+        )
     if reason := _period_problem(calendar, identity.period):
-        issues.append(Code.PERIOD_NOT_IN_PLAN.issue(file=file, period=identity.period, reason=reason,
-                                                    value=identity.period))
+        issues.append(
+            Code.PERIOD_NOT_IN_PLAN.issue(
+                file=file, period=identity.period, reason=reason, value=identity.period
+            )
+        )
     return issues
 
 
@@ -170,8 +201,11 @@ def _period_problem(plan: Plan, text: str) -> Phrase | None:
     frequency = plan.reporting.frequency
     period = calendar_period(plan.reporting, text)
     if period is None:
-        return phrase("identity.period_not_of_frequency", frequency=frequency_name(frequency),
-                      example=EXAMPLES[frequency])
+        return phrase(
+            "identity.period_not_of_frequency",
+            frequency=frequency_name(frequency),
+            example=EXAMPLES[frequency],
+        )
     first, last = Period.parse(plan.reporting.first_period), last_period(plan)
     if period < first:
         return phrase("identity.period_before_first", first=first.id)

@@ -51,8 +51,14 @@ def read_actual(cells: CellReader, value: object, cell: Cell, row: PlanRow) -> f
     if kind is ValueKind.COUNT:
         number = _number(cells, value, cell, row, kind)
         if number is not None and not number.is_integer():
-            cells.flag(Code.ACTUAL_NOT_WHOLE, cell, value, number=number, ref=row.ref,
-                       unit=_unit(indicator, cells.lang))
+            cells.flag(
+                Code.ACTUAL_NOT_WHOLE,
+                cell,
+                value,
+                number=number,
+                ref=row.ref,
+                unit=_unit(indicator, cells.lang),
+            )
             return None
         return number
     if kind is ValueKind.PERCENT:
@@ -72,10 +78,19 @@ def _number(
 ) -> float | None:
     """A number of 0 or more; a % sign is an error unless the indicator is a percentage."""
     if isinstance(value, str) and value.strip().endswith("%") and row.indicator is not None:
-        cells.flag(Code.ACTUAL_PERCENT_SIGN, cell, value, text=value.strip(), ref=row.ref,
-                   kind=phrase(f"kind_word.{kind.value}"), what=actual_wanted(row, cells.lang))
+        cells.flag(
+            Code.ACTUAL_PERCENT_SIGN,
+            cell,
+            value,
+            text=value.strip(),
+            ref=row.ref,
+            kind=phrase(f"kind_word.{kind.value}"),
+            what=actual_wanted(row, cells.lang),
+        )
         return None
-    return cells.number(value, cell, lambda: actual_wanted(row, cells.lang), Code.ACTUAL_NOT_A_NUMBER)
+    return cells.number(
+        value, cell, lambda: actual_wanted(row, cells.lang), Code.ACTUAL_NOT_A_NUMBER
+    )
 
 
 def _percent(cells: CellReader, value: object, cell: Cell, row: PlanRow) -> float | None:
@@ -84,7 +99,9 @@ def _percent(cells: CellReader, value: object, cell: Cell, row: PlanRow) -> floa
         reading = read_number_text(value.strip()[:-1])
         if reading.value is not None and reading.value >= 0:
             return reading.value
-    number = cells.number(value, cell, lambda: actual_wanted(row, cells.lang), Code.ACTUAL_NOT_A_NUMBER)
+    number = cells.number(
+        value, cell, lambda: actual_wanted(row, cells.lang), Code.ACTUAL_NOT_A_NUMBER
+    )
     if number is not None and 0 < number < 1:
         return round(number * 100, 10)
     return number
@@ -97,6 +114,11 @@ def _yes_no(cells: CellReader, value: object, cell: Cell) -> float | None:
         return float(value)
     found = _yes_no_words().get(" ".join(plain_text(value).casefold().split()))
     if found is None:
-        cells.flag(Code.ACTUAL_NOT_YES_NO, cell, value, text=plain_text(value),
-                   choices=yes_no_choices(cells.lang))
+        cells.flag(
+            Code.ACTUAL_NOT_YES_NO,
+            cell,
+            value,
+            text=plain_text(value),
+            choices=yes_no_choices(cells.lang),
+        )
     return found

@@ -16,7 +16,9 @@ from matrix.validation.values import CellReader, is_blank
 TITLE_KEY = "activity"
 
 
-def read_new_activities(table: Table, framework: Framework, ctx: SheetContext) -> list[ProposedActivity]:
+def read_new_activities(
+    table: Table, framework: Framework, ctx: SheetContext
+) -> list[ProposedActivity]:
     sheet = table.sheet
     cells = CellReader(ctx.file, table, ctx.lang, ctx.date1904, ctx.issues)
     where: dict[str, Any] = {"file": ctx.file, "sheet": sheet.name}
@@ -30,31 +32,55 @@ def read_new_activities(table: Table, framework: Framework, ctx: SheetContext) -
 
         title = read(cells.text, TITLE_KEY)
         if not title:
-            ctx.issues.append(Code.NEW_ACTIVITY_TITLE_MISSING.issue(
-                **where, cell=table.cell(row, TITLE_KEY), row=row, column=t(ctx.lang, f"column.{TITLE_KEY}")
-            ))
+            ctx.issues.append(
+                Code.NEW_ACTIVITY_TITLE_MISSING.issue(
+                    **where,
+                    cell=table.cell(row, TITLE_KEY),
+                    row=row,
+                    column=t(ctx.lang, f"column.{TITLE_KEY}"),
+                )
+            )
         status = read(cells.status, "status")
         if status is None and is_blank(values.get("status")):
-            ctx.issues.append(Code.NEW_ACTIVITY_STATUS_MISSING.issue(
-                **where, cell=table.cell(row, "status"), title=title or phrase("format.row", row=row),
-                choices=cells.choices
-            ))
+            ctx.issues.append(
+                Code.NEW_ACTIVITY_STATUS_MISSING.issue(
+                    **where,
+                    cell=table.cell(row, "status"),
+                    title=title or phrase("format.row", row=row),
+                    choices=cells.choices,
+                )
+            )
         start, end = read(cells.date, "start"), read(cells.date, "end")
         if start and end and end < start:
-            ctx.issues.append(Code.NEW_ACTIVITY_DATES.issue(
-                **where, cell=table.cell(row, "end"), title=title, start=start, end=end
-            ))
-        proposed.append(ProposedActivity(
-            sheet=sheet.name, row=row, title=title,
-            action_point=_action_point(read(cells.text, "action_point"), framework, table.cell(row, "action_point"),
-                                       where, ctx),
-            lead=read(cells.text, "lead"), partners=read(cells.text, "partners"),
-            indicator=read(cells.text, "indicator"), unit=read(cells.text, "unit"),
-            target=read(cells.number, "target", phrase("wanted.target")),
-            start=start, end=end, status=status,
-            actual=read(cells.number, "actual", phrase("wanted.reached")),
-            comments=read(cells.text, "comments"),
-        ))
+            ctx.issues.append(
+                Code.NEW_ACTIVITY_DATES.issue(
+                    **where, cell=table.cell(row, "end"), title=title, start=start, end=end
+                )
+            )
+        proposed.append(
+            ProposedActivity(
+                sheet=sheet.name,
+                row=row,
+                title=title,
+                action_point=_action_point(
+                    read(cells.text, "action_point"),
+                    framework,
+                    table.cell(row, "action_point"),
+                    where,
+                    ctx,
+                ),
+                lead=read(cells.text, "lead"),
+                partners=read(cells.text, "partners"),
+                indicator=read(cells.text, "indicator"),
+                unit=read(cells.text, "unit"),
+                target=read(cells.number, "target", phrase("wanted.target")),
+                start=start,
+                end=end,
+                status=status,
+                actual=read(cells.number, "actual", phrase("wanted.reached")),
+                comments=read(cells.text, "comments"),
+            )
+        )
     return proposed
 
 
@@ -72,6 +98,8 @@ def _action_point(
         return None
     found = action_point_of(text, framework)
     if found is None:
-        ctx.issues.append(Code.NEW_ACTIVITY_ACTION_POINT.issue(**where, cell=cell, value=text, text=text))
+        ctx.issues.append(
+            Code.NEW_ACTIVITY_ACTION_POINT.issue(**where, cell=cell, value=text, text=text)
+        )
         return None
     return found.id

@@ -31,8 +31,14 @@ def read_overview(table: Table, headings: list[Heading], ctx: SheetContext) -> l
         if heading is None or heading.id in rows:
             if cells.text(values["summary"], (row, "summary")):
                 expected = _expected(headings, row - table.header_row - 1, ctx.lang)
-                cells.flag(Code.OVERVIEW_TEXT_UNPLACED, (row, "heading"), label, row=row,
-                           found=label, expected=expected)
+                cells.flag(
+                    Code.OVERVIEW_TEXT_UNPLACED,
+                    (row, "heading"),
+                    label,
+                    row=row,
+                    found=label,
+                    expected=expected,
+                )
             continue
         rows[heading.id] = row
         if text := cells.limited_text(values["summary"], (row, "summary"), heading.max_length):
@@ -44,9 +50,11 @@ def read_overview(table: Table, headings: list[Heading], ctx: SheetContext) -> l
                 cell = (rows[heading.id], "summary")
                 cells.flag(Code.OVERVIEW_HEADING_MISSING, cell, heading=label)
             else:  # its row was deleted
-                ctx.issues.append(Code.OVERVIEW_HEADING_MISSING.issue(
-                    file=ctx.file, sheet=table.sheet.name, heading=label
-                ))
+                ctx.issues.append(
+                    Code.OVERVIEW_HEADING_MISSING.issue(
+                        file=ctx.file, sheet=table.sheet.name, heading=label
+                    )
+                )
     return [OverviewText(heading=h.id, text=texts[h.id]) for h in headings if h.id in texts]
 
 

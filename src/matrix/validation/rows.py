@@ -98,7 +98,12 @@ def _cell_text(value: object) -> Phrase:
 
 
 def check_locked(
-    table: Table, row: int, values: dict[str, object], plan_row: PlanRow, stored: str, ctx: SheetContext
+    table: Table,
+    row: int,
+    values: dict[str, object],
+    plan_row: PlanRow,
+    stored: str,
+    ctx: SheetContext,
 ) -> None:
     """Report each locked cell whose value no longer matches its fingerprint, old and new value.
 
@@ -116,11 +121,18 @@ def check_locked(
         value = values[key]
         if ctx.date1904 and isinstance(value, date) and _moved_by_date_system(value, digest, ctx):
             continue
-        ctx.issues.append(Code.LOCKED_CELL_EDITED.issue(
-            file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, key), value=plain_text(value) or None,
-            column=t(ctx.lang, f"column.{key}"), ref=plan_row.ref, old=_cell_text(planned.get(key)),
-            new=_cell_text(value),
-        ))
+        ctx.issues.append(
+            Code.LOCKED_CELL_EDITED.issue(
+                file=ctx.file,
+                sheet=table.sheet.name,
+                cell=table.cell(row, key),
+                value=plain_text(value) or None,
+                column=t(ctx.lang, f"column.{key}"),
+                ref=plan_row.ref,
+                old=_cell_text(planned.get(key)),
+                new=_cell_text(value),
+            )
+        )
 
 
 DATE_SYSTEM_SHIFT = EPOCH_1904 - EPOCH_1900
@@ -143,7 +155,11 @@ def _ref(value: object) -> str:
 
 
 def read_matrix_sheet(
-    table: Table, office: str, role: str, plan_rows: Sequence[PlanRow], fingerprints: Mapping[tuple[str, str], str],
+    table: Table,
+    office: str,
+    role: str,
+    plan_rows: Sequence[PlanRow],
+    fingerprints: Mapping[tuple[str, str], str],
     ctx: SheetContext,
 ) -> list[ProgressRow]:
     sheet = table.sheet
@@ -166,21 +182,36 @@ def read_matrix_sheet(
     missing = [ref for ref in expected if ref not in seen]
     _unknown_refs(table, unknown, missing, ctx)
     for ref in missing:
-        ctx.issues.append(Code.PLAN_ROW_MISSING.issue(
-            file=ctx.file, sheet=sheet.name, value=ref, ref=ref,
-            activity=in_language(expected[ref].activity.title, ctx.lang),
-        ))
+        ctx.issues.append(
+            Code.PLAN_ROW_MISSING.issue(
+                file=ctx.file,
+                sheet=sheet.name,
+                value=ref,
+                ref=ref,
+                activity=in_language(expected[ref].activity.title, ctx.lang),
+            )
+        )
     return rows
 
 
 def _stray_row(
-    table: Table, row: int, values: dict[str, object], ref: str, inputs: list[str], seen: dict[str, int],
-    unknown: list[tuple[int, str]], ctx: SheetContext,
+    table: Table,
+    row: int,
+    values: dict[str, object],
+    ref: str,
+    inputs: list[str],
+    seen: dict[str, int],
+    unknown: list[tuple[int, str]],
+    ctx: SheetContext,
 ) -> None:
     """A row that is not a plan row: a heading or blank row, or one the office added or copied.
     Unknown refs are collected, to be reported once every plan row has been seen."""
     has_input = any(not is_blank(values[key]) for key in inputs)
-    where: dict[str, Any] = {"file": ctx.file, "sheet": table.sheet.name, "cell": table.cell(row, "ref")}
+    where: dict[str, Any] = {
+        "file": ctx.file,
+        "sheet": table.sheet.name,
+        "cell": table.cell(row, "ref"),
+    }
     if not ref:
         if has_input:
             ctx.issues.append(Code.ROW_WITHOUT_REF.issue(**where, row=row, new_sheet=ctx.new_sheet))
@@ -190,14 +221,24 @@ def _stray_row(
         unknown.append((row, ref))
 
 
-def _unknown_refs(table: Table, unknown: list[tuple[int, str]], missing: list[str], ctx: SheetContext) -> None:
+def _unknown_refs(
+    table: Table, unknown: list[tuple[int, str]], missing: list[str], ctx: SheetContext
+) -> None:
     """Report refs that are not in the plan, suggesting a missing plan row they may be a typo of."""
     for row, ref in unknown:
         guess = difflib.get_close_matches(ref, missing, n=1, cutoff=0.7)
-        ctx.issues.append(Code.UNKNOWN_REF.issue(
-            file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, "ref"), value=ref, ref=ref,
-            new_sheet=ctx.new_sheet, hint=did_you_mean(guess), fix=guess[0] if guess else None,
-        ))
+        ctx.issues.append(
+            Code.UNKNOWN_REF.issue(
+                file=ctx.file,
+                sheet=table.sheet.name,
+                cell=table.cell(row, "ref"),
+                value=ref,
+                ref=ref,
+                new_sheet=ctx.new_sheet,
+                hint=did_you_mean(guess),
+                fix=guess[0] if guess else None,
+            )
+        )
 
 
 def _text(cells: CellReader, values: dict[str, object], row: int, key: str) -> str:
@@ -206,7 +247,12 @@ def _text(cells: CellReader, values: dict[str, object], row: int, key: str) -> s
 
 
 def _read_row(
-    table: Table, row: int, values: dict[str, object], office: str, plan_row: PlanRow, cells: CellReader,
+    table: Table,
+    row: int,
+    values: dict[str, object],
+    office: str,
+    plan_row: PlanRow,
+    cells: CellReader,
     ctx: SheetContext,
 ) -> ProgressRow:
     """The row's progress; each reader runs only when a cell is not the plain case (a known status
@@ -216,24 +262,48 @@ def _read_row(
     if status is None:
         status = cells.status(raw_status, (row, "status"))
         if status is None and is_blank(raw_status):
-            ctx.issues.append(Code.STATUS_MISSING.issue(
-                file=ctx.file, sheet=table.sheet.name, cell=table.cell(row, "status"), ref=plan_row.ref,
-                choices=cells.choices,
-            ))
+            ctx.issues.append(
+                Code.STATUS_MISSING.issue(
+                    file=ctx.file,
+                    sheet=table.sheet.name,
+                    cell=table.cell(row, "status"),
+                    ref=plan_row.ref,
+                    choices=cells.choices,
+                )
+            )
     actual = raw_actual
     if type(actual) is not float or actual < 0 or plan_row.kind not in NUMERIC:
         actual = read_actual(cells, actual, (row, "actual"), plan_row)
     funds = values.get("funds_secured")
     if funds is not None and (type(funds) is not float or funds < 0):
-        funds = cells.number(funds, (row, "funds_secured"), phrase("wanted.funds", currency=ctx.plan.currency))
-    progress = ProgressRow.model_validate({
-        "country": office, "activity_id": plan_row.activity.id, "indicator_index": plan_row.indicator_index,
-        "ref": plan_row.ref, "sheet": table.sheet.name, "row": row, "status": status, "actual": actual,
-        "funds_secured": funds, "comments": _text(cells, values, row, "comments"),
-        "next_steps": _text(cells, values, row, "next_steps"),
-        "support_needed": _text(cells, values, row, "support_needed"),
-    })
-    if issues := row_rules(progress, plan_row, table, ctx.lang, ctx.file, is_blank(raw_actual), ctx.period,
-                           ctx.at_risk_margin):
+        funds = cells.number(
+            funds, (row, "funds_secured"), phrase("wanted.funds", currency=ctx.plan.currency)
+        )
+    progress = ProgressRow.model_validate(
+        {
+            "country": office,
+            "activity_id": plan_row.activity.id,
+            "indicator_index": plan_row.indicator_index,
+            "ref": plan_row.ref,
+            "sheet": table.sheet.name,
+            "row": row,
+            "status": status,
+            "actual": actual,
+            "funds_secured": funds,
+            "comments": _text(cells, values, row, "comments"),
+            "next_steps": _text(cells, values, row, "next_steps"),
+            "support_needed": _text(cells, values, row, "support_needed"),
+        }
+    )
+    if issues := row_rules(
+        progress,
+        plan_row,
+        table,
+        ctx.lang,
+        ctx.file,
+        is_blank(raw_actual),
+        ctx.period,
+        ctx.at_risk_margin,
+    ):
         ctx.issues.extend(issues)
     return progress

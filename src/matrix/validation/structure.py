@@ -51,13 +51,17 @@ class Table:
         self._letters = {key: column_letters(column) for key, column in self.columns.items()}
         self.locked_keys = tuple(key for key in LOCKED_KEYS if key in self.columns)
         keys = self.locked_keys
-        self.locked_values = itemgetter(*keys) if len(keys) > 1 else lambda values: tuple(values[k] for k in keys)
+        self.locked_values = (
+            itemgetter(*keys) if len(keys) > 1 else lambda values: tuple(values[k] for k in keys)
+        )
         """A row's locked values, as a tuple, from its `row_values`."""
         self._at = tuple((key, column - 1) for key, column in self.columns.items())
         self._span = max(self.columns.values(), default=0)
 
     def _values(self, cells: list[object]) -> dict[str, object]:
-        if len(cells) >= self._span:  # calamine's rows are as wide as the used range: the usual case
+        if (
+            len(cells) >= self._span
+        ):  # calamine's rows are as wide as the used range: the usual case
             return {key: cells[index] for key, index in self._at}
         width = len(cells)
         return {key: cells[index] if index < width else "" for key, index in self._at}
@@ -69,7 +73,7 @@ class Table:
 
     def data_rows(self) -> Iterator[tuple[int, dict[str, object]]]:
         """(Excel row, `row_values`) of every row below the header."""
-        for row, cells in enumerate(self.sheet.rows[self.header_row:], self.header_row + 1):
+        for row, cells in enumerate(self.sheet.rows[self.header_row :], self.header_row + 1):
             yield row, self._values(cells)
 
     def letter(self, key: str) -> str:
@@ -92,7 +96,9 @@ def _header_columns(sheet: RawSheet, row: int, lookup: dict[str, str]) -> list[t
     return found
 
 
-def find_table(sheet: RawSheet, columns: tuple[Column, ...], lang: str) -> tuple[int, list[tuple[str, int]]] | None:
+def find_table(
+    sheet: RawSheet, columns: tuple[Column, ...], lang: str
+) -> tuple[int, list[tuple[str, int]]] | None:
     """The header row (the one naming the most known columns) and its (key, column) pairs."""
     lookup = header_lookup(tuple(c.key for c in columns), lang)
     found = _header_columns(sheet, HEADER_ROW, lookup)
@@ -107,23 +113,40 @@ def find_table(sheet: RawSheet, columns: tuple[Column, ...], lang: str) -> tuple
 
 
 def read_table(
-    sheet: RawSheet, columns: tuple[Column, ...], needed: frozenset[str], lang: str, file: str, issues: list[Issue]
+    sheet: RawSheet,
+    columns: tuple[Column, ...],
+    needed: frozenset[str],
+    lang: str,
+    file: str,
+    issues: list[Issue],
 ) -> Table | None:
     """The sheet's table, reporting missing and duplicated columns; None when it cannot be read."""
     header = t(lang, "column.ref")
     found = find_table(sheet, columns, lang)
     if found is None:
-        names = [t(lang, f"column.{key}") for key in sorted(needed, key=[c.key for c in columns].index)]
-        issues.append(Code.HEADER_ROW_MISSING.issue(file=file, sheet=sheet.name, name=sheet.name, columns=names or [header]))
+        names = [
+            t(lang, f"column.{key}") for key in sorted(needed, key=[c.key for c in columns].index)
+        ]
+        issues.append(
+            Code.HEADER_ROW_MISSING.issue(
+                file=file, sheet=sheet.name, name=sheet.name, columns=names or [header]
+            )
+        )
         return None
     row, pairs = found
     positions: dict[str, int] = {}
     for key, position in pairs:
         if key in positions:
-            issues.append(Code.COLUMN_DUPLICATED.issue(
-                file=file, sheet=sheet.name, cell=f"{column_letters(position)}{row}", column=t(lang, f"column.{key}"),
-                first=column_letters(positions[key]), second=column_letters(position),
-            ))
+            issues.append(
+                Code.COLUMN_DUPLICATED.issue(
+                    file=file,
+                    sheet=sheet.name,
+                    cell=f"{column_letters(position)}{row}",
+                    column=t(lang, f"column.{key}"),
+                    first=column_letters(positions[key]),
+                    second=column_letters(position),
+                )
+            )
         else:
             positions[key] = position
     blocking = False
@@ -138,8 +161,14 @@ def read_table(
 
 
 def locate_sheets(
-    raw: RawWorkbook, roles: dict[str, str], wanted: list[str], looks_like: dict[str, tuple[Column, ...]],
-    lang: str, file: str, issues: list[Issue], required: frozenset[str],
+    raw: RawWorkbook,
+    roles: dict[str, str],
+    wanted: list[str],
+    looks_like: dict[str, tuple[Column, ...]],
+    lang: str,
+    file: str,
+    issues: list[Issue],
+    required: frozenset[str],
 ) -> dict[str, RawSheet]:
     """Role -> sheet for each wanted role. A sheet renamed by the office is recognised by its
     headers when exactly one unclaimed sheet fits; a missing required one is an error."""
@@ -155,7 +184,11 @@ def locate_sheets(
         if len(fits) == 1:
             located[role] = fits[0]
             spare.remove(fits[0])
-            issues.append(Code.SHEET_RENAMED.issue(file=file, sheet=fits[0].name, name=name, found=fits[0].name))
+            issues.append(
+                Code.SHEET_RENAMED.issue(
+                    file=file, sheet=fits[0].name, name=name, found=fits[0].name
+                )
+            )
         elif role in required:
             issues.append(Code.SHEET_MISSING.issue(file=file, name=name, value=name))
     return located
@@ -171,4 +204,3 @@ def _fits(sheet: RawSheet, columns: tuple[Column, ...], lang: str) -> bool:
     keys = {key for key, _ in pairs}
     ref_header = bool(_header_columns(sheet, row, header_lookup(("ref",), lang)))
     return ref_header == any(c.key == "ref" for c in columns) and len(keys) * 2 >= len(columns)
-

@@ -29,7 +29,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']+")
 _DIGITS = str.maketrans(
     "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
     "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9",
-    "0123456789" "0123456789",
+    "01234567890123456789",
 )
 """Arabic-Indic and Eastern Arabic-Indic digits."""
 ARABIC_DECIMAL, ARABIC_THOUSANDS = "\u066b", "\u066c"
@@ -118,7 +118,8 @@ class _Convention:
 def _patterns(decimal: str, group: str) -> _Convention:
     d, g = re.escape(decimal), re.escape(group)
     return _Convention(
-        decimal, group,
+        decimal,
+        group,
         re.compile(rf"[+-]?[1-9]\d{{0,2}}({g}\d{{3}})+({d}\d+)?"),
         re.compile(rf"([+-]?\d*){d}(\d+)"),
     )
@@ -163,10 +164,15 @@ def removed_character_issues(raw: RawWorkbook, file: str) -> list[Issue]:
             continue
         for (row, column), removed in sheet.removed.items():
             names = [f"U+{ord(char):04X}" for char in dict.fromkeys(removed)]
-            issues.append(Code.CONTROL_CHARACTERS.issue(
-                file=file, sheet=sheet.name, cell=f"{column_letters(column)}{row}",
-                count=len(removed), names=names,
-            ))
+            issues.append(
+                Code.CONTROL_CHARACTERS.issue(
+                    file=file,
+                    sheet=sheet.name,
+                    cell=f"{column_letters(column)}{row}",
+                    count=len(removed),
+                    names=names,
+                )
+            )
     return issues
 
 
@@ -178,7 +184,9 @@ def _status_words() -> dict[str, Status]:
 def guess_status(text: str) -> Status | None:
     """The status a mistyped word most likely means ('retardé' -> delayed), for a hint."""
     words = _status_words()
-    close = difflib.get_close_matches(" ".join(text.casefold().split()), list(words), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(
+        " ".join(text.casefold().split()), list(words), n=1, cutoff=0.6
+    )
     return words[close[0]] if close else None
 
 
@@ -196,13 +204,23 @@ class CellReader:
     issues: list[Issue]
 
     def __post_init__(self) -> None:
-        self._statuses: dict[str, Status | None] = {}  # a sheet uses the same few words on every row
+        self._statuses: dict[
+            str, Status | None
+        ] = {}  # a sheet uses the same few words on every row
 
-    def _add(self, code: Code, cell: Cell, value: object, fix: str | None = None, **params: Any) -> None:
-        self.issues.append(code.issue(
-            file=self.file, sheet=self.table.sheet.name, cell=self.table.cell(*cell), value=_jsonable(value),
-            fix=fix, **params,
-        ))
+    def _add(
+        self, code: Code, cell: Cell, value: object, fix: str | None = None, **params: Any
+    ) -> None:
+        self.issues.append(
+            code.issue(
+                file=self.file,
+                sheet=self.table.sheet.name,
+                cell=self.table.cell(*cell),
+                value=_jsonable(value),
+                fix=fix,
+                **params,
+            )
+        )
 
     def flag(self, code: Code, cell: Cell, value: object = None, **params: Any) -> None:
         """An issue located at a cell of this table."""
@@ -224,11 +242,19 @@ class CellReader:
         Excel's own length check)."""
         text = self.text(value, cell)
         if limit is not None and len(text) > limit:
-            self._add(Code.TEXT_TOO_LONG, cell, None, column=t(self.lang, f"column.{cell[1]}"),
-                      length=len(text), limit=limit)
+            self._add(
+                Code.TEXT_TOO_LONG,
+                cell,
+                None,
+                column=t(self.lang, f"column.{cell[1]}"),
+                length=len(text),
+                limit=limit,
+            )
         return text
 
-    def number(self, value: object, cell: Cell, what: Wanted, code: Code = Code.NOT_A_NUMBER) -> float | None:
+    def number(
+        self, value: object, cell: Cell, what: Wanted, code: Code = Code.NOT_A_NUMBER
+    ) -> float | None:
         """A number of 0 or more, typed as text the workbook's language's way; `what` (a phrase)
         finishes 'enter ...' in messages (a callable when it costs something to say, since it is
         needed only when something is wrong)."""
@@ -247,14 +273,23 @@ class CellReader:
             reading = read_number_text(str(value), self.lang)
             if reading.alternatives:
                 first, second = reading.alternatives
-                self._add(Code.NUMBER_AMBIGUOUS, cell, value, text=str(value).strip(), first=first, second=second)
+                self._add(
+                    Code.NUMBER_AMBIGUOUS,
+                    cell,
+                    value,
+                    text=str(value).strip(),
+                    first=first,
+                    second=second,
+                )
                 return None
             if reading.value is None:
                 self._add(code, cell, value, text=str(value).strip(), what=what)
                 return None
             number = reading.value
             if reading.from_text:
-                self._add(Code.NUMBER_FROM_TEXT, cell, value, text=str(value).strip(), number=number)
+                self._add(
+                    Code.NUMBER_FROM_TEXT, cell, value, text=str(value).strip(), number=number
+                )
         if number < 0:
             self._add(Code.NUMBER_NEGATIVE, cell, value, number=number, what=what)
             return None
@@ -294,8 +329,15 @@ class CellReader:
         if status is None:
             guess = guess_status(plain_text(value))
             label = status_label(guess, self.lang) if guess else None
-            self._add(Code.STATUS_UNKNOWN, cell, value, text=plain_text(value), choices=self.choices,
-                      hint=did_you_mean([label] if label else []), fix=label)
+            self._add(
+                Code.STATUS_UNKNOWN,
+                cell,
+                value,
+                text=plain_text(value),
+                choices=self.choices,
+                hint=did_you_mean([label] if label else []),
+                fix=label,
+            )
         return status
 
     @property

@@ -61,7 +61,11 @@ def validate_file(
 
 
 def _validate(
-    plan: Plan, path: Path, result: ValidationResult, previous: History | None, key: ProjectKey | None,
+    plan: Plan,
+    path: Path,
+    result: ValidationResult,
+    previous: History | None,
+    key: ProjectKey | None,
     versions: PlanVersions | None,
 ) -> ValidationResult:
     try:
@@ -91,7 +95,10 @@ def _validate(
     except WorkbookReadError as exc:  # calamine reads sheets on first use
         issues = [*issues, *exc.issues]
     except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop a batch of returns
-        issues = [*issues, Code.VALIDATION_FAILED.issue(file=result.file, reason=f"{type(exc).__name__}: {exc}")]
+        issues = [
+            *issues,
+            Code.VALIDATION_FAILED.issue(file=result.file, reason=f"{type(exc).__name__}: {exc}"),
+        ]
     if scan.forbidden_characters:
         issues = [*issues, *removed_character_issues(raw, result.file)]
     if previous:
@@ -108,11 +115,17 @@ def with_previous(plan: Plan, result: ValidationResult, previous: History) -> Va
     if not found:
         return result
     # sorted as validate_file sorts: stable, so each comes after the cell's own reading issues
-    return result.model_copy(update={"issues": sorted([*result.issues, *found], key=_position(result._sheets))})
+    return result.model_copy(
+        update={"issues": sorted([*result.issues, *found], key=_position(result._sheets))}
+    )
 
 
 def _read_contents(
-    plan: Plan, raw: RawWorkbook, meta: Metadata, result: ValidationResult, issues: list[Issue],
+    plan: Plan,
+    raw: RawWorkbook,
+    meta: Metadata,
+    result: ValidationResult,
+    issues: list[Issue],
     earlier: tuple[Plan, Plan, PlanVersions | None] | None,
 ) -> None:
     """Read the workbook against `plan`, its own version; `earlier` (that version, the current
@@ -126,8 +139,12 @@ def _read_contents(
     roles = [*matrix_roles, SheetRole.NEW_ACTIVITIES.value, *narratives]
     looks_like = {role: columns for role in matrix_roles} | LOOKS_LIKE
     looks_like[SheetRole.NEW_ACTIVITIES.value] = NEW_ACTIVITY_COLUMNS
-    new_sheet = meta.sheets.get(SheetRole.NEW_ACTIVITIES.value) or t(identity.lang, "sheet.new_activities")
-    ctx = SheetContext(plan, file, identity.lang, raw.date1904, new_sheet, issues, Period.parse(identity.period))
+    new_sheet = meta.sheets.get(SheetRole.NEW_ACTIVITIES.value) or t(
+        identity.lang, "sheet.new_activities"
+    )
+    ctx = SheetContext(
+        plan, file, identity.lang, raw.date1904, new_sheet, issues, Period.parse(identity.period)
+    )
     carry = Carry(*earlier, ctx) if earlier else None
     required = frozenset(matrix_roles) | required_roles(meta.sheets, ctx)
     sheets = locate_sheets(
@@ -138,7 +155,9 @@ def _read_contents(
         if sheet is None:
             continue
         if not sheet.protected:
-            issues.append(Code.SHEET_UNPROTECTED.issue(file=file, sheet=sheet.name, name=sheet.name))
+            issues.append(
+                Code.SHEET_UNPROTECTED.issue(file=file, sheet=sheet.name, name=sheet.name)
+            )
         table = read_table(sheet, columns, NEEDED, identity.lang, file, issues)
         if table is None:
             continue
@@ -149,12 +168,23 @@ def _read_contents(
         read = read_matrix_sheet(table, office, matrix_role(office), rows, meta.fingerprints, ctx)
         if identity.regional and office != region and read and all(row.blank for row in read):
             # a regional workbook reports for the countries whose sheets it filled
-            issues[first_issue:] = [i for i in issues[first_issue:] if i.code != Code.STATUS_MISSING.slug]
-            issues.append(Code.COUNTRY_SHEET_BLANK.issue(file=file, sheet=sheet.name, country=office))
+            issues[first_issue:] = [
+                i for i in issues[first_issue:] if i.code != Code.STATUS_MISSING.slug
+            ]
+            issues.append(
+                Code.COUNTRY_SHEET_BLANK.issue(file=file, sheet=sheet.name, country=office)
+            )
             continue
         result.rows += carry.sheet(table, sheet_office, read) if carry else read
     if (sheet := sheets.get(SheetRole.NEW_ACTIVITIES.value)) is not None:
-        table = read_table(sheet, NEW_ACTIVITY_COLUMNS, frozenset({"activity", "status"}), identity.lang, file, issues)
+        table = read_table(
+            sheet,
+            NEW_ACTIVITY_COLUMNS,
+            frozenset({"activity", "status"}),
+            identity.lang,
+            file,
+            issues,
+        )
         if table is not None:
             result.proposed = read_new_activities(table, plan_index(plan).framework, ctx)
     if narratives:

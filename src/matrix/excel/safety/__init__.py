@@ -52,9 +52,7 @@ def scan_file(path: Path) -> FileScan:
     except Refused as refused:
         return FileScan(issues=[refused.issue], content=content)
     except OSError as exc:
-        return FileScan(
-            issues=[Code.FILE_UNREADABLE.issue(file=file, reason=describe(exc))]
-        )
+        return FileScan(issues=[Code.FILE_UNREADABLE.issue(file=file, reason=describe(exc))])
     except Exception as exc:  # noqa: BLE001 - zipfile, zlib and expat fail in many ways on bad bytes
         reason = f"{type(exc).__name__}: {exc}"
         return FileScan(issues=[Code.DAMAGED_FILE.issue(file=file, reason=reason)], content=content)

@@ -73,7 +73,9 @@ def check_package(zip_: Zip) -> None:
     file, members = zip_.file, zip_.archive.infolist()
     names = zip_.names
     if len(members) > MAX_MEMBERS:
-        raise Refused(Code.ZIP_BOMB.issue(file=file, detail=phrase("detail.parts", count=len(members))))
+        raise Refused(
+            Code.ZIP_BOMB.issue(file=file, detail=phrase("detail.parts", count=len(members)))
+        )
     check_sizes(members, file)
     if "mimetype" in names and b"opendocument" in read_small(zip_, "mimetype")[:100]:
         raise Refused(Code.ODS_NOT_WORKBOOK.issue(file=file))
@@ -100,7 +102,9 @@ def _check_document_part(zip_: Zip) -> None:
                 raise Refused(
                     Code.DAMAGED_FILE.issue(
                         file=zip_.file,
-                        reason=phrase("detail.workbook_part", found=repr(target), expected=WORKBOOK_PART),
+                        reason=phrase(
+                            "detail.workbook_part", found=repr(target), expected=WORKBOOK_PART
+                        ),
                     )
                 )
 
@@ -110,7 +114,9 @@ def check_sizes(members: list[zipfile.ZipInfo], file: str) -> None:
     total = 0
     for member in members:
         if member.file_size > MAX_MEMBER_BYTES:
-            detail = phrase("detail.part_size", part=member.filename, size=member.file_size // 2**20)
+            detail = phrase(
+                "detail.part_size", part=member.filename, size=member.file_size // 2**20
+            )
             raise Refused(Code.ZIP_BOMB.issue(file=file, detail=detail))
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
@@ -118,7 +124,11 @@ def check_sizes(members: list[zipfile.ZipInfo], file: str) -> None:
             raise Refused(Code.ZIP_BOMB.issue(file=file, detail=detail))
         total += member.file_size
     if total > MAX_TOTAL_BYTES:
-        raise Refused(Code.ZIP_BOMB.issue(file=file, detail=phrase("detail.uncompressed", size=total // 2**20)))
+        raise Refused(
+            Code.ZIP_BOMB.issue(
+                file=file, detail=phrase("detail.uncompressed", size=total // 2**20)
+            )
+        )
 
 
 def chunks(zip_: Zip, name: str) -> Iterator[bytes]:
@@ -158,7 +168,9 @@ def chunks(zip_: Zip, name: str) -> Iterator[bytes]:
             crc = zlib.crc32(piece, crc)
             yield piece
     except zlib.error as exc:
-        raise Refused(_damaged(file, phrase("detail.inflate", part=name, detail=str(exc)))) from None
+        raise Refused(
+            _damaged(file, phrase("detail.inflate", part=name, detail=str(exc)))
+        ) from None
     if size != info.file_size or crc != info.CRC:
         raise Refused(_damaged(file, phrase("detail.crc", part=name)))
 
@@ -216,7 +228,9 @@ def parse(zip_: Zip, name: str) -> Element:
     try:
         return SafeET.fromstring(data)
     except (SafeET.ParseError, DefusedXmlException) as exc:
-        raise Refused(_damaged(zip_.file, phrase("detail.inflate", part=name, detail=str(exc)))) from None
+        raise Refused(
+            _damaged(zip_.file, phrase("detail.inflate", part=name, detail=str(exc)))
+        ) from None
 
 
 def workbook_sheets(zip_: Zip) -> tuple[list[SheetFacts], bool]:

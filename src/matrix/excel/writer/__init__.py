@@ -66,9 +66,13 @@ def write_workbook(
             "in_memory": True,  # no temporary file per sheet: faster, and nothing left behind
         },
     )
-    wb.set_properties({
-        "title": in_language(plan.title, lang), "subject": office, "comments": f"matrix {__version__}"
-    })
+    wb.set_properties(
+        {
+            "title": in_language(plan.title, lang),
+            "subject": office,
+            "comments": f"matrix {__version__}",
+        }
+    )
     book = Book(
         plan,
         office,

@@ -65,9 +65,17 @@ def make_formats(wb: Workbook) -> Formats:
     border = {"border": 1, "border_color": BORDER_COLOUR, "valign": "top", "text_wrap": True}
     named = {
         "title": add(
-            {"bold": True, "font_size": 14, "font_color": HEADER_FILL, "text_wrap": True, "valign": "top"}
+            {
+                "bold": True,
+                "font_size": 14,
+                "font_color": HEADER_FILL,
+                "text_wrap": True,
+                "valign": "top",
+            }
         ),
-        "subtitle": add({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"}),
+        "subtitle": add(
+            {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"}
+        ),
         "header": add(
             {
                 "bold": True,

@@ -45,7 +45,9 @@ def start_table(
     protect(ws)
 
 
-def span_titles(ws: Worksheet, book: Book, columns: tuple[Column, ...], title: str, subtitle: str) -> None:
+def span_titles(
+    ws: Worksheet, book: Book, columns: tuple[Column, ...], title: str, subtitle: str
+) -> None:
     """Title and subtitle across the width of `columns`, wrapped in rows tall enough for them."""
     f = book.formats
     width = sum(column.width for column in columns)

@@ -15,7 +15,11 @@ from matrix.i18n import t
 def write_new_activities(ws: Worksheet, book: Book) -> None:
     columns, lang = layout.NEW_ACTIVITY_COLUMNS, book.lang
     start_table(
-        ws, book, columns, t(lang, "new_activities.title"), t(lang, "new_activities.subtitle", example=book.example_date)
+        ws,
+        book,
+        columns,
+        t(lang, "new_activities.title"),
+        t(lang, "new_activities.subtitle", example=book.example_date),
     )
     first = layout.FIRST_DATA_ROW - 1
     last = first + layout.NEW_ACTIVITY_ROWS - 1

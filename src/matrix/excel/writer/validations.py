@@ -102,14 +102,26 @@ def actual_validation(
         return
     options: dict[str, object]
     if check == "whole":
-        options = {"validate": "integer", "criteria": ">=", "value": 0,
-                   **error_message(lang, "whole")}
+        options = {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 0,
+            **error_message(lang, "whole"),
+        }
     elif check == "yes_no":
-        options = {"validate": "list", "source": [t(lang, "value.yes"), t(lang, "value.no")],
-                   **error_message(lang, "yes_no")}
+        options = {
+            "validate": "list",
+            "source": [t(lang, "value.yes"), t(lang, "value.no")],
+            **error_message(lang, "yes_no"),
+        }
     else:
-        options = {"validate": "date", "criteria": "between", "minimum": FIRST_DATE,
-                   "maximum": LAST_DATE, **error_message(lang, "date", example=book.example_date)}
+        options = {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": FIRST_DATE,
+            "maximum": LAST_DATE,
+            **error_message(lang, "date", example=book.example_date),
+        }
     ws.data_validation(first, col, last, col, {**options, **extra})
 
 

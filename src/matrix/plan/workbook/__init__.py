@@ -60,8 +60,9 @@ def import_plan(
         return issues, False
     _refuse_existing(out, force)
     name = "plan.yaml" if isinstance(out, StandardOutput) else Path(out).name
-    comment = t(lang, "plan_workbook.imported", workbook=Path(workbook).name, version=__version__,
-                out=name)
+    comment = t(
+        lang, "plan_workbook.imported", workbook=Path(workbook).name, version=__version__, out=name
+    )
     write_text(out, plan_yaml(plan, comment=comment), inputs=protected_inputs(workbook))
     return issues, True
 

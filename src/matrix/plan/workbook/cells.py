@@ -160,7 +160,8 @@ def _translations(text: str) -> dict[str, str] | None:
     except yaml.YAMLError:
         return None
     if isinstance(found, dict) and all(
-        isinstance(k, str) and re.fullmatch(r"[a-z]{2,3}", k) and isinstance(v, str) for k, v in found.items()
+        isinstance(k, str) and re.fullmatch(r"[a-z]{2,3}", k) and isinstance(v, str)
+        for k, v in found.items()
     ):
         return found
     return None

@@ -150,10 +150,12 @@ class _Reader:
         try:
             plan = checked = Plan.model_validate(data)
         except ValidationError as exc:
-            self.issues += self._once([
-                schema_issue(error, data, file=self.file, **self.cells.place(error.at))
-                for error in schema_errors(exc, data)
-            ])
+            self.issues += self._once(
+                [
+                    schema_issue(error, data, file=self.file, **self.cells.place(error.at))
+                    for error in schema_errors(exc, data)
+                ]
+            )
             checked = _checkable(data, exc)
         if checked is not None:
             self.issues += self._once(check_plan(checked, self.cells, self.file))
@@ -293,7 +295,9 @@ class _Reader:
             found = by_id.get(ref) if isinstance(ref, str) else None
             if found is None:
                 if ref is not None and ref not in self.orphans:  # a row under an orphan: said once
-                    self._unknown_parent(table, row, row.cells[parent_field], ref, list(by_id), parent_role)
+                    self._unknown_parent(
+                        table, row, row.cells[parent_field], ref, list(by_id), parent_role
+                    )
                 if isinstance(row.values.get("id"), str):
                     self.orphans.add(row.values["id"])
                 continue
@@ -309,8 +313,14 @@ class _Reader:
         guess = [k for k in known if k.lower() == ref.lower()] or difflib.get_close_matches(
             ref, known, n=1
         )
-        kind = phrase("plan.kind.objective" if parent_role is Role.OBJECTIVES else "plan.kind.activity")
-        item = row.values.get("id") or row.values.get("name") or phrase("plan.where.row", row=row.number)
+        kind = phrase(
+            "plan.kind.objective" if parent_role is Role.OBJECTIVES else "plan.kind.activity"
+        )
+        item = (
+            row.values.get("id")
+            or row.values.get("name")
+            or phrase("plan.where.row", row=row.number)
+        )
         own = "plan.kind.activity" if table.role is Role.ACTIVITIES else "plan.kind.indicator"
         what = phrase("plan.where.named", kind=phrase(own), id=item)
         self._add(

@@ -172,7 +172,11 @@ def table_rows(plan: Plan) -> dict[Role, list[dict[str, Any]]]:
 
 def _fields(item: BaseModel) -> dict[str, Any]:
     values = {name: getattr(item, name) for name in type(item).model_fields}
-    if isinstance(item, Indicator) and item.periods is not None and "cumulative" not in item.model_fields_set:
+    if (
+        isinstance(item, Indicator)
+        and item.periods is not None
+        and "cumulative" not in item.model_fields_set
+    ):
         values["cumulative"] = None  # `periods:` says it; a written default would contradict it
     return values
 
@@ -293,8 +297,12 @@ def _write_table(ws: Worksheet, book: _Book, table: Table) -> None:
     lang, role = book.lang, table.role
     rows = book.rows[role]
     if FIRST_DATA_ROW - 1 + len(rows) > MAX_ROWS:  # the reader's safety scan would refuse it
-        raise MatrixError("error.plan_workbook_rows", count=len(rows),
-                          sheet=phrase(f"plan_workbook.sheet.{role}"), limit=MAX_ROWS - FIRST_DATA_ROW + 1)
+        raise MatrixError(
+            "error.plan_workbook_rows",
+            count=len(rows),
+            sheet=phrase(f"plan_workbook.sheet.{role}"),
+            limit=MAX_ROWS - FIRST_DATA_ROW + 1,
+        )
     ws.write_string(TITLE_ROW - 1, 0, t(lang, f"plan_workbook.sheet.{role}"), book.title)
     ws.write_string(HINT_ROW - 1, 0, t(lang, f"plan_workbook.hint.{role}"), book.hint)
     ws.set_row(HEADER_ROW - 1, 32)
@@ -309,8 +317,12 @@ def _write_table(ws: Worksheet, book: _Book, table: Table) -> None:
             if column.derived:
                 _write_derived(ws, book, table, column, r, c, values)
                 continue
-            where = phrase("plan_workbook.where", sheet=phrase(f"plan_workbook.sheet.{role}"), row=r + 1,
-                           column=column.key)
+            where = phrase(
+                "plan_workbook.where",
+                sheet=phrase(f"plan_workbook.sheet.{role}"),
+                row=r + 1,
+                column=column.key,
+            )
             value = _cell(
                 values.get(column.key), column.kind, lang, where, empty_list=column.key in none_word
             )
@@ -349,13 +361,17 @@ def _none_written(table: Table) -> set[str]:
     }
 
 
-def _cell(value: Any, kind: Kind, lang: str, where: Phrase | str, *, empty_list: bool = False) -> Any:
+def _cell(
+    value: Any, kind: Kind, lang: str, where: Phrase | str, *, empty_list: bool = False
+) -> Any:
     try:
         written = cell_value(value, kind, lang, empty_list=empty_list)
     except ValueError:
         raise MatrixError("error.plan_workbook_not_finite", where=where, value=str(value)) from None
     if isinstance(written, str) and len(written) > MAX_CELL_TEXT:
-        raise MatrixError("error.plan_workbook_too_long", where=where, length=len(written), limit=MAX_CELL_TEXT)
+        raise MatrixError(
+            "error.plan_workbook_too_long", where=where, length=len(written), limit=MAX_CELL_TEXT
+        )
     return written
 
 
@@ -396,7 +412,11 @@ def _drop_down(
     else; ids and codes warn, since a coordinator may add the actor or country afterwards."""
     strict = picks is Pick.CHOICE
     if strict:
-        name = "bool" if column.kind is Kind.BOOL or column.choices is None else column.choices.__name__
+        name = (
+            "bool"
+            if column.kind is Kind.BOOL or column.choices is None
+            else column.choices.__name__
+        )
         source = "=" + _range(quoted(book.names[Role.LISTS]), book.lists[name])
     elif picks in (Pick.ACTORS, Pick.OBJECTIVES, Pick.ACTIVITIES) or (
         picks is Pick.ACTION_POINTS and isinstance(book.plan.framework, Framework)

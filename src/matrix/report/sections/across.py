@@ -28,8 +28,14 @@ def pace(progress: float | None, elapsed: float | None, margin: float) -> str | 
     return "on_pace" if elapsed - progress <= margin else "behind"
 
 
-def across(now: Snapshot, figures: list[IndicatorFigure], earlier: list[IndicatorFigure],
-           history: History, regressed: frozenset[int], words: Words) -> tuple[list[AcrossActivity], int]:
+def across(
+    now: Snapshot,
+    figures: list[IndicatorFigure],
+    earlier: list[IndicatorFigure],
+    history: History,
+    regressed: frozenset[int],
+    words: Words,
+) -> tuple[list[AcrossActivity], int]:
     """The activities that apply to more than one office, most pressing first: the first
     MAX_ACROSS_SHOWN and how many there are. `regressed`: the rows that went back."""
     layout = now.layout
@@ -48,8 +54,15 @@ def across(now: Snapshot, figures: list[IndicatorFigure], earlier: list[Indicato
         if len(keys) < 2:
             continue
         back = [k for k in keys if any(j in regressed for j in layout.key_rows[k])]
-        shown = _figures(layout.key_rows[keys[0]], layout, by_ref, was, history, margin,
-                         elapsed_percent(layout.activity[activity_id], now.period_end))
+        shown = _figures(
+            layout.key_rows[keys[0]],
+            layout,
+            by_ref,
+            was,
+            history,
+            margin,
+            elapsed_percent(layout.activity[activity_id], now.period_end),
+        )
         fell = any(s.fell for s in shown)
         rank = 0 if back or fell else 1 if any(s.pace == "behind" for s in shown) else 2
         ranked.append((rank, order, activity_id, keys, set(back), shown, fell))
@@ -57,22 +70,42 @@ def across(now: Snapshot, figures: list[IndicatorFigure], earlier: list[Indicato
     out = []
     for _, _, activity_id, keys, went_back, shown, fell in ranked[:MAX_ACROSS_SHOWN]:
         activity = layout.activity[activity_id]
-        strip = [StripCell(office=(office := layout.keys[k][0]), name=words.office(office),
-                           status=now.key_status[k], label=words.status(now.key_status[k]), regressed=k in went_back)
-                 for k in keys]
-        out.append(AcrossActivity(
-            id=activity_id, title=activity.title,
-            action_point=words.action_point(layout.action_point[activity_id]),
-            lead=names.get(activity.lead or "", activity.lead or ""),
-            partners=", ".join(names.get(p, p) for p in activity.partners),
-            strip=strip, figures=shown, elapsed=elapsed_percent(activity, now.period_end),
-            went_back=", ".join(c.name for c in strip if c.regressed), regressed=bool(went_back) or fell,
-        ))
+        strip = [
+            StripCell(
+                office=(office := layout.keys[k][0]),
+                name=words.office(office),
+                status=now.key_status[k],
+                label=words.status(now.key_status[k]),
+                regressed=k in went_back,
+            )
+            for k in keys
+        ]
+        out.append(
+            AcrossActivity(
+                id=activity_id,
+                title=activity.title,
+                action_point=words.action_point(layout.action_point[activity_id]),
+                lead=names.get(activity.lead or "", activity.lead or ""),
+                partners=", ".join(names.get(p, p) for p in activity.partners),
+                strip=strip,
+                figures=shown,
+                elapsed=elapsed_percent(activity, now.period_end),
+                went_back=", ".join(c.name for c in strip if c.regressed),
+                regressed=bool(went_back) or fell,
+            )
+        )
     return out, len(ranked)
 
 
-def _figures(rows: range, layout: Layout, by_ref: dict[str, IndicatorFigure], was: dict[str, IndicatorFigure],
-             history: History, margin: float, elapsed: float | None) -> list[AcrossFigure]:
+def _figures(
+    rows: range,
+    layout: Layout,
+    by_ref: dict[str, IndicatorFigure],
+    was: dict[str, IndicatorFigure],
+    history: History,
+    margin: float,
+    elapsed: float | None,
+) -> list[AcrossFigure]:
     """The regional figure of each indicator of an activity (its rows in one office), with its
     change, pace and trend."""
     shown = []
@@ -81,12 +114,24 @@ def _figures(rows: range, layout: Layout, by_ref: dict[str, IndicatorFigure], wa
         if (f := by_ref.get(ref)) is None:
             continue
         e = was.get(ref)
-        change = f.value - e.value if f.value is not None and e is not None and e.value is not None else None
+        change = (
+            f.value - e.value
+            if f.value is not None and e is not None and e.value is not None
+            else None
+        )
         # a figure from fewer countries than last period is lower for that alone: not a fall
         fell = change is not None and change < 0 and e is not None and f.reporting >= e.reporting
-        shown.append(AcrossFigure(
-            figure=f, change=change, fell=fell,
-            pace=pace(None if f.percent_of_target is None else min(f.percent_of_target, 100.0), elapsed, margin),
-            trend=history.of_ref(ref),
-        ))
+        shown.append(
+            AcrossFigure(
+                figure=f,
+                change=change,
+                fell=fell,
+                pace=pace(
+                    None if f.percent_of_target is None else min(f.percent_of_target, 100.0),
+                    elapsed,
+                    margin,
+                ),
+                trend=history.of_ref(ref),
+            )
+        )
     return shown

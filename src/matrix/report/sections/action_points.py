@@ -9,8 +9,9 @@ from matrix.report.sections.trends import History
 from matrix.report.words import Words
 
 
-def action_point_rows(now: Snapshot, before: Snapshot | None, history: History,
-                      words: Words) -> list[ActionPointRow]:
+def action_point_rows(
+    now: Snapshot, before: Snapshot | None, history: History, words: Words
+) -> list[ActionPointRow]:
     rows = []
     for ap in words.framework.action_points:
         figures = now.figures(action_point=ap)

@@ -60,5 +60,7 @@ def spread(keys: list[Key], words: Words) -> str:
         return words.label("report.count.spread_region").format(activities=activities)
     where = words.count("report.count.countries", countries)
     if len(offices) > countries:
-        where = words.label("report.count.and").format(first=where, second=words.label("report.count.region_wide"))
+        where = words.label("report.count.and").format(
+            first=where, second=words.label("report.count.region_wide")
+        )
     return words.label("report.count.spread").format(activities=activities, where=where)

@@ -31,7 +31,9 @@ def delayed_rows(now: Snapshot) -> list[int]:
     ]
 
 
-def activity_line(now: Snapshot, j: int, words: Words, why: Attention | None = None) -> ActivityLine:
+def activity_line(
+    now: Snapshot, j: int, words: Words, why: Attention | None = None
+) -> ActivityLine:
     """Row `j` as the needs-attention section and the offices' sections list it."""
     row, office, reported = now.layout.rows[j], now.layout.row_office[j], now.reported[j]
     activity, indicator, status, progress = (

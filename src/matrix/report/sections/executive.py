@@ -14,7 +14,9 @@ SHOWN = 5
 """Entries per list on the executive page."""
 
 
-def achievements(now: Snapshot, before: Snapshot | None, words: Words) -> tuple[list[Achievement], int]:
+def achievements(
+    now: Snapshot, before: Snapshot | None, words: Words
+) -> tuple[list[Achievement], int]:
     """Activities completed and targets reached this period (not already by the previous one),
     the first SHOWN, and how many there are."""
     layout, completed = now.layout, Status.COMPLETED.value
@@ -32,13 +34,19 @@ def achievements(now: Snapshot, before: Snapshot | None, words: Words) -> tuple[
 
 def _achievement(now: Snapshot, j: int, what: str, words: Words) -> Achievement:
     row = now.layout.rows[j]
-    return Achievement(office_name=words.office(now.layout.row_office[j]), ref=row.ref,
-                       activity=row.activity.title, what=what)
+    return Achievement(
+        office_name=words.office(now.layout.row_office[j]),
+        ref=row.ref,
+        activity=row.activity.title,
+        what=what,
+    )
 
 
 def largest_gaps(layout: Layout, secured: dict[str, float]) -> list[FundingRow]:
     """The SHOWN budgeted activities furthest from their requirement."""
-    rows = funding_rows({a: (f"{a} {layout.activity[a].title}", [a]) for a in layout.activity_ids}, layout, secured)
+    rows = funding_rows(
+        {a: (f"{a} {layout.activity[a].title}", [a]) for a in layout.activity_ids}, layout, secured
+    )
     return sorted((r for r in rows if r.funding.gap > 0), key=lambda r: -r.funding.gap)[:SHOWN]
 
 
@@ -51,13 +59,21 @@ def partner_asks(now: Snapshot, words: Words) -> list[PartnerAsk]:
         if reported is None or not reported.support_needed.strip():
             continue
         activity = layout.rows[j].activity
-        ask = Ask(office_name=words.office(layout.row_office[j]), ref=layout.rows[j].ref,
-                  activity=activity.title, text=reported.support_needed.strip())
+        ask = Ask(
+            office_name=words.office(layout.row_office[j]),
+            ref=layout.rows[j].ref,
+            activity=activity.title,
+            text=reported.support_needed.strip(),
+        )
         for partner in activity.partners or [activity.lead or ""]:
             grouped.setdefault(partner, []).append(ask)
     names = {a.id: a.name for a in words.plan.actors}
     return [
-        PartnerAsk(partner=partner, name=names.get(partner, partner) or words.label("report.exec.no_partner"),
-                   asks=asks[:SHOWN], more=max(0, len(asks) - SHOWN))
+        PartnerAsk(
+            partner=partner,
+            name=names.get(partner, partner) or words.label("report.exec.no_partner"),
+            asks=asks[:SHOWN],
+            more=max(0, len(asks) - SHOWN),
+        )
         for partner, asks in sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0]))
     ]

@@ -15,7 +15,9 @@ def heat_columns(now: Snapshot, words: Words) -> list[ActionPoint]:
     return [ap for ap in words.framework.action_points if now.layout.ap_groups.get(ap.id)]
 
 
-def heat_map(now: Snapshot, offices: list[str], words: Words) -> tuple[list[HeatColumn], list[HeatRow]]:
+def heat_map(
+    now: Snapshot, offices: list[str], words: Words
+) -> tuple[list[HeatColumn], list[HeatRow]]:
     columns = heat_columns(now, words)
     rows = []
     for office in offices:
@@ -31,5 +33,7 @@ def heat_map(now: Snapshot, offices: list[str], words: Words) -> tuple[list[Heat
                 )
             )
         rows.append(HeatRow(office=office, name=words.office(office), cells=cells))
-    header = [HeatColumn(id=ap.id, number=ap.number, title=words.action_point_title(ap)) for ap in columns]
+    header = [
+        HeatColumn(id=ap.id, number=ap.number, title=words.action_point_title(ap)) for ap in columns
+    ]
     return header, rows

@@ -20,7 +20,11 @@ def indicator_figures(now: Snapshot, words: Words) -> list[IndicatorFigure]:
     plan, out = layout.plan, []
 
     def figures(ref: str | None, offices: list[str]) -> dict[str, float | None]:
-        return {o: now.achieved[j] for o in offices if ref and (j := layout.index[o].get(ref)) is not None}
+        return {
+            o: now.achieved[j]
+            for o in offices
+            if ref and (j := layout.index[o].get(ref)) is not None
+        }
 
     rows = plan_index(plan).activity_rows
     for activity_id in layout.activity_ids:
@@ -31,27 +35,48 @@ def indicator_figures(now: Snapshot, words: Words) -> list[IndicatorFigure]:
             if indicator is None:
                 continue
             figure = regional_figure(
-                indicator, offices, figures(row.ref, offices),
-                figures(indicator.numerator, offices), figures(indicator.denominator, offices),
+                indicator,
+                offices,
+                figures(row.ref, offices),
+                figures(indicator.numerator, offices),
+                figures(indicator.denominator, offices),
             )
             rule = indicator.regional_rule
             kind = indicator.value_kind
             dated = kind is ValueKind.DATE and figure.value is not None
-            out.append(IndicatorFigure(
-                ref=row.ref, activity=activity.title, indicator=indicator.name,
-                unit=indicator.unit or "", kind=kind.value, rule=rule.value,
-                rule_text=_rule_text(rule, kind, indicator.numerator, indicator.denominator, words),
-                value=None if dated else figure.value,
-                value_date=number_date(figure.value) if dated and figure.value is not None else None,
-                target=figure.target,
-                percent_of_target=None if figure.percent_of_target is None else 100 * figure.percent_of_target,
-                reporting=figure.reporting, expected=figure.expected,
-            ))
+            out.append(
+                IndicatorFigure(
+                    ref=row.ref,
+                    activity=activity.title,
+                    indicator=indicator.name,
+                    unit=indicator.unit or "",
+                    kind=kind.value,
+                    rule=rule.value,
+                    rule_text=_rule_text(
+                        rule, kind, indicator.numerator, indicator.denominator, words
+                    ),
+                    value=None if dated else figure.value,
+                    value_date=number_date(figure.value)
+                    if dated and figure.value is not None
+                    else None,
+                    target=figure.target,
+                    percent_of_target=None
+                    if figure.percent_of_target is None
+                    else 100 * figure.percent_of_target,
+                    reporting=figure.reporting,
+                    expected=figure.expected,
+                )
+            )
     return out
 
 
-def _rule_text(rule: RegionalRule, kind: ValueKind, numerator: str | None, denominator: str | None,
-               words: Words) -> str:
+def _rule_text(
+    rule: RegionalRule,
+    kind: ValueKind,
+    numerator: str | None,
+    denominator: str | None,
+    words: Words,
+) -> str:
     if rule is RegionalRule.RATIO:
         return words.label("report.rule.ratio").format(numerator=numerator, denominator=denominator)
     if rule is RegionalRule.SUM and kind is ValueKind.YES_NO:

@@ -49,9 +49,14 @@ def progress_map(now: Snapshot, offices: list[str], words: Words) -> MapView | N
 
     def path(rings: list[list[int]]) -> str:
         return "".join(
-            "M" + "L".join(f"{(r[i] - left) * squeeze * scale:.1f},{(top - r[i + 1]) * scale:.1f}"
-                           for i in range(0, len(r), 2)) + "Z"
-            for r in rings)
+            "M"
+            + "L".join(
+                f"{(r[i] - left) * squeeze * scale:.1f},{(top - r[i + 1]) * scale:.1f}"
+                for i in range(0, len(r), 2)
+            )
+            + "Z"
+            for r in rings
+        )
 
     def near(code: str) -> bool:
         x0, y0, x1, y1 = _box(world[code])
@@ -61,9 +66,21 @@ def progress_map(now: Snapshot, offices: list[str], words: Words) -> MapView | N
     shapes = []
     for office in shown:
         figures = now.figures(office=office)
-        shapes.append(MapShape(office=office, name=words.office(office), value=figures.average,
-                               level=heat_level(figures.activities, figures.average),
-                               activities=figures.activities, path=path(world[office])))
+        shapes.append(
+            MapShape(
+                office=office,
+                name=words.office(office),
+                value=figures.average,
+                level=heat_level(figures.activities, figures.average),
+                activities=figures.activities,
+                path=path(world[office]),
+            )
+        )
     context = [path(world[code]) for code in sorted(world) if code not in chosen and near(code)]
-    return MapView(width=width, height=height, shapes=shapes, context=context,
-                   left_out=[words.office(o) for o in offices if o not in chosen])
+    return MapView(
+        width=width,
+        height=height,
+        shapes=shapes,
+        context=context,
+        left_out=[words.office(o) for o in offices if o not in chosen],
+    )

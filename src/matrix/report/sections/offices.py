@@ -26,6 +26,8 @@ from matrix.report.words import Words
 
 MAX_OFFICE_ITEMS = 20
 """Rows needing attention listed per office (a global plan has thousands of rows per office)."""
+
+
 def country_sections(
     now: Snapshot,
     attention: list[Attention],
@@ -71,8 +73,11 @@ def country_sections(
                 lines_more=max(0, len(listed) - MAX_OFFICE_ITEMS),
                 initiatives=initiative_lines(office, period, words),
                 proposed=proposed.get(office, []),
-                practices=[PracticeRef(anchor=p.anchor, title=p.title) for p in practices
-                           if p.office == office],
+                practices=[
+                    PracticeRef(anchor=p.anchor, title=p.title)
+                    for p in practices
+                    if p.office == office
+                ],
             )
         )
     return sections

@@ -13,8 +13,12 @@ from matrix.status import ReturnState as Returned
 from matrix.status import office_return
 
 MAX_ERRORS_SHOWN = 3
-_STATES = {Returned.RETURNED: "on_time", Returned.LATE: "late", Returned.REJECTED: "rejected",
-           Returned.MISSING: "missing"}
+_STATES = {
+    Returned.RETURNED: "on_time",
+    Returned.LATE: "late",
+    Returned.REJECTED: "rejected",
+    Returned.MISSING: "missing",
+}
 """The report's word for each state (its label key and the row's data-state)."""
 
 

@@ -26,12 +26,20 @@ def proposed_by_office(
     offices: list[str], period: PeriodData, words: Words, matches: Matches
 ) -> dict[str, list[ProposedLine]]:
     """The new activities each office proposed, flagged where the plan likely has them already."""
-    return {office: [_proposed(office, p, words, matches.get(p.title)) for p in period.proposed.get(office, [])]
-            for office in offices}
+    return {
+        office: [
+            _proposed(office, p, words, matches.get(p.title))
+            for p in period.proposed.get(office, [])
+        ]
+        for office in offices
+    }
 
 
 def stock_take(
-    offices: list[str], period: PeriodData, words: Words, proposed_lines: Mapping[str, list[ProposedLine]]
+    offices: list[str],
+    period: PeriodData,
+    words: Words,
+    proposed_lines: Mapping[str, list[ProposedLine]],
 ) -> list[StockTakeGroup]:
     """Per action point in framework order (then what names none): every office's entries."""
     initiatives = [line for office in offices for line in initiative_lines(office, period, words)]

@@ -33,13 +33,17 @@ class History:
         self.periods: list[str] = []
         self.by_action_point: dict[str, list[float | None]] = {ap.id: [] for ap in action_points}
         self.ref_index: dict[str, int] = {}
-        self.ref_of = [self.ref_index.setdefault(row.ref, len(self.ref_index)) for row in layout.rows]
+        self.ref_of = [
+            self.ref_index.setdefault(row.ref, len(self.ref_index)) for row in layout.rows
+        ]
         self.by_ref: list[list[float | None]] = [[] for _ in self.ref_index]
         ap_of_ref: dict[int, str] = {}
         for j, row in enumerate(layout.rows):
             ap = layout.action_point[row.activity.id]
             ap_of_ref[self.ref_of[j]] = ap.id if ap else ""
-        self.refs_of_ap = {ap_id: [r for r, a in ap_of_ref.items() if a == ap_id] for ap_id in self.by_action_point}
+        self.refs_of_ap = {
+            ap_id: [r for r, a in ap_of_ref.items() if a == ap_id] for ap_id in self.by_action_point
+        }
 
     def add(self, snap: Snapshot) -> None:
         """The period's means: per indicator over its offices, per action point over its rows."""
