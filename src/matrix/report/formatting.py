@@ -9,7 +9,7 @@ from datetime import date, datetime
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
-from matrix.i18n import format_day, format_moment, format_value, t
+from matrix.i18n import format_day, format_moment, format_value, locale, t
 
 NOTHING = "–"
 """What a missing figure shows."""
@@ -20,6 +20,7 @@ class Formatter:
 
     def __init__(self, lang: str):
         self.lang = lang
+        self.locale = locale(lang)  # Babel parses a locale given by name on every call
 
     def num(self, value: float | None, digits: int = 0) -> str:
         """1,250 (en), 1 250 (fr), 1.250 (es); one decimal for a fraction where none is asked."""
@@ -28,17 +29,17 @@ class Formatter:
         if digits == 0 and value != round(value):
             digits = 1
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(round(value, digits), format=pattern, locale=self.lang)
+        return format_decimal(round(value, digits), format=pattern, locale=self.locale)
 
     def pct(self, value: float | None) -> str:
         """A 0-100 value as a whole percentage: 42% (en), 42 % (fr)."""
         if value is None:
             return NOTHING
-        return format_percent(round(value) / 100, format="#,##0%", locale=self.lang)
+        return format_percent(round(value) / 100, format="#,##0%", locale=self.locale)
 
     def signed(self, value: float) -> str:
         """+5, −3: a change, with its sign whatever the language."""
-        return format_decimal(round(value), format="+#,##0;-#,##0", locale=self.lang)
+        return format_decimal(round(value), format="+#,##0;-#,##0", locale=self.locale)
 
     def date(self, day: date | None) -> str:
         return format_day(day, self.lang) if day is not None else NOTHING
