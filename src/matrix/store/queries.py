@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Dialect, Row
 from sqlalchemy.sql.compiler import Compiled, SQLCompiler
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
@@ -45,8 +45,8 @@ _PROVENANCE = [
 ]
 
 
-def _of_plan(plan: Plan) -> ColumnElement[bool]:
-    return submissions.c.plan_ref.in_(select(plans.c.id).where(plans.c.plan_id == plan.id))
+def _of_plan(plan_id: str | BindParameter[str]) -> ColumnElement[bool]:
+    return submissions.c.plan_ref.in_(select(plans.c.id).where(plans.c.plan_id == plan_id))
 
 
 # --- which reported value counts -----------------------------------------------------------------
@@ -79,10 +79,16 @@ COMPARED = ("status", "actual", "funds_secured")
 """The reported figures two returns may disagree on (`overlaps`)."""
 
 
-def ranked_returns(plan: Plan, *, office: str | None = None, period: str | None = None) -> Select:
-    """Accepted returns (id, superseded_by) ranked per office and period as `n`: 1 for the one that
-    counts, the latest received (then the latest collected)."""
-    where = [_of_plan(plan), s_.outcome == "accepted", s_.period.is_not(None)]
+def ranked_returns(
+    plan_id: str | BindParameter[str],
+    *,
+    office: str | BindParameter[str] | None = None,
+    period: str | BindParameter[str] | None = None,
+) -> Select:
+    """Accepted returns (id, superseded_by) of the plan ranked per office and period as `n`: 1 for
+    the one that counts, the latest received (then the latest collected). Values or bound
+    parameters, so that collect can build its statement once."""
+    where = [_of_plan(plan_id), s_.outcome == "accepted", s_.period.is_not(None)]
     if office is not None:
         where.append(s_.office == office)
     if period is not None:
@@ -93,7 +99,7 @@ def ranked_returns(plan: Plan, *, office: str | None = None, period: str | None 
 
 def counting_returns(plan: Plan, *, office: str | None = None, period: str | None = None) -> Select:
     """Ids of the accepted returns that count (`ranked_returns`)."""
-    ranked = ranked_returns(plan, office=office, period=period).subquery("ranked_returns")
+    ranked = ranked_returns(plan.id, office=office, period=period).subquery("ranked_returns")
     return select(ranked.c.id).where(ranked.c.n == 1)
 
 
@@ -155,7 +161,7 @@ def submissions_of(conn: Connection, plan: Plan, period: str | None = None) -> l
     )
     found = (
         select(submissions.c.id, first.label("country"))
-        .where(_of_plan(plan))
+        .where(_of_plan(plan.id))
         .cte("found", recursive=True)
     )
     following = (
@@ -189,7 +195,7 @@ def submissions_of(conn: Connection, plan: Plan, period: str | None = None) -> l
             s.id.in_(counting_returns(plan, period=period)).label("counts"),
         )
         .select_from(submissions.outerjoin(countries, countries.c.id == s.id))
-        .where(_of_plan(plan))
+        .where(_of_plan(plan.id))
         .order_by(s.id)
     )
     if period:
@@ -408,7 +414,9 @@ def accepted_periods(conn: Connection, plan: Plan) -> dict[str, tuple[int, str]]
     query = (
         select(submissions.c.period, submissions.c.office, func.count().label("files"))
         .where(
-            _of_plan(plan), submissions.c.outcome == "accepted", submissions.c.period.is_not(None)
+            _of_plan(plan.id),
+            submissions.c.outcome == "accepted",
+            submissions.c.period.is_not(None),
         )
         .group_by(submissions.c.period, submissions.c.office)
     )

@@ -34,6 +34,9 @@ _SUPERSEDE = (
     .where(submissions.c.id == bindparam("old"))
     .values(superseded_by=bindparam("new"))
 )
+_RANKED = ranked_returns(
+    bindparam("plan_id"), office=bindparam("office"), period=bindparam("period")
+)
 _INSERT_SUBMISSION = insert(submissions).returning(submissions.c.id)
 _INSERT_PROGRESS = insert(progress)
 _INSERT_PROPOSED = insert(proposed_activities)
@@ -70,7 +73,7 @@ def _supersede(conn: Connection, plan: Plan, office: str, period: str, new: int)
     """Mark every other accepted return of the office for the period superseded by the one that
     counts, by the rule of `queries.ranked_returns` (the latest received, then the latest
     collected), so that the order files are collected in changes nothing."""
-    ranked = conn.execute(ranked_returns(plan, office=office, period=period)).all()
+    ranked = conn.execute(_RANKED, {"plan_id": plan.id, "office": office, "period": period}).all()
     winner = next(r.id for r in ranked if r.n == 1)
     # a store that followed the collection order may have marked the winner superseded
     marks = [(r.id, winner) for r in ranked if r.id != winner and r.superseded_by is None]
