@@ -61,8 +61,9 @@ def test_first_generate_makes_the_key_and_says_to_keep_it(run, project):
     assert first.exit_code == 0
     key = project / KEY_FILE
     assert first.stderr.strip() == (
-        f"created the project key {KEY_FILE}: it signs every matrix generated for this plan, and validate and "
-        "collect check returns with it; back it up with the plan and the store, never send it to offices"
+        f"created the project key {KEY_FILE}: it signs every matrix generated for this plan, "
+        "and validate and collect check returns with it; back it up with the plan and the store, "
+        "never send it to offices"
     )
     assert len(key.read_bytes()) == KEY_BYTES
     assert stat.S_IMODE(key.stat().st_mode) == 0o600

@@ -161,7 +161,7 @@ def test_workbook_for_an_office_the_plan_does_not_cover(tmp_path):
     assert [(i.code, i.value) for i in result.issues] == [("office-not-in-plan", "ERI")]
 
 
-# --- every identity field checked against the plan (issue 13, point 1) ------------------------------
+# --- every identity field checked against the plan (issue 13, point 1) ----------------------------
 
 
 @pytest.fixture

@@ -264,8 +264,8 @@ def test_percent_is_a_locked_formula_guarded_against_division_by_zero(national, 
         assert cell.protection.locked
         if row["target"]:
             assert (
-                cell.value
-                == f'=IF(OR({actual}{r}="",N({target}{r})=0),"",IFERROR({actual}{r}/{target}{r},""))'
+                cell.value == f'=IF(OR({actual}{r}="",N({target}{r})=0),"",'
+                f'IFERROR({actual}{r}/{target}{r},""))'
             )
         else:
             assert cell.value is None
@@ -356,7 +356,7 @@ def test_actors_sheet_lists_ids_names_and_localised_types(national, sudan, lang)
     ]
 
 
-# -- regional ---------------------------------------------------------------------------------------
+# -- regional --------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -404,7 +404,7 @@ def _ap_number(plan, row):
     return plan_index(plan).framework.action_point(row.objective.action_point).number
 
 
-# -- prefill, plans without budgets, formula safety -------------------------------------------------
+# -- prefill, plans without budgets, formula safety ------------------------------------------------
 
 
 def test_prefilled_workbook_shows_the_values(sudan, tmp_path):

@@ -1,4 +1,5 @@
-"""Reading generated workbooks back in tests: openpyxl in normal mode, columns found by header text."""
+"""Reading generated workbooks back in tests: openpyxl in normal mode, columns found by header
+text."""
 
 from __future__ import annotations
 

@@ -697,7 +697,8 @@ def generate(
 
     \b
         matrix generate examples/sudan-joint-strategy.yaml --period 2026-07 --all -o out
-        matrix generate examples/dar-es-salaam-action-plan.yaml --period 2026-Q3 --regional --lang fr
+        matrix generate examples/dar-es-salaam-action-plan.yaml --period 2026-Q3 \\
+            --regional --lang fr
         matrix generate plan.yaml --period 2026-08 --all --prefill -o out
         matrix generate plan.yaml --period 2026-08 --outdated --force -o out
     """
@@ -742,7 +743,7 @@ def generate(
             click.echo(str(path))
 
 
-# --- collect, status, history, export (matrix.collect, matrix.status, matrix.export, matrix.store) ---
+# --- collect, status, history, export (matrix.collect, .status, .export, .store) ------------------
 
 
 def open_project(plan_file: Path, store_path: str | None = None) -> Project:
@@ -1077,7 +1078,8 @@ def store_init(where: str, lang: str) -> None:
 @click.argument("target", metavar="DST")
 @LANG
 def store_copy(source: str, target: str, lang: str) -> None:
-    """Copy every row of the store SRC into the new, empty store DST (SQLite or PostgreSQL, either way).
+    """Copy every row of the store SRC into the new, empty store DST (SQLite or PostgreSQL, either
+    way).
 
     Row counts and a checksum of every table are compared before the copy is committed; any
     difference is an error and DST is left as it was.
@@ -1182,7 +1184,8 @@ def compendium(
 )
 @LANG
 def demo(directory: Path, store_path: str | None, lang: str) -> None:
-    """Run the whole cycle on the bundled Dar es Salaam example in DIRECTORY (default ./matrix-demo).
+    """Run the whole cycle on the bundled Dar es Salaam example in DIRECTORY (default
+    ./matrix-demo).
 
     It writes the plan, generates every office's matrix for two quarters, fills them in as offices
     would (with a few typical mistakes, one late office and one missing return), collects them into

@@ -220,7 +220,8 @@ def choice_lookup(choices: type[E], label: Callable[[E, str], str]) -> dict[str,
 
 
 def parse_status(text: str) -> Status | None:
-    """Read a status typed in any catalogue language, any case, with stray spaces; None if unknown."""
+    """Read a status typed in any catalogue language, any case, with stray spaces; None if
+    unknown."""
     return choice_lookup(Status, status_label).get(normalise(str(text)))
 
 
@@ -233,7 +234,8 @@ def action_point_title(framework_id: str, ap_id: str, default: str, lang: str) -
 
 
 def action_point_label(number: int, title: str) -> str:
-    """'3. Protection-sensitive entry systems': the action point as shown in cells and drop-downs."""
+    """'3. Protection-sensitive entry systems': the action point as shown in cells and
+    drop-downs."""
     return f"{number}. {title}"
 
 
@@ -243,7 +245,8 @@ def localised_action_point_label(framework: Framework, ap: ActionPoint, lang: st
 
 
 def action_point_number(text: object) -> int | None:
-    """The number an `action_point_label` starts with ('3. ...' or a bare '3'), whatever its language."""
+    """The number an `action_point_label` starts with ('3. ...' or a bare '3'), whatever its
+    language."""
     head = str(text or "").strip().split(".", 1)[0].strip()
     return int(head) if head.isdigit() else None
 
@@ -307,7 +310,8 @@ def severity_label(issue: Issue, lang: str) -> str:
 
 def render_issue(issue: Issue, lang: str) -> str:
     """`plan.yaml:12  error  unknown-actor  ...`: where, severity, code and message, one line."""
-    return f"{issue.where}  {severity_label(issue, lang)}  {issue.code}  {issue_message(issue, lang)}".strip()
+    severity, message = severity_label(issue, lang), issue_message(issue, lang)
+    return f"{issue.where}  {severity}  {issue.code}  {message}".strip()
 
 
 def jsonable(value: Any) -> Any:
