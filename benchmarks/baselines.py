@@ -160,7 +160,10 @@ def workbook_content(
     text = Column("text", Kind.TEXT, 90, locked=True)
     instructions = [[f"{plan.title} - {office} - {period}"]] + [
         [
-            f"{i}. Fill in the yellow cells: status, actual value, funds secured and comments for every row."
+            (
+                f"{i}. Fill in the yellow cells: status, actual value, funds secured and comments "
+                "for every row."
+            )
         ]
         for i in range(1, 15)
     ]

@@ -15,7 +15,10 @@ from pathlib import Path
 def compare(old: dict, new: dict) -> list[str]:
     before = {(r["group"], r["name"]): r for r in old["rows"]}
     lines = [
-        f"  {'measurement':<70} {'old':>10} {'new':>10} {'change':>8}   {'old ratio':>9} {'new ratio':>9}"
+        (
+            f"  {'measurement':<70} {'old':>10} {'new':>10} {'change':>8}   "
+            f"{'old ratio':>9} {'new ratio':>9}"
+        )
     ]
     for row in new["rows"]:
         was = before.get((row["group"], row["name"]))
@@ -24,7 +27,8 @@ def compare(old: dict, new: dict) -> list[str]:
         change = row["value"] / was["value"]
         ratios = [f"{r['ratio']:.2f}x" if r["ratio"] is not None else "" for r in (was, row)]
         lines.append(
-            f"  {row['group'][:30] + ': ' + row['name']:<70.70} {was['value']:>10.4g} {row['value']:>10.4g} "
+            f"  {row['group'][:30] + ': ' + row['name']:<70.70} "
+            f"{was['value']:>10.4g} {row['value']:>10.4g} "
             f"{change:>7.2f}x   {ratios[0]:>9} {ratios[1]:>9}"
         )
     return lines

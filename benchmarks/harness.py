@@ -221,7 +221,8 @@ class Report:
             baseline = f"{r.baseline_name} {fmt(r.baseline, r.unit)}" if r.baseline_name else ""
             ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
             lines.append(
-                f"| {r.group}: {r.name} | {fmt(r.value, r.unit)} | {baseline} | {ratio} | {r.verdict} |"
+                f"| {r.group}: {r.name} | {fmt(r.value, r.unit)} | {baseline} | {ratio} "
+                f"| {r.verdict} |"
             )
         return "\n".join(lines)
 

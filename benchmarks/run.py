@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     report = Report(config=cfg.name)
     started = time.perf_counter()
     print(
-        f"matrix benchmarks ({cfg.name}); CPU time, median of {cfg.reps} reps unless noted\n{HEADER}",
+        f"matrix benchmarks ({cfg.name}); CPU time, median of {cfg.reps} reps unless noted\n"
+        f"{HEADER}",
         flush=True,
     )
     run(cfg, report, args.only)
@@ -48,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{report.markdown()}")
     path = report.write_json(args.results)
     print(
-        f"\n{len(report.rows)} figures in {time.perf_counter() - started:.0f} s; results written to {path}"
+        f"\n{len(report.rows)} figures in {time.perf_counter() - started:.0f} s; "
+        f"results written to {path}"
     )
     misses = [r for r in report.rows if r.verdict.startswith("MISS")]
     if misses:

@@ -53,7 +53,8 @@ class Config:
     openpyxl_corpus_max: int
     """The openpyxl baseline is about 10× slower than calamine; over more workbooks it runs once."""
     report_sizes: tuple[tuple[int, int, int], ...]
-    """(countries, activities, periods) of the stores the report is rendered over, smallest first."""
+    """(countries, activities, periods) of the stores the report is rendered over, smallest
+    first."""
     report_reps: int
     report_limit: float
     """Seconds a report may run (all reps) before the unfinished step counts as failed."""
@@ -64,7 +65,8 @@ class Config:
     plan_load_sizes: tuple[int, ...]
     """Activities of the plans loaded as `matrix plan check` loads them."""
     generate_all: tuple[int, int]
-    """(activities, countries) of the plan `matrix generate --all` writes every office's matrix of."""
+    """(activities, countries) of the plan `matrix generate --all` writes every office's matrix
+    of."""
 
 
 FULL = Config(
@@ -483,7 +485,8 @@ def _probe(kind: str, rows: int, countries: int, count: int, folder: Path, store
     )
     if kind == "calamine":  # nothing but calamine imported: the floor
         code = code.replace(
-            "from benchmarks import baselines, matrix_api\nfrom benchmarks.data import build_plan\n",
+            "from benchmarks import baselines, matrix_api\n"
+            "from benchmarks.data import build_plan\n",
             "from python_calamine import CalamineWorkbook\n",
         )
         code += (

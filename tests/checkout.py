@@ -1,5 +1,6 @@
 """This checkout as the tests see it: where the example plans are, and the external tools some
-tests drive (which fail instead of skip under CI). Shared values; shared fixtures are in conftest."""
+tests drive (which fail instead of skip under CI). Shared values; shared fixtures are in
+conftest."""
 
 from __future__ import annotations
 

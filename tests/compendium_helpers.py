@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from matrix.models.plan import Plan, Status
-from matrix.models.returns import GoodPractice, Initiative, Link, Narratives, OverviewText
+from matrix.models.plan import Plan
+from matrix.models.returns import GoodPractice, Link, Narratives, OverviewText
 from matrix.store import Store
+from narrative_helpers import initiative
 from store_helpers import make_result
 
 PRACTICES = [
@@ -17,17 +16,7 @@ PRACTICES = [
     ("KEN", "2026-Q4", "OPS-1", "Kenya: a profiling desk at Moyale"),
     ("EHAGL", "2026-Q4", "CAP-2", "Region: national trainers certified"),
 ]
-INITIATIVE = Initiative(
-    sheet="Initiatives",
-    row=4,
-    ref="I1",
-    title="Legal aid at police stations",
-    action_point="OPS",
-    actors="Legal aid NGOs",
-    start=date(2025, 2, 1),
-    end=None,
-    status=Status.ON_TRACK,
-)
+INITIATIVE = initiative(title="Legal aid at police stations", actors="Legal aid NGOs")
 
 
 def practice(subject: str, title: str, row: int) -> GoodPractice:

@@ -85,7 +85,8 @@ def plan_versions_elsewhere(tmp_path_factory, monkeypatch):
 
 @pytest.fixture
 def run(tmp_path, monkeypatch):
-    """Run `matrix ARGS...` in a fresh folder; returns Click's Result (stdout, stderr, exit_code)."""
+    """Run `matrix ARGS...` in a fresh folder; returns Click's Result (stdout, stderr,
+    exit_code)."""
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
 

@@ -34,7 +34,8 @@ def run_limited(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
-    """The single `error: ...` line a refused job prints (exit 2), asserting there is nothing else."""
+    """The single `error: ...` line a refused job prints (exit 2), asserting there is nothing
+    else."""
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: "), (
         f"exit {proc.returncode}\nstdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-2000:]}"

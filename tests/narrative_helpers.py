@@ -4,6 +4,7 @@ openpyxl, by column key and row, as the office would."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -11,12 +12,21 @@ import openpyxl
 from matrix.excel import layout
 from matrix.excel.layout import Column, SheetRole
 from matrix.i18n import t
-from matrix.models.plan import Plan
+from matrix.models.plan import Plan, Status
+from matrix.models.returns import Initiative
 from matrix.overview import overview_headings
 from validation_helpers import columns, sheet_by_role
 
 Cells = Mapping[str, object]
 """column key -> value."""
+LEGAL_AID: dict[str, object] = {
+    "initiative": "Legal aid at police stations",
+    "action_point": "3. Operations",
+    "actors": "Legal aid NGOs",
+    "start": date(2025, 2, 1),
+    "status": "On track",
+}
+"""An initiative row as an office types it on the Initiatives sheet."""
 
 
 def type_in(
@@ -45,6 +55,22 @@ def overview(path: Path, plan: Plan, texts: Mapping[str, str], lang: str = "en")
             typed(ws.cell(row, 2), texts[heading])
     wb.save(path)
     return path
+
+
+def initiative(**changes: object) -> Initiative:
+    """An initiative as a recorded return holds it (the first row of its sheet, on track since
+    February 2025), with `changes`."""
+    fields: dict[str, object] = {
+        "sheet": "Initiatives",
+        "row": 4,
+        "ref": "I1",
+        "title": "Legal aid",
+        "action_point": "OPS",
+        "actors": "NGOs",
+        "start": date(2025, 2, 1),
+        "status": Status.ON_TRACK,
+    }
+    return Initiative.model_validate(fields | changes)
 
 
 def typed(cell, value: object) -> None:

@@ -114,7 +114,8 @@ def integrity_problems(store: Store) -> list[str]:
         problems += [m for (m,) in query(store, "PRAGMA integrity_check") if m != "ok"]
     for sid, expected, found in query(
         store,
-        "SELECT s.id, s.row_count, (SELECT count(*) FROM progress WHERE submission_id = s.id) FROM submissions s",
+        "SELECT s.id, s.row_count, (SELECT count(*) FROM progress WHERE submission_id = s.id) "
+        "FROM submissions s",
     ):
         if expected != found:
             problems.append(

@@ -5,12 +5,12 @@ office saves it; names unique per source."""
 from __future__ import annotations
 
 import hashlib
-import subprocess
 
 import openpyxl
 import pytest
 
 from checkout import SUDAN, require_tool
+from libreoffice_helpers import calc_convert
 from matrix.annotate import FILLS, MARK, annotate, feedback_source, feedback_targets
 from matrix.errors import MatrixError
 from matrix.i18n import t
@@ -125,27 +125,11 @@ def test_unreadable_file_gets_no_copy(tmp_path, sudan):
 
 
 def test_libreoffice_opens_the_copy_and_keeps_the_feedback_sheet(returned, tmp_path):
-    soffice = require_tool("soffice")
+    require_tool("soffice")  # before building anything
     plan, path, result = returned
     out = annotate(result, path, tmp_path / "feedback")
     assert validate_file(plan, out).skipped
-    converted = tmp_path / "lo"
-    profile = tmp_path / "profile"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(converted),
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    converted = calc_convert([out], tmp_path / "lo", tmp_path / "profile")
     wb = openpyxl.load_workbook(converted / out.name)
     assert (
         MARK in wb.custom_doc_props.names

@@ -121,18 +121,23 @@ def write_package(root: Path, files: dict[str, str]) -> Path:
     "files, expected",
     [
         (
-            {  # the cycle issue 17 named between frameworks and models/plan: a lazy import in a method
+            # the cycle issue 17 named between frameworks and models/plan: a lazy import in a method
+            {
                 "pkg/__init__.py": "",
                 "pkg/frameworks.py": "from pkg.models.plan import Framework\n",
                 "pkg/models/__init__.py": "",
-                "pkg/models/plan.py": "class Plan:\n    def framework(self):\n        from pkg import frameworks\n",
+                "pkg/models/plan.py": "class Plan:\n"
+                "    def framework(self):\n"
+                "        from pkg import frameworks\n",
             },
             [["pkg.frameworks", "pkg.models.plan", "pkg.frameworks"]],
         ),
         (
             {  # a package and one of its modules, through a relative import under TYPE_CHECKING
                 "pkg/__init__.py": "from pkg.batch import run\n",
-                "pkg/batch.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import run\n",
+                "pkg/batch.py": "from typing import TYPE_CHECKING\n"
+                "if TYPE_CHECKING:\n"
+                "    from . import run\n",
             },
             [["pkg", "pkg.batch", "pkg"]],
         ),
@@ -182,7 +187,8 @@ def test_models_import_nothing_else_from_matrix(graph):
 )
 def test_the_plan_store_status_and_report_do_not_depend_on_the_workbook_modules(graph, user):
     """They read plans through `matrix.plan`; only the modules that read or write workbooks (the
-    export, which writes one, and the plan workbook, `matrix.plan.workbook`) know where cells are."""
+    export, which writes one, and the plan workbook, `matrix.plan.workbook`) know where cells
+    are."""
     found = {
         module: sorted(name for name in imported if name.startswith("matrix.excel"))
         for module, imported in graph.items()

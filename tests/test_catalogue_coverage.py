@@ -65,10 +65,14 @@ options' names (English)."""
 
 ALLOWED = {
     "export_schema.py": "the descriptions of the published JSON Schema, a document for developers",
-    "export_tables.py": "the descriptions of the export's extra tables, part of the same JSON Schema",
-    "export_totals.py": "the descriptions of the export's regional table, part of the same JSON Schema",
-    "results.py": "the descriptions of the published JSON Schemas of `--format json`, for developers",
-    "demo.py": "what the demo's fictional offices type into their returns: workbook data, not words of matrix",
+    "export_tables.py": "the descriptions of the export's extra tables, "
+    "part of the same JSON Schema",
+    "export_totals.py": "the descriptions of the export's regional table, "
+    "part of the same JSON Schema",
+    "results.py": "the descriptions of the published JSON Schemas of `--format json`, "
+    "for developers",
+    "demo.py": "what the demo's fictional offices type into their returns: workbook data, "
+    "not words of matrix",
     "codes.py": "the header of docs/issue-codes.md, the English documentation of the codes",
     "models/plan.py": "pydantic's default wording of matrix's own validation errors; plan check "
     "shows the catalogue's `plan.problem.<type>` instead",

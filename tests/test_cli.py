@@ -99,8 +99,8 @@ def test_a_mistyped_period_is_refused_before_anything_is_read(run, tmp_path, com
     result = run(*command, "--period", "2026-13")
     assert result.exit_code == 2
     said = (
-        "error: '2026-13' is not a period; write it like 2026-09 (month), 2026-Q3 (quarter), 2026-H2 "
-        "(half-year) or 2026 (year)"
+        "error: '2026-13' is not a period; write it like 2026-09 (month), 2026-Q3 (quarter), "
+        "2026-H2 (half-year) or 2026 (year)"
     )
     assert result.stderr.splitlines() == [said]
     assert list(tmp_path.iterdir()) == []

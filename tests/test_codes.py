@@ -15,5 +15,7 @@ def test_codes_are_unique_kebab_case():
 
 def test_docs_list_every_code_as_generated():
     assert DOCS.read_text(encoding="utf-8") == catalogue_markdown(), (
-        "regenerate: python -c \"from matrix.codes import catalogue_markdown as m; print(m(), end='')\" > docs/issue-codes.md"
+        "regenerate: python -c "
+        "\"from matrix.codes import catalogue_markdown as m; print(m(), end='')\" "
+        "> docs/issue-codes.md"
     )

@@ -1,4 +1,5 @@
-"""Collecting real returned workbooks: validated, recorded once, superseded, rejected with reasons."""
+"""Collecting real returned workbooks: validated, recorded once, superseded, rejected with
+reasons."""
 
 from __future__ import annotations
 
@@ -116,8 +117,8 @@ def test_summary_names_each_outcome(tmp_path, store, sudan):
     outcomes = collect(sudan, [path], store) + collect(sudan, [path], store)
     text = render_outcomes(outcomes)
     assert (
-        "2 files: 1 accepted, 0 superseded an earlier return, 0 superseded on arrival, 1 duplicate, 0 rejected, and 0 skipped"
-        in text
+        "2 files: 1 accepted, 0 superseded an earlier return, 0 superseded on arrival, "
+        "1 duplicate, 0 rejected, and 0 skipped" in text
     )
 
 

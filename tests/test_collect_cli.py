@@ -231,8 +231,8 @@ def test_feedback_copies_among_returns_are_skipped_not_recorded(run, project):
     result = run("collect", "in")
     assert result.exit_code == 0, result.output
     assert (
-        "2 files: 1 accepted, 0 superseded an earlier return, 0 superseded on arrival, 0 duplicates, 0 rejected, and 1 skipped"
-        in result.output
+        "2 files: 1 accepted, 0 superseded an earlier return, 0 superseded on arrival, "
+        "0 duplicates, 0 rejected, and 1 skipped" in result.output
     )
     assert re.search(
         r"_feedback\.xlsx +\? +\? +skipped +0 +1 +this is the feedback copy", result.output

@@ -104,7 +104,8 @@ def import_with_only(names: set[str], hidden: set[str]) -> tuple[set[str], dict[
         "        failed[name] = str(error)\n"
         "sites = tuple({sysconfig.get_path('purelib'), sysconfig.get_path('platlib')})\n"
         "loaded = sorted({name.partition('.')[0] for name in set(sys.modules) - before\n"
-        "                 if (getattr(sys.modules[name], '__file__', None) or '').startswith(sites)})\n"
+        "                 if (getattr(sys.modules[name], '__file__', None) or '')\n"
+        "                 .startswith(sites)})\n"
         "print(json.dumps([loaded, failed]))\n"
     )
     out = subprocess.run(

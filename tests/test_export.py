@@ -1,4 +1,5 @@
-"""The consolidated dataset in every format: complete, typed, formula-safe, readable by HXL tools."""
+"""The consolidated dataset in every format: complete, typed, formula-safe, readable by HXL
+tools."""
 
 from __future__ import annotations
 

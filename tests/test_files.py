@@ -87,7 +87,8 @@ def test_a_half_built_zip_archive_says_nothing_when_collected(tmp_path, monkeypa
 
     with pytest.raises(
         MatrixError,
-        match=r"^cannot write .*book.xlsx: the disk is full \(No space left on device\); free some space",
+        match=r"^cannot write .*book.xlsx: the disk is full \(No space left on device\); "
+        r"free some space",
     ):
         write_file(tmp_path / "book.xlsx", zip_then_fail)
     gc.collect()

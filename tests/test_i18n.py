@@ -133,7 +133,8 @@ def test_phrases_inside_messages_are_shown_in_the_messages_language():
         == "activity AP3-1: partner 'IOMM' is not among the actors; did you mean 'IOM'?"
     )
     assert issue_message(issue, "fr") == (
-        "activité AP3-1 : le partenaire « IOMM » ne figure pas parmi les acteurs ; vouliez-vous dire « IOM » ?"
+        "activité AP3-1 : le partenaire « IOMM » ne figure pas parmi les acteurs ; "
+        "vouliez-vous dire « IOM » ?"
     )
     assert "الشريك" in issue_message(issue, "ar")
 

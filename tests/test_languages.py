@@ -157,7 +157,8 @@ def test_feedback_notes_and_command_line_speak_the_offices_language(run, tmp_pat
 
 
 def test_the_check_finds_english_in_an_english_return(run, tmp_path):
-    """The comparison with the English catalogue can fail: an English return's feedback is full of it."""
+    """The comparison with the English catalogue can fail: an English return's feedback is full of
+    it."""
     _plan, path = return_with_every_kind_of_finding(tmp_path, "en")
     result = run("validate", path, "--plan", SUDAN, "--annotate", tmp_path / "feedback")
     found = {s for s in english_sentences() if s in result.stdout}

@@ -7,48 +7,40 @@ needless quotes, and a headless conversion (no view) drops frozen panes.
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from checkout import DAR, SUDAN, require_tool
+from libreoffice_helpers import saved_by_calc
 from matrix.excel import layout
 from matrix.excel.layout import DROP_DOWNS, Kind, SheetRole
 from matrix.excel.metadata import matrix_role
 from matrix.excel.writer import write_workbook
 from matrix.i18n import status_label
 from matrix.models.plan import Status
-from matrix.models.returns import ProgressRow
 from matrix.periods import Period
 from matrix.plan import load_plan
-from workbook_helpers import data_rows, header_columns, locked_fingerprint, metadata, open_workbook
+from workbook_helpers import (
+    data_rows,
+    header_columns,
+    locked_fingerprint,
+    metadata,
+    open_workbook,
+    sudan_prefill,
+)
 
 CASES = {
     "SDN_en": (SUDAN, "SDN", "2026-07", "en", False),
     "SDN_ar": (SUDAN, "SDN", "2026-07", "ar", False),
     "EHAGL_fr": (DAR, "EHAGL", "2026-Q3", "fr", True),
 }
-PREFILLED = ProgressRow(
-    country="SDN",
-    activity_id="AP1-1",
-    indicator_index=0,
-    ref="AP1-1",
-    sheet="Matrix",
-    row=5,
-    status=Status.ON_TRACK,
-    actual=4,
-    comments="Minutes on file",
-)
+PREFILL = sudan_prefill(Status.ON_TRACK, actual=4, comments="Minutes on file")
 
 
 @pytest.fixture(scope="module")
 def round_trip(tmp_path_factory):
     """case -> (plan, lang, workbook as generated, workbook as saved by LibreOffice)."""
-    soffice = require_tool("soffice")
-    src, out = tmp_path_factory.mktemp("generated"), tmp_path_factory.mktemp("calc")
-    profile = tmp_path_factory.mktemp(
-        "lo-profile"
-    )  # private: parallel runs must not share a profile
+    require_tool("soffice")  # before building anything
+    src = tmp_path_factory.mktemp("generated")
     plans, files = {}, []
     for case, (plan_file, office, period, lang, regional) in CASES.items():
         plan = plans.setdefault(plan_file, load_plan(plan_file))
@@ -60,24 +52,10 @@ def round_trip(tmp_path_factory):
             lang,
             path,
             regional=regional,
-            prefill={("SDN", "AP1-1"): PREFILLED},
+            prefill=PREFILL,
         )
         files.append(path)
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            *map(str, files),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    out = saved_by_calc(files, tmp_path_factory)
     return {
         case: (
             plans[plan_file],

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-from datetime import date
 
 import hxl
 import openpyxl
@@ -16,7 +15,7 @@ from checkout import DAR
 from matrix.excel import layout
 from matrix.excel.layout import SheetRole
 from matrix.plan import load_plan
-from narrative_helpers import overview, type_in
+from narrative_helpers import LEGAL_AID, overview, type_in
 from test_export_schema import validator
 from validation_helpers import fill_good, sheet_by_role
 
@@ -46,15 +45,7 @@ def test_what_offices_write_goes_from_their_workbook_to_every_output(run, projec
     type_in(
         path,
         SheetRole.INITIATIVES,
-        {
-            0: {
-                "initiative": "Legal aid at police stations",
-                "action_point": "3. Operations",
-                "actors": "Legal aid NGOs",
-                "start": date(2025, 2, 1),
-                "status": "On track",
-            }
-        },
+        {0: LEGAL_AID},
     )
     type_in(
         path,

@@ -1,4 +1,5 @@
-"""Cross-reference checks: each kind of mistake gets its code, its line and a fix where guessable."""
+"""Cross-reference checks: each kind of mistake gets its code, its line and a fix where
+guessable."""
 
 from __future__ import annotations
 

@@ -27,7 +27,8 @@ REGENERATE = (
 
 
 def write(plan: Plan, path):
-    """The plan as YAML, its translations kept (a JSON dump has each text in the plan's language)."""
+    """The plan as YAML, its translations kept (a JSON dump has each text in the plan's
+    language)."""
     path.write_text(plan_yaml(plan), encoding="utf-8")
     return path
 

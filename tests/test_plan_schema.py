@@ -261,7 +261,10 @@ KINDS = [
         MINIMAL.replace("        lead: UNHCR\n", "        leed: UNHCR\n"),
         "unknown-field",
         19,
-        "activity AP3-1: 'leed' is not a field here (the fields here: id, title, description, lead,",
+        (
+            "activity AP3-1: 'leed' is not a field here "
+            "(the fields here: id, title, description, lead,"
+        ),
     ),
     (
         MINIMAL.replace("title: Test plan\n", ""),

@@ -175,7 +175,8 @@ def test_import_writes_readable_yaml_in_the_examples_order(run, tmp_path):
     assert "countries: [ETH, KEN, TZA, BDI, MWI, MOZ, ZAF]" in text
     assert "office_languages: {BDI: fr}" in text
     assert (  # the translations made the round trip through the workbook
-        "- name: {en: Officials trained, fr: Agents formés}\n            unit: {en: people, fr: personnes}\n"
+        "- name: {en: Officials trained, fr: Agents formés}\n"
+        "            unit: {en: people, fr: personnes}\n"
         "            target: 150\n"
     ) in text
 

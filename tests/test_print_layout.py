@@ -5,12 +5,12 @@ copy landscape, one page wide, its header row on every page, checked in LibreOff
 from __future__ import annotations
 
 import re
-import subprocess
 
 import openpyxl
 import pytest
 
 from checkout import DAR, SUDAN, require_tool
+from libreoffice_helpers import calc_convert
 from matrix.annotate import annotate
 from matrix.excel import layout
 from matrix.excel.writer import write_workbook
@@ -23,24 +23,6 @@ from test_languages import return_with_every_kind_of_finding
 
 A4_LANDSCAPE = (842, 595)
 """Points, as PDF MediaBoxes give them (rounded)."""
-
-
-def soffice_convert(soffice: str, files, out, profile, to: str) -> None:
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            to,
-            "--outdir",
-            str(out),
-            *map(str, files),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
 
 
 def pdf_pages(data: bytes) -> list[tuple[int, int]]:
@@ -115,7 +97,7 @@ def test_feedback_sheet_is_set_up_for_printing(tmp_path):
 def test_feedback_sheet_prints_one_page_wide_in_libreoffice(tmp_path):
     """LibreOffice's PDF of the Feedback sheet: landscape A4 pages, and as many as one page wide
     allows (the 18 findings fit one page tall), where the sheet used to spread over three."""
-    soffice = require_tool("soffice")
+    require_tool("soffice")  # before building anything
     plan, path = return_with_every_kind_of_finding(tmp_path, "es")
     copy = annotate(validate_file(plan, path), path, tmp_path / "fb")
     wb = openpyxl.load_workbook(copy)
@@ -123,7 +105,7 @@ def test_feedback_sheet_prints_one_page_wide_in_libreoffice(tmp_path):
         wb.remove(ws)  # the Feedback sheet alone, as the office prints it
     alone = tmp_path / "feedback-only.xlsx"
     wb.save(alone)
-    soffice_convert(soffice, [alone], tmp_path / "pdf", tmp_path / "profile", "pdf")
+    calc_convert([alone], tmp_path / "pdf", tmp_path / "profile", to="pdf")
     pages = pdf_pages((tmp_path / "pdf" / "feedback-only.pdf").read_bytes())
     assert 1 <= len(pages) <= 2, pages
     assert set(pages) == {A4_LANDSCAPE}
@@ -133,14 +115,14 @@ def test_feedback_sheet_prints_one_page_wide_in_libreoffice(tmp_path):
 def test_arabic_matrix_stays_right_to_left_with_whole_titles_in_libreoffice(tmp_path):
     """Saved by LibreOffice Calc and exported to PDF, the Arabic matrix keeps its right-to-left
     sheets and its titles across the table, wrapped in rows tall enough for them."""
-    soffice = require_tool("soffice")
+    require_tool("soffice")  # before building anything
     plan = load_plan(DAR)
     source = tmp_path / "src" / "EHAGL_ar.xlsx"
     source.parent.mkdir()
     write_workbook(plan, "EHAGL", Period.parse("2026-Q3"), "ar", source, regional=True)
     profile = tmp_path / "profile"
-    soffice_convert(soffice, [source], tmp_path / "xlsx", profile, "xlsx")
-    soffice_convert(soffice, [source], tmp_path / "pdf", profile, "pdf")
+    calc_convert([source], tmp_path / "xlsx", profile, to="xlsx")
+    calc_convert([source], tmp_path / "pdf", profile, to="pdf")
     wb = openpyxl.load_workbook(tmp_path / "xlsx" / source.name)
     for ws in wb.worksheets:
         if ws.sheet_state == "visible":

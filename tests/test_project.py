@@ -1,5 +1,5 @@
-"""`matrix.Project`: the cycle scripted from Python the way a coordinator's script or notebook would,
-the same answers as the command line gives, and the mistakes such a script makes."""
+"""`matrix.Project`: the cycle scripted from Python the way a coordinator's script or notebook
+would, the same answers as the command line gives, and the mistakes such a script makes."""
 
 from __future__ import annotations
 

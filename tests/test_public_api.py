@@ -19,7 +19,10 @@ def test_unknown_attribute_is_an_attribute_error():
 
 
 def test_importing_the_cli_does_not_load_spreadsheet_or_template_libraries():
-    code = "import sys, matrix.cli; print(sorted(m for m in ('openpyxl', 'xlsxwriter', 'jinja2') if m in sys.modules))"
+    code = (
+        "import sys, matrix.cli; "
+        "print(sorted(m for m in ('openpyxl', 'xlsxwriter', 'jinja2') if m in sys.modules))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout

@@ -46,7 +46,8 @@ def real_titles() -> set[tuple[str, ...]]:
 
 
 def ratio(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    """difflib's ratio, the later title in (length, words) order first, as the search compares them."""
+    """difflib's ratio, the later title in (length, words) order first, as the search compares
+    them."""
     first, second = sorted((a, b), key=lambda words: (len(words), words))
     return difflib.SequenceMatcher(None, second, first, autojunk=False).ratio()
 
@@ -98,7 +99,7 @@ def test_copies_of_one_title_make_a_bounded_number_of_pairs():
     assert pairs == sorted(pairs) and len({(p[0], p[1]) for p in pairs}) == len(pairs)
 
 
-# --- `matrix report` in a child process --------------------------------------------------------------
+# --- `matrix report` in a child process -----------------------------------------------------------
 
 
 def proposing(path, titles: list[str], leads: list[str]) -> None:
@@ -141,7 +142,8 @@ def test_report_on_a_plan_of_5000_near_identical_activities(tmp_path):
     actors = "\n".join(f"  - {{id: {a}, name: {a}, type: UN agency}}" for a in ("UNHCR", "IOM"))
     activities = "\n".join(
         f"      - {{id: A-{i}, title: 'Train border officials on referral in district {i}', "
-        f"lead: {('UNHCR', 'IOM')[i % 2]}, indicators: [{{name: Officials trained, unit: people, target: 10}}]}}"
+        f"lead: {('UNHCR', 'IOM')[i % 2]}, "
+        "indicators: [{name: Officials trained, unit: people, target: 10}]}"
         for i in range(5000)
     )
     (tmp_path / "plan.yaml").write_text(

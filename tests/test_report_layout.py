@@ -65,14 +65,20 @@ def test_the_page_never_scrolls_sideways(browser, reports, lang, width):
     # what is wider than the page scrolls inside its own box, the first column staying in view
     escaping = page.evaluate(
         """(width) => [...document.querySelectorAll('main *')]
-        .filter(e => !e.closest('.table-wrap') && !(e.ownerSVGElement))  // an SVG clips its own drawing
-        .filter(e => { const r = e.getBoundingClientRect(); return r.right > width + 1 || r.left < -1; })
+        // an SVG clips its own drawing
+        .filter(e => !e.closest('.table-wrap') && !(e.ownerSVGElement))
+        .filter(e => {
+            const r = e.getBoundingClientRect();
+            return r.right > width + 1 || r.left < -1;
+        })
         .map(e => e.tagName + '.' + e.className)""",
         width,
     )
     assert escaping == []
-    sticky = page.evaluate("""() => [...document.querySelectorAll('.table-wrap tbody tr > :first-child')]
-        .map(e => getComputedStyle(e).position)""")
+    sticky = page.evaluate(
+        """() => [...document.querySelectorAll('.table-wrap tbody tr > :first-child')]
+        .map(e => getComputedStyle(e).position)"""
+    )
     assert sticky and set(sticky) == {"sticky"}
     page.close()
 

@@ -29,7 +29,8 @@ def test_report_data_holds_every_period_and_submission(demo):
             }
             for p in data.periods
         }
-        # read while the store is open, a later row of the same (country, ref) replacing an earlier one
+        # read while the store is open, a later row of the same (country, ref) replacing an earlier
+        # one
         read = {
             p: {(r.country, r.ref): (r.status, r.actual, r.comments) for r in d.rows}
             for p, d in data.periods.items()

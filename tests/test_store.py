@@ -251,13 +251,14 @@ def test_another_programs_database_is_never_written(run, tmp_path, command, kind
     result = run(*command, "--store", "other.sqlite")
     assert result.exit_code == 2
     assert (
-        result.stderr
-        == "error: other.sqlite is a SQLite database but not a matrix store; choose another --store path\n"
+        result.stderr == "error: other.sqlite is a SQLite database but not a matrix store; "
+        "choose another --store path\n"
     )
     assert {
         name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() for name in parts
     } == before
-    # nothing beside it either, except the index of a log that was never checkpointed, which reading it needs
+    # nothing beside it either, except the index of a log that was never checkpointed, which reading
+    # it needs
     created = {p.name for p in tmp_path.iterdir()} - set(files)
     assert created == ({"other.sqlite-shm"} if kind == "WAL not yet checkpointed" else set())
 

@@ -40,7 +40,8 @@ def project(tmp_path, run):
     )
     for period in PLANTED:
         planted = conn.execute(
-            f"INSERT INTO submissions ({', '.join(submission)}) SELECT {copied} FROM submissions WHERE id = :eth",
+            f"INSERT INTO submissions ({', '.join(submission)}) "
+            f"SELECT {copied} FROM submissions WHERE id = :eth",
             {"sha256": f"planted {period}", "period": period, "eth": eth},
         ).lastrowid
         conn.execute(

@@ -4,11 +4,9 @@ recorded, superseded with the return, left out when rejected, the latest before 
 
 from __future__ import annotations
 
-from datetime import date
-
-from matrix.models.plan import Status
-from matrix.models.returns import GoodPractice, Initiative, Link, Narratives, OverviewText
+from matrix.models.returns import GoodPractice, Link, Narratives, OverviewText
 from matrix.store import Store, schema
+from narrative_helpers import initiative
 from store_helpers import make_result, older_store, query
 
 pytest_plugins = ["store_fixtures"]
@@ -17,18 +15,7 @@ pytest_plugins = ["store_fixtures"]
 def narratives(text: str) -> Narratives:
     return Narratives(
         overview=[OverviewText(heading="main_trends", text=text)],
-        initiatives=[
-            Initiative(
-                sheet="Initiatives",
-                row=4,
-                ref="I1",
-                title="Legal aid",
-                action_point="AP5",
-                actors="NGOs",
-                start=date(2025, 2, 1),
-                status=Status.ON_TRACK,
-            )
-        ],
+        initiatives=[initiative(action_point="AP5")],
         good_practices=[
             GoodPractice(
                 sheet="Good practices",

@@ -312,7 +312,10 @@ def test_the_documented_roles_collect_and_report_and_nothing_more(run, project, 
         ("collect", "CREATE TABLE mine (x INTEGER)"),
         (
             "report",
-            "INSERT INTO plans (plan_id, hash, title, snapshot, first_seen) VALUES ('x', 'x', 'x', 'x', 'x')",
+            (
+                "INSERT INTO plans (plan_id, hash, title, snapshot, first_seen) "
+                "VALUES ('x', 'x', 'x', 'x', 'x')"
+            ),
         ),
     ]
     for role, statement in forbidden:
@@ -373,7 +376,10 @@ def test_a_full_disk_on_the_server_is_one_line_and_a_rerun_converges(project, ti
 
 # --- serialization failures -----------------------------------------------------------------------
 
-ABORT = "DO $$ BEGIN RAISE EXCEPTION 'could not serialize' USING ERRCODE = 'serialization_failure'; END $$"
+ABORT = (
+    "DO $$ BEGIN RAISE EXCEPTION 'could not serialize' "
+    "USING ERRCODE = 'serialization_failure'; END $$"
+)
 """What PostgreSQL says when it aborts a transaction to keep concurrent ones serializable."""
 
 

@@ -42,30 +42,34 @@ def test_the_progress_record_is_the_progress_row_by_its_names():
 
 
 STORE_BEFORE_POSTGRESQL = """
-CREATE TABLE plans (id INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, title TEXT NOT NULL,
-    snapshot TEXT NOT NULL, first_seen TEXT NOT NULL);
-CREATE TABLE submissions (id INTEGER PRIMARY KEY, plan_ref INTEGER NOT NULL REFERENCES plans(id), sha256 TEXT,
-    file_name TEXT NOT NULL, size INTEGER, received_at TEXT NOT NULL, plan_hash TEXT, office TEXT, regional INTEGER,
-    period TEXT, lang TEXT, generated_at TEXT,
-    outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')), superseded_by INTEGER REFERENCES submissions(id),
-    errors INTEGER NOT NULL, warnings INTEGER NOT NULL, problems TEXT NOT NULL, row_count INTEGER NOT NULL,
-    proposed_count INTEGER NOT NULL);
+CREATE TABLE plans (id INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL, snapshot TEXT NOT NULL, first_seen TEXT NOT NULL);
+CREATE TABLE submissions (id INTEGER PRIMARY KEY, plan_ref INTEGER NOT NULL REFERENCES plans(id),
+    sha256 TEXT, file_name TEXT NOT NULL, size INTEGER, received_at TEXT NOT NULL, plan_hash TEXT,
+    office TEXT, regional INTEGER, period TEXT, lang TEXT, generated_at TEXT,
+    outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
+    superseded_by INTEGER REFERENCES submissions(id),
+    errors INTEGER NOT NULL, warnings INTEGER NOT NULL, problems TEXT NOT NULL,
+    row_count INTEGER NOT NULL, proposed_count INTEGER NOT NULL);
 CREATE UNIQUE INDEX submissions_accepted_once ON submissions(sha256) WHERE outcome = 'accepted';
 CREATE INDEX submissions_sha256 ON submissions(sha256);
 CREATE INDEX submissions_office_period ON submissions(office, period);
-CREATE TABLE progress (submission_id INTEGER NOT NULL REFERENCES submissions(id), country TEXT NOT NULL,
-    activity_id TEXT NOT NULL, indicator_index INTEGER NOT NULL, ref TEXT NOT NULL, sheet TEXT NOT NULL,
-    row INTEGER NOT NULL, status TEXT, actual REAL, funds_secured REAL, comments TEXT NOT NULL,
-    next_steps TEXT NOT NULL, support_needed TEXT NOT NULL, PRIMARY KEY (submission_id, country, ref));
+CREATE TABLE progress (submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    country TEXT NOT NULL, activity_id TEXT NOT NULL, indicator_index INTEGER NOT NULL,
+    ref TEXT NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL, status TEXT, actual REAL,
+    funds_secured REAL, comments TEXT NOT NULL, next_steps TEXT NOT NULL,
+    support_needed TEXT NOT NULL, PRIMARY KEY (submission_id, country, ref));
 CREATE INDEX progress_country_ref ON progress(country, ref);
-CREATE TABLE proposed_activities (submission_id INTEGER NOT NULL REFERENCES submissions(id), sheet TEXT NOT NULL,
-    row INTEGER NOT NULL, action_point TEXT, title TEXT NOT NULL, lead TEXT NOT NULL, partners TEXT NOT NULL,
-    indicator TEXT NOT NULL, unit TEXT NOT NULL, target REAL, start TEXT, "end" TEXT, status TEXT, actual REAL,
-    comments TEXT NOT NULL, PRIMARY KEY (submission_id, sheet, row));
+CREATE TABLE proposed_activities (submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    sheet TEXT NOT NULL, row INTEGER NOT NULL, action_point TEXT, title TEXT NOT NULL,
+    lead TEXT NOT NULL, partners TEXT NOT NULL, indicator TEXT NOT NULL, unit TEXT NOT NULL,
+    target REAL, start TEXT, "end" TEXT, status TEXT, actual REAL, comments TEXT NOT NULL,
+    PRIMARY KEY (submission_id, sheet, row));
 PRAGMA application_id = 1297371736;
 PRAGMA user_version = 1;
 """
-"""The schema of the SQLite-only matrix, exactly as it created stores (its migration 1 and header)."""
+"""The schema of the SQLite-only matrix as it created stores (its migration 1 and header), line
+breaks aside."""
 
 
 def old_store(path, sudan) -> None:
@@ -83,7 +87,8 @@ def old_store(path, sudan) -> None:
         (3, "rejected", None, None),
     ):
         conn.execute(
-            "INSERT INTO submissions VALUES (?, 1, ?, ?, 1000, '2026-08-0' || ? || 'T09:00:00+00:00', ?, 'SDN', 0, "
+            "INSERT INTO submissions VALUES (?, 1, ?, ?, 1000, "
+            "'2026-08-0' || ? || 'T09:00:00+00:00', ?, 'SDN', 0, "
             "'2026-07', 'en', '2026-07-01T00:00:00+00:00', ?, ?, 0, 0, '[]', ?, 0)",
             (
                 sid,
@@ -98,8 +103,8 @@ def old_store(path, sudan) -> None:
         )
         if actual is not None:
             conn.execute(
-                "INSERT INTO progress VALUES (?, 'SDN', 'AP1-1', 0, 'AP1-1', 'SDN', 4, 'on_track', ?, NULL, "
-                "'as planned', '', '')",
+                "INSERT INTO progress VALUES (?, 'SDN', 'AP1-1', 0, 'AP1-1', 'SDN', 4, 'on_track', "
+                "?, NULL, 'as planned', '', '')",
                 (sid, actual),
             )
     conn.commit()

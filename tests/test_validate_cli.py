@@ -120,7 +120,8 @@ def hostile_files(folder, returned):
 
 
 def test_hostile_files_fail_fast_one_line_each_and_the_run_goes_on(returns):
-    """In a subprocess under a memory and time limit: a regression aborts or hangs it, not pytest."""
+    """In a subprocess under a memory and time limit: a regression aborts or hangs it, not
+    pytest."""
     folder, path = returns
     hostile_files(folder, path)
     result = limited_run("validate", folder, "--plan", SUDAN)

@@ -19,14 +19,16 @@ from matrix.validation import validate_file, with_previous
 from store_helpers import returned_matrix
 from validation_helpers import columns, earlier, fill, fill_good, ref_rows, sheet_of
 
-# Sudan, monthly. AP3-1 Officials trained: people, target 120, total to date, 2026-08-01..2027-05-31.
-# AP3-2 Kidnapping incidents: baseline 40, per period. AP6-1 Victims assisted: target 300, total to
-# date, 2026-07-01..2027-06-30. AP5-1 SOPs endorsed: target 1, 2026-07-01..2026-12-31.
+# Sudan, monthly. AP3-1 Officials trained: people, target 120, total to date,
+# 2026-08-01..2027-05-31. AP3-2 Kidnapping incidents: baseline 40, per period. AP6-1 Victims
+# assisted: target 300, total to date, 2026-07-01..2027-06-30. AP5-1 SOPs endorsed: target 1,
+# 2026-07-01..2026-12-31.
 
 
 @pytest.fixture
 def march(tmp_path, sudan):
-    """Sudan's matrix for 2027-03 (3/4 of AP6-1's year gone by its end), filled in as a good return."""
+    """Sudan's matrix for 2027-03 (3/4 of AP6-1's year gone by its end), filled in as a good
+    return."""
     [path] = generate(
         sudan, "2027-03", countries=["SDN"], regional=False, lang="en", out_dir=tmp_path
     )
@@ -92,7 +94,8 @@ def test_not_started_in_a_per_period_indicator_is_judged_against_nothing_done(
 def test_not_started_at_the_baseline_is_fine(tmp_path):
     text = SUDAN.read_text(encoding="utf-8")
     old = (
-        "{name: {en: Officials trained, ar: الموظفون المدرَّبون}, unit: {en: people, ar: أشخاص}, target: 120, "
+        "{name: {en: Officials trained, ar: الموظفون المدرَّبون}, unit: {en: people, ar: أشخاص}, "
+        "target: 120, "
         "kind: count, periods: cumulative}"
     )
     assert old in text
@@ -123,7 +126,8 @@ def test_not_started_at_the_baseline_is_fine(tmp_path):
 
 
 def test_on_track_far_behind_the_time_gone_by_is_at_risk(march):
-    """By 2027-03-31, 273 of AP6-1's 364 days are gone (75 %); 90 of 300 is 30 %: 45 points behind."""
+    """By 2027-03-31, 273 of AP6-1's 364 days are gone (75 %); 90 of 300 is 30 %: 45 points
+    behind."""
     plan, path = march
     found = findings(plan, path, {"AP6-1": {"actual": 90}}, "at-risk")
     assert found == [

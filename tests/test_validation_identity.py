@@ -11,7 +11,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from checkout import DAR, SUDAN
+from checkout import DAR, SUDAN, require_tool
+from libreoffice_helpers import calc_convert
 from matrix.excel.layout import META_SHEET
 from matrix.excel.metadata import IDENTITY_KEYS
 from matrix.generate import generate
@@ -141,28 +142,10 @@ def test_sheet_calamine_cannot_parse_is_an_issue(tmp_path):
 
 
 def test_return_saved_by_libreoffice_is_clean(tmp_path):
-    import subprocess
-
-    from checkout import require_tool
-
-    soffice = require_tool("soffice")
+    require_tool("soffice")  # before building anything
     plan, path = make_matrix(tmp_path / "sent", SUDAN, lang="fr")
     fill_good(path, plan, lang="fr")
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(tmp_path / "saved"),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    calc_convert([path], tmp_path / "saved", tmp_path / "profile")
     result = validate_file(plan, tmp_path / "saved" / path.name)
     assert result.issues == [] and len(result.rows) == 16
 
@@ -178,7 +161,7 @@ def test_workbook_for_an_office_the_plan_does_not_cover(tmp_path):
     assert [(i.code, i.value) for i in result.issues] == [("office-not-in-plan", "ERI")]
 
 
-# --- every identity field checked against the plan (issue 13, point 1) ------------------------------
+# --- every identity field checked against the plan (issue 13, point 1) ----------------------------
 
 
 @pytest.fixture

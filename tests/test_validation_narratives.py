@@ -20,7 +20,7 @@ from matrix.models.returns import GoodPractice, Initiative, Link, OverviewText
 from matrix.overview import overview_headings
 from matrix.signing import ensure_key, find_key, sign
 from matrix.validation import validate_file
-from narrative_helpers import overview, type_in
+from narrative_helpers import LEGAL_AID, overview, type_in
 from validation_helpers import fill_good, make_matrix, sheet_by_role
 
 
@@ -57,11 +57,9 @@ def test_what_the_office_writes_reads_back(ken):
         path,
         SheetRole.INITIATIVES,
         {
-            0: {
-                "initiative": "Legal aid at police stations",
-                "action_point": "3. Operations",
+            0: LEGAL_AID
+            | {
                 "actors": "Legal aid NGOs, law clinics",
-                "start": date(2025, 2, 1),
                 "end": date(2027, 1, 31),
                 "status": "En bonne voie",
                 "comments": "Funded by a foundation",

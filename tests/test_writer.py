@@ -18,7 +18,14 @@ from matrix.models.returns import ProgressRow
 from matrix.periods import Period, due_date
 from matrix.plan import load_plan, plan_index, plan_rows
 from test_plan import MINIMAL, write
-from workbook_helpers import data_rows, header_columns, locked_fingerprint, metadata, open_workbook
+from workbook_helpers import (
+    data_rows,
+    header_columns,
+    locked_fingerprint,
+    metadata,
+    open_workbook,
+    sudan_prefill,
+)
 
 GENERATED_AT = datetime(2026, 8, 1, 9, 30, tzinfo=UTC)
 
@@ -257,8 +264,8 @@ def test_percent_is_a_locked_formula_guarded_against_division_by_zero(national, 
         assert cell.protection.locked
         if row["target"]:
             assert (
-                cell.value
-                == f'=IF(OR({actual}{r}="",N({target}{r})=0),"",IFERROR({actual}{r}/{target}{r},""))'
+                cell.value == f'=IF(OR({actual}{r}="",N({target}{r})=0),"",'
+                f'IFERROR({actual}{r}/{target}{r},""))'
             )
         else:
             assert cell.value is None
@@ -349,7 +356,7 @@ def test_actors_sheet_lists_ids_names_and_localised_types(national, sudan, lang)
     ]
 
 
-# -- regional ---------------------------------------------------------------------------------------
+# -- regional --------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -397,26 +404,18 @@ def _ap_number(plan, row):
     return plan_index(plan).framework.action_point(row.objective.action_point).number
 
 
-# -- prefill, plans without budgets, formula safety -------------------------------------------------
+# -- prefill, plans without budgets, formula safety ------------------------------------------------
 
 
 def test_prefilled_workbook_shows_the_values(sudan, tmp_path):
-    prefill = {
-        ("SDN", "AP1-1"): ProgressRow(
-            country="SDN",
-            activity_id="AP1-1",
-            indicator_index=0,
-            ref="AP1-1",
-            sheet="Matrix",
-            row=5,
-            status=Status.DELAYED,
-            actual=6,
-            funds_secured=9000,
-            comments="=not a formula",
-            next_steps="Meet in August",
-            support_needed="Venue",
-        ),
-    }
+    prefill = sudan_prefill(
+        Status.DELAYED,
+        actual=6,
+        funds_secured=9000,
+        comments="=not a formula",
+        next_steps="Meet in August",
+        support_needed="Venue",
+    )
     path = tmp_path / "prefilled.xlsx"
     write_workbook(sudan, "SDN", Period.parse("2026-08"), "fr", path, prefill=prefill)
     ws = open_workbook(path)["Matrice"]

@@ -4,7 +4,7 @@ Good practices sheets, their locked cells, checks and drop-downs, right-to-left 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,10 +15,10 @@ from matrix.excel.writer import write_workbook
 from matrix.frameworks import builtin_framework
 from matrix.guidance import guide
 from matrix.i18n import LANGUAGES, t
-from matrix.models.plan import Status
-from matrix.models.returns import Initiative, Narratives, OverviewText
+from matrix.models.returns import Narratives, OverviewText
 from matrix.periods import Period
 from matrix.plan import load_plan, plan_index
+from narrative_helpers import initiative
 from validation_helpers import columns, sheet_by_role
 from workbook_helpers import metadata, open_workbook
 
@@ -193,18 +193,7 @@ def test_good_practices_choose_an_activity_or_an_initiative(plan, tmp_path):
 def test_the_last_return_starts_the_overview_and_the_initiatives(plan, tmp_path):
     last = Narratives(
         overview=[OverviewText(heading="key_developments", text="The first desk opened.")],
-        initiatives=[
-            Initiative(
-                sheet="Initiatives",
-                row=5,
-                ref="I2",
-                title="Legal aid",
-                action_point="OPS",
-                actors="NGOs",
-                start=date(2025, 2, 1),
-                status=Status.ON_TRACK,
-            )
-        ],
+        initiatives=[initiative(row=5, ref="I2")],
     )
     wb = workbook(plan, tmp_path, "fr", narratives=last)
     overview = sheet_by_role(wb, SheetRole.OVERVIEW)

@@ -161,7 +161,7 @@ def test_a_date_that_does_not_exist_is_a_plan_error_at_its_line(tmp_path):
     assert ("unknown-field", len(lines)) in issues
 
 
-# --- every command that loads a plan, in a child process under memory and CPU limits ---------------
+# --- every command that loads a plan, in a child process under memory and CPU limits --------------
 
 PLAN_COMMANDS = {
     "validate": ["validate", "returns", "--plan", "plan.yaml"],

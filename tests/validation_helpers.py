@@ -83,7 +83,8 @@ def new_activities_sheet(wb: openpyxl.Workbook) -> Worksheet:
 
 
 def fill(path: Path, values: Fill, *, office: str | None = None, out: Path | None = None) -> Path:
-    """Write `values` into the matrix sheet of `office` (default: the workbook's only or first one)."""
+    """Write `values` into the matrix sheet of `office` (default: the workbook's only or first
+    one)."""
     wb = openpyxl.load_workbook(path)
     ws = sheet_of(wb, office) if office else wb[wb.sheetnames[1]]
     cols, rows = columns(ws), ref_rows(ws)

@@ -1,4 +1,5 @@
-"""Reading generated workbooks back in tests: openpyxl in normal mode, columns found by header text."""
+"""Reading generated workbooks back in tests: openpyxl in normal mode, columns found by header
+text."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from matrix.excel import layout
 from matrix.excel.metadata import Metadata, parse_metadata
 from matrix.i18n import t
-from matrix.models.plan import Plan
+from matrix.models.plan import Plan, Status
+from matrix.models.returns import ProgressRow
 
 
 def open_workbook(path: Path) -> openpyxl.Workbook:
@@ -45,3 +47,20 @@ def data_rows(ws: Worksheet, lang: str, plan: Plan) -> dict[str, dict[str, objec
 
 def locked_fingerprint(row: dict[str, object]) -> str:
     return layout.fingerprint({k: v for k, v in row.items() if k in layout.LOCKED_KEYS})
+
+
+def sudan_prefill(status: Status, **values: object) -> dict[tuple[str, str], ProgressRow]:
+    """`prefill=` for a Sudan matrix: its first row (AP1-1) as the office's last return left it."""
+    row = ProgressRow.model_validate(
+        {
+            "country": "SDN",
+            "activity_id": "AP1-1",
+            "indicator_index": 0,
+            "ref": "AP1-1",
+            "sheet": "Matrix",
+            "row": 5,
+            "status": status,
+            **values,
+        }
+    )
+    return {("SDN", "AP1-1"): row}

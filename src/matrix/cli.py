@@ -66,26 +66,25 @@ def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str | Non
     return value
 
 
-LANG = click.option(
-    "--lang",
-    type=LANGUAGE,
-    envvar=LANG_ENV,
-    default=DEFAULT_LANG,
-    show_default=True,
-    show_envvar=True,
-    callback=_remember_lang,
-    is_eager=True,
-    help="Language of what the command prints.",
-)
-"""Eager: read before any other parameter, so a mistyped --period is refused in this language."""
-DOCUMENT_LANG = click.option(
-    "--lang",
-    type=LANGUAGE,
-    envvar=LANG_ENV,
+def _lang_option(*, default: str | None, help: str):
+    """`--lang`, kept for the group's messages. Eager: read before any other parameter, so a
+    mistyped --period is refused in this language."""
+    return click.option(
+        "--lang",
+        type=LANGUAGE,
+        envvar=LANG_ENV,
+        default=default,
+        show_default=default is not None,
+        show_envvar=True,
+        callback=_remember_lang,
+        is_eager=True,
+        help=help,
+    )
+
+
+LANG = _lang_option(default=DEFAULT_LANG, help="Language of what the command prints.")
+DOCUMENT_LANG = _lang_option(
     default=None,
-    show_envvar=True,
-    is_eager=True,
-    callback=_remember_lang,
     help="Language of the texts and of what the command prints [default: the "
     "plan's language]; ar is right-to-left.",
 )
@@ -169,6 +168,60 @@ def _plan_named(ctx: click.Context) -> str | Path:
 complete_periods = _completer("periods")
 complete_offices = _completer("offices")
 complete_activities = _completer("activities")
+
+
+# --- options several commands share ------------------------------------------------------------
+
+
+def period_option(*decls: str, help: str, required: bool = False):
+    """A period option (`--period` unless `decls` name it), parsed by `PERIOD` before anything is
+    read and completed from the plan's periods; None when omitted and not required."""
+    return click.option(
+        *(decls or ("--period",)),
+        type=PERIOD,
+        required=required,
+        default=None,
+        shell_complete=complete_periods,
+        help=help,
+    )
+
+
+def store_option(*, help: str):
+    """`--store PATH_OR_URL`: a SQLite file or a postgresql:// URL; None when omitted."""
+    return click.option("--store", "store_path", default=None, metavar="PATH_OR_URL", help=help)
+
+
+STORE = store_option(
+    help="The store: a SQLite file or a postgresql:// URL "
+    "[default: $MATRIX_STORE, else ./matrix.sqlite]."
+)
+
+
+def plan_option(*, help: str):
+    """`--plan FILE` of a command that works on a project: ./plan.yaml unless named."""
+    return click.option(
+        "--plan",
+        "plan_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default="plan.yaml",
+        show_default=True,
+        help=help,
+    )
+
+
+PROJECT_PLAN = plan_option(help="The plan the matrices were generated from.")
+
+
+def country_option(*decls: str, help: str, multiple: bool = False):
+    """`--country ISO3` (an office of the plan, completed from it): one, or several repeated."""
+    return click.option(
+        *(decls or ("--country",)),
+        multiple=multiple,
+        default=None,
+        metavar="ISO3",
+        shell_complete=complete_offices,
+        help=help,
+    )
 
 
 FORMAT = click.option(
@@ -505,20 +558,9 @@ def _plan_written(
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @FORMAT
-@click.option(
-    "--plan",
-    "plan_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="plan.yaml",
-    show_default=True,
-    help="The project's plan, whose kept versions OLD and NEW may name.",
-)
-@click.option(
-    "--store",
-    "store_path",
-    default=None,
-    metavar="PATH_OR_URL",
-    help="The store its versions are kept in too [default: $MATRIX_STORE, else ./matrix.sqlite].",
+@plan_option(help="The project's plan, whose kept versions OLD and NEW may name.")
+@store_option(
+    help="The store its versions are kept in too [default: $MATRIX_STORE, else ./matrix.sqlite]."
 )
 @LANG
 def plan_diff(
@@ -558,14 +600,7 @@ def plan_diff(
     type=click.Path(dir_okay=False, path_type=Path),
     default="plan.yaml",
 )
-@click.option(
-    "--store",
-    "store_path",
-    default=None,
-    metavar="PATH_OR_URL",
-    help="The store: a SQLite file or a postgresql:// URL "
-    "[default: $MATRIX_STORE, else ./matrix.sqlite].",
-)
+@STORE
 @FORMAT
 @LANG
 def plan_history(plan_file: Path, store_path: str | None, fmt: str, lang: str) -> None:
@@ -591,20 +626,11 @@ def plan_history(plan_file: Path, store_path: str | None, fmt: str, lang: str) -
 
 @cli.command(short_help="Write each office's Excel matrix for a period.")
 @click.argument("plan_file", metavar="PLAN", type=EXISTING_FILE)
-@click.option(
-    "--period",
-    required=True,
-    type=PERIOD,
-    shell_complete=complete_periods,
-    help="Reporting period in the plan's frequency, e.g. 2026-09 or 2026-Q3.",
+@period_option(
+    help="Reporting period in the plan's frequency, e.g. 2026-09 or 2026-Q3.", required=True
 )
-@click.option(
-    "--country",
-    "countries",
-    multiple=True,
-    metavar="ISO3",
-    shell_complete=complete_offices,
-    help="A country of the plan (repeat for several).",
+@country_option(
+    "--country", "countries", multiple=True, help="A country of the plan (repeat for several)."
 )
 @click.option("--all", "all_countries", is_flag=True, help="Every country of the plan.")
 @click.option(
@@ -640,13 +666,9 @@ def plan_history(plan_file: Path, store_path: str | None, fmt: str, lang: str) -
     help="Start each row from the office's latest accepted status, actual and comments "
     "in the store, and its overview and initiatives from its latest return.",
 )
-@click.option(
-    "--store",
-    "store_path",
-    default=None,
-    metavar="PATH_OR_URL",
+@store_option(
     help="Store to pre-fill from: a SQLite file or a postgresql:// URL "
-    "[default: $MATRIX_STORE, else ./matrix.sqlite].",
+    "[default: $MATRIX_STORE, else ./matrix.sqlite]."
 )
 @FORMAT
 def generate(
@@ -675,7 +697,8 @@ def generate(
 
     \b
         matrix generate examples/sudan-joint-strategy.yaml --period 2026-07 --all -o out
-        matrix generate examples/dar-es-salaam-action-plan.yaml --period 2026-Q3 --regional --lang fr
+        matrix generate examples/dar-es-salaam-action-plan.yaml --period 2026-Q3 \\
+            --regional --lang fr
         matrix generate plan.yaml --period 2026-08 --all --prefill -o out
         matrix generate plan.yaml --period 2026-08 --outdated --force -o out
     """
@@ -720,23 +743,7 @@ def generate(
             click.echo(str(path))
 
 
-# --- collect, status, history, export (matrix.collect, matrix.status, matrix.export, matrix.store) ---
-
-PROJECT_PLAN = click.option(
-    "--plan",
-    "plan_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="plan.yaml",
-    show_default=True,
-    help="The plan the matrices were generated from.",
-)
-STORE = click.option(
-    "--store",
-    "store_path",
-    default=None,
-    metavar="PATH_OR_URL",
-    help="The store: a SQLite file or a postgresql:// URL [default: $MATRIX_STORE, else ./matrix.sqlite].",
-)
+# --- collect, status, history, export (matrix.collect, .status, .export, .store) ------------------
 
 
 def open_project(plan_file: Path, store_path: str | None = None) -> Project:
@@ -784,13 +791,7 @@ def progress_bar(count: int, label: str) -> Iterator[Callable[[object], None] | 
     type=click.Path(exists=True, path_type=Path),
 )
 @PROJECT_PLAN
-@click.option(
-    "--period",
-    type=PERIOD,
-    default=None,
-    shell_complete=complete_periods,
-    help="Only accept returns for this period; others are rejected.",
-)
+@period_option(help="Only accept returns for this period; others are rejected.")
 @STORE
 @click.option(
     "--received",
@@ -862,13 +863,7 @@ def _print_outcomes(
 
 
 @cli.command(short_help="Who returned, is late, rejected or missing.")
-@click.option(
-    "--period",
-    required=True,
-    type=PERIOD,
-    shell_complete=complete_periods,
-    help="Reporting period, e.g. 2026-09 or 2026-Q3.",
-)
+@period_option(help="Reporting period, e.g. 2026-09 or 2026-Q3.", required=True)
 @PROJECT_PLAN
 @STORE
 @FORMAT
@@ -926,13 +921,7 @@ def history(
 
 
 @cli.command(short_help="Export the dataset: xlsx, csv, json, HXL, IATI.")
-@click.option(
-    "--period",
-    type=PERIOD,
-    default=None,
-    shell_complete=complete_periods,
-    help="One period; every period up to the latest collected when omitted.",
-)
+@period_option(help="One period; every period up to the latest collected when omitted.")
 @click.option(
     "--format",
     "fmt",
@@ -1089,7 +1078,8 @@ def store_init(where: str, lang: str) -> None:
 @click.argument("target", metavar="DST")
 @LANG
 def store_copy(source: str, target: str, lang: str) -> None:
-    """Copy every row of the store SRC into the new, empty store DST (SQLite or PostgreSQL, either way).
+    """Copy every row of the store SRC into the new, empty store DST (SQLite or PostgreSQL, either
+    way).
 
     Row counts and a checksum of every table are compared before the copy is committed; any
     difference is an error and DST is left as it was.
@@ -1111,20 +1101,8 @@ def store_copy(source: str, target: str, lang: str) -> None:
 
 
 @cli.command(short_help="Write a period's progress report (HTML or PDF).")
-@click.option(
-    "--period",
-    required=True,
-    type=PERIOD,
-    shell_complete=complete_periods,
-    help="Reporting period of the report, e.g. 2026-Q4.",
-)
-@click.option(
-    "--country",
-    default=None,
-    metavar="ISO3",
-    shell_complete=complete_offices,
-    help="Report on one country (or the region code) only.",
-)
+@period_option(help="Reporting period of the report, e.g. 2026-Q4.", required=True)
+@country_option(help="Report on one country (or the region code) only.")
 @DOCUMENT_LANG
 @PROJECT_PLAN
 @STORE
@@ -1159,31 +1137,9 @@ def report(
 
 
 @cli.command(short_help="Compile the good practices (HTML or PDF).")
-@click.option(
-    "--period",
-    type=PERIOD,
-    default=None,
-    shell_complete=complete_periods,
-    help="One reporting period, e.g. 2026-Q4.",
-)
-@click.option(
-    "--from",
-    "first",
-    type=PERIOD,
-    default=None,
-    metavar="PERIOD",
-    shell_complete=complete_periods,
-    help="First period of a range [default: the plan's first].",
-)
-@click.option(
-    "--to",
-    "last",
-    type=PERIOD,
-    default=None,
-    metavar="PERIOD",
-    shell_complete=complete_periods,
-    help="Last period of a range [default: the latest collected].",
-)
+@period_option(help="One reporting period, e.g. 2026-Q4.")
+@period_option("--from", "first", help="First period of a range [default: the plan's first].")
+@period_option("--to", "last", help="Last period of a range [default: the latest collected].")
 @DOCUMENT_LANG
 @PROJECT_PLAN
 @STORE
@@ -1222,16 +1178,14 @@ def compendium(
 @click.argument(
     "directory", type=click.Path(file_okay=False, path_type=Path), default="matrix-demo"
 )
-@click.option(
-    "--store",
-    "store_path",
-    default=None,
-    metavar="PATH_OR_URL",
-    help="Collect into this (empty) store instead of DIRECTORY/matrix.sqlite, e.g. a postgresql:// URL.",
+@store_option(
+    help="Collect into this (empty) store instead of DIRECTORY/matrix.sqlite, "
+    "e.g. a postgresql:// URL."
 )
 @LANG
 def demo(directory: Path, store_path: str | None, lang: str) -> None:
-    """Run the whole cycle on the bundled Dar es Salaam example in DIRECTORY (default ./matrix-demo).
+    """Run the whole cycle on the bundled Dar es Salaam example in DIRECTORY (default
+    ./matrix-demo).
 
     It writes the plan, generates every office's matrix for two quarters, fills them in as offices
     would (with a few typical mistakes, one late office and one missing return), collects them into

@@ -19,7 +19,8 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 class Code(Enum):
-    """A rule: `Code.UNKNOWN_ACTOR.issue(file=..., line=..., activity=..., actor=...)` builds the Issue."""
+    """A rule: `Code.UNKNOWN_ACTOR.issue(file=..., line=..., activity=..., actor=...)` builds the
+    Issue."""
 
     # --- plan file (matrix.plan) -------------------------------------------------------------
     PLAN_EMPTY = ("plan-empty", E)
@@ -257,9 +258,18 @@ def catalogue_markdown() -> str:
     lines = [
         "# Issue codes",
         "",
-        "Every problem `matrix` reports has one of these stable codes. Errors block a plan or a return;",
-        "warnings are for a person to read. Messages are shown in English, French, Spanish or Arabic",
-        "(`--lang`, `MATRIX_LANG`, a workbook's own language for its feedback); this is the English",
+        (
+            "Every problem `matrix` reports has one of these stable codes. "
+            "Errors block a plan or a return;"
+        ),
+        (
+            "warnings are for a person to read. "
+            "Messages are shown in English, French, Spanish or Arabic"
+        ),
+        (
+            "(`--lang`, `MATRIX_LANG`, a workbook's own language for its feedback); "
+            "this is the English"
+        ),
         "catalogue (`src/matrix/locales/en.yaml`, keys `issue.<code>`); do not edit by hand.",
         "",
         "| code | severity | message |",

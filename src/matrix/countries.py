@@ -58,7 +58,8 @@ def alpha_2(code: str) -> str:
 
 
 def suggest_countries(text: str) -> list[str]:
-    """Guesses for a wrong code: a country name ('Sudan'), an alpha-2 ('SD') or a near code ('SUD')."""
+    """Guesses for a wrong code: a country name ('Sudan'), an alpha-2 ('SD') or a near code
+    ('SUD')."""
     text = str(text).strip()
     try:
         match = pycountry.countries.lookup(text)

@@ -265,7 +265,8 @@ def export(
                 newline="",
                 inputs=inputs,
             )
-        else:  # utf-8-sig: Excel reads a BOM-marked CSV as UTF-8, so names in Arabic or French stay intact
+        else:
+            # utf-8-sig: Excel reads a BOM-marked CSV as UTF-8: Arabic or French names stay intact
             write_file(
                 out_path,
                 lambda out: _write_csv(out, rows),

@@ -254,7 +254,8 @@ class Inputs:
         return self
 
     def refuse(self, target: Target) -> None:
-        """MatrixError when writing `target` would overwrite an input (standard output never does)."""
+        """MatrixError when writing `target` would overwrite an input (standard output never
+        does)."""
         if isinstance(target, StandardOutput):
             return
         target = Path(target)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from enum import Enum
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from matrix.models.issues import Issue
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Enum)
 LANGUAGES = ("en", "fr", "es", "ar")
 DEFAULT_LANG = "en"
 RIGHT_TO_LEFT = frozenset({"ar"})
@@ -200,24 +202,29 @@ def status_label(status: Status, lang: str) -> str:
     return t(lang, f"status.{status.value}")
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
+    """A label as it is compared with what someone typed: any case, any run of spaces, dashes or
+    underscores."""
     text = unicodedata.normalize("NFKC", text).casefold()
     return re.sub(r"[\s_-]+", " ", text).strip()
 
 
 @cache
-def _status_lookup() -> dict[str, Status]:
+def choice_lookup(choices: type[E], label: Callable[[E, str], str]) -> dict[str, E]:
+    """Every way a choice may be typed, normalised, to the choice: its value, and its label in
+    each catalogue language (statuses in a return, the plan workbook's drop-downs)."""
     lookup = {}
-    for status in Status:
-        lookup[_normalise(status.value)] = status
+    for choice in choices:
+        lookup[normalise(choice.value)] = choice
         for lang in LANGUAGES:
-            lookup[_normalise(status_label(status, lang))] = status
+            lookup[normalise(label(choice, lang))] = choice
     return lookup
 
 
 def parse_status(text: str) -> Status | None:
-    """Read a status typed in any catalogue language, any case, with stray spaces; None if unknown."""
-    return _status_lookup().get(_normalise(str(text)))
+    """Read a status typed in any catalogue language, any case, with stray spaces; None if
+    unknown."""
+    return choice_lookup(Status, status_label).get(normalise(str(text)))
 
 
 def action_point_title(framework_id: str, ap_id: str, default: str, lang: str) -> str:
@@ -229,7 +236,8 @@ def action_point_title(framework_id: str, ap_id: str, default: str, lang: str) -
 
 
 def action_point_label(number: int, title: str) -> str:
-    """'3. Protection-sensitive entry systems': the action point as shown in cells and drop-downs."""
+    """'3. Protection-sensitive entry systems': the action point as shown in cells and
+    drop-downs."""
     return f"{number}. {title}"
 
 
@@ -239,7 +247,8 @@ def localised_action_point_label(framework: Framework, ap: ActionPoint, lang: st
 
 
 def action_point_number(text: object) -> int | None:
-    """The number an `action_point_label` starts with ('3. ...' or a bare '3'), whatever its language."""
+    """The number an `action_point_label` starts with ('3. ...' or a bare '3'), whatever its
+    language."""
     head = str(text or "").strip().split(".", 1)[0].strip()
     return int(head) if head.isdigit() else None
 
@@ -303,7 +312,8 @@ def severity_label(issue: Issue, lang: str) -> str:
 
 def render_issue(issue: Issue, lang: str) -> str:
     """`plan.yaml:12  error  unknown-actor  ...`: where, severity, code and message, one line."""
-    return f"{issue.where}  {severity_label(issue, lang)}  {issue.code}  {issue_message(issue, lang)}".strip()
+    severity, message = severity_label(issue, lang), issue_message(issue, lang)
+    return f"{issue.where}  {severity}  {issue.code}  {message}".strip()
 
 
 def jsonable(value: Any) -> Any:

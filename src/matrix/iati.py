@@ -504,7 +504,8 @@ class _Writer:
 
 class _Split:
     """Values of an activity's offices as IATI wants them: a region-wide value alone; a country's
-    with its `dimension`, after the countries' regional figure (`_Writer.total`) when there is one."""
+    with its `dimension`, after the countries' regional figure (`_Writer.total`) when there is
+    one."""
 
     def __init__(self, offices: list[str], *, region_wide: bool):
         self.offices, self.region_wide = offices, region_wide

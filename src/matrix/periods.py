@@ -56,8 +56,9 @@ class Period:
 
     @classmethod
     def parse(cls, text: str | Period) -> Period:
-        """Raises PeriodError with the accepted forms (PeriodOutOfRange for a year outside YEARS), for
-        a one-line message. A Period (parsed once, by the command line) is returned as it is."""
+        """Raises PeriodError with the accepted forms (PeriodOutOfRange for a year outside
+        YEARS), for a one-line message. A Period (parsed once, by the command line) is returned
+        as it is."""
         if isinstance(text, Period):
             return text
         text = str(text).strip()

@@ -282,8 +282,9 @@ class Project:
         key_created: Callable[[Path], None] | None = None,
     ) -> list[Path]:
         """Write the matrix of every plan country (or of `countries`, or the one regional matrix)
-        for `period` into `out`, each in its office's language (or `lang`), signed with the project key (made now if there is none yet;
-        `key_created` is told where, by default with a `MatrixWarning`). With `outdated`, only
+        for `period` into `out`, each in its office's language (or `lang`), signed with the
+        project key (made now if there is none yet; `key_created` is told where, by default with
+        a `MatrixWarning`). With `outdated`, only
         the offices last sent a matrix of an earlier plan version for `period`, each in the
         language it had. `prefill` starts each row from the office's latest accepted answers in
         the store, and its overview and initiatives from its latest return. Existing workbooks

@@ -193,20 +193,27 @@ def _model_schema(model: type[BaseModel]) -> dict[str, Any]:
     return model.model_json_schema(mode="serialization")
 
 
+def _array_of(item: Any, description: str, **added: dict[str, Any]) -> dict[str, Any]:
+    """A JSON array of `item` (a model, or any type pydantic can describe), with the item's
+    definitions lifted to the top; `added`: properties every printed item carries beyond the
+    model's, each required."""
+    schema = TypeAdapter(item).json_schema(mode="serialization")
+    if added:
+        schema["properties"].update(added)
+        schema["required"] = [*schema.get("required", []), *added]
+    defs = schema.pop("$defs", {})
+    return {"type": "array", "items": schema, "$defs": defs, "description": description}
+
+
 def _validate_schema() -> dict[str, Any]:
-    item = ValidationResult.model_json_schema(mode="serialization")
-    item["properties"]["accepted"] = {
-        "type": "boolean",
-        "description": "Read with no error: collect would record it as accepted.",
-    }
-    item["required"] = [*item.get("required", []), "accepted"]
-    defs = item.pop("$defs", {})
-    return {
-        "type": "array",
-        "items": item,
-        "$defs": defs,
-        "description": "`matrix validate`: one result per returned file, in the order read.",
-    }
+    return _array_of(
+        ValidationResult,
+        "`matrix validate`: one result per returned file, in the order read.",
+        accepted={
+            "type": "boolean",
+            "description": "Read with no error: collect would record it as accepted.",
+        },
+    )
 
 
 def _status_schema() -> dict[str, Any]:
@@ -236,27 +243,16 @@ def _status_schema() -> dict[str, Any]:
 def _history_schema() -> dict[str, Any]:
     from matrix.status import HistoryEntry
 
-    entry = TypeAdapter(HistoryEntry).json_schema(mode="serialization")
-    defs = entry.pop("$defs", {})
-    return {
-        "type": "array",
-        "items": entry,
-        "$defs": defs,
-        "description": "`matrix history`: what one office reported, period by period.",
-    }
+    return _array_of(HistoryEntry, "`matrix history`: what one office reported, period by period.")
 
 
 def _plan_history_schema() -> dict[str, Any]:
     from matrix.versions import VersionEntry
 
-    entry = TypeAdapter(VersionEntry).json_schema(mode="serialization")
-    defs = entry.pop("$defs", {})
-    return {
-        "type": "array",
-        "items": entry,
-        "$defs": defs,
-        "description": "`matrix plan history`: the plan's versions, oldest first, and the current one.",
-    }
+    return _array_of(
+        VersionEntry,
+        "`matrix plan history`: the plan's versions, oldest first, and the current one.",
+    )
 
 
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {

@@ -1,4 +1,5 @@
-"""`matrix init`: a project folder with a commented plan that passes `matrix plan check` as it is."""
+"""`matrix init`: a project folder with a commented plan that passes `matrix plan check` as it
+is."""
 
 from __future__ import annotations
 

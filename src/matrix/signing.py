@@ -86,7 +86,8 @@ def _read_key(path: Path) -> ProjectKey:
 
 
 def created_notice(path: Path, lang: str = "en") -> str:
-    """What to tell the coordinator the moment a key is made: losing it, or sending it out, undoes it."""
+    """What to tell the coordinator the moment a key is made: losing it, or sending it out, undoes
+    it."""
     return t(lang, "cli.key_created", path=path)
 
 

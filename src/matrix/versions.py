@@ -83,7 +83,8 @@ def version_text(plan: Plan, plan_file: Path | None) -> str:
 
 
 def _parsed(text: str, digest: str) -> Plan | None:
-    """The plan `text` holds when it is version `digest`, else None (damaged, or another version)."""
+    """The plan `text` holds when it is version `digest`, else None (damaged, or another
+    version)."""
     from matrix.plan.load import parse_plan
 
     plan, _ = parse_plan(text, digest[:12])  # its issues are never shown: a kept version is valid

@@ -204,9 +204,11 @@ class DropDown:
     list_column: int
     """0-based column of the Lists sheet that holds the choices."""
     message: str
-    """What Excel says to an entry not in the list: catalogue `validation.<message>.title/.message`."""
+    """What Excel says to an entry not in the list: catalogue
+    `validation.<message>.title/.message`."""
     strict: bool = True
-    """False: Excel warns but keeps other text (an office may name a lead the plan does not list)."""
+    """False: Excel warns but keeps other text (an office may name a lead the plan does not
+    list)."""
 
 
 DROP_DOWNS: dict[Kind, DropDown] = {

@@ -122,8 +122,8 @@ def _unreadable(file: str, exc: BaseException) -> WorkbookReadError:
 
 
 def read_workbook(path: Path, scan: FileScan | None = None) -> RawWorkbook:
-    """The workbook's worksheets, their cells read on first use. Runs the safety scan first unless given one; raises
-    WorkbookReadError when the file must not or cannot be read."""
+    """The workbook's worksheets, their cells read on first use. Runs the safety scan first unless
+    given one; raises WorkbookReadError when the file must not or cannot be read."""
     path = Path(path)
     scan = scan if scan is not None else scan_file(path)
     if scan.issues:

@@ -22,7 +22,8 @@ def builtin_names() -> list[str]:
 
 @cache
 def builtin_framework(name: str) -> Framework:
-    """Raises KeyError for an unknown name; `matrix.plan.checks` turns that into an issue with a hint."""
+    """Raises KeyError for an unknown name; `matrix.plan.checks` turns that into an issue with a
+    hint."""
     if name not in builtin_names():
         raise KeyError(name)
     text = files(__name__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ class Severity(StrEnum):
 
 
 class Issue(BaseModel):
-    """One finding, addressable the way a user looks for it: file and line, or file, sheet and cell."""
+    """One finding, addressable as a user looks for it: file and line, or file, sheet and cell."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -38,8 +38,8 @@ class Issue(BaseModel):
     )
     params: dict[str, Any] | None = Field(
         default=None,
-        description="The message's parameters, so it can be shown in any language later (None for an "
-        "issue stored before matrix kept them).",
+        description="The message's parameters, so it can be shown in any language later "
+        "(None for an issue stored before matrix kept them).",
     )
     file: str | None = Field(default=None, description="The file the problem is in.")
     line: int | None = Field(default=None, description="1-based line in a YAML plan.")

@@ -295,7 +295,8 @@ IatiOrganisationType = Annotated[
     ],
     BeforeValidator(_code_text),
 ]
-"""A code of IATI's OrganisationType codelist: 10 government, 21 international NGO, 40 multilateral."""
+"""A code of IATI's OrganisationType codelist: 10 government, 21 international NGO, 40
+multilateral."""
 
 
 class IatiOrganisation(Strict):
@@ -436,7 +437,8 @@ class Indicator(Strict):
     target: float | None = Field(default=None, ge=0)
     cumulative: bool = Field(
         default=True,
-        description="True: actual is the total to date. False: actual is what was done in the period.",
+        description="True: actual is the total to date. "
+        "False: actual is what was done in the period.",
     )
     kind: ValueKind | None = Field(
         default=None,

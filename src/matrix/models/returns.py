@@ -101,7 +101,7 @@ History = Mapping[tuple[str, str], Earlier]
 
 
 class ProposedActivity(BaseModel):
-    """An activity the office added on the New activities sheet: a stock-take, not yet in the plan."""
+    """An activity the office added on the New activities sheet: a stock-take, not yet planned."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -1,7 +1,7 @@
 """The plan: loading `plan.yaml` (or a plan workbook) with the place of every value (`load`,
-`lines`, `schema`, `salvage`), its cross-reference checks (`checks`), the lookups every command makes
-in it, built once (`index`), what changed between two plans (`diff`), and the plan written as YAML
-(`yaml_writer`) or as a workbook (`workbook`)."""
+`lines`, `schema`, `salvage`), its cross-reference checks (`checks`), the lookups every command
+makes in it, built once (`index`), what changed between two plans (`diff`), and the plan written
+as YAML (`yaml_writer`) or as a workbook (`workbook`)."""
 
 from matrix.plan.diff import PlanDiff, diff_plans, render_diff
 from matrix.plan.index import (

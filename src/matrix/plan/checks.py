@@ -101,7 +101,8 @@ class _Checker:
 def check_plan(
     plan: Plan, lines: Locations, file: str, salvaged: Salvage | None = None
 ) -> list[Issue]:
-    """Every cross-reference finding; `salvaged` when `plan` is a repaired plan whose schema failed."""
+    """Every cross-reference finding; `salvaged` when `plan` is a repaired plan whose schema
+    failed."""
     check = _Checker(plan, lines, file, salvaged)
     framework = _framework(plan, check)
     _check_unique_ids(plan, check)

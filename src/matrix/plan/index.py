@@ -95,7 +95,8 @@ class PlanIndex:
         """(activity id, 0-based indicator index) -> indicator, as a progress row names it."""
         region = plan.region.code if plan.region and plan.scope is not Scope.NATIONAL else None
         self.reporting_offices: tuple[str, ...] = (*plan.countries, *([region] if region else []))
-        """Every office that may send a return: the countries, then the region of a regional plan."""
+        """Every office that may send a return: the countries, then the region of a regional
+        plan."""
         expected = (
             plan.region.reports
             if plan.region and plan.region.reports is not None

@@ -57,7 +57,8 @@ def _read_plan(path: Path) -> tuple[Plan | None, list[Issue]]:
 
 
 def parse_plan(text: str, file: str) -> tuple[Plan | None, list[Issue]]:
-    """`read_plan` of a plan's text, named `file` in the issues (a kept plan version has no file)."""
+    """`read_plan` of a plan's text, named `file` in the issues (a kept plan version has no
+    file)."""
     issues: list[Issue] = []
     lines = LineMap()
     try:

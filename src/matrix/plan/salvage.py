@@ -60,11 +60,13 @@ _ANY_UNDER = {
 """A finding skipped when anything under the section it depends on failed."""
 
 _GONE = object()
-"""A list item left out: kept in place while repairing, so paths stay those of the plan as written."""
+"""A list item left out: kept in place while repairing, so paths stay those of the plan as
+written."""
 
 
 class Unsalvageable(Exception):
-    """A schema error with no stand-in and nothing to leave out (the plan itself is not a mapping)."""
+    """A schema error with no stand-in and nothing to leave out (the plan itself is not a
+    mapping)."""
 
 
 class Salvage:
@@ -120,7 +122,8 @@ class Salvage:
         return code is Code.EMPTY_ACTION_POINT and any(_hides_gaps(f) for f in self.failed)
 
     def as_written(self, value: object) -> object:
-        """A finding's parameter naming a stand-in ('A1-1', 'activity A1-1') as the plan wrote it."""
+        """A finding's parameter naming a stand-in ('A1-1', 'activity A1-1') as the plan wrote
+        it."""
         if isinstance(value, str):
             head, _, ident = value.rpartition(" ")
             if ident in self.written:
@@ -206,7 +209,8 @@ class Salvage:
 
 
 def _hides_gaps(failed: Path_) -> bool:
-    """An objective, its action point or its activities failed: its action point may not be a gap."""
+    """An objective, its action point or its activities failed: its action point may not be a
+    gap."""
     if failed[:1] != ("objectives",):
         return False
     return (

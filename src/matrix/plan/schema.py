@@ -1,5 +1,5 @@
-"""Schema problems in plain words: each kind of pydantic error has its own code (`ERROR_CODES`) and a
-message that says what was found and what to write instead, never the library's wording."""
+"""Schema problems in plain words: each kind of pydantic error has its own code (`ERROR_CODES`)
+and a message that says what was found and what to write instead, never the library's wording."""
 
 from __future__ import annotations
 
@@ -272,7 +272,8 @@ def shown(value: Any) -> Phrase | str:
 
 
 def suggest_id(value: Any) -> str:
-    """The id a mistyped one was probably meant to be: 'A1.1' -> 'A1-1', 'Activité 2' -> 'Activite-2'."""
+    """The id a mistyped one was probably meant to be: 'A1.1' -> 'A1-1', 'Activité 2' ->
+    'Activite-2'."""
     text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
     text = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-_")[:40].rstrip("-_")
     return text or "A1"
@@ -310,7 +311,8 @@ def _number(value: Any) -> Any:
 
 
 def _budget_fix(value: Any) -> Phrase:
-    """'`budget: 250000` and `currency: EUR`' from {amount: 250000, currency: EUR} or '250,000 EUR'."""
+    """'`budget: 250000` and `currency: EUR`' from {amount: 250000, currency: EUR} or '250,000
+    EUR'."""
     parts = (
         list(value.values()) if isinstance(value, dict) else re.split(r"\s+", str(value).strip())
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
 from matrix.codes import Code
 from matrix.i18n import Phrase, phrase, t
@@ -50,6 +51,17 @@ def actual_wanted(plan_row: PlanRow, lang: str) -> Phrase:
     return phrase(key, when=when, indicator=name)
 
 
+class _Where(TypedDict):
+    file: str
+    sheet: str
+    cell: str | None
+
+
+def _at(file: str, table: Table, row: ProgressRow, column: str) -> _Where:
+    """Where an issue of `row` points: the file, the sheet and the row's cell in `column`."""
+    return {"file": file, "sheet": table.sheet.name, "cell": table.cell(row.row, column)}
+
+
 def row_rules(
     row: ProgressRow,
     plan_row: PlanRow,
@@ -67,9 +79,7 @@ def row_rules(
     if status in NEEDS_COMMENT and not row.comments:
         issues.append(
             Code.COMMENT_REQUIRED.issue(
-                file=file,
-                sheet=table.sheet.name,
-                cell=table.cell(row.row, "comments"),
+                **_at(file, table, row, "comments"),
                 ref=row.ref,
                 status=phrase(f"status.{status.value}"),
                 column=t(lang, "column.comments"),
@@ -82,9 +92,7 @@ def row_rules(
     if status in NEEDS_ACTUAL and blank_actual:
         issues.append(
             Code.ACTUAL_MISSING.issue(
-                file=file,
-                sheet=table.sheet.name,
-                cell=table.cell(row.row, "actual"),
+                **_at(file, table, row, "actual"),
                 ref=row.ref,
                 status=phrase(f"status.{status.value}"),
                 what=actual_wanted(plan_row, lang),
@@ -96,9 +104,7 @@ def row_rules(
     if status is Status.COMPLETED and indicator.is_total_to_date and target and actual < target:
         issues.append(
             Code.COMPLETED_BELOW_TARGET.issue(
-                file=file,
-                sheet=table.sheet.name,
-                cell=table.cell(row.row, "actual"),
+                **_at(file, table, row, "actual"),
                 value=actual,
                 ref=row.ref,
                 actual=actual,
@@ -108,9 +114,7 @@ def row_rules(
     if target and actual > FAR_ABOVE * target:
         issues.append(
             Code.ACTUAL_FAR_ABOVE_TARGET.issue(
-                file=file,
-                sheet=table.sheet.name,
-                cell=table.cell(row.row, "actual"),
+                **_at(file, table, row, "actual"),
                 value=actual,
                 actual=actual,
                 target=target,
@@ -125,9 +129,7 @@ def row_rules(
     ):
         issues.append(
             Code.NOT_STARTED_WITH_PROGRESS.issue(
-                file=file,
-                sheet=table.sheet.name,
-                cell=table.cell(row.row, "status"),
+                **_at(file, table, row, "status"),
                 value=actual,
                 ref=row.ref,
                 actual=actual,
@@ -151,9 +153,7 @@ def overdue(
     if end is None or end >= period.end or status is None or status in FINISHED:
         return None
     return Code.OVERDUE.issue(
-        file=file,
-        sheet=table.sheet.name,
-        cell=table.cell(row.row, "status"),
+        **_at(file, table, row, "status"),
         ref=row.ref,
         end=end,
         status=phrase(f"status.{status.value}"),
@@ -185,9 +185,7 @@ def at_risk(
     if elapsed - progress <= margin:
         return None
     return Code.AT_RISK.issue(
-        file=file,
-        sheet=table.sheet.name,
-        cell=table.cell(row.row, "actual"),
+        **_at(file, table, row, "actual"),
         value=actual,
         ref=row.ref,
         progress=round(progress),

@@ -108,9 +108,10 @@ def _validate(
 
 
 def with_previous(plan: Plan, result: ValidationResult, previous: History) -> ValidationResult:
-    """`result` as `validate_file(plan, file, previous=previous)` would have made it, without reading
-    the file again: the previous-period checks applied to the rows already read. `matrix collect`
-    learns a return's period by reading it, and only then which history applies."""
+    """`result` as `validate_file(plan, file, previous=previous)` would have made it, without
+    reading the file again: the previous-period checks applied to the rows already read.
+    `matrix collect` learns a return's period by reading it, and only then which history
+    applies."""
     found = history_issues(plan, result, previous)
     if not found:
         return result

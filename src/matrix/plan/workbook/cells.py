@@ -21,8 +21,7 @@ from pydantic_core import to_jsonable_python
 
 from matrix.codes import Code, did_you_mean
 from matrix.excel.reader import ExcelError
-from matrix.i18n import LANGUAGES, Phrase, catalogue, phrase
-from matrix.i18n import _normalise as normalise  # labels compared as statuses are
+from matrix.i18n import LANGUAGES, Phrase, catalogue, choice_lookup, normalise, phrase
 from matrix.models.plan import Localised
 from matrix.plan.workbook.layout import Kind, label
 from matrix.validation.values import date_from_serial, read_date_text, read_number_text, shown
@@ -77,16 +76,6 @@ def _snake(name: str) -> str:
 
 def word(lang: str, key: str) -> str:
     return label(lang, f"plan_workbook.word.{key}", key)
-
-
-@cache
-def _choice_lookup(choices: type[Enum]) -> dict[str, Enum]:
-    lookup = {}
-    for choice in choices:
-        lookup[normalise(choice.value)] = choice
-        for lang in LANGUAGES:
-            lookup[normalise(choice_label(choice, lang))] = choice
-    return lookup
 
 
 @cache
@@ -280,7 +269,7 @@ def _bool(raw: Any, _choices: Any, _date1904: bool) -> Reading:
 
 def _choice(raw: Any, choices: type[Enum], _date1904: bool) -> Reading:
     text = _text(raw, None, False).value.strip()
-    lookup = _choice_lookup(choices)
+    lookup = choice_lookup(choices, choice_label)
     if (found := lookup.get(normalise(text))) is not None:
         return Reading(found.value)
     guess = difflib.get_close_matches(normalise(text), list(lookup), n=1, cutoff=0.6)

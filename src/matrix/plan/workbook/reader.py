@@ -21,8 +21,7 @@ from pydantic import BaseModel, ValidationError
 from matrix.codes import Code, did_you_mean
 from matrix.excel.addresses import column_letters, row_and_column
 from matrix.excel.reader import RawSheet, RawWorkbook, WorkbookReadError, read_workbook
-from matrix.i18n import LANGUAGES, Phrase, phrase, t
-from matrix.i18n import _normalise as normalise  # labels compared as statuses are
+from matrix.i18n import LANGUAGES, Phrase, normalise, phrase, t
 from matrix.models.issues import Issue, has_errors
 from matrix.models.plan import (
     SCHEMA_VERSION,
