@@ -140,10 +140,11 @@ def row_of(ws: Worksheet, ident: str, at: int = 1) -> int:
     raise KeyError(ident)
 
 
-def cell(wb: openpyxl.Workbook, role: str, ident: str, key: str) -> Cell:
-    """The cell of field `key` in the row of `ident` on the sheet of `role`."""
-    ws = sheet(wb, role)
-    return ws.cell(row_of(ws, ident), column(ws, role, key))
+def cell(wb: openpyxl.Workbook, role: str, ident: str, key: str, lang: str = "en") -> Cell:
+    """The cell of field `key` in the row of `ident` on the sheet of `role`, in a workbook
+    exported in `lang`."""
+    ws = sheet(wb, role, lang)
+    return ws.cell(row_of(ws, ident), column(ws, role, key, lang))
 
 
 def setting(wb: openpyxl.Workbook, key: str) -> Cell:

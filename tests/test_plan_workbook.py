@@ -83,6 +83,30 @@ def test_a_workbook_in_any_language_reads_back(tmp_path, lang):
     assert read_plan(no_record)[0] == plan
 
 
+@pytest.mark.parametrize(
+    "lang, typed, budget, warned",
+    [
+        ("en", "1,250.5", 1250.5, True),
+        ("fr", "1 250,5", 1250.5, True),
+        ("fr", "2,5", 2.5, False),  # plainly the language's own way of writing a number
+        ("es", "1.250,5", 1250.5, True),
+        ("ar", "١٢٥٠٫٥", 1250.5, True),
+    ],
+)
+def test_a_number_typed_as_text_is_read_the_way_the_workbooks_language_writes_it(
+    tmp_path, lang, typed, budget, warned
+):
+    path = export(load_plan(DAR), tmp_path / "plan.xlsx", lang)
+    first = next(a for _, a in load_plan(DAR).activities() if a.budget is not None)
+
+    def type_budget(wb):
+        cell(wb, "activities", first.id, "budget", lang).value = typed
+
+    back, issues = read_plan(edit(path, type_budget))
+    assert next(a for _, a in back.activities() if a.id == first.id).budget == budget
+    assert [(i.code, i.value) for i in issues] == [("number-from-text", typed)] * warned
+
+
 def test_fields_a_coordinator_rarely_edits_round_trip(tmp_path):
     """The plan's own framework with guidance in several languages, the IATI block, actors'
     IATI fields, an action point by number, text on several lines, an activity in no country,

@@ -50,6 +50,19 @@ class Problem(Exception):
         self.code, self.params = code, params
 
 
+@dataclass(frozen=True)
+class BookConventions:
+    """How the workbook being read writes what a cell holds as text or serial number: numbers
+    typed as text the way its language writes them ('1 250,5' in a French export), dates counted
+    from 1900 or 1904."""
+
+    lang: str = "en"
+    date1904: bool = False
+
+
+ENGLISH = BookConventions()
+
+
 @dataclass
 class Reading:
     value: Any
@@ -175,7 +188,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def read_cell(
-    raw: Any, kind: Kind, choices: type[Enum] | None, *, date1904: bool = False
+    raw: Any, kind: Kind, choices: type[Enum] | None, book: BookConventions = ENGLISH
 ) -> Reading:
     """The value of a cell of `kind`, BLANK for an empty cell; raises Problem."""
     if isinstance(raw, ExcelError):
@@ -183,10 +196,10 @@ def read_cell(
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Reading(BLANK)
     reader = _READERS[kind]
-    return reader(raw, choices, date1904)
+    return reader(raw, choices, book)
 
 
-def _text(raw: Any, _choices: Any, _date1904: bool) -> Reading:
+def _text(raw: Any, _choices: Any, _book: BookConventions) -> Reading:
     if isinstance(raw, str):
         return Reading(_translations(raw) or raw)
     if isinstance(raw, float | int) and not isinstance(raw, bool):
@@ -196,14 +209,14 @@ def _text(raw: Any, _choices: Any, _date1904: bool) -> Reading:
     return Reading(raw.isoformat() if isinstance(raw, date | datetime | time) else str(raw))
 
 
-def _float(raw: Any, _choices: Any, _date1904: bool) -> Reading:
+def _float(raw: Any, _choices: Any, book: BookConventions) -> Reading:
     if isinstance(raw, float | int) and not isinstance(raw, bool):
         return Reading(float(raw))
     text = str(raw).strip()
     if isinstance(raw, str):
         if _EXPONENT.fullmatch(text):
             return Reading(float(text))
-        reading = read_number_text(text)
+        reading = read_number_text(text, book.lang)
         if reading.alternatives:
             first, second = (shown(v) for v in reading.alternatives)
             raise Problem(Code.NUMBER_AMBIGUOUS, text=text, first=first, second=second)
@@ -215,21 +228,21 @@ def _float(raw: Any, _choices: Any, _date1904: bool) -> Reading:
     raise Problem(Code.NOT_A_NUMBER, text=text, what=phrase("wanted.number"))
 
 
-def _integer(raw: Any, choices: Any, date1904: bool) -> Reading:
-    reading = _float(raw, choices, date1904)
+def _integer(raw: Any, choices: Any, book: BookConventions) -> Reading:
+    reading = _float(raw, choices, book)
     if not reading.value.is_integer():
         raise Problem(Code.NOT_A_NUMBER, text=str(raw).strip(), what=phrase("wanted.whole_number"))
     return Reading(int(reading.value), reading.warning)
 
 
-def _text_or_number(raw: Any, choices: Any, date1904: bool) -> Reading:
+def _text_or_number(raw: Any, choices: Any, book: BookConventions) -> Reading:
     """An integral number as an int (`action_point: 3`), anything else as text."""
     if isinstance(raw, float | int) and not isinstance(raw, bool) and float(raw).is_integer():
         return Reading(int(raw))
-    return _text(raw, choices, date1904)
+    return _text(raw, choices, book)
 
 
-def _date(raw: Any, _choices: Any, date1904: bool) -> Reading:
+def _date(raw: Any, _choices: Any, book: BookConventions) -> Reading:
     """A date cell, an ISO date typed as text, or (with a warning) a date's serial number; a date
     with a time of day is not a plan date."""
     if isinstance(raw, datetime):
@@ -239,7 +252,7 @@ def _date(raw: Any, _choices: Any, date1904: bool) -> Reading:
     elif isinstance(raw, str):
         found = read_date_text(raw)
     elif isinstance(raw, float | int) and not isinstance(raw, bool):
-        if (found := date_from_serial(float(raw), date1904)) is not None:
+        if (found := date_from_serial(float(raw), book.date1904)) is not None:
             text = shown(float(raw))
             return Reading(
                 found, (Code.DATE_FROM_NUMBER, {"text": text, "date": found.isoformat()})
@@ -247,14 +260,14 @@ def _date(raw: Any, _choices: Any, date1904: bool) -> Reading:
     else:
         found = None
     if found is None:
-        raise Problem(Code.NOT_A_DATE, text=_text(raw, None, date1904).value)
+        raise Problem(Code.NOT_A_DATE, text=_text(raw, None, book).value)
     return Reading(found)
 
 
-def _bool(raw: Any, _choices: Any, _date1904: bool) -> Reading:
+def _bool(raw: Any, _choices: Any, _book: BookConventions) -> Reading:
     if isinstance(raw, bool):
         return Reading(raw)
-    text = normalise(_text(raw, None, False).value)
+    text = normalise(_text(raw, None, ENGLISH).value)
     if text in _words("yes") or text in YES_WORDS:
         return Reading(True)
     if text in _words("no") or text in NO_WORDS:
@@ -267,8 +280,8 @@ def _bool(raw: Any, _choices: Any, _date1904: bool) -> Reading:
     )
 
 
-def _choice(raw: Any, choices: type[Enum], _date1904: bool) -> Reading:
-    text = _text(raw, None, False).value.strip()
+def _choice(raw: Any, choices: type[Enum], _book: BookConventions) -> Reading:
+    text = _text(raw, None, ENGLISH).value.strip()
     lookup = choice_lookup(choices, choice_label)
     if (found := lookup.get(normalise(text))) is not None:
         return Reading(found.value)
@@ -278,18 +291,18 @@ def _choice(raw: Any, choices: type[Enum], _date1904: bool) -> Reading:
     raise Problem(Code.UNKNOWN_CHOICE, text=text, hint=hint, choices=listed)
 
 
-def _list(raw: Any, _choices: Any, _date1904: bool) -> Reading:
-    text = _text(raw, None, False).value.strip()
+def _list(raw: Any, _choices: Any, _book: BookConventions) -> Reading:
+    text = _text(raw, None, ENGLISH).value.strip()
     if normalise(text) in _words("none"):
         return Reading([])
     return Reading([part for part in _LIST_SEPARATORS.split(text) if part])
 
 
-def _yaml(raw: Any, _choices: Any, _date1904: bool) -> Reading:
+def _yaml(raw: Any, _choices: Any, _book: BookConventions) -> Reading:
     from matrix.yaml_loader import Refused, bounded_loader
 
     if not isinstance(raw, str):
-        return _text_or_number(raw, None, False)
+        return _text_or_number(raw, None, ENGLISH)
     try:
         loader = bounded_loader(raw)
         root = loader.get_single_node()
@@ -301,7 +314,7 @@ def _yaml(raw: Any, _choices: Any, _date1904: bool) -> Reading:
         raise Problem(Code.CELL_YAML_INVALID, problem=problem) from None
 
 
-_READERS: dict[Kind, Callable[[Any, Any, bool], Reading]] = {
+_READERS: dict[Kind, Callable[[Any, Any, BookConventions], Reading]] = {
     Kind.TEXT: _text,
     Kind.NUMBER: _float,
     Kind.INTEGER: _integer,

@@ -33,7 +33,7 @@ from matrix.models.plan import (
     Plan,
 )
 from matrix.plan.workbook import layout
-from matrix.plan.workbook.cells import BLANK, Problem, read_cell
+from matrix.plan.workbook.cells import BLANK, BookConventions, Problem, read_cell
 from matrix.plan.workbook.layout import (
     SETTING_COLUMNS,
     Column,
@@ -131,6 +131,10 @@ class _Reader:
 
     def __post_init__(self) -> None:
         self.meta = self._metadata()
+        lang = self.meta.get("lang", "en")
+        self.conventions = BookConventions(
+            lang if lang in LANGUAGES else "en", date1904=self.raw.date1904
+        )
         self.sheets = self._locate()
         self.names = {role: sheet.name for role, sheet in self.sheets.items()}
 
@@ -398,7 +402,7 @@ class _Reader:
             names = ", ".join(_labels(role, required, table))
             self._add(Code.PLAN_HEADER_MISSING, sheet, None, name=sheet.name, columns=names)
             return None
-        lang = self.meta.get("lang", "en")
+        lang = self.conventions.lang
         for key in required:
             if key not in best:
                 self._add(
@@ -436,7 +440,7 @@ class _Reader:
         """The cell's value; one it cannot read is reported and kept as typed, so the schema
         check that follows finds it wrong at the same cell (and is not reported twice)."""
         try:
-            reading = read_cell(raw, kind, choices, date1904=self.raw.date1904)
+            reading = read_cell(raw, kind, choices, self.conventions)
         except Problem as problem:
             self._add(problem.code, sheet, cell, value=_jsonable(raw), **problem.params)
             return raw
@@ -477,7 +481,7 @@ class _Reader:
             if sheet is not None:
                 found[role] = sheet
         if self.meta or Role.PLAN in found:
-            lang = self.meta.get("lang", "en") if self.meta.get("lang") in LANGUAGES else "en"
+            lang = self.conventions.lang
             for role in REQUIRED:
                 if role not in found:
                     name = t(lang, f"plan_workbook.sheet.{role}")
