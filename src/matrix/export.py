@@ -95,8 +95,8 @@ def _rows(plan: Plan, store: Store, periods: list[str], lang: str | None = None)
     lang = lang or plan.language
     index = plan_index(plan)
     one = periods[0] if len(periods) == 1 else None  # one period: only its rows are read
-    stored = store.current_rows(plan, period=one)
-    progress = {(s.period, s.row.country, s.row.ref): s for s in stored}
+    counted = store.current_rows(plan, period=one)
+    progress = {(s.period, s.row.country, s.row.ref): s for s in counted}
     submissions: dict[str | None, list[Submission]] = {}
     for submission in store.submissions(plan):
         submissions.setdefault(submission.period, []).append(submission)
