@@ -87,7 +87,7 @@ def collect(plan: Plan, paths: list[Path], store_path: Path):
         store.close()
 
 
-def report_context(plan: Plan, store_path: Path, period: str):
+def report_context(plan: Plan, store_path: Path | str, period: str):
     """What `matrix report` computes: the store is read while the figures are built (one step)."""
     from matrix.report.source import from_store
     from matrix.store import Store

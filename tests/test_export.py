@@ -56,6 +56,17 @@ def test_a_single_period(store, sudan):
         dataset(sudan, store, "August")
 
 
+def test_one_period_gives_its_rows_as_the_whole_dataset_does(store_url, sudan):
+    with Store.open(store_url) as both:
+        for period, actual in (("2026-07", 3), ("2026-08", 6)):
+            both.record(make_result(sudan, "SDN", period, actual=actual), sudan)
+        everything = dataset(sudan, both)
+        for period in ("2026-07", "2026-08"):
+            alone = dataset(sudan, both, period)
+            assert alone == [r for r in everything if r["period"] == period]
+            assert {r["actual"] for r in alone} - {None} == {3 if period == "2026-07" else 6}
+
+
 def test_csv_neutralises_formulas(store, sudan, tmp_path):
     out = tmp_path / "export.csv"
     count = export(sudan, store, "2026-08", "csv", out)

@@ -94,7 +94,9 @@ def dataset(
 def _rows(plan: Plan, store: Store, periods: list[str], lang: str | None = None) -> list[Row]:
     lang = lang or plan.language
     index = plan_index(plan)
-    progress = {(s.period, s.row.country, s.row.ref): s for s in store.current_rows(plan)}
+    one = periods[0] if len(periods) == 1 else None  # one period: only its rows are read
+    counted = store.current_rows(plan, period=one)
+    progress = {(s.period, s.row.country, s.row.ref): s for s in counted}
     submissions: dict[str | None, list[Submission]] = {}
     for submission in store.submissions(plan):
         submissions.setdefault(submission.period, []).append(submission)
