@@ -1,4 +1,5 @@
-"""The report over a large store: building the store directly, and timing the report in a fresh process.
+"""The report over a large store: building the store directly, and timing the report in a fresh
+process.
 
 The store is filled through the store's own API (`Store.record` with validation results made in
 code) rather than from thousands of workbooks: 200 countries × 3,000 activities × 8 periods is

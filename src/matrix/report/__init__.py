@@ -1,1 +1,2 @@
-"""The progress report: numbers computed in Python (`build`), shown by Jinja2 templates (`render`)."""
+"""The progress report: numbers computed in Python (`build`), shown by Jinja2 templates
+(`render`)."""

@@ -66,7 +66,8 @@ def polyline(points: Iterable[tuple[float, float | None]]) -> str:
 
 
 def spark(periods: list[str], values: list[float | None]) -> Spark:
-    """A small line chart of percents (0-100, capped) over the periods, with the numbers it draws."""
+    """A small line chart of percents (0-100, capped) over the periods, with the numbers it
+    draws."""
     span = max(len(values) - 1, 1)
     height = SPARK_HEIGHT - 2 * SPARK_PAD
     dots = [

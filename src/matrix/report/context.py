@@ -75,7 +75,8 @@ class Headline(Model):
         description="Plan activities counted, each once however many offices it applies to."
     )
     activities: int = Field(
-        description="Activity-in-office instances counted: one per activity and office it applies to."
+        description="Activity-in-office instances counted: one per "
+        "activity and office it applies to."
     )
     status: StatusBar = Field(description="Activities by status.")
     indicators_with_target: int = Field(description="Indicator rows that have a target.")
@@ -83,7 +84,8 @@ class Headline(Model):
         description="Indicator rows whose achieved value reached the target."
     )
     average_progress: float | None = Field(
-        description="Mean progress towards target over indicator rows with a target, each capped at 100."
+        description="Mean progress towards target over indicator rows "
+        "with a target, each capped at 100."
     )
     average_progress_change: float | None = Field(
         description="Change of average_progress since the previous period, in percentage points."
@@ -144,7 +146,8 @@ class HeatCell(Model):
         description="Mean capped progress, 0-100; None when nothing was reported."
     )
     level: str = Field(
-        description="Colour class: 'none' (no activity), 'unreported', 'p0', 'p25', 'p50', 'p75' or 'p100'."
+        description="Colour class: 'none' (no activity), 'unreported', "
+        "'p0', 'p25', 'p50', 'p75' or 'p100'."
     )
     activities: int = Field(description="Activities of this action point in this office.")
     delayed: int = Field(description="Of which delayed.")
@@ -216,7 +219,8 @@ class ActivityLine(Model):
     )
     reason: str = Field(
         default="",
-        description="Why it needs attention: overdue, at_risk, delayed_unexplained, regression or delayed.",
+        description="Why it needs attention: overdue, at_risk, "
+        "delayed_unexplained, regression or delayed.",
     )
     reason_text: str = Field(
         default="", description="That reason in the report's language, with its figures."
@@ -242,11 +246,13 @@ class AcrossFigure(Model):
         description="The regional figure went down, from as many countries as last period or more."
     )
     pace: str | None = Field(
-        description="'ahead', 'on_pace' or 'behind' the share of the activity's time elapsed; None when unknown."
+        description="'ahead', 'on_pace' or 'behind' the share of the "
+        "activity's time elapsed; None when unknown."
     )
     trend: Spark | None = Field(
         default=None,
-        description="Mean capped progress of its offices towards their targets over the stored periods.",
+        description="Mean capped progress of its offices towards their "
+        "targets over the stored periods.",
     )
 
 
@@ -387,7 +393,8 @@ class CountrySection(Model):
         description="The office's figures per action point it has activities under."
     )
     lines: list[ActivityLine] = Field(
-        description="Rows needing attention, most pressing first (overdue, at risk, delayed without explanation, regressions, delayed)."
+        description="Rows needing attention, most pressing first (overdue, at risk, delayed "
+        "without explanation, regressions, delayed)."
     )
     lines_more: int = Field(
         description="How many more rows need attention than are listed (`matrix export` has all)."
@@ -433,7 +440,8 @@ class Gaps(Model):
         description="Offices (names) with no activity at all."
     )
     action_point_office_gaps: list[str] = Field(
-        description="'3. Title: Kenya, Malawi' for action points some offices have no activity under."
+        description="'3. Title: Kenya, Malawi' for action points some "
+        "offices have no activity under."
     )
     activities_without_lead: list[str] = Field(
         description="'ID Title' of activities with no lead actor."
@@ -578,7 +586,8 @@ class ReportContext(Model):
         description="Progress per action point, in framework order."
     )
     across: list[AcrossActivity] = Field(
-        description="Activities applying to several offices, across them: regressions first, then behind pace."
+        description="Activities applying to several offices, across them: "
+        "regressions first, then behind pace."
     )
     across_total: int = Field(description="How many activities apply to several offices.")
     map: MapView | None = Field(
@@ -591,7 +600,8 @@ class ReportContext(Model):
     countries: list[CountrySection] = Field(description="Per-office sections.")
     actors: list[ActorRow] = Field(description="Per-actor view, actors with something to do first.")
     delayed: list[ActivityLine] = Field(
-        description="Rows needing attention in every office, most pressing first, with the offices' comments."
+        description="Rows needing attention in every office, most pressing "
+        "first, with the offices' comments."
     )
     delayed_more: int = Field(description="How many more rows need attention than are listed.")
     gaps: Gaps = Field(description="Where the plan or the reporting has holes.")
@@ -603,16 +613,20 @@ class ReportContext(Model):
     )
     duplicate_threshold: float = Field(description="Similarity threshold used, 0-100.")
     indicator_figures: list[IndicatorFigure] = Field(
-        description="Regional figure of every country indicator, by its declared rules (empty for one office)."
+        description="Regional figure of every country indicator, by its "
+        "declared rules (empty for one office)."
     )
     funding_by_action_point: list[FundingRow] = Field(
-        description="Funding per action point with a budget or funds secured on unbudgeted activities."
+        description="Funding per action point with a budget or funds "
+        "secured on unbudgeted activities."
     )
     funding_by_actor: list[FundingRow] = Field(
-        description="Funding per lead actor with a budget or funds secured on unbudgeted activities."
+        description="Funding per lead actor with a budget or funds "
+        "secured on unbudgeted activities."
     )
     changes: list[StatusChange] = Field(
-        description="Rows whose status changed since the previous period, the first MAX_CHANGES_SHOWN."
+        description="Rows whose status changed since the previous "
+        "period, the first MAX_CHANGES_SHOWN."
     )
     changes_more: int = Field(description="How many more rows changed status than are shown.")
     trend: TrendChart = Field(description="Trends over all stored periods up to this one.")

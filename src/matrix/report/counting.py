@@ -7,8 +7,8 @@
   *not reported*.
 - *Progress* of an indicator row is achieved / target, achieved by the indicator's period rule
   (`matrix.semantics`): this period's value for totals to date and latest levels, the sum over
-  periods for per-period ones, the highest or mean value reported so far for those levels. Averages cap each row at 100 %
-  so one over-achievement cannot hide another shortfall.
+  periods for per-period ones, the highest or mean value reported so far for those levels.
+  Averages cap each row at 100 % so one over-achievement cannot hide another shortfall.
 
 A global plan has hundreds of thousands of rows per period and years of periods, so the plan's
 rows are laid out once as flat lists (`Layout`), every stored period is read once, in order
@@ -49,7 +49,8 @@ Key = tuple[str, str]
 # Parallel lists by row number, not an object per row: each period's figures are flat list passes.
 class Layout:
     """The plan rows of the report's offices in office, then plan order, as parallel lists: row
-    `j` is `rows[j]` of office `row_office[j]` and belongs to counted activity `keys[row_key[j]]`."""
+    `j` is `rows[j]` of office `row_office[j]` and belongs to counted activity
+    `keys[row_key[j]]`."""
 
     def __init__(self, plan: Plan, offices: list[str]):
         self.plan = plan
@@ -70,7 +71,8 @@ class Layout:
         self.key_rows: list[range] = []
         self.key_group: list[int] = []
         self.groups: dict[tuple[str, str], int] = {}
-        """(office, action point id) -> group number; figures are summed per group and per activity."""
+        """(office, action point id) -> group number; figures are summed per group and per
+        activity."""
         self.index: dict[str, dict[str, int]] = {}
         """office -> ref -> row number, to place a stored row."""
         self.office_span: dict[str, range] = {}
@@ -140,7 +142,8 @@ class Layout:
         lead: str | None = None,
         partner: str | None = None,
     ) -> list[str]:
-        """Counted plan activities (each once) of an action point, lead or partner; all with no argument."""
+        """Counted plan activities (each once) of an action point, lead or partner; all with no
+        argument."""
         out = []
         for activity_id in self.activity_ids:
             activity, ap = self.activity[activity_id], self.action_point[activity_id]
@@ -155,7 +158,8 @@ class Layout:
 
 
 def status_of(statuses: set[str]) -> str:
-    """An activity's status from its indicator rows' statuses: the most pressing (module docstring)."""
+    """An activity's status from its indicator rows' statuses: the most pressing (module
+    docstring)."""
     if NOT_REPORTED in statuses:
         return NOT_REPORTED
     found = {Status(s) for s in statuses}

@@ -1,4 +1,5 @@
-"""What the report points out beyond progress: gaps, likely duplicated effort, data-quality warnings."""
+"""What the report points out beyond progress: gaps, likely duplicated effort, data-quality
+warnings."""
 
 from __future__ import annotations
 
@@ -27,10 +28,12 @@ officials" (0.86) and "Adopt counter-trafficking legislation" / "Adopt anti-traf
 (0.75), while leaving apart activities that merely share a topic word. Words rather than letters:
 the same verdicts on real titles, at a fraction of the cost on a plan with thousands of them."""
 MAX_LOOKALIKES = 10
-"""Most look-alikes an activity is compared with word by word and paired with: real plans have a few;
-thousands of near-identical activities would otherwise make the search and the pairs quadratic."""
+"""Most look-alikes an activity is compared with word by word and paired with: real plans have a
+few; thousands of near-identical activities would otherwise make the search and the pairs
+quadratic."""
 MAX_CANDIDATES = 50
-"""Titles met through rare words that an activity weighs by shared words (cheap) before comparing."""
+"""Titles met through rare words that an activity weighs by shared words (cheap) before
+comparing."""
 
 
 def gaps(plan: Plan, layout: Layout, offices: list[str], words: Words) -> Gaps:
@@ -64,7 +67,8 @@ def gaps(plan: Plan, layout: Layout, offices: list[str], words: Words) -> Gaps:
 
 
 def normalise_title(title: str) -> tuple[str, ...]:
-    """The title's words: case, Unicode forms, punctuation and spacing do not make activities different."""
+    """The title's words: case, Unicode forms, punctuation and spacing do not make activities
+    different."""
     text = unicodedata.normalize("NFKC", title).casefold()
     return tuple(re.sub(r"[^\w\s]", " ", text).split())
 
@@ -143,7 +147,8 @@ def office_pairs(
 ) -> list[tuple]:
     """Alike pairs of one office's activities (shown as -> (words, lead)) with different leads, in
     the office's order: (first index, second index, first, lead, second, lead, ratio). An activity
-    is the second of at most MAX_LOOKALIKES pairs, so thousands of copies of one title stay linear."""
+    is the second of at most MAX_LOOKALIKES pairs, so thousands of copies of one title stay
+    linear."""
     earlier: dict[tuple[str, ...], dict[str, list[tuple[int, str, str]]]] = defaultdict(dict)
     """Title -> casefolded lead -> (index, shown, lead) of the activities before, by lead so that
     copies with the same lead are passed over at once."""

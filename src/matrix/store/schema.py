@@ -72,7 +72,10 @@ MIGRATIONS: list[tuple[str, ...]] = [
             row_count      INTEGER NOT NULL,
             proposed_count INTEGER NOT NULL
         )""",
-        "CREATE UNIQUE INDEX submissions_accepted_once ON submissions(sha256) WHERE outcome = 'accepted'",
+        (
+            "CREATE UNIQUE INDEX submissions_accepted_once ON submissions(sha256) "
+            "WHERE outcome = 'accepted'"
+        ),
         "CREATE INDEX submissions_sha256 ON submissions(sha256)",
         "CREATE INDEX submissions_office_period ON submissions(office, period)",
         """CREATE TABLE progress (
@@ -145,7 +148,10 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE INDEX issued_matrices_plan_period ON issued_matrices(plan_id, period)",
     ),
 ]
-_STORE_INFO = "CREATE TABLE matrix_store (id INTEGER PRIMARY KEY, application TEXT NOT NULL, version INTEGER NOT NULL)"
+_STORE_INFO = (
+    "CREATE TABLE matrix_store "
+    "(id INTEGER PRIMARY KEY, application TEXT NOT NULL, version INTEGER NOT NULL)"
+)
 
 
 def check_store_file(path: Path) -> None:

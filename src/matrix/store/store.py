@@ -97,7 +97,8 @@ class Store:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: object
     ) -> None:
-        """Closes the store; a database failure inside the block leaves it as one line (StoreError)."""
+        """Closes the store; a database failure inside the block leaves it as one line
+        (StoreError)."""
         try:
             self.close()
         except DATABASE_ERRORS:
@@ -110,8 +111,9 @@ class Store:
     def record(
         self, result: ValidationResult, plan: Plan, received_at: datetime | None = None
     ) -> Recorded:
-        """Record one validated file in one transaction: duplicate, rejected, accepted or superseding.
-        Raises StoreError when the database cannot (disk full, server gone), having recorded nothing."""
+        """Record one validated file in one transaction: duplicate, rejected, accepted or
+        superseding. Raises StoreError when the database cannot (disk full, server gone), having
+        recorded nothing."""
         version = plan_index(plan).content_hash
         known = self._plan_refs.get(version)
         recorded, plan_ref = write(
@@ -259,7 +261,8 @@ class Store:
         return [p for p in self.periods(plan) if _before(p, cutoff)]
 
     def proposed(self, plan: Plan, period: str) -> list[tuple[str, dict[str, object]]]:
-        """New activities offices proposed in their current returns for `period`: (office, fields)."""
+        """New activities offices proposed in their current returns for `period`: (office,
+        fields)."""
         with self.reading():
             return queries.proposed(self.conn, plan, period)
 

@@ -50,7 +50,8 @@ def funding(activity_ids: list[str], layout: Layout, secured: dict[str, float]) 
 def funding_rows(
     groups: dict[str, tuple[str, list[str]]], layout: Layout, secured: dict[str, float]
 ) -> list[FundingRow]:
-    """One row per group (action point or lead actor) with budgeted activities or unbudgeted funding."""
+    """One row per group (action point or lead actor) with budgeted activities or unbudgeted
+    funding."""
     rows = []
     for key, (label, activity_ids) in groups.items():
         found = funding(activity_ids, layout, secured)

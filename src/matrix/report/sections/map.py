@@ -23,7 +23,8 @@ MAX_HEIGHT = 560
 
 @cache
 def boundaries() -> dict[str, list[list[int]]]:
-    """ISO alpha-3 code -> outer rings as flat lists of longitude, latitude in tenths of a degree."""
+    """ISO alpha-3 code -> outer rings as flat lists of longitude, latitude in tenths of a
+    degree."""
     text = files("matrix.report").joinpath("maps", "countries.json").read_text(encoding="utf-8")
     return json.loads(text)["countries"]
 
