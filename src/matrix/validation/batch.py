@@ -4,6 +4,7 @@ results in input order, and a file that kills its reader reported instead of sto
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -94,7 +95,14 @@ def validate_paths(
     futures: list[Future] = []
     try:
         with _workers(workers, plan, previous, key, versions) as pool:
-            futures = _submit(pool, files)
+            # Workers are forked on the first submit. Frozen, the parent's objects are left out
+            # of the workers' cycle collections, which otherwise walked (and copied) all of them:
+            # a sixth of the CPU of validating 40 returns on two workers.
+            gc.freeze()
+            try:
+                futures = _submit(pool, files)
+            finally:
+                gc.unfreeze()
             for index, future in enumerate(futures):
                 results[index] = future.result()
     except BrokenProcessPool:
