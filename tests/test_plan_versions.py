@@ -6,6 +6,7 @@ with real workbooks filled in as offices fill them."""
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -240,3 +241,25 @@ def test_plan_diff_names_a_version_that_is_not_kept(run, tmp_path):
         "no kept version of plan 'dar-es-salaam-follow-up' starts with '0000000'" in result.output
     )
     assert "matrix plan history" in result.output
+
+
+def test_returns_collected_before_a_revision_count_for_their_renamed_rows(run, tmp_path):
+    """Q3's returns were collected under version 1; the plan then gave LEG-1 a second indicator.
+    The export made under version 2 shows Kenya's Q3 LEG-1 as LEG-1.1, with what Kenya reported."""
+    shutil.copy(DAR, tmp_path / "plan.yaml")
+    assert (
+        run("generate", "plan.yaml", "--period", PERIOD, "--country", "KEN", "-o", "sent").exit_code
+        == 0
+    )
+    v1 = load_plan(tmp_path / "plan.yaml")
+    sent = next((tmp_path / "sent").glob("*.xlsx"))
+    fill_good(sent, v1)
+    assert run("collect", str(sent)).exit_code == 0
+    revise(tmp_path / "plan.yaml")
+
+    exported = run("export", "--period", PERIOD, "--format", "csv", "-o", "rows.csv")
+    assert exported.exit_code == 0, exported.output
+    with (tmp_path / "rows.csv").open(encoding="utf-8") as f:
+        rows = {(r["country"], r["ref"]): r for r in csv.DictReader(f)}
+    assert rows[("KEN", "LEG-1.1")]["status"] == "on_track"
+    assert ("KEN", "LEG-1") not in rows

@@ -7,10 +7,12 @@ from matrix.plan.diff import PlanDiff, diff_plans, render_diff
 from matrix.plan.index import (
     PlanIndex,
     PlanRow,
+    RowKey,
     expected_offices,
     office_name,
     plan_index,
     plan_rows,
+    row_key,
     row_ref,
     split_ref,
 )
@@ -20,6 +22,7 @@ __all__ = [
     "PlanDiff",
     "PlanIndex",
     "PlanRow",
+    "RowKey",
     "check_plan_file",
     "diff_plans",
     "expected_offices",
@@ -29,6 +32,7 @@ __all__ = [
     "plan_rows",
     "read_plan",
     "render_diff",
+    "row_key",
     "row_ref",
     "split_ref",
 ]

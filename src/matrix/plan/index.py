@@ -55,6 +55,17 @@ def row_ref(activity: Activity, index: int) -> str:
     return activity.id if len(activity.indicators) <= 1 else f"{activity.id}.{index + 1}"
 
 
+RowKey = tuple[str, str]
+"""(activity id, indicator key): what a row's values are carried by from one plan version to the
+next, whatever its ref became."""
+
+
+def row_key(row: PlanRow) -> RowKey:
+    """An activity without indicators has one row, which counts as its first indicator's."""
+    key = row.indicator.key(row.indicator_index) if row.indicator else "1"
+    return row.activity.id, key
+
+
 def split_ref(ref: str) -> tuple[str, int]:
     """(activity id, 0-based indicator index) of a ref written by `row_ref`."""
     activity_id, dot, number = ref.rpartition(".")
@@ -149,6 +160,21 @@ class PlanIndex:
         if region and office == region.code:
             return in_language(region.name, lang)
         return country_name(office, lang)
+
+    def renamed_from(self, earlier: PlanIndex) -> dict[str, str]:
+        """Ref in `earlier` -> ref here, for each row whose ref changed between the two versions
+        (LEG-1 -> LEG-1.1 once LEG-1 has a second indicator), matched as `Carry` matches them. A
+        removed row keeps its ref, unless that ref now names another row: it is then renamed to
+        one no plan row can have (a dot and a non-number), so its values count for nothing."""
+        here = {row_key(row): row.ref for row in self.by_ref.values()}
+        renamed = {}
+        for ref, row in earlier.by_ref.items():
+            now = here.get(row_key(row))
+            if now is None and ref in self.by_ref:
+                now = f"{ref}.removed"
+            if now is not None and now != ref:
+                renamed[ref] = now
+        return renamed
 
     def derived(self, key: Hashable, build: Callable[[], T]) -> T:
         """`build()`, made once per plan and `key`: for what other modules work out from the plan

@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import (
     CompoundSelect,
     Select,
@@ -108,12 +109,79 @@ def _current(plan: Plan) -> list[ColumnElement[bool]]:
     return [submissions.c.id.in_(counting_returns(plan))]
 
 
-def _candidates(plan: Plan, *columns: Any, where: Iterable[ColumnElement[bool]] = ()) -> Select:
+# --- rows collected under an earlier version of the plan -----------------------------------------
+# A stored row keeps the ref of the plan version it was collected under. When a revision renamed
+# rows (LEG-1 became LEG-1.1 once LEG-1 had a second indicator), every read maps the old refs to
+# the current ones in SQL, so earlier periods count for the rows they were reported for.
+
+Renamed = dict[int, dict[str, str]]
+"""plans.id of a stored version -> {ref in that version: ref in the current plan}, for the
+versions whose rows were renamed."""
+
+
+def renamed_refs(conn: Connection, plan: Plan) -> Renamed:
+    """The renamed rows of every stored version of the plan (`PlanIndex.renamed_from`), worked out
+    once per plan and set of stored versions."""
+    index = plan_index(plan)
+    stored = conn.execute(
+        select(plans.c.id, plans.c.hash).where(
+            plans.c.plan_id == plan.id, plans.c.hash != index.content_hash
+        )
+    ).all()
+    if not stored:
+        return {}
+
+    def work_out() -> Renamed:
+        snapshots = conn.execute(
+            select(plans.c.id, plans.c.snapshot).where(plans.c.id.in_([r.id for r in stored]))
+        )
+        renamed = {}
+        for plan_ref, snapshot in snapshots:
+            try:
+                earlier = Plan.model_validate_json(snapshot)
+            except ValidationError:
+                continue  # a version this release cannot read: its rows keep their refs
+            if found := index.renamed_from(plan_index(earlier)):
+                renamed[plan_ref] = found
+        return renamed
+
+    key = ("renamed_refs", frozenset((r.id, r.hash) for r in stored))
+    return index.derived(key, work_out)
+
+
+def _key(renamed: Renamed) -> tuple:
+    return tuple((plan_ref, tuple(refs.items())) for plan_ref, refs in sorted(renamed.items()))
+
+
+def _current_ref(renamed: Renamed) -> ColumnElement[str]:
+    """A stored row's ref in the current plan (the stored ref where nothing was renamed)."""
+    if not renamed:
+        return p_.ref
+    return case(
+        {plan_ref: case(refs, value=p_.ref, else_=p_.ref) for plan_ref, refs in renamed.items()},
+        value=s_.plan_ref,
+        else_=p_.ref,
+    )
+
+
+def _with_current_ref(columns: Iterable[Any], renamed: Renamed) -> list[Any]:
+    """`columns` with the stored ref replaced by the current one, under the same name."""
+    return [_current_ref(renamed).label("ref") if c is p_.ref else c for c in columns]
+
+
+def _candidates(
+    plan: Plan, *columns: Any, renamed: Renamed, where: Iterable[ColumnElement[bool]] = ()
+) -> Select:
     """Every row of the returns that count, ranked by `PRECEDENCE` within its (period, country,
-    ref) as `n` (1: the row that counts), with `blank` set for an empty row."""
-    rank = func.row_number().over(partition_by=(s_.period, p_.country, p_.ref), order_by=PRECEDENCE)
+    current ref) as `n` (1: the row that counts), with `blank` set for an empty row."""
+    ref = _current_ref(renamed)
+    rank = func.row_number().over(partition_by=(s_.period, p_.country, ref), order_by=PRECEDENCE)
     return (
-        select(*columns, rank.label("n"), case((BLANK, 1), else_=0).label("blank"))
+        select(
+            *_with_current_ref(columns, renamed),
+            rank.label("n"),
+            case((BLANK, 1), else_=0).label("blank"),
+        )
         .select_from(progress.join(submissions, s_.id == p_.submission_id))
         .where(*_current(plan), *where)
     )
@@ -129,21 +197,23 @@ def contested_periods(plan: Plan) -> Select:
     )
 
 
-def _counted(plan: Plan, *columns: Any, period: Any = None, country: Any = None) -> CompoundSelect:
+def _counted(
+    plan: Plan, *columns: Any, renamed: Renamed, period: Any = None, country: Any = None
+) -> CompoundSelect:
     """`columns` (progress and submission columns, by name) of the row that counts for every
-    (period, country, ref), optionally of one period and one country: ranked by `PRECEDENCE` in
-    contested periods, read as they are elsewhere."""
+    (period, country, current ref), optionally of one period and one country: ranked by
+    `PRECEDENCE` in contested periods, read as they are elsewhere."""
     where = []
     if period is not None:
         where.append(s_.period == period)
     if country is not None:
         where.append(p_.country == country)
     contested = contested_periods(plan)
-    ranked = _candidates(plan, *columns, where=[*where, s_.period.in_(contested)]).subquery(
-        "candidates"
-    )
+    ranked = _candidates(
+        plan, *columns, renamed=renamed, where=[*where, s_.period.in_(contested)]
+    ).subquery("candidates")
     alone = (
-        select(*columns)
+        select(*_with_current_ref(columns, renamed))
         .select_from(progress.join(submissions, s_.id == p_.submission_id))
         .where(*_current(plan), *where, s_.period.not_in(contested))
     )
@@ -225,7 +295,8 @@ def current_rows(
     conn: Connection, plan: Plan, period: str | None = None, country: str | None = None
 ) -> Iterator[StoredRow]:
     """The row that counts for every (period, country, ref), with the return it came from."""
-    query = _counted(plan, *_PROVENANCE, *RECORD, period=period, country=country)
+    renamed = renamed_refs(conn, plan)
+    query = _counted(plan, *_PROVENANCE, *RECORD, renamed=renamed, period=period, country=country)
     for r in conn.execute(query):
         yield StoredRow(
             period=r.period,
@@ -243,13 +314,15 @@ def progress_records(
     statement is compiled once per plan (kept with its index): a report reads every period, and
     compiling the rule costs more than reading a small period."""
     dialect = conn.dialect
+    renamed = renamed_refs(conn, plan)
     compiled = plan_index(plan).derived(
-        ("progress_records", dialect.name, dialect.driver, country is not None),
+        ("progress_records", dialect.name, dialect.driver, country is not None, _key(renamed)),
         lambda: _compiled(
             dialect,
             _counted(
                 plan,
                 *RECORD,
+                renamed=renamed,
                 period=bindparam("period_wanted", ""),
                 country=None if country is None else bindparam("country_wanted", ""),
             ),
@@ -313,7 +386,10 @@ def latest_with_period(
     where = [s_.period.in_(earlier)]
     if countries is not None:
         where.append(p_.country.in_(list(countries)))
-    candidates = _candidates(plan, *RECORD, s_.period, where=where).subquery("candidates")
+    renamed = renamed_refs(conn, plan)
+    candidates = _candidates(plan, *RECORD, s_.period, renamed=renamed, where=where).subquery(
+        "candidates"
+    )
     counting = select(candidates).where(candidates.c.n == 1)
     if with_actual:
         counting = counting.where(candidates.c.actual.is_not(None))
@@ -366,14 +442,17 @@ def overlaps(
     if submission_ids is not None:
         ids = list(submission_ids)
         where.append(s_.period.in_(select(s_.period).where(s_.id.in_(ids))))
-    partition = (s_.period, p_.country, p_.ref)
+    renamed = renamed_refs(conn, plan)
+    partition = (s_.period, p_.country, _current_ref(renamed))
     counted = [
-        func.first_value(c)
+        func.first_value(partition[-1] if c is p_.ref else c)
         .over(partition_by=partition, order_by=PRECEDENCE)
         .label(f"counted_{c.key}")
         for c in _REPORTED
     ]
-    ranked = _candidates(plan, *_REPORTED, *counted, where=where).subquery("candidates")
+    ranked = _candidates(plan, *_REPORTED, *counted, renamed=renamed, where=where).subquery(
+        "candidates"
+    )
     c = ranked.c
     both = [*(c[f"counted_{col.key}"] for col in _REPORTED), *(c[col.key] for col in _REPORTED)]
     query = select(*both).where(

@@ -17,19 +17,10 @@ from matrix.codes import Code
 from matrix.i18n import Phrase, phrase
 from matrix.models.plan import Plan, in_language
 from matrix.models.returns import ProgressRow
-from matrix.plan import PlanIndex, PlanRow, plan_index
+from matrix.plan import PlanIndex, PlanRow, RowKey, plan_index, row_key
 from matrix.validation.rows import SheetContext
 from matrix.validation.structure import Table
 from matrix.versions import PlanVersions
-
-RowKey = tuple[str, str]
-"""(activity id, indicator key): what a value is carried by."""
-
-
-def row_key(row: PlanRow) -> RowKey:
-    """An activity without indicators has one row, which counts as its first indicator's."""
-    key = row.indicator.key(row.indicator_index) if row.indicator else "1"
-    return row.activity.id, key
 
 
 class Carry:
