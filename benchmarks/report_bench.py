@@ -241,9 +241,12 @@ def _child(args: dict) -> dict:
 
 
 FLOOR = """SELECT pr.country, pr.status, count(*), sum(pr.actual) FROM progress pr
-           JOIN submissions s ON s.id = pr.submission_id
-           WHERE s.period = {0} AND s.outcome = 'accepted' AND s.superseded_by IS NULL
+           WHERE pr.submission_id IN (SELECT s.id FROM submissions s WHERE s.period = {0}
+                                      AND s.outcome = 'accepted' AND s.superseded_by IS NULL)
            GROUP BY pr.country, pr.status"""
+"""Written with IN rather than a join: SQLite's planner walked a join through an index over every
+period's rows (1.7 s at 4.8 M rows, against 0.25 s for the period's own); the same work on both
+backends."""
 
 
 def sql_floor(store: str, period: str) -> list[tuple]:

@@ -126,6 +126,15 @@ def test_rows_are_ranked_by_reason_and_a_comment_alone_is_not_attention():
     ]  # TALK: on track, on pace, commented: not listed
 
 
+@pytest.mark.parametrize("over", [(Status.NOT_STARTED, 0, ""), None])
+def test_an_overdue_row_is_listed_whatever_was_reported_or_if_nothing_was(over):
+    q4 = {**Q4, "OVER": over} if over else {k: v for k, v in Q4.items() if k != "OVER"}
+    q4 = {**q4, "TALK": (Status.NOT_STARTED, 70, "")}  # not overdue, not started: not listed
+    found = [(ref, reason) for ref, reason, _ in ranking(q4=q4)]
+    assert found[0] == ("OVER", Reason.OVERDUE)
+    assert "TALK" not in [ref for ref, _ in found]
+
+
 def test_every_row_says_why_with_its_figures():
     why = {ref: text for ref, _, text in ranking()}
     assert why["OVER"] == "Past its planned end (\u20682026-11-30\u2069), not finished"

@@ -147,5 +147,22 @@ def ranked(
     """Every row that needs attention, most pressing first, then in office and plan order."""
     if regressed is None:
         regressed = regressed_rows(now, before)
-    found = (reason(now, before, j, margin, regressed) for j in range(len(now.status)))
+    found = (reason(now, before, j, margin, regressed) for j in _candidates(now, regressed))
     return sorted((a for a in found if a is not None), key=lambda a: (a.reason, a.row))
+
+
+PRESSING = frozenset({Status.ON_TRACK.value, Status.DELAYED.value})
+"""The statuses that may be at risk or delayed; any other row needs attention only when overdue
+or regressed."""
+
+
+def _candidates(now: Snapshot, regressed: frozenset[int]) -> list[int]:
+    """The rows `reason` may find a reason for, in one pass over statuses and end dates: most of
+    a global plan's rows need no attention, and asking `reason` about each costs more."""
+    period_end = now.period_end
+    found = {
+        j
+        for j, (status, end) in enumerate(zip(now.status, now.layout.row_end, strict=True))
+        if status in PRESSING or (end is not None and end < period_end)
+    }
+    return sorted(found | regressed)

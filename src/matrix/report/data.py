@@ -23,6 +23,9 @@ class PeriodData:
     rows: Iterable[ProgressRecord] = field(default_factory=list)
     """Latest accepted value of every reported row, one per (country, ref); when a row appears
     twice, the later one wins. Iterated once per report."""
+    brief_rows: Iterable[ProgressRecord] | None = None
+    """The same rows with only country, ref, status and actual (cheaper to read), for a period the
+    report only counts (not the reported one or the one before); None: `rows` are read."""
     proposed: dict[str, list[ProposedActivity]] = field(default_factory=dict)
     """Office code -> activities it reported that are not in the plan."""
     narratives: dict[str, Narratives] = field(default_factory=dict)

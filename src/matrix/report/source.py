@@ -33,9 +33,10 @@ class StoredRows:
     plan: Plan
     period: str
     office: str | None = None
+    brief: bool = False
 
     def __iter__(self) -> Iterator[ProgressRecord]:
-        return self.store.progress(self.plan, self.period, self.office)
+        return self.store.progress(self.plan, self.period, self.office, brief=self.brief)
 
 
 def report_data(plan: Plan, store: Store, office: str | None = None) -> ReportData:
@@ -52,7 +53,10 @@ def report_data(plan: Plan, store: Store, office: str | None = None) -> ReportDa
         found = store.narratives(plan, [period], office)
         narratives = {stored.office: stored.narratives for stored in found}
         periods[period] = PeriodData(
-            rows=StoredRows(store, plan, period, office), proposed=proposed, narratives=narratives
+            rows=StoredRows(store, plan, period, office),
+            brief_rows=StoredRows(store, plan, period, office, brief=True),
+            proposed=proposed,
+            narratives=narratives,
         )
     submissions = [s for s in store.submissions(plan) if s.office and s.period]
     return ReportData(periods=periods, submissions=submissions)

@@ -17,6 +17,8 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    literal_column,
+    null,
     or_,
     select,
     union_all,
@@ -38,6 +40,13 @@ STREAM = {"yield_per": 20_000}
 """Rows fetched at a time when a query is read as it goes (a server-side cursor on PostgreSQL)."""
 RECORD = [progress.c[name] for name in ProgressRecord._fields]
 """The progress columns a `ProgressRecord` is made of, in its order."""
+BRIEF = [
+    *RECORD[:4],
+    null().label("funds_secured"),
+    *(literal_column("''").label(name) for name in ProgressRecord._fields[5:]),
+]
+"""A `ProgressRecord` with only what a report counts in periods it only counts (country, ref,
+status, actual); the rest empty, not read."""
 _PROVENANCE = [
     submissions.c.period,
     submissions.c.id.label("submission_id"),
@@ -308,20 +317,27 @@ def current_rows(
 
 
 def progress_records(
-    conn: Connection, plan: Plan, period: str, country: str | None = None
+    conn: Connection,
+    plan: Plan,
+    period: str,
+    country: str | None = None,
+    *,
+    brief: bool = False,
 ) -> Iterator[ProgressRecord]:
-    """The rows that count in one period, one per (country, ref), read as they are used. The
-    statement is compiled once per plan (kept with its index): a report reads every period, and
-    compiling the rule costs more than reading a small period."""
+    """The rows that count in one period, one per (country, ref), read as they are used; `brief`:
+    only what `BRIEF` reads (a report's earlier periods, a third less to read). The statement is
+    compiled once per plan (kept with its index): a report reads every period, and compiling the
+    rule costs more than reading a small period."""
     dialect = conn.dialect
     renamed = renamed_refs(conn, plan)
+    key = ("progress_records", dialect.name, dialect.driver, country is not None, brief)
     compiled = plan_index(plan).derived(
-        ("progress_records", dialect.name, dialect.driver, country is not None, _key(renamed)),
+        (*key, _key(renamed)),
         lambda: _compiled(
             dialect,
             _counted(
                 plan,
-                *RECORD,
+                *(BRIEF if brief else RECORD),
                 renamed=renamed,
                 period=bindparam("period_wanted", ""),
                 country=None if country is None else bindparam("country_wanted", ""),

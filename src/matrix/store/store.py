@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Self
 
@@ -188,16 +189,17 @@ class Store:
             return [o for o in found if o.counted.period in usable]
 
     def progress(
-        self, plan: Plan, period: str, country: str | None = None
+        self, plan: Plan, period: str, country: str | None = None, *, brief: bool = False
     ) -> Iterator[ProgressRecord]:
         """The rows that count in one period (of one country or region code), one per (country,
-        ref), by the rule of `current_rows`. Read as they are used:
-        a global plan's period is hundreds of thousands of rows, and the report reads each once
-        (inside `reading`; outside, the rows are read at once)."""
+        ref), by the rule of `current_rows`; `brief`: only country, ref, status and actual, the
+        rest left empty. Read as they are used: a global plan's period is hundreds of thousands
+        of rows, and the report reads each once (inside `reading`; outside, at once)."""
+        found = partial(queries.progress_records, self.conn, plan, period, country, brief=brief)
         if self.conn.in_transaction():
-            return queries.progress_records(self.conn, plan, period, country)
+            return found()
         with self.reading():
-            return iter(list(queries.progress_records(self.conn, plan, period, country)))
+            return iter(list(found()))
 
     def latest_progress(
         self, plan: Plan, before_period: str

@@ -20,16 +20,16 @@ def achievements(
     """Activities completed and targets reached this period (not already by the previous one),
     the first SHOWN, and how many there are."""
     layout, completed = now.layout, Status.COMPLETED.value
-    found = []
+    found: list[tuple[int, str]] = []  # (row, what); put into words only for the SHOWN ones
     for k, status in enumerate(now.key_status):
         if status == completed and (before is None or before.key_status[k] != completed):
-            j = layout.key_first[k]
-            found.append(_achievement(now, j, words.label("report.exec.completed_now"), words))
+            found.append((layout.key_first[k], "report.exec.completed_now"))
     for j in layout.with_target:
         p, was = now.progress[j], before.progress[j] if before else None
         if p is not None and p >= 100 and (was is None or was < 100):
-            found.append(_achievement(now, j, words.label("report.exec.target_now"), words))
-    return found[:SHOWN], len(found)
+            found.append((j, "report.exec.target_now"))
+    shown = [_achievement(now, j, words.label(what), words) for j, what in found[:SHOWN]]
+    return shown, len(found)
 
 
 def _achievement(now: Snapshot, j: int, what: str, words: Words) -> Achievement:
