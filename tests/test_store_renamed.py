@@ -4,8 +4,12 @@ in SQL, on both backends."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
 
 from matrix.models.plan import Plan
 from matrix.plan import plan_index
@@ -176,3 +180,17 @@ def test_every_stored_version_is_mapped_on_its_own(store, dar):
     rows = {(s.period, s.row.ref): s.row.actual for s in store.current_rows(v3, country="KEN")}
     assert rows[(Q3, "LEG-1.2")] == 1 and (Q3, "LEG-1.1") not in rows
     assert rows[(Q4, "LEG-1.2")] == 2 and rows[(Q4, "LEG-1.1")] == 8
+
+
+@pytest.mark.parametrize("damage", ["truncated", "unknown framework"])
+def test_a_stored_version_that_cannot_be_read_leaves_its_rows_as_they_were(store, dar, damage):
+    store.record(with_actual(make_result(dar, "KEN", Q3), "LEG-1", 1), dar)
+    snapshot = dar.model_dump(mode="json")
+    snapshot["framework"] = "no-such-framework"
+    damaged = dar.model_dump_json()[:40] if damage == "truncated" else json.dumps(snapshot)
+    with store.conn.begin():
+        store.conn.execute(text("UPDATE plans SET snapshot = :damaged"), {"damaged": damaged})
+    v2 = revised(dar, second_indicator)
+
+    counted = {s.row.ref: s.row.actual for s in store.current_rows(v2, Q3, "KEN")}
+    assert counted["LEG-1"] == 1 and "LEG-1.1" not in counted

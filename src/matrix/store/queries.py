@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Dialect, Row
 from sqlalchemy.sql.compiler import Compiled, SQLCompiler
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
+from matrix.errors import MatrixError
 from matrix.models.issues import Issue
 from matrix.models.plan import Plan
 from matrix.models.returns import ProgressRecord
@@ -147,10 +148,10 @@ def renamed_refs(conn: Connection, plan: Plan) -> Renamed:
         renamed = {}
         for plan_ref, snapshot in snapshots:
             try:
-                earlier = Plan.model_validate_json(snapshot)
-            except ValidationError:
+                found = index.renamed_from(plan_index(Plan.model_validate_json(snapshot)))
+            except (ValidationError, MatrixError):
                 continue  # a version this release cannot read: its rows keep their refs
-            if found := index.renamed_from(plan_index(earlier)):
+            if found:
                 renamed[plan_ref] = found
         return renamed
 
