@@ -198,3 +198,20 @@ def test_support_needed_is_grouped_by_partner():
         ("Council C", "SAID", "A letter from the minister"),
         ("Agency A", "LATE", "Two vehicles"),
     }
+
+
+def test_an_activity_completed_this_period_is_one_achievement_not_two():
+    from matrix.report.sections.executive import achievements
+
+    p = plan()
+    layout = Layout(p, ["SDN"])
+    q4 = {
+        **Q4,
+        "RISK": (Status.COMPLETED, 100, ""),  # completed, and its target reached
+        "LATE": (Status.ON_TRACK, 120, ""),  # its target reached, still going
+    }
+    data = ReportData(periods={"2026-Q3": rows("2026-Q3", Q3), "2026-Q4": rows("2026-Q4", q4)})
+    before, now = snapshots(layout, data, Period.parse("2026-Q3"), Period.parse("2026-Q4"))
+    shown, total = achievements(now, before, Words(p, "en"))
+    assert [(a.ref, a.what) for a in shown] == [("RISK", "Completed"), ("LATE", "Target reached")]
+    assert total == 2

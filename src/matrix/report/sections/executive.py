@@ -18,15 +18,23 @@ def achievements(
     now: Snapshot, before: Snapshot | None, words: Words
 ) -> tuple[list[Achievement], int]:
     """Activities completed and targets reached this period (not already by the previous one),
-    the first SHOWN, and how many there are."""
+    the first SHOWN, and how many there are. An activity completed this period is listed once, as
+    completed, not again for the targets it reached."""
     layout, completed = now.layout, Status.COMPLETED.value
     found: list[tuple[int, str]] = []  # (row, what); put into words only for the SHOWN ones
+    completed_now = set()
     for k, status in enumerate(now.key_status):
         if status == completed and (before is None or before.key_status[k] != completed):
             found.append((layout.key_first[k], "report.exec.completed_now"))
+            completed_now.add(k)
     for j in layout.with_target:
         p, was = now.progress[j], before.progress[j] if before else None
-        if p is not None and p >= 100 and (was is None or was < 100):
+        if (
+            p is not None
+            and p >= 100
+            and (was is None or was < 100)
+            and layout.row_key[j] not in completed_now
+        ):
             found.append((j, "report.exec.target_now"))
     shown = [_achievement(now, j, words.label(what), words) for j, what in found[:SHOWN]]
     return shown, len(found)
