@@ -160,6 +160,7 @@ def renamed_refs(conn: Connection, plan: Plan) -> Renamed:
 
 
 def _key(renamed: Renamed) -> tuple:
+    """`renamed` as part of a cache key: a statement compiled for one mapping serves no other."""
     return tuple((plan_ref, tuple(refs.items())) for plan_ref, refs in sorted(renamed.items()))
 
 
@@ -326,7 +327,7 @@ def progress_records(
     brief: bool = False,
 ) -> Iterator[ProgressRecord]:
     """The rows that count in one period, one per (country, ref), read as they are used; `brief`:
-    only what `BRIEF` reads (a report's earlier periods, a third less to read). The statement is
+    only what `BRIEF` reads (a report's earlier periods: no comments to fetch). The statement is
     compiled once per plan (kept with its index): a report reads every period, and compiling the
     rule costs more than reading a small period."""
     dialect = conn.dialect
