@@ -692,6 +692,17 @@ def _report_once(
             note=f"{clock}; the GROUP BY over the {shape[2]} periods a report with trends reads",
         )
     )
+    report.add(
+        Row(
+            group,
+            f"{size}: read + compute, no summary kept (first report of a revised plan)",
+            r["cold"],
+            "s",
+            "SQL floor, all periods",
+            r["sql_floor_all"],
+            note=f"{clock}; every office's summaries worked out from the rows",
+        )
+    )
     return total
 
 

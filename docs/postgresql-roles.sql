@@ -15,12 +15,14 @@ CREATE ROLE matrix_report NOLOGIN;
 GRANT CONNECT ON DATABASE matrix TO matrix_report;
 GRANT USAGE ON SCHEMA public TO matrix_report;
 GRANT SELECT ON matrix_store, plans, submissions, progress, proposed_activities, narratives,
-  plan_versions, issued_matrices TO matrix_report;
+  plan_versions, issued_matrices, summaries TO matrix_report;
 
 -- Collects returns, and so reads too (a return is checked against the earlier periods'): adds
 -- plans, submissions and their rows, and marks a submission superseded; generate records the
--- plan versions and the matrices it writes; nothing else.
+-- plan versions and the matrices it writes; it replaces the offices' summaries reports read
+-- (figures worked out from what was collected, not what was collected); nothing else.
 CREATE ROLE matrix_collect NOLOGIN IN ROLE matrix_report;
 GRANT INSERT ON plans, submissions, progress, proposed_activities, narratives,
   plan_versions, issued_matrices TO matrix_collect;
 GRANT UPDATE (superseded_by) ON submissions TO matrix_collect;
+GRANT INSERT, DELETE ON summaries TO matrix_collect;

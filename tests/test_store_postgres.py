@@ -310,6 +310,8 @@ def test_the_documented_roles_collect_and_report_and_nothing_more(run, project, 
         ("collect", "UPDATE progress SET actual = 0"),
         ("collect", "DROP TABLE progress"),
         ("collect", "CREATE TABLE mine (x INTEGER)"),
+        ("collect", "UPDATE summaries SET figures = '[]'"),
+        ("report", "DELETE FROM summaries"),
         (
             "report",
             (
@@ -325,6 +327,41 @@ def test_the_documented_roles_collect_and_report_and_nothing_more(run, project, 
             store.conn.begin(),
         ):
             store.conn.exec_driver_sql(statement)
+
+
+def test_roles_granted_before_the_summaries_existed_still_collect_and_report(
+    run, project, postgres, roles
+):
+    """Roles set up as the documentation said before store schema 4: collect keeps no summary
+    and the report works them out, rather than either failing on the new table."""
+    postgres.execute("postgres", "CREATE DATABASE older OWNER matrix_owner")
+    owner = postgres.url("older", user="matrix_owner", password="owner-pw")
+    with Store.open(owner):
+        pass  # matrix store init
+    documented = (ROOT / "docs" / "postgresql-roles.sql").read_text(encoding="utf-8")
+    before = (
+        documented.replace(", summaries TO", " TO")
+        .replace("GRANT INSERT, DELETE ON summaries TO matrix_collect;", "")
+        .replace("DATABASE matrix", "DATABASE older")
+        .replace("matrix_report", "older_report")
+        .replace("matrix_collect", "older_collect")
+    )
+    assert "summaries TO" not in before and "ON summaries" not in before
+    postgres.execute("older", before)
+    postgres.execute("older", "CREATE ROLE older_amina LOGIN PASSWORD 'a-pw' IN ROLE older_collect")
+    postgres.execute("older", "CREATE ROLE older_hq LOGIN PASSWORD 'h-pw' IN ROLE older_report")
+    plan = load_plan(project / "plan.yaml")
+    returned_matrix(plan, "2026-07", project / "returns")
+
+    collect = run(
+        "collect", "returns", "--store", postgres.url("older", user="older_amina", password="a-pw")
+    )
+    assert collect.exit_code == 0, collect.output
+    hq = postgres.url("older", user="older_hq", password="h-pw")
+    report = run("report", "--period", "2026-07", "-o", "r.html", "--store", hq)
+    assert report.exit_code == 0, report.output
+    with Store.open(owner) as store:
+        assert store.summaries(plan) == [] and len(store.current_rows(plan)) > 0
 
 
 # --- a full disk ----------------------------------------------------------------------------------

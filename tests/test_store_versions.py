@@ -57,7 +57,7 @@ def test_a_store_of_the_schema_before_versions_is_upgraded_without_loss(
     assert not any("plan_versions" in statement for statement in before[-1])
     rows = older_store(path, before, sudan, monkeypatch)
     with Store.open(path) as store:
-        assert store.version == len(schema.MIGRATIONS) == len(before) + 1  # versions' comes next
+        assert store.version == len(schema.MIGRATIONS) > len(before)  # versions' come next
         assert query(store, "PRAGMA user_version") == [(store.version,)]
         assert len(store.current_rows(sudan)) == rows > 0
         [kept] = store.plan_versions(sudan.id)

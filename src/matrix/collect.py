@@ -15,6 +15,7 @@ from matrix.models.issues import Issue, tally
 from matrix.models.plan import Plan
 from matrix.models.returns import History, ValidationResult
 from matrix.periods import Period, plan_period
+from matrix.report.source import refresh
 from matrix.signing import ProjectKey
 from matrix.store import Outcome, Store, StoreError, overlap_issue
 from matrix.text_table import table
@@ -98,7 +99,20 @@ def collect(
     except KeyboardInterrupt as stop:
         done = [outcomes[path] for path in files if path in outcomes]
         raise CollectInterrupted(done, len(files), getattr(stop, "signum", signal.SIGINT)) from None
+    if any(o.status in COUNTABLE for o in outcomes.values()):
+        keep_summaries(plan, store)
     return with_overlaps(plan, store, [outcomes[path] for path in files])
+
+
+def keep_summaries(plan: Plan, store: Store) -> None:
+    """Keep the offices' figures the new returns changed, so the next report need not work them
+    out from every row (`matrix.report.summaries`). The returns are recorded whatever happens
+    here: a summary the store could not keep is worked out by the report, and kept by the next
+    collect."""
+    try:
+        refresh(plan, store)
+    except StoreError:
+        pass
 
 
 def with_overlaps(plan: Plan, store: Store, outcomes: list[CollectOutcome]) -> list[CollectOutcome]:

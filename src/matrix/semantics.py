@@ -77,6 +77,18 @@ class ToDate:
         self.count = 0
         self.total = 0.0
 
+    @property
+    def state(self) -> tuple[float | None, int, float]:
+        """What it carries to the next period, to be kept and resumed (`resumed`)."""
+        return self.value, self.count, self.total
+
+    @classmethod
+    def resumed(cls, rule: PeriodRule, state: Sequence[float | int | None]) -> ToDate:
+        running = cls(rule)
+        value, count, total = state
+        running.value, running.count, running.total = value, int(count or 0), float(total or 0)
+        return running
+
     def add(self, value: float | None) -> float | None:
         """The figure to date once `value` (None: nothing reported this period) is counted. A
         total to date or a latest level needs this period's value; sums, maxima and means run on."""

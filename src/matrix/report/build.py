@@ -13,11 +13,11 @@ from matrix._version import __version__
 from matrix.errors import MatrixError
 from matrix.models.issues import Severity
 from matrix.models.plan import Plan
-from matrix.periods import Period, due_date, parse_for_plan
+from matrix.periods import Period, due_date, parse_for_plan, periods_between
 from matrix.plan import expected_offices, plan_index
 from matrix.report.attention import ranked, regressed_rows
 from matrix.report.context import ReportContext
-from matrix.report.counting import Figures, Layout, Snapshot, snapshots
+from matrix.report.counting import Figures, Layout, Snapshot, running_figures, snapshots
 from matrix.report.data import PeriodData, ReportData
 from matrix.report.findings import (
     DUPLICATE_THRESHOLD,
@@ -47,6 +47,7 @@ from matrix.report.sections.trends import (
     status_change,
     trend,
 )
+from matrix.report.summaries import charted
 from matrix.report.words import Words
 
 MAX_DUPLICATES_SHOWN = 100
@@ -82,7 +83,15 @@ def build_context(
     now: Snapshot | None = None
     before: Snapshot | None = None
     points: list[tuple[Period, Figures]] = []
-    for snap in snapshots(layout, data, first, current):
+    read_from = current.previous() if current > first else current
+    only_charted = [
+        p for p in periods_between(first, current) if p < read_from and p.id in data.periods
+    ]
+    running = running_figures(layout)
+    for charted_period, figures, of_office in charted(layout, data, only_charted, running):
+        points.append((charted_period, figures))
+        history.add_offices(charted_period, of_office)
+    for snap in snapshots(layout, data, read_from, current, running=running):
         points.append((snap.period, snap.figures()))
         history.add(snap)
         if snap.period == current:

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from matrix.gcpause import cycle_collection_paused
 from matrix.models.plan import ActionPoint, Activity, PeriodRule, Plan, Status
 from matrix.models.returns import ProgressRecord
 from matrix.periods import Period, periods_between
 from matrix.plan import PlanRow, plan_index
-from matrix.report.data import ReportData
+from matrix.report.data import Figures, ReportData
 from matrix.semantics import LATEST_ONLY, ToDate
 
 NOT_REPORTED = "not_reported"
@@ -105,11 +104,10 @@ class Layout:
         """Whether each row's value is the total to date, which cannot go down."""
         self.latest = [j for j, rule in enumerate(rules) if rule in LATEST_ONLY]
         """Rows whose figure is this period's value (a total to date, or a latest level)."""
-        self.per_period = [j for j, rule in enumerate(rules) if rule is PeriodRule.PER_PERIOD]
         self.running = [
-            (j, rule) for j, rule in enumerate(rules) if rule in (PeriodRule.MAX, PeriodRule.MEAN)
+            (j, rule) for j, rule in enumerate(rules) if rule and rule not in LATEST_ONLY
         ]
-        """Rows whose figure runs over the periods reported: a highest or mean level."""
+        """Rows whose figure runs over the periods reported: a sum, a highest or mean level."""
         self.with_target = [j for j, t in enumerate(self.target) if t]
         self.key_first = [span.start for span in self.key_rows]
         self.multi = [(k, span) for k, span in enumerate(self.key_rows) if len(span) > 1]
@@ -174,34 +172,6 @@ def status_of(statuses: set[str]) -> str:
 
 def percent(part: float, whole: float) -> float | None:
     return 100.0 * part / whole if whole else None
-
-
-@dataclass
-class Figures:
-    """Activities by status and progress towards target of one group of counted activities."""
-
-    counts: Counter = field(default_factory=Counter)
-    with_target: int = 0
-    reached: int = 0
-    capped_sum: float = 0.0
-    capped_n: int = 0
-
-    @property
-    def activities(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def average(self) -> float | None:
-        """Mean capped progress of the rows with a target, 0-100."""
-        return self.capped_sum / self.capped_n if self.capped_n else None
-
-    def add(self, other: Figures) -> Figures:
-        self.counts.update(other.counts)
-        self.with_target += other.with_target
-        self.reached += other.reached
-        self.capped_sum += other.capped_sum
-        self.capped_n += other.capped_n
-        return self
 
 
 class Snapshot:
@@ -272,6 +242,10 @@ class Snapshot:
             self._groups = out[0], out[1]
         return self._groups
 
+    def group_figures(self) -> list[Figures]:
+        """Figures of each (office, action point) group, by `Layout.groups` number."""
+        return self._sums()[0]
+
     def figures(
         self,
         *,
@@ -287,16 +261,8 @@ class Snapshot:
             return self._figures[facet]
         out = Figures()
         if facet == (None, None, None, None):
-            progress = [
-                p for p in map(self.progress.__getitem__, self.layout.with_target) if p is not None
-            ]
-            out = Figures(
-                Counter(self.key_status),
-                len(self.layout.with_target),
-                sum(p >= 100 for p in progress),
-                sum(min(max(p, 0.0), 100.0) for p in progress),
-                len(progress),
-            )
+            for figures in self.group_figures():  # in office order, as summaries are added up
+                out.add(figures)
         elif lead is not None or partner is not None:
             _, activities = self._sums()
             wanted = set(self.layout.activities_of(lead=lead, partner=partner))
@@ -321,23 +287,34 @@ class Snapshot:
         return out
 
 
-def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> Iterator[Snapshot]:
-    """A snapshot as of every stored period from the plan's first period to `last`, and of `last`
-    itself, in order. Each period's rows are read once (brief ones, where the period is only
-    counted: before the one before `last`); the sums of per-period indicators run on."""
-    sums: dict[int, float] = {}
-    running = {j: ToDate(rule) for j, rule in layout.running}
+def running_figures(layout: Layout) -> dict[int, ToDate]:
+    """A fresh figure to date for every row whose figure runs over periods (sums, highest and
+    mean levels), before any period is counted."""
+    return {j: ToDate(rule) for j, rule in layout.running}
+
+
+def snapshots(
+    layout: Layout,
+    data: ReportData,
+    first: Period,
+    last: Period,
+    *,
+    running: dict[int, ToDate] | None = None,
+    brief: bool = False,
+) -> Iterator[Snapshot]:
+    """A snapshot as of every stored period from `first` to `last`, and of `last` itself, in order,
+    each period's rows read once (brief ones with `brief`: periods only counted). Figures to date
+    run on from `running` (as they stood after the period before `first`; from nothing by
+    default), which they update as each period is counted."""
+    running = running_figures(layout) if running is None else running
     n = len(layout.rows)
-    listed = {last, last.previous()} if last > first else {last}
     for period in periods_between(first, last):
         stored = data.periods.get(period.id)
         if stored is None and period != last:
             continue
         reported: list[ProgressRecord | None] = [None] * n
         if stored is not None:
-            rows = stored.rows
-            if period not in listed and stored.brief_rows is not None:
-                rows = stored.brief_rows
+            rows = stored.brief_rows if brief and stored.brief_rows is not None else stored.rows
             with cycle_collection_paused():  # a third of the CPU time at 4.8 million stored rows
                 index, country, own = layout.index, None, None
                 for r in rows:
@@ -345,17 +322,11 @@ def snapshots(layout: Layout, data: ReportData, first: Period, last: Period) -> 
                         country, own = r.country, index.get(r.country)
                     if own is not None and (j := own.get(r.ref)) is not None:
                         reported[j] = r
-        for j in layout.per_period:
-            row = reported[j]
-            if row is not None and row.actual is not None:
-                sums[j] = sums.get(j, 0) + row.actual
         achieved: list[float | None] = [None] * n
         for j in layout.latest:
             row = reported[j]
             if row is not None:
                 achieved[j] = row.actual
-        for j, value in sums.items():
-            achieved[j] = value
         for j, figure in running.items():
             row = reported[j]
             achieved[j] = figure.add(row.actual if row is not None else None)

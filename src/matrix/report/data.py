@@ -4,16 +4,94 @@ A plain input, so the report can be built from the store (`matrix.report.source`
 made in a test, and computed the same way either way. A period's rows are any iterable of objects
 with `ProgressRecord`'s fields (the store's `ProgressRecord`s, read one period at a time since a
 global plan's history is millions of rows, or a test's `ProgressRow`s); submissions are the
-store's `Submission`s.
+store's `Submission`s; summaries are the offices' figures as of each period that `collect` kept
+(`matrix.report.summaries`), which a report reads instead of the rows of periods it only charts.
 """
 
 from __future__ import annotations
 
+import base64
+import json
+import sys
+from array import array
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from matrix.models.returns import Narratives, ProgressRecord, ProposedActivity
 from matrix.store.rows import Submission
+from matrix.store.summaries import StoredSummary
+
+
+@dataclass
+class Figures:
+    """Activities by status and progress towards target of one group of counted activities."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    with_target: int = 0
+    reached: int = 0
+    capped_sum: float = 0.0
+    capped_n: int = 0
+
+    @property
+    def activities(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def average(self) -> float | None:
+        """Mean capped progress of the rows with a target, 0-100."""
+        return self.capped_sum / self.capped_n if self.capped_n else None
+
+    def add(self, other: Figures) -> Figures:
+        self.counts.update(other.counts)
+        self.with_target += other.with_target
+        self.reached += other.reached
+        self.capped_sum += other.capped_sum
+        self.capped_n += other.capped_n
+        return self
+
+
+@dataclass
+class Summary:
+    """One office's figures as of one period."""
+
+    groups: list[tuple[str, Figures]]
+    """(action point id, figures) of each of the office's groups, in `Layout.groups` order."""
+    capped: array[float]
+    """Capped progress of each of its rows with a target, in layout order (NONE: no progress)."""
+    carried: list[tuple[int, float | None, int, float]]
+    """[row number in the office, value, count, total] of each figure to date that carries on
+    (`ToDate.state`), for the rows that have one."""
+
+    def stored(self, office: str, period: str, inputs: str) -> StoredSummary:
+        capped = array("d", self.capped)
+        if sys.byteorder == "big":
+            capped.byteswap()  # kept little-endian, whatever machine wrote it
+        figures = [
+            [ap_id, dict(f.counts), f.with_target, f.reached, f.capped_sum, f.capped_n]
+            for ap_id, f in self.groups
+        ]
+        return StoredSummary(
+            office=office,
+            period=period,
+            inputs=inputs,
+            figures=json.dumps(figures),
+            capped=base64.b64encode(capped.tobytes()).decode("ascii"),
+            carried=json.dumps(self.carried),
+        )
+
+    @classmethod
+    def read(cls, stored: StoredSummary) -> Summary:
+        capped = array("d", base64.b64decode(stored.capped))
+        if sys.byteorder == "big":
+            capped.byteswap()
+        groups = [
+            (ap_id, Figures(Counter(counts), with_target, reached, capped_sum, capped_n))
+            for ap_id, counts, with_target, reached, capped_sum, capped_n in json.loads(
+                stored.figures
+            )
+        ]
+        return cls(groups, capped, [tuple(state) for state in json.loads(stored.carried)])
 
 
 @dataclass
@@ -40,3 +118,6 @@ class ReportData:
     """Period id -> its data."""
     submissions: list[Submission] = field(default_factory=list)
     """Every file received, in the order collected."""
+    summaries: dict[tuple[str, str], Summary] = field(default_factory=dict)
+    """(office, period id) -> the office's figures as of the period, kept by `collect` and still
+    current; the report works out those missing from the rows."""

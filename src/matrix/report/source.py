@@ -15,10 +15,12 @@ from matrix.models.plan import Plan
 from matrix.models.returns import ProgressRecord, ProposedActivity
 from matrix.pdf import find_browser, missing_browser, write_page
 from matrix.periods import Period
+from matrix.plan import expected_offices
 from matrix.report.build import build_context, office_code
 from matrix.report.context import ReportContext
 from matrix.report.data import PeriodData, ReportData
 from matrix.report.render import render_report
+from matrix.report.summaries import complete, inputs, usable
 
 if TYPE_CHECKING:
     from matrix.store import Store
@@ -37,6 +39,34 @@ class StoredRows:
 
     def __iter__(self) -> Iterator[ProgressRecord]:
         return self.store.progress(self.plan, self.period, self.office, brief=self.brief)
+
+
+def refresh(plan: Plan, store: Store) -> int:
+    """Work out and keep the offices' summaries (`matrix.report.summaries`) the store lacks or
+    holds stale, as `collect` does once it has recorded returns; how many were kept (none when
+    this login may not). Read from one state of the store, written in one transaction."""
+    with store.reading():
+        stored = store.periods(plan)
+        wanted = inputs(plan, store.submissions(plan), stored)
+        known = usable(store.summaries(plan), wanted)
+        offices = expected_offices(plan)
+        first = Period.parse(plan.reporting.first_period)
+        periods = [p for p in map(Period.parse, stored) if p >= first]
+        lacking = {o for o in offices for p in periods if (o, p.id) not in known}
+        only = next(iter(lacking)) if len(lacking) == 1 else None  # then read its rows only
+        data = ReportData(
+            periods={
+                p.id: PeriodData(brief_rows=StoredRows(store, plan, p.id, only, brief=True))
+                for p in periods
+            }
+        )
+        found = complete(plan, data, offices, periods, known)
+    new = [
+        summary.stored(office, period, wanted[(office, period)])
+        for (office, period), summary in found.items()
+        if (office, period) not in known
+    ]
+    return len(new) if new and store.keep_summaries(plan, new) else 0
 
 
 def report_data(plan: Plan, store: Store, office: str | None = None) -> ReportData:
@@ -58,8 +88,15 @@ def report_data(plan: Plan, store: Store, office: str | None = None) -> ReportDa
             proposed=proposed,
             narratives=narratives,
         )
-    submissions = [s for s in store.submissions(plan) if s.office and s.period]
-    return ReportData(periods=periods, submissions=submissions)
+    received = store.submissions(plan)
+    wanted = inputs(plan, received, list(periods))
+    if office is not None:
+        wanted = {key: digest for key, digest in wanted.items() if key[0] == office}
+    return ReportData(
+        periods=periods,
+        submissions=[s for s in received if s.office and s.period],
+        summaries=usable(store.summaries(plan), wanted),
+    )
 
 
 def from_store(

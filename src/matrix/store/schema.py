@@ -147,6 +147,19 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )""",
         "CREATE INDEX issued_matrices_plan_period ON issued_matrices(plan_id, period)",
     ),
+    (  # 4: each office's figures as of each period, so a report need not read every row
+        """CREATE TABLE summaries (
+            plan_id    TEXT NOT NULL,
+            plan_hash  TEXT NOT NULL,
+            office     TEXT NOT NULL,
+            period     TEXT NOT NULL,
+            inputs     TEXT NOT NULL,
+            figures    TEXT NOT NULL,
+            capped     TEXT NOT NULL,
+            carried    TEXT NOT NULL,
+            PRIMARY KEY (plan_hash, office, period)
+        )""",
+    ),
 ]
 _STORE_INFO = (
     "CREATE TABLE matrix_store "

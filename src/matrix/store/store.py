@@ -25,6 +25,7 @@ from matrix.periods import Period, calendar_period
 from matrix.plan import plan_index, split_ref
 from matrix.store import narratives as narrative_table
 from matrix.store import queries, recording
+from matrix.store import summaries as summary_table
 from matrix.store import versions as version_table
 from matrix.store.connection import DATABASE_ERRORS, StoreError, engine_for, snapshot, write
 from matrix.store.location import StoreLocation
@@ -32,6 +33,7 @@ from matrix.store.narratives import StoredNarratives
 from matrix.store.queries import COMPARED
 from matrix.store.rows import Overlap, Recorded, Reported, StoredRow, Submission
 from matrix.store.schema import check_store_file, migrate, needs_migration, stored_version
+from matrix.store.summaries import StoredSummary
 from matrix.versions import IssuedMatrix, PlanVersion
 
 
@@ -135,7 +137,26 @@ class Store:
 
         write(self.conn, self.location, work)
 
+    def keep_summaries(self, plan: Plan, found: list[StoredSummary]) -> bool:
+        """Keep offices' figures as of periods (`matrix.report.summaries`), replacing those of the
+        same offices and periods; the plan's other versions' are dropped. False, keeping nothing,
+        when this login may not (a role granted before they existed)."""
+        index = plan_index(plan)
+
+        def keep(conn: Connection) -> bool:
+            if not summary_table.allowed(conn, "SELECT", "INSERT", "DELETE"):
+                return False
+            summary_table.keep(conn, plan.id, index.content_hash, found)
+            return True
+
+        return write(self.conn, self.location, keep)
+
     # --- reading -------------------------------------------------------------------------------
+
+    def summaries(self, plan: Plan) -> list[StoredSummary]:
+        """The offices' figures as of periods kept for this plan version, stale ones included."""
+        with self.reading():
+            return summary_table.read(self.conn, plan_index(plan).content_hash)
 
     def plan_versions(self, plan_id: str) -> list[PlanVersion]:
         """The plan's kept versions, in the order first kept."""

@@ -130,6 +130,22 @@ issued_matrices = Table(
 )
 """Every matrix `generate` wrote (`matrix.versions.IssuedMatrix`): who holds which version."""
 
+summaries = Table(
+    "summaries",
+    metadata,
+    Column("plan_id", Text, nullable=False),
+    Column("plan_hash", Text, primary_key=True),
+    Column("office", Text, primary_key=True),
+    Column("period", Text, primary_key=True),
+    Column("inputs", Text, nullable=False),
+    Column("figures", Text, nullable=False),
+    Column("capped", Text, nullable=False),
+    Column("carried", Text, nullable=False),
+)
+"""One office's figures as of one period under one plan version (`matrix.report.summaries`), kept
+by `collect` so a report reads them instead of every row of the periods it only charts; `inputs`
+names the returns they were worked out from, so a stale one is never used."""
+
 DATA_TABLES = (
     plans,
     submissions,
@@ -138,5 +154,6 @@ DATA_TABLES = (
     narratives,
     plan_versions,
     issued_matrices,
+    summaries,
 )
 """Every table holding what was collected, in an order that satisfies the foreign keys."""

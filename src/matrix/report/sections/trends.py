@@ -3,6 +3,8 @@ status changed since the previous period."""
 
 from __future__ import annotations
 
+from math import isnan
+
 from matrix.models.plan import ActionPoint, Status
 from matrix.periods import Period
 from matrix.report.charts import (
@@ -18,7 +20,7 @@ from matrix.report.charts import (
 )
 from matrix.report.context import Spark, StatusChange, TrendChart, TrendPoint
 from matrix.report.counting import Figures, Layout, Snapshot, percent
-from matrix.report.data import ReportData
+from matrix.report.data import ReportData, Summary
 from matrix.report.words import Words
 
 MAX_CHANGES_SHOWN = 200
@@ -44,16 +46,33 @@ class History:
         self.refs_of_ap = {
             ap_id: [r for r, a in ap_of_ref.items() if a == ap_id] for ap_id in self.by_action_point
         }
+        self.target_refs: dict[str, list[int]] = {office: [] for office in layout.offices}
+        """office -> indicator number of each of its rows with a target, in layout order."""
+        for j in layout.with_target:
+            self.target_refs[layout.row_office[j]].append(self.ref_of[j])
 
     def add(self, snap: Snapshot) -> None:
         """The period's means: per indicator over its offices, per action point over its rows."""
-        self.periods.append(snap.period.id)
         sums, counts = [0.0] * len(self.by_ref), [0] * len(self.by_ref)
         progress, ref_of = snap.progress, self.ref_of
         for j in snap.layout.with_target:
             if (p := progress[j]) is not None:
                 sums[ref_of[j]] += min(max(p, 0.0), 100.0)
                 counts[ref_of[j]] += 1
+        self._means(snap.period, sums, counts)
+
+    def add_offices(self, period: Period, of_office: dict[str, Summary]) -> None:
+        """The same from the offices' summaries, added in the same order as `add`."""
+        sums, counts = [0.0] * len(self.by_ref), [0] * len(self.by_ref)
+        for office, summary in of_office.items():
+            for r, capped in zip(self.target_refs[office], summary.capped, strict=True):
+                if not isnan(capped):
+                    sums[r] += capped
+                    counts[r] += 1
+        self._means(period, sums, counts)
+
+    def _means(self, period: Period, sums: list[float], counts: list[int]) -> None:
+        self.periods.append(period.id)
         for r, (total, n) in enumerate(zip(sums, counts, strict=True)):
             self.by_ref[r].append(total / n if n else None)
         for ap_id, refs in self.refs_of_ap.items():

@@ -1,0 +1,171 @@
+"""Each office's figures as of each period, so that a report over years of returns reads a few
+numbers per office for the periods it only charts (the trend, the sparks) instead of every row of
+them, and carries its figures to date on from there.
+
+A summary is worked out by the report's own counting (`matrix.report.counting`) on a layout of
+some offices: an office's figures depend on its rows only, so the report adds up the offices'
+summaries in office order and gets the figures a snapshot of every office gives. `collect` keeps
+them in the store (`matrix.report.source.refresh`); each names the returns it was worked out from
+(`inputs`), and one whose returns are no longer those that count (a late or corrected return,
+another plan version, a newer matrix) is worked out again from the rows, by the report in memory
+and by the next collect in the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable
+
+from matrix._version import __version__
+from matrix.models.plan import Plan
+from matrix.periods import Period
+from matrix.plan import expected_offices, plan_index
+from matrix.report.counting import Figures, Layout, Snapshot, running_figures, snapshots
+from matrix.report.data import ReportData, Summary
+from matrix.semantics import ToDate
+from matrix.store.rows import Submission
+from matrix.store.summaries import StoredSummary
+
+FORMAT = 1
+"""What a stored summary holds; part of its inputs, so a change of format or of this release
+makes every kept summary stale rather than misread."""
+NONE = float("nan")
+"""A row with a target but no progress, in `Summary.capped`."""
+
+Key = tuple[str, str]
+"""(office, period id)."""
+
+
+class Offices:
+    """Where each office's rows are in a layout: the office's groups, rows with a target and rows
+    whose figure carries on, so a summary can be taken from a snapshot or added into one."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self.groups: dict[str, list[tuple[str, int]]] = {office: [] for office in layout.offices}
+        for (office, ap_id), g in layout.groups.items():
+            self.groups[office].append((ap_id, g))
+        self.targets: dict[str, list[int]] = {office: [] for office in layout.offices}
+        for j in layout.with_target:
+            self.targets[layout.row_office[j]].append(j)
+        self.running: dict[str, list[int]] = {office: [] for office in layout.offices}
+        for j, _ in layout.running:
+            self.running[layout.row_office[j]].append(j)
+
+    def fits(self, office: str, _period: str, summary: Summary) -> bool:
+        """Whether `summary` has the office's groups and rows: one that does not is damaged."""
+        start = self.layout.office_span[office].start
+        carries = {j - start for j in self.running[office]}
+        return (
+            [ap_id for ap_id, _ in summary.groups] == [ap_id for ap_id, _ in self.groups[office]]
+            and len(summary.capped) == len(self.targets[office])
+            and all(
+                len(c) == 4 and isinstance(c[0], int) and c[0] in carries for c in summary.carried
+            )
+        )
+
+    def summary(self, snap: Snapshot, running: dict[int, ToDate], office: str) -> Summary:
+        groups = snap.group_figures()
+        start = self.layout.office_span[office].start
+        capped = (snap.capped(j) for j in self.targets[office])
+        return Summary(
+            groups=[(ap_id, groups[g]) for ap_id, g in self.groups[office]],
+            capped=array("d", (NONE if c is None else c for c in capped)),
+            carried=[
+                (j - start, *running[j].state) for j in self.running[office] if running[j].count
+            ],
+        )
+
+    def resume(self, running: dict[int, ToDate], office: str, summary: Summary) -> None:
+        """Set the office's figures to date in `running` as they stood in `summary`."""
+        start = self.layout.office_span[office].start
+        for local, *state in summary.carried:
+            running[start + local] = ToDate.resumed(running[start + local].rule, state)
+
+
+def inputs(plan: Plan, submissions: Iterable[Submission], periods: list[str]) -> dict[Key, str]:
+    """(office, period) -> digest of what its summary is worked out from: this release, the plan
+    version, and the returns that count with rows of the office in that period and every stored
+    one before (`periods`, in order)."""
+    counting: dict[Key, list[int]] = defaultdict(list)
+    for s in submissions:
+        if s.counts and s.period:
+            for country in s.countries:
+                counting[(country, s.period)].append(s.id)
+    base = f"{FORMAT}:{__version__}:{plan_index(plan).content_hash}".encode()
+    found = {}
+    for office in expected_offices(plan):
+        digest = hashlib.sha256(base)
+        for period in periods:
+            digest.update(f"|{period}:{sorted(counting.get((office, period), []))}".encode())
+            found[(office, period)] = digest.hexdigest()
+    return found
+
+
+def usable(stored: Iterable[StoredSummary], wanted: dict[Key, str]) -> dict[Key, Summary]:
+    """The kept summaries still worked out from what counts now (a damaged one is not)."""
+    found = {}
+    for s in stored:
+        if wanted.get((s.office, s.period)) == s.inputs:
+            try:
+                found[(s.office, s.period)] = Summary.read(s)
+            except (ValueError, TypeError):
+                continue
+    return found
+
+
+def complete(
+    plan: Plan,
+    data: ReportData,
+    offices: list[str],
+    periods: list[Period],
+    known: dict[Key, Summary],
+) -> dict[Key, Summary]:
+    """Every office's summary as of every one of `periods` (stored periods, in order): the `known`
+    ones, and the others worked out from the rows, each office from the first period it lacks on,
+    its figures to date resumed from the summary before."""
+    lacking = [o for o in offices if any((o, p.id) not in known for p in periods)]
+    if lacking:
+        layout = Layout(plan, lacking)
+        where = Offices(layout)
+        known = {k: s for k, s in known.items() if k[0] not in where.targets or where.fits(*k, s)}
+    found = {(o, p.id): known[(o, p.id)] for o in offices for p in periods if (o, p.id) in known}
+    if not lacking:
+        return found
+    start = min(i for i, p in enumerate(periods) for o in lacking if (o, p.id) not in known)
+    running = running_figures(layout)
+    if start:
+        for office in layout.offices:
+            where.resume(running, office, known[(office, periods[start - 1].id)])
+    for snap in snapshots(layout, data, periods[start], periods[-1], running=running, brief=True):
+        for office in layout.offices:
+            found[(office, snap.period.id)] = where.summary(snap, running, office)
+    return found
+
+
+def charted(
+    layout: Layout,
+    data: ReportData,
+    periods: list[Period],
+    running: dict[int, ToDate],
+) -> list[tuple[Period, Figures, dict[str, Summary]]]:
+    """Each of `periods` (stored ones a report only charts, in order) with the figures of the
+    layout's offices together and each office's summary; `running` resumed from the last."""
+    if not periods:
+        return []
+    where = Offices(layout)
+    known = {k: s for k, s in data.summaries.items() if k[0] in where.targets and where.fits(*k, s)}
+    found = complete(layout.plan, data, layout.offices, periods, known)
+    out = []
+    for period in periods:
+        of_office = {office: found[(office, period.id)] for office in layout.offices}
+        total = Figures()
+        for summary in of_office.values():
+            for _, figures in summary.groups:
+                total.add(figures)
+        out.append((period, total, of_office))
+    for office, summary in out[-1][2].items():
+        where.resume(running, office, summary)
+    return out
