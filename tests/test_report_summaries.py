@@ -178,6 +178,8 @@ def test_a_damaged_summary_is_worked_out_again(store, dar):
     refresh(plan, store)
     altered(store, "TZA", PERIODS[0], capped="not base64 at all!", figures="[")
     altered(store, "MWI", PERIODS[1], capped="")  # decodes, but holds no row
+    altered(store, "ETH", PERIODS[1], carried="[[123456, 1, 1, 1]]")  # a row it does not have
+    altered(store, "KEN", PERIODS[1], carried="{")
     assert same_either_way(plan, store, PERIODS[-1])
 
 

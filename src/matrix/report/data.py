@@ -17,6 +17,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from matrix.models.returns import Narratives, ProgressRecord, ProposedActivity
 from matrix.store.rows import Submission
@@ -59,9 +60,14 @@ class Summary:
     """(action point id, figures) of each of the office's groups, in `Layout.groups` order."""
     capped: array[float]
     """Capped progress of each of its rows with a target, in layout order (NONE: no progress)."""
-    carried: list[tuple[int, float | None, int, float]]
-    """[row number in the office, value, count, total] of each figure to date that carries on
-    (`ToDate.state`), for the rows that have one."""
+    carried: str
+    """JSON list of [row number in the office, value, count, total] of each figure to date that
+    carries on (`ToDate.state`), for the rows that have one: read only where a report resumes
+    from it (`states`), the last period it charts."""
+
+    @cached_property
+    def states(self) -> list[tuple[int, float | None, int, float]]:
+        return [tuple(state) for state in json.loads(self.carried)]
 
     def stored(self, office: str, period: str, inputs: str) -> StoredSummary:
         capped = array("d", self.capped)
@@ -77,7 +83,7 @@ class Summary:
             inputs=inputs,
             figures=json.dumps(figures),
             capped=base64.b64encode(capped.tobytes()).decode("ascii"),
-            carried=json.dumps(self.carried),
+            carried=self.carried,
         )
 
     @classmethod
@@ -91,7 +97,7 @@ class Summary:
                 stored.figures
             )
         ]
-        return cls(groups, capped, [tuple(state) for state in json.loads(stored.carried)])
+        return cls(groups, capped, stored.carried)
 
 
 @dataclass

@@ -14,6 +14,7 @@ and by the next collect in the store.
 from __future__ import annotations
 
 import hashlib
+import json
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
@@ -54,17 +55,21 @@ class Offices:
         for j, _ in layout.running:
             self.running[layout.row_office[j]].append(j)
 
-    def fits(self, office: str, _period: str, summary: Summary) -> bool:
-        """Whether `summary` has the office's groups and rows: one that does not is damaged."""
+    def fits(self, office: str, summary: Summary, *, resumed: bool = False) -> bool:
+        """Whether `summary` has the office's groups and rows (and figures to date, if `resumed`
+        from): one that does not is damaged."""
+        if [ap_id for ap_id, _ in summary.groups] != [ap_id for ap_id, _ in self.groups[office]]:
+            return False
+        if len(summary.capped) != len(self.targets[office]):
+            return False
+        if not resumed:
+            return True
         start = self.layout.office_span[office].start
         carries = {j - start for j in self.running[office]}
-        return (
-            [ap_id for ap_id, _ in summary.groups] == [ap_id for ap_id, _ in self.groups[office]]
-            and len(summary.capped) == len(self.targets[office])
-            and all(
-                len(c) == 4 and isinstance(c[0], int) and c[0] in carries for c in summary.carried
-            )
-        )
+        try:
+            return all(len(s) == 4 and s[0] in carries for s in summary.states)
+        except (ValueError, TypeError):
+            return False
 
     def summary(self, snap: Snapshot, running: dict[int, ToDate], office: str) -> Summary:
         groups = snap.group_figures()
@@ -73,15 +78,15 @@ class Offices:
         return Summary(
             groups=[(ap_id, groups[g]) for ap_id, g in self.groups[office]],
             capped=array("d", (NONE if c is None else c for c in capped)),
-            carried=[
-                (j - start, *running[j].state) for j in self.running[office] if running[j].count
-            ],
+            carried=json.dumps(
+                [(j - start, *running[j].state) for j in self.running[office] if running[j].count]
+            ),
         )
 
     def resume(self, running: dict[int, ToDate], office: str, summary: Summary) -> None:
         """Set the office's figures to date in `running` as they stood in `summary`."""
         start = self.layout.office_span[office].start
-        for local, *state in summary.carried:
+        for local, *state in summary.states:
             running[start + local] = ToDate.resumed(running[start + local].rule, state)
 
 
@@ -130,7 +135,11 @@ def complete(
     if lacking:
         layout = Layout(plan, lacking)
         where = Offices(layout)
-        known = {k: s for k, s in known.items() if k[0] not in where.targets or where.fits(*k, s)}
+        known = {
+            key: s
+            for key, s in known.items()
+            if key[0] not in where.targets or where.fits(key[0], s, resumed=True)
+        }
     found = {(o, p.id): known[(o, p.id)] for o in offices for p in periods if (o, p.id) in known}
     if not lacking:
         return found
@@ -156,7 +165,12 @@ def charted(
     if not periods:
         return []
     where = Offices(layout)
-    known = {k: s for k, s in data.summaries.items() if k[0] in where.targets and where.fits(*k, s)}
+    resumed = periods[-1].id
+    known = {
+        (office, period): s
+        for (office, period), s in data.summaries.items()
+        if office in where.targets and where.fits(office, s, resumed=period == resumed)
+    }
     found = complete(layout.plan, data, layout.offices, periods, known)
     out = []
     for period in periods:
