@@ -127,13 +127,17 @@ def complete(
     offices: list[str],
     periods: list[Period],
     known: dict[Key, Summary],
+    *,
+    laid_out: Layout | None = None,
 ) -> dict[Key, Summary]:
     """Every office's summary as of every one of `periods` (stored periods, in order): the `known`
     ones, and the others worked out from the rows, each office from the first period it lacks on,
-    its figures to date resumed from the summary before."""
+    its figures to date resumed from the summary before. `laid_out`: a layout of `offices` to use
+    when every one lacks some (a report's, rather than laying them out again)."""
     lacking = [o for o in offices if any((o, p.id) not in known for p in periods)]
     if lacking:
-        layout = Layout(plan, lacking)
+        reuse = laid_out is not None and laid_out.offices == lacking
+        layout = laid_out if laid_out is not None and reuse else Layout(plan, lacking)
         where = Offices(layout)
         known = {
             key: s
@@ -171,7 +175,7 @@ def charted(
         for (office, period), s in data.summaries.items()
         if office in where.targets and where.fits(office, s, resumed=period == resumed)
     }
-    found = complete(layout.plan, data, layout.offices, periods, known)
+    found = complete(layout.plan, data, layout.offices, periods, known, laid_out=layout)
     out = []
     for period in periods:
         of_office = {office: found[(office, period.id)] for office in layout.offices}
