@@ -76,41 +76,44 @@ def regressed_rows(now: Snapshot, before: Snapshot | None) -> frozenset[int]:
     )
 
 
+ON_TRACK, DELAYED = Status.ON_TRACK.value, Status.DELAYED.value
+
+
 def reason(
     now: Snapshot,
     before: Snapshot | None,
     j: int,
     margin: float,
     regressed: frozenset[int] = frozenset(),
+    elapsed_of: dict[str, float | None] | None = None,
 ) -> Attention | None:
     """The most pressing reason row `j` needs attention; None when it needs none. `regressed`:
-    the rows `regressed_rows` found."""
+    the rows `regressed_rows` found; `elapsed_of`: activity id -> `elapsed_percent` as of the
+    period's end, as far as worked out (filled in as it goes)."""
     layout, status = now.layout, now.status[j]
-    row = layout.rows[j]
     end = layout.row_end[j]
     if end is not None and end < now.period_end and status not in FINISHED_VALUES:
         return Attention(j, Reason.OVERDUE, "report.reason.overdue", (("end", end.isoformat()),))
     progress = now.progress[j]
-    if (
-        status == Status.ON_TRACK.value
-        and progress is not None
-        and row.indicator is not None
-        and row.indicator.is_total_to_date
-        and (elapsed := elapsed_percent(row.activity, now.period_end)) is not None
-        and elapsed - progress > margin
-    ):
-        return Attention(
-            j,
-            Reason.AT_RISK,
-            "report.reason.at_risk",
-            (("progress", f"{progress:.0f}"), ("elapsed", f"{elapsed:.0f}")),
-        )
+    if status == ON_TRACK and progress is not None and layout.total_to_date[j]:
+        activity = layout.rows[j].activity
+        elapsed_of = {} if elapsed_of is None else elapsed_of
+        if activity.id not in elapsed_of:
+            elapsed_of[activity.id] = elapsed_percent(activity, now.period_end)
+        elapsed = elapsed_of[activity.id]
+        if elapsed is not None and elapsed - progress > margin:
+            return Attention(
+                j,
+                Reason.AT_RISK,
+                "report.reason.at_risk",
+                (("progress", f"{progress:.0f}"), ("elapsed", f"{elapsed:.0f}")),
+            )
     reported = now.reported[j]
-    if status == Status.DELAYED.value and not (reported and reported.comments.strip()):
+    if status == DELAYED and not (reported and reported.comments.strip()):
         return Attention(j, Reason.DELAYED_UNEXPLAINED, "report.reason.delayed_unexplained")
     if j in regressed and before is not None and (back := regression(now, before, j)):
         return back
-    if status == Status.DELAYED.value:
+    if status == DELAYED:
         return Attention(j, Reason.DELAYED, "report.reason.delayed")
     return None
 
@@ -147,11 +150,14 @@ def ranked(
     """Every row that needs attention, most pressing first, then in office and plan order."""
     if regressed is None:
         regressed = regressed_rows(now, before)
-    found = (reason(now, before, j, margin, regressed) for j in _candidates(now, regressed))
+    elapsed_of: dict[str, float | None] = {}
+    found = (
+        reason(now, before, j, margin, regressed, elapsed_of) for j in _candidates(now, regressed)
+    )
     return sorted((a for a in found if a is not None), key=lambda a: (a.reason, a.row))
 
 
-PRESSING = frozenset({Status.ON_TRACK.value, Status.DELAYED.value})
+PRESSING = frozenset({ON_TRACK, DELAYED})
 """The statuses that may be at risk or delayed; any other row needs attention only when overdue
 or regressed."""
 
