@@ -703,6 +703,19 @@ def _report_once(
             note=f"{clock}; every office's summaries worked out from the rows",
         )
     )
+    for step, what in (
+        ("new_period", "the first return of a new period"),
+        ("same_period", "a second office's return of that period"),
+    ):
+        report.add(
+            Row(
+                group,
+                f"{size}: collect keeping the summaries after {what}",
+                r[step],
+                "s",
+                note=f"{clock}; once per collect, after its returns are recorded",
+            )
+        )
     return total
 
 

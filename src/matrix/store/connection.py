@@ -10,6 +10,7 @@ whatever the writers do meanwhile.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -135,6 +136,10 @@ def is_retryable(exc: BaseException) -> bool:
 
 
 _engines: dict[str, Engine] = {}
+
+# A connection the server cut is discarded when the store closes, and SQLAlchemy logs its failed
+# reset with a traceback; the user already has the failure as one line (StoreError).
+logging.getLogger("sqlalchemy.pool").addHandler(logging.NullHandler())
 
 
 def engine_for(location: StoreLocation) -> Engine:
