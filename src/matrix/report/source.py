@@ -44,23 +44,30 @@ class StoredRows:
 def refresh(plan: Plan, store: Store) -> int:
     """Work out and keep the offices' summaries (`matrix.report.summaries`) the store lacks or
     holds stale, as `collect` does once it has recorded returns; how many were kept (none when
-    this login may not). Read from one state of the store, written in one transaction."""
+    this login may not). Read from one state of the store, written in one transaction; only the
+    offices with some summary missing or stale are read and worked out."""
     with store.reading():
         stored = store.periods(plan)
         wanted = inputs(plan, store.submissions(plan), stored)
-        known = usable(store.summaries(plan), wanted)
-        offices = expected_offices(plan)
+        kept = store.summary_inputs(plan)
         first = Period.parse(plan.reporting.first_period)
         periods = [p for p in map(Period.parse, stored) if p >= first]
-        lacking = {o for o in offices for p in periods if (o, p.id) not in known}
-        only = next(iter(lacking)) if len(lacking) == 1 else None  # then read its rows only
+        lacking = [
+            office
+            for office in expected_offices(plan)
+            if any(kept.get((office, p.id)) != wanted[(office, p.id)] for p in periods)
+        ]
+        if not lacking:
+            return 0
+        known = usable(store.summaries(plan, lacking), wanted)
+        only = lacking[0] if len(lacking) == 1 else None  # then read its rows only
         data = ReportData(
             periods={
                 p.id: PeriodData(brief_rows=StoredRows(store, plan, p.id, only, brief=True))
                 for p in periods
             }
         )
-        found = complete(plan, data, offices, periods, known)
+        found = complete(plan, data, lacking, periods, known)
     new = [
         summary.stored(office, period, wanted[(office, period)])
         for (office, period), summary in found.items()

@@ -153,10 +153,16 @@ class Store:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def summaries(self, plan: Plan) -> list[StoredSummary]:
-        """The offices' figures as of periods kept for this plan version, stale ones included."""
+    def summaries(self, plan: Plan, offices: list[str] | None = None) -> list[StoredSummary]:
+        """The offices' figures as of periods kept for this plan version (only these `offices`'
+        when given), stale ones included."""
         with self.reading():
-            return summary_table.read(self.conn, plan_index(plan).content_hash)
+            return summary_table.read(self.conn, plan_index(plan).content_hash, offices)
+
+    def summary_inputs(self, plan: Plan) -> dict[tuple[str, str], str]:
+        """(office, period) -> the inputs digest of each summary kept for this plan version."""
+        with self.reading():
+            return summary_table.kept_inputs(self.conn, plan_index(plan).content_hash)
 
     def plan_versions(self, plan_id: str) -> list[PlanVersion]:
         """The plan's kept versions, in the order first kept."""

@@ -32,15 +32,28 @@ def allowed(conn: Connection, *privileges: str) -> bool:
     return all(conn.execute(select(*held)).one())
 
 
-def read(conn: Connection, plan_hash: str) -> list[StoredSummary]:
-    """Every summary kept for this plan version (none when this login may not read them)."""
+def read(conn: Connection, plan_hash: str, offices: list[str] | None = None) -> list[StoredSummary]:
+    """Every summary kept for this plan version, or for these of its `offices` (none when this
+    login may not read them)."""
     if not allowed(conn, "SELECT"):
         return []
     s = summaries.c
     query = select(s.office, s.period, s.inputs, s.figures, s.capped, s.carried).where(
         s.plan_hash == plan_hash
     )
+    if offices is not None:
+        query = query.where(s.office.in_(offices))
     return [StoredSummary(*row) for row in conn.execute(query)]
+
+
+def kept_inputs(conn: Connection, plan_hash: str) -> dict[tuple[str, str], str]:
+    """(office, period) -> what each summary kept for this plan version was worked out from: a
+    few bytes each, to tell which are stale before reading any figures."""
+    if not allowed(conn, "SELECT"):
+        return {}
+    s = summaries.c
+    query = select(s.office, s.period, s.inputs).where(s.plan_hash == plan_hash)
+    return {(office, period): inputs for office, period, inputs in conn.execute(query)}
 
 
 def keep(conn: Connection, plan_id: str, plan_hash: str, found: list[StoredSummary]) -> None:
