@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from datetime import date
+from itertools import repeat
 
 from matrix.gcpause import cycle_collection_paused
 from matrix.models.plan import ActionPoint, Activity, PeriodRule, Plan, Status
@@ -45,6 +47,40 @@ Key = tuple[str, str]
 """(office, activity id): one counted activity."""
 
 
+class _Block:
+    """The rows of one list of applicable activities, numbered from 0: offices counting the same
+    activities (every national office of most plans) share one, copied at their own offset, so
+    laying out hundreds of offices is list copies rather than a pass per row."""
+
+    def __init__(self, activity_ids: tuple[str, ...], plan_rows: dict, ap_of: dict[str, str]):
+        self.activity_ids = activity_ids
+        self.rows: list[PlanRow] = []
+        self.spans: list[range] = []
+        for activity_id in activity_ids:
+            start = len(self.rows)
+            self.rows += plan_rows[activity_id]
+            self.spans.append(range(start, len(self.rows)))
+        self.refs = [row.ref for row in self.rows]
+        self.row_key = [k for k, span in enumerate(self.spans) for _ in span]
+        self.key_first = [span.start for span in self.spans]
+        self.multi = [(k, span) for k, span in enumerate(self.spans) if len(span) > 1]
+        self.action_points = list(dict.fromkeys(ap_of[a] for a in activity_ids))
+        number = {ap_id: g for g, ap_id in enumerate(self.action_points)}
+        self.key_group = [number[ap_of[a]] for a in activity_ids]
+        self.row_group = [self.key_group[k] for k in self.row_key]
+        self.target = [r.indicator.target if r.indicator else None for r in self.rows]
+        rules = [r.indicator.period_rule if r.indicator is not None else None for r in self.rows]
+        self.total_to_date = [rule is PeriodRule.CUMULATIVE for rule in rules]
+        self.latest = [j for j, rule in enumerate(rules) if rule in LATEST_ONLY]
+        self.running = [
+            (j, rule) for j, rule in enumerate(rules) if rule and rule not in LATEST_ONLY
+        ]
+        self.with_target = [j for j, t in enumerate(self.target) if t]
+        self.row_end = [r.activity.end for r in self.rows]
+        self.group_targets = Counter(self.row_group[j] for j in self.with_target)
+        self.key_targets = Counter(self.row_key[j] for j in self.with_target)
+
+
 # Parallel lists by row number, not an object per row: each period's figures are flat list passes.
 class Layout:
     """The plan rows of the report's offices in office, then plan order, as parallel lists: row
@@ -58,7 +94,6 @@ class Layout:
         pairs = plan.activities()
         self.activity: dict[str, Activity] = {a.id: a for _, a in pairs}
         self.action_point: dict[str, ActionPoint | None] = index.action_point
-        plan_rows = index.activity_rows
         countries = {a.id: set(plan.activity_countries(a)) for _, a in pairs}
         national = set(plan.countries)
         ap_of = {
@@ -68,7 +103,13 @@ class Layout:
         self.rows: list[PlanRow] = []
         self.row_office: list[str] = []
         self.key_rows: list[range] = []
+        self.key_first: list[int] = []
+        """Each counted activity's first row."""
+        self.multi: list[tuple[int, range]] = []
+        """(counted activity, its rows) of those with more than one row."""
         self.key_group: list[int] = []
+        self.row_key: list[int] = []
+        self.row_group: list[int] = []
         self.groups: dict[tuple[str, str], int] = {}
         """(office, action point id) -> group number; figures are summed per group and per
         activity."""
@@ -78,54 +119,77 @@ class Layout:
         """office -> its row numbers."""
         self.office_keys: dict[str, range] = {}
         """office -> its counted activities' numbers in `keys`."""
-        for office in offices:
-            if office in national:
-                applicable = [a.id for _, a in pairs if office in countries[a.id]]
-            else:
-                applicable = [a.id for _, a in pairs if a.regional]
-            first, first_key = len(self.rows), len(self.keys)
-            self.keys += [(office, activity_id) for activity_id in applicable]
-            for activity_id in applicable:
-                start = len(self.rows)
-                self.rows += plan_rows[activity_id]
-                self.key_rows.append(range(start, len(self.rows)))
-            groups = self.groups
-            self.key_group += [
-                groups.setdefault((office, ap_of[i]), len(groups)) for i in applicable
-            ]
-            self.row_office += [office] * (len(self.rows) - first)
-            self.index[office] = {row.ref: first + n for n, row in enumerate(self.rows[first:])}
-            self.office_span[office] = range(first, len(self.rows))
-            self.office_keys[office] = range(first_key, len(self.keys))
-        self.row_key = [k for k, span in enumerate(self.key_rows) for _ in span]
-        self.target = [r.indicator.target if r.indicator else None for r in self.rows]
-        rules = [r.indicator.period_rule if r.indicator is not None else None for r in self.rows]
-        self.total_to_date = [rule is PeriodRule.CUMULATIVE for rule in rules]
+        self.target: list[float | None] = []
+        self.total_to_date: list[bool] = []
         """Whether each row's value is the total to date, which cannot go down."""
-        self.latest = [j for j, rule in enumerate(rules) if rule in LATEST_ONLY]
+        self.latest: list[int] = []
         """Rows whose figure is this period's value (a total to date, or a latest level)."""
-        self.running = [
-            (j, rule) for j, rule in enumerate(rules) if rule and rule not in LATEST_ONLY
-        ]
+        self.running: list[tuple[int, PeriodRule]] = []
         """Rows whose figure runs over the periods reported: a sum, a highest or mean level."""
-        self.with_target = [j for j, t in enumerate(self.target) if t]
-        self.key_first = [span.start for span in self.key_rows]
-        self.multi = [(k, span) for k, span in enumerate(self.key_rows) if len(span) > 1]
+        self.with_target: list[int] = []
+        self.row_end: list[date | None] = []
+        blocks: dict[tuple[str, ...], _Block] = {}
+        office_blocks: list[tuple[_Block, int, int]] = []
+        group_targets: list[int] = []
+        of_office: dict[str, list[str]] = defaultdict(list)
+        for _, a in pairs:
+            for country in countries[a.id]:
+                of_office[country].append(a.id)
+        regional = tuple(a.id for _, a in pairs if a.regional)
+        for office in offices:
+            applicable = tuple(of_office[office]) if office in national else regional
+            block = blocks.get(applicable)
+            if block is None:
+                block = blocks[applicable] = _Block(applicable, index.activity_rows, ap_of)
+            first, first_key, first_group = len(self.rows), len(self.keys), len(self.groups)
+            office_blocks.append((block, first, first_key))
+            n = len(block.rows)
+            self.keys += zip(repeat(office), applicable)
+            self.rows += block.rows
+            self.row_office += [office] * n
+            self.key_rows += [range(first + s.start, first + s.stop) for s in block.spans]
+            self.key_first += [first + j for j in block.key_first]
+            self.multi += [
+                (first_key + k, range(first + s.start, first + s.stop)) for k, s in block.multi
+            ]
+            self.row_key += [first_key + k for k in block.row_key]
+            self.key_group += [first_group + g for g in block.key_group]
+            self.row_group += [first_group + g for g in block.row_group]
+            for g, ap_id in enumerate(block.action_points):
+                self.groups[(office, ap_id)] = first_group + g
+                group_targets.append(block.group_targets[g])
+            self.index[office] = dict(zip(block.refs, range(first, first + n), strict=True))
+            self.office_span[office] = range(first, first + n)
+            self.office_keys[office] = range(first_key, len(self.keys))
+            self.target += block.target
+            self.total_to_date += block.total_to_date
+            self.latest += [first + j for j in block.latest]
+            self.running += [(first + j, rule) for j, rule in block.running]
+            self.with_target += [first + j for j in block.with_target]
+            self.row_end += block.row_end
         self.office_groups: dict[str, list[int]] = defaultdict(list)
         self.ap_groups: dict[str, list[int]] = defaultdict(list)
         for (office, ap_id), g in self.groups.items():
             self.office_groups[office].append(g)
             self.ap_groups[ap_id].append(g)
-        self.row_end = [r.activity.end for r in self.rows]
-        self.activity_ids = list(dict.fromkeys(activity_id for _, activity_id in self.keys))
-        number = {activity_id: i for i, activity_id in enumerate(self.activity_ids)}
-        self.key_activity = [number[activity_id] for _, activity_id in self.keys]
-        self.row_group = [self.key_group[k] for k in self.row_key]
-        self.row_activity = [self.key_activity[k] for k in self.row_key]
-        group_targets = Counter(self.row_group[j] for j in self.with_target)
-        activity_targets = Counter(self.row_activity[j] for j in self.with_target)
-        self.group_targets = [group_targets[g] for g in range(len(self.groups))]
-        self.activity_targets = [activity_targets[a] for a in range(len(self.activity_ids))]
+        number: dict[str, int] = {}
+        for block, _, _ in office_blocks:
+            number.update((a, len(number)) for a in block.activity_ids if a not in number)
+        self.activity_ids = list(number)
+        self.key_activity: list[int] = []
+        self.row_activity: list[int] = []
+        self.group_targets = group_targets
+        self.activity_targets = [0] * len(number)
+        numbered: dict[int, tuple[list[int], list[int]]] = {}
+        for block, _, _ in office_blocks:
+            if id(block) not in numbered:
+                of_key = [number[a] for a in block.activity_ids]
+                numbered[id(block)] = of_key, [of_key[k] for k in block.row_key]
+            of_key, of_row = numbered[id(block)]
+            self.key_activity += of_key
+            self.row_activity += of_row
+            for k, n in block.key_targets.items():
+                self.activity_targets[of_key[k]] += n
 
     def has(self, *, office: str, action_point: ActionPoint | None = None) -> bool:
         """Whether any activity is counted for this office, or this office and action point."""
