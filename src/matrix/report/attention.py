@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
+from operator import attrgetter
 
 from matrix.models.plan import Activity, Status
 from matrix.report.counting import FINISHED_VALUES, NOT_REPORTED, Snapshot
@@ -154,7 +155,8 @@ def ranked(
     found = (
         reason(now, before, j, margin, regressed, elapsed_of) for j in _candidates(now, regressed)
     )
-    return sorted((a for a in found if a is not None), key=lambda a: (a.reason, a.row))
+    # Candidates come in row order and the sort is stable: within a reason, rows stay in order.
+    return sorted((a for a in found if a is not None), key=attrgetter("reason"))
 
 
 PRESSING = frozenset({ON_TRACK, DELAYED})

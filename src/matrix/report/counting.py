@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date
 from itertools import repeat
+from operator import add
 
 from matrix.gcpause import cycle_collection_paused
 from matrix.models.plan import ActionPoint, Activity, PeriodRule, Plan, Status
@@ -40,6 +41,10 @@ STATUS_ORDER = (
     Status.CANCELLED.value,
     NOT_REPORTED,
 )
+STATUS_CODE = {status: code for code, status in enumerate(STATUS_ORDER)}
+STATUS_BITS = 3
+STATUS_MASK = (1 << STATUS_BITS) - 1
+"""A group or activity number and a status packed in one int: number << STATUS_BITS | code."""
 FINISHED = {Status.COMPLETED, Status.CANCELLED}
 FINISHED_VALUES = frozenset(s.value for s in FINISHED)
 
@@ -179,6 +184,7 @@ class Layout:
         self.key_activity: list[int] = []
         self.row_activity: list[int] = []
         self.group_targets = group_targets
+        self.group_coded = [g << STATUS_BITS for g in self.key_group]
         self.activity_targets = [0] * len(number)
         numbered: dict[int, tuple[list[int], list[int]]] = {}
         for block, _, _ in office_blocks:
@@ -190,6 +196,7 @@ class Layout:
             self.row_activity += of_row
             for k, n in block.key_targets.items():
                 self.activity_targets[of_key[k]] += n
+        self.activity_coded = [a << STATUS_BITS for a in self.key_activity]
 
     def has(self, *, office: str, action_point: ActionPoint | None = None) -> bool:
         """Whether any activity is counted for this office, or this office and action point."""
@@ -271,37 +278,49 @@ class Snapshot:
         return None if p is None else min(max(p, 0.0), 100.0)
 
     def _sums(self) -> tuple[list[Figures], list[Figures]]:
-        """Figures per (office, action point) group and per plan activity, in one pass."""
+        """Figures per (office, action point) group and per plan activity, in one pass over the
+        rows with a target and one count of the activities' statuses."""
         if self._groups is None:
             layout = self.layout
-            sums: list[tuple[list[float], list[int], list[int]]] = []
-            for size, of_row in (
-                (len(layout.groups), layout.row_group),
-                (len(layout.activity_ids), layout.row_activity),
-            ):
-                capped, counted, reached = [0.0] * size, [0] * size, [0] * size
-                progress = self.progress
-                for j in layout.with_target:
-                    p = progress[j]
-                    if p is not None:
-                        g = of_row[j]
-                        capped[g] += min(max(p, 0.0), 100.0)
-                        counted[g] += 1
-                        reached[g] += p >= 100
-                sums.append((capped, counted, reached))
+            n_groups, n_activities = len(layout.groups), len(layout.activity_ids)
+            g_capped, g_counted, g_reached = [0.0] * n_groups, [0] * n_groups, [0] * n_groups
+            a_capped, a_counted, a_reached = (
+                [0.0] * n_activities,
+                [0] * n_activities,
+                [0] * n_activities,
+            )
+            progress, row_group, row_activity = self.progress, layout.row_group, layout.row_activity
+            for j in layout.with_target:
+                p = progress[j]
+                if p is not None:
+                    g, a = row_group[j], row_activity[j]
+                    capped = 100.0 if p >= 100.0 else max(p, 0.0)  # min(max(p, 0), 100)
+                    g_capped[g] += capped
+                    a_capped[a] += capped
+                    g_counted[g] += 1
+                    a_counted[a] += 1
+                    if p >= 100:
+                        g_reached[g] += 1
+                        a_reached[a] += 1
+            # (group or activity number, status) counted as one int each: no tuple per activity
+            status_code = [STATUS_CODE[status] for status in self.key_status]
             out = []
-            for (capped, counted, reached), with_target, of_key in zip(
-                sums,
-                (layout.group_targets, layout.activity_targets),
-                (layout.key_group, layout.key_activity),
-                strict=True,
+            for capped_sums, counted, reached, with_target, of_key in (
+                (g_capped, g_counted, g_reached, layout.group_targets, layout.group_coded),
+                (
+                    a_capped,
+                    a_counted,
+                    a_reached,
+                    layout.activity_targets,
+                    layout.activity_coded,
+                ),
             ):
                 figures = [
-                    Figures(Counter(), with_target[g], reached[g], capped[g], counted[g])
-                    for g in range(len(capped))
+                    Figures(Counter(), with_target[g], reached[g], capped_sums[g], counted[g])
+                    for g in range(len(capped_sums))
                 ]
-                for (g, status), n in Counter(zip(of_key, self.key_status, strict=True)).items():
-                    figures[g].counts[status] = n
+                for coded, n in Counter(map(add, of_key, status_code)).items():
+                    figures[coded >> STATUS_BITS].counts[STATUS_ORDER[coded & STATUS_MASK]] = n
                 out.append(figures)
             self._groups = out[0], out[1]
         return self._groups
