@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from matrix.files import Inputs, StandardOutput, Target
+from matrix.gcpause import cycle_collection_paused
 from matrix.models.plan import Plan
 from matrix.models.returns import ProgressRecord, ProposedActivity
 from matrix.pdf import find_browser, missing_browser, write_page
@@ -46,7 +47,7 @@ def refresh(plan: Plan, store: Store) -> int:
     holds stale, as `collect` does once it has recorded returns; how many were kept (none when
     this login may not). Read from one state of the store, written in one transaction; only the
     offices with some summary missing or stale are read and worked out."""
-    with store.reading():
+    with store.reading(), cycle_collection_paused():
         stored = store.periods(plan)
         wanted = inputs(plan, store.submissions(plan), stored)
         kept = store.summary_inputs(plan)
@@ -116,7 +117,8 @@ def from_store(
     generated_at: datetime | None = None,
 ) -> ReportContext:
     """The report's figures for `period`, read from one state of the store."""
-    with store.reading():  # a period or office the plan lacks is a MatrixError
+    # a period or office the plan lacks is a MatrixError
+    with store.reading(), cycle_collection_paused():
         return build_context(
             plan,
             report_data(plan, store, office_code(country)),
