@@ -12,10 +12,10 @@ alone, most pressing reason first (`Reason`), then in office and plan order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 from operator import attrgetter
+from typing import NamedTuple
 
 from matrix.models.plan import Activity, Status
 from matrix.report.counting import FINISHED_VALUES, NOT_REPORTED, Snapshot
@@ -30,10 +30,10 @@ class Reason(IntEnum):
     DELAYED = 4
 
 
-@dataclass(frozen=True)
-class Attention:
+class Attention(NamedTuple):
     """Why row `row` needs attention: a catalogue key and its figures, put into words only for the
-    rows a report lists (a global plan has hundreds of thousands of rows behind pace)."""
+    rows a report lists (a global plan has hundreds of thousands of rows behind pace; a tuple
+    each, the cheapest object Python makes)."""
 
     row: int
     reason: Reason
