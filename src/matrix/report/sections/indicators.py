@@ -20,11 +20,10 @@ def indicator_figures(now: Snapshot, words: Words) -> list[IndicatorFigure]:
     plan, out = layout.plan, []
 
     def figures(ref: str | None, offices: list[str]) -> dict[str, float | None]:
-        return {
-            o: now.achieved[j]
-            for o in offices
-            if ref and (j := layout.index[o].get(ref)) is not None
-        }
+        if not ref:  # no numerator or denominator: most indicators
+            return {}
+        achieved, index = now.achieved, layout.index
+        return {o: achieved[j] for o in offices if (j := index[o].get(ref)) is not None}
 
     rows = plan_index(plan).activity_rows
     for activity_id in layout.activity_ids:
