@@ -6,6 +6,7 @@ import hashlib
 import multiprocessing
 import shutil
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -395,3 +396,36 @@ def test_reads_in_one_state_while_another_process_records(store, sudan):
     assert {(r.country, r.ref) for r in store.progress(sudan, "2026-10")} == {
         (s.row.country, s.row.ref) for s in store.current_rows(sudan, "2026-10")
     }
+
+
+def test_a_read_left_half_way_by_a_failure_leaves_the_store_usable(store, sudan):
+    """A period's rows are read as they are used: a report that fails half way must not leave the
+    next statement waiting for ever (as a psycopg stream, which holds the connection until its
+    last row, would), nor two periods read side by side mix their rows."""
+    store.record(make_result(sudan, "SDN", "2026-09", actual=1), sudan)
+    store.record(make_result(sudan, "SDN", "2026-10", actual=2), sudan)
+    outcome: list[object] = []
+
+    def read() -> None:
+        try:
+            with store.reading():
+                for _ in store.progress(sudan, "2026-10"):
+                    raise KeyError("a failure half way")
+        except KeyError:
+            pass
+        with store.reading():
+            pairs = list(
+                zip(store.progress(sudan, "2026-09"), store.progress(sudan, "2026-10"), strict=True)
+            )
+        outcome.append(([s.period for s in store.submissions(sudan)], pairs))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=60)
+    assert outcome, "the store hung after a read failed half way"
+    [(periods, pairs)] = outcome
+    assert periods == ["2026-09", "2026-10"]
+    assert pairs and all(
+        (september.actual, october.actual) == (1, 2) and september.ref == october.ref
+        for september, october in pairs
+    )
