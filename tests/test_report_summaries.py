@@ -4,6 +4,7 @@ kind of period rule; a summary whose returns changed is never used; collect keep
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import shutil
@@ -15,6 +16,7 @@ from checkout import SUDAN
 from matrix.models.plan import Plan, Status
 from matrix.plan import expected_offices, load_plan
 from matrix.report.build import build_context
+from matrix.report.counting import STATUS_CODE
 from matrix.report.source import from_store, refresh, report_data
 from matrix.store import Store
 from matrix.store.tables import summaries
@@ -181,6 +183,40 @@ def test_a_damaged_summary_is_worked_out_again(store, dar):
     altered(store, "ETH", PERIODS[1], carried="[[123456, 1, 1, 1]]")  # a row it does not have
     altered(store, "KEN", PERIODS[1], carried="{")
     assert same_either_way(plan, store, PERIODS[-1])
+
+
+def test_damaged_rows_of_the_period_before_are_worked_out_again(store, dar):
+    """The report compares the reported period with its predecessor's kept rows: rows that do not
+    decode, miss a row or hold a status that does not exist are worked out from the store."""
+    plan = every_rule(dar)
+    fill(store, plan)
+    refresh(plan, store)
+    before = PERIODS[-2]
+    rows = {s.office: base64.b64decode(s.rows) for s in store.summaries(plan) if s.period == before}
+    altered(store, "TZA", before, rows="not base64 at all!")
+    altered(store, "MWI", before, rows=base64.b64encode(rows["MWI"][9:]).decode())
+    altered(store, "ETH", before, rows=base64.b64encode(rows["ETH"][:-1] + b"\x09").decode())
+    assert same_either_way(plan, store, PERIODS[-1])
+
+
+def test_the_report_compares_with_the_kept_rows_of_the_period_before(store, dar):
+    """Proof that the period before is read from its summaries, not its rows: rows kept as
+    completed there make every row not completed now a regression."""
+    plan = every_rule(dar)
+    fill(store, plan)
+    refresh(plan, store)
+    now = kept(plan, store, PERIODS[-1])
+    [stored] = [s for s in store.summaries(plan) if (s.office, s.period) == ("KEN", PERIODS[-2])]
+    rows = base64.b64decode(stored.rows)
+    n = len(rows) // 9
+    completed = bytes([STATUS_CODE[Status.COMPLETED.value]]) * n
+    altered(store, "KEN", PERIODS[-2], rows=base64.b64encode(rows[: 8 * n] + completed).decode())
+
+    after = kept(plan, store, PERIODS[-1])
+    changed = {(c.office_name, c.ref, c.before) for c in after.changes}
+    went_back = changed - {(c.office_name, c.ref, c.before) for c in now.changes}
+    assert went_back and {(office, was) for office, _, was in went_back} == {("Kenya", "Completed")}
+    assert after.model_dump() != now.model_dump()
 
 
 def test_another_plan_version_reads_none_and_its_collect_drops_them(store, dar):

@@ -1,6 +1,6 @@
 """Every figure of the report, from the plan and the collected progress: each section computes its
 part (`matrix.report.sections`, `matrix.report.findings`) from the same snapshots of the period and
-the previous one; this module puts them into one `ReportContext`.
+the previous one (made from the offices' summaries, `matrix.report.summaries`); this module puts them into one `ReportContext`.
 
 How activities, statuses and progress are counted is in `matrix.report.counting`.
 """
@@ -47,7 +47,7 @@ from matrix.report.sections.trends import (
     status_change,
     trend,
 )
-from matrix.report.summaries import charted
+from matrix.report.summaries import charted, snapshot
 from matrix.report.words import Words
 
 MAX_DUPLICATES_SHOWN = 100
@@ -80,25 +80,20 @@ def build_context(
     )
     layout = Layout(plan, offices)
     history = History(layout, words.framework.action_points)
-    now: Snapshot | None = None
     before: Snapshot | None = None
     points: list[tuple[Period, Figures]] = []
-    read_from = current.previous() if current > first else current
     only_charted = [
-        p for p in periods_between(first, current) if p < read_from and p.id in data.periods
+        p for p in periods_between(first, current) if p < current and p.id in data.periods
     ]
     running = running_figures(layout)
     for charted_period, figures, of_office in charted(layout, data, only_charted, running):
         points.append((charted_period, figures))
         history.add_offices(charted_period, of_office)
-    for snap in snapshots(layout, data, read_from, current, running=running):
-        points.append((snap.period, snap.figures()))
-        history.add(snap)
-        if snap.period == current:
-            now = snap
-        elif snap.period == previous:
-            before = snap
-    assert now is not None  # snapshots() always ends with `current`
+        if charted_period == previous:
+            before = snapshot(layout, previous, of_office)
+    [now] = snapshots(layout, data, current, current, running=running)
+    points.append((now.period, now.figures()))
+    history.add(now)
     reported = data.periods.get(current.id) or PeriodData()
     described = [
         practice

@@ -254,13 +254,15 @@ class Snapshot:
         period: Period,
         reported: list[ProgressRecord | None],
         achieved: list[float | None],
+        status: list[str] | None = None,
     ):
+        """`status`: each row's, when the rows themselves were not read (`reported` all None)."""
         self.layout = layout
         self.period = period
         self.period_end = period.end
         self.reported = reported
         self.achieved = achieved
-        self.status = [
+        self.status = status or [
             NOT_REPORTED if r is None or r.status is None else r.status for r in reported
         ]
         self.progress = [

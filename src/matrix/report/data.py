@@ -5,7 +5,8 @@ made in a test, and computed the same way either way. A period's rows are any it
 with `ProgressRecord`'s fields (the store's `ProgressRecord`s, read one period at a time since a
 global plan's history is millions of rows, or a test's `ProgressRow`s); submissions are the
 store's `Submission`s; summaries are the offices' figures as of each period that `collect` kept
-(`matrix.report.summaries`), which a report reads instead of the rows of periods it only charts.
+(`matrix.report.summaries`), which a report reads instead of the rows of the periods before the
+reported one.
 """
 
 from __future__ import annotations
@@ -64,15 +65,21 @@ class Summary:
     """JSON list of [row number in the office, value, count, total] of each figure to date that
     carries on (`ToDate.state`), for the rows that have one: read only where a report resumes
     from it (`states`), the last period it charts."""
+    status: bytes
+    """Status of each of its rows, in layout order, as `counting.STATUS_CODE`: with `achieved`,
+    the office's part of a snapshot, which the report compares the reported period with."""
+    achieved: array[float]
+    """Figure of each of its rows as of the period (NaN: none), in layout order."""
 
     @cached_property
     def states(self) -> list[tuple[int, float | None, int, float]]:
         return [tuple(state) for state in json.loads(self.carried)]
 
     def stored(self, office: str, period: str, inputs: str) -> StoredSummary:
-        capped = array("d", self.capped)
-        if sys.byteorder == "big":
-            capped.byteswap()  # kept little-endian, whatever machine wrote it
+        capped, achieved = array("d", self.capped), array("d", self.achieved)
+        if sys.byteorder == "big":  # kept little-endian, whatever machine wrote it
+            capped.byteswap()
+            achieved.byteswap()
         figures = [
             [ap_id, dict(f.counts), f.with_target, f.reached, f.capped_sum, f.capped_n]
             for ap_id, f in self.groups
@@ -84,20 +91,27 @@ class Summary:
             figures=json.dumps(figures),
             capped=base64.b64encode(capped.tobytes()).decode("ascii"),
             carried=self.carried,
+            rows=base64.b64encode(achieved.tobytes() + self.status).decode("ascii"),
         )
 
     @classmethod
     def read(cls, stored: StoredSummary) -> Summary:
         capped = array("d", base64.b64decode(stored.capped))
+        rows = base64.b64decode(stored.rows)
+        n, rest = divmod(len(rows), 9)  # a double and a status byte each
+        if rest:
+            raise ValueError("a damaged summary")
+        achieved = array("d", rows[: 8 * n])
         if sys.byteorder == "big":
             capped.byteswap()
+            achieved.byteswap()
         groups = [
             (ap_id, Figures(Counter(counts), with_target, reached, capped_sum, capped_n))
             for ap_id, counts, with_target, reached, capped_sum, capped_n in json.loads(
                 stored.figures
             )
         ]
-        return cls(groups, capped, stored.carried)
+        return cls(groups, capped, stored.carried, rows[8 * n :], achieved)
 
 
 @dataclass
@@ -109,7 +123,7 @@ class PeriodData:
     twice, the later one wins. Iterated once per report."""
     brief_rows: Iterable[ProgressRecord] | None = None
     """The same rows with only country, ref, status and actual (cheaper to read), for a period the
-    report only counts (not the reported one or the one before); None: `rows` are read."""
+    report only counts (not the reported one); None: `rows` are read."""
     proposed: dict[str, list[ProposedActivity]] = field(default_factory=dict)
     """Office code -> activities it reported that are not in the plan."""
     narratives: dict[str, Narratives] = field(default_factory=dict)

@@ -1,6 +1,7 @@
 """Each office's figures as of each period, so that a report over years of returns reads a few
 numbers per office for the periods it only charts (the trend, the sparks) instead of every row of
-them, and carries its figures to date on from there.
+them, and carries its figures to date on from there; and each row's status and figure, so that it
+compares the reported period with the one before without reading that period's rows either.
 
 A summary is worked out by the report's own counting (`matrix.report.counting`) on a layout of
 some offices: an office's figures depend on its rows only, so the report adds up the offices'
@@ -18,18 +19,27 @@ import json
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
+from math import isnan
 
 from matrix._version import __version__
 from matrix.models.plan import Plan
 from matrix.periods import Period
 from matrix.plan import expected_offices, plan_index
-from matrix.report.counting import Figures, Layout, Snapshot, running_figures, snapshots
+from matrix.report.counting import (
+    STATUS_CODE,
+    STATUS_ORDER,
+    Figures,
+    Layout,
+    Snapshot,
+    running_figures,
+    snapshots,
+)
 from matrix.report.data import ReportData, Summary
 from matrix.semantics import ToDate
 from matrix.store.rows import Submission
 from matrix.store.summaries import StoredSummary
 
-FORMAT = 1
+FORMAT = 2
 """What a stored summary holds; part of its inputs, so a change of format or of this release
 makes every kept summary stale rather than misread."""
 NONE = float("nan")
@@ -62,6 +72,11 @@ class Offices:
             return False
         if len(summary.capped) != len(self.targets[office]):
             return False
+        rows = len(self.layout.office_span[office])
+        if len(summary.status) != rows or len(summary.achieved) != rows:
+            return False
+        if max(summary.status, default=0) >= len(STATUS_ORDER):
+            return False
         if not resumed:
             return True
         start = self.layout.office_span[office].start
@@ -73,13 +88,21 @@ class Offices:
 
     def summary(self, snap: Snapshot, running: dict[int, ToDate], office: str) -> Summary:
         groups = snap.group_figures()
-        start = self.layout.office_span[office].start
+        span = self.layout.office_span[office]
         capped = (snap.capped(j) for j in self.targets[office])
         return Summary(
             groups=[(ap_id, groups[g]) for ap_id, g in self.groups[office]],
             capped=array("d", (NONE if c is None else c for c in capped)),
             carried=json.dumps(
-                [(j - start, *running[j].state) for j in self.running[office] if running[j].count]
+                [
+                    (j - span.start, *running[j].state)
+                    for j in self.running[office]
+                    if running[j].count
+                ]
+            ),
+            status=bytes(STATUS_CODE[s] for s in snap.status[span.start : span.stop]),
+            achieved=array(
+                "d", (NONE if a is None else a for a in snap.achieved[span.start : span.stop])
             ),
         )
 
@@ -88,6 +111,18 @@ class Offices:
         start = self.layout.office_span[office].start
         for local, *state in summary.states:
             running[start + local] = ToDate.resumed(running[start + local].rule, state)
+
+
+def snapshot(layout: Layout, period: Period, of_office: dict[str, Summary]) -> Snapshot:
+    """The layout's rows as of `period` from its offices' summaries (`charted`), without reading
+    them: the statuses and figures a report compares the reported period with."""
+    status: list[str] = []
+    achieved: list[float | None] = []
+    for office in layout.offices:
+        summary = of_office[office]
+        status += map(STATUS_ORDER.__getitem__, summary.status)
+        achieved += [None if isnan(a) else a for a in summary.achieved]
+    return Snapshot(layout, period, [None] * len(status), achieved, status)
 
 
 def inputs(plan: Plan, submissions: Iterable[Submission], periods: list[str]) -> dict[Key, str]:
@@ -164,7 +199,7 @@ def charted(
     periods: list[Period],
     running: dict[int, ToDate],
 ) -> list[tuple[Period, Figures, dict[str, Summary]]]:
-    """Each of `periods` (stored ones a report only charts, in order) with the figures of the
+    """Each of `periods` (stored ones before the reported one, in order) with the figures of the
     layout's offices together and each office's summary; `running` resumed from the last."""
     if not periods:
         return []

@@ -160,6 +160,9 @@ MIGRATIONS: list[tuple[str, ...]] = [
             PRIMARY KEY (plan_hash, office, period)
         )""",
     ),
+    (  # 5: each row's status and figure in a summary, so a report need not read the period before
+        "ALTER TABLE summaries ADD COLUMN rows TEXT NOT NULL DEFAULT ''",
+    ),
 ]
 _STORE_INFO = (
     "CREATE TABLE matrix_store "

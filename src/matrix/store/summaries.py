@@ -1,4 +1,5 @@
-"""Each office's figures as of each period, kept in the store (`tables.summaries`, store schema 4)
+"""Each office's figures as of each period, kept in the store (`tables.summaries`, store schema 4;
+its rows since 5)
 as `matrix.report.summaries` writes them: the store keeps and hands back their text, it does not
 read it."""
 
@@ -21,6 +22,7 @@ class StoredSummary:
     figures: str
     capped: str
     carried: str
+    rows: str
 
 
 def allowed(conn: Connection, *privileges: str) -> bool:
@@ -38,7 +40,7 @@ def read(conn: Connection, plan_hash: str, offices: list[str] | None = None) -> 
     if not allowed(conn, "SELECT"):
         return []
     s = summaries.c
-    query = select(s.office, s.period, s.inputs, s.figures, s.capped, s.carried).where(
+    query = select(s.office, s.period, s.inputs, s.figures, s.capped, s.carried, s.rows).where(
         s.plan_hash == plan_hash
     )
     if offices is not None:
