@@ -1,6 +1,7 @@
 """Every figure of the report, from the plan and the collected progress: each section computes its
 part (`matrix.report.sections`, `matrix.report.findings`) from the same snapshots of the period and
-the previous one (made from the offices' summaries, `matrix.report.summaries`); this module puts them into one `ReportContext`.
+the previous one (made from the offices' summaries, `matrix.report.summaries`); this module puts
+them into one `ReportContext`.
 
 How activities, statuses and progress are counted is in `matrix.report.counting`.
 """

@@ -65,21 +65,47 @@ class Summary:
     """JSON list of [row number in the office, value, count, total] of each figure to date that
     carries on (`ToDate.state`), for the rows that have one: read only where a report resumes
     from it (`states`), the last period it charts."""
-    status: bytes
-    """Status of each of its rows, in layout order, as `counting.STATUS_CODE`: with `achieved`,
-    the office's part of a snapshot, which the report compares the reported period with."""
-    achieved: array[float]
-    """Figure of each of its rows as of the period (NaN: none), in layout order."""
+    rows: str
+    """Each of its rows' figure as of the period and status, in layout order, packed (`pack`):
+    the office's part of the snapshot a report compares the reported period with, read only for
+    that period (`status`, `achieved`)."""
 
     @cached_property
     def states(self) -> list[tuple[int, float | None, int, float]]:
         return [tuple(state) for state in json.loads(self.carried)]
 
+    @staticmethod
+    def pack(status: bytes, achieved: array[float]) -> str:
+        """Base64 of the figures (little-endian doubles, NaN: none), then one status byte each (as
+        `counting.STATUS_CODE`)."""
+        figures = array("d", achieved)
+        if sys.byteorder == "big":  # kept little-endian, whatever machine wrote it
+            figures.byteswap()
+        return base64.b64encode(figures.tobytes() + status).decode("ascii")
+
+    @cached_property
+    def _unpacked(self) -> tuple[bytes, array[float]]:
+        packed = base64.b64decode(self.rows)
+        n, rest = divmod(len(packed), 9)  # a double and a status byte each
+        if rest:
+            raise ValueError("a damaged summary")
+        achieved = array("d", packed[: 8 * n])
+        if sys.byteorder == "big":
+            achieved.byteswap()
+        return packed[8 * n :], achieved
+
+    @property
+    def status(self) -> bytes:
+        return self._unpacked[0]
+
+    @property
+    def achieved(self) -> array[float]:
+        return self._unpacked[1]
+
     def stored(self, office: str, period: str, inputs: str) -> StoredSummary:
-        capped, achieved = array("d", self.capped), array("d", self.achieved)
+        capped = array("d", self.capped)
         if sys.byteorder == "big":  # kept little-endian, whatever machine wrote it
             capped.byteswap()
-            achieved.byteswap()
         figures = [
             [ap_id, dict(f.counts), f.with_target, f.reached, f.capped_sum, f.capped_n]
             for ap_id, f in self.groups
@@ -91,27 +117,21 @@ class Summary:
             figures=json.dumps(figures),
             capped=base64.b64encode(capped.tobytes()).decode("ascii"),
             carried=self.carried,
-            rows=base64.b64encode(achieved.tobytes() + self.status).decode("ascii"),
+            rows=self.rows,
         )
 
     @classmethod
     def read(cls, stored: StoredSummary) -> Summary:
         capped = array("d", base64.b64decode(stored.capped))
-        rows = base64.b64decode(stored.rows)
-        n, rest = divmod(len(rows), 9)  # a double and a status byte each
-        if rest:
-            raise ValueError("a damaged summary")
-        achieved = array("d", rows[: 8 * n])
         if sys.byteorder == "big":
             capped.byteswap()
-            achieved.byteswap()
         groups = [
             (ap_id, Figures(Counter(counts), with_target, reached, capped_sum, capped_n))
             for ap_id, counts, with_target, reached, capped_sum, capped_n in json.loads(
                 stored.figures
             )
         ]
-        return cls(groups, capped, stored.carried, rows[8 * n :], achieved)
+        return cls(groups, capped, stored.carried, stored.rows)
 
 
 @dataclass

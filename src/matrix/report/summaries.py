@@ -66,23 +66,23 @@ class Offices:
             self.running[layout.row_office[j]].append(j)
 
     def fits(self, office: str, summary: Summary, *, resumed: bool = False) -> bool:
-        """Whether `summary` has the office's groups and rows (and figures to date, if `resumed`
-        from): one that does not is damaged."""
+        """Whether `summary` has the office's groups and rows (and figures to date and each row's
+        status and figure, if `resumed` from): one that does not is damaged."""
         if [ap_id for ap_id, _ in summary.groups] != [ap_id for ap_id, _ in self.groups[office]]:
             return False
         if len(summary.capped) != len(self.targets[office]):
             return False
-        rows = len(self.layout.office_span[office])
-        if len(summary.status) != rows or len(summary.achieved) != rows:
-            return False
-        if max(summary.status, default=0) >= len(STATUS_ORDER):
-            return False
         if not resumed:
             return True
-        start = self.layout.office_span[office].start
-        carries = {j - start for j in self.running[office]}
+        span = self.layout.office_span[office]
+        carries = {j - span.start for j in self.running[office]}
         try:
-            return all(len(s) == 4 and s[0] in carries for s in summary.states)
+            status, achieved = summary.status, summary.achieved
+            return (
+                len(status) == len(achieved) == len(span)
+                and max(status, default=0) < len(STATUS_ORDER)
+                and all(len(s) == 4 and s[0] in carries for s in summary.states)
+            )
         except (ValueError, TypeError):
             return False
 
@@ -100,9 +100,11 @@ class Offices:
                     if running[j].count
                 ]
             ),
-            status=bytes(STATUS_CODE[s] for s in snap.status[span.start : span.stop]),
-            achieved=array(
-                "d", (NONE if a is None else a for a in snap.achieved[span.start : span.stop])
+            rows=Summary.pack(
+                bytes(STATUS_CODE[s] for s in snap.status[span.start : span.stop]),
+                array(
+                    "d", (NONE if a is None else a for a in snap.achieved[span.start : span.stop])
+                ),
             ),
         )
 

@@ -3,8 +3,6 @@ status changed since the previous period."""
 
 from __future__ import annotations
 
-from math import isnan
-
 from matrix.models.plan import ActionPoint, Status
 from matrix.periods import Period
 from matrix.report.charts import (
@@ -66,7 +64,7 @@ class History:
         sums, counts = [0.0] * len(self.by_ref), [0] * len(self.by_ref)
         for office, summary in of_office.items():
             for r, capped in zip(self.target_refs[office], summary.capped, strict=True):
-                if not isnan(capped):
+                if capped >= 0.0:  # capped progress is 0-100; NaN (none) compares false
                     sums[r] += capped
                     counts[r] += 1
         self._means(period, sums, counts)
