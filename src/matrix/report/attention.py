@@ -153,24 +153,31 @@ def ranked(
         regressed = regressed_rows(now, before)
     elapsed_of: dict[str, float | None] = {}
     found = (
-        reason(now, before, j, margin, regressed, elapsed_of) for j in _candidates(now, regressed)
+        reason(now, before, j, margin, regressed, elapsed_of)
+        for j in _candidates(now, regressed, margin, elapsed_of)
     )
     # Candidates come in row order and the sort is stable: within a reason, rows stay in order.
     return sorted((a for a in found if a is not None), key=attrgetter("reason"))
 
 
-PRESSING = frozenset({ON_TRACK, DELAYED})
-"""The statuses that may be at risk or delayed; any other row needs attention only when overdue
-or regressed."""
-
-
-def _candidates(now: Snapshot, regressed: frozenset[int]) -> list[int]:
-    """The rows `reason` may find a reason for, in one pass over statuses and end dates: most of
-    a global plan's rows need no attention, and asking `reason` about each costs more."""
-    period_end = now.period_end
-    found = {
-        j
-        for j, (status, end) in enumerate(zip(now.status, now.layout.row_end, strict=True))
-        if status in PRESSING or (end is not None and end < period_end)
-    }
-    return sorted(found | regressed)
+def _candidates(
+    now: Snapshot, regressed: frozenset[int], margin: float, elapsed_of: dict[str, float | None]
+) -> list[int]:
+    """The rows `reason` may find a reason for, in one pass over statuses, end dates and progress:
+    most of a global plan's rows need no attention (most on track are not at risk), and asking
+    `reason` about each costs more. `elapsed_of` as in `reason`."""
+    layout, period_end = now.layout, now.period_end
+    found = set(regressed)
+    rows = layout.rows
+    for j, (status, end, progress, total) in enumerate(
+        zip(now.status, layout.row_end, now.progress, layout.total_to_date, strict=True)
+    ):
+        if status == DELAYED or (end is not None and end < period_end):
+            found.add(j)
+        elif status == ON_TRACK and progress is not None and total:
+            activity = rows[j].activity
+            if (elapsed := elapsed_of.get(activity.id, False)) is False:
+                elapsed = elapsed_of[activity.id] = elapsed_percent(activity, period_end)
+            if elapsed is not None and elapsed - progress > margin:
+                found.add(j)
+    return sorted(found)
