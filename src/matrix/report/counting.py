@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date
+from functools import cached_property
 from itertools import repeat
 from operator import add
 
@@ -197,6 +198,19 @@ class Layout:
             for k, n in block.key_targets.items():
                 self.activity_targets[of_key[k]] += n
         self.activity_coded = [a << STATUS_BITS for a in self.key_activity]
+
+    @cached_property
+    def ref_columns(self) -> dict[str, tuple[list[str], list[int]]]:
+        """ref -> the offices with that row and its row numbers there, in office order: the
+        countries' figures of an indicator, read off any snapshot."""
+        columns: dict[str, tuple[list[str], list[int]]] = {}
+        for office, rows in self.index.items():
+            for ref, j in rows.items():
+                if (column := columns.get(ref)) is None:
+                    column = columns[ref] = ([], [])
+                column[0].append(office)
+                column[1].append(j)
+        return columns
 
     def has(self, *, office: str, action_point: ActionPoint | None = None) -> bool:
         """Whether any activity is counted for this office, or this office and action point."""

@@ -48,12 +48,13 @@ def across(
     for k, (_, activity_id) in enumerate(layout.keys):
         keys_of.setdefault(activity_id, []).append(k)
     names = {a.id: a.name for a in words.plan.actors}
+    went_back_keys = {layout.row_key[j] for j in regressed}
     ranked = []
     for order, activity_id in enumerate(layout.activity_ids):
         keys = keys_of[activity_id]
         if len(keys) < 2:
             continue
-        back = [k for k in keys if any(j in regressed for j in layout.key_rows[k])]
+        back = [k for k in keys if k in went_back_keys]
         shown = _figures(
             layout.key_rows[keys[0]],
             layout,

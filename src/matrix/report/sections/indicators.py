@@ -19,11 +19,13 @@ def indicator_figures(now: Snapshot, words: Words) -> list[IndicatorFigure]:
         return []
     plan, out = layout.plan, []
 
-    def figures(ref: str | None, offices: list[str]) -> dict[str, float | None]:
+    def figures(ref: str | None) -> dict[str, float | None]:
+        """Row `ref`'s figure in every office that has it; `regional_figure` asks the activity's
+        countries only."""
         if not ref:  # no numerator or denominator: most indicators
             return {}
-        achieved, index = now.achieved, layout.index
-        return {o: achieved[j] for o in offices if (j := index[o].get(ref)) is not None}
+        names, rows = layout.ref_columns.get(ref, ((), ()))
+        return dict(zip(names, map(now.achieved.__getitem__, rows), strict=True))
 
     rows = plan_index(plan).activity_rows
     for activity_id in layout.activity_ids:
@@ -36,9 +38,9 @@ def indicator_figures(now: Snapshot, words: Words) -> list[IndicatorFigure]:
             figure = regional_figure(
                 indicator,
                 offices,
-                figures(row.ref, offices),
-                figures(indicator.numerator, offices),
-                figures(indicator.denominator, offices),
+                figures(row.ref),
+                figures(indicator.numerator),
+                figures(indicator.denominator),
             )
             rule = indicator.regional_rule
             kind = indicator.value_kind
