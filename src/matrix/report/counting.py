@@ -269,8 +269,10 @@ class Snapshot:
         reported: list[ProgressRecord | None],
         achieved: list[float | None],
         status: list[str] | None = None,
+        groups: list[Figures] | None = None,
     ):
-        """`status`: each row's, when the rows themselves were not read (`reported` all None)."""
+        """`status`: each row's, and `groups`: each group's figures, when the rows themselves
+        were not read (`reported` all None) but kept summaries were."""
         self.layout = layout
         self.period = period
         self.period_end = period.end
@@ -288,6 +290,7 @@ class Snapshot:
             self.key_status[k] = status_of({self.status[j] for j in span})
         self._figures: dict[tuple, Figures] = {}
         self._groups: tuple[list[Figures], list[Figures]] | None = None
+        self._kept_groups = groups
 
     def capped(self, j: int) -> float | None:
         p = self.progress[j]
@@ -343,7 +346,7 @@ class Snapshot:
 
     def group_figures(self) -> list[Figures]:
         """Figures of each (office, action point) group, by `Layout.groups` number."""
-        return self._sums()[0]
+        return self._kept_groups if self._kept_groups is not None else self._sums()[0]
 
     def figures(
         self,
@@ -369,7 +372,7 @@ class Snapshot:
                 if activity_id in wanted:
                     out.add(activities[a])
         else:
-            groups, _ = self._sums()
+            groups = self.group_figures()
             if office is not None and action_point is not None:
                 chosen = (
                     [self.layout.groups[key]]

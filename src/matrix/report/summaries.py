@@ -124,7 +124,9 @@ def snapshot(layout: Layout, period: Period, of_office: dict[str, Summary]) -> S
         summary = of_office[office]
         status += map(STATUS_ORDER.__getitem__, summary.status)
         achieved += [None if isnan(a) else a for a in summary.achieved]
-    return Snapshot(layout, period, [None] * len(status), achieved, status)
+    groups = {office: iter(summary.groups) for office, summary in of_office.items()}
+    in_order = [next(groups[office])[1] for office, _ in layout.groups]  # numbered in this order
+    return Snapshot(layout, period, [None] * len(status), achieved, status, in_order)
 
 
 def inputs(plan: Plan, submissions: Iterable[Submission], periods: list[str]) -> dict[Key, str]:
