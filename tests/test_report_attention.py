@@ -181,7 +181,7 @@ def test_no_dates_no_pace():
 
 
 def test_support_needed_is_grouped_by_partner():
-    from matrix.report.sections.executive import partner_asks
+    from matrix.report.sections.executive import asking, partner_asks
 
     p = plan()
     layout = Layout(p, ["SDN"])
@@ -192,7 +192,11 @@ def test_support_needed_is_grouped_by_partner():
     ]
     data = ReportData(periods={"2026-Q4": PeriodData(rows=q4)})
     [now] = snapshots(layout, data, Period.parse("2026-Q4"), Period.parse("2026-Q4"))
-    asks = {(g.name, a.ref, a.text) for g in partner_asks(now, Words(p, "en")) for a in g.asks}
+    asks = {
+        (g.name, a.ref, a.text)
+        for g in partner_asks(now, asking(now), Words(p, "en"))
+        for a in g.asks
+    }
     assert asks == {
         ("Bureau B", "SAID", "A letter from the minister"),
         ("Council C", "SAID", "A letter from the minister"),

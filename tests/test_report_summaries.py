@@ -14,10 +14,12 @@ from sqlalchemy import update
 
 from checkout import SUDAN
 from matrix.models.plan import Plan, Status
+from matrix.periods import Period
 from matrix.plan import expected_offices, load_plan
 from matrix.report.build import build_context
-from matrix.report.counting import STATUS_CODE
+from matrix.report.counting import ASKS, COMMENTED, STATUS_CODE, Layout, snapshots
 from matrix.report.source import from_store, refresh, report_data
+from matrix.report.summaries import charted, snapshot
 from matrix.store import Store
 from matrix.store.tables import summaries
 from store_helpers import make_result, returned_matrix
@@ -187,7 +189,8 @@ def test_a_damaged_summary_is_worked_out_again(store, dar):
 
 def test_damaged_rows_of_the_period_before_are_worked_out_again(store, dar):
     """The report compares the reported period with its predecessor's kept rows: rows that do not
-    decode, miss a row or hold a status that does not exist are worked out from the store."""
+    decode, miss a row or hold a status that does not exist, and funds that do not decode or name
+    an activity the office does not have, are worked out from the store."""
     plan = every_rule(dar)
     fill(store, plan)
     refresh(plan, store)
@@ -195,7 +198,9 @@ def test_damaged_rows_of_the_period_before_are_worked_out_again(store, dar):
     rows = {s.office: base64.b64decode(s.rows) for s in store.summaries(plan) if s.period == before}
     altered(store, "TZA", before, rows="not base64 at all!")
     altered(store, "MWI", before, rows=base64.b64encode(rows["MWI"][9:]).decode())
-    altered(store, "ETH", before, rows=base64.b64encode(rows["ETH"][:-1] + b"\x09").decode())
+    altered(store, "ETH", before, rows=base64.b64encode(rows["ETH"][:-1] + b"\x07").decode())
+    altered(store, "KEN", PERIODS[-1], funds="[[0, 1")
+    altered(store, "UGA", PERIODS[-1], funds="[[9999, 1.0]]")
     assert same_either_way(plan, store, PERIODS[-1])
 
 
@@ -245,3 +250,26 @@ def test_collect_keeps_the_summaries_of_what_it_recorded(run, tmp_path, store_ur
         found = {(s.office, s.period) for s in store.summaries(plan)}
         assert found == {(o, p) for o in expected_offices(plan) for p in ("2026-07", "2026-08")}
         assert refresh(plan, store) == 0
+
+
+def test_a_snapshot_from_kept_summaries_is_the_one_the_rows_give(store, dar):
+    """What the report shows of each row (status, figure, whether its comments explain it and it
+    asks for support, funds secured) read back from the kept summaries, against the rows read in
+    full."""
+    plan = every_rule(dar)
+    fill(store, plan)
+    refresh(plan, store)
+    layout = Layout(plan, expected_offices(plan))
+    periods = [Period.parse(p) for p in PERIODS]
+    with store.reading():
+        data = report_data(plan, store)
+        from_rows = list(snapshots(layout, data, periods[0], periods[-1]))
+        from_summaries = charted(layout, data, periods, compared=len(periods))
+    for rows, (period, _, of_office) in zip(from_rows, from_summaries, strict=True):
+        assert all(of_office[o] is data.summaries[(o, period.id)] for o in layout.offices)
+        kept = snapshot(layout, period, of_office)
+        assert (kept.status, kept.achieved) == (rows.status, rows.achieved)
+        assert kept.notes == rows.notes and {n & COMMENTED for n in kept.notes} == {0, COMMENTED}
+        assert {n & ASKS for n in kept.notes} == {0, ASKS}
+        assert kept.funds == rows.funds and kept.funds
+        assert kept.group_figures() == rows.group_figures()

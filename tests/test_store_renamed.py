@@ -14,6 +14,7 @@ from sqlalchemy import text
 from matrix.models.plan import Plan
 from matrix.plan import plan_index
 from matrix.report.source import from_store
+from matrix.store import queries
 from store_helpers import make_result
 
 pytest_plugins = ["store_fixtures"]
@@ -194,3 +195,24 @@ def test_a_stored_version_that_cannot_be_read_leaves_its_rows_as_they_were(store
 
     counted = {s.row.ref: s.row.actual for s in store.current_rows(v2, Q3, "KEN")}
     assert counted["LEG-1"] == 1 and "LEG-1.1" not in counted
+
+
+@pytest.mark.parametrize("at_once", [1, 2_000])
+def test_rows_read_by_key_are_those_a_whole_read_counts(store, dar, monkeypatch, at_once):
+    """The few rows a report lists are read by (country, current ref), in statements of
+    `at_once` pairs, and are the rows a read of the whole period counts: with the indicators'
+    refs swapped since, and a regional workbook reporting the country's rows too."""
+    monkeypatch.setattr(queries, "KEYS_AT_ONCE", at_once)
+    v1 = revised(dar, two_named_indicators(("reviews", "laws")))
+    own = with_actual(with_actual(make_result(v1, "KEN", Q3), "LEG-1.1", 1), "LEG-1.2", 7)
+    store.record(own, v1, received_at=ON_TIME)
+    store.record(make_result(v1, "EHAGL", Q3, actual=2), v1, received_at=EARLY)
+    v2 = revised(dar, two_named_indicators(("laws", "reviews")))
+
+    with store.reading():
+        whole = {(r.country, r.ref): r for r in store.progress(v2, Q3)}
+        by_key = {key: [*store.progress_of(v2, Q3, [key])] for key in whole}
+        together = {(r.country, r.ref): r for r in store.progress_of(v2, Q3, sorted(whole))}
+    assert (whole[("KEN", "LEG-1.1")].actual, whole[("KEN", "LEG-1.2")].actual) == (7, 1)
+    assert by_key == {key: [record] for key, record in whole.items()}
+    assert together == whole

@@ -18,7 +18,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from matrix.models.plan import Activity, Status
-from matrix.report.counting import FINISHED_VALUES, NOT_REPORTED, Snapshot
+from matrix.report.counting import COMMENTED, FINISHED_VALUES, NOT_REPORTED, Snapshot
 from matrix.report.words import Words
 
 
@@ -109,8 +109,7 @@ def reason(
                 "report.reason.at_risk",
                 (("progress", f"{progress:.0f}"), ("elapsed", f"{elapsed:.0f}")),
             )
-    reported = now.reported[j]
-    if status == DELAYED and not (reported and reported.comments.strip()):
+    if status == DELAYED and not now.notes[j] & COMMENTED:
         return Attention(j, Reason.DELAYED_UNEXPLAINED, "report.reason.delayed_unexplained")
     if j in regressed and before is not None and (back := regression(now, before, j)):
         return back

@@ -1,7 +1,7 @@
 """Every figure of the report, from the plan and the collected progress: each section computes its
 part (`matrix.report.sections`, `matrix.report.findings`) from the same snapshots of the period and
-the previous one (made from the offices' summaries, `matrix.report.summaries`); this module puts
-them into one `ReportContext`.
+the previous one (made from the offices' summaries, `matrix.report.summaries`, the texts read only
+for the rows the report lists); this module puts them into one `ReportContext`.
 
 How activities, statuses and progress are counted is in `matrix.report.counting`.
 """
@@ -18,7 +18,7 @@ from matrix.periods import Period, due_date, parse_for_plan, periods_between
 from matrix.plan import expected_offices, plan_index
 from matrix.report.attention import ranked, regressed_rows
 from matrix.report.context import ReportContext
-from matrix.report.counting import Figures, Layout, Snapshot, running_figures, snapshots
+from matrix.report.counting import Figures, Layout, Snapshot, read_rows
 from matrix.report.data import PeriodData, ReportData
 from matrix.report.findings import (
     DUPLICATE_THRESHOLD,
@@ -31,13 +31,19 @@ from matrix.report.sections.across import across
 from matrix.report.sections.action_points import action_point_rows
 from matrix.report.sections.actors import actor_rows
 from matrix.report.sections.delayed import MAX_DELAYED_SHOWN, activity_line, delayed_rows
-from matrix.report.sections.executive import achievements, largest_gaps, partner_asks
+from matrix.report.sections.executive import (
+    SHOWN,
+    achievements,
+    asking,
+    largest_gaps,
+    partner_asks,
+)
 from matrix.report.sections.funding import funding_rows, funds_secured
 from matrix.report.sections.good_practices import practices
 from matrix.report.sections.heatmap import heat_map
 from matrix.report.sections.indicators import indicator_figures
 from matrix.report.sections.map import progress_map
-from matrix.report.sections.offices import country_sections
+from matrix.report.sections.offices import MAX_OFFICE_ITEMS, country_sections, listed_by_office
 from matrix.report.sections.returns import return_states
 from matrix.report.sections.stock_take import proposed_by_office, stock_take
 from matrix.report.sections.summary import headline, highlights
@@ -83,18 +89,13 @@ def build_context(
     history = History(layout, words.framework.action_points)
     before: Snapshot | None = None
     points: list[tuple[Period, Figures]] = []
-    only_charted = [
-        p for p in periods_between(first, current) if p < current and p.id in data.periods
-    ]
-    running = running_figures(layout)
-    for charted_period, figures, of_office in charted(layout, data, only_charted, running):
+    stored = [p for p in periods_between(first, current) if p < current and p.id in data.periods]
+    for charted_period, figures, of_office in charted(layout, data, [*stored, current]):
         points.append((charted_period, figures))
         history.add_offices(charted_period, of_office)
         if charted_period == previous:
             before = snapshot(layout, previous, of_office)
-    [now] = snapshots(layout, data, current, current, running=running)
-    points.append((now.period, now.figures()))
-    history.add(now)
+    now = snapshot(layout, current, of_office)
     reported = data.periods.get(current.id) or PeriodData()
     described = [
         practice
@@ -113,6 +114,15 @@ def build_context(
     flagged = delayed_rows(now)
     regressed = regressed_rows(now, before)
     attention = ranked(now, before, plan.check_settings.at_risk_margin, regressed)
+    listed = listed_by_office(now, attention)
+    asked = asking(now)
+    read_rows(
+        now,
+        reported,
+        {a.row for a in attention[:MAX_DELAYED_SHOWN]}
+        | {a.row for rows in listed.values() for a in rows[:MAX_OFFICE_ITEMS]}
+        | {j for rows in asked.values() for j in rows[:SHOWN]},
+    )
     changes = changed_rows(now, before)
     secured = funds_secured(now)
     top = headline(now, before, returns, secured, words)
@@ -164,7 +174,7 @@ def build_context(
         achievements=achieved,
         achievements_total=achieved_total,
         largest_gaps=largest_gaps(layout, secured),
-        partner_asks=partner_asks(now, words),
+        partner_asks=partner_asks(now, asked, words),
         action_points=action_point_rows(now, before, history, words),
         across=across_shown,
         across_total=across_total,
@@ -172,7 +182,7 @@ def build_context(
         heat_columns=columns,
         heat_rows=heat_rows,
         countries=country_sections(
-            now, attention, offices, returns, words, reported, described, proposed
+            now, listed, offices, returns, words, reported, described, proposed
         ),
         actors=actor_rows(plan, now, offices, words),
         delayed=[activity_line(now, a.row, words, a) for a in attention[:MAX_DELAYED_SHOWN]],

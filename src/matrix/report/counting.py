@@ -19,7 +19,7 @@ action point and per activity, from which every other grouping is added up (`Sna
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import cached_property
 from itertools import repeat
@@ -30,7 +30,7 @@ from matrix.models.plan import ActionPoint, Activity, PeriodRule, Plan, Status
 from matrix.models.returns import ProgressRecord
 from matrix.periods import Period, periods_between
 from matrix.plan import PlanRow, plan_index
-from matrix.report.data import Figures, ReportData
+from matrix.report.data import Figures, PeriodData, ReportData
 from matrix.semantics import LATEST_ONLY, ToDate
 
 NOT_REPORTED = "not_reported"
@@ -46,6 +46,10 @@ STATUS_CODE = {status: code for code, status in enumerate(STATUS_ORDER)}
 STATUS_BITS = 3
 STATUS_MASK = (1 << STATUS_BITS) - 1
 """A group or activity number and a status packed in one int: number << STATUS_BITS | code."""
+COMMENTED = 1
+"""In `Snapshot.notes`: the row's comments say something (a delay is explained)."""
+ASKS = 2
+"""In `Snapshot.notes`: the row asks partners for support."""
 FINISHED = {Status.COMPLETED, Status.CANCELLED}
 FINISHED_VALUES = frozenset(s.value for s in FINISHED)
 
@@ -270,9 +274,12 @@ class Snapshot:
         achieved: list[float | None],
         status: list[str] | None = None,
         groups: list[Figures] | None = None,
+        notes: bytes | None = None,
+        funds: dict[int, float] | None = None,
     ):
-        """`status`: each row's, and `groups`: each group's figures, when the rows themselves
-        were not read (`reported` all None) but kept summaries were."""
+        """`status`: each row's, `groups`: each group's figures, `notes` and `funds` as the
+        properties give them, when the rows themselves were not read (`reported` all None, until
+        the report fills in the rows it shows) but kept summaries were."""
         self.layout = layout
         self.period = period
         self.period_end = period.end
@@ -291,6 +298,32 @@ class Snapshot:
         self._figures: dict[tuple, Figures] = {}
         self._groups: tuple[list[Figures], list[Figures]] | None = None
         self._kept_groups = groups
+        if notes is not None:
+            self.notes = notes
+        if funds is not None:
+            self.funds = funds
+
+    @cached_property
+    def notes(self) -> bytes:
+        """Each row's COMMENTED and ASKS bits: what its texts say, without holding them."""
+        return bytes(
+            0
+            if r is None
+            else (COMMENTED if r.comments.strip() else 0)
+            | (ASKS if r.support_needed.strip() else 0)
+            for r in self.reported
+        )
+
+    @cached_property
+    def funds(self) -> dict[int, float]:
+        """Counted activity -> funds secured in its office: the largest value its rows report."""
+        per_key: dict[int, float] = {}
+        row_key = self.layout.row_key
+        for j, r in enumerate(self.reported):
+            if r is not None and r.funds_secured is not None:
+                k = row_key[j]
+                per_key[k] = max(per_key.get(k, 0.0), r.funds_secured)
+        return per_key
 
     def capped(self, j: int) -> float | None:
         p = self.progress[j]
@@ -387,6 +420,19 @@ class Snapshot:
                 out.add(groups[g])
         self._figures[facet] = out
         return out
+
+
+def read_rows(snap: Snapshot, stored: PeriodData, rows: Iterable[int]) -> None:
+    """Fill in `snap.reported` for these rows (a snapshot made from summaries has none): their
+    texts, which the report shows for the rows it lists, read for those rows only."""
+    layout = snap.layout
+    wanted = {(layout.row_office[j], layout.rows[j].ref): j for j in rows}
+    if not wanted:
+        return
+    found = stored.rows if stored.some_rows is None else stored.some_rows(sorted(wanted))
+    for r in found:  # a row given twice: the later one, as `snapshots` places them
+        if (j := wanted.get((r.country, r.ref))) is not None:
+            snap.reported[j] = r
 
 
 def running_figures(layout: Layout) -> dict[int, ToDate]:

@@ -16,7 +16,7 @@ import json
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -66,18 +66,25 @@ class Summary:
     carries on (`ToDate.state`), for the rows that have one: read only where a report resumes
     from it (`states`), the last period it charts."""
     rows: str
-    """Each of its rows' figure as of the period and status, in layout order, packed (`pack`):
-    the office's part of the snapshot a report compares the reported period with, read only for
-    that period (`status`, `achieved`)."""
+    """Each of its rows' figure as of the period, and status and notes, in layout order, packed
+    (`pack`): the office's part of the snapshots of the reported period and the one before,
+    read only for those (`status`, `achieved`)."""
+    funds: str
+    """JSON list of [activity number in the office, funds secured] of its activities with funds
+    secured (`Snapshot.funds`), read only for the reported period (`secured`)."""
 
     @cached_property
     def states(self) -> list[tuple[int, float | None, int, float]]:
         return [tuple(state) for state in json.loads(self.carried)]
 
+    @cached_property
+    def secured(self) -> list[tuple[int, float]]:
+        return [(k, f) for k, f in json.loads(self.funds)]
+
     @staticmethod
     def pack(status: bytes, achieved: array[float]) -> str:
-        """Base64 of the figures (little-endian doubles, NaN: none), then one status byte each (as
-        `counting.STATUS_CODE`)."""
+        """Base64 of the figures (little-endian doubles, NaN: none), then one byte each of status
+        and notes (`summaries.ROW_BYTES`)."""
         figures = array("d", achieved)
         if sys.byteorder == "big":  # kept little-endian, whatever machine wrote it
             figures.byteswap()
@@ -118,6 +125,7 @@ class Summary:
             capped=base64.b64encode(capped.tobytes()).decode("ascii"),
             carried=self.carried,
             rows=self.rows,
+            funds=self.funds,
         )
 
     @classmethod
@@ -131,7 +139,7 @@ class Summary:
                 stored.figures
             )
         ]
-        return cls(groups, capped, stored.carried, stored.rows)
+        return cls(groups, capped, stored.carried, stored.rows, stored.funds)
 
 
 @dataclass
@@ -142,8 +150,11 @@ class PeriodData:
     """Latest accepted value of every reported row, one per (country, ref); when a row appears
     twice, the later one wins. Iterated once per report."""
     brief_rows: Iterable[ProgressRecord] | None = None
-    """The same rows with only country, ref, status and actual (cheaper to read), for a period the
-    report only counts (not the reported one); None: `rows` are read."""
+    """The same rows without their next steps (cheaper to read), for working out summaries;
+    None: `rows` are read."""
+    some_rows: Callable[[list[tuple[str, str]]], Iterable[ProgressRecord]] | None = None
+    """(country, ref) pairs -> those of `rows` (the store's: found in SQL, for the few rows whose
+    texts a report shows); None: `rows` are read and the others passed over."""
     proposed: dict[str, list[ProposedActivity]] = field(default_factory=dict)
     """Office code -> activities it reported that are not in the plan."""
     narratives: dict[str, Narratives] = field(default_factory=dict)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,6 +94,7 @@ def report_data(plan: Plan, store: Store, office: str | None = None) -> ReportDa
         periods[period] = PeriodData(
             rows=StoredRows(store, plan, period, office),
             brief_rows=StoredRows(store, plan, period, office, brief=True),
+            some_rows=partial(store.progress_of, plan, period),
             proposed=proposed,
             narratives=narratives,
         )

@@ -1,7 +1,8 @@
 """Each office's figures as of each period, so that a report over years of returns reads a few
 numbers per office for the periods it only charts (the trend, the sparks) instead of every row of
-them, and carries its figures to date on from there; and each row's status and figure, so that it
-compares the reported period with the one before without reading that period's rows either.
+them, and carries its figures to date on from there; and each row's status, figure and notes and
+each activity's funds, so that it shows the reported period and compares it with the one before
+without reading the rows of either (only the texts of the few rows it lists).
 
 A summary is worked out by the report's own counting (`matrix.report.counting`) on a layout of
 some offices: an office's figures depend on its rows only, so the report adds up the offices'
@@ -26,7 +27,9 @@ from matrix.models.plan import Plan
 from matrix.periods import Period
 from matrix.plan import expected_offices, plan_index
 from matrix.report.counting import (
+    STATUS_BITS,
     STATUS_CODE,
+    STATUS_MASK,
     STATUS_ORDER,
     Figures,
     Layout,
@@ -39,7 +42,7 @@ from matrix.semantics import ToDate
 from matrix.store.rows import Submission
 from matrix.store.summaries import StoredSummary
 
-FORMAT = 2
+FORMAT = 3
 """What a stored summary holds; part of its inputs, so a change of format or of this release
 makes every kept summary stale rather than misread."""
 NONE = float("nan")
@@ -47,6 +50,13 @@ NONE = float("nan")
 
 Key = tuple[str, str]
 """(office, period id)."""
+ROW_BYTES = bytes(
+    code | notes << STATUS_BITS for code in range(len(STATUS_ORDER)) for notes in range(4)
+)
+"""The bytes a row's status and notes (`Snapshot.notes`) are kept in: its status code, then its
+notes above STATUS_BITS."""
+STATUS_OF_BYTE = bytes(b & STATUS_MASK for b in range(256))
+NOTES_OF_BYTE = bytes(b >> STATUS_BITS for b in range(256))
 
 
 class Offices:
@@ -65,31 +75,36 @@ class Offices:
         for j, _ in layout.running:
             self.running[layout.row_office[j]].append(j)
 
-    def fits(self, office: str, summary: Summary, *, resumed: bool = False) -> bool:
-        """Whether `summary` has the office's groups and rows (and figures to date and each row's
-        status and figure, if `resumed` from): one that does not is damaged."""
+    def fits(self, office: str, summary: Summary, *, rows: bool = False) -> bool:
+        """Whether `summary` has the office's groups and rows (and, with `rows`, each row's
+        status, figure and notes, its funds and its figures to date: what a report compares or
+        resumes from): one that does not is damaged."""
         if [ap_id for ap_id, _ in summary.groups] != [ap_id for ap_id, _ in self.groups[office]]:
             return False
         if len(summary.capped) != len(self.targets[office]):
             return False
-        if not resumed:
+        if not rows:
             return True
         span = self.layout.office_span[office]
         carries = {j - span.start for j in self.running[office]}
+        keys = len(self.layout.office_keys[office])
         try:
             status, achieved = summary.status, summary.achieved
             return (
                 len(status) == len(achieved) == len(span)
-                and max(status, default=0) < len(STATUS_ORDER)
+                and not status.translate(None, ROW_BYTES)
                 and all(len(s) == 4 and s[0] in carries for s in summary.states)
+                and all(0 <= k < keys and isinstance(f, float) for k, f in summary.secured)
             )
         except (ValueError, TypeError):
             return False
 
     def summary(self, snap: Snapshot, running: dict[int, ToDate], office: str) -> Summary:
         groups = snap.group_figures()
-        span = self.layout.office_span[office]
+        span, keys = self.layout.office_span[office], self.layout.office_keys[office]
         capped = (snap.capped(j) for j in self.targets[office])
+        status = (STATUS_CODE[s] for s in snap.status[span.start : span.stop])
+        notes = snap.notes[span.start : span.stop]
         return Summary(
             groups=[(ap_id, groups[g]) for ap_id, g in self.groups[office]],
             capped=array("d", (NONE if c is None else c for c in capped)),
@@ -101,10 +116,13 @@ class Offices:
                 ]
             ),
             rows=Summary.pack(
-                bytes(STATUS_CODE[s] for s in snap.status[span.start : span.stop]),
+                bytes(code | n << STATUS_BITS for code, n in zip(status, notes, strict=True)),
                 array(
                     "d", (NONE if a is None else a for a in snap.achieved[span.start : span.stop])
                 ),
+            ),
+            funds=json.dumps(
+                [(k - keys.start, float(f)) for k in keys if (f := snap.funds.get(k)) is not None]
             ),
         )
 
@@ -117,16 +135,24 @@ class Offices:
 
 def snapshot(layout: Layout, period: Period, of_office: dict[str, Summary]) -> Snapshot:
     """The layout's rows as of `period` from its offices' summaries (`charted`), without reading
-    them: the statuses and figures a report compares the reported period with."""
+    them: the statuses, figures, notes and funds a report shows and compares; the rows' texts
+    are read for the rows it lists (`matrix.report.build`)."""
     status: list[str] = []
     achieved: list[float | None] = []
+    notes: list[bytes] = []
+    funds: dict[int, float] = {}
     for office in layout.offices:
         summary = of_office[office]
-        status += map(STATUS_ORDER.__getitem__, summary.status)
+        status += map(STATUS_ORDER.__getitem__, summary.status.translate(STATUS_OF_BYTE))
+        notes.append(summary.status.translate(NOTES_OF_BYTE))
         achieved += [None if isnan(a) else a for a in summary.achieved]
+        first = layout.office_keys[office].start
+        funds.update((first + k, f) for k, f in summary.secured)
     groups = {office: iter(summary.groups) for office, summary in of_office.items()}
     in_order = [next(groups[office])[1] for office, _ in layout.groups]  # numbered in this order
-    return Snapshot(layout, period, [None] * len(status), achieved, status, in_order)
+    return Snapshot(
+        layout, period, [None] * len(status), achieved, status, in_order, b"".join(notes), funds
+    )
 
 
 def inputs(plan: Plan, submissions: Iterable[Submission], periods: list[str]) -> dict[Key, str]:
@@ -169,10 +195,11 @@ def complete(
     *,
     laid_out: Layout | None = None,
 ) -> dict[Key, Summary]:
-    """Every office's summary as of every one of `periods` (stored periods, in order): the `known`
-    ones, and the others worked out from the rows, each office from the first period it lacks on,
-    its figures to date resumed from the summary before. `laid_out`: a layout of `offices` to use
-    when every one lacks some (a report's, rather than laying them out again)."""
+    """Every office's summary as of every one of `periods` (stored periods, in order; the last
+    may have no returns yet): the `known` ones, and the others worked out from the rows, each
+    office from the first period it lacks on, its figures to date resumed from the summary
+    before. `laid_out`: a layout of `offices` to use when every one lacks some (a report's,
+    rather than laying them out again)."""
     lacking = [o for o in offices if any((o, p.id) not in known for p in periods)]
     if lacking:
         reuse = laid_out is not None and laid_out.offices == lacking
@@ -181,7 +208,7 @@ def complete(
         known = {
             key: s
             for key, s in known.items()
-            if key[0] not in where.targets or where.fits(key[0], s, resumed=True)
+            if key[0] not in where.targets or where.fits(key[0], s, rows=True)
         }
     found = {(o, p.id): known[(o, p.id)] for o in offices for p in periods if (o, p.id) in known}
     if not lacking:
@@ -198,21 +225,17 @@ def complete(
 
 
 def charted(
-    layout: Layout,
-    data: ReportData,
-    periods: list[Period],
-    running: dict[int, ToDate],
+    layout: Layout, data: ReportData, periods: list[Period], *, compared: int = 2
 ) -> list[tuple[Period, Figures, dict[str, Summary]]]:
-    """Each of `periods` (stored ones before the reported one, in order) with the figures of the
-    layout's offices together and each office's summary; `running` resumed from the last."""
-    if not periods:
-        return []
+    """Each of `periods` (stored ones up to the reported one, and that one, in order) with the
+    figures of the layout's offices together and each office's summary, those of the last
+    `compared` periods with their rows (`snapshot`)."""
     where = Offices(layout)
-    resumed = periods[-1].id
+    whole = {p.id for p in periods[-compared:]}
     known = {
         (office, period): s
         for (office, period), s in data.summaries.items()
-        if office in where.targets and where.fits(office, s, resumed=period == resumed)
+        if office in where.targets and where.fits(office, s, rows=period in whole)
     }
     found = complete(layout.plan, data, layout.offices, periods, known, laid_out=layout)
     out = []
@@ -223,6 +246,4 @@ def charted(
             for _, figures in summary.groups:
                 total.add(figures)
         out.append((period, total, of_office))
-    for office, summary in out[-1][2].items():
-        where.resume(running, office, summary)
     return out

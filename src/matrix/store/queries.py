@@ -18,9 +18,9 @@ from sqlalchemy import (
     case,
     func,
     literal_column,
-    null,
     or_,
     select,
+    tuple_,
     union_all,
 )
 from sqlalchemy.engine import Connection, Dialect, Row
@@ -42,12 +42,11 @@ STREAM = {"yield_per": 20_000}
 RECORD = [progress.c[name] for name in ProgressRecord._fields]
 """The progress columns a `ProgressRecord` is made of, in its order."""
 BRIEF = [
-    *RECORD[:4],
-    null().label("funds_secured"),
-    *(literal_column("''").label(name) for name in ProgressRecord._fields[5:]),
+    progress.c[name] if name != "next_steps" else literal_column("''").label(name)
+    for name in ProgressRecord._fields
 ]
-"""A `ProgressRecord` with only what a report counts in periods it only counts (country, ref,
-status, actual); the rest empty, not read."""
+"""A `ProgressRecord` with what a report's summaries are worked out from: all but the next
+steps, which it reads only for the rows it lists."""
 _PROVENANCE = [
     submissions.c.period,
     submissions.c.id.label("submission_id"),
@@ -209,16 +208,24 @@ def contested_periods(plan: Plan) -> Select:
 
 
 def _counted(
-    plan: Plan, *columns: Any, renamed: Renamed, period: Any = None, country: Any = None
+    plan: Plan,
+    *columns: Any,
+    renamed: Renamed,
+    period: Any = None,
+    country: Any = None,
+    stored: list[tuple[str, str]] | None = None,
 ) -> CompoundSelect:
     """`columns` (progress and submission columns, by name) of the row that counts for every
-    (period, country, current ref), optionally of one period and one country: ranked by
-    `PRECEDENCE` in contested periods, read as they are elsewhere."""
+    (period, country, current ref), optionally of one period and one country, or of the rows
+    stored under these (country, ref) pairs: ranked by `PRECEDENCE` in contested periods, read as
+    they are elsewhere."""
     where = []
     if period is not None:
         where.append(s_.period == period)
     if country is not None:
         where.append(p_.country == country)
+    if stored is not None:
+        where.append(tuple_(p_.country, p_.ref).in_(stored))
     contested = contested_periods(plan)
     ranked = _candidates(
         plan, *columns, renamed=renamed, where=[*where, s_.period.in_(contested)]
@@ -327,9 +334,8 @@ def progress_records(
     brief: bool = False,
 ) -> Iterator[ProgressRecord]:
     """The rows that count in one period, one per (country, ref), read as they are used; `brief`:
-    only what `BRIEF` reads (a report's earlier periods: no comments to fetch). The statement is
-    compiled once per plan (kept with its index): a report reads every period, and compiling the
-    rule costs more than reading a small period."""
+    only what `BRIEF` reads. The statement is compiled once per plan (kept with its index): a
+    report reads every period, and compiling the rule costs more than reading a small period."""
     dialect = conn.dialect
     renamed = renamed_refs(conn, plan)
     key = ("progress_records", dialect.name, dialect.driver, country is not None, brief)
@@ -348,6 +354,35 @@ def progress_records(
     )
     wanted = {"period_wanted": period, "country_wanted": country}
     return map(ProgressRecord._make, raw_cursor(conn, compiled, wanted))
+
+
+KEYS_AT_ONCE = 2_000
+"""(country, ref) pairs per statement: two bound values each, well under SQLite's limit."""
+
+
+def progress_of(
+    conn: Connection, plan: Plan, period: str, keys: list[tuple[str, str]]
+) -> Iterator[ProgressRecord]:
+    """The rows that count in one period for these (country, current ref) pairs, found through
+    the progress index: the few rows whose texts a report shows, of a period it does not read.
+    A row stored under a ref the plan renamed since is found under its old ref."""
+    renamed = renamed_refs(conn, plan)
+    old_refs: dict[str, set[str]] = {}
+    for refs in renamed.values():
+        for old, new in refs.items():
+            old_refs.setdefault(new, set()).add(old)
+    wanted = sorted(set(keys))
+    chunk: list[tuple[str, str]] = []
+    units: set[tuple[str, str]] = set()
+    for n, (country, ref) in enumerate(wanted):  # a row's old refs in the same statement
+        chunk += [(country, stored) for stored in sorted({ref, *old_refs.get(ref, ())})]
+        units.add((country, ref))
+        if len(chunk) >= KEYS_AT_ONCE or n == len(wanted) - 1:
+            query = _counted(plan, *RECORD, renamed=renamed, period=period, stored=chunk)
+            for record in map(ProgressRecord._make, raw_cursor(conn, query)):
+                if (record.country, record.ref) in units:
+                    yield record
+            chunk, units = [], set()
 
 
 def _compiled(dialect: Dialect, query: Select | CompoundSelect) -> Compiled:

@@ -163,6 +163,9 @@ MIGRATIONS: list[tuple[str, ...]] = [
     (  # 5: each row's status and figure in a summary, so a report need not read the period before
         "ALTER TABLE summaries ADD COLUMN rows TEXT NOT NULL DEFAULT ''",
     ),
+    (  # 6: the funds secured in a summary, so a report need not read the reported period's rows
+        "ALTER TABLE summaries ADD COLUMN funds TEXT NOT NULL DEFAULT ''",
+    ),
 ]
 _STORE_INFO = (
     "CREATE TABLE matrix_store "

@@ -219,14 +219,21 @@ class Store:
         self, plan: Plan, period: str, country: str | None = None, *, brief: bool = False
     ) -> Iterator[ProgressRecord]:
         """The rows that count in one period (of one country or region code), one per (country,
-        ref), by the rule of `current_rows`; `brief`: only country, ref, status and actual, the
-        rest left empty. Read as they are used: a global plan's period is hundreds of thousands
-        of rows, and the report reads each once (inside `reading`; outside, at once)."""
+        ref), by the rule of `current_rows`; `brief`: without the next steps. Read as they are
+        used: a global plan's period is hundreds of thousands of rows, and the report reads each
+        once (inside `reading`; outside, at once)."""
         found = partial(queries.progress_records, self.conn, plan, period, country, brief=brief)
         if self.conn.in_transaction():
             return found()
         with self.reading():
             return iter(list(found()))
+
+    def progress_of(
+        self, plan: Plan, period: str, keys: list[tuple[str, str]]
+    ) -> Iterator[ProgressRecord]:
+        """The rows that count in one period for these (country or region code, ref) pairs,
+        without reading the others (`progress` otherwise): inside `reading`."""
+        return queries.progress_of(self.conn, plan, period, keys)
 
     def latest_progress(
         self, plan: Plan, before_period: str

@@ -1,5 +1,5 @@
 """Each office's figures as of each period, kept in the store (`tables.summaries`, store schema 4;
-its rows since 5)
+its rows since 5, its funds since 6)
 as `matrix.report.summaries` writes them: the store keeps and hands back their text, it does not
 read it."""
 
@@ -23,6 +23,7 @@ class StoredSummary:
     capped: str
     carried: str
     rows: str
+    funds: str
 
 
 def allowed(conn: Connection, *privileges: str) -> bool:
@@ -40,9 +41,9 @@ def read(conn: Connection, plan_hash: str, offices: list[str] | None = None) -> 
     if not allowed(conn, "SELECT"):
         return []
     s = summaries.c
-    query = select(s.office, s.period, s.inputs, s.figures, s.capped, s.carried, s.rows).where(
-        s.plan_hash == plan_hash
-    )
+    query = select(
+        s.office, s.period, s.inputs, s.figures, s.capped, s.carried, s.rows, s.funds
+    ).where(s.plan_hash == plan_hash)
     if offices is not None:
         query = query.where(s.office.in_(offices))
     return [StoredSummary(*row) for row in conn.execute(query)]

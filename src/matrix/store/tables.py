@@ -142,6 +142,7 @@ summaries = Table(
     Column("capped", Text, nullable=False),
     Column("carried", Text, nullable=False),
     Column("rows", Text, nullable=False, server_default=""),
+    Column("funds", Text, nullable=False, server_default=""),
 )
 """One office's figures as of one period under one plan version (`matrix.report.summaries`), kept
 by `collect` so a report reads them instead of every row of the periods it only charts; `inputs`

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from matrix.models.plan import Status
 from matrix.report.context import Achievement, Ask, FundingRow, PartnerAsk
-from matrix.report.counting import Layout, Snapshot
+from matrix.report.counting import ASKS, Layout, Snapshot
 from matrix.report.sections.funding import funding_rows
 from matrix.report.words import Words
 
@@ -58,30 +58,40 @@ def largest_gaps(layout: Layout, secured: dict[str, float]) -> list[FundingRow]:
     return sorted((r for r in rows if r.funding.gap > 0), key=lambda r: -r.funding.gap)[:SHOWN]
 
 
-def partner_asks(now: Snapshot, words: Words) -> list[PartnerAsk]:
-    """Every 'support needed' an office wrote, under each partner of its activity (activities
-    without partners under their lead; with neither, under 'no partner named')."""
+def asking(now: Snapshot) -> dict[str, list[int]]:
+    """Partner -> the rows whose office wrote what support it needs, most asked partner first;
+    the rows under each partner's first SHOWN are those whose texts the report reads."""
     layout = now.layout
-    grouped: dict[str, list[Ask]] = {}
-    for j, reported in enumerate(now.reported):
-        if reported is None or not reported.support_needed.strip():
-            continue
-        activity = layout.rows[j].activity
-        ask = Ask(
-            office_name=words.office(layout.row_office[j]),
-            ref=layout.rows[j].ref,
-            activity=activity.title,
-            text=reported.support_needed.strip(),
-        )
-        for partner in activity.partners or [activity.lead or ""]:
-            grouped.setdefault(partner, []).append(ask)
+    grouped: dict[str, list[int]] = {}
+    for j, notes in enumerate(now.notes):
+        if notes & ASKS:
+            activity = layout.rows[j].activity
+            for partner in activity.partners or [activity.lead or ""]:
+                grouped.setdefault(partner, []).append(j)
+    return dict(sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
+def partner_asks(now: Snapshot, asked: dict[str, list[int]], words: Words) -> list[PartnerAsk]:
+    """Every 'support needed' an office wrote (`asking`), under each partner of its activity
+    (activities without partners under their lead; with neither, under 'no partner named')."""
     names = {a.id: a.name for a in words.plan.actors}
     return [
         PartnerAsk(
             partner=partner,
             name=names.get(partner, partner) or words.label("report.exec.no_partner"),
-            asks=asks[:SHOWN],
-            more=max(0, len(asks) - SHOWN),
+            asks=[ask(now, j, words) for j in rows[:SHOWN]],
+            more=max(0, len(rows) - SHOWN),
         )
-        for partner, asks in sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0]))
+        for partner, rows in asked.items()
     ]
+
+
+def ask(now: Snapshot, j: int, words: Words) -> Ask:
+    layout, reported = now.layout, now.reported[j]
+    assert reported is not None  # read for the rows shown (`matrix.report.build`)
+    return Ask(
+        office_name=words.office(layout.row_office[j]),
+        ref=layout.rows[j].ref,
+        activity=layout.rows[j].activity.title,
+        text=reported.support_needed.strip(),
+    )

@@ -17,13 +17,8 @@ from matrix.report.counting import Layout, Snapshot, percent
 
 def funds_secured(now: Snapshot) -> dict[str, float]:
     """Activity id -> funds secured: per office its rows' largest value, summed over offices."""
-    per_key: dict[int, float] = {}
-    for j, r in enumerate(now.reported):
-        if r is not None and r.funds_secured is not None:
-            k = now.layout.row_key[j]
-            per_key[k] = max(per_key.get(k, 0.0), r.funds_secured)
     out: dict[str, float] = defaultdict(float)
-    for k, value in sorted(per_key.items()):
+    for k, value in sorted(now.funds.items()):
         out[now.layout.keys[k][1]] += value
     return out
 

@@ -28,9 +28,18 @@ MAX_OFFICE_ITEMS = 20
 """Rows needing attention listed per office (a global plan has thousands of rows per office)."""
 
 
+def listed_by_office(now: Snapshot, attention: list[Attention]) -> dict[str, list[Attention]]:
+    """Office -> its rows that need attention, most pressing first (`matrix.report.attention`):
+    the first MAX_OFFICE_ITEMS are listed in its section."""
+    per_office: dict[str, list[Attention]] = {}
+    for a in attention:  # most pressing first, kept within each office
+        per_office.setdefault(now.layout.row_office[a.row], []).append(a)
+    return per_office
+
+
 def country_sections(
     now: Snapshot,
-    attention: list[Attention],
+    per_office: dict[str, list[Attention]],
     offices: list[str],
     returns: list[ReturnState],
     words: Words,
@@ -39,12 +48,9 @@ def country_sections(
     proposed: Mapping[str, list[ProposedLine]],
 ) -> list[CountrySection]:
     """Per office: its overview of the period, its figures per action point, the rows that need
-    attention (`matrix.report.attention`: the most pressing MAX_OFFICE_ITEMS of them; the export
-    has every row), then its stock-take and good practices."""
+    attention (`listed_by_office`: the most pressing MAX_OFFICE_ITEMS of them; the export has
+    every row), then its stock-take and good practices."""
     by_office = {r.office: r for r in returns}
-    per_office: dict[str, list[Attention]] = {}
-    for a in attention:  # most pressing first, kept within each office
-        per_office.setdefault(now.layout.row_office[a.row], []).append(a)
     sections = []
     for office in offices:
         listed = per_office.get(office, [])

@@ -17,7 +17,7 @@ from matrix.report.charts import (
     trend_y,
 )
 from matrix.report.context import Spark, StatusChange, TrendChart, TrendPoint
-from matrix.report.counting import Figures, Layout, Snapshot, percent
+from matrix.report.counting import NOT_REPORTED, Figures, Layout, Snapshot, percent
 from matrix.report.data import ReportData, Summary
 from matrix.report.words import Words
 
@@ -49,18 +49,9 @@ class History:
         for j in layout.with_target:
             self.target_refs[layout.row_office[j]].append(self.ref_of[j])
 
-    def add(self, snap: Snapshot) -> None:
-        """The period's means: per indicator over its offices, per action point over its rows."""
-        sums, counts = [0.0] * len(self.by_ref), [0] * len(self.by_ref)
-        progress, ref_of = snap.progress, self.ref_of
-        for j in snap.layout.with_target:
-            if (p := progress[j]) is not None:
-                sums[ref_of[j]] += min(max(p, 0.0), 100.0)
-                counts[ref_of[j]] += 1
-        self._means(snap.period, sums, counts)
-
     def add_offices(self, period: Period, of_office: dict[str, Summary]) -> None:
-        """The same from the offices' summaries, added in the same order as `add`."""
+        """The period's means from the offices' summaries: per indicator over its offices, per
+        action point over its rows."""
         sums, counts = [0.0] * len(self.by_ref), [0] * len(self.by_ref)
         for office, summary in of_office.items():
             for r, capped in zip(self.target_refs[office], summary.capped, strict=True):
@@ -133,10 +124,8 @@ def changed_rows(now: Snapshot, before: Snapshot | None) -> list[int]:
         return []
     return [
         j
-        for j, (r, status, was) in enumerate(
-            zip(now.reported, now.status, before.status, strict=True)
-        )
-        if r is not None and r.status is not None and status != was
+        for j, (status, was) in enumerate(zip(now.status, before.status, strict=True))
+        if status != was and status != NOT_REPORTED
     ]
 
 
