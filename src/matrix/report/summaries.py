@@ -75,27 +75,31 @@ class Offices:
         for j, _ in layout.running:
             self.running[layout.row_office[j]].append(j)
 
-    def fits(self, office: str, summary: Summary, *, rows: bool = False) -> bool:
+    def fits(
+        self, office: str, summary: Summary, *, rows: bool = False, resumed: bool = False
+    ) -> bool:
         """Whether `summary` has the office's groups and rows (and, with `rows`, each row's
-        status, figure and notes, its funds and its figures to date: what a report compares or
-        resumes from): one that does not is damaged."""
+        status, figure and notes and its funds, which a report shows and compares; with
+        `resumed`, its figures to date): one that does not is damaged."""
         if [ap_id for ap_id, _ in summary.groups] != [ap_id for ap_id, _ in self.groups[office]]:
             return False
         if len(summary.capped) != len(self.targets[office]):
             return False
-        if not rows:
-            return True
         span = self.layout.office_span[office]
-        carries = {j - span.start for j in self.running[office]}
         keys = len(self.layout.office_keys[office])
         try:
-            status, achieved = summary.status, summary.achieved
-            return (
-                len(status) == len(achieved) == len(span)
-                and not status.translate(None, ROW_BYTES)
-                and all(len(s) == 4 and s[0] in carries for s in summary.states)
-                and all(0 <= k < keys and isinstance(f, float) for k, f in summary.secured)
-            )
+            if rows:
+                status, achieved = summary.status, summary.achieved
+                if len(status) != len(span) or len(achieved) != len(span):
+                    return False
+                if status.translate(None, ROW_BYTES):
+                    return False
+                if not all(0 <= k < keys and isinstance(f, float) for k, f in summary.secured):
+                    return False
+            if not resumed:
+                return True
+            carries = {j - span.start for j in self.running[office]}
+            return all(len(s) == 4 and s[0] in carries for s in summary.states)
         except (ValueError, TypeError):
             return False
 
@@ -208,7 +212,7 @@ def complete(
         known = {
             key: s
             for key, s in known.items()
-            if key[0] not in where.targets or where.fits(key[0], s, rows=True)
+            if key[0] not in where.targets or where.fits(key[0], s, resumed=True)
         }
     found = {(o, p.id): known[(o, p.id)] for o in offices for p in periods if (o, p.id) in known}
     if not lacking:

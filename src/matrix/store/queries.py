@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -356,28 +357,40 @@ def progress_records(
     return map(ProgressRecord._make, raw_cursor(conn, compiled, wanted))
 
 
-KEYS_AT_ONCE = 2_000
-"""(country, ref) pairs per statement: two bound values each, well under SQLite's limit."""
+KEYS_AT_ONCE = 10_000
+"""(country, ref) pairs per statement at most: each statement reads through the period's rows
+(SQLite), so a report's few thousand are best read in one."""
+
+
+def _keys_at_once(conn: Connection) -> int:
+    """KEYS_AT_ONCE, or fewer where the SQLite library limits the values one statement binds
+    (999 before SQLite 3.32): two per pair, and a few for the rest of the statement."""
+    if conn.dialect.name != "sqlite":
+        return KEYS_AT_ONCE  # PostgreSQL binds up to 65,535
+    driver: Any = conn.connection.driver_connection
+    return max(
+        1, min(KEYS_AT_ONCE, (driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - 100) // 2)
+    )
 
 
 def progress_of(
     conn: Connection, plan: Plan, period: str, keys: list[tuple[str, str]]
 ) -> Iterator[ProgressRecord]:
-    """The rows that count in one period for these (country, current ref) pairs, found through
-    the progress index: the few rows whose texts a report shows, of a period it does not read.
-    A row stored under a ref the plan renamed since is found under its old ref."""
+    """The rows that count in one period for these (country, current ref) pairs, picked out by
+    the database: the few rows whose texts a report shows, of a period it does not read into
+    Python. A row stored under a ref the plan renamed since is found under its old ref."""
     renamed = renamed_refs(conn, plan)
     old_refs: dict[str, set[str]] = {}
     for refs in renamed.values():
         for old, new in refs.items():
             old_refs.setdefault(new, set()).add(old)
-    wanted = sorted(set(keys))
+    wanted, at_once = sorted(set(keys)), _keys_at_once(conn)
     chunk: list[tuple[str, str]] = []
     units: set[tuple[str, str]] = set()
     for n, (country, ref) in enumerate(wanted):  # a row's old refs in the same statement
         chunk += [(country, stored) for stored in sorted({ref, *old_refs.get(ref, ())})]
         units.add((country, ref))
-        if len(chunk) >= KEYS_AT_ONCE or n == len(wanted) - 1:
+        if len(chunk) >= at_once or n == len(wanted) - 1:
             query = _counted(plan, *RECORD, renamed=renamed, period=period, stored=chunk)
             for record in map(ProgressRecord._make, raw_cursor(conn, query)):
                 if (record.country, record.ref) in units:
