@@ -129,6 +129,9 @@ class Layout:
         """office -> its row numbers."""
         self.office_keys: dict[str, range] = {}
         """office -> its counted activities' numbers in `keys`."""
+        self.applicable: dict[str, tuple[str, ...]] = {}
+        """office -> its counted activities' ids, in order: one tuple for offices that count the
+        same activities."""
         self.target: list[float | None] = []
         self.total_to_date: list[bool] = []
         """Whether each row's value is the total to date, which cannot go down."""
@@ -151,6 +154,7 @@ class Layout:
             block = blocks.get(applicable)
             if block is None:
                 block = blocks[applicable] = _Block(applicable, index.activity_rows, ap_of)
+            self.applicable[office] = block.activity_ids
             first, first_key, first_group = len(self.rows), len(self.keys), len(self.groups)
             office_blocks.append((block, first, first_key))
             n = len(block.rows)

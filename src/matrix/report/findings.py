@@ -183,25 +183,31 @@ def likely_duplicates(
         a.id: (f"{a.id} {words.text(a.title)}", (normalise_title(a.title), a.lead or ""))
         for a in layout.activity.values()
     }
+    of_activities: dict[tuple[str, ...], dict[str, tuple[tuple[str, ...], str]]] = {}
     for office in offices:
-        items = dict(planned[layout.keys[k][1]] for k in layout.office_keys[office])
-        for activity in proposed.get(office, []):
-            items.setdefault(
-                activity.title, (normalise_title(activity.title), activity.lead.strip())
-            )
+        applicable = layout.applicable[office]
+        if (items := of_activities.get(applicable)) is None:
+            items = of_activities[applicable] = dict(planned[a] for a in applicable)
+        if added := proposed.get(office):
+            items = dict(items)
+            for activity in added:
+                items.setdefault(
+                    activity.title, (normalise_title(activity.title), activity.lead.strip())
+                )
         per_office[office] = items
-    alike = similar_titles({title for items in per_office.values() for title, _ in items.values()})
+    distinct = {id(items): items for items in per_office.values()}.values()
+    alike = similar_titles({title for items in distinct for title, _ in items.values()})
     found: list[Duplicate] = []
     total = 0
-    shared: dict[tuple[str, ...], list[tuple]] = {}
+    shared: dict[tuple[str, ...], list[tuple]] = {}  # offices counting the same activities
     for office, items in per_office.items():
         if proposed.get(office):
             pairs = office_pairs(items, alike)
         else:
-            same = tuple(items)
-            if same not in shared:
-                shared[same] = office_pairs(items, alike)
-            pairs = shared[same]
+            applicable = layout.applicable[office]
+            if applicable not in shared:
+                shared[applicable] = office_pairs(items, alike)
+            pairs = shared[applicable]
         total += len(pairs)
         found += [
             Duplicate(
