@@ -342,8 +342,8 @@ def sql_floor(store: str, period: str, op: str = "=") -> list[tuple]:
 
 def postgres_copy(server, countries: int, activities: int, n_periods: int) -> str:
     """A new database of `server` holding a copy of the cached SQLite store (`matrix store copy`),
-    vacuumed and analysed as a store in use would be (autovacuum would otherwise do it while the
-    report is timed); its URL."""
+    vacuumed and analysed as a store in use would be, and flushed (the server would otherwise do
+    both while the report is timed); its URL."""
     from matrix.store import Store
     from matrix.store.copy import copy_store
 
@@ -356,6 +356,7 @@ def postgres_copy(server, countries: int, activities: int, n_periods: int) -> st
         source.close()
         target.close()
     server.execute(url.rsplit("/", 1)[1], "VACUUM ANALYZE")
+    server.execute(url.rsplit("/", 1)[1], "CHECKPOINT")  # its writes flushed before any timing
     return url
 
 

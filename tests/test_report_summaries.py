@@ -264,7 +264,7 @@ def test_a_snapshot_from_kept_summaries_is_the_one_the_rows_give(store, dar):
     with store.reading():
         data = report_data(plan, store)
         from_rows = list(snapshots(layout, data, periods[0], periods[-1]))
-        from_summaries = charted(layout, data, periods, compared=len(periods))
+        from_summaries = charted(layout, data, periods, PERIODS)
     for rows, (period, _, of_office) in zip(from_rows, from_summaries, strict=True):
         assert all(of_office[o] is data.summaries[(o, period.id)] for o in layout.offices)
         kept = snapshot(layout, period, of_office)
@@ -273,3 +273,14 @@ def test_a_snapshot_from_kept_summaries_is_the_one_the_rows_give(store, dar):
         assert {n & ASKS for n in kept.notes} == {0, ASKS}
         assert kept.funds == rows.funds and kept.funds
         assert kept.group_figures() == rows.group_figures()
+
+
+def test_a_report_reads_the_rows_of_the_two_periods_it_compares_only(store, dar):
+    plan = every_rule(dar)
+    fill(store, plan)
+    refresh(plan, store)
+    with store.reading():
+        data = report_data(plan, store, compared=PERIODS[-2:])
+    assert len(data.summaries) == len(expected_offices(plan)) * len(PERIODS)
+    assert {period for (_, period), s in data.summaries.items() if s.rows} == set(PERIODS[-2:])
+    assert same_either_way(plan, store, PERIODS[-1])

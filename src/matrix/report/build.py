@@ -90,7 +90,8 @@ def build_context(
     before: Snapshot | None = None
     points: list[tuple[Period, Figures]] = []
     stored = [p for p in periods_between(first, current) if p < current and p.id in data.periods]
-    for charted_period, figures, of_office in charted(layout, data, [*stored, current]):
+    compared = [p.id for p in (previous, current) if p is not None]
+    for charted_period, figures, of_office in charted(layout, data, [*stored, current], compared):
         points.append((charted_period, figures))
         history.add_offices(charted_period, of_office)
         if charted_period == previous:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -14,9 +14,9 @@ from pydantic import ValidationError
 from matrix.files import Inputs, StandardOutput, Target
 from matrix.gcpause import cycle_collection_paused
 from matrix.models.plan import Plan
-from matrix.models.returns import ProgressRecord, ProposedActivity
+from matrix.models.returns import Narratives, ProgressRecord, ProposedActivity
 from matrix.pdf import find_browser, missing_browser, write_page
-from matrix.periods import Period
+from matrix.periods import Period, parse_for_plan
 from matrix.plan import expected_offices
 from matrix.report.build import build_context, office_code
 from matrix.report.context import ReportContext
@@ -61,7 +61,7 @@ def refresh(plan: Plan, store: Store) -> int:
         ]
         if not lacking:
             return 0
-        known = usable(store.summaries(plan, lacking), wanted)
+        known = usable(store.summaries(plan, lacking, rows_of=()), wanted)  # resumed from
         only = lacking[0] if len(lacking) == 1 else None  # then read its rows only
         data = ReportData(
             periods={
@@ -78,25 +78,30 @@ def refresh(plan: Plan, store: Store) -> int:
     return len(new) if new and store.keep_summaries(plan, new) else 0
 
 
-def report_data(plan: Plan, store: Store, office: str | None = None) -> ReportData:
+def report_data(
+    plan: Plan, store: Store, office: str | None = None, *, compared: Collection[str] | None = None
+) -> ReportData:
     """Every period's current progress (read when the report is computed, while `store` is open;
-    only one office's rows for a one-office report) and every identified submission of this plan."""
+    only one office's rows for a one-office report), every identified submission of this plan,
+    and the kept summaries, with their rows for the `compared` periods only, if given."""
     periods = {}
-    for period in store.periods(plan):
+    stored_periods = store.periods(plan)
+    narratives: dict[str, dict[str, Narratives]] = {period: {} for period in stored_periods}
+    for found in store.narratives(plan, stored_periods, office):  # oldest first: the last counts
+        narratives[found.period][found.office] = found.narratives
+    for period in stored_periods:
         proposed: dict[str, list[ProposedActivity]] = {}
         for proposer, fields in store.proposed(plan, period):
             try:
                 proposed.setdefault(proposer, []).append(ProposedActivity.model_validate(fields))
             except ValidationError:
                 continue  # a stock-take row too damaged to compare; validation already reported it
-        found = store.narratives(plan, [period], office)
-        narratives = {stored.office: stored.narratives for stored in found}
         periods[period] = PeriodData(
             rows=StoredRows(store, plan, period, office),
             brief_rows=StoredRows(store, plan, period, office, brief=True),
             some_rows=partial(store.progress_of, plan, period),
             proposed=proposed,
-            narratives=narratives,
+            narratives=narratives[period],
         )
     received = store.submissions(plan)
     wanted = inputs(plan, received, list(periods))
@@ -105,7 +110,7 @@ def report_data(plan: Plan, store: Store, office: str | None = None) -> ReportDa
     return ReportData(
         periods=periods,
         submissions=[s for s in received if s.office and s.period],
-        summaries=usable(store.summaries(plan), wanted),
+        summaries=usable(store.summaries(plan, rows_of=compared), wanted),
     )
 
 
@@ -120,10 +125,12 @@ def from_store(
 ) -> ReportContext:
     """The report's figures for `period`, read from one state of the store."""
     # a period or office the plan lacks is a MatrixError
+    current = parse_for_plan(plan.reporting, period)
+    compared = {current.id, current.previous().id}
     with store.reading(), cycle_collection_paused():
         return build_context(
             plan,
-            report_data(plan, store, office_code(country)),
+            report_data(plan, store, office_code(country), compared=compared),
             period,
             country=country,
             lang=lang,

@@ -19,7 +19,7 @@ import hashlib
 import json
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from math import isnan
 
 from matrix._version import __version__
@@ -229,13 +229,13 @@ def complete(
 
 
 def charted(
-    layout: Layout, data: ReportData, periods: list[Period], *, compared: int = 2
+    layout: Layout, data: ReportData, periods: list[Period], compared: Collection[str]
 ) -> list[tuple[Period, Figures, dict[str, Summary]]]:
     """Each of `periods` (stored ones up to the reported one, and that one, in order) with the
-    figures of the layout's offices together and each office's summary, those of the last
-    `compared` periods with their rows (`snapshot`)."""
+    figures of the layout's offices together and each office's summary, those of the `compared`
+    period ids with their rows (`snapshot`)."""
     where = Offices(layout)
-    whole = {p.id for p in periods[-compared:]}
+    whole = set(compared)
     known = {
         (office, period): s
         for (office, period), s in data.summaries.items()

@@ -153,11 +153,17 @@ class Store:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def summaries(self, plan: Plan, offices: list[str] | None = None) -> list[StoredSummary]:
+    def summaries(
+        self,
+        plan: Plan,
+        offices: list[str] | None = None,
+        *,
+        rows_of: Collection[str] | None = None,
+    ) -> list[StoredSummary]:
         """The offices' figures as of periods kept for this plan version (only these `offices`'
-        when given), stale ones included."""
+        when given), stale ones included; each row's only for the periods `rows_of`, if given."""
         with self.reading():
-            return summary_table.read(self.conn, plan_index(plan).content_hash, offices)
+            return summary_table.read(self.conn, plan_index(plan).content_hash, offices, rows_of)
 
     def summary_inputs(self, plan: Plan) -> dict[tuple[str, str], str]:
         """(office, period) -> the inputs digest of each summary kept for this plan version."""

@@ -5,10 +5,12 @@ read it."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy import case, delete, func, insert, literal, select, tuple_
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from matrix.store.tables import summaries
 
@@ -35,15 +37,26 @@ def allowed(conn: Connection, *privileges: str) -> bool:
     return all(conn.execute(select(*held)).one())
 
 
-def read(conn: Connection, plan_hash: str, offices: list[str] | None = None) -> list[StoredSummary]:
+def read(
+    conn: Connection,
+    plan_hash: str,
+    offices: list[str] | None = None,
+    rows_of: Collection[str] | None = None,
+) -> list[StoredSummary]:
     """Every summary kept for this plan version, or for these of its `offices` (none when this
-    login may not read them)."""
+    login may not read them); only the periods `rows_of` with their rows and funds, when given
+    (the others' left empty: the bulk of a summary, which a report reads for two periods)."""
     if not allowed(conn, "SELECT"):
         return []
     s = summaries.c
-    query = select(
-        s.office, s.period, s.inputs, s.figures, s.capped, s.carried, s.rows, s.funds
-    ).where(s.plan_hash == plan_hash)
+    rows: ColumnElement[str] = s.rows
+    funds: ColumnElement[str] = s.funds
+    if rows_of is not None:
+        wanted = s.period.in_(list(rows_of))
+        rows, funds = (case((wanted, column), else_=literal("")) for column in (s.rows, s.funds))
+    query = select(s.office, s.period, s.inputs, s.figures, s.capped, s.carried, rows, funds).where(
+        s.plan_hash == plan_hash
+    )
     if offices is not None:
         query = query.where(s.office.in_(offices))
     return [StoredSummary(*row) for row in conn.execute(query)]
