@@ -18,10 +18,10 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    literal,
     literal_column,
     or_,
     select,
-    tuple_,
     union_all,
 )
 from sqlalchemy.engine import Connection, Dialect, Row
@@ -208,6 +208,10 @@ def contested_periods(plan: Plan) -> Select:
     )
 
 
+PAIR = "\x1f"
+"""Between a country and a ref in one text (the ASCII unit separator, in neither)."""
+
+
 def _counted(
     plan: Plan,
     *columns: Any,
@@ -225,8 +229,9 @@ def _counted(
         where.append(s_.period == period)
     if country is not None:
         where.append(p_.country == country)
-    if stored is not None:
-        where.append(tuple_(p_.country, p_.ref).in_(stored))
+    if stored is not None:  # one text per pair: a list PostgreSQL hashes (not rows it walks)
+        pair = p_.country + literal(PAIR) + p_.ref
+        where.append(pair.in_([f"{country}{PAIR}{ref}" for country, ref in stored]))
     contested = contested_periods(plan)
     ranked = _candidates(
         plan, *columns, renamed=renamed, where=[*where, s_.period.in_(contested)]
