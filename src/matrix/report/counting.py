@@ -455,7 +455,7 @@ def snapshots(
     brief: bool = False,
 ) -> Iterator[Snapshot]:
     """A snapshot as of every stored period from `first` to `last`, and of `last` itself, in order,
-    each period's rows read once (brief ones with `brief`: periods only counted). Figures to date
+    each period's rows read once (brief ones with `brief`: for summaries). Figures to date
     run on from `running` (as they stood after the period before `first`; from nothing by
     default), which they update as each period is counted."""
     running = running_figures(layout) if running is None else running

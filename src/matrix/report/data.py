@@ -5,8 +5,8 @@ made in a test, and computed the same way either way. A period's rows are any it
 with `ProgressRecord`'s fields (the store's `ProgressRecord`s, read one period at a time since a
 global plan's history is millions of rows, or a test's `ProgressRow`s); submissions are the
 store's `Submission`s; summaries are the offices' figures as of each period that `collect` kept
-(`matrix.report.summaries`), which a report reads instead of the rows of the periods before the
-reported one.
+(`matrix.report.summaries`), which a report reads instead of the rows (those it lacks it works out
+from them).
 """
 
 from __future__ import annotations
@@ -148,7 +148,8 @@ class PeriodData:
 
     rows: Iterable[ProgressRecord] = field(default_factory=list)
     """Latest accepted value of every reported row, one per (country, ref); when a row appears
-    twice, the later one wins. Iterated once per report."""
+    twice, the later one wins. Read where a summary is worked out, and for the texts of the rows
+    a report lists when `some_rows` is None."""
     brief_rows: Iterable[ProgressRecord] | None = None
     """The same rows without their next steps (cheaper to read), for working out summaries;
     None: `rows` are read."""
