@@ -191,7 +191,6 @@ def time_report(
     reps: int,
     limit: float,
     *,
-    warmup: bool = True,
     store: str | None = None,
 ) -> dict:
     """Median seconds to load, compute and render the report of the last period, in a fresh
@@ -208,7 +207,6 @@ def time_report(
             "periods": n_periods,
             "reps": reps,
             "limit": limit,
-            "warmup": int(warmup),
         }
     )
     try:
@@ -263,7 +261,9 @@ def _child(args: dict) -> dict:
     }
     failed, html_bytes = None, 0
     try:
-        for _ in range(args["reps"] + args["warmup"]):  # a warm-up run compiles templates, imports
+        # A warm-up run imports, compiles templates and warms the database's cache, as the floors
+        # timed after it find them.
+        for _ in range(args["reps"] + 1):
             context = html = None  # free the last run's before computing the next
             failed = "read + compute"
             t0 = clock()
@@ -298,13 +298,12 @@ def _child(args: dict) -> dict:
             sql_floor(args["store"], args["period"], op)
             times.append(clock() - t0)
     # Medians of the timed reps; a step that only ran its warm-up keeps that one.
-    medians = {
-        k: statistics.median(v[args["warmup"] :] or v) if v else None for k, v in steps.items()
-    }
+    medians = {k: statistics.median(v[1:] or v) if v else None for k, v in steps.items()}
     if failed and ":" not in failed:
         failed = f"{failed} did not finish in {args['limit']:.0f} s"
     return {
         **medians,
+        "first": steps["context"][0] if steps["context"] else None,
         "sql_floor": statistics.median(floor["="]),
         "sql_floor_all": statistics.median(floor["<="]),
         "peak_mib": self_peak_mib(),

@@ -58,8 +58,6 @@ class Config:
     report_reps: int
     report_limit: float
     """Seconds a report may run (all reps) before the unfinished step counts as failed."""
-    report_warmup: bool
-    """An untimed first run; not worth minutes on the large store, where compilation is noise."""
     lookalike_sizes: tuple[int, ...]
     """New activities proposed in one return, near-identical or unrelated, smallest first."""
     plan_load_sizes: tuple[int, ...]
@@ -78,9 +76,8 @@ FULL = Config(
     corpus_reps=3,
     openpyxl_corpus_max=100,
     report_sizes=((100, 3000, 8), (200, 3000, 8)),
-    report_reps=1,
+    report_reps=3,
     report_limit=900,
-    report_warmup=False,
     lookalike_sizes=(3000, 6000),
     plan_load_sizes=(500, 5000),
     generate_all=(5000, 6),
@@ -96,7 +93,6 @@ QUICK = Config(
     report_sizes=((10, 30, 4), (20, 30, 4)),
     report_reps=1,
     report_limit=20,
-    report_warmup=True,
     lookalike_sizes=(300, 600),
     plan_load_sizes=(500, 5000),
     generate_all=(500, 3),
@@ -112,7 +108,6 @@ TINY = Config(
     report_sizes=((2, 5, 2), (4, 5, 2)),
     report_reps=1,
     report_limit=60,
-    report_warmup=True,
     lookalike_sizes=(10, 20),
     plan_load_sizes=(20,),
     generate_all=(20, 2),
@@ -636,9 +631,7 @@ def _report_once(
     the SQL floors in the same database, and a PostgreSQL report next to the same report on SQLite
     (`on_sqlite`); the child's timings, or None when a step failed."""
     try:
-        r = report_bench.time_report(
-            *shape, cfg.report_reps, cfg.report_limit, warmup=cfg.report_warmup, store=store
-        )
+        r = report_bench.time_report(*shape, cfg.report_reps, cfg.report_limit, store=store)
     except report_bench.ReportFailed as exc:
         report.add(
             Row(
@@ -692,6 +685,17 @@ def _report_once(
             target_ratio=REPORT_FLOOR_TARGET,
             note=f"{clock}; peak {r['peak_mib']:.0f} MiB",
             others=others,
+        )
+    )
+    report.add(
+        Row(
+            group,
+            f"{size}: read store + compute figures, first in a fresh process",
+            r["first"],
+            "s",
+            "SQL floor",
+            floor,
+            note=f"{clock}; what `matrix report` waits for: imports, cold caches",
         )
     )
     report.add(
