@@ -695,7 +695,7 @@ def _report_once(
             "s",
             "SQL floor",
             floor,
-            note=f"{clock}; what `matrix report` waits for: imports, cold caches",
+            note=f"{clock}; imports, the plan's index (built as a plan loads), cold caches",
         )
     )
     report.add(
